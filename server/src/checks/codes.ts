@@ -1,0 +1,42 @@
+// The documented list of diagnostic codes. A code never changes meaning once released: editors, CI
+// filters and quick fixes key on it. docs/diagnostics.md is generated from this table (npm run docs).
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+
+export interface CodeInfo {
+  severity: DiagnosticSeverity;
+  summary: string;
+}
+
+export const DIAGNOSTIC_CODES = {
+  'syntax-error': { severity: DiagnosticSeverity.Error, summary: 'The file is not valid HCL2 at this place.' },
+  'missing-required': { severity: DiagnosticSeverity.Error, summary: 'A required attribute or block is absent.' },
+  'unknown-attribute': { severity: DiagnosticSeverity.Error, summary: 'An attribute this block does not accept.' },
+  'unknown-block': { severity: DiagnosticSeverity.Error, summary: 'A block this block does not accept.' },
+  'type-mismatch': { severity: DiagnosticSeverity.Error, summary: 'A value of the wrong type.' },
+  'invalid-value': { severity: DiagnosticSeverity.Error, summary: 'A value outside the allowed set.' },
+  'invalid-duration': { severity: DiagnosticSeverity.Error, summary: 'Not a Go duration such as "30s" or "1h30m".' },
+  'out-of-range': { severity: DiagnosticSeverity.Error, summary: 'A number outside its allowed range, or in conflict with another.' },
+  duplicate: { severity: DiagnosticSeverity.Error, summary: 'Something that must be unique appears twice.' },
+  'unknown-capability': { severity: DiagnosticSeverity.Error, summary: 'A capability name Linux does not know.' },
+  'capability-not-allowed': { severity: DiagnosticSeverity.Error, summary: 'cap_add asks for a capability outside the client allow_caps.' },
+  'relative-work-dir': { severity: DiagnosticSeverity.Error, summary: 'work_dir must be an absolute path inside the task.' },
+  'host-namespace': { severity: DiagnosticSeverity.Warning, summary: 'The task shares the host PID or IPC namespace.' },
+  'invalid-checksum': { severity: DiagnosticSeverity.Error, summary: 'An artifact checksum not of the form type:hex.' },
+  'invalid-name': { severity: DiagnosticSeverity.Error, summary: 'A task or group name Nomad refuses.' },
+  'log-storage': { severity: DiagnosticSeverity.Error, summary: 'Log files would not fit on the ephemeral disk.' },
+  deprecated: { severity: DiagnosticSeverity.Warning, summary: 'Removed from or discouraged by current Nomad.' },
+  // Edit-time versions of what the exec driver only finds when a task starts.
+  'command-not-in-chroot': { severity: DiagnosticSeverity.Error, summary: 'An absolute command outside chroot_env, volume mounts, artifacts and templates.' },
+  'command-not-provided': { severity: DiagnosticSeverity.Warning, summary: 'A relative command path no artifact or template puts in place.' },
+  'command-location': { severity: DiagnosticSeverity.Information, summary: 'Whether the command exists on this machine.' },
+  'unknown-variable': { severity: DiagnosticSeverity.Error, summary: 'An interpolation names something that does not exist at task start.' },
+  'work-dir-not-in-chroot': { severity: DiagnosticSeverity.Warning, summary: 'work_dir lies outside the task dirs, chroot_env and volume mounts.' },
+  'user-denied': { severity: DiagnosticSeverity.Error, summary: 'A user the default client refuses (user.denylist).' },
+  'kill-timeout-capped': { severity: DiagnosticSeverity.Warning, summary: 'kill_timeout above the client max_kill_timeout.' },
+  'unknown-volume': { severity: DiagnosticSeverity.Error, summary: 'volume_mount names no volume of the group.' },
+  'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
+} satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export const DIAGNOSTIC_SOURCE = 'nomad-exec';

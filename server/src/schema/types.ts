@@ -1,0 +1,83 @@
+// The schema is data: one description of the jobspec and of the exec driver that every feature reads
+// (checks, hover, completion, formatting hints, the launch planner). Modelled on hashicorp/hcl-lang:
+// bodies hold attribute and block schemas; a block's body may depend on the task's driver.
+
+/** The type an attribute's value must have. */
+export type ValueType =
+  | { kind: 'string' }
+  | { kind: 'number'; integer?: boolean }
+  | { kind: 'bool' }
+  /** A Go duration string (`"30s"`, `"1h30m"`) or an integer number of nanoseconds. */
+  | { kind: 'duration' }
+  | { kind: 'list'; element: ValueType }
+  | { kind: 'map'; element: ValueType }
+  /** An object with known keys, e.g. template `wait` when written as an attribute (not accepted by Nomad). */
+  | { kind: 'object'; attributes: Record<string, ValueType> }
+  | { kind: 'any' };
+
+/** One allowed value of an enumerated attribute, with what choosing it means. */
+export interface EnumValue {
+  value: string;
+  doc: string;
+}
+
+export interface AttributeSchema {
+  type: ValueType;
+  required?: boolean;
+  /** The allowed values; a value outside them is `invalid-value`. Matching is exact unless `caseInsensitive`. */
+  values?: EnumValue[];
+  caseInsensitive?: boolean;
+  /** Values matching this pattern are allowed besides `values` (e.g. network mode `cni/<name>`). */
+  valuePattern?: { regex: string; description: string };
+  /** Inclusive numeric bounds (`out-of-range` outside them). */
+  min?: number;
+  max?: number;
+  /** The default as a user would write it, for hover and completion (e.g. `"5s"`, `50`, `"private"`). */
+  default?: string;
+  /** Markdown, in our own words. */
+  doc: string;
+  /** Path under https://developer.hashicorp.com/nomad/docs/ for the page that explains it. */
+  docPath?: string;
+  /** Why it is deprecated or removed, when Nomad no longer wants it. */
+  deprecated?: string;
+  /** What makes it special for completion: e.g. values are capability names or signal names. */
+  completion?: 'capability' | 'signal' | 'driver';
+}
+
+export interface LabelSchema {
+  name: string;
+  doc: string;
+}
+
+export interface BlockSchema {
+  labels?: LabelSchema[];
+  /** How many times the block may appear in its parent (undefined = no limit). */
+  minItems?: number;
+  maxItems?: number;
+  /** The block's body. `driverConfig` means: chosen by the enclosing task's `driver` (see DriverSchema). */
+  body: BodySchema | 'driverConfig';
+  doc: string;
+  docPath?: string;
+  deprecated?: string;
+  /** Some blocks may also be written as a map attribute (`env = { ... }`, `meta = { ... }`). */
+  alsoAttribute?: boolean;
+}
+
+export interface BodySchema {
+  attributes: Record<string, AttributeSchema>;
+  blocks: Record<string, BlockSchema>;
+  /** Free-form: any attribute and block is accepted (e.g. `meta`, `env`, an unknown driver's `config`). */
+  open?: boolean;
+  /** Attributes only one of which may be set, e.g. resources `cpu` and `cores`. */
+  exclusive?: string[][];
+}
+
+export interface DriverSchema {
+  name: string;
+  doc: string;
+  docPath?: string;
+  /** The task `config` body. */
+  config: BodySchema;
+  /** The client agent's `plugin "<name>" { config { ... } }` body. */
+  pluginConfig?: BodySchema;
+}
