@@ -130,6 +130,11 @@ export interface Task {
   /** The driver's name when it is a known literal (after evaluating variables); undefined otherwise. */
   driverName?: string;
   config?: Block;
+  /**
+   * Set when the task comes from the `content` of a `dynamic "task"` block: `block` is the dynamic block,
+   * the task body is `block.dynamic.content`, and `name` is '' unless `labels` is a known literal.
+   */
+  dynamic?: boolean;
 }
 
 export interface Group {
@@ -139,6 +144,8 @@ export interface Group {
   implicit: boolean;
   job: Job;
   tasks: Task[];
+  /** Set for the `content` of a `dynamic "group"` block (see Task.dynamic). */
+  dynamic?: boolean;
 }
 
 export interface Job {

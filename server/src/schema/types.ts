@@ -40,6 +40,8 @@ export interface AttributeSchema {
   docPath?: string;
   /** Why it is deprecated or removed, when Nomad no longer wants it. */
   deprecated?: string;
+  /** True when current Nomad refuses it outright (reported as an error, not a warning). */
+  removed?: boolean;
   /** What makes it special for completion: e.g. values are capability names or signal names. */
   completion?: 'capability' | 'signal' | 'driver';
 }
@@ -59,6 +61,8 @@ export interface BlockSchema {
   doc: string;
   docPath?: string;
   deprecated?: string;
+  /** True when current Nomad refuses it outright (reported as an error, not a warning). */
+  removed?: boolean;
   /** Some blocks may also be written as a map attribute (`env = { ... }`, `meta = { ... }`). */
   alsoAttribute?: boolean;
 }
@@ -68,6 +72,10 @@ export interface BodySchema {
   blocks: Record<string, BlockSchema>;
   /** Free-form: any attribute and block is accepted (e.g. `meta`, `env`, an unknown driver's `config`). */
   open?: boolean;
+  /** For an open body: the type every attribute must have (e.g. strings in `env` and `meta`). */
+  openType?: ValueType;
+  /** For an open body: whether nested blocks are refused (e.g. `meta` takes only attributes). */
+  openNoBlocks?: boolean;
   /** Attributes only one of which may be set, e.g. resources `cpu` and `cores`. */
   exclusive?: string[][];
 }

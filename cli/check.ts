@@ -1,0 +1,115 @@
+// `nomad-exec check [--format text|json] [--agent-config FILE] [--allow-caps a,b] PATH...`
+// Exit status: 0 no errors, 1 at least one error diagnostic, 2 usage or I/O error.
+import * as fs from 'node:fs';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { analyse } from '../server/src/analysis';
+import { sharedParser } from '../server/src/parser/parser';
+import { resolveSettings, type NomadExecSettings } from '../server/src/settings';
+import { collectFiles } from './files';
+import type { Subcommand } from './main';
+
+const SEVERITY: Record<number, string> = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'info',
+  [DiagnosticSeverity.Hint]: 'hint',
+};
+
+const USAGE = 'usage: nomad-exec check [--format text|json] [--agent-config FILE] [--allow-caps a,b] PATH...\n';
+
+interface CheckArgs {
+  format: 'text' | 'json';
+  settings: NomadExecSettings;
+  paths: string[];
+}
+
+function parseArgs(args: string[]): CheckArgs | string {
+  const out: CheckArgs = { format: 'text', settings: {}, paths: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    if (flag === '--format') {
+      const v = value();
+      if (v !== 'text' && v !== 'json') return `--format must be text or json, not ${v ?? 'nothing'}`;
+      out.format = v;
+    } else if (flag === '--agent-config') {
+      const v = value();
+      if (!v) return '--agent-config needs a file';
+      out.settings.agentConfigFile = v;
+    } else if (flag === '--allow-caps') {
+      const v = value();
+      if (v === undefined) return '--allow-caps needs a comma-separated list';
+      out.settings.allowCaps = v.split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (flag === '--') {
+      out.paths.push(...args.slice(i + 1));
+      break;
+    } else if (flag.startsWith('-') && flag !== '-') {
+      return `unknown option ${flag}`;
+    } else out.paths.push(arg);
+  }
+  if (out.paths.length === 0) return 'no files or folders given';
+  return out;
+}
+
+/** Reads a file as UTF-8; invalid bytes become U+FFFD and are reported. */
+export function readText(file: string): { text: string; invalidUtf8: boolean } {
+  const bytes = fs.readFileSync(file);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), invalidUtf8: false };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(bytes), invalidUtf8: true };
+  }
+}
+
+export function formatText(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity ?? 1]}: ${d.message} [${String(d.code ?? '')}]`;
+}
+
+export const checkCommand: Subcommand = {
+  summary: 'report mistakes in job files (text or JSON); exit 1 when any is an error',
+  async run(args) {
+    const parsed = parseArgs(args);
+    if (typeof parsed === 'string') {
+      process.stderr.write(`nomad-exec check: ${parsed}\n${USAGE}`);
+      return 2;
+    }
+    const settings = resolveSettings(parsed.settings);
+    for (const problem of settings.problems) process.stderr.write(`nomad-exec check: ${problem}\n`);
+    const { files, errors } = collectFiles(parsed.paths);
+    for (const error of errors) process.stderr.write(`nomad-exec check: ${error}\n`);
+    const parser = await sharedParser();
+    const results: { file: string; diagnostics: Diagnostic[] }[] = [];
+    let ioError = errors.length > 0;
+    let anyError = false;
+    for (const file of files) {
+      let text: string;
+      try {
+        const read = readText(file);
+        text = read.text;
+        if (read.invalidUtf8) process.stderr.write(`nomad-exec check: ${file}: not valid UTF-8; invalid bytes were read as U+FFFD\n`);
+      } catch (error) {
+        process.stderr.write(`nomad-exec check: ${file}: ${(error as Error).message}\n`);
+        ioError = true;
+        continue;
+      }
+      let diagnostics: Diagnostic[];
+      try {
+        diagnostics = analyse(parser, text, settings).diagnostics;
+      } catch (error) {
+        process.stderr.write(`nomad-exec check: ${file}: internal error: ${(error as Error).stack ?? error}\n`);
+        ioError = true;
+        continue;
+      }
+      if (diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) anyError = true;
+      results.push({ file, diagnostics });
+      if (parsed.format === 'text') {
+        const lines = diagnostics.map((d) => formatText(file, d));
+        if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+      }
+    }
+    if (parsed.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    if (ioError) return 2;
+    return anyError ? 1 : 0;
+  },
+};

@@ -1,0 +1,172 @@
+// `nomad-exec run FILE [--group G] [--task T] [--var k=v]... [--var-file F]... [--alloc-dir D] [--plan]`
+// Runs an exec task (or a group's exec tasks) locally as a Nomad client would. Output streams as it comes;
+// the exit status is the task's (128+N for signal N); Ctrl+C stops the task with its kill signal, then
+// SIGKILL after its kill timeout. `--plan` prints the launch plan as JSON and runs nothing.
+import * as path from 'path';
+import { isPlanError, planRun, startRun, type RunRequest } from '../launcher/src/api';
+import { parseVarFlag } from '../launcher/src/variables';
+import type { Subcommand } from './main';
+
+const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=value]... [--var-file F]...
+                      [--alloc-dir DIR] [--agent-config FILE] [--plan]
+`;
+
+interface RunFlags {
+  request: RunRequest;
+  planOnly: boolean;
+}
+
+function parseFlags(args: string[]): RunFlags | string {
+  const request: RunRequest = { file: '', vars: [], varFiles: [] };
+  let planOnly = false;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i];
+    let inline: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    switch (arg) {
+      case '--group':
+      case '-group':
+        request.group = value();
+        break;
+      case '--task':
+      case '-task':
+        request.task = value();
+        break;
+      case '--var':
+      case '-var': {
+        const text = value();
+        const parsed = parseVarFlag(text);
+        if (!parsed) return `--var ${JSON.stringify(text)}: expected name=value`;
+        request.vars!.push(parsed);
+        break;
+      }
+      case '--var-file':
+      case '-var-file':
+        request.varFiles!.push(path.resolve(value()));
+        break;
+      case '--alloc-dir':
+        request.allocDir = path.resolve(value());
+        break;
+      case '--agent-config':
+        request.settings = { ...request.settings, agentConfigFile: path.resolve(value()) };
+        break;
+      case '--plan':
+        planOnly = true;
+        break;
+      case '-h':
+      case '--help':
+        return '';
+      default:
+        if (arg.startsWith('-')) return `unknown option ${arg}`;
+        files.push(arg);
+    }
+  }
+  if (files.length !== 1) return files.length === 0 ? 'a job file is needed' : `one job file, not ${files.length}`;
+  request.file = path.resolve(files[0]);
+  return { request, planOnly };
+}
+
+/** Prefixes every line with `[task] ` for group runs; keeps partial lines until they end. */
+class LinePrefixer {
+  private readonly pending = new Map<string, Buffer>();
+
+  constructor(private readonly write: (stream: 'stdout' | 'stderr', data: Buffer) => void) {}
+
+  push(task: string, stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    const key = `${task}\0${stream}`;
+    let buffer = Buffer.concat([this.pending.get(key) ?? Buffer.alloc(0), chunk]);
+    const prefix = Buffer.from(`[${task}] `);
+    const parts: Buffer[] = [];
+    for (let nl = buffer.indexOf(10); nl >= 0; nl = buffer.indexOf(10)) {
+      parts.push(prefix, buffer.subarray(0, nl + 1));
+      buffer = buffer.subarray(nl + 1);
+    }
+    if (parts.length > 0) this.write(stream, Buffer.concat(parts));
+    this.pending.set(key, buffer);
+  }
+
+  /** Writes what is left of a task's last line (output without a trailing newline). */
+  flush(task: string): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const key = `${task}\0${stream}`;
+      const rest = this.pending.get(key);
+      if (rest && rest.length > 0) this.write(stream, Buffer.concat([Buffer.from(`[${task}] `), rest, Buffer.from('\n')]));
+      this.pending.delete(key);
+    }
+  }
+}
+
+export const runCommand: Subcommand = {
+  summary: 'run an exec task (or a group) locally, as a Nomad client would',
+  async run(args: string[]): Promise<number> {
+    let flags: RunFlags | string;
+    try {
+      flags = parseFlags(args);
+    } catch (error) {
+      flags = (error as Error).message;
+    }
+    if (typeof flags === 'string') {
+      if (flags === '') {
+        process.stdout.write(USAGE);
+        return 0;
+      }
+      process.stderr.write(`nomad-exec run: ${flags}\n${USAGE}`);
+      return 2;
+    }
+    const plan = await planRun(flags.request);
+    if (isPlanError(plan)) {
+      process.stderr.write(`nomad-exec run: ${plan.message}\n`);
+      return 1;
+    }
+    if (flags.planOnly) {
+      process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+      return 0;
+    }
+    // A reader that goes away (`| head`) must not crash the run; the task is stopped instead.
+    const onPipeError = (): void => void handle.stop();
+    process.stdout.on('error', onPipeError);
+    const groupRun = plan.tasks.length > 1 || (flags.request.group !== undefined && flags.request.task === undefined);
+    const write = (stream: 'stdout' | 'stderr', data: Buffer): void => {
+      (stream === 'stdout' ? process.stdout : process.stderr).write(data);
+    };
+    const prefixer = new LinePrefixer(write);
+    const handle = startRun(plan, {
+      output: (task, stream, chunk) => (groupRun ? prefixer.push(task, stream, chunk) : write(stream, chunk)),
+      notice: (n) => process.stderr.write(`nomad-exec: ${n.task ? `[${n.task}] ` : ''}${n.message}\n`),
+      taskState: (task, state) => {
+        if (state === 'exited' && groupRun) prefixer.flush(task);
+      },
+    });
+    let interrupts = 0;
+    const onSignal = (): void => {
+      interrupts++;
+      if (interrupts === 1) void handle.stop();
+      else process.stderr.write('nomad-exec: already stopping; the task gets SIGKILL when its kill timeout ends\n');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+    try {
+      const result = await handle.exited;
+      if (result.failure && !result.tasks.some((t) => t.failure?.message === result.failure?.message)) {
+        process.stderr.write(`nomad-exec: ${result.failure.task ? `[${result.failure.task}] ` : ''}${result.failure.step}: ${result.failure.message}\n`);
+      }
+      return result.exitCode;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+    }
+  },
+};

@@ -1,0 +1,33 @@
+// What `activate` returns: a small read-only view of the extension for the end-to-end tests (and for other
+// extensions that want to follow local runs). Types only, so the test suite can import it alone.
+
+export interface RunInfo {
+  id: number;
+  /** Also the terminal's name: `job/group/task` or `job/group`. */
+  label: string;
+  state: 'preparing' | 'running' | 'exited';
+  file: string;
+  group?: string;
+  task?: string;
+  allocDir?: string;
+  exitCode?: number;
+  signal?: string;
+  stopped?: boolean;
+  /** Why the run never started its tasks. */
+  error?: string;
+  logFiles: string[];
+}
+
+export interface NomadExecApi {
+  listRuns(): RunInfo[];
+  /** The run's terminal text so far, colours removed, `\n` line ends. */
+  terminalText(runId: number): string;
+  /** Resolves with the text once it contains `needle` (or rejects after `timeoutMs`). */
+  waitForTerminalText(runId: number, needle: string, timeoutMs?: number): Promise<string>;
+  /** Resolves when the run is over. */
+  waitForRun(runId: number): Promise<RunInfo>;
+  /** The process id of the language server, when it runs. */
+  serverPid(): number | undefined;
+  /** Resolves once the language server is running (again). */
+  whenServerRunning(timeoutMs?: number): Promise<void>;
+}

@@ -1,0 +1,310 @@
+/* Resource limits (reference section 7, item 7): memory hard limit (memory, or
+ * memory_max with memory as the soft limit) and CPU weight, through cgroup v2 when its
+ * controllers are usable, cgroup v1 otherwise. Nothing writable: the task runs anyway
+ * and stderr says the limits are not enforced. Only used when a limit is asked for. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+#define MiB (1024LL * 1024LL)
+
+/* The launcher's own cgroup path for a v1 controller ("memory", "cpu") or v2 (""). */
+static int own_path(const char *controller, char *out, size_t len)
+{
+	char buf[4096];
+	if (read_file("/proc/self/cgroup", buf, sizeof buf) < 0)
+		return -1;
+	for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		const char *list = c1 + 1;
+		int match = 0;
+		if (!*controller) {
+			match = !*list && strncmp(line, "0:", 2) == 0;
+		} else {
+			char names[256];
+			snprintf(names, sizeof names, "%s", list);
+			for (char *s2 = NULL, *n = strtok_r(names, ",", &s2); n; n = strtok_r(NULL, ",", &s2))
+				if (strcmp(n, controller) == 0)
+					match = 1;
+		}
+		if (match) {
+			snprintf(out, len, "%s", strcmp(c2 + 1, "/") == 0 ? "" : c2 + 1);
+			return 0;
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int put(const char *dir, const char *file, const char *value)
+{
+	char p[1024];
+	if (fmt_path(p, sizeof p, "%s/%s", dir, file) < 0)
+		return -1;
+	return write_file(p, value);
+}
+
+static int has_word(const char *path, const char *word)
+{
+	char buf[512];
+	if (read_file(path, buf, sizeof buf) < 0)
+		return 0;
+	size_t n = strlen(word);
+	for (char *p = buf; (p = strstr(p, word)); p += n)
+		if ((p == buf || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return 1;
+	return 0;
+}
+
+static long long hard_limit_mb(const struct config *c)
+{
+	if (c->memory_max_mb > 0)
+		return c->memory_max_mb;
+	if (c->memory_max_mb < 0)
+		return -1;  /* unlimited */
+	return c->memory_mb;
+}
+
+/* runc's mapping of cpu shares (2..262144) to cgroup v2 weight (1..10000) */
+static long cpu_weight(long shares)
+{
+	return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+/* Removes nomad-exec-<pid> cgroups left by launchers that were killed before they could
+ * clean up (their pid is gone); rmdir fails harmlessly on any that still has processes. */
+static void sweep_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "nomad-exec-", 11) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + 11, &end, 10);
+		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char p[1024];
+		if (fmt_path(p, sizeof p, "%s/%s", parent, e->d_name) == 0)
+			rmdir(p);
+	}
+	closedir(d);
+}
+
+/* Enables the controllers the limits need in dir's children. */
+static int enable_controllers(const struct config *c, const char *dir)
+{
+	char path[1024];
+	if (fmt_path(path, sizeof path, "%s/cgroup.controllers", dir) < 0)
+		return -1;
+	if ((c->memory_mb && !has_word(path, "memory")) || (c->cpu_mhz && !has_word(path, "cpu")))
+		return -1;
+	if ((c->memory_mb && put(dir, "cgroup.subtree_control", "+memory") < 0) ||
+	    (c->cpu_mhz && put(dir, "cgroup.subtree_control", "+cpu") < 0))
+		return -1;
+	return 0;
+}
+
+static int v2_limits(const struct config *c, const char *dir)
+{
+	char v[64];
+	long long hard = hard_limit_mb(c);
+	if (c->memory_mb) {
+		if (hard > 0)
+			snprintf(v, sizeof v, "%lld", hard * MiB);
+		else
+			snprintf(v, sizeof v, "max");
+		if (put(dir, "memory.max", v) < 0)
+			return -1;
+		if (put(dir, "memory.swap.max", "0") < 0 && errno != ENOENT)
+			return -1;
+		if (c->memory_max_mb) {
+			snprintf(v, sizeof v, "%lld", c->memory_mb * MiB);
+			if (put(dir, "memory.low", v) < 0)
+				return -1;
+		}
+	}
+	if (c->cpu_mhz) {
+		snprintf(v, sizeof v, "%ld", cpu_weight(c->cpu_mhz < 2 ? 2 : c->cpu_mhz));
+		if (put(dir, "cpu.weight", v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* v2: a child of the launcher's own cgroup when that one may have controlled children
+ * (delegated and free of other processes), else, as root, a child of nomad-exec.slice
+ * at the top of the hierarchy, the way Nomad uses nomad.slice. */
+static int try_v2(const struct config *c, struct cgroup *cg)
+{
+	static const char *const mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+	const char *mount = NULL;
+	char own[512], parent[1024];
+	for (size_t i = 0; i < 2 && !mount; i++) {
+		if (fmt_path(parent, sizeof parent, "%s/cgroup.controllers", mounts[i]) == 0 &&
+		    access(parent, F_OK) == 0)
+			mount = mounts[i];
+	}
+	if (!mount || own_path("", own, sizeof own) < 0)
+		return -1;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (attempt == 0) {
+			if (fmt_path(parent, sizeof parent, "%s%s", mount, own) < 0 || enable_controllers(c, parent) < 0)
+				continue;
+		} else {
+			if (geteuid() != 0 || enable_controllers(c, mount) < 0)
+				return -1;
+			if (fmt_path(parent, sizeof parent, "%s/nomad-exec.slice", mount) < 0 ||
+			    (mkdir(parent, 0755) < 0 && errno != EEXIST) || enable_controllers(c, parent) < 0)
+				return -1;
+		}
+		sweep_stale(parent);
+		if (fmt_path(cg->mem, sizeof cg->mem, "%s/nomad-exec-%d", parent, (int)getpid()) < 0 ||
+		    mkdir(cg->mem, 0755) < 0)
+			continue;
+		if (v2_limits(c, cg->mem) < 0) {
+			rmdir(cg->mem);
+			continue;
+		}
+		/* the child is cloned straight into it (CLONE_INTO_CGROUP): v2 forbids the
+		 * launcher from going back to a parent that has controllers enabled */
+		cg->v2_fd = open(cg->mem, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		if (cg->v2_fd < 0) {
+			rmdir(cg->mem);
+			continue;
+		}
+		cg->version = 2;
+		return 0;
+	}
+	cg->mem[0] = '\0';
+	return -1;
+}
+
+/* v1: one directory per controller, under the launcher's own cgroup. The launcher
+ * joins it before cloning (the child inherits it) and leaves right after. */
+static int v1_dir(const char *controller, char *dir, char *back, size_t len)
+{
+	char own[512];
+	if (own_path(controller, own, sizeof own) < 0)
+		return -1;
+	if (fmt_path(back, len, "/sys/fs/cgroup/%s%s/cgroup.procs", controller, own) < 0 ||
+	    fmt_path(dir, len, "/sys/fs/cgroup/%s%s/nomad-exec-%d", controller, own, (int)getpid()) < 0)
+		return -1;
+	char parent[1024];
+	if (fmt_path(parent, sizeof parent, "/sys/fs/cgroup/%s%s", controller, own) == 0)
+		sweep_stale(parent);
+	if (mkdir(dir, 0755) < 0)
+		return -1;
+	return 0;
+}
+
+static int try_v1(const struct config *c, struct cgroup *cg, const char **failed)
+{
+	char v[64], pid[32];
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	if (c->memory_mb) {
+		*failed = "memory";
+		if (v1_dir("memory", cg->mem, cg->back_mem, sizeof cg->mem) < 0)
+			return -1;
+		long long hard = hard_limit_mb(c);
+		snprintf(v, sizeof v, "%lld", hard > 0 ? hard * MiB : -1);
+		if (put(cg->mem, "memory.limit_in_bytes", v) < 0)
+			goto fail;
+		/* no swapping past the limit, when swap accounting exists */
+		if (put(cg->mem, "memory.memsw.limit_in_bytes", v) < 0 && errno != ENOENT && errno != EINVAL)
+			goto fail;
+		if (c->memory_max_mb) {
+			snprintf(v, sizeof v, "%lld", c->memory_mb * MiB);
+			if (put(cg->mem, "memory.soft_limit_in_bytes", v) < 0)
+				goto fail;
+		}
+		if (put(cg->mem, "cgroup.procs", pid) < 0)
+			goto fail;
+	}
+	if (c->cpu_mhz) {
+		*failed = "cpu";
+		if (v1_dir("cpu", cg->cpu, cg->back_cpu, sizeof cg->cpu) < 0)
+			goto fail;
+		snprintf(v, sizeof v, "%ld", c->cpu_mhz < 2 ? 2 : c->cpu_mhz);
+		if (put(cg->cpu, "cpu.shares", v) < 0 || put(cg->cpu, "cgroup.procs", pid) < 0)
+			goto fail;
+	}
+	cg->version = 1;
+	return 0;
+fail:;
+	int e = errno;
+	cg->version = 1;
+	cgroup_leave(cg);
+	cgroup_remove(cg);
+	errno = e;
+	return -1;
+}
+
+int cgroup_setup(const struct config *c, struct cgroup *cg)
+{
+	memset(cg, 0, sizeof *cg);
+	cg->v2_fd = -1;
+	if (!c->memory_mb && !c->cpu_mhz)
+		return 0;
+	if (try_v2(c, cg) == 0)
+		return 0;
+	const char *failed = "";
+	if (try_v1(c, cg, &failed) == 0)
+		return 0;
+	msg("warning: resource limits are not enforced: no writable cgroup (v2 without the "
+	    "needed controllers; v1 %s: %s)", failed, strerror(errno));
+	memset(cg, 0, sizeof *cg);
+	cg->v2_fd = -1;
+	return -1;
+}
+
+void cgroup_leave(struct cgroup *cg)
+{
+	if (cg->version != 1)
+		return;
+	char pid[32];
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	if (cg->back_mem[0] && write_file(cg->back_mem, pid) < 0)
+		msg("warning: leaving cgroup: %s: %s", cg->back_mem, strerror(errno));
+	if (cg->back_cpu[0] && write_file(cg->back_cpu, pid) < 0)
+		msg("warning: leaving cgroup: %s: %s", cg->back_cpu, strerror(errno));
+}
+
+int cgroup_oom_killed(const struct cgroup *cg)
+{
+	if (!cg->version || !cg->mem[0])
+		return 0;
+	char p[1024], buf[2048];
+	fmt_path(p, sizeof p, "%s/%s", cg->mem, cg->version == 2 ? "memory.events" : "memory.oom_control");
+	if (read_file(p, buf, sizeof buf) < 0)
+		return 0;
+	char *k = strstr(buf, "oom_kill ");
+	return k && atoll(k + 9) > 0;
+}
+
+void cgroup_remove(struct cgroup *cg)
+{
+	if (cg->v2_fd >= 0)
+		close(cg->v2_fd);
+	cg->v2_fd = -1;
+	if (cg->mem[0] && rmdir(cg->mem) < 0 && errno != ENOENT)
+		msg("warning: removing cgroup: %s: %s", cg->mem, strerror(errno));
+	if (cg->cpu[0] && rmdir(cg->cpu) < 0 && errno != ENOENT)
+		msg("warning: removing cgroup: %s: %s", cg->cpu, strerror(errno));
+	cg->mem[0] = cg->cpu[0] = '\0';
+}

@@ -1,0 +1,496 @@
+/* nomad-exec-launcher: argv parsing and supervision.
+ *
+ * Process layout
+ *   private pid mode:  launcher ── task (PID 1 of a new pid namespace)
+ *   host pid mode:     launcher ── supervisor (child subreaper) ── task ── ...
+ *
+ * The supervisor is the process that clones the task and waits for it; in private pid
+ * mode it is the launcher itself. No task process outlives the run:
+ *   - private: the task has PR_SET_PDEATHSIG=SIGKILL; when PID 1 of a pid namespace
+ *     dies the kernel kills every other process in it.
+ *   - host: the supervisor is a child subreaper, so every orphaned descendant of the
+ *     task becomes its child; when the task exits, or the launcher dies (even by
+ *     SIGKILL: a pipe to the launcher hangs up), it kills all its descendants and
+ *     reaps them before exiting. The launcher is a subreaper too, so descendants are
+ *     also caught if the supervisor alone is killed.
+ * See launcher/README.md for the argv interface and exit codes. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+static void usage(const char *why) __attribute__((noreturn));
+static void usage(const char *why)
+{
+	msg("%s (see launcher/README.md for the argument list)", why);
+	_exit(EXIT_USAGE);
+}
+
+static const char *need(int argc, char **argv, int i, int n)
+{
+	if (i + n >= argc) {
+		char m[128];
+		snprintf(m, sizeof m, "%s needs %d argument%s", argv[i], n, n > 1 ? "s" : "");
+		usage(m);
+	}
+	return argv[i + 1];
+}
+
+static long long number(const char *opt, const char *s, long long min)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || !*s || *end || v < min) {
+		char m[160];
+		snprintf(m, sizeof m, "%s: '%s' is not an integer >= %lld", opt, s, min);
+		usage(m);
+	}
+	return v;
+}
+
+static int fd_arg(const char *opt, const char *s)
+{
+	int fd = (int)number(opt, s, 0);
+	/* keep it out of the task */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		char m[160];
+		snprintf(m, sizeof m, "%s %d: %s", opt, fd, strerror(errno));
+		usage(m);
+	}
+	return fd;
+}
+
+static enum ns_mode ns_arg(const char *opt, const char *s)
+{
+	if (strcmp(s, "private") == 0)
+		return NS_PRIVATE;
+	if (strcmp(s, "host") == 0)
+		return NS_HOST;
+	char m[128];
+	snprintf(m, sizeof m, "%s must be private or host, not '%s'", opt, s);
+	usage(m);
+}
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->pid_mode = c->ipc_mode = NS_PRIVATE;
+	c->caps = cap_default_set();
+	c->user = "nobody";
+	c->work_dir = "/";
+	c->kill_signal = SIGINT;
+	c->kill_timeout_ms = 5000;
+	c->stop_fd = c->info_fd = -1;
+	/* argc bounds how many binds and env entries there can be */
+	c->binds = calloc((size_t)argc, sizeof *c->binds);
+	c->env = calloc((size_t)argc + 1, sizeof *c->env);
+	if (!c->binds || !c->env)
+		die_errno(EXIT_INTERNAL, "allocating", NULL);
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(a, "--root") == 0) {
+			c->root = need(argc, argv, i++, 1);
+		} else if (strcmp(a, "--alloc-dir") == 0) {
+			c->alloc_dir = need(argc, argv, i++, 1);
+		} else if (strcmp(a, "--ro-bind") == 0 || strcmp(a, "--bind") == 0) {
+			need(argc, argv, i, 2);
+			struct bind *b = &c->binds[c->nbinds++];
+			b->src = argv[i + 1];
+			b->dst = argv[i + 2];
+			b->read_only = a[2] == 'r';
+			if (b->src[0] != '/' || b->dst[0] != '/')
+				usage("bind paths must be absolute");
+			i += 2;
+		} else if (strcmp(a, "--pid") == 0) {
+			c->pid_mode = ns_arg(a, need(argc, argv, i++, 1));
+		} else if (strcmp(a, "--ipc") == 0) {
+			c->ipc_mode = ns_arg(a, need(argc, argv, i++, 1));
+		} else if (strcmp(a, "--caps") == 0) {
+			if (parse_caps(need(argc, argv, i++, 1), &c->caps) < 0)
+				_exit(EXIT_USAGE);
+		} else if (strcmp(a, "--user") == 0) {
+			c->user = need(argc, argv, i++, 1);
+		} else if (strcmp(a, "--chdir") == 0) {
+			c->work_dir = need(argc, argv, i++, 1);
+			if (c->work_dir[0] != '/')
+				usage("--chdir must be an absolute path inside the task root");
+		} else if (strcmp(a, "--env") == 0) {
+			const char *kv = need(argc, argv, i++, 1);
+			if (!strchr(kv, '='))
+				usage("--env takes KEY=VALUE");
+			c->env[c->nenv++] = (char *)kv;
+		} else if (strcmp(a, "--kill-signal") == 0) {
+			c->kill_signal = parse_signal(need(argc, argv, i++, 1));
+			if (c->kill_signal < 0)
+				usage("--kill-signal: unknown signal");
+		} else if (strcmp(a, "--kill-timeout") == 0) {
+			c->kill_timeout_ms = (long)number(a, need(argc, argv, i++, 1), 0);
+		} else if (strcmp(a, "--memory") == 0) {
+			c->memory_mb = number(a, need(argc, argv, i++, 1), 1);
+		} else if (strcmp(a, "--memory-max") == 0) {
+			c->memory_max_mb = number(a, need(argc, argv, i++, 1), -1);
+		} else if (strcmp(a, "--cpu") == 0) {
+			c->cpu_mhz = (long)number(a, need(argc, argv, i++, 1), 1);
+		} else if (strcmp(a, "--no-pivot-root") == 0) {
+			c->no_pivot_root = 1;
+		} else if (strcmp(a, "--stop-fd") == 0) {
+			c->stop_fd = fd_arg(a, need(argc, argv, i++, 1));
+		} else if (strcmp(a, "--info-fd") == 0) {
+			c->info_fd = fd_arg(a, need(argc, argv, i++, 1));
+		} else {
+			char m[300];
+			snprintf(m, sizeof m, "unknown option '%.200s'", a);
+			usage(m);
+		}
+	}
+	if (!c->root)
+		usage("--root is required");
+	if (c->root[0] != '/')
+		usage("--root must be an absolute path");
+	if (c->alloc_dir && c->alloc_dir[0] != '/')
+		usage("--alloc-dir must be an absolute path");
+	if (i >= argc)
+		usage("no command after --");
+	if (c->memory_max_mb && !c->memory_mb)
+		usage("--memory-max needs --memory");
+	c->argv = argv + i;
+	c->env[c->nenv] = NULL;
+	c->outer_uid = geteuid();
+	c->outer_gid = getegid();
+	c->rootless = c->outer_uid != 0;
+	if (lookup_user(c->user, &c->uid, &c->gid) < 0)
+		die_msg(EXIT_USER, "user %s: not found in the host /etc/passwd (%s)", c->user, strerror(errno));
+}
+
+static void info(const struct config *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void info(const struct config *c, const char *fmt, ...)
+{
+	if (c->info_fd < 0)
+		return;
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+	va_end(ap);
+	buf[n] = '\n';
+	if (write(c->info_fd, buf, (size_t)n + 1) < 0) { /* the reader went away */ }
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return EXIT_INTERNAL;
+}
+
+/* SIGKILLs every descendant and reaps until none is left. Only meaningful in a
+ * subreaper: orphans of killed processes become our children, and the loop goes on
+ * until waitpid says there are no children at all. */
+static void kill_descendants(void)
+{
+	char self[32];
+	snprintf(self, sizeof self, "%d", (int)getpid());
+	for (;;) {
+		DIR *d = opendir("/proc");
+		if (!d)
+			die_errno(EXIT_INTERNAL, "listing processes", "/proc");
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (e->d_name[0] < '0' || e->d_name[0] > '9')
+				continue;
+			char p[300], buf[512];
+			snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
+			if (read_file(p, buf, sizeof buf) < 0)
+				continue;
+			char *rp = strrchr(buf, ')');  /* comm may contain spaces and parens */
+			int ppid;
+			char state;
+			if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
+				continue;
+			if (ppid == (int)getpid())
+				kill((pid_t)atoi(e->d_name), SIGKILL);
+		}
+		closedir(d);
+		int st;
+		pid_t r = waitpid(-1, &st, 0);
+		if (r < 0 && errno == ECHILD)
+			return;
+		if (r < 0 && errno != EINTR)
+			die_errno(EXIT_INTERNAL, "waitpid", NULL);
+	}
+}
+
+/* Blocks the signals the launcher handles (saving the caller's mask in *orig for the
+ * task), as the first thing, so none of them can take the default action meanwhile. */
+static void block_signals(sigset_t *orig)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGPIPE);  /* a closed info fd must not kill the supervisor */
+	if (sigprocmask(SIG_BLOCK, &set, orig) < 0)
+		die_errno(EXIT_INTERNAL, "blocking signals", NULL);
+}
+
+static int make_signalfd(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die_errno(EXIT_INTERNAL, "signalfd", NULL);
+	return fd;
+}
+
+static int is_forwarded(int sig)
+{
+	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+		if (forwarded[i] == sig)
+			return 1;
+	return 0;
+}
+
+static pid_t clone_task(const struct config *c, const struct cgroup *cg)
+{
+	uint64_t flags = CLONE_NEWNS;
+	if (c->rootless)
+		flags |= CLONE_NEWUSER;
+	if (c->pid_mode == NS_PRIVATE)
+		flags |= CLONE_NEWPID;
+	if (c->ipc_mode == NS_PRIVATE)
+		flags |= CLONE_NEWIPC;
+	struct clone_args args;
+	memset(&args, 0, sizeof args);
+	args.flags = flags;
+	args.exit_signal = SIGCHLD;
+	if (cg->v2_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cg->v2_fd;
+	}
+	/* fork-like clone (no new stack): the child continues below with its own copy */
+	long pid = syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0 && errno == ENOSYS && cg->v2_fd < 0)
+		pid = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		char what[64];
+		snprintf(what, sizeof what, "flags 0x%llx", (unsigned long long)flags);
+		die_errno(EXIT_NAMESPACE, "creating namespaces (clone)", what);
+	}
+	return (pid_t)pid;
+}
+
+/* Starts the task and supervises it until it and (in host pid mode) all its
+ * descendants are gone. `launcher_fd` hangs up when the launcher dies (-1 when the
+ * supervisor is the launcher). Returns the launcher's exit code. */
+static int supervise(const struct config *c, int launcher_fd, const sigset_t *orig)
+{
+	int sfd = make_signalfd();
+	struct cgroup cg;
+	cgroup_setup(c, &cg);
+
+	int errp[2], alive[2];
+	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0)
+		die_errno(EXIT_INTERNAL, "pipe", NULL);
+	pid_t task = clone_task(c, &cg);
+	if (task == 0) {
+		close(errp[0]);
+		close(alive[1]);
+		close(sfd);
+		sandbox_enter(c, errp[1], alive[0], orig);
+	}
+	cgroup_leave(&cg);
+	close(errp[1]);
+	close(alive[0]);
+	info(c, "{\"child-pid\": %d}", (int)task);
+
+	int task_done = 0, task_status = 0, setup_code = -1;
+	int err_open = 1, stop_open = c->stop_fd >= 0, launcher_open = launcher_fd >= 0;
+	long deadline = -1;  /* when the stop escalates to SIGKILL */
+	while (!task_done) {
+		struct pollfd pfd[4];
+		int n = 0;
+		pfd[n++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+		int ierr = err_open ? n : -1;
+		if (err_open)
+			pfd[n++] = (struct pollfd){.fd = errp[0], .events = POLLIN};
+		int istop = stop_open ? n : -1;
+		if (stop_open)
+			pfd[n++] = (struct pollfd){.fd = c->stop_fd, .events = POLLIN};
+		int ilaunch = launcher_open ? n : -1;
+		if (launcher_open)
+			pfd[n++] = (struct pollfd){.fd = launcher_fd, .events = POLLIN};
+		int timeout = -1;
+		if (deadline >= 0) {
+			long left = deadline - now_ms();
+			timeout = left > 0 ? (int)left : 0;
+		}
+		int r = poll(pfd, (nfds_t)n, timeout);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die_errno(EXIT_INTERNAL, "poll", NULL);
+		if (deadline >= 0 && now_ms() >= deadline) {
+			kill(task, SIGKILL);
+			deadline = -1;
+		}
+		if (ierr >= 0 && pfd[ierr].revents) {
+			unsigned char b;
+			ssize_t got = read(errp[0], &b, 1);
+			if (got == 1)
+				setup_code = b;
+			else
+				info(c, "{\"exec\": true}");
+			err_open = 0;
+		}
+		if (istop >= 0 && pfd[istop].revents) {
+			/* a byte or end of file both mean stop: a runner that dies stops its task */
+			char b[64];  /* take what was written, so a socket closes without a reset */
+			if (read(c->stop_fd, b, sizeof b) < 0 && errno == EAGAIN)
+				continue;
+			stop_open = 0;
+			if (c->kill_timeout_ms == 0 || c->kill_signal == SIGKILL) {
+				kill(task, SIGKILL);
+			} else {
+				kill(task, c->kill_signal);
+				deadline = now_ms() + c->kill_timeout_ms;
+			}
+		}
+		if (ilaunch >= 0 && pfd[ilaunch].revents) {
+			/* the launcher is gone: nobody is left to report to, end everything now */
+			launcher_open = 0;
+			kill(task, SIGKILL);
+		}
+		if (pfd[0].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) == sizeof si) {
+				if (is_forwarded((int)si.ssi_signo))
+					kill(task, (int)si.ssi_signo);
+			}
+			int st;
+			pid_t w;
+			while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+				if (w == task) {
+					task_done = 1;
+					task_status = st;
+				}
+		}
+	}
+	if (c->pid_mode == NS_HOST)
+		kill_descendants();
+	int oom = cgroup_oom_killed(&cg);
+	cgroup_remove(&cg);
+	if (setup_code >= 0) {
+		info(c, "{\"setup-failed\": %d}", setup_code);
+		return setup_code;
+	}
+	int code = status_code(task_status);
+	if (oom) {
+		long long hard = c->memory_max_mb > 0 ? c->memory_max_mb : c->memory_mb;
+		msg("task was killed for running out of memory (limit %lld MiB)", hard);
+	}
+	if (WIFSIGNALED(task_status))
+		info(c, "{\"exit-code\": %d, \"signal\": %d, \"oom-killed\": %s}", code,
+		     WTERMSIG(task_status), oom ? "true" : "false");
+	else
+		info(c, "{\"exit-code\": %d, \"oom-killed\": %s}", code, oom ? "true" : "false");
+	return code;
+}
+
+/* Host pid mode: the launcher only relays signals to the supervisor and reports its
+ * exit code; being a subreaper itself it also cleans up if the supervisor is killed. */
+static int relay(pid_t sup)
+{
+	int sfd = make_signalfd();
+	for (;;) {
+		struct pollfd pfd = {.fd = sfd, .events = POLLIN};
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno(EXIT_INTERNAL, "poll", NULL);
+		}
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof si) == sizeof si)
+			if (is_forwarded((int)si.ssi_signo))
+				kill(sup, (int)si.ssi_signo);
+		int st, sup_status = 0, done = 0;
+		pid_t w;
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == sup) {
+				done = 1;
+				sup_status = st;
+			}
+		if (done) {
+			kill_descendants();
+			return status_code(sup_status);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	sigset_t orig;
+	block_signals(&orig);
+	struct config c;
+	parse_args(argc, argv, &c);
+	if (c.pid_mode == NS_PRIVATE)
+		return supervise(&c, -1, &orig);
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		die_errno(EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER)", NULL);
+	int lp[2];
+	if (pipe2(lp, O_CLOEXEC) < 0)
+		die_errno(EXIT_INTERNAL, "pipe", NULL);
+	pid_t sup = fork();
+	if (sup < 0)
+		die_errno(EXIT_INTERNAL, "fork", NULL);
+	if (sup == 0) {
+		close(lp[1]);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			die_errno(EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER)", NULL);
+		_exit(supervise(&c, lp[0], &orig));
+	}
+	close(lp[0]);
+	if (c.stop_fd >= 0)
+		close(c.stop_fd);  /* the supervisor reads it */
+	if (c.info_fd >= 0)
+		close(c.info_fd);
+	return relay(sup);
+}

@@ -1,0 +1,344 @@
+/* The cloned child: it is already in its new mount (and pid, ipc, user) namespaces.
+ * It builds the task root on top of the task dir, enters it, becomes the task user
+ * with the task's capabilities and execs the command, which thereby keeps this
+ * process's pid (PID 1 of the new pid namespace in private pid mode). Every step
+ * that fails exits with a documented code and names the step, the path and errno. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/mount.h>
+
+#include "launcher.h"
+
+#define PATH_LEN 4096
+
+/* formats a path into a PATH_LEN buffer or fails the mount step */
+#define PATHF(buf, ...) \
+	do { \
+		if (fmt_path(buf, sizeof buf, __VA_ARGS__) < 0) \
+			die_errno(EXIT_MOUNT, "building a path", #buf); \
+	} while (0)
+
+static void join(char *out, const char *root, const char *rel)
+{
+	while (*rel == '/')
+		rel++;
+	if (snprintf(out, PATH_LEN, "%s/%s", root, rel) >= PATH_LEN) {
+		errno = ENAMETOOLONG;
+		die_errno(EXIT_MOUNT, "building a path inside the task root", rel);
+	}
+}
+
+static void mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_LEN];
+	PATHF(buf, "%s", path);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char save = *p;
+			*p = '\0';
+			if (mkdir(buf, mode) < 0 && errno != EEXIST)
+				die_errno(EXIT_MOUNT, "creating directory", buf);
+			*p = save;
+			if (!save)
+				break;
+		}
+	}
+}
+
+/* A directory that must exist with exactly this mode (the layout of section 4). */
+static void layout_dir(const char *root, const char *rel, mode_t mode)
+{
+	char p[PATH_LEN];
+	join(p, root, rel);
+	if (mkdir(p, mode) == 0) {
+		/* mkdir drops the sticky bit; set the mode through a descriptor that cannot be a
+		 * symlink a task swapped in meanwhile (alloc/ is writable by tasks) */
+		int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fchmod(fd, mode) < 0)
+			die_errno(EXIT_MOUNT, "setting mode of", p);
+		close(fd);
+	} else if (errno != EEXIST) {
+		die_errno(EXIT_MOUNT, "creating task directory", p);
+	}
+}
+
+static void mount_or_die(const char *src, const char *dst, const char *type,
+			 unsigned long flags, const char *data)
+{
+	if (mount(src, dst, type, flags, data) < 0) {
+		char step[160];
+		snprintf(step, sizeof step, "mounting %s (%s)", type ? type : "bind",
+			 src ? src : "none");
+		die_errno(EXIT_MOUNT, step, dst);
+	}
+}
+
+/* Read-only for the whole subtree. mount_setattr changes only the read-only bit, so
+ * the flags a user namespace may not clear (nosuid, nodev...) stay as they are. */
+static void make_read_only(const char *path)
+{
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof attr) == 0)
+		return;
+	if (errno != ENOSYS)
+		die_errno(EXIT_MOUNT, "making mount read-only (mount_setattr)", path);
+	/* kernels before 5.12: remount the top mount only */
+	mount_or_die(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+}
+
+/* Creates what a bind needs to land on: a directory, or an empty file for a file. */
+static void mount_point(const char *dst, int is_dir)
+{
+	if (is_dir) {
+		mkdir_p(dst, 0755);
+		return;
+	}
+	char parent[PATH_LEN];
+	PATHF(parent, "%s", dst);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		mkdir_p(parent, 0755);
+	}
+	int fd = open(dst, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0 && errno != EEXIST && errno != EROFS && errno != EACCES && errno != ELOOP)
+		die_errno(EXIT_MOUNT, "creating mount point", dst);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void bind_mount(const char *src, const char *dst, int read_only)
+{
+	mount_or_die(src, dst, NULL, MS_BIND | MS_REC, NULL);
+	if (read_only)
+		make_read_only(dst);
+}
+
+/* One chroot_env entry or extra bind. A missing host path is skipped (as Nomad does);
+ * a symlink bound to the same path is recreated instead of mounted (merged-/usr
+ * systems have /bin -> usr/bin), which is both what Nomad does and one mount fewer. */
+static void apply_bind(const char *root, const struct bind *b)
+{
+	struct stat st;
+	if (lstat(b->src, &st) < 0) {
+		if (errno == ENOENT)
+			return;
+		die_errno(EXIT_MOUNT, "inspecting host path", b->src);
+	}
+	char dst[PATH_LEN];
+	join(dst, root, b->dst);
+	if (S_ISLNK(st.st_mode) && strcmp(b->src, b->dst) == 0) {
+		char target[PATH_LEN];
+		ssize_t n = readlink(b->src, target, sizeof target - 1);
+		if (n < 0)
+			die_errno(EXIT_MOUNT, "reading symlink", b->src);
+		target[n] = '\0';
+		if (symlink(target, dst) < 0 && errno != EEXIST)
+			die_errno(EXIT_MOUNT, "recreating symlink", dst);
+		return;
+	}
+	if (S_ISLNK(st.st_mode) && stat(b->src, &st) < 0) {
+		if (errno == ENOENT)
+			return;  /* dangling */
+		die_errno(EXIT_MOUNT, "following symlink", b->src);
+	}
+	mount_point(dst, S_ISDIR(st.st_mode));
+	bind_mount(b->src, dst, b->read_only);
+}
+
+static void setup_dev(const struct config *c, const char *root)
+{
+	char dev[PATH_LEN], p[PATH_LEN];
+	join(dev, root, "dev");
+	mkdir_p(dev, 0755);
+	mount_or_die("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+	/* bind the host's nodes: mknod is not allowed in a user namespace, binds are */
+	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		char host[64];
+		PATHF(host, "/dev/%s", nodes[i]);
+		PATHF(p, "%s/%s", dev, nodes[i]);
+		mount_point(p, 0);
+		mount_or_die(host, p, NULL, MS_BIND, NULL);
+	}
+	static const char *const links[][2] = {
+		{"ptmx", "pts/ptmx"}, {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+	};
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		PATHF(p, "%s/%s", dev, links[i][0]);
+		if (symlink(links[i][1], p) < 0)
+			die_errno(EXIT_MOUNT, "creating /dev symlink", p);
+	}
+	PATHF(p, "%s/pts", dev);
+	mkdir_p(p, 0755);
+	/* gid=5 (tty) only where that group exists: it is unmapped in a user namespace */
+	mount_or_die("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+		     c->rootless ? "newinstance,ptmxmode=0666,mode=620"
+				 : "newinstance,ptmxmode=0666,mode=620,gid=5");
+	PATHF(p, "%s/shm", dev);
+	mkdir_p(p, 0755);
+	mount_or_die("shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+	PATHF(p, "%s/mqueue", dev);
+	mkdir_p(p, 0755);
+	if (c->ipc_mode == NS_PRIVATE || !c->rootless) {
+		mount_or_die("mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	} else if (access("/dev/mqueue", F_OK) == 0) {
+		/* host ipc rootless: the host's mqueue mount belongs to the initial namespace */
+		mount_or_die("/dev/mqueue", p, NULL, MS_BIND, NULL);
+	}
+}
+
+static void setup_proc(const struct config *c, const char *root)
+{
+	char proc[PATH_LEN], p[PATH_LEN];
+	join(proc, root, "proc");
+	mkdir_p(proc, 0755);
+	if (c->pid_mode == NS_PRIVATE || !c->rootless) {
+		mount_or_die("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	} else {
+		/* a user namespace may not mount the host pid namespace's proc: bind it */
+		mount_or_die("/proc", proc, NULL, MS_BIND | MS_REC, NULL);
+	}
+	PATHF(p, "%s/kcore", proc);
+	if (access(p, F_OK) == 0)
+		mount_or_die("/dev/null", p, NULL, MS_BIND, NULL);
+	static const char *const ro[] = {"sys", "sysrq-trigger", "irq", "bus"};
+	for (size_t i = 0; i < sizeof ro / sizeof ro[0]; i++) {
+		PATHF(p, "%s/%s", proc, ro[i]);
+		if (access(p, F_OK) < 0)
+			continue;
+		bind_mount(p, p, 1);
+	}
+}
+
+static void setup_sys(const struct config *c, const char *root)
+{
+	char sys[PATH_LEN], p[PATH_LEN];
+	join(sys, root, "sys");
+	mkdir_p(sys, 0755);
+	if (!c->rootless) {
+		mount_or_die("sysfs", sys, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	} else {
+		/* sysfs can only be mounted by the owner of the network namespace: bind it */
+		bind_mount("/sys", sys, 1);
+	}
+	PATHF(p, "%s/firmware", sys);
+	if (access(p, F_OK) == 0)
+		mount_or_die("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0");
+}
+
+static void setup_task_dirs(const struct config *c, const char *root)
+{
+	char p[PATH_LEN];
+	layout_dir(root, "local", 0777);
+	layout_dir(root, "tmp", 01777);
+	layout_dir(root, "secrets", 0777);
+	layout_dir(root, "private", 0777);
+	join(p, root, "secrets");
+	mount_or_die("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0777,size=1m");
+	join(p, root, "private");
+	mount_or_die("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=1m");
+	if (!c->alloc_dir)
+		return;
+	layout_dir(root, "alloc", 0777);
+	join(p, root, "alloc");
+	mount_or_die(c->alloc_dir, p, NULL, MS_BIND | MS_REC, NULL);
+	/* the subdirs live in the host alloc dir, which the runner normally creates */
+	layout_dir(p, "data", 0777);
+	layout_dir(p, "logs", 0777);
+	layout_dir(p, "tmp", 0777);
+	join(p, root, "alloc/logs");
+	bind_mount(p, p, 1);
+}
+
+static void write_map(const char *file, unsigned inner, unsigned outer)
+{
+	char line[64];
+	snprintf(line, sizeof line, "%u %u 1\n", inner, outer);
+	if (write_file(file, line) < 0)
+		die_errno(EXIT_NAMESPACE, "writing user namespace map", file);
+}
+
+static void enter_root(const struct config *c, const char *root)
+{
+	if (chdir(root) < 0)
+		die_errno(EXIT_MOUNT, "entering task root", root);
+	if (c->no_pivot_root) {
+		/* the runc way without pivot_root: move the root mount over / and chroot */
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			die_errno(EXIT_MOUNT, "moving task root over / (MS_MOVE)", root);
+		if (chroot(".") < 0)
+			die_errno(EXIT_MOUNT, "chroot", root);
+	} else {
+		/* pivot onto itself, then detach the old root stacked underneath */
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			die_errno(EXIT_MOUNT, "pivot_root", root);
+		if (umount2(".", MNT_DETACH) < 0)
+			die_errno(EXIT_MOUNT, "detaching the host root", root);
+	}
+	if (chdir("/") < 0)
+		die_errno(EXIT_MOUNT, "entering /", root);
+}
+
+void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+{
+	sandbox_err_fd = err_fd;
+	if (c->rootless) {
+		if (write_file("/proc/self/setgroups", "deny") < 0)
+			die_errno(EXIT_NAMESPACE, "denying setgroups", "/proc/self/setgroups");
+		write_map("/proc/self/uid_map", c->uid, c->outer_uid);
+		write_map("/proc/self/gid_map", c->gid, c->outer_gid);
+	}
+	mode_t old_umask = umask(0);
+	/* nothing we mount may propagate back to the host */
+	mount_or_die("none", "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	/* pivot_root needs the new root to be a mount point */
+	mount_or_die(c->root, c->root, NULL, MS_BIND | MS_REC, NULL);
+	setup_task_dirs(c, c->root);
+	for (size_t i = 0; i < c->nbinds; i++)
+		apply_bind(c->root, &c->binds[i]);
+	setup_dev(c, c->root);
+	setup_proc(c, c->root);
+	setup_sys(c, c->root);
+	enter_root(c, c->root);
+
+	apply_caps(c);
+	if (chdir(c->work_dir) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			die_msg(EXIT_WORKDIR, "work_dir: %s does not exist inside the task root (%s)",
+				c->work_dir, strerror(errno));
+		die_errno(EXIT_WORKDIR, "entering work_dir", c->work_dir);
+	}
+	umask(old_umask);
+
+	/* Last, because any uid change clears it. Then make sure the supervisor did not
+	 * die before it was set: its end of alive_fd closes when it exits. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die_errno(EXIT_CREDS, "prctl(PR_SET_PDEATHSIG)", NULL);
+	struct pollfd pfd = {.fd = alive_fd, .events = POLLIN};
+	if (poll(&pfd, 1, 0) != 0)
+		_exit(EXIT_INTERNAL);
+	if (sigprocmask(SIG_SETMASK, orig_mask, NULL) < 0)
+		die_errno(EXIT_INTERNAL, "restoring the signal mask", NULL);
+
+	execve(c->argv[0], c->argv, c->env);
+	int e = errno;
+	if (e == ENOENT)
+		die_msg(EXIT_NOTFOUND, "command %s not found inside the task root (work_dir %s)",
+			c->argv[0], c->work_dir);
+	errno = e;
+	die_errno(EXIT_NOEXEC, "executing command", c->argv[0]);
+}

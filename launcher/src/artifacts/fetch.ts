@@ -1,0 +1,109 @@
+// Fetching one artifact into the task dir: download (http/https, redirects followed) or copy (local path),
+// verify the checksum of what arrived, then unpack or place it according to `mode`.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
+import type { ArtifactPlan } from '../types';
+import { unpack, unpacksToDir } from './unpack';
+
+export class ArtifactError extends Error {}
+
+/** Downloads or copies the artifact, verifies and unpacks it. Throws ArtifactError with a message naming the source. */
+export async function fetchArtifact(artifact: ArtifactPlan): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-artifact-'));
+  try {
+    const fail = (why: string): never => {
+      throw new ArtifactError(`artifact ${JSON.stringify(artifact.source)}: ${why}`);
+    };
+    let fetched: string;
+    if (artifact.kind === 'http') {
+      fetched = path.join(work, artifact.fileName || 'download');
+      await download(artifact.location, artifact.headers, fetched).catch((e: Error) => fail(e.message));
+    } else {
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(artifact.location);
+      } catch {
+        return fail(`the local path ${artifact.location} does not exist`);
+      }
+      if (stat.isDirectory()) {
+        if (artifact.checksum) fail('a checksum cannot be verified for a directory');
+        if (artifact.mode === 'file') fail(`mode is "file" but ${artifact.location} is a directory`);
+        fs.mkdirSync(artifact.destination, { recursive: true });
+        fs.cpSync(artifact.location, artifact.destination, { recursive: true });
+        return;
+      }
+      fetched = artifact.location;
+    }
+    if (artifact.checksum) {
+      const actual = await hashFile(fetched, artifact.checksum.algorithm);
+      if (actual !== artifact.checksum.hex) {
+        fail(`${artifact.checksum.algorithm} checksum mismatch: expected ${artifact.checksum.hex}, got ${actual}`);
+      }
+    }
+    const type = artifact.archiveType;
+    if (artifact.mode === 'file') {
+      // The destination is the file itself; a single-file compressor still decompresses into it.
+      if (type && !unpacksToDir(type)) {
+        await unpack(fetched, type, artifact.destination).catch((e: Error) => fail(e.message));
+      } else {
+        if (type) fail(`mode is "file" but the source is a ${type} archive (set archive = false to keep it packed)`);
+        fs.mkdirSync(path.dirname(artifact.destination), { recursive: true });
+        fs.copyFileSync(fetched, artifact.destination);
+      }
+      return;
+    }
+    fs.mkdirSync(artifact.destination, { recursive: true });
+    if (type) {
+      const target = unpacksToDir(type) ? artifact.destination : path.join(artifact.destination, stripSuffix(artifact.fileName, type));
+      await unpack(fetched, type, target).catch((e: Error) => fail(e.message));
+      return;
+    }
+    if (artifact.mode === 'dir') fail('mode is "dir" but the source is a single file, not an archive or directory');
+    fs.copyFileSync(fetched, path.join(artifact.destination, artifact.fileName));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function stripSuffix(name: string, type: string): string {
+  return name.toLowerCase().endsWith(`.${type}`) ? name.slice(0, -(type.length + 1)) : name;
+}
+
+function hashFile(file: string, algorithm: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = crypto.createHash(algorithm);
+    fs.createReadStream(file)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+function download(url: string, headers: Record<string, string>, file: string, redirects = 0): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const client = url.startsWith('https:') ? https : http;
+    const request = client.get(url, { headers: { 'user-agent': 'nomad-exec', ...headers } }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && response.headers.location) {
+        response.resume();
+        if (redirects >= 10) return reject(new Error(`too many redirects fetching ${url}`));
+        const next = new URL(response.headers.location, url).toString();
+        return resolve(download(next, headers, file, redirects + 1));
+      }
+      if (status !== 200) {
+        response.resume();
+        return reject(new Error(`GET ${url} answered HTTP ${status}`));
+      }
+      const out = fs.createWriteStream(file, { mode: 0o644 });
+      response.pipe(out);
+      out.on('finish', () => resolve());
+      out.on('error', reject);
+      response.on('error', reject);
+    });
+    request.on('error', (error) => reject(new Error(`GET ${url} failed: ${error.message}`)));
+  });
+}

@@ -1,0 +1,73 @@
+// Command lookup exactly as the exec driver's lookupTaskBin (reference section 5): `local/<cmd>`, then
+// `<cmd>` under the task dir, then (only for a bare name) /usr/local/bin, /usr/bin, /bin inside the task dir.
+// The agent's PATH is never used. Because chroot_env is bind-mounted rather than copied, a task path under
+// a bind is looked up at its host source.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CommandLookup } from './types';
+
+export interface LookupInput {
+  command: string;
+  taskDir: string;
+  /** host -> task path binds (chroot_env, and any other read-only binds). */
+  binds: { host: string; task: string }[];
+}
+
+/** Task path -> host path, through the longest matching bind, else inside the task dir. */
+export function hostPathOf(taskPath: string, taskDir: string, binds: { host: string; task: string }[]): string {
+  const normal = path.posix.normalize(taskPath);
+  let best: { host: string; task: string } | undefined;
+  for (const bind of binds) {
+    const t = bind.task.replace(/\/+$/, '') || '/';
+    if (normal === t || normal.startsWith(t === '/' ? '/' : t + '/')) {
+      if (!best || t.length > best.task.length) best = { host: bind.host, task: t };
+    }
+  }
+  if (best) return path.join(best.host, normal.slice(best.task.length));
+  return path.join(taskDir, normal);
+}
+
+/** The task paths tried, in order. */
+export function candidatePaths(command: string): string[] {
+  const tried = [path.posix.join('/local', command), path.posix.join('/', command)];
+  if (!command.includes('/')) {
+    for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) tried.push(path.posix.join(dir, command));
+  }
+  return tried;
+}
+
+function isRegularFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Looks the command up; `found` or `pending` (not found anywhere yet). Never touches the disk beyond stat. */
+export function lookupCommand(input: LookupInput): CommandLookup {
+  const tried: string[] = [];
+  for (const taskPath of candidatePaths(input.command)) {
+    tried.push(taskPath);
+    const hostPath = hostPathOf(taskPath, input.taskDir, input.binds);
+    if (isRegularFile(hostPath)) return { state: 'found', taskPath, hostPath, tried };
+  }
+  return { state: 'pending', reason: notFoundMessage(input.command, input.taskDir), tried };
+}
+
+export function notFoundMessage(command: string, taskDir: string): string {
+  return `file ${command} not found under path ${taskDir} (tried ${candidatePaths(command).join(', ')})`;
+}
+
+/**
+ * As Nomad does before launch: a command lacking any of the 0555 bits gets them. Only files inside the task
+ * dir are changed; a file reached through a chroot_env bind is the host's own and is left alone.
+ */
+export function makeExecutable(lookup: Extract<CommandLookup, { state: 'found' }>, taskDir: string): boolean {
+  const inside = path.resolve(lookup.hostPath).startsWith(path.resolve(taskDir) + path.sep);
+  if (!inside) return false;
+  const mode = fs.statSync(lookup.hostPath).mode & 0o7777;
+  if ((mode & 0o555) === 0o555) return false;
+  fs.chmodSync(lookup.hostPath, mode | 0o555);
+  return true;
+}

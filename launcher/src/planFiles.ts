@@ -1,0 +1,172 @@
+// The artifact and template blocks of a task, planned: sources parsed (unsupported getters refused),
+// destinations mapped to host paths (the shared alloc dir for `alloc/...`), checksums checked for form,
+// inline template text checked for functions a local run cannot offer.
+import * as fs from 'fs';
+import * as path from 'path';
+import { archiveTypeOf, parseChecksum, parseSource, UnsupportedSourceError } from './artifacts/source';
+import { hostPathOf } from './lookup';
+import { missingFiles } from './runtimeNames';
+import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluator } from './model';
+import type * as Templates from './template';
+import type { ArtifactPlan, TemplatePlan } from './types';
+import { Unknown } from '../../server/src/model/value';
+
+export interface FilePlanContext {
+  jobspec: Evaluator;
+  simple(text: string): string;
+  taskDir: string;
+  sharedDir: string;
+  secretsDir: string;
+  baseDir: string;
+  /** `task "x"` for messages. */
+  where: string;
+}
+
+export class FilePlanError extends Error {}
+
+/** A destination relative to the task dir -> task path and host path (alloc/ goes to the shared dir). */
+function destinationPaths(dest: string, ctx: FilePlanContext): { inTask: string; host: string } {
+  const inTask = path.posix.resolve('/', dest);
+  const host = hostPathOf(inTask, ctx.taskDir, [
+    { host: ctx.sharedDir, task: '/alloc' },
+    { host: ctx.secretsDir, task: '/secrets' },
+  ]);
+  return { inTask, host };
+}
+
+function str(body: Body, name: string, ctx: FilePlanContext): string | undefined {
+  const value = evalAttr(body, name, ctx.jobspec);
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Unknown) {
+    const missing = missingFiles(attributeOf(body, name)?.value, ctx.baseDir);
+    throw new FilePlanError(`${ctx.where}: ${name} (line ${(attributeOf(body, name)?.range.start.line ?? 0) + 1}) cannot be evaluated${missing.length > 0 ? `: ${missing.join('; ')}` : ''}`);
+  }
+  return typeof value === 'string' ? value : String(value);
+}
+
+export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] {
+  const out: ArtifactPlan[] = [];
+  blocksOf(body, 'artifact').forEach((block, i) => {
+    const what = `${ctx.where} artifact ${i + 1} (line ${block.range.start.line + 1})`;
+    const rawSource = str(block.body, 'source', ctx);
+    if (!rawSource) throw new FilePlanError(`${what}: source is missing`);
+    const source = ctx.simple(rawSource);
+    let parsed;
+    try {
+      parsed = parseSource(source, ctx.baseDir);
+    } catch (error) {
+      if (error instanceof UnsupportedSourceError) throw new FilePlanError(`${what}: remote artifact not available locally: ${error.message}`);
+      throw new FilePlanError(`${what}: ${(error as Error).message}`);
+    }
+    const modeValue = str(block.body, 'mode', ctx) ?? 'any';
+    if (modeValue !== 'any' && modeValue !== 'file' && modeValue !== 'dir') throw new FilePlanError(`${what}: mode must be any, file or dir`);
+    const options = blocksOf(block.body, 'options')[0];
+    const optionMap: Record<string, string> = {};
+    if (options) Object.assign(optionMap, readStringMap(block.body, 'options', ctx.jobspec, []));
+    const optionsAttr = attributeOf(block.body, 'options');
+    if (optionsAttr) Object.assign(optionMap, readStringMap(block.body, 'options', ctx.jobspec, []));
+    const checksumText = optionMap.checksum !== undefined ? ctx.simple(optionMap.checksum) : parsed.checksum;
+    let checksum: ArtifactPlan['checksum'];
+    if (checksumText) {
+      try {
+        checksum = parseChecksum(checksumText);
+      } catch (error) {
+        throw new FilePlanError(`${what}: ${(error as Error).message}`);
+      }
+    }
+    const archiveOption = optionMap.archive;
+    const archive = !(archiveOption === 'false' || parsed.archiveDisabled);
+    const dest = destinationPaths(ctx.simple(str(block.body, 'destination', ctx) ?? 'local/'), ctx);
+    if (!dest.host.startsWith(path.dirname(ctx.taskDir))) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
+    const headers = readStringMap(block.body, 'headers', ctx.jobspec, []);
+    const archiveType = archive ? archiveTypeOf(parsed.baseName, parsed.archiveForced ?? (archiveOption && archiveOption !== 'true' ? archiveOption : undefined)) : undefined;
+    out.push({
+      source,
+      kind: parsed.kind,
+      location: parsed.location,
+      fileName: parsed.baseName,
+      ...(archiveType ? { archiveType } : {}),
+      destination: dest.host,
+      destinationInTask: dest.inTask,
+      mode: modeValue,
+      archive,
+      ...(checksum ? { checksum } : {}),
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ctx.simple(v)])),
+    });
+  });
+  return out;
+}
+
+export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] {
+  const out: TemplatePlan[] = [];
+  blocksOf(body, 'template').forEach((block, i) => {
+    const index = i + 1;
+    const destinationRaw = str(block.body, 'destination', ctx);
+    const what = `${ctx.where} template ${index}${destinationRaw ? ` (${destinationRaw})` : ''}`;
+    if (!destinationRaw) throw new FilePlanError(`${what}: destination is missing`);
+    const dest = destinationPaths(ctx.simple(destinationRaw), ctx);
+    const dataAttr = attributeOf(block.body, 'data');
+    const data = str(block.body, 'data', ctx);
+    const sourceRaw = str(block.body, 'source', ctx);
+    if (data === undefined && sourceRaw === undefined) throw new FilePlanError(`${what}: needs data or source`);
+    const leftDelimiter = str(block.body, 'left_delimiter', ctx) || '{{';
+    const rightDelimiter = str(block.body, 'right_delimiter', ctx) || '}}';
+    const permsText = str(block.body, 'perms', ctx) ?? '0644';
+    if (!/^[0-7]{3,4}$/.test(permsText)) throw new FilePlanError(`${what}: perms ${JSON.stringify(permsText)} is not an octal mode`);
+    // Line of the template's first text line in the job file (a heredoc starts on the next line).
+    let jobFileLine = block.range.start.line + 1;
+    if (dataAttr) {
+      const heredoc = dataAttr.value.kind === 'template' && dataAttr.value.heredoc;
+      jobFileLine = dataAttr.value.range.start.line + (heredoc ? 2 : 1);
+    }
+    const envValue = evalAttr(block.body, 'env', ctx.jobspec);
+    const missingKey = evalAttr(block.body, 'error_on_missing_key', ctx.jobspec);
+    const plan: TemplatePlan = {
+      index,
+      destination: dest.host,
+      destinationInTask: dest.inTask,
+      perms: parseInt(permsText, 8),
+      leftDelimiter,
+      rightDelimiter,
+      env: envValue === true,
+      errorOnMissingKey: missingKey === true,
+      jobFileLine,
+    };
+    if (data !== undefined) {
+      plan.data = data;
+      assertLocalTemplate(data, plan, what);
+    } else {
+      // `source` is a path on the client: absolute, or relative to the task dir (often put there by an
+      // artifact). A relative source not found there is read next to the job file, for local convenience.
+      const raw = ctx.simple(sourceRaw!);
+      if (path.isAbsolute(raw)) plan.source = raw;
+      else {
+        plan.source = hostPathOf(path.posix.resolve('/', raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
+        plan.sourceNearJobFile = path.resolve(ctx.baseDir, raw);
+      }
+      // A source already on disk (not one an artifact brings) is checked now, so --plan can tell.
+      const existing = path.isAbsolute(raw) ? raw : plan.sourceNearJobFile;
+      if (existing && fs.existsSync(existing) && fs.statSync(existing).isFile()) {
+        assertLocalTemplate(fs.readFileSync(existing, 'utf8'), { ...plan, source: existing }, what);
+      }
+    }
+    out.push(plan);
+  });
+  return out;
+}
+
+/** Throws a FilePlanError naming the function, template and job-file line when the text cannot render locally. */
+export function assertLocalTemplate(text: string, plan: TemplatePlan, what: string): void {
+  if (!text.includes(plan.leftDelimiter)) return;
+  const { checkTemplate, TemplateError } = require('./template') as typeof Templates;
+  try {
+    checkTemplate(text, { leftDelimiter: plan.leftDelimiter, rightDelimiter: plan.rightDelimiter });
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      const line = plan.data !== undefined ? plan.jobFileLine + error.line - 1 : error.line;
+      const place = plan.data !== undefined ? `job file line ${line}` : `line ${line} of ${plan.source}`;
+      throw new FilePlanError(`${what}, ${place}: ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+// What happens in a task dir before its task starts, in Nomad's order: artifacts are fetched, templates
+// rendered (those with `env = true` feed the environment), then the command is looked up (now that local/
+// holds what the artifacts brought) and made executable.
+import * as fs from 'fs';
+import * as path from 'path';
+import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
+import { assertLocalTemplate, FilePlanError } from './planFiles';
+import type * as Templates from './template';
+import type { TaskPlan, TemplatePlan } from './types';
+
+export interface PreparedTask {
+  command: string;
+  env: Record<string, string>;
+  binds: { hostPath: string; taskPath: string; readOnly: boolean }[];
+}
+
+export class PrepareError extends Error {
+  constructor(
+    readonly step: 'artifact' | 'template' | 'lookup',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function prepareTask(task: TaskPlan, notice: (message: string) => void): Promise<PreparedTask> {
+  const binds: PreparedTask['binds'] = [];
+  const secretsStaged = !task.dirs.secrets.startsWith(task.taskDir + path.sep);
+  if (secretsStaged) {
+    fs.mkdirSync(task.dirs.secrets, { recursive: true, mode: 0o777 });
+    binds.push({ hostPath: task.dirs.secrets, taskPath: '/secrets', readOnly: false });
+  }
+  if (task.artifacts.length > 0) {
+    // Loaded on use (http, https, zlib): most tasks have no artifacts, and start-up time matters.
+    const { fetchArtifact } = require('./artifacts/fetch') as typeof import('./artifacts/fetch');
+    for (const artifact of task.artifacts) {
+      try {
+        await fetchArtifact(artifact);
+      } catch (error) {
+        throw new PrepareError('artifact', (error as Error).message);
+      }
+      notice(`artifact ${artifact.source} -> ${artifact.destinationInTask}`);
+    }
+  }
+  const env = { ...task.env };
+  for (const template of task.templates) {
+    const templates = require('./template') as typeof Templates;
+    const output = renderOne(task, template, env, templates);
+    if (template.env) Object.assign(env, templates.parseEnvFile(output));
+  }
+  const lookup = task.lookup.state === 'found' ? task.lookup : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: task.chrootBinds });
+  if (lookup.state !== 'found') throw new PrepareError('lookup', notFoundMessage(task.command, task.taskDir));
+  if (makeExecutable(lookup, task.taskDir)) notice(`made ${lookup.taskPath} executable (mode | 0555), as Nomad does`);
+  return { command: lookup.taskPath, env, binds };
+}
+
+function renderOne(task: TaskPlan, template: TemplatePlan, env: Record<string, string>, { renderTemplate, TemplateError }: typeof Templates): string {
+  const what = `task "${task.name}" template ${template.index} (${template.destinationInTask})`;
+  let text: string;
+  if (template.data !== undefined) text = template.data;
+  else {
+    const file = [template.source!, template.sourceNearJobFile].find((f) => f !== undefined && fs.existsSync(f));
+    if (!file) throw new PrepareError('template', `${what}: source ${template.source} does not exist`);
+    text = fs.readFileSync(file, 'utf8');
+  }
+  let output: string;
+  try {
+    assertLocalTemplate(text, template, what);
+    output = renderTemplate(text, {
+      env,
+      taskDir: task.taskDir,
+      leftDelimiter: template.leftDelimiter,
+      rightDelimiter: template.rightDelimiter,
+      errorOnMissingKey: template.errorOnMissingKey,
+    });
+  } catch (error) {
+    if (error instanceof FilePlanError) throw new PrepareError('template', error.message);
+    if (error instanceof TemplateError) {
+      const where = template.data !== undefined ? `job file line ${template.jobFileLine + error.line - 1}` : `line ${error.line} of ${template.source}`;
+      throw new PrepareError('template', `${what}, ${where}: ${error.message}`);
+    }
+    throw new PrepareError('template', `${what}: ${(error as Error).message}`);
+  }
+  fs.mkdirSync(path.dirname(template.destination), { recursive: true });
+  fs.writeFileSync(template.destination, output);
+  fs.chmodSync(template.destination, template.perms);
+  return output;
+}

@@ -1,0 +1,170 @@
+// Carrying out a launch plan: the alloc dir, then the tasks in lifecycle order as a Nomad client does:
+// prestart tasks run to completion (prestart sidecars keep running), main tasks start together, poststart
+// tasks start once the main tasks run, and when the main tasks have ended the sidecars are stopped and the
+// poststop tasks run. A single-task plan is the same with one main task.
+import { createAllocDir, pruneAllocDirs } from './allocDir';
+import type { RunHandle, RunNotice, RunResult, RunSinks, StartOptions, TaskResult } from './api';
+import { launcherBinary } from './launcherArgs';
+import { TaskLogs } from './logs';
+import { prepareTask, PrepareError } from './prepare';
+import { SupervisedTask } from './supervise';
+import type { LaunchPlan, TaskPlan } from './types';
+import * as path from 'path';
+
+export function runPlan(plan: LaunchPlan, sinks: RunSinks, options: StartOptions): RunHandle {
+  const run = new GroupRun(plan, sinks, options);
+  return { plan, stop: () => run.stop(), exited: run.exited };
+}
+
+class GroupRun {
+  readonly exited: Promise<RunResult>;
+  private readonly running = new Map<string, SupervisedTask>();
+  private readonly results: TaskResult[] = [];
+  private stopped = false;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly plan: LaunchPlan,
+    private readonly sinks: RunSinks,
+    private readonly options: StartOptions,
+  ) {
+    this.exited = this.run().catch((error: Error) => this.result({ step: 'run', message: error.stack ?? String(error) }));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.notice({ level: 'info', message: 'stopping: sending each task its kill signal' });
+    }
+    for (const task of this.running.values()) task.stop();
+    await this.exited;
+  }
+
+  private notice(n: RunNotice): void {
+    this.sinks.notice?.(n);
+  }
+
+  private async run(): Promise<RunResult> {
+    const plan = this.plan;
+    let launcherPath: string;
+    try {
+      launcherPath = this.options.launcherPath ?? launcherBinary();
+      createAllocDir(plan);
+      if (plan.allocRoot) pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
+    } catch (error) {
+      return this.result({ step: 'alloc-dir', message: (error as Error).message });
+    }
+    this.launcherPath = launcherPath;
+    for (const message of plan.notices) this.notice({ level: 'warning', message });
+
+    const byHook = (hook: string, sidecar: boolean): TaskPlan[] => plan.tasks.filter((t) => t.lifecycle.hook === hook && t.lifecycle.sidecar === sidecar);
+    const sidecars: Promise<TaskResult>[] = [];
+
+    // Prestart: ephemeral ones to completion, sidecars left running.
+    for (const task of byHook('prestart', true)) sidecars.push(this.runTask(task));
+    const prestart = await Promise.all(byHook('prestart', false).map((t) => this.runTask(t)));
+    const prestartFailed = prestart.find((r) => r.exitCode !== 0 || r.failure);
+    if (prestartFailed) this.notice({ level: 'error', task: prestartFailed.task, message: 'prestart task failed; the main tasks do not start' });
+
+    let mainResults: TaskResult[] = [];
+    const poststart: Promise<TaskResult>[] = [];
+    if (!prestartFailed && !this.stopped) {
+      const main = byHook('main', false).concat(byHook('main', true)).map((t) => this.runTask(t));
+      // A main task that fails takes the others down, as a failed allocation would.
+      main.forEach((p) =>
+        p.then((r) => {
+          if (r.exitCode !== 0 || r.failure) for (const t of byHook('main', false)) this.running.get(t.name)?.stop();
+        }),
+      );
+      if (!this.stopped) {
+        for (const task of byHook('poststart', false)) poststart.push(this.runTask(task));
+        for (const task of byHook('poststart', true)) sidecars.push(this.runTask(task));
+      }
+      mainResults = await Promise.all(main);
+    }
+    // Main tasks are over: sidecars have nothing left to serve.
+    for (const task of [...byHook('prestart', true), ...byHook('poststart', true)]) this.running.get(task.name)?.stop();
+    await Promise.all([...sidecars, ...poststart]);
+    await Promise.all(byHook('poststop', false).concat(byHook('poststop', true)).map((t) => this.runTask(t)));
+
+    const failing = prestartFailed ?? mainResults.find((r) => r.exitCode !== 0 || r.failure);
+    const deciding = failing ?? mainResults[0] ?? this.results[0];
+    const result = this.result(failing?.failure ? { task: failing.task, step: failing.failure.step, message: failing.failure.message } : undefined);
+    if (deciding) {
+      result.exitCode = deciding.exitCode;
+      if (deciding.signal) result.signal = deciding.signal;
+    }
+    return result;
+  }
+
+  private launcherPath = '';
+
+  private async runTask(task: TaskPlan): Promise<TaskResult> {
+    const started = Date.now();
+    const logs = new TaskLogs(task.dirs.logs, task.name, task.logs);
+    const base = { task: task.name, durationMs: 0, logFiles: [] as string[], oomKilled: false };
+    if (this.stopped && task.lifecycle.hook !== 'poststop') {
+      logs.close();
+      return this.record({ ...base, exitCode: 1, failure: { step: 'launch', message: 'not started: the run was stopped' }, logFiles: logs.files() });
+    }
+    this.sinks.taskState?.(task.name, 'preparing');
+    let prepared;
+    try {
+      prepared = await prepareTask(task, (message) => this.notice({ level: 'info', task: task.name, message }));
+    } catch (error) {
+      logs.close();
+      const step = error instanceof PrepareError ? error.step : 'launch';
+      this.notice({ level: 'error', task: task.name, message: (error as Error).message });
+      return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure: { step, message: (error as Error).message } });
+    }
+    if (this.stopped && task.lifecycle.hook !== 'poststop') {
+      logs.close();
+      return this.record({ ...base, exitCode: 1, failure: { step: 'launch', message: 'not started: the run was stopped' }, logFiles: logs.files() });
+    }
+    const supervised = new SupervisedTask(task, {
+      launcherPath: this.launcherPath,
+      command: prepared.command,
+      env: prepared.env,
+      binds: prepared.binds,
+      logs,
+      onOutput: (stream, chunk) => this.sinks.output?.(task.name, stream, chunk),
+    });
+    this.running.set(task.name, supervised);
+    this.sinks.taskState?.(task.name, 'running');
+    const exit = await supervised.exited;
+    this.running.delete(task.name);
+    const result: TaskResult = { task: task.name, exitCode: exit.exitCode, durationMs: exit.durationMs, logFiles: logs.files(), oomKilled: exit.oomKilled };
+    if (exit.signal) result.signal = exit.signal;
+    if (exit.setupFailure) {
+      result.failure = { step: 'launch', message: exit.setupFailure };
+      this.notice({ level: 'error', task: task.name, message: exit.setupFailure });
+    }
+    if (exit.oomKilled) this.notice({ level: 'error', task: task.name, message: 'killed for using more memory than its limit' });
+    return this.record(result);
+  }
+
+  private record(result: TaskResult): TaskResult {
+    this.results.push(result);
+    this.sinks.taskState?.(result.task, 'exited', result);
+    return result;
+  }
+
+  private result(failure?: RunResult['failure']): RunResult {
+    const logFiles = this.results.flatMap((r) => r.logFiles);
+    const result: RunResult = {
+      exitCode: failure ? 1 : (this.results[0]?.exitCode ?? 0),
+      durationMs: Date.now() - this.started,
+      logFiles,
+      oomKilled: this.results.some((r) => r.oomKilled),
+      tasks: this.results,
+      stopped: this.stopped,
+    };
+    if (failure) result.failure = failure;
+    return result;
+  }
+}
+
+/** The folder of a plan's log files, for messages. */
+export function logsDirOf(plan: LaunchPlan): string {
+  return path.join(plan.sharedDir, 'logs');
+}

@@ -1,0 +1,151 @@
+// Running one prepared task under the native launcher: stdout/stderr go to the sinks and the rotating log
+// files as they arrive; a stop is a byte on the launcher's stop fd (kill signal, then SIGKILL after the kill
+// timeout, done by the launcher); the exit comes from the launcher's info fd and exit status.
+// The launcher gets its own process group, so a Ctrl+C in the terminal reaches only us, and we turn it
+// into exactly one stop. If this process dies, the stop fd reaches end of file and the launcher stops
+// the task by itself.
+import { spawn, ChildProcess } from 'child_process';
+import * as os from 'os';
+import type { Readable, Writable } from 'stream';
+import { launcherArgv, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
+import { TaskLogs } from './logs';
+import type { TaskPlan } from './types';
+
+export interface SupervisedExit {
+  exitCode: number;
+  signal?: string;
+  oomKilled: boolean;
+  durationMs: number;
+  /** Set when the launcher itself failed before the command ran: its message. */
+  setupFailure?: string;
+}
+
+export interface SuperviseOptions {
+  launcherPath: string;
+  /** The command as the task sees it (after lookup). */
+  command: string;
+  /** Final environment (plan env plus template env). */
+  env: Record<string, string>;
+  /** Binds besides chroot_env (e.g. staged secrets). */
+  binds: { hostPath: string; taskPath: string; readOnly: boolean }[];
+  logs: TaskLogs;
+  onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+}
+
+export class SupervisedTask {
+  private readonly child: ChildProcess;
+  private readonly started = Date.now();
+  private stopRequested = false;
+  private escalation: NodeJS.Timeout | undefined;
+  readonly exited: Promise<SupervisedExit>;
+
+  constructor(
+    private readonly task: TaskPlan,
+    options: SuperviseOptions,
+  ) {
+    const argv = launcherArgv({
+      taskDir: task.taskDir,
+      allocDir: task.dirs.alloc,
+      chrootEnv: Object.fromEntries(task.chrootBinds.map((b) => [b.host, b.task])),
+      binds: options.binds,
+      pidMode: task.pidMode,
+      ipcMode: task.ipcMode,
+      capabilities: task.capabilities,
+      user: task.user,
+      workDir: task.workDir,
+      env: options.env,
+      killSignal: task.killSignal,
+      killTimeoutMs: Math.round(task.killTimeoutMs),
+      memoryMb: task.resources.memoryMB,
+      memoryMaxMb: task.resources.memoryMaxMB || undefined,
+      cpuMhz: task.resources.cpu,
+      noPivotRoot: task.noPivotRoot,
+      command: options.command,
+      args: task.args,
+      stopFd: 3,
+      infoFd: 4,
+    });
+    this.child = spawn(options.launcherPath, argv, {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+      env: {},
+    });
+    const stdout = this.child.stdout!;
+    const stderr = this.child.stderr!;
+    const info = this.child.stdio[4] as Readable;
+    let lastStderr = Buffer.alloc(0);
+    stdout.on('data', (chunk: Buffer) => {
+      options.logs.stdout.write(chunk);
+      options.onOutput('stdout', chunk);
+    });
+    stderr.on('data', (chunk: Buffer) => {
+      options.logs.stderr.write(chunk);
+      options.onOutput('stderr', chunk);
+      lastStderr = Buffer.concat([lastStderr, chunk]).subarray(-4096);
+    });
+    let infoText = '';
+    info.on('data', (chunk: Buffer) => (infoText += chunk.toString('utf8')));
+    // The stop fd must not keep our event loop alive nor error out when the launcher is gone.
+    const stopPipe = this.child.stdio[3] as Writable;
+    stopPipe.on('error', () => undefined);
+
+    this.exited = new Promise<SupervisedExit>((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void => {
+        if (this.escalation) clearTimeout(this.escalation);
+        options.logs.close();
+        const durationMs = Date.now() - this.started;
+        if (spawnError) {
+          resolve({ exitCode: 1, oomKilled: false, durationMs, setupFailure: `cannot start the launcher ${options.launcherPath}: ${spawnError.message}` });
+          return;
+        }
+        let infos: LauncherInfo[] = [];
+        try {
+          infos = parseLauncherInfo(infoText.endsWith('\n') ? infoText : infoText + '\n');
+        } catch {
+          infos = [];
+        }
+        const exit = infos.find((i): i is Extract<LauncherInfo, { 'exit-code': number }> => 'exit-code' in i);
+        const setup = infos.find((i): i is Extract<LauncherInfo, { 'setup-failed': number }> => 'setup-failed' in i);
+        // The launcher's own status is the task's (128+N for a signal); if the launcher was killed, 128+its signal.
+        const exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
+        const signalNumber = exit?.signal ?? (exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined);
+        const result: SupervisedExit = { exitCode, oomKilled: exit?.['oom-killed'] ?? false, durationMs };
+        if (signalNumber) result.signal = signalName(signalNumber);
+        if (setup) {
+          const text = lastStderr.toString('utf8').trim().split('\n').filter((l) => l.includes('nomad-exec-launcher')).pop();
+          result.setupFailure = text ?? `the launcher failed to set up the task (exit ${setup['setup-failed']})`;
+        }
+        resolve(result);
+      };
+      this.child.on('error', (error) => finish(null, null, error));
+      this.child.on('close', (code, signal) => finish(code, signal));
+    });
+  }
+
+  /** Asks the launcher to stop the task; SIGKILLs the launcher itself if it has not ended well after the timeout. */
+  stop(): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    const stopPipe = this.child.stdio[3] as Writable;
+    if (!stopPipe.destroyed) stopPipe.end(Buffer.from('s'));
+    this.escalation = setTimeout(() => {
+      if (this.child.exitCode === null && this.child.pid) {
+        try {
+          process.kill(this.child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }, this.task.killTimeoutMs + 3000);
+    this.escalation.unref();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+}
+
+export function signalName(n: number): string {
+  for (const [name, value] of Object.entries(os.constants.signals)) if (value === n) return name;
+  return `signal ${n}`;
+}

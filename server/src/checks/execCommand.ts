@@ -1,0 +1,143 @@
+// Where an exec task's `command` comes from, decided statically (issue 7, part 1). The driver looks, first
+// hit wins: `<taskdir>/local/<command>`, `<taskdir>/<command>`, the volume mounts (absolute commands only),
+// then for a bare name `usr/local/bin`, `usr/bin`, `bin` of the chroot. The agent's PATH is never used.
+import * as fs from 'node:fs';
+import type { Check, CheckContext } from './check';
+import type { Task } from '../model/types';
+import { findAttribute, knownString } from '../schema/runtimeQuery';
+import {
+  TASK_DIRS,
+  chrootFor,
+  describeChroot,
+  describeMounts,
+  mountFor,
+  providerFor,
+  taskPlaces,
+  taskRelative,
+  type TaskPlaces,
+} from './execPlaces';
+
+const BARE_NAME_DIRS = ['usr/local/bin', 'usr/bin', 'bin'];
+
+export const execCommandCheck: Check = {
+  name: 'exec-command',
+  run(ctx) {
+    for (const job of ctx.file.jobs) {
+      for (const group of job.groups) {
+        for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
+      }
+    }
+  },
+};
+
+interface Candidate {
+  /** Task-relative path the driver tries. */
+  path: string;
+  step: 'local' | 'root' | 'search';
+}
+
+/** The task-relative paths the driver tries for a command, in its order (mounts are handled apart). */
+export function commandCandidates(command: string): Candidate[] {
+  const relative = taskRelative(command);
+  const candidates: Candidate[] = [
+    { path: taskRelative('local/' + relative), step: 'local' },
+    { path: relative, step: 'root' },
+  ];
+  if (!command.includes('/')) for (const dir of BARE_NAME_DIRS) candidates.push({ path: `${dir}/${command}`, step: 'search' });
+  return candidates;
+}
+
+function checkCommand(ctx: CheckContext, task: Task): void {
+  const attribute = findAttribute(task.config?.body, 'command');
+  if (!attribute) return;
+  // A command built from runtime names (or unknown variables) is left alone: its value is not known here.
+  const command = knownString(attribute.value, ctx.evaluator);
+  if (command === undefined || command.trim() === '') return;
+  const places = taskPlaces(task, ctx.settings, ctx.evaluator);
+  const candidates = commandCandidates(command);
+  const absolute = command.startsWith('/');
+  const range = attribute.value.range;
+
+  // Put in place before start by an artifact, template or payload, or found on a mount: fine.
+  if (candidates.some((c) => providerFor(places, c.path))) return;
+  if (absolute && mountFor(places, taskRelative(command))) return;
+  const fromChroot = candidates.filter((c) => chrootFor(places, c.path));
+  if (fromChroot.length > 0) {
+    // When an unknown destination might shadow it (local/ is tried first), where it comes from is not certain.
+    if (!places.unknownPlaces) reportLocation(ctx, command, fromChroot, places, range);
+    return;
+  }
+  // Something not known while editing (a destination from a variable, a dynamic block) may put it there.
+  if (places.unknownPlaces) return;
+
+  const relative = taskRelative(command);
+  const underTaskDir = TASK_DIRS.some((dir) => relative === dir || relative.startsWith(dir + '/'));
+  if (absolute && !underTaskDir) {
+    ctx.report({
+      range,
+      code: 'command-not-in-chroot',
+      message: `\`${command}\` is not inside the task's chroot: no chroot_env entry, volume mount, artifact or template provides it, so the task fails to start. Considered ${describeChroot(places)}; ${describeMounts(places)}.`,
+    });
+    return;
+  }
+  if (!command.includes('/')) {
+    ctx.report({
+      range,
+      code: 'command-not-in-chroot',
+      message: `\`${command}\` is looked up in local/, the task directory, then ${BARE_NAME_DIRS.map((d) => d + '/').join(', ')} of the chroot, but ${describeChroot(places)} provides none of those directories and no artifact or template puts it in place.`,
+    });
+    return;
+  }
+  const tried = candidates.map((c) => c.path).join(' and ');
+  const shared = relative.startsWith('alloc/') ? ' (another task of the group may write it to the shared alloc dir)' : '';
+  ctx.report({
+    range,
+    code: 'command-not-provided',
+    message: `No artifact or template of this task puts a file at ${tried}${shared}; the task fails to start unless something else does (an archive may unpack it there).`,
+  });
+}
+
+/** An information hint: whether the command exists on this machine, where the chroot_env mapping tells. */
+function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidate[], places: TaskPlaces, range: import('../model/types').Range): void {
+  const hostPaths: string[] = [];
+  for (const candidate of fromChroot) {
+    const mapped = chrootFor(places, candidate.path);
+    if (!mapped) continue;
+    hostPaths.push(mapped.hostPath);
+    if (isRegularFile(mapped.hostPath)) {
+      ctx.report({
+        range,
+        code: 'command-location',
+        message: `\`${command}\` resolves to /${candidate.path} in the task (from chroot_env ${mapped.entry.host}); it exists on this machine at ${mapped.hostPath}. The client's host may differ.`,
+        data: { taskPath: '/' + candidate.path, hostPath: mapped.hostPath, exists: true },
+      });
+      return;
+    }
+  }
+  ctx.report({
+    range,
+    code: 'command-location',
+    message: `\`${command}\` is not on this machine (looked for ${hostPaths.join(', ')}, the chroot_env paths it would come from); the client must have it or the task fails to start.`,
+    data: { hostPaths, exists: false },
+  });
+}
+
+// The language server re-checks on every edit; a short-lived cache keeps that from touching the disk each
+// time while still noticing a program installed a moment ago.
+const STAT_CACHE_MS = 5000;
+const statCache = new Map<string, { at: number; isFile: boolean }>();
+
+function isRegularFile(hostPath: string): boolean {
+  const now = Date.now();
+  const cached = statCache.get(hostPath);
+  if (cached && now - cached.at < STAT_CACHE_MS) return cached.isFile;
+  let isFile = false;
+  try {
+    isFile = fs.statSync(hostPath).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (statCache.size > 1000) statCache.clear();
+  statCache.set(hostPath, { at: now, isFile });
+  return isFile;
+}

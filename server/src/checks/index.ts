@@ -1,0 +1,52 @@
+// The registry of checks and the function that runs them (analysis.ts calls runChecks). Each check reads
+// the model, the schema and the settings only; the order here is the order of diagnostics per file.
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { JobFile } from '../model/types';
+import type { Evaluator } from '../model/eval';
+import type { EffectiveSettings } from '../settings';
+import type { Check, Finding } from './check';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './codes';
+import { schemaConformance } from './schemaConformance';
+import { execConfig } from './execConfig';
+import { jobRules } from './jobRules';
+import { policyRules } from './policyRules';
+import { settingsProblems } from './settingsProblems';
+import { execCommandCheck } from './execCommand';
+import { execInterpolationCheck } from './execInterpolation';
+import { execTaskCheck } from './execTask';
+import { variableRefsCheck } from './variableRefs';
+
+export const CHECKS: Check[] = [
+  schemaConformance, // every block and attribute against the jobspec schema
+  execConfig, // the exec driver's task config, capabilities and namespaces
+  jobRules, // cross-field rules Nomad applies when registering a job
+  policyRules, // restart/update/migrate timing, placement operands, services, templates
+  settingsProblems, // the agent config file or settings could not be used as given
+  execCommandCheck, // issue 7: where the exec command comes from
+  execInterpolationCheck, // issue 7: runtime names in exec config and elsewhere
+  execTaskCheck, // issue 7: work_dir, user, kill_signal, kill_timeout, volume_mount
+  variableRefsCheck, // issue 7: var.* and local.* must be declared
+];
+
+export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (finding: Finding): void => {
+    const diagnostic: Diagnostic = {
+      range: finding.range,
+      severity: finding.severity ?? DIAGNOSTIC_CODES[finding.code].severity,
+      code: finding.code,
+      source: DIAGNOSTIC_SOURCE,
+      message: finding.message,
+    };
+    if (finding.data !== undefined) diagnostic.data = finding.data;
+    diagnostics.push(diagnostic);
+  };
+  for (const check of CHECKS) {
+    try {
+      check.run({ file, settings, evaluator, report });
+    } catch {
+      // One failing check must not hide the others' findings.
+    }
+  }
+  return diagnostics;
+}

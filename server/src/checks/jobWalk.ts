@@ -1,0 +1,34 @@
+// Visits every attribute of a body with the names bound at that point by `dynamic` blocks (their iterator),
+// so interpolation checks never mistake `volume.value` inside `dynamic "volume"` for a runtime name.
+import type { Attribute, Block, Body } from '../model/types';
+import { withNames } from './exprWalk';
+import { iteratorName } from '../schema/runtimeQuery';
+
+export interface BodyVisitor {
+  attribute(attribute: Attribute, bound: ReadonlySet<string>, parents: readonly Block[]): void;
+  /** Return false to skip a nested block (e.g. `task` blocks when walking a group's own settings). */
+  enterBlock?(block: Block, parents: readonly Block[]): boolean;
+}
+
+export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: readonly Block[] = []): void {
+  if (!body) return;
+  for (const item of body.items) {
+    if (item.kind === 'attribute') {
+      visitor.attribute(item, bound, parents);
+      continue;
+    }
+    if (visitor.enterBlock && visitor.enterBlock(item, parents) === false) continue;
+    const nested = [...parents, item];
+    if (item.type === 'dynamic') {
+      const inner = withNames(bound, [iteratorName(item)]);
+      walkBody(item.body, inner, visitor, nested);
+      // The content body may be held apart from the block's own items.
+      if (item.dynamic?.content && !item.body.items.some((i) => i.kind === 'block' && i.body === item.dynamic?.content)) {
+        walkBody(item.dynamic.content, inner, visitor, nested);
+      }
+      continue;
+    }
+    walkBody(item.body, bound, visitor, nested);
+  }
+}
+

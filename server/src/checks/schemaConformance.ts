@@ -1,0 +1,12 @@
+// Every block and attribute of the file against the one schema (schema/jobspec.ts). Driver `config`
+// bodies are left to the driver's own check (execConfig.ts); other drivers' config is free-form.
+import { ROOT } from '../schema/lookup';
+import type { Check } from './check';
+import { SchemaWalker } from './schemaWalker';
+
+export const schemaConformance: Check = {
+  name: 'schemaConformance',
+  run(ctx) {
+    new SchemaWalker(ctx).walk(ctx.file.body, ROOT, [], 'the file');
+  },
+};

@@ -1,0 +1,244 @@
+// Walks a model body against a BodySchema and reports what does not conform: unknown names (with the
+// nearest valid one), blocks written as attributes and the reverse, duplicates, missing required
+// attributes, deprecated or removed fields, and attribute values (via values.ts).
+import type { Attribute, Block, Body } from '../model/types';
+import type { AttributeSchema, BlockSchema, BodySchema } from '../schema/types';
+import { bodyOfBlock, childAttribute, childBlock } from '../schema/lookup';
+import { nearestName } from '../schema/capabilities';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import type { CheckContext } from './check';
+import { checkAttributeValue } from './values';
+
+export interface WalkOptions {
+  /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
+  unknownAttributeHint?(name: string, path: readonly string[]): string | undefined;
+  /** Whether to descend into a `config` body chosen by the driver (execConfig does that itself). */
+  enterDriverConfig?: boolean;
+}
+
+export class SchemaWalker {
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly options: WalkOptions = {},
+  ) {}
+
+  /**
+   * `path` is the chain of block types from the file root to `body` (dynamic blocks by their generated
+   * type); `where` names the body in messages ("task \"web\"").
+   */
+  walk(body: Body, schema: BodySchema, path: readonly string[], where: string, driverName?: string): void {
+    const seenAttributes = new Map<string, Attribute>();
+    const blockCounts = new Map<string, number>();
+
+    for (const item of body.items) {
+      if (item.kind === 'attribute') {
+        const first = seenAttributes.get(item.name);
+        if (first) {
+          this.ctx.report({
+            range: item.nameRange,
+            code: 'duplicate',
+            message: `${item.name} is set twice in ${where}; HCL refuses a second definition (first on line ${first.nameRange.start.line + 1}).`,
+          });
+          continue;
+        }
+        seenAttributes.set(item.name, item);
+        this.attribute(item, schema, path, where);
+      } else {
+        this.block(item, schema, path, where, driverName, blockCounts);
+      }
+    }
+
+    if (!schema.open) {
+      for (const [name, attribute] of Object.entries(schema.attributes)) {
+        if (attribute.required && !seenAttributes.has(name)) this.missing(body, name, where, path);
+      }
+    }
+    // A block that may also be an attribute must not be both.
+    for (const item of body.items) {
+      if (item.kind !== 'block') continue;
+      const alsoAttr = schema.blocks[item.type]?.alsoAttribute ? seenAttributes.get(item.type) : undefined;
+      if (alsoAttr) {
+        this.ctx.report({
+          range: item.typeRange,
+          code: 'duplicate',
+          message: `${item.type} is given both as a block and as an attribute in ${where}; use one of them.`,
+        });
+      }
+    }
+  }
+
+  private missing(body: Body, name: string, where: string, path: readonly string[]): void {
+    // Reported on the block's type name when we know it, else at the start of the body.
+    const owner = this.owners.get(body);
+    this.ctx.report({
+      range: owner?.typeRange ?? body.range,
+      code: 'missing-required',
+      message: `${upper(where)} needs ${name}.`,
+      data: { missing: name, path },
+    });
+  }
+
+  private readonly owners = new WeakMap<Body, Block>();
+
+  private attribute(item: Attribute, schema: BodySchema, path: readonly string[], where: string): void {
+    const known = schema.attributes[item.name];
+    if (!known) {
+      const asBlock = schema.blocks[item.name];
+      if (asBlock?.alsoAttribute) {
+        checkAttributeValue(this.ctx, item, { type: asBlock.body === 'driverConfig' ? { kind: 'any' } : mapTypeOf(asBlock.body), doc: '' }, `${item.name} in ${where}`);
+        return;
+      }
+      if (asBlock) {
+        this.ctx.report({
+          range: item.nameRange,
+          code: 'unknown-attribute',
+          message: `${item.name} is a block in ${where}, not an attribute: write \`${item.name} { ... }\` without \`=\`.`,
+          data: { blockInsteadOfAttribute: item.name },
+        });
+        return;
+      }
+      const open = childAttribute(schema, item.name);
+      if (open) {
+        checkAttributeValue(this.ctx, item, open, `${item.name} in ${where}`);
+        return;
+      }
+      this.unknown(item.name, item.nameRange, 'attribute', schema, path, where);
+      return;
+    }
+    this.deprecation(item.name, item.nameRange, known, where);
+    checkAttributeValue(this.ctx, item, known, `${item.name} in ${where}`);
+  }
+
+  private block(
+    item: Block,
+    schema: BodySchema,
+    path: readonly string[],
+    where: string,
+    driverName: string | undefined,
+    counts: Map<string, number>,
+  ): void {
+    if (item.type === 'dynamic') {
+      const generated = item.dynamic?.blockType ?? item.labels[0]?.value;
+      if (!generated) return;
+      const target = childBlock(schema, generated);
+      if (!target) {
+        this.unknown(generated, item.labels[0]?.range ?? item.typeRange, 'block', schema, path, where);
+        return;
+      }
+      const content = item.dynamic?.content;
+      if (content && (target.body !== 'driverConfig' || this.options.enterDriverConfig)) {
+        const inner = bodyOfBlock(target, driverName);
+        // Labels come from the dynamic block's `labels` attribute; required attributes may be generated too,
+        // so only names and values are checked here.
+        new SchemaWalker(this.ctx, this.options).walkLoose(content, inner, [...path, generated], `dynamic "${generated}" content`, driverName);
+      }
+      return;
+    }
+
+    const target = childBlock(schema, item.type);
+    if (!target) {
+      if (schema.attributes[item.type]) {
+        this.ctx.report({
+          range: item.typeRange,
+          code: 'unknown-block',
+          message: `${item.type} is an attribute in ${where}, not a block: write \`${item.type} = ...\`.`,
+          data: { attributeInsteadOfBlock: item.type },
+        });
+        return;
+      }
+      this.unknown(item.type, item.typeRange, 'block', schema, path, where);
+      return;
+    }
+
+    const count = (counts.get(item.type) ?? 0) + 1;
+    counts.set(item.type, count);
+    if (target.maxItems !== undefined && count > target.maxItems) {
+      this.ctx.report({
+        range: item.typeRange,
+        code: 'duplicate',
+        message: `Only ${target.maxItems === 1 ? 'one' : target.maxItems} ${item.type} block${target.maxItems === 1 ? ' is' : 's are'} allowed in ${where}.`,
+      });
+    }
+    this.deprecation(item.type, item.typeRange, target, where);
+    this.labels(item, target, where);
+
+    if (target.body === 'driverConfig' && !this.options.enterDriverConfig) return;
+    const innerDriver = item.type === 'task' || item.type === 'sidecar_task' ? this.driverOf(item) : driverName;
+    const inner = bodyOfBlock(target, innerDriver);
+    this.owners.set(item.body, item);
+    this.walk(item.body, inner, [...path, item.type], describe(item), innerDriver);
+  }
+
+  /** Like walk, without required-attribute checks (for dynamic content whose attributes may be generated). */
+  walkLoose(body: Body, schema: BodySchema, path: readonly string[], where: string, driverName?: string): void {
+    this.walk(body, { ...schema, attributes: Object.fromEntries(Object.entries(schema.attributes).map(([k, v]) => [k, { ...v, required: false }])) }, path, where, driverName);
+  }
+
+  private labels(item: Block, target: BlockSchema, where: string): void {
+    const wanted = target.labels?.length ?? 0;
+    if (target.body !== 'driverConfig' && !('open' in target.body && target.body.open) && item.labels.length > wanted) {
+      const extra = item.labels[wanted];
+      this.ctx.report({
+        range: extra.range,
+        code: 'unknown-block',
+        message: wanted === 0
+          ? `${item.type} in ${where} takes no label; remove "${extra.value}".`
+          : `${item.type} in ${where} takes ${wanted} label${wanted === 1 ? '' : 's'} (${target.labels!.map((l) => l.name).join(', ')}); "${extra.value}" is one too many.`,
+      });
+    } else if (item.labels.length < wanted) {
+      this.ctx.report({
+        range: item.typeRange,
+        code: 'missing-required',
+        message: `${item.type} in ${where} needs a ${target.labels![item.labels.length].name} label, e.g. ${item.type} "example" { ... }.`,
+      });
+    }
+  }
+
+  private deprecation(name: string, range: Block['typeRange'], schema: AttributeSchema | BlockSchema, where: string): void {
+    if (!schema.deprecated) return;
+    this.ctx.report({
+      range,
+      code: 'deprecated',
+      severity: schema.removed ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      message: `${name} in ${where}: ${schema.deprecated}`,
+      data: { removed: Boolean(schema.removed) },
+    });
+  }
+
+  private unknown(name: string, range: Block['typeRange'], what: 'attribute' | 'block', schema: BodySchema, path: readonly string[], where: string): void {
+    const candidates = what === 'attribute' ? Object.keys(schema.attributes) : Object.keys(schema.blocks);
+    const others = what === 'attribute' ? Object.keys(schema.blocks) : Object.keys(schema.attributes);
+    const nearest = nearestName(name, candidates) ?? nearestName(name, others);
+    const hint = this.options.unknownAttributeHint?.(name, path);
+    const suggestion = nearest ? ` Did you mean ${nearest}?` : '';
+    this.ctx.report({
+      range,
+      code: what === 'attribute' ? 'unknown-attribute' : 'unknown-block',
+      message: `${upper(where)} has no ${what} named ${name}.${hint ? ` ${hint}` : ''}${suggestion}`,
+      data: nearest ? { replacement: nearest } : undefined,
+    });
+  }
+
+  /** The task's driver when it is a known string. */
+  driverOf(task: Block): string | undefined {
+    const driver = task.body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === 'driver');
+    if (!driver) return undefined;
+    const value = this.ctx.evaluator.evaluate(driver.value);
+    return typeof value === 'string' ? value : undefined;
+  }
+}
+
+/** The map type of a block that may be written as an attribute (`env = { ... }`). */
+function mapTypeOf(body: BodySchema): AttributeSchema['type'] {
+  return body.openType ? { kind: 'map', element: body.openType } : { kind: 'object', attributes: {} };
+}
+
+/** A body description at the start of a sentence ("Task \"web\" needs driver."). */
+function upper(where: string): string {
+  return where.charAt(0).toUpperCase() + where.slice(1);
+}
+
+export function describe(block: Block): string {
+  const label = block.labels[0]?.value;
+  return label !== undefined ? `${block.type} "${label}"` : block.type;
+}

@@ -1,0 +1,43 @@
+// `var.<name>` and `local.<name>` must be declared: HCL evaluates them when the job is submitted and refuses
+// the file otherwise. Unlike runtime names they are never left as text for the client.
+import type { Check } from './check';
+import { nearestName } from '../schema/capabilities';
+import { walkExpr } from './exprWalk';
+import { walkBody } from './jobWalk';
+
+export const variableRefsCheck: Check = {
+  name: 'variable-references',
+  run(ctx) {
+    const variables = new Set(ctx.file.variables.keys());
+    // `variables { name = default }` declares too; read it from the body in case the model keeps it apart.
+    for (const item of ctx.file.body.items) {
+      if (item.kind === 'block' && item.type === 'variables') {
+        for (const entry of item.body.items) if (entry.kind === 'attribute') variables.add(entry.name);
+      }
+    }
+    const locals = new Set(ctx.file.locals.keys());
+    walkBody(ctx.file.body, new Set(), {
+      attribute(attribute, bound) {
+        walkExpr(attribute.value, bound, {
+          reference(ref, names) {
+            if (names.has(ref.root)) return;
+            if (ref.root !== 'var' && ref.root !== 'local') return;
+            const first = ref.path[0];
+            if (!first || first.kind !== 'attr') return; // `var` alone or `var[...]`: not a plain name
+            const declared = ref.root === 'var' ? variables : locals;
+            if (declared.has(first.name)) return;
+            const suggestion = nearestName(first.name, declared);
+            const what = ref.root === 'var' ? 'variable' : 'local value';
+            const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
+            ctx.report({
+              range: { start: ref.rootRange.start, end: first.range.end },
+              code: 'unknown-variable',
+              message: `\`${ref.root}.${first.name}\` is not a declared ${what} (${where}); Nomad refuses the job when it is submitted.${suggestion ? ` Did you mean \`${ref.root}.${suggestion}\`?` : ''}`,
+              data: suggestion ? { replacement: `${ref.root}.${suggestion}` } : undefined,
+            });
+          },
+        });
+      },
+    });
+  },
+};

@@ -1,0 +1,259 @@
+// What the cursor is in: which blocks enclose it, and whether it sits where an attribute or block name
+// starts, in a value, in a list, in a string or after `${`. Works on half-typed files: the syntax tree only
+// supplies a trustworthy place to start (the innermost block on an error-free path from the root), and
+// the tolerant scanner in scan.ts reads from there to the cursor.
+import type { Node, Tree } from 'web-tree-sitter';
+import { scanTo, type ScanFrame, type ScannedBlock } from './scan';
+
+export type CursorKind =
+  /** Where an attribute or block may start; `prefix` is the name typed so far. */
+  | 'body'
+  /** After a block type, before its `{` (labels). */
+  | 'label'
+  /** Right of `name =`, outside strings and lists. */
+  | 'value'
+  /** Directly inside `[...]` of an attribute value. */
+  | 'list'
+  /** Inside a quoted string (value, list element or label). */
+  | 'string'
+  /** Inside `${ ... }` of a string or heredoc. */
+  | 'interpolation'
+  | 'heredoc'
+  | 'comment'
+  | 'other';
+
+export interface CursorContext {
+  kind: CursorKind;
+  offset: number;
+  /** Enclosing blocks, outermost first. */
+  blocks: ScannedBlock[];
+  /** Their types for schema lookup; `dynamic "x" { content { ... } }` appears as `x`. */
+  path: string[];
+  /** Attribute names and block types already written directly in the innermost body, the one at the cursor excluded. */
+  seen: ReadonlySet<string>;
+  /** The attribute whose value holds the cursor. */
+  attribute?: string;
+  inList: boolean;
+  /** Plain string elements of that list, the one being typed excluded. */
+  listItems: string[];
+  /** What is typed before the cursor that a completion replaces, and where it starts. */
+  prefix: string;
+  prefixStart: number;
+  /** Inside a string: where its content starts. */
+  stringStart?: number;
+  /** Inside `${`: the expression text from after `${` to the cursor. */
+  interpolation?: { start: number; text: string };
+  /** Words of the statement at the cursor before `=` or `{` (block type and labels typed so far). */
+  words: string[];
+}
+
+const IDENT_PART = /[A-Za-z0-9_-]/;
+const REFERENCE_PART = /[A-Za-z0-9_\-.[\]"]/;
+
+interface StartPoint {
+  start: number;
+  /** Blocks enclosing `start`, outermost first; scanning begins in the body of the last one. */
+  outer: ScannedBlock[];
+  /** Names the syntax tree shows in that body, outside the statement at the cursor. */
+  seen: string[];
+}
+
+/**
+ * Where scanning may start. The innermost block on an error-free chain from the root that holds the
+ * cursor is trustworthy; inside its body, scanning starts after the last error-free item that ends
+ * before the cursor, so a completion in a 1 MB job reads a few lines, not the whole job.
+ */
+function startPoint(tree: Tree | undefined, offset: number): StartPoint {
+  if (!tree) return { start: 0, outer: [], seen: [] };
+  const root = tree.rootNode;
+  const chain: Node[] = [];
+  for (let node: Node | null = root.descendantForIndex(offset); node; node = node.parent) chain.push(node);
+  chain.reverse();
+  const outer: ScannedBlock[] = [];
+  let container: Node | undefined = root.type === 'config_file' && !root.isError ? root : undefined;
+  let header: Node | undefined;
+  for (const node of chain) {
+    if (node.type === 'ERROR' || node.isMissing) break;
+    if (node.type !== 'block') continue;
+    const end = node.lastChild;
+    const closed = end?.type === 'block_end' && !end.isMissing && !end.hasError;
+    if (!(node.startIndex < offset && closed && offset < node.endIndex)) break;
+    const open = childOfType(node, 'block_start');
+    if (!open || offset < open.endIndex) {
+      // The cursor is in the block's header (type or labels): scan the header from its start.
+      header = node;
+      break;
+    }
+    if (container && container.type === 'block') outer.push(describeBlock(container));
+    container = node;
+  }
+  if (!container) return { start: 0, outer: [], seen: [] };
+  if (container.type === 'block') outer.push(describeBlock(container));
+  const body = childOfType(container, 'body');
+  const afterBrace = container.type === 'block' ? childOfType(container, 'block_start')!.endIndex : 0;
+  const { names, lastBefore } = readBody(body, offset);
+  if (header) return { start: header.startIndex, outer, seen: names };
+  return { start: lastBefore ?? afterBrace, outer, seen: names };
+}
+
+/**
+ * One pass over a body's items with a cursor (no Node objects per item: bodies may hold thousands):
+ * the names written outside the item at `offset`, and where the last error-free item before it ends.
+ */
+function readBody(body: Node | undefined, offset: number): { names: string[]; lastBefore?: number } {
+  const names: string[] = [];
+  if (!body) return { names };
+  const cursor = body.walk();
+  let lastIndex = -1;
+  try {
+    if (cursor.gotoFirstChild()) {
+      let index = 0;
+      do {
+        const type = cursor.nodeType;
+        if (type === 'attribute' || type === 'block') {
+          const start = cursor.startIndex;
+          const end = cursor.endIndex;
+          if (end <= offset) {
+            lastIndex = index;
+          }
+          if (!(start <= offset && offset <= end) && cursor.gotoFirstChild()) {
+            if (cursor.nodeType === 'identifier') names.push(cursor.nodeText);
+            cursor.gotoParent();
+          }
+        }
+        index++;
+      } while (cursor.gotoNextSibling());
+    }
+  } finally {
+    cursor.delete();
+  }
+  if (lastIndex < 0) return { names };
+  // Step back over items the parser could not make sense of: their end is no statement boundary.
+  for (let node: Node | null = body.child(lastIndex); node; node = node.previousSibling) {
+    if ((node.type === 'attribute' || node.type === 'block') && !node.hasError) return { names, lastBefore: node.endIndex };
+  }
+  return { names };
+}
+
+function childOfType(node: Node, type: string): Node | undefined {
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i)!;
+    if (child.type === type) return child;
+  }
+  return undefined;
+}
+
+function describeBlock(node: Node): ScannedBlock {
+  let type = '';
+  const labels: string[] = [];
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i)!;
+    if (child.type === 'block_start') break;
+    if (child.type === 'identifier') {
+      if (!type) type = child.text;
+      else labels.push(child.text);
+    } else if (child.type === 'string_lit') {
+      labels.push(child.text.replace(/^"|"$/g, ''));
+    }
+  }
+  return { type, labels, start: node.startIndex };
+}
+
+/** Block types for schema lookup, with `dynamic "x" { content { ... } }` folded into `x`. */
+export function schemaPath(blocks: readonly ScannedBlock[]): string[] {
+  const path: string[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i];
+    if (block.type === 'dynamic' && blocks[i + 1]?.type === 'content' && block.labels[0]) {
+      path.push(block.labels[0]);
+      i++;
+      continue;
+    }
+    path.push(block.type);
+  }
+  return path;
+}
+
+function wordBefore(text: string, offset: number, part: RegExp): number {
+  let start = offset;
+  while (start > 0 && part.test(text[start - 1])) start--;
+  return start;
+}
+
+export function cursorContext(text: string, offset: number, tree?: Tree): CursorContext {
+  const { start, outer, seen } = startPoint(tree, offset);
+  const { frames, inComment } = scanTo(text, offset, start, outer, seen);
+  const blocks: ScannedBlock[] = [];
+  for (const frame of frames) if (frame.kind === 'body' && frame.block) blocks.push(frame.block);
+  let body: Extract<ScanFrame, { kind: 'body' }> = frames[0] as Extract<ScanFrame, { kind: 'body' }>;
+  for (const frame of frames) if (frame.kind === 'body') body = frame;
+  const top = frames[frames.length - 1];
+  const parent = frames[frames.length - 2];
+  const wordStart = wordBefore(text, offset, IDENT_PART);
+  const base: CursorContext = {
+    kind: 'other',
+    offset,
+    blocks,
+    path: schemaPath(blocks),
+    seen: body.seen,
+    inList: false,
+    listItems: [],
+    prefix: text.slice(wordStart, offset),
+    prefixStart: wordStart,
+    words: body.stmt.words,
+  };
+  if (inComment) return { ...base, kind: 'comment' };
+  switch (top.kind) {
+    case 'body': {
+      if (top.stmt.attribute !== undefined) return { ...base, kind: 'value', attribute: top.stmt.attribute };
+      const words = top.stmt.words;
+      const typingFirst = words.length === 1 && wordStart < offset && words[0] === base.prefix;
+      if (words.length === 0 || typingFirst) return { ...base, kind: 'body', words: [] };
+      return { ...base, kind: 'label' };
+    }
+    case 'bracket':
+      if (top.open === '[') return { ...base, kind: 'list', attribute: top.attribute, inList: true, listItems: top.items };
+      return { ...base, kind: 'other', attribute: top.attribute };
+    case 'string': {
+      const inList = parent?.kind === 'bracket' && parent.open === '[';
+      const listItems = inList && parent.kind === 'bracket' ? parent.items : [];
+      const kind: CursorKind = parent?.kind === 'body' && top.attribute === undefined ? 'label' : 'string';
+      return {
+        ...base,
+        kind,
+        attribute: top.attribute,
+        inList,
+        listItems,
+        prefix: text.slice(top.contentStart, offset),
+        prefixStart: top.contentStart,
+        stringStart: top.contentStart,
+      };
+    }
+    case 'interp': {
+      const refStart = Math.max(top.start, wordBefore(text, offset, REFERENCE_PART));
+      // The attribute is that of the string (or heredoc) holding the interpolation.
+      let attribute: string | undefined;
+      for (let i = frames.length - 2; i >= 0; i--) {
+        const frame = frames[i];
+        if (frame.kind === 'string' || frame.kind === 'bracket') {
+          attribute = frame.attribute;
+          break;
+        }
+        if (frame.kind === 'body') {
+          attribute = frame.stmt.attribute;
+          break;
+        }
+      }
+      return {
+        ...base,
+        kind: 'interpolation',
+        attribute,
+        prefix: text.slice(refStart, offset),
+        prefixStart: refStart,
+        interpolation: { start: top.start, text: text.slice(top.start, offset) },
+      };
+    }
+    case 'heredoc':
+      return { ...base, kind: 'heredoc', attribute: parent?.kind === 'body' ? parent.stmt.attribute : undefined };
+  }
+}

@@ -1,0 +1,25 @@
+// What every feature reads about one open document: its text (with offset/position conversion), the syntax
+// tree, the job model with an evaluator over it, and the effective client settings.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Tree } from 'web-tree-sitter';
+import type { Evaluator } from '../model/eval';
+import type { JobFile } from '../model/types';
+import type { EffectiveSettings } from '../settings';
+import type { FeatureContext } from '../feature';
+
+export interface FeatureInput {
+  document: TextDocument;
+  tree: Tree;
+  file: JobFile;
+  evaluator: Evaluator;
+  settings: EffectiveSettings;
+}
+
+/** The input for a request about `uri`, or undefined when the document is not open. */
+export function featureInput(ctx: FeatureContext, uri: string): FeatureInput | undefined {
+  const doc = ctx.documents.get(uri);
+  if (!doc) return undefined;
+  const settings = ctx.settings();
+  const analysis = doc.analyse(settings);
+  return { document: doc.syntax.textDocument, tree: doc.tree(), file: analysis.file, evaluator: analysis.evaluator, settings };
+}

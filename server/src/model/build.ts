@@ -1,0 +1,144 @@
+// Syntax tree -> job model (model/types.ts). `ModelBuilder` keeps a cache between builds of one document
+// so that an incremental edit rebuilds only the items on the edited path; `buildModel` is the one-shot form.
+// Never throws: a broken tree yields as much model as can be understood.
+import type { Tree } from 'web-tree-sitter';
+import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
+import type { BuildContext, SyntaxProblem } from './buildContext';
+import { BodyBuilder } from './body';
+import { createEvaluator } from './evaluate';
+import type { Evaluator } from './eval';
+
+export type { SyntaxProblem };
+
+export interface BuildResult {
+  file: JobFile;
+  /** HCL2 syntax rules that the tree-sitter grammar does not enforce (reported as `syntax-error`). */
+  problems: SyntaxProblem[];
+}
+
+export class ModelBuilder {
+  private readonly bodies = new BodyBuilder();
+
+  build(tree: Tree, text: string): BuildResult {
+    const ctx: BuildContext = { text, problems: [] };
+    let body: Body;
+    this.bodies.begin();
+    try {
+      body = this.bodies.root(tree.rootNode, ctx);
+      this.bodies.finish();
+    } catch {
+      // Should not happen; start from scratch next time rather than trust a half-updated cache.
+      this.bodies.clear();
+      body = { items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    }
+    return { file: assembleFile(body), problems: ctx.problems };
+  }
+
+  /** Forgets cached items (e.g. when the document is closed). */
+  dispose(): void {
+    this.bodies.clear();
+  }
+}
+
+/** Builds the model of a tree once, without keeping a cache. */
+export function buildModel(tree: Tree, text: string): BuildResult {
+  return new ModelBuilder().build(tree, text);
+}
+
+export function blocksOf(body: Body, type?: string): Block[] {
+  return body.items.filter((i): i is Block => i.kind === 'block' && (type === undefined || i.type === type));
+}
+
+export function attributeOf(body: Body, name: string): Attribute | undefined {
+  return body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
+}
+
+/** Variables, locals and jobs from the root body. Cheap: it looks at job, group and task blocks only. */
+export function assembleFile(body: Body): JobFile {
+  const variables = new Map<string, VariableDecl>();
+  const locals = new Map<string, Attribute>();
+  for (const item of body.items) {
+    if (item.kind !== 'block') continue;
+    if (item.type === 'variable' && item.labels[0]) {
+      const name = item.labels[0].value;
+      const decl: VariableDecl = { name, block: item };
+      const type = attributeOf(item.body, 'type');
+      if (type) decl.type = type.value;
+      const def = attributeOf(item.body, 'default');
+      if (def) decl.default = def;
+      const description = attributeOf(item.body, 'description');
+      if (description?.value.kind === 'literal' && typeof description.value.value === 'string') decl.description = description.value.value;
+      if (!variables.has(name)) variables.set(name, decl);
+    } else if (item.type === 'variables') {
+      for (const attr of item.body.items) {
+        if (attr.kind === 'attribute' && !variables.has(attr.name)) variables.set(attr.name, { name: attr.name, block: item, default: attr });
+      }
+    } else if (item.type === 'locals') {
+      for (const attr of item.body.items) {
+        if (attr.kind === 'attribute' && !locals.has(attr.name)) locals.set(attr.name, attr);
+      }
+    }
+  }
+  const file: JobFile = { body, variables, locals, jobs: [] };
+  const evaluator = createEvaluator(file);
+  for (const block of blocksOf(body, 'job')) file.jobs.push(assembleJob(block, evaluator));
+  return file;
+}
+
+function labelName(block: Block): string {
+  return block.labels[0]?.value ?? '';
+}
+
+function assembleJob(block: Block, evaluator: Evaluator): Job {
+  const job: Job = { name: labelName(block), block, groups: [] };
+  for (const item of block.body.items) {
+    if (item.kind !== 'block') continue;
+    if (item.type === 'group') {
+      job.groups.push(assembleGroup(item, item.body, job, evaluator, false));
+    } else if (item.type === 'task') {
+      // A task directly under `job` is a group of its own, named after the task.
+      const group: Group = { name: labelName(item), block: item, implicit: true, job, tasks: [] };
+      group.tasks.push(assembleTask(item, item.body, group, evaluator, false));
+      job.groups.push(group);
+    } else if (item.dynamic?.blockType === 'group' && item.dynamic.content) {
+      job.groups.push(assembleGroup(item, item.dynamic.content, job, evaluator, true));
+    }
+  }
+  return job;
+}
+
+function dynamicName(block: Block, evaluator: Evaluator): string {
+  const labels = attributeOf(block.body, 'labels');
+  if (!labels) return '';
+  const value = evaluator.evaluate(labels.value);
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : '';
+}
+
+function assembleGroup(block: Block, body: Body, job: Job, evaluator: Evaluator, dynamic: boolean): Group {
+  const group: Group = { name: dynamic ? dynamicName(block, evaluator) : labelName(block), block, implicit: false, job, tasks: [] };
+  if (dynamic) group.dynamic = true;
+  for (const item of body.items as BodyItem[]) {
+    if (item.kind !== 'block') continue;
+    if (item.type === 'task') group.tasks.push(assembleTask(item, item.body, group, evaluator, false));
+    else if (item.dynamic?.blockType === 'task' && item.dynamic.content) group.tasks.push(assembleTask(item, item.dynamic.content, group, evaluator, true));
+  }
+  return group;
+}
+
+function assembleTask(block: Block, body: Body, group: Group, evaluator: Evaluator, dynamic: boolean): Task {
+  const task: Task = { name: dynamic ? dynamicName(block, evaluator) : labelName(block), block, group };
+  if (dynamic) task.dynamic = true;
+  const driver = attributeOf(body, 'driver');
+  if (driver) {
+    task.driver = driver;
+    try {
+      const value = evaluator.evaluate(driver.value);
+      if (typeof value === 'string') task.driverName = value;
+    } catch {
+      // Unknown driver: leave driverName unset.
+    }
+  }
+  const config = blocksOf(body, 'config')[0];
+  if (config) task.config = config;
+  return task;
+}

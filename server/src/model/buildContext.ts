@@ -1,0 +1,13 @@
+// State shared by the builders of one model: the source text and the syntax problems found on the way
+// (HCL2 rules that tree-sitter-hcl does not enforce, reported as `syntax-error`).
+import type { Range } from 'vscode-languageserver-types';
+
+export interface SyntaxProblem {
+  range: Range;
+  message: string;
+}
+
+export interface BuildContext {
+  text: string;
+  problems: SyntaxProblem[];
+}

@@ -1,0 +1,279 @@
+// Syntax tree -> HCL2 expression (model/types.ts Expr). Never throws: anything it cannot understand
+// becomes an `invalid` expression holding the source text (a syntax error is reported for it elsewhere).
+import type { Range } from 'vscode-languageserver-types';
+import type { Expr, ObjectItem, Traverser } from './types';
+import { kids, nodeRange, pos, type Node } from './nodes';
+import type { BuildContext } from './buildContext';
+import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
+
+const POSTFIX = new Set(['index', 'get_attr', 'splat']);
+const BINARY_OPS = new Set(['*', '/', '%', '+', '-', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
+
+function textOf(node: Node, ctx: BuildContext): string {
+  return ctx.text.slice(node.startIndex, node.endIndex);
+}
+
+function invalid(node: Node, ctx: BuildContext, range?: Range): Expr {
+  return { kind: 'invalid', text: textOf(node, ctx), range: range ?? nodeRange(node) };
+}
+
+function meaningful(nodes: Node[]): Node[] {
+  return nodes.filter((n) => n.type !== 'comment');
+}
+
+/** Builds an expression from an `expression` node (or any expression-like node); `fallback` locates blanks. */
+/** Deeper expressions become `invalid`: the recursion must stay far from the stack limit. */
+export const MAX_EXPR_DEPTH = 400;
+let depth = 0;
+
+export function buildExpr(node: Node | undefined, ctx: BuildContext, fallback: Node): Expr {
+  if (!node) {
+    const at = pos(fallback.endPosition);
+    return { kind: 'invalid', text: '', range: { start: at, end: at } };
+  }
+  if (depth >= MAX_EXPR_DEPTH) return invalid(node, ctx);
+  depth++;
+  try {
+    if (node.type === 'expression') return buildSequence(meaningful(kids(node)), ctx, node);
+    return buildSequence([node], ctx, node);
+  } catch {
+    return invalid(node, ctx);
+  } finally {
+    depth--;
+  }
+}
+
+/** A term followed by postfix traversals (`a.b[0].*`), as tree-sitter-hcl lays them out side by side. */
+function buildSequence(nodes: Node[], ctx: BuildContext, owner: Node): Expr {
+  if (nodes.length === 0) return invalid(owner, ctx);
+  if (nodes.some((n) => n.isError || n.isMissing)) return invalid(owner, ctx);
+  let index = 0;
+  let target: Expr;
+  const first = nodes[0];
+  if (first.type === '(') {
+    const inner = nodes.find((n) => n.type === 'expression');
+    const close = nodes.findIndex((n) => n.type === ')');
+    if (!inner || close < 0) return invalid(owner, ctx);
+    target = { kind: 'parens', inner: buildExpr(inner, ctx, owner), range: { start: pos(first.startPosition), end: pos(nodes[close].endPosition) } };
+    index = close + 1;
+  } else {
+    target = buildTerm(first, ctx);
+    index = 1;
+  }
+  if (index >= nodes.length) return target;
+  const path: Traverser[] = [];
+  for (; index < nodes.length; index++) {
+    const node = nodes[index];
+    if (!POSTFIX.has(node.type)) return invalid(owner, ctx);
+    buildTraversers(node, ctx, path);
+  }
+  const range = { start: target.range.start, end: pos(nodes[nodes.length - 1].endPosition) };
+  if (target.kind === 'reference' && target.path.length === 0) {
+    return { kind: 'reference', root: target.root, rootRange: target.rootRange, path, range };
+  }
+  return { kind: 'traversal', target, path, range };
+}
+
+function buildTraversers(node: Node, ctx: BuildContext, out: Traverser[]): void {
+  switch (node.type) {
+    case 'get_attr': {
+      const id = kids(node).find((c) => c.type === 'identifier');
+      out.push({ kind: 'attr', name: id ? textOf(id, ctx) : '', range: nodeRange(node) });
+      return;
+    }
+    case 'index': {
+      const inner = node.firstChild;
+      if (inner?.type === 'legacy_index') {
+        // `.0`: an index written as an attribute; the key is the number.
+        const digits = textOf(inner, ctx).replace(/^\./, '');
+        const range = nodeRange(inner);
+        out.push({ kind: 'index', key: { kind: 'literal', value: Number(digits), range }, range });
+      } else if (inner) {
+        const keyNode = kids(inner).find((c) => c.type === 'expression');
+        out.push({ kind: 'index', key: buildExpr(keyNode, ctx, inner), range: nodeRange(node) });
+      }
+      return;
+    }
+    case 'splat': {
+      const inner = node.firstChild;
+      if (!inner) return;
+      const children = kids(inner);
+      const marker = children[0];
+      out.push({ kind: 'splat', range: marker ? nodeRange(marker) : nodeRange(inner) });
+      for (const child of children.slice(1)) buildTraversers(child, ctx, out);
+      return;
+    }
+  }
+}
+
+function buildTerm(node: Node, ctx: BuildContext): Expr {
+  switch (node.type) {
+    case 'expression':
+      return buildExpr(node, ctx, node);
+    case 'literal_value':
+      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+    case 'numeric_lit': {
+      const text = textOf(node, ctx);
+      const value = /^0x/i.test(text) ? parseInt(text.slice(2), 16) : Number(text);
+      return { kind: 'literal', value: Number.isNaN(value) ? 0 : value, range: nodeRange(node) };
+    }
+    case 'bool_lit':
+      return { kind: 'literal', value: textOf(node, ctx) === 'true', range: nodeRange(node) };
+    case 'null_lit':
+      return { kind: 'literal', value: null, range: nodeRange(node) };
+    case 'string_lit':
+      checkSingleLine(node, ctx);
+      return { kind: 'literal', value: stringLitValue(node, ctx), range: nodeRange(node) };
+    case 'template_expr':
+      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+    case 'quoted_template':
+      checkSingleLine(node, ctx);
+      return buildQuotedTemplate(node, ctx, buildExpr);
+    case 'heredoc_template':
+      return buildHeredoc(node, ctx, buildExpr);
+    case 'collection_value':
+      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+    case 'tuple':
+      return {
+        kind: 'tuple',
+        items: kids(node).filter((c) => c.type === 'expression').map((c) => buildExpr(c, ctx, node)),
+        range: nodeRange(node),
+      };
+    case 'object':
+      return buildObject(node, ctx);
+    case 'variable_expr': {
+      const range = nodeRange(node);
+      return { kind: 'reference', root: textOf(node, ctx), rootRange: range, path: [], range };
+    }
+    case 'function_call':
+      return buildCall(node, ctx);
+    case 'for_expr':
+      return node.firstChild ? buildFor(node.firstChild, ctx) : invalid(node, ctx);
+    case 'operation':
+      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+    case 'unary_operation': {
+      const children = meaningful(kids(node));
+      const op = children[0]?.type;
+      if (op !== '-' && op !== '!') return invalid(node, ctx);
+      return { kind: 'unary', op, operand: buildSequence(children.slice(1), ctx, node), range: nodeRange(node) };
+    }
+    case 'binary_operation': {
+      const children = meaningful(kids(node));
+      // The operator is the first anonymous child that follows a complete left operand.
+      const opIndex = children.findIndex((c, i) => i > 0 && !c.isNamed && BINARY_OPS.has(c.type));
+      if (opIndex < 0) return invalid(node, ctx);
+      return {
+        kind: 'binary',
+        op: children[opIndex].type,
+        left: buildSequence(children.slice(0, opIndex), ctx, node),
+        right: buildSequence(children.slice(opIndex + 1), ctx, node),
+        range: nodeRange(node),
+      };
+    }
+    case 'conditional': {
+      const parts = kids(node).filter((c) => c.type === 'expression');
+      if (parts.length !== 3) return invalid(node, ctx);
+      return {
+        kind: 'conditional',
+        condition: buildExpr(parts[0], ctx, node),
+        then: buildExpr(parts[1], ctx, node),
+        else: buildExpr(parts[2], ctx, node),
+        range: nodeRange(node),
+      };
+    }
+    default:
+      return invalid(node, ctx);
+  }
+}
+
+/** HCL2 quoted strings end on the line they start (line breaks inside `${ }` aside); heredocs span lines. */
+function checkSingleLine(node: Node, ctx: BuildContext): void {
+  if (node.startPosition.row === node.endPosition.row) return;
+  for (const child of kids(node)) {
+    if (child.type !== 'template_literal') continue;
+    const raw = ctx.text.slice(child.startIndex, child.endIndex);
+    if (!raw.includes('\n')) continue;
+    ctx.problems.push({
+      range: { start: pos(node.startPosition), end: { line: node.startPosition.row, character: node.startPosition.column + 1 } },
+      message: `The string that starts on line ${node.startPosition.row + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
+    });
+    return;
+  }
+  // Literal text between parts may also hold the line break (tree-sitter leaves whitespace out of literals).
+  const gaps = ctx.text.slice(node.startIndex, node.endIndex).replace(/\$\{[^}]*\}/g, '');
+  if (gaps.includes('\n')) {
+    ctx.problems.push({
+      range: { start: pos(node.startPosition), end: { line: node.startPosition.row, character: node.startPosition.column + 1 } },
+      message: `The string that starts on line ${node.startPosition.row + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
+    });
+  }
+}
+
+/** The value of a `"..."` without interpolations (escapes resolved). */
+export function stringLitValue(node: Node, ctx: BuildContext): string {
+  const children = kids(node);
+  const open = children[0];
+  const close = children[children.length - 1];
+  const from = open?.type === 'quoted_template_start' ? open.endIndex : node.startIndex;
+  const to = close?.type === 'quoted_template_end' && !close.isMissing ? close.startIndex : node.endIndex;
+  return unescapeQuoted(ctx.text.slice(from, Math.max(from, to)));
+}
+
+function buildObject(node: Node, ctx: BuildContext): Expr {
+  const items: ObjectItem[] = [];
+  for (const elem of kids(node)) {
+    if (elem.type !== 'object_elem') continue;
+    const keyNode = elem.childForFieldName('key') ?? undefined;
+    const valNode = elem.childForFieldName('val') ?? undefined;
+    const key = buildExpr(keyNode, ctx, elem);
+    const item: ObjectItem = { key, value: buildExpr(valNode, ctx, elem), range: nodeRange(elem) };
+    if (key.kind === 'reference' && key.path.length === 0) item.keyName = key.root;
+    else if (key.kind === 'literal' && typeof key.value === 'string') item.keyName = key.value;
+    else if (key.kind === 'template' && key.parts.every((p) => p.kind === 'literal')) {
+      item.keyName = key.parts.map((p) => (p.kind === 'literal' ? p.text : '')).join('');
+    }
+    items.push(item);
+  }
+  return { kind: 'object', items, range: nodeRange(node) };
+}
+
+function buildCall(node: Node, ctx: BuildContext): Expr {
+  const children = kids(node);
+  const name = children[0];
+  const args = children.find((c) => c.type === 'function_arguments');
+  const argKids = args ? kids(args) : [];
+  return {
+    kind: 'call',
+    name: name ? textOf(name, ctx) : '',
+    nameRange: name ? nodeRange(name) : nodeRange(node),
+    args: argKids.filter((c) => c.type === 'expression').map((c) => buildExpr(c, ctx, node)),
+    expandFinal: argKids.some((c) => c.type === 'ellipsis'),
+    range: nodeRange(node),
+  };
+}
+
+function buildFor(node: Node, ctx: BuildContext): Expr {
+  const children = kids(node);
+  const intro = children.find((c) => c.type === 'for_intro');
+  if (!intro) return invalid(node, ctx);
+  const introKids = kids(intro);
+  const names = introKids.filter((c) => c.type === 'identifier').map((c) => textOf(c, ctx));
+  const collection = buildExpr(introKids.find((c) => c.type === 'expression'), ctx, intro);
+  const bodyExprs = children.filter((c) => c.type === 'expression');
+  const cond = children.find((c) => c.type === 'for_cond');
+  const condition = cond ? buildExpr(kids(cond).find((c) => c.type === 'expression'), ctx, cond) : undefined;
+  const valueName = names.length > 1 ? names[1] : names[0] ?? '';
+  const keyName = names.length > 1 ? names[0] : undefined;
+  const base = { valueName, collection, ...(keyName !== undefined ? { keyName } : {}), ...(condition ? { condition } : {}) };
+  if (node.type === 'for_object_expr') {
+    return {
+      kind: 'for',
+      ...base,
+      keyExpr: buildExpr(bodyExprs[0], ctx, node),
+      valueExpr: buildExpr(bodyExprs[1], ctx, node),
+      grouping: children.some((c) => c.type === 'ellipsis'),
+      range: nodeRange(node),
+    };
+  }
+  return { kind: 'for', ...base, valueExpr: buildExpr(bodyExprs[0], ctx, node), grouping: false, range: nodeRange(node) };
+}

@@ -1,0 +1,40 @@
+// Small helpers over web-tree-sitter nodes shared by the model builder and the syntax-error reporter.
+import type { Node, Point } from 'web-tree-sitter';
+import type { Position, Range } from 'vscode-languageserver-types';
+
+export type { Node };
+
+export function pos(point: Point): Position {
+  return { line: point.row, character: point.column };
+}
+
+export function nodeRange(node: Node): Range {
+  return { start: pos(node.startPosition), end: pos(node.endPosition) };
+}
+
+export function spanRange(first: Node, last: Node): Range {
+  return { start: pos(first.startPosition), end: pos(last.endPosition) };
+}
+
+/** The non-null children of a node (web-tree-sitter may return null entries). */
+export function kids(node: Node): Node[] {
+  const out: Node[] = [];
+  for (const child of node.children) if (child) out.push(child);
+  return out;
+}
+
+/** The position reached after `text` when it starts at `start` (line breaks: \n, with \r\n counted once). */
+export function advance(start: Position, text: string): Position {
+  let line = start.line;
+  let lastBreak = -1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lastBreak = i;
+  }
+  if (lastBreak === -1) return { line, character: start.character + text.length };
+  return { line, character: text.length - lastBreak - 1 };
+}
+
+export function isComment(node: Node): boolean {
+  return node.type === 'comment';
+}

@@ -1,0 +1,229 @@
+// Templates: quoted strings with `${}` / `%{}` and heredocs. Literal parts are taken from the source
+// between the structural nodes (tree-sitter-hcl leaves whitespace out of its literal nodes), with escapes
+// resolved, `<<-` indentation removed and `~` strip markers applied.
+import type { Position } from 'vscode-languageserver-types';
+import type { Expr, TemplatePart } from './types';
+import { advance, kids, nodeRange, pos, type Node } from './nodes';
+import type { BuildContext } from './buildContext';
+
+type ExprBuilder = (node: Node | undefined, ctx: BuildContext, fallback: Node) => Expr;
+
+interface Cursor {
+  offset: number;
+  position: Position;
+}
+
+interface Options {
+  /** Quoted strings resolve backslash escapes; heredocs do not. */
+  backslashEscapes: boolean;
+  /** `<<-`: the number of leading whitespace characters removed from each line. */
+  indent: number;
+}
+
+/** Resolves `\n`, `\"`, `\uXXXX`... and `$${` / `%%{` in the literal text of a quoted string. */
+export function unescapeQuoted(raw: string): string {
+  if (raw.indexOf('\\') === -1 && raw.indexOf('$${') === -1 && raw.indexOf('%%{') === -1) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\' && i + 1 < raw.length) {
+      const n = raw[i + 1];
+      i++;
+      switch (n) {
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case 'u':
+        case 'U': {
+          const len = n === 'u' ? 4 : 8;
+          const hex = raw.slice(i + 1, i + 1 + len);
+          if (/^[0-9a-fA-F]+$/.test(hex) && hex.length === len) {
+            const code = parseInt(hex, 16);
+            out += code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+            i += len;
+          } else out += '\\' + n;
+          break;
+        }
+        default: out += '\\' + n;
+      }
+    } else if ((c === '$' || c === '%') && raw[i + 1] === c && raw[i + 2] === '{') {
+      out += c + '{';
+      i += 2;
+    } else out += c;
+  }
+  return out;
+}
+
+function unescapeHeredoc(raw: string): string {
+  return raw.replace(/([$%])\1\{/g, '$1{');
+}
+
+/** Removes up to `indent` whitespace characters at each line start of a literal. */
+function stripIndent(raw: string, atLineStart: boolean, indent: number): string {
+  if (indent <= 0) return raw;
+  const lines = raw.split('\n');
+  return lines
+    .map((line, i) => {
+      if (i === 0 && !atLineStart) return line;
+      let n = 0;
+      while (n < indent && n < line.length && (line[n] === ' ' || line[n] === '\t')) n++;
+      return line.slice(n);
+    })
+    .join('\n');
+}
+
+class PartsBuilder {
+  constructor(
+    private readonly ctx: BuildContext,
+    private readonly buildExpr: ExprBuilder,
+    private readonly options: Options,
+  ) {}
+
+  /** Literal text between two offsets, as a part (undefined when empty). */
+  literal(from: Cursor, toOffset: number): TemplatePart | undefined {
+    if (toOffset <= from.offset) return undefined;
+    const raw = this.ctx.text.slice(from.offset, toOffset);
+    const atLineStart = from.position.character === 0 || this.ctx.text[from.offset - 1] === '\n';
+    let text = stripIndent(raw, atLineStart, this.options.indent);
+    text = this.options.backslashEscapes ? unescapeQuoted(text) : unescapeHeredoc(text);
+    return { kind: 'literal', text, range: { start: from.position, end: advance(from.position, raw) } };
+  }
+
+  /** Parts from the children of a template node, between `from` and `to`. */
+  parts(children: Node[], from: Cursor, toOffset: number): TemplatePart[] {
+    const out: TemplatePart[] = [];
+    let cursor = from;
+    const pushLiteral = (end: number) => {
+      const part = this.literal(cursor, end);
+      if (part) out.push(part);
+    };
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child.startIndex < cursor.offset || child.endIndex > toOffset) continue;
+      if (child.type === 'template_interpolation') {
+        pushLiteral(child.startIndex);
+        out.push(this.interpolation(child));
+        cursor = { offset: child.endIndex, position: pos(child.endPosition) };
+      } else if (child.type === 'template_directive') {
+        const inner = child.firstChild;
+        if (!inner) continue;
+        pushLiteral(child.startIndex);
+        const directive = inner.type === 'template_for' ? this.forDirective(inner) : this.ifDirective(inner);
+        if (directive) out.push(directive);
+        cursor = { offset: child.endIndex, position: pos(child.endPosition) };
+      }
+      // template_literal, comments and ERROR nodes stay in the literal text between structural nodes.
+    }
+    pushLiteral(toOffset);
+    applyStripMarkers(out);
+    return out;
+  }
+
+  private interpolation(node: Node): TemplatePart {
+    const children = kids(node);
+    const exprNode = children.find((c) => c.type === 'expression');
+    const startIdx = children.findIndex((c) => c.type === 'template_interpolation_start');
+    const endIdx = children.findIndex((c) => c.type === 'template_interpolation_end');
+    const stripLeft = startIdx >= 0 && children[startIdx + 1]?.type === 'strip_marker';
+    const stripRight = endIdx > 0 && children[endIdx - 1]?.type === 'strip_marker' && children[endIdx - 1] !== children[startIdx + 1];
+    return {
+      kind: 'interpolation',
+      expr: this.buildExpr(exprNode, this.ctx, node),
+      range: nodeRange(node),
+      ...(stripLeft ? { stripLeft } : {}),
+      ...(stripRight ? { stripRight } : {}),
+    };
+  }
+
+  private ifDirective(node: Node): TemplatePart | undefined {
+    const children = kids(node);
+    const intro = children.find((c) => c.type === 'template_if_intro');
+    const elseIntro = children.find((c) => c.type === 'template_else_intro');
+    const end = children.find((c) => c.type === 'template_if_end');
+    if (!intro) return undefined;
+    const condition = this.buildExpr(kids(intro).find((c) => c.type === 'expression'), this.ctx, intro);
+    const thenEnd = elseIntro?.startIndex ?? end?.startIndex ?? node.endIndex;
+    const then = this.parts(children, { offset: intro.endIndex, position: pos(intro.endPosition) }, thenEnd);
+    const result: TemplatePart = { kind: 'directive', directive: 'if', expr: condition, then, range: nodeRange(node) };
+    if (elseIntro) {
+      result.else = this.parts(children, { offset: elseIntro.endIndex, position: pos(elseIntro.endPosition) }, end?.startIndex ?? node.endIndex);
+    }
+    return result;
+  }
+
+  private forDirective(node: Node): TemplatePart | undefined {
+    const children = kids(node);
+    const start = children.find((c) => c.type === 'template_for_start');
+    const end = children.find((c) => c.type === 'template_for_end');
+    if (!start) return undefined;
+    const startKids = kids(start);
+    const names = startKids.filter((c) => c.type === 'identifier').map((c) => this.ctx.text.slice(c.startIndex, c.endIndex));
+    const collection = this.buildExpr(startKids.find((c) => c.type === 'expression'), this.ctx, start);
+    const body = this.parts(children, { offset: start.endIndex, position: pos(start.endPosition) }, end?.startIndex ?? node.endIndex);
+    return { kind: 'directive', directive: 'for', expr: collection, names, then: body, range: nodeRange(node) };
+  }
+}
+
+/** `${~ x}` trims whitespace before the interpolation, `${x ~}` after it. */
+function applyStripMarkers(parts: TemplatePart[]): void {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part.kind !== 'interpolation') continue;
+    const before = parts[i - 1];
+    const after = parts[i + 1];
+    if (part.stripLeft && before?.kind === 'literal') before.text = before.text.replace(/\s+$/, '');
+    if (part.stripRight && after?.kind === 'literal') after.text = after.text.replace(/^\s+/, '');
+  }
+}
+
+/** A quoted template `"..."`. */
+export function buildQuotedTemplate(node: Node, ctx: BuildContext, buildExpr: ExprBuilder): Expr {
+  const children = kids(node);
+  const open = children[0];
+  const close = children.length > 1 ? children[children.length - 1] : undefined;
+  const contentEnd = close && close.type === 'quoted_template_end' && !close.isMissing ? close.startIndex : node.endIndex;
+  const builder = new PartsBuilder(ctx, buildExpr, { backslashEscapes: true, indent: 0 });
+  const from = open ? { offset: open.endIndex, position: pos(open.endPosition) } : { offset: node.startIndex, position: pos(node.startPosition) };
+  return { kind: 'template', parts: builder.parts(children, from, contentEnd), range: nodeRange(node) };
+}
+
+/** Leading whitespace of the least indented non-blank line, for `<<-` heredocs. */
+function commonIndent(content: string): number {
+  let min = Infinity;
+  for (const line of content.split('\n')) {
+    if (line.trim() === '') continue;
+    let n = 0;
+    while (n < line.length && (line[n] === ' ' || line[n] === '\t')) n++;
+    if (n < min) min = n;
+  }
+  return min === Infinity ? 0 : min;
+}
+
+/** A heredoc `<<EOF ... EOF` or `<<-EOF ... EOF`. */
+export function buildHeredoc(node: Node, ctx: BuildContext, buildExpr: ExprBuilder): Expr {
+  const children = kids(node);
+  const start = children.find((c) => c.type === 'heredoc_start');
+  const markers = children.filter((c) => c.type === 'heredoc_identifier');
+  const opener = markers[0];
+  const indented = !!start && ctx.text.slice(start.startIndex, start.endIndex) === '<<-';
+  const marker = opener ? ctx.text.slice(opener.startIndex, opener.endIndex) : '';
+  // The content starts on the line after the opening marker.
+  let contentStart = opener ? opener.endIndex : node.startIndex;
+  const lineBreak = ctx.text.indexOf('\n', contentStart);
+  contentStart = lineBreak === -1 ? ctx.text.length : lineBreak + 1;
+  const closer = markers.length > 1 ? markers[markers.length - 1] : undefined;
+  let contentEnd = node.endIndex;
+  if (closer) {
+    // Up to the start of the closing marker's line: the last line break belongs to the content.
+    const lineStart = ctx.text.lastIndexOf('\n', closer.startIndex - 1);
+    contentEnd = Math.max(contentStart, lineStart + 1);
+  }
+  contentEnd = Math.min(contentEnd, ctx.text.length);
+  const startPos = opener ? { line: opener.endPosition.row + 1, character: 0 } : pos(node.startPosition);
+  const indent = indented ? commonIndent(ctx.text.slice(contentStart, contentEnd)) : 0;
+  const builder = new PartsBuilder(ctx, buildExpr, { backslashEscapes: false, indent });
+  const parts = contentStart < contentEnd ? builder.parts(children, { offset: contentStart, position: startPos }, contentEnd) : [];
+  return { kind: 'template', parts, heredoc: { marker, indented }, range: nodeRange(node) };
+}

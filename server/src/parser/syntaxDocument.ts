@@ -1,0 +1,95 @@
+// A text and its syntax tree, kept in step under incremental edits. Each LSP content change is applied to
+// the text and to the tree (`tree.edit`); the next `tree()` reparses once with the edited old tree and
+// deletes it. Offsets and columns are UTF-16 code units, the unit of both LSP and web-tree-sitter.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Point, Tree } from 'web-tree-sitter';
+import type { Position, Range } from 'vscode-languageserver-types';
+import type { HclParser } from './parser';
+
+export interface TextChange {
+  /** Absent: the whole text is replaced. */
+  range?: Range;
+  text: string;
+}
+
+function toPoint(position: Position): Point {
+  return { row: position.line, column: position.character };
+}
+
+export class SyntaxDocument {
+  private document: TextDocument;
+  private current: Tree | undefined;
+  /** The tree has edits applied that the next parse must take into account. */
+  private stale = true;
+
+  constructor(
+    private readonly parser: HclParser,
+    readonly uri: string,
+    text: string,
+    version = 0,
+  ) {
+    this.document = TextDocument.create(uri, 'nomad', version, text);
+  }
+
+  get text(): string {
+    return this.document.getText();
+  }
+
+  get version(): number {
+    return this.document.version;
+  }
+
+  get textDocument(): TextDocument {
+    return this.document;
+  }
+
+  /** Applies LSP content changes in order (each range refers to the text after the previous change). */
+  applyChanges(changes: readonly TextChange[], version: number): void {
+    for (const change of changes) {
+      if (!change.range) {
+        this.document = TextDocument.create(this.uri, 'nomad', version, change.text);
+        this.dropTree();
+        continue;
+      }
+      const doc = this.document;
+      const startIndex = doc.offsetAt(change.range.start);
+      const oldEndIndex = Math.max(startIndex, doc.offsetAt(change.range.end));
+      const startPosition = toPoint(doc.positionAt(startIndex));
+      const oldEndPosition = toPoint(doc.positionAt(oldEndIndex));
+      const normalised = { range: { start: doc.positionAt(startIndex), end: doc.positionAt(oldEndIndex) }, text: change.text };
+      this.document = TextDocument.update(doc, [normalised], version);
+      const newEndIndex = startIndex + change.text.length;
+      const newEndPosition = toPoint(this.document.positionAt(newEndIndex));
+      if (this.current) {
+        this.current.edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition });
+      }
+      this.stale = true;
+    }
+    // TextDocument.update keeps the old version when given the same; set it explicitly.
+    if (this.document.version !== version) {
+      this.document = TextDocument.update(this.document, [], version);
+    }
+  }
+
+  /** The tree for the current text, reparsing (incrementally when possible) if the text changed. */
+  tree(): Tree {
+    if (!this.current || this.stale) {
+      const old = this.current;
+      this.current = this.parser.parse(this.text, old);
+      old?.delete();
+      this.stale = false;
+    }
+    return this.current;
+  }
+
+  /** Frees the tree (web-tree-sitter memory is not garbage collected). */
+  dispose(): void {
+    this.dropTree();
+  }
+
+  private dropTree(): void {
+    this.current?.delete();
+    this.current = undefined;
+    this.stale = true;
+  }
+}

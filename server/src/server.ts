@@ -1,0 +1,184 @@
+// LSP wiring only: documents with incremental sync, configuration, publishing diagnostics, and the
+// features listed in FEATURES. Runs over stdio or node IPC (vscode-languageserver picks from argv).
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+  type ServerCapabilities,
+} from 'vscode-languageserver/node';
+import { DocumentStore } from './documents';
+import type { Feature, FeatureContext } from './feature';
+import { tasksFeature } from './features/tasks';
+import { hoverFeature } from './features/hover';
+import { completionFeature } from './features/completion';
+import { symbolsFeature } from './features/symbols';
+import { foldingFeature } from './features/folding';
+import { semanticTokensFeature } from './features/semanticTokens';
+import { codeActionsFeature } from './features/codeActions';
+import { formatFeature } from './features/format';
+import { sharedParser, type HclParser } from './parser/parser';
+import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
+
+/** Features plug in here, one line each. */
+export const FEATURES: Feature[] = [
+  tasksFeature,
+  hoverFeature,
+  completionFeature,
+  symbolsFeature,
+  foldingFeature,
+  semanticTokensFeature,
+  codeActionsFeature,
+  formatFeature,
+];
+
+export const CONFIGURATION_SECTION = 'nomadExec';
+
+export interface ServerOptions {
+  /** Extra features (tests, embedders), registered after FEATURES. */
+  features?: Feature[];
+}
+
+function mergeCapabilities(base: ServerCapabilities, extra: Partial<ServerCapabilities>): ServerCapabilities {
+  return { ...base, ...extra };
+}
+
+/** Starts the language server on `connection` (created from process argv when omitted). */
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all), options: ServerOptions = {}): Connection {
+  const features = [...FEATURES, ...(options.features ?? [])];
+  let parser: HclParser | undefined;
+  let documents: DocumentStore | undefined;
+  let settings: EffectiveSettings = resolveSettings({});
+  let userSettings: NomadExecSettings = {};
+  let clientCapabilities: ClientCapabilities = {};
+  let canPullConfiguration = false;
+  let shownProblems = '';
+
+  const log = (message: string): void => connection.console.log(message);
+  const logError = (where: string, error: unknown): void => {
+    connection.console.error(`${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  };
+
+  const guard = <P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) => async (params: P): Promise<R> => {
+    try {
+      return await handler(params);
+    } catch (error) {
+      logError(name, error);
+      return fallback;
+    }
+  };
+
+  const publish = (uri: string): void => {
+    const doc = documents?.get(uri);
+    if (!doc) return;
+    try {
+      const analysis = doc.analyse(settings);
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: analysis.diagnostics });
+    } catch (error) {
+      logError(`analysing ${uri}`, error);
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+    }
+  };
+
+  const applySettings = (raw: unknown): void => {
+    userSettings = raw && typeof raw === 'object' ? (raw as NomadExecSettings) : {};
+    settings = resolveSettings(userSettings);
+    const problems = settings.problems.join('\n');
+    if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
+    shownProblems = problems;
+    for (const uri of documents?.uris() ?? []) publish(uri);
+  };
+
+  const pullSettings = async (): Promise<void> => {
+    if (!canPullConfiguration) return;
+    try {
+      const raw: unknown = await connection.workspace.getConfiguration({ section: CONFIGURATION_SECTION });
+      applySettings(raw);
+    } catch (error) {
+      logError('workspace/configuration', error);
+    }
+  };
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    clientCapabilities = params.capabilities;
+    canPullConfiguration = !!params.capabilities.workspace?.configuration;
+    parser = await sharedParser();
+    documents = new DocumentStore(parser, () => settings);
+    const init = params.initializationOptions as { settings?: NomadExecSettings } | undefined;
+    if (init?.settings) {
+      userSettings = init.settings;
+      settings = resolveSettings(userSettings);
+    }
+    let capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    };
+    for (const feature of features) {
+      try {
+        if (feature.capabilities) capabilities = mergeCapabilities(capabilities, feature.capabilities(clientCapabilities));
+      } catch (error) {
+        logError(`capabilities of ${feature.name}`, error);
+      }
+    }
+    return { capabilities, serverInfo: { name: 'nomad-exec', version: '0.1.0' } };
+  });
+
+  connection.onInitialized(() => {
+    const ctx: FeatureContext = { connection, documents: documents!, settings: () => settings, client: clientCapabilities, guard, log };
+    for (const feature of features) {
+      try {
+        feature.register(ctx);
+      } catch (error) {
+        logError(`registering ${feature.name}`, error);
+      }
+    }
+    if (clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: CONFIGURATION_SECTION }).catch((e) => logError('register configuration', e));
+    }
+    void pullSettings();
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    const pushed = (params.settings as Record<string, unknown> | null | undefined)?.[CONFIGURATION_SECTION];
+    if (canPullConfiguration) void pullSettings();
+    else applySettings(pushed);
+  });
+
+  connection.onDidOpenTextDocument((params) => {
+    try {
+      const { uri, text, version } = params.textDocument;
+      documents?.openDocument(uri, text, version);
+      publish(uri);
+    } catch (error) {
+      logError('didOpen', error);
+    }
+  });
+
+  connection.onDidChangeTextDocument((params) => {
+    try {
+      const { uri, version } = params.textDocument;
+      const doc = documents?.change(uri, params.contentChanges, version ?? 0);
+      if (doc) publish(uri);
+    } catch (error) {
+      logError('didChange', error);
+    }
+  });
+
+  connection.onDidCloseTextDocument((params) => {
+    try {
+      documents?.close(params.textDocument.uri);
+      void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
+    } catch (error) {
+      logError('didClose', error);
+    }
+  });
+
+  connection.onShutdown(() => {
+    documents?.disposeAll();
+  });
+
+  connection.listen();
+  return connection;
+}

@@ -1,0 +1,177 @@
+// Language features as a user's editor gets them, in both trusted and Restricted Mode.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, fixture, hoverText, openJob, openScratchJob, screenshot, until, waitForDiagnostics } from './helpers';
+import { tokenize } from './textmate';
+
+const mode = process.env.NOMAD_EXEC_E2E_MODE ?? 'trusted';
+const fromUs = (d: vscode.Diagnostic): boolean => d.source === 'nomad-exec';
+
+suite(`editor (${mode})`, () => {
+  suiteSetup(async () => {
+    await activateExtension();
+    assert.equal(vscode.workspace.isTrusted, mode !== 'restricted', `workspace trust should match the ${mode} run`);
+  });
+
+  test('job files get the nomad language, other .hcl files do not', async () => {
+    const job = await vscode.workspace.openTextDocument(fixture('hello.nomad.hcl'));
+    assert.equal(job.languageId, 'nomad');
+    const other = await openScratchJob('terraform.hcl', 'resource "x" "y" {}\n');
+    assert.notEqual(other.document.languageId, 'nomad');
+  });
+
+  test('diagnostics appear for a broken exec config and clear when it is fixed', async () => {
+    const editor = await openJob('broken.nomad.hcl');
+    const uri = editor.document.uri;
+    const broken = await waitForDiagnostics(uri, (ds) => ds.some(fromUs), 'nomad-exec diagnostics on broken.nomad.hcl');
+    const messages = broken.filter(fromUs).map((d) => d.message).join('\n');
+    assert.match(messages, /comand|command/i, `expected a diagnostic about the misspelt command, got:\n${messages}`);
+    assert.ok(broken.filter(fromUs).every((d) => d.code !== undefined), 'every diagnostic carries a code');
+    if (mode === 'trusted') {
+      editor.selection = new vscode.Selection(6, 8, 6, 8);
+      await screenshot('diagnostics', '.squiggly-error, .squiggly-warning');
+    }
+    const line = editor.document.lineAt(6);
+    const start = line.text.indexOf('comand');
+    await editor.edit((edit) => edit.replace(new vscode.Range(6, start, 6, start + 'comand'.length), 'command'));
+    await waitForDiagnostics(uri, (ds) => !ds.some((d) => fromUs(d) && d.severity === vscode.DiagnosticSeverity.Error), 'errors to clear');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('hover on cap_add explains capabilities', async () => {
+    const editor = await openJob('broken.nomad.hcl');
+    const line = editor.document.lineAt(8);
+    const position = new vscode.Position(8, line.text.indexOf('cap_add') + 2);
+    const hovers = await until(
+      () => vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position),
+      (h) => hoverText(h ?? []).length > 0,
+      'a hover on cap_add',
+    );
+    assert.match(hoverText(hovers), /capabilit/i);
+    if (mode === 'trusted') {
+      editor.selection = new vscode.Selection(position, position);
+      await vscode.commands.executeCommand('editor.action.showHover');
+      await screenshot('hover', '.monaco-hover .hover-contents, .monaco-hover .markdown-hover');
+      await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    }
+  });
+
+  test('completion inside config {} offers the seven exec keys', async () => {
+    const editor = await openScratchJob(
+      'complete.nomad.hcl',
+      'job "c" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        \n      }\n    }\n  }\n}\n',
+    );
+    const position = new vscode.Position(5, 8);
+    const expected = ['command', 'args', 'pid_mode', 'ipc_mode', 'cap_add', 'cap_drop', 'work_dir'];
+    const list = await until(
+      () => vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, position),
+      (l) => expected.every((key) => (l?.items ?? []).some((i) => labelOf(i) === key)),
+      'completion of the seven exec config keys',
+    );
+    const labels = list.items.map(labelOf);
+    for (const key of expected) assert.ok(labels.includes(key), `completion lacks ${key}: ${labels.join(', ')}`);
+    assert.ok(!labels.includes('image'), 'docker keys are not offered for exec');
+    if (mode === 'trusted') {
+      editor.selection = new vscode.Selection(position, position);
+      await vscode.commands.executeCommand('editor.action.triggerSuggest');
+      await screenshot('completion', '.suggest-widget.visible .monaco-list-row');
+      await vscode.commands.executeCommand('hideSuggestWidget');
+    }
+  });
+
+  test('document symbols show job, groups and tasks', async () => {
+    const uri = fixture('hello.nomad.hcl');
+    await vscode.workspace.openTextDocument(uri);
+    const symbols = await until(
+      () => vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri),
+      (s) => flatten(s ?? []).some((n) => n.includes('say')),
+      'document symbols of hello.nomad.hcl',
+    );
+    const names = flatten(symbols);
+    for (const name of ['hello', 'greet', 'say', 'sleepers', 'sleeper']) {
+      assert.ok(names.some((n) => n.includes(name)), `no symbol for ${name}: ${names.join(', ')}`);
+    }
+  });
+
+  test('code lenses run exec tasks and groups, and skip other drivers', async () => {
+    const uri = fixture('hello.nomad.hcl');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const lenses = await until(
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri),
+      (l) => (l ?? []).filter((x) => x.command?.command === 'nomadExec.runTask').length >= 2,
+      'Run task code lenses',
+    );
+    const tasks = lenses.filter((l) => l.command?.command === 'nomadExec.runTask');
+    const groups = lenses.filter((l) => l.command?.command === 'nomadExec.runGroup');
+    assert.deepEqual(tasks.map((l) => l.command?.arguments?.[0]?.task).sort(), ['say', 'sleeper']);
+    assert.deepEqual(groups.map((l) => l.command?.arguments?.[0]?.group).sort(), ['greet', 'sleepers']);
+    for (const lens of tasks) {
+      assert.match(lens.command!.title, /Run task/);
+      assert.match(document.lineAt(lens.range.start.line).text, /^\s*task\s+"/);
+    }
+  });
+
+  test('the grammar colours block types, labels, strings, interpolations, heredocs and comments', async () => {
+    const extension = vscode.extensions.getExtension('nomad-exec.nomad-exec')!;
+    const grammar = path.join(extension.extensionPath, 'syntaxes', 'nomad.tmLanguage.json');
+    const text = [
+      '# comment',
+      'job "web" {',
+      '  // another comment',
+      '  group "g" {',
+      '    count = 2',
+      '    task "t" {',
+      '      driver = "exec"',
+      '      config {',
+      '        command = "${NOMAD_TASK_DIR}/run"',
+      '        args    = ["--name", "${var.name}", "%{ if true }x%{ endif }", "$${literal}"]',
+      '      }',
+      '      template {',
+      '        data = <<-EOF',
+      '          port={{ env "NOMAD_PORT_http" }} ${upper(local.x)}',
+      '        EOF',
+      '      }',
+      '    }',
+      '  }',
+      '  /* block',
+      '     comment */',
+      '  meta = { enabled = true, ratio = 0.5 }',
+      '}',
+    ].join('\n');
+    const tokens = await tokenize(grammar, 'source.nomad', text);
+    const scopesOf = (piece: string): string => tokens.filter((t) => t.text.trim() === piece).map((t) => t.scopes.join(' ')).join(' | ');
+    assert.match(scopesOf('job'), /keyword\.other\.block\.nomad/);
+    assert.match(scopesOf('config'), /keyword\.other\.block\.nomad/);
+    assert.match(scopesOf('"web"'), /entity\.name\.label\.nomad/);
+    assert.match(scopesOf('driver'), /variable\.other\.property\.nomad/);
+    assert.match(scopesOf('exec'), /string\.quoted\.double\.nomad/);
+    assert.match(scopesOf('2'), /constant\.numeric\.nomad/);
+    assert.match(scopesOf('0.5'), /constant\.numeric\.nomad/);
+    assert.match(scopesOf('true'), /constant\.language\.boolean\.nomad/);
+    assert.match(scopesOf('NOMAD_TASK_DIR'), /meta\.interpolation\.nomad/);
+    assert.match(scopesOf('var'), /variable\.language\.nomad/);
+    assert.match(scopesOf('${'), /punctuation\.definition\.template-expression\.begin\.nomad/);
+    assert.match(scopesOf('%{'), /punctuation\.definition\.template-directive\.begin\.nomad/);
+    assert.match(scopesOf('if'), /keyword\.control\.directive\.nomad/);
+    assert.match(scopesOf('$${'), /constant\.character\.escape\.template\.nomad/);
+    assert.match(scopesOf('EOF'), /keyword\.control\.heredoc-token\.nomad/);
+    assert.match(scopesOf('upper'), /support\.function\.nomad/);
+    assert.ok(tokens.some((t) => t.text.includes('port=') && t.scopes.includes('string.unquoted.heredoc.nomad')), 'heredoc body is a string');
+    const inScope = (piece: string, scope: string): boolean => tokens.some((t) => t.text.includes(piece) && t.scopes.includes(scope));
+    assert.ok(inScope('comment', 'comment.line.number-sign.nomad'), '# comment');
+    assert.ok(inScope('another comment', 'comment.line.double-slash.nomad'), '// comment');
+    assert.ok(inScope(' block', 'comment.block.nomad') && inScope('comment ', 'comment.block.nomad'), 'block comment over two lines');
+    // The heredoc ended: the closing brace after it is punctuation again, not string.
+    const lastBrace = tokens.filter((t) => t.text === '}').pop()!;
+    assert.ok(!lastBrace.scopes.some((s) => s.startsWith('string')), lastBrace.scopes.join(' '));
+  });
+});
+
+function labelOf(item: vscode.CompletionItem): string {
+  return typeof item.label === 'string' ? item.label : item.label.label;
+}
+
+function flatten(symbols: (vscode.DocumentSymbol | vscode.SymbolInformation)[]): string[] {
+  return symbols.flatMap((s) => [s.name, ...('children' in s ? flatten(s.children) : [])]);
+}

@@ -1,0 +1,138 @@
+// Run Task Locally in a trusted workspace: output and exit code in the terminal, log files, stopping.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NomadExecApi } from '../../../client/src/testApi';
+import { activateExtension, fixture, processesWith, screenshot, waitUntil } from './helpers';
+
+type Outcome = { runId?: number; refused?: string; error?: string; cancelled?: boolean };
+
+function started(outcome: Outcome | undefined): number {
+  assert.ok(outcome && typeof outcome.runId === 'number', `the run did not start: ${JSON.stringify(outcome)}`);
+  return outcome.runId;
+}
+
+function terminalNamed(name: string): vscode.Terminal | undefined {
+  return vscode.window.terminals.find((t) => t.name === name);
+}
+
+suite('run task locally', () => {
+  let api: NomadExecApi;
+  const file = fixture('hello.nomad.hcl').fsPath;
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    assert.equal(process.platform, 'linux', 'running tasks is tested on Linux');
+  });
+
+  test('a run shows the header, stdout, stderr and exit code, and leaves log files', async () => {
+    await vscode.window.showTextDocument(fixture('hello.nomad.hcl'));
+    const outcome = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file, group: 'greet', task: 'say' });
+    const id = started(outcome);
+    const info = await api.waitForRun(id);
+    const text = api.terminalText(id);
+    assert.equal(info.label, 'hello/greet/say');
+    assert.ok(terminalNamed('hello/greet/say'), 'a terminal named after job/group/task');
+    assert.equal(info.exitCode, 3, text);
+    // The variable came from the workspace setting nomadExec.variables.
+    assert.match(text, /hi from nomad/);
+    assert.match(text, /oops/);
+    for (const heading of ['alloc dir', 'isolation', 'user', 'capabilities', 'command']) assert.match(text, new RegExp(heading));
+    assert.match(text, /exited with code 3/);
+    assert.match(text, /Log files:/);
+    const stdoutLog = info.logFiles.find((f) => /say\.stdout\.\d+$/.test(f));
+    const stderrLog = info.logFiles.find((f) => /say\.stderr\.\d+$/.test(f));
+    assert.ok(stdoutLog && stderrLog, `log files: ${info.logFiles.join(', ')}`);
+    assert.match(fs.readFileSync(stdoutLog, 'utf8'), /hi from nomad/);
+    assert.match(fs.readFileSync(stderrLog, 'utf8'), /oops/);
+    assert.ok(info.allocDir && info.allocDir.startsWith(path.dirname(file)), `alloc dir ${info.allocDir} is in the workspace`);
+    terminalNamed('hello/greet/say')?.show();
+    await screenshot('run-terminal', '.terminal-wrapper.active .xterm-rows, .terminal-wrapper.active canvas');
+  });
+
+  test('closing the terminal stops the task and leaves no process behind', async () => {
+    const marker = `nomad-exec-e2e-${process.pid}-${Date.now()}`;
+    const outcome = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', {
+      file,
+      group: 'sleepers',
+      task: 'sleeper',
+      vars: { marker },
+    });
+    const id = started(outcome);
+    await api.waitForTerminalText(id, 'sleeper-ready');
+    assert.ok(processesWith(marker).length > 0, 'the task runs before the terminal closes');
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'hello/sleepers/sleeper'));
+    const status = api.listRuns().find((r) => r.id === id);
+    assert.equal(status?.state, 'running');
+    // As a user does it: the trash icon / "Kill Terminal" on the active terminal.
+    terminalNamed('hello/sleepers/sleeper')!.show();
+    await vscode.commands.executeCommand('workbench.action.terminal.kill');
+    const info = await api.waitForRun(id);
+    assert.equal(info.stopped, true);
+    await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker} is left`, 10_000);
+  });
+
+  test('Ctrl+C in the terminal stops the task with its kill signal', async () => {
+    const marker = `nomad-exec-e2e-ctrlc-${Date.now()}`;
+    const id = started(
+      await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file, group: 'sleepers', task: 'sleeper', vars: { marker } }),
+    );
+    await api.waitForTerminalText(id, 'sleeper-ready');
+    const terminal = vscode.window.terminals.filter((t) => t.name === 'hello/sleepers/sleeper').pop()!;
+    terminal.sendText('\x03', false);
+    const info = await api.waitForRun(id);
+    assert.equal(info.stopped, true);
+    assert.ok(info.signal, `ended by a signal: ${JSON.stringify(info)}`);
+    assert.match(api.terminalText(id), /Stopping: SIGINT/);
+    await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker} is left`, 10_000);
+    terminal.dispose();
+  });
+
+  test('Nomad: Stop Task and Rerun Last Task', async () => {
+    const marker = `nomad-exec-e2e-stop-${Date.now()}`;
+    const target = { file, group: 'sleepers', task: 'sleeper', vars: { marker } };
+    const first = started(await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', target));
+    await api.waitForTerminalText(first, 'sleeper-ready');
+    await vscode.commands.executeCommand('nomadExec.stopTask', first);
+    assert.equal((await api.waitForRun(first)).stopped, true);
+    const again = started(await vscode.commands.executeCommand<Outcome>('nomadExec.rerunLastTask'));
+    assert.notEqual(again, first);
+    await api.waitForTerminalText(again, 'sleeper-ready');
+    await vscode.commands.executeCommand('nomadExec.stopTask');
+    assert.equal((await api.waitForRun(again)).stopped, true);
+    await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker} is left`, 10_000);
+  });
+
+  test('several runs at once, one terminal each', async () => {
+    const markers = [`nomad-exec-e2e-multi-a-${Date.now()}`, `nomad-exec-e2e-multi-b-${Date.now()}`];
+    const ids: number[] = [];
+    for (const marker of markers) {
+      ids.push(started(await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file, group: 'sleepers', task: 'sleeper', vars: { marker } })));
+    }
+    for (const id of ids) await api.waitForTerminalText(id, 'sleeper-ready');
+    assert.equal(api.listRuns().filter((r) => ids.includes(r.id) && r.state === 'running').length, 2);
+    for (const id of ids) await vscode.commands.executeCommand('nomadExec.stopTask', id);
+    for (const id of ids) assert.equal((await api.waitForRun(id)).stopped, true);
+    for (const marker of markers) await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker}`, 10_000);
+  });
+
+  test('a tasks.json task of type nomad-exec runs through the task provider', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'nomad-exec' });
+    const say = tasks.find((t) => t.definition.task === 'say');
+    assert.ok(say, `detected tasks: ${tasks.map((t) => t.name).join(', ')}`);
+    const before = new Set(api.listRuns().map((r) => r.id));
+    const ended = new Promise<number | undefined>((resolve) => {
+      const listener = vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.definition.task !== 'say') return;
+        listener.dispose();
+        resolve(e.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(say);
+    assert.equal(await ended, 3);
+    const run = api.listRuns().find((r) => !before.has(r.id));
+    assert.ok(run, 'the task provider run is listed');
+    assert.match(api.terminalText(run.id), /hi from nomad/);
+  });
+});

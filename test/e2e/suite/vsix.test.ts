@@ -1,0 +1,54 @@
+// The packaged extension, installed from its .vsix the way a user installs it.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NomadExecApi } from '../../../client/src/testApi';
+import { extensionId, fixture, openJob, waitForDiagnostics } from './helpers';
+
+suite('installed .vsix', () => {
+  let extension: vscode.Extension<NomadExecApi>;
+
+  suiteSetup(() => {
+    const found = vscode.extensions.getExtension<NomadExecApi>(extensionId);
+    assert.ok(found, `${extensionId} is installed`);
+    extension = found;
+  });
+
+  test('is the installed copy, not the repository', () => {
+    const repo = path.resolve(__dirname, '../../../../..');
+    assert.ok(!extension.extensionPath.startsWith(repo), `${extension.extensionPath} is inside ${repo}`);
+  });
+
+  test('contains the bundles, wasm grammar and launcher, and no node_modules', () => {
+    const root = extension.extensionPath;
+    for (const file of ['dist/client.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'launcher/build/nomad-exec-launcher', 'syntaxes/nomad.tmLanguage.json', 'language-configuration.json']) {
+      assert.ok(fs.existsSync(path.join(root, file)), `${file} is in the package`);
+    }
+    assert.ok(!fs.existsSync(path.join(root, 'node_modules')), 'no node_modules in the package');
+    for (const dir of ['server', 'client', 'test', 'launcher/src', 'launcher/native']) {
+      assert.ok(!fs.existsSync(path.join(root, dir)), `sources (${dir}) stay out of the package`);
+    }
+  });
+
+  test('activates, and its server checks job files', async () => {
+    const api = await extension.activate();
+    await api.whenServerRunning();
+    assert.equal(extension.isActive, true);
+    const editor = await openJob('broken.nomad.hcl');
+    await waitForDiagnostics(editor.document.uri, (ds) => ds.some((d) => d.source === 'nomad-exec'), 'diagnostics from the installed server');
+  });
+
+  test('runs a task with the shipped launcher', async () => {
+    const api = extension.exports;
+    const outcome = await vscode.commands.executeCommand<{ runId?: number }>('nomadExec.runTask', {
+      file: fixture('hello.nomad.hcl').fsPath,
+      group: 'greet',
+      task: 'say',
+    });
+    assert.ok(typeof outcome?.runId === 'number', JSON.stringify(outcome));
+    const info = await api.waitForRun(outcome.runId);
+    assert.equal(info.exitCode, 3, api.terminalText(outcome.runId));
+    assert.match(api.terminalText(outcome.runId), /hi from nomad/);
+  });
+});

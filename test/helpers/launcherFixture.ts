@@ -1,0 +1,210 @@
+// Test fixture for the native launcher: runs it as root and rootless (through an unprivileged user,
+// created on first use), with a world-readable copy of the binaries so the test user can reach them
+// even when the checkout lives under a root-only directory. Importing this file has no side effects.
+
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { launcherArgv, LauncherSpec } from '../../launcher/src/launcherArgs';
+import { DEFAULT_CHROOT_ENV } from '../../server/src/settings';
+import { DEFAULT_ALLOW_CAPS } from '../../server/src/schema/capabilities';
+
+export const TEST_USER = 'nomadexec-test';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const buildDir = path.join(repoRoot, 'launcher', 'build');
+
+export interface Mode {
+  name: 'root' | 'rootless';
+  /** Set when the launcher must be started as another (unprivileged) user through setpriv. */
+  runAs?: { uid: number; gid: number };
+  /** Why this mode cannot run here; the tests then skip with this reason. */
+  unavailable?: string;
+}
+
+/** root (when the tests run as root) and rootless (always). */
+export function launcherModes(): Mode[] {
+  const isRoot = process.getuid?.() === 0;
+  const modes: Mode[] = [];
+  modes.push(isRoot ? { name: 'root' } : { name: 'root', unavailable: 'the tests are not running as root' });
+  let rootless: Mode;
+  if (!isRoot) {
+    rootless = { name: 'rootless' };
+  } else {
+    try {
+      const { uid, gid } = ensureTestUser();
+      rootless = { name: 'rootless', runAs: { uid, gid } };
+    } catch (e) {
+      rootless = { name: 'rootless', unavailable: `could not create user ${TEST_USER}: ${(e as Error).message}` };
+    }
+  }
+  if (!rootless.unavailable) {
+    const denied = userNamespacesDenied(rootless);
+    if (denied) rootless.unavailable = `this kernel refuses unprivileged user namespaces: ${denied}`;
+  }
+  modes.push(rootless);
+  return modes;
+}
+
+/** Why an unprivileged user cannot create a user namespace here, or undefined when it can. */
+function userNamespacesDenied(mode: Mode): string | undefined {
+  const owner = mode.runAs;
+  const [file, args] = owner
+    ? ['setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', 'unshare', '--user', 'true']]
+    : ['unshare', ['--user', 'true']];
+  const r = spawnSync(file, args, { encoding: 'utf8' });
+  return r.status === 0 ? undefined : (r.stderr || r.error?.message || `exit ${r.status}`).trim();
+}
+
+function ensureTestUser(): { uid: number; gid: number } {
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', TEST_USER]).toString()),
+    gid: Number(execFileSync('id', ['-g', TEST_USER]).toString()),
+  });
+  try {
+    return ids();
+  } catch {
+    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', TEST_USER], { stdio: 'pipe' });
+    return ids();
+  }
+}
+
+/** A scratch area for one test: task dir and alloc dir owned by the mode's user, the probe in local/. */
+export class Fixture {
+  readonly base: string;
+  readonly launcher: string;
+  private counter = 0;
+
+  constructor(readonly mode: Mode) {
+    for (const f of ['nomad-exec-launcher', 'nomad-exec-probe']) {
+      if (!fs.existsSync(path.join(buildDir, f))) throw new Error(`${f} is not built; run \`make -C launcher\``);
+    }
+    this.base = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-launcher-test-'));
+    fs.chmodSync(this.base, 0o755);
+    this.launcher = path.join(this.base, 'nomad-exec-launcher');
+    fs.copyFileSync(path.join(buildDir, 'nomad-exec-launcher'), this.launcher);
+    fs.chmodSync(this.launcher, 0o755);
+  }
+
+  /** A fresh task dir (with /local/probe) and alloc dir. */
+  newTask(): { taskDir: string; allocDir: string } {
+    const n = ++this.counter;
+    const taskDir = path.join(this.base, `task-${n}`);
+    const allocDir = path.join(this.base, `alloc-${n}`);
+    fs.mkdirSync(path.join(taskDir, 'local'), { recursive: true });
+    fs.mkdirSync(allocDir);
+    fs.copyFileSync(path.join(buildDir, 'nomad-exec-probe'), path.join(taskDir, 'local', 'probe'));
+    fs.chmodSync(path.join(taskDir, 'local', 'probe'), 0o755);
+    fs.chmodSync(path.join(taskDir, 'local'), 0o777);
+    const owner = this.mode.runAs;
+    if (owner) {
+      for (const p of [taskDir, path.join(taskDir, 'local'), path.join(taskDir, 'local', 'probe'), allocDir]) {
+        fs.chownSync(p, owner.uid, owner.gid);
+      }
+    }
+    return { taskDir, allocDir };
+  }
+
+  /** The default spec of a task: defaults of the exec driver, given command and args. */
+  spec(command: string, args: string[], overrides: Partial<LauncherSpec> = {}): LauncherSpec {
+    const { taskDir, allocDir } = this.newTask();
+    return {
+      taskDir,
+      allocDir,
+      chrootEnv: DEFAULT_CHROOT_ENV,
+      pidMode: 'private',
+      ipcMode: 'private',
+      capabilities: [...DEFAULT_ALLOW_CAPS],
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+      command,
+      args,
+      ...overrides,
+    };
+  }
+
+  /** Starts the launcher (as the mode's user); fd 3 is a pipe (stop), fd 4 a pipe (info). */
+  start(spec: LauncherSpec): ChildProcess {
+    const argv = launcherArgv({ stopFd: 3, infoFd: 4, ...spec });
+    const owner = this.mode.runAs;
+    const [file, args] = owner
+      ? ['setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', this.launcher, ...argv]]
+      : [this.launcher, argv];
+    return spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  }
+
+  /** Runs to the end and collects everything. */
+  run(spec: LauncherSpec): Promise<RunResult> {
+    return collect(this.start(spec));
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  info: string;
+}
+
+export function collect(child: ChildProcess): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  let info = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  (child.stdio[4] as NodeJS.ReadableStream | null)?.on('data', (d: Buffer) => (info += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : null), stdout, stderr, info }));
+  });
+}
+
+/** Resolves when `text` has appeared on the child's stdout. */
+export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (seen.includes(text)) {
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.on('close', () => reject(new Error(`exited before printing ${text}; stdout: ${seen}`)));
+  });
+}
+
+/** Host pids of processes whose environment contains `marker` (how the tests find task processes). */
+export function processesWithMarker(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/environ`).includes(marker)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** Polls `check` until it returns true or the deadline passes (process exit has no event to await). */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Parses the Cap* lines of /proc/<pid>/status into bigints. */
+export function capabilityLines(status: string): Record<string, bigint> {
+  const out: Record<string, bigint> = {};
+  for (const m of status.matchAll(/^(Cap\w+):\s+([0-9a-f]+)$/gm)) out[m[1]] = BigInt(`0x${m[2]}`);
+  return out;
+}

@@ -1,0 +1,346 @@
+// The launch plan: environment, interpolation of command and args, command lookup order, capability sets,
+// variable precedence, task selection. Real job files in a temp dir; nothing is run.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { isPlanError, planRun, type LaunchPlan, type PlanError, type RunRequest } from '../launcher/src/api';
+import { lookupCommand, makeExecutable } from '../launcher/src/lookup';
+import { pruneAllocDirs } from '../launcher/src/allocDir';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-plan-'));
+let counter = 0;
+
+function jobFile(text: string): string {
+  const file = path.join(dir, `job${++counter}.nomad.hcl`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+async function plan(text: string, extra: Partial<RunRequest> = {}): Promise<LaunchPlan> {
+  const result = await planRun({ file: jobFile(text), hostEnv: { PATH: '/usr/bin:/bin' }, ...extra });
+  if (isPlanError(result)) assert.fail(result.message);
+  return result;
+}
+
+async function planError(text: string, extra: Partial<RunRequest> = {}): Promise<PlanError> {
+  const result = await planRun({ file: jobFile(text), hostEnv: { PATH: '/usr/bin:/bin' }, ...extra });
+  assert.ok(isPlanError(result), 'expected a plan error');
+  return result;
+}
+
+const task = (body: string, taskExtra = '', groupExtra = '', jobExtra = ''): string => `
+job "web-job" {
+  datacenters = ["eu-1"]
+  region = "europe"
+  ${jobExtra}
+  group "api" {
+    ${groupExtra}
+    task "server" {
+      driver = "exec"
+      ${taskExtra}
+      config {
+        ${body}
+      }
+    }
+  }
+}
+`;
+
+test('environment: NOMAD_* variables, meta, ports, task env, host env less the denylist', async () => {
+  const p = await plan(
+    task(
+      'command = "/bin/sh"',
+      `env {
+        GREETING = "hello \${NOMAD_TASK_NAME} on \${attr.kernel.name}"
+        KEEP = "\${not_a_known_name}"
+      }
+      meta { Owner = "team-a" }
+      resources {
+        cpu = 250
+        memory = 128
+        memory_max = 256
+      }`,
+      `network {
+        port "http" { static = 18080 }
+        port "admin" {}
+        port "grpc" { to = 9090 }
+      }
+      meta { tier = "backend" }`,
+      'meta { tier = "job-level" }',
+    ),
+    { hostEnv: { PATH: '/opt/bin:/usr/bin', VAULT_TOKEN: 'secret', AWS_SECRET_ACCESS_KEY: 'x', EDITOR: 'vi' } },
+  );
+  const env = p.tasks[0].env;
+  assert.equal(p.tasks.length, 1);
+  assert.match(p.allocId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(env.NOMAD_ALLOC_DIR, '/alloc');
+  assert.equal(env.NOMAD_TASK_DIR, '/local');
+  assert.equal(env.NOMAD_SECRETS_DIR, '/secrets');
+  assert.equal(env.NOMAD_ALLOC_ID, p.allocId);
+  assert.equal(env.NOMAD_SHORT_ALLOC_ID, p.allocId.slice(0, 8));
+  assert.equal(env.NOMAD_ALLOC_NAME, 'web-job.api[0]');
+  assert.equal(env.NOMAD_ALLOC_INDEX, '0');
+  assert.equal(env.NOMAD_JOB_ID, 'web-job');
+  assert.equal(env.NOMAD_JOB_NAME, 'web-job');
+  assert.equal(env.NOMAD_GROUP_NAME, 'api');
+  assert.equal(env.NOMAD_TASK_NAME, 'server');
+  assert.equal(env.NOMAD_DC, 'eu-1');
+  assert.equal(env.NOMAD_REGION, 'europe');
+  assert.equal(env.NOMAD_NAMESPACE, 'default');
+  assert.equal(env.NOMAD_CPU_LIMIT, '250');
+  assert.equal(env.NOMAD_MEMORY_LIMIT, '128');
+  assert.equal(env.NOMAD_MEMORY_MAX_LIMIT, '256');
+  assert.equal(env.NOMAD_CPU_CORES, undefined);
+  assert.equal(env.NOMAD_JOB_PARENT_ID, undefined);
+  // meta: job < group < task, upper-cased and as written
+  assert.equal(env.NOMAD_META_TIER, 'backend');
+  assert.equal(env.NOMAD_META_tier, 'backend');
+  assert.equal(env.NOMAD_META_OWNER, 'team-a');
+  assert.equal(env.NOMAD_META_Owner, 'team-a');
+  // ports
+  assert.equal(env.NOMAD_PORT_http, '18080');
+  assert.equal(env.NOMAD_HOST_PORT_http, '18080');
+  assert.equal(env.NOMAD_IP_http, '127.0.0.1');
+  assert.equal(env.NOMAD_ADDR_http, '127.0.0.1:18080');
+  assert.equal(env.NOMAD_HOST_ADDR_http, '127.0.0.1:18080');
+  assert.equal(env.NOMAD_ALLOC_PORT_http, '18080');
+  const admin = Number(env.NOMAD_PORT_admin);
+  assert.ok(admin > 0 && admin < 65536 && admin !== 18080);
+  assert.equal(env.NOMAD_PORT_grpc, '9090');
+  assert.notEqual(env.NOMAD_HOST_PORT_grpc, '9090');
+  assert.deepEqual(p.ports.map((x) => [x.label, x.static]), [['http', true], ['admin', false], ['grpc', false]]);
+  // task env with simple interpolation; unknown names stay as written
+  assert.equal(env.GREETING, `hello server on ${os.platform()}`);
+  assert.equal(env.KEEP, '${not_a_known_name}');
+  // host env less the denylist; PATH arrives from the agent
+  assert.equal(env.PATH, '/opt/bin:/usr/bin');
+  assert.equal(env.EDITOR, 'vi');
+  assert.equal(env.VAULT_TOKEN, undefined);
+  assert.equal(env.AWS_SECRET_ACCESS_KEY, undefined);
+  // the executor's user variables
+  assert.equal(env.USER, 'nobody');
+  assert.equal(env.LOGNAME, 'nobody');
+  assert.ok(env.HOME);
+});
+
+test('command and args are interpolated as HCL2 with env, node, attr, env[], var and local', async () => {
+  const p = await plan(
+    `variable "greeting" { default = "hi" }
+    locals { who = upper("world") }
+    ` +
+      task(
+        `command = "/bin/echo"
+        args = ["\${NOMAD_TASK_DIR}/x", "\${var.greeting}-\${local.who}", "\${attr.kernel.name}", "\${node.unique.name}",
+                "\${env["NOMAD_GROUP_NAME"]}", "\${length(NOMAD_JOB_ID)}", "\${node.region}", 42]`,
+        'env { EXTRA = "e" }',
+      ),
+  );
+  const t = p.tasks[0];
+  assert.equal(t.command, '/bin/echo');
+  assert.deepEqual(t.args, ['/local/x', 'hi-WORLD', os.platform(), os.hostname(), 'api', '7', 'global', '42']);
+});
+
+test('a config name that is not known on this machine is an error naming it', async () => {
+  const e = await planError(task('command = "/bin/echo"\n args = ["${NOMAD_UPSTREAM_ADDR_db}"]'));
+  assert.match(e.message, /NOMAD_UPSTREAM_ADDR_db/);
+});
+
+test('defaults: user nobody, SIGINT, 5s kill timeout, pid/ipc private, resources and logs', async () => {
+  const t = (await plan(task('command = "/bin/true"'))).tasks[0];
+  assert.equal(t.user, 'nobody');
+  assert.equal(t.killSignal, 'SIGINT');
+  assert.equal(t.killTimeoutMs, 5000);
+  assert.equal(t.pidMode, 'private');
+  assert.equal(t.ipcMode, 'private');
+  assert.equal(t.workDir, '/');
+  assert.deepEqual(t.resources, { cpu: 100, memoryMB: 300, memoryMaxMB: 0 });
+  assert.deepEqual(t.logs, { disabled: false, maxFiles: 10, maxFileSizeMB: 10 });
+  assert.deepEqual(t.lifecycle, { hook: 'main', sidecar: false });
+  assert.deepEqual(t.lookup.state, 'found');
+  assert.equal(t.lookup.state === 'found' && t.lookup.taskPath, '/bin/true');
+  const set = (await plan(task('command = "/bin/true"\n pid_mode = "host"\n work_dir = "/local"', 'kill_signal = "SIGTERM"\n kill_timeout = "2m"\n user = "root"'))).tasks[0];
+  assert.equal(set.killSignal, 'SIGTERM');
+  assert.equal(set.killTimeoutMs, 30000, 'capped by max_kill_timeout');
+  assert.equal(set.pidMode, 'host');
+  assert.equal(set.workDir, '/local');
+  assert.equal(set.user, 'root');
+  await planError(task('command = "/bin/true"\n work_dir = "local"')).then((e) => assert.match(e.message, /work_dir/));
+});
+
+test('capability sets follow the exec driver rules', async () => {
+  const defaults = (await plan(task('command = "/bin/true"'))).tasks[0].capabilities;
+  assert.deepEqual(defaults, ['audit_write', 'chown', 'dac_override', 'fowner', 'fsetid', 'kill', 'mknod', 'net_bind_service', 'setfcap', 'setgid', 'setpcap', 'setuid', 'sys_chroot']);
+  const onlyChown = (await plan(task('command = "/bin/true"\n cap_drop = ["all"]\n cap_add = ["CAP_CHOWN"]'))).tasks[0].capabilities;
+  assert.deepEqual(onlyChown, ['chown']);
+  const dropped = (await plan(task('command = "/bin/true"\n cap_drop = ["kill", "Cap_Setuid"]'))).tasks[0].capabilities;
+  assert.ok(!dropped.includes('kill') && !dropped.includes('setuid') && dropped.length === 11);
+  const root = (await plan(task('command = "/bin/true"', 'user = "root"'))).tasks[0].capabilities;
+  assert.equal(root.length, 38);
+  assert.ok(root.includes('sys_admin') && !root.includes('bpf'));
+  const refused = await planError(task('command = "/bin/true"\n cap_add = ["net_raw"]'));
+  assert.match(refused.message, /does not allow net_raw/);
+  const unknown = await planError(task('command = "/bin/true"\n cap_add = ["chwon"]'));
+  assert.match(unknown.message, /unknown capability chwon/);
+  const allowed = (await plan(task('command = "/bin/true"\n cap_add = ["net_raw"]'), { settings: { allowCaps: ['net_raw', 'chown'] } })).tasks[0].capabilities;
+  assert.deepEqual(allowed, ['chown', 'net_raw']);
+});
+
+test('variable values: default < NOMAD_VAR_ < --var-file < --var', async () => {
+  const text = `
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "n" {
+  type = number
+  default = 1
+}
+` + task('command = "/bin/echo"\n args = [var.a, var.b, var.c, var.d, var.n + 1]');
+  const varFile = path.join(dir, 'vars.hcl');
+  fs.writeFileSync(varFile, 'c = "file"\nd = "file"\nn = 40\n');
+  const p = await plan(text, {
+    hostEnv: { PATH: '/bin', NOMAD_VAR_b: 'env', NOMAD_VAR_c: 'env', NOMAD_VAR_d: 'env' },
+    varFiles: [varFile],
+    vars: [{ name: 'd', value: 'flag' }, { name: 'n', value: '41' }],
+  });
+  assert.deepEqual(p.tasks[0].args, ['default', 'env', 'file', 'flag', '42']);
+  const missing = await planError('variable "token" {}\nvariable "other" {}\n' + task('command = "/bin/true"'));
+  assert.match(missing.message, /without a value: token, other/);
+  const unknownVar = await planError(task('command = "/bin/true"'), { vars: [{ name: 'nope', value: '1' }] });
+  assert.match(unknownVar.message, /no variable "nope"/);
+});
+
+test('choosing the task: one exec task needs no flag, several list the choices', async () => {
+  const two = `
+job "j" {
+  group "g" {
+    task "a" {
+      driver = "exec"
+      config { command = "/bin/true" }
+    }
+    task "b" {
+      driver = "exec"
+      config { command = "/bin/true" }
+    }
+    task "d" {
+      driver = "docker"
+      config { image = "x" }
+    }
+  }
+}`;
+  const e = await planError(two);
+  assert.match(e.message, /2 exec tasks/);
+  assert.deepEqual(e.choices?.map((c) => c.label), ['--task a --group g', '--task b --group g', '--group g (all its exec tasks)']);
+  const b = await plan(two, { task: 'b' });
+  assert.deepEqual(b.tasks.map((t) => t.name), ['b']);
+  const group = await plan(two, { group: 'g' });
+  assert.deepEqual(group.tasks.map((t) => t.name), ['a', 'b']);
+  assert.deepEqual(group.skipped, [{ task: 'd', reason: 'driver "docker" is not exec' }]);
+  assert.match((await planError(two, { task: 'd' })).message, /driver "docker"/);
+  assert.match((await planError(two, { task: 'zz' })).message, /no task "zz"/);
+});
+
+test('alloc dir: default under the workspace, or as given', async () => {
+  const p = await plan(task('command = "/bin/true"'));
+  assert.equal(p.allocRoot, path.join(dir, '.nomad-exec', 'allocs'));
+  assert.equal(p.allocDir, path.join(dir, '.nomad-exec', 'allocs', p.allocId));
+  assert.equal(p.tasks[0].taskDir, path.join(p.allocDir, 'server'));
+  assert.equal(p.tasks[0].dirs.logs, path.join(p.allocDir, 'alloc', 'logs'));
+  const given = await plan(task('command = "/bin/true"'), { allocDir: path.join(dir, 'mine') });
+  assert.equal(given.allocDir, path.join(dir, 'mine'));
+  assert.equal(given.allocRoot, undefined);
+  assert.ok(!fs.existsSync(given.allocDir), 'planning writes nothing');
+});
+
+test('command lookup order: local/, the task dir, then usr/local/bin, usr/bin, bin', () => {
+  const taskDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-lookup-'));
+  const usr = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-usr-'));
+  const binds = [{ host: usr, task: '/usr' }];
+  const put = (file: string, mode = 0o755): void => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '#!/bin/sh\n');
+    fs.chmodSync(file, mode);
+  };
+  const found = (command: string): string | undefined => {
+    const r = lookupCommand({ command, taskDir, binds });
+    return r.state === 'found' ? r.taskPath : undefined;
+  };
+  put(path.join(usr, 'bin', 'tool'));
+  assert.equal(found('tool'), '/usr/bin/tool');
+  put(path.join(usr, 'local', 'bin', 'tool'));
+  assert.equal(found('tool'), '/usr/local/bin/tool');
+  put(path.join(taskDir, 'tool'));
+  assert.equal(found('tool'), '/tool');
+  put(path.join(taskDir, 'local', 'tool'));
+  assert.equal(found('tool'), '/local/tool');
+  // a path with a slash never searches the bin dirs; local/x.sh tries local/local/x.sh then local/x.sh
+  put(path.join(taskDir, 'local', 'x.sh'), 0o600);
+  const r = lookupCommand({ command: 'local/x.sh', taskDir, binds });
+  assert.equal(r.state, 'found');
+  assert.deepEqual(r.tried, ['/local/local/x.sh', '/local/x.sh']);
+  assert.equal(found('bin/tool'), undefined);
+  // absolute commands are inside the task root, through the chroot binds
+  assert.equal(found('/usr/bin/tool'), '/local/usr/bin/tool'.replace('/local', ''));
+  // a directory is not a command
+  fs.mkdirSync(path.join(usr, 'bin', 'dir'));
+  assert.equal(found('dir'), undefined);
+  // made executable: mode | 0555, only inside the task dir
+  if (r.state === 'found') {
+    assert.equal(makeExecutable(r, taskDir), true);
+    assert.equal(fs.statSync(r.hostPath).mode & 0o777, 0o755);
+  }
+  const pending = lookupCommand({ command: 'missing', taskDir, binds });
+  assert.equal(pending.state, 'pending');
+  assert.match(pending.state === 'pending' ? pending.reason : '', /file missing not found under path/);
+});
+
+test('a command nothing provides is an error; one an artifact may provide is looked up later', async () => {
+  const e = await planError(task('command = "no-such-program-here"'));
+  assert.match(e.message, /file no-such-program-here not found under path/);
+  const later = await plan(task('command = "local/tool.sh"', 'artifact { source = "https://example.com/tool.sh" }'));
+  assert.equal(later.tasks[0].lookup.state, 'pending');
+  assert.equal(later.tasks[0].artifacts[0].destination, path.join(later.tasks[0].taskDir, 'local'));
+});
+
+test('templates with server functions are refused at plan time, naming function, template and line', async () => {
+  const e = await planError(
+    task(
+      'command = "/bin/true"',
+      `template {
+        destination = "local/app.conf"
+        data = <<EOT
+first line
+{{ key "service/app/config" }}
+EOT
+      }`,
+    ),
+  );
+  assert.match(e.message, /template 1 \(local\/app\.conf\)/);
+  assert.match(e.message, /function "key" needs a Consul server/);
+  const line = fs.readFileSync(path.join(dir, `job${counter}.nomad.hcl`), 'utf8').split('\n').findIndex((l) => l.includes('{{ key')) + 1;
+  assert.match(e.message, new RegExp(`job file line ${line}:`));
+});
+
+test('unsupported artifact getters are refused, naming them', async () => {
+  for (const [source, name] of [['git::https://example.com/repo.git', 'git'], ['s3::https://s3.amazonaws.com/b/k', 's3'], ['gcs::https://www.googleapis.com/storage/v1/b/k', 'gcs'], ['hg::http://example.com/repo', 'hg'], ['github.com/hashicorp/nomad', 'git']]) {
+    const e = await planError(task('command = "/bin/true"', `artifact { source = "${source}" }`));
+    assert.match(e.message, new RegExp(`"${name}`), source);
+  }
+});
+
+test('old alloc dirs are pruned to the newest N, never the current one', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-prune-'));
+  const dirs = ['a', 'b', 'c', 'd', 'e'].map((name, i) => {
+    const d = path.join(root, name);
+    fs.mkdirSync(path.join(d, 't', 'local'), { recursive: true });
+    fs.chmodSync(path.join(d, 't', 'local'), 0o555);
+    const when = new Date(Date.now() - (10 - i) * 60_000);
+    fs.utimesSync(d, when, when);
+    return d;
+  });
+  const removed = pruneAllocDirs(root, 2, dirs[0]);
+  assert.deepEqual(removed.sort(), [dirs[1], dirs[2]]);
+  assert.deepEqual(fs.readdirSync(root).sort(), ['a', 'd', 'e']);
+});

@@ -1,0 +1,314 @@
+// Running tasks for real under the native launcher: exit codes, signals, the stop protocol, templates and
+// env templates, a group with lifecycle hooks, and the CLI (`--plan`, streaming, exit status, Ctrl+C).
+// Needs the launcher built by `npm run build`.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { isPlanError, planRun, startRun, type LaunchPlan, type RunRequest, type RunResult } from '../launcher/src/api';
+import { launcherBinary } from '../launcher/src/launcherArgs';
+
+const repo = path.resolve(__dirname, '..', '..');
+const cli = path.join(repo, 'bin', 'nomad-exec');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-run-'));
+let counter = 0;
+let launcherMissing: string | false = false;
+try {
+  launcherBinary();
+} catch (error) {
+  launcherMissing = (error as Error).message;
+}
+
+function jobFile(text: string): string {
+  const file = path.join(dir, `job${++counter}.nomad.hcl`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const oneTask = (config: string, extra = ''): string => `
+job "t" {
+  group "g" {
+    task "main" {
+      driver = "exec"
+      ${extra}
+      config {
+        ${config}
+      }
+    }
+  }
+}`;
+
+async function planFor(text: string, request: Partial<RunRequest> = {}): Promise<LaunchPlan> {
+  const plan = await planRun({ file: jobFile(text), ...request });
+  if (isPlanError(plan)) assert.fail(plan.message);
+  return plan;
+}
+
+interface Captured {
+  result: RunResult;
+  stdout: Buffer;
+  stderr: Buffer;
+  plan: LaunchPlan;
+  notices: string[];
+}
+
+/** Runs the plan; `whenOutput` is called once when stdout first contains `marker`. */
+async function run(text: string, options: { marker?: string; whenOutput?: (stop: () => Promise<void>) => void; request?: Partial<RunRequest> } = {}): Promise<Captured> {
+  const plan = await planFor(text, options.request);
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const notices: string[] = [];
+  let fired = false;
+  const handle = startRun(plan, {
+    output: (_task, stream, chunk) => {
+      (stream === 'stdout' ? out : err).push(chunk);
+      if (!fired && options.marker && Buffer.concat(out).includes(options.marker)) {
+        fired = true;
+        options.whenOutput?.(() => handle.stop());
+      }
+    },
+    notice: (n) => notices.push(n.message),
+  });
+  const result = await handle.exited;
+  return { result, stdout: Buffer.concat(out), stderr: Buffer.concat(err), plan, notices };
+}
+
+const skip = launcherMissing ? { skip: launcherMissing } : {};
+
+test('exit codes pass through; a signal N gives 128+N', skip, async () => {
+  const ok = await run(oneTask('command = "/bin/sh"\n args = ["-c", "echo out; echo err >&2"]'));
+  assert.equal(ok.result.exitCode, 0);
+  assert.equal(ok.stdout.toString(), 'out\n');
+  assert.equal(ok.stderr.toString(), 'err\n');
+  const three = await run(oneTask('command = "/bin/sh"\n args = ["-c", "exit 3"]'));
+  assert.equal(three.result.exitCode, 3);
+  // Not PID 1 (host pid mode), so a signal to itself really ends it.
+  const killed = await run(oneTask('command = "/bin/sh"\n pid_mode = "host"\n args = ["-c", "kill -TERM $$"]'));
+  assert.equal(killed.result.exitCode, 128 + os.constants.signals.SIGTERM);
+  assert.equal(killed.result.signal, 'SIGTERM');
+});
+
+test('the task runs as nobody, in its task dir, with the planned environment', skip, async () => {
+  const r = await run(oneTask('command = "/bin/sh"\n args = ["-c", "id -un; echo $NOMAD_TASK_NAME $NOMAD_ALLOC_DIR; ls -d /local /alloc/logs /secrets"]'));
+  assert.equal(r.result.exitCode, 0, r.stderr.toString());
+  assert.equal(r.stdout.toString(), 'nobody\nmain /alloc\n/alloc/logs\n/local\n/secrets\n');
+});
+
+test('a task trapping SIGINT gets it on stop', skip, async () => {
+  const r = await run(
+    oneTask('command = "/bin/sh"\n args = ["-c", "trap \'echo got-INT; exit 0\' INT; echo ready; while true; do sleep 0.05; done"]'),
+    { marker: 'ready', whenOutput: (stop) => void stop() },
+  );
+  assert.match(r.stdout.toString(), /ready\ngot-INT\n/);
+  assert.equal(r.result.exitCode, 0);
+  assert.equal(r.result.stopped, true);
+});
+
+test('a task ignoring its kill signal is killed after the kill timeout', skip, async () => {
+  const r = await run(
+    oneTask('command = "/bin/sh"\n args = ["-c", "trap \'\' INT TERM; echo ready; while true; do sleep 0.05; done"]', 'kill_timeout = "300ms"'),
+    { marker: 'ready', whenOutput: (stop) => void stop() },
+  );
+  assert.equal(r.result.exitCode, 128 + os.constants.signals.SIGKILL);
+  assert.equal(r.result.signal, 'SIGKILL');
+});
+
+test('kill_signal is what the task receives first', skip, async () => {
+  const r = await run(
+    oneTask('command = "/bin/sh"\n args = ["-c", "trap \'echo got-USR1; exit 7\' USR1; echo ready; while true; do sleep 0.05; done"]', 'kill_signal = "SIGUSR1"'),
+    { marker: 'ready', whenOutput: (stop) => void stop() },
+  );
+  assert.match(r.stdout.toString(), /got-USR1/);
+  assert.equal(r.result.exitCode, 7);
+});
+
+test('templates: plain text as is, Go templates with env, custom delimiters, env = true feeding the task', skip, async () => {
+  const r = await run(
+    oneTask(
+      'command = "/bin/sh"\n args = ["-c", "cat /local/plain.txt /local/rendered.txt /local/delims.txt; echo \\"$FROM_TPL|$OTHER\\"; stat -c %a /local/rendered.txt"]',
+      `template {
+        destination = "local/plain.txt"
+        data = "no actions, \${NOMAD_TASK_NAME} kept\\n"
+      }
+      template {
+        destination = "local/rendered.txt"
+        perms = "0600"
+        data = <<EOT
+{{ env "NOMAD_TASK_NAME" | toUpper }} {{ range $i, $x := split "," "a,b" }}{{ $i }}{{ $x }}{{ end }}
+EOT
+      }
+      template {
+        destination = "local/delims.txt"
+        left_delimiter = "[["
+        right_delimiter = "]]"
+        data = "{{ untouched }} [[ env \\"NOMAD_GROUP_NAME\\" ]]\\n"
+      }
+      template {
+        destination = "secrets/app.env"
+        env = true
+        data = "FROM_TPL=value-{{ env \\"NOMAD_ALLOC_INDEX\\" }}\\nOTHER=\\"quoted text\\"\\n"
+      }`,
+    ),
+  );
+  assert.equal(r.result.exitCode, 0, r.stderr.toString() + r.notices.join('\n'));
+  assert.equal(r.stdout.toString(), 'no actions, ${NOMAD_TASK_NAME} kept\nMAIN 0a1b\n{{ untouched }} g\nvalue-0|quoted text\n600\n');
+});
+
+test('a template needing a server stops the run with function, template and line', skip, async () => {
+  const tpl = path.join(dir, 'svc.tpl');
+  fs.writeFileSync(tpl, 'upstream:\n{{ range nomadService "db" }}{{ .Address }}{{ end }}\n');
+  // A source already on disk is checked when planning.
+  const planned = await planRun({ file: jobFile(oneTask('command = "/bin/true"', `template {\n source = "${tpl}"\n destination = "local/x"\n }`)) });
+  assert.ok(isPlanError(planned));
+  assert.match(planned.message, /template 1 \(local\/x\), line 2 of .*svc\.tpl: function "nomadService" needs a Nomad server/);
+  // One that an artifact brings is checked when it is rendered, and stops the run.
+  const r = await run(
+    oneTask(
+      'command = "/bin/true"',
+      `artifact { source = "${tpl}" }
+      template {
+        source = "local/svc.tpl"
+        destination = "local/x"
+      }`,
+    ),
+  );
+  assert.equal(r.result.exitCode, 1);
+  assert.equal(r.result.failure?.step, 'template');
+  assert.match(r.result.failure?.message ?? '', /template 1 \(\/local\/x\), line 2 of .*local\/svc\.tpl: function "nomadService" needs a Nomad server/);
+});
+
+test('a group runs prestart before main, keeps a sidecar, runs poststop after', skip, async () => {
+  const text = `
+job "grp" {
+  group "g" {
+    task "setup" {
+      driver = "exec"
+      lifecycle { hook = "prestart" }
+      config {
+        command = "/bin/sh"
+        args = ["-c", "echo prepared > /alloc/data/state; echo setup-done"]
+      }
+    }
+    task "side" {
+      driver = "exec"
+      lifecycle {
+        hook = "prestart"
+        sidecar = true
+      }
+      kill_timeout = "200ms"
+      config {
+        command = "/bin/sh"
+        args = ["-c", "echo side-up; trap 'echo side-stopped; exit 0' INT; while true; do sleep 0.05; done"]
+      }
+    }
+    task "app" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args = ["-c", "cat /alloc/data/state; echo app-done"]
+      }
+    }
+    task "cleanup" {
+      driver = "exec"
+      lifecycle { hook = "poststop" }
+      config {
+        command = "/bin/sh"
+        args = ["-c", "echo cleaned"]
+      }
+    }
+    task "other" {
+      driver = "docker"
+      config { image = "busybox" }
+    }
+  }
+}`;
+  const plan = await planFor(text, { group: 'g' });
+  assert.deepEqual(plan.tasks.map((t) => `${t.name}:${t.lifecycle.hook}${t.lifecycle.sidecar ? '+sidecar' : ''}`), ['setup:prestart', 'side:prestart+sidecar', 'app:main', 'cleanup:poststop']);
+  const order: string[] = [];
+  const lines: string[] = [];
+  const handle = startRun(plan, {
+    output: (task, _s, chunk) => lines.push(...chunk.toString().trim().split('\n').map((l) => `${task}: ${l}`)),
+    taskState: (task, state) => order.push(`${task} ${state}`),
+    notice: (n) => lines.push(`notice: ${n.message}`),
+  });
+  const result = await handle.exited;
+  assert.equal(result.exitCode, 0, lines.join('\n'));
+  assert.ok(lines.includes('app: prepared'), lines.join('\n'));
+  assert.ok(lines.includes('cleanup: cleaned'));
+  assert.ok(lines.includes('side: side-stopped'), 'the sidecar is stopped after the main task');
+  assert.ok(order.indexOf('setup exited') < order.indexOf('app running'), order.join(', '));
+  assert.ok(order.indexOf('app exited') < order.indexOf('cleanup running'));
+  assert.ok(order.indexOf('side exited') < order.indexOf('cleanup running'));
+  assert.ok(lines.some((l) => l.includes('"other" is skipped')));
+});
+
+function runCli(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout, child);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('CLI: streams output, exits with the task code, --plan prints JSON and runs nothing', skip, async () => {
+  const file = jobFile(oneTask('command = "/bin/sh"\n args = ["-c", "echo from-task; exit 5"]'));
+  const r = await runCli([file]);
+  assert.equal(r.stdout, 'from-task\n');
+  assert.equal(r.code, 5);
+  const allocDir = path.join(dir, 'plan-only');
+  const p = await runCli([file, '--plan', '--alloc-dir', allocDir]);
+  assert.equal(p.code, 0);
+  const plan = JSON.parse(p.stdout) as LaunchPlan;
+  assert.equal(plan.tasks[0].name, 'main');
+  assert.equal(plan.allocDir, allocDir);
+  assert.ok(!fs.existsSync(allocDir));
+});
+
+test('CLI: Ctrl+C stops the task with its kill signal', skip, async () => {
+  const file = jobFile(oneTask('command = "/bin/sh"\n args = ["-c", "trap \'echo bye; exit 0\' INT; echo ready; while true; do sleep 0.05; done"]'));
+  let sent = false;
+  const r = await runCli([file], (text, child) => {
+    if (!sent && text.includes('ready')) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  assert.equal(r.stdout, 'ready\nbye\n');
+  assert.equal(r.code, 0);
+});
+
+test('CLI: a group run prefixes every line with its task', skip, async () => {
+  const file = jobFile(`
+job "j" {
+  group "g" {
+    task "one" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args = ["-c", "echo a; printf 'no-newline'"]
+      }
+    }
+    task "two" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args = ["-c", "echo b"]
+      }
+    }
+  }
+}`);
+  const r = await runCli([file, '--group', 'g']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n').sort(), ['[one] a', '[one] no-newline', '[two] b']);
+  const ambiguous = await runCli([file]);
+  assert.equal(ambiguous.code, 1);
+  assert.match(ambiguous.stderr, /--task one --group g/);
+});

@@ -1,0 +1,50 @@
+// The schema as data: lookups by path, driver-dependent config bodies, and completeness of the docs.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { ROOT, lookupAttribute, lookupBlock, lookupBody, schemaPathOf } from '../server/src/schema/lookup';
+import { EXEC, configBodyFor } from '../server/src/schema/drivers';
+import type { BodySchema } from '../server/src/schema/types';
+
+test('lookup by block path, with the driver deciding config', () => {
+  assert.equal(lookupBody(['job', 'group', 'task', 'config'], 'exec'), EXEC.config);
+  assert.equal(lookupBody(['job', 'group', 'task', 'config'], 'docker')?.open, true);
+  assert.equal(lookupBody(['job', 'group', 'task', 'config'])?.open, true);
+  assert.equal(lookupAttribute(['job', 'group', 'task', 'config'], 'pid_mode', 'exec')?.values?.length, 3);
+  assert.equal(lookupAttribute(['job'], 'priority')?.max, 100);
+  assert.ok(lookupBlock(['job', 'group', 'network', 'port']));
+  assert.ok(lookupBlock(['job', 'task', 'resources']), 'a task directly under job');
+  assert.equal(lookupBlock(['job', 'group', 'nope']), undefined);
+  assert.equal(lookupAttribute(['job', 'group', 'task', 'env'], 'ANY_NAME')?.type.kind, 'string');
+  assert.equal(configBodyFor('raw_exec').open, true);
+});
+
+test('schemaPathOf maps dynamic blocks to their generated type', () => {
+  const block = (type: string, labels: string[] = [], items: unknown[] = []) => ({ type, labels: labels.map((value) => ({ value })), body: { items } });
+  const driver = { kind: 'attribute', name: 'driver', value: { kind: 'literal', value: 'exec' } };
+  const chain = [block('job', ['j']), block('group', ['g']), block('task', ['t'], [driver]), block('config')];
+  assert.deepEqual(schemaPathOf(chain), { path: ['job', 'group', 'task', 'config'], driverName: 'exec', inDynamicHeader: false });
+  const dyn = [block('job', ['j']), block('group', ['g']), block('network'), block('dynamic', ['port']), block('content')];
+  assert.deepEqual(schemaPathOf(dyn).path, ['job', 'group', 'network', 'port']);
+});
+
+test('every block, attribute and allowed value has documentation', () => {
+  const missing: string[] = [];
+  const seen = new Set<BodySchema>();
+  const walk = (body: BodySchema, path: string) => {
+    if (seen.has(body)) return;
+    seen.add(body);
+    for (const [name, attribute] of Object.entries(body.attributes)) {
+      if (!attribute.doc) missing.push(`${path}.${name}`);
+      for (const value of attribute.values ?? []) if (!value.doc) missing.push(`${path}.${name}=${value.value}`);
+    }
+    for (const [name, block] of Object.entries(body.blocks)) {
+      if (!block.doc) missing.push(`${path}.${name}{}`);
+      if (block.body !== 'driverConfig') walk(block.body, `${path}.${name}`);
+    }
+  };
+  walk(ROOT, 'file');
+  walk(EXEC.config, 'exec');
+  walk(EXEC.pluginConfig!, 'exec-plugin');
+  assert.deepEqual(missing, []);
+  assert.ok(seen.size > 60, `schema has ${seen.size} bodies`);
+});

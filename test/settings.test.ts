@@ -1,0 +1,79 @@
+// Settings resolution and the agent config reader.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CHROOT_ENV, resolveSettings } from '../server/src/settings';
+import { parseAgentConfig } from '../server/src/agentConfig';
+
+test('defaults mirror a stock Nomad client', () => {
+  const s = resolveSettings({});
+  assert.equal(s.allowCaps.length, 13);
+  assert.equal(s.defaultPidMode, 'private');
+  assert.equal(s.defaultIpcMode, 'private');
+  assert.equal(s.noPivotRoot, false);
+  assert.deepEqual(s.chrootEnv, DEFAULT_CHROOT_ENV);
+  assert.deepEqual(s.problems, []);
+});
+
+test('a non-empty chrootEnv replaces the default map; allowCaps are normalised', () => {
+  const s = resolveSettings({ chrootEnv: { '/opt/app': '/app' }, allowCaps: ['CAP_NET_RAW', ' chown '] });
+  assert.deepEqual(s.chrootEnv, { '/opt/app': '/app' });
+  assert.deepEqual(s.allowCaps, ['net_raw', 'chown']);
+  assert.equal(s.origin.allowCaps, 'setting nomadExec.allowCaps');
+});
+
+test('bad values become problems, not exceptions', () => {
+  const s = resolveSettings({ allowCaps: ['net_rawr'], defaultPidMode: 'shared' as never });
+  assert.equal(s.problems.length, 2);
+  assert.equal(s.defaultPidMode, 'private');
+});
+
+test('HCL1 agent config: plugin exec config and client chroot_env', () => {
+  const agent = parseAgentConfig(`
+# client agent
+client {
+  enabled = true
+  chroot_env {
+    "/bin/ls" = "/bin/ls"
+    "/etc"    = "/etc"
+  }
+}
+plugin "exec" {
+  config {
+    allow_caps       = ["chown", "net_raw"]
+    default_pid_mode = "host"
+    no_pivot_root    = true
+  }
+}
+`);
+  assert.deepEqual(agent.problems, []);
+  assert.deepEqual(agent.allowCaps, ['chown', 'net_raw']);
+  assert.equal(agent.defaultPidMode, 'host');
+  assert.equal(agent.noPivotRoot, true);
+  assert.deepEqual(agent.chrootEnv, { '/bin/ls': '/bin/ls', '/etc': '/etc' });
+});
+
+test('JSON agent config', () => {
+  const agent = parseAgentConfig(JSON.stringify({ plugin: { exec: { config: { allow_caps: ['kill'] } } }, client: { chroot_env: { '/usr': '/usr' } } }));
+  assert.deepEqual(agent.allowCaps, ['kill']);
+  assert.deepEqual(agent.chrootEnv, { '/usr': '/usr' });
+});
+
+test('agent config file wins over settings; a missing file is a problem', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-settings-'));
+  const file = path.join(dir, 'client.hcl');
+  fs.writeFileSync(file, 'plugin "exec" {\n  config {\n    allow_caps = ["all"]\n    default_ipc_mode = "host"\n  }\n}\n');
+  const s = resolveSettings({ allowCaps: ['chown'], agentConfigFile: file });
+  assert.deepEqual(s.allowCaps, ['all']);
+  assert.equal(s.defaultIpcMode, 'host');
+  assert.equal(s.origin.allowCaps, file);
+  const missing = resolveSettings({ agentConfigFile: path.join(dir, 'nope.hcl') });
+  assert.equal(missing.problems.length, 1);
+  assert.match(missing.problems[0], /cannot read/);
+  const broken = path.join(dir, 'broken.hcl');
+  fs.writeFileSync(broken, 'plugin "exec" {\n config {\n');
+  assert.match(resolveSettings({ agentConfigFile: broken }).problems[0], /cannot parse/);
+  fs.rmSync(dir, { recursive: true });
+});
