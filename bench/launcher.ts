@@ -103,9 +103,13 @@ function main(): void {
       ...(bwrap ? [{ name: 'bubblewrap', file: bwrap, args: [...bwrapArgs(taskDir, allocDir), '/bin/true'] }] : []),
       { name: 'unshare -m -p -i -f', file: 'unshare', args: ['-m', '-p', '-i', '-f', '/bin/true'] },
     ];
-    // warm up caches (binaries, dentries) so the first row does not pay for everyone
+    // warm up caches (binaries, dentries) so the first row does not pay for everyone; then take the
+    // rows in turn, run by run, so a change in machine load hits every row alike
     for (const row of rows) measure(row.file, row.args, 5);
-    const results = rows.map((row) => ({ ...row, times: measure(row.file, row.args) }));
+    const results = rows.map((row) => ({ ...row, times: [] as number[] }));
+    for (let i = 0; i < runs; i++) {
+      for (const r of results) r.times.push(measure(r.file, r.args, 1)[0]);
+    }
     const bare = median(results[0].times);
     console.log(`runs per row: ${runs}, kernel ${os.release()}, ${process.getuid?.() === 0 ? 'root' : 'rootless'}`);
     console.log('| command | median ms | p90 ms | over bare spawn ms |');

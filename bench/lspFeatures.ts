@@ -1,9 +1,10 @@
 // Editor-feature latency over the stdio server: hover and completion at random positions of an open
 // document, p50/p99 of the request round trip. bench/lsp.ts calls measureFeatureLatency with its 1 MB
-// job; run alone (`node out/bench/lspFeatures.js`) it generates a job of about 1 MB itself.
+// job; run alone (`node out/bench/lspFeatures.js`) it uses the same generated 1 MB job (bench/generate.ts).
 import { performance } from 'node:perf_hooks';
 import type { Position } from 'vscode-languageserver-types';
 import { LspClient } from '../test/helpers/lspClient';
+import { execJobOfBytes } from './generate';
 
 export interface LatencyRow {
   name: string;
@@ -64,10 +65,13 @@ export async function measureFeatureLatency(client: LspClient, uri: string, text
     await client.diagnostics(uri, version);
   }
   const label = options.label ? ` (${options.label})` : '';
-  const positions = randomPositions(text, count, options.seed ?? 7);
-  // Warm up the handlers (JIT) before measuring.
-  await time(client, 'textDocument/hover', uri, positions.slice(0, 20));
-  await time(client, 'textDocument/completion', uri, positions.slice(0, 20));
+  const seed = options.seed ?? 7;
+  const positions = randomPositions(text, count, seed);
+  // Warm up at other random positions first: the first request down each code path pays for V8 compiling
+  // it (tens of ms once per process), and the document's line index is built on first use.
+  const warmup = randomPositions(text, 100, seed + 1);
+  await time(client, 'textDocument/hover', uri, warmup);
+  await time(client, 'textDocument/completion', uri, warmup);
   const hover = await time(client, 'textDocument/hover', uri, positions);
   const completion = await time(client, 'textDocument/completion', uri, positions);
   return [
@@ -82,60 +86,8 @@ export function formatRows(rows: LatencyRow[]): string {
   return [header, ...lines].join('\n');
 }
 
-/** A job of about `bytes` bytes: many groups of exec tasks with the usual blocks and interpolations. */
-export function generateJob(bytes: number): string {
-  const parts: string[] = ['variable "image" {\n  type    = string\n  default = "1.0"\n}\n\nlocals {\n  base = "/local"\n}\n\njob "big" {\n  datacenters = ["dc1"]\n  type        = "service"\n'];
-  let size = parts[0].length;
-  for (let i = 0; size < bytes; i++) {
-    const group = `
-  group "g${i}" {
-    count = 2
-    network {
-      port "http" {}
-      port "admin" {
-        static = ${20000 + (i % 10000)}
-      }
-    }
-    restart {
-      attempts = 3
-      mode     = "delay"
-    }
-    task "t${i}" {
-      driver      = "exec"
-      kill_signal = "SIGTERM"
-      config {
-        command  = "/bin/sh"
-        args     = ["-c", "exec app --port \${NOMAD_PORT_http} --dir \${NOMAD_TASK_DIR} --v \${var.image}"]
-        cap_drop = ["all"]
-        cap_add  = ["chown", "net_bind_service"]
-        pid_mode = "private"
-      }
-      env {
-        BASE = "\${local.base}/g${i}"
-      }
-      resources {
-        cpu    = 100
-        memory = 128
-      }
-      template {
-        destination = "local/app.env"
-        env         = true
-        data        = <<EOF
-NAME={{ env "NOMAD_TASK_NAME" }}
-EOF
-      }
-    }
-  }
-`;
-    parts.push(group);
-    size += group.length;
-  }
-  parts.push('}\n');
-  return parts.join('');
-}
-
 async function main(): Promise<void> {
-  const text = generateJob(1_000_000);
+  const text = execJobOfBytes(1_000_000);
   const client = await LspClient.start({ capabilities: { textDocument: { publishDiagnostics: { versionSupport: true }, completion: { completionItem: { snippetSupport: true } } } } });
   try {
     const rows = await measureFeatureLatency(client, 'file:///tmp/nomad-exec-bench/features-1mb.nomad.hcl', text, { label: `${(text.length / 1e6).toFixed(2)} MB` });

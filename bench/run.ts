@@ -33,7 +33,7 @@ fs.writeFileSync(
 function firstLineViaCli(): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, 'run', jobFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [cli, 'run', jobFile], { stdio: ['ignore', 'pipe', 'inherit'], cwd: work });
     let seen = false;
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -67,6 +67,15 @@ async function firstLineViaApi(): Promise<number> {
   });
 }
 
+/** The floor: a node process that prints one line and exits. */
+function bareNode(): Promise<number> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['-e', 'console.log("x")'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.once('data', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+  });
+}
+
 function bareLauncher(): number {
   const root = fs.mkdtempSync(path.join(work, 'bare-'));
   const started = process.hrtime.bigint();
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
     await measure('nomad-exec run (new process) -> first line', firstLineViaCli),
     await measure('API planRun+startRun (warm process) -> first line', firstLineViaApi),
     await measure('bare launcher, /bin/echo (no cgroup limits)', bareLauncher),
+    await measure('bare node process printing a line (the floor)', bareNode),
   ];
   console.log(`runs: ${RUNS} (after ${WARMUP} warm-up), cpus: ${os.cpus().length}, load: ${os.loadavg()[0].toFixed(2)}, uid: ${process.getuid?.()}`);
   console.log(`${'measure'.padEnd(54)} ${'median'.padStart(9)} ${'min'.padStart(9)} ${'p90'.padStart(9)}`);

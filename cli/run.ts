@@ -3,12 +3,24 @@
 // the exit status is the task's (128+N for signal N); Ctrl+C stops the task with its kill signal, then
 // SIGKILL after its kill timeout. `--plan` prints the launch plan as JSON and runs nothing.
 import * as path from 'path';
-import { isPlanError, planRun, startRun, type RunRequest } from '../launcher/src/api';
-import { parseVarFlag } from '../launcher/src/variables';
+import type { RunRequest } from '../launcher/src/api';
+import { enableCompileCache } from '../launcher/src/compileCache';
 import type { Subcommand } from './main';
 
 const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=value]... [--var-file F]...
-                      [--alloc-dir DIR] [--agent-config FILE] [--plan]
+                      [--alloc-dir DIR] [--keep-allocs N] [--agent-config FILE] [--plan]
+
+  --group G        the group to run; without --task, all its exec tasks run together (lifecycle honoured)
+  --task T         the task to run (needed when the file has more than one exec task)
+  --var name=value a value for an input variable (repeatable; wins over --var-file and NOMAD_VAR_name)
+  --var-file F     HCL (name = value) or JSON file of variable values (repeatable, in order)
+  --alloc-dir DIR  use this alloc dir instead of ./.nomad-exec/allocs/<alloc id>
+  --keep-allocs N  how many alloc dirs to keep under ./.nomad-exec/allocs (default 5)
+  --agent-config F a Nomad client config file: its chroot_env and exec plugin settings apply
+  --plan           print the launch plan as JSON and run nothing
+
+Exit status: the task's (128+N when signal N ended it); 1 when it could not start; 2 for usage errors.
+Ctrl+C stops the task: its kill_signal, then SIGKILL after its kill_timeout.
 `;
 
 interface RunFlags {
@@ -17,7 +29,8 @@ interface RunFlags {
 }
 
 function parseFlags(args: string[]): RunFlags | string {
-  const request: RunRequest = { file: '', vars: [], varFiles: [] };
+  // Alloc dirs go under ./.nomad-exec/allocs of the directory the command runs in.
+  const request: RunRequest = { file: '', vars: [], varFiles: [], workspace: process.cwd() };
   let planOnly = false;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -58,6 +71,13 @@ function parseFlags(args: string[]): RunFlags | string {
       case '--alloc-dir':
         request.allocDir = path.resolve(value());
         break;
+      case '--keep-allocs': {
+        const text = value();
+        const keep = Number(text);
+        if (!Number.isInteger(keep) || keep < 1) return `--keep-allocs ${JSON.stringify(text)}: expected a whole number >= 1`;
+        request.keepAllocs = keep;
+        break;
+      }
       case '--agent-config':
         request.settings = { ...request.settings, agentConfigFile: path.resolve(value()) };
         break;
@@ -75,6 +95,13 @@ function parseFlags(args: string[]): RunFlags | string {
   if (files.length !== 1) return files.length === 0 ? 'a job file is needed' : `one job file, not ${files.length}`;
   request.file = path.resolve(files[0]);
   return { request, planOnly };
+}
+
+/** `name=value` as given to --var. */
+function parseVarFlag(flag: string): { name: string; value: string } | undefined {
+  const eq = flag.indexOf('=');
+  if (eq <= 0) return undefined;
+  return { name: flag.slice(0, eq).trim(), value: flag.slice(eq + 1) };
 }
 
 /** Prefixes every line with `[task] ` for group runs; keeps partial lines until they end. */
@@ -110,6 +137,12 @@ class LinePrefixer {
 export const runCommand: Subcommand = {
   summary: 'run an exec task (or a group) locally, as a Nomad client would',
   async run(args: string[]): Promise<number> {
+    // Modules load from V8's code cache after the first run, and the parser's wasm compiles while the
+    // runner's modules load: start-up time is what a user of `run` waits for.
+    enableCompileCache();
+    const { sharedParser } = require('../server/src/parser/parser') as typeof import('../server/src/parser/parser');
+    sharedParser().catch(() => undefined);
+    const { isPlanError, planRun, startRun } = require('../launcher/src/api') as typeof import('../launcher/src/api');
     let flags: RunFlags | string;
     try {
       flags = parseFlags(args);

@@ -13,6 +13,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { fetchArtifact } from '../launcher/src/artifacts/fetch';
 import { findTool } from '../launcher/src/artifacts/unpack';
+import { archiveTypeOf, parseChecksum, parseSource } from '../launcher/src/artifacts/source';
 import { isPlanError, planRun, startRun } from '../launcher/src/api';
 import { launcherBinary } from '../launcher/src/launcherArgs';
 import type { ArtifactPlan } from '../launcher/src/types';
@@ -206,4 +207,26 @@ test('a run fetches artifacts into local/, unpacks them, and runs a command they
   assert.notEqual(bad.exitCode, 0);
   assert.equal(bad.failure?.step, 'artifact');
   assert.match(bad.failure?.message ?? '', /tool\.sh.*checksum mismatch/);
+});
+
+test('sources are read as go-getter reads them: query options, archive types, getters', () => {
+  const http = parseSource('https://example.com/dl/app_1.2.tar.gz?checksum=sha256:abc&archive=false&token=x', '/jobs');
+  assert.equal(http.kind, 'http');
+  assert.equal(http.location, 'https://example.com/dl/app_1.2.tar.gz?token=x');
+  assert.equal(http.checksum, 'sha256:abc');
+  assert.equal(http.archiveDisabled, true);
+  assert.equal(http.baseName, 'app_1.2.tar.gz');
+  const local = parseSource('bin/tool', '/jobs');
+  assert.deepEqual([local.kind, local.location], ['file', '/jobs/bin/tool']);
+  assert.equal(parseSource('file:///opt/x.zip', '/jobs').location, '/opt/x.zip');
+  assert.equal(parseSource('https://bucket.s3.amazonaws.com/k.bin', '/jobs').kind, 'http');
+  assert.throws(() => parseSource('bucket.s3.amazonaws.com/k.bin', '/jobs'), /"s3" getter/);
+  assert.throws(() => parseSource('ftp://example.com/x', '/jobs'), /scheme "ftp"/);
+  for (const [name, type] of [['a.tgz', 'tar.gz'], ['a.tar.bz2', 'tar.bz2'], ['a.txz', 'tar.xz'], ['a.zip', 'zip'], ['a.gz', 'gz'], ['a.bz2', 'bz2'], ['a.xz', 'xz'], ['a.tar', 'tar'], ['a.bin', undefined]]) {
+    assert.equal(archiveTypeOf(name as string), type, name);
+  }
+  assert.equal(archiveTypeOf('download', 'zip'), 'zip');
+  assert.deepEqual(parseChecksum('md5:' + 'A'.repeat(32)), { algorithm: 'md5', hex: 'a'.repeat(32) });
+  assert.throws(() => parseChecksum('sha256:abc'), /64 hex digits/);
+  assert.throws(() => parseChecksum('crc32:abc'), /md5\|sha1\|sha256\|sha512/);
 });

@@ -280,3 +280,61 @@ test('templates: env with signal, script without change_script, octal perms, des
 test('durations cannot be negative', async () => {
   await pair('out-of-range', execJob({ task: 'shutdown_delay = "-5s"' }), execJob({ task: 'shutdown_delay = "5s"' }), /negative/);
 });
+
+test('dynamic blocks need for_each and a content block, and take nothing else', async () => {
+  const dyn = (header: string) => execJob({ group: `network {\n dynamic "port" {\n${header}\n content {\n to = 8080\n }\n }\n}` });
+  await pair('missing-required', dyn('labels = ["http"]'), dyn('for_each = ["http"]\n labels = [port.value]'), /for_each/);
+  const [d] = await pair('unknown-attribute', dyn('for_each = ["http"]\n iterater = "p"'), dyn('for_each = ["http"]\n iterator = "p"\n labels = [p.value]'), /iterator/);
+  assert.deepEqual(d.data, { replacement: 'iterator' });
+});
+
+test('port labels and static ports are unique in a group network', async () => {
+  await pair('duplicate', execJob({ group: 'network {\n port "http" {}\n port "http" {}\n}' }), execJob({ group: 'network {\n port "http" {}\n port "admin" {}\n}' }), /"http" is declared twice/);
+  await pair('duplicate', execJob({ group: 'network {\n port "a" {\n static = 8080\n }\n port "b" {\n static = 8080\n }\n}' }),
+    execJob({ group: 'network {\n port "a" {\n static = 8080\n }\n port "b" {\n static = 8081\n }\n}' }), /8080/);
+});
+
+test('an agent config file changes what the exec checks conclude, and its problems are reported', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-agent-'));
+  const file = path.join(dir, 'client.hcl');
+  fs.writeFileSync(file, 'plugin "exec" {\n  config {\n    allow_caps = ["chown", "net_raw"]\n  }\n}\n');
+  const ping = execJob({ config: 'command = "/bin/ping"\ncap_add = ["net_raw"]' });
+  assert.deepEqual(withCode(await diagnose(ping, { agentConfigFile: file }), 'capability-not-allowed'), []);
+  const kill = withCode(await diagnose(execJob({ config: 'command = "/bin/kill"\ncap_add = ["kill"]' }), { agentConfigFile: file }), 'capability-not-allowed');
+  assert.match(kill[0].message, new RegExp(`allow_caps \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) permits only chown, net_raw`));
+  const missing = withCode(await diagnose(execJob(), { agentConfigFile: path.join(dir, 'none.hcl') }), 'settings-problem');
+  assert.equal(missing.length, 1);
+  assert.equal(missing[0].severity, DiagnosticSeverity.Warning);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('a bare number as a duration is nanoseconds: a warning', async () => {
+  await pair('invalid-duration', execJob({ task: 'kill_timeout = 30' }), execJob({ task: 'kill_timeout = "30s"' }), /30 nanoseconds/, DiagnosticSeverity.Warning);
+});
+
+test('a Connect sidecar_task on the exec driver gets the exec config checks', async () => {
+  const sidecar = (config: string) => execJob({ group: `network {\n mode = "bridge"\n}\nservice {\n name = "api"\n port = "9090"\n connect {\n sidecar_service {}\n sidecar_task {\n driver = "exec"\n config {\n${config}\n }\n }\n }\n}` });
+  await pair('unknown-attribute', sidecar('command = "/opt/bin/envoy"\nimage = "envoyproxy/envoy"'), sidecar('command = "/opt/bin/envoy"\nargs = ["-c", "${NOMAD_SECRETS_DIR}/envoy_bootstrap.json"]'), /sidecar_task.*image/);
+});
+
+test('reschedule policies merged with the job type defaults', async () => {
+  // Service jobs default to unlimited = true, so limiting attempts needs unlimited = false.
+  await pair('invalid-value', execJob({ group: 'reschedule {\n attempts = 3\n interval = "1h"\n}' }),
+    execJob({ group: 'reschedule {\n attempts = 3\n interval = "1h"\n unlimited = false\n}' }), /ambiguous.*defaults to true/);
+  await pair('missing-required', execJob({ group: 'reschedule {\n attempts = 3\n unlimited = false\n}' }),
+    execJob({ group: 'reschedule {\n attempts = 3\n interval = "1h"\n unlimited = false\n}' }), /interval/);
+  await pair('out-of-range', execJob({ job: 'type = "batch"', group: 'reschedule {\n delay = "1s"\n}' }), execJob({ job: 'type = "batch"', group: 'reschedule {\n delay = "10s"\n}' }), /at least 5s/);
+  // A job-level policy checked for two groups is reported once.
+  const twoGroups = execJob({ job: 'reschedule {\n attempts = 2\n interval = "1h"\n}' }).replace(/\n}\n$/, '\n  group "b" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n  }\n}\n');
+  assert.equal(withCode(await diagnose(twoGroups), 'invalid-value').length, 1);
+});
+
+test('update: auto_promote needs canaries; scaling max not below min; parameterized meta keys disjoint', async () => {
+  await pair('invalid-value', execJob({ job: 'update {\n auto_promote = true\n}' }), execJob({ job: 'update {\n auto_promote = true\n canary = 1\n}' }), /canary/);
+  await pair('out-of-range', execJob({ group: 'scaling {\n min = 5\n max = 2\n}' }), execJob({ group: 'scaling {\n min = 2\n max = 5\n}' }), /max/);
+  await pair('duplicate', execJob({ job: 'type = "batch"\nparameterized {\n meta_required = ["a"]\n meta_optional = ["a", "b"]\n}' }),
+    execJob({ job: 'type = "batch"\nparameterized {\n meta_required = ["a"]\n meta_optional = ["b"]\n}' }), /"a"/);
+});

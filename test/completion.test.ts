@@ -203,3 +203,14 @@ test('the server answers completion anywhere in a broken file', async () => {
   }
   assert.ok(client.alive);
 });
+
+test('a reference being typed as a value is replaced whole', async () => {
+  const result = await complete('variable "drv" {\n  default = "exec"\n}\njob "web" {\n  group "g" {\n    task "t" {\n      driver = var.d|\n    }\n  }\n}\n');
+  assert.match(accept(result, 'var.drv'), /driver = var\.drv\n/);
+});
+
+test('allow_caps in an agent plugin block takes capability names', async () => {
+  const result = await complete('plugin "exec" {\n  config {\n    allow_caps = ["chown", "|"]\n  }\n}\n');
+  assert.ok(result.labels.includes('net_raw'));
+  assert.ok(!result.labels.includes('chown'));
+});

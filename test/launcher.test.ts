@@ -9,13 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CAPABILITIES, computeTaskCapabilities, LEGACY_ROOT_CAPS } from '../server/src/schema/capabilities';
-import { LAUNCHER_EXIT, parseLauncherInfo } from '../launcher/src/launcherArgs';
+import { LAUNCHER_EXIT, LauncherSpec, parseLauncherInfo } from '../launcher/src/launcherArgs';
 import { DEFAULT_CHROOT_ENV } from '../server/src/settings';
 import {
   capabilityLines,
   collect,
   eventually,
   Fixture,
+  infoSoFar,
   launcherModes,
   processesWithMarker,
   waitForOutput,
@@ -56,7 +57,8 @@ for (const mode of launcherModes()) {
     /** What a capability set looks like from inside: in a user namespace nothing is held back. */
     const reachable = (m: bigint) => (mode.name === 'root' ? m & hostBounding() : m);
 
-    async function probe(args: string[], overrides = {}) {
+    /** Runs the probe in a fresh task and returns its one-line answer. */
+    async function probe(args: string[], overrides: Partial<LauncherSpec> = {}) {
       const r = await fx.run(fx.spec(PROBE, args, overrides));
       assert.equal(r.code, 0, r.stderr);
       return r.stdout.trim();
@@ -198,10 +200,16 @@ for (const mode of launcherModes()) {
         const spec = fx.spec('/bin/sh', ['-c', script], { pidMode, killTimeoutMs: 200, env: { [marker.split('=')[0]]: marker.split('=')[1] } });
         const child = fx.start(spec);
         const done = collect(child);
-        await waitForOutput(child, 'ready');
-        assert.ok(processesWithMarker(marker).length >= 3);
-        (child.stdio[3] as NodeJS.WritableStream).write('x');
-        const r = await done;
+        let r;
+        try {
+          await waitForOutput(child, 'ready');
+          // the detached sleep may still be on its way when "ready" arrives
+          await eventually(() => processesWithMarker(marker).length >= 3, 'the task processes to start');
+          (child.stdio[3] as NodeJS.WritableStream).write('x');
+          r = await done;
+        } finally {
+          child.kill('SIGKILL'); // only matters when an assertion above failed
+        }
         assert.equal(r.code, 137, r.stderr);
         assert.deepEqual(processesWithMarker(marker), [], 'no task process after the launcher returned');
         const last = parseLauncherInfo(r.info).at(-1);
@@ -213,9 +221,12 @@ for (const mode of launcherModes()) {
         const spec = fx.spec('/bin/sh', ['-c', script], { pidMode, env: { [marker.split('=')[0]]: marker.split('=')[1] } });
         const child = fx.start(spec);
         const done = collect(child);
-        await waitForOutput(child, 'ready');
-        assert.ok(processesWithMarker(marker).length >= 3);
-        child.kill('SIGKILL');
+        try {
+          await waitForOutput(child, 'ready');
+          await eventually(() => processesWithMarker(marker).length >= 3, 'the task processes to start');
+        } finally {
+          child.kill('SIGKILL');
+        }
         await done;
         await eventually(() => processesWithMarker(marker).length === 0, 'the task processes to end');
       });
@@ -229,6 +240,40 @@ for (const mode of launcherModes()) {
       const ok = await fx.run(fx.spec(PROBE, ['alloc', '8'], { memoryMb: 64, cpuMhz: 500 }));
       assert.equal(ok.code, 0, ok.stderr);
       assert.equal(ok.stderr, '');
+    });
+
+    test('memory_max is the hard limit, memory the soft limit, cpu the weight', { skip: mode.name === 'rootless' ? 'root only: an unprivileged user has no writable cgroup here' : false }, async () => {
+      const child = fx.start(fx.spec('/bin/sh', ['-c', 'echo ready; exec sleep 1000'], { memoryMb: 32, memoryMaxMb: 64, cpuMhz: 500, killTimeoutMs: 0 }));
+      const done = collect(child);
+      const info = infoSoFar(child);
+      try {
+        await waitForOutput(child, 'ready');
+        const pid = /"child-pid": (\d+)/.exec(await info)![1];
+        const cgroups = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+        const v2 = /^0::(\/.*nomad-exec-\d+)$/m.exec(cgroups);
+        const v1mem = /^\d+:[\w,]*\bmemory\b[\w,]*:(.*)$/m.exec(cgroups);
+        const v1cpu = /^\d+:(?:[\w,]*,)?cpu(?:,[\w,]*)?:(.*)$/m.exec(cgroups);
+        const MiB = 1024 * 1024;
+        if (v1mem && v1mem[1].includes('nomad-exec-')) {
+          const dir = `/sys/fs/cgroup/memory${v1mem[1]}`;
+          assert.equal(Number(fs.readFileSync(`${dir}/memory.limit_in_bytes`, 'utf8')), 64 * MiB);
+          assert.equal(Number(fs.readFileSync(`${dir}/memory.soft_limit_in_bytes`, 'utf8')), 32 * MiB);
+          const cpuDir = fs.readdirSync('/sys/fs/cgroup').filter((d) => /(^|,)cpu(,|$)/.test(d))[0];
+          assert.equal(fs.readFileSync(`/sys/fs/cgroup/${cpuDir}${v1cpu![1]}/cpu.shares`, 'utf8').trim(), '500');
+        } else {
+          assert.ok(v2, `task not in a nomad-exec cgroup: ${cgroups}`);
+          const base = fs.existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+          const dir = `${base}${v2[1]}`;
+          assert.equal(Number(fs.readFileSync(`${dir}/memory.max`, 'utf8')), 64 * MiB);
+          assert.equal(Number(fs.readFileSync(`${dir}/memory.low`, 'utf8')), 32 * MiB);
+          assert.equal(fs.readFileSync(`${dir}/cpu.weight`, 'utf8').trim(), String(1 + Math.floor(((500 - 2) * 9999) / 262142)));
+        }
+      } catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+      }
+      (child.stdio[3] as NodeJS.WritableStream).write('x');
+      assert.equal((await done).code, 137, 'kill timeout 0: straight to SIGKILL');
     });
 
     test('without a writable cgroup the task runs and stderr says limits are not enforced', { skip: mode.name === 'root' ? 'rootless only: root has writable cgroups' : false }, async () => {
@@ -254,7 +299,12 @@ for (const mode of launcherModes()) {
     test('signals reaching the launcher are forwarded to the task', async () => {
       const child = fx.start(fx.spec('/bin/sh', ['-c', 'trap "echo got-usr1; exit 0" USR1; echo ready; sleep 1000 & wait']));
       const done = collect(child);
-      await waitForOutput(child, 'ready');
+      try {
+        await waitForOutput(child, 'ready');
+      } catch (e) {
+        child.kill('SIGKILL');
+        throw e;
+      }
       child.kill('SIGUSR1');
       const r = await done;
       assert.equal(r.code, 0, r.stderr);

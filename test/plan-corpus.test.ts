@@ -18,6 +18,7 @@ const MISSING_PIECES: { what: string; pattern: RegExp }[] = [
   { what: 'variable without a value', pattern: /variables? without a value: \w+/ },
   { what: 'program expected on the client', pattern: /file \S+ not found under path/ },
   { what: 'file next to the job that is not in the corpus', pattern: /file\w*\("[^"]+"\) reads .*, which does not exist/ },
+  { what: 'user the job expects on the client', pattern: /user "[^"]+" does not exist on this machine/ },
   { what: 'name only a server provides', pattern: /names \$\{\w+\} \(.*needs a (Nomad|Vault|Consul)/ },
 ];
 

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { isPlanError, planRun, type LaunchPlan, type PlanError, type RunRequest } from '../launcher/src/api';
 import { lookupCommand, makeExecutable } from '../launcher/src/lookup';
 import { pruneAllocDirs } from '../launcher/src/allocDir';
+import { NOMAD_VARIABLES } from '../server/src/schema/runtimeNames';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-plan-'));
 let counter = 0;
@@ -343,4 +344,14 @@ test('old alloc dirs are pruned to the newest N, never the current one', () => {
   const removed = pruneAllocDirs(root, 2, dirs[0]);
   assert.deepEqual(removed.sort(), [dirs[1], dirs[2]]);
   assert.deepEqual(fs.readdirSync(root).sort(), ['a', 'd', 'e']);
+});
+
+test('every NOMAD_* variable the schema documents for all exec tasks is in the environment', async () => {
+  const env = (await plan(task('command = "/bin/true"'))).tasks[0].env;
+  for (const doc of NOMAD_VARIABLES.filter((v) => v.when === undefined)) {
+    assert.ok(doc.name in env, `${doc.name} missing`);
+    if (doc.execValue !== undefined) assert.equal(env[doc.name], doc.execValue, doc.name);
+  }
+  const cores = (await plan(task('command = "/bin/true"', 'resources {\n cores = 2\n }'))).tasks[0].env;
+  assert.equal(cores.NOMAD_CPU_CORES, '0-1');
 });

@@ -96,6 +96,13 @@ test('the task runs as nobody, in its task dir, with the planned environment', s
   assert.equal(r.stdout.toString(), 'nobody\nmain /alloc\n/alloc/logs\n/local\n/secrets\n');
 });
 
+test('a launcher failure (missing work_dir) is reported as a launch failure naming the path', skip, async () => {
+  const r = await run(oneTask('command = "/bin/true"\n work_dir = "/no/such/dir"'));
+  assert.equal(r.result.failure?.step, 'launch');
+  assert.match(r.result.failure?.message ?? '', /\/no\/such\/dir/);
+  assert.notEqual(r.result.exitCode, 0);
+});
+
 test('a task trapping SIGINT gets it on stop', skip, async () => {
   const r = await run(
     oneTask('command = "/bin/sh"\n args = ["-c", "trap \'echo got-INT; exit 0\' INT; echo ready; while true; do sleep 0.05; done"]'),
@@ -200,14 +207,14 @@ job "grp" {
       kill_timeout = "200ms"
       config {
         command = "/bin/sh"
-        args = ["-c", "echo side-up; trap 'echo side-stopped; exit 0' INT; while true; do sleep 0.05; done"]
+        args = ["-c", "trap 'echo side-stopped; exit 0' INT; touch /alloc/data/side-ready; while true; do sleep 0.05; done"]
       }
     }
     task "app" {
       driver = "exec"
       config {
         command = "/bin/sh"
-        args = ["-c", "cat /alloc/data/state; echo app-done"]
+        args = ["-c", "while [ ! -f /alloc/data/side-ready ]; do sleep 0.02; done; cat /alloc/data/state; echo app-done"]
       }
     }
     task "cleanup" {
@@ -244,9 +251,61 @@ job "grp" {
   assert.ok(lines.some((l) => l.includes('"other" is skipped')));
 });
 
+test('when a leader task ends, the other tasks are stopped; a failing prestart keeps main tasks from starting', skip, async () => {
+  const leader = await planFor(
+    `job "l" {
+  group "g" {
+    task "boss" {
+      driver = "exec"
+      leader = true
+      config {
+        command = "/bin/sh"
+        args = ["-c", "while [ ! -f /alloc/data/worker-ready ]; do sleep 0.02; done; echo boss-done"]
+      }
+    }
+    task "worker" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args = ["-c", "trap 'echo worker-stopped; exit 0' INT; touch /alloc/data/worker-ready; while true; do sleep 0.05; done"]
+      }
+    }
+  }
+}`,
+    { group: 'g' },
+  );
+  let out = '';
+  const result = await startRun(leader, { output: (t, _s, c) => (out += `${t}: ${c.toString()}`) }).exited;
+  assert.equal(result.exitCode, 0);
+  assert.match(out, /worker: worker-stopped/);
+
+  const failing = await planFor(
+    `job "p" {
+  group "g" {
+    task "pre" {
+      driver = "exec"
+      lifecycle { hook = "prestart" }
+      config {
+        command = "/bin/sh"
+        args = ["-c", "exit 4"]
+      }
+    }
+    task "app" {
+      driver = "exec"
+      config { command = "/bin/true" }
+    }
+  }
+}`,
+    { group: 'g' },
+  );
+  const failed = await startRun(failing).exited;
+  assert.equal(failed.exitCode, 4);
+  assert.deepEqual(failed.tasks.map((t) => t.task), ['pre']);
+});
+
 function runCli(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { RunCodeLensProvider } from './codeLens';
 import { createLanguageClient, wasmEnvironment } from './languageClient';
+import { refusalReason } from './run/guard';
 import { pickTarget } from './run/pickTarget';
 import { RunManager } from './run/runManager';
 import type { RunSession } from './run/runSession';
@@ -43,7 +44,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
     vscode.commands.registerCommand('nomadExec.showServerLog', () => output.show(true)),
     vscode.commands.registerCommand('nomadExec.restartServer', () => languageClient.restart()),
   );
-  await languageClient.start();
+  // A server that fails to start must not take the commands down with it: say so and carry on.
+  await languageClient.start().catch((error: unknown) => {
+    output.appendLine(`The language server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    void vscode.window.showErrorMessage('Nomad: the language server did not start; see the "Nomad exec" output.');
+  });
   return testApi(runs, languageClient);
 }
 
@@ -77,6 +82,8 @@ function testApi(runs: RunManager, languageClient: LanguageClient): NomadExecApi
   };
   return {
     listRuns: () => runs.all().map(info),
+    statusBarText: () => runs.statusText,
+    runRefusal: (platform) => refusalReason((platform ?? process.platform) as NodeJS.Platform),
     terminalText: (id) => session(id).terminal.text(),
     waitForTerminalText: (id, needle, timeoutMs = 30_000) => {
       const s = session(id);

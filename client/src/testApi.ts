@@ -26,6 +26,10 @@ export interface NomadExecApi {
   waitForTerminalText(runId: number, needle: string, timeoutMs?: number): Promise<string>;
   /** Resolves when the run is over. */
   waitForRun(runId: number): Promise<RunInfo>;
+  /** The status bar item's text while runs go on; undefined when it is hidden. */
+  statusBarText(): string | undefined;
+  /** Why Run Task Locally would be refused here, or on another platform (`process.platform` values). */
+  runRefusal(platform?: string): string | undefined;
   /** The process id of the language server, when it runs. */
   serverPid(): number | undefined;
   /** Resolves once the language server is running (again). */

@@ -216,36 +216,62 @@ static int status_code(int st)
 	return EXIT_INTERNAL;
 }
 
+/* SIGKILLs every child (returns how many): from /proc/self/task/<tid>/children when the kernel has it,
+ * else by scanning every process's parent in /proc. */
+static int kill_children(void)
+{
+	char path[64], buf[8192];
+	int killed = 0;
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	if (read_file(path, buf, sizeof buf) >= 0 && strlen(buf) + 1 < sizeof buf) {
+		for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+			killed += kill((pid_t)atoi(t), SIGKILL) == 0;
+		if (killed)
+			return killed;
+		/* the kernel documents this list as best effort: look the slow way */
+	}
+	DIR *d = opendir("/proc");
+	if (!d)
+		die_errno(EXIT_INTERNAL, "listing processes", "/proc");
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char p[300], stat[512];
+		snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
+		if (read_file(p, stat, sizeof stat) < 0)
+			continue;
+		char *rp = strrchr(stat, ')');  /* comm may contain spaces and parens */
+		int ppid;
+		char state;
+		if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == (int)getpid())
+			killed += kill((pid_t)atoi(e->d_name), SIGKILL) == 0;
+	}
+	closedir(d);
+	return killed;
+}
+
 /* SIGKILLs every descendant and reaps until none is left. Only meaningful in a
  * subreaper: orphans of killed processes become our children, and the loop goes on
  * until waitpid says there are no children at all. */
 static void kill_descendants(void)
 {
-	char self[32];
-	snprintf(self, sizeof self, "%d", (int)getpid());
 	for (;;) {
-		DIR *d = opendir("/proc");
-		if (!d)
-			die_errno(EXIT_INTERNAL, "listing processes", "/proc");
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (e->d_name[0] < '0' || e->d_name[0] > '9')
-				continue;
-			char p[300], buf[512];
-			snprintf(p, sizeof p, "/proc/%s/stat", e->d_name);
-			if (read_file(p, buf, sizeof buf) < 0)
-				continue;
-			char *rp = strrchr(buf, ')');  /* comm may contain spaces and parens */
-			int ppid;
-			char state;
-			if (!rp || sscanf(rp + 1, " %c %d", &state, &ppid) != 2)
-				continue;
-			if (ppid == (int)getpid())
-				kill((pid_t)atoi(e->d_name), SIGKILL);
-		}
-		closedir(d);
 		int st;
-		pid_t r = waitpid(-1, &st, 0);
+		pid_t r = waitpid(-1, &st, WNOHANG);
+		if (r > 0)
+			continue;
+		if (r < 0 && errno == ECHILD)
+			return;  /* the usual case: nothing left, no need to look further */
+		if (r < 0 && errno != EINTR)
+			die_errno(EXIT_INTERNAL, "waitpid", NULL);
+		if (kill_children() == 0) {
+			/* a child exists but was not found yet (it is being reparented): look again,
+			 * rather than block on a child nobody killed */
+			sched_yield();
+			continue;
+		}
+		r = waitpid(-1, &st, 0);
 		if (r < 0 && errno == ECHILD)
 			return;
 		if (r < 0 && errno != EINTR)
@@ -412,6 +438,12 @@ static int supervise(const struct config *c, int launcher_fd, const sigset_t *or
 					task_status = st;
 				}
 		}
+	}
+	if (err_open) {
+		/* the child is gone, so its end is closed: this read cannot block */
+		unsigned char b;
+		if (read(errp[0], &b, 1) == 1)
+			setup_code = b;
 	}
 	if (c->pid_mode == NS_HOST)
 		kill_descendants();

@@ -66,6 +66,8 @@ export function nomadVariables(input: EnvInput): Record<string, string> {
     NOMAD_ALLOC_DIR: '/alloc',
     NOMAD_TASK_DIR: '/local',
     NOMAD_SECRETS_DIR: '/secrets',
+    // The Task API socket path; nothing listens there in a local run.
+    NOMAD_UNIX_ADDR: 'unix:///secrets/api.sock',
     NOMAD_MEMORY_LIMIT: String(input.resources.memoryMB),
     NOMAD_CPU_LIMIT: String(input.resources.cpu),
     NOMAD_ALLOC_ID: input.allocId,
@@ -79,10 +81,12 @@ export function nomadVariables(input: EnvInput): Record<string, string> {
     NOMAD_DC: input.datacenter,
     NOMAD_REGION: input.region,
     NOMAD_NAMESPACE: input.namespace,
-    NOMAD_PARENT_CGROUP: input.resources.cores ? 'nomad.slice/reserve.slice' : 'nomad.slice/share.slice',
+    // The client's cgroup_parent default.
+    NOMAD_PARENT_CGROUP: 'nomad.slice',
   };
   if (input.resources.memoryMaxMB > 0) v.NOMAD_MEMORY_MAX_LIMIT = String(input.resources.memoryMaxMB);
-  if (input.resources.cores) v.NOMAD_CPU_CORES = Array.from({ length: input.resources.cores }, (_, i) => i).join(',');
+  // A cpuset list; locally the first N cores.
+  if (input.resources.cores) v.NOMAD_CPU_CORES = input.resources.cores === 1 ? '0' : `0-${input.resources.cores - 1}`;
   if (input.parentId) v.NOMAD_JOB_PARENT_ID = input.parentId;
   for (const port of input.ports) {
     const label = cleanName(port.label);

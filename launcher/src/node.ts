@@ -51,7 +51,9 @@ let cached: LocalNode | undefined;
 export function localNode(overrides: Partial<LocalNode> = {}): LocalNode {
   if (!cached) {
     const release = osRelease();
-    const cpus = os.cpus();
+    // os.cpus() and the interface list cost milliseconds; most jobs never name them.
+    let cpuList: os.CpuInfo[] | undefined;
+    const cpus = (): os.CpuInfo[] => (cpuList ??= os.cpus());
     cached = {
       node: {
         'unique.id': machineId(),
@@ -66,38 +68,57 @@ export function localNode(overrides: Partial<LocalNode> = {}): LocalNode {
         'kernel.version': os.release().split('-')[0],
         'kernel.arch': os.machine(),
         'cpu.arch': GO_ARCH[os.arch()] ?? os.arch(),
-        'cpu.numcores': String(cpus.length),
-        'cpu.frequency': String(cpus[0]?.speed ?? 0),
-        'cpu.modelname': cpus[0]?.model ?? '',
         'memory.totalbytes': String(os.totalmem()),
         'os.name': release.ID ?? os.platform(),
         'os.version': release.VERSION_ID ?? '',
         'unique.hostname': os.hostname(),
-        'unique.network.ip-address': firstIPv4(),
         'driver.exec': 'true',
         'nomad.version': '2.0.0',
       },
       meta: {},
     };
+    lazy(cached.attr, 'cpu.numcores', () => String(cpus().length));
+    lazy(cached.attr, 'cpu.frequency', () => String(cpus()[0]?.speed ?? 0));
+    lazy(cached.attr, 'cpu.modelname', () => cpus()[0]?.model ?? '');
+    lazy(cached.attr, 'unique.network.ip-address', firstIPv4);
   }
   return {
-    node: { ...cached.node, ...overrides.node },
-    attr: { ...cached.attr, ...overrides.attr },
-    meta: { ...cached.meta, ...overrides.meta },
+    node: withOverrides(cached.node, overrides.node),
+    attr: withOverrides(cached.attr, overrides.attr),
+    meta: withOverrides(cached.meta, overrides.meta),
   };
+}
+
+/** An enumerable property computed on first read. */
+function lazy(target: Record<string, string>, key: string, compute: () => string): void {
+  let value: string | undefined;
+  Object.defineProperty(target, key, { enumerable: true, configurable: true, get: () => (value ??= compute()) });
+}
+
+/** A copy that keeps lazy properties lazy. */
+function withOverrides(base: Record<string, string>, overrides: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(base)) {
+    Object.defineProperty(out, key, { enumerable: true, configurable: true, get: () => base[key] });
+  }
+  for (const [key, value] of Object.entries(overrides)) Object.defineProperty(out, key, { enumerable: true, configurable: true, value });
+  return out;
 }
 
 /** Flat names for the simple `${...}` form: `node.unique.id`, `attr.kernel.name`, `meta.rack`. */
 export function nodeNames(node: LocalNode): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(node.node)) out[`node.${k}`] = v;
-  for (const [k, v] of Object.entries(node.attr)) {
-    out[`attr.${k}`] = v;
-    out[`node.attr.${k}`] = v;
+  const alias = (name: string, source: Record<string, string>, key: string): void => {
+    Object.defineProperty(out, name, { enumerable: true, configurable: true, get: () => source[key] });
+  };
+  for (const k of Object.keys(node.node)) alias(`node.${k}`, node.node, k);
+  for (const k of Object.keys(node.attr)) {
+    alias(`attr.${k}`, node.attr, k);
+    alias(`node.attr.${k}`, node.attr, k);
   }
-  for (const [k, v] of Object.entries(node.meta)) {
-    out[`meta.${k}`] = v;
-    out[`node.meta.${k}`] = v;
+  for (const k of Object.keys(node.meta)) {
+    alias(`meta.${k}`, node.meta, k);
+    alias(`node.meta.${k}`, node.meta, k);
   }
   return out;
 }

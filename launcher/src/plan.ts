@@ -14,7 +14,7 @@ import type { PlanError, RunRequest } from './api';
 import { defaultAllocRoot } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
-import { hostPathOf, lookupCommand } from './lookup';
+import { lookupCommand } from './lookup';
 import { attributeOf, blocksOf, durationMs, evalAttr, parseJobFile, readStringMap, valueText, type Body, type Evaluator, type JobFile, type Value } from './model';
 import { localNode, nodeNames, type LocalNode } from './node';
 import { assignPorts, readPortRequests } from './ports';
@@ -65,7 +65,8 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
         `(give ${variables.missing.map((n) => `--var ${n}=...`).join(' ')}, a --var-file, or NOMAD_VAR_<name>)`,
     );
   }
-  // Evaluates the model with driver task/job names now that variables are known (a driver may be var.x).
+  // The evaluator for every field but the driver config: client-side names stay as `${...}` text, to be
+  // replaced later by simple interpolation. Drivers are re-read with it (a driver may be `var.driver`).
   const jobspec = createEvaluator(file, { variables: variables.values, baseDir, runtime: keepAsText });
   refreshDrivers(file, jobspec);
 
@@ -86,7 +87,8 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
 
   const ports = await assignPorts(readPortRequests([group.block.body, ...selection.tasks.flatMap((t) => blocksOf(t.block.body, 'resources').map((r) => r.body))], jobspec));
 
-  const jobInfo = readJobInfo(job, group, jobspec);
+  const jobInfo = readJobInfo(job, jobspec);
+  if (jobInfo.problems.length > 0) return planError(jobInfo.problems.join('; '));
   const tasks: TaskPlan[] = [];
   for (const task of selection.tasks) {
     notices.push(...localDifferences(task));
@@ -137,7 +139,7 @@ interface JobInfo {
   meta: Record<string, string>;
 }
 
-function readJobInfo(job: Job, group: Group, evaluator: Evaluator): JobInfo {
+function readJobInfo(job: Job, evaluator: Evaluator): JobInfo & { problems: string[] } {
   const body = job.block.body;
   const str = (name: string, fallback: string): string => {
     const value = evalAttr(body, name, evaluator);
@@ -146,8 +148,8 @@ function readJobInfo(job: Job, group: Group, evaluator: Evaluator): JobInfo {
   const dcs = evalAttr(body, 'datacenters', evaluator);
   const firstDc = Array.isArray(dcs) && typeof dcs[0] === 'string' && !dcs[0].includes('*') ? dcs[0] : 'dc1';
   const problems: string[] = [];
-  void group;
   return {
+    problems,
     id: str('id', job.name),
     name: str('name', job.name),
     region: str('region', 'global'),
@@ -174,6 +176,15 @@ interface TaskContext {
   variables: Record<string, Value>;
   baseDir: string;
   jobInfo: JobInfo;
+}
+
+/** The launcher looks the task user up in the host's /etc/passwd, as the executor does. */
+function userExists(user: string): boolean {
+  try {
+    return fs.readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.split(':')[0] === user);
+  } catch {
+    return true; // cannot tell; the launcher will say
+  }
 }
 
 /** What a Nomad client would do for the task that a local run leaves out, said once per run. */
@@ -205,6 +216,8 @@ function planTask(ctx: TaskContext): TaskPlan {
 
   const userValue = evalAttr(body, 'user', jobspec);
   const user = typeof userValue === 'string' && userValue !== '' ? userValue : 'nobody';
+
+  if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`);
 
   const config = task.config?.body;
   if (!config) fail('has no config block, so no command to run');
@@ -349,6 +362,7 @@ function planTask(ctx: TaskContext): TaskPlan {
     name: task.name,
     driver: task.driverName ?? 'exec',
     lifecycle: { hook, sidecar },
+    leader: evalAttr(body, 'leader', jobspec) === true,
     taskDir,
     dirs,
     chrootBinds,
@@ -372,4 +386,3 @@ function planTask(ctx: TaskContext): TaskPlan {
   };
 }
 
-export { hostPathOf };

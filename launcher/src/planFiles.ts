@@ -105,6 +105,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
     const what = `${ctx.where} template ${index}${destinationRaw ? ` (${destinationRaw})` : ''}`;
     if (!destinationRaw) throw new FilePlanError(`${what}: destination is missing`);
     const dest = destinationPaths(ctx.simple(destinationRaw), ctx);
+    if (!dest.host.startsWith(path.dirname(ctx.taskDir) + path.sep)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
     const dataAttr = attributeOf(block.body, 'data');
     const data = str(block.body, 'data', ctx);
     const sourceRaw = str(block.body, 'source', ctx);

@@ -21,6 +21,8 @@ class GroupRun {
   private readonly running = new Map<string, SupervisedTask>();
   private readonly results: TaskResult[] = [];
   private stopped = false;
+  /** Set when a leader ended or a main task failed: tasks not yet started (except poststop) are not started. */
+  private windingDown = false;
   private readonly started = Date.now();
 
   constructor(
@@ -28,7 +30,13 @@ class GroupRun {
     private readonly sinks: RunSinks,
     private readonly options: StartOptions,
   ) {
-    this.exited = this.run().catch((error: Error) => this.result({ step: 'run', message: error.stack ?? String(error) }));
+    this.exited = this.run()
+      .catch((error: Error) => this.result({ step: 'run', message: error.stack ?? String(error) }))
+      .then((result) => {
+        // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start.
+        if (plan.allocRoot) pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
+        return result;
+      });
   }
 
   async stop(): Promise<void> {
@@ -50,7 +58,6 @@ class GroupRun {
     try {
       launcherPath = this.options.launcherPath ?? launcherBinary();
       createAllocDir(plan);
-      if (plan.allocRoot) pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
     } catch (error) {
       return this.result({ step: 'alloc-dir', message: (error as Error).message });
     }
@@ -70,10 +77,14 @@ class GroupRun {
     const poststart: Promise<TaskResult>[] = [];
     if (!prestartFailed && !this.stopped) {
       const main = byHook('main', false).concat(byHook('main', true)).map((t) => this.runTask(t));
-      // A main task that fails takes the others down, as a failed allocation would.
+      // A main task that fails takes the others down, as a failed allocation would; so does the end of a leader.
       main.forEach((p) =>
         p.then((r) => {
-          if (r.exitCode !== 0 || r.failure) for (const t of byHook('main', false)) this.running.get(t.name)?.stop();
+          const leader = plan.tasks.find((t) => t.name === r.task)?.leader === true;
+          if (r.exitCode !== 0 || r.failure || leader) {
+            this.windingDown = true;
+            for (const t of plan.tasks) if (t.lifecycle.hook !== 'poststop') this.running.get(t.name)?.stop();
+          }
         }),
       );
       if (!this.stopped) {
@@ -103,7 +114,7 @@ class GroupRun {
     const started = Date.now();
     const logs = new TaskLogs(task.dirs.logs, task.name, task.logs);
     const base = { task: task.name, durationMs: 0, logFiles: [] as string[], oomKilled: false };
-    if (this.stopped && task.lifecycle.hook !== 'poststop') {
+    if (this.halted(task)) {
       logs.close();
       return this.record({ ...base, exitCode: 1, failure: { step: 'launch', message: 'not started: the run was stopped' }, logFiles: logs.files() });
     }
@@ -117,7 +128,7 @@ class GroupRun {
       this.notice({ level: 'error', task: task.name, message: (error as Error).message });
       return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure: { step, message: (error as Error).message } });
     }
-    if (this.stopped && task.lifecycle.hook !== 'poststop') {
+    if (this.halted(task)) {
       logs.close();
       return this.record({ ...base, exitCode: 1, failure: { step: 'launch', message: 'not started: the run was stopped' }, logFiles: logs.files() });
     }
@@ -128,6 +139,10 @@ class GroupRun {
       binds: prepared.binds,
       logs,
       onOutput: (stream, chunk) => this.sinks.output?.(task.name, stream, chunk),
+      onLauncherMessage: (message) => {
+        // Setup failures are reported with the result; warnings (e.g. limits not enforced) as notices.
+        if (message.includes('warning:')) this.notice({ level: 'warning', task: task.name, message: message.replace(/^nomad-exec-launcher: (warning: )?/, '') });
+      },
     });
     this.running.set(task.name, supervised);
     this.sinks.taskState?.(task.name, 'running');
@@ -141,6 +156,10 @@ class GroupRun {
     }
     if (exit.oomKilled) this.notice({ level: 'error', task: task.name, message: 'killed for using more memory than its limit' });
     return this.record(result);
+  }
+
+  private halted(task: TaskPlan): boolean {
+    return (this.stopped || this.windingDown) && task.lifecycle.hook !== 'poststop';
   }
 
   private record(result: TaskResult): TaskResult {

@@ -30,6 +30,23 @@ export interface SuperviseOptions {
   binds: { hostPath: string; taskPath: string; readOnly: boolean }[];
   logs: TaskLogs;
   onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  /** The launcher's own lines (warnings, setup failures), kept out of the task's output and logs. */
+  onLauncherMessage(message: string): void;
+}
+
+const LAUNCHER_PREFIX = Buffer.from('nomad-exec-launcher: ');
+
+/** Splits the launcher's own complete lines off the start of a stderr chunk. */
+export function splitLauncherLines(chunk: Buffer): { messages: string[]; rest: Buffer } {
+  const messages: string[] = [];
+  let rest = chunk;
+  while (rest.subarray(0, LAUNCHER_PREFIX.length).equals(LAUNCHER_PREFIX)) {
+    const nl = rest.indexOf(10);
+    if (nl < 0) break;
+    messages.push(rest.subarray(0, nl).toString('utf8'));
+    rest = rest.subarray(nl + 1);
+  }
+  return { messages, rest };
 }
 
 export class SupervisedTask {
@@ -73,15 +90,20 @@ export class SupervisedTask {
     const stdout = this.child.stdout!;
     const stderr = this.child.stderr!;
     const info = this.child.stdio[4] as Readable;
-    let lastStderr = Buffer.alloc(0);
+    let launcherLines: string[] = [];
     stdout.on('data', (chunk: Buffer) => {
       options.logs.stdout.write(chunk);
       options.onOutput('stdout', chunk);
     });
-    stderr.on('data', (chunk: Buffer) => {
+    stderr.on('data', (data: Buffer) => {
+      // The launcher writes each of its lines in one write (atomic on a pipe), so they start a chunk.
+      const split = splitLauncherLines(data);
+      launcherLines = [...launcherLines, ...split.messages].slice(-20);
+      split.messages.forEach((m) => options.onLauncherMessage(m));
+      const chunk = split.rest;
+      if (chunk.length === 0) return;
       options.logs.stderr.write(chunk);
       options.onOutput('stderr', chunk);
-      lastStderr = Buffer.concat([lastStderr, chunk]).subarray(-4096);
     });
     let infoText = '';
     info.on('data', (chunk: Buffer) => (infoText += chunk.toString('utf8')));
@@ -111,9 +133,11 @@ export class SupervisedTask {
         const signalNumber = exit?.signal ?? (exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined);
         const result: SupervisedExit = { exitCode, oomKilled: exit?.['oom-killed'] ?? false, durationMs };
         if (signalNumber) result.signal = signalName(signalNumber);
-        if (setup) {
-          const text = lastStderr.toString('utf8').trim().split('\n').filter((l) => l.includes('nomad-exec-launcher')).pop();
-          result.setupFailure = text ?? `the launcher failed to set up the task (exit ${setup['setup-failed']})`;
+        // Without an `exec` line the command never ran: a code in the launcher's own range is its failure.
+        const started = infos.some((i) => 'exec' in i);
+        if (setup || (!started && exitCode >= 119 && exitCode <= 127)) {
+          const text = launcherLines.filter((l) => !l.includes('warning:')).pop();
+          result.setupFailure = text ?? `the launcher failed to set up the task (exit ${setup?.['setup-failed'] ?? exitCode})`;
         }
         resolve(result);
       };

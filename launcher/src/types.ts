@@ -47,6 +47,8 @@ export interface TaskPlan {
   name: string;
   driver: string;
   lifecycle: { hook: LifecycleHook; sidecar: boolean };
+  /** `leader = true`: when it ends, the group's other tasks are stopped. */
+  leader: boolean;
   /** `<allocDir>/<task>`: becomes `/` for the task. */
   taskDir: string;
   /** Host paths of the task dir layout (section 4 of the exec reference). */

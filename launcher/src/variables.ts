@@ -92,10 +92,3 @@ async function evaluateHcl(text: string): Promise<Value | undefined> {
   const value = createEvaluator(parsed.file).evaluate(attr.value);
   return value instanceof Unknown ? undefined : value;
 }
-
-/** Parses `name=value` as given to --var. */
-export function parseVarFlag(flag: string): { name: string; value: string } | undefined {
-  const eq = flag.indexOf('=');
-  if (eq <= 0) return undefined;
-  return { name: flag.slice(0, eq).trim(), value: flag.slice(eq + 1) };
-}

@@ -31,8 +31,8 @@ function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnost
 }
 
 /** Analyses a parsed text. `builder` carries the model cache of a document between edits. */
-export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}): Analysis {
-  const built = builder.build(tree, text);
+export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}, generation?: number): Analysis {
+  const built = builder.build(tree, text, generation);
   const findings = collectSyntaxFindings(tree, text);
   for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
   const syntaxDiagnostics = groupFindings(findings).map((f) => syntaxDiagnostic(f.range, f.message));
@@ -85,7 +85,7 @@ export class DocumentAnalysis {
   analyse(settings: EffectiveSettings): Analysis {
     if (this.last && this.lastVersion === this.syntax.version && this.lastSettings === settings) return this.last;
     const tree = this.syntax.tree();
-    this.last = analyseTree(tree, this.syntax.text, settings, this.builder);
+    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, {}, this.syntax.generation);
     this.lastVersion = this.syntax.version;
     this.lastSettings = settings;
     return this.last;

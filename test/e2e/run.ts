@@ -24,11 +24,13 @@ async function pickRunner(): Promise<Runner> {
   const asked = process.env.NOMAD_EXEC_E2E_RUNNER;
   if (asked === 'electron' || asked === 'code-server') return asked;
   if (asked) throw new Error(`NOMAD_EXEC_E2E_RUNNER must be "electron" or "code-server", not "${asked}"`);
-  const display = process.platform !== 'linux' || !!process.env.DISPLAY || !!process.env.WAYLAND_DISPLAY;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.log('e2e: no display for a desktop VS Code (run under `xvfb-run -a` to use one); using code-server');
+    return 'code-server';
+  }
   try {
     await desktopVSCode();
-    if (display) return 'electron';
-    console.log('e2e: a desktop VS Code is available but there is no display; using code-server (or run under xvfb-run)');
+    return 'electron';
   } catch (err) {
     console.log(`e2e: no desktop VS Code (${(err as Error).message.split('\n')[0]}); using code-server`);
   }

@@ -98,17 +98,28 @@ function killGroup(server: ChildProcess): Promise<void> {
 }
 
 /** The suite asks for a screenshot with a log line; we answer by writing the PNG (the suite waits for it). */
-async function screenshot(page: Page, dir: string, name: string, selector: string | undefined): Promise<void> {
+async function screenshot(page: Page, dir: string, name: string, selector: string | undefined, text: string | undefined): Promise<void> {
   if (selector) {
     await page.waitForSelector(selector, { state: 'visible', timeout: 10_000 }).catch(() => {
       console.log(`e2e: screenshot ${name}: "${selector}" did not appear; taking it anyway`);
     });
   }
-  // Two frames, so what became visible is also painted.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  if (text) {
+    await page
+      .waitForFunction((needle) => document.body.innerText.replace(/\u00a0/g, ' ').includes(needle), text, { timeout: 10_000 })
+      .catch(() => console.log(`e2e: screenshot ${name}: "${text}" did not appear on screen; taking it anyway`));
+  }
+  // The terminal paints on a canvas some frames after it is shown: wait until two shots in a row agree.
+  let shot = await page.screenshot();
+  for (let i = 0; i < 40; i++) {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100))));
+    const next = await page.screenshot();
+    if (next.equals(shot)) break;
+    shot = next;
+  }
   const file = path.join(dir, `${name}.png`);
   const partial = `${file}.partial`;
-  fs.writeFileSync(partial, await page.screenshot());
+  fs.writeFileSync(partial, shot);
   fs.renameSync(partial, file);
 }
 
@@ -135,9 +146,9 @@ function watchSuite(page: Page, run: SuiteRun): { stop(): Promise<void> } {
     for (const entry of fs.readdirSync(dir).filter((f) => f.endsWith('.request'))) {
       const name = entry.slice(0, -'.request'.length);
       const requestFile = path.join(dir, entry);
-      const { selector } = JSON.parse(fs.readFileSync(requestFile, 'utf8')) as { selector?: string };
+      const { selector, text } = JSON.parse(fs.readFileSync(requestFile, 'utf8')) as { selector?: string; text?: string };
       fs.rmSync(requestFile);
-      await screenshot(page, dir, name, selector).catch((err) => console.log(`e2e: screenshot ${name} failed: ${(err as Error).message}`));
+      await screenshot(page, dir, name, selector, text).catch((err) => console.log(`e2e: screenshot ${name} failed: ${(err as Error).message}`));
     }
   };
   const timer = setInterval(() => {
@@ -181,7 +192,7 @@ export async function runInCodeServer(run: SuiteRun): Promise<SuiteResult> {
       executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });

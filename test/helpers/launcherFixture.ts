@@ -163,6 +163,23 @@ export function collect(child: ChildProcess): Promise<RunResult> {
   });
 }
 
+/** Resolves with the --info-fd text once its first line (the child pid) has arrived. */
+export function infoSoFar(child: ChildProcess): Promise<string> {
+  const stream = child.stdio[4] as NodeJS.ReadableStream;
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (seen.includes('\n')) {
+        stream.off('data', onData);
+        resolve(seen);
+      }
+    };
+    stream.on('data', onData);
+    child.on('close', () => reject(new Error(`exited before reporting its child pid: ${seen}`)));
+  });
+}
+
 /** Resolves when `text` has appeared on the child's stdout. */
 export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -53,6 +53,10 @@ export class RunManager implements vscode.Disposable {
     return this.all().filter((s) => s.state !== 'exited');
   }
 
+  get statusText(): string | undefined {
+    return this.running().length > 0 ? this.statusItem.text : undefined;
+  }
+
   get last(): RunTarget | undefined {
     return this.lastTarget;
   }

@@ -47,8 +47,12 @@ export async function decideVariables(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<VariableValues | undefined> {
   const varFiles = [...settings.varFiles, ...(target.varFiles ?? [])].map((file) => resolvePath(file, baseDir));
+  // The setting serves every job file: only the variables this job declares are passed on.
+  const declared = new Set(outline.variables.map((v) => v.name));
   const vars = [
-    ...Object.entries(settings.variables).map(([name, value]) => ({ name, value })),
+    ...Object.entries(settings.variables)
+      .filter(([name]) => declared.has(name))
+      .map(([name, value]) => ({ name, value })),
     ...Object.entries(target.vars ?? {}).map(([name, value]) => ({ name, value })),
   ];
   const known = new Set(vars.map((v) => v.name));

@@ -3,21 +3,26 @@
 // the ones users see; a test keeps every example producing its code.
 import type { DiagnosticCode } from './codes';
 
-const job = (task: string, config = 'command = "/bin/sleep"\n        args    = ["60"]', group = '', top = '') => `job "web" {
-  datacenters = ["dc1"]
-${top}
-  group "app" {
-${group}
-    task "server" {
-      driver = "exec"
-      config {
-        ${config}
-      }
-${task}
-    }
-  }
-}
-`;
+const job = (task: string, config = 'command = "/bin/sleep"\n        args    = ["60"]', group = '', top = ''): string =>
+  [
+    'job "web" {',
+    '  datacenters = ["dc1"]',
+    top,
+    '  group "app" {',
+    group,
+    '    task "server" {',
+    '      driver = "exec"',
+    '      config {',
+    `        ${config}`,
+    '      }',
+    task,
+    '    }',
+    '  }',
+    '}',
+    '',
+  ]
+    .filter((line, i, all) => line !== '' || i === all.length - 1)
+    .join('\n');
 
 export interface DiagnosticExample {
   /** What the example shows, in a few words. */

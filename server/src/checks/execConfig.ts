@@ -1,14 +1,14 @@
 // The exec driver's task `config` (reference sections 1 and 3): exactly seven keys, `command` required,
 // namespace modes, capability names and the client's allow_caps, an absolute work_dir. Nomad's
 // `job validate` checks none of this; the client refuses it when the task starts.
-import type { Attribute, Block, Expr, Task } from '../model/types';
+import type { Attribute, Block, Expr } from '../model/types';
 import type { Value } from '../model/value';
 import { EXEC, FOREIGN_EXEC_KEYS } from '../schema/drivers';
 import {
   computeTaskCapabilities, isValidCapability, nearestCapability, normalizeCapability,
 } from '../schema/capabilities';
 import type { Check, CheckContext } from './check';
-import { SchemaWalker, describe } from './schemaWalker';
+import { SchemaWalker } from './schemaWalker';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
 const EXPOSURE = {
@@ -22,31 +22,51 @@ export const execConfig: Check = {
     for (const job of ctx.file.jobs) {
       for (const group of job.groups) {
         for (const task of group.tasks) {
-          if (task.driverName === 'exec' && !task.dynamic) checkTask(ctx, task);
+          if (task.driverName === 'exec' && !task.dynamic) checkTask(ctx, task.block, `task "${task.name}"`, task.config);
+        }
+        // A Connect sidecar task may run on exec too (its config is then an exec config).
+        if (!group.implicit) {
+          for (const sidecar of sidecarTasks(group.block.body)) {
+            const driver = attributeOf(sidecar, 'driver');
+            if (driver && ctx.evaluator.evaluate(driver.value) === 'exec') checkTask(ctx, sidecar, 'the sidecar_task', undefined);
+          }
         }
       }
     }
   },
 };
 
+/** sidecar_task blocks under the group's services and its tasks' services. */
+function sidecarTasks(body: Block['body']): Block[] {
+  const found: Block[] = [];
+  const visit = (b: Block['body'], depth: number): void => {
+    for (const item of b.items) {
+      if (item.kind !== 'block' || depth > 4) continue;
+      if (item.type === 'sidecar_task') found.push(item);
+      else if (item.type === 'service' || item.type === 'connect' || item.type === 'task') visit(item.body, depth + 1);
+    }
+  };
+  visit(body, 0);
+  return found;
+}
+
 function attributeOf(block: Block, name: string): Attribute | undefined {
   return block.body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
 }
 
-function checkTask(ctx: CheckContext, task: Task): void {
-  const taskBlock = task.block;
+function checkTask(ctx: CheckContext, taskBlock: Block, title: string, modelConfig: Block | undefined): void {
   const configs = taskBlock.body.items.filter((i): i is Block => i.kind === 'block' && i.type === 'config');
   if (configs.length === 0) {
     ctx.report({
       range: taskBlock.typeRange,
       code: 'missing-required',
-      message: `task "${task.name}" uses the exec driver but has no config block with the command to run.`,
+      message: `${title.charAt(0).toUpperCase()}${title.slice(1)} uses the exec driver but has no config block with the command to run.`,
       data: { missing: 'config' },
     });
     return;
   }
-  const config = task.config ?? configs[0];
-  const where = `the exec config of task "${task.name}"`;
+  const config = modelConfig ?? configs[0];
+  const where = `the exec config of ${title}`;
   new SchemaWalker(ctx, {
     unknownAttributeHint: (name) => {
       const owner = FOREIGN_EXEC_KEYS[name];
@@ -54,11 +74,11 @@ function checkTask(ctx: CheckContext, task: Task): void {
         ? `It belongs to ${owner}; exec accepts only ${Object.keys(EXEC.config.attributes).join(', ')}.`
         : `exec accepts only ${Object.keys(EXEC.config.attributes).join(', ')}.`;
     },
-  }).walk(config.body, EXEC.config, ['job', 'group', 'task', 'config'], where);
+  }).walk(config.body, EXEC.config, ['job', 'group', 'task', 'config'], where, 'exec', config);
 
   checkWorkDir(ctx, config);
   checkNamespaces(ctx, config);
-  checkCapabilities(ctx, taskBlock, config, task.name);
+  checkCapabilities(ctx, taskBlock, config, title);
 }
 
 function checkWorkDir(ctx: CheckContext, config: Block): void {
@@ -112,7 +132,7 @@ function listEntries(ctx: CheckContext, attribute: Attribute | undefined): Array
   return entries;
 }
 
-function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, taskName: string): void {
+function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, title: string): void {
   const capAdd = listEntries(ctx, attributeOf(config, 'cap_add'));
   const capDrop = listEntries(ctx, attributeOf(config, 'cap_drop'));
   let unknown = false;
@@ -153,10 +173,10 @@ function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, t
       range: entry.expr.range,
       code: 'capability-not-allowed',
       message:
-        `The client refuses cap_add ${names} in task "${taskName}": allow_caps (${ctx.settings.origin.allowCaps}) permits only ${allow}. ` +
+        `The client refuses cap_add ${names} in ${title}: allow_caps (${ctx.settings.origin.allowCaps}) permits only ${allow}. ` +
         `The task fails to start; without ${result.refused.length === 1 ? 'it' : 'them'} its capabilities would be: ${resulting}.` +
         (normalizeCapability(entry.text) === 'all' ? ' "all" needs allow_caps = ["all"] on the client.' : ''),
-      data: { capability: normalizeCapability(entry.text), where: describe(config) },
+      data: { capability: normalizeCapability(entry.text), allowCaps: ctx.settings.allowCaps, allowCapsOrigin: ctx.settings.origin.allowCaps },
     });
   }
 }

@@ -1,5 +1,5 @@
 // The registry of checks and the function that runs them (analysis.ts calls runChecks). Each check reads
-// the model, the schema and the settings only; the order here is the order of diagnostics per file.
+// the model, the schema and the settings only. Diagnostics come back in source order.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { JobFile } from '../model/types';
 import type { Evaluator } from '../model/eval';
@@ -48,5 +48,15 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
       // One failing check must not hide the others' findings.
     }
   }
-  return diagnostics;
+  // Source order reads best in the CLI and in editors' problem lists; sort is stable for equal positions.
+  // A job-level setting checked once per group may be reported more than once: keep one of each.
+  const seen = new Set<string>();
+  return diagnostics
+    .filter((d) => {
+      const key = `${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -123,6 +123,8 @@ function checkGroup(ctx: CheckContext, group: Group, type: string): void {
     }
   }
 
+  if (!group.implicit) checkPorts(ctx, body);
+
   const disk = blocks(body, 'ephemeral_disk')[0];
   const sizeAttr = disk ? attr(disk.body, 'size') : undefined;
   const diskSize = sizeAttr ? knownNumber(ctx, sizeAttr) : 300;
@@ -262,5 +264,29 @@ function checkTemplates(ctx: CheckContext, body: Body): void {
         message: `Two templates write to "${destination}" (first on line ${first.typeRange.start.line + 1}); Nomad refuses a shared destination.`,
       });
     } else destinations.set(key, template);
+  }
+}
+
+/** Port labels must be unique in the group network, and two ports cannot reserve one static number. */
+function checkPorts(ctx: CheckContext, body: Body): void {
+  const labels = new Map<string, Block>();
+  const statics = new Map<number, string>();
+  for (const network of blocks(body, 'network')) {
+    for (const port of blocks(network.body, 'port')) {
+      const label = port.labels[0];
+      if (!label) continue;
+      if (labels.has(label.value)) {
+        ctx.report({ range: label.range, code: 'duplicate', message: `Port label "${label.value}" is declared twice in this network.` });
+        continue;
+      }
+      labels.set(label.value, port);
+      const staticAttr = attr(port.body, 'static');
+      const value = knownNumber(ctx, staticAttr);
+      if (value === undefined || value === 0) continue;
+      const other = statics.get(value);
+      if (other !== undefined) {
+        ctx.report({ range: staticAttr!.value.range, code: 'duplicate', message: `Static port ${value} is already reserved by port "${other}"; one allocation cannot take it twice.` });
+      } else statics.set(value, label.value);
+    }
   }
 }

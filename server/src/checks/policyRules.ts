@@ -70,6 +70,20 @@ function checkJobLevel(ctx: CheckContext, job: Job, type: string): void {
     checkMigrate(ctx, migrate);
   }
   checkPlacement(ctx, body, 'job');
+  for (const parameterized of blocks(body, 'parameterized')) checkParameterized(ctx, parameterized);
+}
+
+function checkParameterized(ctx: CheckContext, block: Block): void {
+  const required = attr(block.body, 'meta_required');
+  const optional = attr(block.body, 'meta_optional');
+  if (!required || !optional) return;
+  const a = ctx.evaluator.evaluate(required.value);
+  const b = ctx.evaluator.evaluate(optional.value);
+  if (!Array.isArray(a) || !Array.isArray(b)) return;
+  const both = a.filter((k) => typeof k === 'string' && b.includes(k));
+  if (both.length > 0) {
+    ctx.report({ range: optional.value.range, code: 'duplicate', message: `A metadata key cannot be both required and optional: ${both.map((k) => `"${k}"`).join(', ')}.` });
+  }
 }
 
 function reportNotAllowed(ctx: CheckContext, block: Block, type: string): void {
@@ -94,6 +108,18 @@ function checkGroup(ctx: CheckContext, group: Group, type: string): void {
       checkMigrate(ctx, migrate);
     }
     checkPlacement(ctx, body, 'group');
+  }
+
+  {
+    checkAutoPromote(ctx, group.job.block.body, group.implicit ? undefined : body);
+    if (type === 'service' || type === 'batch') checkReschedule(ctx, group.job.block.body, group.implicit ? undefined : body, type);
+    for (const scaling of group.implicit ? [] : blocks(body, 'scaling')) {
+      const min = readNumber(ctx, scaling.body, 'min', 0);
+      const max = readNumber(ctx, scaling.body, 'max', Infinity);
+      if (min !== null && max !== null && max < min) {
+        ctx.report({ range: attr(scaling.body, 'max')!.value.range, code: 'out-of-range', message: `Scaling max (${max}) must not be below min (${min}).` });
+      }
+    }
   }
 
   const defaults = type === 'batch' || type === 'sysbatch'
@@ -338,5 +364,79 @@ function checkDestination(ctx: CheckContext, block: Block, what: string): void {
       });
       return;
     }
+  }
+}
+
+/** Fields of a job-level block overridden by the group's block of the same type (as Nomad merges them). */
+function merged(ctx: CheckContext, jobBody: Body, groupBody: Body | undefined, type: string): { block?: Block; read: (name: string) => unknown } {
+  const jobBlock = blocks(jobBody, type)[0];
+  const groupBlock = groupBody ? blocks(groupBody, type)[0] : undefined;
+  return {
+    block: groupBlock ?? jobBlock,
+    read: (name) => {
+      const fromGroup = groupBlock ? read(ctx, groupBlock.body, name) : undefined;
+      return fromGroup !== undefined ? fromGroup : jobBlock ? read(ctx, jobBlock.body, name) : undefined;
+    },
+  };
+}
+
+function checkAutoPromote(ctx: CheckContext, jobBody: Body, groupBody: Body | undefined): void {
+  const update = merged(ctx, jobBody, groupBody, 'update');
+  if (!update.block) return;
+  const stagger = update.read('stagger');
+  const staggerNs = stagger === undefined ? 30e9 : typeof stagger === 'string' || typeof stagger === 'number' ? durationNs(stagger) : undefined;
+  if (staggerNs !== undefined && staggerNs <= 0 && attr(update.block.body, 'stagger')) {
+    ctx.report({ range: attr(update.block.body, 'stagger')!.value.range, code: 'out-of-range', message: 'stagger must be greater than zero.' });
+  }
+  if (update.read('auto_promote') !== true) return;
+  const canary = update.read('canary');
+  const count = canary === undefined ? 0 : typeof canary === 'number' ? canary : typeof canary === 'string' ? Number(canary) : NaN;
+  if (count !== 0) return;
+  const where = attr(update.block.body, 'auto_promote') ?? attr(blocks(jobBody, 'update')[0]?.body ?? update.block.body, 'auto_promote');
+  ctx.report({
+    range: where?.value.range ?? update.block.typeRange,
+    code: 'invalid-value',
+    message: 'auto_promote needs canary deployments: set canary to 1 or more, or remove auto_promote.',
+  });
+}
+
+/** Reschedule policies are merged: Nomad's defaults for the job type, then the job's block, then the group's. */
+function checkReschedule(ctx: CheckContext, jobBody: Body, groupBody: Body | undefined, type: string): void {
+  const policy = merged(ctx, jobBody, groupBody, 'reschedule');
+  const block = policy.block;
+  if (!block) return;
+  const service = type === 'service';
+  const attempts = policy.read('attempts') ?? (service ? 0 : 1);
+  const unlimited = policy.read('unlimited') ?? service;
+  const interval = policy.read('interval') ?? (service ? 0 : '24h');
+  const delay = policy.read('delay') ?? (service ? '30s' : '5s');
+  const delayFunction = policy.read('delay_function') ?? (service ? 'exponential' : 'constant');
+  const maxDelay = policy.read('max_delay') ?? (service ? '1h' : 0);
+  const n = typeof attempts === 'number' ? attempts : typeof attempts === 'string' ? Number(attempts) : NaN;
+  const isUnlimited = unlimited === true || unlimited === 'true';
+  if (Number.isNaN(n) || (unlimited !== true && unlimited !== false && unlimited !== 'true' && unlimited !== 'false')) return;
+  const here = (name: string) => attr(block.body, name)?.value.range ?? block.typeRange;
+  if (n > 0 && isUnlimited) {
+    ctx.report({
+      range: here(attr(block.body, 'unlimited') ? 'unlimited' : 'attempts'),
+      code: 'invalid-value',
+      message: `A reschedule policy with attempts = ${n} and unlimited = true is ambiguous, and Nomad refuses it${attr(block.body, 'unlimited') ? '' : ` (unlimited defaults to true for ${type} jobs)`}. Set unlimited = false to limit attempts.`,
+    });
+    return;
+  }
+  const intervalNs = typeof interval === 'string' || typeof interval === 'number' ? durationNs(interval) : undefined;
+  if (n > 0 && intervalNs !== undefined && intervalNs <= 0) {
+    ctx.report({ range: here('attempts'), code: 'missing-required', message: 'A reschedule policy with attempts needs an interval in which they are counted, e.g. interval = "1h".' });
+    return;
+  }
+  if (n === 0 && !isUnlimited) return; // rescheduling is off: Nomad checks nothing else
+  const delayNs = typeof delay === 'string' || typeof delay === 'number' ? durationNs(delay) : undefined;
+  if (delayNs !== undefined && delayNs < 5e9) {
+    ctx.report({ range: here('delay'), code: 'out-of-range', message: `The reschedule delay must be at least 5s; it is ${formatDuration(delayNs)}.` });
+    return;
+  }
+  const maxNs = typeof maxDelay === 'string' || typeof maxDelay === 'number' ? durationNs(maxDelay) : undefined;
+  if (delayFunction !== 'constant' && maxNs !== undefined && delayNs !== undefined && maxNs < delayNs && attr(block.body, 'max_delay')) {
+    ctx.report({ range: here('max_delay'), code: 'out-of-range', message: `max_delay (${formatDuration(maxNs)}) cannot be shorter than delay (${formatDuration(delayNs)}).` });
   }
 }

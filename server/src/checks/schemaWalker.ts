@@ -3,7 +3,7 @@
 // attributes, deprecated or removed fields, and attribute values (via values.ts).
 import type { Attribute, Block, Body } from '../model/types';
 import type { AttributeSchema, BlockSchema, BodySchema } from '../schema/types';
-import { bodyOfBlock, childAttribute, childBlock } from '../schema/lookup';
+import { DYNAMIC_BLOCK, bodyOfBlock, childAttribute, childBlock } from '../schema/lookup';
 import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
@@ -24,9 +24,11 @@ export class SchemaWalker {
 
   /**
    * `path` is the chain of block types from the file root to `body` (dynamic blocks by their generated
-   * type); `where` names the body in messages ("task \"web\"").
+   * type); `where` names the body in messages ("task \"web\""); `owner` is the block whose body it is
+   * (missing required attributes are reported on its type name).
    */
-  walk(body: Body, schema: BodySchema, path: readonly string[], where: string, driverName?: string): void {
+  walk(body: Body, schema: BodySchema, path: readonly string[], where: string, driverName?: string, owner?: Block): void {
+    if (owner) this.owners.set(body, owner);
     const seenAttributes = new Map<string, Attribute>();
     const blockCounts = new Map<string, number>();
 
@@ -118,6 +120,7 @@ export class SchemaWalker {
     counts: Map<string, number>,
   ): void {
     if (item.type === 'dynamic') {
+      this.dynamicHeader(item);
       const generated = item.dynamic?.blockType ?? item.labels[0]?.value;
       if (!generated) return;
       const target = childBlock(schema, generated);
@@ -167,6 +170,27 @@ export class SchemaWalker {
     const inner = bodyOfBlock(target, innerDriver);
     this.owners.set(item.body, item);
     this.walk(item.body, inner, [...path, item.type], describe(item), innerDriver);
+  }
+
+  /** The dynamic block's own settings: for_each (required), iterator, labels, and one content block. */
+  private dynamicHeader(item: Block): void {
+    const where = `dynamic "${item.labels[0]?.value ?? ''}"`;
+    let forEach = false;
+    let contents = 0;
+    for (const inner of item.body.items) {
+      if (inner.kind === 'attribute') {
+        if (inner.name === 'for_each') forEach = true;
+        const known = DYNAMIC_BLOCK.body !== 'driverConfig' ? DYNAMIC_BLOCK.body.attributes[inner.name] : undefined;
+        if (!known) this.unknown(inner.name, inner.nameRange, 'attribute', (DYNAMIC_BLOCK.body as BodySchema), [], where);
+      } else if (inner.type === 'content') {
+        contents++;
+        if (contents > 1) this.ctx.report({ range: inner.typeRange, code: 'duplicate', message: `${where} may have only one content block.` });
+      } else {
+        this.ctx.report({ range: inner.typeRange, code: 'unknown-block', message: `${upper(where)} takes only a content block; put ${inner.type} inside content { ... }.` });
+      }
+    }
+    if (!forEach) this.ctx.report({ range: item.typeRange, code: 'missing-required', message: `${upper(where)} needs for_each: the collection to generate one block per element of.` });
+    if (contents === 0) this.ctx.report({ range: item.typeRange, code: 'missing-required', message: `${upper(where)} needs a content block: the body of each generated block.` });
   }
 
   /** Like walk, without required-attribute checks (for dynamic content whose attributes may be generated). */

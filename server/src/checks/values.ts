@@ -5,6 +5,7 @@ import type { Attribute, Expr } from '../model/types';
 import { isKnown, type Value } from '../model/value';
 import type { CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
 /** Go's time.ParseDuration grammar: "0", or signed decimal numbers each followed by a unit. */
 const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
@@ -195,6 +196,17 @@ export function checkAttributeValue(ctx: CheckContext, attribute: Attribute, sch
         range: expr.range,
         code: 'invalid-duration',
         message: `${subject}: "${value}" is not a duration. Use a number with a unit, e.g. "30s", "5m", "1h30m" (units ns, us, ms, s, m, h).`,
+      });
+      return;
+    }
+    if (typeof value === 'number' && value > 0 && value < 1e6) {
+      // A bare number is read as nanoseconds: `kill_timeout = 30` is 30ns, almost surely not what was meant.
+      ctx.report({
+        range: expr.range,
+        code: 'invalid-duration',
+        severity: DiagnosticSeverity.Warning,
+        message: `${subject} = ${value} means ${value} nanoseconds: a bare number is read as nanoseconds. Write a duration string such as "${value}s".`,
+        data: { replacement: `"${value}s"` },
       });
       return;
     }

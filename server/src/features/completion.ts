@@ -28,7 +28,7 @@ import { cursorContext, type CursorContext } from './cursorContext';
 import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
 import { featureInput } from './featureInput';
-import { hitAt } from './modelQuery';
+import { hitAt, touches, type ModelHit } from './modelQuery';
 import { attributeDetail, attributeMarkdown, blockMarkdown, whereOf } from './schemaDocs';
 
 export interface CompletionOptions {
@@ -50,9 +50,11 @@ export function completion(input: FeatureInput, position: Position, options: Com
   const offset = input.document.offsetAt(position);
   const ctx = cursorContext(text, offset, input.tree);
   const range: Range = { start: input.document.positionAt(ctx.prefixStart), end: position };
-  const task = taskAt(input.file, position) ?? taskByName(input.file, ctx);
+  const hit = safeHit(input.file, position);
+  const task = hit?.task ?? taskByName(input.file, ctx);
   const driver = task?.driverName ?? driverFromText(text, ctx);
-  const request: Request = { input, ctx, range, options, driver, task };
+  const seen = new Set([...ctx.seen, ...modelNames(hit, ctx, position)]);
+  const request: Request = { input, ctx: { ...ctx, seen }, range, options, driver, task };
   let items: CompletionItem[] = [];
   switch (ctx.kind) {
     case 'body':
@@ -72,12 +74,28 @@ export function completion(input: FeatureInput, position: Position, options: Com
   return { isIncomplete: false, items };
 }
 
-function taskAt(file: JobFile, position: Position): Task | undefined {
+function safeHit(file: JobFile, position: Position): ModelHit | undefined {
   try {
-    return hitAt(file, position, true).task;
+    return hitAt(file, position, true);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Names the job model has in the body at the cursor (the item at the cursor left out), when that body is
+ * the one the scan found. The scan starts near the cursor, so earlier items are only known from here.
+ */
+function modelNames(hit: ModelHit | undefined, ctx: CursorContext, position: Position): string[] {
+  if (!hit) return [];
+  const path = hit.part === 'blockType' || hit.part === 'label' ? hit.path.slice(0, -1) : hit.path;
+  if (path.length !== ctx.path.length || path.some((type, i) => type !== ctx.path[i])) return [];
+  const names: string[] = [];
+  for (const item of hit.body.items) {
+    if (touches(item.range, position)) continue;
+    names.push(item.kind === 'attribute' ? item.name : item.type);
+  }
+  return names;
 }
 
 /** The enclosing task found by the names of the scanned blocks, when the model's ranges end early (syntax errors). */
@@ -124,7 +142,7 @@ function bodyItems(req: Request): CompletionItem[] {
       label: name,
       kind: CompletionItemKind.Property,
       detail: attributeDetail(schema),
-      documentation: markdown(attributeMarkdown(name, schema, where)),
+      documentation: markdown(cached(schema, where, () => attributeMarkdown(name, schema, where))),
       sortText: `${schema.deprecated ? '9' : schema.required ? '0' : '1'}${name}`,
       textEdit: { range: req.range, newText: req.options.snippets ? attributeSnippet(name, schema, 1) : `${name} = ` },
       insertTextFormat: req.options.snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
@@ -137,7 +155,7 @@ function bodyItems(req: Request): CompletionItem[] {
       label: name,
       kind: CompletionItemKind.Module,
       detail: schema.labels?.length ? `block ${name} ${schema.labels.map((l) => `"<${l.name}>"`).join(' ')}` : `block ${name}`,
-      documentation: markdown(blockMarkdown(name, schema, where)),
+      documentation: markdown(cached(schema, where, () => blockMarkdown(name, schema, where))),
       sortText: `${schema.deprecated ? '9' : '2'}${name}`,
       textEdit: { range: req.range, newText: req.options.snippets ? blockSnippet(name, schema, driver) : name },
       insertTextFormat: req.options.snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
@@ -145,6 +163,17 @@ function bodyItems(req: Request): CompletionItem[] {
     });
   }
   return items;
+}
+
+const docCache = new WeakMap<object, Map<string, string>>();
+
+/** Documentation text per schema entry and place: the schema never changes, so it is written once. */
+function cached(schema: object, key: string, make: () => string): string {
+  let byKey = docCache.get(schema);
+  if (!byKey) docCache.set(schema, (byKey = new Map()));
+  let text = byKey.get(key);
+  if (text === undefined) byKey.set(key, (text = make()));
+  return text;
 }
 
 /** Escapes text for a snippet: `$`, `}` and `\` are special. */
@@ -246,7 +275,8 @@ function valueItems(req: Request): CompletionItem[] {
       textEdit: { range: req.range, newText },
     });
   };
-  if (schema?.completion === 'capability') {
+  // allow_caps of an agent's `plugin "exec" { config { ... } }` takes capability names too.
+  if (schema?.completion === 'capability' || ctx.attribute === 'allow_caps') {
     if (!ctx.inList) return [];
     capabilityItems(req, add);
     return items;
@@ -293,6 +323,8 @@ function capabilityItems(req: Request, add: Add): void {
       const detail = allowed ? (inDefault ? 'allowed · already in the default set' : 'allowed by allow_caps') : 'not in allow_caps: the client would refuse this task';
       const doc = allowed ? cap.doc : `${cap.doc}\n\n**Not in allow_caps** (${origin}): a client with these settings refuses to start the task.`;
       add(cap.name, doc, CompletionItemKind.EnumMember, allowed ? (inDefault ? '1' : '0') : '9', detail);
+    } else if (req.ctx.attribute === 'allow_caps') {
+      add(cap.name, cap.doc, CompletionItemKind.EnumMember, inDefault ? '0' : '1', inDefault ? "in Nomad's default allow_caps" : "not in Nomad's default allow_caps");
     } else {
       add(cap.name, cap.doc, CompletionItemKind.EnumMember, inDefault || cap.name === 'all' ? '0' : '1', inDefault ? 'in the default set' : 'not in the default set (dropping it changes nothing)');
     }

@@ -29,7 +29,10 @@ export interface CursorContext {
   blocks: ScannedBlock[];
   /** Their types for schema lookup; `dynamic "x" { content { ... } }` appears as `x`. */
   path: string[];
-  /** Attribute names and block types already written directly in the innermost body, the one at the cursor excluded. */
+  /**
+   * Attribute names and block types the scan saw directly in the innermost body (the one at the cursor
+   * excluded). The scan starts near the cursor, so callers add the names the job model knows.
+   */
   seen: ReadonlySet<string>;
   /** The attribute whose value holds the cursor. */
   attribute?: string;
@@ -49,13 +52,12 @@ export interface CursorContext {
 
 const IDENT_PART = /[A-Za-z0-9_-]/;
 const REFERENCE_PART = /[A-Za-z0-9_\-.[\]"]/;
+const VALUE_PART = /[A-Za-z0-9_\-.]/;
 
 interface StartPoint {
   start: number;
   /** Blocks enclosing `start`, outermost first; scanning begins in the body of the last one. */
   outer: ScannedBlock[];
-  /** Names the syntax tree shows in that body, outside the statement at the cursor. */
-  seen: string[];
 }
 
 /**
@@ -64,7 +66,7 @@ interface StartPoint {
  * before the cursor, so a completion in a 1 MB job reads a few lines, not the whole job.
  */
 function startPoint(tree: Tree | undefined, offset: number): StartPoint {
-  if (!tree) return { start: 0, outer: [], seen: [] };
+  if (!tree) return { start: 0, outer: [] };
   const root = tree.rootNode;
   const chain: Node[] = [];
   for (let node: Node | null = root.descendantForIndex(offset); node; node = node.parent) chain.push(node);
@@ -87,52 +89,25 @@ function startPoint(tree: Tree | undefined, offset: number): StartPoint {
     if (container && container.type === 'block') outer.push(describeBlock(container));
     container = node;
   }
-  if (!container) return { start: 0, outer: [], seen: [] };
+  if (!container) return { start: 0, outer: [] };
   if (container.type === 'block') outer.push(describeBlock(container));
   const body = childOfType(container, 'body');
   const afterBrace = container.type === 'block' ? childOfType(container, 'block_start')!.endIndex : 0;
-  const { names, lastBefore } = readBody(body, offset);
-  if (header) return { start: header.startIndex, outer, seen: names };
-  return { start: lastBefore ?? afterBrace, outer, seen: names };
+  if (header) return { start: header.startIndex, outer };
+  return { start: lastItemEnd(body, offset) ?? afterBrace, outer };
 }
 
-/**
- * One pass over a body's items with a cursor (no Node objects per item: bodies may hold thousands):
- * the names written outside the item at `offset`, and where the last error-free item before it ends.
- */
-function readBody(body: Node | undefined, offset: number): { names: string[]; lastBefore?: number } {
-  const names: string[] = [];
-  if (!body) return { names };
-  const cursor = body.walk();
-  let lastIndex = -1;
-  try {
-    if (cursor.gotoFirstChild()) {
-      let index = 0;
-      do {
-        const type = cursor.nodeType;
-        if (type === 'attribute' || type === 'block') {
-          const start = cursor.startIndex;
-          const end = cursor.endIndex;
-          if (end <= offset) {
-            lastIndex = index;
-          }
-          if (!(start <= offset && offset <= end) && cursor.gotoFirstChild()) {
-            if (cursor.nodeType === 'identifier') names.push(cursor.nodeText);
-            cursor.gotoParent();
-          }
-        }
-        index++;
-      } while (cursor.gotoNextSibling());
-    }
-  } finally {
-    cursor.delete();
+/** Where the last error-free item of `body` that ends before `offset` ends: a statement boundary. */
+function lastItemEnd(body: Node | undefined, offset: number): number | undefined {
+  if (!body) return undefined;
+  // firstChildForIndex searches in the parser's own code: bodies may hold thousands of items.
+  let node: Node | null = body.firstChildForIndex(offset);
+  node = node ? node.previousSibling : body.lastChild;
+  for (; node; node = node.previousSibling) {
+    if (node.endIndex > offset) continue;
+    if ((node.type === 'attribute' || node.type === 'block') && !node.hasError) return node.endIndex;
   }
-  if (lastIndex < 0) return { names };
-  // Step back over items the parser could not make sense of: their end is no statement boundary.
-  for (let node: Node | null = body.child(lastIndex); node; node = node.previousSibling) {
-    if ((node.type === 'attribute' || node.type === 'block') && !node.hasError) return { names, lastBefore: node.endIndex };
-  }
-  return { names };
+  return undefined;
 }
 
 function childOfType(node: Node, type: string): Node | undefined {
@@ -181,8 +156,8 @@ function wordBefore(text: string, offset: number, part: RegExp): number {
 }
 
 export function cursorContext(text: string, offset: number, tree?: Tree): CursorContext {
-  const { start, outer, seen } = startPoint(tree, offset);
-  const { frames, inComment } = scanTo(text, offset, start, outer, seen);
+  const { start, outer } = startPoint(tree, offset);
+  const { frames, inComment } = scanTo(text, offset, start, outer);
   const blocks: ScannedBlock[] = [];
   for (const frame of frames) if (frame.kind === 'body' && frame.block) blocks.push(frame.block);
   let body: Extract<ScanFrame, { kind: 'body' }> = frames[0] as Extract<ScanFrame, { kind: 'body' }>;
@@ -205,7 +180,11 @@ export function cursorContext(text: string, offset: number, tree?: Tree): Cursor
   if (inComment) return { ...base, kind: 'comment' };
   switch (top.kind) {
     case 'body': {
-      if (top.stmt.attribute !== undefined) return { ...base, kind: 'value', attribute: top.stmt.attribute };
+      if (top.stmt.attribute !== undefined) {
+        // A value may be a reference being typed (`var.na`): the whole dotted name is replaced.
+        const refStart = wordBefore(text, offset, VALUE_PART);
+        return { ...base, kind: 'value', attribute: top.stmt.attribute, prefix: text.slice(refStart, offset), prefixStart: refStart };
+      }
       const words = top.stmt.words;
       const typingFirst = words.length === 1 && wordStart < offset && words[0] === base.prefix;
       if (words.length === 0 || typingFirst) return { ...base, kind: 'body', words: [] };

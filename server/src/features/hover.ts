@@ -162,14 +162,17 @@ function capabilityMarkdown(input: FeatureInput, raw: string, attribute: string)
   if (!doc || !CAPABILITY_NAMES.has(name)) return `**\`${raw}\`** is not a Linux capability name Nomad knows.`;
   const inDefault = DEFAULT_ALLOW_CAPS.includes(name);
   const allowed = allow.has('all') || allow.has(name);
-  return [
+  const lines = [
     `**\`CAP_${name.toUpperCase()}\`** (\`${name}\`)`,
     '',
     doc,
     '',
     `- In Nomad's default set: ${inDefault ? 'yes — exec tasks have it unless dropped' : 'no'}`,
-    `- In allow_caps (${input.settings.origin.allowCaps}): ${allowed ? 'yes' : `no — ${attribute === 'cap_add' ? 'the client refuses it in cap_add' : 'tasks cannot ask for it'}`}`,
-  ].join('\n');
+  ];
+  if (attribute !== 'allow_caps') {
+    lines.push(`- In allow_caps (${input.settings.origin.allowCaps}): ${allowed ? 'yes' : `no — ${attribute === 'cap_add' ? 'the client refuses it in cap_add' : 'tasks cannot ask for it'}`}`);
+  }
+  return lines.join('\n');
 }
 
 function driverMarkdown(name: string): string {
@@ -200,6 +203,7 @@ function valueHover(input: FeatureInput, hit: ModelHit): { text: string; range: 
     }
   }
   const literal = literalText(innermost);
+  if (literal !== undefined && attribute.name === 'allow_caps') return { text: capabilityMarkdown(input, literal, 'allow_caps'), range: innermost.range };
   if (literal === undefined || !schema) return undefined;
   if (schema.completion === 'capability') return { text: capabilityMarkdown(input, literal, attribute.name), range: innermost.range };
   if (schema.completion === 'driver' || attribute.name === 'driver') return { text: driverMarkdown(literal), range: innermost.range };

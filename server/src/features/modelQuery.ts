@@ -33,16 +33,26 @@ export interface ModelHit {
   attribute?: Attribute;
   /** Expressions containing the position, outermost first (value hits). */
   exprs: Expr[];
+  /** The body whose item (or gap between items) the position is in. */
+  body: Body;
 }
+
+const taskIndex = new WeakMap<JobFile, Map<Block, Task>>();
 
 /** The task a block stands for, if it is one (a `task` block or the `dynamic "task"` block). */
 export function taskOf(file: JobFile, block: Block): Task | undefined {
-  for (const job of file.jobs) {
-    for (const group of job.groups) {
-      for (const task of group.tasks) if (task.block === block) return task;
+  let index = taskIndex.get(file);
+  if (!index) {
+    // Built once per model: a 1 MB job has thousands of tasks and hover asks on every request.
+    index = new Map();
+    for (const job of file.jobs) {
+      for (const group of job.groups) {
+        for (const task of group.tasks) index.set(task.block, task);
+      }
     }
+    taskIndex.set(file, index);
   }
-  return undefined;
+  return index.get(block);
 }
 
 function itemAt<T extends { range: Range }>(items: readonly T[], pos: Position, inclusiveEnd: boolean): T | undefined {
@@ -72,18 +82,18 @@ export function hitAt(file: JobFile, pos: Position, inclusiveEnd = false): Model
   const inRange = (range: Range) => (inclusiveEnd ? touches(range, pos) : holds(range, pos));
   for (;;) {
     const item = itemAt(body.items, pos, inclusiveEnd);
-    if (!item) return { blocks, path, part: 'body', task, exprs: [] };
+    if (!item) return { blocks, path, part: 'body', task, exprs: [], body };
     if (item.kind === 'attribute') {
-      if (inRange(item.nameRange)) return { blocks, path, part: 'attributeName', task, attribute: item, exprs: [] };
-      return { blocks, path, part: 'value', task, attribute: item, exprs: exprsAt(item.value, pos, inclusiveEnd) };
+      if (inRange(item.nameRange)) return { blocks, path, part: 'attributeName', task, attribute: item, exprs: [], body };
+      return { blocks, path, part: 'value', task, attribute: item, exprs: exprsAt(item.value, pos, inclusiveEnd), body };
     }
     const type = item.dynamic?.blockType ?? item.type;
     const asTask = type === 'task' ? taskOf(file, item) : undefined;
     if (inRange(item.typeRange)) {
-      return { blocks: [...blocks, item], path: [...path, type], part: 'blockType', task: asTask ?? task, block: item, exprs: [] };
+      return { blocks: [...blocks, item], path: [...path, type], part: 'blockType', task: asTask ?? task, block: item, exprs: [], body };
     }
     const label = item.labels.find((l) => inRange(l.range));
-    if (label) return { blocks: [...blocks, item], path: [...path, type], part: 'label', task: asTask ?? task, block: item, label, exprs: [] };
+    if (label) return { blocks: [...blocks, item], path: [...path, type], part: 'label', task: asTask ?? task, block: item, label, exprs: [], body };
     blocks.push(item);
     if (asTask) task = asTask;
     const content = item.dynamic?.content;

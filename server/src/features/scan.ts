@@ -15,7 +15,7 @@ export interface ScannedBlock {
 export type ScanFrame =
   | BodyFrame
   | { kind: 'bracket'; open: '[' | '(' | '{'; attribute?: string; items: string[]; start: number }
-  | { kind: 'string'; attribute?: string; start: number; contentStart: number; text: string }
+  | { kind: 'string'; attribute?: string; start: number; contentStart: number }
   | { kind: 'interp'; start: number; depth: number; directive: boolean }
   | { kind: 'heredoc'; marker: string; start: number; lineStart: number };
 
@@ -46,7 +46,7 @@ export interface ScanResult {
 
 const IDENT_START = /[A-Za-z_]/;
 /** How far past the cursor the scan looks for names already set in the innermost body. */
-const FORWARD_LIMIT = 32_768;
+const FORWARD_LIMIT = 8_192;
 const IDENT_PART = /[A-Za-z0-9_-]/;
 
 function newStatement(at: number): Statement {
@@ -144,35 +144,32 @@ class Scanner {
       return;
     }
     if (c === '\\') {
-      frame.text += text.slice(this.pos, this.pos + 2);
       this.pos += 2;
       return;
     }
     if (c === '"') {
       this.frames.pop();
+      this.stringClosed(text.slice(frame.contentStart, this.pos));
       this.pos++;
-      this.stringClosed(frame);
       return;
     }
     if ((c === '$' || c === '%') && text[this.pos + 1] === c && text[this.pos + 2] === '{') {
-      frame.text += text.slice(this.pos, this.pos + 3);
       this.pos += 3;
       return;
     }
     if ((c === '$' || c === '%') && text[this.pos + 1] === '{') {
-      frame.text += text.slice(this.pos, this.pos + 2);
       this.frames.push({ kind: 'interp', start: this.pos + 2, depth: 0, directive: c === '%' });
       this.pos += 2;
       return;
     }
-    frame.text += c;
     this.pos++;
   }
 
-  private stringClosed(frame: Extract<ScanFrame, { kind: 'string' }>): void {
+  /** A string ended: it is a list element or a block label (its raw text, escapes left as written). */
+  private stringClosed(content: string): void {
     const parent = this.top;
-    if (parent.kind === 'bracket' && parent.open === '[') parent.items.push(frame.text);
-    else if (parent.kind === 'body' && parent.stmt.attribute === undefined) parent.stmt.words.push(frame.text);
+    if (parent.kind === 'bracket' && parent.open === '[') parent.items.push(content);
+    else if (parent.kind === 'body' && parent.stmt.attribute === undefined) parent.stmt.words.push(content);
   }
 
   private stepHeredoc(frame: Extract<ScanFrame, { kind: 'heredoc' }>): void {
@@ -254,7 +251,7 @@ class Scanner {
     }
     if (c === '"') {
       const attribute = frame.kind === 'body' ? frame.stmt.attribute : frame.kind === 'bracket' ? frame.attribute : undefined;
-      this.frames.push({ kind: 'string', attribute, start: this.pos, contentStart: this.pos + 1, text: '' });
+      this.frames.push({ kind: 'string', attribute, start: this.pos, contentStart: this.pos + 1 });
       this.pos++;
       return false;
     }

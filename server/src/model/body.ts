@@ -12,10 +12,26 @@ interface CacheEntry {
   type: string;
   row: number;
   column: number;
+  length: number;
   /** The node's source text, to guard against a recycled node id. */
   text: string;
-  item: BodyItem;
+  items: BodyItem[];
   problems: SyntaxProblem[];
+  /** Position, type and a hash of the text, for nodes small enough to hash on every miss. */
+  key?: string;
+}
+
+/** Nodes up to this many code units are also cached by content. */
+const MAX_CONTENT_KEYED = 64 * 1024;
+
+function contentKey(type: string, row: number, column: number, text: string): string {
+  // FNV-1a over UTF-16 code units; collisions are caught by comparing the text.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${type}:${row}:${column}:${text.length}:${hash >>> 0}`;
 }
 
 /** Deeper blocks are kept without their bodies: the recursion must stay far from the stack limit. */
@@ -25,20 +41,34 @@ export class BodyBuilder {
   private depth = 0;
   private previous = new Map<number, CacheEntry>();
   private next = new Map<number, CacheEntry>();
+  private previousByContent = new Map<string, CacheEntry>();
+  private nextByContent = new Map<string, CacheEntry>();
 
-  /** Starts a build: entries not used by this build are dropped at `finish()`. */
-  begin(): void {
+  /** Whether node ids can be trusted without comparing text (see SyntaxDocument.generation). */
+  private trustIds = false;
+
+  /**
+   * Starts a build: entries not used by this build are dropped at `finish()`. `trustIds`: the tree
+   * was parsed while the tree of the previous build was still alive, so an id seen before is the same node.
+   */
+  begin(trustIds = false): void {
     this.next = new Map();
+    this.nextByContent = new Map();
+    this.trustIds = trustIds;
   }
 
   finish(): void {
     this.previous = this.next;
     this.next = new Map();
+    this.previousByContent = this.nextByContent;
+    this.nextByContent = new Map();
   }
 
   clear(): void {
     this.previous = new Map();
     this.next = new Map();
+    this.previousByContent = new Map();
+    this.nextByContent = new Map();
   }
 
   /** The root body from a `config_file` node. */
@@ -64,7 +94,11 @@ export class BodyBuilder {
         return;
       }
       case 'ERROR':
-        this.salvage(node, ctx, out);
+        for (const item of this.cached(node, ctx, (local) => {
+          const salvaged: BodyItem[] = [];
+          this.salvage(node, local, salvaged);
+          return salvaged;
+        })) out.push(item);
         return;
       default:
         return;
@@ -122,22 +156,52 @@ export class BodyBuilder {
   }
 
   private item(node: Node, ctx: BuildContext): BodyItem | undefined {
+    return this.cached(node, ctx, (local) => [node.type === 'attribute' ? this.attribute(node, local) : this.block(node, local)])[0];
+  }
+
+  /**
+   * The items built from `node`, reused from the previous build when tree-sitter reused the node at the
+   * same position (then its content is unchanged), else built afresh.
+   */
+  private cached(node: Node, ctx: BuildContext, build: (local: BuildContext) => BodyItem[]): BodyItem[] {
     const id = node.id;
     const start = node.startPosition;
-    const text = ctx.text.slice(node.startIndex, node.endIndex);
-    const cached = this.previous.get(id) ?? this.next.get(id);
-    if (cached && cached.type === node.type && cached.row === start.row && cached.column === start.column && cached.text === text) {
+    const length = node.endIndex - node.startIndex;
+    let entry = this.previous.get(id);
+    let text: string | undefined;
+    if (entry && entry.row === start.row && entry.column === start.column && entry.length === length && entry.type === node.type) {
+      if (!this.trustIds) {
+        text = ctx.text.slice(node.startIndex, node.startIndex + length);
+        if (entry.text !== text) entry = undefined;
+      }
+    } else entry = undefined;
+    // Regions tree-sitter parsed again (error recovery) have new ids: look them up by content.
+    let key: string | undefined;
+    if (!entry && length <= MAX_CONTENT_KEYED) {
+      text ??= ctx.text.slice(node.startIndex, node.startIndex + length);
+      key = contentKey(node.type, start.row, start.column, text);
+      const candidate = this.previousByContent.get(key);
+      if (candidate && candidate.text === text) entry = candidate;
+    }
+    if (entry) {
       // Point the entry at the current text so old versions of the document can be collected.
-      cached.text = text;
-      this.next.set(id, cached);
-      for (const problem of cached.problems) ctx.problems.push(problem);
-      return cached.item;
+      entry.text = text ?? ctx.text.slice(node.startIndex, node.startIndex + length);
+      this.remember(id, entry);
+      for (const problem of entry.problems) ctx.problems.push(problem);
+      return entry.items;
     }
     const local: BuildContext = { text: ctx.text, problems: [] };
-    const item = node.type === 'attribute' ? this.attribute(node, local) : this.block(node, local);
-    this.next.set(id, { type: node.type, row: start.row, column: start.column, text, item, problems: local.problems });
+    const items = build(local);
+    text ??= ctx.text.slice(node.startIndex, node.startIndex + length);
+    if (key === undefined && length <= MAX_CONTENT_KEYED) key = contentKey(node.type, start.row, start.column, text);
+    this.remember(id, { type: node.type, row: start.row, column: start.column, length, text, items, problems: local.problems, key });
     for (const problem of local.problems) ctx.problems.push(problem);
-    return item;
+    return items;
+  }
+
+  private remember(id: number, entry: CacheEntry): void {
+    this.next.set(id, entry);
+    if (entry.key !== undefined) this.nextByContent.set(entry.key, entry);
   }
 
   private attribute(node: Node, ctx: BuildContext): Attribute {

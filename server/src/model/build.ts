@@ -19,10 +19,18 @@ export interface BuildResult {
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
 
-  build(tree: Tree, text: string): BuildResult {
+  private lastGeneration: number | undefined;
+
+  /**
+   * `generation` (SyntaxDocument.generation) lets the cache trust node ids when this tree directly
+   * follows the tree of the previous build; otherwise cached items are also compared by text.
+   */
+  build(tree: Tree, text: string, generation?: number): BuildResult {
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
-    this.bodies.begin();
+    const trust = generation !== undefined && this.lastGeneration !== undefined && generation === this.lastGeneration + 1;
+    this.lastGeneration = generation;
+    this.bodies.begin(trust);
     try {
       body = this.bodies.root(tree.rootNode, ctx);
       this.bodies.finish();

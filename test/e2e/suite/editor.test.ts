@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, fixture, hoverText, openJob, openScratchJob, screenshot, until, waitForDiagnostics } from './helpers';
+import { activateExtension, tidyWorkbench, fixture, hoverText, openJob, openScratchJob, screenshot, until, waitForDiagnostics } from './helpers';
 import { tokenize } from './textmate';
 
 const mode = process.env.NOMAD_EXEC_E2E_MODE ?? 'trusted';
@@ -11,6 +11,7 @@ const fromUs = (d: vscode.Diagnostic): boolean => d.source === 'nomad-exec';
 suite(`editor (${mode})`, () => {
   suiteSetup(async () => {
     await activateExtension();
+    await tidyWorkbench();
     assert.equal(vscode.workspace.isTrusted, mode !== 'restricted', `workspace trust should match the ${mode} run`);
   });
 
@@ -29,8 +30,12 @@ suite(`editor (${mode})`, () => {
     assert.match(messages, /comand|command/i, `expected a diagnostic about the misspelt command, got:\n${messages}`);
     assert.ok(broken.filter(fromUs).every((d) => d.code !== undefined), 'every diagnostic carries a code');
     if (mode === 'trusted') {
-      editor.selection = new vscode.Selection(6, 8, 6, 8);
-      await screenshot('diagnostics', '.squiggly-error, .squiggly-warning');
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      // The peek view under the first problem shows its message and code, as F8 does.
+      await vscode.commands.executeCommand('editor.action.marker.next');
+      await vscode.commands.executeCommand('editor.action.marker.next');
+      await screenshot('diagnostics', '.marker-widget', 'nomad-exec');
+      await vscode.commands.executeCommand('closeMarkersNavigation');
     }
     const line = editor.document.lineAt(6);
     const start = line.text.indexOf('comand');

@@ -16,6 +16,13 @@ export function fixture(name: string): vscode.Uri {
   return vscode.Uri.file(path.join(workspaceDir(), name));
 }
 
+/** A calm, wide window for screenshots: no side bars, no welcome page. */
+export async function tidyWorkbench(): Promise<void> {
+  for (const command of ['workbench.action.closeAuxiliaryBar', 'workbench.action.closeSidebar', 'workbench.action.closeAllEditors']) {
+    await vscode.commands.executeCommand(command).then(undefined, () => undefined);
+  }
+}
+
 export async function activateExtension(): Promise<NomadExecApi> {
   const extension = vscode.extensions.getExtension<NomadExecApi>(extensionId);
   if (!extension) throw new Error(`extension ${extensionId} is not installed`);
@@ -94,14 +101,15 @@ export function hoverText(hovers: vscode.Hover[]): string {
 
 /**
  * Asks the code-server runner for a screenshot of the window and waits until it is written. Outside that
- * runner (no NOMAD_EXEC_E2E_SCREENSHOTS) it does nothing. `selector` is a CSS selector the runner waits for.
+ * runner (no NOMAD_EXEC_E2E_SCREENSHOTS) it does nothing. The runner first waits for `selector` (CSS) to be
+ * visible and for `text` to be on screen.
  */
-export async function screenshot(name: string, selector?: string): Promise<void> {
+export async function screenshot(name: string, selector?: string, text?: string): Promise<void> {
   const dir = process.env.NOMAD_EXEC_E2E_SCREENSHOTS;
   if (!dir) return;
   const file = path.join(dir, `${name}.png`);
   fs.rmSync(file, { force: true });
-  fs.writeFileSync(path.join(dir, `${name}.request`), JSON.stringify({ selector }));
+  fs.writeFileSync(path.join(dir, `${name}.request`), JSON.stringify({ selector, text }));
   const deadline = Date.now() + 20_000;
   while (!fs.existsSync(file)) {
     if (Date.now() > deadline) throw new Error(`screenshot ${name} was not written to ${file}`);

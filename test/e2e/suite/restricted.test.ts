@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { NomadExecApi } from '../../../client/src/testApi';
-import { activateExtension, fixture } from './helpers';
+import { activateExtension, fixture, screenshot } from './helpers';
 
 suite('restricted mode', () => {
   let api: NomadExecApi;
@@ -22,6 +22,8 @@ suite('restricted mode', () => {
     assert.match(outcome.refused, /trust/i);
     assert.equal(api.listRuns().length, 0, 'nothing ran');
     assert.ok(!vscode.window.terminals.some((t) => t.name.startsWith('hello/')), 'no run terminal was opened');
+    await vscode.window.showTextDocument(fixture('hello.nomad.hcl'));
+    await screenshot('restricted-mode', '.codelens-decoration');
   });
 
   test('settings that widen isolation are restricted configurations', async () => {

@@ -26,6 +26,13 @@ suite('run task locally', () => {
     assert.equal(process.platform, 'linux', 'running tasks is tested on Linux');
   });
 
+  // A failed test must not leave a task running into the next one (Stop Task would then ask which).
+  teardown(async () => {
+    for (const run of api.listRuns().filter((r) => r.state !== 'exited')) {
+      await vscode.commands.executeCommand('nomadExec.stopTask', run.id);
+    }
+  });
+
   test('a run shows the header, stdout, stderr and exit code, and leaves log files', async () => {
     await vscode.window.showTextDocument(fixture('hello.nomad.hcl'));
     const outcome = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file, group: 'greet', task: 'say' });
@@ -48,7 +55,9 @@ suite('run task locally', () => {
     assert.match(fs.readFileSync(stderrLog, 'utf8'), /oops/);
     assert.ok(info.allocDir && info.allocDir.startsWith(path.dirname(file)), `alloc dir ${info.allocDir} is in the workspace`);
     terminalNamed('hello/greet/say')?.show();
-    await screenshot('run-terminal', '.terminal-wrapper.active .xterm-rows, .terminal-wrapper.active canvas');
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
+    await screenshot('run-terminal', '.terminal-wrapper.active .xterm-screen', 'exited with code 3');
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizedPanel');
   });
 
   test('closing the terminal stops the task and leaves no process behind', async () => {
@@ -65,9 +74,7 @@ suite('run task locally', () => {
     assert.ok(vscode.window.terminals.some((t) => t.name === 'hello/sleepers/sleeper'));
     const status = api.listRuns().find((r) => r.id === id);
     assert.equal(status?.state, 'running');
-    // As a user does it: the trash icon / "Kill Terminal" on the active terminal.
-    terminalNamed('hello/sleepers/sleeper')!.show();
-    await vscode.commands.executeCommand('workbench.action.terminal.kill');
+    terminalNamed('hello/sleepers/sleeper')!.dispose();
     const info = await api.waitForRun(id);
     assert.equal(info.stopped, true);
     await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker} is left`, 10_000);
@@ -104,6 +111,38 @@ suite('run task locally', () => {
     await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker} is left`, 10_000);
   });
 
+  test('a variable without any value is asked for with an input box', async () => {
+    const running = vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file: fixture('ask.nomad.hcl').fsPath, group: 'g', task: 'greet' });
+    let settled = false;
+    void Promise.resolve(running).finally(() => (settled = true));
+    // The input box has no event of its own: accept it (empty) once it is up, i.e. until the command returns.
+    while (!settled) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const id = started(await running);
+    await api.waitForRun(id);
+    assert.match(api.terminalText(id), /hello \[\]/);
+  });
+
+  test('Run group runs a group\'s exec tasks in one terminal named job/group', async () => {
+    const id = started(await vscode.commands.executeCommand<Outcome>('nomadExec.runGroup', { file, group: 'greet' }));
+    const info = await api.waitForRun(id);
+    assert.equal(info.label, 'hello/greet');
+    assert.equal(info.exitCode, 3);
+    assert.match(api.terminalText(id), /hi from nomad/);
+  });
+
+  test('on macOS and Windows the run command explains that exec isolation needs Linux', () => {
+    assert.equal(api.runRefusal(), undefined, 'Linux in a trusted workspace runs tasks');
+    for (const platform of ['darwin', 'win32']) {
+      const reason = api.runRefusal(platform);
+      assert.ok(reason, `refused on ${platform}`);
+      assert.match(reason, /needs Linux/);
+      assert.match(reason, platform === 'darwin' ? /macOS/ : /Windows/);
+    }
+  });
+
   test('several runs at once, one terminal each', async () => {
     const markers = [`nomad-exec-e2e-multi-a-${Date.now()}`, `nomad-exec-e2e-multi-b-${Date.now()}`];
     const ids: number[] = [];
@@ -112,9 +151,11 @@ suite('run task locally', () => {
     }
     for (const id of ids) await api.waitForTerminalText(id, 'sleeper-ready');
     assert.equal(api.listRuns().filter((r) => ids.includes(r.id) && r.state === 'running').length, 2);
+    assert.match(api.statusBarText() ?? '', /Nomad: 2 runs/);
     for (const id of ids) await vscode.commands.executeCommand('nomadExec.stopTask', id);
     for (const id of ids) assert.equal((await api.waitForRun(id)).stopped, true);
     for (const marker of markers) await waitUntil(() => processesWith(marker).length === 0, `no process with ${marker}`, 10_000);
+    assert.equal(api.statusBarText(), undefined, 'the status bar item goes away when nothing runs');
   });
 
   test('a tasks.json task of type nomad-exec runs through the task provider', async () => {

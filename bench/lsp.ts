@@ -1,0 +1,209 @@
+// `npm run bench:lsp`: the language server over stdio on a generated exec job of ~1,000 lines and one of
+// ~1 MB. Measures didOpen -> publishDiagnostics, single-character edits at random places -> the next
+// publishDiagnostics (p50/p95/p99), server RSS before and after 1,000 edits, and, in the same run as the
+// reference, raw web-tree-sitter full parse and incremental reparse of the same texts and edits.
+// Prints a table and the ratio (edit-to-diagnostics p50) / (incremental reparse p50).
+import * as fs from 'node:fs';
+import { LspClient } from '../test/helpers/lspClient';
+import { seededRandom, type Random } from '../test/helpers/random';
+import { sharedParser, type HclParser } from '../server/src/parser/parser';
+import { execJobOfBytes, execJobOfLines, lineStarts, percentile, positionAt } from './generate';
+
+export { execJobOfBytes, execJobOfLines, percentile };
+
+const EDITS = Number(process.env.BENCH_EDITS ?? 1000);
+const SEED = 7;
+
+export interface Edit {
+  offset: number;
+  deleteCount: number;
+  insert: string;
+}
+
+/**
+ * Single-character edits at random places, typed the way a person types: the character matches what is
+ * at that place (a letter inside a word, a digit inside a number, a space in whitespace, a letter inside
+ * a string), so most edits change content, some change structure (a letter appended to a keyword, a
+ * space splitting a name). Odd edits insert, even edits delete that character again, so the file keeps
+ * its size and stays close to valid.
+ */
+export function editScript(text: string, count: number, rnd: Random): Edit[] {
+  const edits: Edit[] = [];
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (let i = 0; i < count; i += 2) {
+    const offset = Math.floor(rnd() * text.length);
+    const here = text[offset] ?? ' ';
+    let insert: string;
+    if (/[0-9]/.test(here)) insert = String(Math.floor(rnd() * 10));
+    else if (/\s/.test(here)) insert = ' ';
+    else if (/[A-Za-z_]/.test(here)) insert = letters[Math.floor(rnd() * 26)];
+    else insert = ' ';
+    edits.push({ offset, deleteCount: 0, insert });
+    if (i + 1 < count) edits.push({ offset, deleteCount: 1, insert: '' });
+  }
+  return edits;
+}
+
+/** The harsher variant: any letter anywhere (in indentation it usually breaks the block structure). */
+export function anyLetterScript(text: string, count: number, rnd: Random): Edit[] {
+  const edits: Edit[] = [];
+  for (let i = 0; i < count; i += 2) {
+    const offset = Math.floor(rnd() * text.length);
+    edits.push({ offset, deleteCount: 0, insert: 'abcdefghijklmnopqrstuvwxyz'[Math.floor(rnd() * 26)] });
+    if (i + 1 < count) edits.push({ offset, deleteCount: 1, insert: '' });
+  }
+  return edits;
+}
+
+function sorted(values: number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** Raw web-tree-sitter: full parse, then the same edits as incremental reparses. */
+function rawParse(parser: HclParser, text: string, edits: Edit[]): { full: number[]; incremental: number[] } {
+  const full: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    const tree = parser.parse(text);
+    full.push(performance.now() - t);
+    tree.delete();
+  }
+  let tree = parser.parse(text);
+  let current = text;
+  let starts = lineStarts(current);
+  const incremental: number[] = [];
+  for (const edit of edits) {
+    const start = positionAt(starts, edit.offset);
+    const oldEnd = positionAt(starts, edit.offset + edit.deleteCount);
+    const next = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+    const t = performance.now();
+    tree.edit({
+      startIndex: edit.offset,
+      oldEndIndex: edit.offset + edit.deleteCount,
+      newEndIndex: edit.offset + edit.insert.length,
+      startPosition: { row: start.line, column: start.character },
+      oldEndPosition: { row: oldEnd.line, column: oldEnd.character },
+      newEndPosition: { row: start.line, column: start.character + edit.insert.length },
+    });
+    const newTree = parser.parse(next, tree);
+    incremental.push(performance.now() - t);
+    tree.delete();
+    tree = newTree;
+    current = next;
+    starts = lineStarts(current);
+  }
+  tree.delete();
+  return { full, incremental };
+}
+
+interface Row {
+  name: string;
+  lines: number;
+  bytes: number;
+  openMs: number;
+  edit: number[];
+  rssBefore: number;
+  rssAfter: number;
+  rawFull: number[];
+  rawIncremental: number[];
+}
+
+async function measure(client: LspClient, parser: HclParser, name: string, text: string): Promise<Row> {
+  const rnd = seededRandom(SEED);
+  const edits = editScript(text, EDITS, rnd);
+  const raw = rawParse(parser, text, edits);
+  const uri = `file:///bench/${name}.nomad.hcl`;
+  const t0 = performance.now();
+  client.open(uri, text);
+  await client.diagnostics(uri, 1);
+  const openMs = performance.now() - t0;
+  // Warm up (JIT, caches) with a few edits, then take RSS as the baseline.
+  let current = text;
+  let starts = lineStarts(current);
+  const send = async (edit: Edit): Promise<number> => {
+    const start = positionAt(starts, edit.offset);
+    const end = positionAt(starts, edit.offset + edit.deleteCount);
+    const t = performance.now();
+    const version = client.change(uri, [{ range: { start, end }, text: edit.insert }]);
+    await client.diagnostics(uri, version);
+    const elapsed = performance.now() - t;
+    current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+    starts = lineStarts(current);
+    return elapsed;
+  };
+  for (const edit of editScript(text, 20, seededRandom(SEED + 1))) await send(edit);
+  const rssBefore = rssOf(client.process.pid!);
+  const times: number[] = [];
+  for (const edit of edits) times.push(await send(edit));
+  const rssAfter = rssOf(client.process.pid!);
+  client.close(uri);
+  return { name, lines: text.split('\n').length, bytes: text.length, openMs, edit: times, rssBefore, rssAfter, rawFull: raw.full, rawIncremental: raw.incremental };
+}
+
+function ms(value: number): string {
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function mb(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+export function printTable(rows: Row[]): void {
+  const header = ['file', 'lines', 'size', 'open->diag ms', 'edit p50', 'p95', 'p99', 'raw full parse p50', 'raw incr p50', 'ratio', 'RSS before MB', 'after MB', 'growth'];
+  const lines = rows.map((r) => {
+    const e = sorted(r.edit);
+    const inc = sorted(r.rawIncremental);
+    const ratio = percentile(e, 50) / percentile(inc, 50);
+    const growth = (r.rssAfter - r.rssBefore) / r.rssBefore;
+    return [
+      r.name,
+      String(r.lines),
+      `${(r.bytes / 1024).toFixed(0)} KB`,
+      ms(r.openMs),
+      ms(percentile(e, 50)),
+      ms(percentile(e, 95)),
+      ms(percentile(e, 99)),
+      ms(percentile(sorted(r.rawFull), 50)),
+      ms(percentile(inc, 50)),
+      ratio.toFixed(2),
+      mb(r.rssBefore),
+      mb(r.rssAfter),
+      `${(growth * 100).toFixed(1)} %`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(fmt(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const l of lines) console.log(fmt(l));
+  console.log(`\n${EDITS} single-character edits per file (insert a letter at a random place, then delete it), each timed from didChange to the`);
+  console.log('publishDiagnostics of that version, over stdio. ratio = edit p50 / raw incremental reparse p50 (same edits, same run).');
+  console.log('Targets: p99 < 5 ms (1,000 lines), < 50 ms (1 MB); ratio < 2; RSS growth < 10 %.');
+}
+
+async function main(): Promise<void> {
+  const parser = await sharedParser();
+  const client = await LspClient.start({ nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [] });
+  try {
+    const rows = [
+      await measure(client, parser, 'exec-1000-lines', execJobOfLines(1000)),
+      await measure(client, parser, 'exec-1MB', execJobOfBytes(1024 * 1024)),
+    ];
+    printTable(rows);
+  } finally {
+    await client.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
