@@ -8,6 +8,7 @@ import { LspClient } from '../test/helpers/lspClient';
 import { seededRandom, type Random } from '../test/helpers/random';
 import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import { execJobOfBytes, execJobOfLines, lineStarts, percentile, positionAt } from './generate';
+import { formatRows as formatFeatureRows, measureFeatureLatency } from './lspFeatures';
 
 export { execJobOfBytes, execJobOfLines, percentile };
 
@@ -196,6 +197,8 @@ async function main(): Promise<void> {
       await measure(client, parser, 'exec-1MB', execJobOfBytes(1024 * 1024)),
     ];
     printTable(rows);
+    // Hover and completion latency at random positions of the 1 MB job (bench/lspFeatures.ts).
+    console.log('\n' + formatFeatureRows(await measureFeatureLatency(client, 'file:///bench/features-1MB.nomad.hcl', execJobOfBytes(1024 * 1024), { label: '1 MB' })));
   } finally {
     await client.stop();
   }

@@ -167,7 +167,7 @@ locals {
 }
 ${task('      env {\n        FOO = "bar"\n      }\n      config {\n        command = "x"\n        args = ["${NOMAD_|"]\n      }')}`;
   const result = await complete(job);
-  for (const name of ['NOMAD_TASK_DIR', 'NOMAD_ALLOC_ID', 'NOMAD_PORT_http', 'attr.kernel.name', 'node.unique.id', 'var.image', 'local.dir', 'env["FOO"]']) {
+  for (const name of ['NOMAD_TASK_DIR', 'NOMAD_ALLOC_ID', 'NOMAD_PORT_http', 'attr.kernel.name', 'node.unique.id', 'meta.', 'var.image', 'local.dir', 'env["FOO"]']) {
     assert.ok(result.labels.includes(name), name);
   }
   assert.ok(!result.labels.some((l) => l.startsWith('NOMAD_PORT_') && l !== 'NOMAD_PORT_http'), 'only declared port labels');
@@ -187,6 +187,10 @@ test('half-typed documents: unclosed blocks and errors above the cursor', async 
 
   const afterError = await complete('job "web" {\n  type = = "batch"\n  group "app" {\n    task "server" {\n      driver = "exec"\n      config {\n        |\n      }\n    }\n  }\n}\n');
   assert.ok(afterError.labels.includes('command'));
+
+  const unclosedList = await complete('job "web" {\n  group "app" {\n    task "server" {\n      driver = "exec"\n      config {\n        args = ["a",\n      }\n      |\n    }\n  }\n}\n');
+  assert.ok(unclosedList.labels.includes('env'));
+  assert.ok(!unclosedList.labels.includes('driver') && !unclosedList.labels.includes('config'), 'names already set stay out');
 
   const inComment = await complete('job "web" {\n  # ty|\n}\n');
   assert.deepEqual(inComment.labels, []);

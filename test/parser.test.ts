@@ -133,6 +133,7 @@ test('incremental edits give the same model and diagnostics as a full parse', as
     let text = fs.readFileSync(file, 'utf8');
     const doc = new SyntaxDocument(parser, 'file:///t', text, 0);
     const builder = new ModelBuilder();
+    builder.build(doc.tree(), doc.text, doc.takeEdits());
     for (let step = 1; step <= 40; step++) {
       const start = Math.floor(rnd() * (text.length + 1));
       const end = Math.min(text.length, start + Math.floor(rnd() * 4) * (rnd() < 0.5 ? 1 : 0));
@@ -140,7 +141,7 @@ test('incremental edits give the same model and diagnostics as a full parse', as
       doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, end) }, text: insert }], step);
       text = text.slice(0, start) + insert + text.slice(end);
       assert.equal(doc.text, text);
-      const incremental = analyseTree(doc.tree(), doc.text, settings, builder);
+      const incremental = analyseTree(doc.tree(), doc.text, settings, builder, {}, doc.takeEdits());
       const fullTree = parser.parse(text);
       const full = analyseTree(fullTree, text, settings);
       assert.equal(doc.tree().rootNode.toString(), fullTree.rootNode.toString(), `${path.basename(file)} step ${step}: trees differ`);

@@ -84,6 +84,9 @@ test('exit codes pass through; a signal N gives 128+N', skip, async () => {
   assert.equal(ok.stderr.toString(), 'err\n');
   const three = await run(oneTask('command = "/bin/sh"\n args = ["-c", "exit 3"]'));
   assert.equal(three.result.exitCode, 3);
+  const plain130 = await run(oneTask('command = "/bin/sh"\n args = ["-c", "exit 130"]'));
+  assert.equal(plain130.result.exitCode, 130);
+  assert.equal(plain130.result.signal, undefined, 'exit 130 is not a signal');
   // Not PID 1 (host pid mode), so a signal to itself really ends it.
   const killed = await run(oneTask('command = "/bin/sh"\n pid_mode = "host"\n args = ["-c", "kill -TERM $$"]'));
   assert.equal(killed.result.exitCode, 128 + os.constants.signals.SIGTERM);

@@ -27,7 +27,7 @@ interface ModuleStatics {
 
 let enabled = false;
 
-/** Caches compiled code of modules under `root` (default: this checkout: out/ and node_modules/). */
+/** Caches compiled code of modules under `root` (default: this checkout, out/ and node_modules/). */
 export function enableCompileCache(root = path.resolve(__dirname, '..', '..', '..')): void {
   if (enabled || process.env.NOMAD_EXEC_NO_COMPILE_CACHE) return;
   enabled = true;
@@ -49,10 +49,8 @@ export function enableCompileCache(root = path.resolve(__dirname, '..', '..', '.
   const original = statics.prototype._compile;
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
   statics.prototype._compile = function compileWithCache(this: InternalModule, content: string, filename: string): unknown {
-    if (!filename.startsWith(prefix)) return original.call(this, content, filename);
-    // `import()` inside a vm.Script needs the main context's loader, which older Node cannot name.
-    const loader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-    if (!loader && content.includes('import(')) return original.call(this, content, filename);
+    // `import()` inside a vm.Script would need an experimental loader option: such files compile normally.
+    if (!filename.startsWith(prefix) || content.includes('import(')) return original.call(this, content, filename);
     let fn: (...args: unknown[]) => unknown;
     try {
       const key = path.join(dir, crypto.createHash('sha1').update(filename).update('\0').update(content).digest('hex'));
@@ -62,8 +60,7 @@ export function enableCompileCache(root = path.resolve(__dirname, '..', '..', '.
       } catch {
         cachedData = undefined;
       }
-      const options = { filename, cachedData, ...(loader ? { importModuleDynamically: loader } : {}) } as vm.ScriptOptions;
-      const script = new vm.Script(statics.wrap(content), options);
+      const script = new vm.Script(statics.wrap(content), { filename, cachedData });
       if (cachedData === undefined || script.cachedDataRejected) {
         try {
           fs.writeFileSync(key, script.createCachedData(), { mode: 0o600 });

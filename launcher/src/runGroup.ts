@@ -9,7 +9,6 @@ import { TaskLogs } from './logs';
 import { prepareTask, PrepareError } from './prepare';
 import { SupervisedTask } from './supervise';
 import type { LaunchPlan, TaskPlan } from './types';
-import * as path from 'path';
 
 export function runPlan(plan: LaunchPlan, sinks: RunSinks, options: StartOptions): RunHandle {
   const run = new GroupRun(plan, sinks, options);
@@ -24,6 +23,8 @@ class GroupRun {
   /** Set when a leader ended or a main task failed: tasks not yet started (except poststop) are not started. */
   private windingDown = false;
   private readonly started = Date.now();
+  /** Tasks that never started because the run was stopping; they do not decide the exit code. */
+  private readonly notStarted = new Set<string>();
 
   constructor(
     private readonly plan: LaunchPlan,
@@ -54,14 +55,16 @@ class GroupRun {
 
   private async run(): Promise<RunResult> {
     const plan = this.plan;
-    let launcherPath: string;
     try {
-      launcherPath = this.options.launcherPath ?? launcherBinary();
+      this.launcherPath = this.options.launcherPath ?? launcherBinary();
+    } catch (error) {
+      return this.result({ step: 'launch', message: (error as Error).message });
+    }
+    try {
       createAllocDir(plan);
     } catch (error) {
       return this.result({ step: 'alloc-dir', message: (error as Error).message });
     }
-    this.launcherPath = launcherPath;
     for (const message of plan.notices) this.notice({ level: 'warning', message });
 
     const byHook = (hook: string, sidecar: boolean): TaskPlan[] => plan.tasks.filter((t) => t.lifecycle.hook === hook && t.lifecycle.sidecar === sidecar);
@@ -98,8 +101,8 @@ class GroupRun {
     await Promise.all([...sidecars, ...poststart]);
     await Promise.all(byHook('poststop', false).concat(byHook('poststop', true)).map((t) => this.runTask(t)));
 
-    const failing = prestartFailed ?? mainResults.find((r) => r.exitCode !== 0 || r.failure);
-    const deciding = failing ?? mainResults[0] ?? this.results[0];
+    const failing = prestartFailed ?? mainResults.find((r) => (r.exitCode !== 0 || r.failure) && !this.notStarted.has(r.task));
+    const deciding = failing ?? mainResults.find((r) => !this.notStarted.has(r.task)) ?? this.results[0];
     const result = this.result(failing?.failure ? { task: failing.task, step: failing.failure.step, message: failing.failure.message } : undefined);
     if (deciding) {
       result.exitCode = deciding.exitCode;
@@ -114,10 +117,7 @@ class GroupRun {
     const started = Date.now();
     const logs = new TaskLogs(task.dirs.logs, task.name, task.logs);
     const base = { task: task.name, durationMs: 0, logFiles: [] as string[], oomKilled: false };
-    if (this.halted(task)) {
-      logs.close();
-      return this.record({ ...base, exitCode: 1, failure: { step: 'launch', message: 'not started: the run was stopped' }, logFiles: logs.files() });
-    }
+    if (this.halted(task)) return this.skip(task, logs);
     this.sinks.taskState?.(task.name, 'preparing');
     let prepared;
     try {
@@ -128,10 +128,7 @@ class GroupRun {
       this.notice({ level: 'error', task: task.name, message: (error as Error).message });
       return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure: { step, message: (error as Error).message } });
     }
-    if (this.halted(task)) {
-      logs.close();
-      return this.record({ ...base, exitCode: 1, failure: { step: 'launch', message: 'not started: the run was stopped' }, logFiles: logs.files() });
-    }
+    if (this.halted(task)) return this.skip(task, logs);
     const supervised = new SupervisedTask(task, {
       launcherPath: this.launcherPath,
       command: prepared.command,
@@ -158,6 +155,13 @@ class GroupRun {
     return this.record(result);
   }
 
+  private skip(task: TaskPlan, logs: TaskLogs): TaskResult {
+    logs.close();
+    this.notStarted.add(task.name);
+    const message = this.stopped ? 'not started: the run was stopped' : 'not started: the group is stopping';
+    return this.record({ task: task.name, exitCode: 1, durationMs: 0, logFiles: logs.files(), oomKilled: false, failure: { step: 'launch', message } });
+  }
+
   private halted(task: TaskPlan): boolean {
     return (this.stopped || this.windingDown) && task.lifecycle.hook !== 'poststop';
   }
@@ -181,9 +185,4 @@ class GroupRun {
     if (failure) result.failure = failure;
     return result;
   }
-}
-
-/** The folder of a plan's log files, for messages. */
-export function logsDirOf(plan: LaunchPlan): string {
-  return path.join(plan.sharedDir, 'logs');
 }

@@ -130,7 +130,8 @@ export class SupervisedTask {
         const setup = infos.find((i): i is Extract<LauncherInfo, { 'setup-failed': number }> => 'setup-failed' in i);
         // The launcher's own status is the task's (128+N for a signal); if the launcher was killed, 128+its signal.
         const exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
-        const signalNumber = exit?.signal ?? (exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined);
+        // The launcher says when a signal ended the task; a plain `exit 130` is not a signal.
+        const signalNumber = exit ? exit.signal : exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined;
         const result: SupervisedExit = { exitCode, oomKilled: exit?.['oom-killed'] ?? false, durationMs };
         if (signalNumber) result.signal = signalName(signalNumber);
         // Without an `exec` line the command never ran: a code in the launcher's own range is its failure.

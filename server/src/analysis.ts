@@ -5,7 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Tree } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
 import { runChecks } from './checks/index';
-import { ModelBuilder } from './model/build';
+import { ModelBuilder, type EditSpan } from './model/build';
 import { createEvaluator, type EvaluateOptions } from './model/evaluate';
 import type { Evaluator } from './model/eval';
 import type { JobFile } from './model/types';
@@ -31,8 +31,8 @@ function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnost
 }
 
 /** Analyses a parsed text. `builder` carries the model cache of a document between edits. */
-export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}, generation?: number): Analysis {
-  const built = builder.build(tree, text, generation);
+export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}, edits?: readonly EditSpan[]): Analysis {
+  const built = builder.build(tree, text, edits);
   const findings = collectSyntaxFindings(tree, text);
   for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
   const syntaxDiagnostics = groupFindings(findings).map((f) => syntaxDiagnostic(f.range, f.message));
@@ -63,6 +63,7 @@ export class DocumentAnalysis {
   private last: Analysis | undefined;
   private lastVersion = -1;
   private lastSettings: EffectiveSettings | undefined;
+  private built = false;
 
   constructor(parser: HclParser, uri: string, text: string, version: number) {
     this.syntax = new SyntaxDocument(parser, uri, text, version);
@@ -85,7 +86,10 @@ export class DocumentAnalysis {
   analyse(settings: EffectiveSettings): Analysis {
     if (this.last && this.lastVersion === this.syntax.version && this.lastSettings === settings) return this.last;
     const tree = this.syntax.tree();
-    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, {}, this.syntax.generation);
+    // The first analysis has no previous build: takeEdits() then only clears the record.
+    const edits = this.syntax.takeEdits();
+    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, {}, this.built ? edits : undefined);
+    this.built = true;
     this.lastVersion = this.syntax.version;
     this.lastSettings = settings;
     return this.last;

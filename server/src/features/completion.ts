@@ -375,6 +375,8 @@ function interpolationItems(req: Request): CompletionItem[] {
   for (const [name, decl] of input.file.variables) add(`var.${name}`, CompletionItemKind.Variable, decl.description ?? '', 'input variable', '5');
   for (const name of input.file.locals.keys()) add(`local.${name}`, CompletionItemKind.Variable, '', 'local value', '6');
   if (inConfig) {
+    // Client node meta keys are only known on the client: offer the form with a placeholder.
+    add('meta.', CompletionItemKind.Module, 'A `meta` value of the client node (from its agent configuration), e.g. `meta.rack`.', 'node meta', '3', req.options.snippets ? 'meta.${1:key}' : undefined);
     for (const fn of CONFIG_FUNCTIONS) {
       add(fn.name, CompletionItemKind.Function, fn.doc, fn.signature, '7', req.options.snippets ? `${fn.name}($1)` : undefined);
     }

@@ -104,7 +104,8 @@ function lastItemEnd(body: Node | undefined, offset: number): number | undefined
   let node: Node | null = body.firstChildForIndex(offset);
   node = node ? node.previousSibling : body.lastChild;
   for (; node; node = node.previousSibling) {
-    if (node.endIndex > offset) continue;
+    // An item ending right at the cursor is the one being typed: start before it.
+    if (node.endIndex >= offset) continue;
     if ((node.type === 'attribute' || node.type === 'block') && !node.hasError) return node.endIndex;
   }
   return undefined;

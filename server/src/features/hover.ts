@@ -55,7 +55,12 @@ function blockHover(hit: ModelHit, block: Block, driver: string | undefined): st
   const type = hit.path[hit.path.length - 1];
   const schema = lookupBlock(hit.path, driver);
   const where = parentPath.length ? whereOf(parentPath, driver) : '';
-  let text = schema ? blockMarkdown(type, schema, where) : `**\`${type}\`** — not a block Nomad knows here.`;
+  const inDynamic = parentPath[parentPath.length - 1] === 'dynamic';
+  let text = schema
+    ? blockMarkdown(type, schema, where)
+    : inDynamic && type === 'content'
+      ? '**`content`** — the body of each block that `dynamic` generates; `<label>.value` (or the `iterator` name) is the current element.'
+      : `**\`${type}\`** — not a block Nomad knows here.`;
   if (block.dynamic) {
     text = `**\`dynamic "${block.dynamic.blockType}"\`** — generates one \`${block.dynamic.blockType}\` block per element of \`for_each\`, with the body of \`content\`.\n\n---\n\n${text}`;
   }
@@ -91,7 +96,17 @@ function fallbackDocPath(hit: ModelHit): string | undefined {
   return block?.docPath;
 }
 
+/** The parts of an HCL `dynamic` block; they belong to the language, not to Nomad's schema. */
+const DYNAMIC_ATTRIBUTES: Record<string, string> = {
+  for_each: 'The collection to repeat over: one block is generated per element (per key and value of a map).',
+  iterator: 'The name of the current element inside `content` (defaults to the block label, e.g. `port.value`).',
+  labels: 'The labels of each generated block; may use the iterator, e.g. `[port.key]`.',
+};
+
 function attributeHover(input: FeatureInput, hit: ModelHit, attribute: Attribute): string | undefined {
+  if (hit.path[hit.path.length - 1] === 'dynamic' && DYNAMIC_ATTRIBUTES[attribute.name]) {
+    return `**\`${attribute.name}\`** — attribute of \`dynamic\`\n\n${DYNAMIC_ATTRIBUTES[attribute.name]}`;
+  }
   const schema = attributeSchemaAt(hit, attribute.name);
   if (!schema || (!schema.doc && schema.type.kind === 'any')) return undefined;
   let text = attributeMarkdown(attribute.name, schema, whereOf(hit.path, hit.task?.driverName), fallbackDocPath(hit));
@@ -280,7 +295,9 @@ function referenceMarkdown(input: FeatureInput, hit: ModelHit, ref: Extract<Expr
     const key = literalText(first.key);
     if (key === undefined) return '**`env[...]`** — a variable of the task\'s environment, looked up when the task starts.';
     const entry = scope?.describe(key);
-    return [`**\`env["${key}"]\`** — from the task's environment at start`, '', entry?.doc ?? 'Not set by Nomad or the job; it is only there if the client agent\'s own environment has it.', entry?.value ? `\n\nInside this exec task: \`${entry.value}\`` : ''].join('\n');
+    const lines = [`**\`env["${key}"]\`** — from the task's environment at start`, '', entry?.doc ?? 'Not set by Nomad or the job; it is only there if the client agent\'s own environment has it.'];
+    if (entry?.value) lines.push('', `Inside this exec task: \`${entry.value}\``);
+    return lines.join('\n');
   }
   const name = dottedName(ref);
   const described =
@@ -288,7 +305,11 @@ function referenceMarkdown(input: FeatureInput, hit: ModelHit, ref: Extract<Expr
     scope?.describe(ref.root) ??
     staticDescription(name) ??
     staticDescription(ref.root);
-  if (!described) return undefined;
+  if (!described) {
+    if (!/^NOMAD_/.test(ref.root) || !scope) return undefined;
+    const nearest = scope.nearest(ref.root);
+    return `**\`\${${ref.root}}\`** — the client does not set this variable for task \`${scope.task.name}\`.${nearest ? ` Did you mean \`${nearest}\`?` : ''}`;
+  }
   const lines = [`**\`\${${described.name}}\`** — ${described.name.includes('.') ? 'node name' : 'runtime variable'}, set by the Nomad client`, '', described.doc];
   if (described.value !== undefined) lines.push('', `Inside this exec task: \`${described.value}\``);
   return lines.join('\n');

@@ -1,6 +1,7 @@
-// Syntax tree -> bodies, blocks and attributes, with a cache of body items keyed by tree-sitter node id so
-// that after an incremental reparse only the edited path is rebuilt (tree-sitter reuses unchanged nodes,
-// which keep their id). Also enforces HCL2 layout rules tree-sitter-hcl accepts (one item per line,
+// Syntax tree -> bodies, blocks and attributes, with a cache of body items so that after an edit only the
+// items the edit touched are rebuilt: an item whose source range lies outside every edited range has the
+// same text as before, so its model is reused (found by mapping its offset back through the edits). Also
+// enforces HCL2 layout rules tree-sitter-hcl accepts (one item per line,
 // single-line blocks, no interpolation in labels), reported as syntax problems.
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
@@ -13,25 +14,42 @@ interface CacheEntry {
   row: number;
   column: number;
   length: number;
-  /** The node's source text, to guard against a recycled node id. */
-  text: string;
   items: BodyItem[];
   problems: SyntaxProblem[];
-  /** Position, type and a hash of the text, for nodes small enough to hash on every miss. */
-  key?: string;
 }
 
-/** Nodes up to this many code units are also cached by content. */
-const MAX_CONTENT_KEYED = 64 * 1024;
+/** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
+export interface EditSpan {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
 
-function contentKey(type: string, row: number, column: number, text: string): string {
-  // FNV-1a over UTF-16 code units; collisions are caught by comparing the text.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+/**
+ * Maps a range of the new text back to the old text, through `edits` (applied in order); undefined when
+ * the range overlaps or touches an edit (its text may have changed).
+ */
+function mapBack(edits: readonly EditSpan[], start: number, end: number): number | undefined {
+  let s = start;
+  let e = end;
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const edit = edits[i];
+    if (e <= edit.start) continue; // entirely before the edit
+    if (s >= edit.newEnd) {
+      // entirely after it: shifted, text unchanged
+      const delta = edit.newEnd - edit.oldEnd;
+      s -= delta;
+      e -= delta;
+      continue;
+    }
+    return undefined;
   }
-  return `${type}:${row}:${column}:${text.length}:${hash >>> 0}`;
+  return s;
+}
+
+/** Cache key: the start offset and the kind of node (an ERROR and the item inside it may share a start). */
+function cacheKey(start: number, type: string): number {
+  return start * 4 + (type === 'attribute' ? 0 : type === 'block' ? 1 : 2);
 }
 
 /** Deeper blocks are kept without their bodies: the recursion must stay far from the stack limit. */
@@ -39,36 +57,29 @@ export const MAX_BLOCK_DEPTH = 300;
 
 export class BodyBuilder {
   private depth = 0;
+  /** Items of the previous build by their start offset in the previous text. */
   private previous = new Map<number, CacheEntry>();
   private next = new Map<number, CacheEntry>();
-  private previousByContent = new Map<string, CacheEntry>();
-  private nextByContent = new Map<string, CacheEntry>();
-
-  /** Whether node ids can be trusted without comparing text (see SyntaxDocument.generation). */
-  private trustIds = false;
+  /** Edits from the previous build's text to this one; undefined: nothing can be reused. */
+  private edits: readonly EditSpan[] | undefined;
 
   /**
-   * Starts a build: entries not used by this build are dropped at `finish()`. `trustIds`: the tree
-   * was parsed while the tree of the previous build was still alive, so an id seen before is the same node.
+   * Starts a build. `edits` are the changes since the text of the previous build (empty: same text);
+   * undefined when unknown (then everything is built afresh). Entries not used are dropped at `finish()`.
    */
-  begin(trustIds = false): void {
+  begin(edits: readonly EditSpan[] | undefined): void {
     this.next = new Map();
-    this.nextByContent = new Map();
-    this.trustIds = trustIds;
+    this.edits = edits;
   }
 
   finish(): void {
     this.previous = this.next;
     this.next = new Map();
-    this.previousByContent = this.nextByContent;
-    this.nextByContent = new Map();
   }
 
   clear(): void {
     this.previous = new Map();
     this.next = new Map();
-    this.previousByContent = new Map();
-    this.nextByContent = new Map();
   }
 
   /** The root body from a `config_file` node. */
@@ -159,49 +170,25 @@ export class BodyBuilder {
     return this.cached(node, ctx, (local) => [node.type === 'attribute' ? this.attribute(node, local) : this.block(node, local)])[0];
   }
 
-  /**
-   * The items built from `node`, reused from the previous build when tree-sitter reused the node at the
-   * same position (then its content is unchanged), else built afresh.
-   */
+  /** The items built from `node`, reused from the previous build when the edits did not touch it. */
   private cached(node: Node, ctx: BuildContext, build: (local: BuildContext) => BodyItem[]): BodyItem[] {
-    const id = node.id;
+    const startIndex = node.startIndex;
+    const length = node.endIndex - startIndex;
     const start = node.startPosition;
-    const length = node.endIndex - node.startIndex;
-    let entry = this.previous.get(id);
-    let text: string | undefined;
-    if (entry && entry.row === start.row && entry.column === start.column && entry.length === length && entry.type === node.type) {
-      if (!this.trustIds) {
-        text = ctx.text.slice(node.startIndex, node.startIndex + length);
-        if (entry.text !== text) entry = undefined;
+    if (this.edits) {
+      const old = mapBack(this.edits, startIndex, startIndex + length);
+      const entry = old === undefined ? undefined : this.previous.get(cacheKey(old, node.type));
+      if (entry && entry.length === length && entry.row === start.row && entry.column === start.column && entry.type === node.type) {
+        this.next.set(cacheKey(startIndex, node.type), entry);
+        for (const problem of entry.problems) ctx.problems.push(problem);
+        return entry.items;
       }
-    } else entry = undefined;
-    // Regions tree-sitter parsed again (error recovery) have new ids: look them up by content.
-    let key: string | undefined;
-    if (!entry && length <= MAX_CONTENT_KEYED) {
-      text ??= ctx.text.slice(node.startIndex, node.startIndex + length);
-      key = contentKey(node.type, start.row, start.column, text);
-      const candidate = this.previousByContent.get(key);
-      if (candidate && candidate.text === text) entry = candidate;
-    }
-    if (entry) {
-      // Point the entry at the current text so old versions of the document can be collected.
-      entry.text = text ?? ctx.text.slice(node.startIndex, node.startIndex + length);
-      this.remember(id, entry);
-      for (const problem of entry.problems) ctx.problems.push(problem);
-      return entry.items;
     }
     const local: BuildContext = { text: ctx.text, problems: [] };
     const items = build(local);
-    text ??= ctx.text.slice(node.startIndex, node.startIndex + length);
-    if (key === undefined && length <= MAX_CONTENT_KEYED) key = contentKey(node.type, start.row, start.column, text);
-    this.remember(id, { type: node.type, row: start.row, column: start.column, length, text, items, problems: local.problems, key });
+    this.next.set(cacheKey(startIndex, node.type), { type: node.type, row: start.row, column: start.column, length, items, problems: local.problems });
     for (const problem of local.problems) ctx.problems.push(problem);
     return items;
-  }
-
-  private remember(id: number, entry: CacheEntry): void {
-    this.next.set(id, entry);
-    if (entry.key !== undefined) this.nextByContent.set(entry.key, entry);
   }
 
   private attribute(node: Node, ctx: BuildContext): Attribute {

@@ -4,7 +4,9 @@
 import type { Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
-import { BodyBuilder } from './body';
+import { BodyBuilder, type EditSpan } from './body';
+
+export type { EditSpan };
 import { createEvaluator } from './evaluate';
 import type { Evaluator } from './eval';
 
@@ -19,18 +21,14 @@ export interface BuildResult {
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
 
-  private lastGeneration: number | undefined;
-
   /**
-   * `generation` (SyntaxDocument.generation) lets the cache trust node ids when this tree directly
-   * follows the tree of the previous build; otherwise cached items are also compared by text.
+   * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
+   * items outside them are reused. Without it, everything is built afresh.
    */
-  build(tree: Tree, text: string, generation?: number): BuildResult {
+  build(tree: Tree, text: string, edits?: readonly EditSpan[]): BuildResult {
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
-    const trust = generation !== undefined && this.lastGeneration !== undefined && generation === this.lastGeneration + 1;
-    this.lastGeneration = generation;
-    this.bodies.begin(trust);
+    this.bodies.begin(edits);
     try {
       body = this.bodies.root(tree.rootNode, ctx);
       this.bodies.finish();

@@ -5,6 +5,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Point, Tree } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { HclParser } from './parser';
+import type { EditSpan } from '../model/body';
 
 export interface TextChange {
   /** Absent: the whole text is replaced. */
@@ -29,6 +30,8 @@ export class SyntaxDocument {
    * node, because the previous tree stays alive until the new parse is done. The model cache relies on it.
    */
   generation = 0;
+  /** Changes since the last `takeEdits()`; undefined after a full replacement. */
+  private pendingEdits: EditSpan[] | undefined = [];
 
   constructor(
     private readonly parser: HclParser,
@@ -62,6 +65,7 @@ export class SyntaxDocument {
           this.current = undefined;
         }
         this.stale = true;
+        this.pendingEdits = undefined;
         continue;
       }
       const doc = this.document;
@@ -76,6 +80,7 @@ export class SyntaxDocument {
       if (this.current) {
         this.current.edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition });
       }
+      this.pendingEdits?.push({ start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex });
       this.stale = true;
     }
     // TextDocument.update keeps the old version when given the same; set it explicitly.
@@ -96,6 +101,16 @@ export class SyntaxDocument {
       this.generation++;
     }
     return this.current;
+  }
+
+  /**
+   * The changes since the previous call (in order), for the model cache; undefined when the text was
+   * replaced as a whole since then. Starts a new record.
+   */
+  takeEdits(): EditSpan[] | undefined {
+    const edits = this.pendingEdits;
+    this.pendingEdits = [];
+    return edits;
   }
 
   /** Frees the tree (web-tree-sitter memory is not garbage collected). */

@@ -1,0 +1,75 @@
+// The object `activate` returns (see testApi.ts): read-only views of runs and of the language server.
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { refusalReason } from './run/guard';
+import type { RunManager } from './run/runManager';
+import type { RunSession } from './run/runSession';
+import type { NomadExecApi, RunInfo } from './testApi';
+
+function info(session: RunSession): RunInfo {
+  return {
+    id: session.id,
+    label: session.label,
+    state: session.state,
+    file: session.target.file,
+    group: session.target.group,
+    task: session.target.task,
+    allocDir: session.plan?.allocDir,
+    exitCode: session.result?.exitCode,
+    signal: session.result?.signal,
+    stopped: session.result?.stopped,
+    error: session.error,
+    logFiles: session.result?.logFiles ?? [],
+  };
+}
+
+export function createApi(runs: RunManager, languageClient: LanguageClient): NomadExecApi {
+  const session = (id: number): RunSession => {
+    const found = runs.get(id);
+    if (!found) throw new Error(`no run with id ${id}`);
+    return found;
+  };
+  return {
+    listRuns: () => runs.all().map(info),
+    statusBarText: () => runs.statusText,
+    runRefusal: (platform) => refusalReason((platform ?? process.platform) as NodeJS.Platform),
+    terminalText: (id) => session(id).terminal.text(),
+    waitForTerminalText: (id, needle, timeoutMs = 30_000) => {
+      const s = session(id);
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const text = s.terminal.text();
+          if (!text.includes(needle)) return false;
+          cleanup();
+          resolve(text);
+          return true;
+        };
+        const listener = s.terminal.onDidChangeText(check);
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`terminal of run ${id} has no "${needle}" after ${timeoutMs} ms:\n${s.terminal.text()}`));
+        }, timeoutMs);
+        const cleanup = (): void => {
+          listener.dispose();
+          clearTimeout(timer);
+        };
+        check();
+      });
+    },
+    waitForRun: async (id) => info(await session(id).ended.then((s) => s)),
+    serverPid: () => (languageClient as unknown as { _serverProcess?: { pid?: number } })._serverProcess?.pid,
+    whenServerRunning: (timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        if (languageClient.state === State.Running) return resolve();
+        const timer = setTimeout(() => {
+          listener.dispose();
+          reject(new Error(`language server not running after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const listener = languageClient.onDidChangeState((e) => {
+          if (e.newState !== State.Running) return;
+          clearTimeout(timer);
+          listener.dispose();
+          resolve();
+        });
+      }),
+  };
+}

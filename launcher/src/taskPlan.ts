@@ -1,0 +1,259 @@
+// One task's part of the launch plan: environment, interpolated command and args, command lookup, user,
+// capabilities, namespaces, kill signal and timeout, resources, logs, lifecycle, artifacts and templates.
+// Problems are thrown as PlanProblem (or FilePlanError) with a message naming the task and the field.
+import * as fs from 'fs';
+import * as path from 'path';
+import { createEvaluator } from '../../server/src/model/evaluate';
+import { Unknown } from '../../server/src/model/value';
+import type { EffectiveSettings } from '../../server/src/settings';
+import { computeTaskCapabilities } from '../../server/src/schema/capabilities';
+import type { Group, Job, Task } from '../../server/src/model/types';
+import { buildTaskEnv } from './env';
+import { interpolateSimple } from './interpolate';
+import { lookupCommand } from './lookup';
+import { attributeOf, blocksOf, durationMs, evalAttr, readStringMap, valueText, type Body, type Evaluator, type JobFile, type Value } from './model';
+import type { LocalNode } from './node';
+import { configResolver, explainMissingName, missingFiles, unresolvedReferences } from './runtimeNames';
+import { planArtifacts, planTemplates } from './planFiles';
+import type { LifecycleHook, PortPlan, TaskPlan } from './types';
+
+/** Nomad's client max_kill_timeout default. */
+const MAX_KILL_TIMEOUT_MS = 30_000;
+
+export class PlanProblem extends Error {}
+
+export interface JobInfo {
+  id: string;
+  name: string;
+  region: string;
+  namespace: string;
+  datacenter: string;
+  meta: Record<string, string>;
+}
+
+export interface TaskContext {
+  task: Task;
+  group: Group;
+  job: Job;
+  jobspec: Evaluator;
+  file: JobFile;
+  settings: EffectiveSettings;
+  node: LocalNode;
+  names: Record<string, string>;
+  ports: PortPlan[];
+  allocId: string;
+  allocDir: string;
+  sharedDir: string;
+  hostEnv: Record<string, string | undefined>;
+  variables: Record<string, Value>;
+  baseDir: string;
+  jobInfo: JobInfo;
+}
+
+/** The launcher looks the task user up in the host's /etc/passwd, as the executor does. */
+function userExists(user: string): boolean {
+  try {
+    return fs.readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.split(':')[0] === user);
+  } catch {
+    return true; // cannot tell; the launcher will say
+  }
+}
+
+/** What a Nomad client would do for the task that a local run leaves out, said once per run. */
+export function localDifferences(task: Task): string[] {
+  const body = taskBody(task);
+  const out: string[] = [];
+  for (const mount of blocksOf(body, 'volume_mount')) {
+    const dest = mount.body.items.find((i) => i.kind === 'attribute' && i.name === 'destination');
+    const where = dest && dest.kind === 'attribute' && dest.value.kind === 'literal' ? ` at ${String(dest.value.value)}` : '';
+    out.push(`task "${task.name}": volume_mount${where} is not mounted in a local run`);
+  }
+  if (blocksOf(body, 'service').length > 0) out.push(`task "${task.name}": its services are not registered in a local run`);
+  if (blocksOf(body, 'vault').length > 0) out.push(`task "${task.name}": no Vault token is given in a local run`);
+  return out;
+}
+
+function taskBody(task: Task): Body {
+  return task.dynamic && task.block.dynamic?.content ? task.block.dynamic.content : task.block.body;
+}
+
+export function planTask(ctx: TaskContext): TaskPlan {
+  const { task, jobspec, settings } = ctx;
+  const where = `task "${task.name}"`;
+  const body = taskBody(task);
+  const problems: string[] = [];
+  const fail = (message: string): never => {
+    throw new PlanProblem(`${where}: ${message}`);
+  };
+
+  const userValue = evalAttr(body, 'user', jobspec);
+  const user = typeof userValue === 'string' && userValue !== '' ? userValue : 'nobody';
+
+  if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`);
+
+  const config = task.config?.body;
+  if (!config) fail('has no config block, so no command to run');
+
+  // Resources and logs.
+  const resources = blocksOf(body, 'resources')[0]?.body;
+  const num = (b: Body | undefined, name: string, fallback: number): number => {
+    const v = b ? evalAttr(b, name, jobspec) : undefined;
+    return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : fallback;
+  };
+  const cores = num(resources, 'cores', 0);
+  const res = { cpu: num(resources, 'cpu', 100), memoryMB: num(resources, 'memory', 300), memoryMaxMB: num(resources, 'memory_max', 0), ...(cores > 0 ? { cores } : {}) };
+  const logsBody = blocksOf(body, 'logs')[0]?.body;
+  const disabledValue = logsBody ? evalAttr(logsBody, 'disabled', jobspec) : undefined;
+  const enabledValue = logsBody ? evalAttr(logsBody, 'enabled', jobspec) : undefined;
+  const logs = {
+    disabled: disabledValue === true || enabledValue === false,
+    maxFiles: Math.max(1, num(logsBody, 'max_files', 10)),
+    maxFileSizeMB: Math.max(1, num(logsBody, 'max_file_size', 10)),
+  };
+
+  // Environment (NOMAD_*, meta, task env, host env).
+  const meta = [ctx.jobInfo.meta, readStringMap(ctx.group.block.body, 'meta', jobspec, problems), readStringMap(body, 'meta', jobspec, problems)];
+  const taskEnv = readStringMap(body, 'env', jobspec, problems);
+  if (problems.length > 0) fail(problems.join('; '));
+  const env = buildTaskEnv({
+    hostEnv: ctx.hostEnv,
+    user,
+    allocId: ctx.allocId,
+    allocIndex: 0,
+    jobId: ctx.jobInfo.id,
+    jobName: ctx.jobInfo.name,
+    group: ctx.group.name,
+    task: task.name,
+    datacenter: ctx.jobInfo.datacenter,
+    region: ctx.jobInfo.region,
+    namespace: ctx.jobInfo.namespace,
+    resources: res,
+    ports: ctx.ports,
+    meta,
+    taskEnv,
+    nodeNames: ctx.names,
+  });
+
+  // command and args: HCL2 with the env as top-level names.
+  const resolver = configResolver(env, ctx.node);
+  const configEval = createEvaluator(ctx.file, { variables: ctx.variables, baseDir: ctx.baseDir, runtime: resolver });
+  const evalConfig = (name: string): Value | undefined => {
+    const attr = attributeOf(config!, name);
+    if (!attr) return undefined;
+    const value = configEval.evaluate(attr.value);
+    if (value instanceof Unknown || (Array.isArray(value) && value.some((v) => v instanceof Unknown))) {
+      const unknown = unresolvedReferences(attr.value, resolver, (local) => ctx.file.locals.get(local)?.value);
+      fail(
+        unknown.length > 0
+          ? `config ${name} (line ${attr.range.start.line + 1}) names ${unknown.map(explainMissingName).join(', ')}, which the task's environment and this machine's node attributes do not have`
+          : `config ${name} (line ${attr.range.start.line + 1}) cannot be evaluated (failed to parse config)${missingFiles(attr.value, ctx.baseDir).map((m) => `: ${m}`).join('')}`,
+      );
+    }
+    return value;
+  };
+  const commandValue = evalConfig('command');
+  if (typeof commandValue !== 'string' || commandValue === '') fail('config has no command');
+  const command = commandValue as string;
+  const argsValue = evalConfig('args');
+  const args = argsValue === undefined || argsValue === null ? [] : Array.isArray(argsValue) ? argsValue.map((a) => valueText(a)) : fail('config args must be a list of strings');
+  const mode = (name: 'pid_mode' | 'ipc_mode', fallback: 'private' | 'host'): 'private' | 'host' => {
+    const value = evalConfig(name);
+    if (value === undefined || value === '' || value === null) return fallback;
+    if (value === 'private' || value === 'host') return value;
+    return fail(`config ${name} must be "private" or "host", not ${JSON.stringify(value)}`);
+  };
+  const pidMode = mode('pid_mode', settings.defaultPidMode);
+  const ipcMode = mode('ipc_mode', settings.defaultIpcMode);
+  const strList = (name: string): string[] | undefined => {
+    const value = evalConfig(name);
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return fail(`config ${name} must be a list of strings`);
+    return value as string[];
+  };
+  const capAdd = strList('cap_add');
+  const capDrop = strList('cap_drop');
+  const caps = computeTaskCapabilities({ capAdd, capDrop, allowCaps: settings.allowCaps, user });
+  if (!caps.ok) {
+    const parts: string[] = [];
+    if (caps.unknown.length > 0) parts.push(`unknown capabilit${caps.unknown.length > 1 ? 'ies' : 'y'} ${caps.unknown.join(', ')}`);
+    if (caps.refused.length > 0) parts.push(`the driver does not allow ${caps.refused.join(', ')} (allow_caps from ${settings.origin.allowCaps})`);
+    fail(parts.join('; '));
+  }
+  const workDirValue = evalConfig('work_dir');
+  const workDir = typeof workDirValue === 'string' && workDirValue !== '' ? workDirValue : '/';
+  if (!workDir.startsWith('/')) fail(`config work_dir must be an absolute path inside the task, not ${JSON.stringify(workDir)}`);
+
+  // Kill signal and timeout.
+  const killSignalValue = evalAttr(body, 'kill_signal', jobspec);
+  const killSignal = typeof killSignalValue === 'string' && killSignalValue !== '' ? killSignalValue.toUpperCase() : 'SIGINT';
+  const killTimeoutRaw = evalAttr(body, 'kill_timeout', jobspec);
+  let killTimeoutMs = killTimeoutRaw === undefined ? 5000 : durationMs(killTimeoutRaw);
+  if (killTimeoutMs === undefined) fail(`kill_timeout ${JSON.stringify(killTimeoutRaw)} is not a duration`);
+  killTimeoutMs = Math.min(killTimeoutMs!, MAX_KILL_TIMEOUT_MS);
+
+  // Lifecycle.
+  const lifecycle = blocksOf(body, 'lifecycle')[0]?.body;
+  const hookValue = lifecycle ? evalAttr(lifecycle, 'hook', jobspec) : undefined;
+  const hook: LifecycleHook = hookValue === 'prestart' || hookValue === 'poststart' || hookValue === 'poststop' ? hookValue : 'main';
+  const sidecar = lifecycle ? evalAttr(lifecycle, 'sidecar', jobspec) === true : false;
+
+  // Dirs and binds.
+  const taskDir = path.join(ctx.allocDir, task.name);
+  const chrootBinds = Object.entries(settings.chrootEnv)
+    .filter(([host]) => fs.existsSync(host))
+    .map(([host, taskPath]) => ({ host, task: taskPath }));
+  const dirs = {
+    local: path.join(taskDir, 'local'),
+    tmp: path.join(taskDir, 'tmp'),
+    secrets: path.join(taskDir, 'secrets'),
+    private: path.join(taskDir, 'private'),
+    alloc: ctx.sharedDir,
+    logs: path.join(ctx.sharedDir, 'logs'),
+  };
+  const simple = (text: string): string => interpolateSimple(text, env, ctx.names);
+  const artifacts = planArtifacts(body, { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where });
+  const templates = planTemplates(body, { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where });
+  // Templates or artifacts writing into secrets/: the launcher's tmpfs would hide them, so that task's
+  // secrets live in a host dir outside the task root, bound at /secrets (see runGroup.ts).
+  const usesSecrets = [...artifacts.map((a) => a.destinationInTask), ...templates.map((t) => t.destinationInTask)].some((p) => p === '/secrets' || p.startsWith('/secrets/'));
+  if (usesSecrets) {
+    const staged = path.join(ctx.allocDir, '.secrets', task.name);
+    for (const item of [...artifacts, ...templates]) {
+      if (item.destination.startsWith(dirs.secrets)) item.destination = staged + item.destination.slice(dirs.secrets.length);
+    }
+    dirs.secrets = staged;
+  }
+
+  const lookup = lookupCommand({ command, taskDir, binds: chrootBinds });
+  if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
+  if (lookup.state === 'pending') {
+    lookup.reason += '; looked up again after the artifacts and templates are in place';
+  }
+
+  return {
+    name: task.name,
+    driver: task.driverName ?? 'exec',
+    lifecycle: { hook, sidecar },
+    leader: evalAttr(body, 'leader', jobspec) === true,
+    taskDir,
+    dirs,
+    chrootBinds,
+    chrootOrigin: settings.origin.chrootEnv,
+    env,
+    command,
+    args,
+    lookup,
+    workDir,
+    user,
+    capabilities: caps.ok ? caps.capabilities : [],
+    pidMode,
+    ipcMode,
+    noPivotRoot: settings.noPivotRoot,
+    killSignal,
+    killTimeoutMs,
+    resources: res,
+    logs,
+    artifacts,
+    templates,
+  };
+}
