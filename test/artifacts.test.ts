@@ -32,6 +32,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-artifacts-'));
 const served = path.join(work, 'served');
 let server: http.Server;
 let base = '';
+/** Called when a request for /hang arrives (the download has begun and will never finish). */
+let onHang: (() => void) | undefined;
 
 before(async () => {
   ensureTools();
@@ -58,6 +60,12 @@ before(async () => {
       res.end();
       return;
     }
+    if (url.pathname === '/hang') {
+      res.writeHead(200);
+      res.write('partial');
+      onHang?.();
+      return;
+    }
     if (url.pathname === '/needs-header') {
       res.writeHead(req.headers['x-token'] === 'abc' ? 200 : 403);
       res.end('with header\n');
@@ -77,7 +85,10 @@ before(async () => {
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 });
 
-after(() => server.close());
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
 
 let n = 0;
 function artifact(name: string, extra: Partial<ArtifactPlan> = {}): ArtifactPlan {
@@ -229,4 +240,18 @@ test('sources are read as go-getter reads them: query options, archive types, ge
   assert.deepEqual(parseChecksum('md5:' + 'A'.repeat(32)), { algorithm: 'md5', hex: 'a'.repeat(32) });
   assert.throws(() => parseChecksum('sha256:abc'), /64 hex digits/);
   assert.throws(() => parseChecksum('crc32:abc'), /md5\|sha1\|sha256\|sha512/);
+});
+
+test('stopping a run aborts an artifact download in progress', launcherMissing ? { skip: launcherMissing } : {}, async () => {
+  const jobFile = path.join(work, 'hang.nomad.hcl');
+  fs.writeFileSync(jobFile, `job "h" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      artifact { source = "${base}/hang" }\n      config { command = "/bin/true" }\n    }\n  }\n}\n`);
+  const plan = await planRun({ file: jobFile });
+  if (isPlanError(plan)) assert.fail(plan.message);
+  const handle = startRun(plan);
+  onHang = () => void handle.stop();
+  const result = await handle.exited;
+  onHang = undefined;
+  assert.equal(result.stopped, true);
+  assert.equal(result.failure?.step, 'artifact');
+  assert.match(result.failure?.message ?? '', /the run was stopped/);
 });

@@ -162,3 +162,10 @@ test('no fixes for diagnostics from elsewhere or without a known fix', async () 
   const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: foreign.range, context: { diagnostics: [foreign] } });
   assert.deepEqual(actions, []);
 });
+
+test('an unknown attribute with no near name can be removed', async () => {
+  const text = job('        command = "/bin/sh"\n        image = "redis:7"\n');
+  const found = await fixes(text, 'unknown-attribute');
+  const fixed = found.apply(/Remove image/);
+  assert.equal(fixed, job('        command = "/bin/sh"\n'));
+});

@@ -218,3 +218,10 @@ test('allow_caps in an agent plugin block takes capability names', async () => {
   assert.ok(result.labels.includes('net_raw'));
   assert.ok(!result.labels.includes('chown'));
 });
+
+test('dynamic "<type>": the block types the body accepts', async () => {
+  const result = await complete('job "web" {\n  group "app" {\n    dynamic "|"\n  }\n}\n');
+  assert.ok(result.labels.includes('task'));
+  assert.ok(result.labels.includes('network'));
+  assert.ok(!result.labels.includes('count'), 'attributes cannot be dynamic');
+});

@@ -168,7 +168,13 @@ test('heredoc bodies, strings and comments are kept as written; trailing comment
   assert.equal(lines[9], '      and this');
   assert.equal(lines[10], '   EOF');
   assert.equal(lines[11], '        destination = "local/x"');
-  assert.equal(lines[14], '        X = "  spaced   ${ NOMAD_TASK_DIR }  "');
+  assert.equal(lines[14], '        X = "  spaced   ${NOMAD_TASK_DIR}  "', 'literal text kept, the interpolation made canonical');
+});
+
+test('inside ${ } of quoted strings: canonical spacing; literal text and directives as written', async () => {
+  const input = 'locals {\n  a = "x ${ var.a [0] } y ${~ b ~} %{ if c } z %{ endif } ${f( 1,2 )} ${ "in ${ n }" }"\n  b = "${ {a = 1} }"\n}\n';
+  const { result } = await format(input);
+  assert.equal(result, 'locals {\n  a = "x ${var.a[0]} y ${~b~} %{ if c } z %{ endif } ${f(1, 2)} ${"in ${n}"}"\n  b = "${ {a = 1} }"\n}\n');
 });
 
 test('CRLF line ends stay CRLF, and formatting twice changes nothing', async () => {

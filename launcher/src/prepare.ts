@@ -23,7 +23,7 @@ export class PrepareError extends Error {
   }
 }
 
-export async function prepareTask(task: TaskPlan, notice: (message: string) => void): Promise<PreparedTask> {
+export async function prepareTask(task: TaskPlan, notice: (message: string) => void, signal?: AbortSignal): Promise<PreparedTask> {
   const binds: PreparedTask['binds'] = [];
   const secretsStaged = !task.dirs.secrets.startsWith(task.taskDir + path.sep);
   if (secretsStaged) {
@@ -35,7 +35,7 @@ export async function prepareTask(task: TaskPlan, notice: (message: string) => v
     const { fetchArtifact } = require('./artifacts/fetch') as typeof import('./artifacts/fetch');
     for (const artifact of task.artifacts) {
       try {
-        await fetchArtifact(artifact);
+        await fetchArtifact(artifact, signal);
       } catch (error) {
         throw new PrepareError('artifact', (error as Error).message);
       }

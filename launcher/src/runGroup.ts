@@ -25,6 +25,8 @@ class GroupRun {
   private readonly started = Date.now();
   /** Tasks that never started because the run was stopping; they do not decide the exit code. */
   private readonly notStarted = new Set<string>();
+  /** Aborts artifact downloads in progress when the run is stopped. */
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly plan: LaunchPlan,
@@ -43,6 +45,7 @@ class GroupRun {
   async stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
+      this.aborter.abort();
       this.notice({ level: 'info', message: 'stopping: sending each task its kill signal' });
     }
     for (const task of this.running.values()) task.stop();
@@ -121,7 +124,7 @@ class GroupRun {
     this.sinks.taskState?.(task.name, 'preparing');
     let prepared;
     try {
-      prepared = await prepareTask(task, (message) => this.notice({ level: 'info', task: task.name, message }));
+      prepared = await prepareTask(task, (message) => this.notice({ level: 'info', task: task.name, message }), this.aborter.signal);
     } catch (error) {
       logs.close();
       const step = error instanceof PrepareError ? error.step : 'launch';

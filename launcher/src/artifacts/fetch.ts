@@ -11,8 +11,11 @@ import { unpack, unpacksToDir } from './unpack';
 
 export class ArtifactError extends Error {}
 
-/** Downloads or copies the artifact, verifies and unpacks it. Throws ArtifactError with a message naming the source. */
-export async function fetchArtifact(artifact: ArtifactPlan): Promise<void> {
+/**
+ * Downloads or copies the artifact, verifies and unpacks it. Throws ArtifactError with a message naming the
+ * source. `signal` aborts a download (the run was stopped).
+ */
+export async function fetchArtifact(artifact: ArtifactPlan, signal?: AbortSignal): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-artifact-'));
   try {
     const fail = (why: string): never => {
@@ -21,7 +24,7 @@ export async function fetchArtifact(artifact: ArtifactPlan): Promise<void> {
     let fetched: string;
     if (artifact.kind === 'http') {
       fetched = path.join(work, artifact.fileName || 'download');
-      await download(artifact.location, artifact.headers, fetched).catch((e: Error) => fail(e.message));
+      await download(artifact.location, artifact.headers, fetched, signal).catch((e: Error) => fail(e.message));
     } else {
       let stat: fs.Stats;
       try {
@@ -83,16 +86,17 @@ function hashFile(file: string, algorithm: string): Promise<string> {
   });
 }
 
-function download(url: string, headers: Record<string, string>, file: string, redirects = 0): Promise<void> {
+function download(url: string, headers: Record<string, string>, file: string, signal?: AbortSignal, redirects = 0): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error(`GET ${url} not started: the run was stopped`));
     const client = url.startsWith('https:') ? https : http;
-    const request = client.get(url, { headers: { 'user-agent': 'nomad-exec', ...headers } }, (response) => {
+    const request = client.get(url, { headers: { 'user-agent': 'nomad-exec', ...headers }, signal }, (response) => {
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
         if (redirects >= 10) return reject(new Error(`too many redirects fetching ${url}`));
         const next = new URL(response.headers.location, url).toString();
-        return resolve(download(next, headers, file, redirects + 1));
+        return resolve(download(next, headers, file, signal, redirects + 1));
       }
       if (status !== 200) {
         response.resume();
@@ -104,6 +108,6 @@ function download(url: string, headers: Record<string, string>, file: string, re
       out.on('error', reject);
       response.on('error', reject);
     });
-    request.on('error', (error) => reject(new Error(`GET ${url} failed: ${error.message}`)));
+    request.on('error', (error) => reject(new Error(signal?.aborted ? `GET ${url} stopped: the run was stopped` : `GET ${url} failed: ${error.message}`)));
   });
 }

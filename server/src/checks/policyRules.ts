@@ -6,12 +6,34 @@ import type { Attribute, Block, Body, Group, Job } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { durationNs, formatDuration } from './values';
 
+// Model bodies never change once built (and unchanged ones are reused across edits), so lookups are
+// memoised by body: per-group checks read the job body, which would otherwise be scanned once per group.
+const attrIndex = new WeakMap<Body, Map<string, Attribute>>();
+const blockIndex = new WeakMap<Body, Map<string, Block[]>>();
+
 function attr(body: Body, name: string): Attribute | undefined {
-  return body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
+  let index = attrIndex.get(body);
+  if (!index) {
+    index = new Map();
+    for (const i of body.items) if (i.kind === 'attribute' && !index.has(i.name)) index.set(i.name, i);
+    attrIndex.set(body, index);
+  }
+  return index.get(name);
 }
 
 function blocks(body: Body, type: string): Block[] {
-  return body.items.filter((i): i is Block => i.kind === 'block' && i.type === type);
+  let index = blockIndex.get(body);
+  if (!index) {
+    index = new Map();
+    for (const i of body.items) {
+      if (i.kind !== 'block') continue;
+      const list = index.get(i.type);
+      if (list) list.push(i);
+      else index.set(i.type, [i]);
+    }
+    blockIndex.set(body, index);
+  }
+  return index.get(type) ?? [];
 }
 
 /** undefined: not written; null: written but not known; else the value. */

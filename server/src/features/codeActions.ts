@@ -61,6 +61,10 @@ function fixesFor(input: FeatureInput, diagnostic: Diagnostic): CodeAction[] {
       return capabilityNotAllowedFixes(input, diagnostic, typeof data.capability === 'string' ? data.capability : undefined);
     case 'unknown-attribute':
       if (typeof data.blockInsteadOfAttribute === 'string') return blockInsteadOfAttribute(input, diagnostic);
+      if (!replacement) return removeItem(input, diagnostic);
+      break;
+    case 'unknown-block':
+      if (!replacement) return removeItem(input, diagnostic);
       break;
     case 'unknown-variable':
       if (!replacement) return nearestRuntimeName(input, diagnostic);
@@ -209,6 +213,22 @@ function blockInsteadOfAttribute(input: FeatureInput, diagnostic: Diagnostic): C
   if (!attribute || attribute.value.kind !== 'object') return [];
   const edit: TextEdit = { range: { start: attribute.nameRange.end, end: attribute.value.range.start }, newText: ' ' };
   return [fix(`Write ${attribute.name} as a block`, input, diagnostic, [edit], true)];
+}
+
+// ---- unknown names with nothing near them ------------------------------------------------------------
+
+/** Deletes the attribute or block the diagnostic names, with its whole lines when it has them to itself. */
+function removeItem(input: FeatureInput, diagnostic: Diagnostic): CodeAction[] {
+  const hit = hitAt(input.file, diagnostic.range.start);
+  const item = hit.part === 'attributeName' ? hit.attribute : hit.part === 'blockType' ? hit.block : undefined;
+  if (!item) return [];
+  const { start, end } = item.range;
+  const before = input.document.getText({ start: { line: start.line, character: 0 }, end: start });
+  const after = input.document.getText({ start: end, end: { line: end.line + 1, character: 0 } });
+  const wholeLines = before.trim() === '' && after.trim() === '';
+  const range: Range = wholeLines ? { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } } : item.range;
+  const name = item.kind === 'attribute' ? item.name : item.type;
+  return [fix(`Remove ${name}`, input, diagnostic, [{ range, newText: '' }])];
 }
 
 // ---- runtime names without a suggestion from the check ----------------------------------------------

@@ -68,6 +68,9 @@ export function completion(input: FeatureInput, position: Position, options: Com
     case 'interpolation':
       items = interpolationItems(request);
       break;
+    case 'label':
+      items = dynamicLabelItems(request);
+      break;
     default:
       items = [];
   }
@@ -253,6 +256,20 @@ function blockSnippet(name: string, schema: BlockSchema, driver: string | undefi
   }
   const inner = lines.length ? lines.join('\n') + '\n\t$0' : '\t$0';
   return `${name}${labels} {\n${inner}\n}`;
+}
+
+/** `dynamic "<type>"`: the block types the enclosing body accepts. */
+function dynamicLabelItems(req: Request): CompletionItem[] {
+  const { ctx } = req;
+  if (ctx.words[0] !== 'dynamic' || ctx.words.length !== 1 || ctx.stringStart === undefined) return [];
+  const body = lookupBody(ctx.path, req.driver);
+  if (!body) return [];
+  return Object.entries(body.blocks).map(([name, schema]) => ({
+    label: name,
+    kind: CompletionItemKind.Module,
+    documentation: markdown(cached(schema, whereOf(ctx.path, req.driver), () => blockMarkdown(name, schema, whereOf(ctx.path, req.driver)))),
+    textEdit: { range: req.range, newText: name },
+  }));
 }
 
 // ---- values ----------------------------------------------------------------------------------------

@@ -68,28 +68,34 @@ interface StartPoint {
 function startPoint(tree: Tree | undefined, offset: number): StartPoint {
   if (!tree) return { start: 0, outer: [] };
   const root = tree.rootNode;
-  const chain: Node[] = [];
-  for (let node: Node | null = root.descendantForIndex(offset); node; node = node.parent) chain.push(node);
-  chain.reverse();
+  if (root.type !== 'config_file' || root.isError) return { start: 0, outer: [] };
   const outer: ScannedBlock[] = [];
-  let container: Node | undefined = root.type === 'config_file' && !root.isError ? root : undefined;
+  let container: Node = root;
   let header: Node | undefined;
-  for (const node of chain) {
-    if (node.type === 'ERROR' || node.isMissing) break;
-    if (node.type !== 'block') continue;
-    const end = node.lastChild;
-    const closed = end?.type === 'block_end' && !end.isMissing && !end.hasError;
-    if (!(node.startIndex < offset && closed && offset < node.endIndex)) break;
-    const open = childOfType(node, 'block_start');
-    if (!open || offset < open.endIndex) {
-      // The cursor is in the block's header (type or labels): scan the header from its start.
-      header = node;
-      break;
+  // Walk down from the root with a cursor (asking each node for its parent costs the whole depth).
+  // Blocks only nest in bodies, so the walk stops at the first node that is neither.
+  const cursor = root.walk();
+  try {
+    while (cursor.gotoFirstChildForIndex(offset)) {
+      const type = cursor.nodeType;
+      if (type === 'body') continue;
+      if (type !== 'block' || cursor.nodeIsMissing) break;
+      const node = cursor.currentNode;
+      const end = node.lastChild;
+      const closed = end?.type === 'block_end' && !end.isMissing && !end.hasError;
+      if (!(node.startIndex < offset && closed && offset < node.endIndex)) break;
+      const open = childOfType(node, 'block_start');
+      if (!open || offset < open.endIndex) {
+        // The cursor is in the block's header (type or labels): scan the header from its start.
+        header = node;
+        break;
+      }
+      if (container.type === 'block') outer.push(describeBlock(container));
+      container = node;
     }
-    if (container && container.type === 'block') outer.push(describeBlock(container));
-    container = node;
+  } finally {
+    cursor.delete();
   }
-  if (!container) return { start: 0, outer: [] };
   if (container.type === 'block') outer.push(describeBlock(container));
   const body = childOfType(container, 'body');
   const afterBrace = container.type === 'block' ? childOfType(container, 'block_start')!.endIndex : 0;

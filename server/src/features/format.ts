@@ -38,7 +38,7 @@ const CLOSERS = new Set(['}', ']', ')']);
 
 function tokenFor(node: Node): Token {
   const type = node.type;
-  let text = node.text;
+  let text = type === 'quoted_template' ? canonicalTemplate(node) : node.text;
   // tree-sitter keeps a CR of a CRLF line end inside a line comment; the line end is ours to write.
   if (type === 'comment' && text.endsWith('\r')) text = text.replace(/\r+$/, '');
   const isBracket = !node.isNamed || text.length === 1;
@@ -51,6 +51,48 @@ function tokenFor(node: Node): Token {
     endRow: node.endPosition.row,
     bracket,
   };
+}
+
+/**
+ * A quoted template with canonical spacing inside its single-line `${ ... }` interpolations (`${ a.b }`
+ * becomes `${a.b}`); the literal text, `%{ }` directives and anything spanning lines stay as written.
+ */
+function canonicalTemplate(node: Node): string {
+  const raw = node.text;
+  if (node.startPosition.row !== node.endPosition.row) return raw;
+  const base = node.startIndex;
+  let out = '';
+  let pos = 0;
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i)!;
+    if (child.type !== 'template_interpolation') continue;
+    const rendered = canonicalInterpolation(child);
+    if (rendered === undefined) continue;
+    out += raw.slice(pos, child.startIndex - base) + rendered;
+    pos = child.endIndex - base;
+  }
+  return pos === 0 ? raw : out + raw.slice(pos);
+}
+
+function canonicalInterpolation(node: Node): string | undefined {
+  let expression: Node | undefined;
+  let stripLeft = false;
+  let stripRight = false;
+  for (let i = 0; i < node.childCount; i++) {
+    const child = node.child(i)!;
+    if (child.type === 'expression') expression = child;
+    else if (child.type === 'strip_marker') {
+      if (expression) stripRight = true;
+      else stripLeft = true;
+    }
+  }
+  if (!expression) return undefined;
+  const tokens = collectTokens(expression);
+  if (tokens.some((t) => t.type === 'comment')) return undefined;
+  const inner = renderCell(tokens, 0, tokens.length);
+  // `${{` and `}}` would read as something else: leave such interpolations alone.
+  if (inner.startsWith('{') || inner.endsWith('}')) return undefined;
+  return `\${${stripLeft ? '~' : ''}${inner}${stripRight ? '~' : ''}}`;
 }
 
 /** The leaves of the tree in order, with strings, heredocs and comments kept whole. */

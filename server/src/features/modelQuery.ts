@@ -143,10 +143,10 @@ export function childExprs(expr: Expr): Expr[] {
       for (const step of expr.path) if (step.kind === 'index') out.push(step.key);
       break;
     case 'call':
-      out.push(...expr.args);
+      for (const arg of expr.args) out.push(arg);
       break;
     case 'tuple':
-      out.push(...expr.items);
+      for (const item of expr.items) out.push(item);
       break;
     case 'object':
       for (const item of expr.items) out.push(item.key, item.value);

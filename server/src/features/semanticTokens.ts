@@ -75,7 +75,7 @@ class Collector {
       } else if (expr.kind === 'call') {
         this.add(expr.nameRange, 'function', 'defaultLibrary');
       }
-      pending.push(...childExprs(expr));
+      for (const child of childExprs(expr)) pending.push(child);
     }
   }
 }

@@ -5,7 +5,7 @@
 // single-line blocks, no interpolation in labels), reported as syntax problems.
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
-import { kids, nodeRange, pos, type Node } from './nodes';
+import { kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
 
@@ -146,7 +146,7 @@ export class BodyBuilder {
         const value = buildExpr(children[i + 2], ctx, children[i + 1]);
         top.items.push({
           kind: 'attribute',
-          name: ctx.text.slice(child.startIndex, child.endIndex),
+          name: own(ctx.text.slice(child.startIndex, child.endIndex)),
           nameRange: nodeRange(child),
           value,
           range: { start: pos(child.startPosition), end: value.range.end },
@@ -198,7 +198,7 @@ export class BodyBuilder {
     const eq = children.find((c) => c.type === '=') ?? name ?? node;
     return {
       kind: 'attribute',
-      name: name ? ctx.text.slice(name.startIndex, name.endIndex) : '',
+      name: name ? own(ctx.text.slice(name.startIndex, name.endIndex)) : '',
       nameRange: name ? nodeRange(name) : nodeRange(node),
       value: buildExpr(valueNode, ctx, eq),
       range: nodeRange(node),
@@ -237,7 +237,7 @@ export class BodyBuilder {
     const closeBrace = present(closeNode) ? nodeRange(closeNode) : undefined;
     const range: Range = { start: pos((node ?? typeNode).startPosition), end };
     const body: Body = { items, range: { start: openBrace?.end ?? range.start, end: closeBrace?.start ?? range.end } };
-    const type = typeNode.type === 'identifier' ? ctx.text.slice(typeNode.startIndex, typeNode.endIndex) : '';
+    const type = typeNode.type === 'identifier' ? own(ctx.text.slice(typeNode.startIndex, typeNode.endIndex)) : '';
     const labels = labelNodes.map((l) => this.label(l, ctx));
     const block: Block = { kind: 'block', type, typeRange: nodeRange(typeNode), labels, body, range };
     if (openBrace) block.openBrace = openBrace;
@@ -251,8 +251,8 @@ export class BodyBuilder {
 
   private label(node: Node, ctx: BuildContext): Label {
     const range = nodeRange(node);
-    if (node.type === 'identifier') return { value: ctx.text.slice(node.startIndex, node.endIndex), range, quoted: false };
-    const raw = ctx.text.slice(node.startIndex, node.endIndex);
+    if (node.type === 'identifier') return { value: own(ctx.text.slice(node.startIndex, node.endIndex)), range, quoted: false };
+    const raw = own(ctx.text.slice(node.startIndex, node.endIndex));
     // tree-sitter-hcl reads `"a-${x}"` in a label as plain text; HCL2 does not allow templates there.
     const template = /(^|[^$%])([$%])\{/.exec(raw.replace(/([$%])\1\{/g, ''));
     if (template) {

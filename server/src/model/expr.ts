@@ -2,7 +2,7 @@
 // becomes an `invalid` expression holding the source text (a syntax error is reported for it elsewhere).
 import type { Range } from 'vscode-languageserver-types';
 import type { Expr, ObjectItem, Traverser } from './types';
-import { kids, nodeRange, pos, type Node } from './nodes';
+import { kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext } from './buildContext';
 import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
 
@@ -10,7 +10,7 @@ const POSTFIX = new Set(['index', 'get_attr', 'splat']);
 const BINARY_OPS = new Set(['*', '/', '%', '+', '-', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
 
 function textOf(node: Node, ctx: BuildContext): string {
-  return ctx.text.slice(node.startIndex, node.endIndex);
+  return own(ctx.text.slice(node.startIndex, node.endIndex));
 }
 
 function invalid(node: Node, ctx: BuildContext, range?: Range): Expr {
@@ -216,7 +216,7 @@ export function stringLitValue(node: Node, ctx: BuildContext): string {
   const close = children[children.length - 1];
   const from = open?.type === 'quoted_template_start' ? open.endIndex : node.startIndex;
   const to = close?.type === 'quoted_template_end' && !close.isMissing ? close.startIndex : node.endIndex;
-  return unescapeQuoted(ctx.text.slice(from, Math.max(from, to)));
+  return own(unescapeQuoted(ctx.text.slice(from, Math.max(from, to))));
 }
 
 function buildObject(node: Node, ctx: BuildContext): Expr {

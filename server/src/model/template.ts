@@ -3,7 +3,7 @@
 // resolved, `<<-` indentation removed and `~` strip markers applied.
 import type { Position } from 'vscode-languageserver-types';
 import type { Expr, TemplatePart } from './types';
-import { advance, kids, nodeRange, pos, type Node } from './nodes';
+import { advance, kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext } from './buildContext';
 
 type ExprBuilder = (node: Node | undefined, ctx: BuildContext, fallback: Node) => Expr;
@@ -88,7 +88,7 @@ class PartsBuilder {
     const atLineStart = from.position.character === 0 || this.ctx.text[from.offset - 1] === '\n';
     let text = stripIndent(raw, atLineStart, this.options.indent);
     text = this.options.backslashEscapes ? unescapeQuoted(text) : unescapeHeredoc(text);
-    return { kind: 'literal', text, range: { start: from.position, end: advance(from.position, raw) } };
+    return { kind: 'literal', text: own(text), range: { start: from.position, end: advance(from.position, raw) } };
   }
 
   /** Parts from the children of a template node, between `from` and `to`. */
@@ -159,7 +159,7 @@ class PartsBuilder {
     const end = children.find((c) => c.type === 'template_for_end');
     if (!start) return undefined;
     const startKids = kids(start);
-    const names = startKids.filter((c) => c.type === 'identifier').map((c) => this.ctx.text.slice(c.startIndex, c.endIndex));
+    const names = startKids.filter((c) => c.type === 'identifier').map((c) => own(this.ctx.text.slice(c.startIndex, c.endIndex)));
     const collection = this.buildExpr(startKids.find((c) => c.type === 'expression'), this.ctx, start);
     const body = this.parts(children, { offset: start.endIndex, position: pos(start.endPosition) }, end?.startIndex ?? node.endIndex);
     return { kind: 'directive', directive: 'for', expr: collection, names, then: body, range: nodeRange(node) };
@@ -208,7 +208,7 @@ export function buildHeredoc(node: Node, ctx: BuildContext, buildExpr: ExprBuild
   const markers = children.filter((c) => c.type === 'heredoc_identifier');
   const opener = markers[0];
   const indented = !!start && ctx.text.slice(start.startIndex, start.endIndex) === '<<-';
-  const marker = opener ? ctx.text.slice(opener.startIndex, opener.endIndex) : '';
+  const marker = opener ? own(ctx.text.slice(opener.startIndex, opener.endIndex)) : '';
   // The content starts on the line after the opening marker.
   let contentStart = opener ? opener.endIndex : node.startIndex;
   const lineBreak = ctx.text.indexOf('\n', contentStart);
