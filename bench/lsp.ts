@@ -7,12 +7,20 @@ import * as fs from 'node:fs';
 import { LspClient } from '../test/helpers/lspClient';
 import { seededRandom, type Random } from '../test/helpers/random';
 import { sharedParser, type HclParser } from '../server/src/parser/parser';
+import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
+import { ModelBuilder } from '../server/src/model/build';
+import { collectSyntaxFindings } from '../server/src/parser/syntaxErrors';
+import { createEvaluator } from '../server/src/model/evaluate';
+import { runChecks } from '../server/src/checks/index';
+import { resolveSettings } from '../server/src/settings';
 import { execJobOfBytes, execJobOfLines, lineStarts, percentile, positionAt } from './generate';
 import { formatRows as formatFeatureRows, measureFeatureLatency } from './lspFeatures';
 
 export { execJobOfBytes, execJobOfLines, percentile };
 
 const EDITS = Number(process.env.BENCH_EDITS ?? 1000);
+/** Unmeasured edits before the RSS baseline: V8 grows its heap and compiles code during the first few hundred. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 const SEED = 7;
 
 export interface Edit {
@@ -109,6 +117,7 @@ interface Row {
   bytes: number;
   openMs: number;
   edit: number[];
+  rssOpen: number;
   rssBefore: number;
   rssAfter: number;
   rawFull: number[];
@@ -138,13 +147,14 @@ async function measure(client: LspClient, parser: HclParser, name: string, text:
     starts = lineStarts(current);
     return elapsed;
   };
-  for (const edit of editScript(text, 20, seededRandom(SEED + 1))) await send(edit);
+  const rssOpen = rssOf(client.process.pid!);
+  for (const edit of editScript(text, WARMUP, seededRandom(SEED + 1))) await send(edit);
   const rssBefore = rssOf(client.process.pid!);
   const times: number[] = [];
   for (const edit of edits) times.push(await send(edit));
   const rssAfter = rssOf(client.process.pid!);
   client.close(uri);
-  return { name, lines: text.split('\n').length, bytes: text.length, openMs, edit: times, rssBefore, rssAfter, rawFull: raw.full, rawIncremental: raw.incremental };
+  return { name, lines: text.split('\n').length, bytes: text.length, openMs, edit: times, rssOpen, rssBefore, rssAfter, rawFull: raw.full, rawIncremental: raw.incremental };
 }
 
 function ms(value: number): string {
@@ -156,7 +166,7 @@ function mb(bytes: number): string {
 }
 
 export function printTable(rows: Row[]): void {
-  const header = ['file', 'lines', 'size', 'open->diag ms', 'edit p50', 'p95', 'p99', 'raw full parse p50', 'raw incr p50', 'ratio', 'RSS before MB', 'after MB', 'growth'];
+  const header = ['file', 'lines', 'size', 'open->diag ms', 'edit p50', 'p95', 'p99', 'raw full parse p50', 'raw incr p50', 'ratio', 'RSS open MB', 'before MB', 'after MB', 'growth'];
   const lines = rows.map((r) => {
     const e = sorted(r.edit);
     const inc = sorted(r.rawIncremental);
@@ -173,6 +183,7 @@ export function printTable(rows: Row[]): void {
       ms(percentile(sorted(r.rawFull), 50)),
       ms(percentile(inc, 50)),
       ratio.toFixed(2),
+      mb(r.rssOpen),
       mb(r.rssBefore),
       mb(r.rssAfter),
       `${(growth * 100).toFixed(1)} %`,
@@ -183,9 +194,54 @@ export function printTable(rows: Row[]): void {
   console.log(fmt(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const l of lines) console.log(fmt(l));
-  console.log(`\n${EDITS} single-character edits per file (insert a letter at a random place, then delete it), each timed from didChange to the`);
-  console.log('publishDiagnostics of that version, over stdio. ratio = edit p50 / raw incremental reparse p50 (same edits, same run).');
+  console.log(`\n${EDITS} single-character edits per file at random places (typed like a person types: a letter inside a word, a digit in a`);
+  console.log('number, a space in whitespace; each insert is followed by its deletion), each timed from didChange to the publishDiagnostics');
+  console.log('of that version, over stdio. ratio = edit p50 / raw incremental reparse p50 (same edits, same run). RSS of the server');
+  console.log(`process after didOpen, after ${WARMUP} unmeasured warm-up edits (before), and after the measured edits (after; growth = after/before).`);
   console.log('Targets: p99 < 5 ms (1,000 lines), < 50 ms (1 MB); ratio < 2; RSS growth < 10 %.');
+}
+
+/** The pipeline in this process, stage by stage, on the same edits (where the server's time goes). */
+export function measurePipeline(parser: HclParser, text: string, edits: Edit[]): Record<string, number[]> {
+  const settings = resolveSettings({});
+  const doc = new SyntaxDocument(parser, 'file:///bench/stages', text, 0);
+  const builder = new ModelBuilder();
+  builder.build(doc.tree(), doc.text, doc.takeEdits());
+  const stages: Record<string, number[]> = { 'incremental reparse': [], 'job model (cached)': [], 'syntax errors': [], 'checks (runChecks)': [] };
+  let current = text;
+  let starts = lineStarts(current);
+  let version = 0;
+  for (const edit of edits) {
+    const start = positionAt(starts, edit.offset);
+    const end = positionAt(starts, edit.offset + edit.deleteCount);
+    doc.applyChanges([{ range: { start, end }, text: edit.insert }], ++version);
+    current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+    starts = lineStarts(current);
+    let t = performance.now();
+    const tree = doc.tree();
+    stages['incremental reparse'].push(performance.now() - t);
+    t = performance.now();
+    const built = builder.build(tree, doc.text, doc.takeEdits());
+    stages['job model (cached)'].push(performance.now() - t);
+    t = performance.now();
+    collectSyntaxFindings(tree, doc.text);
+    stages['syntax errors'].push(performance.now() - t);
+    t = performance.now();
+    runChecks(built.file, settings, createEvaluator(built.file));
+    stages['checks (runChecks)'].push(performance.now() - t);
+  }
+  doc.dispose();
+  return stages;
+}
+
+export function printStages(name: string, stages: Record<string, number[]>): void {
+  console.log(`\n${name}: pipeline stages in-process (same edits), ms`);
+  console.log('| stage                | p50    | p95    | p99    |');
+  console.log('|----------------------|--------|--------|--------|');
+  for (const [stage, values] of Object.entries(stages)) {
+    const v = sorted(values);
+    console.log(`| ${stage.padEnd(20)} | ${ms(percentile(v, 50)).padStart(6)} | ${ms(percentile(v, 95)).padStart(6)} | ${ms(percentile(v, 99)).padStart(6)} |`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -197,6 +253,12 @@ async function main(): Promise<void> {
       await measure(client, parser, 'exec-1MB', execJobOfBytes(1024 * 1024)),
     ];
     printTable(rows);
+    for (const [name, text] of [['exec-1000-lines', execJobOfLines(1000)], ['exec-1MB', execJobOfBytes(1024 * 1024)]] as const) {
+      const count = Math.min(EDITS, 200);
+      printStages(name, measurePipeline(parser, text, editScript(text, count, seededRandom(SEED))));
+      const harsh = rawParse(parser, text, anyLetterScript(text, count, seededRandom(SEED))).incremental.sort((a, b) => a - b);
+      console.log(`raw incremental reparse with any letter anywhere (${count} edits; letters in indentation break blocks): p50 ${ms(percentile(harsh, 50))}, p99 ${ms(percentile(harsh, 99))} ms`);
+    }
     // Hover and completion latency at random positions of the 1 MB job (bench/lspFeatures.ts).
     console.log('\n' + formatFeatureRows(await measureFeatureLatency(client, 'file:///bench/features-1MB.nomad.hcl', execJobOfBytes(1024 * 1024), { label: '1 MB' })));
   } finally {

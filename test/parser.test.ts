@@ -140,6 +140,13 @@ test('incremental edits give the same model and diagnostics as a full parse', as
       const insert = snippets[Math.floor(rnd() * snippets.length)];
       doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, end) }, text: insert }], step);
       text = text.slice(0, start) + insert + text.slice(end);
+      if (step % 5 === 0) {
+        // Several changes in one notification (each range refers to the text after the previous one).
+        const at = Math.floor(rnd() * (text.length + 1));
+        const more = snippets[Math.floor(rnd() * snippets.length)];
+        doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: more }], step);
+        text = text.slice(0, at) + more + text.slice(at);
+      }
       assert.equal(doc.text, text);
       const incremental = analyseTree(doc.tree(), doc.text, settings, builder, {}, doc.takeEdits());
       const fullTree = parser.parse(text);

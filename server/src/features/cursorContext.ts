@@ -72,29 +72,24 @@ function startPoint(tree: Tree | undefined, offset: number): StartPoint {
   const outer: ScannedBlock[] = [];
   let container: Node = root;
   let header: Node | undefined;
-  // Walk down from the root with a cursor (asking each node for its parent costs the whole depth).
-  // Blocks only nest in bodies, so the walk stops at the first node that is neither.
-  const cursor = root.walk();
-  try {
-    while (cursor.gotoFirstChildForIndex(offset)) {
-      const type = cursor.nodeType;
-      if (type === 'body') continue;
-      if (type !== 'block' || cursor.nodeIsMissing) break;
-      const node = cursor.currentNode;
-      const end = node.lastChild;
-      const closed = end?.type === 'block_end' && !end.isMissing && !end.hasError;
-      if (!(node.startIndex < offset && closed && offset < node.endIndex)) break;
-      const open = childOfType(node, 'block_start');
-      if (!open || offset < open.endIndex) {
-        // The cursor is in the block's header (type or labels): scan the header from its start.
-        header = node;
-        break;
-      }
-      if (container.type === 'block') outer.push(describeBlock(container));
-      container = node;
+  // Walk down from the root (asking each node for its parent would cost the whole depth each time).
+  // Blocks only nest in bodies, so the walk stops at the first node that is neither. Node's
+  // firstChildForIndex is used: TreeCursor.gotoFirstChildForIndex ignores UTF-16 offsets in this binding.
+  for (let node = root.firstChildForIndex(offset); node; node = node.firstChildForIndex(offset)) {
+    const type = node.type;
+    if (type === 'body') continue;
+    if (type !== 'block' || node.isMissing) break;
+    const end = node.lastChild;
+    const closed = end?.type === 'block_end' && !end.isMissing && !end.hasError;
+    if (!(node.startIndex < offset && closed && offset < node.endIndex)) break;
+    const open = childOfType(node, 'block_start');
+    if (!open || offset < open.endIndex) {
+      // The cursor is in the block's header (type or labels): scan the header from its start.
+      header = node;
+      break;
     }
-  } finally {
-    cursor.delete();
+    if (container.type === 'block') outer.push(describeBlock(container));
+    container = node;
   }
   if (container.type === 'block') outer.push(describeBlock(container));
   const body = childOfType(container, 'body');

@@ -3,7 +3,7 @@
 // attributes and trailing comments aligned within runs. Only whitespace between tokens changes; strings,
 // heredocs (bodies included) and comments are copied verbatim, and the line structure is kept, so the
 // result parses to the same job. A file with syntax errors is left alone: its tokens are not trustworthy.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 
@@ -36,21 +36,16 @@ const ATOMIC = new Set([
 const OPENERS = new Set(['{', '[', '(']);
 const CLOSERS = new Set(['}', ']', ')']);
 
-function tokenFor(node: Node): Token {
-  const type = node.type;
-  let text = type === 'quoted_template' ? canonicalTemplate(node) : node.text;
+/** The token at the cursor; `parentType` is the type of the node the cursor descended from. */
+function tokenAt(cursor: TreeCursor, parentType: string): Token {
+  const type = cursor.nodeType;
+  // Only templates need the node itself (to rewrite their interpolations); the rest reads the cursor.
+  let text = type === 'quoted_template' ? canonicalTemplate(cursor.currentNode) : cursor.nodeText;
   // tree-sitter keeps a CR of a CRLF line end inside a line comment; the line end is ours to write.
   if (type === 'comment' && text.endsWith('\r')) text = text.replace(/\r+$/, '');
-  const isBracket = !node.isNamed || text.length === 1;
+  const isBracket = !cursor.nodeIsNamed || text.length === 1;
   const bracket: Bracket = isBracket && OPENERS.has(text) ? 1 : isBracket && CLOSERS.has(text) ? -1 : 0;
-  return {
-    text,
-    type,
-    parentType: node.parent?.type ?? '',
-    startRow: node.startPosition.row,
-    endRow: node.endPosition.row,
-    bracket,
-  };
+  return { text, type, parentType, startRow: cursor.startPosition.row, endRow: cursor.endPosition.row, bracket };
 }
 
 /**
@@ -99,22 +94,26 @@ function canonicalInterpolation(node: Node): string | undefined {
 function collectTokens(root: Node): Token[] {
   const tokens: Token[] = [];
   const cursor = root.walk();
+  // Types of the nodes above the cursor: a token's parent decides some spacing (unary minus, index `[`).
+  const types: string[] = [];
   try {
     let descending = true;
     for (;;) {
       if (descending) {
-        const node = cursor.currentNode;
-        if (node.childCount === 0 || ATOMIC.has(node.type)) {
-          if (node.endIndex > node.startIndex) tokens.push(tokenFor(node));
-        } else if (cursor.gotoFirstChild()) {
-          continue;
+        const type = cursor.nodeType;
+        if (!ATOMIC.has(type)) {
+          types.push(type);
+          if (cursor.gotoFirstChild()) continue;
+          types.pop();
         }
+        if (cursor.endIndex > cursor.startIndex) tokens.push(tokenAt(cursor, types[types.length - 1] ?? ''));
       }
       if (cursor.gotoNextSibling()) {
         descending = true;
         continue;
       }
       if (!cursor.gotoParent()) break;
+      types.pop();
       descending = false;
     }
   } finally {

@@ -8,7 +8,7 @@
 export interface ScannedBlock {
   type: string;
   labels: string[];
-  /** Offset of the block type word. */
+  /** Offset where the block starts (its type word, or the start of its line when scanned). */
   start: number;
 }
 

@@ -1,8 +1,8 @@
 // Syntax tree -> bodies, blocks and attributes, with a cache of body items so that after an edit only the
 // items the edit touched are rebuilt: an item whose source range lies outside every edited range has the
 // same text as before, so its model is reused (found by mapping its offset back through the edits). Also
-// enforces HCL2 layout rules tree-sitter-hcl accepts (one item per line,
-// single-line blocks, no interpolation in labels), reported as syntax problems.
+// enforces HCL2 rules tree-sitter-hcl does not (one item per line, single-line blocks, no interpolation in
+// labels), reported as syntax problems.
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
 import { kids, nodeRange, own, pos, type Node } from './nodes';

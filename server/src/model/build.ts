@@ -20,6 +20,7 @@ export interface BuildResult {
 
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
+  private readonly groups: GroupCache = { scope: [], groups: new Map() };
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -37,12 +38,14 @@ export class ModelBuilder {
       this.bodies.clear();
       body = { items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
     }
-    return { file: assembleFile(body), problems: ctx.problems };
+    return { file: assembleFile(body, this.groups), problems: ctx.problems };
   }
 
   /** Forgets cached items (e.g. when the document is closed). */
   dispose(): void {
     this.bodies.clear();
+    this.groups.groups = new Map();
+    this.groups.scope = [];
   }
 }
 
@@ -60,7 +63,24 @@ export function attributeOf(body: Body, name: string): Attribute | undefined {
 }
 
 /** Variables, locals and jobs from the root body. Cheap: it looks at job, group and task blocks only. */
-export function assembleFile(body: Body): JobFile {
+/**
+ * Groups of the previous build, reused when their block is the same (cached) object and the variables and
+ * locals they may be evaluated against are unchanged: a large job then costs nothing per edit here.
+ */
+export interface GroupCache {
+  scope: Block[];
+  groups: Map<Block, Group>;
+}
+
+function scopeBlocks(body: Body): Block[] {
+  return body.items.filter((i): i is Block => i.kind === 'block' && (i.type === 'variable' || i.type === 'variables' || i.type === 'locals'));
+}
+
+function sameBlocks(a: Block[], b: Block[]): boolean {
+  return a.length === b.length && a.every((block, i) => block === b[i]);
+}
+
+export function assembleFile(body: Body, cache?: GroupCache): JobFile {
   const variables = new Map<string, VariableDecl>();
   const locals = new Map<string, Attribute>();
   for (const item of body.items) {
@@ -87,7 +107,14 @@ export function assembleFile(body: Body): JobFile {
   }
   const file: JobFile = { body, variables, locals, jobs: [] };
   const evaluator = createEvaluator(file);
-  for (const block of blocksOf(body, 'job')) file.jobs.push(assembleJob(block, evaluator));
+  const scope = scopeBlocks(body);
+  const reusable = cache && sameBlocks(cache.scope, scope) ? cache.groups : undefined;
+  const seen = new Map<Block, Group>();
+  for (const block of blocksOf(body, 'job')) file.jobs.push(assembleJob(block, evaluator, reusable, seen));
+  if (cache) {
+    cache.scope = scope;
+    cache.groups = seen;
+  }
   return file;
 }
 
@@ -95,10 +122,18 @@ function labelName(block: Block): string {
   return block.labels[0]?.value ?? '';
 }
 
-function assembleJob(block: Block, evaluator: Evaluator): Job {
+function assembleJob(block: Block, evaluator: Evaluator, reusable: Map<Block, Group> | undefined, seen: Map<Block, Group>): Job {
   const job: Job = { name: labelName(block), block, groups: [] };
   for (const item of block.body.items) {
     if (item.kind !== 'block') continue;
+    const previous = reusable?.get(item);
+    if (previous && !seen.has(item)) {
+      previous.job = job;
+      job.groups.push(previous);
+      seen.set(item, previous);
+      continue;
+    }
+    const before = job.groups.length;
     if (item.type === 'group') {
       job.groups.push(assembleGroup(item, item.body, job, evaluator, false));
     } else if (item.type === 'task') {
@@ -109,6 +144,7 @@ function assembleJob(block: Block, evaluator: Evaluator): Job {
     } else if (item.dynamic?.blockType === 'group' && item.dynamic.content) {
       job.groups.push(assembleGroup(item, item.dynamic.content, job, evaluator, true));
     }
+    if (job.groups.length > before) seen.set(item, job.groups[job.groups.length - 1]);
   }
   return job;
 }
