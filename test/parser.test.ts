@@ -11,6 +11,7 @@ import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
 import { ModelBuilder, buildModel } from '../server/src/model/build';
 import { analyseTree } from '../server/src/analysis';
 import { resolveSettings } from '../server/src/settings';
+import { seededRandom } from './helpers/random';
 
 /** The HCL syntax mistakes of the invalid corpus: expected syntax errors as [line, message pattern]. */
 const CORPUS_SYNTAX: [string, [number, RegExp][]][] = [
@@ -96,18 +97,6 @@ test('valid constructs tree-sitter and HCL2 agree on give no syntax errors', asy
 
 // ---- incremental parsing ----
 
-/** A deterministic pseudo-random generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function positionAt(text: string, offset: number): { line: number; character: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length - 1;
@@ -126,7 +115,7 @@ function plain(value: unknown): unknown {
 test('incremental edits give the same model and diagnostics as a full parse', async () => {
   const parser = await sharedParser();
   const settings = resolveSettings({});
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const files = [...corpusFiles('exec').slice(0, 6), corpusFile('invalid', 'giant__example'), corpusFile('other', 'HCL2__dynamic')];
   const snippets = ['}', '{', '"', '${', ' ', '\n', 'x', '=', '#', 'é😀', 'group "z" {\n}\n', ''];
   for (const file of files) {

@@ -1,6 +1,10 @@
 // The job model: what a job file says, typed, with a source range for everything a feature may point at.
 // It is built from the tree-sitter syntax tree by model/build.ts and read by checks, hover, completion,
 // symbols, formatting and the launch planner. It holds no tree-sitter objects, so it outlives the tree.
+// Model objects are never mutated once built, and when a document is edited, items the edit did not touch
+// are the same objects as in the previous model (ModelBuilder's cache; only Group.job is re-pointed when a
+// group is reused). So a check or feature may memoise results per Block/Body in a WeakMap, keyed also on
+// whatever else it reads (settings, variables, the job's own attributes).
 import type { Range } from 'vscode-languageserver-types';
 
 export type { Range };

@@ -22,13 +22,7 @@ export class SyntaxDocument {
   private current: Tree | undefined;
   /** The tree has edits applied that the next parse must take into account. */
   private stale = true;
-  /** A tree replaced by a full-text change, kept alive until the next parse (see `generation`). */
-  private retired: Tree | undefined;
-  /**
-   * Counts parses. Between two consecutive generations every node id of the new tree is either a node
-   * reused from the previous tree (same content) or a fresh one, never a recycled address of a previous
-   * node, because the previous tree stays alive until the new parse is done. The model cache relies on it.
-   */
+  /** Counts parses; features may use it to tell whether the tree changed since they last looked. */
   generation = 0;
   /** Changes since the last `takeEdits()`; undefined after a full replacement. */
   private pendingEdits: EditSpan[] | undefined = [];
@@ -59,12 +53,7 @@ export class SyntaxDocument {
     for (const change of changes) {
       if (!change.range) {
         this.document = TextDocument.create(this.uri, 'nomad', version, change.text);
-        if (this.current) {
-          this.retired?.delete();
-          this.retired = this.current;
-          this.current = undefined;
-        }
-        this.stale = true;
+        this.dropTree();
         this.pendingEdits = undefined;
         continue;
       }
@@ -95,8 +84,6 @@ export class SyntaxDocument {
       const old = this.current;
       this.current = this.parser.parse(this.text, old);
       old?.delete();
-      this.retired?.delete();
-      this.retired = undefined;
       this.stale = false;
       this.generation++;
     }
@@ -121,8 +108,6 @@ export class SyntaxDocument {
   private dropTree(): void {
     this.current?.delete();
     this.current = undefined;
-    this.retired?.delete();
-    this.retired = undefined;
     this.stale = true;
   }
 }
