@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { launcherArgv, launcherBinary } from '../launcher/src/launcherArgs';
 import { DEFAULT_CHROOT_ENV } from '../server/src/settings';
 import { DEFAULT_ALLOW_CAPS } from '../server/src/schema/capabilities';
+import { defaultSpec, makeTaskDirs } from '../test/helpers/launcherFixture';
 
 const runs = Math.max(50, Number(process.argv[2] ?? 100));
 const NOBODY = 65534;
@@ -79,23 +80,10 @@ function percentile(xs: number[], p: number): number {
 
 function main(): void {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-bench-'));
-  const taskDir = path.join(base, 'task');
-  const allocDir = path.join(base, 'alloc');
-  fs.mkdirSync(path.join(taskDir, 'local'), { recursive: true });
-  fs.mkdirSync(allocDir);
+  const { taskDir, allocDir } = makeTaskDirs(base, 'task', 'alloc');
   try {
     const launcher = launcherBinary();
-    const ours = launcherArgv({
-      taskDir,
-      allocDir,
-      chrootEnv: DEFAULT_CHROOT_ENV,
-      pidMode: 'private',
-      ipcMode: 'private',
-      capabilities: [...DEFAULT_ALLOW_CAPS],
-      env: { PATH: '/usr/bin:/bin' },
-      command: '/bin/true',
-      args: [],
-    });
+    const ours = launcherArgv(defaultSpec(taskDir, allocDir, '/bin/true', [], { env: { PATH: '/usr/bin:/bin' } }));
     const bwrap = ensureBwrap();
     const rows: Array<{ name: string; file: string; args: string[] }> = [
       { name: 'bare spawn', file: '/bin/true', args: [] },

@@ -3,7 +3,9 @@
 // job; run alone (`node out/bench/lspFeatures.js`) it uses the same generated 1 MB job (bench/generate.ts).
 import { performance } from 'node:perf_hooks';
 import type { Position } from 'vscode-languageserver-types';
-import { LspClient } from '../test/helpers/lspClient';
+import type { LspClient } from '../test/helpers/lspClient';
+import { startClient } from '../test/helpers/featureClient';
+import { int, seededRandom } from '../test/helpers/random';
 import { execJobOfBytes } from './generate';
 
 export interface LatencyRow {
@@ -14,18 +16,6 @@ export interface LatencyRow {
   max: number;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -33,11 +23,11 @@ function percentile(sorted: number[], p: number): number {
 
 function randomPositions(text: string, count: number, seed: number): Position[] {
   const lines = text.split('\n');
-  const next = random(seed);
+  const next = seededRandom(seed);
   const positions: Position[] = [];
   for (let i = 0; i < count; i++) {
-    const line = Math.floor(next() * lines.length);
-    positions.push({ line, character: Math.floor(next() * (lines[line].length + 1)) });
+    const line = int(next, lines.length);
+    positions.push({ line, character: int(next, lines[line].length + 1) });
   }
   return positions;
 }
@@ -90,7 +80,7 @@ export function formatRows(rows: LatencyRow[]): string {
 
 async function main(): Promise<void> {
   const text = execJobOfBytes(1024 * 1024);
-  const client = await LspClient.start({ capabilities: { textDocument: { publishDiagnostics: { versionSupport: true }, completion: { completionItem: { snippetSupport: true } } } } });
+  const client = await startClient();
   try {
     const rows = await measureFeatureLatency(client, 'file:///tmp/nomad-exec-bench/features-1mb.nomad.hcl', text, { label: `${(text.length / 1e6).toFixed(2)} MB` });
     process.stdout.write(formatRows(rows) + '\n');

@@ -14,9 +14,9 @@ import * as zlib from 'zlib';
 import { fetchArtifact } from '../launcher/src/artifacts/fetch';
 import { findTool } from '../launcher/src/artifacts/unpack';
 import { archiveTypeOf, parseChecksum, parseSource } from '../launcher/src/artifacts/source';
-import { isPlanError, planRun, startRun } from '../launcher/src/api';
-import { launcherBinary } from '../launcher/src/launcherArgs';
+import { startRun } from '../launcher/src/api';
 import type { ArtifactPlan } from '../launcher/src/types';
+import { planOf, skipWithoutLauncher } from './helpers/jobRun';
 
 const TOOLS: Record<string, string> = { tar: 'tar', unzip: 'unzip', zip: 'zip', bzip2: 'bzip2', xz: 'xz-utils' };
 
@@ -164,14 +164,9 @@ test('local paths: a file is copied, a directory copied whole', async () => {
   await assert.rejects(fetchArtifact(artifact('x', { kind: 'file', location: path.join(work, 'nope'), fileName: 'nope' })), /does not exist/);
 });
 
-let launcherMissing: string | false = false;
-try {
-  launcherBinary();
-} catch (error) {
-  launcherMissing = (error as Error).message;
-}
+const skip = skipWithoutLauncher();
 
-test('a run fetches artifacts into local/, unpacks them, and runs a command they provide', launcherMissing ? { skip: launcherMissing } : {}, async () => {
+test('a run fetches artifacts into local/, unpacks them, and runs a command they provide', skip, async () => {
   const jobFile = path.join(work, 'job.nomad.hcl');
   fs.writeFileSync(
     jobFile,
@@ -199,8 +194,7 @@ test('a run fetches artifacts into local/, unpacks them, and runs a command they
   }
 }`,
   );
-  const plan = await planRun({ file: jobFile });
-  if (isPlanError(plan)) assert.fail(plan.message);
+  const plan = await planOf(jobFile);
   let out = '';
   const result = await startRun(plan, { output: (_t, _s, chunk) => (out += chunk.toString()) }).exited;
   assert.equal(result.exitCode, 0, JSON.stringify(result));
@@ -212,8 +206,7 @@ test('a run fetches artifacts into local/, unpacks them, and runs a command they
 
   const badFile = path.join(work, 'bad.nomad.hcl');
   fs.writeFileSync(badFile, fs.readFileSync(jobFile, 'utf8').replace(/sha256:[0-9a-f]+/, `sha256:${'1'.repeat(64)}`));
-  const badPlan = await planRun({ file: badFile });
-  if (isPlanError(badPlan)) assert.fail(badPlan.message);
+  const badPlan = await planOf(badFile);
   const bad = await startRun(badPlan).exited;
   assert.notEqual(bad.exitCode, 0);
   assert.equal(bad.failure?.step, 'artifact');
@@ -242,11 +235,10 @@ test('sources are read as go-getter reads them: query options, archive types, ge
   assert.throws(() => parseChecksum('crc32:abc'), /md5\|sha1\|sha256\|sha512/);
 });
 
-test('stopping a run aborts an artifact download in progress', launcherMissing ? { skip: launcherMissing } : {}, async () => {
+test('stopping a run aborts an artifact download in progress', skip, async () => {
   const jobFile = path.join(work, 'hang.nomad.hcl');
   fs.writeFileSync(jobFile, `job "h" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      artifact { source = "${base}/hang" }\n      config { command = "/bin/true" }\n    }\n  }\n}\n`);
-  const plan = await planRun({ file: jobFile });
-  if (isPlanError(plan)) assert.fail(plan.message);
+  const plan = await planOf(jobFile);
   const handle = startRun(plan);
   onHang = () => void handle.stop();
   const result = await handle.exited;

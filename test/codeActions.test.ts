@@ -1,17 +1,15 @@
 // Quick fixes through `nomad-exec lsp --stdio`: each diagnostic's fix is applied, and the fixed document
 // no longer has that diagnostic.
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
 import type { LspClient } from './helpers/lspClient';
-import { applyEdits, openDoc, startClient } from './helpers/featureClient';
+import { applyEdits, openDoc } from './helpers/featureClient';
+import { serverPerFile } from './helpers/serverPerFile';
 
 let client: LspClient;
-before(async () => {
-  client = await startClient();
-});
-after(async () => {
-  await client.stop();
+serverPerFile((started) => {
+  client = started;
 });
 
 const job = (config: string, task = '', group = '') => `variable "image" {

@@ -1,18 +1,16 @@
 // Completion through `nomad-exec lsp --stdio`, in whole and in half-typed documents: names valid at the
 // cursor, snippets, values, capability names and runtime names after `${`.
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompletionItem, CompletionList, TextEdit } from 'vscode-languageserver-types';
 import { CAPABILITIES, DEFAULT_ALLOW_CAPS, SIGNALS, lookupAttribute, lookupBody } from '../server/src/schema';
 import { LspClient } from './helpers/lspClient';
-import { applyEdits, cursor, openDoc, startClient } from './helpers/featureClient';
+import { applyEdits, cursor, openDoc } from './helpers/featureClient';
+import { serverPerFile } from './helpers/serverPerFile';
 
 let client: LspClient;
-before(async () => {
-  client = await startClient();
-});
-after(async () => {
-  await client.stop();
+serverPerFile((started) => {
+  client = started;
 });
 
 async function complete(marked: string, on = client): Promise<{ items: CompletionItem[]; labels: string[]; text: string }> {

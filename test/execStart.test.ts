@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { analyse } from '../server/src/analysis';
-import { sharedParser } from '../server/src/parser/parser';
-import { resolveSettings, type NomadExecSettings } from '../server/src/settings';
+import type { NomadExecSettings } from '../server/src/settings';
 import { envFileKeys, runtimeNameDoc, runtimeScopeFor } from '../server/src/schema/runtime';
+import { analyseText } from './helpers/analyse';
+import { diagnose, execJob, type ExecJobParts } from './helpers/diagnose';
 
 const MY_CODES = new Set([
   'command-not-in-chroot',
@@ -21,43 +21,20 @@ const MY_CODES = new Set([
   'unknown-volume',
 ]);
 
-async function check(text: string, settings: NomadExecSettings = {}): Promise<Diagnostic[]> {
-  const parser = await sharedParser();
-  return analyse(parser, text, resolveSettings(settings)).diagnostics;
-}
-
 /** Diagnostics of one code (or of all issue-7 codes). */
 async function findings(text: string, code?: string, settings?: NomadExecSettings): Promise<Diagnostic[]> {
-  const all = await check(text, settings);
+  const all = await diagnose(text, settings);
   return all.filter((d) => (code ? d.code === code : MY_CODES.has(String(d.code))));
 }
 
-interface JobParts {
-  task?: string;
-  config?: string;
-  group?: string;
-  job?: string;
-  top?: string;
-}
-
-/** A small valid exec job with the given extra lines. */
-function job(parts: JobParts): string {
-  return `${parts.top ?? ''}
-job "demo" {
-  datacenters = ["dc1"]
-${parts.job ?? ''}
-  group "web" {
-${parts.group ?? ''}
-    task "app" {
-      driver = "exec"
-      config {
-${parts.config ?? '        command = "/bin/sh"'}
-      }
-${parts.task ?? ''}
-    }
-  }
-}
-`;
+/** A small valid exec job (demo/web/app, running /bin/sh) with the given extra lines. */
+function job(parts: Pick<ExecJobParts, 'task' | 'config' | 'group' | 'job' | 'top'>): string {
+  return execJob({
+    ...parts,
+    top: parts.top ?? '',
+    config: parts.config ?? '        command = "/bin/sh"',
+    names: { job: 'demo', group: 'web', task: 'app' },
+  });
 }
 
 const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -306,14 +283,14 @@ test('user = "root" on exec is refused by the default user.denylist', async () =
 
 test('kill_signal must be a known signal; kill_timeout above 30s will be capped', async () => {
   const bad = job({ task: '      kill_signal = "SIGTREM"\n      kill_timeout = "45s"' });
-  const signal = (await check(bad)).filter((d) => d.code === 'invalid-value' && /SIGTREM/.test(d.message));
+  const signal = (await diagnose(bad)).filter((d) => d.code === 'invalid-value' && /SIGTREM/.test(d.message));
   assert.ok(signal.length >= 1);
   assert.ok(signal.some((d) => (d.data as { replacement?: string } | undefined)?.replacement === 'SIGTERM'));
   const [capped] = await findings(bad, 'kill-timeout-capped');
   assert.ok(capped);
   assert.equal(capped.severity, 2);
   const good = job({ task: '      kill_signal = "SIGTERM"\n      kill_timeout = "20s"' });
-  assert.deepEqual((await check(good)).filter((d) => d.code === 'invalid-value' || d.code === 'kill-timeout-capped'), []);
+  assert.deepEqual((await diagnose(good)).filter((d) => d.code === 'invalid-value' || d.code === 'kill-timeout-capped'), []);
 });
 
 test('volume_mount naming no volume of the group is an error with the nearest name', async () => {
@@ -329,13 +306,12 @@ test('volume_mount naming no volume of the group is an error with the nearest na
 // --- the runtime scope API -------------------------------------------------------------------------------
 
 test('runtimeScopeFor lists what a task has at start, with values where they are known', async () => {
-  const parser = await sharedParser();
   const text = job({
     job: '  meta {\n    team = "core"\n  }',
     group: '    network {\n      port "http" {\n        static = 8080\n      }\n      port "metrics" {\n        to = 9100\n      }\n    }',
     task: '      env {\n        MODE = "prod"\n      }',
   });
-  const analysis = analyse(parser, text, resolveSettings({}));
+  const analysis = await analyseText(text);
   const task = analysis.file.jobs[0].groups[0].tasks[0];
   const scope = runtimeScopeFor(task, analysis.file, { evaluator: analysis.evaluator });
   assert.equal(scope.env.get('NOMAD_TASK_DIR')?.value, '/local');

@@ -1,42 +1,24 @@
 // Every editor feature on real and broken files: corpus files, and the same files cut off at random
 // places (a half-typed document), through the stdio server. No request may fail inside the server
 // (handler errors are logged as window/logMessage) and the server keeps running.
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { REPO_ROOT, type LspClient } from './helpers/lspClient';
-import { openDoc, startClient } from './helpers/featureClient';
+import { openDoc, positionAt } from './helpers/featureClient';
+import { serverPerFile } from './helpers/serverPerFile';
+import { int, seededRandom } from './helpers/random';
 
 const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 
 let client: LspClient;
 const logged: string[] = [];
-before(async () => {
-  client = await startClient();
+serverPerFile((started) => {
+  client = started;
   client.connection.onNotification('window/logMessage', (params: { message: string }) => logged.push(params.message));
 });
-after(async () => {
-  await client.stop();
-});
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function positionAt(text: string, offset: number) {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length - 1, character: before[before.length - 1].length };
-}
 
 async function everyFeature(text: string, diagnostics: Diagnostic[], uri: string, offsets: number[]): Promise<void> {
   const textDocument = { uri };
@@ -56,17 +38,17 @@ async function everyFeature(text: string, diagnostics: Diagnostic[], uri: string
 const files = ['exec', 'other', 'invalid'].flatMap((dir) => fs.readdirSync(path.join(CORPUS, dir)).sort().map((name) => path.join(CORPUS, dir, name)));
 
 test('corpus files, whole and cut off at random places: every feature answers without an internal error', async () => {
-  const next = random(42);
+  const next = seededRandom(42);
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const whole = await openDoc(client, text, 'robust');
-    await everyFeature(text, whole.diagnostics, whole.uri, Array.from({ length: 12 }, () => Math.floor(next() * (text.length + 1))));
+    await everyFeature(text, whole.diagnostics, whole.uri, Array.from({ length: 12 }, () => int(next, text.length + 1)));
     client.close(whole.uri);
     for (let cut = 0; cut < 3; cut++) {
-      const at = Math.floor(next() * text.length);
+      const at = int(next, text.length);
       const half = text.slice(0, at);
       const opened = await openDoc(client, half, 'robust-cut');
-      await everyFeature(half, opened.diagnostics, opened.uri, [half.length, Math.floor(next() * (half.length + 1))]);
+      await everyFeature(half, opened.diagnostics, opened.uri, [half.length, int(next, half.length + 1)]);
       client.close(opened.uri);
     }
   }

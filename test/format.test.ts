@@ -1,6 +1,6 @@
 // Formatting: layout rules through textDocument/formatting, idempotence and meaning preservation on every
 // corpus file, and `nomad-exec fmt [--check]`.
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,16 +12,14 @@ import { sharedParser } from '../server/src/parser/parser';
 import { formatText } from '../server/src/features/format';
 import type { LspClient } from './helpers/lspClient';
 import { REPO_ROOT } from './helpers/lspClient';
-import { applyEdits, openDoc, startClient } from './helpers/featureClient';
+import { applyEdits, openDoc } from './helpers/featureClient';
+import { serverPerFile } from './helpers/serverPerFile';
 
 const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
 
 let client: LspClient;
-before(async () => {
-  client = await startClient();
-});
-after(async () => {
-  await client.stop();
+serverPerFile((started) => {
+  client = started;
 });
 
 async function format(text: string): Promise<{ edits: TextEdit[]; result: string }> {
@@ -29,6 +27,11 @@ async function format(text: string): Promise<{ edits: TextEdit[]; result: string
   const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
   client.close(uri);
   return { edits, result: applyEdits(text, edits) };
+}
+
+/** Formats the document made of `lines` and returns the formatted text. */
+async function formatLines(lines: string[]): Promise<string> {
+  return (await format(lines.join('\n'))).result;
 }
 
 /** The job model with every source position removed: what the file means, not where it says it. */
@@ -56,27 +59,25 @@ function strip(value: unknown): unknown {
 }
 
 test('indents by two spaces per block and aligns = within runs of single-line attributes', async () => {
-  const input = [
-    'job "web" {',
-    '    datacenters = ["dc1"]',
-    'type="service"',
-    '        group "g" {',
-    '  count = 1',
-    '',
-    '  task "t" {',
-    '     driver   =   "exec"',
-    '     kill_timeout = "10s"',
-    '     config {',
-    '       command = "/bin/sh"',
-    '       args = [ "-c","echo hi" ]',
-    '     }',
-    '  }',
-    '  }',
-    '}',
-  ].join('\n');
-  const { result } = await format(input);
   assert.equal(
-    result,
+    await formatLines([
+      'job "web" {',
+      '    datacenters = ["dc1"]',
+      'type="service"',
+      '        group "g" {',
+      '  count = 1',
+      '',
+      '  task "t" {',
+      '     driver   =   "exec"',
+      '     kill_timeout = "10s"',
+      '     config {',
+      '       command = "/bin/sh"',
+      '       args = [ "-c","echo hi" ]',
+      '     }',
+      '  }',
+      '  }',
+      '}',
+    ]),
     [
       'job "web" {',
       '  datacenters = ["dc1"]',
@@ -100,24 +101,22 @@ test('indents by two spaces per block and aligns = within runs of single-line at
 });
 
 test('canonical spacing inside expressions', async () => {
-  const input = [
-    'locals {',
-    '  a = - 1',
-    '  b = 1-2',
-    '  c = !true',
-    '  d = var.x [0] . y',
-    '  e = {a: 1,"b"=2}',
-    '  f = [ for k , v in local.m : v if v != null ]',
-    '  g = local.c?1:2',
-    '  h = concat( a , b ... )',
-    '  i = {}',
-    '  j = x.0',
-    '  k = x[*].y',
-    '}',
-  ].join('\n');
-  const { result } = await format(input);
   assert.equal(
-    result,
+    await formatLines([
+      'locals {',
+      '  a = - 1',
+      '  b = 1-2',
+      '  c = !true',
+      '  d = var.x [0] . y',
+      '  e = {a: 1,"b"=2}',
+      '  f = [ for k , v in local.m : v if v != null ]',
+      '  g = local.c?1:2',
+      '  h = concat( a , b ... )',
+      '  i = {}',
+      '  j = x.0',
+      '  k = x[*].y',
+      '}',
+    ]),
     [
       'locals {',
       '  a = -1',
@@ -138,7 +137,7 @@ test('canonical spacing inside expressions', async () => {
 });
 
 test('heredoc bodies, strings and comments are kept as written; trailing comments align', async () => {
-  const input = [
+  const result = await formatLines([
     '# leading comment',
     'job "x" {',
     '      type = "batch"   # short',
@@ -158,8 +157,7 @@ test('heredoc bodies, strings and comments are kept as written; trailing comment
     '    }',
     '  }',
     '}',
-  ].join('\n');
-  const { result } = await format(input);
+  ]);
   const lines = result.split('\n');
   assert.equal(lines[0], '# leading comment');
   assert.equal(lines[2], '  type     = "batch" # short');

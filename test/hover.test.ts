@@ -1,13 +1,14 @@
 // Hover through `nomad-exec lsp --stdio`: blocks, attributes, values, capabilities with the task's resulting
 // set, runtime names inside interpolations, input variables and locals, and broken documents.
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { Hover, Position } from 'vscode-languageserver-types';
 import { EXEC } from '../server/src/schema/drivers';
 import { COMMON_ATTRIBUTES, NOMAD_VARIABLES } from '../server/src/schema/runtime';
 import { SIGNALS } from '../server/src/schema/signals';
 import type { LspClient } from './helpers/lspClient';
-import { openDoc, positionOf, startClient } from './helpers/featureClient';
+import { openDoc, positionOf } from './helpers/featureClient';
+import { serverPerFile } from './helpers/serverPerFile';
 
 const JOB = `variable "image_tag" {
   type        = string
@@ -42,12 +43,9 @@ job "web" {
 
 let client: LspClient;
 let uri: string;
-before(async () => {
-  client = await startClient();
+serverPerFile(async (started) => {
+  client = started;
   uri = (await openDoc(client, JOB, 'hover')).uri;
-});
-after(async () => {
-  await client.stop();
 });
 
 async function hoverText(position: Position, at = uri): Promise<string> {

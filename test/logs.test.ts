@@ -3,29 +3,18 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { isPlanError, planRun, startRun, type RunResult } from '../launcher/src/api';
-import { launcherBinary } from '../launcher/src/launcherArgs';
+import { startRun, type RunResult } from '../launcher/src/api';
 import { RotatingLog } from '../launcher/src/logs';
+import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-logs-'));
+const jobs = new JobFiles('nomad-exec-logs-');
 const MB = 1024 * 1024;
-let counter = 0;
-let launcherMissing: string | false = false;
-try {
-  launcherBinary();
-} catch (error) {
-  launcherMissing = (error as Error).message;
-}
-const skip = launcherMissing ? { skip: launcherMissing } : {};
+const skip = skipWithoutLauncher();
 
 /** Runs the job; with `stopAfterBytes`, stops it once that much stdout has streamed. */
 async function runJob(task: string, stopAfterBytes?: number): Promise<{ result: RunResult; stdout: Buffer; logsDir: string }> {
-  const file = path.join(dir, `job${++counter}.nomad.hcl`);
-  fs.writeFileSync(file, `job "logs" {\n  group "g" {\n${task}\n  }\n}\n`);
-  const plan = await planRun({ file });
-  if (isPlanError(plan)) assert.fail(plan.message);
+  const plan = await jobs.plan(`job "logs" {\n  group "g" {\n${task}\n  }\n}\n`);
   const chunks: Buffer[] = [];
   let streamed = 0;
   let stopping = false;
@@ -116,7 +105,7 @@ test('disabled logs write no files but still stream', skip, async () => {
 });
 
 test('RotatingLog splits a chunk across files at the exact size limit', () => {
-  const logsDir = fs.mkdtempSync(path.join(dir, 'unit-'));
+  const logsDir = fs.mkdtempSync(path.join(jobs.dir, 'unit-'));
   const log = new RotatingLog(logsDir, 't.stdout', { disabled: false, maxFiles: 2, maxFileSizeMB: 1 });
   log.write(Buffer.alloc(MB - 10, 'a'));
   log.write(Buffer.alloc(30, 'b'));

@@ -3,6 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { LspClient, testUri } from './helpers/lspClient';
+import { openDoc } from './helpers/featureClient';
 
 const JOB = `job "web" {
   group "g" {
@@ -74,9 +75,7 @@ test('language server over stdio', async (t) => {
     assert.match(syntax[0].message, /Unclosed `\$\{` in the value of `args`/);
     // Open the same final text fresh: same diagnostics as the incremental path.
     const finalText = JOB.split('\n').map((l, i) => (i === 6 ? l.slice(0, col) + '${' + l.slice(col + 1) : l)).join('\n');
-    const fresh = testUri('utf16-fresh.nomad.hcl');
-    client.open(fresh, finalText);
-    const full = await client.diagnostics(fresh, 1);
+    const full = await openDoc(client, finalText, 'utf16-fresh');
     assert.deepEqual(published.diagnostics, full.diagnostics);
   });
 
@@ -95,9 +94,7 @@ test('language server over stdio', async (t) => {
       } else character += ch.length;
     }
     const typed = await client.diagnostics(uri, version);
-    const fresh = testUri('typing-fresh.nomad.hcl');
-    client.open(fresh, JOB);
-    const full = await client.diagnostics(fresh, 1);
+    const full = await openDoc(client, JOB, 'typing-fresh');
     assert.deepEqual(typed.diagnostics, full.diagnostics);
   });
 

@@ -11,7 +11,8 @@ import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
 import { ModelBuilder, buildModel } from '../server/src/model/build';
 import { analyseTree } from '../server/src/analysis';
 import { resolveSettings } from '../server/src/settings';
-import { seededRandom } from './helpers/random';
+import { positionAt } from './helpers/featureClient';
+import { int, pick, seededRandom } from './helpers/random';
 
 /** The HCL syntax mistakes of the invalid corpus: expected syntax errors as [line, message pattern]. */
 const CORPUS_SYNTAX: [string, [number, RegExp][]][] = [
@@ -97,12 +98,6 @@ test('valid constructs tree-sitter and HCL2 agree on give no syntax errors', asy
 
 // ---- incremental parsing ----
 
-function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
-
 /** Removes parent links (job/group) so models can be compared structurally. */
 function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (key, v) => {
@@ -124,15 +119,15 @@ test('incremental edits give the same model and diagnostics as a full parse', as
     const builder = new ModelBuilder();
     builder.build(doc.tree(), doc.text, doc.takeEdits());
     for (let step = 1; step <= 40; step++) {
-      const start = Math.floor(rnd() * (text.length + 1));
-      const end = Math.min(text.length, start + Math.floor(rnd() * 4) * (rnd() < 0.5 ? 1 : 0));
-      const insert = snippets[Math.floor(rnd() * snippets.length)];
+      const start = int(rnd, text.length + 1);
+      const end = Math.min(text.length, start + int(rnd, 4) * (rnd() < 0.5 ? 1 : 0));
+      const insert = pick(rnd, snippets);
       doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, end) }, text: insert }], step);
       text = text.slice(0, start) + insert + text.slice(end);
       if (step % 5 === 0) {
         // Several changes in one notification (each range refers to the text after the previous one).
-        const at = Math.floor(rnd() * (text.length + 1));
-        const more = snippets[Math.floor(rnd() * snippets.length)];
+        const at = int(rnd, text.length + 1);
+        const more = pick(rnd, snippets);
         doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: more }], step);
         text = text.slice(0, at) + more + text.slice(at);
       }

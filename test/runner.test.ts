@@ -8,43 +8,34 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isPlanError, planRun, startRun, type LaunchPlan, type RunRequest, type RunResult } from '../launcher/src/api';
-import { launcherBinary } from '../launcher/src/launcherArgs';
+import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'nomad-exec');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-run-'));
-let counter = 0;
-let launcherMissing: string | false = false;
-try {
-  launcherBinary();
-} catch (error) {
-  launcherMissing = (error as Error).message;
-}
+const jobs = new JobFiles('nomad-exec-run-');
+const dir = jobs.dir;
 
-function jobFile(text: string): string {
-  const file = path.join(dir, `job${++counter}.nomad.hcl`);
-  fs.writeFileSync(file, text);
-  return file;
-}
-
-const oneTask = (config: string, extra = ''): string => `
-job "t" {
-  group "g" {
-    task "main" {
+/** An exec task block; `extra` (lifecycle, leader, kill_timeout, templates...) goes before its config. */
+const execTask = (name: string, config: string, extra = ''): string => `
+    task "${name}" {
       driver = "exec"
       ${extra}
       config {
         ${config}
       }
-    }
+    }`;
+
+/** An exec task running `script` (no double quotes in it) with /bin/sh -c. */
+const shTask = (name: string, script: string, extra = ''): string => execTask(name, `command = "/bin/sh"\n        args = ["-c", "${script}"]`, extra);
+
+/** A job whose one group, "g", holds `tasks`. */
+const groupJob = (job: string, ...tasks: string[]): string => `
+job "${job}" {
+  group "g" {${tasks.join('')}
   }
 }`;
 
-async function planFor(text: string, request: Partial<RunRequest> = {}): Promise<LaunchPlan> {
-  const plan = await planRun({ file: jobFile(text), ...request });
-  if (isPlanError(plan)) assert.fail(plan.message);
-  return plan;
-}
+const oneTask = (config: string, extra = ''): string => groupJob('t', execTask('main', config, extra));
 
 interface Captured {
   result: RunResult;
@@ -56,7 +47,7 @@ interface Captured {
 
 /** Runs the plan; `whenOutput` is called once when stdout first contains `marker`. */
 async function run(text: string, options: { marker?: string; whenOutput?: (stop: () => Promise<void>) => void; request?: Partial<RunRequest> } = {}): Promise<Captured> {
-  const plan = await planFor(text, options.request);
+  const plan = await jobs.plan(text, options.request);
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const notices: string[] = [];
@@ -75,7 +66,7 @@ async function run(text: string, options: { marker?: string; whenOutput?: (stop:
   return { result, stdout: Buffer.concat(out), stderr: Buffer.concat(err), plan, notices };
 }
 
-const skip = launcherMissing ? { skip: launcherMissing } : {};
+const skip = skipWithoutLauncher();
 
 test('exit codes pass through; a signal N gives 128+N', skip, async () => {
   const ok = await run(oneTask('command = "/bin/sh"\n args = ["-c", "echo out; echo err >&2"]'));
@@ -170,7 +161,7 @@ test('a template needing a server stops the run with function, template and line
   const tpl = path.join(dir, 'svc.tpl');
   fs.writeFileSync(tpl, 'upstream:\n{{ range nomadService "db" }}{{ .Address }}{{ end }}\n');
   // A source already on disk is checked when planning.
-  const planned = await planRun({ file: jobFile(oneTask('command = "/bin/true"', `template {\n source = "${tpl}"\n destination = "local/x"\n }`)) });
+  const planned = await planRun({ file: jobs.write(oneTask('command = "/bin/true"', `template {\n source = "${tpl}"\n destination = "local/x"\n }`)) });
   assert.ok(isPlanError(planned));
   assert.match(planned.message, /template 1 \(local\/x\), line 2 of .*svc\.tpl: function "nomadService" needs a Nomad server/);
   // One that an artifact brings is checked when it is rendered, and stops the run.
@@ -190,51 +181,23 @@ test('a template needing a server stops the run with function, template and line
 });
 
 test('a group runs prestart before main, keeps a sidecar, runs poststop after', skip, async () => {
-  const text = `
-job "grp" {
-  group "g" {
-    task "setup" {
-      driver = "exec"
-      lifecycle { hook = "prestart" }
-      config {
-        command = "/bin/sh"
-        args = ["-c", "echo prepared > /alloc/data/state; echo setup-done"]
-      }
-    }
-    task "side" {
-      driver = "exec"
-      lifecycle {
-        hook = "prestart"
-        sidecar = true
-      }
-      kill_timeout = "200ms"
-      config {
-        command = "/bin/sh"
-        args = ["-c", "trap 'echo side-stopped; exit 0' INT; touch /alloc/data/side-ready; while true; do sleep 0.05; done"]
-      }
-    }
-    task "app" {
-      driver = "exec"
-      config {
-        command = "/bin/sh"
-        args = ["-c", "while [ ! -f /alloc/data/side-ready ]; do sleep 0.02; done; cat /alloc/data/state; echo app-done"]
-      }
-    }
-    task "cleanup" {
-      driver = "exec"
-      lifecycle { hook = "poststop" }
-      config {
-        command = "/bin/sh"
-        args = ["-c", "echo cleaned"]
-      }
-    }
+  const text = groupJob(
+    'grp',
+    shTask('setup', 'echo prepared > /alloc/data/state; echo setup-done', 'lifecycle { hook = "prestart" }'),
+    shTask(
+      'side',
+      "trap 'echo side-stopped; exit 0' INT; touch /alloc/data/side-ready; while true; do sleep 0.05; done",
+      'lifecycle {\n        hook = "prestart"\n        sidecar = true\n      }\n      kill_timeout = "200ms"',
+    ),
+    shTask('app', 'while [ ! -f /alloc/data/side-ready ]; do sleep 0.02; done; cat /alloc/data/state; echo app-done'),
+    shTask('cleanup', 'echo cleaned', 'lifecycle { hook = "poststop" }'),
+    `
     task "other" {
       driver = "docker"
       config { image = "busybox" }
-    }
-  }
-}`;
-  const plan = await planFor(text, { group: 'g' });
+    }`,
+  );
+  const plan = await jobs.plan(text, { group: 'g' });
   assert.deepEqual(plan.tasks.map((t) => `${t.name}:${t.lifecycle.hook}${t.lifecycle.sidecar ? '+sidecar' : ''}`), ['setup:prestart', 'side:prestart+sidecar', 'app:main', 'cleanup:poststop']);
   const order: string[] = [];
   const lines: string[] = [];
@@ -255,26 +218,12 @@ job "grp" {
 });
 
 test('when a leader task ends, the other tasks are stopped; a failing prestart keeps main tasks from starting', skip, async () => {
-  const leader = await planFor(
-    `job "l" {
-  group "g" {
-    task "boss" {
-      driver = "exec"
-      leader = true
-      config {
-        command = "/bin/sh"
-        args = ["-c", "while [ ! -f /alloc/data/worker-ready ]; do sleep 0.02; done; echo boss-done"]
-      }
-    }
-    task "worker" {
-      driver = "exec"
-      config {
-        command = "/bin/sh"
-        args = ["-c", "trap 'echo worker-stopped; exit 0' INT; touch /alloc/data/worker-ready; while true; do sleep 0.05; done"]
-      }
-    }
-  }
-}`,
+  const leader = await jobs.plan(
+    groupJob(
+      'l',
+      shTask('boss', 'while [ ! -f /alloc/data/worker-ready ]; do sleep 0.02; done; echo boss-done', 'leader = true'),
+      shTask('worker', "trap 'echo worker-stopped; exit 0' INT; touch /alloc/data/worker-ready; while true; do sleep 0.05; done"),
+    ),
     { group: 'g' },
   );
   let out = '';
@@ -282,23 +231,8 @@ test('when a leader task ends, the other tasks are stopped; a failing prestart k
   assert.equal(result.exitCode, 0);
   assert.match(out, /worker: worker-stopped/);
 
-  const failing = await planFor(
-    `job "p" {
-  group "g" {
-    task "pre" {
-      driver = "exec"
-      lifecycle { hook = "prestart" }
-      config {
-        command = "/bin/sh"
-        args = ["-c", "exit 4"]
-      }
-    }
-    task "app" {
-      driver = "exec"
-      config { command = "/bin/true" }
-    }
-  }
-}`,
+  const failing = await jobs.plan(
+    groupJob('p', shTask('pre', 'exit 4', 'lifecycle { hook = "prestart" }'), execTask('app', 'command = "/bin/true"')),
     { group: 'g' },
   );
   const failed = await startRun(failing).exited;
@@ -321,7 +255,7 @@ function runCli(args: string[], onStdout?: (text: string, child: ReturnType<type
 }
 
 test('CLI: streams output, exits with the task code, --plan prints JSON and runs nothing', skip, async () => {
-  const file = jobFile(oneTask('command = "/bin/sh"\n args = ["-c", "echo from-task; exit 5"]'));
+  const file = jobs.write(oneTask('command = "/bin/sh"\n args = ["-c", "echo from-task; exit 5"]'));
   const r = await runCli([file]);
   assert.equal(r.stdout, 'from-task\n');
   assert.equal(r.code, 5);
@@ -335,7 +269,7 @@ test('CLI: streams output, exits with the task code, --plan prints JSON and runs
 });
 
 test('CLI: Ctrl+C stops the task with its kill signal', skip, async () => {
-  const file = jobFile(oneTask('command = "/bin/sh"\n args = ["-c", "trap \'echo bye; exit 0\' INT; echo ready; while true; do sleep 0.05; done"]'));
+  const file = jobs.write(oneTask('command = "/bin/sh"\n args = ["-c", "trap \'echo bye; exit 0\' INT; echo ready; while true; do sleep 0.05; done"]'));
   let sent = false;
   const r = await runCli([file], (text, child) => {
     if (!sent && text.includes('ready')) {
@@ -348,25 +282,7 @@ test('CLI: Ctrl+C stops the task with its kill signal', skip, async () => {
 });
 
 test('CLI: a group run prefixes every line with its task', skip, async () => {
-  const file = jobFile(`
-job "j" {
-  group "g" {
-    task "one" {
-      driver = "exec"
-      config {
-        command = "/bin/sh"
-        args = ["-c", "echo a; printf 'no-newline'"]
-      }
-    }
-    task "two" {
-      driver = "exec"
-      config {
-        command = "/bin/sh"
-        args = ["-c", "echo b"]
-      }
-    }
-  }
-}`);
+  const file = jobs.write(groupJob('j', shTask('one', "echo a; printf 'no-newline'"), shTask('two', 'echo b')));
   const r = await runCli([file, '--group', 'g']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split('\n').sort(), ['[one] a', '[one] no-newline', '[two] b']);

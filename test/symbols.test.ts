@@ -1,10 +1,11 @@
 // Outline, folding and semantic tokens through `nomad-exec lsp --stdio`.
-import test, { after, before } from 'node:test';
+import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { DocumentSymbol, FoldingRange, SemanticTokens } from 'vscode-languageserver-types';
 import { LEGEND } from '../server/src/features/semanticTokens';
 import type { LspClient } from './helpers/lspClient';
-import { openDoc, startClient } from './helpers/featureClient';
+import { openDoc } from './helpers/featureClient';
+import { serverPerFile } from './helpers/serverPerFile';
 
 const JOB = `variable "region" {
   default = "global"
@@ -54,12 +55,9 @@ EOF
 
 let client: LspClient;
 let uri: string;
-before(async () => {
-  client = await startClient();
+serverPerFile(async (started) => {
+  client = started;
   uri = (await openDoc(client, JOB, 'symbols')).uri;
-});
-after(async () => {
-  await client.stop();
 });
 
 test('document symbols: variables and locals, then job > group > task with the driver as detail', async () => {

@@ -1,10 +1,8 @@
 // The `nomadExec/tasks` answer the VS Code extension builds its code lenses and run pickers on.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { analyse } from '../server/src/analysis';
 import { outlineOf } from '../server/src/features/tasks';
-import { sharedParser } from '../server/src/parser/parser';
-import { resolveSettings } from '../server/src/settings';
+import { analyseText } from './helpers/analyse';
 
 const job = `variable "greeting" {
   type        = list(string)
@@ -31,8 +29,7 @@ job "web" {
 `;
 
 async function outline(text: string) {
-  const parser = await sharedParser();
-  return outlineOf(analyse(parser, text, resolveSettings({})).file, text);
+  return outlineOf((await analyseText(text)).file, text);
 }
 
 test('groups and tasks with ranges, and which tasks can run', async () => {

@@ -39,7 +39,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const evaluator = createEvaluator(built.file, options.evaluate);
   let checkDiagnostics: Diagnostic[] = [];
   try {
-    checkDiagnostics = runChecks(built.file, settings, evaluator);
+    checkDiagnostics = runChecks(built.file, settings, evaluator, { evaluateOptions: options.evaluate });
   } catch {
     checkDiagnostics = [];
   }

@@ -1,12 +1,10 @@
 // Runs job text through the real pipeline (parser, model, evaluator, checks) for the checks tests.
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { analyse } from '../../server/src/analysis';
-import { sharedParser } from '../../server/src/parser/parser';
-import { resolveSettings, type NomadExecSettings } from '../../server/src/settings';
+import type { NomadExecSettings } from '../../server/src/settings';
+import { analyseText } from './analyse';
 
 export async function diagnose(text: string, settings: NomadExecSettings = {}): Promise<Diagnostic[]> {
-  const parser = await sharedParser();
-  return analyse(parser, text, resolveSettings(settings)).diagnostics;
+  return (await analyseText(text, settings)).diagnostics;
 }
 
 /** Diagnostics with this code. */
@@ -24,14 +22,27 @@ export function problems(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity !== undefined && d.severity <= 2);
 }
 
+export interface ExecJobParts {
+  task?: string;
+  config?: string;
+  group?: string;
+  job?: string;
+  driver?: string;
+  /** Text before the job block (variables, locals), followed by a line break. */
+  top?: string;
+  /** The labels of the job, group and task blocks; web, app and server when not given. */
+  names?: { job: string; group: string; task: string };
+}
+
 /** A complete, valid exec job; `task`, `group` and `job` add lines to those bodies. */
-export function execJob(parts: { task?: string; config?: string; group?: string; job?: string; driver?: string } = {}): string {
-  return `job "web" {
+export function execJob(parts: ExecJobParts = {}): string {
+  const names = parts.names ?? { job: 'web', group: 'app', task: 'server' };
+  return `${parts.top === undefined ? '' : `${parts.top}\n`}job "${names.job}" {
   datacenters = ["dc1"]
 ${parts.job ?? ''}
-  group "app" {
+  group "${names.group}" {
 ${parts.group ?? ''}
-    task "server" {
+    task "${names.task}" {
       driver = "${parts.driver ?? 'exec'}"
       config {
 ${parts.config ?? '        command = "/bin/sleep"\n        args    = ["3600"]'}

@@ -20,8 +20,7 @@ export function cursor(marked: string): { text: string; position: Position } {
   const offset = marked.indexOf('|');
   if (offset < 0) throw new Error('no | cursor marker in the test text');
   const text = marked.slice(0, offset) + marked.slice(offset + 1);
-  const before = text.slice(0, offset).split('\n');
-  return { text, position: { line: before.length - 1, character: before[before.length - 1].length } };
+  return { text, position: positionAt(text, offset) };
 }
 
 /** The position of the `n`th occurrence (0-based) of `needle`, plus `delta` characters. */
@@ -31,7 +30,12 @@ export function positionOf(text: string, needle: string, delta = 0, n = 0): Posi
     index = text.indexOf(needle, index + 1);
     if (index < 0) throw new Error(`"${needle}" not found`);
   }
-  const before = text.slice(0, index + delta).split('\n');
+  return positionAt(text, index + delta);
+}
+
+/** The LSP position (line, UTF-16 character) of a character offset into `text`. */
+export function positionAt(text: string, offset: number): Position {
+  const before = text.slice(0, offset).split('\n');
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 

@@ -70,6 +70,31 @@ function ensureTestUser(): { uid: number; gid: number } {
   }
 }
 
+/** Creates `<base>/<task>/local` and `<base>/<alloc>`: the least a launch needs on the host. */
+export function makeTaskDirs(base: string, task: string, alloc: string): { taskDir: string; allocDir: string } {
+  const taskDir = path.join(base, task);
+  const allocDir = path.join(base, alloc);
+  fs.mkdirSync(path.join(taskDir, 'local'), { recursive: true });
+  fs.mkdirSync(allocDir);
+  return { taskDir, allocDir };
+}
+
+/** A launch with the exec driver's defaults (chroot_env, private pid and IPC, the default capabilities). */
+export function defaultSpec(taskDir: string, allocDir: string, command: string, args: string[], overrides: Partial<LauncherSpec> = {}): LauncherSpec {
+  return {
+    taskDir,
+    allocDir,
+    chrootEnv: DEFAULT_CHROOT_ENV,
+    pidMode: 'private',
+    ipcMode: 'private',
+    capabilities: [...DEFAULT_ALLOW_CAPS],
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+    command,
+    args,
+    ...overrides,
+  };
+}
+
 /** A scratch area for one test: task dir and alloc dir owned by the mode's user, the probe in local/. */
 export class Fixture {
   readonly base: string;
@@ -90,10 +115,7 @@ export class Fixture {
   /** A fresh task dir (with /local/probe) and alloc dir. */
   newTask(): { taskDir: string; allocDir: string } {
     const n = ++this.counter;
-    const taskDir = path.join(this.base, `task-${n}`);
-    const allocDir = path.join(this.base, `alloc-${n}`);
-    fs.mkdirSync(path.join(taskDir, 'local'), { recursive: true });
-    fs.mkdirSync(allocDir);
+    const { taskDir, allocDir } = makeTaskDirs(this.base, `task-${n}`, `alloc-${n}`);
     fs.copyFileSync(path.join(buildDir, 'nomad-exec-probe'), path.join(taskDir, 'local', 'probe'));
     fs.chmodSync(path.join(taskDir, 'local', 'probe'), 0o755);
     fs.chmodSync(path.join(taskDir, 'local'), 0o777);
@@ -109,18 +131,7 @@ export class Fixture {
   /** The default spec of a task: defaults of the exec driver, given command and args. */
   spec(command: string, args: string[], overrides: Partial<LauncherSpec> = {}): LauncherSpec {
     const { taskDir, allocDir } = this.newTask();
-    return {
-      taskDir,
-      allocDir,
-      chrootEnv: DEFAULT_CHROOT_ENV,
-      pidMode: 'private',
-      ipcMode: 'private',
-      capabilities: [...DEFAULT_ALLOW_CAPS],
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
-      command,
-      args,
-      ...overrides,
-    };
+    return defaultSpec(taskDir, allocDir, command, args, overrides);
   }
 
   /** Starts the launcher (as the mode's user); fd 3 is a pipe (stop), fd 4 a pipe (info). */
@@ -165,34 +176,27 @@ export function collect(child: ChildProcess): Promise<RunResult> {
 
 /** Resolves with the --info-fd text once its first line (the child pid) has arrived. */
 export function infoSoFar(child: ChildProcess): Promise<string> {
-  const stream = child.stdio[4] as NodeJS.ReadableStream;
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      if (seen.includes('\n')) {
-        stream.off('data', onData);
-        resolve(seen);
-      }
-    };
-    stream.on('data', onData);
-    child.on('close', () => reject(new Error(`exited before reporting its child pid: ${seen}`)));
-  });
+  return streamUntil(child, child.stdio[4] as NodeJS.ReadableStream, '\n', (seen) => `exited before reporting its child pid: ${seen}`);
 }
 
 /** Resolves when `text` has appeared on the child's stdout. */
-export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
+export async function waitForOutput(child: ChildProcess, text: string): Promise<void> {
+  await streamUntil(child, child.stdout, text, (seen) => `exited before printing ${text}; stdout: ${seen}`);
+}
+
+/** Resolves with what `stream` has carried once that includes `text`; rejects when the child closes first. */
+function streamUntil(child: ChildProcess, stream: NodeJS.ReadableStream | null, text: string, failure: (seen: string) => string): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const onData = (d: Buffer) => {
       seen += d.toString();
       if (seen.includes(text)) {
-        child.stdout?.off('data', onData);
-        resolve();
+        stream?.off('data', onData);
+        resolve(seen);
       }
     };
-    child.stdout?.on('data', onData);
-    child.on('close', () => reject(new Error(`exited before printing ${text}; stdout: ${seen}`)));
+    stream?.on('data', onData);
+    child.on('close', () => reject(new Error(failure(seen))));
   });
 }
 

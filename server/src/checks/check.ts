@@ -21,6 +21,13 @@ export interface CheckContext {
   settings: EffectiveSettings;
   evaluator: Evaluator;
   report(finding: Finding): void;
+  /**
+   * Set when results may be memoised per model object across edits (memo.ts); `file` is the file token.
+   * Absent in one-shot runs: everything is computed afresh.
+   */
+  incremental?: { file: object };
+  /** Set while a memoised result is being recorded: see memo.ts `live`. */
+  live?(run: (ctx: CheckContext) => void): void;
 }
 
 export interface Check {

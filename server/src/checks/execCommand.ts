@@ -16,6 +16,7 @@ import {
   taskRelative,
   type TaskPlaces,
 } from './execPlaces';
+import { FindingMemo, jobToken, live } from './memo';
 
 const BARE_NAME_DIRS = ['usr/local/bin', 'usr/bin', 'bin'];
 
@@ -23,12 +24,19 @@ export const execCommandCheck: Check = {
   name: 'exec-command',
   run(ctx) {
     for (const job of ctx.file.jobs) {
+      const context = jobToken(ctx, job);
       for (const group of job.groups) {
-        for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
+        memo.run(ctx, group.block, context, (ctx) => {
+          for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
+        });
       }
     }
   },
 };
+
+// Findings per group, reused while the group block and the job and file context are the same (memo.ts);
+// whether the command exists on this machine is looked up again on every replay (`live`).
+const memo = new FindingMemo();
 
 interface Candidate {
   /** Task-relative path the driver tries. */
@@ -64,7 +72,7 @@ function checkCommand(ctx: CheckContext, task: Task): void {
   const fromChroot = candidates.filter((c) => chrootFor(places, c.path));
   if (fromChroot.length > 0) {
     // When an unknown destination might shadow it (local/ is tried first), where it comes from is not certain.
-    if (!places.unknownPlaces) reportLocation(ctx, command, fromChroot, places, range);
+    if (!places.unknownPlaces) live(ctx, (ctx) => reportLocation(ctx, command, fromChroot, places, range));
     return;
   }
   // Something not known while editing (a destination from a variable, a dynamic block) may put it there.

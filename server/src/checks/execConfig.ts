@@ -1,7 +1,7 @@
 // The exec driver's task `config` (reference sections 1 and 3): exactly seven keys, `command` required,
 // namespace modes, capability names and the client's allow_caps, an absolute work_dir. Nomad's
 // `job validate` checks none of this; the client refuses it when the task starts.
-import type { Attribute, Block, Expr } from '../model/types';
+import type { Attribute, Block, Expr, Group } from '../model/types';
 import type { Value } from '../model/value';
 import { EXEC, FOREIGN_EXEC_KEYS } from '../schema/drivers';
 import {
@@ -10,31 +10,38 @@ import {
 import type { Check, CheckContext } from './check';
 import { SchemaWalker } from './schemaWalker';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { FindingMemo, jobToken } from './memo';
 
 const EXPOSURE = {
   pid_mode: 'the task sees every process on the host, and other processes of the same user can read its process details, environment variables included',
   ipc_mode: 'the task shares System V and POSIX IPC (shared memory, semaphores, message queues) with host processes and may receive signals from them',
 } as const;
 
+// Findings per group, reused while the group block and the job and file context are the same (memo.ts).
+const memo = new FindingMemo();
+
 export const execConfig: Check = {
   name: 'execConfig',
   run(ctx) {
     for (const job of ctx.file.jobs) {
-      for (const group of job.groups) {
-        for (const task of group.tasks) {
-          if (task.driverName === 'exec' && !task.dynamic) checkTask(ctx, task.block, `task "${task.name}"`, task.config);
-        }
-        // A Connect sidecar task may run on exec too (its config is then an exec config).
-        if (!group.implicit) {
-          for (const sidecar of sidecarTasks(group.block.body)) {
-            const driver = attributeOf(sidecar, 'driver');
-            if (driver && ctx.evaluator.evaluate(driver.value) === 'exec') checkTask(ctx, sidecar, 'the sidecar_task', undefined);
-          }
-        }
-      }
+      const context = jobToken(ctx, job);
+      for (const group of job.groups) memo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group));
     }
   },
 };
+
+function checkGroup(ctx: CheckContext, group: Group): void {
+  for (const task of group.tasks) {
+    if (task.driverName === 'exec' && !task.dynamic) checkTask(ctx, task.block, `task "${task.name}"`, task.config);
+  }
+  // A Connect sidecar task may run on exec too (its config is then an exec config).
+  if (!group.implicit) {
+    for (const sidecar of sidecarTasks(group.block.body)) {
+      const driver = attributeOf(sidecar, 'driver');
+      if (driver && ctx.evaluator.evaluate(driver.value) === 'exec') checkTask(ctx, sidecar, 'the sidecar_task', undefined);
+    }
+  }
+}
 
 /** sidecar_task blocks under the group's services and its tasks' services. */
 function sidecarTasks(body: Block['body']): Block[] {

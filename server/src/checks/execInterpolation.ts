@@ -6,13 +6,14 @@
 // an unknown name there fails the task, so it is an error. Everywhere else the client only substitutes
 // simple `${name}` forms and leaves unknown ones as text, so an unknown NOMAD_* name is a warning.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import type { Block, Expr, Job, Task } from '../model/types';
+import type { Block, Expr, Group, Job, Task } from '../model/types';
 import { groupBody, iteratorName, taskBody } from '../schema/runtimeQuery';
 import type { Check, CheckContext } from './check';
 import { CONFIG_FUNCTION_NAMES, META_PREFIX, NODE_NAMES, PORT_FAMILIES, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { nearestName } from '../schema/capabilities';
 import { SUBMISSION_ROOTS, directReferences, dottedName, walkExpr, withNames, type ReferenceExpr } from './exprWalk';
 import { walkBody } from './jobWalk';
+import { FindingMemo, jobToken } from './memo';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -35,20 +36,27 @@ function checkJob(ctx: CheckContext, job: Job): void {
   // Job-level settings (meta, constraints, ...): a name is fine when some task has it.
   walkBody(job.block.body, NO_NAMES, {
     enterBlock: (block) => !isBlockOf(block, 'group') && !isBlockOf(block, 'task'),
-    attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, allTasks.map(scopeOf)),
+    // Every task's scope is built only when a NOMAD_* name here needs it (a job holds hundreds of tasks).
+    attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, () => allTasks.map(scopeOf)),
   });
-  for (const group of job.groups) {
-    const groupNames = group.dynamic ? withNames(NO_NAMES, [iteratorName(group.block)]) : NO_NAMES;
-    if (!group.implicit) {
-      walkBody(groupBody(group), groupNames, {
-        enterBlock: (block) => !isBlockOf(block, 'task'),
-        attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, group.tasks.map(scopeOf)),
-      });
-    }
-    for (const task of group.tasks) {
-      const names = task.dynamic ? withNames(groupNames, [iteratorName(task.block)]) : groupNames;
-      checkTask(ctx, task, names, scopeOf(task));
-    }
+  const context = jobToken(ctx, job);
+  for (const group of job.groups) groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, scopeOf));
+}
+
+// Per-group findings, reused while the group block and the job and file context are the same (memo.ts).
+const groupMemo = new FindingMemo();
+
+function checkGroup(ctx: CheckContext, group: Group, scopeOf: (task: Task) => RuntimeScope): void {
+  const groupNames = group.dynamic ? withNames(NO_NAMES, [iteratorName(group.block)]) : NO_NAMES;
+  if (!group.implicit) {
+    walkBody(groupBody(group), groupNames, {
+      enterBlock: (block) => !isBlockOf(block, 'task'),
+      attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, () => group.tasks.map(scopeOf)),
+    });
+  }
+  for (const task of group.tasks) {
+    const names = task.dynamic ? withNames(groupNames, [iteratorName(task.block)]) : groupNames;
+    checkTask(ctx, task, names, scopeOf(task));
   }
 }
 
@@ -164,11 +172,15 @@ function suggestFor(name: string, scope: RuntimeScope): string | undefined {
 }
 
 /** Outside driver config: only NOMAD_* names are checked, and an unknown one is left as text (a warning). */
-function lenient(ctx: CheckContext, expr: Expr, bound: ReadonlySet<string>, scopes: RuntimeScope[]): void {
-  if (scopes.length === 0) return;
+function lenient(ctx: CheckContext, expr: Expr, bound: ReadonlySet<string>, scopesOf: RuntimeScope[] | (() => RuntimeScope[])): void {
+  let scopes = typeof scopesOf === 'function' ? undefined : scopesOf;
+  if (scopes && scopes.length === 0) return;
   walkExpr(expr, bound, {
     reference(ref, names) {
       if (names.has(ref.root) || !ref.root.startsWith('NOMAD_')) return;
+      scopes ??= (scopesOf as () => RuntimeScope[])();
+      // No task: nothing to judge the name against (as when there were no scopes to begin with).
+      if (scopes.length === 0) return;
       const dotted = dottedName(ref);
       if (scopes.some((s) => s.mayHaveEnv(ref.root) || s.mayHaveEnv(dotted))) return;
       const scope = scopes[0];

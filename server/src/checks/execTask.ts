@@ -3,12 +3,13 @@
 // capped, and a `volume_mount` naming no volume of the group.
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Check, CheckContext } from './check';
-import type { Task } from '../model/types';
+import type { Group, Task } from '../model/types';
 import { findAttribute, findBlocks, knownString } from '../schema/runtimeQuery';
 import { groupBody, taskBody } from '../schema/runtimeQuery';
 import { SIGNALS, isKnownSignal } from '../schema/signals';
 import { nearestName } from '../schema/capabilities';
 import { TASK_DIRS, describeChroot, describeMounts, isUnder, taskPlaces, taskRelative } from './execPlaces';
+import { FindingMemo, jobToken } from './memo';
 
 /** Client default `user.denylist` (applies to exec, java and qemu). */
 const DEFAULT_USER_DENYLIST = ['root', 'Administrator'];
@@ -19,18 +20,24 @@ export const execTaskCheck: Check = {
   name: 'exec-task',
   run(ctx) {
     for (const job of ctx.file.jobs) {
-      for (const group of job.groups) {
-        for (const task of group.tasks) {
-          checkStopSettings(ctx, task);
-          checkVolumeMounts(ctx, task);
-          if (task.driverName !== 'exec') continue;
-          checkUser(ctx, task);
-          checkWorkDir(ctx, task);
-        }
-      }
+      const context = jobToken(ctx, job);
+      for (const group of job.groups) memo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group));
     }
   },
 };
+
+// Findings per group, reused while the group block and the job and file context are the same (memo.ts).
+const memo = new FindingMemo();
+
+function checkGroup(ctx: CheckContext, group: Group): void {
+  for (const task of group.tasks) {
+    checkStopSettings(ctx, task);
+    checkVolumeMounts(ctx, task);
+    if (task.driverName !== 'exec') continue;
+    checkUser(ctx, task);
+    checkWorkDir(ctx, task);
+  }
+}
 
 function checkWorkDir(ctx: CheckContext, task: Task): void {
   const attribute = findAttribute(task.config?.body, 'work_dir');

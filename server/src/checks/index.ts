@@ -6,6 +6,7 @@ import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
 import type { Check, Finding } from './check';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './codes';
+import { fileToken } from './memo';
 import { schemaConformance } from './schemaConformance';
 import { execConfig } from './execConfig';
 import { jobRules } from './jobRules';
@@ -28,7 +29,14 @@ export const CHECKS: Check[] = [
   variableRefsCheck, // issue 7: var.* and local.* must be declared
 ];
 
-export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator): Diagnostic[] {
+export interface RunOptions {
+  /** The options the evaluator was made with: memoised results are only reused under the same ones. */
+  evaluateOptions?: unknown;
+  /** false: compute everything afresh, remembering nothing (memo.ts). */
+  incremental?: boolean;
+}
+
+export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator, options: RunOptions = {}): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (finding: Finding): void => {
     const diagnostic: Diagnostic = {
@@ -41,9 +49,11 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
     if (finding.data !== undefined) diagnostic.data = finding.data;
     diagnostics.push(diagnostic);
   };
+  // Model objects the edit did not touch are the same objects as last time: checks memoise per block (memo.ts).
+  const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings }, options.evaluateOptions) };
   for (const check of CHECKS) {
     try {
-      check.run({ file, settings, evaluator, report });
+      check.run({ file, settings, evaluator, report, incremental });
     } catch {
       // One failing check must not hide the others' findings.
     }

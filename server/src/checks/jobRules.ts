@@ -5,6 +5,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, Group, Job, Task } from '../model/types';
 import type { Check, CheckContext } from './check';
+import { FindingMemo, jobToken } from './memo';
 
 function attr(body: Body, name: string): Attribute | undefined {
   return body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
@@ -81,6 +82,7 @@ function checkJob(ctx: CheckContext, job: Job): void {
   }
 
   const groupNames = new Map<string, Group>();
+  const context = jobToken(ctx, job);
   for (const group of job.groups) {
     if (!group.dynamic && group.name) {
       const first = groupNames.get(group.name);
@@ -92,9 +94,12 @@ function checkJob(ctx: CheckContext, job: Job): void {
         });
       } else groupNames.set(group.name, group);
     }
-    checkGroup(ctx, group, type);
+    groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, type));
   }
 }
+
+// Per-group findings, reused while the group block and the job and file context are the same (memo.ts).
+const groupMemo = new FindingMemo();
 
 function reportReschedule(ctx: CheckContext, block: Block, type: string): void {
   ctx.report({

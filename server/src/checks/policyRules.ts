@@ -5,6 +5,7 @@
 import type { Attribute, Block, Body, Group, Job } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { durationNs, formatDuration } from './values';
+import { FindingMemo, jobToken } from './memo';
 
 // Model bodies never change once built (and unchanged ones are reused across edits), so lookups are
 // memoised by body: per-group checks read the job body, which would otherwise be scanned once per group.
@@ -68,6 +69,9 @@ function bodyOf(block: Block): Body | undefined {
   return block.type === 'dynamic' ? block.dynamic?.content : block.body;
 }
 
+// Per-group findings, reused while the group block and the job and file context are the same (memo.ts).
+const groupMemo = new FindingMemo();
+
 export const policyRules: Check = {
   name: 'policyRules',
   run(ctx) {
@@ -75,7 +79,8 @@ export const policyRules: Check = {
       const type = readString(ctx, job.block.body, 'type', 'service');
       if (type === null) continue;
       checkJobLevel(ctx, job, type);
-      for (const group of job.groups) checkGroup(ctx, group, type);
+      const context = jobToken(ctx, job);
+      for (const group of job.groups) groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, type));
     }
   },
 };

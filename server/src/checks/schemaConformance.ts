@@ -3,10 +3,14 @@
 import { ROOT } from '../schema/lookup';
 import type { Check } from './check';
 import { SchemaWalker } from './schemaWalker';
+import { FindingMemo } from './memo';
+
+// Findings per block: an edit re-walks only the blocks from the root down to it (memo.ts).
+const memo = new FindingMemo();
 
 export const schemaConformance: Check = {
   name: 'schemaConformance',
   run(ctx) {
-    new SchemaWalker(ctx).walk(ctx.file.body, ROOT, [], 'the file');
+    new SchemaWalker(ctx, { memo }).walk(ctx.file.body, ROOT, [], 'the file');
   },
 };

@@ -8,12 +8,23 @@ import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue } from './values';
+import { fileTokenOf, intern, type FindingMemo } from './memo';
 
 export interface WalkOptions {
   /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
   unknownAttributeHint?(name: string, path: readonly string[]): string | undefined;
   /** Whether to descend into a `config` body chosen by the driver (execConfig does that itself). */
   enterDriverConfig?: boolean;
+  /**
+   * Remembers each block's findings (memo.ts): an edit then re-walks only the blocks on its path. Only for
+   * walkers whose options are fixed (no per-run hint closures).
+   */
+  memo?: FindingMemo;
+}
+
+/** The context a block's findings depend on besides the block: interned so a cache hit is one `===`. */
+function blockContext(ctx: CheckContext, schema: BodySchema, path: readonly string[], where: string, driverName: string | undefined): object {
+  return intern([fileTokenOf(ctx), schema, path.join('/'), where, driverName]);
 }
 
 export class SchemaWalker {
@@ -31,6 +42,7 @@ export class SchemaWalker {
     if (owner) this.owners.set(body, owner);
     const seenAttributes = new Map<string, Attribute>();
     const blockCounts = new Map<string, number>();
+    const context = this.options.memo && this.ctx.incremental ? blockContext(this.ctx, schema, path, where, driverName) : undefined;
 
     for (const item of body.items) {
       if (item.kind === 'attribute') {
@@ -46,7 +58,7 @@ export class SchemaWalker {
         seenAttributes.set(item.name, item);
         this.attribute(item, schema, path, where);
       } else {
-        this.block(item, schema, path, where, driverName, blockCounts);
+        this.block(item, schema, path, where, driverName, blockCounts, context);
       }
     }
 
@@ -118,7 +130,31 @@ export class SchemaWalker {
     where: string,
     driverName: string | undefined,
     counts: Map<string, number>,
+    context?: object,
   ): void {
+    // How many blocks of a type came before depends on the siblings: counted here, outside the memo.
+    if (item.type !== 'dynamic') {
+      const target = childBlock(schema, item.type);
+      if (target) {
+        const count = (counts.get(item.type) ?? 0) + 1;
+        counts.set(item.type, count);
+        if (target.maxItems !== undefined && count > target.maxItems) {
+          this.ctx.report({
+            range: item.typeRange,
+            code: 'duplicate',
+            message: `Only ${target.maxItems === 1 ? 'one' : target.maxItems} ${item.type} block${target.maxItems === 1 ? ' is' : 's are'} allowed in ${where}.`,
+          });
+        }
+      }
+    }
+    const memo = this.options.memo;
+    if (memo && context) {
+      memo.run(this.ctx, item, context, (ctx) => new SchemaWalker(ctx, this.options).blockItself(item, schema, path, where, driverName));
+    } else this.blockItself(item, schema, path, where, driverName);
+  }
+
+  /** Everything about one block but how many of its type came before (see block()). */
+  private blockItself(item: Block, schema: BodySchema, path: readonly string[], where: string, driverName: string | undefined): void {
     if (item.type === 'dynamic') {
       this.dynamicHeader(item);
       const generated = item.dynamic?.blockType ?? item.labels[0]?.value;
@@ -153,15 +189,6 @@ export class SchemaWalker {
       return;
     }
 
-    const count = (counts.get(item.type) ?? 0) + 1;
-    counts.set(item.type, count);
-    if (target.maxItems !== undefined && count > target.maxItems) {
-      this.ctx.report({
-        range: item.typeRange,
-        code: 'duplicate',
-        message: `Only ${target.maxItems === 1 ? 'one' : target.maxItems} ${item.type} block${target.maxItems === 1 ? ' is' : 's are'} allowed in ${where}.`,
-      });
-    }
     this.deprecation(item.type, item.typeRange, target, where);
     this.labels(item, target, where);
 

@@ -1,9 +1,10 @@
 // `var.<name>` and `local.<name>` must be declared: HCL evaluates them when the job is submitted and refuses
 // the file otherwise. Unlike runtime names they are never left as text for the client.
-import type { Check } from './check';
+import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from './exprWalk';
-import { walkBody } from './jobWalk';
+import { walkBody, type BodyVisitor } from './jobWalk';
+import { FindingMemo, fileTokenOf } from './memo';
 
 export const variableRefsCheck: Check = {
   name: 'variable-references',
@@ -16,7 +17,14 @@ export const variableRefsCheck: Check = {
       }
     }
     const locals = new Set(ctx.file.locals.keys());
-    walkBody(ctx.file.body, new Set(), {
+    const visitorFor = (ctx: CheckContext): BodyVisitor => ({
+      // A block outside any `dynamic` block (no names bound there) depends only on the declarations, which are
+      // part of the file token: its findings are remembered per block (memo.ts).
+      enterBlock(block, parents) {
+        if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
+        memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(block.body, NO_NAMES, visitorFor(inner), [...parents, block]));
+        return false;
+      },
       attribute(attribute, bound) {
         walkExpr(attribute.value, bound, {
           reference(ref, names) {
@@ -39,5 +47,9 @@ export const variableRefsCheck: Check = {
         });
       },
     });
+    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx));
   },
 };
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+const memo = new FindingMemo();

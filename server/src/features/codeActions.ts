@@ -15,7 +15,7 @@ import { DIAGNOSTIC_SOURCE } from '../checks/codes';
 import { lookupAttribute } from '../schema';
 import type { AttributeSchema } from '../schema/types';
 import { runtimeScopeFor } from '../schema/runtime';
-import { featureInput, type FeatureInput } from './featureInput';
+import { documentHandler, type FeatureInput } from './featureInput';
 import { hitAt, holds } from './modelQuery';
 
 interface FixData {
@@ -248,10 +248,9 @@ export const codeActionsFeature: Feature = {
   capabilities: () => ({ codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } }),
   register(ctx) {
     ctx.connection.onCodeAction(
-      ctx.guard('codeAction', [] as CodeAction[], (params: { textDocument: { uri: string }; context: { diagnostics: Diagnostic[] } }) => {
-        const input = featureInput(ctx, params.textDocument.uri);
-        return input ? codeActions(input, params.context.diagnostics) : [];
-      }),
+      documentHandler(ctx, 'codeAction', [] as CodeAction[], (input, params: { textDocument: { uri: string }; context: { diagnostics: Diagnostic[] } }) =>
+        codeActions(input, params.context.diagnostics),
+      ),
     );
   },
 };

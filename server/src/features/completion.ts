@@ -27,7 +27,7 @@ import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES, runti
 import { cursorContext, type CursorContext } from './cursorContext';
 import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
-import { featureInput } from './featureInput';
+import { documentHandler } from './featureInput';
 import { hitAt, touches, type ModelHit } from './modelQuery';
 import { attributeDetail, attributeMarkdown, blockMarkdown, whereOf } from './schemaDocs';
 
@@ -407,10 +407,9 @@ export const completionFeature: Feature = {
   register(ctx) {
     const snippets = ctx.client.textDocument?.completion?.completionItem?.snippetSupport === true;
     ctx.connection.onCompletion(
-      ctx.guard('completion', { isIncomplete: false, items: [] } as CompletionList, (params: { textDocument: { uri: string }; position: Position }) => {
-        const input = featureInput(ctx, params.textDocument.uri);
-        return input ? completion(input, params.position, { snippets }) : { isIncomplete: false, items: [] };
-      }),
+      documentHandler(ctx, 'completion', { isIncomplete: false, items: [] } as CompletionList, (input, params: { textDocument: { uri: string }; position: Position }) =>
+        completion(input, params.position, { snippets }),
+      ),
     );
   },
 };

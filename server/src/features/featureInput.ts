@@ -23,3 +23,19 @@ export function featureInput(ctx: FeatureContext, uri: string): FeatureInput | u
   const analysis = doc.analyse(settings);
   return { document: doc.syntax.textDocument, tree: doc.tree(), file: analysis.file, evaluator: analysis.evaluator, settings };
 }
+
+/**
+ * A guarded handler for a request about one open document: `answer` gets the document's input, and
+ * `fallback` is the reply when the document is not open (or, through `ctx.guard`, when answering throws).
+ */
+export function documentHandler<P extends { textDocument: { uri: string } }, R>(
+  ctx: FeatureContext,
+  name: string,
+  fallback: R,
+  answer: (input: FeatureInput, params: P) => R,
+): (params: P) => Promise<R> {
+  return ctx.guard(name, fallback, (params: P) => {
+    const input = featureInput(ctx, params.textDocument.uri);
+    return input ? answer(input, params) : fallback;
+  });
+}

@@ -3,7 +3,7 @@
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Feature } from '../feature';
-import { featureInput } from './featureInput';
+import { documentHandler } from './featureInput';
 
 const BRACKETED = new Set(['block', 'object', 'tuple', 'function_call', 'for_tuple_expr', 'for_object_expr']);
 
@@ -60,11 +60,6 @@ export const foldingFeature: Feature = {
   name: 'foldingRange',
   capabilities: () => ({ foldingRangeProvider: true }),
   register(ctx) {
-    ctx.connection.onFoldingRanges(
-      ctx.guard('foldingRange', [] as FoldingRange[], (params: { textDocument: { uri: string } }) => {
-        const input = featureInput(ctx, params.textDocument.uri);
-        return input ? foldingRanges(input.tree) : [];
-      }),
-    );
+    ctx.connection.onFoldingRanges(documentHandler(ctx, 'foldingRange', [] as FoldingRange[], (input) => foldingRanges(input.tree)));
   },
 };

@@ -19,7 +19,7 @@ import type { AttributeSchema } from '../schema/types';
 import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
-import { featureInput } from './featureInput';
+import { documentHandler } from './featureInput';
 import { attributeIn, bodyOfTask, dottedName, hitAt, literalText, type ModelHit } from './modelQuery';
 import { attributeMarkdown, blockMarkdown, docLink, whereOf } from './schemaDocs';
 
@@ -326,10 +326,7 @@ export const hoverFeature: Feature = {
   capabilities: () => ({ hoverProvider: true }),
   register(ctx) {
     ctx.connection.onHover(
-      ctx.guard('hover', null as Hover | null, (params: { textDocument: { uri: string }; position: Position }) => {
-        const input = featureInput(ctx, params.textDocument.uri);
-        return input ? hover(input, params.position) : null;
-      }),
+      documentHandler(ctx, 'hover', null as Hover | null, (input, params: { textDocument: { uri: string }; position: Position }) => hover(input, params.position)),
     );
   },
 };

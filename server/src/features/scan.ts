@@ -61,6 +61,17 @@ function topBody(frames: ScanFrame[]): BodyFrame {
   return frames[0] as BodyFrame;
 }
 
+/** The attribute a string or bracket opened in `frame` belongs to, when it is written in one. */
+function attributeOf(frame: ScanFrame): string | undefined {
+  return frame.kind === 'body' ? frame.stmt.attribute : frame.kind === 'bracket' ? frame.attribute : undefined;
+}
+
+/** The offset of the line break ending the line at `pos`, or the text's length on the last line. */
+function lineEndFrom(text: string, pos: number): number {
+  const lineEnd = text.indexOf('\n', pos);
+  return lineEnd < 0 ? text.length : lineEnd;
+}
+
 /**
  * Scans `text` from `start` (a statement start inside the body of `outer`, or the file start) to `cursor`,
  * then on to the end of the innermost body to learn which names it already holds.
@@ -153,16 +164,26 @@ class Scanner {
       this.pos++;
       return;
     }
+    if (this.templateSequence(c)) return;
+    this.pos++;
+  }
+
+  /**
+   * In template text (quoted string or heredoc): skips an escaped `$${` or `%%{`, or opens an
+   * interpolation or directive at `${` or `%{`. Returns false when `c` starts neither.
+   */
+  private templateSequence(c: string): boolean {
+    const text = this.text;
     if ((c === '$' || c === '%') && text[this.pos + 1] === c && text[this.pos + 2] === '{') {
       this.pos += 3;
-      return;
+      return true;
     }
     if ((c === '$' || c === '%') && text[this.pos + 1] === '{') {
       this.frames.push({ kind: 'interp', start: this.pos + 2, depth: 0, directive: c === '%' });
       this.pos += 2;
-      return;
+      return true;
     }
-    this.pos++;
+    return false;
   }
 
   /** A string ended: it is a list element or a block label (its raw text, escapes left as written). */
@@ -175,8 +196,7 @@ class Scanner {
   private stepHeredoc(frame: Extract<ScanFrame, { kind: 'heredoc' }>): void {
     const text = this.text;
     if (this.pos === frame.lineStart) {
-      let lineEnd = text.indexOf('\n', this.pos);
-      if (lineEnd < 0) lineEnd = text.length;
+      const lineEnd = lineEndFrom(text, this.pos);
       if (text.slice(this.pos, lineEnd).trim() === frame.marker) {
         this.frames.pop();
         this.pos = lineEnd;
@@ -189,15 +209,7 @@ class Scanner {
       frame.lineStart = this.pos;
       return;
     }
-    if ((c === '$' || c === '%') && text[this.pos + 1] === c && text[this.pos + 2] === '{') {
-      this.pos += 3;
-      return;
-    }
-    if ((c === '$' || c === '%') && text[this.pos + 1] === '{') {
-      this.frames.push({ kind: 'interp', start: this.pos + 2, depth: 0, directive: c === '%' });
-      this.pos += 2;
-      return;
-    }
+    if (this.templateSequence(c)) return;
     this.pos++;
   }
 
@@ -207,8 +219,7 @@ class Scanner {
     const c = text[this.pos];
     const next = text[this.pos + 1];
     if (c === '#' || (c === '/' && next === '/')) {
-      let lineEnd = text.indexOf('\n', this.pos);
-      if (lineEnd < 0) lineEnd = text.length;
+      const lineEnd = lineEndFrom(text, this.pos);
       if (end > this.pos && end <= lineEnd) {
         this.pos = end;
         return true;
@@ -250,8 +261,7 @@ class Scanner {
       return false;
     }
     if (c === '"') {
-      const attribute = frame.kind === 'body' ? frame.stmt.attribute : frame.kind === 'bracket' ? frame.attribute : undefined;
-      this.frames.push({ kind: 'string', attribute, start: this.pos, contentStart: this.pos + 1 });
+      this.frames.push({ kind: 'string', attribute: attributeOf(frame), start: this.pos, contentStart: this.pos + 1 });
       this.pos++;
       return false;
     }
@@ -287,8 +297,7 @@ class Scanner {
         frame.depth++;
         return false;
       }
-      const attribute = frame.kind === 'body' ? frame.stmt.attribute : frame.kind === 'bracket' ? frame.attribute : undefined;
-      this.frames.push({ kind: 'bracket', open: c, attribute, items: [], start: this.pos - 1 });
+      this.frames.push({ kind: 'bracket', open: c, attribute: attributeOf(frame), items: [], start: this.pos - 1 });
       return false;
     }
     if (c === '}' || c === ']' || c === ')') {

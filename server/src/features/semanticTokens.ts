@@ -4,7 +4,7 @@ import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver
 import type { Feature } from '../feature';
 import type { Body, Expr, JobFile, Range } from '../model/types';
 import { childExprs } from './modelQuery';
-import { featureInput } from './featureInput';
+import { documentHandler } from './featureInput';
 
 export const TOKEN_TYPES = ['type', 'class', 'property', 'variable', 'namespace', 'function', 'parameter'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
@@ -112,11 +112,6 @@ export const semanticTokensFeature: Feature = {
   name: 'semanticTokens',
   capabilities: () => ({ semanticTokensProvider: { legend: LEGEND, full: true } }),
   register(ctx) {
-    ctx.connection.languages.semanticTokens.on(
-      ctx.guard('semanticTokens', { data: [] } as SemanticTokens, (params: { textDocument: { uri: string } }) => {
-        const input = featureInput(ctx, params.textDocument.uri);
-        return input ? semanticTokens(input.file) : { data: [] };
-      }),
-    );
+    ctx.connection.languages.semanticTokens.on(documentHandler(ctx, 'semanticTokens', { data: [] } as SemanticTokens, (input) => semanticTokens(input.file)));
   },
 };

@@ -3,7 +3,7 @@
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 import type { Block, Group, Job, JobFile, Task } from '../model/types';
-import { featureInput } from './featureInput';
+import { documentHandler } from './featureInput';
 
 function selection(block: Block) {
   return block.labels[0]?.range ?? block.typeRange;
@@ -72,11 +72,6 @@ export const symbolsFeature: Feature = {
   name: 'documentSymbol',
   capabilities: () => ({ documentSymbolProvider: true }),
   register(ctx) {
-    ctx.connection.onDocumentSymbol(
-      ctx.guard('documentSymbol', [] as DocumentSymbol[], (params: { textDocument: { uri: string } }) => {
-        const input = featureInput(ctx, params.textDocument.uri);
-        return input ? documentSymbols(input.file) : [];
-      }),
-    );
+    ctx.connection.onDocumentSymbol(documentHandler(ctx, 'documentSymbol', [] as DocumentSymbol[], (input) => documentSymbols(input.file)));
   },
 };

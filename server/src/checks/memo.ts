@@ -1,0 +1,121 @@
+// Incremental checking. Model objects an edit did not touch keep their identity across edits (model/build.ts),
+// so the findings of a check over one block can be remembered per block and replayed, as long as everything
+// else the check read is unchanged too. That "everything else" is an explicit context token:
+// - the file token: the settings object, the evaluator options, and every top-level item that is not a job
+//   block (variables, locals: what the evaluator reads);
+// - a job token: the file token, the job's labels, and every item of the job body that is not a group
+//   (job type, meta, update, reschedule, constraints... what per-group checks read from the job).
+// Tokens are interned: equal contents give the same object, so a cached result is checked with `===`.
+// Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
+// deduplicated diagnostics are exactly those of a from-scratch run.
+import type { Block, Job } from '../model/types';
+import type { CheckContext, Finding } from './check';
+
+/** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
+type Recorded = Finding | ((ctx: CheckContext) => void);
+
+interface Entry {
+  context: unknown;
+  recorded: Recorded[];
+}
+
+/** One memo per check (or per part of a check): results by model object, valid for one context. */
+export class FindingMemo {
+  private entries = new WeakMap<object, Entry>();
+
+  /** Reports what `compute` reports for `key` in `context`, computing it only when not remembered. */
+  run(ctx: CheckContext, key: object, context: unknown, compute: (ctx: CheckContext) => void): void {
+    if (!ctx.incremental) {
+      compute(ctx);
+      return;
+    }
+    const entry = this.entries.get(key);
+    if (entry && entry.context === context) {
+      for (const item of entry.recorded) {
+        if (typeof item === 'function') item(ctx);
+        else ctx.report(item);
+      }
+      return;
+    }
+    const recorded: Recorded[] = [];
+    const recording: CheckContext = {
+      ...ctx,
+      report(finding) {
+        recorded.push(finding);
+        ctx.report(finding);
+      },
+      live(run) {
+        recorded.push(run);
+        run(ctx);
+      },
+    };
+    compute(recording);
+    this.entries.set(key, { context, recorded });
+  }
+}
+
+/**
+ * Runs `run` now and again on every replay of the memoised result it is part of: for findings that depend
+ * on something outside the model and the settings (e.g. whether a file exists on this machine).
+ */
+export function live(ctx: CheckContext, run: (ctx: CheckContext) => void): void {
+  if (ctx.live) ctx.live(run);
+  else run(ctx);
+}
+
+// A few recent tokens are kept: enough for a document or two being edited; older ones simply miss.
+const RECENT = 16;
+const recent: { parts: readonly unknown[]; token: object }[] = [];
+
+/** The one token object for these parts (compared element by element, by identity). */
+export function intern(parts: readonly unknown[]): object {
+  for (let i = 0; i < recent.length; i++) {
+    const candidate = recent[i];
+    if (sameParts(candidate.parts, parts)) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(candidate);
+      }
+      return candidate.token;
+    }
+  }
+  const token = { parts: parts.length };
+  recent.unshift({ parts, token });
+  if (recent.length > RECENT) recent.pop();
+  return token;
+}
+
+function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The file token (see the top of this file). */
+export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings'>, evaluateOptions: unknown): object {
+  const parts: unknown[] = [ctx.settings, evaluateOptions];
+  for (const item of ctx.file.body.items) if (item.kind !== 'block' || item.type !== 'job') parts.push(item);
+  return intern(parts);
+}
+
+const jobTokens = new WeakMap<Job, { file: unknown; token: object }>();
+
+/** The job token (see the top of this file); a fresh object (never a cache hit) outside incremental runs. */
+export function jobToken(ctx: CheckContext, job: Job): object {
+  if (!ctx.incremental) return {};
+  const known = jobTokens.get(job);
+  if (known && known.file === ctx.incremental.file) return known.token;
+  const groupBlocks = new Set<Block>();
+  for (const group of job.groups) groupBlocks.add(group.block);
+  const parts: unknown[] = [ctx.incremental.file, job.name, job.block.labels.length];
+  for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
+  for (const item of job.block.body.items) if (item.kind !== 'block' || !groupBlocks.has(item)) parts.push(item);
+  const token = intern(parts);
+  jobTokens.set(job, { file: ctx.incremental.file, token });
+  return token;
+}
+
+/** The file token of an incremental run; a fresh object otherwise. */
+export function fileTokenOf(ctx: CheckContext): object {
+  return ctx.incremental?.file ?? {};
+}

@@ -1,0 +1,198 @@
+// Incremental checking (server/src/checks/memo.ts): after any sequence of edits, the diagnostics of an open
+// document (whose checks reuse results per unchanged block) equal those of a from-scratch analysis of the same
+// text. Edits are random characters and edits that change what cached results depend on: a port label, a
+// volume name, a variable, a meta key, the job type, and the settings.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { corpusFiles } from './helpers/corpus';
+import { positionAt } from './helpers/featureClient';
+import { int, pick, seededRandom, type Random } from './helpers/random';
+import { sharedParser, type HclParser } from '../server/src/parser/parser';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { DocumentAnalysis, analyseTree } from '../server/src/analysis';
+import { runChecks } from '../server/src/checks/index';
+import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
+import { execJobOfLines } from '../bench/generate';
+
+/** A job whose groups lean on context: ports, volumes, meta, variables, capabilities, the job type. */
+function contextJob(groups: number): string {
+  let text = `variable "image" {
+  default = "busybox"
+}
+
+variable "port_name" {
+  default = "http"
+}
+
+locals {
+  greeting = "hi \${var.image}"
+}
+
+job "ctx" {
+  type = "service"
+
+  meta {
+    owner = "ops"
+  }
+
+  update {
+    max_parallel = 1
+    auto_promote = true
+  }
+
+  reschedule {
+    attempts = 2
+    unlimited = true
+  }
+
+`;
+  for (let i = 0; i < groups; i++) {
+    text += `  group "g${i}" {
+    network {
+      port "http" {
+        static = 8080
+      }
+      port "admin" {}
+    }
+
+    volume "data" {
+      type   = "host"
+      source = "data${i}"
+    }
+
+    meta {
+      shard = "${i}"
+    }
+
+    task "t${i}" {
+      driver = "exec"
+      user   = "nobody"
+
+      config {
+        command = "/bin/sh"
+        args    = ["-c", "serve \${NOMAD_PORT_http} \${NOMAD_META_shard} \${NOMAD_META_owner} \${var.image} \${local.greeting}"]
+        cap_add = ["net_bind_service", "sys_time"]
+        work_dir = "/local"
+      }
+
+      env {
+        ADMIN = "\${NOMAD_PORT_admin}"
+        WHO   = "\${var.port_name}-\${NOMAD_META_shard}"
+      }
+
+      volume_mount {
+        volume      = "data"
+        destination = "/srv"
+      }
+
+      kill_timeout = "45s"
+
+      resources {
+        cpu    = 100
+        memory = 64
+      }
+    }
+  }
+
+`;
+  }
+  return text + '}\n';
+}
+
+interface Change {
+  start: number;
+  end: number;
+  insert: string;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** One random single-character insertion or deletion. */
+function characterEdit(rnd: Random, text: string): Change {
+  const start = int(rnd, text.length + 1);
+  if (rnd() < 0.4 && start < text.length) return { start, end: start + 1, insert: '' };
+  return { start, end: start, insert: pick(rnd, [...LETTERS, ' ', '"', '{', '}', '\n', '$', '0']) };
+}
+
+/** Edits that change what memoised results depend on; undefined when the text has no such place. */
+const CONTEXT_EDITS: { name: string; pattern: RegExp; replace: (match: RegExpExecArray, rnd: Random) => string }[] = [
+  { name: 'port label', pattern: /port "(\w+)"/g, replace: (m, rnd) => `port "${m[1]}${pick(rnd, ['x', ''])}${pick(rnd, ['', 's'])}"` },
+  { name: 'volume name', pattern: /volume "(\w+)"/g, replace: (m, rnd) => `volume "${pick(rnd, [m[1] + 'z', 'data', 'logs'])}"` },
+  { name: 'volume_mount target', pattern: /volume(\s*)= "(\w+)"/g, replace: (m, rnd) => `volume${m[1]}= "${pick(rnd, ['data', 'datum', 'logs'])}"` },
+  { name: 'variable', pattern: /variable "(\w+)"/g, replace: (m, rnd) => `variable "${pick(rnd, [m[1] + 'x', 'image', 'port_name', 'name'])}"` },
+  { name: 'local', pattern: /(\n\s*)(greeting|\w+)(\s*=)/g, replace: (m, rnd) => `${m[1]}${pick(rnd, [m[2] + 'q', m[2]])}${m[3]}` },
+  { name: 'meta key', pattern: /meta \{\s*\n(\s*)(\w+)/g, replace: (m, rnd) => `meta {\n${m[1]}${pick(rnd, [m[2] + 'k', 'shard', 'owner'])}` },
+  { name: 'job type', pattern: /type(\s*)= "(service|batch|system|sysbatch)"/g, replace: (m, rnd) => `type${m[1]}= "${pick(rnd, ['service', 'batch', 'system', 'sysbatch'])}"` },
+  { name: 'group name', pattern: /group "(\w+)"/g, replace: (m, rnd) => `group "${pick(rnd, ['g0', 'g1', m[1] + 'y'])}"` },
+];
+
+function contextEdit(rnd: Random, text: string): Change | undefined {
+  const kind = pick(rnd, CONTEXT_EDITS);
+  const matches = [...text.matchAll(kind.pattern)] as RegExpExecArray[];
+  if (matches.length === 0) return undefined;
+  const match = pick(rnd, matches);
+  return { start: match.index, end: match.index + match[0].length, insert: kind.replace(match, rnd) };
+}
+
+const SETTINGS: EffectiveSettings[] = [
+  resolveSettings({}),
+  resolveSettings({ allowCaps: ['net_bind_service', 'chown'] }),
+  resolveSettings({ allowCaps: ['all'], chrootEnv: { '/bin': '/bin', '/usr': '/usr' } }),
+  resolveSettings({ chrootEnv: { '/opt': '/opt' }, defaultPidMode: 'host' }),
+];
+
+/**
+ * The same tree analysed with a new model builder (new model objects) and checks that remember nothing. The
+ * tree is the document's own: on broken text tree-sitter's incremental reparse may recover differently from
+ * a full parse, which is the parser's business, not the checks'.
+ */
+function fromScratch(doc: DocumentAnalysis, settings: EffectiveSettings): Diagnostic[] {
+  const fresh = analyseTree(doc.tree(), doc.text, settings);
+  return [...fresh.syntaxDiagnostics, ...runChecks(fresh.file, settings, fresh.evaluator, { incremental: false })];
+}
+
+/** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */
+function exercise(parser: HclParser, name: string, initial: string, steps: number, seed: number, contextShare: number): void {
+  const rnd = seededRandom(seed);
+  let text = initial;
+  let settings = SETTINGS[0];
+  const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
+  try {
+    doc.analyse(settings);
+    for (let step = 1; step <= steps; step++) {
+      if (rnd() < 0.08) settings = pick(rnd, SETTINGS);
+      const change = (rnd() < contextShare ? contextEdit(rnd, text) : undefined) ?? characterEdit(rnd, text);
+      doc.applyChanges([{ range: { start: positionAt(text, change.start), end: positionAt(text, change.end) }, text: change.insert }], step);
+      text = text.slice(0, change.start) + change.insert + text.slice(change.end);
+      // Now and then an edit is not looked at before the next one (typing faster than the server publishes).
+      if (rnd() < 0.1 && step < steps) continue;
+      const incremental = doc.analyse(settings).diagnostics;
+      const fresh = fromScratch(doc, settings);
+      assert.deepEqual(incremental, fresh, `${name} step ${step}: incremental diagnostics differ from a fresh analysis`);
+    }
+  } finally {
+    doc.dispose();
+  }
+}
+
+test('incremental checks equal a fresh analysis: context-heavy job, context edits', async () => {
+  const parser = await sharedParser();
+  exercise(parser, 'context', contextJob(6), 300, 11, 0.5);
+});
+
+test('incremental checks equal a fresh analysis: corpus files', async () => {
+  const parser = await sharedParser();
+  const files = corpusFiles('exec').filter((_, i) => i % 4 === 0).slice(0, 14);
+  const withContext = corpusFiles('exec').filter((f) => /NOMAD_PORT|NOMAD_META|volume_mount/.test(fs.readFileSync(f, 'utf8'))).slice(0, 6);
+  let seed = 100;
+  for (const file of [...new Set([...files, ...withContext])]) {
+    exercise(parser, path.basename(file), fs.readFileSync(file, 'utf8'), 40, seed++, 0.4);
+  }
+});
+
+test('incremental checks equal a fresh analysis: the generated benchmark job', async () => {
+  const parser = await sharedParser();
+  exercise(parser, 'bench-1000', execJobOfLines(1000), 120, 7, 0.3);
+});
