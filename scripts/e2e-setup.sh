@@ -50,6 +50,12 @@ if [ ! -f "$STAMP" ] || [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   printf '{"name":"nomad-exec-e2e-code-server","private":true}\n' >"$CS_DIR/package.json"
   (
     cd "$CS_DIR"
+    # Under `npm test` the outer npm (Node 20) exports npm_* variables and NODE; they would make the inner
+    # install's lifecycle scripts see Node 20 (code-server's postinstall then refuses), so drop them.
+    while IFS='=' read -r name _; do
+      case "$name" in npm_*|NODE|NODE_OPTIONS) unset "$name" ;; esac
+    done < <(env)
+    export NODE="$NODE_DIR/package/bin/node"
     export PATH="$NODE_DIR/package/bin:$PATH"
     export npm_config_nodedir="$NODE_DIR/package"
     # The machine's npm, run by Node 24 (first on PATH), so lifecycle scripts and node-gyp use Node 24 and
