@@ -2,7 +2,7 @@
 // hit wins: `<taskdir>/local/<command>`, `<taskdir>/<command>`, the volume mounts (absolute commands only),
 // then for a bare name `usr/local/bin`, `usr/bin`, `bin` of the chroot. The agent's PATH is never used.
 import * as fs from 'node:fs';
-import type { Check, CheckContext } from './check';
+import type { Check, CheckContext, Finding } from './check';
 import type { Task } from '../model/types';
 import { findAttribute, knownString } from '../schema/runtimeQuery';
 import {
@@ -72,7 +72,7 @@ function checkCommand(ctx: CheckContext, task: Task): void {
   const fromChroot = candidates.filter((c) => chrootFor(places, c.path));
   if (fromChroot.length > 0) {
     // When an unknown destination might shadow it (local/ is tried first), where it comes from is not certain.
-    if (!places.unknownPlaces) live(ctx, (ctx) => reportLocation(ctx, command, fromChroot, places, range));
+    if (!places.unknownPlaces) live(ctx, locationCheck(command, fromChroot, places, range));
     return;
   }
   // Something not known while editing (a destination from a variable, a dynamic block) may put it there.
@@ -103,6 +103,26 @@ function checkCommand(ctx: CheckContext, task: Task): void {
     code: 'command-not-provided',
     message: `No artifact or template of this task puts a file at ${tried}${shared}; the task fails to start unless something else does (an archive may unpack it there).`,
   });
+}
+
+/**
+ * reportLocation as a replayable step: the files are looked at again each time (through the stat cache), and
+ * the findings for the same outcome (which candidate exists, if any) are reused rather than rebuilt.
+ */
+function locationCheck(command: string, fromChroot: Candidate[], places: TaskPlaces, range: import('../model/types').Range): (ctx: CheckContext) => void {
+  const hostPaths = fromChroot.map((candidate) => chrootFor(places, candidate.path)?.hostPath);
+  const byOutcome = new Map<number, Finding[]>();
+  return (ctx) => {
+    // The same stat calls, in the same order, as reportLocation makes.
+    const found = hostPaths.findIndex((hostPath) => hostPath !== undefined && isRegularFile(hostPath));
+    let findings = byOutcome.get(found);
+    if (!findings) {
+      const recorded: Finding[] = [];
+      reportLocation({ ...ctx, report: (finding) => recorded.push(finding) }, command, fromChroot, places, range);
+      byOutcome.set(found, (findings = recorded));
+    }
+    for (const finding of findings) ctx.report(finding);
+  };
 }
 
 /** An information hint: whether the command exists on this machine, where the chroot_env mapping tells. */

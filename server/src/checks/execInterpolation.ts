@@ -31,13 +31,13 @@ function checkJob(ctx: CheckContext, job: Job): void {
     if (!scope) scopes.set(task, (scope = runtimeScopeFor(task, ctx.file, { evaluator: ctx.evaluator })));
     return scope;
   };
-  const allTasks = job.groups.flatMap((g) => g.tasks);
+  const allScopes = (): RuntimeScope[] => job.groups.flatMap((g) => g.tasks).map(scopeOf);
 
   // Job-level settings (meta, constraints, ...): a name is fine when some task has it.
   walkBody(job.block.body, NO_NAMES, {
     enterBlock: (block) => !isBlockOf(block, 'group') && !isBlockOf(block, 'task'),
     // Every task's scope is built only when a NOMAD_* name here needs it (a job holds hundreds of tasks).
-    attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, () => allTasks.map(scopeOf)),
+    attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, allScopes),
   });
   const context = jobToken(ctx, job);
   for (const group of job.groups) groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, scopeOf));

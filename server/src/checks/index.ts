@@ -36,18 +36,39 @@ export interface RunOptions {
   incremental?: boolean;
 }
 
+/** A finding's diagnostic (never mutated once made) and its dedup key. */
+interface Published {
+  diagnostic: Diagnostic;
+  key: string;
+}
+
+/** By finding: a replayed finding (memo.ts) is the same object as last time, and so is its diagnostic. */
+const published = new WeakMap<Finding, Published>();
+
+function publishedOf(finding: Finding): Published {
+  let known = published.get(finding);
+  if (known) return known;
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: finding.severity ?? DIAGNOSTIC_CODES[finding.code].severity,
+    code: finding.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+  };
+  if (finding.data !== undefined) diagnostic.data = finding.data;
+  known = { diagnostic, key: `${diagnostic.range.start.line}:${diagnostic.range.start.character}:${diagnostic.code}:${diagnostic.message}` };
+  published.set(finding, known);
+  return known;
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+}
+
 export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator, options: RunOptions = {}): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+  const reported: Published[] = [];
   const report = (finding: Finding): void => {
-    const diagnostic: Diagnostic = {
-      range: finding.range,
-      severity: finding.severity ?? DIAGNOSTIC_CODES[finding.code].severity,
-      code: finding.code,
-      source: DIAGNOSTIC_SOURCE,
-      message: finding.message,
-    };
-    if (finding.data !== undefined) diagnostic.data = finding.data;
-    diagnostics.push(diagnostic);
+    reported.push(publishedOf(finding));
   };
   // Model objects the edit did not touch are the same objects as last time: checks memoise per block (memo.ts).
   const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings }, options.evaluateOptions) };
@@ -58,15 +79,16 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
       // One failing check must not hide the others' findings.
     }
   }
-  // Source order reads best in the CLI and in editors' problem lists; sort is stable for equal positions.
-  // A job-level setting checked once per group may be reported more than once: keep one of each.
+  // A job-level setting checked once per group may be reported more than once: keep the first of each.
   const seen = new Set<string>();
-  return diagnostics
-    .filter((d) => {
-      const key = `${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const diagnostics: Diagnostic[] = [];
+  let sorted = true;
+  for (const { diagnostic, key } of reported) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (sorted && diagnostics.length > 0 && byPosition(diagnostics[diagnostics.length - 1], diagnostic) > 0) sorted = false;
+    diagnostics.push(diagnostic);
+  }
+  // Source order reads best in the CLI and in editors' problem lists; sort is stable for equal positions.
+  return sorted ? diagnostics : diagnostics.sort(byPosition);
 }

@@ -4,12 +4,19 @@
 // - the file token: the settings object, the evaluator options, and every top-level item that is not a job
 //   block (variables, locals: what the evaluator reads);
 // - a job token: the file token, the job's labels, and every item of the job body that is not a group
-//   (job type, meta, update, reschedule, constraints... what per-group checks read from the job).
-// Tokens are interned: equal contents give the same object, so a cached result is checked with `===`.
+//   (job type, meta, update, reschedule, constraints... what per-group checks read from the job), blocks of
+//   types no check reads excepted (see JOB_CONTEXT_BLOCKS).
+// Tokens are interned: equal contents give the same object, so a cached result is checked with `===`. A
+// context may also be an array of parts, compared part by part (SchemaWalker does that per body).
+// Per-edit cost is then: the blocks on the path from the root to the edit, plus an O(groups) loop of
+// lookups and replays per check. An edit to the variables, locals, settings or the job's own settings
+// re-checks everything, as it should.
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
 import type { Block, Job } from '../model/types';
 import type { CheckContext, Finding } from './check';
+import { ROOT } from '../schema/lookup';
+import type { BodySchema } from '../schema/types';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
 type Recorded = Finding | ((ctx: CheckContext) => void);
@@ -19,20 +26,29 @@ interface Entry {
   recorded: Recorded[];
 }
 
+/** Contexts are tokens (compared by identity) or arrays of parts (compared part by part, by identity). */
+function sameContext(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return Array.isArray(a) && Array.isArray(b) && sameParts(a, b);
+}
+
 /** One memo per check (or per part of a check): results by model object, valid for one context. */
 export class FindingMemo {
   private entries = new WeakMap<object, Entry>();
 
-  /** Reports what `compute` reports for `key` in `context`, computing it only when not remembered. */
+  /**
+   * Reports what `compute` reports for `key` in `context` (a token, or an array of parts), computing it only
+   * when not remembered.
+   */
   run(ctx: CheckContext, key: object, context: unknown, compute: (ctx: CheckContext) => void): void {
     if (!ctx.incremental) {
       compute(ctx);
       return;
     }
     const entry = this.entries.get(key);
-    if (entry && entry.context === context) {
+    if (entry && sameContext(entry.context, context)) {
       for (const item of entry.recorded) {
-        if (typeof item === 'function') item(ctx);
+        if (typeof item === 'function') live(ctx, item);
         else ctx.report(item);
       }
       return;
@@ -46,7 +62,8 @@ export class FindingMemo {
       },
       live(run) {
         recorded.push(run);
-        run(ctx);
+        // Inside another memoised computation, it is live there too.
+        live(ctx, run);
       },
     };
     compute(recording);
@@ -100,6 +117,20 @@ export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings'>, evaluate
 
 const jobTokens = new WeakMap<Job, { file: unknown; token: object }>();
 
+/**
+ * Job-level block types a per-group check may read: those of the job schema, and every type the checks and
+ * the runtime scope look up by name. A block of any other type (say `grop "x" { ... }` while typing) is read
+ * by no per-group check, so it is left out of the job token and does not make every group re-checked.
+ */
+const JOB_CONTEXT_BLOCKS: ReadonlySet<string> = new Set([
+  ...Object.keys((ROOT.blocks.job.body as BodySchema).blocks),
+  // Looked up by name in schema/runtime.ts, schema/runtimeQuery.ts and checks/*.ts (findBlocks, mapEntries, blocks).
+  'artifact', 'change_script', 'check', 'connect', 'constraint', 'consul', 'device', 'dispatch_payload', 'env',
+  'ephemeral_disk', 'gateway', 'identity', 'job', 'logs', 'meta', 'migrate', 'network', 'options', 'parameterized',
+  'periodic', 'port', 'proxy', 'reschedule', 'resources', 'restart', 'scaling', 'service', 'sidecar_service',
+  'spread', 'target', 'template', 'update', 'upstreams', 'vault', 'volume', 'volume_mount',
+]);
+
 /** The job token (see the top of this file); a fresh object (never a cache hit) outside incremental runs. */
 export function jobToken(ctx: CheckContext, job: Job): object {
   if (!ctx.incremental) return {};
@@ -109,7 +140,10 @@ export function jobToken(ctx: CheckContext, job: Job): object {
   for (const group of job.groups) groupBlocks.add(group.block);
   const parts: unknown[] = [ctx.incremental.file, job.name, job.block.labels.length];
   for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
-  for (const item of job.block.body.items) if (item.kind !== 'block' || !groupBlocks.has(item)) parts.push(item);
+  for (const item of job.block.body.items) {
+    if (item.kind === 'block' && (groupBlocks.has(item) || (item.type !== 'dynamic' && !JOB_CONTEXT_BLOCKS.has(item.type)))) continue;
+    parts.push(item);
+  }
   const token = intern(parts);
   jobTokens.set(job, { file: ctx.incremental.file, token });
   return token;

@@ -8,7 +8,7 @@ import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue } from './values';
-import { fileTokenOf, intern, type FindingMemo } from './memo';
+import { fileTokenOf, type FindingMemo } from './memo';
 
 export interface WalkOptions {
   /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
@@ -22,9 +22,9 @@ export interface WalkOptions {
   memo?: FindingMemo;
 }
 
-/** The context a block's findings depend on besides the block: interned so a cache hit is one `===`. */
-function blockContext(ctx: CheckContext, schema: BodySchema, path: readonly string[], where: string, driverName: string | undefined): object {
-  return intern([fileTokenOf(ctx), schema, path.join('/'), where, driverName]);
+/** The context a block's findings depend on besides the block (compared part by part, see memo.ts). */
+function blockContext(ctx: CheckContext, schema: BodySchema, path: readonly string[], where: string, driverName: string | undefined): unknown[] {
+  return [fileTokenOf(ctx), schema, path.join('/'), where, driverName];
 }
 
 export class SchemaWalker {
@@ -130,7 +130,7 @@ export class SchemaWalker {
     where: string,
     driverName: string | undefined,
     counts: Map<string, number>,
-    context?: object,
+    context?: unknown[],
   ): void {
     // How many blocks of a type came before depends on the siblings: counted here, outside the memo.
     if (item.type !== 'dynamic') {
