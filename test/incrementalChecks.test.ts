@@ -13,6 +13,7 @@ import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { DocumentAnalysis, analyseTree } from '../server/src/analysis';
 import { runChecks } from '../server/src/checks/index';
+import { dropFindingsShadowedBySyntaxErrors } from '../server/src/syntaxShadow';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
 import { execJobOfLines } from '../bench/generate';
 
@@ -150,7 +151,8 @@ const SETTINGS: EffectiveSettings[] = [
  */
 function fromScratch(doc: DocumentAnalysis, settings: EffectiveSettings): Diagnostic[] {
   const fresh = analyseTree(doc.tree(), doc.text, settings);
-  return [...fresh.syntaxDiagnostics, ...runChecks(fresh.file, settings, fresh.evaluator, { incremental: false })];
+  const findings = runChecks(fresh.file, settings, fresh.evaluator, { incremental: false });
+  return [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings)];
 }
 
 /** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */

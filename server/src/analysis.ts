@@ -12,6 +12,7 @@ import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import { collectSyntaxFindings, groupFindings } from './parser/syntaxErrors';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
+import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
 import type { EffectiveSettings } from './settings';
 
 export interface Analysis {
@@ -43,6 +44,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   } catch {
     checkDiagnostics = [];
   }
+  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(built.file, syntaxDiagnostics, checkDiagnostics);
   return { file: built.file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics] };
 }
 
