@@ -16,7 +16,7 @@ import {
   taskRelative,
   type TaskPlaces,
 } from './execPlaces';
-import { FindingMemo, jobToken, live } from './memo';
+import { FindingMemo, checkGroupsOf, live } from './memo';
 
 const BARE_NAME_DIRS = ['usr/local/bin', 'usr/bin', 'bin'];
 
@@ -24,12 +24,9 @@ export const execCommandCheck: Check = {
   name: 'exec-command',
   run(ctx) {
     for (const job of ctx.file.jobs) {
-      const context = jobToken(ctx, job);
-      for (const group of job.groups) {
-        memo.run(ctx, group.block, context, (ctx) => {
-          for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
-        });
-      }
+      checkGroupsOf(ctx, job, memo, (ctx, group) => {
+        for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
+      });
     }
   },
 };

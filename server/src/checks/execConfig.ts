@@ -10,7 +10,7 @@ import {
 import type { Check, CheckContext } from './check';
 import { SchemaWalker } from './schemaWalker';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { FindingMemo, jobToken } from './memo';
+import { FindingMemo, checkGroupsOf } from './memo';
 
 const EXPOSURE = {
   pid_mode: 'the task sees every process on the host, and other processes of the same user can read its process details, environment variables included',
@@ -23,10 +23,7 @@ const memo = new FindingMemo();
 export const execConfig: Check = {
   name: 'execConfig',
   run(ctx) {
-    for (const job of ctx.file.jobs) {
-      const context = jobToken(ctx, job);
-      for (const group of job.groups) memo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group));
-    }
+    for (const job of ctx.file.jobs) checkGroupsOf(ctx, job, memo, checkGroup);
   },
 };
 

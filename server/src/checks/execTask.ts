@@ -9,7 +9,7 @@ import { groupBody, taskBody } from '../schema/runtimeQuery';
 import { SIGNALS, isKnownSignal } from '../schema/signals';
 import { nearestName } from '../schema/capabilities';
 import { TASK_DIRS, describeChroot, describeMounts, isUnder, taskPlaces, taskRelative } from './execPlaces';
-import { FindingMemo, jobToken } from './memo';
+import { FindingMemo, checkGroupsOf } from './memo';
 
 /** Client default `user.denylist` (applies to exec, java and qemu). */
 const DEFAULT_USER_DENYLIST = ['root', 'Administrator'];
@@ -19,10 +19,7 @@ const MAX_KILL_TIMEOUT_NS = 30e9;
 export const execTaskCheck: Check = {
   name: 'exec-task',
   run(ctx) {
-    for (const job of ctx.file.jobs) {
-      const context = jobToken(ctx, job);
-      for (const group of job.groups) memo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group));
-    }
+    for (const job of ctx.file.jobs) checkGroupsOf(ctx, job, memo, checkGroup);
   },
 };
 

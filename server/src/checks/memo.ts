@@ -13,7 +13,7 @@
 // re-checks everything, as it should.
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
-import type { Block, Job } from '../model/types';
+import type { Block, Group, Job } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import type { BodySchema } from '../schema/types';
@@ -147,6 +147,12 @@ export function jobToken(ctx: CheckContext, job: Job): object {
   const token = intern(parts);
   jobTokens.set(job, { file: ctx.incremental.file, token });
   return token;
+}
+
+/** Runs `check` on each group of `job`, replaying a group's findings while it and the job context are unchanged. */
+export function checkGroupsOf(ctx: CheckContext, job: Job, memo: FindingMemo, check: (ctx: CheckContext, group: Group) => void): void {
+  const context = jobToken(ctx, job);
+  for (const group of job.groups) memo.run(ctx, group.block, context, (inner) => check(inner, group));
 }
 
 /** The file token of an incremental run; a fresh object otherwise. */

@@ -5,7 +5,7 @@
 import type { Attribute, Block, Body, Group, Job } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { durationNs, formatDuration } from './values';
-import { FindingMemo, jobToken } from './memo';
+import { FindingMemo, checkGroupsOf } from './memo';
 
 // Model bodies never change once built (and unchanged ones are reused across edits), so lookups are
 // memoised by body: per-group checks read the job body, which would otherwise be scanned once per group.
@@ -79,8 +79,7 @@ export const policyRules: Check = {
       const type = readString(ctx, job.block.body, 'type', 'service');
       if (type === null) continue;
       checkJobLevel(ctx, job, type);
-      const context = jobToken(ctx, job);
-      for (const group of job.groups) groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, type));
+      checkGroupsOf(ctx, job, groupMemo, (ctx, group) => checkGroup(ctx, group, type));
     }
   },
 };
