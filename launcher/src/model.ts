@@ -1,6 +1,7 @@
 // The one place where the launcher reads job files through the language server's parser and model builder:
 // parse text into a JobFile, and small helpers to read blocks and attributes with an evaluator.
 import * as fs from 'fs';
+import { mark } from './timing';
 import { sharedParser } from '../../server/src/parser/parser';
 import { attributeOf, blocksOf, buildModel } from '../../server/src/model/build';
 import type { Attribute, Block, Body, Expr, JobFile } from '../../server/src/model/types';
@@ -17,10 +18,14 @@ export interface ParsedJobFile {
 }
 
 export async function parseJobText(text: string): Promise<ParsedJobFile> {
+  mark('plan: parse wait');
   const parser = await sharedParser();
+  mark('plan: parser ready');
   const tree = parser.parse(text);
   try {
+    mark('plan: parsed');
     const built = buildModel(tree, text);
+    mark('plan: model built');
     const syntaxErrors: string[] = [];
     if (tree.rootNode.hasError) {
       const first = findError(tree.rootNode as unknown as SyntaxNode);

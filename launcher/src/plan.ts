@@ -3,6 +3,7 @@
 // must fix comes back as a PlanError naming it.
 import { randomUUID } from 'crypto';
 import * as path from 'path';
+import { mark } from './timing';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { resolveSettings } from '../../server/src/settings';
 import type { Job, JobFile } from '../../server/src/model/types';
@@ -46,6 +47,7 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const hostEnv = request.hostEnv ?? process.env;
   const baseDir = path.dirname(jobFile);
 
+  mark('plan: frozen');
   const variables = await resolveVariables(file, hostEnv, request.varFiles ?? [], request.vars ?? []);
   if (variables.problems.length > 0) return planError(variables.problems.join('\n'));
   if (variables.missing.length > 0) {
@@ -63,11 +65,13 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   if ('kind' in selection) return selection;
   const { job, group } = selection;
 
+  mark('plan: selected');
   const settings = resolveSettings(request.settings ?? {});
   const notices = [...settings.problems];
   const node = localNode();
   const names = nodeNames(node);
 
+  mark('plan: node');
   const allocId = randomUUID();
   const workspace = request.workspace ?? baseDir;
   const allocRoot = request.allocDir ? undefined : defaultAllocRoot(workspace);
@@ -76,6 +80,7 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
 
   const ports = await assignPorts(readPortRequests([group.block.body, ...selection.tasks.flatMap((t) => blocksOf(t.block.body, 'resources').map((r) => r.body))], jobspec));
 
+  mark('plan: ports');
   const jobInfo = readJobInfo(job, jobspec);
   if (jobInfo.problems.length > 0) return planError(jobInfo.problems.join('; '));
   const tasks: TaskPlan[] = [];
@@ -85,6 +90,7 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
       planTask({ task, group, job, jobspec, file, settings, node, names, ports, allocId, allocDir, sharedDir, hostEnv, variables: variables.values, baseDir, jobInfo }),
     );
   }
+  mark('plan: tasks planned');
   for (const skipped of selection.skipped) notices.push(`task "${skipped.task}" is skipped: ${skipped.reason}`);
 
   return {

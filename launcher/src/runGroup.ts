@@ -8,6 +8,7 @@ import { launcherBinary } from './launcherArgs';
 import { TaskLogs } from './logs';
 import { prepareTask, PrepareError } from './prepare';
 import { SupervisedTask } from './supervise';
+import { mark } from './timing';
 import type { LaunchPlan, TaskPlan } from './types';
 
 export function runPlan(plan: LaunchPlan, sinks: RunSinks, options: StartOptions): RunHandle {
@@ -63,11 +64,13 @@ class GroupRun {
     } catch (error) {
       return this.result({ step: 'launch', message: (error as Error).message });
     }
+    mark('start: launcher path');
     try {
       createAllocDir(plan);
     } catch (error) {
       return this.result({ step: 'alloc-dir', message: (error as Error).message });
     }
+    mark('start: alloc dir created');
     for (const message of plan.notices) this.notice({ level: 'warning', message });
 
     const byHook = (hook: string, sidecar: boolean): TaskPlan[] => plan.tasks.filter((t) => t.lifecycle.hook === hook && t.lifecycle.sidecar === sidecar);
@@ -131,6 +134,7 @@ class GroupRun {
       this.notice({ level: 'error', task: task.name, message: (error as Error).message });
       return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure: { step, message: (error as Error).message } });
     }
+    mark('start: task prepared');
     if (this.halted(task)) return this.skip(task, logs);
     const supervised = new SupervisedTask(task, {
       launcherPath: this.launcherPath,
@@ -144,6 +148,7 @@ class GroupRun {
         if (message.includes('warning:')) this.notice({ level: 'warning', task: task.name, message: message.replace(/^nomad-exec-launcher: (warning: )?/, '') });
       },
     });
+    mark('start: launcher spawned');
     this.running.set(task.name, supervised);
     this.sinks.taskState?.(task.name, 'running');
     const exit = await supervised.exited;

@@ -6,6 +6,7 @@
 // the task by itself.
 import { spawn, ChildProcess } from 'child_process';
 import * as os from 'os';
+import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
 import { launcherArgv, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
@@ -82,6 +83,7 @@ export class SupervisedTask {
       stopFd: 3,
       infoFd: 4,
     });
+    mark('supervise: argv built');
     this.child = spawn(options.launcherPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,

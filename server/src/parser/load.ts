@@ -68,7 +68,9 @@ export function loadHclLanguage(options: LoadOptions = {}): Promise<Language> {
       await Parser.init(runtime ? { locateFile: () => runtime } : undefined);
       const grammar = grammarWasmPath(options);
       if (!grammar) throw new Error('tree-sitter-hcl.wasm not found; set NOMAD_EXEC_HCL_WASM to its path');
-      return Language.load(grammar);
+      // Given as bytes: with a path, web-tree-sitter reads it through `import('fs/promises')`, which starts
+      // Node's ES module loader (several milliseconds of a `nomad-exec run` start-up).
+      return Language.load(fs.readFileSync(grammar));
     })();
     loading.catch(() => {
       loading = undefined;
