@@ -3,6 +3,7 @@
 // the NOMAD_* variables (dirs, limits, ids, ports, meta), the task `env` block (simple `${name}`
 // interpolation), and last the output of `env = true` templates (added by runGroup.ts at start).
 import * as fs from 'fs';
+import { FIXED_EXEC_VALUES } from '../../server/src/schema/runtimeNames';
 import { interpolateSimple } from './interpolate';
 import type { PortPlan } from './types';
 
@@ -63,11 +64,8 @@ export function buildTaskEnv(input: EnvInput): Record<string, string> {
 /** Every NOMAD_* variable that applies to the task. */
 export function nomadVariables(input: EnvInput): Record<string, string> {
   const v: Record<string, string> = {
-    NOMAD_ALLOC_DIR: '/alloc',
-    NOMAD_TASK_DIR: '/local',
-    NOMAD_SECRETS_DIR: '/secrets',
-    // The Task API socket path; nothing listens there in a local run.
-    NOMAD_UNIX_ADDR: 'unix:///secrets/api.sock',
+    // The task dirs and the Task API socket path (nothing listens there in a local run).
+    ...FIXED_EXEC_VALUES,
     NOMAD_MEMORY_LIMIT: String(input.resources.memoryMB),
     NOMAD_CPU_LIMIT: String(input.resources.cpu),
     NOMAD_ALLOC_ID: input.allocId,

@@ -7,6 +7,7 @@ import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
 import { findAttribute, findBlocks, knownString } from '../schema/runtimeQuery';
 import { taskBody } from '../schema/runtimeQuery';
+import { FIXED_EXEC_VALUES } from '../schema/runtimeNames';
 
 /** The directories Nomad creates in every task directory. */
 export const TASK_DIRS = ['local', 'alloc', 'secrets', 'tmp', 'private'];
@@ -49,8 +50,6 @@ export function isUnder(p: string, dir: string): boolean {
   return dir === '' || p === dir || p.startsWith(dir + '/');
 }
 
-const DIR_VALUES: Record<string, string> = { NOMAD_TASK_DIR: '/local', NOMAD_ALLOC_DIR: '/alloc', NOMAD_SECRETS_DIR: '/secrets' };
-
 /**
  * A path attribute's value while editing: a known string, or a template whose runtime parts are only the
  * task directory variables (their value inside an exec task is fixed).
@@ -63,8 +62,8 @@ export function pathValue(expr: Expr | undefined, evaluator?: Evaluator): string
   let text = '';
   for (const part of expr.parts) {
     if (part.kind === 'literal') text += part.text;
-    else if (part.kind === 'interpolation' && part.expr.kind === 'reference' && part.expr.path.length === 0 && DIR_VALUES[part.expr.root]) {
-      text += DIR_VALUES[part.expr.root];
+    else if (part.kind === 'interpolation' && part.expr.kind === 'reference' && part.expr.path.length === 0 && Object.hasOwn(FIXED_EXEC_VALUES, part.expr.root)) {
+      text += FIXED_EXEC_VALUES[part.expr.root];
     } else if (part.kind === 'interpolation') {
       const value = knownString(part.expr, evaluator);
       if (value === undefined) return undefined;

@@ -1,6 +1,6 @@
 // Where allocations may and should run: `constraint`, `affinity`, `spread`.
 import { block, body, bool, docPath, int, oneOf, str } from './build';
-import type { BlockSchema } from './types';
+import type { AttributeSchema, BlockSchema } from './types';
 
 const COMPARISONS: Array<[string, string]> = [
   ['=', 'The attribute equals the value (as strings).'],
@@ -29,18 +29,18 @@ const CONSTRAINT_ONLY: Array<[string, string]> = [
 
 const target = 'A node attribute or metadata to test, usually an interpolation such as `${attr.kernel.name}` or `${meta.rack}`.';
 
+/** jobspec2 still accepts `version = ">= 1.0"` for `operator = "version"` plus `value`; likewise for these operators. */
+function shorthands(operators: string[]): Record<string, AttributeSchema> {
+  return Object.fromEntries(operators.map((op) => [op, str(`Shorthand for \`operator = "${op}"\` with this value.`)]));
+}
+
 export const CONSTRAINT: BlockSchema = block(
   'A hard placement rule: a node that does not satisfy it never receives the allocation. Allowed in job, group and task; rules add up.',
   body({
     attribute: str(target),
     operator: oneOf('How the attribute is compared with the value.', [...COMPARISONS, ...CONSTRAINT_ONLY], { default: '"="' }),
     value: str('What the attribute is compared with; its meaning depends on the operator.'),
-    // Shorthands jobspec2 still accepts: `version = ">= 1.0"` instead of operator + value.
-    version: str('Shorthand for `operator = "version"` with this value.'),
-    semver: str('Shorthand for `operator = "semver"` with this value.'),
-    regexp: str('Shorthand for `operator = "regexp"` with this value.'),
-    set_contains: str('Shorthand for `operator = "set_contains"` with this value.'),
-    set_contains_any: str('Shorthand for `operator = "set_contains_any"` with this value.'),
+    ...shorthands(['version', 'semver', 'regexp', 'set_contains', 'set_contains_any']),
     distinct_hosts: bool('Shorthand for `operator = "distinct_hosts"`.'),
     distinct_property: str('Shorthand for `operator = "distinct_property"` on this attribute.'),
   }),
@@ -54,11 +54,7 @@ export const AFFINITY: BlockSchema = block(
     operator: oneOf('How the attribute is compared with the value.', COMPARISONS, { default: '"="' }),
     value: str('What the attribute is compared with.'),
     weight: int('How strongly to prefer (positive) or avoid (negative) matching nodes.', { min: -100, max: 100, default: '50' }),
-    version: str('Shorthand for `operator = "version"` with this value.'),
-    semver: str('Shorthand for `operator = "semver"` with this value.'),
-    regexp: str('Shorthand for `operator = "regexp"` with this value.'),
-    set_contains_all: str('Shorthand for `operator = "set_contains_all"` with this value.'),
-    set_contains_any: str('Shorthand for `operator = "set_contains_any"` with this value.'),
+    ...shorthands(['version', 'semver', 'regexp', 'set_contains_all', 'set_contains_any']),
   }),
   { docPath: docPath('affinity') },
 );

@@ -59,6 +59,11 @@ export const NOMAD_VARIABLES: readonly RuntimeVariableDoc[] = [
   { name: 'VAULT_NAMESPACE', when: 'vaultNamespace', doc: 'The Vault namespace of the task\'s `vault` block, when one is given.' },
 ];
 
+/** The variables whose value is the same in every exec task (the task dirs, the Task API socket). */
+export const FIXED_EXEC_VALUES: Readonly<Record<string, string>> = Object.fromEntries(
+  NOMAD_VARIABLES.flatMap((v) => (v.execValue === undefined ? [] : [[v.name, v.execValue]])),
+);
+
 /** A family of variables Nomad sets once per port label of the group (or task) network. */
 export interface PortFamily {
   prefix: string;
