@@ -15,6 +15,8 @@ import { DocumentAnalysis, analyseTree } from '../server/src/analysis';
 import { runChecks } from '../server/src/checks/index';
 import { dropFindingsShadowedBySyntaxErrors } from '../server/src/syntaxShadow';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
+import { refreshMachine } from '../server/src/checks/machine';
+import * as os from 'node:os';
 import { execJobOfLines } from '../bench/generate';
 
 /** A job whose groups lean on context: ports, volumes, meta, variables, capabilities, the job type. */
@@ -118,7 +120,13 @@ function characterEdit(rnd: Random, text: string): Change {
 }
 
 /** Edits that change what memoised results depend on; undefined when the text has no such place. */
-const CONTEXT_EDITS: { name: string; pattern: RegExp; replace: (match: RegExpExecArray, rnd: Random) => string }[] = [
+interface ContextEdit {
+  name: string;
+  pattern: RegExp;
+  replace: (match: RegExpExecArray, rnd: Random) => string;
+}
+
+const CONTEXT_EDITS: ContextEdit[] = [
   { name: 'port label', pattern: /port "(\w+)"/g, replace: (m, rnd) => `port "${m[1]}${pick(rnd, ['x', ''])}${pick(rnd, ['', 's'])}"` },
   { name: 'volume name', pattern: /volume "(\w+)"/g, replace: (m, rnd) => `volume "${pick(rnd, [m[1] + 'z', 'data', 'logs'])}"` },
   { name: 'volume_mount target', pattern: /volume(\s*)= "(\w+)"/g, replace: (m, rnd) => `volume${m[1]}= "${pick(rnd, ['data', 'datum', 'logs'])}"` },
@@ -129,8 +137,19 @@ const CONTEXT_EDITS: { name: string; pattern: RegExp; replace: (match: RegExpExe
   { name: 'group name', pattern: /group "(\w+)"/g, replace: (m, rnd) => `group "${pick(rnd, ['g0', 'g1', m[1] + 'y'])}"` },
 ];
 
-function contextEdit(rnd: Random, text: string): Change | undefined {
-  const kind = pick(rnd, CONTEXT_EDITS);
+/**
+ * A job-level setting every group's check reads and reports on, at the job-level line (checks/groupMemo.ts):
+ * the same finding from each group must be published once, and the groups' findings are then not in source
+ * order one after the other.
+ */
+const STAGGER_EDIT: ContextEdit = {
+  name: 'job stagger',
+  pattern: /max_parallel = 1\n(\s*)(stagger = "\w+"\n\s*)?/g,
+  replace: (m, rnd) => `max_parallel = 1\n${m[1]}${pick(rnd, ['stagger = "0s"\n', 'stagger = "30s"\n', ''])}`,
+};
+
+function contextEdit(rnd: Random, text: string, edits: readonly ContextEdit[]): Change | undefined {
+  const kind = pick(rnd, edits);
   const matches = [...text.matchAll(kind.pattern)] as RegExpExecArray[];
   if (matches.length === 0) return undefined;
   const match = pick(rnd, matches);
@@ -156,7 +175,7 @@ function fromScratch(doc: DocumentAnalysis, settings: EffectiveSettings): Diagno
 }
 
 /** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */
-function exercise(parser: HclParser, name: string, initial: string, steps: number, seed: number, contextShare: number): void {
+function exercise(parser: HclParser, name: string, initial: string, steps: number, seed: number, contextShare: number, edits = CONTEXT_EDITS): void {
   const rnd = seededRandom(seed);
   let text = initial;
   let settings = SETTINGS[0];
@@ -165,7 +184,7 @@ function exercise(parser: HclParser, name: string, initial: string, steps: numbe
     doc.analyse(settings);
     for (let step = 1; step <= steps; step++) {
       if (rnd() < 0.08) settings = pick(rnd, SETTINGS);
-      const change = (rnd() < contextShare ? contextEdit(rnd, text) : undefined) ?? characterEdit(rnd, text);
+      const change = (rnd() < contextShare ? contextEdit(rnd, text, edits) : undefined) ?? characterEdit(rnd, text);
       doc.applyChanges([{ range: { start: positionAt(text, change.start), end: positionAt(text, change.end) }, text: change.insert }], step);
       text = text.slice(0, change.start) + change.insert + text.slice(change.end);
       // Now and then an edit is not looked at before the next one (typing faster than the server publishes).
@@ -197,4 +216,52 @@ test('incremental checks equal a fresh analysis: corpus files', async () => {
 test('incremental checks equal a fresh analysis: the generated benchmark job', async () => {
   const parser = await sharedParser();
   exercise(parser, 'bench-1000', execJobOfLines(1000), 120, 7, 0.3);
+});
+
+test('incremental checks equal a fresh analysis: context-heavy job, a job-level finding from every group', async () => {
+  const parser = await sharedParser();
+  const text = contextJob(5).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n');
+  exercise(parser, 'stagger', text, 150, 23, 0.5, [...CONTEXT_EDITS, STAGGER_EDIT, STAGGER_EDIT]);
+});
+
+test('incremental checks: the same job-level finding from every group is published once, as from scratch', async () => {
+  const parser = await sharedParser();
+  const text = contextJob(4).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n');
+  const doc = new DocumentAnalysis(parser, 'file:///incremental/stagger', text, 0);
+  try {
+    const settings = SETTINGS[0];
+    const diagnostics = doc.analyse(settings).diagnostics;
+    const stagger = diagnostics.filter((d) => d.message.startsWith('stagger must be greater than zero'));
+    assert.equal(stagger.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
+    assert.deepEqual(diagnostics, fromScratch(doc, settings));
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('incremental checks: a remembered command-location hint follows the machine', async () => {
+  const parser = await sharedParser();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-live-'));
+  const tool = path.join(dir, 'run');
+  const settings = resolveSettings({ chrootEnv: { [dir]: '/tools', '/bin': '/bin' } });
+  const group = (name: string, command: string): string =>
+    `  group "${name}" {\n    task "${name}" {\n      driver = "exec"\n      config {\n        command = "${command}"\n      }\n    }\n  }\n`;
+  let text = `job "live" {\n${group('a', '/tools/run')}${group('b', '/bin/sh')}}\n`;
+  const doc = new DocumentAnalysis(parser, 'file:///incremental/live', text, 0);
+  const hint = (diagnostics: Diagnostic[]): unknown => diagnostics.find((d) => d.code === 'command-location' && d.message.includes('/tools/run'))?.data;
+  try {
+    assert.deepEqual(hint(doc.analyse(settings).diagnostics), { hostPaths: [tool], exists: false });
+    fs.writeFileSync(tool, '#!/bin/sh\n');
+    // As if the stat cache had expired (machine.ts); then an edit to the other group re-runs the checks.
+    refreshMachine(Date.now() + 60_000);
+    const at = text.indexOf('"/bin/sh"');
+    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: ' ' }], 1);
+    text = text.slice(0, at) + ' ' + text.slice(at);
+    const diagnostics = doc.analyse(settings).diagnostics;
+    assert.deepEqual(hint(diagnostics), { exists: true });
+    assert.deepEqual(diagnostics, fromScratch(doc, settings));
+  } finally {
+    doc.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -22,6 +22,7 @@ import { codeActionsFeature } from './features/codeActions';
 import { formatFeature } from './features/format';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
+import { MemoryKeeper } from './memory';
 
 /** Features plug in here, one line each. */
 export const FEATURES: Feature[] = [
@@ -56,6 +57,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let clientCapabilities: ClientCapabilities = {};
   let canPullConfiguration = false;
   let shownProblems = '';
+  const memory = new MemoryKeeper();
 
   const log = (message: string): void => connection.console.log(message);
   const logError = (where: string, error: unknown): void => {
@@ -81,6 +83,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       logError(`analysing ${uri}`, error);
       void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
     }
+    memory.afterWork();
   };
 
   const applySettings = (raw: unknown): void => {

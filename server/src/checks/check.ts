@@ -1,7 +1,7 @@
 // The interface every check implements. A check reads the job model, the schema and the settings and
 // reports diagnostics; it never touches the syntax tree, so checks stay independent of the parser.
 import type { DiagnosticSeverity, Range } from 'vscode-languageserver-types';
-import type { JobFile } from '../model/types';
+import type { Group, Job, JobFile } from '../model/types';
 import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
 import type { DiagnosticCode } from './codes';
@@ -30,8 +30,18 @@ export interface CheckContext {
   live?(run: (ctx: CheckContext) => void): void;
 }
 
+/** A check's work on one group of a job. */
+export type GroupCheck = (ctx: CheckContext, group: Group) => void;
+
 export interface Check {
   /** Short name for logs and tests. */
   name: string;
+  /** Everything but the per-group part: the file, each job's own settings. Never visits a job's groups. */
   run(ctx: CheckContext): void;
+  /**
+   * The per-group part, asked for once per job and run: runChecks calls it for each group of the job and
+   * remembers its findings per group, for all checks at once (groupMemo.ts). What it reports may depend on
+   * the group and on what the job token covers (memo.ts), nothing else.
+   */
+  groups?(ctx: CheckContext, job: Job): GroupCheck | undefined;
 }

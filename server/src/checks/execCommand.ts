@@ -1,7 +1,6 @@
 // Where an exec task's `command` comes from, decided statically (issue 7, part 1). The driver looks, first
 // hit wins: `<taskdir>/local/<command>`, `<taskdir>/<command>`, the volume mounts (absolute commands only),
 // then for a bare name `usr/local/bin`, `usr/bin`, `bin` of the chroot. The agent's PATH is never used.
-import * as fs from 'node:fs';
 import type { Check, CheckContext, Finding } from './check';
 import type { Task } from '../model/types';
 import { findAttribute, knownString } from '../schema/runtimeQuery';
@@ -16,24 +15,21 @@ import {
   taskRelative,
   type TaskPlaces,
 } from './execPlaces';
-import { FindingMemo, checkGroupsOf, live } from './memo';
+import { live } from './memo';
+import { isRegularFile } from './machine';
 
 const BARE_NAME_DIRS = ['usr/local/bin', 'usr/bin', 'bin'];
 
 export const execCommandCheck: Check = {
   name: 'exec-command',
-  run(ctx) {
-    for (const job of ctx.file.jobs) {
-      checkGroupsOf(ctx, job, memo, (ctx, group) => {
-        for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
-      });
-    }
+  run() {
+    // Everything is per group: remembered per group by runChecks (groupMemo.ts), except whether the command
+    // exists on this machine, which is looked up again on every run (`live`).
+  },
+  groups: () => (ctx, group) => {
+    for (const task of group.tasks) if (task.driverName === 'exec' && task.config) checkCommand(ctx, task);
   },
 };
-
-// Findings per group, reused while the group block and the job and file context are the same (memo.ts);
-// whether the command exists on this machine is looked up again on every replay (`live`).
-const memo = new FindingMemo();
 
 interface Candidate {
   /** Task-relative path the driver tries. */
@@ -122,6 +118,9 @@ function locationCheck(command: string, fromChroot: Candidate[], places: TaskPla
   };
 }
 
+/** The data of every command-location hint for a command found (shared: diagnostics are never mutated). */
+const EXISTS = Object.freeze({ exists: true });
+
 /** An information hint: whether the command exists on this machine, where the chroot_env mapping tells. */
 function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidate[], places: TaskPlaces, range: import('../model/types').Range): void {
   const hostPaths: string[] = [];
@@ -130,11 +129,15 @@ function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidat
     if (!mapped) continue;
     hostPaths.push(mapped.hostPath);
     if (isRegularFile(mapped.hostPath)) {
+      // One hint per exec task, so kept short: paths are named only where they differ from what was written.
+      const taskPath = '/' + candidate.path;
+      const as = taskPath !== command ? ` as ${taskPath}` : '';
+      const at = mapped.hostPath !== taskPath ? ` at ${mapped.hostPath}` : '';
       ctx.report({
         range,
         code: 'command-location',
-        message: `\`${command}\` resolves to /${candidate.path} in the task (from chroot_env ${mapped.entry.host}); it exists on this machine at ${mapped.hostPath}. The client's host may differ.`,
-        data: { taskPath: '/' + candidate.path, hostPath: mapped.hostPath, exists: true },
+        message: `\`${command}\` exists on this machine${as}${at} (from chroot_env ${mapped.entry.host}); the client's host may differ.`,
+        data: EXISTS,
       });
       return;
     }
@@ -142,27 +145,7 @@ function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidat
   ctx.report({
     range,
     code: 'command-location',
-    message: `\`${command}\` is not on this machine (looked for ${hostPaths.join(', ')}, the chroot_env paths it would come from); the client must have it or the task fails to start.`,
+    message: `\`${command}\` is not on this machine (looked for ${hostPaths.join(', ')} through chroot_env); the client must have it or the task fails to start.`,
     data: { hostPaths, exists: false },
   });
-}
-
-// The language server re-checks on every edit; a short-lived cache keeps that from touching the disk each
-// time while still noticing a program installed a moment ago.
-const STAT_CACHE_MS = 5000;
-const statCache = new Map<string, { at: number; isFile: boolean }>();
-
-function isRegularFile(hostPath: string): boolean {
-  const now = Date.now();
-  const cached = statCache.get(hostPath);
-  if (cached && now - cached.at < STAT_CACHE_MS) return cached.isFile;
-  let isFile = false;
-  try {
-    isFile = fs.statSync(hostPath).isFile();
-  } catch {
-    isFile = false;
-  }
-  if (statCache.size > 1000) statCache.clear();
-  statCache.set(hostPath, { at: now, isFile });
-  return isFile;
 }

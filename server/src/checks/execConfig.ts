@@ -10,21 +10,18 @@ import {
 import type { Check, CheckContext } from './check';
 import { SchemaWalker } from './schemaWalker';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { FindingMemo, checkGroupsOf } from './memo';
 
 const EXPOSURE = {
   pid_mode: 'the task sees every process on the host, and other processes of the same user can read its process details, environment variables included',
   ipc_mode: 'the task shares System V and POSIX IPC (shared memory, semaphores, message queues) with host processes and may receive signals from them',
 } as const;
 
-// Findings per group, reused while the group block and the job and file context are the same (memo.ts).
-const memo = new FindingMemo();
-
 export const execConfig: Check = {
   name: 'execConfig',
-  run(ctx) {
-    for (const job of ctx.file.jobs) checkGroupsOf(ctx, job, memo, checkGroup);
+  run() {
+    // Everything is per group (remembered per group by runChecks, groupMemo.ts).
   },
+  groups: () => checkGroup,
 };
 
 function checkGroup(ctx: CheckContext, group: Group): void {

@@ -13,7 +13,7 @@ import { CONFIG_FUNCTION_NAMES, META_PREFIX, NODE_NAMES, PORT_FAMILIES, runtimeS
 import { nearestName } from '../schema/capabilities';
 import { SUBMISSION_ROOTS, directReferences, dottedName, walkExpr, withNames, type ReferenceExpr } from './exprWalk';
 import { walkBody } from './jobWalk';
-import { FindingMemo, jobToken } from './memo';
+import { jobSettings } from './memo';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -22,29 +22,36 @@ export const execInterpolationCheck: Check = {
   run(ctx) {
     for (const job of ctx.file.jobs) checkJob(ctx, job);
   },
+  // A task's runtime scope depends on its group and on what the job token covers (memo.ts).
+  groups(ctx) {
+    const scopeOf = scopesOf(ctx);
+    return (ctx, group) => checkGroup(ctx, group, scopeOf);
+  },
 };
 
-function checkJob(ctx: CheckContext, job: Job): void {
+/** Each task's runtime scope, built when first asked for. */
+function scopesOf(ctx: CheckContext): (task: Task) => RuntimeScope {
   const scopes = new Map<Task, RuntimeScope>();
-  const scopeOf = (task: Task): RuntimeScope => {
+  return (task) => {
     let scope = scopes.get(task);
     if (!scope) scopes.set(task, (scope = runtimeScopeFor(task, ctx.file, { evaluator: ctx.evaluator })));
     return scope;
   };
+}
+
+/** The job's own settings (meta, constraints, ...); its groups are checked apart (see `groups` above). */
+function checkJob(ctx: CheckContext, job: Job): void {
+  const scopeOf = scopesOf(ctx);
   const allScopes = (): RuntimeScope[] => job.groups.flatMap((g) => g.tasks).map(scopeOf);
 
-  // Job-level settings (meta, constraints, ...): a name is fine when some task has it.
-  walkBody(job.block.body, NO_NAMES, {
+  // Job-level settings (meta, constraints, ...): a name is fine when some task has it. The body without its
+  // groups (a 1 MB job has a thousand): they are skipped below anyway.
+  walkBody(jobSettings(ctx, job), NO_NAMES, {
     enterBlock: (block) => !isBlockOf(block, 'group') && !isBlockOf(block, 'task'),
     // Every task's scope is built only when a NOMAD_* name here needs it (a job holds hundreds of tasks).
     attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, allScopes),
   });
-  const context = jobToken(ctx, job);
-  for (const group of job.groups) groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, scopeOf));
 }
-
-// Per-group findings, reused while the group block and the job and file context are the same (memo.ts).
-const groupMemo = new FindingMemo();
 
 function checkGroup(ctx: CheckContext, group: Group, scopeOf: (task: Task) => RuntimeScope): void {
   const groupNames = group.dynamic ? withNames(NO_NAMES, [iteratorName(group.block)]) : NO_NAMES;

@@ -9,7 +9,6 @@ import { groupBody, taskBody } from '../schema/runtimeQuery';
 import { SIGNALS, isKnownSignal } from '../schema/signals';
 import { nearestName } from '../schema/capabilities';
 import { TASK_DIRS, describeChroot, describeMounts, isUnder, taskPlaces, taskRelative } from './execPlaces';
-import { FindingMemo, checkGroupsOf } from './memo';
 
 /** Client default `user.denylist` (applies to exec, java and qemu). */
 const DEFAULT_USER_DENYLIST = ['root', 'Administrator'];
@@ -18,13 +17,11 @@ const MAX_KILL_TIMEOUT_NS = 30e9;
 
 export const execTaskCheck: Check = {
   name: 'exec-task',
-  run(ctx) {
-    for (const job of ctx.file.jobs) checkGroupsOf(ctx, job, memo, checkGroup);
+  run() {
+    // Everything is per group (remembered per group by runChecks, groupMemo.ts).
   },
+  groups: () => checkGroup,
 };
-
-// Findings per group, reused while the group block and the job and file context are the same (memo.ts).
-const memo = new FindingMemo();
 
 function checkGroup(ctx: CheckContext, group: Group): void {
   for (const task of group.tasks) {

@@ -4,9 +4,11 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { JobFile } from '../model/types';
 import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
-import type { Check, Finding } from './check';
-import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './codes';
-import { fileToken } from './memo';
+import type { Check, CheckContext } from './check';
+import { fileToken, jobToken } from './memo';
+import { groupOutputs, withoutDuplicates } from './groupMemo';
+import { refreshMachine } from './machine';
+import { byPosition, byPositionThenCheck, inOrder, publishedOf, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
 import { execConfig } from './execConfig';
 import { jobRules } from './jobRules';
@@ -36,59 +38,100 @@ export interface RunOptions {
   incremental?: boolean;
 }
 
-/** A finding's diagnostic (never mutated once made) and its dedup key. */
-interface Published {
-  diagnostic: Diagnostic;
-  key: string;
-}
-
-/** By finding: a replayed finding (memo.ts) is the same object as last time, and so is its diagnostic. */
-const published = new WeakMap<Finding, Published>();
-
-function publishedOf(finding: Finding): Published {
-  let known = published.get(finding);
-  if (known) return known;
-  const diagnostic: Diagnostic = {
-    range: finding.range,
-    severity: finding.severity ?? DIAGNOSTIC_CODES[finding.code].severity,
-    code: finding.code,
-    source: DIAGNOSTIC_SOURCE,
-    message: finding.message,
-  };
-  if (finding.data !== undefined) diagnostic.data = finding.data;
-  known = { diagnostic, key: `${diagnostic.range.start.line}:${diagnostic.range.start.character}:${diagnostic.code}:${diagnostic.message}` };
-  published.set(finding, known);
-  return known;
-}
-
-function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-}
+// Each group's published diagnostics, in group order: reused from run to run (runChecks is synchronous).
+const groupScratch: (readonly Published[])[] = [];
 
 export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator, options: RunOptions = {}): Diagnostic[] {
-  const reported: Published[] = [];
-  const report = (finding: Finding): void => {
-    reported.push(publishedOf(finding));
-  };
-  // Model objects the edit did not touch are the same objects as last time: checks memoise per block (memo.ts).
+  // Model objects the edit did not touch are the same objects as last time: results are memoised per block
+  // (memo.ts) and per group (groupMemo.ts).
   const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings }, options.evaluateOptions) };
-  for (const check of CHECKS) {
+  // Answers about this machine older than its cache allows are asked again, once, before anything reads them.
+  refreshMachine();
+  const fileLevel: Published[] = [];
+  let current = 0;
+  const ctx: CheckContext = { file, settings, evaluator, incremental, report: (finding) => fileLevel.push(publishedOf(finding, current)) };
+  for (current = 0; current < CHECKS.length; current++) {
     try {
-      check.run({ file, settings, evaluator, report, incremental });
+      CHECKS[current].run(ctx);
     } catch {
       // One failing check must not hide the others' findings.
     }
   }
-  // A job-level setting checked once per group may be reported more than once: keep the first of each.
-  const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  let sorted = true;
-  for (const { diagnostic, key } of reported) {
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (sorted && diagnostics.length > 0 && byPosition(diagnostics[diagnostics.length - 1], diagnostic) > 0) sorted = false;
-    diagnostics.push(diagnostic);
+  // Then each group, all checks at once: a from-scratch run reports in that order too, so ties between
+  // findings at the same position are broken the same way (by check, then file level before groups, then
+  // group order).
+  const groups = groupScratch;
+  groups.length = 0;
+  for (const job of file.jobs) {
+    const parts = CHECKS.map((check) => {
+      try {
+        return check.groups?.(ctx, job);
+      } catch {
+        return undefined;
+      }
+    });
+    groupOutputs(ctx, job, parts, incremental ? jobToken(ctx, job) : undefined, groups);
   }
-  // Source order reads best in the CLI and in editors' problem lists; sort is stable for equal positions.
-  return sorted ? diagnostics : diagnostics.sort(byPosition);
+  const diagnostics = publish(fileLevel, groups);
+  groups.length = 0;
+  return diagnostics;
+}
+
+/**
+ * All findings in source order, then check order, then file level before groups and group order; the
+ * first of each key only (a job-level setting checked once per group may be reported more than once).
+ * Groups' findings are usually in source order already, one group after the other: then this is one merge
+ * of two sorted lists, without sorting or copying the many.
+ */
+function publish(fileLevel: Published[], groups: readonly (readonly Published[])[]): Diagnostic[] {
+  // Reported check by check: a stable sort by position gives position, check, report order.
+  if (!inOrder(fileLevel, byPosition)) fileLevel.sort(byPosition);
+  if (!groupsInOrder(groups)) {
+    // Rare (a group reporting outside itself): one stable sort of everything, in the order reported.
+    const all = fileLevel.concat(...groups).sort(byPositionThenCheck);
+    return withoutDuplicates(all).map((p) => p.diagnostic);
+  }
+  const out = new DiagnosticSink();
+  let next = 0;
+  for (const items of groups) {
+    for (const item of items) {
+      // At the same position and check, file-level findings were reported first.
+      while (next < fileLevel.length && byPositionThenCheck(fileLevel[next], item) <= 0) out.add(fileLevel[next++]);
+      out.add(item);
+    }
+  }
+  while (next < fileLevel.length) out.add(fileLevel[next++]);
+  return out.diagnostics;
+}
+
+/** Whether the groups' lists, one after the other, are sorted by position then check. */
+function groupsInOrder(groups: readonly (readonly Published[])[]): boolean {
+  let last: Published | undefined;
+  for (const items of groups) {
+    if (items.length === 0) continue;
+    if (last && byPositionThenCheck(last, items[0]) > 0) return false;
+    last = items[items.length - 1];
+  }
+  return true;
+}
+
+/** Collects diagnostics in order, dropping one that an earlier one at the same position equals. */
+class DiagnosticSink {
+  readonly diagnostics: Diagnostic[] = [];
+  private last: Published | undefined;
+  /** Index of the first diagnostic at the last position. */
+  private runStart = 0;
+
+  add(item: Published): void {
+    if (this.last && byPosition(this.last, item) === 0) {
+      // At the same position, the same key is the same code and message.
+      const { code, message } = item.diagnostic;
+      for (let i = this.runStart; i < this.diagnostics.length; i++) {
+        const earlier = this.diagnostics[i];
+        if (earlier.code === code && earlier.message === message) return;
+      }
+    } else this.runStart = this.diagnostics.length;
+    this.last = item;
+    this.diagnostics.push(item.diagnostic);
+  }
 }

@@ -5,7 +5,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, Group, Job, Task } from '../model/types';
 import type { Check, CheckContext } from './check';
-import { FindingMemo, jobToken } from './memo';
+import { RecentState, jobSettings, jobToken } from './memo';
 
 function attr(body: Body, name: string): Attribute | undefined {
   return body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
@@ -41,7 +41,16 @@ export const jobRules: Check = {
     checkJobCount(ctx);
     for (const job of ctx.file.jobs) checkJob(ctx, job);
   },
+  // The job type is part of the job token (memo.ts), so per-group results may depend on it.
+  groups(ctx, job) {
+    const type = jobType(ctx, job);
+    return (ctx, group) => checkGroup(ctx, group, type);
+  },
 };
+
+function jobType(ctx: CheckContext, job: Job): string {
+  return knownString(ctx, attr(jobSettings(ctx, job), 'type')) ?? 'service';
+}
 
 function checkJobCount(ctx: CheckContext): void {
   const jobs = blocks(ctx.file.body, 'job');
@@ -59,19 +68,20 @@ function checkJobCount(ctx: CheckContext): void {
 }
 
 function checkJob(ctx: CheckContext, job: Job): void {
-  const id = knownString(ctx, attr(job.block.body, 'id')) ?? job.block.labels[0]?.value;
+  const settings = jobSettings(ctx, job);
+  const id = knownString(ctx, attr(settings, 'id')) ?? job.block.labels[0]?.value;
   if (id !== undefined && /\s/.test(id)) {
     ctx.report({ range: job.block.labels[0]?.range ?? job.block.typeRange, code: 'invalid-name', message: `The job ID "${id}" contains whitespace, which Nomad refuses.` });
   }
-  const type = knownString(ctx, attr(job.block.body, 'type')) ?? 'service';
+  const type = jobType(ctx, job);
 
   if (type === 'system' || type === 'sysbatch') {
-    for (const reschedule of blocks(job.block.body, 'reschedule')) reportReschedule(ctx, reschedule, type);
+    for (const reschedule of blocks(settings, 'reschedule')) reportReschedule(ctx, reschedule, type);
   }
   // Only jobs that run to completion can be launched by a schedule or by dispatch.
   if (type === 'service' || type === 'system') {
     for (const kind of ['periodic', 'parameterized']) {
-      for (const block of blocks(job.block.body, kind)) {
+      for (const block of blocks(settings, kind)) {
         ctx.report({
           range: block.typeRange,
           code: 'invalid-value',
@@ -81,25 +91,55 @@ function checkJob(ctx: CheckContext, job: Job): void {
     }
   }
 
-  const groupNames = new Map<string, Group>();
-  const context = jobToken(ctx, job);
-  for (const group of job.groups) {
-    if (!group.dynamic && group.name) {
-      const first = groupNames.get(group.name);
-      if (first) {
-        ctx.report({
-          range: group.block.labels[0]?.range ?? group.block.typeRange,
-          code: 'duplicate',
-          message: `Two groups are named "${group.name}" in job "${job.name}" (first on line ${first.block.typeRange.start.line + 1}); group names must be unique.`,
-        });
-      } else groupNames.set(group.name, group);
-    }
-    groupMemo.run(ctx, group.block, context, (ctx) => checkGroup(ctx, group, type));
-  }
+  // Each group's own rules run apart (see `groups` above); only names across groups are compared here.
+  checkGroupNames(ctx, job);
 }
 
-// Per-group findings, reused while the group block and the job and file context are the same (memo.ts).
-const groupMemo = new FindingMemo();
+/**
+ * By job token (memo.ts): the groups of the job's last run, when their names were all different. An edit
+ * usually changes one group and not its name; then the names are still all different, and a 1 MB job's
+ * thousand names need not be compared again.
+ */
+const uniqueNames = new RecentState<readonly Group[]>();
+
+function checkGroupNames(ctx: CheckContext, job: Job): void {
+  const token = ctx.incremental ? jobToken(ctx, job) : undefined;
+  const last = token ? uniqueNames.get(token) : undefined;
+  if (token && last && sameNames(last, job.groups)) {
+    uniqueNames.set(token, job.groups);
+    return;
+  }
+  let unique = true;
+  const groupNames = new Map<string, Group>();
+  for (const group of job.groups) {
+    const name = nameOf(group);
+    if (name === undefined) continue;
+    const first = groupNames.get(name);
+    if (first) {
+      unique = false;
+      ctx.report({
+        range: group.block.labels[0]?.range ?? group.block.typeRange,
+        code: 'duplicate',
+        message: `Two groups are named "${name}" in job "${job.name}" (first on line ${first.block.typeRange.start.line + 1}); group names must be unique.`,
+      });
+    } else groupNames.set(name, group);
+  }
+  if (!token) return;
+  if (unique) uniqueNames.set(token, job.groups);
+  else uniqueNames.delete(token);
+}
+
+/** The name compared across groups (a dynamic group's is not known here). */
+function nameOf(group: Group): string | undefined {
+  return !group.dynamic && group.name ? group.name : undefined;
+}
+
+/** Whether both lists name their groups alike, in the same order (groups kept across edits are not looked at). */
+function sameNames(a: readonly Group[], b: readonly Group[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && nameOf(a[i]) !== nameOf(b[i])) return false;
+  return true;
+}
 
 function reportReschedule(ctx: CheckContext, block: Block, type: string): void {
   ctx.report({

@@ -13,22 +13,24 @@ export interface BodyVisitor {
 export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: readonly Block[] = []): void {
   if (!body) return;
   for (const item of body.items) {
-    if (item.kind === 'attribute') {
-      visitor.attribute(item, bound, parents);
-      continue;
-    }
-    if (visitor.enterBlock && visitor.enterBlock(item, parents) === false) continue;
-    const nested = [...parents, item];
-    if (item.type === 'dynamic') {
-      const inner = withNames(bound, [iteratorName(item)]);
-      walkBody(item.body, inner, visitor, nested);
-      // The content body may be held apart from the block's own items.
-      if (item.dynamic?.content && !item.body.items.some((i) => i.kind === 'block' && i.body === item.dynamic?.content)) {
-        walkBody(item.dynamic.content, inner, visitor, nested);
-      }
-      continue;
-    }
-    walkBody(item.body, bound, visitor, nested);
+    if (item.kind === 'attribute') visitor.attribute(item, bound, parents);
+    else walkBlock(item, bound, visitor, parents);
   }
+}
+
+/** One block as walkBody visits it (`parents` are the blocks around it). */
+export function walkBlock(item: Block, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: readonly Block[] = []): void {
+  if (visitor.enterBlock && visitor.enterBlock(item, parents) === false) return;
+  const nested = [...parents, item];
+  if (item.type === 'dynamic') {
+    const inner = withNames(bound, [iteratorName(item)]);
+    walkBody(item.body, inner, visitor, nested);
+    // The content body may be held apart from the block's own items.
+    if (item.dynamic?.content && !item.body.items.some((i) => i.kind === 'block' && i.body === item.dynamic?.content)) {
+      walkBody(item.dynamic.content, inner, visitor, nested);
+    }
+    return;
+  }
+  walkBody(item.body, bound, visitor, nested);
 }
 

@@ -8,12 +8,12 @@
 //   types no check reads excepted (see JOB_CONTEXT_BLOCKS).
 // Tokens are interned: equal contents give the same object, so a cached result is checked with `===`. A
 // context may also be an array of parts, compared part by part (SchemaWalker does that per body).
-// Per-edit cost is then: the blocks on the path from the root to the edit, plus an O(groups) loop of
-// lookups and replays per check. An edit to the variables, locals, settings or the job's own settings
-// re-checks everything, as it should.
+// Per-edit cost is then: the blocks on the path from the root to the edit, plus one lookup per group for
+// all checks' per-group parts together (groupMemo.ts). An edit to the variables, locals, settings or the
+// job's own settings re-checks every group, as it should (per-block memos below the file token still hit).
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
-import type { Block, Group, Job } from '../model/types';
+import type { Block, Body, Group, Job, JobFile } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import type { BodySchema } from '../schema/types';
@@ -72,8 +72,9 @@ export class FindingMemo {
 }
 
 /**
- * Runs `run` now and again on every replay of the memoised result it is part of: for findings that depend
- * on something outside the model and the settings (e.g. whether a file exists on this machine).
+ * Runs `run` now, and again whenever the memoised result it is part of is reused: for findings that depend
+ * on the machine too (whether a file exists, machine.ts), not only on the model and the settings. In a
+ * group's result (groupMemo.ts) it runs again when what the machine answered may have changed.
  */
 export function live(ctx: CheckContext, run: (ctx: CheckContext) => void): void {
   if (ctx.live) ctx.live(run);
@@ -108,6 +109,35 @@ function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
+/**
+ * State carried from one run to the next, by token, for the most recent token only (the document being
+ * edited; another one misses and computes afresh, correctly, just slower). Not a WeakMap by token: a token
+ * outlives its runs (memo entries keep their context), and state hung on it kept older models alive, one
+ * edit after another (measured: the heap grew by about 15 KB per edit of a 1,000-line job). Even a second
+ * kept state did that; one does not.
+ */
+export class RecentState<T> {
+  private readonly entries: { token: object; state: T }[] = [];
+
+  constructor(private readonly size = 1) {}
+
+  get(token: object): T | undefined {
+    for (const entry of this.entries) if (entry.token === token) return entry.state;
+    return undefined;
+  }
+
+  set(token: object, state: T): void {
+    this.delete(token);
+    this.entries.unshift({ token, state });
+    if (this.entries.length > this.size) this.entries.pop();
+  }
+
+  delete(token: object): void {
+    const at = this.entries.findIndex((entry) => entry.token === token);
+    if (at >= 0) this.entries.splice(at, 1);
+  }
+}
+
 /** The file token (see the top of this file). */
 export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings'>, evaluateOptions: unknown): object {
   const parts: unknown[] = [ctx.settings, evaluateOptions];
@@ -136,12 +166,10 @@ export function jobToken(ctx: CheckContext, job: Job): object {
   if (!ctx.incremental) return {};
   const known = jobTokens.get(job);
   if (known && known.file === ctx.incremental.file) return known.token;
-  const groupBlocks = new Set<Block>();
-  for (const group of job.groups) groupBlocks.add(group.block);
   const parts: unknown[] = [ctx.incremental.file, job.name, job.block.labels.length];
   for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
-  for (const item of job.block.body.items) {
-    if (item.kind === 'block' && (groupBlocks.has(item) || (item.type !== 'dynamic' && !JOB_CONTEXT_BLOCKS.has(item.type)))) continue;
+  for (const item of jobSettings(ctx, job).items) {
+    if (item.kind === 'block' && item.type !== 'dynamic' && !JOB_CONTEXT_BLOCKS.has(item.type)) continue;
     parts.push(item);
   }
   const token = intern(parts);
@@ -149,13 +177,67 @@ export function jobToken(ctx: CheckContext, job: Job): object {
   return token;
 }
 
-/** Runs `check` on each group of `job`, replaying a group's findings while it and the job context are unchanged. */
-export function checkGroupsOf(ctx: CheckContext, job: Job, memo: FindingMemo, check: (ctx: CheckContext, group: Group) => void): void {
-  const context = jobToken(ctx, job);
-  for (const group of job.groups) memo.run(ctx, group.block, context, (inner) => check(inner, group));
-}
-
 /** The file token of an incremental run; a fresh object otherwise. */
 export function fileTokenOf(ctx: CheckContext): object {
   return ctx.incremental?.file ?? {};
+}
+
+// One-shot runs: the set per file.
+const groupBlocks = new WeakMap<JobFile, ReadonlySet<Block>>();
+
+/**
+ * Incremental runs, by file token: the set for the file last checked, with each job's groups, kept up to
+ * date in place. An edit usually replaces one group of a thousand; the set then changes by one block rather
+ * than being made again.
+ */
+const lastGroupBlocks = new RecentState<{ file: JobFile; groups: (readonly Group[])[]; blocks: Set<Block> }>();
+
+/**
+ * The blocks of every job's groups (walked apart from the job by the checks that walk the whole file). Read
+ * it during the run only: the set of an incremental run changes with the next run.
+ */
+export function groupBlocksOf(ctx: Pick<CheckContext, 'file' | 'incremental'>): ReadonlySet<Block> {
+  const { file } = ctx;
+  const token = ctx.incremental?.file;
+  const last = token ? lastGroupBlocks.get(token) : undefined;
+  if (last && last.file === file) return last.blocks;
+  const groups = file.jobs.map((job) => job.groups);
+  if (last && updateBlocks(last.blocks, last.groups, groups)) {
+    last.file = file;
+    last.groups = groups;
+    return last.blocks;
+  }
+  const known = token ? undefined : groupBlocks.get(file);
+  if (known) return known;
+  const blocks = new Set<Block>();
+  for (const list of groups) for (const group of list) blocks.add(group.block);
+  if (token) lastGroupBlocks.set(token, { file, groups, blocks });
+  else groupBlocks.set(file, blocks);
+  return blocks;
+}
+
+/** Brings `blocks` from the groups `before` to those `after` when the lists differ only in place; else false. */
+function updateBlocks(blocks: Set<Block>, before: readonly (readonly Group[])[], after: readonly (readonly Group[])[]): boolean {
+  if (before.length !== after.length || before.some((list, i) => list.length !== after[i].length)) return false;
+  // Every replaced block out, then every new one in (a block may have moved from one place to another).
+  for (let j = 0; j < after.length; j++) for (let i = 0; i < after[j].length; i++) if (before[j][i] !== after[j][i]) blocks.delete(before[j][i].block);
+  for (let j = 0; j < after.length; j++) for (let i = 0; i < after[j].length; i++) if (before[j][i] !== after[j][i]) blocks.add(after[j][i].block);
+  return true;
+}
+
+const settingsBodies = new WeakMap<Job, Body>();
+
+/**
+ * The job's body without its groups: what job-level rules read. A 1 MB job holds a thousand groups, and
+ * looking up `type` or `update` in the whole body on every edit would scan them each time.
+ */
+export function jobSettings(ctx: Pick<CheckContext, 'file' | 'incremental'>, job: Job): Body {
+  const { file, incremental } = ctx;
+  let known = settingsBodies.get(job);
+  if (!known) {
+    const groups = groupBlocksOf({ file, incremental });
+    known = { range: job.block.body.range, items: job.block.body.items.filter((item) => item.kind !== 'block' || !groups.has(item)) };
+    settingsBodies.set(job, known);
+  }
+  return known;
 }

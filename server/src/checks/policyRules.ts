@@ -5,7 +5,7 @@
 import type { Attribute, Block, Body, Group, Job } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { durationNs, formatDuration } from './values';
-import { FindingMemo, checkGroupsOf } from './memo';
+import { jobSettings } from './memo';
 
 // Model bodies never change once built (and unchanged ones are reused across edits), so lookups are
 // memoised by body: per-group checks read the job body, which would otherwise be scanned once per group.
@@ -69,23 +69,24 @@ function bodyOf(block: Block): Body | undefined {
   return block.type === 'dynamic' ? block.dynamic?.content : block.body;
 }
 
-// Per-group findings, reused while the group block and the job and file context are the same (memo.ts).
-const groupMemo = new FindingMemo();
-
 export const policyRules: Check = {
   name: 'policyRules',
   run(ctx) {
     for (const job of ctx.file.jobs) {
-      const type = readString(ctx, job.block.body, 'type', 'service');
+      const type = readString(ctx, jobSettings(ctx, job), 'type', 'service');
       if (type === null) continue;
       checkJobLevel(ctx, job, type);
-      checkGroupsOf(ctx, job, groupMemo, (ctx, group) => checkGroup(ctx, group, type));
     }
+  },
+  // The job type is part of the job token (memo.ts), so per-group results may depend on it.
+  groups(ctx, job) {
+    const type = readString(ctx, jobSettings(ctx, job), 'type', 'service');
+    return type === null ? undefined : (ctx, group) => checkGroup(ctx, group, type);
   },
 };
 
 function checkJobLevel(ctx: CheckContext, job: Job, type: string): void {
-  const body = job.block.body;
+  const body = jobSettings(ctx, job);
   for (const update of blocks(body, 'update')) {
     // A job-level update block with no settings is ignored by Nomad; any setting is copied to every group.
     if (type !== 'service' && type !== 'system' && update.body.items.length > 0) reportNotAllowed(ctx, update, type);
@@ -137,8 +138,9 @@ function checkGroup(ctx: CheckContext, group: Group, type: string): void {
   }
 
   {
-    checkAutoPromote(ctx, group.job.block.body, group.implicit ? undefined : body);
-    if (type === 'service' || type === 'batch') checkReschedule(ctx, group.job.block.body, group.implicit ? undefined : body, type);
+    const jobBody = jobSettings(ctx, group.job);
+    checkAutoPromote(ctx, jobBody, group.implicit ? undefined : body);
+    if (type === 'service' || type === 'batch') checkReschedule(ctx, jobBody, group.implicit ? undefined : body, type);
     for (const scaling of group.implicit ? [] : blocks(body, 'scaling')) {
       const min = readNumber(ctx, scaling.body, 'min', 0);
       const max = readNumber(ctx, scaling.body, 'max', Infinity);

@@ -20,6 +20,11 @@ export interface WalkOptions {
    * walkers whose options are fixed (no per-run hint closures).
    */
   memo?: FindingMemo;
+  /**
+   * Blocks walked apart (a job's groups: runChecks checks them per group, groupMemo.ts): only counted here
+   * among their siblings. Whether a block is one of them must follow from its parent block alone.
+   */
+  deferred?: ReadonlySet<Block>;
 }
 
 /** The context a block's findings depend on besides the block (compared part by part, see memo.ts). */
@@ -67,8 +72,11 @@ export class SchemaWalker {
         if (attribute.required && !seenAttributes.has(name)) this.missing(body, name, where, path);
       }
     }
-    // A block that may also be an attribute must not be both.
-    for (const item of body.items) {
+    // A block that may also be an attribute must not be both (items are looked at again only when some
+    // attribute could be such a block: a job body holds a thousand groups).
+    let eitherWay = false;
+    for (const name of seenAttributes.keys()) eitherWay ||= schema.blocks[name]?.alsoAttribute === true;
+    for (const item of eitherWay ? body.items : []) {
       if (item.kind !== 'block') continue;
       const alsoAttr = schema.blocks[item.type]?.alsoAttribute ? seenAttributes.get(item.type) : undefined;
       if (alsoAttr) {
@@ -135,10 +143,11 @@ export class SchemaWalker {
     // How many blocks of a type came before depends on the siblings: counted here, outside the memo.
     if (item.type !== 'dynamic') {
       const target = childBlock(schema, item.type);
-      if (target) {
+      // Most types have no limit (a job's hundreds of groups): nothing to count.
+      if (target?.maxItems !== undefined) {
         const count = (counts.get(item.type) ?? 0) + 1;
         counts.set(item.type, count);
-        if (target.maxItems !== undefined && count > target.maxItems) {
+        if (count > target.maxItems) {
           this.ctx.report({
             range: item.typeRange,
             code: 'duplicate',
@@ -147,6 +156,22 @@ export class SchemaWalker {
         }
       }
     }
+    if (this.options.deferred?.has(item)) return;
+    this.blockOnly(item, schema, path, where, driverName, context);
+  }
+
+  /**
+   * A block on its own (not counted among its siblings): what a deferred block gets when walked apart.
+   * `context` is the memo context of its parent body (made once per body when walked from there).
+   */
+  blockOnly(
+    item: Block,
+    schema: BodySchema,
+    path: readonly string[],
+    where: string,
+    driverName: string | undefined,
+    context = this.options.memo && this.ctx.incremental ? blockContext(this.ctx, schema, path, where, driverName) : undefined,
+  ): void {
     const memo = this.options.memo;
     if (memo && context) {
       memo.run(this.ctx, item, context, (ctx) => new SchemaWalker(ctx, this.options).blockItself(item, schema, path, where, driverName));

@@ -1,55 +1,76 @@
 // `var.<name>` and `local.<name>` must be declared: HCL evaluates them when the job is submitted and refuses
 // the file otherwise. Unlike runtime names they are never left as text for the client.
+import type { Block, JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from './exprWalk';
-import { walkBody, type BodyVisitor } from './jobWalk';
-import { FindingMemo, fileTokenOf } from './memo';
+import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
+import { FindingMemo, fileTokenOf, groupBlocksOf } from './memo';
 
 export const variableRefsCheck: Check = {
   name: 'variable-references',
   run(ctx) {
-    const variables = new Set(ctx.file.variables.keys());
-    // `variables { name = default }` declares too; read it from the body in case the model keeps it apart.
-    for (const item of ctx.file.body.items) {
-      if (item.kind === 'block' && item.type === 'variables') {
-        for (const entry of item.body.items) if (entry.kind === 'attribute') variables.add(entry.name);
-      }
-    }
-    const locals = new Set(ctx.file.locals.keys());
-    const visitorFor = (ctx: CheckContext): BodyVisitor => ({
-      // A block outside any `dynamic` block (no names bound there) depends only on the declarations, which are
-      // part of the file token: its findings are remembered per block (memo.ts).
-      enterBlock(block, parents) {
-        if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
-        memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(block.body, NO_NAMES, visitorFor(inner), [...parents, block]));
-        return false;
-      },
-      attribute(attribute, bound) {
-        walkExpr(attribute.value, bound, {
-          reference(ref, names) {
-            if (names.has(ref.root)) return;
-            if (ref.root !== 'var' && ref.root !== 'local') return;
-            const first = ref.path[0];
-            if (!first || first.kind !== 'attr') return; // `var` alone or `var[...]`: not a plain name
-            const declared = ref.root === 'var' ? variables : locals;
-            if (declared.has(first.name)) return;
-            const suggestion = nearestName(first.name, declared);
-            const what = ref.root === 'var' ? 'variable' : 'local value';
-            const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
-            ctx.report({
-              range: { start: ref.rootRange.start, end: first.range.end },
-              code: 'unknown-variable',
-              message: `\`${ref.root}.${first.name}\` is not a declared ${what} (${where}); Nomad refuses the job when it is submitted.${suggestion ? ` Did you mean \`${ref.root}.${suggestion}\`?` : ''}`,
-              data: suggestion ? { replacement: `${ref.root}.${suggestion}` } : undefined,
-            });
-          },
-        });
-      },
-    });
-    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx));
+    // The jobs' groups are walked by `groups` below.
+    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx, declarations(ctx.file), groupBlocksOf(ctx)));
+  },
+  // Walked as the job body's walk would (a block of the job), so memo entries are shared.
+  groups(ctx, job) {
+    const declared = declarations(ctx.file);
+    return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx, declared, undefined), [job.block]);
   },
 };
+
+interface Declarations {
+  variables: ReadonlySet<string>;
+  locals: ReadonlySet<string>;
+}
+
+function declarations(file: JobFile): Declarations {
+  const variables = new Set(file.variables.keys());
+  // `variables { name = default }` declares too; read it from the body in case the model keeps it apart.
+  for (const item of file.body.items) {
+    if (item.kind === 'block' && item.type === 'variables') {
+      for (const entry of item.body.items) if (entry.kind === 'attribute') variables.add(entry.name);
+    }
+  }
+  return { variables, locals: new Set(file.locals.keys()) };
+}
+
+/** `deferred`: blocks not to enter (walked apart). */
+function visitorFor(ctx: CheckContext, declared: Declarations, deferred: ReadonlySet<Block> | undefined): BodyVisitor {
+  const { variables, locals } = declared;
+  return {
+    // A block outside any `dynamic` block (no names bound there) depends only on the declarations, which are
+    // part of the file token: its findings are remembered per block (memo.ts).
+    enterBlock(block, parents) {
+      if (deferred?.has(block)) return false;
+      if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
+      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(block.body, NO_NAMES, visitorFor(inner, declared, deferred), [...parents, block]));
+      return false;
+    },
+    attribute(attribute, bound) {
+      walkExpr(attribute.value, bound, {
+        reference(ref, names) {
+          if (names.has(ref.root)) return;
+          if (ref.root !== 'var' && ref.root !== 'local') return;
+          const first = ref.path[0];
+          if (!first || first.kind !== 'attr') return; // `var` alone or `var[...]`: not a plain name
+          const declared = ref.root === 'var' ? variables : locals;
+          if (declared.has(first.name)) return;
+          const suggestion = nearestName(first.name, declared);
+          const what = ref.root === 'var' ? 'variable' : 'local value';
+          const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
+          ctx.report({
+            range: { start: ref.rootRange.start, end: first.range.end },
+            code: 'unknown-variable',
+            message: `\`${ref.root}.${first.name}\` is not a declared ${what} (${where}); Nomad refuses the job when it is submitted.${suggestion ? ` Did you mean \`${ref.root}.${suggestion}\`?` : ''}`,
+            data: suggestion ? { replacement: `${ref.root}.${suggestion}` } : undefined,
+          });
+        },
+      });
+    },
+  };
+}
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 const memo = new FindingMemo();

@@ -1,6 +1,7 @@
 // Syntax tree -> bodies, blocks and attributes, with a cache of body items so that after an edit only the
 // items the edit touched are rebuilt: an item whose source range lies outside every edited range has the
-// same text as before, so its model is reused (found by mapping its offset back through the edits). Also
+// same text as before, so its model is reused (found by mapping its offset back through the edits, into the
+// previous build or, for an undo, the build before it). Also
 // enforces HCL2 rules tree-sitter-hcl does not (one item per line, single-line blocks, no interpolation in
 // labels), reported as syntax problems.
 import type { Range } from 'vscode-languageserver-types';
@@ -9,20 +10,13 @@ import { kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
 
-interface CacheEntry {
-  type: string;
-  row: number;
-  column: number;
-  length: number;
-  items: BodyItem[];
-  problems: SyntaxProblem[];
-}
-
 /** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
 export interface EditSpan {
   start: number;
   oldEnd: number;
   newEnd: number;
+  /** Set when neither the replaced nor the inserted text holds a line break: later rows did not move. */
+  sameLine?: boolean;
 }
 
 /**
@@ -47,39 +41,202 @@ function mapBack(edits: readonly EditSpan[], start: number, end: number): number
   return s;
 }
 
-/** Cache key: the start offset and the kind of node (an ERROR and the item inside it may share a start). */
-function cacheKey(start: number, type: string): number {
-  return start * 4 + (type === 'attribute' ? 0 : type === 'block' ? 1 : 2);
+const NONE: BodyItem[] = [];
+
+/**
+ * The items of one build, in the order they were visited: by start offset in that build's text (an ERROR
+ * and the item inside it may share a start). Parallel arrays rather than a map of entries: the build looks
+ * items up in the same order, so a moving index finds them without hashing, and checking an entry reads
+ * adjacent numbers instead of one object per item, which counts when a job holds a thousand groups.
+ */
+class Generation {
+  private readonly starts: number[] = [];
+  private readonly lengths: number[] = [];
+  private readonly rows: number[] = [];
+  private readonly columns: number[] = [];
+  private readonly types: string[] = [];
+  private readonly items: BodyItem[][] = [];
+  /** The item of an attribute or block (what `items` holds alone), read without touching that array. */
+  private readonly firsts: (BodyItem | undefined)[] = [];
+  /** undefined when there are none, the common case. */
+  private readonly problems: (SyntaxProblem[] | undefined)[] = [];
+  private at = 0;
+  /** Large bodies of this build, by their start offset: which entries hold their direct items (see BodyRecord). */
+  readonly bodies = new Map<number, BodyRecord>();
+
+  get size(): number {
+    return this.starts.length;
+  }
+
+  start(i: number): number {
+    return this.starts[i];
+  }
+
+  length(i: number): number {
+    return this.lengths[i];
+  }
+
+  row(i: number): number {
+    return this.rows[i];
+  }
+
+  type(i: number): string {
+    return this.types[i];
+  }
+
+  /**
+   * Copies entries [from, to) into `to`, their starts moved by `shift`: a run of items and everything nested in
+   * them, kept whole so that later edits inside them still find their parts.
+   */
+  copyRange(from: number, to: number, shift: number, target: Generation): void {
+    for (let i = from; i < to; i++) {
+      target.starts.push(this.starts[i] + shift);
+      target.lengths.push(this.lengths[i]);
+      target.rows.push(this.rows[i]);
+      target.columns.push(this.columns[i]);
+      target.types.push(this.types[i]);
+      target.items.push(this.items[i]);
+      target.firsts.push(this.firsts[i]);
+      target.problems.push(this.problems[i]);
+    }
+  }
+
+  /** The items and problems of entry `i` (a direct item of a body), appended to `out` and `problems`. */
+  emit(i: number, out: BodyItem[], problems: SyntaxProblem[]): void {
+    const first = this.firsts[i];
+    if (first) out.push(first);
+    else for (const item of this.items[i]) out.push(item);
+    const own = this.problems[i];
+    if (own) for (const problem of own) problems.push(problem);
+  }
+
+  /** Appends an item before its children are visited (they come after it, keeping the order by start). */
+  reserve(start: number, length: number, row: number, column: number, type: string): number {
+    this.starts.push(start);
+    this.lengths.push(length);
+    this.rows.push(row);
+    this.columns.push(column);
+    this.types.push(type);
+    this.problems.push(undefined);
+    this.firsts.push(undefined);
+    return this.items.push(NONE) - 1;
+  }
+
+  fill(slot: number, items: BodyItem[], problems: SyntaxProblem[]): void {
+    this.items[slot] = items;
+    if (this.types[slot] !== 'ERROR') this.firsts[slot] = items[0];
+    if (problems.length > 0) this.problems[slot] = problems;
+  }
+
+  /** The index of the item with these properties (-1: none); fastest when asked in increasing order of start. */
+  find(start: number, length: number, row: number, column: number, type: string): number {
+    const starts = this.starts;
+    let i = this.at;
+    if (i > 0 && starts[i - 1] >= start) i = 0;
+    // Usually the next entry or close to it; far away (a skipped region), halve.
+    for (let steps = 0; i < starts.length && starts[i] < start; i++) {
+      if (++steps === 8) {
+        let lo = i;
+        let hi = starts.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (starts[mid] < start) lo = mid + 1;
+          else hi = mid;
+        }
+        i = lo;
+        break;
+      }
+    }
+    this.at = i;
+    for (; i < starts.length && starts[i] === start; i++) {
+      if (this.types[i] === type && this.lengths[i] === length && this.rows[i] === row && this.columns[i] === column) return i;
+    }
+    return -1;
+  }
+
+  /** Copies entry `i` into `to` at `start`, and its items and problems to `out` and `problems`. */
+  copy(i: number, start: number, to: Generation, out: BodyItem[], problems: SyntaxProblem[]): void {
+    const slot = to.reserve(start, this.lengths[i], this.rows[i], this.columns[i], this.types[i]);
+    const items = this.items[i];
+    const first = this.firsts[i];
+    const own = this.problems[i];
+    to.items[slot] = items;
+    to.firsts[slot] = first;
+    if (first) out.push(first);
+    else for (const item of items) out.push(item);
+    if (own) {
+      to.problems[slot] = own;
+      for (const problem of own) problems.push(problem);
+    }
+  }
 }
+
+/**
+ * A body with many items (a job with a thousand groups), as built: its extent, its count of tree children,
+ * and for each direct item the tree child index and the generation entries of the item and all it contains.
+ * An edit inside one of those items then rebuilds that item alone: the others are copied entry by entry
+ * without asking web-tree-sitter about each child, which is most of what a large job would cost per edit.
+ */
+interface BodyRecord {
+  length: number;
+  row: number;
+  column: number;
+  childCount: number;
+  /** Per direct item: tree child index, first entry, entry after its last nested one. */
+  childIndex: number[];
+  entryStart: number[];
+  entryEnd: number[];
+}
+
+/** Bodies with fewer children are walked child by child: that costs less than keeping a record. */
+const RECORDED_BODY_CHILDREN = 64;
 
 /** Deeper blocks are kept without their bodies: the recursion must stay far from the stack limit. */
 export const MAX_BLOCK_DEPTH = 300;
 
 export class BodyBuilder {
   private depth = 0;
-  /** Items of the previous build by their start offset in the previous text. */
-  private previous = new Map<number, CacheEntry>();
-  private next = new Map<number, CacheEntry>();
+  /** Items of the previous build, by their start offset in the previous text. */
+  private previous = new Generation();
+  private next = new Generation();
   /** Edits from the previous build's text to this one; undefined: nothing can be reused. */
   private edits: readonly EditSpan[] | undefined;
+  /**
+   * Items of the build before the previous one, and the edits from its text to the previous text (undefined:
+   * unrelated). An undo after an edit that re-parsed a large region (a broken heredoc marker swallows the
+   * rest of the file) finds the items of that region here, as the same objects, although the previous build
+   * did not have them.
+   */
+  private older = new Generation();
+  private olderEdits: readonly EditSpan[] | undefined;
 
   /**
    * Starts a build. `edits` are the changes since the text of the previous build (empty: same text);
    * undefined when unknown (then everything is built afresh). Entries not used are dropped at `finish()`.
    */
   begin(edits: readonly EditSpan[] | undefined): void {
-    this.next = new Map();
+    this.next = new Generation();
     this.edits = edits;
   }
 
   finish(): void {
+    if (!this.edits) {
+      this.older = new Generation();
+      this.olderEdits = undefined;
+    } else if (this.edits.length > 0) {
+      this.older = this.previous;
+      this.olderEdits = this.edits;
+    }
+    // A build of the same text keeps the older generation: it is still one edit step behind.
     this.previous = this.next;
-    this.next = new Map();
+    this.next = new Generation();
   }
 
   clear(): void {
-    this.previous = new Map();
-    this.next = new Map();
+    this.previous = new Generation();
+    this.next = new Generation();
+    this.older = new Generation();
+    this.olderEdits = undefined;
   }
 
   /** The root body from a `config_file` node. */
@@ -93,27 +250,114 @@ export class BodyBuilder {
   }
 
   /** Appends the body items found in `node` (a body, an item, or an ERROR holding salvageable items). */
-  private collectItems(node: Node, ctx: BuildContext, out: BodyItem[]): void {
-    switch (node.type) {
+  private collectItems(node: Node, ctx: BuildContext, out: BodyItem[], type = node.type): void {
+    switch (type) {
       case 'body':
-        for (const child of kids(node)) this.collectItems(child, ctx, out);
+        if (this.reuseBody(node, ctx, out)) return;
+        this.collectBody(node, ctx, out);
         return;
       case 'attribute':
-      case 'block': {
-        const item = this.item(node, ctx);
-        if (item) out.push(item);
-        return;
-      }
+      case 'block':
       case 'ERROR':
-        for (const item of this.cached(node, ctx, (local) => {
-          const salvaged: BodyItem[] = [];
-          this.salvage(node, local, salvaged);
-          return salvaged;
-        })) out.push(item);
+        this.cached(node, type, ctx, out);
         return;
       default:
         return;
     }
+  }
+
+  /** The items of a body node, child by child; a large body is recorded for `reuseBody` next time. */
+  private collectBody(node: Node, ctx: BuildContext, out: BodyItem[]): void {
+    const children = node.children;
+    if (children.length < RECORDED_BODY_CHILDREN) {
+      for (const child of children) if (child) this.collectItems(child, ctx, out);
+      return;
+    }
+    const record: BodyRecord | undefined = { length: node.endIndex - node.startIndex, row: node.startPosition.row, column: node.startPosition.column, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [] };
+    let recordable = true;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (!child) continue;
+      const type = child.type;
+      if (type === 'attribute' || type === 'block') {
+        record.childIndex.push(i);
+        record.entryStart.push(this.next.size);
+        this.collectItems(child, ctx, out, type);
+        record.entryEnd.push(this.next.size);
+      } else {
+        // ERROR salvage may yield several items or none: such a body is not recorded.
+        if (type === 'ERROR') recordable = false;
+        this.collectItems(child, ctx, out, type);
+      }
+    }
+    if (recordable) this.next.bodies.set(node.startIndex, record);
+  }
+
+  /**
+   * A large body whose one direct item holds the whole edit: that item is rebuilt (through the cache, so only
+   * its edited path is new), the others are taken from the previous build. Safe only when the tree around it
+   * is provably the same: the body's extent, its number of children, and that item's extent and type all
+   * match the old ones moved by the edit, and the edit moved no line (the items after keep their rows). A
+   * change that spread past the item (an unclosed heredoc swallowing what follows) alters the item's extent
+   * or the child count, and the body is then walked child by child.
+   */
+  private reuseBody(node: Node, ctx: BuildContext, out: BodyItem[]): boolean {
+    const edits = this.edits;
+    if (!edits || edits.length !== 1 || !edits[0].sameLine) return false;
+    const edit = edits[0];
+    const start = node.startIndex;
+    if (start >= edit.start) return false;
+    const previous = this.previous;
+    const record = previous.bodies.get(start);
+    if (!record) return false;
+    const delta = edit.newEnd - edit.oldEnd;
+    if (node.endIndex - start !== record.length + delta) return false;
+    const { row, column } = node.startPosition;
+    if (row !== record.row || column !== record.column || node.childCount !== record.childCount) return false;
+    // The direct item holding the edit, strictly inside (an edit at its edge may join it to a neighbour).
+    const count = record.entryStart.length;
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (previous.start(record.entryStart[mid]) < edit.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = lo - 1;
+    if (k < 0) return false;
+    const entry = record.entryStart[k];
+    const itemStart = previous.start(entry);
+    const itemEnd = itemStart + previous.length(entry);
+    if (!(itemStart < edit.start && edit.oldEnd < itemEnd)) return false;
+    const child = node.child(record.childIndex[k]);
+    if (!child || child.startIndex !== itemStart || child.endIndex !== itemEnd + delta || child.type !== previous.type(entry)) return false;
+    // The next item must start on a later line: one on the edited line would have moved sideways.
+    if (k + 1 < count && previous.row(record.entryStart[k + 1]) === child.endPosition.row) return false;
+
+    const next = this.next;
+    const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [] };
+    const base = next.size;
+    previous.copyRange(record.entryStart[0], record.entryStart[k], 0, next);
+    for (let i = 0; i < k; i++) {
+      previous.emit(record.entryStart[i], out, ctx.problems);
+      rebuilt.entryStart.push(record.entryStart[i] - record.entryStart[0] + base);
+      rebuilt.entryEnd.push(record.entryEnd[i] - record.entryStart[0] + base);
+    }
+    rebuilt.entryStart.push(next.size);
+    this.collectItems(child, ctx, out, child.type);
+    rebuilt.entryEnd.push(next.size);
+    if (k + 1 < count) {
+      const from = record.entryStart[k + 1];
+      const tail = next.size;
+      previous.copyRange(from, record.entryEnd[count - 1], delta, next);
+      for (let i = k + 1; i < count; i++) {
+        previous.emit(record.entryStart[i], out, ctx.problems);
+        rebuilt.entryStart.push(record.entryStart[i] - from + tail);
+        rebuilt.entryEnd.push(record.entryEnd[i] - from + tail);
+      }
+    }
+    next.bodies.set(start, rebuilt);
+    return true;
   }
 
   /**
@@ -166,29 +410,49 @@ export class BodyBuilder {
     while (stack.length > 1) close(stack.pop()!, undefined);
   }
 
-  private item(node: Node, ctx: BuildContext): BodyItem | undefined {
-    return this.cached(node, ctx, (local) => [node.type === 'attribute' ? this.attribute(node, local) : this.block(node, local)])[0];
-  }
-
-  /** The items built from `node`, reused from the previous build when the edits did not touch it. */
-  private cached(node: Node, ctx: BuildContext, build: (local: BuildContext) => BodyItem[]): BodyItem[] {
+  /**
+   * The items built from `node` (an attribute, a block, or the items salvaged from an ERROR), reused from
+   * the two previous builds when the edits did not touch it.
+   */
+  private cached(node: Node, type: string, ctx: BuildContext, out: BodyItem[]): void {
     const startIndex = node.startIndex;
     const length = node.endIndex - startIndex;
-    const start = node.startPosition;
-    if (this.edits) {
-      const old = mapBack(this.edits, startIndex, startIndex + length);
-      const entry = old === undefined ? undefined : this.previous.get(cacheKey(old, node.type));
-      if (entry && entry.length === length && entry.row === start.row && entry.column === start.column && entry.type === node.type) {
-        this.next.set(cacheKey(startIndex, node.type), entry);
-        for (const problem of entry.problems) ctx.problems.push(problem);
-        return entry.items;
-      }
-    }
+    const { row, column } = node.startPosition;
+    if (this.reuse(startIndex, length, row, column, type, ctx, out)) return;
+    const slot = this.next.reserve(startIndex, length, row, column, type);
     const local: BuildContext = { text: ctx.text, problems: [] };
-    const items = build(local);
-    this.next.set(cacheKey(startIndex, node.type), { type: node.type, row: start.row, column: start.column, length, items, problems: local.problems });
+    let items: BodyItem[];
+    if (type === 'ERROR') {
+      items = [];
+      this.salvage(node, local, items);
+    } else {
+      items = [type === 'attribute' ? this.attribute(node, local) : this.block(node, local)];
+    }
+    this.next.fill(slot, items, local.problems);
+    for (const item of items) out.push(item);
     for (const problem of local.problems) ctx.problems.push(problem);
-    return items;
+  }
+
+  /**
+   * Appends the items of an earlier build for this range and type to `out` when no edit touched its text
+   * since then; false when there are none.
+   */
+  private reuse(startIndex: number, length: number, row: number, column: number, type: string, ctx: BuildContext, out: BodyItem[]): boolean {
+    if (!this.edits) return false;
+    const old = mapBack(this.edits, startIndex, startIndex + length);
+    if (old === undefined) return false;
+    const i = this.previous.find(old, length, row, column, type);
+    if (i >= 0) {
+      this.previous.copy(i, startIndex, this.next, out, ctx.problems);
+      return true;
+    }
+    if (!this.olderEdits) return false;
+    const older = mapBack(this.olderEdits, old, old + length);
+    if (older === undefined) return false;
+    const j = this.older.find(older, length, row, column, type);
+    if (j < 0) return false;
+    this.older.copy(j, startIndex, this.next, out, ctx.problems);
+    return true;
   }
 
   private attribute(node: Node, ctx: BuildContext): Attribute {

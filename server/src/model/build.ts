@@ -20,7 +20,7 @@ export interface BuildResult {
 
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
-  private readonly groups: GroupCache = { scope: [], groups: new Map() };
+  private readonly groups: GroupCache = emptyGroupCache();
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -38,14 +38,19 @@ export class ModelBuilder {
       this.bodies.clear();
       body = { items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
     }
-    return { file: assembleFile(body, this.groups), problems: ctx.problems };
+    const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
+    if (!edits) {
+      // Built afresh: no block of before can come back.
+      this.groups.olderScope = [];
+      this.groups.olderGroups = new Map();
+    }
+    return { file, problems: ctx.problems };
   }
 
   /** Forgets cached items (e.g. when the document is closed). */
   dispose(): void {
     this.bodies.clear();
-    this.groups.groups = new Map();
-    this.groups.scope = [];
+    Object.assign(this.groups, emptyGroupCache());
   }
 }
 
@@ -62,14 +67,20 @@ export function attributeOf(body: Body, name: string): Attribute | undefined {
   return body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
 }
 
-/** Variables, locals and jobs from the root body. Cheap: it looks at job, group and task blocks only. */
 /**
  * Groups of the previous build, reused when their block is the same (cached) object and the variables and
- * locals they may be evaluated against are unchanged: a large job then costs nothing per edit here.
+ * locals they may be evaluated against are unchanged: a large job then costs nothing per edit here. The
+ * build before that is kept too, as the body cache keeps it (BodyBuilder): its blocks come back on an undo.
  */
 export interface GroupCache {
   scope: Block[];
   groups: Map<Block, Group>;
+  olderScope: Block[];
+  olderGroups: Map<Block, Group>;
+}
+
+function emptyGroupCache(): GroupCache {
+  return { scope: [], groups: new Map(), olderScope: [], olderGroups: new Map() };
 }
 
 function scopeBlocks(body: Body): Block[] {
@@ -80,7 +91,12 @@ function sameBlocks(a: Block[], b: Block[]): boolean {
   return a.length === b.length && a.every((block, i) => block === b[i]);
 }
 
-export function assembleFile(body: Body, cache?: GroupCache): JobFile {
+/**
+ * Variables, locals and jobs from the root body. Cheap: it looks at job, group and task blocks only.
+ * `newText`: false when the body is of the same text as the previous call (the cache then keeps its older
+ * generation, which is still one edit behind).
+ */
+export function assembleFile(body: Body, cache?: GroupCache, newText = true): JobFile {
   const variables = new Map<string, VariableDecl>();
   const locals = new Map<string, Attribute>();
   for (const item of body.items) {
@@ -108,10 +124,16 @@ export function assembleFile(body: Body, cache?: GroupCache): JobFile {
   const file: JobFile = { body, variables, locals, jobs: [] };
   const evaluator = createEvaluator(file);
   const scope = scopeBlocks(body);
-  const reusable = cache && sameBlocks(cache.scope, scope) ? cache.groups : undefined;
+  const reusable: Map<Block, Group>[] = [];
+  if (cache && sameBlocks(cache.scope, scope)) reusable.push(cache.groups);
+  if (cache && sameBlocks(cache.olderScope, scope)) reusable.push(cache.olderGroups);
   const seen = new Map<Block, Group>();
   for (const block of blocksOf(body, 'job')) file.jobs.push(assembleJob(block, evaluator, reusable, seen));
   if (cache) {
+    if (newText) {
+      cache.olderScope = cache.scope;
+      cache.olderGroups = cache.groups;
+    }
     cache.scope = scope;
     cache.groups = seen;
   }
@@ -122,11 +144,11 @@ function labelName(block: Block): string {
   return block.labels[0]?.value ?? '';
 }
 
-function assembleJob(block: Block, evaluator: Evaluator, reusable: Map<Block, Group> | undefined, seen: Map<Block, Group>): Job {
+function assembleJob(block: Block, evaluator: Evaluator, reusable: readonly Map<Block, Group>[], seen: Map<Block, Group>): Job {
   const job: Job = { name: labelName(block), block, groups: [] };
   for (const item of block.body.items) {
     if (item.kind !== 'block') continue;
-    const previous = reusable?.get(item);
+    const previous = reusable.length === 0 ? undefined : (reusable[0].get(item) ?? reusable[1]?.get(item));
     if (previous && !seen.has(item)) {
       previous.job = job;
       job.groups.push(previous);

@@ -69,7 +69,8 @@ export class SyntaxDocument {
       if (this.current) {
         this.current.edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition });
       }
-      this.pendingEdits?.push({ start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex });
+      const sameLine = oldEndPosition.row === startPosition.row && newEndPosition.row === startPosition.row;
+      this.pendingEdits?.push({ start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex, ...(sameLine ? { sameLine } : {}) });
       this.stale = true;
     }
     // TextDocument.update keeps the old version when given the same; set it explicitly.

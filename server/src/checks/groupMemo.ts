@@ -1,0 +1,192 @@
+// One memo for the per-group part of every check (Check.groups). A 1 MB job holds about a thousand groups
+// and an edit touches one: remembering each check's findings apart would cost a lookup and a replay per
+// check and group on every edit. Here a group costs one lookup, and its result is already what gets
+// published: the group's diagnostics from all checks, in order, without duplicates.
+//
+// A group's result is valid while its block (the same object, model/build.ts) and the job token
+// (memo.ts: the file, the settings and the job's own settings) are the same. Findings that depend on the
+// machine too (whether a file exists, machine.ts) are `live` steps: run again whenever what the machine
+// answered may have changed (machineGeneration), and the result is rebuilt only when they report other
+// findings than last time.
+import type { Block, Group, Job } from '../model/types';
+import type { CheckContext, Finding, GroupCheck } from './check';
+import { byPosition, publishedOf, type Published } from './published';
+import { machineGeneration } from './machine';
+import { RecentState } from './memo';
+
+/** What a group's checks did, in the order they did it (check by check). */
+type Step = { check: number; published: Published } | { check: number; live: (ctx: CheckContext) => void };
+
+interface Entry {
+  context: unknown;
+  steps: Step[];
+  hasLive: boolean;
+  /** machineGeneration() when the live steps last ran. */
+  generation: number;
+  /** What the live steps reported when `items` were made, in step order, and how many each reported. */
+  live: LiveResult;
+  /** Sorted by position then check, duplicates dropped. */
+  items: readonly Published[];
+}
+
+interface LiveResult {
+  findings: Finding[];
+  counts: number[];
+}
+
+const entries = new WeakMap<Block, Entry>();
+
+/**
+ * By job token: the job's groups at its last run and their results, in order. Most groups of the next run
+ * are the same objects at the same places: their results are then taken from here, one array read each,
+ * rather than looked up by block (a thousand hash lookups over objects scattered in memory). Results are
+ * never mutated, and `generation` says their live findings are current.
+ */
+const lastRuns = new RecentState<{ groups: readonly Group[]; results: (readonly Published[])[]; generation: number }>();
+
+/**
+ * Pushes each group's result (see groupOutput) to `into`, in order. `context` is the job token, or
+ * undefined to compute afresh.
+ */
+export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (GroupCheck | undefined)[], context: object | undefined, into: (readonly Published[])[]): void {
+  // Read first: should an answer about the machine change during the run, the next run looks again.
+  const generation = machineGeneration();
+  const last = context ? lastRuns.get(context) : undefined;
+  const same = last && last.generation === generation ? last : undefined;
+  const results: (readonly Published[])[] = [];
+  for (let i = 0; i < job.groups.length; i++) {
+    const group = job.groups[i];
+    const result = same && same.groups[i] === group ? same.results[i] : groupOutput(ctx, group, parts, context);
+    results.push(result);
+    into.push(result);
+  }
+  if (context) lastRuns.set(context, { groups: job.groups, results, generation });
+}
+
+/**
+ * A group's diagnostics from every check (`parts`: each check's per-group part, by index in CHECKS), sorted
+ * by position then check, without duplicates. Remembered per group while `context` (the job token) is the
+ * same; `context` undefined computes afresh and remembers nothing.
+ */
+function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: object | undefined): readonly Published[] {
+  const known = context ? entries.get(group.block) : undefined;
+  if (known && known.context === context) {
+    if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
+    return known.items;
+  }
+  const steps = record(ctx, group, parts);
+  const hasLive = steps.some((s) => 'live' in s);
+  const generation = machineGeneration();
+  const entry: Entry = { context, steps, hasLive, generation, live: hasLive ? copy(runLive(ctx, steps)) : NO_LIVE, items: [] };
+  entry.items = itemsOf(entry);
+  if (context) entries.set(group.block, entry);
+  return entry.items;
+}
+
+function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[]): Step[] {
+  const steps: Step[] = [];
+  for (let check = 0; check < parts.length; check++) {
+    const part = parts[check];
+    if (!part) continue;
+    const ctx: CheckContext = {
+      ...base,
+      report: (finding) => steps.push({ check, published: publishedOf(finding, check) }),
+      // Run right after recording (runLive), and again whenever the machine's answers may have changed.
+      live: (run) => steps.push({ check, live: run }),
+    };
+    try {
+      part(ctx, group);
+    } catch {
+      // One failing check must not hide the others' findings.
+    }
+  }
+  return steps;
+}
+
+const NO_LIVE: LiveResult = { findings: [], counts: [] };
+
+// What the live steps report, reused from run to run: a group whose live steps report what they reported
+// last time costs no allocation.
+const scratch: LiveResult = { findings: [], counts: [] };
+
+// The context live steps run in, made once per run (a run may visit every group).
+const liveContexts = new WeakMap<CheckContext, CheckContext>();
+
+function liveContextOf(base: CheckContext): CheckContext {
+  let known = liveContexts.get(base);
+  if (!known) liveContexts.set(base, (known = { ...base, report: (finding) => scratch.findings.push(finding), live: undefined }));
+  return known;
+}
+
+/** Runs the live steps; the result is `scratch`, valid until the next call. */
+function runLive(base: CheckContext, steps: readonly Step[]): LiveResult {
+  scratch.findings.length = 0;
+  scratch.counts.length = 0;
+  const ctx = liveContextOf(base);
+  for (const step of steps) {
+    if (!('live' in step)) continue;
+    const before = scratch.findings.length;
+    try {
+      step.live(ctx);
+    } catch {
+      // As for any check: what it reported before failing stands.
+    }
+    scratch.counts.push(scratch.findings.length - before);
+  }
+  return scratch;
+}
+
+function copy(result: LiveResult): LiveResult {
+  return { findings: result.findings.slice(), counts: result.counts.slice() };
+}
+
+function refreshLive(ctx: CheckContext, entry: Entry): void {
+  // Read first: should an answer change while the steps run, they run again next time.
+  entry.generation = machineGeneration();
+  const fresh = runLive(ctx, entry.steps);
+  if (sameList(fresh.findings, entry.live.findings) && sameList(fresh.counts, entry.live.counts)) return;
+  entry.live = copy(fresh);
+  entry.items = itemsOf(entry);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The entry's findings in publishing order, without duplicates. */
+function itemsOf(entry: Entry): Published[] {
+  const all: Published[] = [];
+  let liveStep = 0;
+  let next = 0;
+  for (const step of entry.steps) {
+    if ('published' in step) {
+      all.push(step.published);
+      continue;
+    }
+    const count = entry.live.counts[liveStep++];
+    for (let i = 0; i < count; i++) all.push(publishedOf(entry.live.findings[next++], step.check));
+  }
+  // Steps are in check order, then report order: a stable sort by position gives position, check, report order.
+  all.sort(byPosition);
+  return withoutDuplicates(all);
+}
+
+/**
+ * Drops every item whose key an earlier item has, in place (`items` sorted by position: equal keys are in
+ * one run of equal positions, so only that run is looked at).
+ */
+export function withoutDuplicates(items: Published[]): Published[] {
+  let kept = 0;
+  let runStart = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (kept > 0 && byPosition(items[kept - 1], item) !== 0) runStart = kept;
+    let duplicate = false;
+    for (let j = runStart; j < kept && !duplicate; j++) duplicate = items[j].key === item.key;
+    if (!duplicate) items[kept++] = item;
+  }
+  items.length = kept;
+  return items;
+}

@@ -1,0 +1,59 @@
+// The language server collects the old-space garbage of past edits itself (server/src/memory.ts): these tests
+// drive the real V8 heap, promoting retained objects into old space by allocating past several scavenges.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import { MemoryKeeper } from '../server/src/memory';
+
+/** Retains `count` small objects and churns young garbage until they have been promoted to old space. */
+function growOldSpace(count: number): unknown[] {
+  const kept: unknown[] = [];
+  for (let i = 0; i < count; i++) kept.push({ index: i, text: `item ${i}` });
+  let sink = 0;
+  // Well over two semi-spaces of short-lived allocation: the kept objects survive two scavenges.
+  for (let i = 0; i < 3_000_000; i++) sink += [i, i + 1].length;
+  assert.ok(sink > 0);
+  return kept;
+}
+
+test('a keeper collects once the old space has grown past its threshold, after the current work', async () => {
+  let collected = 0;
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, collect: () => collected++ });
+  keeper.afterWork();
+  assert.equal(collected, 0, 'nothing has grown yet');
+  const kept = growOldSpace(300_000);
+  assert.ok(keeper.due(), 'old space grew by megabytes');
+  keeper.afterWork();
+  keeper.afterWork();
+  assert.equal(collected, 0, 'the collection waits until the current work is done');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected, 1, 'one collection for several calls');
+  assert.equal(keeper.collections, 1);
+  assert.ok(kept.length > 0);
+});
+
+test('without growth past the threshold no collection is made', async () => {
+  let collected = 0;
+  const keeper = new MemoryKeeper({ growthFraction: 10, minimumGrowth: 512 * 1024 * 1024, collect: () => collected++ });
+  const kept = growOldSpace(100_000);
+  keeper.afterWork();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected, 0);
+  assert.ok(kept.length > 0);
+});
+
+test("V8's own full collection is reachable without --expose-gc and frees the garbage of dropped objects", () => {
+  const keeper = new MemoryKeeper();
+  let kept: unknown[] | undefined = growOldSpace(400_000);
+  assert.equal(kept.length, 400_000);
+  keeper.collectNow();
+  assert.equal(keeper.collections, 1, 'a collector was found');
+  const withKept = oldSpaceUsed();
+  kept = undefined;
+  keeper.collectNow();
+  assert.ok(oldSpaceUsed() < withKept - 4 * 1024 * 1024, `old space shrank: ${withKept} -> ${oldSpaceUsed()}`);
+});
+
+function oldSpaceUsed(): number {
+  return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')!.space_used_size;
+}

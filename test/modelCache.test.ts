@@ -1,0 +1,170 @@
+// The model cache across edits: an undo after an edit that re-parsed a large region gets back the very
+// objects of the build before (checks memoise findings per model object), and incremental builds over
+// random edits, undos included, give the same model as a build from scratch.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedParser, type HclParser } from '../server/src/parser/parser';
+import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
+import { ModelBuilder, buildModel, type BuildResult } from '../server/src/model/build';
+import type { Group } from '../server/src/model/types';
+import { execJobOfLines } from '../bench/generate';
+import { positionAt } from './helpers/featureClient';
+import { int, pick, seededRandom } from './helpers/random';
+
+/** Removes parent links (job/group) so models can be compared structurally. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (key, v) => {
+    if (key === 'job' || key === 'group') return undefined;
+    if (v instanceof Map) return Object.fromEntries(v);
+    return v;
+  }));
+}
+
+class Editor {
+  readonly doc: SyntaxDocument;
+  readonly builder = new ModelBuilder();
+  private version = 0;
+
+  constructor(readonly parser: HclParser, public text: string) {
+    this.doc = new SyntaxDocument(parser, 'file:///cache', text, 0);
+  }
+
+  edit(start: number, end: number, insert: string): void {
+    this.doc.applyChanges([{ range: { start: positionAt(this.text, start), end: positionAt(this.text, end) }, text: insert }], ++this.version);
+    this.text = this.text.slice(0, start) + insert + this.text.slice(end);
+  }
+
+  build(): BuildResult {
+    return this.builder.build(this.doc.tree(), this.doc.text, this.doc.takeEdits());
+  }
+
+  /** The model of the same tree built without a cache. */
+  fresh(): BuildResult {
+    return buildModel(this.doc.tree(), this.doc.text);
+  }
+
+  dispose(): void {
+    this.doc.dispose();
+    this.builder.dispose();
+  }
+}
+
+function groupsOf(result: BuildResult): Group[] {
+  return result.file.jobs.flatMap((job) => job.groups);
+}
+
+/** Offset of the `E` of the heredoc marker `<<-EOT` of the `n`th group. */
+function markerOffset(text: string, n: number): number {
+  let at = -1;
+  for (let i = 0; i <= n; i++) at = text.indexOf('<<-EOT', at + 1);
+  assert.ok(at >= 0);
+  return at + 3;
+}
+
+function assertSameObjects(before: Group[], after: Group[], from: number, label: string): void {
+  assert.equal(after.length, before.length, `${label}: group count`);
+  for (let i = from; i < before.length; i++) {
+    assert.equal(after[i].block, before[i].block, `${label}: block of group ${i} is rebuilt`);
+    assert.equal(after[i], before[i], `${label}: group ${i} is a new object`);
+  }
+}
+
+test('undo after breaking a heredoc marker reuses the blocks and groups after it', async () => {
+  const editor = new Editor(await sharedParser(), execJobOfLines(600));
+  try {
+    const first = editor.build();
+    const before = groupsOf(first);
+    assert.ok(before.length > 10);
+    const at = markerOffset(editor.text, 3);
+    editor.edit(at, at, 'a'); // <<-EaOT: the heredoc now runs to the end of the file
+    const broken = editor.build();
+    assert.ok(groupsOf(broken).length < before.length, 'the broken marker swallows the groups after it');
+    editor.edit(at, at + 1, '');
+    const undone = editor.build();
+    assertSameObjects(before, groupsOf(undone), 4, 'undo');
+    assert.deepEqual(plain(undone.file), plain(editor.fresh().file));
+    assert.deepEqual(undone.problems, editor.fresh().problems);
+    // Each group's task is the same object too (it belongs to the group).
+    assert.equal(groupsOf(undone)[5].tasks[0], before[5].tasks[0]);
+    for (const group of groupsOf(undone)) assert.equal(group.job, undone.file.jobs[0]);
+  } finally {
+    editor.dispose();
+  }
+});
+
+test('a build of the same text between the edit and its undo keeps the older generation', async () => {
+  const editor = new Editor(await sharedParser(), execJobOfLines(400));
+  try {
+    const before = groupsOf(editor.build());
+    const at = markerOffset(editor.text, 1);
+    editor.edit(at, at, 'x');
+    editor.build();
+    editor.build(); // e.g. the settings changed: the same text analysed again
+    editor.edit(at, at + 1, '');
+    assertSameObjects(before, groupsOf(editor.build()), 2, 'undo after a rebuild of the same text');
+  } finally {
+    editor.dispose();
+  }
+});
+
+test('the cache keeps two generations only', async () => {
+  const editor = new Editor(await sharedParser(), execJobOfLines(400));
+  try {
+    const before = groupsOf(editor.build());
+    const at = markerOffset(editor.text, 1);
+    editor.edit(at, at, 'x');
+    editor.build();
+    editor.edit(0, 0, ' '); // two more builds: the generation before the break is dropped
+    editor.build();
+    editor.edit(0, 1, '');
+    editor.build();
+    editor.edit(at, at + 1, '');
+    const result = editor.build();
+    const after = groupsOf(result);
+    assert.equal(after.length, before.length);
+    assert.notEqual(after[after.length - 1].block, before[before.length - 1].block);
+    assert.deepEqual(plain(result.file), plain(editor.fresh().file));
+  } finally {
+    editor.dispose();
+  }
+});
+
+async function randomEditsMatchScratch(lines: number, seed: number, steps: number, snippets: string[]): Promise<void> {
+  const parser = await sharedParser();
+  const rnd = seededRandom(seed);
+  const editor = new Editor(parser, execJobOfLines(lines) + 'variable "v" {\n  default = 1\n}\n');
+  try {
+    editor.build();
+    let last: { start: number; end: number; removed: string; insert: string } | undefined;
+    for (let step = 1; step <= steps; step++) {
+      if (last && rnd() < 0.4) {
+        // Undo the previous edit.
+        editor.edit(last.start, last.start + last.insert.length, last.removed);
+        last = undefined;
+      } else {
+        const marker = editor.text.indexOf('<<-EOT', int(rnd, editor.text.length));
+        const start = marker >= 0 && rnd() < 0.3 ? marker + int(rnd, 6) : int(rnd, editor.text.length + 1);
+        const end = Math.min(editor.text.length, start + (rnd() < 0.3 ? int(rnd, 4) : 0));
+        const insert = pick(rnd, snippets);
+        last = { start, end, removed: editor.text.slice(start, end), insert };
+        editor.edit(start, end, insert);
+      }
+      if (rnd() < 0.1) continue; // two edits before the next build
+      const incremental = editor.build();
+      const fresh = editor.fresh();
+      assert.deepEqual(plain(incremental.file), plain(fresh.file), `step ${step}: models differ`);
+      assert.deepEqual(incremental.problems, fresh.problems, `step ${step}: problems differ`);
+    }
+  } finally {
+    editor.dispose();
+  }
+}
+
+test('incremental builds over random edits and undos equal builds from scratch', async () => {
+  await randomEditsMatchScratch(300, 2024, 150, ['a', ' ', '\n', '{', '}', '"', '=', '<<-', 'EOT', '${', '#', 'group "z" {\n}\n', '']);
+});
+
+test('the same in a job large enough that its body is taken over item by item (mostly edits within a line)', async () => {
+  // 3,000 lines: about 70 groups, past the size from which a body's items are copied rather than walked.
+  await randomEditsMatchScratch(3000, 77, 250, ['a', 'b', ' ', '  ', '{', '}', '"', '=', '<<-', 'EOT', '${', '#', '\n', '']);
+});
