@@ -124,7 +124,7 @@ class Generation {
 
   fill(slot: number, items: BodyItem[], problems: SyntaxProblem[]): void {
     this.items[slot] = items;
-    if (this.types[slot] !== 'ERROR') this.firsts[slot] = items[0];
+    if (!this.types[slot].startsWith('ERROR')) this.firsts[slot] = items[0];
     if (problems.length > 0) this.problems[slot] = problems;
   }
 
@@ -186,6 +186,19 @@ interface BodyRecord {
   childIndex: number[];
   entryStart: number[];
   entryEnd: number[];
+  /** The direct items (their positions in the lists above) whose nodes hold a syntax error. */
+  errored: number[];
+}
+
+/**
+ * The cache key's type: the node type, marked when the node holds a syntax error. Items so marked are never
+ * reused: the same text can parse with or without an error depending on what precedes it, and even two
+ * parses that both hold an error can differ inside (error recovery may group tokens differently after an
+ * edit elsewhere), so the model of such an item is only as good as the tree it was built from. Only the
+ * path from the root to each error is rebuilt for that: clean items inside are still reused.
+ */
+function cacheType(node: Node, type: string): string {
+  return node.hasError ? `${type}!` : type;
 }
 
 /** Bodies with fewer children are walked child by child: that costs less than keeping a record. */
@@ -273,13 +286,14 @@ export class BodyBuilder {
       for (const child of children) if (child) this.collectItems(child, ctx, out);
       return;
     }
-    const record: BodyRecord | undefined = { length: node.endIndex - node.startIndex, row: node.startPosition.row, column: node.startPosition.column, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [] };
+    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: node.startPosition.row, column: node.startPosition.column, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [] };
     let recordable = true;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
       if (!child) continue;
       const type = child.type;
       if (type === 'attribute' || type === 'block') {
+        if (child.hasError) record.errored.push(record.childIndex.length);
         record.childIndex.push(i);
         record.entryStart.push(this.next.size);
         this.collectItems(child, ctx, out, type);
@@ -330,7 +344,12 @@ export class BodyBuilder {
     const itemEnd = itemStart + previous.length(entry);
     if (!(itemStart < edit.start && edit.oldEnd < itemEnd)) return false;
     const child = node.child(record.childIndex[k]);
-    if (!child || child.startIndex !== itemStart || child.endIndex !== itemEnd + delta || child.type !== previous.type(entry)) return false;
+    if (!child || child.startIndex !== itemStart || child.endIndex !== itemEnd + delta) return false;
+    const childType = child.type;
+    if (cacheType(child, childType) !== previous.type(entry)) return false;
+    // The copied items must be as a parse of the new tree would make them: no error may have appeared or
+    // gone anywhere but in the rebuilt item (error recovery can re-read untouched text differently).
+    if (record.errored.some((i) => i !== k) || (node.hasError && !child.hasError)) return false;
     // The next item must start on a later line: one on the edited line would have moved sideways.
     if (k + 1 < count && previous.row(record.entryStart[k + 1]) === child.endPosition.row) return false;
 
@@ -344,8 +363,9 @@ export class BodyBuilder {
       rebuilt.entryEnd.push(record.entryEnd[i] - record.entryStart[0] + base);
     }
     rebuilt.entryStart.push(next.size);
-    this.collectItems(child, ctx, out, child.type);
+    this.collectItems(child, ctx, out, childType);
     rebuilt.entryEnd.push(next.size);
+    rebuilt.errored = child.hasError ? [k] : [];
     if (k + 1 < count) {
       const from = record.entryStart[k + 1];
       const tail = next.size;
@@ -418,8 +438,9 @@ export class BodyBuilder {
     const startIndex = node.startIndex;
     const length = node.endIndex - startIndex;
     const { row, column } = node.startPosition;
-    if (this.reuse(startIndex, length, row, column, type, ctx, out)) return;
-    const slot = this.next.reserve(startIndex, length, row, column, type);
+    const key = cacheType(node, type);
+    if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
+    const slot = this.next.reserve(startIndex, length, row, column, key);
     const local: BuildContext = { text: ctx.text, problems: [] };
     let items: BodyItem[];
     if (type === 'ERROR') {
@@ -438,7 +459,7 @@ export class BodyBuilder {
    * since then; false when there are none.
    */
   private reuse(startIndex: number, length: number, row: number, column: number, type: string, ctx: BuildContext, out: BodyItem[]): boolean {
-    if (!this.edits) return false;
+    if (!this.edits || type.endsWith('!')) return false;
     const old = mapBack(this.edits, startIndex, startIndex + length);
     if (old === undefined) return false;
     const i = this.previous.find(old, length, row, column, type);
