@@ -15,7 +15,8 @@ export const lspCommand: Subcommand = {
     process.on('uncaughtException', (error) => process.stderr.write(`nomad-exec lsp: uncaught ${error.stack ?? error}\n`));
     process.on('unhandledRejection', (error) => process.stderr.write(`nomad-exec lsp: unhandled ${String(error)}\n`));
     const { startServer } = await import('../server/src/server');
-    startServer();
+    // Over stdio the transport is ours (diagnostics encoded from remembered pieces); IPC is the library's.
+    startServer(stdio ? (await import('../server/src/stdioTransport')).createStdioConnection() : undefined);
     // Keep running until the client sends `exit` (the library ends the process then).
     return new Promise<number>(() => undefined);
   },

@@ -1,0 +1,47 @@
+// The stdio transport encodes large publishDiagnostics from remembered pieces: the text must be the same JSON
+// as the library's JSON.stringify, for every shape of message, and a remembered diagnostic keeps its text.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeMessage } from '../server/src/stdioTransport';
+
+function diagnostic(i: number): Record<string, unknown> {
+  return {
+    range: { start: { line: i, character: 2 }, end: { line: i, character: 9 } },
+    severity: (i % 4) + 1,
+    code: i % 2 ? 'command-location' : 'unknown-attribute',
+    source: 'nomad-exec',
+    message: `finding ${i}: "quoted" \\ back\nslash — ünïcödé \u2028 ${'x'.repeat(i % 7)}`,
+    ...(i % 3 === 0 ? { data: { exists: i % 2 === 0, hostPaths: ['/bin/sh'] } } : {}),
+  };
+}
+
+const publish = (diagnostics: unknown[], version?: number | null) => ({
+  jsonrpc: '2.0',
+  method: 'textDocument/publishDiagnostics',
+  params: { uri: 'file:///jobs/a "b".nomad.hcl', ...(version === undefined ? {} : { version }), diagnostics },
+});
+
+test('large and small publishes, with and without a version, encode to the same JSON as JSON.stringify', () => {
+  const many = Array.from({ length: 100 }, (_, i) => diagnostic(i));
+  for (const message of [publish(many, 7), publish(many), publish(many, null), publish(many.slice(0, 3), 2), publish([], 1)]) {
+    const text = encodeMessage(message);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(message)));
+  }
+});
+
+test('a remembered diagnostic is encoded as before when it comes back in the next publish', () => {
+  const many = Array.from({ length: 40 }, (_, i) => diagnostic(i));
+  const first = encodeMessage(publish(many, 1));
+  const next = [...many.slice(0, 10), diagnostic(1000), ...many.slice(10)];
+  const second = encodeMessage(publish(next, 2));
+  assert.deepEqual(JSON.parse(second).params.diagnostics, JSON.parse(JSON.stringify(next)));
+  assert.ok(first.includes(JSON.stringify(many[5])) && second.includes(JSON.stringify(many[5])));
+});
+
+test('other messages, and publishes with keys this encoder does not know, are left to JSON.stringify', () => {
+  const many = Array.from({ length: 40 }, (_, i) => diagnostic(i));
+  const odd = { ...publish(many, 3), id: 4 };
+  const extra = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', diagnostics: many, extra: true } };
+  const request = { jsonrpc: '2.0', id: 1, result: { contents: { kind: 'markdown', value: 'doc' } } };
+  for (const message of [odd, extra, request]) assert.equal(encodeMessage(message), JSON.stringify(message));
+});
