@@ -44,100 +44,86 @@ function mapBack(edits: readonly EditSpan[], start: number, end: number): number
 const NONE: BodyItem[] = [];
 
 /**
+ * One item of a build: what the cache checks (extent, type) and what it hands back (items, problems).
+ * Made once when the item is built and shared, unchanged, by every later build that reuses the item.
+ */
+interface Entry {
+  readonly length: number;
+  readonly row: number;
+  readonly column: number;
+  readonly type: string;
+  items: BodyItem[];
+  /** The item of an attribute or block (what `items` holds alone), read without touching that array. */
+  first: BodyItem | undefined;
+  /** undefined when there are none, the common case. */
+  problems: SyntaxProblem[] | undefined;
+}
+
+/**
  * The items of one build, in the order they were visited: by start offset in that build's text (an ERROR
- * and the item inside it may share a start). Parallel arrays rather than a map of entries: the build looks
- * items up in the same order, so a moving index finds them without hashing, and checking an entry reads
- * adjacent numbers instead of one object per item, which counts when a job holds a thousand groups.
+ * and the item inside it may share a start). The build looks items up in the same order, so a moving index
+ * finds them without hashing. Only the start offsets are per build (they move with edits); the entries are
+ * shared, and the offsets sit in a typed array: a large job copies tens of thousands of them per edit, and
+ * plain arrays of that size, new on every edit, were copied again by each young-generation collection.
  */
 class Generation {
-  private readonly starts: number[] = [];
-  private readonly lengths: number[] = [];
-  private readonly rows: number[] = [];
-  private readonly columns: number[] = [];
-  private readonly types: string[] = [];
-  private readonly items: BodyItem[][] = [];
-  /** The item of an attribute or block (what `items` holds alone), read without touching that array. */
-  private readonly firsts: (BodyItem | undefined)[] = [];
-  /** undefined when there are none, the common case. */
-  private readonly problems: (SyntaxProblem[] | undefined)[] = [];
+  private starts = new Int32Array(1024);
+  private readonly entries: Entry[] = [];
   private at = 0;
   /** Large bodies of this build, by their start offset: which entries hold their direct items (see BodyRecord). */
   readonly bodies = new Map<number, BodyRecord>();
 
   get size(): number {
-    return this.starts.length;
+    return this.entries.length;
   }
 
   start(i: number): number {
     return this.starts[i];
   }
 
-  length(i: number): number {
-    return this.lengths[i];
+  entry(i: number): Entry {
+    return this.entries[i];
   }
 
-  row(i: number): number {
-    return this.rows[i];
+  private room(more: number): void {
+    const needed = this.entries.length + more;
+    if (needed <= this.starts.length) return;
+    let capacity = this.starts.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const bigger = new Int32Array(capacity);
+    bigger.set(this.starts.subarray(0, this.entries.length));
+    this.starts = bigger;
   }
 
-  type(i: number): string {
-    return this.types[i];
-  }
-
-  /**
-   * Copies entries [from, to) into `to`, their starts moved by `shift`: a run of items and everything nested in
-   * them, kept whole so that later edits inside them still find their parts.
-   */
-  copyRange(from: number, to: number, shift: number, target: Generation): void {
-    for (let i = from; i < to; i++) {
-      target.starts.push(this.starts[i] + shift);
-      target.lengths.push(this.lengths[i]);
-      target.rows.push(this.rows[i]);
-      target.columns.push(this.columns[i]);
-      target.types.push(this.types[i]);
-      target.items.push(this.items[i]);
-      target.firsts.push(this.firsts[i]);
-      target.problems.push(this.problems[i]);
-    }
-  }
-
-  /** The items and problems of entry `i` (a direct item of a body), appended to `out` and `problems`. */
-  emit(i: number, out: BodyItem[], problems: SyntaxProblem[]): void {
-    const first = this.firsts[i];
-    if (first) out.push(first);
-    else for (const item of this.items[i]) out.push(item);
-    const own = this.problems[i];
-    if (own) for (const problem of own) problems.push(problem);
+  private append(start: number, entry: Entry): number {
+    this.room(1);
+    this.starts[this.entries.length] = start;
+    return this.entries.push(entry) - 1;
   }
 
   /** Appends an item before its children are visited (they come after it, keeping the order by start). */
   reserve(start: number, length: number, row: number, column: number, type: string): number {
-    this.starts.push(start);
-    this.lengths.push(length);
-    this.rows.push(row);
-    this.columns.push(column);
-    this.types.push(type);
-    this.problems.push(undefined);
-    this.firsts.push(undefined);
-    return this.items.push(NONE) - 1;
+    return this.append(start, { length, row, column, type, items: NONE, first: undefined, problems: undefined });
   }
 
   fill(slot: number, items: BodyItem[], problems: SyntaxProblem[]): void {
-    this.items[slot] = items;
-    if (!this.types[slot].startsWith('ERROR')) this.firsts[slot] = items[0];
-    if (problems.length > 0) this.problems[slot] = problems;
+    const entry = this.entries[slot];
+    entry.items = items;
+    if (!entry.type.startsWith('ERROR')) entry.first = items[0];
+    if (problems.length > 0) entry.problems = problems;
   }
 
   /** The index of the item with these properties (-1: none); fastest when asked in increasing order of start. */
   find(start: number, length: number, row: number, column: number, type: string): number {
     const starts = this.starts;
+    const count = this.entries.length;
     let i = this.at;
     if (i > 0 && starts[i - 1] >= start) i = 0;
     // Usually the next entry or close to it; far away (a skipped region), halve.
-    for (let steps = 0; i < starts.length && starts[i] < start; i++) {
+    for (let steps = 0; i < count && starts[i] < start; i++) {
       if (++steps === 8) {
         let lo = i;
-        let hi = starts.length;
+        let hi = count;
         while (lo < hi) {
           const mid = (lo + hi) >>> 1;
           if (starts[mid] < start) lo = mid + 1;
@@ -148,26 +134,39 @@ class Generation {
       }
     }
     this.at = i;
-    for (; i < starts.length && starts[i] === start; i++) {
-      if (this.types[i] === type && this.lengths[i] === length && this.rows[i] === row && this.columns[i] === column) return i;
+    for (; i < count && starts[i] === start; i++) {
+      const entry = this.entries[i];
+      if (entry.type === type && entry.length === length && entry.row === row && entry.column === column) return i;
     }
     return -1;
   }
 
   /** Copies entry `i` into `to` at `start`, and its items and problems to `out` and `problems`. */
   copy(i: number, start: number, to: Generation, out: BodyItem[], problems: SyntaxProblem[]): void {
-    const slot = to.reserve(start, this.lengths[i], this.rows[i], this.columns[i], this.types[i]);
-    const items = this.items[i];
-    const first = this.firsts[i];
-    const own = this.problems[i];
-    to.items[slot] = items;
-    to.firsts[slot] = first;
-    if (first) out.push(first);
-    else for (const item of items) out.push(item);
-    if (own) {
-      to.problems[slot] = own;
-      for (const problem of own) problems.push(problem);
-    }
+    to.append(start, this.entries[i]);
+    this.emit(i, out, problems);
+  }
+
+  /**
+   * Copies entries [from, to) into `to`, their starts moved by `shift`: a run of items and everything nested in
+   * them, kept whole so that later edits inside them still find their parts.
+   */
+  copyRange(from: number, to: number, shift: number, target: Generation): void {
+    const count = to - from;
+    target.room(count);
+    const at = target.entries.length;
+    if (shift === 0) target.starts.set(this.starts.subarray(from, to), at);
+    else for (let i = 0; i < count; i++) target.starts[at + i] = this.starts[from + i] + shift;
+    const entries = target.entries;
+    for (let i = from; i < to; i++) entries.push(this.entries[i]);
+  }
+
+  /** The items and problems of entry `i` (a direct item of a body), appended to `out` and `problems`. */
+  emit(i: number, out: BodyItem[], problems: SyntaxProblem[]): void {
+    const entry = this.entries[i];
+    if (entry.first) out.push(entry.first);
+    else for (const item of entry.items) out.push(item);
+    if (entry.problems) for (const problem of entry.problems) problems.push(problem);
   }
 }
 
@@ -341,17 +340,17 @@ export class BodyBuilder {
     if (k < 0) return false;
     const entry = record.entryStart[k];
     const itemStart = previous.start(entry);
-    const itemEnd = itemStart + previous.length(entry);
+    const itemEnd = itemStart + previous.entry(entry).length;
     if (!(itemStart < edit.start && edit.oldEnd < itemEnd)) return false;
     const child = node.child(record.childIndex[k]);
     if (!child || child.startIndex !== itemStart || child.endIndex !== itemEnd + delta) return false;
     const childType = child.type;
-    if (cacheType(child, childType) !== previous.type(entry)) return false;
+    if (cacheType(child, childType) !== previous.entry(entry).type) return false;
     // The copied items must be as a parse of the new tree would make them: no error may have appeared or
     // gone anywhere but in the rebuilt item (error recovery can re-read untouched text differently).
     if (record.errored.some((i) => i !== k) || (node.hasError && !child.hasError)) return false;
     // The next item must start on a later line: one on the edited line would have moved sideways.
-    if (k + 1 < count && previous.row(record.entryStart[k + 1]) === child.endPosition.row) return false;
+    if (k + 1 < count && previous.entry(record.entryStart[k + 1]).row === child.endPosition.row) return false;
 
     const next = this.next;
     const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [] };
