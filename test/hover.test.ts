@@ -161,3 +161,14 @@ test('a half-typed document still answers, and the server stays up', async () =>
   }
   assert.ok(client.alive);
 });
+
+test('the settings of a dynamic block: for_each, iterator and labels', async () => {
+  const dynamic = 'job "x" {\n  group "g" {\n    network {\n      dynamic "port" {\n        for_each = ["a"]\n        iterator = p\n        labels   = [p.value]\n        content {}\n      }\n    }\n  }\n}\n';
+  const { uri: other } = await openDoc(client, dynamic, 'hover-dynamic');
+  assert.equal(
+    await hoverText(positionOf(dynamic, 'for_each', 1), other),
+    '**`for_each`** — attribute of `dynamic`\n\nThe collection to repeat over: one block is generated per element (per key and value of a map).',
+  );
+  assert.match(await hoverText(positionOf(dynamic, 'iterator', 1), other), /^\*\*`iterator`\*\* — attribute of `dynamic`\n\nThe name of the current element inside `content`/);
+  assert.match(await hoverText(positionOf(dynamic, 'labels', 1), other), /^\*\*`labels`\*\* — attribute of `dynamic`\n\nThe labels of each generated block/);
+});

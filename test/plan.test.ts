@@ -143,6 +143,24 @@ test('command and args are interpolated as HCL2 with env, node, attr, env[], var
   assert.deepEqual(t.args, ['/local/x', 'hi-WORLD', os.platform(), os.hostname(), 'api', '7', 'global', '42']);
 });
 
+test('uuidv4() and timestamp() are given their value at plan time, in locals and in the task', async () => {
+  const p = await plan(
+    `locals { id = uuidv4() }
+    ` + task('command = "/bin/echo"\n args = [local.id, timestamp(), uuidv4()]', 'env { RUN_ID = local.id }'),
+  );
+  const [localId, stamp, inline] = p.tasks[0].args;
+  assert.match(localId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.match(inline, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.notEqual(inline, localId);
+  assert.equal(p.tasks[0].env.RUN_ID, localId, 'one frozen value, wherever the local is used');
+  assert.match(stamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+});
+
+test('config naming a file() that does not exist says which file', async () => {
+  const e = await planError(task('command = "/bin/echo"\n args = [file("no-such-file.txt")]'));
+  assert.match(e.message, /config args .*file\("no-such-file\.txt"\) reads .*no-such-file\.txt, which does not exist/);
+});
+
 test('a config name that is not known on this machine is an error naming it', async () => {
   const e = await planError(task('command = "/bin/echo"\n args = ["${NOMAD_UPSTREAM_ADDR_db}"]'));
   assert.match(e.message, /NOMAD_UPSTREAM_ADDR_db/);

@@ -1,7 +1,7 @@
 // The schema as data: lookups by path, driver-dependent config bodies, and completeness of the docs.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT, lookupAttribute, lookupBlock, lookupBody, schemaPathOf } from '../server/src/schema/lookup';
+import { ROOT, lookupAttribute, lookupBlock, lookupBody } from '../server/src/schema/lookup';
 import { EXEC, configBodyFor } from '../server/src/schema/drivers';
 import type { BodySchema } from '../server/src/schema/types';
 
@@ -16,15 +16,6 @@ test('lookup by block path, with the driver deciding config', () => {
   assert.equal(lookupBlock(['job', 'group', 'nope']), undefined);
   assert.equal(lookupAttribute(['job', 'group', 'task', 'env'], 'ANY_NAME')?.type.kind, 'string');
   assert.equal(configBodyFor('raw_exec').open, true);
-});
-
-test('schemaPathOf maps dynamic blocks to their generated type', () => {
-  const block = (type: string, labels: string[] = [], items: unknown[] = []) => ({ type, labels: labels.map((value) => ({ value })), body: { items } });
-  const driver = { kind: 'attribute', name: 'driver', value: { kind: 'literal', value: 'exec' } };
-  const chain = [block('job', ['j']), block('group', ['g']), block('task', ['t'], [driver]), block('config')];
-  assert.deepEqual(schemaPathOf(chain), { path: ['job', 'group', 'task', 'config'], driverName: 'exec', inDynamicHeader: false });
-  const dyn = [block('job', ['j']), block('group', ['g']), block('network'), block('dynamic', ['port']), block('content')];
-  assert.deepEqual(schemaPathOf(dyn).path, ['job', 'group', 'network', 'port']);
 });
 
 test('every block, attribute and allowed value has documentation', () => {

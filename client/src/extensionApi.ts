@@ -55,7 +55,7 @@ export function createApi(runs: RunManager, languageClient: LanguageClient): Nom
         check();
       });
     },
-    waitForRun: async (id) => info(await session(id).ended.then((s) => s)),
+    waitForRun: async (id) => info(await session(id).ended),
     serverPid: () => (languageClient as unknown as { _serverProcess?: { pid?: number } })._serverProcess?.pid,
     whenServerRunning: (timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {

@@ -4,12 +4,10 @@
 // are kept exactly as they came (no decoding, no line splitting).
 import * as fs from 'fs';
 import * as path from 'path';
+import type { TaskPlan } from './types';
 
-export interface LogConfig {
-  disabled: boolean;
-  maxFiles: number;
-  maxFileSizeMB: number;
-}
+/** A task's `logs` block, as planned. */
+export type LogConfig = TaskPlan['logs'];
 
 export class RotatingLog {
   private index = 0;

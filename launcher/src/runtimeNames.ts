@@ -155,51 +155,52 @@ export function explainMissingName(name: string): string {
 }
 
 /**
+ * Calls `visit` on every object reachable from `root` through arrays and the values of keys not in `skip`;
+ * `visit` returning true means "handled": that object's own values are not walked.
+ */
+function walkRecords(root: unknown, skip: ReadonlySet<string>, visit: (record: Record<string, unknown>) => boolean | void): void {
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const record = node as Record<string, unknown>;
+    if (visit(record) === true) return;
+    for (const [key, value] of Object.entries(record)) if (!skip.has(key)) walk(value);
+  };
+  walk(root);
+}
+
+// Ranges and back references (group.job, task.group) are not expressions.
+const NOT_EXPRESSIONS: ReadonlySet<string> = new Set(['range', 'group', 'job', 'nameRange', 'rootRange']);
+const RANGE_ONLY: ReadonlySet<string> = new Set(['range']);
+const FILE_CALLS: ReadonlySet<string> = new Set(['file', 'filebase64', 'templatefile', 'filemd5', 'filesha1', 'filesha256', 'filesha512']);
+
+/**
  * Replaces calls whose value is only known when the job is submitted (uuidv4, timestamp) with their value
  * now, everywhere in the file, so that the evaluator can compute what uses them.
  */
 export function freezeSubmitTimeCalls(root: unknown): void {
   const stamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      node.forEach(walk);
-      return;
-    }
-    const record = node as Record<string, unknown>;
-    if (record.kind === 'call' && (record.name === 'uuidv4' || record.name === 'timestamp') && Array.isArray(record.args) && record.args.length === 0) {
-      const value = record.name === 'uuidv4' ? randomUUID() : stamp;
-      for (const key of Object.keys(record)) if (key !== 'range') delete record[key];
-      record.kind = 'literal';
-      record.value = value;
-      return;
-    }
-    for (const [key, value] of Object.entries(record)) {
-      // Ranges and back references (group.job, task.group) are not expressions.
-      if (key === 'range' || key === 'group' || key === 'job' || key === 'nameRange' || key === 'rootRange') continue;
-      walk(value);
-    }
-  };
-  walk(root);
+  walkRecords(root, NOT_EXPRESSIONS, (record) => {
+    if (record.kind !== 'call' || (record.name !== 'uuidv4' && record.name !== 'timestamp') || !Array.isArray(record.args) || record.args.length !== 0) return false;
+    const value = record.name === 'uuidv4' ? randomUUID() : stamp;
+    for (const key of Object.keys(record)) if (key !== 'range') delete record[key];
+    record.kind = 'literal';
+    record.value = value;
+    return true;
+  });
 }
 
 /** Files named by `file("...")`-style calls in an expression that do not exist (relative to `baseDir`). */
 export function missingFiles(expr: unknown, baseDir: string): string[] {
   const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
-    const record = node as Record<string, unknown>;
-    if (record.kind === 'call' && typeof record.name === 'string' && ['file', 'filebase64', 'templatefile', 'filemd5', 'filesha1', 'filesha256', 'filesha512'].includes(record.name)) {
-      const first = (record.args as Expr[] | undefined)?.[0];
-      const text = first?.kind === 'literal' && typeof first.value === 'string' ? first.value : first?.kind === 'template' && first.parts.length === 1 && first.parts[0].kind === 'literal' ? first.parts[0].text : undefined;
-      if (text !== undefined) {
-        const full = path.resolve(baseDir, text);
-        if (!fs.existsSync(full)) out.push(`${record.name}("${text}") reads ${full}, which does not exist`);
-      }
+  walkRecords(expr, RANGE_ONLY, (record) => {
+    if (record.kind !== 'call' || typeof record.name !== 'string' || !FILE_CALLS.has(record.name)) return;
+    const first = (record.args as Expr[] | undefined)?.[0];
+    const text = first?.kind === 'literal' && typeof first.value === 'string' ? first.value : first?.kind === 'template' && first.parts.length === 1 && first.parts[0].kind === 'literal' ? first.parts[0].text : undefined;
+    if (text !== undefined) {
+      const full = path.resolve(baseDir, text);
+      if (!fs.existsSync(full)) out.push(`${record.name}("${text}") reads ${full}, which does not exist`);
     }
-    for (const [key, value] of Object.entries(record)) if (key !== 'range') walk(value);
-  };
-  walk(expr);
+  });
   return out;
 }

@@ -211,8 +211,9 @@ export function planTask(ctx: TaskContext): TaskPlan {
     logs: path.join(ctx.sharedDir, 'logs'),
   };
   const simple = (text: string): string => interpolateSimple(text, env, ctx.names);
-  const artifacts = planArtifacts(body, { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where });
-  const templates = planTemplates(body, { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where });
+  const fileCtx = { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where };
+  const artifacts = planArtifacts(body, fileCtx);
+  const templates = planTemplates(body, fileCtx);
   // Templates or artifacts writing into secrets/: the launcher's tmpfs would hide them, so that task's
   // secrets live in a host dir outside the task root, bound at /secrets (see runGroup.ts).
   const usesSecrets = [...artifacts.map((a) => a.destinationInTask), ...templates.map((t) => t.destinationInTask)].some((p) => p === '/secrets' || p.startsWith('/secrets/'));

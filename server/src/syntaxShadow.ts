@@ -5,14 +5,7 @@
 // before the first one, and drop `missing-required` on any block that encloses an error.
 import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import type { Body, JobFile } from './model/types';
-
-function before(a: Position, b: Position): boolean {
-  return a.line < b.line || (a.line === b.line && a.character < b.character);
-}
-
-function contains(range: Range, pos: Position): boolean {
-  return !before(pos, range.start) && before(pos, range.end);
-}
+import { before, holds } from './model/positions';
 
 function rangeKey(range: Range): string {
   return `${range.start.line}:${range.start.character}`;
@@ -22,7 +15,7 @@ function rangeKey(range: Range): string {
 function enclosingBlockHeads(body: Body, positions: Position[], into: Set<string>): void {
   for (const item of body.items) {
     if (item.kind !== 'block') continue;
-    const inside = positions.filter((pos) => contains(item.range, pos));
+    const inside = positions.filter((pos) => holds(item.range, pos));
     if (inside.length === 0) continue;
     into.add(rangeKey(item.typeRange));
     enclosingBlockHeads(item.body, inside, into);

@@ -10,7 +10,7 @@
 // findings than last time.
 import type { Block, Group, Job } from '../model/types';
 import type { CheckContext, Finding, GroupCheck } from './check';
-import { byPosition, publishedOf, type Published } from './published';
+import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState } from './memo';
 
@@ -171,22 +171,4 @@ function itemsOf(entry: Entry): Published[] {
   // Steps are in check order, then report order: a stable sort by position gives position, check, report order.
   all.sort(byPosition);
   return withoutDuplicates(all);
-}
-
-/**
- * Drops every item whose key an earlier item has, in place (`items` sorted by position: equal keys are in
- * one run of equal positions, so only that run is looked at).
- */
-export function withoutDuplicates(items: Published[]): Published[] {
-  let kept = 0;
-  let runStart = 0;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (kept > 0 && byPosition(items[kept - 1], item) !== 0) runStart = kept;
-    let duplicate = false;
-    for (let j = runStart; j < kept && !duplicate; j++) duplicate = items[j].key === item.key;
-    if (!duplicate) items[kept++] = item;
-  }
-  items.length = kept;
-  return items;
 }

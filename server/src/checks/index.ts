@@ -6,9 +6,9 @@ import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken } from './memo';
-import { groupOutputs, withoutDuplicates } from './groupMemo';
+import { groupOutputs } from './groupMemo';
 import { refreshMachine } from './machine';
-import { byPosition, byPositionThenCheck, inOrder, publishedOf, type Published } from './published';
+import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
 import { execConfig } from './execConfig';
 import { jobRules } from './jobRules';
@@ -81,27 +81,28 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
  * All findings in source order, then check order, then file level before groups and group order; the
  * first of each key only (a job-level setting checked once per group may be reported more than once).
  * Groups' findings are usually in source order already, one group after the other: then this is one merge
- * of two sorted lists, without sorting or copying the many.
+ * of two sorted lists, without sorting the many.
  */
 function publish(fileLevel: Published[], groups: readonly (readonly Published[])[]): Diagnostic[] {
   // Reported check by check: a stable sort by position gives position, check, report order.
   if (!inOrder(fileLevel, byPosition)) fileLevel.sort(byPosition);
-  if (!groupsInOrder(groups)) {
-    // Rare (a group reporting outside itself): one stable sort of everything, in the order reported.
-    const all = fileLevel.concat(...groups).sort(byPositionThenCheck);
-    return withoutDuplicates(all).map((p) => p.diagnostic);
-  }
-  const out = new DiagnosticSink();
-  let next = 0;
-  for (const items of groups) {
-    for (const item of items) {
-      // At the same position and check, file-level findings were reported first.
-      while (next < fileLevel.length && byPositionThenCheck(fileLevel[next], item) <= 0) out.add(fileLevel[next++]);
-      out.add(item);
+  let merged: Published[];
+  if (groupsInOrder(groups)) {
+    merged = [];
+    let next = 0;
+    for (const items of groups) {
+      for (const item of items) {
+        // At the same position and check, file-level findings were reported first.
+        while (next < fileLevel.length && byPositionThenCheck(fileLevel[next], item) <= 0) merged.push(fileLevel[next++]);
+        merged.push(item);
+      }
     }
+    while (next < fileLevel.length) merged.push(fileLevel[next++]);
+  } else {
+    // Rare (a group reporting outside itself): one stable sort of everything, in the order reported.
+    merged = fileLevel.concat(...groups).sort(byPositionThenCheck);
   }
-  while (next < fileLevel.length) out.add(fileLevel[next++]);
-  return out.diagnostics;
+  return withoutDuplicates(merged).map((p) => p.diagnostic);
 }
 
 /** Whether the groups' lists, one after the other, are sorted by position then check. */
@@ -113,25 +114,4 @@ function groupsInOrder(groups: readonly (readonly Published[])[]): boolean {
     last = items[items.length - 1];
   }
   return true;
-}
-
-/** Collects diagnostics in order, dropping one that an earlier one at the same position equals. */
-class DiagnosticSink {
-  readonly diagnostics: Diagnostic[] = [];
-  private last: Published | undefined;
-  /** Index of the first diagnostic at the last position. */
-  private runStart = 0;
-
-  add(item: Published): void {
-    if (this.last && byPosition(this.last, item) === 0) {
-      // At the same position, the same key is the same code and message.
-      const { code, message } = item.diagnostic;
-      for (let i = this.runStart; i < this.diagnostics.length; i++) {
-        const earlier = this.diagnostics[i];
-        if (earlier.code === code && earlier.message === message) return;
-      }
-    } else this.runStart = this.diagnostics.length;
-    this.last = item;
-    this.diagnostics.push(item.diagnostic);
-  }
 }

@@ -13,7 +13,7 @@
 // job's own settings re-checks every group, as it should (per-block memos below the file token still hit).
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
-import type { Block, Body, Group, Job, JobFile } from '../model/types';
+import type { Block, Body, Job, JobFile } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import type { BodySchema } from '../schema/types';
@@ -117,24 +117,18 @@ function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
  * kept state did that; one does not.
  */
 export class RecentState<T> {
-  private readonly entries: { token: object; state: T }[] = [];
-
-  constructor(private readonly size = 1) {}
+  private last: { token: object; state: T } | undefined;
 
   get(token: object): T | undefined {
-    for (const entry of this.entries) if (entry.token === token) return entry.state;
-    return undefined;
+    return this.last?.token === token ? this.last.state : undefined;
   }
 
   set(token: object, state: T): void {
-    this.delete(token);
-    this.entries.unshift({ token, state });
-    if (this.entries.length > this.size) this.entries.pop();
+    this.last = { token, state };
   }
 
   delete(token: object): void {
-    const at = this.entries.findIndex((entry) => entry.token === token);
-    if (at >= 0) this.entries.splice(at, 1);
+    if (this.last?.token === token) this.last = undefined;
   }
 }
 
@@ -182,47 +176,18 @@ export function fileTokenOf(ctx: CheckContext): object {
   return ctx.incremental?.file ?? {};
 }
 
-// One-shot runs: the set per file.
+// The model of every build is a new JobFile: one set per file is one set per run.
 const groupBlocks = new WeakMap<JobFile, ReadonlySet<Block>>();
 
-/**
- * Incremental runs, by file token: the set for the file last checked, with each job's groups, kept up to
- * date in place. An edit usually replaces one group of a thousand; the set then changes by one block rather
- * than being made again.
- */
-const lastGroupBlocks = new RecentState<{ file: JobFile; groups: (readonly Group[])[]; blocks: Set<Block> }>();
-
-/**
- * The blocks of every job's groups (walked apart from the job by the checks that walk the whole file). Read
- * it during the run only: the set of an incremental run changes with the next run.
- */
-export function groupBlocksOf(ctx: Pick<CheckContext, 'file' | 'incremental'>): ReadonlySet<Block> {
-  const { file } = ctx;
-  const token = ctx.incremental?.file;
-  const last = token ? lastGroupBlocks.get(token) : undefined;
-  if (last && last.file === file) return last.blocks;
-  const groups = file.jobs.map((job) => job.groups);
-  if (last && updateBlocks(last.blocks, last.groups, groups)) {
-    last.file = file;
-    last.groups = groups;
-    return last.blocks;
+/** The blocks of every job's groups (walked apart from the job by the checks that walk the whole file). */
+export function groupBlocksOf(ctx: Pick<CheckContext, 'file'>): ReadonlySet<Block> {
+  let blocks = groupBlocks.get(ctx.file);
+  if (!blocks) {
+    const set = new Set<Block>();
+    for (const job of ctx.file.jobs) for (const group of job.groups) set.add(group.block);
+    groupBlocks.set(ctx.file, (blocks = set));
   }
-  const known = token ? undefined : groupBlocks.get(file);
-  if (known) return known;
-  const blocks = new Set<Block>();
-  for (const list of groups) for (const group of list) blocks.add(group.block);
-  if (token) lastGroupBlocks.set(token, { file, groups, blocks });
-  else groupBlocks.set(file, blocks);
   return blocks;
-}
-
-/** Brings `blocks` from the groups `before` to those `after` when the lists differ only in place; else false. */
-function updateBlocks(blocks: Set<Block>, before: readonly (readonly Group[])[], after: readonly (readonly Group[])[]): boolean {
-  if (before.length !== after.length || before.some((list, i) => list.length !== after[i].length)) return false;
-  // Every replaced block out, then every new one in (a block may have moved from one place to another).
-  for (let j = 0; j < after.length; j++) for (let i = 0; i < after[j].length; i++) if (before[j][i] !== after[j][i]) blocks.delete(before[j][i].block);
-  for (let j = 0; j < after.length; j++) for (let i = 0; i < after[j].length; i++) if (before[j][i] !== after[j][i]) blocks.add(after[j][i].block);
-  return true;
 }
 
 const settingsBodies = new WeakMap<Job, Body>();
@@ -231,11 +196,10 @@ const settingsBodies = new WeakMap<Job, Body>();
  * The job's body without its groups: what job-level rules read. A 1 MB job holds a thousand groups, and
  * looking up `type` or `update` in the whole body on every edit would scan them each time.
  */
-export function jobSettings(ctx: Pick<CheckContext, 'file' | 'incremental'>, job: Job): Body {
-  const { file, incremental } = ctx;
+export function jobSettings(ctx: Pick<CheckContext, 'file'>, job: Job): Body {
   let known = settingsBodies.get(job);
   if (!known) {
-    const groups = groupBlocksOf({ file, incremental });
+    const groups = groupBlocksOf(ctx);
     known = { range: job.block.body.range, items: job.block.body.items.filter((item) => item.kind !== 'block' || !groups.has(item)) };
     settingsBodies.set(job, known);
   }

@@ -51,3 +51,21 @@ export function inOrder(items: readonly Published[], compare: (a: Published, b: 
   for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return false;
   return true;
 }
+
+/**
+ * Drops every item whose key an earlier item has, in place (`items` sorted by position: equal keys are in
+ * one run of equal positions, so only that run is looked at).
+ */
+export function withoutDuplicates(items: Published[]): Published[] {
+  let kept = 0;
+  let runStart = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (kept > 0 && byPosition(items[kept - 1], item) !== 0) runStart = kept;
+    let duplicate = false;
+    for (let j = runStart; j < kept && !duplicate; j++) duplicate = items[j].key === item.key;
+    if (!duplicate) items[kept++] = item;
+  }
+  items.length = kept;
+  return items;
+}

@@ -14,8 +14,7 @@ import type { Attribute, Block, Expr } from '../model/types';
 import { DIAGNOSTIC_SOURCE } from '../checks/codes';
 import { lookupAttribute } from '../schema';
 import type { AttributeSchema } from '../schema/types';
-import { runtimeScopeFor } from '../schema/runtime';
-import { documentHandler, type FeatureInput } from './featureInput';
+import { documentHandler, runtimeScopeOf, type FeatureInput } from './featureInput';
 import { hitAt, holds } from './modelQuery';
 
 interface FixData {
@@ -238,7 +237,7 @@ function nearestRuntimeName(input: FeatureInput, diagnostic: Diagnostic): CodeAc
   if (!/^[A-Za-z_][\w.-]*$/.test(written)) return [];
   const task = hitAt(input.file, diagnostic.range.start).task;
   if (!task) return [];
-  const nearest = runtimeScopeFor(task, input.file, { evaluator: input.evaluator }).nearest(written);
+  const nearest = runtimeScopeOf(input, task)?.nearest(written);
   if (!nearest || nearest === written) return [];
   return [fix(`Change to ${nearest}`, input, diagnostic, [{ range: diagnostic.range, newText: nearest }], true)];
 }

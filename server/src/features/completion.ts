@@ -23,11 +23,11 @@ import {
   normalizeCapability,
 } from '../schema';
 import type { AttributeSchema, BlockSchema, BodySchema, ValueType } from '../schema/types';
-import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES, runtimeScopeFor } from '../schema/runtime';
+import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES } from '../schema/runtime';
 import { cursorContext, type CursorContext } from './cursorContext';
 import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
-import { documentHandler } from './featureInput';
+import { documentHandler, runtimeScopeOf } from './featureInput';
 import { hitAt, touches, type ModelHit } from './modelQuery';
 import { attributeDetail, attributeMarkdown, blockMarkdown, whereOf } from './schemaDocs';
 
@@ -369,12 +369,7 @@ function interpolationItems(req: Request): CompletionItem[] {
     });
   };
   const inConfig = ctx.path.includes('config');
-  let scope;
-  try {
-    scope = task ? runtimeScopeFor(task, input.file, { evaluator: input.evaluator }) : undefined;
-  } catch {
-    scope = undefined;
-  }
+  const scope = task ? runtimeScopeOf(input, task) : undefined;
   if (scope) {
     for (const entry of scope.env.values()) {
       const detail = entry.value !== undefined ? `= ${entry.value}` : entry.kind === 'port' ? 'port' : entry.kind;

@@ -3,7 +3,8 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import type { Evaluator } from '../model/eval';
-import type { JobFile } from '../model/types';
+import type { JobFile, Task } from '../model/types';
+import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import type { EffectiveSettings } from '../settings';
 import type { FeatureContext } from '../feature';
 
@@ -38,4 +39,24 @@ export function documentHandler<P extends { textDocument: { uri: string } }, R>(
     const input = featureInput(ctx, params.textDocument.uri);
     return input ? answer(input, params) : fallback;
   });
+}
+
+const scopes = new WeakMap<Evaluator, Map<Task, RuntimeScope | undefined>>();
+
+/**
+ * The runtime names of `task` (what the client sets when it starts), or undefined when they cannot be
+ * worked out. Computed once per analysis: hover, completion and code actions ask on every request.
+ */
+export function runtimeScopeOf(input: FeatureInput, task: Task): RuntimeScope | undefined {
+  let byTask = scopes.get(input.evaluator);
+  if (!byTask) scopes.set(input.evaluator, (byTask = new Map()));
+  if (byTask.has(task)) return byTask.get(task);
+  let scope: RuntimeScope | undefined;
+  try {
+    scope = runtimeScopeFor(task, input.file, { evaluator: input.evaluator });
+  } catch {
+    scope = undefined;
+  }
+  byTask.set(task, scope);
+  return scope;
 }

@@ -6,6 +6,7 @@ import { isKnown, type Value } from '../model/value';
 import {
   CAPABILITY_NAMES,
   DEFAULT_ALLOW_CAPS,
+  DYNAMIC_BODY,
   KNOWN_DRIVERS,
   SIGNALS,
   capabilityDoc,
@@ -16,10 +17,10 @@ import {
   normalizeCapability,
 } from '../schema';
 import type { AttributeSchema } from '../schema/types';
-import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
+import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES, type RuntimeScope } from '../schema/runtime';
 import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
-import { documentHandler } from './featureInput';
+import { documentHandler, runtimeScopeOf } from './featureInput';
 import { attributeIn, bodyOfTask, dottedName, hitAt, literalText, type ModelHit } from './modelQuery';
 import { attributeMarkdown, blockMarkdown, docLink, whereOf } from './schemaDocs';
 
@@ -96,17 +97,9 @@ function fallbackDocPath(hit: ModelHit): string | undefined {
   return block?.docPath;
 }
 
-/** The parts of an HCL `dynamic` block; they belong to the language, not to Nomad's schema. */
-const DYNAMIC_ATTRIBUTES: Record<string, string> = {
-  for_each: 'The collection to repeat over: one block is generated per element (per key and value of a map).',
-  iterator: 'The name of the current element inside `content` (defaults to the block label, e.g. `port.value`).',
-  labels: 'The labels of each generated block; may use the iterator, e.g. `[port.key]`.',
-};
-
 function attributeHover(input: FeatureInput, hit: ModelHit, attribute: Attribute): string | undefined {
-  if (hit.path[hit.path.length - 1] === 'dynamic' && DYNAMIC_ATTRIBUTES[attribute.name]) {
-    return `**\`${attribute.name}\`** — attribute of \`dynamic\`\n\n${DYNAMIC_ATTRIBUTES[attribute.name]}`;
-  }
+  const dynamicSetting = hit.path[hit.path.length - 1] === 'dynamic' ? DYNAMIC_BODY.attributes[attribute.name] : undefined;
+  if (dynamicSetting) return `**\`${attribute.name}\`** — attribute of \`dynamic\`\n\n${dynamicSetting.doc}`;
   const schema = attributeSchemaAt(hit, attribute.name);
   if (!schema || (!schema.doc && schema.type.kind === 'any')) return undefined;
   let text = attributeMarkdown(attribute.name, schema, whereOf(hit.path, hit.task?.driverName), fallbackDocPath(hit));
@@ -246,12 +239,7 @@ function scopeFor(input: FeatureInput, hit: ModelHit): RuntimeScope | undefined 
       }
     }
   }
-  if (!task) return undefined;
-  try {
-    return runtimeScopeFor(task, input.file, { evaluator: input.evaluator });
-  } catch {
-    return undefined;
-  }
+  return task ? runtimeScopeOf(input, task) : undefined;
 }
 
 function valueText(input: FeatureInput, expr: Expr): string | undefined {

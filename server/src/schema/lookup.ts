@@ -60,58 +60,23 @@ export function namesIn(body: BodySchema): { attributes: string[]; blocks: strin
   return { attributes: Object.keys(body.attributes), blocks: Object.keys(body.blocks) };
 }
 
+/**
+ * The body of a `dynamic` block's header: its own settings. They belong to HCL, not to Nomad's schema; the
+ * `content` block (the generated body) is looked up by the generated type.
+ */
+export const DYNAMIC_BODY: BodySchema = {
+  attributes: {
+    for_each: { type: { kind: 'any' }, required: true, doc: 'The collection to repeat over: one block is generated per element (per key and value of a map).' },
+    iterator: { type: { kind: 'any' }, doc: 'The name of the current element inside `content` (defaults to the block label, e.g. `port.value`).' },
+    labels: { type: { kind: 'list', element: { kind: 'string' } }, doc: 'The labels of each generated block; may use the iterator, e.g. `[port.key]`.' },
+  },
+  blocks: {},
+};
+
 /** The schema of a `dynamic "<type>" { for_each, iterator, labels, content { ... } }` block itself. */
 export const DYNAMIC_BLOCK: BlockSchema = {
   doc: 'Generates one block of the labelled type for each element of `for_each`; the `content` block is the body of each generated block.',
   docPath: 'job-specification/hcl2/expressions#dynamic-blocks',
   labels: [{ name: 'type', doc: 'The type of block to generate, e.g. `port` or `task`.' }],
-  body: {
-    attributes: {
-      for_each: { type: { kind: 'any' }, required: true, doc: 'A list, set or map; one block is generated per element.' },
-      iterator: { type: { kind: 'any' }, doc: 'Name of the temporary variable holding the current element (`.key`, `.value`); defaults to the block type.' },
-      labels: { type: { kind: 'list', element: { kind: 'string' } }, doc: 'Labels of each generated block, usually built from the iterator.' },
-    },
-    blocks: {},
-  },
+  body: DYNAMIC_BODY,
 };
-
-/**
- * The schema path of a chain of model blocks from the root (outermost first), for hover and completion:
- * `dynamic "port"` contributes `port`, its `content` block contributes nothing. The driver is the last
- * task's literal driver (callers with an evaluator may pass a better one to lookupBody).
- */
-export function schemaPathOf(chain: ReadonlyArray<{ type: string; labels: ReadonlyArray<{ value: string }>; body: { items: ReadonlyArray<unknown> } }>): { path: string[]; driverName?: string; inDynamicHeader: boolean } {
-  const path: string[] = [];
-  let driverName: string | undefined;
-  let inDynamicHeader = false;
-  chain.forEach((block, index) => {
-    if (block.type === 'dynamic') {
-      path.push(block.labels[0]?.value ?? 'dynamic');
-      inDynamicHeader = index === chain.length - 1;
-      return;
-    }
-    if (block.type === 'content' && chain[index - 1]?.type === 'dynamic') {
-      inDynamicHeader = false;
-      return;
-    }
-    path.push(block.type);
-    if (block.type === 'task' || block.type === 'sidecar_task') {
-      const driver = block.body.items.find((item) => isLiteralAttribute(item, 'driver'));
-      driverName = driver ? literalString(driver) : undefined;
-    }
-  });
-  return { path, driverName, inDynamicHeader };
-}
-
-function isLiteralAttribute(item: unknown, name: string): boolean {
-  const candidate = item as { kind?: string; name?: string };
-  return candidate.kind === 'attribute' && candidate.name === name;
-}
-
-function literalString(item: unknown): string | undefined {
-  const value = (item as { value?: { kind: string; value?: unknown; parts?: Array<{ kind: string; text?: string }> } }).value;
-  if (!value) return undefined;
-  if (value.kind === 'literal' && typeof value.value === 'string') return value.value;
-  if (value.kind === 'template' && value.parts?.length === 1 && value.parts[0].kind === 'literal') return value.parts[0].text;
-  return undefined;
-}
