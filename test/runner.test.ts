@@ -79,7 +79,7 @@ test('exit codes pass through; a signal N gives 128+N', skip, async () => {
   assert.equal(plain130.result.exitCode, 130);
   assert.equal(plain130.result.signal, undefined, 'exit 130 is not a signal');
   // Not PID 1 (host pid mode), so a signal to itself really ends it.
-  const killed = await run(oneTask('command = "/bin/sh"\n pid_mode = "host"\n args = ["-c", "kill -TERM $$"]'));
+  const killed = await run(oneTask('command = "/bin/sh"\n pid_mode = "host"\n args = ["-c", "kill -TERM $$"]'), { request: { settings: { allowHostNamespaces: true } } });
   assert.equal(killed.result.exitCode, 128 + os.constants.signals.SIGTERM);
   assert.equal(killed.result.signal, 'SIGTERM');
 });
