@@ -9,30 +9,28 @@ import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluat
 import type * as Templates from './template';
 import type { ArtifactPlan, TemplatePlan } from './types';
 import { Unknown } from '../../server/src/model/value';
-import { FileSandboxError, isInside, readFileInside, realPathInside, type Sandbox } from '../../server/src/model/fileSandbox';
+import {
+  ARTIFACT_READS,
+  FileSandboxError,
+  isInside,
+  jobFolderSandbox,
+  readFileInside,
+  realPathInside,
+  templateSourceEscape,
+  TEMPLATE_SOURCE_RULE,
+  type Sandbox,
+} from '../../server/src/model/fileSandbox';
 
-/** Task dirs a template `source` may name as the task sees them (Nomad interpolates them to client paths). */
-const TASK_PLACES = ['/local', '/secrets', '/tmp', '/private', '/alloc'];
+export { jobFolderSandbox };
+/** A template source kept beside the job file (a local convenience) is read only inside the job's folder. */
+export const BESIDE_JOB_READS = 'a template source kept beside the job file is read';
 
 /**
  * Nomad's client default `template.disable_file_sandbox = false`: a template `source` lies in the task dir or
  * the shared alloc dir (taskenv ClientPath + checkEscape), links resolved when it is read.
  */
 export function templateSourceSandbox(taskDir: string, sharedDir: string): Sandbox {
-  return {
-    roots: [taskDir, sharedDir],
-    rule: "template sandbox (a template source is read only inside the task directory or the shared alloc dir; Nomad's template.disable_file_sandbox = false)",
-    describe: `the task directory ${taskDir} and the shared alloc dir`,
-  };
-}
-
-/** Local files next to the job: a local artifact source, or a template source kept beside the job file. */
-export function jobFolderSandbox(baseDir: string, what: string): Sandbox {
-  return {
-    roots: [baseDir],
-    rule: `job folder sandbox (${what} is read only inside the job file's folder)`,
-    describe: `the job file's folder ${baseDir}`,
-  };
+  return { roots: [taskDir, sharedDir], rule: TEMPLATE_SOURCE_RULE, describe: `the task directory ${taskDir} and the shared alloc dir` };
 }
 
 export interface FilePlanContext {
@@ -86,7 +84,7 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
       // A local source is the job folder's, never another host path (links resolved): what is fetched is the
       // checked real path.
       try {
-        parsed.location = realPathInside(`local source ${JSON.stringify(source)}`, parsed.location, jobFolderSandbox(ctx.baseDir, 'a local artifact source')) ?? parsed.location;
+        parsed.location = realPathInside(`local source ${JSON.stringify(source)}`, parsed.location, jobFolderSandbox(ctx.baseDir, ARTIFACT_READS)) ?? parsed.location;
       } catch (error) {
         if (error instanceof FileSandboxError) throw new FilePlanError(`${what}: ${error.message}`);
         throw error;
@@ -181,12 +179,13 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
       const refuse = (why: string): never => {
         throw new FilePlanError(`${what}: ${sandbox.rule}: ${shown} ${why}`);
       };
-      if (path.isAbsolute(raw)) {
-        const normal = path.normalize(raw);
-        if (isInside(normal, ctx.taskDir) || isInside(normal, ctx.sharedDir)) plan.source = normal;
-        else if (TASK_PLACES.some((place) => isInside(path.posix.normalize(raw), place))) {
-          plan.source = hostPathOf(path.posix.normalize(raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
-        } else refuse(`is a host path outside the task directory and the shared alloc dir`);
+      const escape = templateSourceEscape(raw);
+      if (path.isAbsolute(raw) && (isInside(path.normalize(raw), ctx.taskDir) || isInside(path.normalize(raw), ctx.sharedDir))) {
+        plan.source = path.normalize(raw); // a host path already inside the task
+      } else if (escape) {
+        refuse(escape);
+      } else if (path.isAbsolute(raw)) {
+        plan.source = hostPathOf(path.posix.normalize(raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
       } else {
         const joined = path.join(ctx.taskDir, raw);
         if (!isInside(joined, ctx.taskDir) && !isInside(joined, ctx.sharedDir)) refuse(`leads to ${joined}, outside the task directory`);
@@ -199,7 +198,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
       if (existing) {
         let text: string | undefined;
         try {
-          text = readFileInside(shown, existing, jobFolderSandbox(ctx.baseDir, 'a template source kept beside the job file'));
+          text = readFileInside(shown, existing, jobFolderSandbox(ctx.baseDir, BESIDE_JOB_READS));
         } catch (error) {
           if (error instanceof FileSandboxError) throw new FilePlanError(`${what}: ${error.message}`);
           text = undefined; // absent (an artifact may bring it) or unreadable: said when the task starts

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
-import { assertLocalTemplate, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
+import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import type * as Templates from './template';
 import type { TaskPlan, TemplatePlan } from './types';
@@ -98,7 +98,7 @@ function readTemplateSource(task: TaskPlan, template: TemplatePlan, what: string
     const inTask = templateSourceSandbox(task.taskDir, task.dirs.alloc);
     if (realPathInside(shown, template.source!, inTask) !== undefined) return readFileInside(shown, template.source!, inTask);
     if (template.sourceNearJobFile && template.jobFolder) {
-      const beside = jobFolderSandbox(template.jobFolder, 'a template source kept beside the job file');
+      const beside = jobFolderSandbox(template.jobFolder, BESIDE_JOB_READS);
       if (realPathInside(shown, template.sourceNearJobFile, beside) !== undefined) return readFileInside(shown, template.sourceNearJobFile, beside);
     }
   } catch (error) {

@@ -83,3 +83,28 @@ export function readFileInside(shown: string, file: string, sandbox: Sandbox): s
     fs.closeSync(fd);
   }
 }
+
+/** Local files a job reads beside itself (HCL `file()`, local artifact sources): only inside its folder. */
+export function jobFolderSandbox(baseDir: string, what: string): Sandbox {
+  return { roots: [baseDir], rule: `job folder sandbox (${what} only inside the job file's folder)`, describe: `the job file's folder ${baseDir}` };
+}
+
+export const HCL_FILE_READS = 'file() and fileexists() read';
+export const ARTIFACT_READS = 'a local artifact source is read';
+
+/** Nomad's client default `template.disable_file_sandbox = false`, for template sources. */
+export const TEMPLATE_SOURCE_RULE =
+  "template sandbox (a template source is read only inside the task directory or the shared alloc dir; Nomad's template.disable_file_sandbox = false)";
+
+/** Task dirs a template `source` may name as the task sees them (Nomad interpolates them to client paths). */
+export const TEMPLATE_SOURCE_PLACES: readonly string[] = ['/local', '/secrets', '/tmp', '/private', '/alloc'];
+
+/** Why a template `source` as written leaves the task (before any host path is known), or undefined. */
+export function templateSourceEscape(source: string): string | undefined {
+  if (source.startsWith('/')) {
+    const normal = path.posix.normalize(source);
+    return TEMPLATE_SOURCE_PLACES.some((place) => normal === place || normal.startsWith(place + '/')) ? undefined : 'is a host path outside the task directory and the shared alloc dir';
+  }
+  const normal = path.posix.normalize(source);
+  return normal === '..' || normal.startsWith('../') ? 'climbs out of the task directory' : undefined;
+}

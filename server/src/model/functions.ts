@@ -4,7 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNKNOWN, Unknown, type Value } from './value';
-import { FileSandboxError, readFileInside, realPathInside, type Sandbox } from './fileSandbox';
+import { FileSandboxError, HCL_FILE_READS, jobFolderSandbox as folderSandbox, readFileInside, realPathInside, type Sandbox } from './fileSandbox';
 
 export class EvalError extends Error {}
 
@@ -15,7 +15,7 @@ export interface FunctionContext {
 
 /** `file()` and `fileexists()` read only inside the job file's folder (links resolved): see fileSandbox.ts. */
 function jobFolderSandbox(baseDir: string): Sandbox {
-  return { roots: [baseDir], rule: 'HCL file sandbox (file() and fileexists() read only inside the job file\'s folder)', describe: `the job file's folder ${baseDir}` };
+  return folderSandbox(baseDir, HCL_FILE_READS);
 }
 
 export interface HclFunction {
