@@ -61,11 +61,21 @@ export function privateCacheDir(base = userCacheBase()): string | undefined {
   const parent = path.join(base, 'nomad-exec');
   const dir = path.join(parent, `v8-${process.geteuid?.() ?? 'user'}`);
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(base, { recursive: true, mode: 0o700 });
   } catch {
     return undefined;
   }
-  return unsafeFolderReason(parent) === undefined && unsafeFolderReason(dir) === undefined ? dir : undefined;
+  // One level at a time, each checked before anything is made inside it: mkdir never follows a planted
+  // link (EEXIST), and a checked folder only its owner can write cannot be swapped afterwards.
+  for (const folder of [parent, dir]) {
+    try {
+      fs.mkdirSync(folder, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    }
+    if (unsafeFolderReason(folder) !== undefined) return undefined;
+  }
+  return dir;
 }
 
 /** Caches compiled code of modules under `root` (default: this checkout, out/ and node_modules/). */

@@ -96,8 +96,12 @@ export const ARTIFACT_READS = 'a local artifact source is read';
 export const TEMPLATE_SOURCE_RULE =
   "template sandbox (a template source is read only inside the task directory or the shared alloc dir; Nomad's template.disable_file_sandbox = false)";
 
-/** Task dirs a template `source` may name as the task sees them (Nomad interpolates them to client paths). */
-export const TEMPLATE_SOURCE_PLACES: readonly string[] = ['/local', '/secrets', '/tmp', '/private', '/alloc'];
+/**
+ * Task dirs a template `source` may name as the task sees them: what `${NOMAD_TASK_DIR}`, `${NOMAD_SECRETS_DIR}`
+ * and `${NOMAD_ALLOC_DIR}` become (a client interpolates them to its own paths of the same dirs). Any other
+ * absolute path is the host's, as on a client.
+ */
+export const TEMPLATE_SOURCE_PLACES: readonly string[] = ['/local', '/secrets', '/alloc'];
 
 /** Why a template `source` as written leaves the task (before any host path is known), or undefined. */
 export function templateSourceEscape(source: string): string | undefined {
