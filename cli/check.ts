@@ -1,6 +1,7 @@
 // `nomad-exec check [--format text|json] [--agent-config FILE] [--allow-caps a,b] PATH...`
 // Exit status: 0 no errors, 1 at least one error diagnostic, 2 usage or I/O error.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { analyse } from '../server/src/analysis';
 import { sharedParser } from '../server/src/parser/parser';
@@ -95,7 +96,7 @@ export const checkCommand: Subcommand = {
       }
       let diagnostics: Diagnostic[];
       try {
-        diagnostics = analyse(parser, text, settings).diagnostics;
+        diagnostics = analyse(parser, text, settings, { documentDir: path.dirname(path.resolve(file)) }).diagnostics;
       } catch (error) {
         process.stderr.write(`nomad-exec check: ${file}: internal error: ${(error as Error).stack ?? error}\n`);
         ioError = true;

@@ -3,13 +3,14 @@
 // the exit status is the task's (128+N for signal N); Ctrl+C stops the task with its kill signal, then
 // SIGKILL after its kill timeout. `--plan` prints the launch plan as JSON and runs nothing.
 import * as path from 'path';
-import type { RunRequest } from '../launcher/src/api';
+import type { LaunchPlan, RunRequest } from '../launcher/src/api';
 import { enableCompileCache } from '../launcher/src/compileCache';
 import { mark } from '../launcher/src/timing';
 import type { Subcommand } from './main';
 
 const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=value]... [--var-file F]...
-                      [--alloc-dir DIR] [--keep-allocs N] [--agent-config FILE] [--plan]
+                      [--alloc-dir DIR] [--keep-allocs N] [--agent-config FILE]
+                      [--allow-host-namespaces] [--plan]
 
   --group G        the group to run; without --task, all its exec tasks run together (lifecycle honoured)
   --task T         the task to run (needed when the file has more than one exec task)
@@ -17,7 +18,10 @@ const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=val
   --var-file F     HCL (name = value) or JSON file of variable values (repeatable, in order)
   --alloc-dir DIR  use this alloc dir instead of ./.nomad-exec/allocs/<alloc id>
   --keep-allocs N  how many alloc dirs to keep under ./.nomad-exec/allocs (default 5)
-  --agent-config F a Nomad client config file: its chroot_env and exec plugin settings apply
+  --agent-config F a Nomad client config file: its chroot_env, exec plugin settings and user.denylist apply
+  --allow-host-namespaces
+                   let a task share this machine's PID/IPC namespace (pid_mode/ipc_mode = "host");
+                   refused without it
   --plan           print the launch plan as JSON and run nothing
 
 Exit status: the task's (128+N when signal N ended it); 1 when it could not start; 2 for usage errors.
@@ -82,6 +86,9 @@ function parseFlags(args: string[]): RunFlags | string {
       case '--agent-config':
         request.settings = { ...request.settings, agentConfigFile: path.resolve(value()) };
         break;
+      case '--allow-host-namespaces':
+        request.settings = { ...request.settings, allowHostNamespaces: true };
+        break;
       case '--plan':
         planOnly = true;
         break;
@@ -96,6 +103,17 @@ function parseFlags(args: string[]): RunFlags | string {
   if (files.length !== 1) return files.length === 0 ? 'a job file is needed' : `one job file, not ${files.length}`;
   request.file = path.resolve(files[0]);
   return { request, planOnly };
+}
+
+/** Tasks sharing a host namespace: said before anything runs, since only the developer's flag allowed it. */
+function hostNamespaceWarnings(plan: LaunchPlan): string[] {
+  return plan.tasks
+    .filter((t) => t.pidMode === 'host' || t.ipcMode === 'host')
+    .map((t) => `warning: task "${t.name}" shares this machine's ${[t.pidMode === 'host' ? 'PID' : '', t.ipcMode === 'host' ? 'IPC' : ''].filter(Boolean).join(' and ')} namespace (allowed by --allow-host-namespaces): it can see and signal your processes`);
+}
+
+function warningColour(text: string): string {
+  return process.stderr.isTTY ? `\x1b[33m${text}\x1b[39m` : text;
 }
 
 /** `name=value` as given to --var. */
@@ -180,6 +198,7 @@ export const runCommand: Subcommand = {
       process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
       return 0;
     }
+    for (const warning of hostNamespaceWarnings(plan)) process.stderr.write(`nomad-exec: ${warningColour(warning)}\n`);
     // A reader that goes away (`| head`) must not crash the run; the task is stopped instead.
     const onPipeError = (): void => void handle.stop();
     process.stdout.on('error', onPipeError);

@@ -179,7 +179,7 @@ test('defaults: user nobody, SIGINT, 5s kill timeout, pid/ipc private, resources
   assert.deepEqual(t.lifecycle, { hook: 'main', sidecar: false });
   assert.deepEqual(t.lookup.state, 'found');
   assert.equal(t.lookup.state === 'found' && t.lookup.taskPath, '/bin/true');
-  const set = (await plan(task('command = "/bin/true"\n pid_mode = "host"\n work_dir = "/local"', 'kill_signal = "SIGTERM"\n kill_timeout = "2m"\n user = "root"'))).tasks[0];
+  const set = (await plan(task('command = "/bin/true"\n pid_mode = "host"\n work_dir = "/local"', 'kill_signal = "SIGTERM"\n kill_timeout = "2m"\n user = "root"'), { settings: { userDenylist: '', allowHostNamespaces: true } })).tasks[0];
   assert.equal(set.killSignal, 'SIGTERM');
   assert.equal(set.killTimeoutMs, 30000, 'capped by max_kill_timeout');
   assert.equal(set.pidMode, 'host');
@@ -195,7 +195,7 @@ test('capability sets follow the exec driver rules', async () => {
   assert.deepEqual(onlyChown, ['chown']);
   const dropped = (await plan(task('command = "/bin/true"\n cap_drop = ["kill", "Cap_Setuid"]'))).tasks[0].capabilities;
   assert.ok(!dropped.includes('kill') && !dropped.includes('setuid') && dropped.length === 11);
-  const root = (await plan(task('command = "/bin/true"', 'user = "root"'))).tasks[0].capabilities;
+  const root = (await plan(task('command = "/bin/true"', 'user = "root"'), { settings: { userDenylist: '' } })).tasks[0].capabilities;
   assert.equal(root.length, 38);
   assert.ok(root.includes('sys_admin') && !root.includes('bpf'));
   const refused = await planError(task('command = "/bin/true"\n cap_add = ["net_raw"]'));

@@ -79,7 +79,7 @@ test('exit codes pass through; a signal N gives 128+N', skip, async () => {
   assert.equal(plain130.result.exitCode, 130);
   assert.equal(plain130.result.signal, undefined, 'exit 130 is not a signal');
   // Not PID 1 (host pid mode), so a signal to itself really ends it.
-  const killed = await run(oneTask('command = "/bin/sh"\n pid_mode = "host"\n args = ["-c", "kill -TERM $$"]'));
+  const killed = await run(oneTask('command = "/bin/sh"\n pid_mode = "host"\n args = ["-c", "kill -TERM $$"]'), { request: { settings: { allowHostNamespaces: true } } });
   assert.equal(killed.result.exitCode, 128 + os.constants.signals.SIGTERM);
   assert.equal(killed.result.signal, 'SIGTERM');
 });
@@ -160,8 +160,8 @@ EOT
 test('a template needing a server stops the run with function, template and line', skip, async () => {
   const tpl = path.join(dir, 'svc.tpl');
   fs.writeFileSync(tpl, 'upstream:\n{{ range nomadService "db" }}{{ .Address }}{{ end }}\n');
-  // A source already on disk is checked when planning.
-  const planned = await planRun({ file: jobs.write(oneTask('command = "/bin/true"', `template {\n source = "${tpl}"\n destination = "local/x"\n }`)) });
+  // A source already on disk (beside the job file) is checked when planning.
+  const planned = await planRun({ file: jobs.write(oneTask('command = "/bin/true"', `template {\n source = "svc.tpl"\n destination = "local/x"\n }`)) });
   assert.ok(isPlanError(planned));
   assert.match(planned.message, /template 1 \(local\/x\), line 2 of .*svc\.tpl: function "nomadService" needs a Nomad server/);
   // One that an artifact brings is checked when it is rendered, and stops the run.

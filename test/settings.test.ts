@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_CHROOT_ENV, resolveSettings } from '../server/src/settings';
+import { DEFAULT_CHROOT_ENV, resolveSettings, userDeniedMessage } from '../server/src/settings';
 import { parseAgentConfig } from '../server/src/agentConfig';
 
 test('defaults mirror a stock Nomad client', () => {
@@ -76,4 +76,23 @@ test('agent config file wins over settings; a missing file is a problem', () => 
   fs.writeFileSync(broken, 'plugin "exec" {\n config {\n');
   assert.match(resolveSettings({ agentConfigFile: broken }).problems[0], /cannot parse/);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('user.denylist: client options in HCL1 and JSON, the legacy key, an empty list, checked drivers', () => {
+  const hcl = parseAgentConfig('client {\n  options {\n    "user.denylist" = "root, deploy"\n    "user.checked_drivers" = "exec,java"\n  }\n}\n');
+  assert.deepEqual(hcl.userDenylist, ['root', 'deploy']);
+  assert.deepEqual(hcl.userCheckedDrivers, ['exec', 'java']);
+  assert.deepEqual(parseAgentConfig('client {\n  options = {\n    "user.blacklist" = ""\n  }\n}\n').userDenylist, []);
+  assert.deepEqual(parseAgentConfig(JSON.stringify({ client: { options: { 'user.denylist': 'nobody' } } })).userDenylist, ['nobody']);
+  assert.equal(parseAgentConfig('client {\n  enabled = true\n}\n').userDenylist, undefined);
+  const defaults = resolveSettings({});
+  assert.deepEqual(defaults.userDenylist, ['root', 'Administrator']);
+  assert.equal(defaults.allowHostNamespaces, false);
+  assert.match(userDeniedMessage('root', 'exec', defaults) ?? '', /^A default client refuses/);
+  assert.equal(userDeniedMessage('root', 'docker', defaults), undefined, 'only checked drivers');
+  const fromSetting = resolveSettings({ userDenylist: 'deploy' });
+  assert.equal(userDeniedMessage('root', 'exec', fromSetting), undefined);
+  assert.match(userDeniedMessage('deploy', 'exec', fromSetting) ?? '', /from setting nomadExec\.userDenylist/);
+  const fromFile = resolveSettings({ agentConfigFile: '/x/client.hcl', userDenylist: '' }, () => ({ userDenylist: ['ops'], problems: [] }));
+  assert.deepEqual(fromFile.userDenylist, ['ops'], 'the agent config wins');
 });

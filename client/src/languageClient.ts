@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { settingsSection } from './settings';
+import { settingsSection, withMachineSettings } from './settings';
 
 export const clientId = 'nomadExec';
 
@@ -31,6 +31,19 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: { configurationSection: settingsSection },
     outputChannel: output,
     traceOutputChannel: output,
+    middleware: {
+      workspace: {
+        // The server pulls `nomadExec`: machine-level settings come from the user's settings only.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) => {
+            const item = params.items[i];
+            return item?.section === settingsSection ? withMachineSettings(value, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : value;
+          });
+        },
+      },
+    },
   };
   // The id makes the client read `nomadExec.trace.server` by itself.
   return new LanguageClient(clientId, 'Nomad exec', serverOptions, clientOptions);

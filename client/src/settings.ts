@@ -1,9 +1,17 @@
 // Reads the `nomadExec.*` settings for one resource. The language server receives the same section through
 // the language client; this copy is for local runs, which happen in the extension host.
+//
+// Settings that name a program to execute or widen what a task may do are `machine` scoped in package.json:
+// VS Code ignores them in workspace and folder settings, so a repository's `.vscode/settings.json` cannot set
+// them, trusted or not. They are read here from the user's own settings only (inspect().globalValue), so the
+// rule holds even if a future VS Code or another host merged them differently.
 import * as vscode from 'vscode';
 import type { NomadExecSettings } from '../../server/src/settings';
 
 export const settingsSection = 'nomadExec';
+
+/** The `machine` scoped settings (package.json): never taken from a workspace. */
+export const MACHINE_SETTINGS = ['launcherPath', 'chrootEnv', 'allowCaps', 'agentConfigFile', 'allowHostNamespaces', 'userDenylist'] as const;
 
 export interface RunSettings {
   /** Client agent settings, handed to the planner as they are. */
@@ -18,17 +26,37 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value : undefined;
 }
 
+/** A machine-level setting: the user's settings or the default, whatever a workspace says. */
+export function machineSetting<T>(config: vscode.WorkspaceConfiguration, name: (typeof MACHINE_SETTINGS)[number]): T | undefined {
+  const inspected = config.inspect<T>(name);
+  return inspected?.globalValue !== undefined ? inspected.globalValue : inspected?.defaultValue;
+}
+
+/**
+ * The `nomadExec` section as the language server gets it, with the machine-level settings replaced by the
+ * user's own values (see the header).
+ */
+export function withMachineSettings(section: unknown, scope?: vscode.Uri): unknown {
+  if (!section || typeof section !== 'object') return section;
+  const config = vscode.workspace.getConfiguration(settingsSection, scope);
+  const out: Record<string, unknown> = { ...(section as Record<string, unknown>) };
+  for (const name of MACHINE_SETTINGS) out[name] = machineSetting(config, name);
+  return out;
+}
+
 export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
   const config = vscode.workspace.getConfiguration(settingsSection, scope);
-  const allowCaps = config.get<string[] | null>('allowCaps');
-  const chrootEnv = config.get<Record<string, string>>('chrootEnv') ?? {};
+  const allowCaps = machineSetting<string[] | null>(config, 'allowCaps');
+  const chrootEnv = machineSetting<Record<string, string>>(config, 'chrootEnv') ?? {};
   const agent: NomadExecSettings = {
     allowCaps: Array.isArray(allowCaps) && allowCaps.length > 0 ? allowCaps : undefined,
     defaultPidMode: config.get<'private' | 'host'>('defaultPidMode'),
     defaultIpcMode: config.get<'private' | 'host'>('defaultIpcMode'),
     chrootEnv: Object.keys(chrootEnv).length > 0 ? chrootEnv : undefined,
     noPivotRoot: config.get<boolean>('noPivotRoot'),
-    agentConfigFile: nonEmpty(config.get<string>('agentConfigFile')),
+    agentConfigFile: nonEmpty(machineSetting<string>(config, 'agentConfigFile')),
+    userDenylist: machineSetting<string | null>(config, 'userDenylist') ?? undefined,
+    allowHostNamespaces: machineSetting<boolean>(config, 'allowHostNamespaces') === true,
   };
   const variables: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.get<Record<string, unknown>>('variables') ?? {})) {
@@ -36,7 +64,7 @@ export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
   }
   return {
     agent,
-    launcherPath: nonEmpty(config.get<string>('launcherPath')),
+    launcherPath: nonEmpty(machineSetting<string>(config, 'launcherPath')),
     variables,
     varFiles: config.get<string[]>('varFiles') ?? [],
     allocDir: nonEmpty(config.get<string>('allocDir')),

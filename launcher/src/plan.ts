@@ -5,6 +5,7 @@ import { randomUUID } from 'crypto';
 import * as path from 'path';
 import { mark } from './timing';
 import { createEvaluator } from '../../server/src/model/evaluate';
+import { FileSandboxError } from '../../server/src/model/fileSandbox';
 import { resolveSettings } from '../../server/src/settings';
 import type { Job, JobFile } from '../../server/src/model/types';
 import type { PlanError, RunRequest } from './api';
@@ -27,7 +28,7 @@ export async function computePlan(request: RunRequest): Promise<LaunchPlan | Pla
   try {
     return await compute(request);
   } catch (error) {
-    if (error instanceof PlanProblem || error instanceof FilePlanError) return planError(error.message);
+    if (error instanceof PlanProblem || error instanceof FilePlanError || error instanceof FileSandboxError) return planError(error.message);
     return planError(`cannot plan the run: ${(error as Error).stack ?? error}`);
   }
 }

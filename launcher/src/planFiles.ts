@@ -1,7 +1,6 @@
 // The artifact and template blocks of a task, planned: sources parsed (unsupported getters refused),
 // destinations mapped to host paths (the shared alloc dir for `alloc/...`), checksums checked for form,
 // inline template text checked for functions a local run cannot offer.
-import * as fs from 'fs';
 import * as path from 'path';
 import { archiveTypeOf, parseChecksum, parseSource, UnsupportedSourceError } from './artifacts/source';
 import { hostPathOf } from './lookup';
@@ -10,6 +9,29 @@ import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluat
 import type * as Templates from './template';
 import type { ArtifactPlan, TemplatePlan } from './types';
 import { Unknown } from '../../server/src/model/value';
+import {
+  ARTIFACT_READS,
+  FileSandboxError,
+  isInside,
+  jobFolderSandbox,
+  readFileInside,
+  realPathInside,
+  templateSourceEscape,
+  TEMPLATE_SOURCE_RULE,
+  type Sandbox,
+} from '../../server/src/model/fileSandbox';
+
+export { jobFolderSandbox };
+/** A template source kept beside the job file (a local convenience) is read only inside the job's folder. */
+export const BESIDE_JOB_READS = 'a template source kept beside the job file is read';
+
+/**
+ * Nomad's client default `template.disable_file_sandbox = false`: a template `source` lies in the task dir or
+ * the shared alloc dir (taskenv ClientPath + checkEscape), links resolved when it is read.
+ */
+export function templateSourceSandbox(taskDir: string, sharedDir: string): Sandbox {
+  return { roots: [taskDir, sharedDir], rule: TEMPLATE_SOURCE_RULE, describe: `the task directory ${taskDir} and the shared alloc dir` };
+}
 
 export interface FilePlanContext {
   jobspec: Evaluator;
@@ -57,6 +79,16 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
     } catch (error) {
       if (error instanceof UnsupportedSourceError) throw new FilePlanError(`${what}: remote artifact not available locally: ${error.message}`);
       throw new FilePlanError(`${what}: ${(error as Error).message}`);
+    }
+    if (parsed.kind === 'file') {
+      // A local source is the job folder's, never another host path (links resolved): what is fetched is the
+      // checked real path.
+      try {
+        parsed.location = realPathInside(`local source ${JSON.stringify(source)}`, parsed.location, jobFolderSandbox(ctx.baseDir, ARTIFACT_READS)) ?? parsed.location;
+      } catch (error) {
+        if (error instanceof FileSandboxError) throw new FilePlanError(`${what}: ${error.message}`);
+        throw error;
+      }
     }
     const modeValue = str(block.body, 'mode', ctx) ?? 'any';
     if (modeValue !== 'any' && modeValue !== 'file' && modeValue !== 'dir') throw new FilePlanError(`${what}: mode must be any, file or dir`);
@@ -137,18 +169,41 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
       plan.data = data;
       assertLocalTemplate(data, plan, what);
     } else {
-      // `source` is a path on the client: absolute, or relative to the task dir (often put there by an
-      // artifact). A relative source not found there is read next to the job file, for local convenience.
+      // `source` is a path on the client, inside the task dir or the shared alloc dir (Nomad's sandbox):
+      // relative to the task dir (often put there by an artifact), a task path such as
+      // `${NOMAD_TASK_DIR}/x.tpl`, or a host path already inside. A relative source not found there is read
+      // next to the job file, for local convenience, and only inside the job file's folder.
       const raw = ctx.simple(sourceRaw!);
-      if (path.isAbsolute(raw)) plan.source = raw;
-      else {
+      const sandbox = templateSourceSandbox(ctx.taskDir, ctx.sharedDir);
+      const shown = `source ${JSON.stringify(raw)}`;
+      const refuse = (why: string): never => {
+        throw new FilePlanError(`${what}: ${sandbox.rule}: ${shown} ${why}`);
+      };
+      const escape = templateSourceEscape(raw);
+      if (path.isAbsolute(raw) && (isInside(path.normalize(raw), ctx.taskDir) || isInside(path.normalize(raw), ctx.sharedDir))) {
+        plan.source = path.normalize(raw); // a host path already inside the task
+      } else if (escape) {
+        refuse(escape);
+      } else if (path.isAbsolute(raw)) {
+        plan.source = hostPathOf(path.posix.normalize(raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
+      } else {
+        const joined = path.join(ctx.taskDir, raw);
+        if (!isInside(joined, ctx.taskDir) && !isInside(joined, ctx.sharedDir)) refuse(`leads to ${joined}, outside the task directory`);
         plan.source = hostPathOf(path.posix.resolve('/', raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
         plan.sourceNearJobFile = path.resolve(ctx.baseDir, raw);
+        plan.jobFolder = ctx.baseDir;
       }
       // A source already on disk (not one an artifact brings) is checked now, so --plan can tell.
-      const existing = path.isAbsolute(raw) ? raw : plan.sourceNearJobFile;
-      if (existing && fs.existsSync(existing) && fs.statSync(existing).isFile()) {
-        assertLocalTemplate(fs.readFileSync(existing, 'utf8'), { ...plan, source: existing }, what);
+      const existing = plan.sourceNearJobFile;
+      if (existing) {
+        let text: string | undefined;
+        try {
+          text = readFileInside(shown, existing, jobFolderSandbox(ctx.baseDir, BESIDE_JOB_READS));
+        } catch (error) {
+          if (error instanceof FileSandboxError) throw new FilePlanError(`${what}: ${error.message}`);
+          text = undefined; // absent (an artifact may bring it) or unreadable: said when the task starts
+        }
+        if (text !== undefined) assertLocalTemplate(text, { ...plan, source: existing }, what);
       }
     }
     out.push(plan);

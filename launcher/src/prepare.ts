@@ -4,7 +4,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
-import { assertLocalTemplate, FilePlanError } from './planFiles';
+import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
+import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import type * as Templates from './template';
 import type { TaskPlan, TemplatePlan } from './types';
 
@@ -58,17 +59,17 @@ function renderOne(task: TaskPlan, template: TemplatePlan, env: Record<string, s
   const what = `task "${task.name}" template ${template.index} (${template.destinationInTask})`;
   let text: string;
   if (template.data !== undefined) text = template.data;
-  else {
-    const file = [template.source!, template.sourceNearJobFile].find((f) => f !== undefined && fs.existsSync(f));
-    if (!file) throw new PrepareError('template', `${what}: source ${template.source} does not exist`);
-    text = fs.readFileSync(file, 'utf8');
-  }
+  else text = readTemplateSource(task, template, what);
   let output: string;
   try {
     assertLocalTemplate(text, template, what);
     output = renderTemplate(text, {
       env,
       taskDir: task.taskDir,
+      mounts: [
+        { host: task.dirs.alloc, task: '/alloc' },
+        { host: task.dirs.secrets, task: '/secrets' },
+      ],
       leftDelimiter: template.leftDelimiter,
       rightDelimiter: template.rightDelimiter,
       errorOnMissingKey: template.errorOnMissingKey,
@@ -85,4 +86,23 @@ function renderOne(task: TaskPlan, template: TemplatePlan, env: Record<string, s
   fs.writeFileSync(template.destination, output);
   fs.chmodSync(template.destination, template.perms);
   return output;
+}
+
+/**
+ * The template's source text, read inside the task dir or the shared alloc dir with links resolved (a
+ * prestart task or an artifact may have planted a link there), else beside the job file inside its folder.
+ */
+function readTemplateSource(task: TaskPlan, template: TemplatePlan, what: string): string {
+  const shown = `source ${template.source}`;
+  try {
+    const inTask = templateSourceSandbox(task.taskDir, task.dirs.alloc);
+    if (realPathInside(shown, template.source!, inTask) !== undefined) return readFileInside(shown, template.source!, inTask);
+    if (template.sourceNearJobFile && template.jobFolder) {
+      const beside = jobFolderSandbox(template.jobFolder, BESIDE_JOB_READS);
+      if (realPathInside(shown, template.sourceNearJobFile, beside) !== undefined) return readFileInside(shown, template.sourceNearJobFile, beside);
+    }
+  } catch (error) {
+    throw new PrepareError('template', `${what}: ${(error as Error).message}`);
+  }
+  throw new PrepareError('template', `${what}: source ${template.source} does not exist`);
 }

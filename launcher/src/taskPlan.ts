@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { Unknown } from '../../server/src/model/value';
-import type { EffectiveSettings } from '../../server/src/settings';
+import { HOST_NAMESPACES_SETTING, userDeniedMessage, type EffectiveSettings } from '../../server/src/settings';
 import { computeTaskCapabilities } from '../../server/src/schema/capabilities';
 import type { Group, Job, Task } from '../../server/src/model/types';
 import { buildTaskEnv } from './env';
@@ -77,6 +77,21 @@ function taskBody(task: Task): Body {
   return task.dynamic && task.block.dynamic?.content ? task.block.dynamic.content : task.block.body;
 }
 
+/**
+ * A host PID or IPC namespace lets the task see, signal or outlive the developer's own processes: a local
+ * run shares them only when the developer said so on this machine, never because a job (or its default
+ * modes, which a workspace may set) asks.
+ */
+function refuseHostNamespaces(pidMode: 'private' | 'host', ipcMode: 'private' | 'host', settings: EffectiveSettings, fail: (message: string) => never): void {
+  if (settings.allowHostNamespaces) return;
+  const shared = [pidMode === 'host' ? 'PID' : undefined, ipcMode === 'host' ? 'IPC' : undefined].filter(Boolean);
+  if (shared.length === 0) return;
+  fail(
+    `would share this machine's ${shared.join(' and ')} namespace${shared.length > 1 ? 's' : ''} (${[pidMode === 'host' ? 'pid_mode' : '', ipcMode === 'host' ? 'ipc_mode' : ''].filter(Boolean).join(', ')} "host"), ` +
+      `which a local run refuses unless you allow it: set ${HOST_NAMESPACES_SETTING} to true in your user settings, or pass --allow-host-namespaces to nomad-exec run`,
+  );
+}
+
 export function planTask(ctx: TaskContext): TaskPlan {
   const { task, jobspec, settings } = ctx;
   const where = `task "${task.name}"`;
@@ -88,6 +103,9 @@ export function planTask(ctx: TaskContext): TaskPlan {
 
   const userValue = evalAttr(body, 'user', jobspec);
   const user = typeof userValue === 'string' && userValue !== '' ? userValue : 'nobody';
+  // The client's user.denylist is enforced, not only reported: same text as the editor's diagnostic.
+  const denied = userDeniedMessage(user, task.driverName ?? 'exec', settings);
+  if (denied) fail(denied);
 
   if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`);
 
@@ -164,6 +182,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
   };
   const pidMode = mode('pid_mode', settings.defaultPidMode);
   const ipcMode = mode('ipc_mode', settings.defaultIpcMode);
+  refuseHostNamespaces(pidMode, ipcMode, settings, fail);
   const strList = (name: string): string[] | undefined => {
     const value = evalConfig(name);
     if (value === undefined || value === null) return undefined;

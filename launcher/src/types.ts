@@ -121,6 +121,8 @@ export interface TemplatePlan {
   source?: string;
   /** For a relative `source`: the same path next to the job file, read when the task dir has no such file. */
   sourceNearJobFile?: string;
+  /** The job file's folder: `sourceNearJobFile` is read only inside it (links resolved). */
+  jobFolder?: string;
   /** Inline `data`, when given. */
   data?: string;
   /** Host path the output is written to. */

@@ -1,6 +1,7 @@
 // Reads the parts of a Nomad client agent config file that change what an exec task may do:
 // `plugin "exec" { config { allow_caps, default_pid_mode, default_ipc_mode, no_pivot_root } }` and
-// `client { chroot_env { "/host" = "/task" } }`.
+// `client { chroot_env { "/host" = "/task" } }` and the user policy in
+// `client { options { "user.denylist" = "..." "user.checked_drivers" = "..." } }`.
 //
 // Agent config files are HCL1 (Nomad reads them with the old parser), where quoted attribute names such as
 // `"/bin" = "/bin"` are normal, so the HCL2 grammar used for job files cannot read them. This is a small
@@ -14,6 +15,10 @@ export interface AgentConfig {
   defaultIpcMode?: 'private' | 'host';
   noPivotRoot?: boolean;
   chrootEnv?: Record<string, string>;
+  /** `client.options["user.denylist"]` (or the older `user.blacklist`), split at commas; [] when set empty. */
+  userDenylist?: string[];
+  /** `client.options["user.checked_drivers"]`: the drivers the user denylist applies to. */
+  userCheckedDrivers?: string[];
   /** Problems found; the values above are whatever could still be read. */
   problems: string[];
 }
@@ -67,6 +72,21 @@ export function parseAgentConfig(text: string, name = 'agent config'): AgentConf
   }
 
   for (const client of root.blocks.filter((b) => b.type === 'client')) {
+    const options = bodyOrObject(client.body, 'options');
+    if (options) {
+      // As the client reads them (client/config ReadStringListAlternativeToMapDefault): the first key set
+      // wins, even when empty, and the list is split at commas with spaces trimmed.
+      const denylist = ['user.denylist', 'user.blacklist'].map((k) => options.attributes.get(k)).find((v) => v !== undefined);
+      if (denylist !== undefined) {
+        if (typeof denylist === 'string') result.userDenylist = splitOption(denylist);
+        else problems.push(`${name}: client options "user.denylist" must be a comma-separated string`);
+      }
+      const drivers = options.attributes.get('user.checked_drivers');
+      if (drivers !== undefined) {
+        if (typeof drivers === 'string') result.userCheckedDrivers = splitOption(drivers);
+        else problems.push(`${name}: client options "user.checked_drivers" must be a comma-separated string`);
+      }
+    }
     const chroot = bodyOrObject(client.body, 'chroot_env');
     if (!chroot) continue;
     const env: Record<string, string> = {};
@@ -77,6 +97,10 @@ export function parseAgentConfig(text: string, name = 'agent config'): AgentConf
     result.chrootEnv = env;
   }
   return result;
+}
+
+function splitOption(value: string): string[] {
+  return value === '' ? [] : value.split(',').map((e) => e.trim());
 }
 
 /** `name { ... }` or `name = { ... }`, as a body. */
@@ -102,7 +126,7 @@ function fromJson(json: unknown): HclBody {
           body.blocks.push({ type: 'plugin', labels: [label], body: fromJson(inner) });
         }
       }
-    } else if (value && typeof value === 'object' && !Array.isArray(value) && key !== 'chroot_env') {
+    } else if (value && typeof value === 'object' && !Array.isArray(value) && key !== 'chroot_env' && key !== 'options') {
       body.blocks.push({ type: key, labels: [], body: fromJson(value) });
     } else {
       body.attributes.set(key, value);

@@ -1,6 +1,8 @@
 // The one pipeline from text to diagnostics, shared by the language server and the CLI:
 // parse -> syntax errors -> job model -> checks. `DocumentAnalysis` is the incremental form used per open
 // document (it keeps the tree and the model cache between edits); `analyse` is the one-shot form.
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Tree } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
@@ -25,6 +27,8 @@ export interface Analysis {
 
 export interface AnalyseOptions {
   evaluate?: EvaluateOptions;
+  /** The job file's folder on this machine (see CheckContext.documentDir). */
+  documentDir?: string;
 }
 
 function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnostic {
@@ -40,7 +44,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const evaluator = createEvaluator(built.file, options.evaluate);
   let checkDiagnostics: Diagnostic[] = [];
   try {
-    checkDiagnostics = runChecks(built.file, settings, evaluator, { evaluateOptions: options.evaluate });
+    checkDiagnostics = runChecks(built.file, settings, evaluator, { evaluateOptions: options.evaluate, documentDir: options.documentDir });
   } catch {
     checkDiagnostics = [];
   }
@@ -58,6 +62,16 @@ export function analyse(parser: HclParser, text: string, settings: EffectiveSett
   }
 }
 
+/** The folder of a `file:` document on this machine; undefined for anything else (untitled, remote). */
+export function documentDirOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return path.dirname(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
 /** An open document: text, tree and model cache kept in step under incremental edits. */
 export class DocumentAnalysis {
   readonly syntax: SyntaxDocument;
@@ -66,9 +80,11 @@ export class DocumentAnalysis {
   private lastVersion = -1;
   private lastSettings: EffectiveSettings | undefined;
   private built = false;
+  private readonly options: AnalyseOptions;
 
   constructor(parser: HclParser, uri: string, text: string, version: number) {
     this.syntax = new SyntaxDocument(parser, uri, text, version);
+    this.options = { documentDir: documentDirOf(uri) };
   }
 
   get version(): number {
@@ -90,7 +106,7 @@ export class DocumentAnalysis {
     const tree = this.syntax.tree();
     // The first analysis has no previous build: takeEdits() then only clears the record.
     const edits = this.syntax.takeEdits();
-    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, {}, this.built ? edits : undefined);
+    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, this.options, this.built ? edits : undefined);
     this.built = true;
     this.lastVersion = this.syntax.version;
     this.lastSettings = settings;

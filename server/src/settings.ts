@@ -1,5 +1,6 @@
 // Settings that mirror a Nomad client agent, because the same job is valid on one client and refused on
-// another: `allow_caps`, the default namespace modes, `chroot_env`, `no_pivot_root`.
+// another: `allow_caps`, the default namespace modes, `chroot_env`, `no_pivot_root`, the `user.denylist`.
+// Also the local runner's own permission to share host namespaces, which no job file can grant itself.
 import { readAgentConfigFile, type AgentConfig } from './agentConfig';
 import { DEFAULT_ALLOW_CAPS, isValidCapability, normalizeCapability } from './schema/capabilities';
 
@@ -14,6 +15,16 @@ export interface NomadExecSettings {
   noPivotRoot?: boolean;
   /** Path of a Nomad client agent config file (HCL); its exec plugin config and chroot_env are then used. */
   agentConfigFile?: string;
+  /**
+   * Client `options { "user.denylist" }` as a comma-separated list (`""` denies nobody). A machine-level
+   * setting: a workspace must not be able to let its own job run as root.
+   */
+  userDenylist?: string | null;
+  /**
+   * Local runs may share the host's PID or IPC namespace (`pid_mode`/`ipc_mode = "host"`). A machine-level
+   * setting (or `--allow-host-namespaces`): the developer's decision, never the job file's.
+   */
+  allowHostNamespaces?: boolean;
 }
 
 /** What checks and the launch planner use: every value decided, capabilities normalised. */
@@ -24,8 +35,14 @@ export interface EffectiveSettings {
   defaultIpcMode: 'private' | 'host';
   chrootEnv: Record<string, string>;
   noPivotRoot: boolean;
+  /** Users an exec task may not run as (client `user.denylist`, default `root,Administrator`). */
+  userDenylist: string[];
+  /** Drivers the denylist applies to (client `user.checked_drivers`, default `exec,qemu,java`). */
+  userCheckedDrivers: string[];
+  /** Whether a local run may share the host PID/IPC namespace (never from a job or workspace). */
+  allowHostNamespaces: boolean;
   /** Where the values came from, for messages ("allow_caps from /etc/nomad.d/client.hcl"). */
-  origin: { allowCaps: string; chrootEnv: string };
+  origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
   /** Problems reading the agent config file; reported once, never fatal. */
   problems: string[];
 }
@@ -42,6 +59,13 @@ export const DEFAULT_CHROOT_ENV: Readonly<Record<string, string>> = Object.freez
   '/usr': '/usr',
   '/run/systemd/resolve': '/run/systemd/resolve',
 });
+
+/** Client `user.denylist` default (client/config DefaultUserDenylist). */
+export const DEFAULT_USER_DENYLIST: readonly string[] = Object.freeze(['root', 'Administrator']);
+/** Client `user.checked_drivers` default (client/config DefaultUserCheckedDrivers). */
+export const DEFAULT_USER_CHECKED_DRIVERS: readonly string[] = Object.freeze(['exec', 'qemu', 'java']);
+/** The setting that lets local runs share host namespaces, named in refusals. */
+export const HOST_NAMESPACES_SETTING = 'nomadExec.allowHostNamespaces';
 
 /**
  * Decide every setting. Order, lowest first: Nomad's defaults, the user's settings, the agent config file
@@ -61,6 +85,9 @@ export function resolveSettings(
   let defaultPidMode: 'private' | 'host' = 'private';
   let defaultIpcMode: 'private' | 'host' = 'private';
   let noPivotRoot = false;
+  let userDenylist = [...DEFAULT_USER_DENYLIST];
+  let userCheckedDrivers = [...DEFAULT_USER_CHECKED_DRIVERS];
+  let denylistOrigin = 'Nomad default';
 
   if (Array.isArray(user.allowCaps)) {
     allowCaps = normalizeAllowCaps(user.allowCaps, 'setting nomadExec.allowCaps', problems);
@@ -72,6 +99,12 @@ export function resolveSettings(
   if (user.chrootEnv && typeof user.chrootEnv === 'object' && Object.keys(user.chrootEnv).length > 0) {
     chrootEnv = { ...user.chrootEnv };
     chrootOrigin = 'setting nomadExec.chrootEnv';
+  }
+  if (typeof user.userDenylist === 'string') {
+    userDenylist = user.userDenylist.trim() === '' ? [] : user.userDenylist.split(',').map((e) => e.trim());
+    denylistOrigin = 'setting nomadExec.userDenylist';
+  } else if (user.userDenylist !== undefined && user.userDenylist !== null) {
+    problems.push('setting nomadExec.userDenylist must be a comma-separated string of user names');
   }
 
   const file = typeof user.agentConfigFile === 'string' ? user.agentConfigFile.trim() : '';
@@ -94,6 +127,11 @@ export function resolveSettings(
       chrootEnv = agent.chrootEnv;
       chrootOrigin = file;
     }
+    if (agent.userDenylist) {
+      userDenylist = agent.userDenylist;
+      denylistOrigin = file;
+    }
+    if (agent.userCheckedDrivers) userCheckedDrivers = agent.userCheckedDrivers;
   }
 
   return {
@@ -102,7 +140,10 @@ export function resolveSettings(
     defaultIpcMode,
     chrootEnv,
     noPivotRoot,
-    origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin },
+    userDenylist,
+    userCheckedDrivers,
+    allowHostNamespaces: user.allowHostNamespaces === true,
+    origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
     problems,
   };
 }
@@ -124,4 +165,17 @@ function checkMode(value: unknown, name: string, problems: string[]): 'private' 
   if (value === 'private' || value === 'host') return value;
   problems.push(`setting nomadExec.${name} must be "private" or "host", not ${JSON.stringify(value)}`);
   return undefined;
+}
+
+/**
+ * Why the client refuses to run `driver` as `user`, or undefined when it does not. The one text for the
+ * editor's diagnostic and the runner's refusal.
+ */
+export function userDeniedMessage(user: string, driver: string, settings: EffectiveSettings): string | undefined {
+  if (!settings.userCheckedDrivers.includes(driver) || !settings.userDenylist.includes(user)) return undefined;
+  const list = `\`user.denylist\` is "${settings.userDenylist.join(',')}"`;
+  if (settings.origin.userDenylist === 'Nomad default') {
+    return `A default client refuses to run an ${driver} task as "${user}": its ${list}. Only an operator can allow it, by setting client { options = { "user.denylist" = "..." } } in the agent config without "${user}".`;
+  }
+  return `The client refuses to run an ${driver} task as "${user}": its ${list} (from ${settings.origin.userDenylist}). Only an operator can allow it, by leaving "${user}" out of that list.`;
 }

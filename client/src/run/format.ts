@@ -29,6 +29,13 @@ function field(name: string, value: string): string {
   return `  ${dim(name.padEnd(13))}${value}`;
 }
 
+/** Shown in the warning colour: only the developer's machine-level setting lets a task share these. */
+function hostNamespaceWarning(task: TaskPlan): string[] {
+  const shared = [task.pidMode === 'host' ? 'PID' : '', task.ipcMode === 'host' ? 'IPC' : ''].filter(Boolean);
+  if (shared.length === 0) return [];
+  return [field('warning', yellow(`shares this machine's ${shared.join(' and ')} namespace (allowed by nomadExec.allowHostNamespaces): it can see and signal your processes`))];
+}
+
 export function header(plan: LaunchPlan, label: string): string[] {
   const lines = [bold(`Nomad exec: running ${label} locally`), field('job file', plan.jobFile), field('alloc dir', plan.allocDir)];
   if (plan.ports.length > 0) {
@@ -41,6 +48,7 @@ export function header(plan: LaunchPlan, label: string): string[] {
     }
     lines.push(
       field('isolation', isolationMode(task)),
+      ...hostNamespaceWarning(task),
       field('user', task.user),
       field('capabilities', task.capabilities.length > 0 ? `${task.capabilities.join(', ')} (${task.capabilities.length})` : 'none'),
       field('command', commandLine(task)),

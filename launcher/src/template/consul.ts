@@ -2,8 +2,9 @@
 // parsing, math), and the list of those that need a Consul, Vault or Nomad server, which a local run
 // cannot answer. The remote ones are known names (so templates parse), but using one stops the run.
 import * as crypto from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
+import { readFileInside, type Sandbox } from '../../../server/src/model/fileSandbox';
+import { hostPathOf } from '../lookup';
 import type { TemplateFunction } from './exec';
 import { formatValue, NO_VALUE, TemplateValue } from './values';
 import { toYaml } from './yaml';
@@ -31,6 +32,36 @@ export interface LocalFunctionContext {
   env: Record<string, string>;
   /** Host path of the task dir: relative and absolute `file` paths resolve inside it (Nomad's sandbox). */
   taskDir: string;
+  /** Task paths kept outside the task dir on the host (`/alloc`, a staged `/secrets`); also readable. */
+  mounts?: { host: string; task: string }[];
+}
+
+/**
+ * Nomad's client default `template.disable_file_sandbox = false`: `file` reads only inside the task (its
+ * dir and the alloc dir bound into it), with links resolved. Paths are as the task sees them (`/local/x`,
+ * `local/x`), or host paths already inside the task dir.
+ */
+function readTaskFile(name: string, ctx: LocalFunctionContext): string {
+  const mounts = ctx.mounts ?? [];
+  const sandbox: Sandbox = {
+    roots: [ctx.taskDir, ...mounts.map((m) => m.host)],
+    rule: 'template sandbox (the template file function reads only inside the task directory; Nomad\'s template.disable_file_sandbox = false)',
+    describe: `the task directory ${ctx.taskDir}`,
+  };
+  const shown = `file ${JSON.stringify(name)}`;
+  if (path.posix.normalize(name).startsWith('../') || path.posix.normalize(name) === '..') {
+    throw new Error(`${sandbox.rule}: ${shown} climbs out of the task directory`);
+  }
+  // An absolute path is as the task sees it (`/local/x`), unless it is already a host path in the task dir;
+  // either way `..` stops at the task's root, as in its chroot.
+  const inTaskDir = path.isAbsolute(name) && name.startsWith(ctx.taskDir + path.sep);
+  const host = inTaskDir ? path.normalize(name) : hostPathOf(path.posix.resolve('/', name), ctx.taskDir, mounts);
+  try {
+    return readFileInside(shown, host, sandbox);
+  } catch (error) {
+    if ((error as Error).message.startsWith(`${shown} does not exist`)) throw new Error(`${shown} is read inside the task (${sandbox.rule.split(' (')[0]}), and ${host} does not exist`);
+    throw error;
+  }
 }
 
 const str = (v: TemplateValue): string => (typeof v === 'string' ? v : formatValue(v));
@@ -85,13 +116,7 @@ export function localFunctions(ctx: LocalFunctionContext): Map<string, TemplateF
   const fns = new Map<string, TemplateFunction>();
   fns.set('env', (name) => ctx.env[str(name)] ?? '');
   fns.set('envOrDefault', (name, fallback) => ctx.env[str(name)] ?? str(fallback));
-  fns.set('file', (p) => {
-    const relative = str(p);
-    // Nomad's template sandbox: every path is inside the task dir.
-    const full = path.join(ctx.taskDir, path.isAbsolute(relative) ? relative : relative);
-    if (!full.startsWith(ctx.taskDir)) throw new Error(`file ${relative} is outside the task dir`);
-    return fs.readFileSync(full, 'utf8');
-  });
+  fns.set('file', (p) => readTaskFile(str(p), ctx));
   fns.set('base64Encode', (s) => Buffer.from(str(s), 'utf8').toString('base64'));
   fns.set('base64Decode', (s) => Buffer.from(str(s), 'base64').toString('utf8'));
   fns.set('base64URLEncode', (s) => Buffer.from(str(s), 'utf8').toString('base64url'));

@@ -29,6 +29,8 @@ export interface TemplateOptions {
 export interface RenderOptions extends TemplateOptions {
   env: Record<string, string>;
   taskDir: string;
+  /** Task paths that live outside the task dir on the host (`/alloc`, a staged `/secrets`). */
+  mounts?: { host: string; task: string }[];
   errorOnMissingKey?: boolean;
 }
 
@@ -69,7 +71,7 @@ export function renderTemplate(text: string, options: RenderOptions): string {
   const parsed = checkTemplate(text, options);
   const functions = new Map<string, TemplateFunction>([
     ...builtinFunctions(),
-    ...localFunctions({ env: options.env, taskDir: options.taskDir }),
+    ...localFunctions({ env: options.env, taskDir: options.taskDir, mounts: options.mounts }),
   ]);
   try {
     return execute(parsed, null, { functions, errorOnMissingKey: options.errorOnMissingKey });

@@ -20,6 +20,11 @@ export interface CheckContext {
   file: JobFile;
   settings: EffectiveSettings;
   evaluator: Evaluator;
+  /**
+   * The job file's folder on this machine, when the document is a file: paths read beside the job are judged
+   * against it (fileSandbox.ts). Constant for a document, so memoised results stay right.
+   */
+  documentDir?: string;
   report(finding: Finding): void;
   /**
    * Set when results may be memoised per model object across edits (memo.ts); `file` is the file token.

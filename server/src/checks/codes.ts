@@ -31,9 +31,12 @@ export const DIAGNOSTIC_CODES = {
   'command-location': { severity: DiagnosticSeverity.Information, summary: 'Whether the command exists on this machine.' },
   'unknown-variable': { severity: DiagnosticSeverity.Error, summary: 'An interpolation names something that does not exist at task start.' },
   'work-dir-not-in-chroot': { severity: DiagnosticSeverity.Warning, summary: 'work_dir lies outside the task dirs, chroot_env and volume mounts.' },
-  'user-denied': { severity: DiagnosticSeverity.Error, summary: 'A user the default client refuses (user.denylist).' },
+  'user-denied': { severity: DiagnosticSeverity.Error, summary: 'A user the client refuses (user.denylist); a local run refuses it too.' },
   'kill-timeout-capped': { severity: DiagnosticSeverity.Warning, summary: 'kill_timeout above the client max_kill_timeout.' },
   'unknown-volume': { severity: DiagnosticSeverity.Error, summary: 'volume_mount names no volume of the group.' },
+  // The file sandboxes of a local run (SECURITY.md).
+  'template-source-outside-task': { severity: DiagnosticSeverity.Error, summary: "A template source outside the task, which Nomad's template sandbox and a local run refuse." },
+  'file-outside-job-folder': { severity: DiagnosticSeverity.Warning, summary: "file(), fileexists() or a local artifact source outside the job file's folder, which a local run refuses to read." },
   'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
 } satisfies Record<string, CodeInfo>;
 

@@ -58,5 +58,7 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
   'user-denied': { title: 'an exec task as root', text: job('      user = "root"') },
   'kill-timeout-capped': { title: 'a kill_timeout above the client maximum', text: job('      kill_timeout = "5m"') },
   'unknown-volume': { title: 'a volume_mount without its volume', text: job('      volume_mount {\n        volume      = "data"\n        destination = "/data"\n      }') },
+  'template-source-outside-task': { title: 'a template read from a host path', text: job('      template {\n        source      = "/etc/app/app.conf.tpl"\n        destination = "local/app.conf"\n      }') },
+  'file-outside-job-folder': { title: 'file() reading above the job folder', text: job('      template {\n        data        = file("../secrets/app.conf.tpl")\n        destination = "local/app.conf"\n      }') },
   'settings-problem': { title: 'an agent config file that cannot be read', text: job(''), settings: { agentConfigFile: '/nonexistent/client.hcl' } },
 };

@@ -8,10 +8,9 @@ import { findAttribute, findBlocks, knownString } from '../schema/runtimeQuery';
 import { groupBody, taskBody } from '../schema/runtimeQuery';
 import { SIGNALS, isKnownSignal } from '../schema/signals';
 import { nearestName } from '../schema/capabilities';
+import { userDeniedMessage } from '../settings';
 import { TASK_DIRS, describeChroot, describeMounts, isUnder, taskPlaces, taskRelative } from './execPlaces';
 
-/** Client default `user.denylist` (applies to exec, java and qemu). */
-const DEFAULT_USER_DENYLIST = ['root', 'Administrator'];
 /** Client default `max_kill_timeout`. */
 const MAX_KILL_TIMEOUT_NS = 30e9;
 
@@ -54,12 +53,9 @@ function checkWorkDir(ctx: CheckContext, task: Task): void {
 function checkUser(ctx: CheckContext, task: Task): void {
   const attribute = findAttribute(taskBody(task), 'user');
   const user = knownString(attribute?.value, ctx.evaluator);
-  if (!attribute || user === undefined || !DEFAULT_USER_DENYLIST.includes(user)) return;
-  ctx.report({
-    range: attribute.value.range,
-    code: 'user-denied',
-    message: `A default client refuses to run an exec task as "${user}": its \`user.denylist\` is "${DEFAULT_USER_DENYLIST.join(',')}". Only an operator can allow it, by setting client { options = { "user.denylist" = "..." } } in the agent config without "${user}".`,
-  });
+  const message = !attribute || user === undefined ? undefined : userDeniedMessage(user, 'exec', ctx.settings);
+  if (!message) return;
+  ctx.report({ range: attribute!.value.range, code: 'user-denied', message });
 }
 
 function checkStopSettings(ctx: CheckContext, task: Task): void {

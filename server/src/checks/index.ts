@@ -18,6 +18,7 @@ import { execCommandCheck } from './execCommand';
 import { execInterpolationCheck } from './execInterpolation';
 import { execTaskCheck } from './execTask';
 import { variableRefsCheck } from './variableRefs';
+import { fileSandboxCheck } from './fileSandbox';
 
 export const CHECKS: Check[] = [
   schemaConformance, // every block and attribute against the jobspec schema
@@ -29,6 +30,7 @@ export const CHECKS: Check[] = [
   execInterpolationCheck, // issue 7: runtime names in exec config and elsewhere
   execTaskCheck, // issue 7: work_dir, user, kill_signal, kill_timeout, volume_mount
   variableRefsCheck, // issue 7: var.* and local.* must be declared
+  fileSandboxCheck, // issue 11: file(), template sources and local artifacts stay in their sandbox
 ];
 
 export interface RunOptions {
@@ -36,6 +38,8 @@ export interface RunOptions {
   evaluateOptions?: unknown;
   /** false: compute everything afresh, remembering nothing (memo.ts). */
   incremental?: boolean;
+  /** The job file's folder (CheckContext.documentDir). */
+  documentDir?: string;
 }
 
 // Each group's published diagnostics, in group order: reused from run to run (runChecks is synchronous).
@@ -44,12 +48,12 @@ const groupScratch: (readonly Published[])[] = [];
 export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator, options: RunOptions = {}): Diagnostic[] {
   // Model objects the edit did not touch are the same objects as last time: results are memoised per block
   // (memo.ts) and per group (groupMemo.ts).
-  const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings }, options.evaluateOptions) };
+  const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings, documentDir: options.documentDir }, options.evaluateOptions) };
   // Answers about this machine older than its cache allows are asked again, once, before anything reads them.
   refreshMachine();
   const fileLevel: Published[] = [];
   let current = 0;
-  const ctx: CheckContext = { file, settings, evaluator, incremental, report: (finding) => fileLevel.push(publishedOf(finding, current)) };
+  const ctx: CheckContext = { file, settings, evaluator, incremental, documentDir: options.documentDir, report: (finding) => fileLevel.push(publishedOf(finding, current)) };
   for (current = 0; current < CHECKS.length; current++) {
     try {
       CHECKS[current].run(ctx);

@@ -133,8 +133,9 @@ export class RecentState<T> {
 }
 
 /** The file token (see the top of this file). */
-export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings'>, evaluateOptions: unknown): object {
-  const parts: unknown[] = [ctx.settings, evaluateOptions];
+export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown): object {
+  // The document's folder too: paths read beside the job are judged against it (fileSandbox.ts).
+  const parts: unknown[] = [ctx.settings, evaluateOptions, ctx.documentDir];
   for (const item of ctx.file.body.items) if (item.kind !== 'block' || item.type !== 'job') parts.push(item);
   return intern(parts);
 }

@@ -1,8 +1,10 @@
 // HCL2 evaluation of model expressions, as far as a value can be known while editing (see eval.ts).
-// Unknown anywhere makes the result UNKNOWN; any evaluation error also gives UNKNOWN, never an exception.
+// Unknown anywhere makes the result UNKNOWN; any evaluation error also gives UNKNOWN, never an exception,
+// except a read the file sandbox refused (FileSandboxError, only with a baseDir): it must stop the caller.
 import type { Expr, JobFile, TemplatePart, Traverser } from './types';
 import { UNKNOWN, Unknown, isWhollyKnown, type Value } from './value';
 import type { Evaluator } from './eval';
+import { FileSandboxError } from './fileSandbox';
 import { FUNCTIONS, EvalError, toStringValue, toNumberValue, toBoolValue, valuesEqual, type FunctionContext } from './functions';
 
 export type { Evaluator };
@@ -50,7 +52,8 @@ class HclEvaluator implements Evaluator {
   private safe(expr: Expr, scope: Scope | undefined): Value {
     try {
       return this.eval(expr, scope);
-    } catch {
+    } catch (error) {
+      if (error instanceof FileSandboxError) throw error;
       return UNKNOWN;
     }
   }
@@ -225,8 +228,9 @@ class HclEvaluator implements Evaluator {
       for (const arg of args) {
         try {
           return this.eval(arg, scope);
-        } catch {
-          // try the next one
+        } catch (error) {
+          // A refused read is not an error try() may hide: the job asked for a host file.
+          if (error instanceof FileSandboxError) throw error;
         }
       }
       throw new EvalError('no argument of try() could be evaluated');
@@ -236,7 +240,8 @@ class HclEvaluator implements Evaluator {
       try {
         const value = this.eval(args[0], scope);
         return isWhollyKnown(value) ? true : UNKNOWN;
-      } catch {
+      } catch (error) {
+        if (error instanceof FileSandboxError) throw error;
         return false;
       }
     }

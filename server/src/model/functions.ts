@@ -4,11 +4,18 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UNKNOWN, Unknown, type Value } from './value';
+import { FileSandboxError, HCL_FILE_READS, jobFolderSandbox as folderSandbox, readFileInside, realPathInside, type Sandbox } from './fileSandbox';
 
 export class EvalError extends Error {}
 
 export interface FunctionContext {
+  /** The job file's folder: `file()` and `fileexists()` resolve relative paths there and read only inside it. */
   baseDir?: string;
+}
+
+/** `file()` and `fileexists()` read only inside the job file's folder (links resolved): see fileSandbox.ts. */
+function jobFolderSandbox(baseDir: string): Sandbox {
+  return folderSandbox(baseDir, HCL_FILE_READS);
 }
 
 export interface HclFunction {
@@ -471,14 +478,22 @@ export const FUNCTIONS: Record<string, HclFunction> = {
   timestamp: unknowable,
   bcrypt: unknowable,
   yamldecode: unknowable,
-  fileexists: unknowable,
+  fileexists: {
+    call: ([p], ctx) => {
+      if (!ctx.baseDir) return UNKNOWN;
+      const real = realPathInside(`fileexists(${JSON.stringify(str(p))})`, path.resolve(ctx.baseDir, str(p)), jobFolderSandbox(ctx.baseDir));
+      if (real === undefined) return false;
+      return fs.statSync(real).isFile() ? true : fail(`${str(p)} is not a regular file`);
+    },
+  },
   fileset: unknowable,
   file: {
     call: ([p], ctx) => {
       if (!ctx.baseDir) return UNKNOWN;
       try {
-        return fs.readFileSync(path.resolve(ctx.baseDir, str(p)), 'utf8');
-      } catch {
+        return readFileInside(`file(${JSON.stringify(str(p))})`, path.resolve(ctx.baseDir, str(p)), jobFolderSandbox(ctx.baseDir));
+      } catch (error) {
+        if (error instanceof FileSandboxError) throw error;
         return fail('file not readable');
       }
     },

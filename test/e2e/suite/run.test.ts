@@ -33,6 +33,21 @@ suite('run task locally', () => {
     }
   });
 
+  test('a workspace cannot set machine-scoped settings: launcher, host namespaces, user denylist', async () => {
+    // The fixture's .vscode/settings.json sets all three; VS Code and the extension take them from user settings only.
+    const config = vscode.workspace.getConfiguration('nomadExec', fixture('hostpid.nomad.hcl'));
+    assert.equal(config.get('launcherPath'), '');
+    assert.equal(config.get('allowHostNamespaces'), false);
+    assert.equal(config.get('userDenylist'), null);
+    const hostPid = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file: fixture('hostpid.nomad.hcl').fsPath, group: 'peek', task: 'ps' });
+    assert.ok(hostPid?.error, `expected a refusal, got ${JSON.stringify(hostPid)}`);
+    assert.match(hostPid.error, /nomadExec\.allowHostNamespaces/);
+    const root = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file: fixture('hostpid.nomad.hcl').fsPath, group: 'peek', task: 'root' });
+    assert.ok(root?.error, `expected a refusal, got ${JSON.stringify(root)}`);
+    assert.match(root.error, /user\.denylist/);
+    assert.equal(api.listRuns().filter((r) => r.file.endsWith('hostpid.nomad.hcl') && r.state !== 'exited').length, 0);
+  });
+
   test('a run shows the header, stdout, stderr and exit code, and leaves log files', async () => {
     await vscode.window.showTextDocument(fixture('hello.nomad.hcl'));
     const outcome = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file, group: 'greet', task: 'say' });

@@ -1,0 +1,114 @@
+// Reading a file that must lie inside a folder (Nomad's template sandbox, the job folder for HCL `file()` and
+// local artifacts). The folder's content is hostile: a path may climb out with `..`, and a link inside the
+// folder may point anywhere on the host. So the path is resolved with every link (realpath) and compared with
+// the resolved folder, then the file is opened without following a final link and the descriptor's own path
+// (/proc/self/fd) is compared with what was checked: a component swapped for a link between the check and
+// the open is caught instead of followed. Refusals are FileSandboxError, which evaluation never turns into
+// an unknown value: a refused read stops whatever needed it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export class FileSandboxError extends Error {}
+
+/** `child` is `parent` or below it (both absolute and normalised). */
+export function isInside(child: string, parent: string): boolean {
+  if (child === parent) return true;
+  const prefix = parent.endsWith(path.sep) ? parent : parent + path.sep;
+  return child.startsWith(prefix);
+}
+
+function realpathOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Sandbox {
+  /** Folders the read may land in (host paths; resolved here). */
+  roots: string[];
+  /** The rule, for messages: `template sandbox`, `HCL file() sandbox`... */
+  rule: string;
+  /** What the roots are, for messages: "the task directory", "the job file's folder /x". */
+  describe: string;
+}
+
+/** Refuses, naming the rule, when `file` (absolute) lies outside the sandbox before links are resolved. */
+export function assertLexicallyInside(shown: string, file: string, sandbox: Sandbox): void {
+  const normal = path.resolve(file);
+  if (!sandbox.roots.some((root) => isInside(normal, path.resolve(root)))) {
+    throw new FileSandboxError(`${sandbox.rule}: ${shown} is ${normal}, outside ${sandbox.describe}`);
+  }
+}
+
+/**
+ * The real path of `file` when it exists and, with links resolved, lies inside the sandbox; undefined when it
+ * does not exist (a dangling link included). Throws FileSandboxError when it leads outside.
+ */
+export function realPathInside(shown: string, file: string, sandbox: Sandbox): string | undefined {
+  assertLexicallyInside(shown, file, sandbox);
+  const real = realpathOrUndefined(file);
+  if (real === undefined) return undefined;
+  const roots = sandbox.roots.map(realpathOrUndefined).filter((r): r is string => r !== undefined);
+  if (!roots.some((root) => isInside(real, root))) {
+    throw new FileSandboxError(`${sandbox.rule}: ${shown} leads through a link to ${real}, outside ${sandbox.describe}`);
+  }
+  return real;
+}
+
+/** Reads `file` as UTF-8 when it lies inside the sandbox after resolving links. Throws FileSandboxError or Error. */
+export function readFileInside(shown: string, file: string, sandbox: Sandbox): string {
+  const real = realPathInside(shown, file, sandbox);
+  if (real === undefined) throw new Error(`${shown} does not exist (${path.resolve(file)})`);
+  // O_NONBLOCK: a FIFO planted where a file was expected must not hang the run.
+  let fd: number;
+  try {
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new FileSandboxError(`${sandbox.rule}: ${shown} became a link while it was opened, refused`);
+    throw error;
+  }
+  try {
+    let opened: string;
+    try {
+      opened = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch (error) {
+      throw new FileSandboxError(`${sandbox.rule}: cannot confirm which file was opened for ${shown} (/proc/self/fd: ${(error as Error).message})`);
+    }
+    if (opened !== real) throw new FileSandboxError(`${sandbox.rule}: ${shown} changed while it was opened (now ${opened}), refused`);
+    if (!fs.fstatSync(fd).isFile()) throw new Error(`${shown} is not a regular file`);
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Local files a job reads beside itself (HCL `file()`, local artifact sources): only inside its folder. */
+export function jobFolderSandbox(baseDir: string, what: string): Sandbox {
+  return { roots: [baseDir], rule: `job folder sandbox (${what} only inside the job file's folder)`, describe: `the job file's folder ${baseDir}` };
+}
+
+export const HCL_FILE_READS = 'file() and fileexists() read';
+export const ARTIFACT_READS = 'a local artifact source is read';
+
+/** Nomad's client default `template.disable_file_sandbox = false`, for template sources. */
+export const TEMPLATE_SOURCE_RULE =
+  "template sandbox (a template source is read only inside the task directory or the shared alloc dir; Nomad's template.disable_file_sandbox = false)";
+
+/**
+ * Task dirs a template `source` may name as the task sees them: what `${NOMAD_TASK_DIR}`, `${NOMAD_SECRETS_DIR}`
+ * and `${NOMAD_ALLOC_DIR}` become (a client interpolates them to its own paths of the same dirs). Any other
+ * absolute path is the host's, as on a client.
+ */
+export const TEMPLATE_SOURCE_PLACES: readonly string[] = ['/local', '/secrets', '/alloc'];
+
+/** Why a template `source` as written leaves the task (before any host path is known), or undefined. */
+export function templateSourceEscape(source: string): string | undefined {
+  if (source.startsWith('/')) {
+    const normal = path.posix.normalize(source);
+    return TEMPLATE_SOURCE_PLACES.some((place) => normal === place || normal.startsWith(place + '/')) ? undefined : 'is a host path outside the task directory and the shared alloc dir';
+  }
+  const normal = path.posix.normalize(source);
+  return normal === '..' || normal.startsWith('../') ? 'climbs out of the task directory' : undefined;
+}
