@@ -357,3 +357,20 @@ test('completion of a config block in a docker task brings its required image', 
   assert.ok(item);
   assert.match((item.textEdit as TextEdit).newText, /^config \{\n\timage = "\$1"/);
 });
+
+test('missing-required fixes inside driver configs: java jar_path (one of jar_path or class), docker devices host_path', async () => {
+  const fixFor = async (text: string, message: RegExp): Promise<string> => {
+    const { uri, diagnostics } = await openDoc(client, text, 'driver');
+    const diagnostic = diagnostics.find((d) => d.code === 'missing-required' && message.test(d.message));
+    assert.ok(diagnostic, show(diagnostics));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] } });
+    client.close(uri);
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.ok(preferred, actions.map((a) => a.title).join(' | '));
+    return applyEdits(text, preferred.edit!.changes![uri]);
+  };
+  const java = await fixFor(config('java', '        args = ["--port", "8080"]'), /jar_path or class/);
+  assert.match(java, /      config \{\n        jar_path = ""\n        args = \["--port", "8080"\]/);
+  const docker = await fixFor(config('docker', '        image = "redis:7"\n        devices {\n          container_path = "/dev/xvdc"\n        }'), /host_path/i);
+  assert.match(docker, /        devices \{\n          host_path = ""\n          container_path = "\/dev\/xvdc"/);
+});
