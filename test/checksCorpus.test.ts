@@ -37,11 +37,14 @@ for (const folder of ['exec', 'other'] as const) {
 /** What each invalid file must produce (code, 1-based line, message); files whose mistake lies elsewhere are out of scope. */
 const INVALID: Record<string, Array<{ code: string; line: number; message?: RegExp }> | 'out-of-scope'> = {
   'andrewesweet__nomad-driver-exec2__e2e__jobs__breakout__cdk.hcl': [{ code: 'syntax-error', line: 15, message: /interpolation/ }],
-  // exec2, qemu and docker configs are free-form here (no schema for those drivers).
-  'andrewesweet__nomad-driver-exec2__e2e__jobs__capabilities-add.hcl': 'out-of-scope',
-  'angrycub__nomad_example_jobs__applications__vms__tinycore__tc_ssh.nomad.hcl': 'out-of-scope',
-  'angrycub__nomad_example_jobs__cni__example.nomad.hcl': 'out-of-scope',
-  'mclare__nomad-jobs-and-bootstraps__STACK__stack.nomad.hcl': 'out-of-scope',
+  // Mistakes in exec2, qemu and docker configs (issue 16: every driver of the table has a schema).
+  'andrewesweet__nomad-driver-exec2__e2e__jobs__capabilities-add.hcl': [{ code: 'unknown-attribute', line: 15, message: /exec2 config.*cap_add/ }],
+  'angrycub__nomad_example_jobs__applications__vms__tinycore__tc_ssh.nomad.hcl': [
+    { code: 'unknown-attribute', line: 68, message: /qemu config.*ports/ },
+    { code: 'unknown-block', line: 69, message: /qemu config.*vnc/ },
+  ],
+  'angrycub__nomad_example_jobs__cni__example.nomad.hcl': [{ code: 'unknown-block', line: 14, message: /docker config.*block named config/ }],
+  'mclare__nomad-jobs-and-bootstraps__STACK__stack.nomad.hcl': [{ code: 'unknown-attribute', line: 55, message: /docker config.*tmpfs/ }],
   'angrycub__nomad_example_jobs__batch__spread_batch__example2.nomad.hcl': [{ code: 'syntax-error', line: 6, message: /quoted/ }],
   'angrycub__nomad_example_jobs__connect__consul.nomad.hcl': [
     { code: 'unknown-attribute', line: 32, message: /image.*docker/ },

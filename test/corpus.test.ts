@@ -33,10 +33,10 @@ function checkJson(files: string[]): FileResult[] {
  */
 const INVALID: Record<string, { codes: string[] } | { outOfScope: string }> = {
   'breakout__cdk': { codes: ['syntax-error'] },
-  'capabilities-add': { outOfScope: 'exec2 task config is free-form here (no exec2 schema in this issue)' },
-  'tinycore__tc_ssh': { outOfScope: 'qemu task config is free-form here' },
+  'capabilities-add': { codes: ['unknown-attribute'] },
+  'tinycore__tc_ssh': { codes: ['unknown-attribute', 'unknown-block'] },
   'spread_batch__example2': { codes: ['syntax-error'] },
-  'cni__example': { outOfScope: 'docker task config is free-form here' },
+  'cni__example': { codes: ['unknown-block'] },
   'connect__consul': { codes: ['unknown-attribute', 'missing-required'] },
   'docker__host-volumes-and-users__scratch': { codes: ['unknown-attribute'] },
   'giant__example': { codes: ['syntax-error'] },
@@ -48,7 +48,7 @@ const INVALID: Record<string, { codes: string[] } | { outOfScope: string }> = {
   'basic_wrong_key': { codes: ['unknown-attribute'] },
   'multi-network': { codes: ['unknown-attribute', 'deprecated'] },
   'cloudflared': { codes: ['type-mismatch'] },
-  'STACK__stack': { outOfScope: 'docker task config is free-form here' },
+  'STACK__stack': { codes: ['unknown-attribute'] },
   'system-monitoring': { codes: ['syntax-error'] },
   'octoprint': { codes: ['syntax-error'] },
 };

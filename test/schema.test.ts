@@ -2,20 +2,28 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOT, lookupAttribute, lookupBlock, lookupBody } from '../server/src/schema/lookup';
-import { EXEC, configBodyFor } from '../server/src/schema/drivers';
+import { DRIVERS, EXEC, configBodyFor } from '../server/src/schema/drivers';
+import { DOCKER } from '../server/src/schema/docker';
 import type { BodySchema } from '../server/src/schema/types';
 
 test('lookup by block path, with the driver deciding config', () => {
   assert.equal(lookupBody(['job', 'group', 'task', 'config'], 'exec'), EXEC.config);
-  assert.equal(lookupBody(['job', 'group', 'task', 'config'], 'docker')?.open, true);
+  assert.equal(lookupBody(['job', 'group', 'task', 'config'], 'docker'), DOCKER.config);
+  assert.equal(lookupBody(['job', 'group', 'task', 'config'], 'containerd-driver')?.open, true, 'a driver outside the table stays free-form');
   assert.equal(lookupBody(['job', 'group', 'task', 'config'])?.open, true);
+  assert.equal(lookupAttribute(['job', 'group', 'task', 'config', 'mount', 'volume_options', 'driver_config'], 'name', 'docker')?.type.kind, 'string');
+  // A map attribute of a driver config may be written as a block of its entries.
+  assert.equal(lookupBody(['job', 'group', 'task', 'config', 'labels'], 'docker')?.openType?.kind, 'string');
+  assert.equal(lookupBody(['job', 'group', 'task', 'config', 'port_map'], 'qemu')?.openType?.kind, 'number');
+  assert.equal(lookupBlock(['job', 'group', 'task', 'config', 'labels'], 'docker'), lookupBlock(['job', 'group', 'task', 'config', 'labels'], 'docker'), 'made once');
   assert.equal(lookupAttribute(['job', 'group', 'task', 'config'], 'pid_mode', 'exec')?.values?.length, 3);
   assert.equal(lookupAttribute(['job'], 'priority')?.max, 100);
   assert.ok(lookupBlock(['job', 'group', 'network', 'port']));
   assert.ok(lookupBlock(['job', 'task', 'resources']), 'a task directly under job');
   assert.equal(lookupBlock(['job', 'group', 'nope']), undefined);
   assert.equal(lookupAttribute(['job', 'group', 'task', 'env'], 'ANY_NAME')?.type.kind, 'string');
-  assert.equal(configBodyFor('raw_exec').open, true);
+  assert.equal(configBodyFor('raw_exec'), DRIVERS.raw_exec.config);
+  assert.equal(configBodyFor('nomad-driver-unknown').open, true);
 });
 
 test('every block, attribute and allowed value has documentation', () => {
@@ -34,8 +42,8 @@ test('every block, attribute and allowed value has documentation', () => {
     }
   };
   walk(ROOT, 'file');
-  walk(EXEC.config, 'exec');
+  for (const driver of Object.values(DRIVERS)) walk(driver.config, driver.name);
   walk(EXEC.pluginConfig!, 'exec-plugin');
   assert.deepEqual(missing, []);
-  assert.ok(seen.size > 60, `schema has ${seen.size} bodies`);
+  assert.ok(seen.size > 75, `schema has ${seen.size} bodies`);
 });

@@ -1,14 +1,14 @@
-// The exec driver's task `config` (reference sections 1 and 3): exactly seven keys, `command` required,
-// namespace modes, capability names and the client's allow_caps, an absolute work_dir. Nomad's
+// What the exec driver's task `config` values mean (reference sections 1 and 3): namespace modes,
+// capability names and the client's allow_caps, an absolute work_dir. Its names, required `command` and
+// value types are checked against the schema by driverConfig.ts, like every driver's. Nomad's
 // `job validate` checks none of this; the client refuses it when the task starts.
 import type { Attribute, Block, Expr, Group } from '../model/types';
 import type { Value } from '../model/value';
-import { EXEC, FOREIGN_EXEC_KEYS } from '../schema/drivers';
 import {
   computeTaskCapabilities, isValidCapability, nearestCapability, normalizeCapability,
 } from '../schema/capabilities';
 import type { Check, CheckContext } from './check';
-import { SchemaWalker } from './schemaWalker';
+import { attributeOf, sidecarTasks } from './driverConfig';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
 const EXPOSURE = {
@@ -37,46 +37,10 @@ function checkGroup(ctx: CheckContext, group: Group): void {
   }
 }
 
-/** sidecar_task blocks under the group's services and its tasks' services. */
-function sidecarTasks(body: Block['body']): Block[] {
-  const found: Block[] = [];
-  const visit = (b: Block['body'], depth: number): void => {
-    for (const item of b.items) {
-      if (item.kind !== 'block' || depth > 4) continue;
-      if (item.type === 'sidecar_task') found.push(item);
-      else if (item.type === 'service' || item.type === 'connect' || item.type === 'task') visit(item.body, depth + 1);
-    }
-  };
-  visit(body, 0);
-  return found;
-}
-
-function attributeOf(block: Block, name: string): Attribute | undefined {
-  return block.body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
-}
-
+/** The exec meaning of the config's values; its names and types are checked by driverConfig.ts. */
 function checkTask(ctx: CheckContext, taskBlock: Block, title: string, modelConfig: Block | undefined): void {
-  const configs = taskBlock.body.items.filter((i): i is Block => i.kind === 'block' && i.type === 'config');
-  if (configs.length === 0) {
-    ctx.report({
-      range: taskBlock.typeRange,
-      code: 'missing-required',
-      message: `${title.charAt(0).toUpperCase()}${title.slice(1)} uses the exec driver but has no config block with the command to run.`,
-      data: { missing: 'config' },
-    });
-    return;
-  }
-  const config = modelConfig ?? configs[0];
-  const where = `the exec config of ${title}`;
-  new SchemaWalker(ctx, {
-    unknownAttributeHint: (name) => {
-      const owner = FOREIGN_EXEC_KEYS[name];
-      return owner
-        ? `It belongs to ${owner}; exec accepts only ${Object.keys(EXEC.config.attributes).join(', ')}.`
-        : `exec accepts only ${Object.keys(EXEC.config.attributes).join(', ')}.`;
-    },
-  }).walk(config.body, EXEC.config, ['job', 'group', 'task', 'config'], where, 'exec', config);
-
+  const config = modelConfig ?? taskBlock.body.items.find((i): i is Block => i.kind === 'block' && i.type === 'config');
+  if (!config) return;
   checkWorkDir(ctx, config);
   checkNamespaces(ctx, config);
   checkCapabilities(ctx, taskBlock, config, title);

@@ -10,6 +10,7 @@ import { groupOutputs } from './groupMemo';
 import { refreshMachine } from './machine';
 import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
+import { driverConfig } from './driverConfig';
 import { execConfig } from './execConfig';
 import { jobRules } from './jobRules';
 import { policyRules } from './policyRules';
@@ -22,7 +23,8 @@ import { fileSandboxCheck } from './fileSandbox';
 
 export const CHECKS: Check[] = [
   schemaConformance, // every block and attribute against the jobspec schema
-  execConfig, // the exec driver's task config, capabilities and namespaces
+  driverConfig, // every task config against its driver's schema (schema/drivers.ts)
+  execConfig, // what the exec config's values mean: capabilities, namespaces, work_dir
   jobRules, // cross-field rules Nomad applies when registering a job
   policyRules, // restart/update/migrate timing, placement operands, services, templates
   settingsProblems, // the agent config file or settings could not be used as given

@@ -7,7 +7,7 @@ import { DYNAMIC_BLOCK, bodyOfBlock, childAttribute, childBlock } from '../schem
 import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
-import { checkAttributeValue } from './values';
+import { checkAttributeValue, syntacticKind } from './values';
 import { fileTokenOf, type FindingMemo } from './memo';
 
 export interface WalkOptions {
@@ -71,6 +71,9 @@ export class SchemaWalker {
       for (const [name, attribute] of Object.entries(schema.attributes)) {
         if (attribute.required && !seenAttributes.has(name)) this.missing(body, name, where, path);
       }
+      for (const names of schema.requireOneOf ?? []) {
+        if (!names.some((n) => seenAttributes.has(n))) this.missingOneOf(body, names, where, path);
+      }
     }
     // A block that may also be an attribute must not be both (items are looked at again only when some
     // attribute could be such a block: a job body holds a thousand groups).
@@ -100,12 +103,59 @@ export class SchemaWalker {
     });
   }
 
+  private missingOneOf(body: Body, names: readonly string[], where: string, path: readonly string[]): void {
+    const owner = this.owners.get(body);
+    const list = names.length === 2 ? `${names[0]} or ${names[1]}` : `one of ${names.join(', ')}`;
+    this.ctx.report({
+      range: owner?.typeRange ?? body.range,
+      code: 'missing-required',
+      message: `${upper(where)} needs ${list}.`,
+      data: { missing: names[0], path },
+    });
+  }
+
   private readonly owners = new WeakMap<Body, Block>();
+
+  /**
+   * A block of a driver config written as an attribute: one object or a list of objects, each checked as
+   * the block's body (`mounts = [{ type = "bind", ... }]`). Values not written literally are only judged
+   * by their kind.
+   */
+  private objectsAsBlocks(item: Attribute, inner: BodySchema, path: readonly string[], where: string): void {
+    const expr = item.value;
+    const objects = expr.kind === 'object' ? [expr] : expr.kind === 'tuple' ? expr.items : undefined;
+    const subject = `${item.name} in ${where}`;
+    if (!objects) {
+      const value = this.ctx.evaluator.evaluate(expr);
+      const kind = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? typeof value : syntacticKind(expr);
+      if (kind === 'string' || kind === 'number' || kind === 'bool' || kind === 'boolean') {
+        this.ctx.report({ range: expr.range, code: 'type-mismatch', message: `${subject} must be a block, an object or a list of objects, not ${kind === 'string' ? 'a string' : kind === 'number' ? 'a number' : 'a boolean'}.` });
+      }
+      return;
+    }
+    for (const object of objects) {
+      if (object.kind !== 'object') {
+        const kind = syntacticKind(object);
+        if (kind && kind !== 'object') this.ctx.report({ range: object.range, code: 'type-mismatch', message: `Every element of ${subject} must be an object (one ${item.name} block).` });
+        continue;
+      }
+      const items: Attribute[] = [];
+      for (const entry of object.items) {
+        if (entry.keyName === undefined) continue; // a computed key: not known while editing
+        items.push({ kind: 'attribute', name: entry.keyName, nameRange: entry.key.range, value: entry.value, range: entry.range });
+      }
+      this.walk({ items, range: object.range }, inner, [...path, item.name], subject);
+    }
+  }
 
   private attribute(item: Attribute, schema: BodySchema, path: readonly string[], where: string): void {
     const known = schema.attributes[item.name];
     if (!known) {
       const asBlock = schema.blocks[item.name];
+      if (asBlock?.objectList && asBlock.body !== 'driverConfig') {
+        this.objectsAsBlocks(item, asBlock.body, path, where);
+        return;
+      }
       if (asBlock?.alsoAttribute) {
         checkAttributeValue(this.ctx, item, { type: asBlock.body === 'driverConfig' ? { kind: 'any' } : mapTypeOf(asBlock.body), doc: '' }, `${item.name} in ${where}`);
         return;

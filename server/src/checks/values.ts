@@ -138,13 +138,15 @@ function kindFits(kind: string, type: ValueType): boolean {
  * Checks the value of `attribute` against `schema`; reports at most one problem per attribute (the most
  * fundamental: type first, then allowed values, duration syntax and bounds). `subject` names it in messages.
  */
-export function checkAttributeValue(ctx: CheckContext, attribute: Attribute, schema: AttributeSchema, subject: string): void {
+export function checkAttributeValue(ctx: CheckContext, attribute: Attribute, given: AttributeSchema, subject: string): void {
   const expr = attribute.value;
   if (expr.kind === 'invalid') return;
   const value = ctx.evaluator.evaluate(expr);
   const known = kindOfValue(value);
   const kind = known ?? syntacticKind(expr);
   if (kind === undefined || kind === 'null') return;
+  // A driver-config map may also be a list of maps (hclspec list(map(T)), merged by the driver).
+  const schema = given.blockForm && kind === 'tuple' ? { ...given, type: { kind: 'list', element: given.type } as ValueType } : given;
   // Without the value, a string may still convert to a number or bool; judge by kind alone then.
   const fits = known ? convertible(kind, value, schema.type) : kindFits(kind, schema.type);
 

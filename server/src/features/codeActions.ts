@@ -12,7 +12,7 @@ import {
 import type { Feature } from '../feature';
 import type { Attribute, Block, Expr } from '../model/types';
 import { DIAGNOSTIC_SOURCE } from '../checks/codes';
-import { lookupAttribute } from '../schema';
+import { configBodyFor, lookupAttribute } from '../schema';
 import type { AttributeSchema } from '../schema/types';
 import { documentHandler, runtimeScopeOf, type FeatureInput } from './featureInput';
 import { hitAt, holds } from './modelQuery';
@@ -164,8 +164,15 @@ function missingFixes(input: FeatureInput, diagnostic: Diagnostic, data: FixData
   }
   if (!block) return [];
   if (missing === 'config') {
-    const edits = insertIntoBlock(input, block.dynamic?.content ? { ...block, body: block.dynamic.content } : block, ['', 'config {', '  command = ""', '}'], true);
-    return edits ? [fix('Add a config block with command', input, diagnostic, edits, true)] : [];
+    // The driver's required attributes (and the first of each one-of group) with placeholders.
+    const configBody = configBodyFor(hit.task?.driverName ?? 'exec');
+    const names = [
+      ...Object.entries(configBody.attributes).filter(([, a]) => a.required).map(([n]) => n),
+      ...(configBody.requireOneOf ?? []).map((group) => group[0]),
+    ];
+    const lines = names.map((n) => `  ${n} = ${placeholder(configBody.attributes[n], n)}`);
+    const edits = insertIntoBlock(input, block.dynamic?.content ? { ...block, body: block.dynamic.content } : block, ['', 'config {', ...lines, '}'], true);
+    return edits ? [fix(`Add a config block with ${names.join(', ')}`, input, diagnostic, edits, true)] : [];
   }
   const schema = lookupAttribute(hit.path, missing, hit.task?.driverName);
   if (!schema) return [];

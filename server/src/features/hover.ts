@@ -187,7 +187,7 @@ function driverMarkdown(name: string): string {
   const known = KNOWN_DRIVERS.find((d) => d.value === name);
   const schema = driverSchema(name);
   const lines = [`**Driver \`${name}\`**`, '', known ? known.doc : 'A task driver plugin this tool has no schema for; its `config` is not checked.'];
-  if (schema) lines.push('', 'Its `config` is checked against the exec schema.', '', docLink(schema.docPath));
+  if (schema) lines.push('', `Its \`config\` is checked against the ${name} driver's schema.`, '', docLink(schema.docPath));
   return lines.join('\n');
 }
 

@@ -59,3 +59,13 @@ export const FREE_FORM: BodySchema = { attributes: {}, blocks: {}, open: true };
 export const STRING_ATTRIBUTES: BodySchema = { attributes: {}, blocks: {}, open: true, openType: STRING, openNoBlocks: true };
 
 export const docPath = (page: string): string => `job-specification/${page}`;
+
+/** A map attribute of a driver config (hclspec `list(map(T))`): may also be a block or a list of maps. */
+export function configMap(element: ValueType, doc: string, options: AttrOptions = {}): AttributeSchema {
+  return attr(mapOf(element), doc, { blockForm: true, ...options });
+}
+
+/** A block of a driver config: may also be an attribute holding one object or a list of objects. */
+export function configBlock(doc: string, content: BodySchema, options: BlockOptions = {}): BlockSchema {
+  return block(doc, content, { alsoAttribute: true, objectList: true, ...options });
+}

@@ -15,8 +15,32 @@ export function bodyOfBlock(schema: BlockSchema, driverName?: string): BodySchem
 export function childBlock(parent: BodySchema, type: string): BlockSchema | undefined {
   const known = parent.blocks[type];
   if (known) return known;
+  const asMap = parent.attributes[type];
+  if (asMap?.blockForm) return mapAsBlock(asMap);
   if (parent.open && !parent.openNoBlocks) return { doc: '', body: FREE_FORM };
   return undefined;
+}
+
+const mapBlocks = new WeakMap<AttributeSchema, BlockSchema>();
+
+/**
+ * A driver-config map attribute written as a block (`labels { ... }`): a body of attributes of the map's
+ * element type. Made once per attribute: features and the check memo compare schemas by identity.
+ */
+function mapAsBlock(schema: AttributeSchema): BlockSchema {
+  let made = mapBlocks.get(schema);
+  if (!made) {
+    const element = schema.type.kind === 'map' ? schema.type.element : { kind: 'any' as const };
+    made = {
+      doc: schema.doc,
+      docPath: schema.docPath,
+      deprecated: schema.deprecated,
+      removed: schema.removed,
+      body: { attributes: {}, blocks: {}, open: true, openType: element, openNoBlocks: true },
+    };
+    mapBlocks.set(schema, made);
+  }
+  return made;
 }
 
 /** The schema of an attribute in a body; free-form bodies accept anything (typed by openType). */

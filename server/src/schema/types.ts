@@ -89,3 +89,28 @@ export interface DriverSchema {
   /** The client agent's `plugin "<name>" { config { ... } }` body. */
   pluginConfig?: BodySchema;
 }
+
+// ---- Driver task configs (issue 16) ----------------------------------------------------------------
+// Nomad hands a task's `config` to the driver as plain data: every block becomes an attribute holding a
+// list of objects, and an object written as an attribute becomes a one-element list (jobspec2's
+// BlocksAsAttrs). So in a driver config `auth { ... }`, `auth = { ... }` and `mounts = [{ ... }]` all mean
+// the same, and a `list(map(T))` attribute such as docker `labels` may be written as a block too. These
+// optional fields (merged into the interfaces above) say so.
+
+export interface AttributeSchema {
+  /**
+   * A map (its type is `map(T)`) that may also be written as a block `name { key = value }` or as a list
+   * of maps, merged by the driver: hclspec `list(map(T))` attributes such as docker `labels`.
+   */
+  blockForm?: boolean;
+}
+
+export interface BlockSchema {
+  /** With `alsoAttribute`: the attribute may hold one object or a list of objects, each a body of this block. */
+  objectList?: boolean;
+}
+
+export interface BodySchema {
+  /** Groups of attributes at least one of each must be set (java needs `jar_path` or `class`). */
+  requireOneOf?: string[][];
+}
