@@ -19,6 +19,7 @@ const MISSING_PIECES: { what: string; pattern: RegExp }[] = [
   { what: 'program expected on the client', pattern: /file \S+ not found under path/ },
   { what: 'file next to the job that is not in the corpus', pattern: /file\w*\("[^"]+"\) reads .*, which does not exist/ },
   { what: 'user the job expects on the client', pattern: /user "[^"]+" does not exist on this machine/ },
+  { what: 'permission only the developer can give', pattern: /a local run refuses unless you allow it: set nomadExec\.\w+/ },
   { what: 'name only a server provides', pattern: /names \$\{\w+\} \(.*needs a (Nomad|Vault|Consul)/ },
 ];
 
