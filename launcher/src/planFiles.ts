@@ -6,6 +6,7 @@ import * as path from 'path';
 import { archiveTypeOf, parseChecksum, parseSource, UnsupportedSourceError } from './artifacts/source';
 import { hostPathOf } from './lookup';
 import { missingFiles } from './runtimeNames';
+import { isInside } from './safeFs';
 import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluator } from './model';
 import type * as Templates from './template';
 import type { ArtifactPlan, TemplatePlan } from './types';
@@ -77,7 +78,7 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
     const archiveOption = optionMap.archive;
     const archive = !(archiveOption === 'false' || parsed.archiveDisabled);
     const dest = destinationPaths(ctx.simple(str(block.body, 'destination', ctx) ?? 'local/'), ctx);
-    if (!dest.host.startsWith(path.dirname(ctx.taskDir))) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
+    if (!isInside(path.dirname(ctx.taskDir), dest.host)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
     const headers = readStringMap(block.body, 'headers', ctx.jobspec, []);
     const archiveType = archive ? archiveTypeOf(parsed.baseName, parsed.archiveForced ?? (archiveOption && archiveOption !== 'true' ? archiveOption : undefined)) : undefined;
     out.push({
@@ -105,7 +106,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
     const what = `${ctx.where} template ${index}${destinationRaw ? ` (${destinationRaw})` : ''}`;
     if (!destinationRaw) throw new FilePlanError(`${what}: destination is missing`);
     const dest = destinationPaths(ctx.simple(destinationRaw), ctx);
-    if (!dest.host.startsWith(path.dirname(ctx.taskDir) + path.sep)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
+    if (!isInside(path.dirname(ctx.taskDir), dest.host) || dest.host === path.dirname(ctx.taskDir)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
     const dataAttr = attributeOf(block.body, 'data');
     const data = str(block.body, 'data', ctx);
     const sourceRaw = str(block.body, 'source', ctx);

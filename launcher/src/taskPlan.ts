@@ -2,12 +2,12 @@
 // capabilities, namespaces, kill signal and timeout, resources, logs, lifecycle, artifacts and templates.
 // Problems are thrown as PlanProblem (or FilePlanError) with a message naming the task and the field.
 import * as fs from 'fs';
-import * as path from 'path';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { Unknown } from '../../server/src/model/value';
 import type { EffectiveSettings } from '../../server/src/settings';
 import { computeTaskCapabilities } from '../../server/src/schema/capabilities';
 import type { Group, Job, Task } from '../../server/src/model/types';
+import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
 import { lookupCommand } from './lookup';
@@ -198,18 +198,10 @@ export function planTask(ctx: TaskContext): TaskPlan {
   const sidecar = lifecycle ? evalAttr(lifecycle, 'sidecar', jobspec) === true : false;
 
   // Dirs and binds.
-  const taskDir = path.join(ctx.allocDir, task.name);
+  const { taskDir, dirs } = taskDirsOf(ctx.allocDir, ctx.sharedDir, task.name);
   const chrootBinds = Object.entries(settings.chrootEnv)
     .filter(([host]) => fs.existsSync(host))
     .map(([host, taskPath]) => ({ host, task: taskPath }));
-  const dirs = {
-    local: path.join(taskDir, 'local'),
-    tmp: path.join(taskDir, 'tmp'),
-    secrets: path.join(taskDir, 'secrets'),
-    private: path.join(taskDir, 'private'),
-    alloc: ctx.sharedDir,
-    logs: path.join(ctx.sharedDir, 'logs'),
-  };
   const simple = (text: string): string => interpolateSimple(text, env, ctx.names);
   const fileCtx = { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where };
   const artifacts = planArtifacts(body, fileCtx);
@@ -218,7 +210,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
   // secrets live in a host dir outside the task root, bound at /secrets (see runGroup.ts).
   const usesSecrets = [...artifacts.map((a) => a.destinationInTask), ...templates.map((t) => t.destinationInTask)].some((p) => p === '/secrets' || p.startsWith('/secrets/'));
   if (usesSecrets) {
-    const staged = path.join(ctx.allocDir, '.secrets', task.name);
+    const staged = stagedSecretsDirOf(ctx.allocDir, task.name);
     for (const item of [...artifacts, ...templates]) {
       if (item.destination.startsWith(dirs.secrets)) item.destination = staged + item.destination.slice(dirs.secrets.length);
     }
