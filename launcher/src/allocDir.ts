@@ -82,6 +82,8 @@ function ownedDir(parent: Dir, name: string, mode: number, purpose: string): Dir
 /** Opens the folder of the workspace's alloc dirs (`.nomad-exec/allocs`), creating it private to this user. */
 function openAllocRoot(allocRoot: string): Dir {
   const stateDir = path.dirname(allocRoot);
+  // The workspace is the user's own choice (links on its way included); only what is below it is checked.
+  fs.mkdirSync(path.dirname(stateDir), { recursive: true });
   const workspace = Dir.open(path.dirname(stateDir));
   try {
     const state = ownedDir(workspace, path.basename(stateDir), 0o700, 'runs');
