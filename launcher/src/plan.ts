@@ -86,7 +86,7 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const jobInfo = readJobInfo(job, jobspec);
   if (jobInfo.problems.length > 0) return planError(jobInfo.problems.join('; '));
   // Before any name becomes a path.
-  const refused = nameProblems(jobInfo, group.name, group.tasks.map((t) => t.name));
+  const refused = nameProblems(jobInfo, group.name, [...new Set([...group.tasks.filter((t) => !t.dynamic), ...selection.tasks].map((t) => t.name))]);
   if (refused.length > 0) return planError(refused.join('\n'));
   const tasks: TaskPlan[] = [];
   for (const task of selection.tasks) {
