@@ -259,6 +259,12 @@ test('.nomad-exec or its allocs shipped as a link (or owned by another user) is 
   assert.equal(second.result.exitCode, 0, why(second));
   assert.deepEqual(fs.readdirSync(allocs).sort(), ['linked-alloc', 'not-ours', second.plan.allocId].sort());
   assert.equal(host.snapshot(), before, 'the host folder survives pruning');
+  // A job folder the user reaches through a link of their own is fine: only what is below it is checked.
+  const viaLink = `${real.dir}-link`;
+  fs.symlinkSync(real.dir, viaLink);
+  const third = await runFile(path.join(viaLink, 'job.nomad.hcl'), { keepAllocs: 5 });
+  assert.equal(third.result.exitCode, 0, why(third));
+  assert.equal(third.stdout, 'ran\n');
 });
 
 test('a command that is a link to a host file is not made executable; a shipped plain script is', skip, async () => {

@@ -84,7 +84,7 @@ function openAllocRoot(allocRoot: string): Dir {
   const stateDir = path.dirname(allocRoot);
   // The workspace is the user's own choice (links on its way included); only what is below it is checked.
   fs.mkdirSync(path.dirname(stateDir), { recursive: true });
-  const workspace = Dir.open(path.dirname(stateDir));
+  const workspace = Dir.open(path.dirname(stateDir), true);
   try {
     const state = ownedDir(workspace, path.basename(stateDir), 0o700, 'runs');
     try {
@@ -116,7 +116,7 @@ export function createAllocDir(plan: LaunchPlan): Dir {
       root.close();
     }
   } else {
-    const parent = Dir.open(path.dirname(path.resolve(plan.allocDir)));
+    const parent = Dir.open(path.dirname(path.resolve(plan.allocDir)), true);
     try {
       alloc = ownedDir(parent, path.basename(plan.allocDir), 0o700, 'the alloc dir');
       fs.chmodSync(`/proc/self/fd/${alloc.fd}`, 0o700);
@@ -194,7 +194,7 @@ function ensureGitIgnore(state: Dir): void {
 export function pruneAllocDirs(root: string, keep: number, protect?: string): string[] {
   let allocs: Dir;
   try {
-    const workspace = Dir.open(path.dirname(path.dirname(root)));
+    const workspace = Dir.open(path.dirname(path.dirname(root)), true);
     try {
       const found = workspace.existingDir(`${path.basename(path.dirname(root))}/${path.basename(root)}`);
       if (!found) return [];

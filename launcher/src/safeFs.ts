@@ -58,13 +58,13 @@ export class Dir {
 
   /**
    * Opens a directory the caller trusts by path (a folder the user chose or one this process made); its last
-   * name must not be a link.
+   * name must not be a link unless `follow` (a folder the user named, links on its way being theirs).
    */
-  static open(hostPath: string): Dir {
+  static open(hostPath: string, follow = false): Dir {
     const absolute = path.resolve(hostPath);
     let fd: number;
     try {
-      fd = fs.openSync(absolute, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      fd = fs.openSync(absolute, O_PATH | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
     } catch (error) {
       if (code(error) === 'ENOTDIR' || code(error) === 'ELOOP') throw new UnsafePathError(`${absolute} is ${describe(absolute)}, not a directory; refusing to use it`);
       throw error;
