@@ -125,13 +125,22 @@ export function createAllocDir(plan: LaunchPlan): Dir {
     }
   }
   try {
-    alloc.mkdir(RUNNER_DIR, 0o755).close();
-    markCreated(alloc, plan.allocId);
-    alloc.mkdir(`${RUNNER_DIR}/logs`, 0o755).close();
-    alloc.mkdir('alloc', 0o777).close();
-    for (const sub of ['data', 'tmp']) alloc.mkdir(`alloc/${sub}`, 0o777).close();
-    // Only a mount point: the launcher shows the runner's logs folder read-only over it.
-    alloc.mkdir('alloc/logs', 0o755).close();
+    // Each dir is made below its parent's handle: one name at a time, no walk from the top again.
+    const runner = alloc.mkdir(RUNNER_DIR, 0o755);
+    try {
+      markCreated(runner, plan.allocId);
+      runner.mkdir('logs', 0o755).close();
+    } finally {
+      runner.close();
+    }
+    const shared = alloc.mkdir('alloc', 0o777);
+    try {
+      for (const sub of ['data', 'tmp']) shared.mkdir(sub, 0o777).close();
+      // Only a mount point: the launcher shows the runner's logs folder read-only over it.
+      shared.mkdir('logs', 0o755).close();
+    } finally {
+      shared.close();
+    }
     for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
     return alloc;
   } catch (error) {
@@ -141,24 +150,34 @@ export function createAllocDir(plan: LaunchPlan): Dir {
 }
 
 export function createTaskDir(alloc: Dir, allocDir: string, task: TaskPlan): void {
-  const taskDir = insideAlloc(allocDir, task.taskDir);
-  alloc.mkdir(taskDir, 0o755).close();
-  for (const [dir, mode] of [
-    [task.dirs.local, 0o777],
-    [task.dirs.tmp, 0o1777],
-    [task.dirs.private, 0o777],
-  ] as const) {
-    alloc.mkdir(insideAlloc(allocDir, dir), mode).close();
+  const taskDir = alloc.mkdir(insideAlloc(allocDir, task.taskDir), 0o755);
+  try {
+    const own = (dir: string): string => {
+      if (!isInside(task.taskDir, dir)) throw new UnsafePathError(`${dir} is not in the task dir ${task.taskDir}`);
+      return path.relative(task.taskDir, dir);
+    };
+    taskDir.mkdir(own(task.dirs.local), 0o777).close();
+    taskDir.mkdir(own(task.dirs.tmp), 0o1777).close();
+    taskDir.mkdir(own(task.dirs.private), 0o777).close();
+    // Staged secrets (see taskPlan.ts) live in the runner's folder and are bound at /secrets.
+    if (isInside(task.taskDir, task.dirs.secrets)) taskDir.mkdir(own(task.dirs.secrets), 0o777).close();
+    else {
+      const secrets = insideAlloc(allocDir, task.dirs.secrets);
+      const parent = alloc.dir(path.dirname(secrets), { mode: 0o755 });
+      try {
+        parent.mkdir(path.basename(secrets), 0o777).close();
+      } finally {
+        parent.close();
+      }
+    }
+  } finally {
+    taskDir.close();
   }
-  // Staged secrets (see taskPlan.ts) live in the runner's folder and are bound at /secrets.
-  const secrets = insideAlloc(allocDir, task.dirs.secrets);
-  if (!isInside(task.taskDir, task.dirs.secrets)) alloc.mkdir(path.dirname(secrets), 0o755).close();
-  alloc.mkdir(secrets, 0o777).close();
 }
 
-function markCreated(alloc: Dir, allocId: string): void {
+function markCreated(runner: Dir, allocId: string): void {
   try {
-    const fd = alloc.createExclusive(ALLOC_MARKER, 0o644);
+    const fd = runner.createExclusive(path.basename(ALLOC_MARKER), 0o644);
     try {
       fs.writeSync(fd, `${allocId}\n`);
     } finally {

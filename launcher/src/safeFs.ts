@@ -54,6 +54,8 @@ export class Dir {
     readonly fd: number,
     /** Host path, for messages (and for handing to programs that need a path). */
     readonly path: string,
+    /** This very directory handed out as a parent: closing it is its owner's business. */
+    private readonly borrowed = false,
   ) {}
 
   /**
@@ -73,9 +75,16 @@ export class Dir {
   }
 
   close(): void {
-    if (this.closed) return;
+    if (this.closed || this.borrowed) return;
     this.closed = true;
     fs.closeSync(this.fd);
+  }
+
+  /** The directory holding the last of `names` (this one, borrowed, for a single name); undefined when missing and `existing`. */
+  private parentDir(names: string[], existing = false): Dir | undefined {
+    if (names.length <= 1) return new Dir(this.fd, this.path, true);
+    const rel = names.slice(0, -1).join('/');
+    return existing ? this.existingDir(rel) : this.dir(rel);
   }
 
   /** Host path of `rel` below this directory, for messages. */
@@ -87,7 +96,7 @@ export class Dir {
   lstat(rel: string): fs.Stats | undefined {
     const names = relativeNames(rel, this.pathOf(rel));
     if (names.length === 0) return fs.fstatSync(this.fd);
-    const parent = this.walk(names.slice(0, -1), rel, false);
+    const parent = this.parentDir(names, true);
     if (!parent) return undefined;
     try {
       const fd = openAt(parent.fd, names[names.length - 1], O_PATH | O_NOFOLLOW);
@@ -120,30 +129,29 @@ export class Dir {
     return this.walk(relativeNames(rel, this.pathOf(rel)), rel, false);
   }
 
-  private walk(names: string[], rel: string, create: { mode: number } | false | undefined): Dir | undefined {
-    let current = new Dir(fs.openSync(via(this.fd), O_PATH | O_DIRECTORY | O_CLOEXEC), this.path);
+  private walk(names: string[], rel: string, create: { mode: number; expectNew?: boolean } | false | undefined): Dir | undefined {
+    if (names.length === 0) return new Dir(fs.openSync(via(this.fd), O_PATH | O_DIRECTORY | O_CLOEXEC), this.path);
+    // The anchor itself is not ours to close; every directory opened on the way is.
+    let current: Dir = this;
     try {
       for (let i = 0; i < names.length; i++) {
         const shown = path.join(this.path, ...names.slice(0, i + 1));
         const next = openDirAt(current.fd, names[i], shown, create || undefined);
-        if (next === undefined) {
-          current.close();
-          return undefined;
-        }
-        current.close();
+        if (current !== this) current.close();
+        if (next === undefined) return undefined;
         current = new Dir(next, shown);
       }
       return current;
     } catch (error) {
-      current.close();
+      if (current !== this) current.close();
       if (error instanceof UnsafePathError) throw new UnsafePathError(`${error.message}${rel ? ` (on the way to ${this.pathOf(rel)})` : ''}`);
       throw error;
     }
   }
 
-  /** Creates (or keeps) the directory `name` directly below with exactly `mode`, and returns it. */
+  /** Creates (or keeps) the directory `rel` with exactly `mode`, and returns it. Meant for dirs usually new. */
   mkdir(rel: string, mode: number): Dir {
-    const dir = this.dir(rel, { mode });
+    const dir = this.walk(relativeNames(rel, this.pathOf(rel)), rel, { mode, expectNew: true })!;
     fs.chmodSync(via(dir.fd), mode);
     return dir;
   }
@@ -160,7 +168,7 @@ export class Dir {
   withHandle<T>(rel: string, use: (fd: number, stat: fs.Stats) => T): T {
     const names = relativeNames(rel, this.pathOf(rel));
     if (names.length === 0) return use(this.fd, fs.fstatSync(this.fd));
-    const parent = this.dir(names.slice(0, -1).join('/'));
+    const parent = this.parentDir(names)!;
     try {
       const fd = openAt(parent.fd, names[names.length - 1], O_PATH | O_NOFOLLOW);
       try {
@@ -202,7 +210,7 @@ export class Dir {
     const names = relativeNames(rel, this.pathOf(rel));
     if (names.length === 0) throw new UnsafePathError(`${this.path}: a file cannot replace the directory itself`);
     const name = names[names.length - 1];
-    const parent = this.dir(names.slice(0, -1).join('/'));
+    const parent = this.parentDir(names)!;
     const temp = `.${name.slice(0, 200)}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       const fd = fs.openSync(via(parent.fd, temp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600);
@@ -234,7 +242,7 @@ export class Dir {
   /** Opens `rel` for appending (created with `mode` when missing); anything but a regular file there is refused. */
   openAppend(rel: string, mode: number): number {
     const names = relativeNames(rel, this.pathOf(rel));
-    const parent = this.dir(names.slice(0, -1).join('/'));
+    const parent = this.parentDir(names)!;
     try {
       let fd: number;
       try {
@@ -257,7 +265,7 @@ export class Dir {
   /** Creates `rel` as a new regular file (fails when anything exists there) and returns a write descriptor. */
   createExclusive(rel: string, mode: number): number {
     const names = relativeNames(rel, this.pathOf(rel));
-    const parent = this.dir(names.slice(0, -1).join('/'));
+    const parent = this.parentDir(names)!;
     try {
       const fd = fs.openSync(via(parent.fd, names[names.length - 1]), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
       fs.fchmodSync(fd, mode);
@@ -270,7 +278,7 @@ export class Dir {
   /** Creates the symbolic link `rel` holding `target` (replacing nothing: an existing name fails). */
   symlink(target: string, rel: string): void {
     const names = relativeNames(rel, this.pathOf(rel));
-    const parent = this.dir(names.slice(0, -1).join('/'));
+    const parent = this.parentDir(names)!;
     try {
       fs.symlinkSync(target, via(parent.fd, names[names.length - 1]));
     } finally {
@@ -282,7 +290,7 @@ export class Dir {
   remove(rel: string): void {
     const names = relativeNames(rel, this.pathOf(rel));
     if (names.length === 0) throw new UnsafePathError(`${this.path}: refusing to remove the anchor itself`);
-    const parent = this.existingDir(names.slice(0, -1).join('/'));
+    const parent = this.parentDir(names, true);
     if (!parent) return;
     try {
       removeAt(parent.fd, names[names.length - 1]);
@@ -321,23 +329,26 @@ function openAt(dirFd: number, name: string, flags: number, mode?: number): numb
 }
 
 /** The directory `name` below `dirFd` as an O_PATH descriptor; created with `create.mode` when missing. */
-function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: number }): number | undefined {
+function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: number; expectNew?: boolean }): number | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      return openAt(dirFd, name, O_PATH | O_DIRECTORY);
-    } catch (error) {
-      const c = code(error);
-      if (c === 'ENOTDIR' || c === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
-      if (c !== 'ENOENT' || !create) {
-        if (c === 'ENOENT') return undefined;
-        throw error;
+    // A dir expected to be new is made first (no failed open to pay for); otherwise it is opened first.
+    if (!create?.expectNew || attempt > 0) {
+      try {
+        return openAt(dirFd, name, O_PATH | O_DIRECTORY);
+      } catch (error) {
+        const c = code(error);
+        if (c === 'ENOTDIR' || c === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
+        if (c !== 'ENOENT' || !create) {
+          if (c === 'ENOENT') return undefined;
+          throw error;
+        }
       }
     }
     try {
-      fs.mkdirSync(via(dirFd, name), create.mode);
+      fs.mkdirSync(via(dirFd, name), create!.mode);
       const fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
       // mkdir's mode passes through the umask (and drops the sticky bit); the layout needs the exact bits.
-      fs.chmodSync(via(fd), create.mode);
+      fs.chmodSync(via(fd), create!.mode);
       return fd;
     } catch (error) {
       // Made meanwhile by someone else: look again (and refuse it if it is a link).
