@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { fetchArtifact } from '../launcher/src/artifacts/fetch';
+import { Dir } from '../launcher/src/safeFs';
 import { findTool } from '../launcher/src/artifacts/unpack';
 import { archiveTypeOf, parseChecksum, parseSource } from '../launcher/src/artifacts/source';
 import { startRun } from '../launcher/src/api';
@@ -90,6 +91,10 @@ after(() => {
   server.close();
 });
 
+/** The temp folder held open, as the runner holds the alloc dir; destinations are below it. */
+const anchor = Dir.open(work);
+const fetchIn = (a: ArtifactPlan): Promise<void> => fetchArtifact(a, anchor);
+
 let n = 0;
 function artifact(name: string, extra: Partial<ArtifactPlan> = {}): ArtifactPlan {
   const destination = path.join(work, `dest${++n}`);
@@ -103,7 +108,7 @@ function sum(algorithm: string, file: string): string {
 for (const [file, type] of [['bundle.tar', 'tar'], ['bundle.tar.gz', 'tar.gz'], ['bundle.tgz', 'tar.gz'], ['bundle.tar.bz2', 'tar.bz2'], ['bundle.tar.xz', 'tar.xz'], ['bundle.zip', 'zip']] as const) {
   test(`unpacks ${file}`, async () => {
     const a = artifact(file, { archiveType: type });
-    await fetchArtifact(a);
+    await fetchIn(a);
     assert.equal(fs.readFileSync(path.join(a.destination, 'app', 'data', 'readme.txt'), 'utf8'), 'read me\n');
     assert.equal(fs.statSync(path.join(a.destination, 'app', 'run.sh')).mode & 0o111, 0o111);
   });
@@ -111,57 +116,57 @@ for (const [file, type] of [['bundle.tar', 'tar'], ['bundle.tar.gz', 'tar.gz'], 
 
 test('a .gz file is decompressed next to where it would land', async () => {
   const a = artifact('notes.txt.gz', { archiveType: 'gz' });
-  await fetchArtifact(a);
+  await fetchIn(a);
   assert.equal(fs.readFileSync(path.join(a.destination, 'notes.txt'), 'utf8'), 'unzipped notes\n');
 });
 
 test('archive = false keeps the archive as downloaded', async () => {
   const a = artifact('bundle.tar.gz', { archive: false });
-  await fetchArtifact(a);
+  await fetchIn(a);
   assert.deepEqual(fs.readdirSync(a.destination), ['bundle.tar.gz']);
 });
 
 test('checksums: md5, sha1, sha256, sha512 accepted when right, refused when wrong', async () => {
   for (const algorithm of ['md5', 'sha1', 'sha256', 'sha512'] as const) {
     const good = artifact('plain.txt', { checksum: { algorithm, hex: sum(algorithm, 'plain.txt') } });
-    await fetchArtifact(good);
+    await fetchIn(good);
     assert.equal(fs.readFileSync(path.join(good.destination, 'plain.txt'), 'utf8'), 'plain file\n');
   }
   const bad = artifact('bundle.tar.gz', { archiveType: 'tar.gz', checksum: { algorithm: 'sha256', hex: '0'.repeat(64) } });
-  await assert.rejects(fetchArtifact(bad), /sha256 checksum mismatch: expected 0{64}, got [0-9a-f]{64}/);
+  await assert.rejects(fetchIn(bad), /sha256 checksum mismatch: expected 0{64}, got [0-9a-f]{64}/);
   assert.ok(!fs.existsSync(path.join(bad.destination, 'app')), 'nothing unpacked after a bad checksum');
 });
 
 test('mode file writes the destination file itself; mode dir needs an archive or a directory', async () => {
   const asFile = artifact('plain.txt', { mode: 'file' });
   asFile.destination = path.join(work, 'as-file', 'renamed.txt');
-  await fetchArtifact(asFile);
+  await fetchIn(asFile);
   assert.equal(fs.readFileSync(asFile.destination, 'utf8'), 'plain file\n');
   const asDir = artifact('bundle.zip', { mode: 'dir', archiveType: 'zip' });
-  await fetchArtifact(asDir);
+  await fetchIn(asDir);
   assert.ok(fs.statSync(path.join(asDir.destination, 'app')).isDirectory());
-  await assert.rejects(fetchArtifact(artifact('plain.txt', { mode: 'dir' })), /mode is "dir"/);
-  await assert.rejects(fetchArtifact(artifact('bundle.tar', { mode: 'file', archiveType: 'tar' })), /mode is "file"/);
+  await assert.rejects(fetchIn(artifact('plain.txt', { mode: 'dir' })), /mode is "dir"/);
+  await assert.rejects(fetchIn(artifact('bundle.tar', { mode: 'file', archiveType: 'tar' })), /mode is "file"/);
 });
 
 test('redirects are followed, headers are sent, HTTP errors name the URL', async () => {
   const redirected = artifact('redirect');
-  await fetchArtifact(redirected);
+  await fetchIn(redirected);
   assert.equal(fs.readFileSync(path.join(redirected.destination, 'redirect'), 'utf8'), 'plain file\n');
   const withHeader = artifact('needs-header', { headers: { 'X-Token': 'abc' } });
-  await fetchArtifact(withHeader);
-  await assert.rejects(fetchArtifact(artifact('needs-header')), /HTTP 403/);
-  await assert.rejects(fetchArtifact(artifact('missing.bin')), /missing\.bin answered HTTP 404/);
+  await fetchIn(withHeader);
+  await assert.rejects(fetchIn(artifact('needs-header')), /HTTP 403/);
+  await assert.rejects(fetchIn(artifact('missing.bin')), /missing\.bin answered HTTP 404/);
 });
 
 test('local paths: a file is copied, a directory copied whole', async () => {
   const file = artifact('x', { kind: 'file', location: path.join(served, 'plain.txt'), fileName: 'plain.txt' });
-  await fetchArtifact(file);
+  await fetchIn(file);
   assert.equal(fs.readFileSync(path.join(file.destination, 'plain.txt'), 'utf8'), 'plain file\n');
   const directory = artifact('x', { kind: 'file', location: path.join(work, 'tree'), fileName: 'tree' });
-  await fetchArtifact(directory);
+  await fetchIn(directory);
   assert.ok(fs.existsSync(path.join(directory.destination, 'app', 'run.sh')));
-  await assert.rejects(fetchArtifact(artifact('x', { kind: 'file', location: path.join(work, 'nope'), fileName: 'nope' })), /does not exist/);
+  await assert.rejects(fetchIn(artifact('x', { kind: 'file', location: path.join(work, 'nope'), fileName: 'nope' })), /does not exist/);
 });
 
 const skip = skipWithoutLauncher();

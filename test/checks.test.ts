@@ -183,9 +183,18 @@ test('missing-required: a group without tasks (unless a Connect gateway adds one
     'job "j" {\n  group "g" {\n    network {\n mode = "bridge"\n }\n    service {\n      name = "gw"\n      connect {\n        gateway {\n          ingress {}\n        }\n      }\n    }\n  }\n}\n', /no task/);
 });
 
-test('invalid-name: a task named alloc or containing a slash', async () => {
+test('invalid-name: a task named alloc or holding a slash, backslash or NUL', async () => {
   await pair('invalid-name', execJob().replace('task "server"', 'task "alloc"'), execJob(), /alloc/);
   await pair('invalid-name', execJob().replace('task "server"', 'task "a/b"'), execJob(), /"\/"/);
+  await pair('invalid-name', execJob().replace('task "server"', 'task "a\\\\b"'), execJob().replace('task "server"', 'task "a.b"'), /"\\"/);
+  await pair('invalid-name', execJob().replace('task "server"', 'task "a\\u0000b"'), execJob(), /NUL/);
+});
+
+test('invalid-name: a job ID with a space, a NUL in a job or group name (a tab is accepted, as Nomad does)', async () => {
+  const first = /job "[^"]*"/;
+  await pair('invalid-name', execJob().replace(first, 'job "my job"'), execJob().replace(first, 'job "my\\tjob"'), /contains a space/);
+  await pair('invalid-name', execJob().replace(first, 'job "a\\u0000b"'), execJob(), /NUL/);
+  await pair('invalid-name', execJob().replace(/group "[^"]*"/, 'group "a\\u0000b"'), execJob(), /group name cannot contain a NUL/);
 });
 
 test('out-of-range: cpu with cores, memory_max below memory', async () => {

@@ -1,4 +1,4 @@
-// alloc/logs/<task>.stdout.N / .stderr.N: rotation by max_file_size, retention by max_files, `disabled`,
+// <task>.stdout.N / .stderr.N (shown to the task at /alloc/logs): rotation by max_file_size, retention by max_files, `disabled`,
 // bytes kept exactly (not UTF-8, no trailing newline), nothing lost when the task is stopped.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startRun, type RunResult } from '../launcher/src/api';
 import { RotatingLog } from '../launcher/src/logs';
+import { Dir } from '../launcher/src/safeFs';
 import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
 const jobs = new JobFiles('nomad-exec-logs-');
@@ -29,7 +30,7 @@ async function runJob(task: string, stopAfterBytes?: number): Promise<{ result: 
     },
   });
   const result = await handle.exited;
-  return { result, stdout: Buffer.concat(chunks), logsDir: path.join(plan.sharedDir, 'logs') };
+  return { result, stdout: Buffer.concat(chunks), logsDir: plan.tasks[0].dirs.logs };
 }
 
 test('a task writing 5 MB with max_file_size = 1 and max_files = 3 keeps the last three 1 MB files', skip, async () => {
@@ -106,7 +107,7 @@ test('disabled logs write no files but still stream', skip, async () => {
 
 test('RotatingLog splits a chunk across files at the exact size limit', () => {
   const logsDir = fs.mkdtempSync(path.join(jobs.dir, 'unit-'));
-  const log = new RotatingLog(logsDir, 't.stdout', { disabled: false, maxFiles: 2, maxFileSizeMB: 1 });
+  const log = new RotatingLog(Dir.open(logsDir), 't.stdout', { disabled: false, maxFiles: 2, maxFileSizeMB: 1 });
   log.write(Buffer.alloc(MB - 10, 'a'));
   log.write(Buffer.alloc(30, 'b'));
   log.write(Buffer.alloc(MB, 'c'));

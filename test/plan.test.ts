@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { isPlanError, planRun, type LaunchPlan, type PlanError, type RunRequest } from '../launcher/src/api';
 import { lookupCommand, makeExecutable } from '../launcher/src/lookup';
-import { pruneAllocDirs } from '../launcher/src/allocDir';
+import { ALLOC_MARKER, pruneAllocDirs } from '../launcher/src/allocDir';
+import { Dir } from '../launcher/src/safeFs';
 import { NOMAD_VARIABLES } from '../server/src/schema/runtimeNames';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-plan-'));
@@ -266,7 +267,7 @@ test('alloc dir: default under the workspace, or as given', async () => {
   assert.equal(p.allocRoot, path.join(dir, '.nomad-exec', 'allocs'));
   assert.equal(p.allocDir, path.join(dir, '.nomad-exec', 'allocs', p.allocId));
   assert.equal(p.tasks[0].taskDir, path.join(p.allocDir, 'server'));
-  assert.equal(p.tasks[0].dirs.logs, path.join(p.allocDir, 'alloc', 'logs'));
+  assert.equal(p.tasks[0].dirs.logs, path.join(p.allocDir, '.nomad-exec', 'logs'));
   const given = await plan(task('command = "/bin/true"'), { allocDir: path.join(dir, 'mine') });
   assert.equal(given.allocDir, path.join(dir, 'mine'));
   assert.equal(given.allocRoot, undefined);
@@ -307,7 +308,7 @@ test('command lookup order: local/, the task dir, then usr/local/bin, usr/bin, b
   assert.equal(found('dir'), undefined);
   // made executable: mode | 0555, only inside the task dir
   if (r.state === 'found') {
-    assert.equal(makeExecutable(r, taskDir), true);
+    assert.equal(makeExecutable(r, taskDir, Dir.open(taskDir)), true);
     assert.equal(fs.statSync(r.hostPath).mode & 0o777, 0o755);
   }
   const pending = lookupCommand({ command: 'missing', taskDir, binds });
@@ -349,11 +350,16 @@ test('unsupported artifact getters are refused, naming them', async () => {
   }
 });
 
-test('old alloc dirs are pruned to the newest N, never the current one', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-prune-'));
-  const dirs = ['a', 'b', 'c', 'd', 'e'].map((name, i) => {
+test('old alloc dirs are pruned to the newest N, never the current one, only those the runner made', () => {
+  const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-prune-')), '.nomad-exec', 'allocs');
+  const dirs = ['a', 'b', 'c', 'd', 'e', 'f'].map((name, i) => {
     const d = path.join(root, name);
     fs.mkdirSync(path.join(d, 't', 'local'), { recursive: true });
+    // The runner's marker, except on "f": a folder someone else put there.
+    if (name !== 'f') {
+      fs.mkdirSync(path.join(d, path.dirname(ALLOC_MARKER)));
+      fs.writeFileSync(path.join(d, ALLOC_MARKER), name);
+    }
     fs.chmodSync(path.join(d, 't', 'local'), 0o555);
     const when = new Date(Date.now() - (10 - i) * 60_000);
     fs.utimesSync(d, when, when);
@@ -361,7 +367,7 @@ test('old alloc dirs are pruned to the newest N, never the current one', () => {
   });
   const removed = pruneAllocDirs(root, 2, dirs[0]);
   assert.deepEqual(removed.sort(), [dirs[1], dirs[2]]);
-  assert.deepEqual(fs.readdirSync(root).sort(), ['a', 'd', 'e']);
+  assert.deepEqual(fs.readdirSync(root).sort(), ['a', 'd', 'e', 'f']);
 });
 
 test('every NOMAD_* variable the schema documents for all exec tasks is in the environment', async () => {

@@ -1,85 +1,261 @@
 // The alloc dir on disk (reference section 4): `<alloc>/alloc/{data,logs,tmp}` shared by the group, and one
-// task dir per task with `local/`, sticky `tmp/`, `secrets/`, `private/`. The launcher mounts the rest
-// (chroot_env binds, /dev, /proc, tmpfs on secrets and private, /alloc). Old alloc dirs under the default
-// root are pruned so that at most `keep` remain.
+// task dir per task with `local/`, sticky `tmp/`, `secrets/`, `private/`. Beside them `<alloc>/.nomad-exec/`
+// holds what only the runner writes: the log files (shown to tasks read-only at /alloc/logs), staged
+// secrets dirs and the marker that lets pruning tell our alloc dirs from anything else. The launcher mounts
+// the rest (chroot_env binds, /dev, /proc, tmpfs on secrets and private, /alloc).
+// Every step goes through safeFs: tasks write into this tree while the runner works in it.
+// The alloc tree is private to the invoking user (0700 folders above the alloc dirs); old alloc dirs under
+// the default root are pruned so that at most `keep` remain.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Dir, isInside, UnsafePathError } from './safeFs';
 import type { LaunchPlan, TaskPlan } from './types';
+
+/** The runner's own folder inside an alloc dir; tasks never see it (their logs come read-only from it). */
+export const RUNNER_DIR = '.nomad-exec';
+/** Names in an alloc dir that are not task dirs: Nomad's shared dir and the runner's own folder. */
+export const RESERVED_NAMES: readonly string[] = ['alloc', RUNNER_DIR];
+/** Written (exclusively) when the runner creates an alloc dir; pruning removes only dirs that have it. */
+export const ALLOC_MARKER = `${RUNNER_DIR}/alloc-id`;
 
 /** Default folder holding alloc dirs for a workspace. */
 export function defaultAllocRoot(workspace: string): string {
   return path.join(workspace, '.nomad-exec', 'allocs');
 }
 
-function mkdirMode(dir: string, mode: number): void {
-  fs.mkdirSync(dir, { recursive: true });
-  // mkdir's mode passes through the umask; the layout needs the exact bits.
-  fs.chmodSync(dir, mode);
+/** Host dir of the log files of an alloc dir. */
+export function logsDirOf(allocDir: string): string {
+  return path.join(allocDir, RUNNER_DIR, 'logs');
 }
 
-/** Creates the shared alloc dir and every task dir of the plan. */
-export function createAllocDir(plan: LaunchPlan): void {
-  if (plan.allocRoot) {
-    fs.mkdirSync(plan.allocRoot, { recursive: true });
-    ensureGitIgnore(path.dirname(plan.allocRoot));
+/** Host dir holding a task's secrets when templates or artifacts write there (bound at /secrets). */
+export function stagedSecretsDirOf(allocDir: string, task: string): string {
+  return path.join(allocDir, RUNNER_DIR, 'secrets', task);
+}
+
+/** A task's dir and the host dirs of its layout; the name was checked (names.ts) before it becomes a path. */
+export function taskDirsOf(allocDir: string, sharedDir: string, task: string): { taskDir: string; dirs: TaskPlan['dirs'] } {
+  const taskDir = path.join(allocDir, task);
+  if (path.dirname(taskDir) !== path.resolve(allocDir) || RESERVED_NAMES.includes(task)) throw new UnsafePathError(`task ${JSON.stringify(task)} cannot have a task dir of its own in ${allocDir}`);
+  return {
+    taskDir,
+    dirs: {
+      local: path.join(taskDir, 'local'),
+      tmp: path.join(taskDir, 'tmp'),
+      secrets: path.join(taskDir, 'secrets'),
+      private: path.join(taskDir, 'private'),
+      alloc: sharedDir,
+      logs: logsDirOf(allocDir),
+    },
+  };
+}
+
+/** `p` relative to the alloc dir; refuses a path that is not below it. */
+export function insideAlloc(allocDir: string, p: string): string {
+  if (!isInside(allocDir, p)) throw new UnsafePathError(`${p} is outside the alloc dir ${allocDir}; refusing to write there`);
+  return path.relative(allocDir, p);
+}
+
+function euid(): number {
+  return process.geteuid?.() ?? -1;
+}
+
+/**
+ * Opens (creating with `mode` when missing) the folder `name` below `parent`, which must be a real
+ * directory owned by this user: a link or another user's folder could send the runner's writes and
+ * deletions elsewhere.
+ */
+function ownedDir(parent: Dir, name: string, mode: number, purpose: string): Dir {
+  const shown = parent.pathOf(name);
+  const before = parent.lstat(name);
+  if (before?.isSymbolicLink()) throw new UnsafePathError(`${shown} is a symbolic link; refusing to keep ${purpose} through it (delete the link; nomad-exec creates a private folder there)`);
+  if (before && !before.isDirectory()) throw new UnsafePathError(`${shown} is not a directory; refusing to keep ${purpose} there`);
+  const dir = parent.dir(name, { mode });
+  const owner = fs.fstatSync(dir.fd).uid;
+  if (owner !== euid()) {
+    dir.close();
+    throw new UnsafePathError(`${shown} belongs to uid ${owner}, not to you (uid ${euid()}); refusing to keep ${purpose} in a folder someone else controls (delete it, or pass another alloc dir)`);
   }
-  mkdirMode(plan.allocDir, 0o755);
-  mkdirMode(plan.sharedDir, 0o777);
-  for (const sub of ['data', 'logs', 'tmp']) mkdirMode(path.join(plan.sharedDir, sub), 0o777);
-  for (const task of plan.tasks) createTaskDir(task);
+  return dir;
 }
 
-export function createTaskDir(task: TaskPlan): void {
-  mkdirMode(task.taskDir, 0o755);
-  mkdirMode(task.dirs.local, 0o777);
-  mkdirMode(task.dirs.tmp, 0o1777);
-  mkdirMode(task.dirs.secrets, 0o777);
-  mkdirMode(task.dirs.private, 0o777);
+/** Opens the folder of the workspace's alloc dirs (`.nomad-exec/allocs`), creating it private to this user. */
+function openAllocRoot(allocRoot: string): Dir {
+  const stateDir = path.dirname(allocRoot);
+  // The workspace is the user's own choice (links on its way included); only what is below it is checked.
+  fs.mkdirSync(path.dirname(stateDir), { recursive: true });
+  const workspace = Dir.open(path.dirname(stateDir), true);
+  try {
+    const state = ownedDir(workspace, path.basename(stateDir), 0o700, 'runs');
+    try {
+      ensureGitIgnore(state);
+      const root = ownedDir(state, path.basename(allocRoot), 0o700, 'alloc dirs');
+      // Older versions made it 0755; the alloc tree is not for other local users to walk.
+      fs.chmodSync(`/proc/self/fd/${root.fd}`, 0o700);
+      return root;
+    } finally {
+      state.close();
+    }
+  } finally {
+    workspace.close();
+  }
+}
+
+/**
+ * Creates the alloc dir (private to this user), the shared dir, the runner's folder and every task dir of the
+ * plan, and returns the alloc dir held open: everything the run writes later is anchored at it.
+ */
+export function createAllocDir(plan: LaunchPlan): Dir {
+  let alloc: Dir;
+  if (plan.allocRoot) {
+    const root = openAllocRoot(plan.allocRoot);
+    try {
+      if (!isInside(plan.allocRoot, plan.allocDir) || path.dirname(plan.allocDir) !== path.resolve(plan.allocRoot)) throw new UnsafePathError(`the alloc dir ${plan.allocDir} is not directly in ${plan.allocRoot}`);
+      alloc = root.mkdir(path.basename(plan.allocDir), 0o700);
+    } finally {
+      root.close();
+    }
+  } else {
+    const parent = Dir.open(path.dirname(path.resolve(plan.allocDir)), true);
+    try {
+      alloc = ownedDir(parent, path.basename(plan.allocDir), 0o700, 'the alloc dir');
+      fs.chmodSync(`/proc/self/fd/${alloc.fd}`, 0o700);
+    } finally {
+      parent.close();
+    }
+  }
+  try {
+    // Each dir is made below its parent's handle: one name at a time, no walk from the top again.
+    const runner = alloc.mkdir(RUNNER_DIR, 0o755);
+    try {
+      markCreated(runner, plan.allocId);
+      runner.mkdir('logs', 0o755).close();
+    } finally {
+      runner.close();
+    }
+    const shared = alloc.mkdir('alloc', 0o777);
+    try {
+      for (const sub of ['data', 'tmp']) shared.mkdir(sub, 0o777).close();
+      // Only a mount point: the launcher shows the runner's logs folder read-only over it.
+      shared.mkdir('logs', 0o755).close();
+    } finally {
+      shared.close();
+    }
+    for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
+    return alloc;
+  } catch (error) {
+    alloc.close();
+    throw error;
+  }
+}
+
+export function createTaskDir(alloc: Dir, allocDir: string, task: TaskPlan): void {
+  const taskDir = alloc.mkdir(insideAlloc(allocDir, task.taskDir), 0o755);
+  try {
+    const own = (dir: string): string => {
+      if (!isInside(task.taskDir, dir)) throw new UnsafePathError(`${dir} is not in the task dir ${task.taskDir}`);
+      return path.relative(task.taskDir, dir);
+    };
+    taskDir.mkdir(own(task.dirs.local), 0o777).close();
+    taskDir.mkdir(own(task.dirs.tmp), 0o1777).close();
+    taskDir.mkdir(own(task.dirs.private), 0o777).close();
+    // Staged secrets (see taskPlan.ts) live in the runner's folder and are bound at /secrets.
+    if (isInside(task.taskDir, task.dirs.secrets)) taskDir.mkdir(own(task.dirs.secrets), 0o777).close();
+    else {
+      const secrets = insideAlloc(allocDir, task.dirs.secrets);
+      const parent = alloc.dir(path.dirname(secrets), { mode: 0o755 });
+      try {
+        parent.mkdir(path.basename(secrets), 0o777).close();
+      } finally {
+        parent.close();
+      }
+    }
+  } finally {
+    taskDir.close();
+  }
+}
+
+function markCreated(runner: Dir, allocId: string): void {
+  try {
+    const fd = runner.createExclusive(path.basename(ALLOC_MARKER), 0o644);
+    try {
+      fs.writeSync(fd, `${allocId}\n`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    // A given alloc dir used again keeps the marker of its first run.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** `.nomad-exec/` holds runs, never sources: keep it out of git even without a .gitignore entry. */
-function ensureGitIgnore(stateDir: string): void {
-  const file = path.join(stateDir, '.gitignore');
-  if (!fs.existsSync(file)) fs.writeFileSync(file, '# runs of nomad-exec; safe to delete\n*\n');
+function ensureGitIgnore(state: Dir): void {
+  if (state.lstat('.gitignore')) return;
+  try {
+    const fd = state.createExclusive('.gitignore', 0o644);
+    try {
+      fs.writeSync(fd, '# runs of nomad-exec; safe to delete\n*\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
-/** Removes the oldest alloc dirs under `root` (by modification time) so that at most `keep` remain. */
+/**
+ * Removes the oldest alloc dirs under `root` (by modification time) so that at most `keep` remain. Only
+ * alloc dirs this runner created (they hold its marker) are counted and removed; nothing is followed, so a
+ * link in the folder (or anywhere in an alloc dir) is removed as a link, never its target. A root that is
+ * itself a link or someone else's folder is left alone.
+ */
 export function pruneAllocDirs(root: string, keep: number, protect?: string): string[] {
-  let entries: { dir: string; mtime: number }[];
+  let allocs: Dir;
   try {
-    entries = fs
-      .readdirSync(root, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
-      .map((e) => {
-        const dir = path.join(root, e.name);
-        return { dir, mtime: fs.statSync(dir).mtimeMs };
-      });
+    const workspace = Dir.open(path.dirname(path.dirname(root)), true);
+    try {
+      const found = workspace.existingDir(`${path.basename(path.dirname(root))}/${path.basename(root)}`);
+      if (!found) return [];
+      allocs = found;
+    } finally {
+      workspace.close();
+    }
   } catch {
     return [];
   }
-  entries.sort((a, b) => b.mtime - a.mtime);
-  const removed: string[] = [];
-  for (const entry of entries.slice(Math.max(0, keep))) {
-    if (protect && path.resolve(entry.dir) === path.resolve(protect)) continue;
-    try {
-      makeWritable(entry.dir);
-      fs.rmSync(entry.dir, { recursive: true, force: true });
-      removed.push(entry.dir);
-    } catch {
-      // A dir still in use (or owned by another user) stays; the next run tries again.
-    }
-  }
-  return removed;
-}
-
-/** Tasks may leave read-only dirs behind (chmod 0555 binaries, unpacked archives): allow deleting them. */
-function makeWritable(dir: string): void {
   try {
-    fs.chmodSync(dir, 0o755);
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.isSymbolicLink()) makeWritable(path.join(dir, entry.name));
+    if (fs.fstatSync(allocs.fd).uid !== euid()) return [];
+    const entries: { name: string; mtime: number }[] = [];
+    for (const entry of allocs.list()) {
+      if (!entry.isDirectory()) continue;
+      try {
+        const dir = allocs.dir(entry.name);
+        try {
+          const marker = dir.lstat(ALLOC_MARKER);
+          if (!marker?.isFile() || marker.uid !== euid()) continue;
+          entries.push({ name: entry.name, mtime: fs.fstatSync(dir.fd).mtimeMs });
+        } finally {
+          dir.close();
+        }
+      } catch {
+        // swapped or unreadable meanwhile: not one of ours to judge now
+      }
     }
-  } catch {
-    // best effort
+    entries.sort((a, b) => b.mtime - a.mtime);
+    const removed: string[] = [];
+    for (const entry of entries.slice(Math.max(0, keep))) {
+      const dir = path.join(root, entry.name);
+      if (protect && path.resolve(dir) === path.resolve(protect)) continue;
+      try {
+        allocs.remove(entry.name);
+        removed.push(dir);
+      } catch {
+        // A dir still in use (or holding another user's files) stays; the next run tries again.
+      }
+    }
+    return removed;
+  } finally {
+    allocs.close();
   }
 }

@@ -12,7 +12,7 @@
 //
 // planRun computes and writes nothing (except probing free ports). startRun creates the alloc dir, fetches
 // artifacts, renders templates, resolves the command, starts the native launcher per task and writes
-// alloc/logs/* while streaming. Everything in the plan is plain JSON data (see types.ts).
+// <alloc dir>/.nomad-exec/logs/* (the task's /alloc/logs) while streaming. Everything in the plan is plain JSON data (see types.ts).
 import type { NomadExecSettings } from '../../server/src/settings';
 import type { LaunchPlan } from './types';
 import { computePlan } from './plan';
@@ -82,7 +82,7 @@ export interface TaskResult {
   /** Name of the signal that ended it (e.g. `SIGKILL`), if any. */
   signal?: string;
   durationMs: number;
-  /** Host paths of every log file written for this task (`alloc/logs/<task>.stdout.N` ...). */
+  /** Host paths of every log file written for this task (`<alloc dir>/.nomad-exec/logs/<task>.stdout.N` ...). */
   logFiles: string[];
   /** True when the launcher reported an out-of-memory kill. */
   oomKilled: boolean;

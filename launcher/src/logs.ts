@@ -1,9 +1,12 @@
-// alloc/logs/<task>.<stream>.<N> files with Nomad's rotation: when a file reaches max_file_size the index
-// moves on, and beyond max_files files the lowest indexes are deleted. Writes are synchronous so that what
+// <task>.<stream>.<N> log files with Nomad's rotation: when a file reaches max_file_size the index moves on,
+// and beyond max_files files the lowest indexes are deleted. They live in the runner's own folder of the
+// alloc dir (tasks see it read-only at /alloc/logs), opened and deleted relative to that folder held open,
+// never through a link. Writes are synchronous so that what
 // the task wrote is on disk before the next chunk arrives: nothing is lost when the task is killed, and bytes
 // are kept exactly as they came (no decoding, no line splitting).
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Dir } from './safeFs';
 import type { TaskPlan } from './types';
 
 /** A task's `logs` block, as planned. */
@@ -18,7 +21,7 @@ export class RotatingLog {
   private readonly live: number[] = [];
 
   constructor(
-    private readonly dir: string,
+    private readonly dir: Dir,
     private readonly baseName: string,
     private readonly config: LogConfig,
   ) {
@@ -29,7 +32,11 @@ export class RotatingLog {
 
   /** Host path of file N. */
   fileFor(index: number): string {
-    return path.join(this.dir, `${this.baseName}.${index}`);
+    return path.join(this.dir.path, this.nameFor(index));
+  }
+
+  private nameFor(index: number): string {
+    return `${this.baseName}.${index}`;
   }
 
   /** Paths of the files that exist now, lowest index first. */
@@ -61,14 +68,13 @@ export class RotatingLog {
   }
 
   private open(): void {
-    const file = this.fileFor(this.index);
-    this.fd = fs.openSync(file, 'a', 0o644);
+    this.fd = this.dir.openAppend(this.nameFor(this.index), 0o644);
     this.size = fs.fstatSync(this.fd).size;
     if (!this.live.includes(this.index)) this.live.push(this.index);
     // Beyond max_files, the oldest files go.
     while (this.live.length > Math.max(1, this.config.maxFiles)) {
       const oldest = this.live.shift()!;
-      fs.rmSync(this.fileFor(oldest), { force: true });
+      this.dir.remove(this.nameFor(oldest));
     }
   }
 
@@ -84,7 +90,7 @@ export class TaskLogs {
   readonly stdout: RotatingLog;
   readonly stderr: RotatingLog;
 
-  constructor(logsDir: string, task: string, config: LogConfig) {
+  constructor(logsDir: Dir, task: string, config: LogConfig) {
     this.stdout = new RotatingLog(logsDir, `${task}.stdout`, config);
     this.stderr = new RotatingLog(logsDir, `${task}.stderr`, config);
   }

@@ -4,6 +4,7 @@
 // a bind is looked up at its host source.
 import * as fs from 'fs';
 import * as path from 'path';
+import { isInside, type Dir } from './safeFs';
 import type { CommandLookup } from './types';
 
 export interface LookupInput {
@@ -61,13 +62,18 @@ export function notFoundMessage(command: string, taskDir: string): string {
 
 /**
  * As Nomad does before launch: a command lacking any of the 0555 bits gets them. Only files inside the task
- * dir are changed; a file reached through a chroot_env bind is the host's own and is left alone.
+ * dir are changed; a file reached through a chroot_env bind is the host's own and is left alone. The file is
+ * reached from the held alloc dir without following any link: a command that is itself a link is left as
+ * it is (its target is resolved inside the task, not on this machine).
  */
-export function makeExecutable(lookup: Extract<CommandLookup, { state: 'found' }>, taskDir: string): boolean {
-  const inside = path.resolve(lookup.hostPath).startsWith(path.resolve(taskDir) + path.sep);
-  if (!inside) return false;
-  const mode = fs.statSync(lookup.hostPath).mode & 0o7777;
-  if ((mode & 0o555) === 0o555) return false;
-  fs.chmodSync(lookup.hostPath, mode | 0o555);
-  return true;
+export function makeExecutable(lookup: Extract<CommandLookup, { state: 'found' }>, taskDir: string, alloc: Dir): boolean {
+  if (!isInside(taskDir, lookup.hostPath) || !isInside(alloc.path, lookup.hostPath)) return false;
+  return alloc.withHandle(path.relative(alloc.path, lookup.hostPath), (fd, stat) => {
+    if (!stat.isFile()) return false;
+    const mode = stat.mode & 0o7777;
+    if ((mode & 0o555) === 0o555) return false;
+    // Through the descriptor: the very file looked at, even if the name is swapped meanwhile.
+    fs.chmodSync(`/proc/self/fd/${fd}`, mode | 0o555);
+    return true;
+  });
 }

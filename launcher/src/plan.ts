@@ -11,9 +11,11 @@ import type { Job, JobFile } from '../../server/src/model/types';
 import type { PlanError, RunRequest } from './api';
 import { defaultAllocRoot } from './allocDir';
 import { blocksOf, evalAttr, parseJobFile, readStringMap, type Evaluator } from './model';
+import { nameProblems } from './names';
 import { localNode, nodeNames } from './node';
 import { assignPorts, readPortRequests } from './ports';
 import { freezeSubmitTimeCalls, keepAsText } from './runtimeNames';
+import { UnsafePathError } from './safeFs';
 import { selectTasks } from './select';
 import { FilePlanError } from './planFiles';
 import { localDifferences, PlanProblem, planTask, type JobInfo } from './taskPlan';
@@ -28,7 +30,7 @@ export async function computePlan(request: RunRequest): Promise<LaunchPlan | Pla
   try {
     return await compute(request);
   } catch (error) {
-    if (error instanceof PlanProblem || error instanceof FilePlanError || error instanceof FileSandboxError) return planError(error.message);
+    if (error instanceof PlanProblem || error instanceof FilePlanError || error instanceof FileSandboxError || error instanceof UnsafePathError) return planError(error.message);
     return planError(`cannot plan the run: ${(error as Error).stack ?? error}`);
   }
 }
@@ -84,6 +86,9 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   mark('plan: ports');
   const jobInfo = readJobInfo(job, jobspec);
   if (jobInfo.problems.length > 0) return planError(jobInfo.problems.join('; '));
+  // Before any name becomes a path.
+  const refused = nameProblems(jobInfo, group.name, [...new Set([...group.tasks.filter((t) => !t.dynamic), ...selection.tasks].map((t) => t.name))]);
+  if (refused.length > 0) return planError(refused.join('\n'));
   const tasks: TaskPlan[] = [];
   for (const task of selection.tasks) {
     notices.push(...localDifferences(task));

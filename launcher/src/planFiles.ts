@@ -5,6 +5,7 @@ import * as path from 'path';
 import { archiveTypeOf, parseChecksum, parseSource, UnsupportedSourceError } from './artifacts/source';
 import { hostPathOf } from './lookup';
 import { missingFiles } from './runtimeNames';
+import { isInside } from './safeFs';
 import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluator } from './model';
 import type * as Templates from './template';
 import type { ArtifactPlan, TemplatePlan } from './types';
@@ -12,7 +13,7 @@ import { Unknown } from '../../server/src/model/value';
 import {
   ARTIFACT_READS,
   FileSandboxError,
-  isInside,
+  isWithin,
   jobFolderSandbox,
   readFileInside,
   realPathInside,
@@ -109,7 +110,7 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
     const archiveOption = optionMap.archive;
     const archive = !(archiveOption === 'false' || parsed.archiveDisabled);
     const dest = destinationPaths(ctx.simple(str(block.body, 'destination', ctx) ?? 'local/'), ctx);
-    if (!dest.host.startsWith(path.dirname(ctx.taskDir))) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
+    if (!isInside(path.dirname(ctx.taskDir), dest.host)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
     const headers = readStringMap(block.body, 'headers', ctx.jobspec, []);
     const archiveType = archive ? archiveTypeOf(parsed.baseName, parsed.archiveForced ?? (archiveOption && archiveOption !== 'true' ? archiveOption : undefined)) : undefined;
     out.push({
@@ -137,7 +138,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
     const what = `${ctx.where} template ${index}${destinationRaw ? ` (${destinationRaw})` : ''}`;
     if (!destinationRaw) throw new FilePlanError(`${what}: destination is missing`);
     const dest = destinationPaths(ctx.simple(destinationRaw), ctx);
-    if (!dest.host.startsWith(path.dirname(ctx.taskDir) + path.sep)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
+    if (!isInside(path.dirname(ctx.taskDir), dest.host) || dest.host === path.dirname(ctx.taskDir)) throw new FilePlanError(`${what}: destination ${dest.inTask} leaves the alloc dir`);
     const dataAttr = attributeOf(block.body, 'data');
     const data = str(block.body, 'data', ctx);
     const sourceRaw = str(block.body, 'source', ctx);
@@ -180,7 +181,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
         throw new FilePlanError(`${what}: ${sandbox.rule}: ${shown} ${why}`);
       };
       const escape = templateSourceEscape(raw);
-      if (path.isAbsolute(raw) && (isInside(path.normalize(raw), ctx.taskDir) || isInside(path.normalize(raw), ctx.sharedDir))) {
+      if (path.isAbsolute(raw) && (isWithin(path.normalize(raw), ctx.taskDir) || isWithin(path.normalize(raw), ctx.sharedDir))) {
         plan.source = path.normalize(raw); // a host path already inside the task
       } else if (escape) {
         refuse(escape);
@@ -188,7 +189,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
         plan.source = hostPathOf(path.posix.normalize(raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
       } else {
         const joined = path.join(ctx.taskDir, raw);
-        if (!isInside(joined, ctx.taskDir) && !isInside(joined, ctx.sharedDir)) refuse(`leads to ${joined}, outside the task directory`);
+        if (!isWithin(joined, ctx.taskDir) && !isWithin(joined, ctx.sharedDir)) refuse(`leads to ${joined}, outside the task directory`);
         plan.source = hostPathOf(path.posix.resolve('/', raw), ctx.taskDir, [{ host: ctx.sharedDir, task: '/alloc' }]);
         plan.sourceNearJobFile = path.resolve(ctx.baseDir, raw);
         plan.jobFolder = ctx.baseDir;

@@ -1,11 +1,11 @@
 // What happens in a task dir before its task starts, in Nomad's order: artifacts are fetched, templates
 // rendered (those with `env = true` feed the environment), then the command is looked up (now that local/
 // holds what the artifacts brought) and made executable.
-import * as fs from 'fs';
 import * as path from 'path';
 import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
+import { isInside, UnsafePathError, type Dir } from './safeFs';
 import type * as Templates from './template';
 import type { TaskPlan, TemplatePlan } from './types';
 
@@ -24,19 +24,22 @@ export class PrepareError extends Error {
   }
 }
 
-export async function prepareTask(task: TaskPlan, notice: (message: string) => void, signal?: AbortSignal): Promise<PreparedTask> {
-  const binds: PreparedTask['binds'] = [];
-  const secretsStaged = !task.dirs.secrets.startsWith(task.taskDir + path.sep);
-  if (secretsStaged) {
-    fs.mkdirSync(task.dirs.secrets, { recursive: true, mode: 0o777 });
-    binds.push({ hostPath: task.dirs.secrets, taskPath: '/secrets', readOnly: false });
-  }
+/**
+ * Prepares the task dir. `alloc` is the alloc dir held open: every write below it goes through safeFs, since
+ * tasks already running (prestart sidecars) write into the same tree meanwhile.
+ */
+export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: string) => void, signal?: AbortSignal): Promise<PreparedTask> {
+  // The runner's log folder, shown read-only over /alloc/logs (after the alloc bind): the task reads its
+  // logs there but cannot replace the files the runner writes.
+  const binds: PreparedTask['binds'] = [{ hostPath: task.dirs.logs, taskPath: '/alloc/logs', readOnly: true }];
+  const secretsStaged = !isInside(task.taskDir, task.dirs.secrets);
+  if (secretsStaged) binds.push({ hostPath: task.dirs.secrets, taskPath: '/secrets', readOnly: false });
   if (task.artifacts.length > 0) {
     // Loaded on use (http, https, zlib): most tasks have no artifacts, and start-up time matters.
     const { fetchArtifact } = require('./artifacts/fetch') as typeof import('./artifacts/fetch');
     for (const artifact of task.artifacts) {
       try {
-        await fetchArtifact(artifact, signal);
+        await fetchArtifact(artifact, alloc, signal);
       } catch (error) {
         throw new PrepareError('artifact', (error as Error).message);
       }
@@ -47,11 +50,18 @@ export async function prepareTask(task: TaskPlan, notice: (message: string) => v
   for (const template of task.templates) {
     const templates = require('./template') as typeof Templates;
     const output = renderOne(task, template, env, templates);
+    writeTemplate(task, template, output, alloc);
     if (template.env) Object.assign(env, templates.parseEnvFile(output));
   }
   const lookup = task.lookup.state === 'found' ? task.lookup : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: task.chrootBinds });
   if (lookup.state !== 'found') throw new PrepareError('lookup', notFoundMessage(task.command, task.taskDir));
-  if (makeExecutable(lookup, task.taskDir)) notice(`made ${lookup.taskPath} executable (mode | 0555), as Nomad does`);
+  let madeExecutable: boolean;
+  try {
+    madeExecutable = makeExecutable(lookup, task.taskDir, alloc);
+  } catch (error) {
+    throw new PrepareError('lookup', `command ${lookup.taskPath}: ${(error as Error).message}`);
+  }
+  if (madeExecutable) notice(`made ${lookup.taskPath} executable (mode | 0555), as Nomad does`);
   return { command: lookup.taskPath, env, binds };
 }
 
@@ -82,9 +92,6 @@ function renderOne(task: TaskPlan, template: TemplatePlan, env: Record<string, s
     }
     throw new PrepareError('template', `${what}: ${(error as Error).message}`);
   }
-  fs.mkdirSync(path.dirname(template.destination), { recursive: true });
-  fs.writeFileSync(template.destination, output);
-  fs.chmodSync(template.destination, template.perms);
   return output;
 }
 
@@ -105,4 +112,20 @@ function readTemplateSource(task: TaskPlan, template: TemplatePlan, what: string
     throw new PrepareError('template', `${what}: ${(error as Error).message}`);
   }
   throw new PrepareError('template', `${what}: source ${template.source} does not exist`);
+}
+
+/**
+ * Writes the output below the held alloc dir as consul-template does (parents made 0755, a new file renamed
+ * over the destination), never through a link: a task may have planted one anywhere on the way.
+ */
+function writeTemplate(task: TaskPlan, template: TemplatePlan, output: string, alloc: Dir): void {
+  const what = `task "${task.name}" template ${template.index} (${template.destinationInTask})`;
+  try {
+    if (!isInside(alloc.path, template.destination)) throw new UnsafePathError(`${template.destination} is outside the alloc dir`);
+    const rel = path.relative(alloc.path, template.destination);
+    alloc.dir(path.dirname(rel), { mode: 0o755 }).close();
+    alloc.writeFile(rel, output, template.perms);
+  } catch (error) {
+    throw new PrepareError('template', `${what}: cannot write the output: ${(error as Error).message}`);
+  }
 }

@@ -2,11 +2,12 @@
 // prestart tasks run to completion (prestart sidecars keep running), main tasks start together, poststart
 // tasks start once the main tasks run, and when the main tasks have ended the sidecars are stopped and the
 // poststop tasks run. A single-task plan is the same with one main task.
-import { createAllocDir, pruneAllocDirs } from './allocDir';
+import { createAllocDir, insideAlloc, logsDirOf, pruneAllocDirs } from './allocDir';
 import type { RunHandle, RunNotice, RunResult, RunSinks, StartOptions, TaskResult } from './api';
 import { launcherBinary } from './launcherArgs';
 import { TaskLogs } from './logs';
 import { prepareTask, PrepareError } from './prepare';
+import type { Dir } from './safeFs';
 import { SupervisedTask } from './supervise';
 import { mark } from './timing';
 import type { LaunchPlan, TaskPlan } from './types';
@@ -37,6 +38,8 @@ class GroupRun {
     this.exited = this.run()
       .catch((error: Error) => this.result({ step: 'run', message: error.stack ?? String(error) }))
       .then((result) => {
+        this.logsDir?.close();
+        this.alloc?.close();
         // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start.
         if (plan.allocRoot) pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
         return result;
@@ -66,7 +69,8 @@ class GroupRun {
     }
     mark('start: launcher path');
     try {
-      createAllocDir(plan);
+      this.alloc = createAllocDir(plan);
+      this.logsDir = this.alloc.dir(insideAlloc(plan.allocDir, logsDirOf(plan.allocDir)));
     } catch (error) {
       return this.result({ step: 'alloc-dir', message: (error as Error).message });
     }
@@ -118,16 +122,19 @@ class GroupRun {
   }
 
   private launcherPath = '';
+  /** The alloc dir and the runner's log folder, held open for the whole run (see safeFs.ts). */
+  private alloc: Dir | undefined;
+  private logsDir: Dir | undefined;
 
   private async runTask(task: TaskPlan): Promise<TaskResult> {
     const started = Date.now();
-    const logs = new TaskLogs(task.dirs.logs, task.name, task.logs);
+    const logs = new TaskLogs(this.logsDir!, task.name, task.logs);
     const base = { task: task.name, durationMs: 0, logFiles: [] as string[], oomKilled: false };
     if (this.halted(task)) return this.skip(task, logs);
     this.sinks.taskState?.(task.name, 'preparing');
     let prepared;
     try {
-      prepared = await prepareTask(task, (message) => this.notice({ level: 'info', task: task.name, message }), this.aborter.signal);
+      prepared = await prepareTask(task, this.alloc!, (message) => this.notice({ level: 'info', task: task.name, message }), this.aborter.signal);
     } catch (error) {
       logs.close();
       const step = error instanceof PrepareError ? error.step : 'launch';

@@ -8,6 +8,7 @@ import { Unknown } from '../../server/src/model/value';
 import { HOST_NAMESPACES_SETTING, userDeniedMessage, type EffectiveSettings } from '../../server/src/settings';
 import { computeTaskCapabilities } from '../../server/src/schema/capabilities';
 import type { Group, Job, Task } from '../../server/src/model/types';
+import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
 import { lookupCommand } from './lookup';
@@ -15,6 +16,7 @@ import { attributeOf, blocksOf, durationMs, evalAttr, readStringMap, valueText, 
 import type { LocalNode } from './node';
 import { configResolver, explainMissingName, missingFiles, unresolvedReferences } from './runtimeNames';
 import { planArtifacts, planTemplates } from './planFiles';
+import { isInside } from './safeFs';
 import type { LifecycleHook, PortPlan, TaskPlan } from './types';
 
 /** Nomad's client max_kill_timeout default. */
@@ -112,22 +114,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
   const config = task.config?.body;
   if (!config) fail('has no config block, so no command to run');
 
-  // Resources and logs.
-  const resources = blocksOf(body, 'resources')[0]?.body;
-  const num = (b: Body | undefined, name: string, fallback: number): number => {
-    const v = b ? evalAttr(b, name, jobspec) : undefined;
-    return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : fallback;
-  };
-  const cores = num(resources, 'cores', 0);
-  const res = { cpu: num(resources, 'cpu', 100), memoryMB: num(resources, 'memory', 300), memoryMaxMB: num(resources, 'memory_max', 0), ...(cores > 0 ? { cores } : {}) };
-  const logsBody = blocksOf(body, 'logs')[0]?.body;
-  const disabledValue = logsBody ? evalAttr(logsBody, 'disabled', jobspec) : undefined;
-  const enabledValue = logsBody ? evalAttr(logsBody, 'enabled', jobspec) : undefined;
-  const logs = {
-    disabled: disabledValue === true || enabledValue === false,
-    maxFiles: Math.max(1, num(logsBody, 'max_files', 10)),
-    maxFileSizeMB: Math.max(1, num(logsBody, 'max_file_size', 10)),
-  };
+  const { resources: res, logs } = planResources(body, jobspec);
 
   // Environment (NOMAD_*, meta, task env, host env).
   const meta = [ctx.jobInfo.meta, readStringMap(ctx.group.block.body, 'meta', jobspec, problems), readStringMap(body, 'meta', jobspec, problems)];
@@ -202,47 +189,11 @@ export function planTask(ctx: TaskContext): TaskPlan {
   const workDir = typeof workDirValue === 'string' && workDirValue !== '' ? workDirValue : '/';
   if (!workDir.startsWith('/')) fail(`config work_dir must be an absolute path inside the task, not ${JSON.stringify(workDir)}`);
 
-  // Kill signal and timeout.
-  const killSignalValue = evalAttr(body, 'kill_signal', jobspec);
-  const killSignal = typeof killSignalValue === 'string' && killSignalValue !== '' ? killSignalValue.toUpperCase() : 'SIGINT';
-  const killTimeoutRaw = evalAttr(body, 'kill_timeout', jobspec);
-  let killTimeoutMs = killTimeoutRaw === undefined ? 5000 : durationMs(killTimeoutRaw);
-  if (killTimeoutMs === undefined) fail(`kill_timeout ${JSON.stringify(killTimeoutRaw)} is not a duration`);
-  killTimeoutMs = Math.min(killTimeoutMs!, MAX_KILL_TIMEOUT_MS);
-
-  // Lifecycle.
-  const lifecycle = blocksOf(body, 'lifecycle')[0]?.body;
-  const hookValue = lifecycle ? evalAttr(lifecycle, 'hook', jobspec) : undefined;
-  const hook: LifecycleHook = hookValue === 'prestart' || hookValue === 'poststart' || hookValue === 'poststop' ? hookValue : 'main';
-  const sidecar = lifecycle ? evalAttr(lifecycle, 'sidecar', jobspec) === true : false;
-
-  // Dirs and binds.
-  const taskDir = path.join(ctx.allocDir, task.name);
+  const { killSignal, killTimeoutMs } = planKill(body, jobspec, fail);
+  const { taskDir, dirs, artifacts, templates } = planTaskFiles(ctx, body, env, where);
   const chrootBinds = Object.entries(settings.chrootEnv)
     .filter(([host]) => fs.existsSync(host))
     .map(([host, taskPath]) => ({ host, task: taskPath }));
-  const dirs = {
-    local: path.join(taskDir, 'local'),
-    tmp: path.join(taskDir, 'tmp'),
-    secrets: path.join(taskDir, 'secrets'),
-    private: path.join(taskDir, 'private'),
-    alloc: ctx.sharedDir,
-    logs: path.join(ctx.sharedDir, 'logs'),
-  };
-  const simple = (text: string): string => interpolateSimple(text, env, ctx.names);
-  const fileCtx = { jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where };
-  const artifacts = planArtifacts(body, fileCtx);
-  const templates = planTemplates(body, fileCtx);
-  // Templates or artifacts writing into secrets/: the launcher's tmpfs would hide them, so that task's
-  // secrets live in a host dir outside the task root, bound at /secrets (see runGroup.ts).
-  const usesSecrets = [...artifacts.map((a) => a.destinationInTask), ...templates.map((t) => t.destinationInTask)].some((p) => p === '/secrets' || p.startsWith('/secrets/'));
-  if (usesSecrets) {
-    const staged = path.join(ctx.allocDir, '.secrets', task.name);
-    for (const item of [...artifacts, ...templates]) {
-      if (item.destination.startsWith(dirs.secrets)) item.destination = staged + item.destination.slice(dirs.secrets.length);
-    }
-    dirs.secrets = staged;
-  }
 
   const lookup = lookupCommand({ command, taskDir, binds: chrootBinds });
   if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
@@ -253,7 +204,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
   return {
     name: task.name,
     driver: task.driverName ?? 'exec',
-    lifecycle: { hook, sidecar },
+    lifecycle: planLifecycle(body, jobspec),
     leader: evalAttr(body, 'leader', jobspec) === true,
     taskDir,
     dirs,
@@ -276,4 +227,62 @@ export function planTask(ctx: TaskContext): TaskPlan {
     artifacts,
     templates,
   };
+}
+
+/** The resources block (Nomad's defaults: 100 MHz, 300 MB) and the logs block (10 files of 10 MB). */
+function planResources(body: Body, jobspec: Evaluator): Pick<TaskPlan, 'resources' | 'logs'> {
+  const resources = blocksOf(body, 'resources')[0]?.body;
+  const num = (b: Body | undefined, name: string, fallback: number): number => {
+    const v = b ? evalAttr(b, name, jobspec) : undefined;
+    return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : fallback;
+  };
+  const cores = num(resources, 'cores', 0);
+  const logsBody = blocksOf(body, 'logs')[0]?.body;
+  const disabledValue = logsBody ? evalAttr(logsBody, 'disabled', jobspec) : undefined;
+  const enabledValue = logsBody ? evalAttr(logsBody, 'enabled', jobspec) : undefined;
+  return {
+    resources: { cpu: num(resources, 'cpu', 100), memoryMB: num(resources, 'memory', 300), memoryMaxMB: num(resources, 'memory_max', 0), ...(cores > 0 ? { cores } : {}) },
+    logs: {
+      disabled: disabledValue === true || enabledValue === false,
+      maxFiles: Math.max(1, num(logsBody, 'max_files', 10)),
+      maxFileSizeMB: Math.max(1, num(logsBody, 'max_file_size', 10)),
+    },
+  };
+}
+
+/** kill_signal (SIGINT by default) and kill_timeout, capped by the client's max_kill_timeout. */
+function planKill(body: Body, jobspec: Evaluator, fail: (message: string) => never): Pick<TaskPlan, 'killSignal' | 'killTimeoutMs'> {
+  const killSignalValue = evalAttr(body, 'kill_signal', jobspec);
+  const killSignal = typeof killSignalValue === 'string' && killSignalValue !== '' ? killSignalValue.toUpperCase() : 'SIGINT';
+  const killTimeoutRaw = evalAttr(body, 'kill_timeout', jobspec);
+  const killTimeoutMs = killTimeoutRaw === undefined ? 5000 : durationMs(killTimeoutRaw);
+  if (killTimeoutMs === undefined) return fail(`kill_timeout ${JSON.stringify(killTimeoutRaw)} is not a duration`);
+  return { killSignal, killTimeoutMs: Math.min(killTimeoutMs, MAX_KILL_TIMEOUT_MS) };
+}
+
+function planLifecycle(body: Body, jobspec: Evaluator): TaskPlan['lifecycle'] {
+  const lifecycle = blocksOf(body, 'lifecycle')[0]?.body;
+  const hookValue = lifecycle ? evalAttr(lifecycle, 'hook', jobspec) : undefined;
+  const hook: LifecycleHook = hookValue === 'prestart' || hookValue === 'poststart' || hookValue === 'poststop' ? hookValue : 'main';
+  return { hook, sidecar: lifecycle ? evalAttr(lifecycle, 'sidecar', jobspec) === true : false };
+}
+
+/** The task dir layout, artifacts and templates (their destinations mapped to host paths in the alloc dir). */
+function planTaskFiles(ctx: TaskContext, body: Body, env: Record<string, string>, where: string): Pick<TaskPlan, 'taskDir' | 'dirs' | 'artifacts' | 'templates'> {
+  const { taskDir, dirs } = taskDirsOf(ctx.allocDir, ctx.sharedDir, ctx.task.name);
+  const simple = (text: string): string => interpolateSimple(text, env, ctx.names);
+  const fileCtx = { jobspec: ctx.jobspec, simple, taskDir, sharedDir: ctx.sharedDir, secretsDir: dirs.secrets, baseDir: ctx.baseDir, where };
+  const artifacts = planArtifacts(body, fileCtx);
+  const templates = planTemplates(body, fileCtx);
+  // Templates or artifacts writing into secrets/: the launcher's tmpfs would hide them, so that task's
+  // secrets live in a host dir outside the task root (the runner's folder), bound at /secrets (prepare.ts).
+  const usesSecrets = [...artifacts, ...templates].some((item) => isInside(dirs.secrets, item.destination));
+  if (usesSecrets) {
+    const staged = stagedSecretsDirOf(ctx.allocDir, ctx.task.name);
+    for (const item of [...artifacts, ...templates]) {
+      if (isInside(dirs.secrets, item.destination)) item.destination = path.join(staged, path.relative(dirs.secrets, item.destination));
+    }
+    dirs.secrets = staged;
+  }
+  return { taskDir, dirs, artifacts, templates };
 }

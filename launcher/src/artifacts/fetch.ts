@@ -7,69 +7,88 @@ import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import type { ArtifactPlan } from '../types';
+import { Dir, isInside, UnsafePathError } from '../safeFs';
 import { unpack, unpacksToDir } from './unpack';
 
 export class ArtifactError extends Error {}
 
 /**
- * Downloads or copies the artifact, verifies and unpacks it. Throws ArtifactError with a message naming the
- * source. `signal` aborts a download (the run was stopped).
+ * Downloads or copies the artifact, verifies and unpacks it into its destination below `alloc` (the alloc
+ * dir, held open). Throws ArtifactError with a message naming the source. `signal` aborts a download (the
+ * run was stopped). Downloads and unpacking happen in a private staging folder; what lands in the alloc
+ * dir is written through safeFs (no link followed, links copied as links, no owners or setuid bits kept).
  */
-export async function fetchArtifact(artifact: ArtifactPlan, signal?: AbortSignal): Promise<void> {
+export async function fetchArtifact(artifact: ArtifactPlan, alloc: Dir, signal?: AbortSignal): Promise<void> {
+  const fail = (why: string): never => {
+    throw new ArtifactError(`artifact ${JSON.stringify(artifact.source)}: ${why}`);
+  };
+  if (!isInside(alloc.path, artifact.destination)) fail(`destination ${artifact.destinationInTask} leaves the alloc dir`);
+  const dest = path.relative(alloc.path, artifact.destination);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-artifact-'));
   try {
-    const fail = (why: string): never => {
-      throw new ArtifactError(`artifact ${JSON.stringify(artifact.source)}: ${why}`);
-    };
-    let fetched: string;
-    if (artifact.kind === 'http') {
-      fetched = path.join(work, artifact.fileName || 'download');
-      await download(artifact.location, artifact.headers, fetched, signal).catch((e: Error) => fail(e.message));
-    } else {
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(artifact.location);
-      } catch {
-        return fail(`the local path ${artifact.location} does not exist`);
-      }
-      if (stat.isDirectory()) {
-        if (artifact.checksum) fail('a checksum cannot be verified for a directory');
-        if (artifact.mode === 'file') fail(`mode is "file" but ${artifact.location} is a directory`);
-        fs.mkdirSync(artifact.destination, { recursive: true });
-        fs.cpSync(artifact.location, artifact.destination, { recursive: true });
-        return;
-      }
-      fetched = artifact.location;
-    }
-    if (artifact.checksum) {
-      const actual = await hashFile(fetched, artifact.checksum.algorithm);
-      if (actual !== artifact.checksum.hex) {
-        fail(`${artifact.checksum.algorithm} checksum mismatch: expected ${artifact.checksum.hex}, got ${actual}`);
-      }
-    }
-    const type = artifact.archiveType;
-    if (artifact.mode === 'file') {
-      // The destination is the file itself; a single-file compressor still decompresses into it.
-      if (type && !unpacksToDir(type)) {
-        await unpack(fetched, type, artifact.destination).catch((e: Error) => fail(e.message));
-      } else {
-        if (type) fail(`mode is "file" but the source is a ${type} archive (set archive = false to keep it packed)`);
-        fs.mkdirSync(path.dirname(artifact.destination), { recursive: true });
-        fs.copyFileSync(fetched, artifact.destination);
-      }
-      return;
-    }
-    fs.mkdirSync(artifact.destination, { recursive: true });
-    if (type) {
-      const target = unpacksToDir(type) ? artifact.destination : path.join(artifact.destination, stripSuffix(artifact.fileName, type));
-      await unpack(fetched, type, target).catch((e: Error) => fail(e.message));
-      return;
-    }
-    if (artifact.mode === 'dir') fail('mode is "dir" but the source is a single file, not an archive or directory');
-    fs.copyFileSync(fetched, path.join(artifact.destination, artifact.fileName));
+    await place(artifact, alloc, dest, work, fail, signal);
+  } catch (error) {
+    if (error instanceof UnsafePathError) fail(error.message);
+    throw error;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+async function place(artifact: ArtifactPlan, alloc: Dir, dest: string, work: string, fail: (why: string) => never, signal?: AbortSignal): Promise<void> {
+  let fetched: string;
+  if (artifact.kind === 'http') {
+    fetched = path.join(work, 'download');
+    await download(artifact.location, artifact.headers, fetched, signal).catch((e: Error) => fail(e.message));
+  } else {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(artifact.location);
+    } catch {
+      return fail(`the local path ${artifact.location} does not exist`);
+    }
+    if (stat.isDirectory()) {
+      if (artifact.checksum) fail('a checksum cannot be verified for a directory');
+      if (artifact.mode === 'file') fail(`mode is "file" but ${artifact.location} is a directory`);
+      alloc.copyTreeIn(artifact.location, dest);
+      return;
+    }
+    fetched = artifact.location;
+  }
+  if (artifact.checksum) {
+    const actual = await hashFile(fetched, artifact.checksum.algorithm);
+    if (actual !== artifact.checksum.hex) {
+      fail(`${artifact.checksum.algorithm} checksum mismatch: expected ${artifact.checksum.hex}, got ${actual}`);
+    }
+  }
+  const type = artifact.archiveType;
+  const staged = path.join(work, 'unpacked');
+  if (artifact.mode === 'file') {
+    // The destination is the file itself; a single-file compressor still decompresses into it.
+    if (type && !unpacksToDir(type)) {
+      await unpack(fetched, type, staged).catch((e: Error) => fail(e.message));
+      copyFile(alloc, staged, dest);
+    } else {
+      if (type) fail(`mode is "file" but the source is a ${type} archive (set archive = false to keep it packed)`);
+      copyFile(alloc, fetched, dest);
+    }
+    return;
+  }
+  alloc.dir(dest, { mode: 0o755 }).close();
+  if (type) {
+    await unpack(fetched, type, staged).catch((e: Error) => fail(e.message));
+    if (unpacksToDir(type)) alloc.copyTreeIn(staged, dest);
+    else copyFile(alloc, staged, path.join(dest, stripSuffix(artifact.fileName, type)));
+    return;
+  }
+  if (artifact.mode === 'dir') fail('mode is "dir" but the source is a single file, not an archive or directory');
+  copyFile(alloc, fetched, path.join(dest, artifact.fileName));
+}
+
+/** Copies one fetched file to `rel` below the alloc dir (parents made 0755), keeping its permission bits only. */
+function copyFile(alloc: Dir, file: string, rel: string): void {
+  alloc.dir(path.dirname(rel), { mode: 0o755 }).close();
+  alloc.copyFileIn(file, rel, fs.statSync(file).mode & 0o777, true);
 }
 
 function stripSuffix(name: string, type: string): string {
@@ -102,7 +121,7 @@ function download(url: string, headers: Record<string, string>, file: string, si
         response.resume();
         return reject(new Error(`GET ${url} answered HTTP ${status}`));
       }
-      const out = fs.createWriteStream(file, { mode: 0o644 });
+      const out = fs.createWriteStream(file, { mode: 0o644, flags: 'wx' });
       response.pipe(out);
       out.on('finish', () => resolve());
       out.on('error', reject);

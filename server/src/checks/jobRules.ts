@@ -6,6 +6,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, Group, Job, Task } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { RecentState, jobSettings, jobToken } from './memo';
+import { groupNameProblem, jobIdProblem, jobNameProblem, taskNameProblem } from '../schema/names';
 
 function attr(body: Body, name: string): Attribute | undefined {
   return body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
@@ -70,9 +71,11 @@ function checkJobCount(ctx: CheckContext): void {
 function checkJob(ctx: CheckContext, job: Job): void {
   const settings = jobSettings(ctx, job);
   const id = knownString(ctx, attr(settings, 'id')) ?? job.block.labels[0]?.value;
-  if (id !== undefined && /\s/.test(id)) {
-    ctx.report({ range: job.block.labels[0]?.range ?? job.block.typeRange, code: 'invalid-name', message: `The job ID "${id}" contains whitespace, which Nomad refuses.` });
-  }
+  const idProblem = id !== undefined ? jobIdProblem(id) : undefined;
+  if (idProblem) ctx.report({ range: job.block.labels[0]?.range ?? job.block.typeRange, code: 'invalid-name', message: idProblem });
+  const nameAttr = attr(settings, 'name');
+  const nameProblem = jobNameProblem(knownString(ctx, nameAttr) ?? job.block.labels[0]?.value ?? '');
+  if (nameProblem) ctx.report({ range: nameAttr?.range ?? job.block.labels[0]?.range ?? job.block.typeRange, code: 'invalid-name', message: nameProblem });
   const type = jobType(ctx, job);
 
   if (type === 'system' || type === 'sysbatch') {
@@ -169,6 +172,8 @@ function checkGroup(ctx: CheckContext, group: Group, type: string): void {
   }
 
   if (!group.implicit) checkPorts(ctx, body);
+  const groupProblem = !group.implicit && !group.dynamic ? groupNameProblem(group.name) : undefined;
+  if (groupProblem) ctx.report({ range: group.block.labels[0]?.range ?? group.block.typeRange, code: 'invalid-name', message: groupProblem });
 
   const disk = blocks(body, 'ephemeral_disk')[0];
   const sizeAttr = disk ? attr(disk.body, 'size') : undefined;
@@ -185,16 +190,8 @@ function checkGroup(ctx: CheckContext, group: Group, type: string): void {
           message: `Two tasks are named "${task.name}" in group "${group.name}" (first on line ${first.block.typeRange.start.line + 1}); task names must be unique within a group.`,
         });
       } else taskNames.set(task.name, task);
-      if (task.name === 'alloc' || task.name.includes('/')) {
-        ctx.report({
-          range: task.block.labels[0]?.range ?? task.block.typeRange,
-          code: 'invalid-name',
-          message:
-            task.name === 'alloc'
-              ? 'A task cannot be named "alloc": that is the name of the directory the group\'s tasks share.'
-              : `A task name cannot contain "/" ("${task.name}"): it becomes a directory name.`,
-        });
-      }
+      const problem = taskNameProblem(task.name);
+      if (problem) ctx.report({ range: task.block.labels[0]?.range ?? task.block.typeRange, code: 'invalid-name', message: problem });
     }
     const tbody = taskBody(task);
     if (tbody) checkTask(ctx, tbody, diskSize);

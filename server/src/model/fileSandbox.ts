@@ -11,7 +11,7 @@ import * as path from 'node:path';
 export class FileSandboxError extends Error {}
 
 /** `child` is `parent` or below it (both absolute and normalised). */
-export function isInside(child: string, parent: string): boolean {
+export function isWithin(child: string, parent: string): boolean {
   if (child === parent) return true;
   const prefix = parent.endsWith(path.sep) ? parent : parent + path.sep;
   return child.startsWith(prefix);
@@ -37,7 +37,7 @@ export interface Sandbox {
 /** Refuses, naming the rule, when `file` (absolute) lies outside the sandbox before links are resolved. */
 export function assertLexicallyInside(shown: string, file: string, sandbox: Sandbox): void {
   const normal = path.resolve(file);
-  if (!sandbox.roots.some((root) => isInside(normal, path.resolve(root)))) {
+  if (!sandbox.roots.some((root) => isWithin(normal, path.resolve(root)))) {
     throw new FileSandboxError(`${sandbox.rule}: ${shown} is ${normal}, outside ${sandbox.describe}`);
   }
 }
@@ -51,7 +51,7 @@ export function realPathInside(shown: string, file: string, sandbox: Sandbox): s
   const real = realpathOrUndefined(file);
   if (real === undefined) return undefined;
   const roots = sandbox.roots.map(realpathOrUndefined).filter((r): r is string => r !== undefined);
-  if (!roots.some((root) => isInside(real, root))) {
+  if (!roots.some((root) => isWithin(real, root))) {
     throw new FileSandboxError(`${sandbox.rule}: ${shown} leads through a link to ${real}, outside ${sandbox.describe}`);
   }
   return real;

@@ -1,0 +1,473 @@
+// File operations anchored at a directory the runner holds open, never following a symbolic link.
+// Tasks write into the alloc dir while the runner works in it (a prestart sidecar keeps running while the
+// main task's templates render), so a path checked with lstat can be a link by the time it is used. Node
+// has no openat(2); opening `/proc/self/fd/<dir fd>/<name>` resolves exactly one name relative to the held
+// directory, and O_NOFOLLOW (or an operation that never follows its last name: mkdir, unlink, rmdir,
+// rename, symlink) keeps that name from being a link. Paths are walked one name at a time that way, so no
+// link anywhere below the anchor is ever followed. Modes and owners are set through descriptors.
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { isWithin } from '../../server/src/model/fileSandbox';
+
+/** Linux O_PATH: a descriptor that names a file without opening it for reading (works without read permission). */
+const O_PATH = 0o10000000;
+const { O_DIRECTORY, O_NOFOLLOW, O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_NONBLOCK, O_RDONLY, O_NOCTTY } = fs.constants;
+const O_CLOEXEC = 0o2000000;
+const NAME_MAX = 255;
+
+/** A path the runner refuses to touch: a link where a directory or file was expected, or a name leaving the anchor. */
+export class UnsafePathError extends Error {}
+
+function via(fd: number, name?: string): string {
+  return name === undefined ? `/proc/self/fd/${fd}` : `/proc/self/fd/${fd}/${name}`;
+}
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+/**
+ * Splits a path relative to an anchor into names; `.` and empty names are dropped, `..`, NUL and names
+ * longer than a directory entry can be are refused (so nothing built from it can leave the anchor).
+ */
+export function relativeNames(rel: string, what = rel): string[] {
+  const names = rel.split('/').filter((n) => n !== '' && n !== '.');
+  for (const name of names) {
+    if (name === '..') throw new UnsafePathError(`${what}: ".." is not allowed here (it would leave the alloc dir)`);
+    if (name.includes('\0')) throw new UnsafePathError(`${what}: a path cannot contain a NUL character`);
+    if (Buffer.byteLength(name) > NAME_MAX) throw new UnsafePathError(`${what}: the name ${JSON.stringify(name.slice(0, 40))}... is longer than ${NAME_MAX} bytes`);
+  }
+  return names;
+}
+
+/** True when `p` is `dir` or below it, compared as resolved absolute paths. */
+export function isInside(dir: string, p: string): boolean {
+  return isWithin(path.resolve(p), path.resolve(dir));
+}
+
+/** A directory held open by descriptor; every operation resolves names below it without following links. */
+export class Dir {
+  private closed = false;
+
+  private constructor(
+    readonly fd: number,
+    /** Host path, for messages (and for handing to programs that need a path). */
+    readonly path: string,
+    /** This very directory handed out as a parent: closing it is its owner's business. */
+    private readonly borrowed = false,
+  ) {}
+
+  /**
+   * Opens a directory the caller trusts by path (a folder the user chose or one this process made); its last
+   * name must not be a link unless `follow` (a folder the user named, links on its way being theirs).
+   */
+  static open(hostPath: string, follow = false): Dir {
+    const absolute = path.resolve(hostPath);
+    let fd: number;
+    try {
+      fd = fs.openSync(absolute, O_PATH | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
+    } catch (error) {
+      if (code(error) === 'ENOTDIR' || code(error) === 'ELOOP') throw new UnsafePathError(`${absolute} is ${describe(absolute)}, not a directory; refusing to use it`);
+      throw error;
+    }
+    return new Dir(fd, absolute);
+  }
+
+  close(): void {
+    if (this.closed || this.borrowed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+
+  /** The directory holding the last of `names` (this one, borrowed, for a single name); undefined when missing and `existing`. */
+  private parentDir(names: string[], existing = false): Dir | undefined {
+    if (names.length <= 1) return new Dir(this.fd, this.path, true);
+    const rel = names.slice(0, -1).join('/');
+    return existing ? this.existingDir(rel) : this.dir(rel);
+  }
+
+  /** Host path of `rel` below this directory, for messages. */
+  pathOf(rel: string): string {
+    return path.join(this.path, rel);
+  }
+
+  /** lstat of `rel` (never follows its last name, nor any before it); undefined when it does not exist. */
+  lstat(rel: string): fs.Stats | undefined {
+    const names = relativeNames(rel, this.pathOf(rel));
+    if (names.length === 0) return fs.fstatSync(this.fd);
+    const parent = this.parentDir(names, true);
+    if (!parent) return undefined;
+    try {
+      const fd = openAt(parent.fd, names[names.length - 1], O_PATH | O_NOFOLLOW);
+      try {
+        return fs.fstatSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (error) {
+      if (code(error) === 'ENOENT') return undefined;
+      throw error;
+    } finally {
+      parent.close();
+    }
+  }
+
+  /**
+   * The directory at `rel`, every name of it a real directory; with `create`, missing ones are made with
+   * `mode` (exact bits, umask ignored). Undefined when it does not exist and `create` is not set.
+   */
+  dir(rel: string, create?: { mode: number }): Dir {
+    const names = relativeNames(rel, this.pathOf(rel));
+    const found = this.walk(names, rel, create);
+    if (!found) throw Object.assign(new Error(`ENOENT: no such directory, ${this.pathOf(rel)}`), { code: 'ENOENT' });
+    return found;
+  }
+
+  /** Like dir() without creating; undefined when any name is missing. */
+  existingDir(rel: string): Dir | undefined {
+    return this.walk(relativeNames(rel, this.pathOf(rel)), rel, false);
+  }
+
+  private walk(names: string[], rel: string, create: { mode: number; expectNew?: boolean } | false | undefined): Dir | undefined {
+    if (names.length === 0) return new Dir(fs.openSync(via(this.fd), O_PATH | O_DIRECTORY | O_CLOEXEC), this.path);
+    // The anchor itself is not ours to close; every directory opened on the way is.
+    let current: Dir = this;
+    try {
+      for (let i = 0; i < names.length; i++) {
+        const shown = path.join(this.path, ...names.slice(0, i + 1));
+        const next = openDirAt(current.fd, names[i], shown, create || undefined);
+        if (current !== this) current.close();
+        if (next === undefined) return undefined;
+        current = new Dir(next, shown);
+      }
+      return current;
+    } catch (error) {
+      if (current !== this) current.close();
+      if (error instanceof UnsafePathError) throw new UnsafePathError(`${error.message}${rel ? ` (on the way to ${this.pathOf(rel)})` : ''}`);
+      throw error;
+    }
+  }
+
+  /** Creates (or keeps) the directory `rel` with exactly `mode`, and returns it. Meant for dirs usually new. */
+  mkdir(rel: string, mode: number): Dir {
+    const dir = this.walk(relativeNames(rel, this.pathOf(rel)), rel, { mode, expectNew: true })!;
+    fs.chmodSync(via(dir.fd), mode);
+    return dir;
+  }
+
+  /** Sets the mode of an existing directory or regular file at `rel`; a link there is refused. */
+  chmod(rel: string, mode: number): void {
+    this.withHandle(rel, (fd, stat) => {
+      if (!stat.isFile() && !stat.isDirectory()) throw new UnsafePathError(`${this.pathOf(rel)} is ${kind(stat)}; refusing to change its mode`);
+      fs.chmodSync(via(fd), mode);
+    });
+  }
+
+  /** Runs `use` with an O_PATH descriptor of `rel` itself (a link stays a link) and its stat. */
+  withHandle<T>(rel: string, use: (fd: number, stat: fs.Stats) => T): T {
+    const names = relativeNames(rel, this.pathOf(rel));
+    if (names.length === 0) return use(this.fd, fs.fstatSync(this.fd));
+    const parent = this.parentDir(names)!;
+    try {
+      const fd = openAt(parent.fd, names[names.length - 1], O_PATH | O_NOFOLLOW);
+      try {
+        return use(fd, fs.fstatSync(fd));
+      } finally {
+        fs.closeSync(fd);
+      }
+    } finally {
+      parent.close();
+    }
+  }
+
+  /**
+   * Writes `data` to `rel` the way consul-template does: a new file beside it, then a rename over whatever
+   * was there (a link or a special file is replaced, never followed or opened). Parent dirs must exist.
+   */
+  writeFile(rel: string, data: Buffer | string, mode: number, owner?: { uid: number; gid: number }): void {
+    this.replaceWith(rel, mode, owner, (fd) => {
+      const buffer = typeof data === 'string' ? Buffer.from(data) : data;
+      let written = 0;
+      while (written < buffer.length) written += fs.writeSync(fd, buffer, written, buffer.length - written);
+    });
+  }
+
+  /**
+   * Copies the regular file `source` to `rel`, as writeFile does. `source` is opened without following a
+   * link unless `followSource` (a path the caller already decided may be read, links and all).
+   */
+  copyFileIn(source: string, rel: string, mode: number, followSource = false): void {
+    const input = openRegularForReading(source, followSource);
+    try {
+      this.replaceWith(rel, mode, undefined, (fd) => copyDescriptor(input, fd));
+    } finally {
+      fs.closeSync(input);
+    }
+  }
+
+  private replaceWith(rel: string, mode: number, owner: { uid: number; gid: number } | undefined, fill: (fd: number) => void): void {
+    const names = relativeNames(rel, this.pathOf(rel));
+    if (names.length === 0) throw new UnsafePathError(`${this.path}: a file cannot replace the directory itself`);
+    const name = names[names.length - 1];
+    const parent = this.parentDir(names)!;
+    const temp = `.${name.slice(0, 200)}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const fd = fs.openSync(via(parent.fd, temp), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600);
+      try {
+        fill(fd);
+        if (owner) fs.fchownSync(fd, owner.uid, owner.gid);
+        fs.fchmodSync(fd, mode);
+      } finally {
+        fs.closeSync(fd);
+      }
+      try {
+        fs.renameSync(via(parent.fd, temp), via(parent.fd, name));
+      } catch (error) {
+        if (code(error) === 'EISDIR' || code(error) === 'ENOTEMPTY' || code(error) === 'EEXIST') throw new UnsafePathError(`${this.pathOf(rel)} is a directory; cannot write a file there`);
+        throw error;
+      }
+    } catch (error) {
+      try {
+        fs.unlinkSync(via(parent.fd, temp));
+      } catch {
+        // never created, or already renamed
+      }
+      throw error;
+    } finally {
+      parent.close();
+    }
+  }
+
+  /** Opens `rel` for appending (created with `mode` when missing); anything but a regular file there is refused. */
+  openAppend(rel: string, mode: number): number {
+    const names = relativeNames(rel, this.pathOf(rel));
+    const parent = this.parentDir(names)!;
+    try {
+      let fd: number;
+      try {
+        fd = fs.openSync(via(parent.fd, names[names.length - 1]), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
+      } catch (error) {
+        if (code(error) === 'ELOOP' || code(error) === 'ENXIO' || code(error) === 'EISDIR') throw new UnsafePathError(`${this.pathOf(rel)} is not a regular file; refusing to write to it`);
+        throw error;
+      }
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) {
+        fs.closeSync(fd);
+        throw new UnsafePathError(`${this.pathOf(rel)} is ${kind(stat)}; refusing to write to it`);
+      }
+      return fd;
+    } finally {
+      parent.close();
+    }
+  }
+
+  /** Creates `rel` as a new regular file (fails when anything exists there) and returns a write descriptor. */
+  createExclusive(rel: string, mode: number): number {
+    const names = relativeNames(rel, this.pathOf(rel));
+    const parent = this.parentDir(names)!;
+    try {
+      const fd = fs.openSync(via(parent.fd, names[names.length - 1]), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      fs.fchmodSync(fd, mode);
+      return fd;
+    } finally {
+      parent.close();
+    }
+  }
+
+  /** Creates the symbolic link `rel` holding `target` (replacing nothing: an existing name fails). */
+  symlink(target: string, rel: string): void {
+    const names = relativeNames(rel, this.pathOf(rel));
+    const parent = this.parentDir(names)!;
+    try {
+      fs.symlinkSync(target, via(parent.fd, names[names.length - 1]));
+    } finally {
+      parent.close();
+    }
+  }
+
+  /** Removes `rel` if it exists: a file or link is unlinked (a link's target is untouched), a directory removed with all it holds. */
+  remove(rel: string): void {
+    const names = relativeNames(rel, this.pathOf(rel));
+    if (names.length === 0) throw new UnsafePathError(`${this.path}: refusing to remove the anchor itself`);
+    const parent = this.parentDir(names, true);
+    if (!parent) return;
+    try {
+      removeAt(parent.fd, names[names.length - 1]);
+    } finally {
+      parent.close();
+    }
+  }
+
+  /** Names directly below `rel` (the directory itself must be one, not a link). */
+  list(rel = ''): fs.Dirent[] {
+    const dir = this.dir(rel);
+    try {
+      return fs.readdirSync(via(dir.fd), { withFileTypes: true });
+    } finally {
+      dir.close();
+    }
+  }
+
+  /**
+   * Copies the host tree `source` into `rel` (created when missing): directories and regular files by
+   * content, links as links (their text copied, never resolved on the host), modes without setuid, setgid
+   * and sticky bits, owned by this process. Anything else (devices, FIFOs, sockets) is refused.
+   */
+  copyTreeIn(source: string, rel: string): void {
+    const target = this.dir(rel, { mode: 0o755 });
+    try {
+      copyInto(source, target);
+    } finally {
+      target.close();
+    }
+  }
+}
+
+function openAt(dirFd: number, name: string, flags: number, mode?: number): number {
+  return fs.openSync(via(dirFd, name), flags | O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
+/** The directory `name` below `dirFd` as an O_PATH descriptor; created with `create.mode` when missing. */
+function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: number; expectNew?: boolean }): number | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    // A dir expected to be new is made first (no failed open to pay for); otherwise it is opened first.
+    if (!create?.expectNew || attempt > 0) {
+      try {
+        return openAt(dirFd, name, O_PATH | O_DIRECTORY);
+      } catch (error) {
+        const c = code(error);
+        if (c === 'ENOTDIR' || c === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
+        if (c !== 'ENOENT' || !create) {
+          if (c === 'ENOENT') return undefined;
+          throw error;
+        }
+      }
+    }
+    try {
+      fs.mkdirSync(via(dirFd, name), create!.mode);
+      const fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
+      // mkdir's mode passes through the umask (and drops the sticky bit); the layout needs the exact bits.
+      fs.chmodSync(via(fd), create!.mode);
+      return fd;
+    } catch (error) {
+      // Made meanwhile by someone else: look again (and refuse it if it is a link).
+      if (code(error) !== 'EEXIST') throw error;
+    }
+  }
+  throw new UnsafePathError(`${shown} keeps changing; refusing to use it`);
+}
+
+function removeAt(dirFd: number, name: string): void {
+  let fd: number;
+  try {
+    fd = openAt(dirFd, name, O_PATH);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isDirectory()) {
+      fs.unlinkSync(via(dirFd, name));
+      return;
+    }
+    // Tasks leave read-only dirs behind (unpacked archives, chmod 0555): allow listing and deleting in it.
+    // Through the descriptor, so the mode change lands on this very directory.
+    if (stat.uid === process.geteuid?.() || process.geteuid?.() === 0) {
+      try {
+        fs.chmodSync(via(fd), 0o700);
+      } catch {
+        // not ours to change; the removal below says what fails
+      }
+    }
+    for (const entry of fs.readdirSync(via(fd))) removeAt(fd, entry);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.rmdirSync(via(dirFd, name));
+}
+
+function copyInto(source: string, target: Dir): void {
+  for (const entry of fs.readdirSync(source)) {
+    const from = path.join(source, entry);
+    const stat = fs.lstatSync(from);
+    if (stat.isSymbolicLink()) {
+      const existing = target.lstat(entry);
+      if (existing?.isDirectory()) throw new UnsafePathError(`${target.pathOf(entry)} is a directory; cannot put the link ${from} there`);
+      if (existing) target.remove(entry);
+      target.symlink(fs.readlinkSync(from), entry);
+    } else if (stat.isDirectory()) {
+      // Writable while filling; the source's mode once full.
+      const sub = target.dir(entry, { mode: 0o755 });
+      try {
+        copyInto(from, sub);
+        fs.chmodSync(via(sub.fd), stat.mode & 0o777);
+      } finally {
+        sub.close();
+      }
+    } else if (stat.isFile()) {
+      target.copyFileIn(from, entry, stat.mode & 0o777);
+    } else {
+      throw new UnsafePathError(`${from} is ${kind(stat)}, which cannot be copied`);
+    }
+  }
+}
+
+/** Opens a host file for reading without following a last-name link or blocking on a FIFO; must be a regular file. */
+export function openRegularForReading(file: string, follow = false): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  } catch (error) {
+    if (code(error) === 'ELOOP') throw new UnsafePathError(`${file} is a symbolic link; refusing to follow it`);
+    throw error;
+  }
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw new UnsafePathError(`${file} is ${kind(stat)}, not a regular file`);
+  }
+  return fd;
+}
+
+function copyDescriptor(from: number, to: number): void {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    const n = fs.readSync(from, buffer, 0, buffer.length, null);
+    if (n === 0) return;
+    let written = 0;
+    while (written < n) written += fs.writeSync(to, buffer, written, n - written);
+  }
+}
+
+function kind(stat: fs.Stats): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFile()) return 'a regular file';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'a special file';
+}
+
+function describe(p: string): string {
+  try {
+    return kind(fs.lstatSync(p));
+  } catch {
+    return 'missing';
+  }
+}
+
+function describeAt(dirFd: number, name: string): string {
+  try {
+    const fd = openAt(dirFd, name, O_PATH);
+    try {
+      return kind(fs.fstatSync(fd));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return 'not a directory';
+  }
+}
