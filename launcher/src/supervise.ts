@@ -8,7 +8,7 @@ import { spawn, ChildProcess } from 'child_process';
 import * as os from 'os';
 import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
-import { launcherArgv, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
+import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
 import type { TaskPlan } from './types';
 
@@ -82,13 +82,19 @@ export class SupervisedTask {
       args: task.args,
       stopFd: 3,
       infoFd: 4,
+      envFd: 5,
     });
     mark('supervise: argv built');
     this.child = spawn(options.launcherPath, argv, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
       env: {},
     });
+    // The environment (template secrets included) goes through a pipe, never argv: the launcher reads
+    // it to end of file before anything else.
+    const envPipe = (this.child.stdio as unknown as (Writable | null)[])[5];
+    envPipe?.on('error', () => undefined); // a launcher that failed early closed its end: its exit says why
+    envPipe?.end(launcherEnvRecords(options.env));
     const stdout = this.child.stdout!;
     const stderr = this.child.stderr!;
     const info = this.child.stdio[4] as Readable;
@@ -138,7 +144,7 @@ export class SupervisedTask {
         if (signalNumber) result.signal = signalName(signalNumber);
         // Without an `exec` line the command never ran: a code in the launcher's own range is its failure.
         const started = infos.some((i) => 'exec' in i);
-        if (setup || (!started && exitCode >= 119 && exitCode <= 127)) {
+        if (setup || (!started && exitCode >= 118 && exitCode <= 127)) {
           const text = launcherLines.filter((l) => !l.includes('warning:')).pop();
           result.setupFailure = text ?? `the launcher failed to set up the task (exit ${setup?.['setup-failed'] ?? exitCode})`;
         }
