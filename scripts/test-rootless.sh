@@ -27,10 +27,10 @@ chmod -R a+rX "$scratch"
 for mount in /sys/fs/cgroup /sys/fs/cgroup/unified; do
   [ -e "$mount/cgroup.controllers" ] || continue
   cgroup="$mount/nomad-exec-rootless.$$"
-  mkdir "$cgroup"
+  mkdir "$cgroup" || { echo "test-rootless: no cgroup to delegate: rootless host pid mode will be refused"; break; }
   chown "$user" "$cgroup" "$cgroup/cgroup.procs" "$cgroup/cgroup.threads" "$cgroup/cgroup.subtree_control"
   echo $$ > "$cgroup/cgroup.procs"
-  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"; rm -rf "$scratch"' EXIT
+  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"/nomad-exec-* "$cgroup" 2>/dev/null; rm -rf "$scratch"' EXIT
   break
 done
 cd "$scratch"

@@ -66,22 +66,22 @@ for (const mode of launcherModes()) {
       return r.stdout.trim().split('\n');
     };
 
-    test('attack: as root in the task, mknod the host disk and /dev/mem in every writable place and read them; twin: the default devices work', async () => {
+    test('attack: as root in the task, mknod the host disk, /dev/mem and /dev/kmsg in every writable place and open them; twin: the default devices work', async () => {
       const [maj, min] = hostDisk();
+      // the kernel log is the one of the three every kernel has and host root can open here
+      const nodes = [['disk', 'b', maj, min], ['mem', 'c', '1', '1'], ['kmsg', 'c', '1', '11']];
       const places = ['/tmp', '/dev', '/dev/shm', '/local', '/alloc/data', '/secrets'];
       const script = places
-        .map((d) => `echo "${d} $(${PROBE} mknod ${d}/disk b ${maj} ${min}) $(${PROBE} read ${d}/disk) $(${PROBE} mknod ${d}/mem c 1 1) $(${PROBE} read ${d}/mem)"`)
+        .flatMap((d) => nodes.map(([n, t, a, b]) => `echo "${d}/${n} $(${PROBE} mknod ${d}/${n} ${t} ${a} ${b}) $(${PROBE} read ${d}/${n})"`))
         .join('; ');
       const out = await lines(script, { user: 'root' });
-      assert.equal(out.length, places.length);
+      assert.equal(out.length, places.length * nodes.length);
       for (const line of out) {
-        const [place, mknodDisk, readDisk, mknodMem, readMem] = line.split(' ');
+        const [node, made, opened] = line.split(' ');
         // rootless, the kernel refuses device nodes in a user namespace; as root they are made but unusable
-        if (mode.name === 'rootless') assert.equal(mknodDisk, 'EPERM', line);
-        assert.notEqual(readDisk, 'ok', `${place}: the host disk was readable: ${line}`);
-        assert.notEqual(readMem, 'ok', `${place}: /dev/mem was readable: ${line}`);
-        if (mknodDisk === 'ok') assert.equal(readDisk, 'EACCES', `nodev: ${line}`);
-        void mknodMem;
+        if (mode.name === 'rootless') assert.equal(made, 'EPERM', line);
+        assert.notEqual(opened, 'ok', `${node} was opened`);
+        if (made === 'ok') assert.equal(opened, 'EACCES', `nodev: ${line}`);
       }
       // the twin: what a task legitimately uses, as root and as nobody
       for (const user of ['root', 'nobody']) {
@@ -92,10 +92,9 @@ for (const mode of launcherModes()) {
       }
     });
 
-    test('attack: as root in the task, remount the task root with devices allowed, then mknod and read the host disk', async (t) => {
-      const [maj, min] = hostDisk();
-      const [remount, made, read] = await lines(`${PROBE} remount /; ${PROBE} mknod /tmp/disk b ${maj} ${min}; ${PROBE} read /tmp/disk`, { user: 'root' });
-      assert.notEqual(read, 'ok', 'the host disk was readable');
+    test('attack: as root in the task, remount the task root with devices allowed, then mknod and open /dev/kmsg', async (t) => {
+      const [remount, made, read] = await lines(`${PROBE} remount /; ${PROBE} mknod /tmp/kmsg c 1 11; ${PROBE} read /tmp/kmsg`, { user: 'root' });
+      assert.notEqual(read, 'ok', 'the kernel log was opened');
       if (mode.name === 'rootless') {
         assert.equal(remount, 'EPERM', 'the flags of a locked mount cannot be cleared');
         assert.equal(made, 'EPERM');
@@ -296,6 +295,44 @@ describe('runner security', skipWithoutLauncher(), () => {
       assert.ok(checked, out);
       assert.match(out, new RegExp(`token=${secret}`));
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('attack: a host-pid task starts a setsid daemon, then SIGKILLs its own process group (launcher and supervisor included); twin: the run ends', async () => {
+    // Rootless the task is the invoking user and may kill its launcher; root, the launcher is out of its
+    // reach and the same attack only kills the task. Either way no task process may remain.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-security-'));
+    const marker = `group-kill-${process.pid}-${Date.now()}`;
+    try {
+      const file = path.join(dir, 'job.nomad.hcl');
+      fs.writeFileSync(file, `job "j" {
+  group "g" {
+    task "main" {
+      driver = "exec"
+      env {
+        SECURITY_MARKER = "${marker}"
+      }
+      config {
+        command = "/bin/sh"
+        pid_mode = "host"
+        args = ["-c", "(setsid sh -c 'sleep 1000 & exit' &); sleep 0.2; kill -9 0"]
+      }
+    }
+  }
+}
+`);
+      const plan = await planRun({ file });
+      if (isPlanError(plan)) assert.fail(plan.message);
+      const handle = startRun(plan, { output: () => undefined, notice: () => undefined });
+      // a surviving daemon holds the task's stdout, so the run would not end at all: bound the wait
+      let timer: NodeJS.Timeout | undefined;
+      const result = await Promise.race([handle.exited, new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 15_000)))]);
+      clearTimeout(timer);
+      assert.deepEqual(processesWithMarker(marker), [], 'a task process outlived its launcher');
+      assert.notEqual(result, 'hung');
+    } finally {
+      for (const pid of processesWithMarker(marker)) process.kill(pid, 'SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

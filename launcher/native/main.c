@@ -234,11 +234,13 @@ static void info(const struct config *c, const char *fmt, ...)
 {
 	if (c->info_fd < 0)
 		return;
-	char buf[256];
+	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
 	va_end(ap);
+	if (n < 0 || n >= (int)sizeof buf - 1)
+		return;  /* cannot happen with these formats; never send a cut line */
 	buf[n] = '\n';
 	if (write(c->info_fd, buf, (size_t)n + 1) < 0) { /* the reader went away */ }
 }
@@ -408,6 +410,10 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 	close(errp[1]);
 	close(alive[0]);
 	info(c, "{\"child-pid\": %d}", (int)task);
+	/* so that the runner can still end the task should the launcher and its supervisor both
+	 * be killed (rootless in host pid mode the task itself could do that) */
+	if (cg->track_version == 2 && !strpbrk(cg->track, "\"\\\n"))
+		info(c, "{\"cgroup\": \"%s\"}", cg->track);
 
 	int task_done = 0, task_status = 0, setup_code = -1;
 	int err_open = 1, stop_open = c->stop_fd >= 0, launcher_open = launcher_fd >= 0;

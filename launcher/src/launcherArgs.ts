@@ -53,7 +53,7 @@ export interface LauncherSpec {
   args: readonly string[];
   /** A descriptor the launcher watches: a byte or end of file asks it to stop the task. */
   stopFd?: number;
-  /** A descriptor the launcher writes JSON lines to: child-pid, exec, exit-code/signal/oom-killed. */
+  /** A descriptor the launcher writes JSON lines to: child-pid, cgroup, exec, exit-code/signal/oom-killed. */
   infoFd?: number;
 }
 
@@ -74,6 +74,7 @@ export const LAUNCHER_EXIT = {
 /** One JSON line of --info-fd output. */
 export type LauncherInfo =
   | { 'child-pid': number }
+  | { cgroup: string }
   | { exec: true }
   | { 'setup-failed': number }
   | { 'exit-code': number; signal?: number; 'oom-killed': boolean };

@@ -5,7 +5,9 @@
 // into exactly one stop. If this process dies, the stop fd reaches end of file and the launcher stops
 // the task by itself.
 import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
 import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
@@ -115,6 +117,21 @@ export class SupervisedTask {
     });
     let infoText = '';
     info.on('data', (chunk: Buffer) => (infoText += chunk.toString('utf8')));
+    // A task's leftover process may hold stdout open, so 'close' waits for it: on the launcher's exit,
+    // once its info stream has ended, end the task's cgroup if the launcher could not report the end.
+    const infoEnded = new Promise<void>((resolve) => info.on('close', () => resolve()));
+    this.child.on('exit', () => {
+      void infoEnded.then(() => {
+        let infos: LauncherInfo[] = [];
+        try {
+          infos = parseLauncherInfo(infoText);
+        } catch {
+          return;
+        }
+        const held = infos.find((i): i is Extract<LauncherInfo, { cgroup: string }> => 'cgroup' in i);
+        if (held && !infos.some((i) => 'exit-code' in i || 'setup-failed' in i)) endCgroup(held.cgroup);
+      });
+    });
     // The stop fd must not keep our event loop alive nor error out when the launcher is gone.
     const stopPipe = this.child.stdio[3] as Writable;
     stopPipe.on('error', () => undefined);
@@ -176,6 +193,30 @@ export class SupervisedTask {
   get pid(): number | undefined {
     return this.child.pid;
   }
+}
+
+/**
+ * The launcher and its supervisor died without reporting the task's end (both killed at once; rootless in
+ * host pid mode the task itself can do that): every process still in the task's cgroup is killed here.
+ * Its directory is removed once empty (else the next launcher removes those of launchers that are gone).
+ */
+export function endCgroup(dir: string): void {
+  if (!/^\/sys\/fs\/cgroup\/[^\0]*\/nomad-exec-\d+$/.test(dir) || dir.includes('/../')) return;
+  try {
+    fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+  } catch {
+    return; // already removed by the launcher, or a kernel before cgroup.kill (5.14)
+  }
+  // the killed processes take a moment to go; then the directory can be removed
+  let tries = 0;
+  const remove = (): void => {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      if (++tries < 100) setTimeout(remove, 20).unref();
+    }
+  };
+  remove();
 }
 
 export function signalName(n: number): string {

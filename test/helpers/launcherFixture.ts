@@ -205,7 +205,11 @@ export class Fixture {
 
   cleanup(): void {
     fs.rmSync(this.base, { recursive: true, force: true });
-    if (this.delegated) fs.rmdirSync(this.delegated);
+    if (this.delegated) {
+      // launchers SIGKILLed by a test leave their empty task cgroups; the next launcher would sweep them
+      for (const d of fs.readdirSync(this.delegated)) if (d.startsWith('nomad-exec-')) fs.rmdirSync(path.join(this.delegated, d));
+      fs.rmdirSync(this.delegated);
+    }
   }
 }
 

@@ -122,12 +122,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "read") && argc > 2) {
-		/* open and read one byte: what a device node or a leaked descriptor gives away */
+		/* opening is the breach (a device node, a leaked descriptor): "ok" once open succeeds */
 		int fd = open(argv[2], O_RDONLY | O_NONBLOCK);
 		if (fd < 0)
 			return result(-1);
 		char b;
-		return result(read(fd, &b, 1) < 0 && errno != EAGAIN ? -1 : 0);
+		if (read(fd, &b, 1) < 0) { /* e.g. ENXIO past the end of /dev/mem: it was opened all the same */ }
+		return result(0);
 	}
 	if (!strcmp(cmd, "mknod") && argc > 5) {
 		mode_t type = argv[3][0] == 'b' ? S_IFBLK : S_IFCHR;
