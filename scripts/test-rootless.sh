@@ -30,7 +30,7 @@ for mount in /sys/fs/cgroup /sys/fs/cgroup/unified; do
   mkdir "$cgroup" || { echo "test-rootless: no cgroup to delegate: rootless host pid mode will be refused"; break; }
   chown "$user" "$cgroup" "$cgroup/cgroup.procs" "$cgroup/cgroup.threads" "$cgroup/cgroup.subtree_control"
   echo $$ > "$cgroup/cgroup.procs"
-  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"/nomad-exec-* "$cgroup" 2>/dev/null; rm -rf "$scratch"' EXIT
+  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"/nomad-exec-* "$cgroup" 2>/dev/null || true; rm -rf "$scratch"' EXIT
   break
 done
 cd "$scratch"
