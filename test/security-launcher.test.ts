@@ -197,6 +197,38 @@ for (const mode of launcherModes()) {
       assert.equal(cat, 'host log');
     });
 
+    test('attack: links planted in local/ (absolute and climbing) under a bind destination send the launcher to create dirs and mount on the host; twin: links inside the root and plain binds work', async () => {
+      const outside = fs.mkdtempSync(path.join(fx.base, 'outside-'));
+      fs.chmodSync(outside, 0o777);
+      const volume = fs.mkdtempSync(path.join(fx.base, 'volume-'));
+      fs.writeFileSync(path.join(volume, 'data.txt'), 'volume data\n');
+      fs.chmodSync(volume, 0o755);
+      const plant = (spec: { taskDir: string }, name: string, target: string) => {
+        // what a previous run or a prestart task could leave in its task dir
+        fs.symlinkSync(target, path.join(spec.taskDir, 'local', name));
+        if (mode.runAs) fs.lchownSync(path.join(spec.taskDir, 'local', name), mode.runAs.uid, mode.runAs.gid);
+      };
+      for (const [name, target] of [['abs', outside], ['up', `../../../../../../../..${outside}`]]) {
+        const spec = fx.spec('/bin/true', [], { binds: [{ hostPath: volume, taskPath: `/local/${name}/sub`, readOnly: true }] });
+        plant(spec, name, target);
+        const r = await fx.run(spec);
+        assert.deepEqual(fs.readdirSync(outside), [], `${name}: the launcher created something outside the task dir`);
+        // inside the root the link dangles: refused, naming the place
+        assert.equal(r.code, LAUNCHER_EXIT.mount, r.stderr);
+        assert.match(r.stderr, new RegExp(`mount point inside the task root: /local/${name}`));
+      }
+      const twin = fx.spec('/bin/sh', ['-c', 'cat /local/intmp/sub/data.txt /tmp/sub/data.txt /local/plain/data.txt'], {
+        binds: [
+          { hostPath: volume, taskPath: '/local/intmp/sub', readOnly: true },
+          { hostPath: volume, taskPath: '/local/plain', readOnly: false },
+        ],
+      });
+      plant(twin, 'intmp', '/tmp');
+      const r = await fx.run(twin);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'volume data\n'.repeat(3), 'a link is followed as the task would see it');
+    });
+
     test('the task root may sit under a 0700 folder of the invoking user that the task user cannot enter', async () => {
       const privateDir = fs.mkdtempSync(path.join(fx.base, 'private-'));
       const { taskDir, allocDir } = fx.newTask();

@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 
 #include "launcher.h"
 
@@ -160,6 +161,72 @@ static void bind_mount(const char *src, const char *dst, int read_only)
 		make_nodev_nosuid(dst);
 }
 
+static int open_in_root(int root_fd, const char *rel, int flags)
+{
+	struct open_how how = {.flags = (uint64_t)(flags | O_PATH | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT};
+	return (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof how);
+}
+
+/* The mount point of a bind whose destination the job chose: resolved as the task would see
+ * it, symlinks staying inside the task root (a link the task planted in local/ or alloc/
+ * cannot send the launcher, root, to create directories or mount on the host), missing
+ * directories made on the way, a missing file made empty. Returns an O_PATH descriptor,
+ * or -1 with ENOSYS on kernels before 5.6 (no openat2). */
+static int mount_point_in_root(const char *root, const char *dst, int is_dir)
+{
+	int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		die_errno(EXIT_MOUNT, "opening the task root", root);
+	char rel[PATH_LEN];
+	PATHF(rel, "%s", dst);
+	int fd = -1;
+	for (char *p = rel + 1; fd < 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char save = *p;
+		*p = '\0';
+		int last = save == '\0';
+		int made = 0;
+		for (;;) {
+			fd = open_in_root(root_fd, rel, last && !is_dir ? 0 : O_DIRECTORY);
+			if (fd >= 0 || errno != ENOENT || made)
+				break;
+			/* create the missing component in its parent, itself resolved inside the root */
+			char *slash = strrchr(rel, '/');
+			*slash = '\0';
+			int parent = open_in_root(root_fd, *rel ? rel : "/", O_DIRECTORY);
+			*slash = '/';
+			if (parent < 0)
+				break;
+			int r = (last && !is_dir) ? openat(parent, slash + 1, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644)
+						  : mkdirat(parent, slash + 1, 0755);
+			int e = errno;
+			close(parent);
+			if (r >= 0 && last && !is_dir)
+				close(r);
+			errno = e;
+			if (r < 0 && errno != EEXIST)
+				break;
+			made = 1;
+		}
+		if (fd < 0 && errno == ENOSYS) {
+			close(root_fd);
+			return -1;
+		}
+		if (fd < 0)
+			die_errno(EXIT_MOUNT, "creating mount point inside the task root", rel);
+		if (!last) {
+			close(fd);
+			fd = -1;
+		}
+		*p = save;
+		if (last)
+			break;
+	}
+	close(root_fd);
+	return fd;
+}
+
 /* One chroot_env entry or extra bind. A missing host path is skipped (as Nomad does);
  * a symlink bound to the same path is recreated instead of mounted (merged-/usr
  * systems have /bin -> usr/bin), which is both what Nomad does and one mount fewer. */
@@ -188,8 +255,25 @@ static void apply_bind(const char *root, const struct bind *b)
 			return;  /* dangling */
 		die_errno(EXIT_MOUNT, "following symlink", b->src);
 	}
-	mount_point(dst, S_ISDIR(st.st_mode));
-	bind_mount(b->src, dst, b->read_only);
+	int fd = mount_point_in_root(root, b->dst, S_ISDIR(st.st_mode));
+	if (fd < 0) {
+		/* kernels before 5.6 */
+		mount_point(dst, S_ISDIR(st.st_mode));
+		bind_mount(b->src, dst, b->read_only);
+		return;
+	}
+	char at[64];
+	PATHF(at, "/proc/self/fd/%d", fd);
+	mount_or_die(b->src, at, NULL, MS_BIND | MS_REC, NULL);
+	close(fd);
+	/* the new mount, reached the same way: its flags are changed, not those underneath */
+	fd = mount_point_in_root(root, b->dst, S_ISDIR(st.st_mode));
+	PATHF(at, "/proc/self/fd/%d", fd);
+	if (b->read_only)
+		make_read_only(at);
+	else
+		make_nodev_nosuid(at);
+	close(fd);
 }
 
 static void setup_dev(const struct config *c, const char *root)
