@@ -6,12 +6,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { isPlanError, planRun, startRun } from '../launcher/src/api';
+import { startRun } from '../launcher/src/api';
 import { LAUNCHER_EXIT, parseLauncherInfo } from '../launcher/src/launcherArgs';
 import { collect, eventually, Fixture, infoSoFar, launcherModes, processesWithMarker, waitForOutput } from './helpers/launcherFixture';
-import { skipWithoutLauncher } from './helpers/jobRun';
+import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
 const PROBE = '/local/probe';
 
@@ -284,16 +283,25 @@ for (const mode of launcherModes()) {
 }
 
 describe('runner security', skipWithoutLauncher(), () => {
-  test('attack: read an env = true template secret in the argv of the launcher and its children; twin: the task sees it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-security-'));
-    try {
-      const secret = `tpl-secret-${process.pid}-${Date.now()}`;
-      const file = path.join(dir, 'job.nomad.hcl');
-      fs.writeFileSync(file, `job "j" {
+  let jobs: JobFiles;
+  before(() => {
+    jobs = new JobFiles('nomad-exec-security-');
+  });
+  after(() => fs.rmSync(jobs.dir, { recursive: true, force: true }));
+
+  /** A job whose one exec task "main" has `body` (env, templates, config). */
+  const job = (body: string) => `job "j" {
   group "g" {
     task "main" {
       driver = "exec"
-      template {
+${body}
+    }
+  }
+}
+`;
+  test('attack: read an env = true template secret in the argv of the launcher and its children; twin: the task sees it', async () => {
+    const secret = `tpl-secret-${process.pid}-${Date.now()}`;
+    const plan = await jobs.plan(job(`      template {
         destination = "secrets/app.env"
         env = true
         data = "APP_TOKEN=${secret}\\n"
@@ -301,61 +309,38 @@ describe('runner security', skipWithoutLauncher(), () => {
       config {
         command = "/bin/sh"
         args = ["-c", "echo token=$APP_TOKEN; echo ready; exec sleep 1000"]
-      }
-    }
-  }
-}
-`);
-      const plan = await planRun({ file });
-      if (isPlanError(plan)) assert.fail(plan.message);
-      let out = '';
-      let checked = false;
-      const handle = startRun(plan, {
-        output: (_task, _stream, chunk) => {
-          out += chunk.toString();
-          if (!checked && out.includes('ready')) {
-            checked = true;
-            // every process of every user, launcher and its children included
-            const leaking = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && cmdlineOf(Number(p)).includes(secret));
-            assert.deepEqual(leaking, [], 'the secret is in a process argv');
-            void handle.stop();
-          }
-        },
-        notice: () => undefined,
-      });
-      await handle.exited;
-      assert.ok(checked, out);
-      assert.match(out, new RegExp(`token=${secret}`));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+      }`));
+    let out = '';
+    let leaking: string[] | undefined;
+    const handle = startRun(plan, {
+      output: (_task, _stream, chunk) => {
+        out += chunk.toString();
+        if (!leaking && out.includes('ready')) {
+          // every process of every user, launcher and its children included
+          leaking = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && cmdlineOf(Number(p)).includes(secret));
+          void handle.stop();
+        }
+      },
+      notice: () => undefined,
+    });
+    await handle.exited;
+    assert.deepEqual(leaking, [], `the secret is in a process argv (or the task never got ready: ${out})`);
+    assert.match(out, new RegExp(`token=${secret}`));
   });
 
   test('attack: a host-pid task starts a setsid daemon, then SIGKILLs its own process group (launcher and supervisor included); twin: the run ends', async () => {
     // Rootless the task is the invoking user and may kill its launcher; root, the launcher is out of its
     // reach and the same attack only kills the task. Either way no task process may remain.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-security-'));
     const marker = `group-kill-${process.pid}-${Date.now()}`;
     try {
-      const file = path.join(dir, 'job.nomad.hcl');
-      fs.writeFileSync(file, `job "j" {
-  group "g" {
-    task "main" {
-      driver = "exec"
-      env {
+      const plan = await jobs.plan(job(`      env {
         SECURITY_MARKER = "${marker}"
       }
       config {
         command = "/bin/sh"
         pid_mode = "host"
         args = ["-c", "(setsid sh -c 'sleep 1000 & exit' &); sleep 0.2; kill -9 0"]
-      }
-    }
-  }
-}
-`);
-      const plan = await planRun({ file });
-      if (isPlanError(plan)) assert.fail(plan.message);
+      }`));
       const handle = startRun(plan, { output: () => undefined, notice: () => undefined });
       // a surviving daemon holds the task's stdout, so the run would not end at all: bound the wait
       let timer: NodeJS.Timeout | undefined;
@@ -365,7 +350,6 @@ describe('runner security', skipWithoutLauncher(), () => {
       assert.notEqual(result, 'hung');
     } finally {
       for (const pid of processesWithMarker(marker)) process.kill(pid, 'SIGKILL');
-      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
