@@ -1,6 +1,6 @@
 /* The task's cgroups.
- * - Tracking: one cgroup holds every task process, so a stop can end them all, daemons
- *   that double-forked and setsid() included: v2 (cgroup.kill, or freeze then kill) when
+ * - Tracking (host pid mode): one cgroup holds every task process, so a stop can end them
+ *   all, daemons that double-forked and setsid() included: v2 (cgroup.kill, or freeze then kill) when
  *   a child of the launcher's own v2 cgroup can be made, else the v1 freezer (root).
  * - Devices: v1 `devices` rules allowing only the default devices (root). A v2-only host
  *   would need an eBPF device program, which this launcher does not load: there, as
@@ -418,6 +418,10 @@ int cgroup_setup(const struct config *c, struct cgroup *cg)
 			    "needed controllers; v1 %s: %s)", failed, strerror(errno));
 		}
 	}
+	/* private pid mode needs no tracking: the task is PID 1 of its namespace, and the kernel
+	 * ends every process in it when that one dies */
+	if (c->pid_mode == NS_PRIVATE)
+		return limited || (!c->memory_mb && !c->cpu_mhz) ? 0 : -1;
 	if (!cg->track_version)
 		try_v2_track(cg);
 	if (!cg->track_version && geteuid() == 0 &&
