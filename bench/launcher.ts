@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { launcherArgv, launcherBinary } from '../launcher/src/launcherArgs';
+import { launcherArgv, launcherBinary, launcherEnvRecords } from '../launcher/src/launcherArgs';
 import { DEFAULT_CHROOT_ENV } from '../server/src/settings';
 import { DEFAULT_ALLOW_CAPS } from '../server/src/schema/capabilities';
 import { defaultSpec, makeTaskDirs } from '../test/helpers/launcherFixture';
@@ -56,11 +56,11 @@ function bwrapArgs(taskDir: string, allocDir: string): string[] {
   return args;
 }
 
-function measure(file: string, args: string[], n = runs): number[] {
+function measure(file: string, args: string[], n = runs, input?: Buffer): number[] {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(file, args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'], input });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (r.status !== 0) throw new Error(`${file} exited ${r.status ?? r.signal}: ${r.stderr?.toString()}`);
     times.push(ms);
@@ -83,20 +83,22 @@ function main(): void {
   const { taskDir, allocDir } = makeTaskDirs(base, 'task', 'alloc');
   try {
     const launcher = launcherBinary();
-    const ours = launcherArgv(defaultSpec(taskDir, allocDir, '/bin/true', [], { env: { PATH: '/usr/bin:/bin' } }));
+    // the environment arrives on stdin (--env-fd 0), as the runner sends it on a pipe
+    const env = { PATH: '/usr/bin:/bin' };
+    const ours = launcherArgv(defaultSpec(taskDir, allocDir, '/bin/true', [], { env, envFd: 0 }));
     const bwrap = ensureBwrap();
-    const rows: Array<{ name: string; file: string; args: string[] }> = [
+    const rows: Array<{ name: string; file: string; args: string[]; input?: Buffer }> = [
       { name: 'bare spawn', file: '/bin/true', args: [] },
-      { name: 'nomad-exec-launcher', file: launcher, args: ours },
+      { name: 'nomad-exec-launcher', file: launcher, args: ours, input: launcherEnvRecords(env) },
       ...(bwrap ? [{ name: 'bubblewrap', file: bwrap, args: [...bwrapArgs(taskDir, allocDir), '/bin/true'] }] : []),
       { name: 'unshare -m -p -i -f', file: 'unshare', args: ['-m', '-p', '-i', '-f', '/bin/true'] },
     ];
     // warm up caches (binaries, dentries) so the first row does not pay for everyone; then take the
     // rows in turn, run by run, so a change in machine load hits every row alike
-    for (const row of rows) measure(row.file, row.args, 5);
+    for (const row of rows) measure(row.file, row.args, 5, row.input);
     const results = rows.map((row) => ({ ...row, times: [] as number[] }));
     for (let i = 0; i < runs; i++) {
-      for (const r of results) r.times.push(measure(r.file, r.args, 1)[0]);
+      for (const r of results) r.times.push(measure(r.file, r.args, 1, r.input)[0]);
     }
     const bare = median(results[0].times);
     console.log(`runs per row: ${runs}, kernel ${os.release()}, ${process.getuid?.() === 0 ? 'root' : 'rootless'}`);

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 user=nomadexec-test
-suites=(out/test/launcher.test.js out/test/runner.test.js out/test/logs.test.js out/test/security-runner.test.js out/test/safeFs.test.js out/test/security-policy.test.js)
+suites=(out/test/launcher.test.js out/test/runner.test.js out/test/logs.test.js out/test/security-runner.test.js out/test/safeFs.test.js out/test/security-policy.test.js out/test/security-launcher.test.js)
 
 if [ "$(id -u)" != 0 ]; then
   echo "test-rootless: already unprivileged; running the suites directly"
@@ -22,6 +22,17 @@ for path in package.json bin out node_modules launcher/build; do
   cp -al "$path" "$scratch/$path" 2>/dev/null || cp -a "$path" "$scratch/$path"
 done
 chmod -R a+rX "$scratch"
+# Delegate a cgroup v2 directory to the user, as systemd does for a login (Delegate=yes): a rootless launcher
+# needs one to hold a host-pid-mode task (it refuses such a task otherwise).
+for mount in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+  [ -e "$mount/cgroup.controllers" ] || continue
+  cgroup="$mount/nomad-exec-rootless.$$"
+  mkdir "$cgroup" || { echo "test-rootless: no cgroup to delegate: rootless host pid mode will be refused"; break; }
+  chown "$user" "$cgroup" "$cgroup/cgroup.procs" "$cgroup/cgroup.threads" "$cgroup/cgroup.subtree_control"
+  echo $$ > "$cgroup/cgroup.procs"
+  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"/nomad-exec-* "$cgroup" 2>/dev/null || true; rm -rf "$scratch"' EXIT
+  break
+done
 cd "$scratch"
 echo "test-rootless: running ${#suites[@]} suites as $user in $scratch"
 runuser -u "$user" -- env HOME="$scratch" TMPDIR=/tmp node --test "${suites[@]}"

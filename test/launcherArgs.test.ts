@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { launcherArgv, launcherBinary, LauncherSpec, parseLauncherInfo } from '../launcher/src/launcherArgs';
+import { launcherArgv, launcherBinary, launcherEnvRecords, LauncherSpec, parseLauncherInfo } from '../launcher/src/launcherArgs';
 
 const base: LauncherSpec = {
   taskDir: '/srv/alloc/a1/web',
@@ -12,6 +12,7 @@ const base: LauncherSpec = {
   ipcMode: 'host',
   capabilities: ['chown', 'kill'],
   env: { NOMAD_TASK_DIR: '/local', EMPTY: '' },
+  envFd: 5,
   command: '/bin/echo',
   args: ['hello', '--', 'world'],
 };
@@ -23,7 +24,7 @@ test('the minimal spec maps onto options in a fixed order, the command last afte
     '--pid', 'private', '--ipc', 'host',
     '--caps', 'chown,kill',
     '--user', 'nobody',
-    '--env', 'NOMAD_TASK_DIR=/local', '--env', 'EMPTY=',
+    '--env-fd', '5',
     '--', '/bin/echo', 'hello', '--', 'world',
   ]);
 });
@@ -56,10 +57,19 @@ test('every optional field has its option', () => {
   assert.equal(argv[argv.indexOf('--caps') + 1], '', 'an empty set is passed as an empty list, not left to the default');
 });
 
+test('the environment never reaches argv: it is NUL-separated records for --env-fd', () => {
+  const argv = launcherArgv({ ...base, env: { TOKEN: 'secret value', EMPTY: '' } });
+  assert.ok(!argv.some((a) => a.includes('secret value')));
+  assert.equal(launcherEnvRecords({ TOKEN: 'secret value', EMPTY: '', MULTI: 'a\nb' }).toString(), 'TOKEN=secret value\0EMPTY=\0MULTI=a\nb\0');
+  assert.throws(() => launcherArgv({ ...base, envFd: undefined }), /envFd/);
+  assert.deepEqual(launcherArgv({ ...base, env: {}, envFd: undefined }).includes('--env-fd'), false);
+});
+
 test('bad input is refused before anything is spawned', () => {
   assert.throws(() => launcherArgv({ ...base, taskDir: 'relative/dir' }), /absolute/);
   assert.throws(() => launcherArgv({ ...base, workDir: 'local' }), /absolute/);
   assert.throws(() => launcherArgv({ ...base, env: { 'A=B': 'x' } }), /cannot be passed/);
+  assert.throws(() => launcherArgv({ ...base, env: { A: 'x\0y' } }), /cannot be passed/);
   assert.throws(() => launcherArgv({ ...base, memoryMb: 1.5 }), /whole number/);
   assert.throws(() => launcherArgv({ ...base, killTimeoutMs: -1 }), /whole number/);
 });

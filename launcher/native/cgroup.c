@@ -1,7 +1,14 @@
-/* Resource limits (reference section 7, item 7): memory hard limit (memory, or
- * memory_max with memory as the soft limit) and CPU weight, through cgroup v2 when its
- * controllers are usable, cgroup v1 otherwise. Nothing writable: the task runs anyway
- * and stderr says the limits are not enforced. Only used when a limit is asked for. */
+/* The task's cgroups.
+ * - Tracking (host pid mode): one cgroup holds every task process, so a stop can end them
+ *   all, daemons that double-forked and setsid() included: v2 (cgroup.kill, or freeze then kill) when
+ *   a child of the launcher's own v2 cgroup can be made, else the v1 freezer (root).
+ * - Devices: v1 `devices` rules allowing only the default devices (root). A v2-only host
+ *   would need an eBPF device program, which this launcher does not load: there, as
+ *   everywhere, nodev on every mount the task can write keeps made nodes unusable.
+ * - Resource limits (reference section 7, item 7): memory hard limit (memory, or
+ *   memory_max with memory as the soft limit) and CPU weight, through cgroup v2 when its
+ *   controllers are usable, cgroup v1 otherwise. Nothing writable: the task runs anyway
+ *   and stderr says the limits are not enforced. Only used when a limit is asked for. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -11,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "launcher.h"
@@ -84,9 +92,85 @@ static long cpu_weight(long shares)
 	return 1 + ((shares - 2) * 9999) / 262142;
 }
 
+static void pause_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* SIGKILLs every process listed in dir/cgroup.procs; returns how many were listed. */
+static int kill_listed(const char *dir)
+{
+	char p[1024], buf[65536];
+	if (fmt_path(p, sizeof p, "%s/cgroup.procs", dir) < 0 || read_file(p, buf, sizeof buf) < 0)
+		return 0;
+	int n = 0;
+	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save), n++)
+		kill((pid_t)atoi(t), SIGKILL);
+	return n;
+}
+
+/* Waits until `file` in dir reads `want` (a word of it); 0, or -1 after ~10 s. */
+static int wait_word(const char *dir, const char *file, const char *want)
+{
+	char p[1024], buf[512];
+	if (fmt_path(p, sizeof p, "%s/%s", dir, file) < 0)
+		return -1;
+	for (int i = 0; i < 10000; i++) {
+		if (read_file(p, buf, sizeof buf) >= 0 && strstr(buf, want))
+			return 0;
+		pause_ms(1);
+	}
+	return -1;
+}
+
+/* Waits until no process is left in dir; 0, or -1 after ~10 s. */
+static int wait_empty(const char *dir)
+{
+	char p[1024], buf[64];
+	if (fmt_path(p, sizeof p, "%s/cgroup.procs", dir) < 0)
+		return -1;
+	for (int i = 0; i < 10000; i++) {
+		if (read_file(p, buf, sizeof buf) == 0)
+			return 0;
+		pause_ms(1);
+	}
+	return -1;
+}
+
+/* Freezes the cgroup (nothing in it can fork meanwhile), SIGKILLs what is in it, thaws it,
+ * until it is empty. v1 freezer.state, or v2 cgroup.freeze on kernels without cgroup.kill. */
+static void freeze_kill(const char *dir, int v2)
+{
+	const char *file = v2 ? "cgroup.freeze" : "freezer.state";
+	for (int round = 0; round < 100; round++) {
+		if (put(dir, file, v2 ? "1" : "FROZEN") < 0) {
+			msg("warning: freezing cgroup: %s: %s", dir, strerror(errno));
+			kill_listed(dir);
+			return;
+		}
+		if (wait_word(dir, v2 ? "cgroup.events" : "freezer.state", v2 ? "frozen 1" : "FROZEN") < 0)
+			msg("warning: cgroup %s did not freeze; killing anyway", dir);
+		int n = kill_listed(dir);
+		if (put(dir, file, v2 ? "0" : "THAWED") < 0)
+			msg("warning: thawing cgroup: %s: %s", dir, strerror(errno));
+		if (n == 0)
+			return;
+		pause_ms(1);
+	}
+}
+
+static void kill_tracked(const char *dir, int version)
+{
+	if (version == 2 && put(dir, "cgroup.kill", "1") == 0)
+		return;
+	freeze_kill(dir, version == 2);  /* v1, or v2 before Linux 5.14 */
+}
+
 /* Removes nomad-exec-<pid> cgroups left by launchers that were killed before they could
- * clean up (their pid is gone); rmdir fails harmlessly on any that still has processes. */
-static void sweep_stale(const char *parent)
+ * clean up (their pid is gone), killing what is still in them (possible only when the
+ * launcher and its supervisor were killed at the same moment). */
+static void sweep_stale(const char *parent, int track_version)
 {
 	DIR *d = opendir(parent);
 	if (!d)
@@ -100,8 +184,13 @@ static void sweep_stale(const char *parent)
 		if (*end || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		char p[1024];
-		if (fmt_path(p, sizeof p, "%s/%s", parent, e->d_name) == 0)
-			rmdir(p);
+		if (fmt_path(p, sizeof p, "%s/%s", parent, e->d_name) < 0)
+			continue;
+		if (track_version && rmdir(p) < 0 && errno == EBUSY) {
+			kill_tracked(p, track_version);
+			wait_empty(p);
+		}
+		rmdir(p);
 	}
 	closedir(d);
 }
@@ -173,7 +262,7 @@ static int try_v2(const struct config *c, struct cgroup *cg)
 			    (mkdir(parent, 0755) < 0 && errno != EEXIST) || enable_controllers(c, parent) < 0)
 				return -1;
 		}
-		sweep_stale(parent);
+		sweep_stale(parent, 2);
 		if (fmt_path(cg->mem, sizeof cg->mem, "%s/nomad-exec-%d", parent, (int)getpid()) < 0 ||
 		    mkdir(cg->mem, 0755) < 0)
 			continue;
@@ -189,15 +278,51 @@ static int try_v2(const struct config *c, struct cgroup *cg)
 			continue;
 		}
 		cg->version = 2;
+		cg->track_version = 2;
+		snprintf(cg->track, sizeof cg->track, "%s", cg->mem);
 		return 0;
 	}
 	cg->mem[0] = '\0';
 	return -1;
 }
 
+static const char *v2_mount(void)
+{
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+		return "/sys/fs/cgroup";
+	if (access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0)
+		return "/sys/fs/cgroup/unified";
+	return NULL;
+}
+
+/* A v2 cgroup only to hold the task (no controllers needed: freeze and kill are core v2):
+ * a child of the launcher's own cgroup, which rootless works when that one is delegated. */
+static int try_v2_track(struct cgroup *cg)
+{
+	const char *mount = v2_mount();
+	char own[512], parent[1024];
+	if (!mount || own_path("", own, sizeof own) < 0 ||
+	    fmt_path(parent, sizeof parent, "%s%s", mount, own) < 0)
+		return -1;
+	sweep_stale(parent, 2);
+	if (fmt_path(cg->track, sizeof cg->track, "%s/nomad-exec-%d", parent, (int)getpid()) < 0 ||
+	    mkdir(cg->track, 0755) < 0)
+		goto fail;
+	cg->v2_fd = open(cg->track, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (cg->v2_fd < 0) {
+		rmdir(cg->track);
+		goto fail;
+	}
+	cg->track_version = 2;
+	return 0;
+fail:
+	cg->track[0] = '\0';
+	return -1;
+}
+
 /* v1: one directory per controller, under the launcher's own cgroup. The launcher
  * joins it before cloning (the child inherits it) and leaves right after. */
-static int v1_dir(const char *controller, char *dir, char *back, size_t len)
+static int v1_dir(const char *controller, char *dir, char *back, size_t len, int track_version)
 {
 	char own[512];
 	if (own_path(controller, own, sizeof own) < 0)
@@ -207,7 +332,7 @@ static int v1_dir(const char *controller, char *dir, char *back, size_t len)
 		return -1;
 	char parent[1024];
 	if (fmt_path(parent, sizeof parent, "/sys/fs/cgroup/%s%s", controller, own) == 0)
-		sweep_stale(parent);
+		sweep_stale(parent, track_version);
 	if (mkdir(dir, 0755) < 0)
 		return -1;
 	return 0;
@@ -215,11 +340,10 @@ static int v1_dir(const char *controller, char *dir, char *back, size_t len)
 
 static int try_v1(const struct config *c, struct cgroup *cg, const char **failed)
 {
-	char v[64], pid[32];
-	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	char v[64];
 	if (c->memory_mb) {
 		*failed = "memory";
-		if (v1_dir("memory", cg->mem, cg->back_mem, sizeof cg->mem) < 0)
+		if (v1_dir("memory", cg->mem, cg->back_mem, sizeof cg->mem, 0) < 0)
 			return -1;
 		long long hard = hard_limit_mb(c);
 		snprintf(v, sizeof v, "%lld", hard > 0 ? hard * MiB : -1);
@@ -233,56 +357,118 @@ static int try_v1(const struct config *c, struct cgroup *cg, const char **failed
 			if (put(cg->mem, "memory.soft_limit_in_bytes", v) < 0)
 				goto fail;
 		}
-		if (put(cg->mem, "cgroup.procs", pid) < 0)
-			goto fail;
 	}
 	if (c->cpu_mhz) {
 		*failed = "cpu";
-		if (v1_dir("cpu", cg->cpu, cg->back_cpu, sizeof cg->cpu) < 0)
+		if (v1_dir("cpu", cg->cpu, cg->back_cpu, sizeof cg->cpu, 0) < 0)
 			goto fail;
 		snprintf(v, sizeof v, "%ld", c->cpu_mhz < 2 ? 2 : c->cpu_mhz);
-		if (put(cg->cpu, "cpu.shares", v) < 0 || put(cg->cpu, "cgroup.procs", pid) < 0)
+		if (put(cg->cpu, "cpu.shares", v) < 0)
 			goto fail;
 	}
 	cg->version = 1;
 	return 0;
 fail:;
 	int e = errno;
-	cg->version = 1;
-	cgroup_leave(cg);
-	cgroup_remove(cg);
+	if (cg->mem[0])
+		rmdir(cg->mem);
+	if (cg->cpu[0])
+		rmdir(cg->cpu);
+	cg->mem[0] = cg->cpu[0] = cg->back_mem[0] = cg->back_cpu[0] = '\0';
 	errno = e;
 	return -1;
+}
+
+/* The default devices (runc's list): null, zero, full, random, urandom, tty, ptmx and the
+ * pseudo-terminals; mknod of any node is allowed, opening one is not. */
+static int v1_devices(struct cgroup *cg)
+{
+	static const char *const allow[] = {
+		"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+		"c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
+	};
+	if (v1_dir("devices", cg->dev, cg->back_dev, sizeof cg->dev, 0) < 0)
+		return -1;
+	if (put(cg->dev, "devices.deny", "a") < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++)
+		if (put(cg->dev, "devices.allow", allow[i]) < 0)
+			return -1;
+	return 0;
 }
 
 int cgroup_setup(const struct config *c, struct cgroup *cg)
 {
 	memset(cg, 0, sizeof *cg);
 	cg->v2_fd = -1;
-	if (!c->memory_mb && !c->cpu_mhz)
-		return 0;
-	if (try_v2(c, cg) == 0)
-		return 0;
-	const char *failed = "";
-	if (try_v1(c, cg, &failed) == 0)
-		return 0;
-	msg("warning: resource limits are not enforced: no writable cgroup (v2 without the "
-	    "needed controllers; v1 %s: %s)", failed, strerror(errno));
-	memset(cg, 0, sizeof *cg);
-	cg->v2_fd = -1;
-	return -1;
+	if (geteuid() == 0 && access("/sys/fs/cgroup/devices/devices.allow", F_OK) == 0 && v1_devices(cg) < 0) {
+		msg("warning: device rules are not enforced (%s: %s); nodes made in the task are "
+		    "still unusable (nodev)", cg->dev, strerror(errno));
+		if (cg->dev[0])
+			rmdir(cg->dev);
+		cg->dev[0] = cg->back_dev[0] = '\0';
+	}
+	int limited = 0;
+	if (c->memory_mb || c->cpu_mhz) {
+		const char *failed = "";
+		if (try_v2(c, cg) == 0 || try_v1(c, cg, &failed) == 0) {
+			limited = 1;
+		} else {
+			msg("warning: resource limits are not enforced: no writable cgroup (v2 without the "
+			    "needed controllers; v1 %s: %s)", failed, strerror(errno));
+		}
+	}
+	/* private pid mode needs no tracking: the task is PID 1 of its namespace, and the kernel
+	 * ends every process in it when that one dies */
+	if (c->pid_mode == NS_PRIVATE)
+		return limited || (!c->memory_mb && !c->cpu_mhz) ? 0 : -1;
+	if (!cg->track_version)
+		try_v2_track(cg);
+	if (!cg->track_version && geteuid() == 0 &&
+	    v1_dir("freezer", cg->track, cg->back_track, sizeof cg->track, 1) == 0)
+		cg->track_version = 1;
+	if (!cg->track_version)
+		cg->track[0] = cg->back_track[0] = '\0';
+	return limited || (!c->memory_mb && !c->cpu_mhz) ? 0 : -1;
+}
+
+static void move_to(const char *procs, const char *why)
+{
+	char pid[32];
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	if (procs[0] && write_file(procs, pid) < 0)
+		die_errno(EXIT_INTERNAL, why, procs);
+}
+
+void cgroup_join(struct cgroup *cg)
+{
+	char procs[1024];
+	const char *dirs[] = {cg->version == 1 ? cg->mem : "", cg->version == 1 ? cg->cpu : "",
+			      cg->track_version == 1 ? cg->track : "", cg->dev};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (!dirs[i][0])
+			continue;
+		if (fmt_path(procs, sizeof procs, "%s/cgroup.procs", dirs[i]) < 0)
+			die_errno(EXIT_INTERNAL, "joining cgroup", dirs[i]);
+		move_to(procs, "joining cgroup");
+	}
 }
 
 void cgroup_leave(struct cgroup *cg)
 {
-	if (cg->version != 1)
-		return;
-	char pid[32];
-	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	if (cg->back_mem[0] && write_file(cg->back_mem, pid) < 0)
-		msg("warning: leaving cgroup: %s: %s", cg->back_mem, strerror(errno));
-	if (cg->back_cpu[0] && write_file(cg->back_cpu, pid) < 0)
-		msg("warning: leaving cgroup: %s: %s", cg->back_cpu, strerror(errno));
+	const char *back[] = {cg->version == 1 ? cg->back_mem : "", cg->version == 1 ? cg->back_cpu : "",
+			      cg->track_version == 1 ? cg->back_track : "", cg->back_dev};
+	for (size_t i = 0; i < sizeof back / sizeof back[0]; i++)
+		move_to(back[i], "leaving cgroup");
+}
+
+void cgroup_kill_all(const struct cgroup *cg)
+{
+	if (!cg->track_version || access(cg->track, F_OK) < 0)
+		return;  /* none, or already removed by the supervisor */
+	kill_tracked(cg->track, cg->track_version);
+	if (wait_empty(cg->track) < 0)
+		msg("warning: processes of cgroup %s did not end after SIGKILL", cg->track);
 }
 
 int cgroup_oom_killed(const struct cgroup *cg)
@@ -302,9 +488,14 @@ void cgroup_remove(struct cgroup *cg)
 	if (cg->v2_fd >= 0)
 		close(cg->v2_fd);
 	cg->v2_fd = -1;
-	if (cg->mem[0] && rmdir(cg->mem) < 0 && errno != ENOENT)
-		msg("warning: removing cgroup: %s: %s", cg->mem, strerror(errno));
-	if (cg->cpu[0] && rmdir(cg->cpu) < 0 && errno != ENOENT)
-		msg("warning: removing cgroup: %s: %s", cg->cpu, strerror(errno));
-	cg->mem[0] = cg->cpu[0] = '\0';
+	const int same = strcmp(cg->track, cg->mem) == 0;
+	char *dirs[] = {cg->mem, cg->cpu, same ? NULL : cg->track, cg->dev};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if (dirs[i] && dirs[i][0] && rmdir(dirs[i]) < 0 && errno != ENOENT)
+			msg("warning: removing cgroup: %s: %s", dirs[i], strerror(errno));
+		if (dirs[i])
+			dirs[i][0] = '\0';
+	}
+	cg->track[0] = '\0';
+	cg->track_version = 0;
 }

@@ -20,6 +20,7 @@ enum launcher_exit {
 	EXIT_NOEXEC = 126,     /* command found but could not be executed */
 	EXIT_NOTFOUND = 127,   /* command not found inside the task root */
 	EXIT_INTERNAL = 119,   /* supervision: fork, wait, signals, polling */
+	EXIT_CONTAIN = 118,    /* host pid mode without a way to end every task process */
 };
 
 struct bind {
@@ -85,17 +86,27 @@ extern int sandbox_err_fd;  /* where a failing child reports its exit code; -1 o
 
 /* cgroup.c */
 struct cgroup {
-	int version;          /* 0 = none, 1, 2 */
+	int version;          /* of the limits: 0 = none, 1, 2 */
 	char mem[512];        /* v1 memory dir or v2 dir */
 	char cpu[512];        /* v1 cpu dir (v2: same as mem) */
 	char back_mem[512];   /* procs file to return the launcher to */
 	char back_cpu[512];
-	int v2_fd;             /* v2: directory fd for CLONE_INTO_CGROUP, else -1 */
+	int v2_fd;            /* v2: directory fd for CLONE_INTO_CGROUP, else -1 */
+	int track_version;    /* what holds every task process: 0 = nothing, 1 = v1 freezer, 2 = v2 */
+	char track[512];      /* the v2 dir (also mem when v2 limits) or the v1 freezer dir */
+	char back_track[512];
+	char dev[512];        /* v1 devices dir with the task's device rules, or "" */
+	char back_dev[512];
 };
-/* Creates the cgroup, applies limits and moves the calling process in (its children
- * inherit it). Returns 0 when limits are enforced, -1 when not (a warning was printed). */
+/* Creates the task's cgroups: device rules (v1 devices), one that holds every task process
+ * (v2, or the v1 freezer), and the resource limits when asked. Nothing is joined yet.
+ * Returns 0 when the limits are enforced, -1 when not (a warning was printed). */
 int cgroup_setup(const struct config *c, struct cgroup *cg);
+void cgroup_join(struct cgroup *cg);   /* v1: moves the calling process in, before clone */
 void cgroup_leave(struct cgroup *cg);
+/* SIGKILLs every process in the tracking cgroup (freezing it first where the kernel has no
+ * cgroup.kill) and waits until it is empty. No-op without one. */
+void cgroup_kill_all(const struct cgroup *cg);
 int cgroup_oom_killed(const struct cgroup *cg);
 void cgroup_remove(struct cgroup *cg);
 

@@ -91,6 +91,52 @@ static enum ns_mode ns_arg(const char *opt, const char *s)
 	usage(m);
 }
 
+/* The task's environment: NUL-separated KEY=VALUE records read to end of file from
+ * --env-fd, before anything else happens. Never argv, which every local user can read
+ * in /proc/<pid>/cmdline (template env = true files hold secrets). */
+#define ENV_MAX (64 << 20)
+static void read_env(int fd, struct config *c)
+{
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+	while (fd >= 0) {
+		if (len + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > ENV_MAX)
+				usage("--env-fd: more than 64 MiB of environment");
+			if (!(buf = realloc(buf, cap + 1)))
+				die_errno(EXIT_INTERNAL, "allocating", NULL);
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			char m[160];
+			snprintf(m, sizeof m, "--env-fd %d: %s", fd, strerror(errno));
+			usage(m);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (fd > 2 && close(fd) < 0)
+		die_errno(EXIT_INTERNAL, "closing --env-fd", NULL);
+	size_t n = 0;
+	for (size_t k = 0; k < len; k++)
+		n += buf[k] == '\0';
+	c->env = calloc(n + 2, sizeof *c->env);
+	if (!c->env)
+		die_errno(EXIT_INTERNAL, "allocating", NULL);
+	if (buf)
+		buf[len] = '\0';  /* a last record without its NUL */
+	for (size_t k = 0; k < len; k += strlen(buf + k) + 1) {
+		if (!strchr(buf + k, '=') || buf[k] == '=')
+			usage("--env-fd: every record must be KEY=VALUE");
+		c->env[c->nenv++] = buf + k;
+	}
+	c->env[c->nenv] = NULL;
+}
+
 static void parse_args(int argc, char **argv, struct config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -103,9 +149,9 @@ static void parse_args(int argc, char **argv, struct config *c)
 	c->stop_fd = c->info_fd = -1;
 	/* argc bounds how many binds and env entries there can be */
 	c->binds = calloc((size_t)argc, sizeof *c->binds);
-	c->env = calloc((size_t)argc + 1, sizeof *c->env);
-	if (!c->binds || !c->env)
+	if (!c->binds)
 		die_errno(EXIT_INTERNAL, "allocating", NULL);
+	int env_fd = -1;
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -138,11 +184,8 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->work_dir = need(argc, argv, i++, 1);
 			if (c->work_dir[0] != '/')
 				usage("--chdir must be an absolute path inside the task root");
-		} else if (strcmp(a, "--env") == 0) {
-			const char *kv = need(argc, argv, i++, 1);
-			if (!strchr(kv, '='))
-				usage("--env takes KEY=VALUE");
-			c->env[c->nenv++] = (char *)kv;
+		} else if (strcmp(a, "--env-fd") == 0) {
+			env_fd = (int)number(a, need(argc, argv, i++, 1), 0);
 		} else if (strcmp(a, "--kill-signal") == 0) {
 			c->kill_signal = parse_signal(need(argc, argv, i++, 1));
 			if (c->kill_signal < 0)
@@ -178,7 +221,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 	if (c->memory_max_mb && !c->memory_mb)
 		usage("--memory-max needs --memory");
 	c->argv = argv + i;
-	c->env[c->nenv] = NULL;
+	read_env(env_fd, c);
 	c->outer_uid = geteuid();
 	c->outer_gid = getegid();
 	c->rootless = c->outer_uid != 0;
@@ -191,11 +234,13 @@ static void info(const struct config *c, const char *fmt, ...)
 {
 	if (c->info_fd < 0)
 		return;
-	char buf[256];
+	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
 	va_end(ap);
+	if (n < 0 || n >= (int)sizeof buf - 1)
+		return;  /* cannot happen with these formats; never send a cut line */
 	buf[n] = '\n';
 	if (write(c->info_fd, buf, (size_t)n + 1) < 0) { /* the reader went away */ }
 }
@@ -346,26 +391,29 @@ static pid_t clone_task(const struct config *c, const struct cgroup *cg)
 /* Starts the task and supervises it until it and (in host pid mode) all its
  * descendants are gone. `launcher_fd` hangs up when the launcher dies (-1 when the
  * supervisor is the launcher). Returns the launcher's exit code. */
-static int supervise(const struct config *c, int launcher_fd, const sigset_t *orig)
+static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd, const sigset_t *orig)
 {
 	int sfd = make_signalfd();
-	struct cgroup cg;
-	cgroup_setup(c, &cg);
 
 	int errp[2], alive[2];
 	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0)
 		die_errno(EXIT_INTERNAL, "pipe", NULL);
-	pid_t task = clone_task(c, &cg);
+	cgroup_join(cg);
+	pid_t task = clone_task(c, cg);
 	if (task == 0) {
 		close(errp[0]);
 		close(alive[1]);
 		close(sfd);
 		sandbox_enter(c, errp[1], alive[0], orig);
 	}
-	cgroup_leave(&cg);
+	cgroup_leave(cg);
 	close(errp[1]);
 	close(alive[0]);
 	info(c, "{\"child-pid\": %d}", (int)task);
+	/* so that the runner can still end the task should the launcher and its supervisor both
+	 * be killed (rootless in host pid mode the task itself could do that) */
+	if (cg->track_version == 2 && !strpbrk(cg->track, "\"\\\n"))
+		info(c, "{\"cgroup\": \"%s\"}", cg->track);
 
 	int task_done = 0, task_status = 0, setup_code = -1;
 	int err_open = 1, stop_open = c->stop_fd >= 0, launcher_open = launcher_fd >= 0;
@@ -445,10 +493,12 @@ static int supervise(const struct config *c, int launcher_fd, const sigset_t *or
 		if (read(errp[0], &b, 1) == 1)
 			setup_code = b;
 	}
+	/* what the task left behind: daemons in host pid mode, a dying namespace otherwise */
+	cgroup_kill_all(cg);
 	if (c->pid_mode == NS_HOST)
 		kill_descendants();
-	int oom = cgroup_oom_killed(&cg);
-	cgroup_remove(&cg);
+	int oom = cgroup_oom_killed(cg);
+	cgroup_remove(cg);
 	if (setup_code >= 0) {
 		info(c, "{\"setup-failed\": %d}", setup_code);
 		return setup_code;
@@ -468,7 +518,7 @@ static int supervise(const struct config *c, int launcher_fd, const sigset_t *or
 
 /* Host pid mode: the launcher only relays signals to the supervisor and reports its
  * exit code; being a subreaper itself it also cleans up if the supervisor is killed. */
-static int relay(pid_t sup)
+static int relay(pid_t sup, struct cgroup *cg)
 {
 	int sfd = make_signalfd();
 	for (;;) {
@@ -490,7 +540,9 @@ static int relay(pid_t sup)
 				sup_status = st;
 			}
 		if (done) {
+			cgroup_kill_all(cg);  /* the supervisor was killed before it could */
 			kill_descendants();
+			cgroup_remove(cg);
 			return status_code(sup_status);
 		}
 	}
@@ -502,8 +554,22 @@ int main(int argc, char **argv)
 	block_signals(&orig);
 	struct config c;
 	parse_args(argc, argv, &c);
+	struct cgroup cg;
+	cgroup_setup(&c, &cg);
 	if (c.pid_mode == NS_PRIVATE)
-		return supervise(&c, -1, &orig);
+		return supervise(&c, &cg, -1, &orig);
+
+	/* Host pid mode: the task sees and may signal host processes. A task that can kill the
+	 * launcher and its supervisor (rootless: same user; root: user root) could leave
+	 * daemons behind unless a cgroup holds them all: without one, refuse. */
+	if (!cg.track_version && (c.rootless || c.uid == 0)) {
+		cgroup_remove(&cg);
+		die_msg(EXIT_CONTAIN, "host pid mode: no writable cgroup to hold the task's processes, so "
+			"a stop could not be guaranteed to end them all (%s); use pid_mode = \"private\", "
+			"or run under a delegated cgroup (e.g. systemd-run --user --scope -p Delegate=yes)",
+			c.rootless ? "rootless, and the launcher's own cgroup is not delegated to this user"
+				   : "the task runs as root and no cgroup is writable");
+	}
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER)", NULL);
@@ -517,12 +583,12 @@ int main(int argc, char **argv)
 		close(lp[1]);
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 			die_errno(EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER)", NULL);
-		_exit(supervise(&c, lp[0], &orig));
+		_exit(supervise(&c, &cg, lp[0], &orig));
 	}
 	close(lp[0]);
 	if (c.stop_fd >= 0)
 		close(c.stop_fd);  /* the supervisor reads it */
 	if (c.info_fd >= 0)
 		close(c.info_fd);
-	return relay(sup);
+	return relay(sup, &cg);
 }

@@ -32,8 +32,11 @@ export interface LauncherSpec {
   user?: string;
   /** Absolute path inside the task root; `/` when empty. */
   workDir?: string;
-  /** The task's entire environment. */
+  /** The task's entire environment. It never goes into argv (which every local user can read in
+   * /proc/<pid>/cmdline): the caller writes `launcherEnvRecords(env)` to the descriptor `envFd`. */
   env: Readonly<Record<string, string>>;
+  /** A descriptor the launcher reads the environment from, to end of file, before anything else. */
+  envFd?: number;
   /** Signal name (SIGINT, INT) sent first on stop; SIGINT when empty. */
   killSignal?: string;
   /** Grace between the kill signal and SIGKILL, in milliseconds; 5000 when undefined. */
@@ -50,12 +53,13 @@ export interface LauncherSpec {
   args: readonly string[];
   /** A descriptor the launcher watches: a byte or end of file asks it to stop the task. */
   stopFd?: number;
-  /** A descriptor the launcher writes JSON lines to: child-pid, exec, exit-code/signal/oom-killed. */
+  /** A descriptor the launcher writes JSON lines to: child-pid, cgroup, exec, exit-code/signal/oom-killed. */
   infoFd?: number;
 }
 
 /** Exit codes of the launcher's own failures (anything else is the task's code, or 128+signal). */
 export const LAUNCHER_EXIT = {
+  containment: 118,
   internal: 119,
   usage: 120,
   user: 121,
@@ -70,6 +74,7 @@ export const LAUNCHER_EXIT = {
 /** One JSON line of --info-fd output. */
 export type LauncherInfo =
   | { 'child-pid': number }
+  | { cgroup: string }
   | { exec: true }
   | { 'setup-failed': number }
   | { 'exit-code': number; signal?: number; 'oom-killed': boolean };
@@ -98,12 +103,9 @@ export function launcherArgv(spec: LauncherSpec): string[] {
     requireAbsolute('workDir', spec.workDir);
     argv.push('--chdir', spec.workDir);
   }
-  for (const [key, value] of Object.entries(spec.env)) {
-    if (key === '' || key.includes('=') || key.includes('\0') || value.includes('\0')) {
-      throw new Error(`environment variable ${JSON.stringify(key)} cannot be passed to a process`);
-    }
-    argv.push('--env', `${key}=${value}`);
-  }
+  launcherEnvRecords(spec.env); // refuses what cannot be passed before anything is spawned
+  if (spec.envFd !== undefined) argv.push('--env-fd', String(wholeAtLeast('envFd', spec.envFd, 0)));
+  else if (Object.keys(spec.env).length > 0) throw new Error('the environment needs envFd: it is never passed in argv');
   if (spec.killSignal) argv.push('--kill-signal', spec.killSignal);
   if (spec.killTimeoutMs !== undefined) argv.push('--kill-timeout', String(wholeAtLeast('killTimeoutMs', spec.killTimeoutMs, 0)));
   if (spec.memoryMb) argv.push('--memory', String(wholeAtLeast('memoryMb', spec.memoryMb, 1)));
@@ -114,6 +116,18 @@ export function launcherArgv(spec: LauncherSpec): string[] {
   if (spec.infoFd !== undefined) argv.push('--info-fd', String(spec.infoFd));
   argv.push('--', spec.command, ...spec.args);
   return argv;
+}
+
+/** The environment as the launcher reads it from --env-fd: NUL-terminated KEY=VALUE records. */
+export function launcherEnvRecords(env: Readonly<Record<string, string>>): Buffer {
+  const records: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    if (key === '' || key.includes('=') || key.includes('\0') || value.includes('\0')) {
+      throw new Error(`environment variable ${JSON.stringify(key)} cannot be passed to a process`);
+    }
+    records.push(`${key}=${value}\0`);
+  }
+  return Buffer.from(records.join(''), 'utf8');
 }
 
 /** Parses the --info-fd stream (complete lines only; a trailing partial line is ignored). */

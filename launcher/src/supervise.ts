@@ -5,10 +5,12 @@
 // into exactly one stop. If this process dies, the stop fd reaches end of file and the launcher stops
 // the task by itself.
 import { spawn, ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
-import { launcherArgv, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
+import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
 import type { TaskPlan } from './types';
 
@@ -82,13 +84,19 @@ export class SupervisedTask {
       args: task.args,
       stopFd: 3,
       infoFd: 4,
+      envFd: 5,
     });
     mark('supervise: argv built');
     this.child = spawn(options.launcherPath, argv, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
       env: {},
     });
+    // The environment (template secrets included) goes through a pipe, never argv: the launcher reads
+    // it to end of file before anything else.
+    const envPipe = (this.child.stdio as unknown as (Writable | null)[])[5];
+    envPipe?.on('error', () => undefined); // a launcher that failed early closed its end: its exit says why
+    envPipe?.end(launcherEnvRecords(options.env));
     const stdout = this.child.stdout!;
     const stderr = this.child.stderr!;
     const info = this.child.stdio[4] as Readable;
@@ -109,6 +117,21 @@ export class SupervisedTask {
     });
     let infoText = '';
     info.on('data', (chunk: Buffer) => (infoText += chunk.toString('utf8')));
+    // A task's leftover process may hold stdout open, so 'close' waits for it: on the launcher's exit,
+    // once its info stream has ended, end the task's cgroup if the launcher could not report the end.
+    const infoEnded = new Promise<void>((resolve) => info.on('close', () => resolve()));
+    this.child.on('exit', () => {
+      void infoEnded.then(() => {
+        let infos: LauncherInfo[] = [];
+        try {
+          infos = parseLauncherInfo(infoText);
+        } catch {
+          return;
+        }
+        const held = infos.find((i): i is Extract<LauncherInfo, { cgroup: string }> => 'cgroup' in i);
+        if (held && !infos.some((i) => 'exit-code' in i || 'setup-failed' in i)) endCgroup(held.cgroup);
+      });
+    });
     // The stop fd must not keep our event loop alive nor error out when the launcher is gone.
     const stopPipe = this.child.stdio[3] as Writable;
     stopPipe.on('error', () => undefined);
@@ -138,7 +161,7 @@ export class SupervisedTask {
         if (signalNumber) result.signal = signalName(signalNumber);
         // Without an `exec` line the command never ran: a code in the launcher's own range is its failure.
         const started = infos.some((i) => 'exec' in i);
-        if (setup || (!started && exitCode >= 119 && exitCode <= 127)) {
+        if (setup || (!started && exitCode >= 118 && exitCode <= 127)) {
           const text = launcherLines.filter((l) => !l.includes('warning:')).pop();
           result.setupFailure = text ?? `the launcher failed to set up the task (exit ${setup?.['setup-failed'] ?? exitCode})`;
         }
@@ -170,6 +193,30 @@ export class SupervisedTask {
   get pid(): number | undefined {
     return this.child.pid;
   }
+}
+
+/**
+ * The launcher and its supervisor died without reporting the task's end (both killed at once; rootless in
+ * host pid mode the task itself can do that): every process still in the task's cgroup is killed here.
+ * Its directory is removed once empty (else the next launcher removes those of launchers that are gone).
+ */
+export function endCgroup(dir: string): void {
+  if (!/^\/sys\/fs\/cgroup\/[^\0]*\/nomad-exec-\d+$/.test(dir) || dir.includes('/../')) return;
+  try {
+    fs.writeFileSync(path.join(dir, 'cgroup.kill'), '1');
+  } catch {
+    return; // already removed by the launcher, or a kernel before cgroup.kill (5.14)
+  }
+  // the killed processes take a moment to go; then the directory can be removed
+  let tries = 0;
+  const remove = (): void => {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      if (++tries < 100) setTimeout(remove, 20).unref();
+    }
+  };
+  remove();
 }
 
 export function signalName(n: number): string {

@@ -6,7 +6,8 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { launcherArgv, LauncherSpec } from '../../launcher/src/launcherArgs';
+import type { Writable } from 'node:stream';
+import { launcherArgv, launcherEnvRecords, LauncherSpec } from '../../launcher/src/launcherArgs';
 import { DEFAULT_CHROOT_ENV } from '../../server/src/settings';
 import { DEFAULT_ALLOW_CAPS } from '../../server/src/schema/capabilities';
 
@@ -95,10 +96,41 @@ export function defaultSpec(taskDir: string, allocDir: string, command: string, 
   };
 }
 
+/** The cgroup v2 hierarchy, if this host has one (pure v2, or the unified part of a hybrid). */
+export function cgroupV2Mount(): string | undefined {
+  return ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((m) => fs.existsSync(path.join(m, 'cgroup.controllers')));
+}
+
+/**
+ * A cgroup v2 directory delegated to `owner` the way systemd delegates one (`Delegate=yes`): the directory
+ * and its cgroup.procs, cgroup.threads and cgroup.subtree_control belong to the user. A rootless launcher
+ * started inside it can hold its task in a child cgroup, which host pid mode needs. Undefined when
+ * there is no v2 hierarchy.
+ */
+export function delegatedCgroup(owner: { uid: number; gid: number }, name: string): string | undefined {
+  const mount = cgroupV2Mount();
+  if (!mount) return undefined;
+  const dir = path.join(mount, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['', 'cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control']) fs.chownSync(path.join(dir, f), owner.uid, owner.gid);
+  return dir;
+}
+
+export interface StartOptions {
+  /** false: start a root-started rootless launcher outside the delegated cgroup. */
+  delegated?: boolean;
+  /** A command that runs the launcher (its argv follows), e.g. to give it a session keyring. */
+  wrap?: string[];
+}
+
 /** A scratch area for one test: task dir and alloc dir owned by the mode's user, the probe in local/. */
 export class Fixture {
   readonly base: string;
   readonly launcher: string;
+  /** The probe on the host, runnable by the mode's user. */
+  readonly probe: string;
+  /** Root-started rootless mode: the delegated cgroup the launcher is started in. */
+  readonly delegated: string | undefined;
   private counter = 0;
 
   constructor(readonly mode: Mode) {
@@ -110,6 +142,10 @@ export class Fixture {
     this.launcher = path.join(this.base, 'nomad-exec-launcher');
     fs.copyFileSync(path.join(buildDir, 'nomad-exec-launcher'), this.launcher);
     fs.chmodSync(this.launcher, 0o755);
+    this.probe = path.join(this.base, 'nomad-exec-probe');
+    fs.copyFileSync(path.join(buildDir, 'nomad-exec-probe'), this.probe);
+    fs.chmodSync(this.probe, 0o755);
+    if (mode.runAs) this.delegated = delegatedCgroup(mode.runAs, `nomad-exec-test-${process.pid}-${path.basename(this.base)}`);
   }
 
   /** A fresh task dir (with /local/probe) and alloc dir. */
@@ -134,23 +170,46 @@ export class Fixture {
     return defaultSpec(taskDir, allocDir, command, args, overrides);
   }
 
-  /** Starts the launcher (as the mode's user); fd 3 is a pipe (stop), fd 4 a pipe (info). */
-  start(spec: LauncherSpec): ChildProcess {
-    const argv = launcherArgv({ stopFd: 3, infoFd: 4, ...spec });
+  /** Starts the launcher (as the mode's user); fd 3 is a pipe (stop), fd 4 a pipe (info), fd 5 the
+   * environment; `extraStdio` adds descriptors from fd 6 on. */
+  start(spec: LauncherSpec, extraStdio: (number | 'pipe')[] = [], options: StartOptions = {}): ChildProcess {
+    const argv = [...(options.wrap ?? []), this.launcher, ...launcherArgv({ stopFd: 3, infoFd: 4, envFd: 5, ...spec })];
     const owner = this.mode.runAs;
-    const [file, args] = owner
-      ? ['setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', this.launcher, ...argv]]
-      : [this.launcher, argv];
-    return spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    let [file, args] = owner
+      ? ['setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', ...argv]]
+      : [argv[0], argv.slice(1)];
+    if (owner && this.delegated && options.delegated !== false) {
+      // join the delegated cgroup first, as a login under systemd would have
+      args = ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', this.delegated, file, ...args];
+      file = '/bin/sh';
+    }
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...extraStdio] });
+    const envPipe = (child.stdio as unknown as Writable[])[5];
+    envPipe.on('error', () => undefined);
+    envPipe.end(launcherEnvRecords(spec.env));
+    return child;
   }
 
   /** Runs to the end and collects everything. */
-  run(spec: LauncherSpec): Promise<RunResult> {
-    return collect(this.start(spec));
+  run(spec: LauncherSpec, extraStdio: (number | 'pipe')[] = [], options: StartOptions = {}): Promise<RunResult> {
+    return collect(this.start(spec, extraStdio, options));
+  }
+
+  /** Runs a command on the host as the mode's user (root, or the unprivileged test user). */
+  host(file: string, args: string[]): string {
+    const owner = this.mode.runAs;
+    return owner
+      ? execFileSync('setpriv', [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', file, ...args]).toString()
+      : execFileSync(file, args).toString();
   }
 
   cleanup(): void {
     fs.rmSync(this.base, { recursive: true, force: true });
+    if (this.delegated) {
+      // launchers SIGKILLed by a test leave their empty task cgroups; the next launcher would sweep them
+      for (const d of fs.readdirSync(this.delegated)) if (d.startsWith('nomad-exec-')) fs.rmdirSync(path.join(this.delegated, d));
+      fs.rmdirSync(this.delegated);
+    }
   }
 }
 
