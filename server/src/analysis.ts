@@ -10,7 +10,8 @@ import { createEvaluator, type EvaluateOptions } from './model/evaluate';
 import type { Evaluator } from './model/eval';
 import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
-import { collectSyntaxFindings, groupFindings } from './parser/syntaxErrors';
+import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding } from './parser/syntaxErrors';
+import { hclSyntaxIssues } from './parser/hclVerdict';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
 import type { EffectiveSettings } from './settings';
@@ -31,12 +32,26 @@ function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnost
   return { range, severity: DIAGNOSTIC_CODES['syntax-error'].severity, code: 'syntax-error', source: DIAGNOSTIC_SOURCE, message };
 }
 
+/**
+ * HCL refuses an attribute set twice in any body, schema or not. The schema checks already say so, with
+ * more context, for the bodies they know; the others get HCL's verdict as a `duplicate` finding.
+ */
+function withRedefinedAttributes(findings: Diagnostic[], redefined: SyntaxFinding[]): Diagnostic[] {
+  if (redefined.length === 0) return findings;
+  const known = new Set(findings.filter((d) => d.code === 'duplicate').map((d) => `${d.range.start.line}:${d.range.start.character}`));
+  const extra = redefined
+    .filter((f) => !known.has(`${f.range.start.line}:${f.range.start.character}`))
+    .map((f): Diagnostic => ({ range: f.range, severity: DIAGNOSTIC_CODES.duplicate.severity, code: 'duplicate', source: DIAGNOSTIC_SOURCE, message: f.message }));
+  return extra.length ? [...findings, ...extra] : findings;
+}
+
 /** Analyses a parsed text. `builder` carries the model cache of a document between edits. */
 export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}, edits?: readonly EditSpan[]): Analysis {
   const built = builder.build(tree, text, edits);
   const findings = collectSyntaxFindings(tree, text);
   for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
-  const syntaxDiagnostics = groupFindings(findings).map((f) => syntaxDiagnostic(f.range, f.message));
+  const report = syntaxReport(text, groupFindings(findings), hclSyntaxIssues(text));
+  const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
   const evaluator = createEvaluator(built.file, options.evaluate);
   let checkDiagnostics: Diagnostic[] = [];
   try {
@@ -45,6 +60,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
     checkDiagnostics = [];
   }
   checkDiagnostics = dropFindingsShadowedBySyntaxErrors(built.file, syntaxDiagnostics, checkDiagnostics);
+  checkDiagnostics = withRedefinedAttributes(checkDiagnostics, report.duplicates);
   return { file: built.file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics] };
 }
 

@@ -3,8 +3,10 @@
 // specific message; anything else names the unexpected token and what was expected in that context.
 // Errors that follow from one mistake are grouped so that one mistake gives one diagnostic.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Range } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
+import type { SyntaxIssue } from './hclVerdict';
 import { kids, nodeRange, pos } from '../model/nodes';
+import { before as positionBefore } from '../model/positions';
 
 export interface SyntaxFinding {
   range: Range;
@@ -444,4 +446,86 @@ export function groupFindings(findings: SyntaxFinding[]): SyntaxFinding[] {
     seen.add(key);
     return true;
   }).slice(0, MAX_FINDINGS);
+}
+
+/** LSP positions of text offsets: `\r\n`, `\r` and `\n` each end a line. */
+export class OffsetPositions {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+}
+
+export interface SyntaxReport {
+  /** `syntax-error` findings: empty exactly when HCL accepts the text. */
+  syntax: SyntaxFinding[];
+  /** Attributes set twice in one body (HCL's "Attribute redefined"), reported as `duplicate`. */
+  duplicates: SyntaxFinding[];
+}
+
+/**
+ * The syntax findings of a text, with HCL's verdict (hclVerdict) as the last word: nothing when HCL accepts
+ * the text; otherwise HCL's mistakes, explained by the tree-sitter reporter's findings (`treeFindings`,
+ * already grouped) where those lie at the same place. Tree findings that no HCL mistake supports (tree-sitter
+ * recovers differently: a `}` "missing" far away, a heredoc "unterminated" after a broken line) are dropped,
+ * and a brace imbalance is reported once, only when no earlier mistake explains it.
+ */
+export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues: SyntaxIssue[]): SyntaxReport {
+  const positions = new OffsetPositions(text);
+  const duplicates: SyntaxFinding[] = [];
+  const mistakes: { range: Range; issue: SyntaxIssue }[] = [];
+  let lastLine = -1;
+  for (const issue of issues) {
+    const range = positions.range(issue.start, issue.end);
+    if (issue.kind === 'duplicate') {
+      duplicates.push({ range, message: issue.message, specific: true });
+      continue;
+    }
+    // One mistake, one diagnostic: a second issue on the same line follows from the first.
+    if (range.start.line === lastLine) continue;
+    lastLine = range.start.line;
+    mistakes.push({ range, issue });
+  }
+  if (mistakes.length === 0) return { syntax: [], duplicates };
+  const near = (f: SyntaxFinding, r: Range) => f.range.start.line - 1 <= r.start.line && r.start.line <= f.range.end.line + 1;
+  const imbalance = mistakes.some((m) => m.issue.imbalance);
+  // The rest of an item after its first mistake is text HCL did not read: tree findings there stand.
+  const skipped = mistakes.filter((m) => m.issue.skippedTo !== undefined).map((m) => ({ from: m.range.start, to: positions.position(m.issue.skippedTo!) }));
+  const inSkipped = (f: SyntaxFinding) => skipped.some((s) => !positionBefore(f.range.start, s.from) && positionBefore(f.range.start, s.to));
+  const kept = treeFindings.filter((f) => mistakes.some((m) => near(f, m.range)) || (f.specific && inSkipped(f)) || (f.consequence === true && imbalance));
+  const explainsImbalance = kept.some((f) => f.consequence);
+  const lastImbalance = [...mistakes].reverse().find((m) => m.issue.imbalance);
+  const syntax = [...kept];
+  mistakes.forEach((m, k) => {
+    if (kept.some((f) => near(f, m.range))) return;
+    if (m.issue.imbalance) {
+      const explained = explainsImbalance || mistakes.slice(0, k).some((o) => !o.issue.imbalance);
+      if (explained || m !== lastImbalance) return;
+    }
+    syntax.push({ range: m.range, message: m.issue.message, specific: true });
+  });
+  syntax.sort((a, b) => before(a.range, b.range));
+  return { syntax, duplicates };
 }
