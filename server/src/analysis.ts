@@ -14,6 +14,7 @@ import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding 
 import { hclSyntaxIssues } from './parser/hclVerdict';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
+import { modelWithoutBrokenItems } from './syntaxRepair';
 import type { EffectiveSettings } from './settings';
 
 export interface Analysis {
@@ -22,10 +23,14 @@ export interface Analysis {
   /** Syntax errors first, then the checks' findings. */
   diagnostics: Diagnostic[];
   syntaxDiagnostics: Diagnostic[];
+  /** The model was built from the text without its broken items (syntaxRepair). */
+  brokenItemsLeftOut?: boolean;
 }
 
 export interface AnalyseOptions {
   evaluate?: EvaluateOptions;
+  /** Parses another text (the text without its broken items, see syntaxRepair); the caller deletes the tree. */
+  reparse?: (text: string) => Tree;
 }
 
 function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnostic {
@@ -50,25 +55,30 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const built = builder.build(tree, text, edits);
   const findings = collectSyntaxFindings(tree, text);
   for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
-  const report = syntaxReport(text, groupFindings(findings), hclSyntaxIssues(text));
+  const issues = hclSyntaxIssues(text);
+  const report = syntaxReport(text, groupFindings(findings), issues);
   const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
-  const evaluator = createEvaluator(built.file, options.evaluate);
+  // With syntax errors, the model comes from the text without its broken items when that parses cleanly,
+  // so the blocks whose text is intact keep their findings.
+  const intact = syntaxDiagnostics.length > 0 && options.reparse ? modelWithoutBrokenItems(text, issues, options.reparse) : undefined;
+  const file = intact ?? built.file;
+  const evaluator = createEvaluator(file, options.evaluate);
   let checkDiagnostics: Diagnostic[] = [];
   try {
-    checkDiagnostics = runChecks(built.file, settings, evaluator, { evaluateOptions: options.evaluate });
+    checkDiagnostics = runChecks(file, settings, evaluator, { evaluateOptions: options.evaluate });
   } catch {
     checkDiagnostics = [];
   }
-  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(built.file, syntaxDiagnostics, checkDiagnostics);
+  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(file, syntaxDiagnostics, checkDiagnostics, intact !== undefined);
   checkDiagnostics = withRedefinedAttributes(checkDiagnostics, report.duplicates);
-  return { file: built.file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics] };
+  return { file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics], ...(intact ? { brokenItemsLeftOut: true } : {}) };
 }
 
 /** One-shot: parse `text` and analyse it. */
 export function analyse(parser: HclParser, text: string, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
   const tree = parser.parse(text);
   try {
-    return analyseTree(tree, text, settings, new ModelBuilder(), options);
+    return analyseTree(tree, text, settings, new ModelBuilder(), { reparse: (t) => parser.parse(t), ...options });
   } finally {
     tree.delete();
   }
@@ -83,7 +93,12 @@ export class DocumentAnalysis {
   private lastSettings: EffectiveSettings | undefined;
   private built = false;
 
-  constructor(parser: HclParser, uri: string, text: string, version: number) {
+  constructor(
+    private readonly parser: HclParser,
+    uri: string,
+    text: string,
+    version: number,
+  ) {
     this.syntax = new SyntaxDocument(parser, uri, text, version);
   }
 
@@ -106,7 +121,7 @@ export class DocumentAnalysis {
     const tree = this.syntax.tree();
     // The first analysis has no previous build: takeEdits() then only clears the record.
     const edits = this.syntax.takeEdits();
-    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, {}, this.built ? edits : undefined);
+    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, { reparse: (t) => this.parser.parse(t) }, this.built ? edits : undefined);
     this.built = true;
     this.lastVersion = this.syntax.version;
     this.lastSettings = settings;

@@ -250,16 +250,17 @@ export function canonicalLayout(text: string): string {
 
 /**
  * The formatted text, or undefined when HCL refuses the text (nothing is changed then, as with
- * `nomad fmt`). `tree` is unused by the layout itself; it is kept for callers that hold one.
+ * `nomad fmt`). `tree` decides only when the text nests too deeply for HCL's verdict to be walked.
  */
-export function formatText(text: string, _tree?: Tree): string | undefined {
-  if (hclSyntaxIssues(text).length > 0) return undefined;
+export function formatText(text: string, tree?: Tree): string | undefined {
+  const issues = hclSyntaxIssues(text);
+  if (issues ? issues.length > 0 : !tree || tree.rootNode.hasError) return undefined;
   return canonicalLayout(text);
 }
 
 /** LSP edits turning `text` into its formatted form: one per changed line (the line structure never changes). */
-export function formatEdits(text: string, _tree?: Tree): TextEdit[] {
-  const formatted = formatText(text);
+export function formatEdits(text: string, tree?: Tree): TextEdit[] {
+  const formatted = formatText(text, tree);
   if (formatted === undefined || formatted === text) return [];
   return lineEdits(text, formatted);
 }
@@ -268,8 +269,8 @@ export function formatEdits(text: string, _tree?: Tree): TextEdit[] {
  * Edits for the lines `firstLine..lastLine` only, each formatted as formatting the whole file would format
  * it (alignment and indentation depend on the lines around the range, so the whole file is laid out).
  */
-export function rangeFormatEdits(text: string, firstLine: number, lastLine: number): TextEdit[] {
-  const formatted = formatText(text);
+export function rangeFormatEdits(text: string, firstLine: number, lastLine: number, tree?: Tree): TextEdit[] {
+  const formatted = formatText(text, tree);
   if (formatted === undefined || formatted === text) return [];
   return lineEdits(text, formatted).filter((e) => e.range.start.line >= firstLine && e.range.end.line <= lastLine);
 }
@@ -308,7 +309,7 @@ export const formatFeature: Feature = {
     ctx.connection.onDocumentFormatting(
       ctx.guard('formatting', [] as TextEdit[], (params: { textDocument: { uri: string } }) => {
         const doc = ctx.documents.get(params.textDocument.uri);
-        return doc ? formatEdits(doc.text) : [];
+        return doc ? formatEdits(doc.text, doc.tree()) : [];
       }),
     );
     ctx.connection.onDocumentRangeFormatting(
@@ -318,7 +319,7 @@ export const formatFeature: Feature = {
         const { start, end } = params.range;
         // A selection of whole lines ends at the start of the line after them.
         const lastLine = end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
-        return rangeFormatEdits(doc.text, start.line, lastLine);
+        return rangeFormatEdits(doc.text, start.line, lastLine, doc.tree());
       }),
     );
   },

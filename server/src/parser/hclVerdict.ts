@@ -16,7 +16,8 @@ export interface SyntaxIssue {
   kind: 'syntax' | 'duplicate';
   /** A block left open at the end of the file or a `}` with no block to close: often a consequence. */
   imbalance?: boolean;
-  /** HCL skips the rest of a body item after its first mistake: the item's text ends here. */
+  /** The body item holding the mistake starts here; HCL skips the rest of it, up to `skippedTo`. */
+  itemFrom?: number;
   skippedTo?: number;
 }
 
@@ -158,7 +159,10 @@ class Recogniser {
         const failed = this.issues[this.issues.length - 1];
         this.skipRestOfItem(start);
         if (this.next === start) this.read();
-        if (failed) failed.skippedTo = this.tokens[Math.min(this.next, this.tokens.length) - 1].end;
+        if (failed) {
+          failed.itemFrom = t.start;
+          failed.skippedTo = this.tokens[Math.min(this.next, this.tokens.length) - 1].end;
+        }
         if (end === '}' && this.lastSkipped?.type === '}') return;
       }
     }
@@ -743,11 +747,18 @@ function tokenIssues(text: string, tokens: HclToken[]): SyntaxIssue[] {
 
 /**
  * HCL's verdict on a configuration file: empty when hclsyntax.ParseConfig accepts `text`, otherwise the
- * mistakes found, in text order (the first in each body item; then the item is skipped).
+ * mistakes found, in text order (the first in each body item; then the item is skipped). Undefined when
+ * the text nests too deeply to be walked here (callers then fall back on tree-sitter's verdict).
  */
-export function hclSyntaxIssues(text: string, tokens: HclToken[] = lexHcl(text)): SyntaxIssue[] {
+export function hclSyntaxIssues(text: string, tokens: HclToken[] = lexHcl(text)): SyntaxIssue[] | undefined {
   const recogniser = new Recogniser(text, tokens);
-  recogniser.body('eof');
+  try {
+    recogniser.body('eof');
+  } catch (error) {
+    // Thousands of nested blocks or brackets: deeper than this recursive walk goes. Undecided.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
   const issues = recogniser.issues;
   // The parser stops at every character HCL does not use; the scanner's words for it are the clearer ones.
   const characters = new Map(tokenIssues(text, tokens).map((i) => [i.start, i]));

@@ -492,7 +492,8 @@ export interface SyntaxReport {
  * recovers differently: a `}` "missing" far away, a heredoc "unterminated" after a broken line) are dropped,
  * and a brace imbalance is reported once, only when no earlier mistake explains it.
  */
-export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues: SyntaxIssue[]): SyntaxReport {
+export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues: SyntaxIssue[] | undefined): SyntaxReport {
+  if (issues === undefined) return { syntax: treeFindings, duplicates: [] };
   const positions = new OffsetPositions(text);
   const duplicates: SyntaxFinding[] = [];
   const mistakes: { range: Range; issue: SyntaxIssue }[] = [];
@@ -510,18 +511,22 @@ export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues
   }
   if (mistakes.length === 0) return { syntax: [], duplicates };
   const near = (f: SyntaxFinding, r: Range) => f.range.start.line - 1 <= r.start.line && r.start.line <= f.range.end.line + 1;
+  // HCL's scanner knows exactly where heredocs are; tree-sitter may invent one while recovering (a doubled
+  // `=` read as a heredoc whose `<<` is missing), so its heredoc findings need a heredoc mistake of HCL's.
+  const supports = (f: SyntaxFinding, m: { range: Range; issue: SyntaxIssue }) =>
+    near(f, m.range) && (!/^Unterminated heredoc/.test(f.message) || /heredoc/i.test(m.issue.message));
   const imbalance = mistakes.some((m) => m.issue.imbalance);
   // The rest of an item after its first mistake is text HCL did not read: tree findings there stand.
   const skipped = mistakes.filter((m) => m.issue.skippedTo !== undefined).map((m) => ({ from: m.range.start, to: positions.position(m.issue.skippedTo!) }));
-  const inSkipped = (f: SyntaxFinding) => skipped.some((s) => !positionBefore(f.range.start, s.from) && positionBefore(f.range.start, s.to));
-  const kept = treeFindings.filter((f) => mistakes.some((m) => near(f, m.range)) || (f.specific && inSkipped(f)) || (f.consequence === true && imbalance));
+  const inSkipped = (f: SyntaxFinding) => skipped.some((s) => f.range.start.line > s.from.line && positionBefore(f.range.start, s.to));
+  const kept = treeFindings.filter((f) => mistakes.some((m) => supports(f, m)) || (f.specific && inSkipped(f)) || (f.consequence === true && imbalance));
   const explainsImbalance = kept.some((f) => f.consequence);
   const lastImbalance = [...mistakes].reverse().find((m) => m.issue.imbalance);
   const syntax = [...kept];
-  mistakes.forEach((m, k) => {
-    if (kept.some((f) => near(f, m.range))) return;
+  mistakes.forEach((m) => {
+    if (kept.some((f) => supports(f, m))) return;
     if (m.issue.imbalance) {
-      const explained = explainsImbalance || mistakes.slice(0, k).some((o) => !o.issue.imbalance);
+      const explained = explainsImbalance || mistakes.some((o) => !o.issue.imbalance);
       if (explained || m !== lastImbalance) return;
     }
     syntax.push({ range: m.range, message: m.issue.message, specific: true });
