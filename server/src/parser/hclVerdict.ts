@@ -16,6 +16,8 @@ export interface SyntaxIssue {
   kind: 'syntax' | 'duplicate';
   /** A block left open at the end of the file or a `}` with no block to close: often a consequence. */
   imbalance?: boolean;
+  /** A character HCL does not use (the scanner's finding): no other explanation fits better. */
+  character?: boolean;
   /** The body item holding the mistake starts here; HCL skips the rest of it, up to `skippedTo`. */
   itemFrom?: number;
   skippedTo?: number;
@@ -426,6 +428,21 @@ class Recogniser {
       case '{':
         this.object();
         return;
+      case '<': {
+        // `<<EOF trailing`: HCL's scanner takes `<<` as a heredoc opener only when the marker ends the line.
+        const opener = /^<<-?([\p{ID_Start}_][\p{ID_Continue}-]*)[^\S\r\n]*([^\r\n]*)/u.exec(this.text.slice(t.start, t.start + 300));
+        if (opener && opener[2] !== '') {
+          const close = new RegExp(`^[^\\S\\r\\n]*${opener[1]}[^\\S\\r\\n]*\\r?$`, 'mu');
+          const rest = this.text.slice(t.start);
+          const bodyStart = rest.search(/\n/);
+          const end = bodyStart < 0 ? -1 : rest.slice(bodyStart + 1).search(close);
+          // The heredoc body is the user's text, not body items: skip it with this item.
+          if (end >= 0) this.skipUntil = t.start + bodyStart + 1 + end;
+          this.fail(t, `A heredoc opener \`<<${opener[1]}\` must end its line: move \`${opener[2].trim().slice(0, 20)}\` to the next line (or after the closing \`${opener[1]}\`).`);
+        }
+        this.fail(t, `Unexpected ${this.describe(t)}: a value (an expression) was expected here.`);
+      }
+      // eslint-disable-next-line no-fallthrough
       case 'eof':
         this.fail(t, 'An expression is missing before the end of the file.');
       // eslint-disable-next-line no-fallthrough
@@ -664,10 +681,18 @@ class Recogniser {
    * After a mistake: skip to the end of the current body item (the next line break outside brackets), as
    * HCL's parser does, so the next item is read afresh. Stops early at a `}` that closes the enclosing block.
    */
+  /** Text up to here belongs to the failed item whatever its tokens (a heredoc body HCL did not see as one). */
+  private skipUntil = -1;
+
   private skipRestOfItem(itemStart: number): void {
     // The brackets the item opened before its mistake are still open: replay them first.
     const open: TokenType[] = [];
     for (let i = itemStart; i < this.next; i++) track(open, this.tokens[i].type);
+    if (this.skipUntil >= 0) {
+      while (this.next < this.tokens.length - 1 && this.tokens[this.next].start < this.skipUntil) this.next++;
+      open.length = 0;
+      this.skipUntil = -1;
+    }
     this.newlines.length = 1;
     this.lastSkipped = undefined;
     for (;;) {
@@ -730,7 +755,7 @@ function tokenIssues(text: string, tokens: HclToken[]): SyntaxIssue[] {
   for (const t of tokens) {
     const known = INVALID_CHARACTER[t.type];
     if (known) {
-      issues.push({ start: t.start, end: t.end, message: known, kind: 'syntax' });
+      issues.push({ start: t.start, end: t.end, message: known, kind: 'syntax', character: true });
       continue;
     }
     if (t.type !== 'invalid') continue;
@@ -740,7 +765,7 @@ function tokenIssues(text: string, tokens: HclToken[]): SyntaxIssue[] {
     else if (ch === '\u201c' || ch === '\u201d') message = 'Curly quotes are not string quotes: write `"`.';
     else if (t.end - t.start > 2) message = 'A carriage return that does not end a line (no line feed follows) breaks this heredoc.';
     else message = `The character \`${ch}\` (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not used in HCL here.`;
-    issues.push({ start: t.start, end: t.start + (t.end - t.start > 2 ? 1 : t.end - t.start), message, kind: 'syntax' });
+    issues.push({ start: t.start, end: t.start + (t.end - t.start > 2 ? 1 : t.end - t.start), message, kind: 'syntax', character: true });
   }
   return issues;
 }
@@ -764,7 +789,7 @@ export function hclSyntaxIssues(text: string, tokens: HclToken[] = lexHcl(text))
   const characters = new Map(tokenIssues(text, tokens).map((i) => [i.start, i]));
   for (let k = 0; k < issues.length; k++) {
     const better = characters.get(issues[k].start);
-    if (better && issues[k].kind === 'syntax') issues[k] = better;
+    if (better && issues[k].kind === 'syntax') issues[k] = { ...issues[k], message: better.message, end: better.end, character: true };
   }
   issues.sort((a, b) => a.start - b.start);
   return issues;

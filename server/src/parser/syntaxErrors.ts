@@ -514,7 +514,7 @@ export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues
   // HCL's scanner knows exactly where heredocs are; tree-sitter may invent one while recovering (a doubled
   // `=` read as a heredoc whose `<<` is missing), so its heredoc findings need a heredoc mistake of HCL's.
   const supports = (f: SyntaxFinding, m: { range: Range; issue: SyntaxIssue }) =>
-    near(f, m.range) && (!/^Unterminated heredoc/.test(f.message) || /heredoc/i.test(m.issue.message));
+    !m.issue.character && near(f, m.range) && (!/^Unterminated heredoc/.test(f.message) || /heredoc/i.test(m.issue.message));
   const imbalance = mistakes.some((m) => m.issue.imbalance);
   // The rest of an item after its first mistake is text HCL did not read: tree findings there stand.
   const skipped = mistakes.filter((m) => m.issue.skippedTo !== undefined).map((m) => ({ from: m.range.start, to: positions.position(m.issue.skippedTo!) }));
