@@ -39,6 +39,16 @@ const PAIRS = new Set(['==', '!=', '>=', '<=', '&&', '||', '::', '=>']);
 const IDENT = /[\p{ID_Start}_][\p{ID_Continue}-]*/uy;
 const HEREDOC_OPEN = /<<(-?)([\p{ID_Start}_][\p{ID_Continue}-]*)(\r?\n)/uy;
 
+const PAIR_STARTS = '=!><&|:';
+
+function isAsciiNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isAsciiNamePart(c: number): boolean {
+  return isAsciiNameStart(c) || (c >= 48 && c <= 57) || c === 45;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -183,11 +193,22 @@ export function lexHcl(text: string): HclToken[] {
       emit('number', p, numberEnd(text, p));
       continue;
     }
-    IDENT.lastIndex = p;
-    const ident = IDENT.exec(text);
-    if (ident) {
-      emit('ident', p, p + ident[0].length);
-      continue;
+    if (isAsciiNameStart(c)) {
+      let e = p + 1;
+      while (e < n && isAsciiNamePart(text.charCodeAt(e))) e++;
+      // A non-ASCII letter may continue the name: let the full rule decide then.
+      if (e >= n || text.charCodeAt(e) < 0x80) {
+        emit('ident', p, e);
+        continue;
+      }
+    }
+    if (c >= 0x80 || isAsciiNameStart(c)) {
+      IDENT.lastIndex = p;
+      const ident = IDENT.exec(text);
+      if (ident) {
+        emit('ident', p, p + ident[0].length);
+        continue;
+      }
     }
     if (ch === '#' || (ch === '/' && text[p + 1] === '/')) {
       const nl = text.indexOf('\n', p);
@@ -213,8 +234,8 @@ export function lexHcl(text: string): HclToken[] {
       emit('...', p, p + 3);
       continue;
     }
-    const pair = text.slice(p, p + 2);
-    if (pair === '~}') {
+    const second = text[p + 1];
+    if (ch === '~' && second === '}') {
       closeBrace('seqend', 2);
       continue;
     }
@@ -228,8 +249,8 @@ export function lexHcl(text: string): HclToken[] {
         continue;
       }
     }
-    if (PAIRS.has(pair)) {
-      emit(pair as TokenType, p, p + 2);
+    if (second !== undefined && PAIR_STARTS.includes(ch) && PAIRS.has(ch + second)) {
+      emit((ch + second) as TokenType, p, p + 2);
       continue;
     }
     if (ch === '{') {

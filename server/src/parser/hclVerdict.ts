@@ -69,14 +69,25 @@ class Recogniser {
     return [eof, tokens.length];
   }
 
+  /** The last scan, reused while neither the position nor the line-break mode changes (peek, then read). */
+  private cached: { from: number; mode: boolean; token: HclToken; after: number } | undefined;
+
+  private scanNext(): { from: number; mode: boolean; token: HclToken; after: number } {
+    const mode = this.newlines[this.newlines.length - 1];
+    const c = this.cached;
+    if (c && c.from === this.next && c.mode === mode) return c;
+    const [token, after] = this.scan(this.next);
+    return (this.cached = { from: this.next, mode, token, after });
+  }
+
   private peek(): HclToken {
-    return this.scan(this.next)[0];
+    return this.scanNext().token;
   }
 
   private read(): HclToken {
-    const [t, after] = this.scan(this.next);
+    const { token, after } = this.scanNext();
     this.next = after;
-    return t;
+    return token;
   }
 
   private pushNewlines(include: boolean): void {
