@@ -147,6 +147,10 @@ test('bare carriage returns: positions follow the LSP rule; HCL refuses one betw
   // would say 3) and its `\r` at character 11.
   assert.deepEqual(syntax[0].range.start, { line: 4, character: 11 });
   assert.match(syntax[0].message, /carriage return/);
+  // Findings of the checks follow the same rule: `cap_add` is on LSP line 7 here (tree-sitter row 6).
+  const exec = 'job "j" {\n  # one\rtwo\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n        cap_add = ["sys_module"]\n      }\n    }\n  }\n}\n';
+  const refused = (await analyseText(exec)).diagnostics.filter((d) => d.code === 'capability-not-allowed');
+  assert.deepEqual(refused.map((d) => d.range.start), [{ line: 8, character: 19 }]);
   // A bare CR inside a comment is fine for HCL (and left alone by fmt).
   const inComment = 'job "j" {\n  # a\rb\n  meta {\n    a = "1"\n  }\n}\n';
   assert.equal(await hclParseError(inComment), undefined);
@@ -172,6 +176,21 @@ test('range formatting formats exactly the lines of the range, as formatting the
   const result = applyEdits(text, edits).split('\n');
   const before = text.split('\n');
   result.forEach((line, i) => assert.equal(line, i === 2 || i === 3 ? whole[i] : before[i], `line ${i}`));
+});
+
+test('format on type lays out the line of a typed `}` and the line Enter ended, as the whole file would', async () => {
+  const text = 'job "j" {\n  meta {\n    a="1"\n    long_name = "2"\n     }\n}\n';
+  const whole = (await hclwrite(text)).split('\n');
+  const { uri } = await openDoc(client, text, 'ontype');
+  const onType = async (line: number, character: number, ch: string) =>
+    applyEdits(text, await client.request<TextEdit[]>('textDocument/onTypeFormatting', { textDocument: { uri }, position: { line, character }, ch, options: { tabSize: 2, insertSpaces: true } })).split('\n');
+  const afterBrace = await onType(4, 6, '}');
+  const afterEnter = await onType(3, 0, '\n');
+  client.close(uri);
+  const before = text.split('\n');
+  afterBrace.forEach((line, i) => assert.equal(line, i === 4 ? whole[i] : before[i], `} line ${i}`));
+  afterEnter.forEach((line, i) => assert.equal(line, i === 2 ? whole[i] : before[i], `enter line ${i}`));
+  assert.notEqual(whole[2], before[2], 'the line Enter ended changes (a="1" gets aligned)');
 });
 
 test('nomad-exec fmt - writes hclwrite\'s layout to standard output', async () => {

@@ -12,6 +12,7 @@ import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding } from './parser/syntaxErrors';
 import { hclSyntaxIssues } from './parser/hclVerdict';
+import { treeRowsToLspLines } from './parser/lineEnds';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
 import { modelWithoutBrokenItems } from './syntaxRepair';
@@ -56,7 +57,10 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const findings = collectSyntaxFindings(tree, text);
   for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
   const issues = hclSyntaxIssues(text);
-  const report = syntaxReport(text, groupFindings(findings), issues);
+  // Ranges from the tree count rows at `\n` only; LSP also ends a line at a lone `\r`.
+  const toLsp = treeRowsToLspLines(text);
+  const treeFindings = groupFindings(findings).map((f) => (toLsp ? { ...f, range: toLsp(f.range) } : f));
+  const report = syntaxReport(text, treeFindings, issues);
   const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
   // With syntax errors, the model comes from the text without its broken items when that parses cleanly,
   // so the blocks whose text is intact keep their findings.
@@ -70,6 +74,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
     checkDiagnostics = [];
   }
   checkDiagnostics = dropFindingsShadowedBySyntaxErrors(file, syntaxDiagnostics, checkDiagnostics, intact !== undefined);
+  if (toLsp) checkDiagnostics = checkDiagnostics.map((d) => ({ ...d, range: toLsp(d.range) }));
   checkDiagnostics = withRedefinedAttributes(checkDiagnostics, report.duplicates);
   return { file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics], ...(intact ? { brokenItemsLeftOut: true } : {}) };
 }

@@ -304,7 +304,12 @@ export function lineEdits(before: string, after: string): TextEdit[] {
 
 export const formatFeature: Feature = {
   name: 'formatting',
-  capabilities: () => ({ documentFormattingProvider: true, documentRangeFormattingProvider: true }),
+  capabilities: () => ({
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
+    // Typing `}` lays out its line; Enter lays out the line it ended. Each as formatting the file would.
+    documentOnTypeFormattingProvider: { firstTriggerCharacter: '}', moreTriggerCharacter: ['\n'] },
+  }),
   register(ctx) {
     ctx.connection.onDocumentFormatting(
       ctx.guard('formatting', [] as TextEdit[], (params: { textDocument: { uri: string } }) => {
@@ -320,6 +325,14 @@ export const formatFeature: Feature = {
         // A selection of whole lines ends at the start of the line after them.
         const lastLine = end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
         return rangeFormatEdits(doc.text, start.line, lastLine, doc.tree());
+      }),
+    );
+    ctx.connection.onDocumentOnTypeFormatting(
+      ctx.guard('onTypeFormatting', [] as TextEdit[], (params: { textDocument: { uri: string }; position: { line: number }; ch: string }) => {
+        const doc = ctx.documents.get(params.textDocument.uri);
+        if (!doc) return [];
+        const line = params.ch === '\n' ? params.position.line - 1 : params.position.line;
+        return line < 0 ? [] : rangeFormatEdits(doc.text, line, line, doc.tree());
       }),
     );
   },

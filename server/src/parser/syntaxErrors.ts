@@ -3,8 +3,9 @@
 // specific message; anything else names the unexpected token and what was expected in that context.
 // Errors that follow from one mistake are grouped so that one mistake gives one diagnostic.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Position, Range } from 'vscode-languageserver-types';
+import type { Range } from 'vscode-languageserver-types';
 import type { SyntaxIssue } from './hclVerdict';
+import { OffsetPositions } from './lineEnds';
 import { kids, nodeRange, pos } from '../model/nodes';
 import { before as positionBefore } from '../model/positions';
 
@@ -448,36 +449,6 @@ export function groupFindings(findings: SyntaxFinding[]): SyntaxFinding[] {
   }).slice(0, MAX_FINDINGS);
 }
 
-/** LSP positions of text offsets: `\r\n`, `\r` and `\n` each end a line. */
-export class OffsetPositions {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      }
-    }
-  }
-
-  position(offset: number): Position {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
-  }
-
-  range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end) };
-  }
-}
-
 export interface SyntaxReport {
   /** `syntax-error` findings: empty exactly when HCL accepts the text. */
   syntax: SyntaxFinding[];
@@ -499,7 +470,9 @@ export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues
   const mistakes: { range: Range; issue: SyntaxIssue }[] = [];
   let lastLine = -1;
   for (const issue of issues) {
-    const range = positions.range(issue.start, issue.end);
+    let range = positions.range(issue.start, issue.end);
+    // A lone `\r` ends its line: the range of that character stays on the line it ends.
+    if (issue.character && range.end.line > range.start.line) range = { start: range.start, end: { line: range.start.line, character: range.start.character + 1 } };
     if (issue.kind === 'duplicate') {
       duplicates.push({ range, message: issue.message, specific: true });
       continue;
@@ -517,7 +490,7 @@ export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues
     !m.issue.character && near(f, m.range) && (!/^Unterminated heredoc/.test(f.message) || /heredoc/i.test(m.issue.message));
   const imbalance = mistakes.some((m) => m.issue.imbalance);
   // The rest of an item after its first mistake is text HCL did not read: tree findings there stand.
-  const skipped = mistakes.filter((m) => m.issue.skippedTo !== undefined).map((m) => ({ from: m.range.start, to: positions.position(m.issue.skippedTo!) }));
+  const skipped = mistakes.filter((m) => m.issue.skippedTo !== undefined && !m.issue.character).map((m) => ({ from: m.range.start, to: positions.position(m.issue.skippedTo!) }));
   const inSkipped = (f: SyntaxFinding) => skipped.some((s) => f.range.start.line > s.from.line && positionBefore(f.range.start, s.to));
   const kept = treeFindings.filter((f) => mistakes.some((m) => supports(f, m)) || (f.specific && inSkipped(f)) || (f.consequence === true && imbalance));
   const explainsImbalance = kept.some((f) => f.consequence);
