@@ -16,6 +16,9 @@ import { REPO_ROOT, type LspClient } from './helpers/lspClient';
 import { serverPerFile } from './helpers/serverPerFile';
 import { canonicalLayout, formatText } from '../server/src/features/format';
 import { hclSyntaxIssues } from '../server/src/parser/hclVerdict';
+import { DocumentAnalysis } from '../server/src/analysis';
+import { sharedParser } from '../server/src/parser/parser';
+import { resolveSettings } from '../server/src/settings';
 
 const MUTANTS = Number(process.env.HCL_MUTANTS ?? 1500);
 const SEED = Number(process.env.HCL_SEED ?? 20261206);
@@ -136,6 +139,20 @@ test('a doubled = names that spot and does not hide the findings of the other gr
   const capabilities = (diagnostics: typeof clean.diagnostics) => diagnostics.filter((d) => d.code === 'capability-not-allowed').map((d) => d.range.start.line);
   assert.equal(capabilities(clean.diagnostics).length, 6);
   assert.deepEqual(capabilities(broken.diagnostics), capabilities(clean.diagnostics), 'every group keeps its finding, the broken one too');
+  // The same while editing an open document: type the second `=`, then take it away.
+  const doc = new DocumentAnalysis(await sharedParser(), 'file:///fidelity/doubled.nomad.hcl', job(-1), 0);
+  try {
+    const settings = resolveSettings({});
+    const at = { line: 2 + 10 * 2, character: '    count = '.length };
+    doc.applyChanges([{ range: { start: at, end: at }, text: '= ' }], 1);
+    const typed = doc.analyse(settings).diagnostics;
+    assert.deepEqual(typed.filter((d) => d.code === 'syntax-error').map((d) => d.range.start.line), [at.line]);
+    assert.deepEqual(capabilities(typed), capabilities(clean.diagnostics));
+    doc.applyChanges([{ range: { start: at, end: { line: at.line, character: at.character + 2 } }, text: '' }], 2);
+    assert.deepEqual(doc.analyse(settings).diagnostics.filter((d) => d.code === 'syntax-error'), []);
+  } finally {
+    doc.dispose();
+  }
 });
 
 test('bare carriage returns: positions follow the LSP rule; HCL refuses one between attributes, once', async () => {

@@ -11,7 +11,8 @@ import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { DocumentAnalysis, analyseTree } from '../server/src/analysis';
+import { DocumentAnalysis, PER_EDIT_HCL_VERDICT_LIMIT, analyseTree } from '../server/src/analysis';
+import { RepairedModels } from '../server/src/syntaxRepair';
 import { runChecks } from '../server/src/checks/index';
 import { dropFindingsShadowedBySyntaxErrors } from '../server/src/syntaxShadow';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
@@ -169,7 +170,9 @@ const SETTINGS: EffectiveSettings[] = [
  * a full parse, which is the parser's business, not the checks'.
  */
 function fromScratch(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings): Diagnostic[] {
-  const fresh = analyseTree(doc.tree(), doc.text, settings, undefined, { reparse: (text) => parser.parse(text) });
+  const repair = new RepairedModels(parser);
+  const fresh = analyseTree(doc.tree(), doc.text, settings, undefined, { repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT });
+  repair.dispose();
   const findings = runChecks(fresh.file, settings, fresh.evaluator, { incremental: false });
   return [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings, fresh.brokenItemsLeftOut)];
 }

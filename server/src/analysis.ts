@@ -15,7 +15,7 @@ import { hclSyntaxIssues } from './parser/hclVerdict';
 import { treeRowsToLspLines } from './parser/lineEnds';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
-import { modelWithoutBrokenItems } from './syntaxRepair';
+import { RepairedModels } from './syntaxRepair';
 import type { EffectiveSettings } from './settings';
 
 export interface Analysis {
@@ -30,8 +30,13 @@ export interface Analysis {
 
 export interface AnalyseOptions {
   evaluate?: EvaluateOptions;
-  /** Parses another text (the text without its broken items, see syntaxRepair); the caller deletes the tree. */
-  reparse?: (text: string) => Tree;
+  /** Builds the model of the text without its broken items (see syntaxRepair); kept per document. */
+  repair?: RepairedModels;
+  /**
+   * Texts longer than this (in UTF-16 units) get tree-sitter's syntax verdict only, not HCL's (which walks
+   * the whole text on every edit). The CLI and the formatter always use HCL's.
+   */
+  hclVerdictLimit?: number;
 }
 
 function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnostic {
@@ -56,7 +61,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const built = builder.build(tree, text, edits);
   const findings = collectSyntaxFindings(tree, text);
   for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
-  const issues = hclSyntaxIssues(text);
+  const issues = text.length <= (options.hclVerdictLimit ?? Infinity) ? hclSyntaxIssues(text) : undefined;
   // Ranges from the tree count rows at `\n` only; LSP also ends a line at a lone `\r`.
   const toLsp = treeRowsToLspLines(text);
   const treeFindings = groupFindings(findings).map((f) => (toLsp ? { ...f, range: toLsp(f.range) } : f));
@@ -64,7 +69,7 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
   // With syntax errors, the model comes from the text without its broken items when that parses cleanly,
   // so the blocks whose text is intact keep their findings.
-  const intact = syntaxDiagnostics.length > 0 && options.reparse ? modelWithoutBrokenItems(text, issues, options.reparse) : undefined;
+  const intact = syntaxDiagnostics.length > 0 ? options.repair?.model(text, issues) : undefined;
   const file = intact ?? built.file;
   const evaluator = createEvaluator(file, options.evaluate);
   let checkDiagnostics: Diagnostic[] = [];
@@ -83,11 +88,23 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
 export function analyse(parser: HclParser, text: string, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
   const tree = parser.parse(text);
   try {
-    return analyseTree(tree, text, settings, new ModelBuilder(), { reparse: (t) => parser.parse(t), ...options });
+    const repair = new RepairedModels(parser);
+    try {
+      return analyseTree(tree, text, settings, new ModelBuilder(), { repair, ...options });
+    } finally {
+      repair.dispose();
+    }
   } finally {
     tree.delete();
   }
 }
+
+/**
+ * HCL's verdict walks the whole text: about 0.4 ms for a 1,000-line job, tens of ms per MB. Above this size
+ * an open document keeps tree-sitter's verdict while typing (`nomad-exec check` and formatting still use
+ * HCL's).
+ */
+export const PER_EDIT_HCL_VERDICT_LIMIT = 256 * 1024;
 
 /** An open document: text, tree and model cache kept in step under incremental edits. */
 export class DocumentAnalysis {
@@ -98,13 +115,11 @@ export class DocumentAnalysis {
   private lastSettings: EffectiveSettings | undefined;
   private built = false;
 
-  constructor(
-    private readonly parser: HclParser,
-    uri: string,
-    text: string,
-    version: number,
-  ) {
+  private readonly repair: RepairedModels;
+
+  constructor(parser: HclParser, uri: string, text: string, version: number) {
     this.syntax = new SyntaxDocument(parser, uri, text, version);
+    this.repair = new RepairedModels(parser);
   }
 
   get version(): number {
@@ -126,7 +141,7 @@ export class DocumentAnalysis {
     const tree = this.syntax.tree();
     // The first analysis has no previous build: takeEdits() then only clears the record.
     const edits = this.syntax.takeEdits();
-    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, { reparse: (t) => this.parser.parse(t) }, this.built ? edits : undefined);
+    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, { repair: this.repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT }, this.built ? edits : undefined);
     this.built = true;
     this.lastVersion = this.syntax.version;
     this.lastSettings = settings;
@@ -140,6 +155,7 @@ export class DocumentAnalysis {
 
   dispose(): void {
     this.builder.dispose();
+    this.repair.dispose();
     this.syntax.dispose();
     this.last = undefined;
   }

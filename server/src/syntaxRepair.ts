@@ -4,9 +4,13 @@
 // parser (mirrored by parser/hclVerdict) skips just the body item that holds a mistake; we do the same by
 // blanking those items (spaces in place of their characters, line ends kept, so every offset and position
 // stays valid) and building the model from that text when it parses cleanly.
-import type { Tree } from 'web-tree-sitter';
-import { buildModel } from './model/build';
+//
+// While typing, most states of a file have a mistake somewhere, so the blanked text is kept per document
+// with its own tree and model cache and brought up to date incrementally, like the document itself.
+import type { Point, Tree } from 'web-tree-sitter';
+import { ModelBuilder, type EditSpan } from './model/build';
 import type { JobFile } from './model/types';
+import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
 
 /** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
@@ -30,16 +34,65 @@ export function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): 
   return out + text.slice(at);
 }
 
-/** The model of `text` with its broken items left out, when that text parses without error. */
-export function modelWithoutBrokenItems(text: string, issues: readonly SyntaxIssue[] | undefined, parse: (text: string) => Tree): JobFile | undefined {
-  if (!issues) return undefined;
-  const blanked = blankBrokenItems(text, issues);
-  if (blanked === undefined) return undefined;
-  const tree = parse(blanked);
-  try {
-    if (tree.rootNode.hasError) return undefined;
-    return buildModel(tree, blanked).file;
-  } finally {
-    tree.delete();
+/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The one span where two texts differ (common start and end left out). */
+function difference(before: string, after: string): EditSpan {
+  let start = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/** The blanked text of one document, its tree and its model cache, kept between analyses. */
+export class RepairedModels {
+  private text: string | undefined;
+  private tree: Tree | undefined;
+  private readonly builder = new ModelBuilder();
+
+  constructor(private readonly parser: HclParser) {}
+
+  /** The model of `text` with its broken items left out, when that text parses without error. */
+  model(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
+    const blanked = issues ? blankBrokenItems(text, issues) : undefined;
+    if (blanked === undefined) return undefined;
+    let edits: EditSpan[] | undefined;
+    if (this.tree && this.text !== undefined) {
+      const span = difference(this.text, blanked);
+      this.tree.edit({
+        startIndex: span.start,
+        oldEndIndex: span.oldEnd,
+        newEndIndex: span.newEnd,
+        startPosition: pointAt(this.text, span.start),
+        oldEndPosition: pointAt(this.text, span.oldEnd),
+        newEndPosition: pointAt(blanked, span.newEnd),
+      });
+      edits = [span];
+    }
+    const tree = this.parser.parse(blanked, this.tree);
+    this.tree?.delete();
+    this.tree = tree;
+    this.text = blanked;
+    // The cache follows the blanked text whatever the outcome, so the next build may reuse it.
+    const built = this.builder.build(tree, blanked, edits);
+    return tree.rootNode.hasError ? undefined : built.file;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.text = undefined;
+    this.builder.dispose();
   }
 }
