@@ -24,7 +24,7 @@ export interface Analysis {
   /** Syntax errors first, then the checks' findings. */
   diagnostics: Diagnostic[];
   syntaxDiagnostics: Diagnostic[];
-  /** The model was built from the text without its broken items (syntaxRepair). */
+  /** Despite syntax errors the model is sound: tree-sitter read the text cleanly, or the model was built from the text without its broken items (syntaxRepair). */
   brokenItemsLeftOut?: boolean;
 }
 
@@ -69,7 +69,11 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
   // With syntax errors, the model comes from the text without its broken items when that parses cleanly,
   // so the blocks whose text is intact keep their findings.
-  const intact = syntaxDiagnostics.length > 0 ? options.repair?.model(text, issues) : undefined;
+  // Only needed when tree-sitter itself lost its way; a clean tree gives an intact model already.
+  let intact: JobFile | undefined;
+  if (syntaxDiagnostics.length > 0 && tree.rootNode.hasError) intact = options.repair?.model(text, issues);
+  else if (issues) options.repair?.follow(text, issues);
+  const modelIntact = intact !== undefined || (syntaxDiagnostics.length > 0 && issues !== undefined && !tree.rootNode.hasError);
   const file = intact ?? built.file;
   const evaluator = createEvaluator(file, options.evaluate);
   let checkDiagnostics: Diagnostic[] = [];
@@ -78,10 +82,10 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   } catch {
     checkDiagnostics = [];
   }
-  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(file, syntaxDiagnostics, checkDiagnostics, intact !== undefined);
+  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(file, syntaxDiagnostics, checkDiagnostics, modelIntact);
   if (toLsp) checkDiagnostics = checkDiagnostics.map((d) => ({ ...d, range: toLsp(d.range) }));
   checkDiagnostics = withRedefinedAttributes(checkDiagnostics, report.duplicates);
-  return { file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics], ...(intact ? { brokenItemsLeftOut: true } : {}) };
+  return { file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics], ...(modelIntact ? { brokenItemsLeftOut: true } : {}) };
 }
 
 /** One-shot: parse `text` and analyse it. */

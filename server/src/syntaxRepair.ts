@@ -55,44 +55,61 @@ function difference(before: string, after: string): EditSpan {
   return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
 
-/** The blanked text of one document, its tree and its model cache, kept between analyses. */
+/**
+ * The blanked text of one document, its tree and its model cache. It follows every analysis of the document
+ * (`follow`), so consecutive states differ only around the edit, and parses and builds only when a model is
+ * asked for (`model`), reusing what did not change since then.
+ */
 export class RepairedModels {
   private text: string | undefined;
   private tree: Tree | undefined;
+  /** The blanked text differs from the text of `tree` by these edits (in order); none yet parsed. */
+  private pending: EditSpan[] = [];
+  private built = false;
   private readonly builder = new ModelBuilder();
 
   constructor(private readonly parser: HclParser) {}
 
-  /** The model of `text` with its broken items left out, when that text parses without error. */
-  model(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
+  /** Takes the document's new text (with its broken items blanked when HCL found some). */
+  follow(text: string, issues: readonly SyntaxIssue[] | undefined): string | undefined {
     const blanked = issues ? blankBrokenItems(text, issues) : undefined;
-    if (blanked === undefined) return undefined;
-    let edits: EditSpan[] | undefined;
-    if (this.tree && this.text !== undefined) {
-      const span = difference(this.text, blanked);
-      this.tree.edit({
+    const next = blanked ?? text;
+    if (this.text !== undefined && this.text !== next) {
+      const span = difference(this.text, next);
+      this.tree?.edit({
         startIndex: span.start,
         oldEndIndex: span.oldEnd,
         newEndIndex: span.newEnd,
         startPosition: pointAt(this.text, span.start),
         oldEndPosition: pointAt(this.text, span.oldEnd),
-        newEndPosition: pointAt(blanked, span.newEnd),
+        newEndPosition: pointAt(next, span.newEnd),
       });
-      edits = [span];
+      this.pending.push(span);
     }
+    this.text = next;
+    return blanked;
+  }
+
+  /** The model of `text` with its broken items left out, when that text parses without error. */
+  model(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
+    const blanked = this.follow(text, issues);
+    if (blanked === undefined) return undefined;
     const tree = this.parser.parse(blanked, this.tree);
     this.tree?.delete();
     this.tree = tree;
-    this.text = blanked;
     // The cache follows the blanked text whatever the outcome, so the next build may reuse it.
-    const built = this.builder.build(tree, blanked, edits);
-    return tree.rootNode.hasError ? undefined : built.file;
+    const result = this.builder.build(tree, blanked, this.built ? this.pending : undefined);
+    this.built = true;
+    this.pending = [];
+    return tree.rootNode.hasError ? undefined : result.file;
   }
 
   dispose(): void {
     this.tree?.delete();
     this.tree = undefined;
     this.text = undefined;
+    this.pending = [];
+    this.built = false;
     this.builder.dispose();
   }
 }
