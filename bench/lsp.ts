@@ -10,6 +10,8 @@ import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
 import { ModelBuilder } from '../server/src/model/build';
 import { collectSyntaxFindings } from '../server/src/parser/syntaxErrors';
+import { hclSyntaxIssues } from '../server/src/parser/hclVerdict';
+import { PER_EDIT_HCL_VERDICT_LIMIT } from '../server/src/analysis';
 import { createEvaluator } from '../server/src/model/evaluate';
 import { runChecks } from '../server/src/checks/index';
 import { resolveSettings } from '../server/src/settings';
@@ -253,6 +255,8 @@ export function measurePipeline(parser: HclParser, text: string, edits: Edit[]):
     stages['job model (cached)'].push(performance.now() - t);
     t = performance.now();
     collectSyntaxFindings(tree, doc.text);
+    // HCL's own verdict, as the server runs it per edit (up to its size limit).
+    if (doc.text.length <= PER_EDIT_HCL_VERDICT_LIMIT) hclSyntaxIssues(doc.text);
     stages['syntax errors'].push(performance.now() - t);
     t = performance.now();
     runChecks(built.file, settings, createEvaluator(built.file));

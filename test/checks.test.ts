@@ -347,3 +347,27 @@ test('update: auto_promote needs canaries; scaling max not below min; parameteri
   await pair('duplicate', execJob({ job: 'type = "batch"\nparameterized {\n meta_required = ["a"]\n meta_optional = ["a", "b"]\n}' }),
     execJob({ job: 'type = "batch"\nparameterized {\n meta_required = ["a"]\n meta_optional = ["b"]\n}' }), /"a"/);
 });
+
+test('exec config: an unknown capability does not hide the names outside allow_caps (Nomad lists them all)', async () => {
+  const both = await diagnose(execJob({ config: 'command = "/bin/ping"\ncap_add = ["net_rw", "sys_admin", "chown"]' }));
+  assert.equal(withCode(both, 'unknown-capability').length, 1);
+  const refused = withCode(both, 'capability-not-allowed');
+  assert.equal(refused.length, 1);
+  assert.match(refused[0].message, /"sys_admin"/);
+  const twin = await diagnose(execJob({ config: 'command = "/bin/ping"\ncap_add = ["net_rw", "chown"]' }));
+  assert.deepEqual(withCode(twin, 'capability-not-allowed'), []);
+});
+
+test('command-not-provided: a relative command with a directory part that chroot_env does not resolve here', async () => {
+  const [d] = await pair(
+    'command-not-provided',
+    execJob({ config: 'command = "bin/nomad-exec-no-such-worker"' }),
+    execJob({ config: 'command = "bin/sh"' }),
+    /local\/bin\/nomad-exec-no-such-worker or bin\/nomad-exec-no-such-worker.*chroot_env/,
+    DiagnosticSeverity.Warning,
+  );
+  assert.equal(d.code, 'command-not-provided');
+  // A bare name not found is still the location hint.
+  const bare = await diagnose(execJob({ config: 'command = "nomad-exec-no-such-worker"' }));
+  assert.deepEqual(withCode(bare, 'command-not-provided'), []);
+});

@@ -14,8 +14,10 @@ import type { LspClient } from './helpers/lspClient';
 import { REPO_ROOT } from './helpers/lspClient';
 import { applyEdits, openDoc } from './helpers/featureClient';
 import { serverPerFile } from './helpers/serverPerFile';
+import { CORPUS_DIR } from './helpers/corpus';
+import { hclwrite } from './helpers/hclOracle';
 
-const CORPUS = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+const CORPUS = CORPUS_DIR;
 
 let client: LspClient;
 serverPerFile((started) => {
@@ -29,9 +31,12 @@ async function format(text: string): Promise<{ edits: TextEdit[]; result: string
   return { edits, result: applyEdits(text, edits) };
 }
 
-/** Formats the document made of `lines` and returns the formatted text. */
+/** Formats the document made of `lines` and returns the formatted text, after checking it is hclwrite's. */
 async function formatLines(lines: string[]): Promise<string> {
-  return (await format(lines.join('\n'))).result;
+  const text = lines.join('\n');
+  const { result } = await format(text);
+  assert.equal(result, await hclwrite(text), 'the same as nomad fmt (hclwrite.Format)');
+  return result;
 }
 
 /** The job model with every source position removed: what the file means, not where it says it. */
@@ -77,6 +82,7 @@ test('indents by two spaces per block and aligns = within runs of single-line at
       '  }',
       '  }',
       '}',
+      '',
     ]),
     [
       'job "web" {',
@@ -100,7 +106,7 @@ test('indents by two spaces per block and aligns = within runs of single-line at
   );
 });
 
-test('canonical spacing inside expressions', async () => {
+test('canonical spacing inside expressions (hclwrite keeps a space before `:` in objects)', async () => {
   assert.equal(
     await formatLines([
       'locals {',
@@ -116,6 +122,7 @@ test('canonical spacing inside expressions', async () => {
       '  j = x.0',
       '  k = x[*].y',
       '}',
+      '',
     ]),
     [
       'locals {',
@@ -123,7 +130,7 @@ test('canonical spacing inside expressions', async () => {
       '  b = 1 - 2',
       '  c = !true',
       '  d = var.x[0].y',
-      '  e = { a: 1, "b" = 2 }',
+      '  e = { a : 1, "b" = 2 }',
       '  f = [for k, v in local.m : v if v != null]',
       '  g = local.c ? 1 : 2',
       '  h = concat(a, b...)',
@@ -169,10 +176,11 @@ test('heredoc bodies, strings and comments are kept as written; trailing comment
   assert.equal(lines[14], '        X = "  spaced   ${NOMAD_TASK_DIR}  "', 'literal text kept, the interpolation made canonical');
 });
 
-test('inside ${ } of quoted strings: canonical spacing; literal text and directives as written', async () => {
+test('inside ${ } and %{ } of strings: canonical spacing as hclwrite writes it; literal text as written', async () => {
   const input = 'locals {\n  a = "x ${ var.a [0] } y ${~ b ~} %{ if c } z %{ endif } ${f( 1,2 )} ${ "in ${ n }" }"\n  b = "${ {a = 1} }"\n}\n';
   const { result } = await format(input);
-  assert.equal(result, 'locals {\n  a = "x ${var.a[0]} y ${~b~} %{ if c } z %{ endif } ${f(1, 2)} ${"in ${n}"}"\n  b = "${ {a = 1} }"\n}\n');
+  assert.equal(result, 'locals {\n  a = "x ${var.a[0]} y ${~b~} %{if c} z %{endif} ${f(1, 2)} ${"in ${n}"}"\n  b = "${ { a = 1 } }"\n}\n');
+  assert.equal(result, await hclwrite(input));
 });
 
 test('CRLF line ends stay CRLF, and formatting twice changes nothing', async () => {

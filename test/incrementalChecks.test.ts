@@ -11,7 +11,8 @@ import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { DocumentAnalysis, analyseTree } from '../server/src/analysis';
+import { DocumentAnalysis, PER_EDIT_HCL_VERDICT_LIMIT, analyseTree } from '../server/src/analysis';
+import { RepairedModels } from '../server/src/syntaxRepair';
 import { runChecks } from '../server/src/checks/index';
 import { dropFindingsShadowedBySyntaxErrors } from '../server/src/syntaxShadow';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
@@ -168,10 +169,12 @@ const SETTINGS: EffectiveSettings[] = [
  * tree is the document's own: on broken text tree-sitter's incremental reparse may recover differently from
  * a full parse, which is the parser's business, not the checks'.
  */
-function fromScratch(doc: DocumentAnalysis, settings: EffectiveSettings): Diagnostic[] {
-  const fresh = analyseTree(doc.tree(), doc.text, settings);
+function fromScratch(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings): Diagnostic[] {
+  const repair = new RepairedModels(parser);
+  const fresh = analyseTree(doc.tree(), doc.text, settings, undefined, { repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT });
+  repair.dispose();
   const findings = runChecks(fresh.file, settings, fresh.evaluator, { incremental: false });
-  return [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings)];
+  return [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings, fresh.brokenItemsLeftOut)];
 }
 
 /** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */
@@ -190,7 +193,7 @@ function exercise(parser: HclParser, name: string, initial: string, steps: numbe
       // Now and then an edit is not looked at before the next one (typing faster than the server publishes).
       if (rnd() < 0.1 && step < steps) continue;
       const incremental = doc.analyse(settings).diagnostics;
-      const fresh = fromScratch(doc, settings);
+      const fresh = fromScratch(parser, doc, settings);
       assert.deepEqual(incremental, fresh, `${name} step ${step}: incremental diagnostics differ from a fresh analysis`);
     }
   } finally {
@@ -245,7 +248,7 @@ test('incremental checks: the same job-level finding from every group is publish
     const diagnostics = doc.analyse(settings).diagnostics;
     const stagger = diagnostics.filter((d) => d.message.startsWith('stagger must be greater than zero'));
     assert.equal(stagger.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
-    assert.deepEqual(diagnostics, fromScratch(doc, settings));
+    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
   } finally {
     doc.dispose();
   }
@@ -271,7 +274,7 @@ test('incremental checks: a remembered command-location hint follows the machine
     text = text.slice(0, at) + ' ' + text.slice(at);
     const diagnostics = doc.analyse(settings).diagnostics;
     assert.deepEqual(hint(diagnostics), { exists: true });
-    assert.deepEqual(diagnostics, fromScratch(doc, settings));
+    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
   } finally {
     doc.dispose();
     fs.rmSync(dir, { recursive: true, force: true });

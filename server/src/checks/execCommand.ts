@@ -142,6 +142,16 @@ function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidat
       return;
     }
   }
+  // A relative path with a directory part (`bin/worker`) is meant to be put in place with the task; when
+  // nothing does and chroot_env does not resolve it here either, that is the warning, not a location hint.
+  if (!command.startsWith('/') && command.includes('/')) {
+    ctx.report({
+      range,
+      code: 'command-not-provided',
+      message: `No artifact or template of this task puts a file at ${commandCandidates(command).map((c) => c.path).join(' or ')}, and chroot_env does not provide it on this machine either (looked for ${hostPaths.join(', ')}); the task fails to start unless the client has it there.`,
+    });
+    return;
+  }
   ctx.report({
     range,
     code: 'command-location',

@@ -114,14 +114,17 @@ function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, t
       });
     }
   }
-  // The resulting set is only meaningful when both lists are known and every name is valid.
-  if (unknown || capAdd === undefined || capDrop === undefined) return;
+  // The resulting set needs both lists known. Unknown names are reported above and left out here, so the
+  // names outside allow_caps are reported too (Nomad's start error lists all of those at once).
+  if (capAdd === undefined || capDrop === undefined) return;
+  const validAdd = unknown ? capAdd.filter((e) => isValidCapability(e.text)) : capAdd;
+  const validDrop = unknown ? capDrop.filter((e) => isValidCapability(e.text)) : capDrop;
   const userAttr = attributeOf(taskBlock, 'user');
   const user = userAttr ? ctx.evaluator.evaluate(userAttr.value) : '';
   if (userAttr && typeof user !== 'string') return;
   const input = {
-    capAdd: capAdd.map((e) => e.text),
-    capDrop: capDrop.map((e) => e.text),
+    capAdd: validAdd.map((e) => e.text),
+    capDrop: validDrop.map((e) => e.text),
     allowCaps: ctx.settings.allowCaps,
     user: user as string,
   };
@@ -132,7 +135,7 @@ function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, t
   const resulting = without.ok ? (without.capabilities.length ? without.capabilities.join(', ') : 'no capabilities') : 'unknown';
   const names = result.refused.map((c) => `"${normalizeCapability(c)}"`).join(', ');
   const allow = ctx.settings.allowCaps.length ? ctx.settings.allowCaps.join(', ') : 'nothing';
-  for (const entry of capAdd) {
+  for (const entry of validAdd) {
     if (!refused.has(entry.text)) continue;
     ctx.report({
       range: entry.expr.range,

@@ -1,364 +1,338 @@
-// Canonical layout of a job file, in the manner of `nomad fmt` / `terraform fmt`: two-space indentation by
-// bracket nesting, one space between most tokens, `=` aligned within runs of consecutive single-line
-// attributes and trailing comments aligned within runs. Only whitespace between tokens changes; strings,
-// heredocs (bodies included) and comments are copied verbatim, and the line structure is kept, so the
-// result parses to the same job. A file with syntax errors is left alone: its tokens are not trustworthy.
-import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
+// Canonical layout of a job file, exactly as `nomad fmt` writes it (HashiCorp's hclwrite.Format): the
+// text is cut into HCL's own tokens (parser/hclLexer) and only the spaces before each token change. The
+// rules, in the order they apply:
+// - each line splits into up to three cells: the lead, an "assign" cell from the first `=` when the rest of
+//   the line closes every bracket it opens, and a trailing line comment;
+// - indentation is two spaces per open bracket level, counted per line (a line that opens several brackets
+//   indents the next lines once, and closing them all dedents once);
+// - tokens inside a cell are separated by one space or none, by the pair of tokens (and, for `-`, the token
+//   before it, to tell negation from subtraction);
+// - `=` cells, then comments, line up across runs of consecutive lines that have them.
+// Line ends, blank lines, comment text, strings and heredoc bodies are kept as written, so the line
+// structure never changes. A file HCL refuses is left alone: `nomad fmt` refuses it too.
+import type { Tree } from 'web-tree-sitter';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
+import { lexHcl, type HclToken, type TokenType } from '../parser/hclLexer';
+import { hclSyntaxIssues } from '../parser/hclVerdict';
 
-type Bracket = 1 | -1 | 0;
-
-interface Token {
-  text: string;
-  /** tree-sitter node type (anonymous tokens use their text, e.g. `=`). */
-  type: string;
-  parentType: string;
-  startRow: number;
-  endRow: number;
-  bracket: Bracket;
+interface Cell {
+  /** Indices into the token list. */
+  from: number;
+  to: number;
 }
 
-/** Nodes copied as one piece: their inside is either meaningful whitespace or not ours to touch. */
-const ATOMIC = new Set([
-  'comment',
-  'quoted_template',
-  'string_lit',
-  'heredoc_template',
-  'legacy_index',
-  'numeric_lit',
-  'bool_lit',
-  'null_lit',
-  'identifier',
-  'ellipsis',
+interface FormatLine {
+  lead: Cell;
+  assign?: Cell;
+  comment?: Cell;
+}
+
+const OPEN: ReadonlySet<TokenType> = new Set(['{', '[', '(', 'control', 'interp']);
+const CLOSE: ReadonlySet<TokenType> = new Set(['}', ']', ')', 'seqend']);
+
+function bracketChange(type: TokenType): number {
+  return OPEN.has(type) ? 1 : CLOSE.has(type) ? -1 : 0;
+}
+
+/** A line comment carries the line end that follows it, so it ends its line like a newline does. */
+function endsLine(token: HclToken, text: string): boolean {
+  return token.type === 'newline' || (token.type === 'comment' && token.end > token.start && text.charCodeAt(token.end - 1) === 10);
+}
+
+/** Tokens that can end an operand: after them a `-` subtracts (spaced); after anything else it negates. */
+const NEGATION_BEFORE: ReadonlySet<TokenType | 'none'> = new Set<TokenType | 'none'>([
+  'none', '(', '{', '[', '=', ':', ',', '?',
+  '+', '*', '/', '%', '-',
+  '==', '!=', '>', '>=', '<', '<=',
+  '&&', '||', '!',
 ]);
 
-const OPENERS = new Set(['{', '[', '(']);
-const CLOSERS = new Set(['}', ']', ')']);
+const NO_SPACE_AROUND_TEMPLATE_TEXT: ReadonlySet<TokenType> = new Set(['qlit', 'slit', 'oquote', 'oheredoc']);
 
-/** The token at the cursor; `parentType` is the type of the node the cursor descended from. */
-function tokenAt(cursor: TreeCursor, parentType: string): Token {
-  const type = cursor.nodeType;
-  // Only templates need the node itself (to rewrite their interpolations); the rest reads the cursor.
-  let text = type === 'quoted_template' ? canonicalTemplate(cursor.currentNode) : cursor.nodeText;
-  // tree-sitter keeps a CR of a CRLF line end inside a line comment; the line end is ours to write.
-  if (type === 'comment' && text.endsWith('\r')) text = text.replace(/\r+$/, '');
-  const isBracket = !cursor.nodeIsNamed || text.length === 1;
-  const bracket: Bracket = isBracket && OPENERS.has(text) ? 1 : isBracket && CLOSERS.has(text) ? -1 : 0;
-  return { text, type, parentType, startRow: cursor.startPosition.row, endRow: cursor.endPosition.row, bracket };
-}
+class Layout {
+  readonly spaces: Int32Array;
 
-/**
- * A quoted template with canonical spacing inside its single-line `${ ... }` interpolations (`${ a.b }`
- * becomes `${a.b}`); the literal text, `%{ }` directives and anything spanning lines stay as written.
- */
-function canonicalTemplate(node: Node): string {
-  const raw = node.text;
-  if (node.startPosition.row !== node.endPosition.row) return raw;
-  const base = node.startIndex;
-  let out = '';
-  let pos = 0;
-  for (let i = 0; i < node.childCount; i++) {
-    const child = node.child(i)!;
-    if (child.type !== 'template_interpolation') continue;
-    const rendered = canonicalInterpolation(child);
-    if (rendered === undefined) continue;
-    out += raw.slice(pos, child.startIndex - base) + rendered;
-    pos = child.endIndex - base;
+  constructor(
+    private readonly text: string,
+    readonly tokens: HclToken[],
+  ) {
+    this.spaces = new Int32Array(tokens.length);
   }
-  return pos === 0 ? raw : out + raw.slice(pos);
-}
 
-function canonicalInterpolation(node: Node): string | undefined {
-  let expression: Node | undefined;
-  let stripLeft = false;
-  let stripRight = false;
-  for (let i = 0; i < node.childCount; i++) {
-    const child = node.child(i)!;
-    if (child.type === 'expression') expression = child;
-    else if (child.type === 'strip_marker') {
-      if (expression) stripRight = true;
-      else stripLeft = true;
+  private type(i: number): TokenType {
+    return this.tokens[i].type;
+  }
+
+  private isKeywordIn(i: number): boolean {
+    const t = this.tokens[i];
+    return t.type === 'ident' && t.end - t.start === 2 && this.text.startsWith('in', t.start);
+  }
+
+  /** Whether one space separates token `i` from token `i + 1`; `before` is the token before `i` in the cell, or -1. */
+  private spaced(i: number, before: number, next: number): boolean {
+    const subject = this.type(i);
+    const after = this.type(next);
+    if (after === 'newline') return false;
+    if (subject === 'ident' && (after === '(' || after === '::')) return false;
+    if (subject === '::' && after === 'ident') return false;
+    if (subject === '.' || after === '.') return false;
+    if (after === ',' || after === '...') return false;
+    if (subject === ',') return true;
+    if (NO_SPACE_AROUND_TEMPLATE_TEXT.has(subject) || after === 'qlit' || after === 'slit' || after === 'cquote' || after === 'cheredoc') return false;
+    if (before >= 0 && this.isKeywordIn(i) && this.type(before) === 'ident') return true;
+    if (after === '[' && (subject === 'ident' || subject === 'number' || bracketChange(subject) < 0)) return false;
+    if (subject === '!') return false;
+    if (subject === '-') return !NEGATION_BEFORE.has(before < 0 ? 'none' : this.type(before));
+    if (subject === '{' || after === '}') return !(subject === '{' && after === '}');
+    if ((subject === 'interp' || subject === 'control') && after === '{') return true;
+    if (subject === '}' && after === 'seqend') return true;
+    if (subject === 'seqend' && (after === 'interp' || after === 'control')) return false;
+    if (bracketChange(subject) > 0) return false;
+    if (bracketChange(after) < 0) return false;
+    return true;
+  }
+
+  /** Sets the spaces between the tokens of a cell (not before its first token). */
+  spaceCell(cell: Cell): void {
+    for (let i = cell.from; i < cell.to - 1; i++) {
+      this.spaces[i + 1] = this.spaced(i, i > cell.from ? i - 1 : -1, i + 1) ? 1 : 0;
     }
   }
-  if (!expression) return undefined;
-  const tokens = collectTokens(expression);
-  if (tokens.some((t) => t.type === 'comment')) return undefined;
-  const inner = renderCell(tokens, 0, tokens.length);
-  // `${{` and `}}` would read as something else: leave such interpolations alone.
-  if (inner.startsWith('{') || inner.endsWith('}')) return undefined;
-  return `\${${stripLeft ? '~' : ''}${inner}${stripRight ? '~' : ''}}`;
+
+  /** Display width of a cell as written now: spaces plus user-perceived characters. */
+  columns(cell: Cell | undefined): number {
+    if (!cell) return 0;
+    let total = 0;
+    for (let i = cell.from; i < cell.to; i++) {
+      total += this.spaces[i] + graphemes(this.text, this.tokens[i].start, this.tokens[i].end);
+    }
+    return total;
+  }
 }
 
-/** The leaves of the tree in order, with strings, heredocs and comments kept whole. */
-function collectTokens(root: Node): Token[] {
-  const tokens: Token[] = [];
-  const cursor = root.walk();
-  // Types of the nodes above the cursor: a token's parent decides some spacing (unary minus, index `[`).
-  const types: string[] = [];
-  try {
-    let descending = true;
-    for (;;) {
-      if (descending) {
-        const type = cursor.nodeType;
-        if (!ATOMIC.has(type)) {
-          types.push(type);
-          if (cursor.gotoFirstChild()) continue;
-          types.pop();
-        }
-        if (cursor.endIndex > cursor.startIndex) tokens.push(tokenAt(cursor, types[types.length - 1] ?? ''));
+let segmenter: Intl.Segmenter | undefined;
+
+function graphemes(text: string, start: number, end: number): number {
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    // CR LF is one grapheme; any other control or non-ASCII character needs the segmenter.
+    if (c >= 0x7f || c === 13) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return end - start;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let count = 0;
+  for (const _ of segmenter.segment(text.slice(start, end))) count++;
+  return count;
+}
+
+function formatLines(layout: Layout, text: string): FormatLine[] {
+  const tokens = layout.tokens;
+  const lines: FormatLine[] = [];
+  let start = 0;
+  const last = tokens.length - 1; // the eof token belongs to no line
+  for (let i = 0; i < last; i++) {
+    if (!endsLine(tokens[i], text)) continue;
+    lines.push({ lead: { from: start, to: i + 1 } });
+    start = i + 1;
+  }
+  if (start < last) lines.push({ lead: { from: start, to: last } });
+  for (const line of lines) {
+    const lead = line.lead;
+    if (lead.to - lead.from > 1 && tokens[lead.to - 1].type === 'comment') {
+      line.comment = { from: lead.to - 1, to: lead.to };
+      lead.to--;
+    }
+    for (let i = lead.from + 1; i < lead.to; i++) {
+      if (tokens[i].type !== '=') continue;
+      // Only an `=` whose right side closes what it opens starts an aligned cell.
+      let net = 0;
+      for (let j = i; j < lead.to; j++) net += bracketChange(tokens[j].type);
+      if (net === 0) {
+        line.assign = { from: i, to: lead.to };
+        lead.to = i;
       }
-      if (cursor.gotoNextSibling()) {
-        descending = true;
-        continue;
-      }
-      if (!cursor.gotoParent()) break;
-      types.pop();
-      descending = false;
+      break;
     }
-  } finally {
-    cursor.delete();
   }
-  return tokens;
-}
-
-interface Line {
-  tokens: Token[];
-  firstRow: number;
-  lastRow: number;
-  /** Index of the `=` that starts the aligned "assign" cell, or -1. */
-  assignAt: number;
-  /** Index of a trailing comment, or -1. */
-  commentAt: number;
-  indent: number;
-}
-
-/** Tokens grouped into source lines; a token spanning rows (heredoc) joins its first and last row. */
-function groupLines(tokens: Token[]): Line[] {
-  const lines: Line[] = [];
-  let current: Line | undefined;
-  for (const token of tokens) {
-    if (current && token.startRow === current.lastRow) {
-      current.tokens.push(token);
-      current.lastRow = token.endRow;
-      continue;
-    }
-    current = { tokens: [token], firstRow: token.startRow, lastRow: token.endRow, assignAt: -1, commentAt: -1, indent: 0 };
-    lines.push(current);
-  }
-  for (const line of lines) splitCells(line);
   return lines;
 }
 
-function splitCells(line: Line): void {
-  const tokens = line.tokens;
-  const last = tokens.length - 1;
-  const end = tokens.length > 1 && tokens[last].type === 'comment' ? last : tokens.length;
-  if (end !== tokens.length) line.commentAt = last;
-  for (let i = 1; i < end; i++) {
-    if (tokens[i].type !== '=') continue;
-    // Only a value that ends on this line takes part in alignment (as hclwrite decides it).
+function indent(layout: Layout, lines: FormatLine[]): void {
+  const tokens = layout.tokens;
+  const levels: number[] = [];
+  for (const line of lines) {
+    const { from, to } = line.lead;
+    if (to === from) continue;
+    if (tokens[from].type === 'newline') {
+      layout.spaces[from] = 0;
+      continue;
+    }
     let net = 0;
-    for (let j = i; j < end; j++) net += tokens[j].bracket;
-    if (net === 0) line.assignAt = i;
-    break;
+    for (let i = from; i < to; i++) {
+      net += bracketChange(tokens[i].type);
+      // The brackets inside a heredoc body do not indent the lines after it.
+      if (tokens[i].type === 'oheredoc') break;
+    }
+    if (line.assign) for (let i = line.assign.from; i < line.assign.to; i++) net += bracketChange(tokens[i].type);
+    if (net > 0) {
+      layout.spaces[from] = 2 * levels.length;
+      levels.push(net);
+      continue;
+    }
+    let closed = -net;
+    while (closed > 0 && levels.length > 0) {
+      const top = levels[levels.length - 1];
+      if (closed >= top) {
+        closed -= top;
+        levels.pop();
+      } else {
+        levels[levels.length - 1] = top - closed;
+        closed = 0;
+      }
+    }
+    layout.spaces[from] = 2 * levels.length;
   }
 }
 
-/** hclwrite's indent stack: a line with a net surplus of openers indents what follows by one level. */
-function computeIndents(lines: Line[]): void {
-  const stack: number[] = [];
+/** Lines up the first token of `cellOf` across runs of consecutive lines that have that cell. */
+function align(layout: Layout, lines: FormatLine[], cellOf: (line: FormatLine) => Cell | undefined, widthOf: (line: FormatLine) => number): void {
+  let runStart = -1;
+  let widest = 0;
+  const close = (end: number) => {
+    for (let k = runStart; k < end; k++) layout.spaces[cellOf(lines[k])!.from] = widest - widthOf(lines[k]) + 1;
+    runStart = -1;
+    widest = 0;
+  };
+  for (let k = 0; k < lines.length; k++) {
+    if (!cellOf(lines[k])) {
+      if (runStart >= 0) close(k);
+      continue;
+    }
+    if (runStart < 0) runStart = k;
+    widest = Math.max(widest, widthOf(lines[k]));
+  }
+  if (runStart >= 0) close(lines.length);
+}
+
+/** `text` laid out as hclwrite.Format lays it out (whatever the text holds; see formatText for the gate). */
+export function canonicalLayout(text: string): string {
+  const tokens = lexHcl(text);
+  const layout = new Layout(text, tokens);
+  const lines = formatLines(layout, text);
+  indent(layout, lines);
   for (const line of lines) {
-    let net = 0;
-    const end = line.commentAt >= 0 ? line.commentAt : line.tokens.length;
-    for (let i = 0; i < end; i++) net += line.tokens[i].bracket;
-    if (net > 0) {
-      line.indent = stack.length;
-      stack.push(net);
-    } else if (net < 0) {
-      let closed = -net;
-      while (closed > 0 && stack.length > 0) {
-        const top = stack[stack.length - 1];
-        if (closed >= top) {
-          closed -= top;
-          stack.pop();
-        } else {
-          stack[stack.length - 1] = top - closed;
-          closed = 0;
-        }
-      }
-      line.indent = stack.length;
-    } else {
-      line.indent = stack.length;
+    layout.spaceCell(line.lead);
+    if (line.assign) {
+      layout.spaces[line.assign.from] = 1;
+      layout.spaceCell(line.assign);
     }
   }
-}
-
-function isDotLike(token: Token): boolean {
-  return token.type === '.' || token.type === 'legacy_index';
-}
-
-/** Whether one space separates `prev` and `next` on a line. */
-function spaceBetween(prev: Token, next: Token): boolean {
-  if (next.type === ',' || next.type === 'ellipsis') return false;
-  if (prev.type === ',') return true;
-  if (isDotLike(prev) || isDotLike(next)) return false;
-  if (next.type === '(' && next.parentType === 'function_call') return false;
-  if ((next.type === '[' && next.parentType === 'new_index') || next.type === '[*]') return false;
-  if (prev.parentType === 'unary_operation' && (prev.type === '-' || prev.type === '!')) return false;
-  if (prev.type === '{' && next.type === '}') return false;
-  if (prev.type === '{' || next.type === '}') return true;
-  if (next.type === ':' && next.parentType === 'object_elem') return false;
-  if (prev.bracket > 0) return false;
-  if (next.bracket < 0) return false;
-  return true;
-}
-
-function width(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** Renders tokens [from, to) of a line with canonical spacing (no leading space). */
-function renderCell(tokens: Token[], from: number, to: number): string {
+  align(layout, lines, (l) => l.assign, (l) => layout.columns(l.lead));
+  align(layout, lines, (l) => l.comment, (l) => layout.columns(l.lead) + layout.columns(l.assign));
+  // Spaces and tabs after the last token are kept as that many spaces (hclwrite counts the bytes skipped;
+  // a byte order mark at the very start counts as three).
+  const eof = tokens[tokens.length - 1];
+  const previousEnd = tokens.length > 1 ? tokens[tokens.length - 2].end : 0;
+  const bom = previousEnd === 0 && text.charCodeAt(0) === 0xfeff ? 2 : 0;
+  layout.spaces[tokens.length - 1] = eof.start - previousEnd + bom;
   let out = '';
-  for (let i = from; i < to; i++) {
-    if (i > from && spaceBetween(tokens[i - 1], tokens[i])) out += ' ';
-    out += tokens[i].text;
+  for (let i = 0; i < tokens.length; i++) {
+    if (layout.spaces[i] > 0) out += ' '.repeat(layout.spaces[i]);
+    out += text.slice(tokens[i].start, tokens[i].end);
   }
   return out;
 }
 
-interface RenderedLine {
-  line: Line;
-  lead: string;
-  assign: string;
-  comment: string;
+/**
+ * The formatted text, or undefined when HCL refuses the text (nothing is changed then, as with
+ * `nomad fmt`). `tree` decides only when the text nests too deeply for HCL's verdict to be walked.
+ */
+export function formatText(text: string, tree?: Tree): string | undefined {
+  const issues = hclSyntaxIssues(text);
+  if (issues ? issues.length > 0 : !tree || tree.rootNode.hasError) return undefined;
+  return canonicalLayout(text);
 }
 
-/** Pads cells so `=` and trailing comments line up across runs of consecutive single-row lines. */
-function align(rendered: RenderedLine[], cell: 'assign' | 'comment'): void {
-  let run: RenderedLine[] = [];
-  const flush = () => {
-    const widthOf = (r: RenderedLine) => width(r.lead) + (cell === 'comment' ? width(r.assign) : 0);
-    const max = Math.max(...run.map(widthOf));
-    for (const r of run) {
-      const pad = ' '.repeat(max - widthOf(r) + 1);
-      if (cell === 'assign') r.assign = pad + r.assign.trimStart();
-      else r.comment = pad + r.comment.trimStart();
-    }
-    run = [];
-  };
-  let previous: RenderedLine | undefined;
-  for (const r of rendered) {
-    const has = cell === 'assign' ? r.line.assignAt >= 0 : r.line.commentAt >= 0;
-    const adjacent =
-      previous !== undefined && previous.line.firstRow === previous.line.lastRow && r.line.firstRow === previous.line.lastRow + 1;
-    if (run.length > 0 && (!has || !adjacent)) flush();
-    if (has) run.push(r);
-    previous = r;
-  }
-  if (run.length > 0) flush();
-}
-
-/** The formatted text, or undefined when the tree has syntax errors (nothing is changed then). */
-export function formatText(text: string, tree: Tree): string | undefined {
-  const root = tree.rootNode;
-  if (root.hasError) return undefined;
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
-  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-  const lines = groupLines(collectTokens(root));
-  if (lines.length === 0) return bom + (text.trim() === '' ? '' : text);
-  computeIndents(lines);
-  const rendered: RenderedLine[] = lines.map((line) => {
-    const n = line.tokens.length;
-    const commentStart = line.commentAt >= 0 ? line.commentAt : n;
-    const leadEnd = line.assignAt >= 0 ? line.assignAt : commentStart;
-    const lead = '  '.repeat(line.indent) + renderCell(line.tokens, 0, leadEnd);
-    const assign = line.assignAt >= 0 ? ' ' + renderCell(line.tokens, line.assignAt, commentStart) : '';
-    const comment = line.commentAt >= 0 ? ' ' + line.tokens[line.commentAt].text : '';
-    return { line, lead, assign, comment };
-  });
-  align(rendered, 'assign');
-  align(rendered, 'comment');
-  let out = bom;
-  let previousRow = -1;
-  for (const r of rendered) {
-    if (previousRow >= 0) out += eol.repeat(Math.max(1, r.line.firstRow - previousRow));
-    out += r.lead + r.assign + r.comment;
-    previousRow = r.line.lastRow;
-  }
-  return out + eol;
-}
-
-/** LSP edits turning `text` into its formatted form: one per changed line when the line count holds. */
-export function formatEdits(text: string, tree: Tree): TextEdit[] {
+/** LSP edits turning `text` into its formatted form: one per changed line (the line structure never changes). */
+export function formatEdits(text: string, tree?: Tree): TextEdit[] {
   const formatted = formatText(text, tree);
   if (formatted === undefined || formatted === text) return [];
   return lineEdits(text, formatted);
 }
 
-function splitLines(text: string): string[] {
-  return text.split(/\r?\n/);
+/**
+ * Edits for the lines `firstLine..lastLine` only, each formatted as formatting the whole file would format
+ * it (alignment and indentation depend on the lines around the range, so the whole file is laid out).
+ */
+export function rangeFormatEdits(text: string, firstLine: number, lastLine: number, tree?: Tree): TextEdit[] {
+  const formatted = formatText(text, tree);
+  if (formatted === undefined || formatted === text) return [];
+  return lineEdits(text, formatted).filter((e) => e.range.start.line >= firstLine && e.range.end.line <= lastLine);
 }
 
-/** Minimal edits between two texts that differ only in whitespace, so cursors and folds stay put. */
+/** Lines as LSP counts them: `\r\n`, `\r` and `\n` each end one. */
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/** Minimal edits between two texts that differ only in spaces within lines, so cursors and folds stay put. */
 export function lineEdits(before: string, after: string): TextEdit[] {
   const a = splitLines(before);
   const b = splitLines(after);
-  const eolChanged = /\r\n/.test(before) !== /\r\n/.test(after);
-  if (a.length === b.length && !eolChanged) {
-    const edits: TextEdit[] = [];
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] !== b[i]) {
-        edits.push({ range: { start: { line: i, character: 0 }, end: { line: i, character: a[i].length } }, newText: b[i] });
-      }
-    }
-    return edits;
+  if (a.length !== b.length) {
+    // Not expected (layout keeps every line end); replace the whole text rather than guess.
+    const last = a.length - 1;
+    return [{ range: { start: { line: 0, character: 0 }, end: { line: last, character: a[last].length } }, newText: after }];
   }
-  // Line count changed (blank lines at the ends): replace the differing middle as one edit.
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const eol = /\r\n/.test(after) ? '\r\n' : '\n';
-  const endLine = a.length - tail; // exclusive
-  const newLines = b.slice(head, b.length - tail);
-  if (endLine === head) {
-    // Pure insertion of lines before line `head`.
-    return [{ range: { start: { line: head, character: 0 }, end: { line: head, character: 0 } }, newText: newLines.join(eol) + eol }];
+  const edits: TextEdit[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    // Only the differing middle of the line: leading indentation and the spaces before `=` or a comment.
+    let head = 0;
+    while (head < a[i].length && head < b[i].length && a[i][head] === b[i][head]) head++;
+    let tail = 0;
+    while (tail < a[i].length - head && tail < b[i].length - head && a[i][a[i].length - 1 - tail] === b[i][b[i].length - 1 - tail]) tail++;
+    edits.push({ range: { start: { line: i, character: head }, end: { line: i, character: a[i].length - tail } }, newText: b[i].slice(head, b[i].length - tail) });
   }
-  if (newLines.length === 0) return [removeLines(a, head, endLine)];
-  const lastOld = endLine - 1;
-  return [
-    {
-      range: { start: { line: head, character: 0 }, end: { line: lastOld, character: a[lastOld].length } },
-      newText: newLines.join(eol),
-    },
-  ];
-}
-
-function removeLines(a: string[], startLine: number, endLine: number): TextEdit {
-  // Remove whole lines [startLine, endLine): from the end of the previous line when they are the last ones.
-  if (endLine < a.length) {
-    return { range: { start: { line: startLine, character: 0 }, end: { line: endLine, character: 0 } }, newText: '' };
-  }
-  const prev = Math.max(0, startLine - 1);
-  return {
-    range: { start: { line: prev, character: a[prev].length }, end: { line: endLine - 1, character: a[endLine - 1].length } },
-    newText: '',
-  };
+  return edits;
 }
 
 export const formatFeature: Feature = {
   name: 'formatting',
-  capabilities: () => ({ documentFormattingProvider: true }),
+  capabilities: () => ({
+    documentFormattingProvider: true,
+    documentRangeFormattingProvider: true,
+    // Typing `}` lays out its line; Enter lays out the line it ended. Each as formatting the file would.
+    documentOnTypeFormattingProvider: { firstTriggerCharacter: '}', moreTriggerCharacter: ['\n'] },
+  }),
   register(ctx) {
     ctx.connection.onDocumentFormatting(
       ctx.guard('formatting', [] as TextEdit[], (params: { textDocument: { uri: string } }) => {
         const doc = ctx.documents.get(params.textDocument.uri);
         return doc ? formatEdits(doc.text, doc.tree()) : [];
+      }),
+    );
+    ctx.connection.onDocumentRangeFormatting(
+      ctx.guard('rangeFormatting', [] as TextEdit[], (params: { textDocument: { uri: string }; range: { start: { line: number }; end: { line: number; character: number } } }) => {
+        const doc = ctx.documents.get(params.textDocument.uri);
+        if (!doc) return [];
+        const { start, end } = params.range;
+        // A selection of whole lines ends at the start of the line after them.
+        const lastLine = end.line > start.line && end.character === 0 ? end.line - 1 : end.line;
+        return rangeFormatEdits(doc.text, start.line, lastLine, doc.tree());
+      }),
+    );
+    ctx.connection.onDocumentOnTypeFormatting(
+      ctx.guard('onTypeFormatting', [] as TextEdit[], (params: { textDocument: { uri: string }; position: { line: number }; ch: string }) => {
+        const doc = ctx.documents.get(params.textDocument.uri);
+        if (!doc) return [];
+        const line = params.ch === '\n' ? params.position.line - 1 : params.position.line;
+        return line < 0 ? [] : rangeFormatEdits(doc.text, line, line, doc.tree());
       }),
     );
   },

@@ -4,7 +4,10 @@
 // Errors that follow from one mistake are grouped so that one mistake gives one diagnostic.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from 'vscode-languageserver-types';
+import type { SyntaxIssue } from './hclVerdict';
+import { OffsetPositions } from './lineEnds';
 import { kids, nodeRange, pos } from '../model/nodes';
+import { before as positionBefore } from '../model/positions';
 
 export interface SyntaxFinding {
   range: Range;
@@ -444,4 +447,63 @@ export function groupFindings(findings: SyntaxFinding[]): SyntaxFinding[] {
     seen.add(key);
     return true;
   }).slice(0, MAX_FINDINGS);
+}
+
+export interface SyntaxReport {
+  /** `syntax-error` findings: empty exactly when HCL accepts the text. */
+  syntax: SyntaxFinding[];
+  /** Attributes set twice in one body (HCL's "Attribute redefined"), reported as `duplicate`. */
+  duplicates: SyntaxFinding[];
+}
+
+/**
+ * The syntax findings of a text, with HCL's verdict (hclVerdict) as the last word: nothing when HCL accepts
+ * the text; otherwise HCL's mistakes, explained by the tree-sitter reporter's findings (`treeFindings`,
+ * already grouped) where those lie at the same place. Tree findings that no HCL mistake supports (tree-sitter
+ * recovers differently: a `}` "missing" far away, a heredoc "unterminated" after a broken line) are dropped,
+ * and a brace imbalance is reported once, only when no earlier mistake explains it.
+ */
+export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues: SyntaxIssue[] | undefined): SyntaxReport {
+  if (issues === undefined) return { syntax: treeFindings, duplicates: [] };
+  const positions = new OffsetPositions(text);
+  const duplicates: SyntaxFinding[] = [];
+  const mistakes: { range: Range; issue: SyntaxIssue }[] = [];
+  let lastLine = -1;
+  for (const issue of issues) {
+    let range = positions.range(issue.start, issue.end);
+    // A lone `\r` ends its line: the range of that character stays on the line it ends.
+    if (issue.character && range.end.line > range.start.line) range = { start: range.start, end: { line: range.start.line, character: range.start.character + 1 } };
+    if (issue.kind === 'duplicate') {
+      duplicates.push({ range, message: issue.message, specific: true });
+      continue;
+    }
+    // One mistake, one diagnostic: a second issue on the same line follows from the first.
+    if (range.start.line === lastLine) continue;
+    lastLine = range.start.line;
+    mistakes.push({ range, issue });
+  }
+  if (mistakes.length === 0) return { syntax: [], duplicates };
+  const near = (f: SyntaxFinding, r: Range) => f.range.start.line - 1 <= r.start.line && r.start.line <= f.range.end.line + 1;
+  // HCL's scanner knows exactly where heredocs are; tree-sitter may invent one while recovering (a doubled
+  // `=` read as a heredoc whose `<<` is missing), so its heredoc findings need a heredoc mistake of HCL's.
+  const supports = (f: SyntaxFinding, m: { range: Range; issue: SyntaxIssue }) =>
+    !m.issue.character && near(f, m.range) && (!/^Unterminated heredoc/.test(f.message) || /heredoc/i.test(m.issue.message));
+  const imbalance = mistakes.some((m) => m.issue.imbalance);
+  // The rest of an item after its first mistake is text HCL did not read: tree findings there stand.
+  const skipped = mistakes.filter((m) => m.issue.skippedTo !== undefined && !m.issue.character).map((m) => ({ from: m.range.start, to: positions.position(m.issue.skippedTo!) }));
+  const inSkipped = (f: SyntaxFinding) => skipped.some((s) => f.range.start.line > s.from.line && positionBefore(f.range.start, s.to));
+  const kept = treeFindings.filter((f) => mistakes.some((m) => supports(f, m)) || (f.specific && inSkipped(f)) || (f.consequence === true && imbalance));
+  const explainsImbalance = kept.some((f) => f.consequence);
+  const lastImbalance = [...mistakes].reverse().find((m) => m.issue.imbalance);
+  const syntax = [...kept];
+  mistakes.forEach((m) => {
+    if (kept.some((f) => supports(f, m))) return;
+    if (m.issue.imbalance) {
+      const explained = explainsImbalance || mistakes.some((o) => !o.issue.imbalance);
+      if (explained || m !== lastImbalance) return;
+    }
+    syntax.push({ range: m.range, message: m.issue.message, specific: true });
+  });
+  syntax.sort((a, b) => before(a.range, b.range));
+  return { syntax, duplicates };
 }

@@ -1,0 +1,115 @@
+// A syntax error must not take the rest of the file down with it. tree-sitter's error recovery can read
+// everything after one broken line as something else (`count = = 1` becomes a heredoc that swallows every
+// later group), so the model of an erroneous text would lose the blocks whose text is intact. HCL's own
+// parser (mirrored by parser/hclVerdict) skips just the body item that holds a mistake; we do the same by
+// blanking those items (spaces in place of their characters, line ends kept, so every offset and position
+// stays valid) and building the model from that text when it parses cleanly.
+//
+// While typing, most states of a file have a mistake somewhere, so the blanked text is kept per document
+// with its own tree and model cache and brought up to date incrementally, like the document itself.
+import type { Point, Tree } from 'web-tree-sitter';
+import { ModelBuilder, type EditSpan } from './model/build';
+import type { JobFile } from './model/types';
+import type { HclParser } from './parser/parser';
+import type { SyntaxIssue } from './parser/hclVerdict';
+
+/** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
+export function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
+  const spans: [number, number][] = [];
+  for (const issue of issues) {
+    if (issue.kind !== 'syntax') continue;
+    if (issue.itemFrom === undefined || issue.skippedTo === undefined) return undefined;
+    spans.push([issue.itemFrom, issue.skippedTo]);
+  }
+  if (spans.length === 0) return undefined;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [from, to] of spans) {
+    if (to <= at) continue;
+    const start = Math.max(from, at);
+    out += text.slice(at, start) + text.slice(start, to).replace(/[^\r\n]/g, ' ');
+    at = to;
+  }
+  return out + text.slice(at);
+}
+
+/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The one span where two texts differ (common start and end left out). */
+function difference(before: string, after: string): EditSpan {
+  let start = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+/**
+ * The blanked text of one document, its tree and its model cache. It follows every analysis of the document
+ * (`follow`), so consecutive states differ only around the edit, and parses and builds only when a model is
+ * asked for (`model`), reusing what did not change since then.
+ */
+export class RepairedModels {
+  private text: string | undefined;
+  private tree: Tree | undefined;
+  /** The blanked text differs from the text of `tree` by these edits (in order); none yet parsed. */
+  private pending: EditSpan[] = [];
+  private built = false;
+  private readonly builder = new ModelBuilder();
+
+  constructor(private readonly parser: HclParser) {}
+
+  /** Takes the document's new text (with its broken items blanked when HCL found some). */
+  follow(text: string, issues: readonly SyntaxIssue[] | undefined): string | undefined {
+    const blanked = issues ? blankBrokenItems(text, issues) : undefined;
+    const next = blanked ?? text;
+    if (this.text !== undefined && this.text !== next) {
+      const span = difference(this.text, next);
+      this.tree?.edit({
+        startIndex: span.start,
+        oldEndIndex: span.oldEnd,
+        newEndIndex: span.newEnd,
+        startPosition: pointAt(this.text, span.start),
+        oldEndPosition: pointAt(this.text, span.oldEnd),
+        newEndPosition: pointAt(next, span.newEnd),
+      });
+      this.pending.push(span);
+    }
+    this.text = next;
+    return blanked;
+  }
+
+  /** The model of `text` with its broken items left out, when that text parses without error. */
+  model(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
+    const blanked = this.follow(text, issues);
+    if (blanked === undefined) return undefined;
+    const tree = this.parser.parse(blanked, this.tree);
+    this.tree?.delete();
+    this.tree = tree;
+    // The cache follows the blanked text whatever the outcome, so the next build may reuse it.
+    const result = this.builder.build(tree, blanked, this.built ? this.pending : undefined);
+    this.built = true;
+    this.pending = [];
+    return tree.rootNode.hasError ? undefined : result.file;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.text = undefined;
+    this.pending = [];
+    this.built = false;
+    this.builder.dispose();
+  }
+}
