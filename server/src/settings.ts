@@ -14,6 +14,8 @@ export interface NomadExecSettings {
   noPivotRoot?: boolean;
   /** Path of a Nomad client agent config file (HCL); its exec plugin config and chroot_env are then used. */
   agentConfigFile?: string;
+  /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
+  inlayHints?: { values?: boolean };
 }
 
 /** What checks and the launch planner use: every value decided, capabilities normalised. */
@@ -28,6 +30,8 @@ export interface EffectiveSettings {
   origin: { allowCaps: string; chrootEnv: string };
   /** Problems reading the agent config file; reported once, never fatal. */
   problems: string[];
+  /** Editor only: show the evaluated value of `var.*` and `local.*` uses as inlay hints. */
+  inlayValues: boolean;
 }
 
 /** Nomad's default client chroot_env (client/config DefaultChrootEnv): each host path at the same place. */
@@ -104,6 +108,7 @@ export function resolveSettings(
     noPivotRoot,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin },
     problems,
+    inlayValues: user.inlayHints?.values === true,
   };
 }
 

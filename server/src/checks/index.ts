@@ -18,6 +18,8 @@ import { execCommandCheck } from './execCommand';
 import { execInterpolationCheck } from './execInterpolation';
 import { execTaskCheck } from './execTask';
 import { variableRefsCheck } from './variableRefs';
+import { referencesCheck } from './references';
+import { functionCallsCheck } from './functionCalls';
 
 export const CHECKS: Check[] = [
   schemaConformance, // every block and attribute against the jobspec schema
@@ -29,6 +31,8 @@ export const CHECKS: Check[] = [
   execInterpolationCheck, // issue 7: runtime names in exec config and elsewhere
   execTaskCheck, // issue 7: work_dir, user, kill_signal, kill_timeout, volume_mount
   variableRefsCheck, // issue 7: var.* and local.* must be declared
+  referencesCheck, // issue 12: port labels named by services exist; unused variables, locals, ports
+  functionCallsCheck, // issue 12: known functions with the right number of arguments
 ];
 
 export interface RunOptions {
