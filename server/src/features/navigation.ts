@@ -21,7 +21,14 @@ type Found = { declaration?: Declaration; use?: Use };
 
 function lookup(input: FeatureInput, position: Position): { index: ReferenceIndex; found: Found | undefined } {
   const index = referenceIndex(input.file);
-  return { index, found: index.at(position) };
+  const found = index.at(position);
+  // On the task part of `NOMAD_ADDR_<task>_<label>`: the task is meant.
+  const via = found?.use?.viaTask;
+  if (via && contains(via.range, position)) {
+    const task = index.declarations.find((d) => d.kind === 'task' && d.task === found.use!.target?.task);
+    if (task) return { index, found: { declaration: task } };
+  }
+  return { index, found };
 }
 
 /**
@@ -41,6 +48,15 @@ export function exactRange(document: TextDocument, use: Use): Range {
   return { start: { line, character: best }, end: { line, character: best + use.written.length } };
 }
 
+/** Where `declaration` is used; a task also where `NOMAD_ADDR_<task>_<label>` names it. */
+function useRanges(input: FeatureInput, index: ReferenceIndex, declaration: Declaration): Range[] {
+  const ranges = index.usesOf(declaration).map((use) => exactRange(input.document, use));
+  if (declaration.kind === 'task') {
+    for (const use of index.uses) if (use.viaTask && use.target?.task === declaration.task) ranges.push(use.viaTask.range);
+  }
+  return ranges;
+}
+
 export function definition(input: FeatureInput, position: Position): Location[] | null {
   const { found } = lookup(input, position);
   const target = found?.declaration;
@@ -54,7 +70,7 @@ export function references(input: FeatureInput, position: Position, includeDecla
   if (!target) return null;
   const uri = input.document.uri;
   const locations: Location[] = includeDeclaration ? [{ uri, range: target.range }] : [];
-  for (const use of index.usesOf(target)) locations.push({ uri, range: exactRange(input.document, use) });
+  for (const range of useRanges(input, index, target)) locations.push({ uri, range });
   return locations;
 }
 
@@ -67,7 +83,7 @@ export function highlights(input: FeatureInput, position: Position): DocumentHig
   }
   return [
     { range: target.range, kind: DocumentHighlightKind.Write },
-    ...index.usesOf(target).map((use) => ({ range: exactRange(input.document, use), kind: DocumentHighlightKind.Read })),
+    ...useRanges(input, index, target).map((range) => ({ range, kind: DocumentHighlightKind.Read })),
   ];
 }
 
@@ -94,7 +110,8 @@ function renameTarget(input: FeatureInput, position: Position): { declaration: D
     const where = blocked.map((use) => line(use.range)).filter((v, i, all) => all.indexOf(v) === i).slice(0, 5).join(', ');
     return `"${declaration.name}" is also read by text this file does not evaluate (a template, a script or a driver's config), at ${where}${first.family ? ` (e.g. ${first.family.prefix}${first.viaTask ? first.viaTask.name + '_' : ''}${first.written})` : ''}. Rename it there by hand first; renaming here would leave it pointing at nothing.`;
   }
-  const range = found.use ? (found.use.viaTask && contains(found.use.viaTask.range, position) ? found.use.viaTask.range : found.use.range) : declaration.range;
+  const via = index.at(position)?.use?.viaTask;
+  const range = via && contains(via.range, position) ? via.range : found.use ? found.use.range : declaration.range;
   return { declaration, range, index };
 }
 
