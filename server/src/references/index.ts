@@ -325,6 +325,7 @@ class Collector {
         if (typeof expr.value === 'string') {
           if (driverStrings) this.driverString(expr.value, innerRange(expr.range), scope);
           this.noteString(expr.value, expr.range, scope);
+          this.text(expr.value, innerRange(expr.range), scope);
         }
         return;
       case 'template': {
@@ -426,7 +427,7 @@ class Collector {
   }
 
   /** Literal text: environment names read at run time by consul-template, a shell or the program. */
-  private text(text: string, range: Range, scope: Scope): void {
+  text(text: string, range: Range, scope: Scope): void {
     if (!text.includes('NOMAD_')) return;
     const lines = text.split('\n');
     const exact = lines.length === range.end.line - range.start.line + 1;
