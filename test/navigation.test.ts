@@ -258,3 +258,49 @@ test('navigation in a half-typed file still answers', async () => {
   const found = await request<Location[]>('textDocument/definition', positionOf(text, 'var.image_tag', 6), {}, doc);
   assert.deepEqual(found, [{ uri: doc, range: VAR_LABEL }]);
 });
+
+test('a template destination in the shared alloc dir that another task reads: definition goes to the template, rename is refused', async () => {
+  const text = `job "j" {
+  group "g" {
+    task "render" {
+      driver = "exec"
+      config {
+        command = "/bin/true"
+      }
+      template {
+        data        = "PORT=8080"
+        destination = "\${NOMAD_ALLOC_DIR}/shared.env"
+      }
+    }
+    task "app" {
+      driver = "exec"
+      config {
+        command = "/bin/app"
+        args    = ["--env-file", "/alloc/shared.env"]
+      }
+    }
+  }
+}
+`;
+  const { uri: doc } = await openDoc(client, text, 'sharedfile');
+  const destination = rangeOf(text, '"\${NOMAD_ALLOC_DIR}/shared.env"');
+  assert.deepEqual(await request<Location[]>('textDocument/definition', positionOf(text, '/alloc/shared.env', 3), {}, doc), [{ uri: doc, range: destination }]);
+  const refs = await request<Location[]>('textDocument/references', positionOf(text, 'shared.env', 2), { context: { includeDeclaration: false } }, doc);
+  assert.deepEqual(refs.map((l) => l.range), [rangeOf(text, '/alloc/shared.env')]);
+  await assert.rejects(request('textDocument/prepareRename', positionOf(text, 'shared.env', 2), {}, doc), /template destination is a path other tasks read/);
+});
+
+test('a lifecycle sidecar is a task declaration with its hook', async () => {
+  const { referenceIndex } = await import('../server/src/references/index');
+  const { sharedParser } = await import('../server/src/parser/parser');
+  const { buildModel } = await import('../server/src/model/build');
+  const text = 'job "j" {\n  group "g" {\n    task "proxy" {\n      driver = "exec"\n      lifecycle {\n        hook    = "prestart"\n        sidecar = true\n      }\n    }\n  }\n}\n';
+  const parser = await sharedParser();
+  const tree = parser.parse(text);
+  try {
+    const task = referenceIndex(buildModel(tree, text).file).declarations.find((d) => d.kind === 'task');
+    assert.deepEqual([task?.name, task?.detail], ['proxy', 'prestart sidecar']);
+  } finally {
+    tree.delete();
+  }
+});

@@ -172,9 +172,9 @@ function sameScope(a: Declaration, b: Declaration): boolean {
 }
 
 function dedupe(edits: TextEdit[]): TextEdit[] {
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   return edits.filter((edit) => {
-    const key = `${edit.range.start.line}:${edit.range.start.character}`;
+    const key = edit.range.start.line * 0x100000 + edit.range.start.character;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -101,6 +101,18 @@ export interface ReferenceIndex {
 }
 
 const indexes = new WeakMap<JobFile, ReferenceIndex>();
+/** A unit's uses as last linked, and the file-wide declarations they were linked against. */
+const links = new WeakMap<Collected, { global: readonly Declaration[]; uses: Use[] }>();
+/** The file-wide declarations of the last build: the same array while they are the same objects. */
+let lastGlobal: readonly Declaration[] = [];
+
+/** What uses anywhere may link to: variables, locals, services, template destinations, job meta keys. */
+function globalToken(declarations: readonly Declaration[]): readonly Declaration[] {
+  const global = declarations.filter((d) => d.kind === 'variable' || d.kind === 'local' || d.kind === 'service' || d.kind === 'file' || (d.kind === 'meta' && d.level === 'job'));
+  if (global.length === lastGlobal.length && global.every((d, i) => d === lastGlobal[i])) return lastGlobal;
+  lastGlobal = global;
+  return global;
+}
 const walks = new WeakMap<Block, Collected>();
 
 /** The reference index of a model (built on first request, then remembered with the model). */
@@ -139,7 +151,15 @@ function buildIndex(file: JobFile): ReferenceIndex {
     if (!list) byDeclaration.set(use.target, (list = []));
     list.push(use);
   };
+  const global = globalToken(declarations);
   for (const unit of units) {
+    // A unit's links depend on its own declarations and the file-wide ones only: reused while both are.
+    const previous = links.get(unit);
+    if (previous && previous.global === global) {
+      for (const use of previous.uses) note(use);
+      linkedUses.set(unit, previous.uses);
+      continue;
+    }
     const linked: Use[] = [];
     for (const raw of unit.uses) {
       const use = linker.link(raw);
@@ -156,6 +176,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
       note(use);
     }
     linkedUses.set(unit, linked);
+    links.set(unit, { global, uses: linked });
   }
   const openGroups = new Map<Block, OpenKinds>();
   for (const unit of units) {
@@ -297,21 +318,21 @@ class Collector {
     }
     const refers = attrSchema?.refersTo;
     const declares = attrSchema?.declares;
+    if (declares === 'file') {
+      // A path, often built from `${NOMAD_ALLOC_DIR}`: declared by its normalised form.
+      const path = normalisedPath(attribute.value);
+      if (path) this.out.declarations.push({ kind: 'file', name: path, range: attribute.value.range, fullRange: attribute.range, editable: false, group: scope.group, task: scope.task });
+      return;
+    }
     if (refers || declares) {
       for (const s of stringsOf(attribute.value)) {
         if (refers) {
           if (refers === 'port' && /^\d+$/.test(s.value)) continue; // a port number, not a label
           this.out.uses.push({ kind: refers, written: s.value, range: s.range, form: 'string', group: scope.group, task: scope.task, owner: this.owner });
-        } else if (declares === 'file') {
-          const path = normalisedPath(attribute.value);
-          if (path) {
-            this.out.declarations.push({ kind: 'file', name: path, range: attribute.value.range, fullRange: attribute.range, editable: false, group: scope.group, task: scope.task });
-          }
         } else if (declares) {
           this.out.declarations.push({ kind: declares, name: s.value, range: s.range, fullRange: attribute.range, editable: s.editable, group: scope.group, task: scope.task });
         }
       }
-      if (declares === 'file') return;
     }
     this.expr(attribute.value, scope, scope.freeForm);
   }
@@ -324,13 +345,13 @@ class Collector {
       case 'literal':
         if (typeof expr.value === 'string') {
           if (driverStrings) this.driverString(expr.value, innerRange(expr.range), scope);
-          this.noteString(expr.value, expr.range, scope);
+          this.noteString(expr.value, innerRange(expr.range), scope);
           this.text(expr.value, innerRange(expr.range), scope);
         }
         return;
       case 'template': {
         const path = normalisedPath(expr);
-        if (path) this.out.strings.push({ value: path, range: expr.range, task: scope.task });
+        if (path) this.out.strings.push({ value: path, range: expr.heredoc ? expr.range : innerRange(expr.range), task: scope.task });
         if (driverStrings && !expr.heredoc && expr.parts.length === 1 && expr.parts[0].kind === 'literal') {
           this.driverString(expr.parts[0].text, expr.parts[0].range, scope);
         }
