@@ -6,7 +6,7 @@ import type { Position } from 'vscode-languageserver-types';
 import type { LspClient } from '../test/helpers/lspClient';
 import { startClient } from '../test/helpers/featureClient';
 import { int, seededRandom } from '../test/helpers/random';
-import { execJobOfBytes } from './generate';
+import { execJobOfBytes, lineStarts, positionAt } from './generate';
 
 export interface LatencyRow {
   name: string;
@@ -41,19 +41,8 @@ function namePositions(text: string, count: number, seed: number, pattern: RegEx
   for (const match of text.matchAll(pattern)) offsets.push((match.index ?? 0) + Math.floor(match[0].length / 2) + 1);
   if (offsets.length === 0) return randomPositions(text, count, seed);
   const next = seededRandom(seed);
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  const positionOf = (offset: number): Position => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
-  };
-  return Array.from({ length: count }, () => positionOf(offsets[int(next, offsets.length)]));
+  const starts = lineStarts(text);
+  return Array.from({ length: count }, () => positionAt(starts, offsets[int(next, offsets.length)]));
 }
 
 async function time(client: LspClient, method: string, uri: string, positions: Position[], extra: Record<string, unknown> = {}): Promise<LatencyRow> {
