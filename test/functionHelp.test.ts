@@ -54,7 +54,7 @@ test('completion in a value position offers every function with its signature', 
   }
 });
 
-test('signature help for every function, with its parameters', async () => {
+test('signature help and hover for every function, with its parameters and documentation', async () => {
   // One document, one call per line: the cursor right after each `(`.
   const lines = HCL_FUNCTIONS.map((fn) => `  f_${fn.name} = ${fn.name}()`);
   const text = `locals {\n${lines.join('\n')}\n}\n`;
@@ -66,6 +66,8 @@ test('signature help for every function, with its parameters', async () => {
     assert.equal(help.signatures[0].label, functionSignature(fn));
     assert.equal(help.signatures[0].parameters?.length, fn.params.length + (fn.variadic ? 1 : 0), fn.name);
     assert.equal(help.activeParameter, 0);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, `${fn.name}()`, 1) });
+    assert.ok((hover?.contents as { value: string } | undefined)?.value.includes(fn.doc), `hover on ${fn.name}`);
   }
 });
 

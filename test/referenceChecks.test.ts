@@ -3,9 +3,9 @@
 // clean twin; and completion of references wherever an expression may stand.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { DiagnosticTag, type CompletionList, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
+import { DiagnosticTag, type CodeAction, type CompletionList, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
 import type { LspClient } from './helpers/lspClient';
-import { cursor, openDoc, positionOf } from './helpers/featureClient';
+import { applyEdits, cursor, openDoc, positionOf } from './helpers/featureClient';
 import { serverPerFile } from './helpers/serverPerFile';
 
 let client: LspClient;
@@ -43,6 +43,10 @@ test('port = "htpp" in a service: unknown-port-label with did-you-mean; "http" i
   assert.equal(found[0].severity, 1);
   assert.match(found[0].message, /No port "htpp" in the network of group "app" \(ports: http\).*Did you mean "http"\?/);
   assert.deepEqual(found[0].data, { replacement: 'http' });
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: bad.uri }, range: found[0].range, context: { diagnostics: [found[0]] } });
+  const edit = actions.find((a) => a.title === 'Change to http')?.edit?.changes?.[bad.uri];
+  assert.ok(edit, actions.map((a) => a.title).join(', '));
+  assert.equal(applyEdits(text, edit), text.replace('"htpp"', '"http"'));
   const good = await openDoc(client, JOB('    service {\n      name = "web"\n      port = "http"\n    }'), 'goodport');
   assert.deepEqual(only(good.diagnostics, 'unknown-port-label'), []);
 });
