@@ -51,6 +51,15 @@ test('port = "htpp" in a service: unknown-port-label with did-you-mean; "http" i
   assert.deepEqual(only(good.diagnostics, 'unknown-port-label'), []);
 });
 
+test('a sidecar_task volume_mount naming no volume of the group: unknown-volume; the right name is clean', async () => {
+  const service = (volume: string) => `    volume "certs" {\n      type   = "host"\n      source = "certs"\n    }\n    service {\n      name = "web"\n      port = "http"\n      connect {\n        sidecar_service {}\n        sidecar_task {\n          volume_mount {\n            volume      = "${volume}"\n            destination = "/certs"\n          }\n        }\n      }\n    }`;
+  const bad = await openDoc(client, JOB(service('cert')), 'sidecarvolume');
+  const found = only(bad.diagnostics, 'unknown-volume');
+  assert.deepEqual(found.map((d) => d.message), ['No `volume "cert"` block in group "app" (volumes: certs); Nomad refuses the job. Did you mean "certs"?']);
+  const good = await openDoc(client, JOB(service('certs')), 'sidecarvolumeok');
+  assert.deepEqual(only(good.diagnostics, 'unknown-volume'), []);
+});
+
 test('check.port and a port number: the label is checked, the number is not', async () => {
   const bad = await openDoc(client, JOB('    service {\n      name = "web"\n      port = 8080\n      check {\n        type     = "tcp"\n        port     = "admin"\n        interval = "10s"\n        timeout  = "2s"\n      }\n    }'), 'checkport');
   const found = only(bad.diagnostics, 'unknown-port-label');

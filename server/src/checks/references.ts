@@ -12,6 +12,7 @@ export const referencesCheck: Check = {
   run(ctx) {
     const index = referenceIndex(ctx.file);
     unknownPortLabels(ctx, index);
+    unknownVolumes(ctx, index);
     unusedDeclarations(ctx, index);
   },
 };
@@ -31,6 +32,27 @@ function unknownPortLabels(ctx: CheckContext, index: ReferenceIndex): void {
       range: use.range,
       code: 'unknown-port-label',
       message: `No port "${use.written}" in the network of group "${groupName}" (${labels.length ? `ports: ${labels.join(', ')}` : 'it declares no ports'}); Nomad refuses the job.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+      data: suggestion ? { replacement: suggestion } : undefined,
+    });
+  }
+}
+
+/**
+ * A `volume_mount` that is not a task's own (a Connect `sidecar_task`'s) naming no volume of the group. A
+ * task's own mounts are checked with the task (execTask.ts), with the same message.
+ */
+function unknownVolumes(ctx: CheckContext, index: ReferenceIndex): void {
+  for (const use of index.uses) {
+    if (use.kind !== 'volume' || use.form !== 'string' || use.target || !use.group || !use.owner) continue;
+    if (index.openGroups.get(use.group)?.volumes || !literalString(use)) continue;
+    const owner = use.owner;
+    if (use.task && (use.task.body.items.includes(owner) || use.task.dynamic?.content?.items.includes(owner))) continue;
+    const names = index.declarations.filter((d) => d.kind === 'volume' && d.group === use.group).map((d) => d.name);
+    const suggestion = nearestName(use.written, names) ?? (names.length === 1 ? names[0] : undefined);
+    ctx.report({
+      range: use.range,
+      code: 'unknown-volume',
+      message: `No \`volume "${use.written}"\` block in group "${use.group.labels[0]?.value ?? ''}" (${names.length ? `volumes: ${names.join(', ')}` : 'it declares no volumes'}); Nomad refuses the job.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
       data: suggestion ? { replacement: suggestion } : undefined,
     });
   }
