@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature } from '../feature';
-import { referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
+import { contains, referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
 import { KIND_NAMES, NAME_RULES, envForm } from '../schema/references';
 import { documentHandler, type FeatureInput } from './featureInput';
 
@@ -103,7 +103,7 @@ function renameTarget(input: FeatureInput, position: Position): { declaration: D
   if (!NAME_RULES[declaration.kind]) return `A ${KIND_NAMES[declaration.kind]} is a path other tasks read; it is not renamed in the editor.`;
   if (!declaration.editable) return `The ${KIND_NAMES[declaration.kind]} "${declaration.name}" is not written as a plain name here, so it cannot be renamed in place.`;
   const outside = index.usesOf(declaration).filter((use) => use.form === 'text');
-  const viaTask = declaration.kind === 'task' ? index.uses.filter((use) => use.viaTask && use.target?.task === findTaskBlock(declaration) && use.form === 'text') : [];
+  const viaTask = declaration.kind === 'task' ? index.uses.filter((use) => use.viaTask && use.target?.task === declaration.task && use.form === 'text') : [];
   const blocked = [...outside, ...viaTask];
   if (blocked.length > 0) {
     const first = blocked[0];
@@ -113,15 +113,6 @@ function renameTarget(input: FeatureInput, position: Position): { declaration: D
   const via = index.at(position)?.use?.viaTask;
   const range = via && contains(via.range, position) ? via.range : found.use ? found.use.range : declaration.range;
   return { declaration, range, index };
-}
-
-function contains(range: Range, pos: Position): boolean {
-  const after = (a: Position, b: Position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
-  return after(pos, range.start) && after(range.end, pos);
-}
-
-function findTaskBlock(declaration: Declaration) {
-  return declaration.task;
 }
 
 export function prepareRename(input: FeatureInput, position: Position): { range: Range; placeholder: string } | ResponseError<void> | null {
