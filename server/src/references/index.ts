@@ -139,7 +139,8 @@ function buildIndex(file: JobFile): ReferenceIndex {
   }
   const declarations: Declaration[] = [];
   for (const unit of units) for (const d of unit.declarations) declarations.push(d);
-  const linker = new Linker(declarations);
+  let made: Linker | undefined;
+  const linker = (): Linker => (made ??= new Linker(declarations));
   const uses: Use[] = [];
   const byDeclaration = new Map<Declaration, Use[]>();
   /** Per unit, its uses as linked in this model (walks are shared between models, links are not). */
@@ -162,14 +163,14 @@ function buildIndex(file: JobFile): ReferenceIndex {
     }
     const linked: Use[] = [];
     for (const raw of unit.uses) {
-      const use = linker.link(raw);
+      const use = linker().link(raw);
       // A plain string of a driver's config is a use only when it names a port label.
       if (use.form === 'text' && !use.family && !use.target) continue;
       linked.push(use);
       note(use);
     }
     for (const s of unit.strings) {
-      const target = linker.fileAt(s.value);
+      const target = linker().fileAt(s.value);
       if (!target || contains(target.fullRange, s.range.start)) continue;
       const use: Use = { kind: 'file', written: target.name, range: s.range, form: 'text', task: s.task, target };
       linked.push(use);
@@ -202,6 +203,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
 }
 
 const NO_USES: readonly Use[] = [];
+const NO_DECLARATIONS: readonly Declaration[] = [];
 
 /** start <= pos <= end: a cursor right after a name is on it too. */
 export function contains(range: Range, pos: Position): boolean {
@@ -452,7 +454,6 @@ class Collector {
     if (!text.includes('NOMAD_')) return;
     const lines = text.split('\n');
     const exact = lines.length === range.end.line - range.start.line + 1;
-    ENV_IN_TEXT.lastIndex = 0;
     for (let line = 0; line < lines.length; line++) {
       const row = lines[line];
       if (!row.includes('NOMAD_')) continue;
@@ -604,21 +605,29 @@ function collectGroup(block: Block): Collected {
 
 // ---- linking -----------------------------------------------------------------------------------------
 
+/** Declarations by kind and name (the first of a name wins), and by group for ports and volumes. */
 class Linker {
   private readonly byKind = new Map<ReferenceKind, Declaration[]>();
-  private readonly files: Declaration[] = [];
+  private readonly byName = new Map<string, Declaration>();
+  private readonly byGroup = new Map<Block | undefined, Declaration[]>();
 
   constructor(declarations: readonly Declaration[]) {
     for (const d of declarations) {
       let list = this.byKind.get(d.kind);
       if (!list) this.byKind.set(d.kind, (list = []));
       list.push(d);
-      if (d.kind === 'file') this.files.push(d);
+      const key = `${d.kind}\u0000${d.name}`;
+      if (!this.byName.has(key)) this.byName.set(key, d);
+      if (d.kind === 'port' || d.kind === 'volume') {
+        let inGroup = this.byGroup.get(d.group);
+        if (!inGroup) this.byGroup.set(d.group, (inGroup = []));
+        inGroup.push(d);
+      }
     }
   }
 
   private all(kind: ReferenceKind): readonly Declaration[] {
-    return this.byKind.get(kind) ?? [];
+    return this.byKind.get(kind) ?? NO_DECLARATIONS;
   }
 
   link(use: Use): Use {
@@ -627,10 +636,10 @@ class Linker {
       case 'variable':
       case 'local':
       case 'service':
-        linked.target = this.all(use.kind).find((d) => d.name === use.written);
+        linked.target = this.byName.get(`${use.kind}\u0000${use.written}`);
         break;
       case 'volume':
-        linked.target = this.all('volume').find((d) => d.group === use.group && d.name === use.written);
+        linked.target = this.byGroup.get(use.group)?.find((d) => d.kind === 'volume' && d.name === use.written);
         break;
       case 'port':
         this.linkPort(linked);
@@ -643,7 +652,7 @@ class Linker {
   }
 
   private linkPort(use: Use): void {
-    const ports = this.all('port').filter((d) => d.group === use.group);
+    const ports = (this.byGroup.get(use.group) ?? NO_DECLARATIONS).filter((d) => d.kind === 'port');
     const own = ports.filter((d) => !d.task || d.task === use.task);
     const matches = (d: Declaration, written: string) => d.name === written || envForm(d.name) === written;
     const direct = own.find((d) => matches(d, use.written));
@@ -690,6 +699,6 @@ class Linker {
 
   /** The template destination a path string names. */
   fileAt(path: string): Declaration | undefined {
-    return this.files.find((d) => d.name === path);
+    return this.byName.get(`file\u0000${path}`);
   }
 }
