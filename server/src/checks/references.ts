@@ -78,6 +78,8 @@ function attributeText(body: Body, name: string): string | undefined {
 }
 
 function unusedDeclarations(ctx: CheckContext, index: ReferenceIndex): void {
+  // A file of variables alone (no job) is read together with a job elsewhere: its variables are not unused.
+  if (ctx.file.jobs.length === 0) return;
   const seen = new Set<string>();
   for (const declaration of index.declarations) {
     if (!reportsUnused(declaration, index)) continue;

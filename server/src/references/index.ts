@@ -357,7 +357,7 @@ class Collector {
         if (driverStrings && !expr.heredoc && expr.parts.length === 1 && expr.parts[0].kind === 'literal') {
           this.driverString(expr.parts[0].text, expr.parts[0].range, scope);
         }
-        this.parts(expr.parts, scope);
+        this.parts(expr.parts, scope, strippedIndent(expr));
         return;
       }
       case 'reference': {
@@ -405,17 +405,18 @@ class Collector {
     }
   }
 
-  private parts(parts: readonly TemplatePart[], scope: Scope): void {
+  /** `indent`: what a `<<-` heredoc strips from each line start (literal text is kept without it). */
+  private parts(parts: readonly TemplatePart[], scope: Scope, indent = 0): void {
     for (const part of parts) {
       if (part.kind === 'literal') {
-        this.text(part.text, part.range, scope);
+        this.text(part.text, part.range, scope, indent);
         continue;
       }
       this.expr(part.expr, scope);
       if (part.kind === 'directive') {
         const inner = part.directive === 'for' ? { ...scope, bound: (part.names ?? []).reduce(withName, scope.bound) } : scope;
-        this.parts(part.then, inner);
-        if (part.else) this.parts(part.else, inner);
+        this.parts(part.then, inner, indent);
+        if (part.else) this.parts(part.else, inner, indent);
       }
     }
   }
@@ -450,7 +451,7 @@ class Collector {
   }
 
   /** Literal text: environment names read at run time by consul-template, a shell or the program. */
-  text(text: string, range: Range, scope: Scope): void {
+  text(text: string, range: Range, scope: Scope, indent = 0): void {
     if (!text.includes('NOMAD_')) return;
     const lines = text.split('\n');
     const exact = lines.length === range.end.line - range.start.line + 1;
@@ -458,7 +459,8 @@ class Collector {
       const row = lines[line];
       if (!row.includes('NOMAD_')) continue;
       for (const match of row.matchAll(ENV_IN_TEXT)) {
-        const column = (line === 0 ? range.start.character : 0) + (match.index ?? 0);
+        const lineStart = line === 0 ? range.start.character + (range.start.character === 0 ? indent : 0) : indent;
+        const column = lineStart + (match.index ?? 0);
         const at = { line: range.start.line + (exact ? line : 0), character: column };
         this.envName(match[0], { start: at, end: { line: at.line, character: column + match[0].length } }, 'text', scope);
       }
@@ -478,6 +480,15 @@ class Collector {
 }
 
 const ENV_IN_TEXT = /NOMAD_[A-Za-z0-9_]+/g;
+
+/**
+ * The indentation a `<<-` heredoc removed from its lines, estimated by that of its closing marker (written
+ * at the text's indentation by convention; features correct a use's range against the document anyway).
+ */
+function strippedIndent(expr: Extract<Expr, { kind: 'template' }>): number {
+  if (!expr.heredoc?.indented) return 0;
+  return Math.max(0, expr.range.end.character - expr.heredoc.marker.length);
+}
 
 function withName(bound: ReadonlySet<string>, name: string | undefined): ReadonlySet<string> {
   if (!name || bound.has(name)) return bound;
