@@ -304,3 +304,12 @@ test('a lifecycle sidecar is a task declaration with its hook', async () => {
     tree.delete();
   }
 });
+
+test('a use in the text of an indented <<- heredoc has its exact range, and the cursor on it finds the label', async () => {
+  const text = 'job "j" {\n  group "g" {\n    network {\n      port "http" {}\n    }\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/t"\n      }\n      template {\n        data        = <<-EOF\n          URL=http://{{ env "NOMAD_ADDR_http" }}/\n          EOF\n        destination = "local/url"\n      }\n    }\n  }\n}\n';
+  const { uri: doc } = await openDoc(client, text, 'indented');
+  const use = rangeOf(text, 'NOMAD_ADDR_http', 0, 11, 4);
+  const refs = await request<Location[]>('textDocument/references', positionOf(text, 'port "http"', 7), { context: { includeDeclaration: false } }, doc);
+  assert.deepEqual(refs.map((l) => l.range), [use]);
+  assert.deepEqual(await request<Location[]>('textDocument/definition', { line: use.start.line, character: use.start.character + 1 }, {}, doc), [{ uri: doc, range: rangeOf(text, 'port "http"', 0, 6, 4) }]);
+});
