@@ -3,7 +3,7 @@
 // refers (LabelSchema.declares, AttributeSchema.refersTo/declares, BlockSchema.keysDeclare); environment
 // names are matched against schema/references.ts. A walk reads its block only, so it is remembered per Block.
 import type { Range } from 'vscode-languageserver-types';
-import type { Attribute, Block, Body, Expr, TemplatePart } from '../model/types';
+import type { Attribute, Block, Body, BodyItem, Expr, TemplatePart } from '../model/types';
 import { childAttribute, childBlock, ROOT } from '../schema/lookup';
 import { FREE_FORM } from '../schema/build';
 import type { AttributeSchema, BlockSchema, BodySchema, ReferenceKind } from '../schema/types';
@@ -373,19 +373,22 @@ export function collectTop(block: Block): Collected {
   return collector.out;
 }
 
-/** The job's own settings (meta, constraints, ...); its groups are units of their own. */
-export function collectJobOwn(job: Block): Collected {
-  const collector = new Collector(job.range);
-  const jobSchema = childBlock(ROOT, 'job');
-  const body = bodyOf(jobSchema);
+/** Whether an item of a job body is a group (a unit of its own), as the model's groups are found. */
+export function isGroupItem(item: BodyItem): item is Block {
+  return item.kind === 'block' && (item.type === 'group' || item.type === 'task' || item.dynamic?.blockType === 'group');
+}
+
+/**
+ * One of the job's own settings (meta, constraints, `datacenters = ...`). Each is a unit of its own: the
+ * job block is new after every edit inside it, its unchanged items are not, and job meta keys are
+ * file-wide declarations (a new walk of them would make every group link again).
+ */
+export function collectJobItem(item: BodyItem): Collected {
+  const collector = new Collector(item.range);
+  const body = bodyOf(childBlock(ROOT, 'job'));
   const scope: Scope = { bound: NO_NAMES, freeForm: false, metaLevel: 'job' };
-  for (const item of job.body.items) {
-    if (item.kind === 'block' && (item.type === 'group' || item.type === 'task' || item.dynamic?.blockType === 'group')) continue;
-    if (item.kind === 'attribute') collector.body({ items: [item], range: job.body.range }, body, scope);
-    else collector.block(item, body, scope);
-  }
-  // The job's range holds its groups; `at` looks in the group units first, so the job unit only answers
-  // for its own items.
+  if (item.kind === 'attribute') collector.body({ items: [item], range: item.range }, body, scope);
+  else collector.block(item, body, scope);
   return collector.out;
 }
 
