@@ -26,7 +26,17 @@ async function everyFeature(text: string, diagnostics: Diagnostic[], uri: string
     const position = positionAt(text, offset);
     await client.request('textDocument/hover', { textDocument, position });
     await client.request('textDocument/completion', { textDocument, position });
+    await client.request('textDocument/definition', { textDocument, position });
+    await client.request('textDocument/references', { textDocument, position, context: { includeDeclaration: true } });
+    await client.request('textDocument/documentHighlight', { textDocument, position });
+    await client.request('textDocument/signatureHelp', { textDocument, position });
+    // A refusal to rename is an answer (an error reply with a message), not a failure inside the server.
+    await client.request('textDocument/prepareRename', { textDocument, position }).catch(() => undefined);
+    await client.request('textDocument/rename', { textDocument, position, newName: 'renamed' }).catch(() => undefined);
   }
+  await client.request('textDocument/documentLink', { textDocument });
+  await client.request('textDocument/inlayHint', { textDocument, range: { start: { line: 0, character: 0 }, end: positionAt(text, text.length) } });
+  await client.request('workspace/symbol', { query: 'a' });
   await client.request('textDocument/documentSymbol', { textDocument });
   await client.request('textDocument/foldingRange', { textDocument });
   await client.request('textDocument/semanticTokens/full', { textDocument });

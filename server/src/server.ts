@@ -20,6 +20,11 @@ import { foldingFeature } from './features/folding';
 import { semanticTokensFeature } from './features/semanticTokens';
 import { codeActionsFeature } from './features/codeActions';
 import { formatFeature } from './features/format';
+import { navigationFeature } from './features/navigation';
+import { signatureHelpFeature } from './features/functions';
+import { linksFeature } from './features/links';
+import { workspaceSymbolsFeature } from './features/workspaceSymbols';
+import { inlayHintsFeature } from './features/inlayHints';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
@@ -34,6 +39,11 @@ export const FEATURES: Feature[] = [
   semanticTokensFeature,
   codeActionsFeature,
   formatFeature,
+  navigationFeature,
+  signatureHelpFeature,
+  linksFeature,
+  workspaceSymbolsFeature,
+  inlayHintsFeature,
 ];
 
 export const CONFIGURATION_SECTION = 'nomadExec';

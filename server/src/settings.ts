@@ -25,6 +25,8 @@ export interface NomadExecSettings {
    * setting (or `--allow-host-namespaces`): the developer's decision, never the job file's.
    */
   allowHostNamespaces?: boolean;
+  /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
+  inlayHints?: { values?: boolean };
 }
 
 /** What checks and the launch planner use: every value decided, capabilities normalised. */
@@ -45,6 +47,8 @@ export interface EffectiveSettings {
   origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
   /** Problems reading the agent config file; reported once, never fatal. */
   problems: string[];
+  /** Editor only: show the evaluated value of `var.*` and `local.*` uses as inlay hints. */
+  inlayValues: boolean;
 }
 
 /** Nomad's default client chroot_env (client/config DefaultChrootEnv): each host path at the same place. */
@@ -145,6 +149,7 @@ export function resolveSettings(
     allowHostNamespaces: user.allowHostNamespaces === true,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
     problems,
+    inlayValues: user.inlayHints?.values === true,
   };
 }
 

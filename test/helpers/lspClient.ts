@@ -46,6 +46,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node arguments (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Workspace folders: sent with `initialize` and answered to `workspace/workspaceFolders`. */
+  workspaceFolders?: Array<{ uri: string; name: string }>;
 }
 
 type Waiter = { uri: string; accept: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void };
@@ -97,15 +99,17 @@ export class LspClient {
       params.items.map((item) => (item.section !== undefined ? client.configuration[item.section] ?? null : client.configuration)),
     );
     connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('workspace/workspaceFolders', () => options.workspaceFolders ?? null);
     connection.onRequest('window/workDoneProgress/create', () => null);
-    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/logMessage', (params: { message: string }) => client.logged(params.message));
     connection.onNotification('window/showMessage', () => undefined);
     connection.listen();
     await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      ...(options.workspaceFolders ? { workspaceFolders: options.workspaceFolders } : {}),
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...(options.workspaceFolders ? { workspaceFolders: true } : {}) },
         textDocument: { publishDiagnostics: { versionSupport: true } },
         ...(options.capabilities ?? {}),
       },
@@ -113,6 +117,26 @@ export class LspClient {
     });
     connection.sendNotification('initialized', {});
     return client;
+  }
+
+  /** Messages the server logged (window/logMessage), in order. */
+  readonly logs: string[] = [];
+  private logWaiters: Array<{ accept: (message: string) => boolean; resolve: (message: string) => void }> = [];
+
+  private logged(message: string): void {
+    this.logs.push(message);
+    this.logWaiters = this.logWaiters.filter((w) => {
+      if (!w.accept(message)) return true;
+      w.resolve(message);
+      return false;
+    });
+  }
+
+  /** The first logged message (already received or coming) that `accept` takes. */
+  waitForLog(accept: (message: string) => boolean): Promise<string> {
+    const seen = this.logs.find(accept);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => this.logWaiters.push({ accept, resolve }));
   }
 
   /** True while the server process runs. */

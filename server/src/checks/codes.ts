@@ -1,10 +1,12 @@
 // The documented list of diagnostic codes. A code never changes meaning once released: editors, CI
 // filters and quick fixes key on it. docs/diagnostics.md is generated from this table (npm run docs).
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 
 export interface CodeInfo {
   severity: DiagnosticSeverity;
   summary: string;
+  /** Tags every diagnostic of the code carries (editors fade out `Unnecessary` code). */
+  tags?: DiagnosticTag[];
 }
 
 export const DIAGNOSTIC_CODES = {
@@ -38,6 +40,10 @@ export const DIAGNOSTIC_CODES = {
   'template-source-outside-task': { severity: DiagnosticSeverity.Error, summary: "A template source outside the task, which Nomad's template sandbox and a local run refuse." },
   'file-outside-job-folder': { severity: DiagnosticSeverity.Warning, summary: "file(), fileexists() or a local artifact source outside the job file's folder, which a local run refuses to read." },
   'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
+  'unknown-port-label': { severity: DiagnosticSeverity.Error, summary: 'A service, check or expose path names a port label the group network does not declare.' },
+  'unused-declaration': { severity: DiagnosticSeverity.Hint, summary: 'A variable, local value or dynamic port label nothing in the file uses.', tags: [DiagnosticTag.Unnecessary] },
+  'unknown-function': { severity: DiagnosticSeverity.Error, summary: 'A call of a function Nomad job files do not have.' },
+  'argument-count': { severity: DiagnosticSeverity.Error, summary: 'A function called with too few or too many arguments.' },
 } satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

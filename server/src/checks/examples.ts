@@ -60,5 +60,9 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
   'unknown-volume': { title: 'a volume_mount without its volume', text: job('      volume_mount {\n        volume      = "data"\n        destination = "/data"\n      }') },
   'template-source-outside-task': { title: 'a template read from a host path', text: job('      template {\n        source      = "/etc/app/app.conf.tpl"\n        destination = "local/app.conf"\n      }') },
   'file-outside-job-folder': { title: 'file() reading above the job folder', text: job('      template {\n        data        = file("../secrets/app.conf.tpl")\n        destination = "local/app.conf"\n      }') },
+  'unknown-port-label': { title: 'a service port label with a typo', text: job('', undefined, '    network {\n      port "http" {}\n    }\n    service {\n      name = "web"\n      port = "htpp"\n    }') },
+  'unused-declaration': { title: 'a variable nothing uses', text: 'variable "image_tag" {\n  default = "1.0"\n}\n\n' + job('') },
+  'unknown-function': { title: 'a misspelled function', text: job('', 'command = "/bin/sleep"\n        args    = [tostrng(60)]') },
+  'argument-count': { title: 'a function with an argument missing', text: job('', 'command = "/bin/sleep"\n        args    = [format("%d")]'.replace('format("%d")', 'lookup({ a = "60" })')) },
   'settings-problem': { title: 'an agent config file that cannot be read', text: job(''), settings: { agentConfigFile: '/nonexistent/client.hcl' } },
 };

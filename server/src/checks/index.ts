@@ -20,6 +20,8 @@ import { execInterpolationCheck } from './execInterpolation';
 import { execTaskCheck } from './execTask';
 import { variableRefsCheck } from './variableRefs';
 import { fileSandboxCheck } from './fileSandbox';
+import { referencesCheck } from './references';
+import { functionCallsCheck } from './functionCalls';
 
 export const CHECKS: Check[] = [
   schemaConformance, // every block and attribute against the jobspec schema
@@ -33,6 +35,8 @@ export const CHECKS: Check[] = [
   execTaskCheck, // issue 7: work_dir, user, kill_signal, kill_timeout, volume_mount
   variableRefsCheck, // issue 7: var.* and local.* must be declared
   fileSandboxCheck, // issue 11: file(), template sources and local artifacts stay in their sandbox
+  referencesCheck, // issue 12: port labels named by services exist; unused variables, locals, ports
+  functionCallsCheck, // issue 12: known functions with the right number of arguments
 ];
 
 export interface RunOptions {

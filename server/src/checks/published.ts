@@ -2,7 +2,7 @@
 // by, and the index of the check that reported it, which orders findings at the same position.
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { Finding } from './check';
-import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './codes';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type CodeInfo } from './codes';
 
 export interface Published {
   readonly diagnostic: Diagnostic;
@@ -29,6 +29,8 @@ export function publishedOf(finding: Finding, check: number): Published {
     message: finding.message,
   };
   if (finding.data !== undefined) diagnostic.data = finding.data;
+  const tags = (DIAGNOSTIC_CODES[finding.code] as CodeInfo).tags;
+  if (tags) diagnostic.tags = tags;
   const start = diagnostic.range.start;
   const key = `${start.line}:${start.character}:${diagnostic.code}:${diagnostic.message}`;
   const made: Published = { diagnostic, key, check, line: start.line, character: start.character };

@@ -10,7 +10,11 @@ import {
   type Position,
   type Range,
 } from 'vscode-languageserver-types';
-import type { JobFile, Task } from '../model/types';
+import type { Block, JobFile, Task } from '../model/types';
+import { referenceIndex } from '../references/index';
+import { KIND_NAMES } from '../schema/references';
+import type { ReferenceKind } from '../schema/types';
+import { functionItems } from './functions';
 import {
   CAPABILITIES,
   DEFAULT_ALLOW_CAPS,
@@ -298,7 +302,10 @@ function valueItems(req: Request): CompletionItem[] {
     capabilityItems(req, add);
     return items;
   }
-  if (ctx.kind === 'list') return items;
+  if (ctx.kind === 'list') {
+    expressionItems(req, items);
+    return items;
+  }
   if (schema?.completion === 'driver' || (ctx.attribute === 'driver' && ctx.path[ctx.path.length - 1] === 'task')) {
     for (const d of KNOWN_DRIVERS) add(d.value, d.doc, CompletionItemKind.EnumMember, d.value === 'exec' ? '0' : '1');
   }
@@ -313,13 +320,48 @@ function valueItems(req: Request): CompletionItem[] {
     add('true', '', CompletionItemKind.Keyword, '0', undefined, false);
     add('false', '', CompletionItemKind.Keyword, '0', undefined, false);
   }
-  if (!quoted) {
-    for (const [name, decl] of req.input.file.variables) {
-      add(`var.${name}`, decl.description ?? '', CompletionItemKind.Variable, '5', 'input variable', false);
-    }
-    for (const name of req.input.file.locals.keys()) add(`local.${name}`, '', CompletionItemKind.Variable, '6', 'local value', false);
-  }
+  if (quoted && schema?.refersTo) referenceTargetItems(req, schema.refersTo, add);
+  if (!quoted) expressionItems(req, items);
   return items;
+}
+
+/** Where an expression may stand: `var.*`, `local.*` and function names. */
+function expressionItems(req: Request, items: CompletionItem[]): void {
+  const add = (label: string, doc: string, sort: string, detail: string) =>
+    items.push({
+      label,
+      kind: CompletionItemKind.Variable,
+      detail,
+      documentation: doc ? markdown(doc) : undefined,
+      sortText: sort + label,
+      filterText: label,
+      textEdit: { range: req.range, newText: label },
+    });
+  for (const [name, decl] of req.input.file.variables) add(`var.${name}`, decl.description ?? '', '5', 'input variable');
+  for (const name of req.input.file.locals.keys()) add(`local.${name}`, '', '6', 'local value');
+  // After `var.` or `local.` only those make sense.
+  if (!/[.]/.test(req.ctx.prefix)) items.push(...functionItems(req.range, req.options.snippets));
+}
+
+/** Inside `port = "`, `volume = "`, `destination_name = "`: the names of that kind the cursor's group can see (schema `refersTo`). */
+function referenceTargetItems(req: Request, kind: ReferenceKind, add: (value: string, doc: string, kind: CompletionItemKind, sort: string, detail?: string) => void): void {
+  const position = req.input.document.positionAt(req.ctx.offset);
+  const index = referenceIndex(req.input.file);
+  const group = groupAt(req.input.file, position);
+  const seen = new Set<string>();
+  for (const d of index.declarations) {
+    if (d.kind !== kind || !d.name || seen.has(d.name)) continue;
+    if ((kind === 'port' || kind === 'volume') && d.group !== group) continue;
+    seen.add(d.name);
+    add(d.name, `${KIND_NAMES[kind]} declared on line ${d.range.start.line + 1}`, CompletionItemKind.Reference, '0', KIND_NAMES[kind]);
+  }
+}
+
+function groupAt(file: JobFile, position: Position): Block | undefined {
+  for (const job of file.jobs) {
+    for (const group of job.groups) if (touches(group.block.range, position)) return group.block;
+  }
+  return undefined;
 }
 
 type Add = (value: string, doc: string, kind: CompletionItemKind, sort: string, detail?: string) => void;
@@ -386,6 +428,10 @@ function interpolationItems(req: Request): CompletionItem[] {
   }
   for (const [name, decl] of input.file.variables) add(`var.${name}`, CompletionItemKind.Variable, decl.description ?? '', 'input variable', '5');
   for (const name of input.file.locals.keys()) add(`local.${name}`, CompletionItemKind.Variable, '', 'local value', '6');
+  // Functions of the job file, evaluated when it is submitted, wherever `${` may stand.
+  if (!ctx.prefix.includes('.')) {
+    for (const item of functionItems(req.range, req.options.snippets)) if (!seen.has(item.label)) (seen.add(item.label), items.push(item));
+  }
   if (inConfig) {
     // Client node meta keys are only known on the client: offer the form with a placeholder.
     add('meta.', CompletionItemKind.Module, 'A `meta` value of the client node (from its agent configuration), e.g. `meta.rack`.', 'node meta', '3', req.options.snippets ? 'meta.${1:key}' : undefined);

@@ -65,7 +65,7 @@ interface StartPoint {
  * cursor is trustworthy; inside its body, scanning starts after the last error-free item that ends
  * before the cursor, so a completion in a 1 MB job reads a few lines, not the whole job.
  */
-function startPoint(tree: Tree | undefined, offset: number): StartPoint {
+function startPoint(tree: Tree | undefined, offset: number, text: string): StartPoint {
   if (!tree) return { start: 0, outer: [] };
   const root = tree.rootNode;
   if (root.type !== 'config_file' || root.isError) return { start: 0, outer: [] };
@@ -95,11 +95,11 @@ function startPoint(tree: Tree | undefined, offset: number): StartPoint {
   const body = childOfType(container, 'body');
   const afterBrace = container.type === 'block' ? childOfType(container, 'block_start')!.endIndex : 0;
   if (header) return { start: header.startIndex, outer };
-  return { start: lastItemEnd(body, offset) ?? afterBrace, outer };
+  return { start: lastItemEnd(body, offset, text) ?? afterBrace, outer };
 }
 
 /** Where the last error-free item of `body` that ends before `offset` ends: a statement boundary. */
-function lastItemEnd(body: Node | undefined, offset: number): number | undefined {
+function lastItemEnd(body: Node | undefined, offset: number, text: string): number | undefined {
   if (!body) return undefined;
   // firstChildForIndex searches in the parser's own code: bodies may hold thousands of items.
   let node: Node | null = body.firstChildForIndex(offset);
@@ -107,6 +107,8 @@ function lastItemEnd(body: Node | undefined, offset: number): number | undefined
   for (; node; node = node.previousSibling) {
     // An item ending right at the cursor is the one being typed: start before it.
     if (node.endIndex >= offset) continue;
+    // An item on the cursor's line is part of the statement being typed (`FOO = var` of `FOO = var.`).
+    if (!text.slice(node.endIndex, offset).includes('\n')) continue;
     if ((node.type === 'attribute' || node.type === 'block') && !node.hasError) return node.endIndex;
   }
   return undefined;
@@ -158,7 +160,7 @@ function wordBefore(text: string, offset: number, part: RegExp): number {
 }
 
 export function cursorContext(text: string, offset: number, tree?: Tree): CursorContext {
-  const { start, outer } = startPoint(tree, offset);
+  const { start, outer } = startPoint(tree, offset, text);
   const { frames, inComment } = scanTo(text, offset, start, outer);
   const blocks: ScannedBlock[] = [];
   for (const frame of frames) if (frame.kind === 'body' && frame.block) blocks.push(frame.block);
@@ -193,7 +195,11 @@ export function cursorContext(text: string, offset: number, tree?: Tree): Cursor
       return { ...base, kind: 'label' };
     }
     case 'bracket':
-      if (top.open === '[') return { ...base, kind: 'list', attribute: top.attribute, inList: true, listItems: top.items };
+      if (top.open === '[') {
+        // An element may be a reference being typed (`var.na`): the whole dotted name is replaced.
+        const refStart = wordBefore(text, offset, VALUE_PART);
+        return { ...base, kind: 'list', attribute: top.attribute, inList: true, listItems: top.items, prefix: text.slice(refStart, offset), prefixStart: refStart };
+      }
       return { ...base, kind: 'other', attribute: top.attribute };
     case 'string': {
       const inList = parent?.kind === 'bracket' && parent.open === '[';

@@ -17,7 +17,8 @@ import {
   normalizeCapability,
 } from '../schema';
 import type { AttributeSchema } from '../schema/types';
-import { COMMON_ATTRIBUTES, CONFIG_FUNCTIONS, NODE_NAMES, NOMAD_VARIABLES, type RuntimeScope } from '../schema/runtime';
+import { COMMON_ATTRIBUTES, NODE_NAMES, NOMAD_VARIABLES, type RuntimeScope } from '../schema/runtime';
+import { functionHover } from './functions';
 import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
 import { documentHandler, runtimeScopeOf } from './featureInput';
@@ -205,9 +206,9 @@ function valueHover(input: FeatureInput, hit: ModelHit): { text: string; range: 
       return text ? { text, range: expr.range } : undefined;
     }
     if (expr.kind === 'call') {
-      const fn = CONFIG_FUNCTIONS.find((f) => f.name === expr.name);
+      const text = functionHover(expr.name);
       const onName = expr.nameRange.start.line === innermost.range.start.line && expr === innermost;
-      if (fn && onName) return { text: `**\`${fn.signature}\`**\n\n${fn.doc}`, range: expr.nameRange };
+      if (text && onName) return { text, range: expr.nameRange };
     }
   }
   const literal = literalText(innermost);

@@ -33,7 +33,7 @@ export const GROUP: BlockSchema = block(
       update: UPDATE,
       migrate: MIGRATE,
       network: networkBlock('group'),
-      meta: single('Free-form metadata for every task of the group (NOMAD_META_<key>).', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('meta') }),
+      meta: single('Free-form metadata for every task of the group (NOMAD_META_<key>).', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('meta'), keysDeclare: 'meta' }),
       service: SERVICE,
       scaling: GROUP_SCALING,
       consul: CONSUL,
@@ -41,5 +41,5 @@ export const GROUP: BlockSchema = block(
       secret: SECRET,
     },
   ),
-  { labels: [{ name: 'name', doc: 'The group\'s name, unique within the job.' }], docPath: docPath('group') },
+  { labels: [{ name: 'name', doc: 'The group\'s name, unique within the job.', declares: 'group' }], docPath: docPath('group') },
 );

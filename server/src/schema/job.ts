@@ -42,7 +42,7 @@ export const JOB: BlockSchema = block(
       parameterized: PARAMETERIZED,
       reschedule: RESCHEDULE,
       migrate: MIGRATE,
-      meta: single('Free-form metadata for every task of the job (NOMAD_META_<key>).', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('meta') }),
+      meta: single('Free-form metadata for every task of the job (NOMAD_META_<key>).', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('meta'), keysDeclare: 'meta' }),
       ui: UI,
       vault: VAULT,
       secret: SECRET,

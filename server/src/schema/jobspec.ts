@@ -20,7 +20,7 @@ const VARIABLE = block(
       })),
     },
   ),
-  { labels: [{ name: 'name', doc: 'The variable\'s name.' }], docPath: 'job-specification/hcl2/variables' },
+  { labels: [{ name: 'name', doc: 'The variable\'s name.', declares: 'variable' }], docPath: 'job-specification/hcl2/variables' },
 );
 
 export const ROOT: BodySchema = body(
@@ -29,7 +29,7 @@ export const ROOT: BodySchema = body(
     // One job per file: jobRules reports a missing or second job with a better message.
     job: JOB,
     variable: VARIABLE,
-    variables: block('Several variables at once, each as `name = default`.', FREE_FORM, { docPath: 'job-specification/hcl2/variables' }),
-    locals: block('Named expressions, read as `local.<name>`.', FREE_FORM, { docPath: 'job-specification/hcl2/locals' }),
+    variables: block('Several variables at once, each as `name = default`.', FREE_FORM, { docPath: 'job-specification/hcl2/variables', keysDeclare: 'variable' }),
+    locals: block('Named expressions, read as `local.<name>`.', FREE_FORM, { docPath: 'job-specification/hcl2/locals', keysDeclare: 'local' }),
   },
 );

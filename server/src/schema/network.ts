@@ -10,7 +10,7 @@ export const PORT: BlockSchema = block(
     host_network: str('Which client host_network (a named interface/address set) to take the address from.', { default: '"default"' }),
     ignore_collision: bool('Allow a static port even if another allocation on the node uses it (for SO_REUSEPORT programs).', { default: 'false' }),
   }),
-  { labels: [{ name: 'label', doc: 'The port\'s name, used by services, checks and NOMAD_PORT_<label>.' }], docPath: docPath('network#port-parameters') },
+  { labels: [{ name: 'label', doc: 'The port\'s name, used by services, checks and NOMAD_PORT_<label>.', declares: 'port' }], docPath: docPath('network#port-parameters') },
 );
 
 const DNS: BlockSchema = single(

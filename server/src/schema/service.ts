@@ -43,7 +43,7 @@ const CHECK: BlockSchema = block(
       ], { required: true }),
       interval: dur('How often the check runs.', { required: true }),
       timeout: dur('How long one run may take before it fails.', { required: true }),
-      port: str('Port label (or number) to check, when it differs from the service\'s port.'),
+      port: str('Port label (or number) to check, when it differs from the service\'s port.', { refersTo: 'port' }),
       path: str('HTTP path to request (http checks).'),
       protocol: oneOf('Scheme for http checks.', [['http', 'Plain HTTP.'], ['https', 'HTTPS.']], { default: '"http"' }),
       method: str('HTTP method.', { default: '"GET"' }),
@@ -84,7 +84,7 @@ const EXPOSE_PATH = block(
     path: str('The HTTP path.', { required: true }),
     protocol: oneOf('Protocol of the path.', [['http', 'HTTP/1.1.'], ['http2', 'HTTP/2.']], { default: '"http"' }),
     local_path_port: int('The port the service listens on inside the namespace.', { required: true, min: 1, max: 65535 }),
-    listener_port: str('Port label of the group network the sidecar listens on.', { required: true }),
+    listener_port: str('Port label of the group network the sidecar listens on.', { required: true, refersTo: 'port' }),
   }),
 );
 
@@ -92,7 +92,7 @@ const UPSTREAMS = block(
   'Another mesh service this task talks to through a local listener of its sidecar.',
   body(
     {
-      destination_name: str('Name of the upstream service.', { required: true }),
+      destination_name: str('Name of the upstream service.', { required: true, refersTo: 'service' }),
       destination_namespace: str('Consul namespace of the upstream.'),
       destination_peer: str('Consul cluster peer of the upstream.'),
       destination_partition: str('Consul admin partition of the upstream.'),
@@ -232,7 +232,7 @@ const CONNECT = single(
       sidecar_service: single('Run an Envoy sidecar for this service.', body(
         {
           tags: strList('Tags of the sidecar service.'),
-          port: str('Port label the sidecar listens on.'),
+          port: str('Port label the sidecar listens on.', { refersTo: 'port' }),
           disable_default_tcp_check: bool('Do not add the default TCP check for the sidecar.', { default: 'false' }),
         },
         { proxy: PROXY, meta: single('Metadata of the sidecar service.', STRING_ATTRIBUTES, { alsoAttribute: true }) },
@@ -247,8 +247,8 @@ const CONNECT = single(
 function serviceBody(): BodySchema {
   return body(
     {
-      name: str('The name the service registers under; may use interpolation.', { default: '"<job>-<group>-<task>"' }),
-      port: str('Port label (or number) the service listens on.'),
+      name: str('The name the service registers under; may use interpolation.', { default: '"<job>-<group>-<task>"', declares: 'service' }),
+      port: str('Port label (or number) the service listens on.', { refersTo: 'port' }),
       tags: strList('Tags to register.'),
       canary_tags: strList('Tags used while the allocation is a canary.'),
       enable_tag_override: bool('Let Consul anti-entropy leave tags changed outside Nomad alone.', { default: 'false' }),

@@ -23,7 +23,7 @@ export const TASK: BlockSchema = block(
     {
       config: single('Settings for the task driver. Their names depend on `driver`.', 'driverConfig', { docPath: 'drivers' }),
       env: single('Environment variables for the program; values may use `${...}` runtime interpolation.', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('env') }),
-      meta: single('Free-form metadata, visible as NOMAD_META_<key>.', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('meta') }),
+      meta: single('Free-form metadata, visible as NOMAD_META_<key>.', STRING_ATTRIBUTES, { alsoAttribute: true, docPath: docPath('meta'), keysDeclare: 'meta' }),
       resources: RESOURCES,
       restart: RESTART,
       logs: LOGS,
@@ -45,5 +45,5 @@ export const TASK: BlockSchema = block(
       schedule: SCHEDULE,
     },
   ),
-  { labels: [{ name: 'name', doc: 'The task\'s name, unique within its group; not `alloc` and without `/`.' }], docPath: docPath('task') },
+  { labels: [{ name: 'name', doc: 'The task\'s name, unique within its group; not `alloc` and without `/`.', declares: 'task' }], docPath: docPath('task') },
 );

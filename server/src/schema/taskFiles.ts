@@ -7,7 +7,7 @@ export const ARTIFACT: BlockSchema = block(
   'Download a file or archive into the task directory before the task starts (go-getter: http, s3, git, ...). Archives are unpacked.',
   body(
     {
-      source: str('Where to fetch from: a URL or go-getter address.', { required: true }),
+      source: str('Where to fetch from: a URL or go-getter address.', { required: true, link: 'address' }),
       destination: str('Where to put it, relative to the task directory; must stay inside the allocation.', { default: '"local/"' }),
       mode: oneOf('How to treat what is fetched.', [
         ['any', 'Let go-getter decide: a file stays a file, an archive is unpacked into a directory.'],
@@ -29,9 +29,9 @@ export const TEMPLATE: BlockSchema = block(
   'Render a file from a consul-template template (Consul, Vault and Nomad data) into the task directory, and react when it changes.',
   body(
     {
-      source: str('Template file to read, relative to the task directory (usually placed by an artifact).'),
+      source: str('Template file to read, relative to the task directory (usually placed by an artifact).', { link: 'address' }),
       data: str('The template text itself, often a heredoc.'),
-      destination: str('Where the rendered file goes, relative to the task directory.', { required: true }),
+      destination: str('Where the rendered file goes, relative to the task directory.', { required: true, declares: 'file' }),
       change_mode: oneOf('What to do when the rendered output changes.', [
         ['restart', 'Restart the task.'],
         ['noop', 'Do nothing; the program rereads the file itself.'],
@@ -110,13 +110,13 @@ export const VOLUME: BlockSchema = block(
       })),
     },
   ),
-  { labels: [{ name: 'name', doc: 'Name that volume_mount refers to.' }], docPath: docPath('volume') },
+  { labels: [{ name: 'name', doc: 'Name that volume_mount refers to.', declares: 'volume' }], docPath: docPath('volume') },
 );
 
 export const VOLUME_MOUNT: BlockSchema = block(
   'Mount one of the group\'s volumes into the task.',
   body({
-    volume: str('Name of a `volume` block of the group.', { required: true }),
+    volume: str('Name of a `volume` block of the group.', { required: true, refersTo: 'volume' }),
     destination: str('Path inside the task where it appears.', { required: true }),
     read_only: bool('Mount read-only.', { default: 'false' }),
     propagation_mode: oneOf('How mounts made later propagate.', [

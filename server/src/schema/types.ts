@@ -21,6 +21,12 @@ export interface EnumValue {
   doc: string;
 }
 
+/**
+ * What a name in a job file stands for, for definitions, references and rename: hcl-lang's reference
+ * targets (what declares a name) and origins (what refers to one), as data in the schema.
+ */
+export type ReferenceKind = 'variable' | 'local' | 'port' | 'volume' | 'meta' | 'group' | 'task' | 'service' | 'file';
+
 export interface AttributeSchema {
   type: ValueType;
   required?: boolean;
@@ -44,11 +50,22 @@ export interface AttributeSchema {
   removed?: boolean;
   /** What makes it special for completion: e.g. values are capability names or signal names. */
   completion?: 'capability' | 'signal' | 'driver';
+  /** The value (a string, or each string of a list) names something declared elsewhere, e.g. a port label. */
+  refersTo?: ReferenceKind;
+  /** The value (a string, or each string of a list) declares a name, e.g. a service name. */
+  declares?: ReferenceKind;
+  /**
+   * The value is an address a document link opens: a URL as is, a go-getter address by its URL part, and a
+   * relative path as a file next to the job file.
+   */
+  link?: 'address';
 }
 
 export interface LabelSchema {
   name: string;
   doc: string;
+  /** The label declares a name of this kind (a port label, a volume, a task). */
+  declares?: ReferenceKind;
 }
 
 export interface BlockSchema {
@@ -65,6 +82,8 @@ export interface BlockSchema {
   removed?: boolean;
   /** Some blocks may also be written as a map attribute (`env = { ... }`, `meta = { ... }`). */
   alsoAttribute?: boolean;
+  /** Each attribute name in the body declares a name of this kind (`meta` keys, `locals`). */
+  keysDeclare?: ReferenceKind;
 }
 
 export interface BodySchema {

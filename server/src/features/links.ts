@@ -1,0 +1,144 @@
+// Document links, driven by the schema: an attribute marked `link: 'address'` (artifact and template
+// `source`) opens its URL or the file next to the job, a literal `file("...")` path opens that file, and
+// each block type known to the schema links to its documentation page (BlockSchema.docPath).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { DocumentLink, Range } from 'vscode-languageserver-types';
+import type { Feature } from '../feature';
+import type { Body, Expr } from '../model/types';
+import { childAttribute, childBlock, ROOT } from '../schema/lookup';
+import { FREE_FORM } from '../schema/build';
+import type { BlockSchema, BodySchema } from '../schema/types';
+import { documentHandler, type FeatureInput } from './featureInput';
+
+const DOCS = 'https://developer.hashicorp.com/nomad/docs/';
+
+/** Links are answered for at most this many blocks: a huge generated job gets its first ones. */
+const MAX_LINKS = 5000;
+
+export function documentLinks(input: FeatureInput): DocumentLink[] {
+  const dir = jobFolder(input.document.uri);
+  const links: DocumentLink[] = [];
+  const walk = (body: Body, schema: BodySchema): void => {
+    for (const item of body.items) {
+      if (links.length >= MAX_LINKS) return;
+      if (item.kind === 'attribute') {
+        const attribute = schema === FREE_FORM ? undefined : childAttribute(schema, item.name);
+        if (attribute?.link === 'address') {
+          const found = stringValue(item.value);
+          const target = found && addressTarget(found.value, dir);
+          if (found && target) links.push({ range: found.range, target, tooltip: target.startsWith('file:') ? 'Open the file next to the job' : 'Open the address' });
+        }
+        fileCalls(item.value, dir, links);
+        continue;
+      }
+      const blockSchema = item.type === 'dynamic' ? childBlock(schema, item.dynamic?.blockType ?? '') : childBlock(schema, item.type);
+      if (blockSchema?.docPath) links.push({ range: item.typeRange, target: DOCS + blockSchema.docPath, tooltip: `Nomad documentation: ${item.type}` });
+      const inner = bodyOf(blockSchema);
+      walk(item.body, inner);
+      if (item.dynamic?.content && !item.body.items.some((i) => i.kind === 'block' && i.body === item.dynamic?.content)) walk(item.dynamic.content, inner);
+    }
+  };
+  walk(input.file.body, ROOT);
+  return links;
+}
+
+function bodyOf(schema: BlockSchema | undefined): BodySchema {
+  return schema && schema.body !== 'driverConfig' ? schema.body : FREE_FORM;
+}
+
+function jobFolder(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return path.dirname(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function stringValue(expr: Expr): { value: string; range: Range } | undefined {
+  if (expr.kind === 'literal' && typeof expr.value === 'string') {
+    return { value: expr.value, range: { start: { line: expr.range.start.line, character: expr.range.start.character + 1 }, end: { line: expr.range.end.line, character: expr.range.end.character - 1 } } };
+  }
+  if (expr.kind === 'template' && !expr.heredoc && expr.parts.length === 1 && expr.parts[0].kind === 'literal') return { value: expr.parts[0].text, range: expr.parts[0].range };
+  return undefined;
+}
+
+/**
+ * Where an address points: a URL as it is (a go-getter `git::` or similar forcing prefix, `?query` options
+ * and `//subdir` kept out), `github.com/...` as https, and a relative path as the file next to the job when
+ * it exists there.
+ */
+export function addressTarget(address: string, dir: string | undefined): string | undefined {
+  let value = address.trim().replace(/^[a-z0-9]+::/i, '');
+  if (/^(https?|ftp):\/\//i.test(value)) {
+    // go-getter options (`?archive=zip`, `?checksum=...`) and `//subdir` are not part of the address.
+    const [address, query = ''] = value.split('?', 2);
+    const scheme = address.indexOf('://') + 3;
+    const subdir = address.indexOf('//', scheme);
+    const base = subdir >= 0 ? address.slice(0, subdir) : address;
+    const kept = query.split('&').filter((p) => p && !/^(archive|checksum|ref|sshkey|depth|filename)=/.test(p));
+    return kept.length ? `${base}?${kept.join('&')}` : base;
+  }
+  if (/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(value)) return 'https://' + value.replace(/\?.*$/, '');
+  if (!dir || /^[a-z]+:/i.test(value) || value.includes('${')) return undefined;
+  value = value.replace(/\?.*$/, '');
+  const file = path.resolve(dir, value);
+  try {
+    if (!fs.statSync(file).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return pathToFileURL(file).toString();
+}
+
+/** `file("x.tpl")` and friends with a literal path: the file next to the job. */
+function fileCalls(expr: Expr, dir: string | undefined, links: DocumentLink[]): void {
+  if (!dir) return;
+  const visit = (e: Expr): void => {
+    switch (e.kind) {
+      case 'call': {
+        if ((e.name === 'file' || e.name === 'fileexists') && e.args[0]) {
+          const found = stringValue(e.args[0]);
+          const target = found && addressTarget(found.value, dir);
+          if (found && target?.startsWith('file:')) links.push({ range: found.range, target, tooltip: 'Open the file next to the job' });
+        }
+        e.args.forEach(visit);
+        return;
+      }
+      case 'template':
+        for (const part of e.parts) if (part.kind !== 'literal') visit(part.expr);
+        return;
+      case 'tuple':
+        e.items.forEach(visit);
+        return;
+      case 'object':
+        e.items.forEach((i) => visit(i.value));
+        return;
+      case 'conditional':
+        visit(e.condition);
+        visit(e.then);
+        visit(e.else);
+        return;
+      case 'parens':
+        return visit(e.inner);
+      case 'binary':
+        visit(e.left);
+        visit(e.right);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(expr);
+}
+
+export const linksFeature: Feature = {
+  name: 'documentLinks',
+  capabilities: () => ({ documentLinkProvider: { resolveProvider: false } }),
+  register(ctx) {
+    ctx.connection.onDocumentLinks(documentHandler(ctx, 'documentLink', [] as DocumentLink[], (input) => documentLinks(input)));
+  },
+};
+

@@ -1,0 +1,201 @@
+// Go to definition and declaration, find references, document highlights and rename, all answered from
+// the reference index of the language core (references/index.ts): what a name is and where it is used
+// comes from there; this file only turns it into LSP answers and decides what a rename may change.
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
+import {
+  DocumentHighlightKind,
+  type DocumentHighlight,
+  type Location,
+  type Position,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Feature } from '../feature';
+import { contains, referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
+import { KIND_NAMES, NAME_RULES, envForm } from '../schema/references';
+import { documentHandler, type FeatureInput } from './featureInput';
+
+type Found = { declaration?: Declaration; use?: Use };
+
+function lookup(input: FeatureInput, position: Position): { index: ReferenceIndex; found: Found | undefined } {
+  const index = referenceIndex(input.file);
+  const found = index.at(position);
+  // On the task part of `NOMAD_ADDR_<task>_<label>`: the task is meant.
+  const via = found?.use?.viaTask;
+  if (via && contains(via.range, position)) {
+    const task = index.declarations.find((d) => d.kind === 'task' && d.task === found.use!.target?.task);
+    if (task) return { index, found: { declaration: task } };
+  }
+  return { index, found };
+}
+
+/**
+ * The exact range of a use written in literal text: the index places it from the model's processed text,
+ * which can be off by the indentation a `<<-` heredoc strips; the document text says where it really is.
+ */
+export function exactRange(document: TextDocument, use: Use): Range {
+  if (use.form !== 'text') return use.range;
+  if (document.getText(use.range) === use.written) return use.range;
+  const line = use.range.start.line;
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  let best = -1;
+  for (let at = text.indexOf(use.written); at >= 0; at = text.indexOf(use.written, at + 1)) {
+    if (best < 0 || Math.abs(at - use.range.start.character) < Math.abs(best - use.range.start.character)) best = at;
+  }
+  if (best < 0) return use.range;
+  return { start: { line, character: best }, end: { line, character: best + use.written.length } };
+}
+
+/** Where `declaration` is used; a task also where `NOMAD_ADDR_<task>_<label>` names it. */
+function useRanges(input: FeatureInput, index: ReferenceIndex, declaration: Declaration): Range[] {
+  const ranges = index.usesOf(declaration).map((use) => exactRange(input.document, use));
+  if (declaration.kind === 'task') {
+    for (const use of index.uses) if (use.viaTask && use.target?.task === declaration.task) ranges.push(use.viaTask.range);
+  }
+  return ranges;
+}
+
+export function definition(input: FeatureInput, position: Position): Location[] | null {
+  const { found } = lookup(input, position);
+  const target = found?.declaration;
+  if (!target) return null;
+  return [{ uri: input.document.uri, range: target.range }];
+}
+
+export function references(input: FeatureInput, position: Position, includeDeclaration: boolean): Location[] | null {
+  const { index, found } = lookup(input, position);
+  const target = found?.declaration;
+  if (!target) return null;
+  const uri = input.document.uri;
+  const locations: Location[] = includeDeclaration ? [{ uri, range: target.range }] : [];
+  for (const range of useRanges(input, index, target)) locations.push({ uri, range });
+  return locations;
+}
+
+export function highlights(input: FeatureInput, position: Position): DocumentHighlight[] | null {
+  const { index, found } = lookup(input, position);
+  const target = found?.declaration;
+  if (!target) {
+    // A use of something the file does not declare: still show where the cursor's name is.
+    return found?.use ? [{ range: exactRange(input.document, found.use), kind: DocumentHighlightKind.Read }] : null;
+  }
+  return [
+    { range: target.range, kind: DocumentHighlightKind.Write },
+    ...useRanges(input, index, target).map((range) => ({ range, kind: DocumentHighlightKind.Read })),
+  ];
+}
+
+function line(range: Range): string {
+  return `line ${range.start.line + 1}`;
+}
+
+/** Why the name at the cursor cannot be renamed, or what a rename starts from. */
+function renameTarget(input: FeatureInput, position: Position): { declaration: Declaration; range: Range; index: ReferenceIndex } | string {
+  const { index, found } = lookup(input, position);
+  if (!found) return 'Nothing here can be renamed: place the cursor on a variable, local, port label, volume, meta key, group, task or service name.';
+  const declaration = found.declaration;
+  if (!declaration) {
+    const use = found.use!;
+    return `Nothing in this file declares the ${KIND_NAMES[use.kind]} "${use.written}", so there is nothing to rename it with.`;
+  }
+  if (!NAME_RULES[declaration.kind]) return `A ${KIND_NAMES[declaration.kind]} is a path other tasks read; it is not renamed in the editor.`;
+  if (!declaration.editable) return `The ${KIND_NAMES[declaration.kind]} "${declaration.name}" is not written as a plain name here, so it cannot be renamed in place.`;
+  const outside = index.usesOf(declaration).filter((use) => use.form === 'text');
+  const viaTask = declaration.kind === 'task' ? index.uses.filter((use) => use.viaTask && use.target?.task === declaration.task && use.form === 'text') : [];
+  const blocked = [...outside, ...viaTask];
+  if (blocked.length > 0) {
+    const first = blocked[0];
+    const where = blocked.map((use) => line(use.range)).filter((v, i, all) => all.indexOf(v) === i).slice(0, 5).join(', ');
+    return `"${declaration.name}" is also read by text this file does not evaluate (a template, a script or a driver's config), at ${where}${first.family ? ` (e.g. ${first.family.prefix}${first.viaTask ? first.viaTask.name + '_' : ''}${first.written})` : ''}. Rename it there by hand first; renaming here would leave it pointing at nothing.`;
+  }
+  const via = index.at(position)?.use?.viaTask;
+  const range = via && contains(via.range, position) ? via.range : found.use ? found.use.range : declaration.range;
+  return { declaration, range, index };
+}
+
+export function prepareRename(input: FeatureInput, position: Position): { range: Range; placeholder: string } | ResponseError<void> | null {
+  const target = renameTarget(input, position);
+  if (typeof target === 'string') return new ResponseError(ErrorCodes.InvalidRequest, target);
+  return { range: target.range, placeholder: input.document.getText(target.range) };
+}
+
+export function rename(input: FeatureInput, position: Position, newName: string): WorkspaceEdit | ResponseError<void> {
+  const target = renameTarget(input, position);
+  if (typeof target === 'string') return new ResponseError(ErrorCodes.InvalidRequest, target);
+  const { declaration, index } = target;
+  const what = KIND_NAMES[declaration.kind];
+  const rule = NAME_RULES[declaration.kind]!;
+  if (!rule.pattern.test(newName)) return new ResponseError(ErrorCodes.InvalidParams, `"${newName}" is not a valid ${what} name: use ${rule.description}.`);
+  if (declaration.kind === 'task' && newName === 'alloc') return new ResponseError(ErrorCodes.InvalidParams, 'A task may not be named "alloc": Nomad refuses it.');
+  const clash = index.declarations.find((d) => d !== declaration && d.kind === declaration.kind && d.name === newName && sameScope(d, declaration));
+  if (clash) return new ResponseError(ErrorCodes.InvalidParams, `A ${what} "${newName}" already exists (${line(clash.range)}); renaming would merge the two.`);
+  const edits: TextEdit[] = [{ range: declaration.range, newText: newName }];
+  for (const use of index.usesOf(declaration)) edits.push({ range: use.range, newText: renamedUse(declaration, use, newName) });
+  if (declaration.kind === 'task') {
+    for (const use of index.uses) {
+      if (use.viaTask && use.target?.task === declaration.task) edits.push({ range: use.viaTask.range, newText: envForm(newName) });
+    }
+  }
+  return { changes: { [input.document.uri]: dedupe(edits) } };
+}
+
+/** The new text of one use: env forms follow how the old name was written (as is, cleaned, upper-cased). */
+function renamedUse(declaration: Declaration, use: Use, newName: string): string {
+  if (use.form !== 'env') return newName;
+  if (use.written === declaration.name) return newName;
+  if (use.family?.upperCased && use.written === envForm(declaration.name).toUpperCase()) return envForm(newName).toUpperCase();
+  return envForm(newName);
+}
+
+function sameScope(a: Declaration, b: Declaration): boolean {
+  switch (a.kind) {
+    case 'port':
+    case 'volume':
+    case 'task':
+      return a.group === b.group;
+    case 'meta':
+      return a.level === b.level && a.group === b.group && a.task === b.task;
+    default:
+      return true;
+  }
+}
+
+function dedupe(edits: TextEdit[]): TextEdit[] {
+  const seen = new Set<number>();
+  return edits.filter((edit) => {
+    const key = edit.range.start.line * 0x100000 + edit.range.start.character;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+type PositionParams = { textDocument: { uri: string }; position: Position };
+
+export const navigationFeature: Feature = {
+  name: 'navigation',
+  capabilities: () => ({
+    definitionProvider: true,
+    declarationProvider: true,
+    referencesProvider: true,
+    documentHighlightProvider: true,
+    renameProvider: { prepareProvider: true },
+  }),
+  register(ctx) {
+    const c = ctx.connection;
+    c.onDefinition(documentHandler(ctx, 'definition', null as Location[] | null, (input, p: PositionParams) => definition(input, p.position)));
+    c.onDeclaration(documentHandler(ctx, 'declaration', null as Location[] | null, (input, p: PositionParams) => definition(input, p.position)));
+    c.onReferences(
+      documentHandler(ctx, 'references', null as Location[] | null, (input, p: PositionParams & { context: { includeDeclaration: boolean } }) =>
+        references(input, p.position, p.context?.includeDeclaration !== false),
+      ),
+    );
+    c.onDocumentHighlight(documentHandler(ctx, 'documentHighlight', null as DocumentHighlight[] | null, (input, p: PositionParams) => highlights(input, p.position)));
+    c.onPrepareRename(documentHandler(ctx, 'prepareRename', null, (input, p: PositionParams) => prepareRename(input, p.position)) as never);
+    c.onRenameRequest(
+      documentHandler(ctx, 'rename', null, (input, p: PositionParams & { newName: string }) => rename(input, p.position, p.newName)) as never,
+    );
+  },
+};

@@ -1,0 +1,157 @@
+// The reference index of a job file: every name the file declares (variables, locals, port labels, volumes,
+// group and task names, meta keys, service names, template destinations) and every place that uses one
+// (`var.x`, `local.y`, `${NOMAD_PORT_<label>}`, `NOMAD_ADDR_<task>_<label>`, `NOMAD_META_<key>`, a service's
+// `port = "http"`, `volume_mount.volume`, upstream destination names, ...). What declares or refers is read
+// from the schema (schema/types.ts ReferenceKind), not decided here per attribute.
+//
+// Built from the job model, lazily, once per model. The walk over one top-level block (a group of a job, a
+// variable, a locals block) is remembered per Block: the model builder hands back the same Block objects for
+// what an edit did not touch (same text, same place), so after an edit only the edited blocks are walked
+// again; linking uses to declarations is one pass over what the walks found.
+import type { Position, Range } from 'vscode-languageserver-types';
+import type { Block, BodyItem, JobFile } from '../model/types';
+import { before } from '../model/positions';
+import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
+import { Linker } from './link';
+import { envForm } from '../schema/references';
+import type { Collected, Declaration, OpenKinds, ReferenceIndex, Use } from './types';
+
+export type { Declaration, OpenKinds, ReferenceIndex, ReferenceKind, Use, UseForm } from './types';
+
+const indexes = new WeakMap<JobFile, ReferenceIndex>();
+/** A unit's uses as last linked, and the file-wide declarations its names resolved to then. */
+const links = new WeakMap<Collected, { deps: readonly (Declaration | undefined)[]; uses: Use[] }>();
+
+/** The kinds of file-wide declaration a use may link to (job meta keys stand for `meta`). */
+const GLOBAL_KINDS: ReadonlySet<string> = new Set(['variable', 'local', 'service', 'file', 'meta']);
+
+/** How a file-wide name is looked up: by kind and name (meta keys by their upper-cased environment form). */
+function globalKey(kind: string, name: string): string {
+  return kind === 'meta' ? `meta\u0000${envForm(name).toUpperCase()}` : `${kind}\u0000${name}`;
+}
+
+/** The file-wide declarations by key (the first of a name wins, as linking takes it). */
+function fileWideByKey(declarations: readonly Declaration[]): Map<string, Declaration> {
+  const byKey = new Map<string, Declaration>();
+  for (const d of declarations) {
+    if (!GLOBAL_KINDS.has(d.kind) || (d.kind === 'meta' && d.level !== 'job')) continue;
+    const key = globalKey(d.kind, d.name);
+    if (!byKey.has(key)) byKey.set(key, d);
+  }
+  return byKey;
+}
+
+const needs = new WeakMap<Collected, readonly string[]>();
+
+/** The file-wide names a unit's uses (and path strings) look up: its links stay valid while they resolve the same. */
+function needsOf(unit: Collected): readonly string[] {
+  let found = needs.get(unit);
+  if (!found) {
+    const keys = new Set<string>();
+    for (const use of unit.uses) if (GLOBAL_KINDS.has(use.kind)) keys.add(globalKey(use.kind, use.written));
+    for (const s of unit.strings) keys.add(globalKey('file', s.value));
+    needs.set(unit, (found = [...keys]));
+  }
+  return found;
+}
+
+const walks = new WeakMap<BodyItem, Collected>();
+
+/** The reference index of a model (built on first request, then remembered with the model). */
+export function referenceIndex(file: JobFile): ReferenceIndex {
+  let index = indexes.get(file);
+  if (!index) indexes.set(file, (index = buildIndex(file)));
+  return index;
+}
+
+function buildIndex(file: JobFile): ReferenceIndex {
+  const units: Collected[] = [];
+  for (const item of file.body.items) {
+    if (item.kind !== 'block') continue;
+    if (item.type === 'job') {
+      for (const child of item.body.items) units.push(isGroupItem(child) ? remembered(child, () => collectGroup(child)) : remembered(child, () => collectJobItem(child)));
+    } else {
+      units.push(remembered(item, () => collectTop(item)));
+    }
+  }
+  const declarations: Declaration[] = [];
+  for (const unit of units) for (const d of unit.declarations) declarations.push(d);
+  let fileWide: Declaration[] | undefined;
+  const uses: Use[] = [];
+  const byDeclaration = new Map<Declaration, Use[]>();
+  /** Per unit, its uses as linked in this model (walks are shared between models, links are not). */
+  const linkedUses = new Map<Collected, Use[]>();
+  const note = (use: Use): void => {
+    uses.push(use);
+    if (!use.target) return;
+    let list = byDeclaration.get(use.target);
+    if (!list) byDeclaration.set(use.target, (list = []));
+    list.push(use);
+  };
+  const global = fileWideByKey(declarations);
+  for (const unit of units) {
+    // A unit's links depend on its own declarations and on the file-wide ones its names resolve to:
+    // reused while both are the same objects.
+    const previous = links.get(unit);
+    const wanted = needsOf(unit).map((key) => global.get(key));
+    if (previous && previous.deps.length === wanted.length && previous.deps.every((d, i) => d === wanted[i])) {
+      for (const use of previous.uses) note(use);
+      linkedUses.set(unit, previous.uses);
+      continue;
+    }
+    // What this unit's uses may name: its own declarations and the file-wide ones.
+    fileWide ??= [...global.values()];
+    const linker = new Linker(unit.declarations.length ? [...unit.declarations, ...fileWide] : fileWide);
+    const linked: Use[] = [];
+    for (const raw of unit.uses) {
+      const use = linker.link(raw);
+      // A plain string of a driver's config is a use only when it names a port label.
+      if (use.form === 'text' && !use.family && !use.target) continue;
+      linked.push(use);
+      note(use);
+    }
+    for (const s of unit.strings) {
+      const target = linker.fileAt(s.value);
+      if (!target || contains(target.fullRange, s.range.start)) continue;
+      const use: Use = { kind: 'file', written: target.name, range: s.range, form: 'text', task: s.task, target };
+      linked.push(use);
+      note(use);
+    }
+    linkedUses.set(unit, linked);
+    links.set(unit, { deps: wanted, uses: linked });
+  }
+  const openGroups = new Map<Block, OpenKinds>();
+  for (const unit of units) {
+    const group = unit.declarations.find((d) => d.kind === 'group')?.group;
+    if (group && (unit.open.ports || unit.open.volumes)) openGroups.set(group, unit.open);
+  }
+  return {
+    declarations,
+    uses,
+    openGroups,
+    usesOf: (declaration) => byDeclaration.get(declaration) ?? NO_USES,
+    at(position) {
+      // The innermost unit: a job's own unit spans its groups.
+      let unit: Collected | undefined;
+      for (const u of units) if (contains(u.range, position) && (!unit || before(unit.range.start, u.range.start))) unit = u;
+      if (!unit) return undefined;
+      const declaration = unit.declarations.find((d) => contains(d.range, position));
+      if (declaration) return { declaration };
+      const use = linkedUses.get(unit)?.find((u) => contains(u.range, position) || (u.viaTask !== undefined && contains(u.viaTask.range, position)));
+      return use ? { use, declaration: use.target } : undefined;
+    },
+  };
+}
+
+const NO_USES: readonly Use[] = [];
+
+/** start <= pos <= end: a cursor right after a name is on it too. */
+export function contains(range: Range, pos: Position): boolean {
+  return !before(pos, range.start) && !before(range.end, pos);
+}
+
+function remembered(block: BodyItem, walk: () => Collected): Collected {
+  let found = walks.get(block);
+  if (!found) walks.set(block, (found = walk()));
+  return found;
+}
