@@ -44,7 +44,9 @@ function stage(dir, files) {
 }
 
 fs.mkdirSync(artifacts, { recursive: true });
-fs.rmSync(staging, { recursive: true, force: true });
+// Only the staging folders of the artifacts asked for are replaced, so packing two different artifacts at
+// once (the unit and e2e suites) does not pull files from under each other.
+for (const w of wanted) fs.rmSync(path.join(staging, w), { recursive: true, force: true });
 
 // Launchers for the platform builds: compiled (cross-compiled where needed), checked to be the right ELF
 // machine, stripped, and smoke-tested (natively or under qemu-user when it is installed).
