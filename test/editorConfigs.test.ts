@@ -133,9 +133,10 @@ async function diagnosticsUnder(setup: EditorSetup): Promise<Diagnostic[]> {
         if (p.uri === uri) resolve(p.diagnostics);
       }),
     );
-    let answeredConfiguration = false;
+    let answered: () => void = () => undefined;
+    const configurationAnswered = new Promise<void>((resolve) => (answered = resolve));
     connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
-      answeredConfiguration = true;
+      setImmediate(answered); // after the answer is written: the didOpen sent next follows it on the stream
       return p.items.map((item) => (item.section ? setup.settings[item.section] ?? null : setup.settings));
     });
     connection.onRequest('client/registerCapability', () => null);
@@ -150,8 +151,9 @@ async function diagnosticsUnder(setup: EditorSetup): Promise<Diagnostic[]> {
     assert.equal(init.serverInfo?.name, 'nomad-exec', stderr);
     assert.ok(init.capabilities.hoverProvider && init.capabilities.documentFormattingProvider, 'hover and formatting offered');
     await connection.sendNotification('initialized', {});
-    // Editors open documents after the configuration round trip; wait for it as they do.
-    for (let i = 0; i < 200 && !answeredConfiguration; i++) await new Promise((r) => setImmediate(r));
+    // The server pulls its settings once initialized; the document is opened after that answer, so the
+    // first diagnostics already reflect the editor's settings.
+    await configurationAnswered;
     await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nomad', version: 1, text: JOB } });
     const diagnostics = await published;
     await connection.sendRequest('shutdown');
