@@ -155,7 +155,7 @@ test('the $nomad-exec problem matcher parses every line of real text output', ()
       assert.equal(m[matcher.pattern.file], exact[1]);
       assert.equal(m[matcher.pattern.line], exact[2]);
       assert.equal(m[matcher.pattern.column], exact[3]);
-      assert.match(m[matcher.pattern.severity], /^(error|warning|info)$/);
+      assert.match(m[matcher.pattern.severity], /^(error|warning|info|hint)$/);
       assert.equal(m[matcher.pattern.message], exact[5]);
       assert.equal(m[matcher.pattern.code], exact[6]);
     }
