@@ -1,4 +1,4 @@
-// `nomad-exec check [--format text|json] [--agent-config FILE] [--allow-caps a,b] PATH...`
+// `nomad-exec check [--format text|json|sarif|github] [--agent-config FILE] [--allow-caps a,b] PATH...`
 // Exit status: 0 no errors, 1 at least one error diagnostic, 2 usage or I/O error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,6 +7,7 @@ import { analyse } from '../server/src/analysis';
 import { sharedParser } from '../server/src/parser/parser';
 import { resolveSettings, type NomadExecSettings } from '../server/src/settings';
 import { collectFiles } from './files';
+import { toGithubAnnotations, toSarif } from './reportFormats';
 import type { Subcommand } from './main';
 
 const SEVERITY: Record<number, string> = {
@@ -16,10 +17,13 @@ const SEVERITY: Record<number, string> = {
   [DiagnosticSeverity.Hint]: 'hint',
 };
 
-const USAGE = 'usage: nomad-exec check [--format text|json] [--agent-config FILE] [--allow-caps a,b] PATH...\n';
+const USAGE = 'usage: nomad-exec check [--format text|json|sarif|github] [--agent-config FILE] [--allow-caps a,b] PATH...\n';
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 interface CheckArgs {
-  format: 'text' | 'json';
+  format: Format;
   settings: NomadExecSettings;
   paths: string[];
 }
@@ -32,8 +36,8 @@ function parseArgs(args: string[]): CheckArgs | string {
     const value = (): string | undefined => inline ?? args[++i];
     if (flag === '--format') {
       const v = value();
-      if (v !== 'text' && v !== 'json') return `--format must be text or json, not ${v ?? 'nothing'}`;
-      out.format = v;
+      if (!FORMATS.includes(v as Format)) return `--format must be one of ${FORMATS.join(', ')}, not ${v ?? 'nothing'}`;
+      out.format = v as Format;
     } else if (flag === '--agent-config') {
       const v = value();
       if (!v) return '--agent-config needs a file';
@@ -68,7 +72,7 @@ export function formatText(file: string, d: Diagnostic): string {
 }
 
 export const checkCommand: Subcommand = {
-  summary: 'report mistakes in job files (text or JSON); exit 1 when any is an error',
+  summary: 'report mistakes in job files (text, json, sarif or github); exit 1 when any is an error',
   async run(args) {
     const parsed = parseArgs(args);
     if (typeof parsed === 'string') {
@@ -110,6 +114,8 @@ export const checkCommand: Subcommand = {
       }
     }
     if (parsed.format === 'json') process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+    else if (parsed.format === 'sarif') process.stdout.write(JSON.stringify(toSarif(results), null, 2) + '\n');
+    else if (parsed.format === 'github') process.stdout.write(toGithubAnnotations(results));
     if (ioError) return 2;
     return anyError ? 1 : 0;
   },

@@ -1,6 +1,7 @@
 // `nomad-exec` entry point: a table of subcommands, so adding one (run, fmt, ...) is one line.
 import { lspCommand } from './lsp';
 import { runCommand } from './run';
+import { toolVersion } from './version';
 
 export interface Subcommand {
   summary: string;
@@ -22,7 +23,7 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
 
 export function usage(): string {
   const lines = Object.entries(SUBCOMMANDS).map(([name, cmd]) => `  ${name.padEnd(8)} ${cmd.summary}`);
-  return `usage: nomad-exec <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  return `usage: nomad-exec <command> [options]   (nomad-exec --version prints the version)\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '-h' || name === '--help' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`nomad-exec ${toolVersion()}\n`);
+    return 0;
   }
   const command = SUBCOMMANDS[name];
   if (!command) {

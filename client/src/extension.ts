@@ -9,6 +9,7 @@ import { pickTarget } from './run/pickTarget';
 import { RunManager } from './run/runManager';
 import { NomadTaskProvider, taskType } from './taskProvider';
 import { createApi } from './extensionApi';
+import { createLanguageStatus } from './languageStatus';
 import type { NomadExecApi } from './testApi';
 
 let client: LanguageClient | undefined;
@@ -22,9 +23,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
   client = languageClient;
   const runs = new RunManager(languageClient, context.extensionPath);
   const lenses = new RunCodeLensProvider(languageClient);
+  const status = createLanguageStatus(languageClient);
   context.subscriptions.push(
     output,
     runs,
+    status.disposable,
     languageClient.onDidChangeState((e) => {
       if (e.newState === State.Running) lenses.refresh();
     }),
@@ -48,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
     output.appendLine(`The language server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     void vscode.window.showErrorMessage('Nomad: the language server did not start; see the "Nomad exec" output.');
   });
-  return createApi(runs, languageClient);
+  return createApi(runs, languageClient, status.view);
 }
 
 export async function deactivate(): Promise<void> {

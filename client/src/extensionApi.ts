@@ -1,6 +1,6 @@
 // The object `activate` returns (see testApi.ts): read-only views of runs and of the language server.
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { refusalReason } from './run/guard';
+import type { LanguageStatusView } from './languageStatus';
 import type { RunManager } from './run/runManager';
 import type { RunSession } from './run/runSession';
 import type { NomadExecApi, RunInfo } from './testApi';
@@ -22,7 +22,7 @@ function info(session: RunSession): RunInfo {
   };
 }
 
-export function createApi(runs: RunManager, languageClient: LanguageClient): NomadExecApi {
+export function createApi(runs: RunManager, languageClient: LanguageClient, status: LanguageStatusView): NomadExecApi {
   const session = (id: number): RunSession => {
     const found = runs.get(id);
     if (!found) throw new Error(`no run with id ${id}`);
@@ -31,7 +31,10 @@ export function createApi(runs: RunManager, languageClient: LanguageClient): Nom
   return {
     listRuns: () => runs.all().map(info),
     statusBarText: () => runs.statusText,
-    runRefusal: (platform) => refusalReason((platform ?? process.platform) as NodeJS.Platform),
+    languageStatus: () => Object.fromEntries(
+      Object.entries(status).map(([key, item]) => [key, { text: item.text, detail: item.detail, severity: item.severity, command: item.command?.command }]),
+    ) as ReturnType<NomadExecApi['languageStatus']>,
+    runRefusal: (platform) => runs.refusal(undefined, (platform ?? process.platform) as NodeJS.Platform),
     terminalText: (id) => session(id).terminal.text(),
     waitForTerminalText: (id, needle, timeoutMs = 30_000) => {
       const s = session(id);

@@ -28,6 +28,8 @@ export interface NomadExecApi {
   waitForRun(runId: number): Promise<RunInfo>;
   /** The status bar item's text while runs go on; undefined when it is hidden. */
   statusBarText(): string | undefined;
+  /** The Nomad language status items (server, analysis limit, trust): text, detail, severity (0 info, 1 warning, 2 error), command id. */
+  languageStatus(): Record<'server' | 'limit' | 'trust', { text: string; detail?: string; severity: number; command?: string }>;
   /** Why Run Task Locally would be refused here, or on another platform (`process.platform` values). */
   runRefusal(platform?: string): string | undefined;
   /** The process id of the language server, when it runs. */

@@ -1,5 +1,5 @@
 // What one run of the suite needs, whichever runner carries it out.
-export type SuiteMode = 'trusted' | 'restricted' | 'vsix';
+export type SuiteMode = 'trusted' | 'restricted' | 'vsix' | 'universal';
 
 export interface SuiteRun {
   mode: SuiteMode;

@@ -1,7 +1,8 @@
 // Entry point of the end-to-end tests: `npm run test:e2e`. Runs the mocha suite in a real VS Code three times:
 //   trusted     the extension from this repository, workspace trusted (--disable-workspace-trust)
 //   restricted  the same in Restricted Mode (no trust flag): editor features work, runs are refused
-//   vsix        the packaged .vsix installed the way a user installs it, and activated
+//   vsix        the packaged linux-x64 .vsix installed the way a user installs it, and activated
+//   universal   the universal .vsix (no launcher: macOS, Windows, web): editor features work, running explains itself
 // Runner: NOMAD_EXEC_E2E_RUNNER=electron|code-server, or automatically: a desktop VS Code when one can be
 // downloaded (and a display exists), otherwise code-server (installed under .vscode-test/ on first use).
 // A runner that cannot run fails the command; nothing is skipped in silence.
@@ -37,8 +38,10 @@ async function pickRunner(): Promise<Runner> {
   return 'code-server';
 }
 
-function packageVsix(): string {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+/** Packs only the .vsix the mode installs (`npm run package` makes them all). */
+function packageVsix(mode: 'vsix' | 'universal'): string {
+  const only = mode === 'universal' ? 'vsix-universal' : `vsix-linux-${process.arch}`;
+  const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--only', only], { cwd: repoRoot, encoding: 'utf8' });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   const vsix = /^vsix: (.+\.vsix)/m.exec(result.stdout)?.[1];
@@ -55,14 +58,14 @@ function prepareRun(mode: SuiteMode, scratchRoot: string, runner: Runner): Suite
     mode,
     workspace,
     scratch,
-    extensionDevelopmentPath: mode === 'vsix' ? hostExtension : repoRoot,
+    extensionDevelopmentPath: mode === 'vsix' || mode === 'universal' ? hostExtension : repoRoot,
     extensionTestsPath: suiteIndex,
     env: {
       NOMAD_EXEC_E2E_MODE: mode,
       NOMAD_EXEC_E2E_RESULT: resultFile,
       NOMAD_EXEC_E2E_LOG: path.join(scratch, 'suite.log'),
       NOMAD_EXEC_E2E_WORKSPACE: workspace,
-      ...(runner === 'code-server' && mode !== 'vsix' ? { NOMAD_EXEC_E2E_SCREENSHOTS: path.join(screenshotDir, mode) } : {}),
+      ...(runner === 'code-server' && mode !== 'vsix' && mode !== 'universal' ? { NOMAD_EXEC_E2E_SCREENSHOTS: path.join(screenshotDir, mode) } : {}),
     },
     screenshotDir: runner === 'code-server' ? path.join(screenshotDir, mode) : undefined,
     timeoutMs: Number(process.env.NOMAD_EXEC_E2E_TIMEOUT_MS ?? 300_000),
@@ -84,13 +87,13 @@ async function main(): Promise<number> {
     throw new Error('dist/client.js is missing: run `node scripts/build-extension.mjs` first (npm run test:e2e does)');
   }
   const runner = await pickRunner();
-  const modes = (process.env.NOMAD_EXEC_E2E_MODES ?? 'trusted,restricted,vsix').split(',') as SuiteMode[];
+  const modes = (process.env.NOMAD_EXEC_E2E_MODES ?? 'trusted,restricted,vsix,universal').split(',') as SuiteMode[];
   const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-e2e-'));
   console.log(`e2e: runner ${runner}, modes ${modes.join(', ')}, scratch ${scratchRoot}`);
   const results: { mode: SuiteMode; result: SuiteResult }[] = [];
   for (const mode of modes) {
     const run = prepareRun(mode, scratchRoot, runner);
-    if (mode === 'vsix') run.installVsix = packageVsix();
+    if (mode === 'vsix' || mode === 'universal') run.installVsix = packageVsix(mode);
     if (run.screenshotDir) fs.mkdirSync(run.screenshotDir, { recursive: true });
     console.log(`e2e ${mode}: starting`);
     let result: SuiteResult;

@@ -69,9 +69,15 @@ export class RunManager implements vscode.Disposable {
     return bundled;
   }
 
+  /** Why a run of `file` would be refused here (or on `platform`), if it would. */
+  refusal(file?: string, platform: NodeJS.Platform = process.platform): string | undefined {
+    const configured = readRunSettings(file ? vscode.Uri.file(file) : undefined).launcherPath;
+    return refusalReason(platform, configured ? undefined : bundledLauncher(this.extensionPath));
+  }
+
   /** The `Run Task Locally` path: plan first (asking what is missing), then a terminal named after the run. */
   async run(target: RunTarget): Promise<RunOutcome> {
-    const refused = refusalReason();
+    const refused = this.refusal(target.file);
     if (refused) {
       void vscode.window.showWarningMessage(refused, { modal: false });
       return { refused };
@@ -102,7 +108,7 @@ export class RunManager implements vscode.Disposable {
     const pty = new RunTerminal({
       onOpen: () => {
         session = this.add(name, target, pty, true);
-        const refused = refusalReason();
+        const refused = this.refusal(target.file);
         if (refused) {
           session.fail(refused);
           return;

@@ -1,0 +1,86 @@
+// The universal .vsix (the build VS Code installs on macOS, Windows, the web and any platform without its own
+// build), installed the way a user installs it: it has no launcher, every editor feature works (editor.test.js
+// runs in this mode too), and running a task explains why it cannot, without starting anything.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NomadExecApi } from '../../../client/src/testApi';
+import { extensionId, fixture, openJob, openScratchJob, until, waitForDiagnostics } from './helpers';
+
+suite('installed universal .vsix', () => {
+  let extension: vscode.Extension<NomadExecApi>;
+  let api: NomadExecApi;
+
+  suiteSetup(async () => {
+    const found = vscode.extensions.getExtension<NomadExecApi>(extensionId);
+    assert.ok(found, `${extensionId} is installed`);
+    extension = found;
+    api = await extension.activate();
+    await api.whenServerRunning();
+  });
+
+  test('is the installed universal copy: bundles, wasm files and icons, no launcher, no sources', () => {
+    const root = extension.extensionPath;
+    const repo = path.resolve(__dirname, '../../../../..');
+    assert.ok(!root.startsWith(repo), `${root} is inside ${repo}`);
+    for (const file of ['dist/client.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'images/icon.png', 'images/nomad-file.svg']) {
+      assert.ok(fs.existsSync(path.join(root, file)), `${file} is in the package`);
+    }
+    assert.ok(!fs.existsSync(path.join(root, 'launcher')), 'the universal build carries no launcher');
+    assert.ok(!fs.existsSync(path.join(root, 'node_modules')), 'no node_modules in the package');
+    const manifest = extension.packageJSON as { contributes: { problemMatchers: { name: string }[] } };
+    assert.ok(manifest.contributes.problemMatchers.some((m) => m.name === 'nomad-exec'));
+  });
+
+  test('formatting works from the universal build', async () => {
+    const editor = await openScratchJob('fmt.nomad.hcl', 'job "f" {\ntype="batch"\n}\n');
+    const edits = await until(
+      () => vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', editor.document.uri, { tabSize: 2, insertSpaces: true }),
+      (e) => (e ?? []).length > 0,
+      'formatting edits',
+    );
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(editor.document.uri, edits);
+    await vscode.workspace.applyEdit(edit);
+    assert.equal(editor.document.getText(), 'job "f" {\n  type = "batch"\n}\n');
+  });
+
+  test('Run Task Locally is refused with an explanation, and nothing runs', async () => {
+    const outcome = await vscode.commands.executeCommand<{ refused?: string; runId?: number }>('nomadExec.runTask', {
+      file: fixture('hello.nomad.hcl').fsPath,
+      group: 'greet',
+      task: 'say',
+    });
+    assert.equal(outcome?.runId, undefined, JSON.stringify(outcome));
+    assert.match(outcome?.refused ?? '', /universal build.*no task launcher.*linux-(x64|arm64) build.*nomadExec\.launcherPath/s);
+    assert.deepEqual(api.listRuns(), []);
+    assert.match(api.runRefusal('darwin') ?? '', /needs Linux.*macOS/s);
+    assert.match(api.runRefusal('win32') ?? '', /needs Linux.*Windows/s);
+  });
+
+  test('the language status shows the running server (its command opens the log) and the trust state', async () => {
+    await openJob('broken.nomad.hcl');
+    await waitForDiagnostics(fixture('broken.nomad.hcl'), (ds) => ds.some((d) => d.source === 'nomad-exec'), 'diagnostics');
+    const status = api.languageStatus();
+    assert.match(status.server.text, /Nomad/);
+    assert.equal(status.server.detail, 'language server running');
+    assert.equal(status.server.command, 'nomadExec.showServerLog');
+    assert.equal(status.trust.text, 'Trusted');
+    assert.equal(status.limit.text, 'Analysed');
+  });
+
+  test('a file above nomadExec.maxFileSize shows "Not analysed" in the language status', async function () {
+    const settings = vscode.workspace.getConfiguration('nomadExec');
+    // nomadExec.maxFileSize comes with the server's analysis limits (a parallel branch); skipped until they merge.
+    if (settings.inspect('maxFileSize')?.defaultValue === undefined) this.skip();
+    await settings.update('maxFileSize', 0.0001, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openScratchJob('big.nomad.hcl', `job "big" {\n${'  meta { a = "b" }\n'.repeat(50)}}\n`);
+      await waitForDiagnostics(editor.document.uri, (ds) => ds.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'analysis-limit'), 'the analysis-limit notice');
+      await until(async () => api.languageStatus().limit, (l) => l.text.includes('Not analysed') && l.severity === 1, 'the limit status');
+    } finally {
+      await settings.update('maxFileSize', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
