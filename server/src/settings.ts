@@ -14,6 +14,10 @@ export interface NomadExecSettings {
   noPivotRoot?: boolean;
   /** Path of a Nomad client agent config file (HCL); its exec plugin config and chroot_env are then used. */
   agentConfigFile?: string;
+  /** Files larger than this many megabytes are not parsed or checked (the language server says so). */
+  maxFileSize?: number;
+  /** Seconds of parsing after which the language server gives up on a file (and says so). */
+  maxParseTime?: number;
 }
 
 /** What checks and the launch planner use: every value decided, capabilities normalised. */
@@ -26,9 +30,22 @@ export interface EffectiveSettings {
   noPivotRoot: boolean;
   /** Where the values came from, for messages ("allow_caps from /etc/nomad.d/client.hcl"). */
   origin: { allowCaps: string; chrootEnv: string };
+  /** What the language server analyses in full (larger or slower files get a notice instead). */
+  limits: AnalysisLimits;
   /** Problems reading the agent config file; reported once, never fatal. */
   problems: string[];
 }
+
+export interface AnalysisLimits {
+  /** In characters (UTF-16 code units, about bytes for job files). */
+  maxFileSize: number;
+  maxParseMs: number;
+}
+
+/** A few MB: the generated 1 MB job with a thousand groups is analysed in full, a 10 MB one is not. */
+export const DEFAULT_MAX_FILE_SIZE_MB = 2;
+/** Far above the parse of any file under the size limit (a 2 MB job parses in about a second cold). */
+export const DEFAULT_MAX_PARSE_SECONDS = 3;
 
 /** Nomad's default client chroot_env (client/config DefaultChrootEnv): each host path at the same place. */
 export const DEFAULT_CHROOT_ENV: Readonly<Record<string, string>> = Object.freeze({
@@ -74,6 +91,11 @@ export function resolveSettings(
     chrootOrigin = 'setting nomadExec.chrootEnv';
   }
 
+  const limits: AnalysisLimits = {
+    maxFileSize: Math.round(positiveSetting(user.maxFileSize, 'maxFileSize', DEFAULT_MAX_FILE_SIZE_MB, problems) * 1024 * 1024),
+    maxParseMs: positiveSetting(user.maxParseTime, 'maxParseTime', DEFAULT_MAX_PARSE_SECONDS, problems) * 1000,
+  };
+
   const file = typeof user.agentConfigFile === 'string' ? user.agentConfigFile.trim() : '';
   if (file) {
     let agent: AgentConfig;
@@ -103,6 +125,7 @@ export function resolveSettings(
     chrootEnv,
     noPivotRoot,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin },
+    limits,
     problems,
   };
 }
@@ -118,6 +141,13 @@ function normalizeAllowCaps(raw: readonly unknown[], origin: string, problems: s
     else out.push(normalizeCapability(entry));
   }
   return out;
+}
+
+function positiveSetting(value: unknown, name: string, fallback: number, problems: string[]): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  problems.push(`setting nomadExec.${name} must be a number of at least 0, not ${JSON.stringify(value)}`);
+  return fallback;
 }
 
 function checkMode(value: unknown, name: string, problems: string[]): 'private' | 'host' | undefined {

@@ -34,6 +34,7 @@ export const DIAGNOSTIC_CODES = {
   'user-denied': { severity: DiagnosticSeverity.Error, summary: 'A user the default client refuses (user.denylist).' },
   'kill-timeout-capped': { severity: DiagnosticSeverity.Warning, summary: 'kill_timeout above the client max_kill_timeout.' },
   'unknown-volume': { severity: DiagnosticSeverity.Error, summary: 'volume_mount names no volume of the group.' },
+  'analysis-limit': { severity: DiagnosticSeverity.Information, summary: 'The file is too large or too slow to parse, so it is not analysed (nomadExec.maxFileSize, nomadExec.maxParseTime).' },
   'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
 } satisfies Record<string, CodeInfo>;
 

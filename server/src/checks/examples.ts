@@ -58,5 +58,6 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
   'user-denied': { title: 'an exec task as root', text: job('      user = "root"') },
   'kill-timeout-capped': { title: 'a kill_timeout above the client maximum', text: job('      kill_timeout = "5m"') },
   'unknown-volume': { title: 'a volume_mount without its volume', text: job('      volume_mount {\n        volume      = "data"\n        destination = "/data"\n      }') },
+  'analysis-limit': { title: 'a file above a (here tiny) nomadExec.maxFileSize', text: job(''), settings: { maxFileSize: 0.0001 } },
   'settings-problem': { title: 'an agent config file that cannot be read', text: job(''), settings: { agentConfigFile: '/nonexistent/client.hcl' } },
 };

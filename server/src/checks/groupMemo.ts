@@ -13,6 +13,7 @@ import type { CheckContext, Finding, GroupCheck } from './check';
 import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState } from './memo';
+import { checkpoint } from '../pause';
 
 /** What a group's checks did, in the order they did it (check by check). */
 type Step = { check: number; published: Published } | { check: number; live: (ctx: CheckContext) => void };
@@ -57,6 +58,9 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
   for (let i = 0; i < job.groups.length; i++) {
     const group = job.groups[i];
     const result = same && same.groups[i] === group ? same.results[i] : groupOutput(ctx, group, parts, context);
+    // Between groups: each finished group's result is remembered (entries), so an attempt after a pause
+    // (pause.ts) finds it. Not without a memo (context undefined), where nothing would be kept.
+    if (context) checkpoint();
     results.push(result);
     into.push(result);
   }
