@@ -7,7 +7,7 @@ import type { Tree } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
 import { runChecks } from './checks/index';
 import { assembleFile, ModelBuilder, type EditSpan } from './model/build';
-import { isPaused, withDeadline } from './pause';
+import { isPaused, stopAfter, withDeadline } from './pause';
 import { createEvaluator, type EvaluateOptions } from './model/evaluate';
 import type { Evaluator } from './model/eval';
 import type { JobFile } from './model/types';
@@ -139,8 +139,11 @@ export class DocumentAnalysis {
   private lastSettings: EffectiveSettings | undefined;
   /** Time spent parsing the current text so far (a parse may take several steps). */
   private parseMs = 0;
-  /** The length of a text whose parse ran out of time: a text of about that length is not tried again. */
-  private slowLength: number | undefined;
+  /**
+   * A text whose parse ran out of time: one of about that length is not tried again under the same limit
+   * (each try would cost the whole budget again).
+   */
+  private slow: { length: number; maxParseMs: number } | undefined;
 
   constructor(parser: HclParser, uri: string, text: string, version: number) {
     this.parser = parser.another();
@@ -180,7 +183,7 @@ export class DocumentAnalysis {
       this.stage = 'parse';
     }
     try {
-      return withDeadline(deadline, () => this.step(settings, deadline));
+      return withDeadline(deadline, () => this.step(settings));
     } catch (error) {
       if (isPaused(error)) return undefined;
       throw error;
@@ -207,28 +210,28 @@ export class DocumentAnalysis {
     };
   }
 
-  private step(settings: EffectiveSettings, deadline: number): Analysis | undefined {
+  private step(settings: EffectiveSettings): Analysis | undefined {
     const { maxFileSize, maxParseMs } = settings.limits;
     const size = this.syntax.text.length;
     if (size > maxFileSize) {
       return this.degrade(settings, tooLarge(size, maxFileSize));
     }
     const slowNotice = `Parsing this file took more than ${maxParseMs / 1000} s (the setting nomadExec.maxParseTime), so nomad-exec stopped: no diagnostics, outline, hover or completion here. Text the parser recovers from slowly, such as thousands of unclosed \`{\`, causes this; it is tried again when the file's size changes by a tenth, or raise nomadExec.maxParseTime.`;
-    if (this.slowLength !== undefined && Math.abs(size - this.slowLength) < this.slowLength / 10) return this.degrade(settings, slowNotice);
+    const slow = this.slow;
+    if (slow && slow.maxParseMs === maxParseMs && Math.abs(size - slow.length) < slow.length / 10) return this.degrade(settings, slowNotice);
     if (this.stage === 'parse') {
       if (!this.syntax.parsedTree()) {
         const started = performance.now();
-        const stopAt = Math.min(deadline, started + Math.max(0, maxParseMs - this.parseMs));
-        const tree = this.syntax.advance(() => performance.now() > stopAt);
+        const tree = this.syntax.advance(stopAfter(started + Math.max(0, maxParseMs - this.parseMs)));
         this.parseMs += performance.now() - started;
         if (!tree) {
           if (this.parseMs < maxParseMs) return undefined;
-          this.slowLength = size;
+          this.slow = { length: size, maxParseMs };
           return this.degrade(settings, slowNotice);
         }
         this.model = undefined;
       }
-      this.slowLength = undefined;
+      this.slow = undefined;
       this.stage = this.model ? 'checks' : 'model';
     }
     if (this.stage === 'model') {

@@ -7,7 +7,7 @@ import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken } from './memo';
 import { groupOutputs } from './groupMemo';
-import { checkpoint } from '../pause';
+import { checkpoint, progress } from '../pause';
 import { refreshMachine } from './machine';
 import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
@@ -69,6 +69,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
     }
   }
   if (incremental) pausedRuns.set(file, { settings, evaluator, fileLevel });
+  if (!resumed) progress();
   checkpoint();
   // Then each group, all checks at once: a from-scratch run reports in that order too, so ties between
   // findings at the same position are broken the same way (by check, then file level before groups, then

@@ -9,7 +9,7 @@ import type { Attribute, Block, Body, BodyItem, Label } from './types';
 import { kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
-import { checkpoint } from '../pause';
+import { checkpoint, progress } from '../pause';
 
 /** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
 export interface EditSpan {
@@ -478,6 +478,8 @@ export class BodyBuilder {
       items = [type === 'attribute' ? this.attribute(node, local) : this.block(node, local)];
     }
     this.next.fill(slot, items, local.problems);
+    // Progress only if the next attempt can take it over: an item holding an error is rebuilt every time.
+    if (!key.endsWith('!')) progress();
     for (const item of items) out.push(item);
     for (const problem of local.problems) ctx.problems.push(problem);
   }
