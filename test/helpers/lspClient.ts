@@ -46,6 +46,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node arguments (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** Another server script to run with node instead of `bin/nomad-exec lsp --stdio` (benchmarks). */
+  serverArgs?: string[];
 }
 
 type Waiter = { uri: string; accept: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void };
@@ -75,7 +77,7 @@ export class LspClient {
 
   /** Spawns the server and completes the initialize handshake. */
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin', 'nomad-exec'), 'lsp', '--stdio'], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.serverArgs ?? [path.join(REPO_ROOT, 'bin', 'nomad-exec'), 'lsp', '--stdio'])], {
       cwd: REPO_ROOT,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
