@@ -44,8 +44,8 @@ export interface AnalysisLimits {
 
 /** A few MB: the generated 1 MB job with a thousand groups is analysed in full, a 10 MB one is not. */
 export const DEFAULT_MAX_FILE_SIZE_MB = 2;
-/** Far above the parse of any file under the size limit (a 2 MB job parses in about a second cold). */
-export const DEFAULT_MAX_PARSE_SECONDS = 3;
+/** Far above the parse of any file under the size limit (a 2 MB job parses in about a second cold, a few on a loaded machine). */
+export const DEFAULT_MAX_PARSE_SECONDS = 8;
 
 /** Nomad's default client chroot_env (client/config DefaultChrootEnv): each host path at the same place. */
 export const DEFAULT_CHROOT_ENV: Readonly<Record<string, string>> = Object.freeze({
