@@ -4,10 +4,12 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
 import { runChecks } from './checks/index';
-import { ModelBuilder, type EditSpan } from './model/build';
+import { assembleFile, ModelBuilder, type EditSpan } from './model/build';
+import { isPaused, stopAfter, withDeadline } from './pause';
 import { createEvaluator, type EvaluateOptions } from './model/evaluate';
 import type { Evaluator } from './model/eval';
 import type { JobFile } from './model/types';
@@ -28,6 +30,8 @@ export interface Analysis {
   syntaxDiagnostics: Diagnostic[];
   /** Despite syntax errors the model is sound: tree-sitter read the text cleanly, or the model was built from the text without its broken items (syntaxRepair). */
   brokenItemsLeftOut?: boolean;
+  /** Set when the file was not analysed (too large, or too slow to parse): why, as told in its notice. */
+  degraded?: string;
 }
 
 export interface AnalyseOptions {
@@ -60,11 +64,32 @@ function withRedefinedAttributes(findings: Diagnostic[], redefined: SyntaxFindin
   return extra.length ? [...findings, ...extra] : findings;
 }
 
-/** Analyses a parsed text. `builder` carries the model cache of a document between edits. */
-export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}, edits?: readonly EditSpan[]): Analysis {
+/** The model and syntax errors of a parsed text: the first half of an analysis. */
+export interface ModelStage {
+  file: JobFile;
+  evaluator: Evaluator;
+  syntaxDiagnostics: Diagnostic[];
+  /** Despite syntax errors the model is sound (see Analysis.brokenItemsLeftOut). */
+  modelIntact: boolean;
+  /** Maps tree rows to LSP lines when the text has a lone `\r`. */
+  toLsp: ReturnType<typeof treeRowsToLspLines>;
+  /** Attributes set twice in bodies the schema does not know (HCL's "Attribute redefined"). */
+  duplicates: SyntaxFinding[];
+}
+
+/**
+ * Builds the model of a parsed text and finds its syntax errors (HCL's verdict, tree-sitter's messages where
+ * they describe the same spot). `builder` carries the model cache of a document between edits. Under a
+ * deadline (pause.ts) it may throw PAUSED (see ModelBuilder.build).
+ */
+export function modelStage(tree: Tree, text: string, builder: ModelBuilder, options: AnalyseOptions = {}, edits?: readonly EditSpan[]): ModelStage {
   const built = builder.build(tree, text, edits);
   const findings = collectSyntaxFindings(tree, text);
-  for (const problem of built.problems) findings.push({ range: problem.range, message: problem.message, specific: true });
+  const notices: Diagnostic[] = [];
+  for (const problem of built.problems) {
+    if (problem.notice) notices.push(limitNotice(problem.message, problem.range));
+    else findings.push({ range: problem.range, message: problem.message, specific: true });
+  }
   const issues = text.length <= (options.hclVerdictLimit ?? Infinity) ? hclSyntaxIssues(text) : undefined;
   // Ranges from the tree count rows at `\n` only; LSP also ends a line at a lone `\r`.
   const toLsp = treeRowsToLspLines(text);
@@ -79,21 +104,41 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   else if (issues) options.repair?.follow(text, issues);
   const modelIntact = intact !== undefined || (syntaxDiagnostics.length > 0 && issues !== undefined && !tree.rootNode.hasError);
   const file = intact ?? built.file;
-  const evaluator = createEvaluator(file, options.evaluate);
-  let checkDiagnostics: Diagnostic[] = [];
-  try {
-    checkDiagnostics = runChecks(file, settings, evaluator, { evaluateOptions: options.evaluate, documentDir: options.documentDir });
-  } catch {
-    checkDiagnostics = [];
-  }
-  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(file, syntaxDiagnostics, checkDiagnostics, modelIntact);
-  if (toLsp) checkDiagnostics = checkDiagnostics.map((d) => ({ ...d, range: toLsp(d.range) }));
-  checkDiagnostics = withRedefinedAttributes(checkDiagnostics, report.duplicates);
-  return { file, evaluator, syntaxDiagnostics, diagnostics: [...syntaxDiagnostics, ...checkDiagnostics], ...(modelIntact ? { brokenItemsLeftOut: true } : {}) };
+  // Notices go with the syntax errors: published before the checks' findings, never shadowed by them.
+  for (const notice of notices) syntaxDiagnostics.push(toLsp ? { ...notice, range: toLsp(notice.range) } : notice);
+  return { file, evaluator: createEvaluator(file, options.evaluate), syntaxDiagnostics, modelIntact, toLsp, duplicates: report.duplicates };
 }
 
-/** One-shot: parse `text` and analyse it. */
+/** The checks' findings, then all diagnostics. Under a deadline it may throw PAUSED (groupMemo.ts). */
+export function checkStage(model: ModelStage, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
+  let checkDiagnostics: Diagnostic[] = [];
+  try {
+    checkDiagnostics = runChecks(model.file, settings, model.evaluator, { evaluateOptions: options.evaluate, documentDir: options.documentDir });
+  } catch (error) {
+    if (isPaused(error)) throw error;
+    checkDiagnostics = [];
+  }
+  checkDiagnostics = dropFindingsShadowedBySyntaxErrors(model.file, model.syntaxDiagnostics, checkDiagnostics, model.modelIntact);
+  const toLsp = model.toLsp;
+  if (toLsp) checkDiagnostics = checkDiagnostics.map((d) => ({ ...d, range: toLsp(d.range) }));
+  checkDiagnostics = withRedefinedAttributes(checkDiagnostics, model.duplicates);
+  return {
+    file: model.file,
+    evaluator: model.evaluator,
+    syntaxDiagnostics: model.syntaxDiagnostics,
+    diagnostics: [...model.syntaxDiagnostics, ...checkDiagnostics],
+    ...(model.modelIntact ? { brokenItemsLeftOut: true } : {}),
+  };
+}
+
+/** Analyses a parsed text. `builder` carries the model cache of a document between edits. */
+export function analyseTree(tree: Tree, text: string, settings: EffectiveSettings, builder = new ModelBuilder(), options: AnalyseOptions = {}, edits?: readonly EditSpan[]): Analysis {
+  return checkStage(modelStage(tree, text, builder, options, edits), settings, options);
+}
+
+/** One-shot: parse `text` and analyse it (a file above the size limit gets only the notice). */
 export function analyse(parser: HclParser, text: string, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
+  if (text.length > settings.limits.maxFileSize) return degradedAnalysis(tooLarge(text.length, settings.limits.maxFileSize));
   const tree = parser.parse(text);
   try {
     const repair = new RepairedModels(parser);
@@ -124,20 +169,70 @@ export function documentDirOf(uri: string): string | undefined {
  */
 export const PER_EDIT_HCL_VERDICT_LIMIT = 256 * 1024;
 
-/** An open document: text, tree and model cache kept in step under incremental edits. */
+
+function megabytes(chars: number): string {
+  const mb = chars / (1024 * 1024);
+  return `${mb >= 10 ? mb.toFixed(0) : mb.toFixed(1)} MB`;
+}
+
+function tooLarge(size: number, limit: number): string {
+  return `This file is ${megabytes(size)}, more than the ${megabytes(limit)} of the setting nomadExec.maxFileSize, so nomad-exec does not parse or check it: no diagnostics, outline, hover or completion here. Raise nomadExec.maxFileSize to analyse it.`;
+}
+
+function limitNotice(message: string, range: Diagnostic['range'] = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
+  return { range, severity: DIAGNOSTIC_CODES['analysis-limit'].severity, code: 'analysis-limit', source: DIAGNOSTIC_SOURCE, message };
+}
+
+/** An analysis of nothing, with one notice saying why (the file is too large or too slow to parse). */
+function degradedAnalysis(reason: string): Analysis {
+  const file = assembleFile({ items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+  return { file, evaluator: createEvaluator(file), syntaxDiagnostics: [], diagnostics: [limitNotice(reason)], degraded: reason };
+}
+
+/** The current analysis of an open document, with the tree it was made from, for feature requests. */
+export interface DocumentSnapshot {
+  uri: string;
+  version: number;
+  document: TextDocument;
+  analysis: Analysis;
+  /** undefined when the file was not parsed (analysis.degraded says why). Valid until the next edit. */
+  tree: Tree | undefined;
+}
+
+type Stage = 'parse' | 'model' | 'checks' | 'done';
+
+/**
+ * An open document: text, tree and model cache kept in step under incremental edits. Its analysis runs in
+ * steps (`advance`), each until a deadline, so that the server can answer requests between them; an edit
+ * drops the unfinished analysis of the text before it (nothing of a stale version is ever reported).
+ */
 export class DocumentAnalysis {
   readonly syntax: SyntaxDocument;
+  private readonly parser: HclParser;
   private readonly builder = new ModelBuilder();
+  private stage: Stage = 'parse';
+  private model: ModelStage | undefined;
+  /** The edits the model build under way was started with; null: not started. */
+  private buildEdits: readonly EditSpan[] | undefined | null = null;
+  /** The builder holds a build (finished or paused) that later edits are relative to. */
+  private hasBuilt = false;
   private last: Analysis | undefined;
-  private lastVersion = -1;
   private lastSettings: EffectiveSettings | undefined;
-  private built = false;
+  /** Time spent parsing the current text so far (a parse may take several steps). */
+  private parseMs = 0;
+  /**
+   * A text whose parse ran out of time: one of about that length is not tried again under the same limit
+   * (each try would cost the whole budget again).
+   */
+  private slow: { length: number; maxParseMs: number } | undefined;
   private readonly options: AnalyseOptions;
-
   private readonly repair: RepairedModels;
 
   constructor(parser: HclParser, uri: string, text: string, version: number) {
-    this.syntax = new SyntaxDocument(parser, uri, text, version);
+    this.parser = parser.another();
+    this.syntax = new SyntaxDocument(this.parser, uri, text, version);
+    // Repairs parse other texts from start to end at once: the shared parser, never this document's, whose
+    // own parse may be paused half-way.
     this.repair = new RepairedModels(parser);
     this.options = { documentDir: documentDirOf(uri), repair: this.repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT };
   }
@@ -152,23 +247,130 @@ export class DocumentAnalysis {
 
   applyChanges(changes: readonly TextChange[], version: number): void {
     this.syntax.applyChanges(changes, version);
+    this.stage = 'parse';
+    this.parseMs = 0;
+    this.model = undefined;
+    this.buildEdits = null;
     this.last = undefined;
   }
 
-  /** The analysis of the current text (cached until the next change or a settings change). */
-  analyse(settings: EffectiveSettings): Analysis {
-    if (this.last && this.lastVersion === this.syntax.version && this.lastSettings === settings) return this.last;
-    const tree = this.syntax.tree();
-    // The first analysis has no previous build: takeEdits() then only clears the record.
-    const edits = this.syntax.takeEdits();
-    this.last = analyseTree(tree, this.syntax.text, settings, this.builder, this.options, this.built ? edits : undefined);
-    this.built = true;
-    this.lastVersion = this.syntax.version;
-    this.lastSettings = settings;
-    return this.last;
+  /** Whether the analysis of the current text under `settings` is complete. */
+  isDone(settings: EffectiveSettings): boolean {
+    return this.stage === 'done' && this.lastSettings === settings;
   }
 
-  /** The current tree (features may read it; do not delete it). */
+  /**
+   * Works on the analysis of the current text until `deadline` (performance.now()); returns it once
+   * complete, undefined when there is more to do (call again: finished work is kept).
+   */
+  advance(settings: EffectiveSettings, deadline: number): Analysis | undefined {
+    if (this.stage === 'done') {
+      if (this.lastSettings === settings) return this.last;
+      // Settings changed: checks and limits depend on them; the parse and model are kept when still current.
+      this.stage = 'parse';
+    }
+    try {
+      return withDeadline(deadline, () => this.step(settings));
+    } catch (error) {
+      if (isPaused(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** The analysis of the current text, completed now however long it takes (tests, one-off requests). */
+  analyse(settings: EffectiveSettings): Analysis {
+    for (;;) {
+      const done = this.advance(settings, Infinity);
+      if (done) return done;
+    }
+  }
+
+  /** The completed analysis of the current text and the tree it was made from; undefined while pending. */
+  snapshot(): DocumentSnapshot | undefined {
+    if (this.stage !== 'done' || !this.last) return undefined;
+    return {
+      uri: this.syntax.uri,
+      version: this.syntax.version,
+      document: this.syntax.textDocument,
+      analysis: this.last,
+      tree: this.last.degraded ? undefined : this.syntax.parsedTree(),
+    };
+  }
+
+  private step(settings: EffectiveSettings): Analysis | undefined {
+    const { maxFileSize, maxParseMs } = settings.limits;
+    const size = this.syntax.text.length;
+    if (size > maxFileSize) {
+      return this.degrade(settings, tooLarge(size, maxFileSize));
+    }
+    const slowNotice = `Parsing this file took more than ${maxParseMs / 1000} s (the setting nomadExec.maxParseTime), so nomad-exec stopped: no diagnostics, outline, hover or completion here. Text the parser recovers from slowly, such as thousands of unclosed \`{\`, causes this; it is tried again when the file's size changes by a tenth, or raise nomadExec.maxParseTime.`;
+    const slow = this.slow;
+    if (slow && slow.maxParseMs === maxParseMs && Math.abs(size - slow.length) < slow.length / 10) return this.degrade(settings, slowNotice);
+    if (this.stage === 'parse') {
+      if (!this.syntax.parsedTree()) {
+        const started = performance.now();
+        const tree = this.syntax.advance(stopAfter(started + Math.max(0, maxParseMs - this.parseMs)));
+        this.parseMs += performance.now() - started;
+        if (!tree) {
+          if (this.parseMs < maxParseMs) return undefined;
+          this.slow = { length: size, maxParseMs };
+          return this.degrade(settings, slowNotice);
+        }
+        this.model = undefined;
+      }
+      this.slow = undefined;
+      this.stage = this.model ? 'checks' : 'model';
+    }
+    if (this.stage === 'model') {
+      const tree = this.syntax.parsedTree()!;
+      if (this.buildEdits === null) {
+        // The first build has no previous one: takeEdits() then only clears the record.
+        const edits = this.syntax.takeEdits();
+        this.buildEdits = this.hasBuilt ? edits : undefined;
+      }
+      try {
+        this.model = modelStage(tree, this.syntax.text, this.builder, this.options, this.buildEdits);
+      } catch (error) {
+        if (isPaused(error)) {
+          // The builder kept what it finished as a build of this text: go on from it with no edits.
+          this.hasBuilt = true;
+          this.buildEdits = [];
+        }
+        throw error;
+      }
+      this.hasBuilt = true;
+      this.buildEdits = null;
+      this.stage = 'checks';
+    }
+    const analysis = checkStage(this.model!, settings, this.options);
+    return this.complete(settings, analysis);
+  }
+
+  /** After an unexpected failure: an empty analysis for this version (nothing reported), so nothing waits forever. */
+  fail(settings: EffectiveSettings): Analysis {
+    const file = assembleFile({ items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+    return this.complete(settings, { file, evaluator: createEvaluator(file), syntaxDiagnostics: [], diagnostics: [] });
+  }
+
+  private complete(settings: EffectiveSettings, analysis: Analysis): Analysis {
+    this.last = analysis;
+    this.lastSettings = settings;
+    this.stage = 'done';
+    return analysis;
+  }
+
+  /** Keeps nothing of a file it will not analyse (no tree, no model cache), only the notice. */
+  private degrade(settings: EffectiveSettings, reason: string): Analysis {
+    this.syntax.forgetTree();
+    this.builder.dispose();
+    this.hasBuilt = false;
+    this.buildEdits = null;
+    this.model = undefined;
+    this.parseMs = 0;
+    return this.complete(settings, degradedAnalysis(reason));
+  }
+
+  /** The current tree (features may read it; do not delete it). Parses now if needed, however long. */
   tree(): Tree {
     return this.syntax.tree();
   }
@@ -177,6 +379,8 @@ export class DocumentAnalysis {
     this.builder.dispose();
     this.repair.dispose();
     this.syntax.dispose();
+    this.parser.delete();
     this.last = undefined;
+    this.model = undefined;
   }
 }

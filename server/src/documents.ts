@@ -1,23 +1,51 @@
-// Open documents of the language server: each keeps its text, syntax tree and model cache in step under
-// incremental edits (see analysis.ts DocumentAnalysis). Features read documents through this store.
-import type { Analysis } from './analysis';
+// Open documents of the language server, and when their analyses run. Each document keeps its text, syntax
+// tree and model cache in step under incremental edits (analysis.ts DocumentAnalysis). An edit only records
+// the change; the analysis runs afterwards, in slices of a few milliseconds taken in turn by the documents
+// that need one, each slice followed by a return to the event loop. So a request never waits for another
+// document's analysis (only, through `ready`, for its own document's), and a newer edit makes the
+// unfinished analysis of the older text stop at its next slice: it is never completed or published.
+import type { Analysis, DocumentSnapshot } from './analysis';
 import { DocumentAnalysis } from './analysis';
 import type { TextChange } from './parser/syntaxDocument';
 import type { HclParser } from './parser/parser';
 import type { EffectiveSettings } from './settings';
 
+export type { DocumentSnapshot };
+
+/** Length of one slice of analysis work before the event loop gets the thread back. */
+export const SLICE_MS = 20;
+
+export interface DocumentStoreOptions {
+  /** Called once per completed analysis of a document's current version (the server publishes it). */
+  analysed?: (snapshot: DocumentSnapshot) => void;
+  /** Called when an analysis fails unexpectedly (the document then gets an empty analysis). */
+  failed?: (uri: string, error: unknown) => void;
+  sliceMs?: number;
+}
+
+type Waiter = (snapshot: DocumentSnapshot | undefined) => void;
+
 export class DocumentStore {
   private readonly open = new Map<string, DocumentAnalysis>();
+  /** Documents whose analysis is not complete, in turn order (insertion order of the Set). */
+  private readonly pending = new Set<string>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private scheduled: NodeJS.Immediate | undefined;
+  private readonly sliceMs: number;
 
   constructor(
     private readonly parser: HclParser,
     private readonly currentSettings: () => EffectiveSettings,
-  ) {}
+    private readonly options: DocumentStoreOptions = {},
+  ) {
+    this.sliceMs = options.sliceMs ?? SLICE_MS;
+  }
 
   openDocument(uri: string, text: string, version: number): DocumentAnalysis {
     this.open.get(uri)?.dispose();
     const doc = new DocumentAnalysis(this.parser, uri, text, version);
     this.open.set(uri, doc);
+    this.schedule(uri);
     return doc;
   }
 
@@ -25,21 +53,51 @@ export class DocumentStore {
     const doc = this.open.get(uri);
     if (!doc) return undefined;
     doc.applyChanges(changes, version);
+    this.schedule(uri);
     return doc;
   }
 
   close(uri: string): void {
     this.open.get(uri)?.dispose();
     this.open.delete(uri);
+    this.pending.delete(uri);
+    this.settle(uri, undefined);
   }
 
   get(uri: string): DocumentAnalysis | undefined {
     return this.open.get(uri);
   }
 
-  /** The current analysis of an open document (computed on demand, cached per version and settings). */
+  /**
+   * The completed analysis of the document's current version, with its tree and text: at once when it is
+   * done, else once this document's own analysis completes (never waiting for another document's).
+   * undefined when the document is not open (or is closed meanwhile).
+   */
+  ready(uri: string): Promise<DocumentSnapshot | undefined> {
+    const doc = this.open.get(uri);
+    if (!doc) return Promise.resolve(undefined);
+    if (doc.isDone(this.currentSettings())) return Promise.resolve(doc.snapshot());
+    this.schedule(uri);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(uri);
+      if (list) list.push(resolve);
+      else this.waiters.set(uri, [resolve]);
+    });
+  }
+
+  /** The current analysis of an open document, completed now however long it takes (prefer `ready`). */
   analysis(uri: string): Analysis | undefined {
     return this.open.get(uri)?.analyse(this.currentSettings());
+  }
+
+  /** Analyses every open document again (the settings changed). */
+  reanalyseAll(): void {
+    for (const uri of this.open.keys()) this.schedule(uri);
+  }
+
+  /** Whether any analysis is pending (for tests and benchmarks). */
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   uris(): string[] {
@@ -47,7 +105,54 @@ export class DocumentStore {
   }
 
   disposeAll(): void {
-    for (const doc of this.open.values()) doc.dispose();
-    this.open.clear();
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    for (const uri of [...this.open.keys()]) this.close(uri);
+  }
+
+  private schedule(uri: string): void {
+    this.pending.add(uri);
+    if (!this.scheduled) this.scheduled = setImmediate(() => this.work());
+  }
+
+  /** One slice: documents someone waits for first, then in turn; unfinished ones go to the back. */
+  private work(): void {
+    this.scheduled = undefined;
+    const end = performance.now() + this.sliceMs;
+    const settings = this.currentSettings();
+    while (this.pending.size > 0) {
+      const uri = this.next();
+      this.pending.delete(uri);
+      const doc = this.open.get(uri);
+      if (!doc) continue;
+      let done: Analysis | undefined;
+      try {
+        done = doc.advance(settings, end);
+      } catch (error) {
+        this.options.failed?.(uri, error);
+        done = doc.fail(settings);
+      }
+      if (done) {
+        const snapshot = doc.snapshot()!;
+        this.options.analysed?.(snapshot);
+        this.settle(uri, snapshot);
+      } else {
+        this.pending.add(uri);
+      }
+      if (performance.now() >= end) break;
+    }
+    if (this.pending.size > 0 && !this.scheduled) this.scheduled = setImmediate(() => this.work());
+  }
+
+  private next(): string {
+    for (const uri of this.pending) if (this.waiters.has(uri)) return uri;
+    return this.pending.values().next().value as string;
+  }
+
+  private settle(uri: string, snapshot: DocumentSnapshot | undefined): void {
+    const list = this.waiters.get(uri);
+    if (!list) return;
+    this.waiters.delete(uri);
+    for (const resolve of list) resolve(snapshot);
   }
 }

@@ -10,7 +10,7 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
-import { DocumentStore } from './documents';
+import { DocumentStore, type DocumentSnapshot } from './documents';
 import type { Feature, FeatureContext } from './feature';
 import { tasksFeature } from './features/tasks';
 import { hoverFeature } from './features/hover';
@@ -83,16 +83,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   };
 
-  const publish = (uri: string): void => {
-    const doc = documents?.get(uri);
-    if (!doc) return;
-    try {
-      const analysis = doc.analyse(settings);
-      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: analysis.diagnostics });
-    } catch (error) {
-      logError(`analysing ${uri}`, error);
-      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
-    }
+  // Analyses run in slices after the edits that call for them (documents.ts); each completed one is
+  // published here, with the version it was made from.
+  const publish = (snapshot: DocumentSnapshot): void => {
+    void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: snapshot.analysis.diagnostics });
     memory.afterWork();
   };
 
@@ -102,7 +96,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const problems = settings.problems.join('\n');
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
     shownProblems = problems;
-    for (const uri of documents?.uris() ?? []) publish(uri);
+    documents?.reanalyseAll();
   };
 
   const pullSettings = async (): Promise<void> => {
@@ -119,7 +113,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     clientCapabilities = params.capabilities;
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     parser = await sharedParser();
-    documents = new DocumentStore(parser, () => settings);
+    documents = new DocumentStore(parser, () => settings, { analysed: publish, failed: (uri, error) => logError(`analysing ${uri}`, error) });
     const init = params.initializationOptions as { settings?: NomadExecSettings } | undefined;
     if (init?.settings) {
       userSettings = init.settings;
@@ -163,7 +157,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       const { uri, text, version } = params.textDocument;
       documents?.openDocument(uri, text, version);
-      publish(uri);
     } catch (error) {
       logError('didOpen', error);
     }
@@ -172,8 +165,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidChangeTextDocument((params) => {
     try {
       const { uri, version } = params.textDocument;
-      const doc = documents?.change(uri, params.contentChanges, version ?? 0);
-      if (doc) publish(uri);
+      documents?.change(uri, params.contentChanges, version ?? 0);
     } catch (error) {
       logError('didChange', error);
     }

@@ -27,6 +27,10 @@ export interface NomadExecSettings {
   allowHostNamespaces?: boolean;
   /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
   inlayHints?: { values?: boolean };
+  /** Files larger than this many megabytes are not parsed or checked (the language server says so). */
+  maxFileSize?: number;
+  /** Seconds of parsing after which the language server gives up on a file (and says so). */
+  maxParseTime?: number;
 }
 
 /** What checks and the launch planner use: every value decided, capabilities normalised. */
@@ -45,11 +49,24 @@ export interface EffectiveSettings {
   allowHostNamespaces: boolean;
   /** Where the values came from, for messages ("allow_caps from /etc/nomad.d/client.hcl"). */
   origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
+  /** What the language server analyses in full (larger or slower files get a notice instead). */
+  limits: AnalysisLimits;
   /** Problems reading the agent config file; reported once, never fatal. */
   problems: string[];
   /** Editor only: show the evaluated value of `var.*` and `local.*` uses as inlay hints. */
   inlayValues: boolean;
 }
+
+export interface AnalysisLimits {
+  /** In characters (UTF-16 code units, about bytes for job files). */
+  maxFileSize: number;
+  maxParseMs: number;
+}
+
+/** A few MB: the generated 1 MB job with a thousand groups is analysed in full, a 10 MB one is not. */
+export const DEFAULT_MAX_FILE_SIZE_MB = 2;
+/** Far above the parse of any file under the size limit (a 2 MB job parses in about a second cold, a few on a loaded machine). */
+export const DEFAULT_MAX_PARSE_SECONDS = 8;
 
 /** Nomad's default client chroot_env (client/config DefaultChrootEnv): each host path at the same place. */
 export const DEFAULT_CHROOT_ENV: Readonly<Record<string, string>> = Object.freeze({
@@ -111,6 +128,11 @@ export function resolveSettings(
     problems.push('setting nomadExec.userDenylist must be a comma-separated string of user names');
   }
 
+  const limits: AnalysisLimits = {
+    maxFileSize: Math.round(positiveSetting(user.maxFileSize, 'maxFileSize', DEFAULT_MAX_FILE_SIZE_MB, problems) * 1024 * 1024),
+    maxParseMs: positiveSetting(user.maxParseTime, 'maxParseTime', DEFAULT_MAX_PARSE_SECONDS, problems) * 1000,
+  };
+
   const file = typeof user.agentConfigFile === 'string' ? user.agentConfigFile.trim() : '';
   if (file) {
     let agent: AgentConfig;
@@ -148,6 +170,7 @@ export function resolveSettings(
     userCheckedDrivers,
     allowHostNamespaces: user.allowHostNamespaces === true,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
+    limits,
     problems,
     inlayValues: user.inlayHints?.values === true,
   };
@@ -164,6 +187,13 @@ function normalizeAllowCaps(raw: readonly unknown[], origin: string, problems: s
     else out.push(normalizeCapability(entry));
   }
   return out;
+}
+
+function positiveSetting(value: unknown, name: string, fallback: number, problems: string[]): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  problems.push(`setting nomadExec.${name} must be a number of at least 0, not ${JSON.stringify(value)}`);
+  return fallback;
 }
 
 function checkMode(value: unknown, name: string, problems: string[]): 'private' | 'host' | undefined {

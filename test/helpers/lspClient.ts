@@ -48,6 +48,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Workspace folders: sent with `initialize` and answered to `workspace/workspaceFolders`. */
   workspaceFolders?: Array<{ uri: string; name: string }>;
+  /** Another server script to run with node instead of `bin/nomad-exec lsp --stdio` (benchmarks). */
+  serverArgs?: string[];
 }
 
 type Waiter = { uri: string; accept: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void };
@@ -77,7 +79,7 @@ export class LspClient {
 
   /** Spawns the server and completes the initialize handshake. */
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(REPO_ROOT, 'bin', 'nomad-exec'), 'lsp', '--stdio'], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.serverArgs ?? [path.join(REPO_ROOT, 'bin', 'nomad-exec'), 'lsp', '--stdio'])], {
       cwd: REPO_ROOT,
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],

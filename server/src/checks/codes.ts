@@ -39,6 +39,7 @@ export const DIAGNOSTIC_CODES = {
   // The file sandboxes of a local run (SECURITY.md).
   'template-source-outside-task': { severity: DiagnosticSeverity.Error, summary: "A template source outside the task, which Nomad's template sandbox and a local run refuse." },
   'file-outside-job-folder': { severity: DiagnosticSeverity.Warning, summary: "file(), fileexists() or a local artifact source outside the job file's folder, which a local run refuses to read." },
+  'analysis-limit': { severity: DiagnosticSeverity.Information, summary: 'The file is too large or too slow to parse, so it is not analysed (nomadExec.maxFileSize, nomadExec.maxParseTime).' },
   'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
   'unknown-port-label': { severity: DiagnosticSeverity.Error, summary: 'A service, check or expose path names a port label the group network does not declare.' },
   'unused-declaration': { severity: DiagnosticSeverity.Hint, summary: 'A variable, local value or dynamic port label nothing in the file uses.', tags: [DiagnosticTag.Unnecessary] },

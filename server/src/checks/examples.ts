@@ -64,5 +64,6 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
   'unused-declaration': { title: 'a variable nothing uses', text: 'variable "image_tag" {\n  default = "1.0"\n}\n\n' + job('') },
   'unknown-function': { title: 'a misspelled function', text: job('', 'command = "/bin/sleep"\n        args    = [tostrng(60)]') },
   'argument-count': { title: 'a function with an argument missing', text: job('', 'command = "/bin/sleep"\n        args    = [format("%d")]'.replace('format("%d")', 'lookup({ a = "60" })')) },
+  'analysis-limit': { title: 'a file above a (here tiny) nomadExec.maxFileSize', text: job(''), settings: { maxFileSize: 0.0001 } },
   'settings-problem': { title: 'an agent config file that cannot be read', text: job(''), settings: { agentConfigFile: '/nonexistent/client.hcl' } },
 };

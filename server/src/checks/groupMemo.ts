@@ -13,6 +13,7 @@ import type { CheckContext, Finding, GroupCheck } from './check';
 import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState } from './memo';
+import { checkpoint, progress } from '../pause';
 
 /** What a group's checks did, in the order they did it (check by check). */
 type Step = { check: number; published: Published } | { check: number; live: (ctx: CheckContext) => void };
@@ -56,6 +57,9 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
   const results: (readonly Published[])[] = [];
   for (let i = 0; i < job.groups.length; i++) {
     const group = job.groups[i];
+    // Between groups: each finished group's result is remembered (entries), so an attempt after a pause
+    // (pause.ts) finds it. Not without a memo (context undefined), where nothing would be kept.
+    if (context) checkpoint();
     const result = same && same.groups[i] === group ? same.results[i] : groupOutput(ctx, group, parts, context);
     results.push(result);
     into.push(result);
@@ -75,6 +79,7 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
     return known.items;
   }
   const steps = record(ctx, group, parts);
+  if (context) progress();
   const hasLive = steps.some((s) => 'live' in s);
   const generation = machineGeneration();
   const entry: Entry = { context, steps, hasLive, generation, live: hasLive ? copy(runLive(ctx, steps)) : NO_LIVE, items: [] };

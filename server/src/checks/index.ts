@@ -7,6 +7,7 @@ import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken } from './memo';
 import { groupOutputs } from './groupMemo';
+import { checkpoint, progress } from '../pause';
 import { refreshMachine } from './machine';
 import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
@@ -48,6 +49,12 @@ export interface RunOptions {
   documentDir?: string;
 }
 
+/**
+ * The file-level findings of a run that may stop at a checkpoint (pause.ts) in its per-group part, for the
+ * next attempt on the same model: those checks are not run again.
+ */
+const pausedRuns = new WeakMap<JobFile, { settings: EffectiveSettings; evaluator: Evaluator; fileLevel: Published[] }>();
+
 // Each group's published diagnostics, in group order: reused from run to run (runChecks is synchronous).
 const groupScratch: (readonly Published[])[] = [];
 
@@ -57,16 +64,23 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings, documentDir: options.documentDir }, options.evaluateOptions) };
   // Answers about this machine older than its cache allows are asked again, once, before anything reads them.
   refreshMachine();
-  const fileLevel: Published[] = [];
   let current = 0;
+  // After a pause (pause.ts) in the per-group part, the file-level findings of the same run are taken over.
+  const paused = pausedRuns.get(file);
+  pausedRuns.delete(file);
+  const resumed = paused && paused.settings === settings && paused.evaluator === evaluator && incremental ? paused.fileLevel : undefined;
+  const fileLevel: Published[] = resumed ?? [];
   const ctx: CheckContext = { file, settings, evaluator, incremental, documentDir: options.documentDir, report: (finding) => fileLevel.push(publishedOf(finding, current)) };
-  for (current = 0; current < CHECKS.length; current++) {
+  for (current = 0; !resumed && current < CHECKS.length; current++) {
     try {
       CHECKS[current].run(ctx);
     } catch {
       // One failing check must not hide the others' findings.
     }
   }
+  if (incremental) pausedRuns.set(file, { settings, evaluator, fileLevel });
+  if (!resumed) progress();
+  checkpoint();
   // Then each group, all checks at once: a from-scratch run reports in that order too, so ties between
   // findings at the same position are broken the same way (by check, then file level before groups, then
   // group order).
@@ -82,6 +96,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
     });
     groupOutputs(ctx, job, parts, incremental ? jobToken(ctx, job) : undefined, groups);
   }
+  pausedRuns.delete(file);
   const diagnostics = publish(fileLevel, groups);
   groups.length = 0;
   return diagnostics;

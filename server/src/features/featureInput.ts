@@ -16,13 +16,16 @@ export interface FeatureInput {
   settings: EffectiveSettings;
 }
 
-/** The input for a request about `uri`, or undefined when the document is not open. */
-export function featureInput(ctx: FeatureContext, uri: string): FeatureInput | undefined {
-  const doc = ctx.documents.get(uri);
-  if (!doc) return undefined;
-  const settings = ctx.settings();
-  const analysis = doc.analyse(settings);
-  return { document: doc.syntax.textDocument, tree: doc.tree(), file: analysis.file, evaluator: analysis.evaluator, settings };
+/**
+ * The input for a request about `uri`: its completed analysis (waiting for that document's own pending
+ * analysis, never another's). undefined when the document is not open, or was not parsed (too large or too
+ * slow: its analysis-limit notice says so).
+ */
+export async function featureInput(ctx: FeatureContext, uri: string): Promise<FeatureInput | undefined> {
+  const snapshot = await ctx.documents.ready(uri);
+  if (!snapshot?.tree) return undefined;
+  const { analysis } = snapshot;
+  return { document: snapshot.document, tree: snapshot.tree, file: analysis.file, evaluator: analysis.evaluator, settings: ctx.settings() };
 }
 
 /**
@@ -35,8 +38,8 @@ export function documentHandler<P extends { textDocument: { uri: string } }, R>(
   fallback: R,
   answer: (input: FeatureInput, params: P) => R,
 ): (params: P) => Promise<R> {
-  return ctx.guard(name, fallback, (params: P) => {
-    const input = featureInput(ctx, params.textDocument.uri);
+  return ctx.guard(name, fallback, async (params: P) => {
+    const input = await featureInput(ctx, params.textDocument.uri);
     return input ? answer(input, params) : fallback;
   });
 }

@@ -312,9 +312,10 @@ export const formatFeature: Feature = {
   }),
   register(ctx) {
     ctx.connection.onDocumentFormatting(
-      ctx.guard('formatting', [] as TextEdit[], (params: { textDocument: { uri: string } }) => {
-        const doc = ctx.documents.get(params.textDocument.uri);
-        return doc ? formatEdits(doc.text, doc.tree()) : [];
+      ctx.guard('formatting', [] as TextEdit[], async (params: { textDocument: { uri: string } }) => {
+        // The tree of the completed analysis: a file too large or too slow to parse has none.
+        const snapshot = await ctx.documents.ready(params.textDocument.uri);
+        return snapshot?.tree ? formatEdits(snapshot.document.getText(), snapshot.tree) : [];
       }),
     );
     ctx.connection.onDocumentRangeFormatting(

@@ -57,10 +57,9 @@ export const tasksFeature: Feature = {
     ctx.connection.onRequest(
       tasksRequestMethod,
       ctx.guard<TasksParams, TasksResult>(tasksRequestMethod, empty, async (params) => {
-        const open = ctx.documents.get(params.uri);
-        if (open) {
-          const analysis = ctx.documents.analysis(params.uri);
-          return analysis ? outlineOf(analysis.file, open.text) : empty;
+        if (ctx.documents.get(params.uri)) {
+          const snapshot = await ctx.documents.ready(params.uri);
+          return snapshot ? outlineOf(snapshot.analysis.file, snapshot.document.getText()) : empty;
         }
         if (!params.uri.startsWith('file:')) return empty;
         const text = await fs.promises.readFile(fileURLToPath(params.uri), 'utf8');

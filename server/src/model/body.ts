@@ -9,6 +9,7 @@ import type { Attribute, Block, Body, BodyItem, Label } from './types';
 import { kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
+import { checkpoint, progress } from '../pause';
 
 /** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
 export interface EditSpan {
@@ -42,6 +43,8 @@ function mapBack(edits: readonly EditSpan[], start: number, end: number): number
 }
 
 const NONE: BodyItem[] = [];
+/** The type of an entry no build may reuse (no node has this type). */
+const UNFINISHED = '\0unfinished';
 
 /**
  * One item of a build: what the cache checks (extent, type) and what it hands back (items, problems).
@@ -161,6 +164,20 @@ class Generation {
     for (let i = from; i < to; i++) entries.push(this.entries[i]);
   }
 
+  /**
+   * For a build stopped half-way: entries reserved for items whose building had begun but not finished
+   * (the item being built and its enclosing blocks) become unfindable, so that a later build never takes
+   * an empty, unfinished item for a finished one.
+   */
+  dropUnfinished(): void {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry.items === NONE) entries[i] = { ...entry, type: UNFINISHED };
+    }
+    this.bodies.clear();
+  }
+
   /** The items and problems of entry `i` (a direct item of a body), appended to `out` and `problems`. */
   emit(i: number, out: BodyItem[], problems: SyntaxProblem[]): void {
     const entry = this.entries[i];
@@ -242,6 +259,16 @@ export class BodyBuilder {
     // A build of the same text keeps the older generation: it is still one edit step behind.
     this.previous = this.next;
     this.next = new Generation();
+  }
+
+  /**
+   * The build was stopped at a checkpoint (pause.ts): what it finished is kept as a build of this text, so
+   * the next build of the same text (with no edits) takes those items over and goes on from there.
+   */
+  pause(): void {
+    this.next.dropUnfinished();
+    this.depth = 0;
+    this.finish();
   }
 
   clear(): void {
@@ -439,6 +466,8 @@ export class BodyBuilder {
     const { row, column } = node.startPosition;
     const key = cacheType(node, type);
     if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
+    // Only before an item is begun: the items finished so far are in `next` for the next attempt.
+    checkpoint();
     const slot = this.next.reserve(startIndex, length, row, column, key);
     const local: BuildContext = { text: ctx.text, problems: [] };
     let items: BodyItem[];
@@ -449,6 +478,8 @@ export class BodyBuilder {
       items = [type === 'attribute' ? this.attribute(node, local) : this.block(node, local)];
     }
     this.next.fill(slot, items, local.problems);
+    // Progress only if the next attempt can take it over: an item holding an error is rebuilt every time.
+    if (!key.endsWith('!')) progress();
     for (const item of items) out.push(item);
     for (const problem of local.problems) ctx.problems.push(problem);
   }

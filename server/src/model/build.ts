@@ -5,6 +5,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
+import { isPaused } from '../pause';
 
 export type { EditSpan };
 import { createEvaluator } from './evaluate';
@@ -24,7 +25,8 @@ export class ModelBuilder {
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
-   * items outside them are reused. Without it, everything is built afresh.
+   * items outside them are reused. Without it, everything is built afresh. Under a deadline (pause.ts) it
+   * may throw PAUSED: the next call, with the same tree and text and no edits (`[]`), goes on from there.
    */
   build(tree: Tree, text: string, edits?: readonly EditSpan[]): BuildResult {
     const ctx: BuildContext = { text, problems: [] };
@@ -33,7 +35,12 @@ export class ModelBuilder {
     try {
       body = this.bodies.root(tree.rootNode, ctx);
       this.bodies.finish();
-    } catch {
+    } catch (error) {
+      if (isPaused(error)) {
+        // Stopped at a deadline, not broken: keep the items finished so far for the next attempt.
+        this.bodies.pause();
+        throw error;
+      }
       // Should not happen; start from scratch next time rather than trust a half-updated cache.
       this.bodies.clear();
       body = { items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };

@@ -5,6 +5,8 @@ import type { Range } from 'vscode-languageserver-types';
 export interface SyntaxProblem {
   range: Range;
   message: string;
+  /** Not a syntax error: a note that part of the file was left out of the model (an analysis limit). */
+  notice?: true;
 }
 
 export interface BuildContext {

@@ -2,7 +2,7 @@
 // becomes an `invalid` expression holding the source text (a syntax error is reported for it elsewhere).
 import type { Range } from 'vscode-languageserver-types';
 import type { Expr, ObjectItem, Traverser } from './types';
-import { kids, nodeRange, own, pos, type Node } from './nodes';
+import { childrenUpTo, kids, nodeRange, own, pos, type Node } from './nodes';
 import type { BuildContext } from './buildContext';
 import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
 
@@ -22,6 +22,21 @@ function meaningful(nodes: Node[]): Node[] {
 }
 
 /** Builds an expression from an `expression` node (or any expression-like node); `fallback` locates blanks. */
+/**
+ * Lists and maps keep this many elements in the model; the rest is left out (and a notice says so). No job
+ * needs more, and a generated file with 100,000 would otherwise cost seconds to build and check.
+ */
+export const MAX_COLLECTION_ITEMS = 2000;
+
+function collectionCut(node: Node, what: string, ctx: BuildContext): void {
+  const start = pos(node.startPosition);
+  ctx.problems.push({
+    range: { start, end: { line: start.line, character: start.character + 1 } },
+    message: `This ${what} has more than ${MAX_COLLECTION_ITEMS.toLocaleString('en-US')} elements: nomad-exec reads the first ${MAX_COLLECTION_ITEMS.toLocaleString('en-US')} only, and does not check the rest.`,
+    notice: true,
+  });
+}
+
 /** Deeper expressions become `invalid`: the recursion must stay far from the stack limit. */
 export const MAX_EXPR_DEPTH = 400;
 let depth = 0;
@@ -133,12 +148,11 @@ function buildTerm(node: Node, ctx: BuildContext): Expr {
       return buildHeredoc(node, ctx, buildExpr);
     case 'collection_value':
       return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
-    case 'tuple':
-      return {
-        kind: 'tuple',
-        items: kids(node).filter((c) => c.type === 'expression').map((c) => buildExpr(c, ctx, node)),
-        range: nodeRange(node),
-      };
+    case 'tuple': {
+      const { nodes, more } = childrenUpTo(node, 'expression', MAX_COLLECTION_ITEMS);
+      if (more) collectionCut(node, 'list', ctx);
+      return { kind: 'tuple', items: nodes.map((c) => buildExpr(c, ctx, node)), range: nodeRange(node) };
+    }
     case 'object':
       return buildObject(node, ctx);
     case 'variable_expr': {
@@ -221,8 +235,9 @@ export function stringLitValue(node: Node, ctx: BuildContext): string {
 
 function buildObject(node: Node, ctx: BuildContext): Expr {
   const items: ObjectItem[] = [];
-  for (const elem of kids(node)) {
-    if (elem.type !== 'object_elem') continue;
+  const { nodes, more } = childrenUpTo(node, 'object_elem', MAX_COLLECTION_ITEMS);
+  if (more) collectionCut(node, 'map', ctx);
+  for (const elem of nodes) {
     const keyNode = elem.childForFieldName('key') ?? undefined;
     const valNode = elem.childForFieldName('val') ?? undefined;
     const key = buildExpr(keyNode, ctx, elem);

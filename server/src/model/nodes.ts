@@ -23,6 +23,27 @@ export function kids(node: Node): Node[] {
   return out;
 }
 
+/**
+ * The first children of `node` of type `type`, at most `max` of them, and whether there are more. Walks a
+ * cursor, so a node with 100,000 children costs only as much as the children taken (node.children would
+ * make an object for every one of them first).
+ */
+export function childrenUpTo(node: Node, type: string, max: number): { nodes: Node[]; more: boolean } {
+  const nodes: Node[] = [];
+  const cursor = node.walk();
+  try {
+    if (!cursor.gotoFirstChild()) return { nodes, more: false };
+    do {
+      if (cursor.nodeType !== type) continue;
+      if (nodes.length === max) return { nodes, more: true };
+      nodes.push(cursor.currentNode);
+    } while (cursor.gotoNextSibling());
+    return { nodes, more: false };
+  } finally {
+    cursor.delete();
+  }
+}
+
 /** The position reached after `text` when it starts at `start` (line breaks: \n, with \r\n counted once). */
 export function advance(start: Position, text: string): Position {
   let line = start.line;

@@ -1,18 +1,50 @@
 // One tree-sitter parser for HCL. Parsing is synchronous once the wasm is loaded, so a single parser
 // instance serves every document in the process (JavaScript runs one parse at a time).
-import { Parser, type Tree } from 'web-tree-sitter';
+import { Parser, type Language, type Tree } from 'web-tree-sitter';
 import { loadHclLanguage, type LoadOptions } from './load';
 
 export type { Tree };
 
 export class HclParser {
-  private constructor(private readonly parser: Parser) {}
+  private constructor(
+    private readonly parser: Parser,
+    private readonly language: Language,
+  ) {}
 
   static async create(options?: LoadOptions): Promise<HclParser> {
     const language = await loadHclLanguage(options);
     const parser = new Parser();
     parser.setLanguage(language);
-    return new HclParser(parser);
+    return new HclParser(parser, language);
+  }
+
+  /**
+   * A parser of its own for one document: a parse stopped by `parseUntil` resumes where it stopped only
+   * if nothing else is parsed with the same parser in between.
+   */
+  another(): HclParser {
+    const parser = new Parser();
+    parser.setLanguage(this.language);
+    return new HclParser(parser, this.language);
+  }
+
+  /**
+   * Like `parse`, but gives up when `stop()` returns true (asked every few hundred parser steps) and then
+   * returns undefined: the next call with the same text and old tree goes on from where this one stopped,
+   * unless `reset()` was called.
+   */
+  parseUntil(text: string, oldTree: Tree | null | undefined, stop: () => boolean): Tree | undefined {
+    return this.parser.parse(text, oldTree ?? null, { progressCallback: stop }) ?? undefined;
+  }
+
+  /** Forgets a stopped parse: the next parse starts from the beginning. */
+  reset(): void {
+    this.parser.reset();
+  }
+
+  /** Frees the parser's wasm memory (only for parsers made by `another`). */
+  delete(): void {
+    this.parser.delete();
   }
 
   /**

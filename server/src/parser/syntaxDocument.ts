@@ -26,6 +26,8 @@ export class SyntaxDocument {
   generation = 0;
   /** Changes since the last `takeEdits()`; undefined after a full replacement. */
   private pendingEdits: EditSpan[] | undefined = [];
+  /** A parse of the current text was stopped by `advance` before it finished; the parser holds its state. */
+  private stopped = false;
 
   constructor(
     private readonly parser: HclParser,
@@ -50,6 +52,8 @@ export class SyntaxDocument {
 
   /** Applies LSP content changes in order (each range refers to the text after the previous change). */
   applyChanges(changes: readonly TextChange[], version: number): void {
+    // A parse stopped half-way was of the old text: start the next one afresh.
+    this.forgetStoppedParse();
     for (const change of changes) {
       if (!change.range) {
         this.document = TextDocument.create(this.uri, 'nomad', version, change.text);
@@ -82,6 +86,7 @@ export class SyntaxDocument {
   /** The tree for the current text, reparsing (incrementally when possible) if the text changed. */
   tree(): Tree {
     if (!this.current || this.stale) {
+      this.forgetStoppedParse();
       const old = this.current;
       this.current = this.parser.parse(this.text, old);
       old?.delete();
@@ -89,6 +94,48 @@ export class SyntaxDocument {
       this.generation++;
     }
     return this.current;
+  }
+
+  /**
+   * As `tree()`, but parses only until `stop()` returns true (it is asked every few hundred parser steps);
+   * undefined when stopped before the end. The next call goes on where this one stopped, unless the text
+   * changed in between.
+   */
+  advance(stop: () => boolean): Tree | undefined {
+    if (this.current && !this.stale) return this.current;
+    const old = this.current;
+    const tree = this.parser.parseUntil(this.text, old, stop);
+    if (!tree) {
+      this.stopped = true;
+      return undefined;
+    }
+    this.stopped = false;
+    this.current = tree;
+    old?.delete();
+    this.stale = false;
+    this.generation++;
+    return tree;
+  }
+
+  /** The current tree if it is parsed from the current text (no parse is started). */
+  parsedTree(): Tree | undefined {
+    return this.current && !this.stale ? this.current : undefined;
+  }
+
+  /**
+   * Frees the tree and any stopped parse (a file too large or too slow to parse keeps no tree); the next
+   * parse starts from nothing and `takeEdits()` then says the text was replaced.
+   */
+  forgetTree(): void {
+    this.forgetStoppedParse();
+    this.dropTree();
+    this.pendingEdits = undefined;
+  }
+
+  private forgetStoppedParse(): void {
+    if (!this.stopped) return;
+    this.parser.reset();
+    this.stopped = false;
   }
 
   /**
@@ -103,6 +150,7 @@ export class SyntaxDocument {
 
   /** Frees the tree (web-tree-sitter memory is not garbage collected). */
   dispose(): void {
+    this.forgetStoppedParse();
     this.dropTree();
   }
 

@@ -1,0 +1,136 @@
+// Ours against the floor of our stack (bench/floorServer.ts), interleaved on the same edits: per-edit
+// p50/p99 and ratios on the ~1,000-line and ~1 MB jobs, the cold open, and the stalls: how long a hover on
+// a small document takes while a large or pathological one is being analysed, when that one's diagnostics
+// arrive, and the server's peak RSS (VmHWM). Prints numbers only.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LspClient, REPO_ROOT } from '../test/helpers/lspClient';
+import { seededRandom } from '../test/helpers/random';
+import { execJobOfBytes, execJobOfLines, lineStarts, percentile, positionAt } from './generate';
+import { editScript, type Edit } from './lsp';
+import { PATHOLOGICAL } from './pathological';
+
+const EDITS = Number(process.env.BENCH_FLOOR_EDITS ?? 400);
+const FLOOR = [path.join(REPO_ROOT, 'out', 'bench', 'floorServer.js'), '--stdio'];
+const SMALL = 'job "small" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n  }\n}\n';
+
+function peakRss(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const p = (values: number[], q: number): number => percentile([...values].sort((a, b) => a - b), q);
+const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+
+async function openTimed(client: LspClient, uri: string, text: string): Promise<number> {
+  const t = performance.now();
+  client.open(uri, text);
+  await client.diagnostics(uri, 1);
+  return performance.now() - t;
+}
+
+async function editTimed(client: LspClient, uri: string, starts: number[], edit: Edit): Promise<number> {
+  const start = positionAt(starts, edit.offset);
+  const end = positionAt(starts, edit.offset + edit.deleteCount);
+  const t = performance.now();
+  const version = client.change(uri, [{ range: { start, end }, text: edit.insert }]);
+  await client.diagnostics(uri, version);
+  client.published.length = 0;
+  return performance.now() - t;
+}
+
+async function editRows(ours: LspClient, floor: LspClient): Promise<void> {
+  console.log(`\nours / floor, interleaved (${EDITS} single-character edits each, the same ones; cold open x3)`);
+  console.log('| file | ours p50 | floor p50 | ratio p50 | ours p99 | floor p99 | ratio p99 | cold open ours | floor | ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const [name, text] of [['1,000 lines', execJobOfLines(1000)], ['1 MB', execJobOfBytes(1024 * 1024)]] as const) {
+    const cold: [number[], number[]] = [[], []];
+    for (let i = 0; i < 3; i++) {
+      for (const [k, client] of [ours, floor].entries()) {
+        const uri = `file:///bench/floor-cold-${i}-${name.replace(/\W/g, '')}.nomad.hcl`;
+        cold[k].push(await openTimed(client, uri, text));
+        client.close(uri);
+      }
+    }
+    const uri = `file:///bench/floor-${name.replace(/\W/g, '')}.nomad.hcl`;
+    await openTimed(ours, uri, text);
+    await openTimed(floor, uri, text);
+    const times: [number[], number[]] = [[], []];
+    let current = text;
+    let starts = lineStarts(current);
+    const warm = 50;
+    for (const [i, edit] of editScript(text, EDITS + warm, seededRandom(11)).entries()) {
+      for (const [k, client] of [ours, floor].entries()) {
+        const t = await editTimed(client, uri, starts, edit);
+        if (i >= warm) times[k].push(t);
+      }
+      current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+      starts = lineStarts(current);
+    }
+    ours.close(uri);
+    floor.close(uri);
+    const [o, f] = times;
+    console.log(`| ${name} | ${ms(p(o, 50))} | ${ms(p(f, 50))} | ${(p(o, 50) / p(f, 50)).toFixed(2)} | ${ms(p(o, 99))} | ${ms(p(f, 99))} | ${(p(o, 99) / p(f, 99)).toFixed(2)} | ${ms(p(cold[0], 50))} | ${ms(p(cold[1], 50))} | ${(p(cold[0], 50) / p(cold[1], 50)).toFixed(2)} |`);
+  }
+}
+
+/** A fresh server: open a small document, then the big one, and at once hover on the small one. */
+async function stall(serverArgs: string[] | undefined, name: string, text: string): Promise<string[]> {
+  const client = await LspClient.start(serverArgs ? { serverArgs } : {});
+  try {
+    const small = 'file:///bench/stall-small.nomad.hcl';
+    client.open(small, SMALL);
+    await client.diagnostics(small, 1);
+    const big = 'file:///bench/stall-big.nomad.hcl';
+    const t = performance.now();
+    const diagnostics = client.diagnostics(big, 1).then(() => performance.now() - t);
+    client.open(big, text);
+    const hovers: number[] = [];
+    let done = false;
+    void diagnostics.then(() => (done = true));
+    // Hovers one after the other until the big document's diagnostics arrive (at least one).
+    do {
+      const h = performance.now();
+      await client.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } });
+      hovers.push(performance.now() - h);
+    } while (!done && hovers.length < 2000);
+    const first = await diagnostics;
+    return [name, ms(hovers[0]), ms(Math.max(...hovers)), String(hovers.length), ms(first), peakRss(client.process.pid!).toFixed(0)];
+  } finally {
+    await client.stop();
+  }
+}
+
+async function stallRows(): Promise<void> {
+  console.log('\nstalls: a hover on a small document while another is analysed (fresh server each; ms; peak RSS MB)');
+  console.log('| input | server | first hover | max hover | hovers | diagnostics after | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|');
+  const inputs = [{ name: '1 MB job', text: () => execJobOfBytes(1024 * 1024) }, ...PATHOLOGICAL];
+  for (const input of inputs) {
+    const text = input.text();
+    for (const [server, args] of [['ours', undefined], ['floor', FLOOR]] as const) {
+      if (server === 'floor' && process.env.BENCH_FLOOR_STALLS !== '1' && input.name !== '1 MB job') continue;
+      const row = await stall(args, input.name, text);
+      console.log(`| ${row[0]} | ${server} | ${row.slice(1).join(' | ')} |`);
+    }
+  }
+}
+
+export async function floorBench(): Promise<void> {
+  const ours = await LspClient.start();
+  const floor = await LspClient.start({ serverArgs: FLOOR });
+  try {
+    await editRows(ours, floor);
+  } finally {
+    await ours.stop();
+    await floor.stop();
+  }
+  await stallRows();
+}
+
+if (require.main === module) {
+  floorBench().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,46 @@
+// Pathological job files from issue 15, generated deterministically (for the benchmark and the tests):
+// a huge one-line string, a huge job, runs of bare `{` (tree-sitter's error recovery is quadratic there),
+// a list of 100k elements, and one very long line.
+import { execJobOfBytes } from './generate';
+
+export interface Pathological {
+  name: string;
+  text: () => string;
+}
+
+/** A job whose one `meta` value is a single string of `bytes` characters on one line. */
+export function hugeString(bytes: number): string {
+  return `job "big-string" {\n  meta {\n    blob = "${'x'.repeat(bytes)}"\n  }\n}\n`;
+}
+
+/** A job block followed by `count` bare `{`, one per line (no closing braces). */
+export function bareBraces(count: number): string {
+  return `job "braces" {\n${'{\n'.repeat(count)}`;
+}
+
+/** A task whose `args` list has `count` elements. */
+export function hugeList(count: number): string {
+  const items: string[] = [];
+  for (let i = 0; i < count; i++) items.push(`"a${i}"`);
+  return `job "list" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n        args = [${items.join(', ')}]\n      }\n    }\n  }\n}\n`;
+}
+
+/** A job with one line of `bytes` characters made of many short attributes' worth of tokens (an `env` map in one line). */
+export function longLine(bytes: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const part = `K${i} = "v${i}", `;
+    parts.push(part);
+    size += part.length;
+  }
+  return `job "line" {\n  meta = { ${parts.join('')} }\n}\n`;
+}
+
+export const PATHOLOGICAL: Pathological[] = [
+  { name: '5 MB one-line string', text: () => hugeString(5 * 1024 * 1024) },
+  { name: '10 MB job', text: () => execJobOfBytes(10 * 1024 * 1024) },
+  { name: '50,000 bare {', text: () => bareBraces(50_000) },
+  { name: '100k-element list', text: () => hugeList(100_000) },
+  { name: '1 MB line', text: () => longLine(1024 * 1024) },
+];

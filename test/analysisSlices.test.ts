@@ -1,0 +1,129 @@
+// Analyses in slices (server/src/pause.ts, DocumentAnalysis.advance): the language server stops an analysis
+// at a deadline and goes on later from what was finished (the parser resumes, the model cache and the
+// checks' group memo keep finished items). Here every step gets a deadline already past, so each attempt
+// does the least it can before pausing: the result must still be what one uninterrupted analysis gives,
+// also when an edit lands while the analysis of the older text is half done.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { sharedParser, type HclParser } from '../server/src/parser/parser';
+import { analyse, DocumentAnalysis, type Analysis } from '../server/src/analysis';
+import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
+import { corpusFiles } from './helpers/corpus';
+import { execJobOfLines } from '../bench/generate';
+import { hugeList } from '../bench/pathological';
+
+/** Advances with a deadline already past until done; returns the analysis and how many steps it took. */
+function inSlices(doc: DocumentAnalysis, settings: EffectiveSettings): { analysis: Analysis; steps: number } {
+  for (let steps = 1; ; steps++) {
+    const analysis = doc.advance(settings, 0);
+    if (analysis) return { analysis, steps };
+  }
+}
+
+function sameDiagnostics(actual: Analysis, expected: Analysis, what: string): void {
+  assert.deepEqual(JSON.parse(JSON.stringify(actual.diagnostics)), JSON.parse(JSON.stringify(expected.diagnostics)), what);
+}
+
+test('analyses in slices', async (t) => {
+  const parser: HclParser = await sharedParser();
+  const settings = resolveSettings({});
+
+  await t.test('a job analysed in the smallest slices gives what one uninterrupted analysis gives', () => {
+    const text = execJobOfLines(1000);
+    const doc = new DocumentAnalysis(parser, 'file:///slices/job.nomad.hcl', text, 1);
+    try {
+      const { analysis, steps } = inSlices(doc, settings);
+      // Parse, model build and checks each paused many times on the way.
+      assert.ok(steps > 50, `only ${steps} steps`);
+      sameDiagnostics(analysis, analyse(parser, text, settings), 'sliced and one-shot');
+      assert.ok(doc.snapshot()?.tree, 'the snapshot has the tree');
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  await t.test('corpus files analysed in slices equal their one-shot analysis', () => {
+    const files = [...corpusFiles('exec'), ...corpusFiles('other'), ...corpusFiles('invalid')];
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const doc = new DocumentAnalysis(parser, `file://${file}`, text, 1);
+      try {
+        sameDiagnostics(inSlices(doc, settings).analysis, analyse(parser, text, settings), file);
+      } finally {
+        doc.dispose();
+      }
+    }
+  });
+
+  await t.test('an edit during a half-done analysis: the result is that of the new text', () => {
+    const text = execJobOfLines(1000);
+    // Where the edit lands: in the parse, in the model build, in the checks (counts of steps before it).
+    for (const stepsBefore of [1, 20, 120, 260, 400]) {
+      const doc = new DocumentAnalysis(parser, 'file:///slices/edit.nomad.hcl', text, 1);
+      try {
+        let finished = false;
+        for (let i = 0; i < stepsBefore && !finished; i++) finished = !!doc.advance(settings, 0);
+        // Rename the job's first group and break the count of another line: both change the findings.
+        const at = text.indexOf('group "g3"');
+        const line = text.slice(0, at).split('\n').length - 1;
+        doc.applyChanges([{ range: { start: { line, character: 9 }, end: { line, character: 11 } }, text: 'g1' }], 2);
+        const edited = doc.text;
+        assert.notEqual(edited, text);
+        const { analysis } = inSlices(doc, settings);
+        sameDiagnostics(analysis, analyse(parser, edited, settings), `edit after ${stepsBefore} steps (finished before: ${finished})`);
+        assert.equal(doc.snapshot()?.version, 2);
+      } finally {
+        doc.dispose();
+      }
+    }
+  });
+
+  await t.test('a list of 100,000 elements: the first 2,000 are read, and a notice says so', () => {
+    const text = hugeList(100_000);
+    const doc = new DocumentAnalysis(parser, 'file:///slices/list.nomad.hcl', text, 1);
+    try {
+      // A parse of about a second, or many on a loaded machine: no parse-time limit here.
+      const analysis = doc.analyse(resolveSettings({ maxParseTime: 600 }));
+      const notices = analysis.diagnostics.filter((d) => d.code === 'analysis-limit');
+      assert.equal(notices.length, 1, JSON.stringify(analysis.diagnostics));
+      assert.match(notices[0].message, /more than 2,000 elements/);
+      assert.equal(notices[0].range.start.line, 6, 'at the list');
+      const args = analysis.file.jobs[0].groups[0].tasks[0].block.body.items.find((i) => i.kind === 'block' && i.type === 'config');
+      assert.ok(args && args.kind === 'block');
+      const list = args.body.items.find((i) => i.kind === 'attribute' && i.name === 'args');
+      assert.ok(list && list.kind === 'attribute' && list.value.kind === 'tuple');
+      assert.equal(list.value.items.length, 2000);
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  await t.test('above nomadExec.maxFileSize only the notice is kept; below it again, the full analysis', () => {
+    const text = execJobOfLines(100);
+    const doc = new DocumentAnalysis(parser, 'file:///slices/size.nomad.hcl', text, 1);
+    try {
+      const small = resolveSettings({ maxFileSize: 0.001 });
+      const limited = doc.analyse(small);
+      assert.deepEqual(limited.diagnostics.map((d) => d.code), ['analysis-limit']);
+      assert.match(limited.diagnostics[0].message, /nomadExec\.maxFileSize/);
+      assert.equal(doc.snapshot()?.tree, undefined, 'no tree is kept');
+      sameDiagnostics(doc.analyse(settings), analyse(parser, text, settings), 'after the limit is raised');
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  await t.test('a parse that runs out of nomadExec.maxParseTime stops with a notice', () => {
+    const text = execJobOfLines(3000);
+    const doc = new DocumentAnalysis(parser, 'file:///slices/slow.nomad.hcl', text, 1);
+    try {
+      const analysis = doc.analyse(resolveSettings({ maxParseTime: 0.0001 }));
+      assert.deepEqual(analysis.diagnostics.map((d) => d.code), ['analysis-limit']);
+      assert.match(analysis.diagnostics[0].message, /nomadExec\.maxParseTime/);
+      sameDiagnostics(doc.analyse(settings), analyse(parser, text, settings), 'with the default limit');
+    } finally {
+      doc.dispose();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+// Issue 15 over real JSON-RPC (stdio): a request about one document never waits for another document's
+// analysis, a newer edit drops the analysis of the older text (it is never published), and files too large
+// to analyse get a notice that follows the setting. Ordering of events only: no timings are asserted.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { LspClient, testUri, type PublishedDiagnostics } from './helpers/lspClient';
+import { execJobOfBytes, execJobOfLines } from '../bench/generate';
+import { hugeString } from '../bench/pathological';
+
+const SMALL = `job "web" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+
+      config {
+        command = "/bin/echo"
+      }
+    }
+  }
+}
+`;
+
+const hoverAt = (uri: string, line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
+
+test('the language server never waits on another document', async (t) => {
+  const client = await LspClient.start();
+  t.after(() => client.stop());
+  const small = testUri('responsive-small.nomad.hcl');
+  client.open(small, SMALL);
+  await client.diagnostics(small, 1);
+
+  await t.test('hover and completion on a small document are answered before a 1 MB document is analysed', async () => {
+    const big = testUri('responsive-big.nomad.hcl');
+    const events: string[] = [];
+    const bigDone = client.diagnostics(big, 1).then(() => events.push('big diagnostics'));
+    client.open(big, execJobOfBytes(1024 * 1024));
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', hoverAt(small, 0, 1));
+    events.push('hover');
+    const completion = await client.request<{ items: { label: string }[] } | { label: string }[] | null>('textDocument/completion', hoverAt(small, 4, 6));
+    events.push('completion');
+    await bigDone;
+    assert.deepEqual(events, ['hover', 'completion', 'big diagnostics']);
+    assert.ok(hover && /job/i.test(hover.contents.value), JSON.stringify(hover));
+    const items = Array.isArray(completion) ? completion : completion?.items ?? [];
+    assert.ok(items.some((i) => i.label === 'user'), 'task attributes are offered');
+    client.close(big);
+  });
+
+  await t.test('a newer edit drops the unfinished analysis of the older text: it is never published', async () => {
+    const uri = testUri('responsive-stale.nomad.hcl');
+    client.open(uri, execJobOfBytes(1024 * 1024));
+    const v2 = client.change(uri, [{ text: SMALL.replace('/bin/echo', 'local/missing') }]);
+    const latest = await client.diagnostics(uri, v2);
+    // A round trip on the same document after it: anything the server still had to send came before.
+    await client.request('textDocument/hover', hoverAt(uri, 0, 1));
+    const versions = client.published.filter((p) => p.uri === uri).map((p) => p.version);
+    assert.deepEqual(versions, [v2]);
+    assert.ok(latest.diagnostics.some((d) => d.code === 'command-not-provided'), 'the new text was checked');
+    client.close(uri);
+  });
+
+  await t.test('the size notice appears and disappears as nomadExec.maxFileSize changes', async () => {
+    const uri = testUri('responsive-size.nomad.hcl');
+    const text = execJobOfLines(100);
+    client.open(uri, text);
+    const full = await client.diagnostics(uri, 1);
+    assert.ok(!full.diagnostics.some((d) => d.code === 'analysis-limit'));
+    const limited = client.nextPublication(uri, (p) => p.diagnostics.some((d) => d.code === 'analysis-limit'));
+    client.changeConfiguration({ nomadExec: { maxFileSize: 0.001 } });
+    const notice = (await limited).diagnostics;
+    assert.equal(notice.length, 1);
+    assert.equal(notice[0].range.start.line, 0);
+    assert.match(notice[0].message, /nomadExec\.maxFileSize/);
+    assert.equal(await client.request('textDocument/hover', hoverAt(uri, 5, 1)), null, 'no hover on a file not analysed');
+    const back = client.nextPublication(uri, (p) => !p.diagnostics.some((d) => d.code === 'analysis-limit'));
+    client.changeConfiguration({ nomadExec: {} });
+    assert.deepEqual((await back).diagnostics, full.diagnostics);
+    assert.notEqual(await client.request('textDocument/hover', hoverAt(uri, 5, 1)), null);
+    client.close(uri);
+  });
+
+  await t.test('huge and odd inputs: a notice or diagnostics, positions inside the text, and no crash', async () => {
+    const inputs: [string, string][] = [
+      ['huge-string', hugeString(5 * 1024 * 1024)],
+      ['nul', 'job "a\u0000b" {\n  \u0000\u0000 = 1\n}\n'],
+      ['binary', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1')],
+      ['invalid-utf8', Buffer.from([0x6a, 0x6f, 0x62, 0x20, 0xff, 0xfe, 0x20, 0x7b, 0x0a, 0x7d, 0x0a]).toString('utf8')],
+      ['crlf', SMALL.replace(/\n/g, '\r\n').replace('driver = "exec"', 'driver = "exec" x')],
+    ];
+    const published: Record<string, PublishedDiagnostics> = {};
+    for (const [name, text] of inputs) {
+      const uri = testUri(`odd-${name}.nomad.hcl`);
+      client.open(uri, text);
+      published[name] = await client.diagnostics(uri, 1);
+      const lines = text.split(/\r\n|\r|\n/);
+      for (const d of published[name].diagnostics) {
+        assert.ok(d.range.end.line < lines.length, `${name}: ${JSON.stringify(d.range)} within ${lines.length} lines`);
+        assert.ok(d.range.start.character <= lines[d.range.start.line].length, `${name}: column inside its line`);
+      }
+      client.close(uri);
+    }
+    assert.match(published['huge-string'].diagnostics[0].message, /nomadExec\.maxFileSize/);
+    const crlf = published.crlf.diagnostics.filter((d) => d.code === 'syntax-error');
+    assert.ok(crlf.length > 0 && crlf.every((d) => d.range.start.line === 3), JSON.stringify(crlf));
+    assert.ok(client.alive);
+    assert.notEqual(await client.request('textDocument/hover', hoverAt(small, 0, 1)), null, 'still answering');
+  });
+});
