@@ -128,3 +128,40 @@ test('language server over stdio', async (t) => {
     assert.ok(client.alive);
   });
 });
+
+// Neovim, Helix and Zed answer `workspace/configuration` with null when the user configured nothing there;
+// the settings an editor sent with `initialize` must then stay in force instead of being reset to defaults.
+test('settings from initializationOptions survive a configuration pull answered with null', async () => {
+  const client = await LspClient.start({ initializationOptions: { settings: { allowCaps: ['net_raw'] } } });
+  try {
+    let pulls = 0;
+    let pulled: () => void = () => undefined;
+    client.onRequest('workspace/configuration', (params) => {
+      pulls++;
+      pulled();
+      return (params as { items: unknown[] }).items.map(() => null);
+    });
+    const uri = testUri('init-settings.nomad.hcl');
+    const text = 'job "j" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/ping"\n        cap_add = ["net_raw"]\n      }\n    }\n  }\n}\n';
+    client.open(uri, text, 1);
+    await client.diagnostics(uri, 1);
+    const answered = new Promise<void>((resolve) => (pulled = resolve));
+    client.changeConfiguration();
+    await answered;
+    // The answer went out before this edit, so the server has applied it when it analyses version 2.
+    const version = client.insert(uri, { line: 11, character: 0 }, '\n');
+    const published = await client.diagnostics(uri, version);
+    assert.ok(pulls >= 1);
+    assert.deepEqual(codes(published.diagnostics).filter((c) => c === 'capability-not-allowed'), [], 'net_raw allowed by the initialize settings');
+    // The twin: the same job without those settings is refused the capability.
+    const plain = await LspClient.start();
+    try {
+      plain.open(uri, text, 1);
+      assert.ok(codes((await plain.diagnostics(uri, 1)).diagnostics).includes('capability-not-allowed'));
+    } finally {
+      await plain.stop();
+    }
+  } finally {
+    await client.stop();
+  }
+});

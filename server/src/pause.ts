@@ -28,6 +28,20 @@ export function withDeadline<T>(until: number, work: () => T): T {
 }
 
 /**
+ * Runs `work` to the end whatever the deadline: for work whose own state cannot resume after a pause (a
+ * build over a scratch text such as syntaxRepair's, which would start over and pause again at every attempt).
+ */
+export function unpaused<T>(work: () => T): T {
+  const outer = deadline;
+  deadline = Infinity;
+  try {
+    return work();
+  } finally {
+    deadline = outer;
+  }
+}
+
+/**
  * Throws PAUSED when the current deadline has passed, but only once a unit of work was finished (see
  * `progress`) under it: each attempt gets somewhere, however late it started (or it could never finish).
  */

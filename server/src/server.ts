@@ -90,8 +90,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     memory.afterWork();
   };
 
+  // Settings sent with initialize stand until the client sends settings of its own: editors other than VS Code
+  // answer a configuration pull with null when nothing is configured there.
+  let initSettings: NomadExecSettings = {};
   const applySettings = (raw: unknown): void => {
-    userSettings = raw && typeof raw === 'object' ? (raw as NomadExecSettings) : {};
+    userSettings = raw && typeof raw === 'object' ? (raw as NomadExecSettings) : initSettings;
     settings = resolveSettings(userSettings);
     const problems = settings.problems.join('\n');
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
@@ -116,6 +119,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     documents = new DocumentStore(parser, () => settings, { analysed: publish, failed: (uri, error) => logError(`analysing ${uri}`, error) });
     const init = params.initializationOptions as { settings?: NomadExecSettings } | undefined;
     if (init?.settings) {
+      initSettings = init.settings;
       userSettings = init.settings;
       settings = resolveSettings(userSettings);
     }

@@ -9,6 +9,7 @@
 // with its own tree and model cache and brought up to date incrementally, like the document itself.
 import type { Point, Tree } from 'web-tree-sitter';
 import { ModelBuilder, type EditSpan } from './model/build';
+import { unpaused } from './pause';
 import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
@@ -92,6 +93,10 @@ export class RepairedModels {
 
   /** The model of `text` with its broken items left out, when that text parses without error. */
   model(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
+    return unpaused(() => this.modelNow(text, issues));
+  }
+
+  private modelNow(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
     const blanked = this.follow(text, issues);
     if (blanked === undefined) return undefined;
     const tree = this.parser.parse(blanked, this.tree);
