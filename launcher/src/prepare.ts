@@ -6,7 +6,7 @@ import * as path from 'path';
 import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
-import type * as Templates from './template';
+import type * as Templates from '../../server/src/template';
 import type { TaskPlan, TemplatePlan } from './types';
 
 export interface PreparedTask {
@@ -45,7 +45,7 @@ export async function prepareTask(task: TaskPlan, notice: (message: string) => v
   }
   const env = { ...task.env };
   for (const template of task.templates) {
-    const templates = require('./template') as typeof Templates;
+    const templates = require('../../server/src/template') as typeof Templates;
     const output = renderOne(task, template, env, templates);
     if (template.env) Object.assign(env, templates.parseEnvFile(output));
   }

@@ -3,8 +3,8 @@
 // cannot answer. The remote ones are known names (so templates parse), but using one stops the run.
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { readFileInside, type Sandbox } from '../../../server/src/model/fileSandbox';
-import { hostPathOf } from '../lookup';
+import { readFileInside, type Sandbox } from '../model/fileSandbox';
+import { hostPathOf } from '../model/taskPaths';
 import type { TemplateFunction } from './exec';
 import { formatValue, NO_VALUE, TemplateValue } from './values';
 import { toYaml } from './yaml';
