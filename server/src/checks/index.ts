@@ -19,6 +19,7 @@ import { execInterpolationCheck } from './execInterpolation';
 import { execTaskCheck } from './execTask';
 import { variableRefsCheck } from './variableRefs';
 import { fileSandboxCheck } from './fileSandbox';
+import { templateDataCheck } from './templateData';
 
 export const CHECKS: Check[] = [
   schemaConformance, // every block and attribute against the jobspec schema
@@ -31,6 +32,7 @@ export const CHECKS: Check[] = [
   execTaskCheck, // issue 7: work_dir, user, kill_signal, kill_timeout, volume_mount
   variableRefsCheck, // issue 7: var.* and local.* must be declared
   fileSandboxCheck, // issue 11: file(), template sources and local artifacts stay in their sandbox
+  templateDataCheck, // issue 13: template text checked with the runner's template engine
 ];
 
 export interface RunOptions {
