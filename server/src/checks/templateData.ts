@@ -6,10 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Block, Body, Group, Task } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
-import { nearestName } from '../schema/capabilities';
 import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
-import { arityProblem, TEMPLATE_FUNCTIONS, templateFunction } from '../template/functionTable';
+import { arityProblem, nearestTemplateFunction, templateFunction } from '../template/functionTable';
 import { TemplateSyntaxError } from '../template/lexer';
 import { parseForEditor } from '../template/index';
 import type { ParsedTemplate } from '../template/parse';
@@ -97,7 +96,7 @@ function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope)
     const range = text.rangeOf(call.offset, call.end);
     const info = templateFunction(call.name);
     if (!info) {
-      const near = nearestName(call.name, TEMPLATE_FUNCTIONS.keys());
+      const near = nearestTemplateFunction(call.name);
       ctx.report({
         range,
         code: 'unknown-template-function',
@@ -123,8 +122,8 @@ function checkEnvName(ctx: CheckContext, read: ReadTemplate, arg: ParsedTemplate
   if (scope.mayHaveEnv(arg.value)) return;
   const near = scope.nearest(arg.value);
   // Any other name may come from the client agent's own environment (consul-template falls back to it), so
-  // only Nomad's own names and near misses of the task's names are worth a warning.
-  if (!arg.value.startsWith('NOMAD_') && (!near || near === arg.value)) return;
+  // only Nomad's own names, which the client sets for the task, are worth a warning.
+  if (!arg.value.startsWith('NOMAD_')) return;
   const fallback = fn === 'envOrDefault' ? ' and the default is used' : ' and renders as empty text';
   ctx.report({
     range: read.text.rangeOf(arg.offset, arg.end),

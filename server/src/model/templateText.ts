@@ -59,7 +59,11 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
     rangeOf(from, to) {
       const start = positionAt(from);
       if (to <= from) return { start, end: start };
+      // The end is where the next character was written when that is further on the same line (an escape
+      // such as `\"` is two characters in the source), else just after the last one.
       const last = positionAt(to - 1);
+      const next = to < positions.length ? positions[to] : undefined;
+      if (next && next.line === last.line && next.character > last.character) return { start, end: next };
       return { start, end: { line: last.line, character: last.character + 1 } };
     },
     offsetAt(position) {

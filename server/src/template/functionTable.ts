@@ -199,3 +199,32 @@ export function arityProblem(name: string, count: number): string | undefined {
   const want = info.min === info.max ? String(info.min) : `${info.min} to ${info.max}`;
   return `wrong number of args for ${name}: want ${want} got ${count}`;
 }
+
+/** Edit distance where swapping two neighbours counts once (`evn` is one step from `env`). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The function a misspelt name most likely meant (case-insensitive, at most a third of the name wrong). */
+export function nearestTemplateFunction(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const lower = name.toLowerCase();
+  for (const candidate of TEMPLATE_FUNCTIONS.keys()) {
+    const d = candidate.toLowerCase() === lower ? 0.5 : distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}
