@@ -20,6 +20,7 @@ import { foldingFeature } from './features/folding';
 import { semanticTokensFeature } from './features/semanticTokens';
 import { codeActionsFeature } from './features/codeActions';
 import { formatFeature } from './features/format';
+import { templatePreviewFeature } from './features/templatePreview';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
@@ -34,6 +35,7 @@ export const FEATURES: Feature[] = [
   semanticTokensFeature,
   codeActionsFeature,
   formatFeature,
+  templatePreviewFeature,
 ];
 
 export const CONFIGURATION_SECTION = 'nomadExec';
