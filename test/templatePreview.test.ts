@@ -65,3 +65,33 @@ test('template preview over stdio', async () => {
     await client.stop();
   }
 });
+
+test('nomad-exec render prints the same text as the preview, placeholders named on stderr, values from a file', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { REPO_ROOT } = await import('./helpers/lspClient');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'render-'));
+  try {
+    const job = path.join(dir, 'job.nomad.hcl');
+    fs.writeFileSync(job, JOB);
+    const cli = path.join(REPO_ROOT, 'bin', 'nomad-exec');
+    const plain = spawnSync(process.execPath, [cli, 'render', job, '--task', 'app/server'], { encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(plain.stdout, 'greeting = hello\nmode = PROD\ndir  = /local\ndb   = «key "app/db": needs Consul»\nshell = ${HOME}\n');
+    assert.match(plain.stderr, /key "app\/db" shown as a placeholder/);
+    fs.writeFileSync(path.join(dir, 'values.json'), JSON.stringify({ 'key "app/db"': 'postgres://db' }));
+    const answered = spawnSync(process.execPath, [cli, 'render', job, '--template-values', path.join(dir, 'values.json')], { encoding: 'utf8' });
+    assert.equal(answered.status, 0, answered.stderr);
+    assert.match(answered.stdout, /db {3}= postgres:\/\/db\n/);
+    const second = spawnSync(process.execPath, [cli, 'render', job, '--template', '2'], { encoding: 'utf8' });
+    assert.equal(second.stdout, '0,1,2,');
+    fs.writeFileSync(job, JOB.replace('{{ range loop 3 }}', '{{ range loop 3 }'));
+    const broken = spawnSync(process.execPath, [cli, 'render', job, '--template', '2'], { encoding: 'utf8' });
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /template 2, line 1: /);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,7 +8,8 @@ import type { Task } from '../model/types';
 import { readTemplate, templateBlocks } from '../checks/templateData';
 import { taskBody } from '../schema/runtimeQuery';
 import { renderPreview, type PreviewResult } from '../template/preview';
-import { featureInput, runtimeScopeOf, type FeatureInput } from './featureInput';
+import { runtimeScopeFor } from '../schema/runtime';
+import { featureInput, type FeatureInput } from './featureInput';
 
 export const PREVIEW_COMMAND = 'nomadExec.previewTemplate';
 
@@ -29,11 +30,12 @@ export interface PreviewReply extends PreviewResult {
   unavailable?: string;
 }
 
-function tasksOf(input: FeatureInput): Task[] {
+function tasksOf(input: Pick<FeatureInput, 'file'>): Task[] {
   return input.file.jobs.flatMap((job) => job.groups.flatMap((group) => group.tasks));
 }
 
-export function previewTemplate(input: FeatureInput, args: PreviewArguments): PreviewReply | null {
+/** Needs only the job model and its evaluator, so the CLI (`nomad-exec render`) shares it. */
+export function previewTemplate(input: Pick<FeatureInput, 'file' | 'evaluator'>, args: PreviewArguments): PreviewReply | null {
   const tasks = tasksOf(input);
   const task = args.task
     ? tasks.find((t) => `${t.group.name}/${t.name}` === args.task || t.name === args.task)
@@ -46,7 +48,7 @@ export function previewTemplate(input: FeatureInput, args: PreviewArguments): Pr
   const read = readTemplate(input, block);
   if (!read) return { task: name, template: index, text: '', placeholders: [], unavailable: 'the template has no data known while editing (a source file is rendered when the task runs)' };
   const env: Record<string, string> = {};
-  for (const entry of runtimeScopeOf(input, task)?.env.values() ?? []) if (entry.value !== undefined) env[entry.name] = entry.value;
+  for (const entry of runtimeScopeFor(task, input.file, { evaluator: input.evaluator }).env.values()) if (entry.value !== undefined) env[entry.name] = entry.value;
   return { task: name, template: index, ...renderPreview(read.text.text, { leftDelimiter: read.left, rightDelimiter: read.right, env, values: args.values }) };
 }
 
