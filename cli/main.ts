@@ -17,6 +17,9 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   get fmt(): Subcommand {
     return (require('./fmt') as typeof import('./fmt')).fmtCommand;
   },
+  get render(): Subcommand {
+    return (require('./render') as typeof import('./render')).renderCommand;
+  },
   lsp: lspCommand,
   run: runCommand,
 };

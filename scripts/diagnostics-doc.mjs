@@ -41,7 +41,7 @@ for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
     missing++;
     continue;
   }
-  const analysis = analyse(parser, example.text, resolveSettings(example.settings ?? {}));
+  const analysis = analyse(parser, example.text, resolveSettings(example.settings ?? {}), example.documentDir ? { documentDir: example.documentDir } : {});
   const found = analysis.diagnostics.filter((d) => d.code === code);
   lines.push(`Example: ${example.title}.`, '', '```hcl', example.text.trimEnd(), '```', '');
   if (found.length === 0) {

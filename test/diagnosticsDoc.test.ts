@@ -13,7 +13,7 @@ test('each diagnostic code has an example that produces it', async () => {
       failing.push(`${code}: no example`);
       continue;
     }
-    const found = withCode(await diagnose(example.text, example.settings ?? {}), code);
+    const found = withCode(await diagnose(example.text, example.settings ?? {}, example.documentDir), code);
     if (found.length === 0) failing.push(`${code}: example gives no ${code}`);
   }
   assert.deepEqual(failing, []);

@@ -116,7 +116,8 @@ test('templates: escapes, interpolations, directives and strip markers', async (
   assert.equal(value.kind, 'template');
   if (value.kind !== 'template') return;
   assert.deepEqual(value.parts.map((p) => p.kind), ['literal', 'interpolation', 'literal', 'directive']);
-  assert.deepEqual(value.parts[0], { kind: 'literal', text: 'x${y}%{z}"q"\né ', range: value.parts[0].range });
+  // The text with escapes resolved, and what was written (template data diagnostics map back through it).
+  assert.deepEqual(value.parts[0], { kind: 'literal', text: 'x${y}%{z}"q"\né ', range: value.parts[0].range, source: { raw: 'x$${y}%%{z}\\"q\\"\\n\\u00e9 ', quoted: true, indent: 0, atLineStart: false } });
   assert.equal(value.parts[1].kind === 'interpolation' && value.parts[1].stripRight, true);
   // The strip marker removed the spaces after the interpolation.
   assert.equal(value.parts[2].kind === 'literal' && value.parts[2].text, 'b ');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkTemplate, parseEnvFile, renderTemplate, TemplateError } from '../launcher/src/template';
+import { checkTemplate, parseEnvFile, renderTemplate, TemplateError } from '../server/src/template';
 
 const taskDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-tpl-'));
 fs.mkdirSync(path.join(taskDir, 'local'));

@@ -5,7 +5,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isInside, type Dir } from './safeFs';
+import { hostPathOf } from '../../server/src/model/taskPaths';
 import type { CommandLookup } from './types';
+
+export { hostPathOf };
 
 export interface LookupInput {
   command: string;
@@ -14,19 +17,6 @@ export interface LookupInput {
   binds: { host: string; task: string }[];
 }
 
-/** Task path -> host path, through the longest matching bind, else inside the task dir. */
-export function hostPathOf(taskPath: string, taskDir: string, binds: { host: string; task: string }[]): string {
-  const normal = path.posix.normalize(taskPath);
-  let best: { host: string; task: string } | undefined;
-  for (const bind of binds) {
-    const t = bind.task.replace(/\/+$/, '') || '/';
-    if (normal === t || normal.startsWith(t === '/' ? '/' : t + '/')) {
-      if (!best || t.length > best.task.length) best = { host: bind.host, task: t };
-    }
-  }
-  if (best) return path.join(best.host, normal.slice(best.task.length));
-  return path.join(taskDir, normal);
-}
 
 /** The task paths tried, in order. */
 export function candidatePaths(command: string): string[] {

@@ -7,7 +7,7 @@ import { hostPathOf } from './lookup';
 import { missingFiles } from './runtimeNames';
 import { isInside } from './safeFs';
 import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluator } from './model';
-import type * as Templates from './template';
+import type * as Templates from '../../server/src/template';
 import type { ArtifactPlan, TemplatePlan } from './types';
 import { Unknown } from '../../server/src/model/value';
 import {
@@ -215,7 +215,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
 /** Throws a FilePlanError naming the function, template and job-file line when the text cannot render locally. */
 export function assertLocalTemplate(text: string, plan: TemplatePlan, what: string): void {
   if (!text.includes(plan.leftDelimiter)) return;
-  const { checkTemplate, TemplateError } = require('./template') as typeof Templates;
+  const { checkTemplate, TemplateError } = require('../../server/src/template') as typeof Templates;
   try {
     checkTemplate(text, { leftDelimiter: plan.leftDelimiter, rightDelimiter: plan.rightDelimiter });
   } catch (error) {

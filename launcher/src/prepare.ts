@@ -6,7 +6,7 @@ import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import { isInside, UnsafePathError, type Dir } from './safeFs';
-import type * as Templates from './template';
+import type * as Templates from '../../server/src/template';
 import type { TaskPlan, TemplatePlan } from './types';
 
 export interface PreparedTask {
@@ -48,7 +48,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
   }
   const env = { ...task.env };
   for (const template of task.templates) {
-    const templates = require('./template') as typeof Templates;
+    const templates = require('../../server/src/template') as typeof Templates;
     const output = renderOne(task, template, env, templates);
     writeTemplate(task, template, output, alloc);
     if (template.env) Object.assign(env, templates.parseEnvFile(output));

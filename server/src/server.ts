@@ -25,6 +25,7 @@ import { signatureHelpFeature } from './features/functions';
 import { linksFeature } from './features/links';
 import { workspaceSymbolsFeature } from './features/workspaceSymbols';
 import { inlayHintsFeature } from './features/inlayHints';
+import { templatePreviewFeature } from './features/templatePreview';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
@@ -44,6 +45,7 @@ export const FEATURES: Feature[] = [
   linksFeature,
   workspaceSymbolsFeature,
   inlayHintsFeature,
+  templatePreviewFeature,
 ];
 
 export const CONFIGURATION_SECTION = 'nomadExec';

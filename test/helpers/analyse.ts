@@ -3,8 +3,8 @@ import { analyse, type Analysis } from '../../server/src/analysis';
 import { sharedParser } from '../../server/src/parser/parser';
 import { resolveSettings, type NomadExecSettings } from '../../server/src/settings';
 
-export async function analyseText(text: string, settings: NomadExecSettings = {}): Promise<Analysis> {
-  return analyse(await sharedParser(), text, resolveSettings(settings));
+export async function analyseText(text: string, settings: NomadExecSettings = {}, documentDir?: string): Promise<Analysis> {
+  return analyse(await sharedParser(), text, resolveSettings(settings), documentDir ? { documentDir } : {});
 }
 
 export async function syntaxErrors(text: string): Promise<{ line: number; character: number; message: string }[]> {

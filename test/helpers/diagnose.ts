@@ -3,8 +3,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { NomadExecSettings } from '../../server/src/settings';
 import { analyseText } from './analyse';
 
-export async function diagnose(text: string, settings: NomadExecSettings = {}): Promise<Diagnostic[]> {
-  return (await analyseText(text, settings)).diagnostics;
+export async function diagnose(text: string, settings: NomadExecSettings = {}, documentDir?: string): Promise<Diagnostic[]> {
+  return (await analyseText(text, settings, documentDir)).diagnostics;
 }
 
 /** Diagnostics with this code. */

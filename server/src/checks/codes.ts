@@ -40,6 +40,12 @@ export const DIAGNOSTIC_CODES = {
   'template-source-outside-task': { severity: DiagnosticSeverity.Error, summary: "A template source outside the task, which Nomad's template sandbox and a local run refuse." },
   'file-outside-job-folder': { severity: DiagnosticSeverity.Warning, summary: "file(), fileexists() or a local artifact source outside the job file's folder, which a local run refuses to read." },
   'analysis-limit': { severity: DiagnosticSeverity.Information, summary: 'The file is too large or too slow to parse, so it is not analysed (nomadExec.maxFileSize, nomadExec.maxParseTime).' },
+  // Template text checked with the runner's template engine (issue 13).
+  'template-syntax': { severity: DiagnosticSeverity.Error, summary: 'A Go template syntax error in template data: the client cannot render it.' },
+  'unknown-template-function': { severity: DiagnosticSeverity.Error, summary: 'A function consul-template does not have.' },
+  'template-argument-count': { severity: DiagnosticSeverity.Error, summary: 'A template function called with the wrong number of arguments.' },
+  'template-env-unknown': { severity: DiagnosticSeverity.Warning, summary: "env names a variable that is not in the task's environment when the template renders." },
+  'template-source-missing': { severity: DiagnosticSeverity.Warning, summary: 'A template source that is not beside the job file and that no artifact or earlier template provides.' },
   'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
   'unknown-port-label': { severity: DiagnosticSeverity.Error, summary: 'A service, check or expose path names a port label the group network does not declare.' },
   'unused-declaration': { severity: DiagnosticSeverity.Hint, summary: 'A variable, local value or dynamic port label nothing in the file uses.', tags: [DiagnosticTag.Unnecessary] },

@@ -30,6 +30,8 @@ export interface DiagnosticExample {
   text: string;
   /** Settings the example needs (e.g. a client default). */
   settings?: Record<string, unknown>;
+  /** The job file's folder, for checks that look beside it. */
+  documentDir?: string;
 }
 
 export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExample>> = {
@@ -58,6 +60,11 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
   'user-denied': { title: 'an exec task as root', text: job('      user = "root"') },
   'kill-timeout-capped': { title: 'a kill_timeout above the client maximum', text: job('      kill_timeout = "5m"') },
   'unknown-volume': { title: 'a volume_mount without its volume', text: job('      volume_mount {\n        volume      = "data"\n        destination = "/data"\n      }') },
+  'template-syntax': { title: 'an if without its end', text: job('      template {\n        destination = "local/app.conf"\n        data        = <<-EOT\n          {{ if env "DEBUG" }}debug = true\n        EOT\n      }') },
+  'unknown-template-function': { title: 'a misspelled template function', text: job('      template {\n        destination = "local/app.conf"\n        data        = "port = {{ evn \\"NOMAD_PORT_http\\" }}"\n      }') },
+  'template-argument-count': { title: 'replaceAll with two arguments', text: job('      template {\n        destination = "local/app.conf"\n        data        = "{{ replaceAll \\"-\\" \\"_\\" }}"\n      }') },
+  'template-env-unknown': { title: 'a misspelled runtime variable in env', text: job('      template {\n        destination = "local/app.conf"\n        data        = "dir = {{ env \\"NOMAD_TASK_DIRR\\" }}"\n      }') },
+  'template-source-missing': { title: 'a source that is not beside the job file', documentDir: '/srv/jobs', text: job('      template {\n        source      = "templates/app.conf.tpl"\n        destination = "local/app.conf"\n      }') },
   'template-source-outside-task': { title: 'a template read from a host path', text: job('      template {\n        source      = "/etc/app/app.conf.tpl"\n        destination = "local/app.conf"\n      }') },
   'file-outside-job-folder': { title: 'file() reading above the job folder', text: job('      template {\n        data        = file("../secrets/app.conf.tpl")\n        destination = "local/app.conf"\n      }') },
   'unknown-port-label': { title: 'a service port label with a typo', text: job('', undefined, '    network {\n      port "http" {}\n    }\n    service {\n      name = "web"\n      port = "htpp"\n    }') },

@@ -23,6 +23,7 @@ import { variableRefsCheck } from './variableRefs';
 import { fileSandboxCheck } from './fileSandbox';
 import { referencesCheck } from './references';
 import { functionCallsCheck } from './functionCalls';
+import { templateDataCheck } from './templateData';
 
 export const CHECKS: Check[] = [
   schemaConformance, // every block and attribute against the jobspec schema
@@ -38,6 +39,7 @@ export const CHECKS: Check[] = [
   fileSandboxCheck, // issue 11: file(), template sources and local artifacts stay in their sandbox
   referencesCheck, // issue 12: port labels named by services exist; unused variables, locals, ports
   functionCallsCheck, // issue 12: known functions with the right number of arguments
+  templateDataCheck, // issue 13: template text checked with the runner's template engine
 ];
 
 export interface RunOptions {

@@ -1,6 +1,7 @@
 // Completion: block types and attributes valid at the cursor, values (drivers, enums, signals, booleans),
 // capability names inside cap_add/cap_drop, and runtime names after `${`. The cursor context comes from
 // the tolerant scanner (cursorContext.ts), so half-typed files still complete; names come from the schema.
+import { templateCompletion } from './templateHelp';
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -50,6 +51,8 @@ interface Request {
 }
 
 export function completion(input: FeatureInput, position: Position, options: CompletionOptions): CompletionList {
+  const inTemplate = templateCompletion(input, position);
+  if (inTemplate) return inTemplate;
   const text = input.document.getText();
   const offset = input.document.offsetAt(position);
   const ctx = cursorContext(text, offset, input.tree);

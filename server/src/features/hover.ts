@@ -23,9 +23,12 @@ import type { FeatureInput } from './featureInput';
 import type { Feature } from '../feature';
 import { documentHandler, runtimeScopeOf } from './featureInput';
 import { attributeIn, bodyOfTask, dottedName, hitAt, literalText, type ModelHit } from './modelQuery';
+import { templateHover } from './templateHelp';
 import { attributeMarkdown, blockMarkdown, docLink, whereOf } from './schemaDocs';
 
 export function hover(input: FeatureInput, position: Position): Hover | null {
+  const inTemplate = templateHover(input, position);
+  if (inTemplate !== undefined) return inTemplate;
   const hit = hitAt(input.file, position);
   const markdown = (value: string, range: Range): Hover => ({ contents: { kind: 'markdown', value }, range });
   const driver = hit.task?.driverName;

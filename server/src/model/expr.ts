@@ -136,9 +136,13 @@ function buildTerm(node: Node, ctx: BuildContext): Expr {
       return { kind: 'literal', value: textOf(node, ctx) === 'true', range: nodeRange(node) };
     case 'null_lit':
       return { kind: 'literal', value: null, range: nodeRange(node) };
-    case 'string_lit':
+    case 'string_lit': {
       checkSingleLine(node, ctx);
-      return { kind: 'literal', value: stringLitValue(node, ctx), range: nodeRange(node) };
+      const value = stringLitValue(node, ctx);
+      const raw = ctx.text.slice(node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1));
+      // Escapes resolved: keep what was written, so a place in the value maps back (template data).
+      return value === raw ? { kind: 'literal', value, range: nodeRange(node) } : { kind: 'literal', value, range: nodeRange(node), raw: own(raw) };
+    }
     case 'template_expr':
       return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
     case 'quoted_template':

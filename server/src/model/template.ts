@@ -88,7 +88,10 @@ class PartsBuilder {
     const atLineStart = from.position.character === 0 || this.ctx.text[from.offset - 1] === '\n';
     let text = stripIndent(raw, atLineStart, this.options.indent);
     text = this.options.backslashEscapes ? unescapeQuoted(text) : unescapeHeredoc(text);
-    return { kind: 'literal', text: own(text), range: { start: from.position, end: advance(from.position, raw) } };
+    const range = { start: from.position, end: advance(from.position, raw) };
+    if (text === raw) return { kind: 'literal', text: own(text), range };
+    const source = { raw: own(raw), quoted: this.options.backslashEscapes, indent: this.options.indent, atLineStart };
+    return { kind: 'literal', text: own(text), range, source };
   }
 
   /** Parts from the children of a template node, between `from` and `to`. */

@@ -10,8 +10,27 @@ import type { Range } from 'vscode-languageserver-types';
 export type { Range };
 
 /** A part of a template: literal text (escapes such as `$${` already resolved), `${expr}` or `%{ ... }`. */
+export interface LiteralSource {
+  raw: string;
+  /** Quoted strings resolve backslash escapes; heredocs do not. */
+  quoted: boolean;
+  /** `<<-`: whitespace characters removed from each line start. */
+  indent: number;
+  /** Whether the raw text starts at a line start (its first line loses indentation too). */
+  atLineStart: boolean;
+}
+
 export type TemplatePart =
-  | { kind: 'literal'; text: string; range: Range }
+  | {
+      kind: 'literal';
+      text: string;
+      range: Range;
+      /**
+       * Set when `text` differs from the source (escapes, `<<-` indentation, `$${`): what the literal was
+       * built from, so a place in `text` can be mapped back to the job file (template data diagnostics).
+       */
+      source?: LiteralSource;
+    }
   | { kind: 'interpolation'; expr: Expr; range: Range; stripLeft?: boolean; stripRight?: boolean }
   | {
       kind: 'directive';
@@ -41,7 +60,7 @@ export interface ObjectItem {
 
 /** HCL2 expressions, kept as expressions: evaluation happens later, in model/eval.ts. */
 export type Expr =
-  | { kind: 'literal'; value: string | number | boolean | null; range: Range }
+  | { kind: 'literal'; value: string | number | boolean | null; range: Range; /** A quoted string's text as written, when escapes changed it. */ raw?: string }
   | {
       kind: 'template';
       parts: TemplatePart[];

@@ -1,6 +1,7 @@
 // Executor for parsed Go templates: walks the node tree with a dot value and a variable stack, calling
 // functions and printing values the way Go's fmt does for the common cases.
 import type { Arg, Command, Node, ParsedTemplate, Pipe } from './parse';
+import { arityProblem } from './functionTable';
 import { formatValue, isTrue, NO_VALUE, TemplateValue } from './values';
 
 export type TemplateFunction = (...args: TemplateValue[]) => TemplateValue;
@@ -152,6 +153,8 @@ export function execute(template: ParsedTemplate, data: TemplateValue, options: 
     if (!fn) throw new TemplateExecError(`function "${name}" not defined`, line);
     const args = argNodes.map((a) => evalArg(a, dot, line));
     if (final !== NO_FINAL) args.push(final as TemplateValue);
+    const arity = arityProblem(name, args.length);
+    if (arity) throw new TemplateExecError(arity, line);
     try {
       return fn(...args);
     } catch (error) {

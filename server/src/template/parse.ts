@@ -28,8 +28,8 @@ export type Arg =
   | { kind: 'dot' }
   | { kind: 'field'; chain: string[] }
   | { kind: 'variable'; name: string; chain: string[] }
-  | { kind: 'function'; name: string; line: number }
-  | { kind: 'string'; value: string }
+  | { kind: 'function'; name: string; line: number; offset: number; end: number }
+  | { kind: 'string'; value: string; offset: number; end: number }
   | { kind: 'number'; value: number; text: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'nil' }
@@ -40,6 +40,18 @@ export interface ParsedTemplate {
   defines: Map<string, Node[]>;
   /** Every function name used, with the first line it appears on. */
   functions: Map<string, number>;
+  /** Every function call, with the number of arguments it gets (a piped value counts) and its literal string arguments. */
+  calls: TemplateCall[];
+}
+
+export interface TemplateCall {
+  name: string;
+  /** The function name's offsets in the template text. */
+  offset: number;
+  end: number;
+  count: number;
+  /** The written arguments (not the piped one). */
+  args: Arg[];
 }
 
 export interface ParseOptions {
@@ -54,13 +66,16 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
   let pos = 0;
   const defines = new Map<string, Node[]>();
   const functions = new Map<string, number>();
+  const calls: TemplateCall[] = [];
+  /** The `if`/`range`/`with`/`define`/`block` keywords still waiting for their `{{end}}`. */
+  const openers: Token[] = [];
   let loopDepth = 0;
   const scopes: Set<string>[] = [new Set(['$'])];
 
   const peek = (offset = 0): Token => tokens[Math.min(pos + offset, tokens.length - 1)];
   const next = (): Token => tokens[Math.min(pos++, tokens.length - 1)];
   const fail = (message: string, token: Token = peek()): never => {
-    throw new TemplateSyntaxError(message, token.line);
+    throw new TemplateSyntaxError(message, token.line, token.offset, token.end);
   };
   const expect = (kind: Token['kind'], what: string): Token => {
     const token = next();
@@ -74,7 +89,10 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
     for (;;) {
       const token = peek();
       if (token.kind === 'eof') {
-        if (inBlock) fail('unexpected end of template: missing {{end}}');
+        if (inBlock) {
+          const opener = openers[openers.length - 1];
+          fail(opener ? `unexpected end of template: {{${opener.value}}} has no {{end}}` : 'unexpected end of template: missing {{end}}', opener ?? token);
+        }
         return { nodes, stop: 'eof' };
       }
       if (token.kind === 'text') {
@@ -134,6 +152,7 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
     const pipe = parsePipe(true, keyword === 'range');
     expect('rightDelim', 'closing delimiter');
     if (keyword === 'range') loopDepth++;
+    openers.push(head);
     const body = parseList(true);
     if (keyword === 'range') loopDepth--;
     scopes.pop();
@@ -153,6 +172,7 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
         elseList = rest.nodes;
       }
     }
+    openers.pop();
     const kind = keyword as 'if' | 'with' | 'range';
     return { kind, pipe, list: body.nodes, elseList, line: head.line };
   }
@@ -164,7 +184,9 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
     if (peek().kind !== 'rightDelim') pipe = parsePipe(false);
     expect('rightDelim', 'closing delimiter');
     if (isBlock) {
+      openers.push(head);
       const body = parseList(true);
+      openers.pop();
       if (body.stop !== 'end') fail('expected {{end}} after block', body.stopToken);
       defines.set(nameToken.value, body.nodes);
     }
@@ -176,7 +198,9 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
     if (nameToken.kind !== 'string' && nameToken.kind !== 'rawString') fail('expected template name string after define', nameToken);
     expect('rightDelim', 'closing delimiter');
     scopes.push(new Set(['$']));
+    openers.push(head);
     const body = parseList(true);
+    openers.pop();
     scopes.pop();
     if (body.stop !== 'end') fail('expected {{end}} after define', body.stopToken ?? head);
     defines.set(nameToken.value, body.nodes);
@@ -205,7 +229,10 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
     }
     const cmds: Command[] = [];
     for (;;) {
-      cmds.push(parseCommand());
+      const cmd = parseCommand();
+      const first = cmd.args[0];
+      if (first.kind === 'function') calls.push({ name: first.name, offset: first.offset, end: first.end, count: cmd.args.length - 1 + (cmds.length > 0 ? 1 : 0), args: cmd.args.slice(1) });
+      cmds.push(cmd);
       if (peek().kind === 'pipe') {
         next();
         continue;
@@ -222,7 +249,10 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
       const token = peek();
       if (token.kind === 'rightDelim' || token.kind === 'rightParen' || token.kind === 'pipe') break;
       if (token.kind === 'eof') fail('unclosed action');
-      args.push(parseOperand());
+      const arg = parseOperand();
+      // A function written as a later operand is called without arguments.
+      if (args.length > 0 && arg.kind === 'function') calls.push({ name: arg.name, offset: arg.offset, end: arg.end, count: 0, args: [] });
+      args.push(arg);
     }
     if (args.length === 0) fail('missing value for command');
     return { args, line };
@@ -247,11 +277,11 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
       case 'identifier':
         if (!options.isFunction(token.value)) fail(`function "${token.value}" not defined`, token);
         if (!functions.has(token.value)) functions.set(token.value, token.line);
-        arg = { kind: 'function', name: token.value, line: token.line };
+        arg = { kind: 'function', name: token.value, line: token.line, offset: token.offset, end: token.end };
         break;
       case 'string':
       case 'rawString':
-        arg = { kind: 'string', value: token.value };
+        arg = { kind: 'string', value: token.value, offset: token.offset, end: token.end };
         break;
       case 'char':
         arg = { kind: 'number', value: Number(token.value), text: token.value };
@@ -280,13 +310,14 @@ export function parseTemplate(text: string, options: ParseOptions): ParsedTempla
     // `(pipe).Field` and `$x.Field` chains written right after a term.
     while (peek().kind === 'field' && peek().joined && (arg.kind === 'pipe' || arg.kind === 'function')) {
       const chain = next().value.slice(1).split('.');
+      if (arg.kind === 'function') calls.push({ name: arg.name, offset: arg.offset, end: arg.end, count: 0, args: [] });
       arg = arg.kind === 'pipe' ? { ...arg, chain: [...arg.chain, ...chain] } : { kind: 'pipe', pipe: { vars: [], assign: false, cmds: [{ args: [arg], line: token.line }], line: token.line }, chain };
     }
     return arg;
   }
 
   const result = parseList(false);
-  return { root: result.nodes, defines, functions };
+  return { root: result.nodes, defines, functions, calls };
 }
 
 function describe(token: Token): string {

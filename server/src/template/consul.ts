@@ -3,29 +3,22 @@
 // cannot answer. The remote ones are known names (so templates parse), but using one stops the run.
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { readFileInside, type Sandbox } from '../../../server/src/model/fileSandbox';
-import { hostPathOf } from '../lookup';
+import { readFileInside, type Sandbox } from '../model/fileSandbox';
+import { hostPathOf } from '../model/taskPaths';
 import type { TemplateFunction } from './exec';
+import { TEMPLATE_FUNCTIONS } from './functionTable';
 import { formatValue, NO_VALUE, TemplateValue } from './values';
 import { toYaml } from './yaml';
 
-/** Function name -> the server it needs. */
-export const REMOTE_FUNCTIONS: ReadonlyMap<string, 'Consul' | 'Vault' | 'Nomad'> = new Map<string, 'Consul' | 'Vault' | 'Nomad'>([
-  ...['key', 'keyExists', 'keyOrDefault', 'ls', 'safeLs', 'tree', 'safeTree', 'service', 'services', 'connect',
-    'caRoots', 'caLeaf', 'node', 'nodes', 'datacenters', 'partitions', 'peerings', 'exportedServices']
-    .map((n) => [n, 'Consul'] as [string, 'Consul']),
-  ...['secret', 'secrets', 'pkiCert'].map((n) => [n, 'Vault'] as [string, 'Vault']),
-  ...['nomadService', 'nomadServices', 'nomadVar', 'nomadVarList', 'nomadVarListSafe', 'nomadVarExists']
-    .map((n) => [n, 'Nomad'] as [string, 'Nomad']),
-]);
+/** Function name -> the server it needs (from the function table). */
+export const REMOTE_FUNCTIONS: ReadonlyMap<string, 'Consul' | 'Vault' | 'Nomad'> = new Map(
+  [...TEMPLATE_FUNCTIONS.values()].flatMap((f) => (f.needs === 'Consul' || f.needs === 'Vault' || f.needs === 'Nomad' ? [[f.name, f.needs] as [string, 'Consul' | 'Vault' | 'Nomad']] : [])),
+);
 
-/** Local in consul-template, but not offered here, with why. */
-export const UNSUPPORTED_FUNCTIONS: ReadonlyMap<string, string> = new Map([
-  ['plugin', 'it runs an external program; Nomad disables it by default (function_denylist)'],
-  ['writeToFile', 'it writes outside the rendered destination; Nomad disables it by default (function_denylist)'],
-  ['executeTemplate', 'not implemented by nomad-exec'],
-  ['sockaddr', 'not implemented by nomad-exec'],
-]);
+/** Local in consul-template, but not offered here, with why (from the function table). */
+export const UNSUPPORTED_FUNCTIONS: ReadonlyMap<string, string> = new Map(
+  [...TEMPLATE_FUNCTIONS.values()].flatMap((f) => (f.needs === 'unsupported' ? [[f.name, f.why ?? 'not implemented by nomad-exec'] as [string, string]] : [])),
+);
 
 export interface LocalFunctionContext {
   /** The task's environment, read by `env`. */

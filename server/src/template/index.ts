@@ -5,9 +5,11 @@ import { builtinFunctions } from './builtins';
 import { localFunctions, REMOTE_FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './consul';
 import { execute, TemplateExecError, TemplateFunction } from './exec';
 import { TemplateSyntaxError } from './lexer';
+import { templateFunction } from './functionTable';
 import { parseTemplate, ParsedTemplate } from './parse';
 
 export { REMOTE_FUNCTIONS } from './consul';
+export { TEMPLATE_FUNCTIONS, templateFunction } from './functionTable';
 
 /** A problem with a template; `line` is 1-based within the template text. */
 export class TemplateError extends Error {
@@ -16,6 +18,9 @@ export class TemplateError extends Error {
     readonly line: number,
     /** Set when the problem is a function that needs a server (or is not offered locally). */
     readonly functionName?: string,
+    /** Offsets of the problem in the template text, when known. */
+    readonly offset?: number,
+    readonly end?: number,
   ) {
     super(message);
   }
@@ -34,12 +39,13 @@ export interface RenderOptions extends TemplateOptions {
   errorOnMissingKey?: boolean;
 }
 
-const KNOWN_FOR_PARSING = new Set<string>([
-  ...builtinFunctions().keys(),
-  ...localFunctions({ env: {}, taskDir: '/' }).keys(),
-  ...REMOTE_FUNCTIONS.keys(),
-  ...UNSUPPORTED_FUNCTIONS.keys(),
-]);
+/** Names a template may use: every row of the function table (implemented or not), as consul-template knows them. */
+const isKnownFunction = (name: string): boolean => templateFunction(name) !== undefined;
+
+/** The parsed template for the editor: every function name accepted so that all problems can be listed. */
+export function parseForEditor(text: string, options: TemplateOptions = {}): ParsedTemplate {
+  return parseTemplate(text, { leftDelim: options.leftDelimiter || '{{', rightDelim: options.rightDelimiter || '}}', isFunction: () => true });
+}
 
 /** Parses the template and refuses functions a local run cannot offer. Throws TemplateError. */
 export function checkTemplate(text: string, options: TemplateOptions = {}): ParsedTemplate {
@@ -48,10 +54,10 @@ export function checkTemplate(text: string, options: TemplateOptions = {}): Pars
     parsed = parseTemplate(text, {
       leftDelim: options.leftDelimiter || '{{',
       rightDelim: options.rightDelimiter || '}}',
-      isFunction: (name) => KNOWN_FOR_PARSING.has(name),
+      isFunction: isKnownFunction,
     });
   } catch (error) {
-    if (error instanceof TemplateSyntaxError) throw new TemplateError(error.message, error.line);
+    if (error instanceof TemplateSyntaxError) throw new TemplateError(error.message, error.line, undefined, error.offset, error.end);
     throw error;
   }
   for (const [name, line] of parsed.functions) {

@@ -1,0 +1,174 @@
+// Templates checked while editing with the runner's own engine (server/src/template): the text of
+// `template { data = ... }` as the client would hand it to consul-template (HCL `${}` evaluated first), its
+// Go-template syntax, function names and argument counts from the function table, `env "X"` against the
+// task's environment at render time, and a `source` that nothing puts in place.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Block, Body, Group, Task } from '../model/types';
+import { templateText, type TemplateText } from '../model/templateText';
+import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
+import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
+import { arityProblem, nearestTemplateFunction, templateFunction } from '../template/functionTable';
+import { TemplateSyntaxError } from '../template/lexer';
+import { parseForEditor } from '../template/index';
+import type { ParsedTemplate } from '../template/parse';
+import type { Check, CheckContext } from './check';
+import { live } from './memo';
+
+export const templateDataCheck: Check = {
+  name: 'template-data',
+  run() {
+    // Templates live in tasks only: everything is per group.
+  },
+  groups: () => checkGroup,
+};
+
+function checkGroup(ctx: CheckContext, group: Group): void {
+  for (const task of group.tasks) {
+    const body = taskBody(task);
+    if (!body) continue;
+    const templates = templateBlocks(body);
+    if (templates.length === 0) continue;
+    let scope: RuntimeScope | undefined;
+    const scopeOf = (): RuntimeScope => (scope ??= runtimeScopeFor(task, ctx.file, { evaluator: ctx.evaluator }));
+    templates.forEach((block, i) => {
+      checkData(ctx, block, scopeOf);
+      checkSource(ctx, task, body, templates.slice(0, i), block);
+    });
+  }
+}
+
+/** The task's `template` blocks in order, with `dynamic "template"` content bodies. */
+export function templateBlocks(body: Body): Block[] {
+  const out: Block[] = [];
+  for (const item of body.items) {
+    if (item.kind !== 'block') continue;
+    if (item.type === 'template') out.push(item);
+    else if (item.type === 'dynamic' && item.dynamic?.blockType === 'template' && item.dynamic.content) out.push({ ...item, body: item.dynamic.content });
+  }
+  return out;
+}
+
+/** The delimiters a template block asks for (Nomad's defaults when not set or not known). */
+export function delimitersOf(ctx: Pick<CheckContext, 'evaluator'>, block: Block): { left: string; right: string } {
+  const left = knownString(findAttribute(block.body, 'left_delimiter')?.value, ctx.evaluator) || '{{';
+  const right = knownString(findAttribute(block.body, 'right_delimiter')?.value, ctx.evaluator) || '}}';
+  return { left, right };
+}
+
+/** The template text of a block's `data`, parsed for the editor; `error` is set for a syntax error. */
+export interface ReadTemplate {
+  text: TemplateText;
+  left: string;
+  right: string;
+  parsed?: ParsedTemplate;
+  error?: TemplateSyntaxError;
+}
+
+export function readTemplate(ctx: Pick<CheckContext, 'evaluator'>, block: Block): ReadTemplate | undefined {
+  const data = findAttribute(block.body, 'data');
+  if (!data) return undefined;
+  const text = templateText(data.value, ctx.evaluator);
+  if (!text) return undefined;
+  const { left, right } = delimitersOf(ctx, block);
+  try {
+    return { text, left, right, parsed: parseForEditor(text.text, { leftDelimiter: left, rightDelimiter: right }) };
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) return { text, left, right, error };
+    return undefined;
+  }
+}
+
+function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope): void {
+  const read = readTemplate(ctx, block);
+  if (!read) return;
+  const { text, error, parsed } = read;
+  if (error) {
+    if (!nearUnknown(read, error.offset ?? 0, error.end ?? text.text.length)) {
+      const from = error.offset ?? 0;
+      const to = Math.max(error.end ?? from + 1, from + 1);
+      ctx.report({ range: text.rangeOf(from, Math.min(to, text.text.length)), code: 'template-syntax', message: `Template syntax: ${error.message}. The client cannot render this template, so the task does not start.` });
+    }
+    return;
+  }
+  if (!parsed) return;
+  for (const call of parsed.calls) {
+    const range = text.rangeOf(call.offset, call.end);
+    const info = templateFunction(call.name);
+    if (!info) {
+      const near = nearestTemplateFunction(call.name);
+      ctx.report({
+        range,
+        code: 'unknown-template-function',
+        message: `consul-template has no function "${call.name}"${near ? `; did you mean "${near}"?` : '.'} The client refuses to render the template.`,
+        ...(near ? { data: { replacement: near } } : {}),
+      });
+      continue;
+    }
+    const arity = arityProblem(call.name, call.count);
+    if (arity) {
+      ctx.report({ range, code: 'template-argument-count', message: `${arity} (${[info.name, ...info.params].join(' ')}; a piped value is the last argument).` });
+    }
+    if (call.name === 'env' || call.name === 'envOrDefault') checkEnvName(ctx, read, call.args[0], call.name, scopeOf);
+  }
+}
+
+function checkEnvName(ctx: CheckContext, read: ReadTemplate, arg: ParsedTemplate['calls'][number]['args'][number] | undefined, fn: string, scopeOf: () => RuntimeScope): void {
+  if (!arg || arg.kind !== 'string' || arg.value === '') return;
+  if (nearUnknown(read, arg.offset, arg.end)) return;
+  // `node.*`, `attr.*` and `meta.*` are the client node's values, which env also reads.
+  if (arg.value.includes('.')) return;
+  const scope = scopeOf();
+  if (scope.mayHaveEnv(arg.value)) return;
+  const near = scope.nearest(arg.value);
+  // Any other name may come from the client agent's own environment (consul-template falls back to it), so
+  // only Nomad's own names, which the client sets for the task, are worth a warning.
+  if (!arg.value.startsWith('NOMAD_')) return;
+  const fallback = fn === 'envOrDefault' ? ' and the default is used' : ' and renders as empty text';
+  ctx.report({
+    range: read.text.rangeOf(arg.offset, arg.end),
+    code: 'template-env-unknown',
+    message: `${JSON.stringify(arg.value)} is not in the task's environment when the template renders${near ? ` (did you mean "${near}"?)` : ''}; unless the client agent's own environment has it, ${fn} finds nothing${fallback}.`,
+  });
+}
+
+/** True when [from, to) lies in an action that holds text not known while editing (`${var.x}`, `%{ if }`). */
+function nearUnknown(read: ReadTemplate, from: number, to: number): boolean {
+  if (read.text.unknown.length === 0) return false;
+  const source = read.text.text;
+  const start = source.lastIndexOf(read.left, from);
+  const closing = source.indexOf(read.right, to);
+  const end = closing < 0 ? source.length : closing;
+  return read.text.unknown.some(([a]) => a >= (start < 0 ? 0 : start) && a <= end);
+}
+
+/**
+ * `source` read beside the job file by a local run (relative paths): reported when it is not there and no
+ * artifact or earlier template of the task can put it in place before this template renders.
+ */
+function checkSource(ctx: CheckContext, task: Task, body: Body, earlier: Block[], block: Block): void {
+  void task;
+  const attribute = findAttribute(block.body, 'source');
+  if (!attribute || !ctx.documentDir) return;
+  if (findAttribute(block.body, 'data')) return; // data wins over source
+  const source = knownString(attribute.value, ctx.evaluator);
+  if (source === undefined || source === '' || path.isAbsolute(source) || source.includes('${')) return;
+  if (body.items.some((item) => item.kind === 'block' && (item.type === 'artifact' || (item.type === 'dynamic' && item.dynamic?.blockType === 'artifact')))) return;
+  const wanted = path.posix.normalize(source).replace(/^\.\//, '');
+  for (const other of earlier) {
+    const destination = knownString(findAttribute(other.body, 'destination')?.value, ctx.evaluator);
+    if (destination === undefined) return; // an earlier destination not known while editing may be it
+    const normal = path.posix.normalize(destination.replace(/^\$\{NOMAD_TASK_DIR\}/, 'local').replace(/^\$\{NOMAD_ALLOC_DIR\}/, '../alloc')).replace(/^\/+/, '').replace(/^\.\//, '');
+    if (normal === wanted) return;
+  }
+  const dir = ctx.documentDir;
+  const range = attribute.value.range;
+  live(ctx, (ctx) => {
+    if (fs.existsSync(path.resolve(dir, source))) return;
+    ctx.report({
+      range,
+      code: 'template-source-missing',
+      message: `source ${JSON.stringify(source)} does not exist next to the job file (${path.resolve(dir, source)}), and no artifact or earlier template of the task puts it in place: the template cannot render.`,
+    });
+  });
+}

@@ -1,0 +1,167 @@
+// The text a template block's `data` hands to the template engine, as Nomad builds it: HCL `${...}` is
+// evaluated first (the values known while editing are filled in), `$${` and `%%{` are already plain `${` and
+// `%{`, escapes of quoted strings resolved and `<<-` indentation removed. Each character remembers where it
+// was written, so a problem the engine finds is reported at the exact line and column of the job file.
+import type { Position, Range } from 'vscode-languageserver-types';
+import type { Evaluator } from './eval';
+import type { Expr, LiteralSource, TemplatePart } from './types';
+import { knownString } from '../schema/runtimeQuery';
+
+export interface TemplateText {
+  text: string;
+  /** Where the template text's character at `offset` was written (the end of the data for text.length). */
+  positionAt(offset: number): Position;
+  /** A job-file range for [from, to) of the template text. */
+  rangeOf(from: number, to: number): Range;
+  /** The template-text offset written at `position`, or -1 when it is not in a literal part. */
+  offsetAt(position: Position): number;
+  /** Spans of the text standing for something not known while editing (`${var.x}` of unknown value, `%{ if }`). */
+  unknown: readonly (readonly [number, number])[];
+}
+
+/** The template text of `data`, or undefined when it is not a string or template. */
+export function templateText(data: Expr, evaluator?: Evaluator): TemplateText | undefined {
+  if (data.kind !== 'template' && data.kind !== 'literal') return undefined;
+  if (data.kind === 'literal') {
+    if (typeof data.value !== 'string') return undefined;
+    const source = data.raw === undefined ? undefined : { raw: data.raw, quoted: true, indent: 0, atLineStart: false };
+    return build([{ kind: 'literal', text: data.value, range: data.range, ...(source ? { source } : {}) }], evaluator, true);
+  }
+  return build(data.parts, evaluator, false);
+}
+
+function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined, bareLiteral: boolean): TemplateText {
+  let text = '';
+  const positions: Position[] = [];
+  const unknown: [number, number][] = [];
+  for (const part of parts) {
+    if (part.kind === 'literal') {
+      // A bare literal's range includes its quotes.
+      const start = bareLiteral ? { line: part.range.start.line, character: part.range.start.character + 1 } : part.range.start;
+      const mapped = mapLiteral(part.text, part.source, start);
+      text += part.text;
+      positions.push(...mapped);
+      continue;
+    }
+    const value = part.kind === 'interpolation' ? knownString(part.expr, evaluator) : undefined;
+    if (value === undefined) {
+      unknown.push([text.length, text.length]);
+      continue;
+    }
+    text += value;
+    for (let i = 0; i < value.length; i++) positions.push(part.range.start);
+  }
+  const end = parts.length ? parts[parts.length - 1].range.end : { line: 0, character: 0 };
+  const positionAt = (offset: number): Position => positions[offset] ?? (offset >= positions.length ? end : { line: 0, character: 0 });
+  return {
+    text,
+    positionAt,
+    rangeOf(from, to) {
+      const start = positionAt(from);
+      if (to <= from) return { start, end: start };
+      // The end is where the next character was written when that is further on the same line (an escape
+      // such as `\"` is two characters in the source), else just after the last one.
+      const last = positionAt(to - 1);
+      const next = to < positions.length ? positions[to] : undefined;
+      if (next && next.line === last.line && next.character > last.character) return { start, end: next };
+      return { start, end: { line: last.line, character: last.character + 1 } };
+    },
+    offsetAt(position) {
+      for (let i = 0; i < positions.length; i++) {
+        const p = positions[i];
+        if (p.line === position.line && p.character === position.character) return i;
+      }
+      // Just after the last character of a line (the cursor at the end of a word).
+      for (let i = positions.length - 1; i >= 0; i--) {
+        const p = positions[i];
+        if (p.line === position.line && p.character + 1 === position.character) return i + 1;
+      }
+      return -1;
+    },
+    unknown,
+  };
+}
+
+/** The source position of each character of a literal's text. */
+function mapLiteral(text: string, source: LiteralSource | undefined, start: Position): Position[] {
+  const rawPositions = (raw: string): Position[] => {
+    const out: Position[] = [];
+    let line = start.line;
+    let character = start.character;
+    for (let i = 0; i < raw.length; i++) {
+      out.push({ line, character });
+      if (raw.charCodeAt(i) === 10) {
+        line++;
+        character = 0;
+      } else character++;
+    }
+    return out;
+  };
+  if (!source) return rawPositions(text);
+  const raw = source.raw;
+  const at = rawPositions(raw);
+  // First `<<-` indentation, then the escapes, as the model builds the text.
+  let stripped = '';
+  let index: number[] = [];
+  let lineStart = source.atLineStart;
+  for (let i = 0; i < raw.length; ) {
+    if (lineStart && source.indent > 0) {
+      let n = 0;
+      while (n < source.indent && (raw[i + n] === ' ' || raw[i + n] === '\t')) n++;
+      i += n;
+      lineStart = false;
+      continue;
+    }
+    stripped += raw[i];
+    index.push(i);
+    if (raw[i] === '\n') lineStart = true;
+    i++;
+  }
+  let out = '';
+  const outIndex: number[] = [];
+  for (let i = 0; i < stripped.length; i++) {
+    const c = stripped[i];
+    if (source.quoted && c === '\\' && i + 1 < stripped.length) {
+      const n = stripped[i + 1];
+      const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+      if (n in simple) {
+        out += simple[n];
+        outIndex.push(index[i]);
+        i++;
+        continue;
+      }
+      if (n === 'u' || n === 'U') {
+        const len = n === 'u' ? 4 : 8;
+        const hex = stripped.slice(i + 2, i + 2 + len);
+        if (hex.length === len && /^[0-9a-fA-F]+$/.test(hex)) {
+          const code = parseInt(hex, 16);
+          const ch = code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+          for (let k = 0; k < ch.length; k++) {
+            out += ch[k];
+            outIndex.push(index[i]);
+          }
+          i += 1 + len;
+          continue;
+        }
+      }
+      out += c + n;
+      outIndex.push(index[i], index[i + 1]);
+      i++;
+      continue;
+    }
+    if ((c === '$' || c === '%') && stripped[i + 1] === c && stripped[i + 2] === '{') {
+      out += c + '{';
+      outIndex.push(index[i], index[i + 2]);
+      i += 2;
+      continue;
+    }
+    out += c;
+    outIndex.push(index[i]);
+  }
+  index = outIndex;
+  // `${~ x}` strip markers may have trimmed white space at either end since.
+  const shift = out === text || out.startsWith(text) ? 0 : out.length - out.replace(/^\s+/, '').length;
+  const result: Position[] = [];
+  for (let k = 0; k < text.length; k++) result.push(at[index[k + shift]] ?? at[at.length - 1] ?? start);
+  return result;
+}

@@ -1,0 +1,82 @@
+// Template text over the real stdio language server: diagnostics published at the exact place, hover on
+// functions and env names, completion of functions after `{{ ` and `| ` and of env names inside `env "`.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionList, Hover, Position } from 'vscode-languageserver-types';
+import { LspClient, testUri } from './helpers/lspClient';
+import { execJob } from './helpers/diagnose';
+
+const JOB = execJob({
+  task: `      env {
+        APP_MODE = "prod"
+      }
+      template {
+        destination = "local/app.conf"
+        data        = <<-EOT
+          mode = {{ env "APP_MODE" }}
+          dir  = {{ env "NOMAD_TASK_DIR" }}
+          key  = {{ key "app/config" | toUpper }}
+          bad  = {{ evn "HOME" }}
+          pipe = {{ "x" | toLower }}
+        EOT
+      }`,
+});
+
+function positionOf(text: string, needle: string, delta = 0): Position {
+  const at = text.indexOf(needle) + delta;
+  assert.ok(at >= delta, needle);
+  const before = text.slice(0, at);
+  return { line: before.split('\n').length - 1, character: at - (before.lastIndexOf('\n') + 1) };
+}
+
+test('template text over stdio: diagnostics, hover and completion', async (t) => {
+  const client = await LspClient.start();
+  try {
+    const uri = testUri('template-lsp.nomad.hcl');
+    client.open(uri, JOB);
+    const published = await client.diagnostics(uri);
+    const unknown = published.diagnostics.filter((d) => d.code === 'unknown-template-function');
+    assert.equal(unknown.length, 1);
+    assert.deepEqual(unknown[0].range.start, positionOf(JOB, 'evn'));
+    assert.match(unknown[0].message, /did you mean "env"/);
+    assert.deepEqual(published.diagnostics.filter((d) => String(d.code).startsWith('template-')).map((d) => d.code), []);
+
+    await t.test('hover on a local function: signature, doc and that a local run renders it', async () => {
+      const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(JOB, 'toUpper', 2) });
+      const value = (hover.contents as { value: string }).value;
+      assert.match(value, /toUpper text -> string/);
+      assert.match(value, /A local run renders it/);
+      assert.deepEqual(hover.range?.start, positionOf(JOB, 'toUpper'));
+    });
+
+    await t.test('hover on a Consul function says a local run cannot render it', async () => {
+      const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(JOB, 'key "app', 1) });
+      assert.match((hover.contents as { value: string }).value, /Needs a Consul server/);
+    });
+
+    await t.test('hover on env "NAME" gives its value at render time when known', async () => {
+      const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(JOB, 'NOMAD_TASK_DIR"', 3) });
+      const value = (hover.contents as { value: string }).value;
+      assert.match(value, /NOMAD_TASK_DIR/);
+      assert.match(value, /\/local/);
+    });
+
+    await t.test('completion after | lists template functions', async () => {
+      const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(JOB, '"x" | ', 6) });
+      const labels = list.items.map((i) => i.label);
+      assert.ok(labels.includes('toUpper') && labels.includes('env') && labels.includes('secret'), labels.join(','));
+      assert.ok(!labels.includes('job'), 'no jobspec blocks inside template text');
+    });
+
+    await t.test('completion inside env " lists the task environment, NOMAD_* and the env block', async () => {
+      client.change(uri, [{ range: { start: positionOf(JOB, '"x" | ', 6), end: positionOf(JOB, '"x" | ', 6) }, text: 'env "' }]);
+      const edited = JOB.replace('"x" | ', '"x" | env "');
+      const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: positionOf(edited, '| env "', 7) });
+      const labels = list.items.map((i) => i.label);
+      assert.ok(labels.includes('APP_MODE'), labels.join(','));
+      assert.ok(labels.includes('NOMAD_ALLOC_ID'), labels.join(','));
+    });
+  } finally {
+    await client.stop();
+  }
+});
