@@ -10,6 +10,7 @@ import { RunManager } from './run/runManager';
 import { NomadTaskProvider, taskType } from './taskProvider';
 import { createApi } from './extensionApi';
 import { createLanguageStatus } from './languageStatus';
+import { registerTemplatePreview } from './templatePreview';
 import type { NomadExecApi } from './testApi';
 
 let client: LanguageClient | undefined;
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
   for (const [name, value] of Object.entries(wasmEnvironment(context.extensionPath))) process.env[name] ??= value;
 
   const output = vscode.window.createOutputChannel('Nomad exec');
+  registerTemplatePreview(context);
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
   const runs = new RunManager(languageClient, context.extensionPath);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { settingsSection, withMachineSettings } from './settings';
+import { executeCommand } from './templatePreview';
 
 export const clientId = 'nomadExec';
 
@@ -32,6 +33,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     outputChannel: output,
     traceOutputChannel: output,
     middleware: {
+      executeCommand,
       workspace: {
         // The server pulls `nomadExec`: machine-level settings come from the user's settings only.
         configuration: async (params, token, next) => {

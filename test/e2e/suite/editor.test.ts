@@ -171,6 +171,44 @@ suite(`editor (${mode})`, () => {
     const lastBrace = tokens.filter((t) => t.text === '}').pop()!;
     assert.ok(!lastBrace.scopes.some((s) => s.startsWith('string')), lastBrace.scopes.join(' '));
   });
+
+  test('the Preview lens of a template block opens its rendering beside the job', async () => {
+    const editor = await openScratchJob('preview.nomad.hcl', `job "p" {
+  group "g" {
+    task "web" {
+      driver = "exec"
+      config {
+        command = "/bin/cat"
+      }
+      template {
+        destination = "local/app.conf"
+        data        = <<EOT
+port={{ env "NOMAD_TASK_NAME" }}-{{ "ok" | toUpper }}
+db={{ key "app/db" }}
+EOT
+      }
+    }
+  }
+}
+`);
+    const uri = editor.document.uri;
+    const lenses = await until(
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri),
+      (ls) => (ls ?? []).some((l) => l.command?.title === 'Preview'),
+      'a Preview lens on the template block',
+    );
+    const preview = lenses.find((l) => l.command?.title === 'Preview')!.command!;
+    await vscode.commands.executeCommand(preview.command, ...(preview.arguments ?? []));
+    const shown = await until(
+      async () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'nomad-template-preview'),
+      (e) => e !== undefined,
+      'the preview editor',
+    );
+    const text = shown!.document.getText();
+    assert.match(text, /^port=web-OK$/m, text);
+    assert.match(text, /key "app\/db"/, 'the Consul call is shown as a placeholder');
+  });
+
 });
 
 function labelOf(item: vscode.CompletionItem): string {
