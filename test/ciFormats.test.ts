@@ -79,7 +79,10 @@ test('sarif: a valid SARIF 2.1.0 log (schema-checked), same exit status as text,
 });
 
 test('sarif: a file without errors gives a valid log, exit 0; files outside the cwd get file: URIs', () => {
-  const clean = check(['--format', 'sarif', HELLO], os.tmpdir());
+  // A fresh empty folder as the working directory: the checkout itself may sit under the temp folder.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-sarif-cwd-'));
+  const clean = check(['--format', 'sarif', HELLO], cwd);
+  fs.rmSync(cwd, { recursive: true, force: true });
   assert.equal(clean.status, 0, clean.stderr);
   const log = JSON.parse(clean.stdout) as SarifLog;
   sarifValidator()(log);
