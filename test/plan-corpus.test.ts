@@ -40,7 +40,7 @@ for (const name of files) {
         const plan = await planRun({ ...base, group: choice.group, task: choice.task });
         outcomes.push({ task: choice.task!, message: isPlanError(plan) ? plan.message : undefined });
       }
-    } else if (isPlanError(first) && /has no exec task/.test(first.message)) {
+    } else if (isPlanError(first) && /has no exec or raw_exec task/.test(first.message)) {
       // Files listed for their exec2 tasks: exec2 is another driver, not run locally.
       assert.match(fs.readFileSync(file, 'utf8'), /driver\s*=\s*"exec2"/);
       return;

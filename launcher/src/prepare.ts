@@ -2,7 +2,7 @@
 // rendered (those with `env = true` feed the environment), then the command is looked up (now that local/
 // holds what the artifacts brought) and made executable.
 import * as path from 'path';
-import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
+import { lookupCommand, lookupRawExecCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import { isInside, UnsafePathError, type Dir } from './safeFs';
@@ -53,8 +53,14 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
     writeTemplate(task, template, output, alloc);
     if (template.env) Object.assign(env, templates.parseEnvFile(output));
   }
-  const lookup = task.lookup.state === 'found' ? task.lookup : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: task.chrootBinds });
-  if (lookup.state !== 'found') throw new PrepareError('lookup', notFoundMessage(task.command, task.taskDir));
+  const rawExec = task.driver === 'raw_exec';
+  const lookup =
+    task.lookup.state === 'found'
+      ? task.lookup
+      : rawExec
+        ? lookupRawExecCommand(task.command, task.taskDir, env.PATH)
+        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: task.chrootBinds });
+  if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir));
   let madeExecutable: boolean;
   try {
     madeExecutable = makeExecutable(lookup, task.taskDir, alloc);

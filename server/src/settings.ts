@@ -25,6 +25,11 @@ export interface NomadExecSettings {
    * setting (or `--allow-host-namespaces`): the developer's decision, never the job file's.
    */
   allowHostNamespaces?: boolean;
+  /**
+   * Local runs may start `raw_exec` tasks, which run with no isolation at all, as the developer. A
+   * machine-level setting (or `--allow-raw-exec`), as a Nomad client must enable the raw_exec plugin.
+   */
+  allowRawExec?: boolean;
   /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
   inlayHints?: { values?: boolean };
 }
@@ -43,6 +48,8 @@ export interface EffectiveSettings {
   userCheckedDrivers: string[];
   /** Whether a local run may share the host PID/IPC namespace (never from a job or workspace). */
   allowHostNamespaces: boolean;
+  /** Whether a local run may start raw_exec tasks (never from a job or workspace). */
+  allowRawExec: boolean;
   /** Where the values came from, for messages ("allow_caps from /etc/nomad.d/client.hcl"). */
   origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
   /** Problems reading the agent config file; reported once, never fatal. */
@@ -70,6 +77,8 @@ export const DEFAULT_USER_DENYLIST: readonly string[] = Object.freeze(['root', '
 export const DEFAULT_USER_CHECKED_DRIVERS: readonly string[] = Object.freeze(['exec', 'qemu', 'java']);
 /** The setting that lets local runs share host namespaces, named in refusals. */
 export const HOST_NAMESPACES_SETTING = 'nomadExec.allowHostNamespaces';
+/** The setting that lets local runs start raw_exec tasks, named in refusals. */
+export const RAW_EXEC_SETTING = 'nomadExec.allowRawExec';
 
 /**
  * Decide every setting. Order, lowest first: Nomad's defaults, the user's settings, the agent config file
@@ -147,6 +156,7 @@ export function resolveSettings(
     userDenylist,
     userCheckedDrivers,
     allowHostNamespaces: user.allowHostNamespaces === true,
+    allowRawExec: user.allowRawExec === true,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
     problems,
     inlayValues: user.inlayHints?.values === true,
