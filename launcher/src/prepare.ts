@@ -34,6 +34,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
   const binds: PreparedTask['binds'] = [{ hostPath: task.dirs.logs, taskPath: '/alloc/logs', readOnly: true }];
   const secretsStaged = !isInside(task.taskDir, task.dirs.secrets);
   if (secretsStaged) binds.push({ hostPath: task.dirs.secrets, taskPath: '/secrets', readOnly: false });
+  for (const mount of task.volumeMounts) binds.push({ hostPath: mount.hostPath, taskPath: mount.taskPath, readOnly: mount.readOnly });
   if (task.artifacts.length > 0) {
     // Loaded on use (http, https, zlib): most tasks have no artifacts, and start-up time matters.
     const { fetchArtifact } = require('./artifacts/fetch') as typeof import('./artifacts/fetch');
@@ -59,7 +60,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
       ? task.lookup
       : rawExec
         ? lookupRawExecCommand(task.command, task.taskDir, env.PATH)
-        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: task.chrootBinds });
+        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: [...task.chrootBinds, ...task.volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
   if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir));
   let madeExecutable: boolean;
   try {

@@ -13,6 +13,7 @@ import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
 import { lookupCommand, lookupRawExecCommand } from './lookup';
+import { planVolumeMounts } from './volumes';
 import { attributeOf, blocksOf, durationMs, evalAttr, readStringMap, valueText, type Body, type Evaluator, type JobFile, type Value } from './model';
 import type { LocalNode } from './node';
 import { configResolver, explainMissingName, missingFiles, unresolvedReferences } from './runtimeNames';
@@ -66,11 +67,7 @@ function userExists(user: string): boolean {
 export function localDifferences(task: Task): string[] {
   const body = taskBody(task);
   const out: string[] = [];
-  for (const mount of blocksOf(body, 'volume_mount')) {
-    const dest = mount.body.items.find((i) => i.kind === 'attribute' && i.name === 'destination');
-    const where = dest && dest.kind === 'attribute' && dest.value.kind === 'literal' ? ` at ${String(dest.value.value)}` : '';
-    out.push(`task "${task.name}": volume_mount${where} is not mounted in a local run`);
-  }
+  if (task.driverName === 'raw_exec' && blocksOf(body, 'volume_mount').length > 0) out.push(`task "${task.name}": raw_exec does not mount volumes; its volume_mount is left out`);
   if (blocksOf(body, 'service').length > 0) out.push(`task "${task.name}": its services are not registered in a local run`);
   if (blocksOf(body, 'vault').length > 0) out.push(`task "${task.name}": no Vault token is given in a local run`);
   return out;
@@ -174,6 +171,7 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
     ...files,
     chrootBinds: [],
     chrootOrigin: 'none (raw_exec)',
+    volumeMounts: [],
     env,
     command,
     args,
@@ -280,7 +278,8 @@ export function planTask(ctx: TaskContext): TaskPlan {
     .filter(([host]) => fs.existsSync(host))
     .map(([host, taskPath]) => ({ host, task: taskPath }));
 
-  const lookup = lookupCommand({ command, taskDir, binds: chrootBinds });
+  const volumeMounts = planVolumeMounts(body, ctx.group, jobspec, settings, fail);
+  const lookup = lookupCommand({ command, taskDir, binds: [...chrootBinds, ...volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
   if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
   if (lookup.state === 'pending') {
     lookup.reason += '; looked up again after the artifacts and templates are in place';
@@ -295,6 +294,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
     dirs,
     chrootBinds,
     chrootOrigin: settings.origin.chrootEnv,
+    volumeMounts,
     env,
     command,
     args,

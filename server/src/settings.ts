@@ -1,7 +1,7 @@
 // Settings that mirror a Nomad client agent, because the same job is valid on one client and refused on
 // another: `allow_caps`, the default namespace modes, `chroot_env`, `no_pivot_root`, the `user.denylist`.
 // Also the local runner's own permission to share host namespaces, which no job file can grant itself.
-import { readAgentConfigFile, type AgentConfig } from './agentConfig';
+import { readAgentConfigFile, type AgentConfig, type HostVolume } from './agentConfig';
 import { DEFAULT_ALLOW_CAPS, isValidCapability, normalizeCapability } from './schema/capabilities';
 
 /** As written by the user: LSP configuration section `nomadExec`, or CLI flags. All optional. */
@@ -30,6 +30,11 @@ export interface NomadExecSettings {
    * machine-level setting (or `--allow-raw-exec`), as a Nomad client must enable the raw_exec plugin.
    */
   allowRawExec?: boolean;
+  /**
+   * Host volumes by name -> host path, or { path, readOnly }: what a client's `host_volume` blocks offer.
+   * A machine-level setting: a job only names a volume, never a host path. An agent config file's wins.
+   */
+  hostVolumes?: Record<string, string | { path?: string; readOnly?: boolean }>;
   /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
   inlayHints?: { values?: boolean };
 }
@@ -50,6 +55,8 @@ export interface EffectiveSettings {
   allowHostNamespaces: boolean;
   /** Whether a local run may start raw_exec tasks (never from a job or workspace). */
   allowRawExec: boolean;
+  /** Host volumes local runs can mount, by name (settings, then the agent config file's host_volume blocks). */
+  hostVolumes: Record<string, HostVolume & { origin: string }>;
   /** Where the values came from, for messages ("allow_caps from /etc/nomad.d/client.hcl"). */
   origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
   /** Problems reading the agent config file; reported once, never fatal. */
@@ -101,6 +108,15 @@ export function resolveSettings(
   let userDenylist = [...DEFAULT_USER_DENYLIST];
   let userCheckedDrivers = [...DEFAULT_USER_CHECKED_DRIVERS];
   let denylistOrigin = 'Nomad default';
+  const hostVolumes: EffectiveSettings['hostVolumes'] = {};
+  for (const [volume, entry] of Object.entries(user.hostVolumes && typeof user.hostVolumes === 'object' ? user.hostVolumes : {})) {
+    const hostPath = typeof entry === 'string' ? entry : entry && typeof entry === 'object' ? entry.path : undefined;
+    if (typeof hostPath !== 'string' || !hostPath.startsWith('/')) {
+      problems.push(`setting nomadExec.hostVolumes: volume "${volume}" needs an absolute host path`);
+      continue;
+    }
+    hostVolumes[volume] = { path: hostPath, readOnly: typeof entry === 'object' && entry.readOnly === true, origin: 'setting nomadExec.hostVolumes' };
+  }
 
   if (Array.isArray(user.allowCaps)) {
     allowCaps = normalizeAllowCaps(user.allowCaps, 'setting nomadExec.allowCaps', problems);
@@ -145,6 +161,7 @@ export function resolveSettings(
       denylistOrigin = file;
     }
     if (agent.userCheckedDrivers) userCheckedDrivers = agent.userCheckedDrivers;
+    for (const [volume, hostVolume] of Object.entries(agent.hostVolumes ?? {})) hostVolumes[volume] = { ...hostVolume, origin: file };
   }
 
   return {
@@ -157,6 +174,7 @@ export function resolveSettings(
     userCheckedDrivers,
     allowHostNamespaces: user.allowHostNamespaces === true,
     allowRawExec: user.allowRawExec === true,
+    hostVolumes,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
     problems,
     inlayValues: user.inlayHints?.values === true,

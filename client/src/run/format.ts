@@ -54,6 +54,7 @@ export function header(plan: LaunchPlan, label: string): string[] {
       field('user', task.user),
       field('capabilities', task.driver === 'raw_exec' ? yellow('whatever you have (no isolation)') : task.capabilities.length > 0 ? `${task.capabilities.join(', ')} (${task.capabilities.length})` : 'none'),
       field('command', commandLine(task)),
+      ...task.volumeMounts.map((m) => field('volume', `${m.hostPath} at ${m.taskPath} (${m.readOnly ? 'read-only' : 'read-write'}; host volume "${m.source}" from ${m.origin})`)),
       field('kill', `${task.killSignal}, then SIGKILL after ${formatDuration(task.killTimeoutMs)}`),
     );
     if (task.lookup.state === 'pending') lines.push(field('note', yellow(task.lookup.reason)));
