@@ -13,10 +13,6 @@ export interface Selection {
   groupRun: boolean;
 }
 
-export function isExec(task: Task): boolean {
-  return task.driverName === 'exec';
-}
-
 /** Drivers a local run can start: exec under the launcher, raw_exec as a plain process (with permission). */
 export const LOCAL_DRIVERS: readonly string[] = ['exec', 'raw_exec'];
 
