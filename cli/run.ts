@@ -1,5 +1,5 @@
 // `nomad-exec run FILE [--group G] [--task T] [--var k=v]... [--var-file F]... [--alloc-dir D] [--plan]`
-// Runs an exec task (or a group's exec tasks) locally as a Nomad client would. Output streams as it comes;
+// Runs an exec task (or a group's exec and raw_exec tasks) locally as a Nomad client would. Output streams as it comes;
 // the exit status is the task's (128+N for signal N); Ctrl+C stops the task with its kill signal, then
 // SIGKILL after its kill timeout. `--plan` prints the launch plan as JSON and runs nothing.
 import * as path from 'path';
@@ -10,10 +10,11 @@ import type { Subcommand } from './main';
 
 const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=value]... [--var-file F]...
                       [--alloc-dir DIR] [--keep-allocs N] [--agent-config FILE]
-                      [--allow-host-namespaces] [--plan]
+                      [--allow-host-namespaces] [--allow-raw-exec] [--plan]
 
-  --group G        the group to run; without --task, all its exec tasks run together (lifecycle honoured)
-  --task T         the task to run (needed when the file has more than one exec task)
+  --group G        the group to run; without --task, all its exec and raw_exec tasks run together (lifecycle
+                   honoured); tasks of other drivers (docker, java...) are skipped, each with its reason
+  --task T         the task to run (needed when the file has more than one task that can run)
   --var name=value a value for an input variable (repeatable; wins over --var-file and NOMAD_VAR_name)
   --var-file F     HCL (name = value) or JSON file of variable values (repeatable, in order)
   --alloc-dir DIR  use this alloc dir instead of ./.nomad-exec/allocs/<alloc id>
@@ -22,9 +23,12 @@ const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=val
   --allow-host-namespaces
                    let a task share this machine's PID/IPC namespace (pid_mode/ipc_mode = "host");
                    refused without it
+  --allow-raw-exec let raw_exec tasks run: with no isolation at all, as you, in their task dir; refused
+                   without it
   --plan           print the launch plan as JSON and run nothing
 
-Exit status: the task's (128+N when signal N ended it); 1 when it could not start; 2 for usage errors.
+Exit status: the task's (128+N when signal N ended it); in a group run, 0 only when every task that ran
+succeeded; 1 when it could not start; 2 for usage errors.
 Ctrl+C stops the task: its kill_signal, then SIGKILL after its kill_timeout.
 `;
 
@@ -89,6 +93,9 @@ function parseFlags(args: string[]): RunFlags | string {
       case '--allow-host-namespaces':
         request.settings = { ...request.settings, allowHostNamespaces: true };
         break;
+      case '--allow-raw-exec':
+        request.settings = { ...request.settings, allowRawExec: true };
+        break;
       case '--plan':
         planOnly = true;
         break;
@@ -108,8 +115,15 @@ function parseFlags(args: string[]): RunFlags | string {
 /** Tasks sharing a host namespace: said before anything runs, since only the developer's flag allowed it. */
 function hostNamespaceWarnings(plan: LaunchPlan): string[] {
   return plan.tasks
-    .filter((t) => t.pidMode === 'host' || t.ipcMode === 'host')
+    .filter((t) => t.driver !== 'raw_exec' && (t.pidMode === 'host' || t.ipcMode === 'host'))
     .map((t) => `warning: task "${t.name}" shares this machine's ${[t.pidMode === 'host' ? 'PID' : '', t.ipcMode === 'host' ? 'IPC' : ''].filter(Boolean).join(' and ')} namespace (allowed by --allow-host-namespaces): it can see and signal your processes`);
+}
+
+/** raw_exec tasks: said before anything runs, since they run with no isolation at all. */
+function rawExecWarnings(plan: LaunchPlan): string[] {
+  return plan.tasks
+    .filter((t) => t.driver === 'raw_exec')
+    .map((t) => `warning: task "${t.name}" uses raw_exec (allowed by --allow-raw-exec): no isolation, it runs as ${t.user} in ${t.taskDir}`);
 }
 
 function warningColour(text: string): string {
@@ -198,7 +212,7 @@ export const runCommand: Subcommand = {
       process.stdout.write(JSON.stringify(plan, null, 2) + '\n');
       return 0;
     }
-    for (const warning of hostNamespaceWarnings(plan)) process.stderr.write(`nomad-exec: ${warningColour(warning)}\n`);
+    for (const warning of [...rawExecWarnings(plan), ...hostNamespaceWarnings(plan)]) process.stderr.write(`nomad-exec: ${warningColour(warning)}\n`);
     // A reader that goes away (`| head`) must not crash the run; the task is stopped instead.
     const onPipeError = (): void => void handle.stop();
     process.stdout.on('error', onPipeError);

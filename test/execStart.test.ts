@@ -431,3 +431,17 @@ test('language server: a typo in args is published, fixed by an edit, and follow
     await client.stop();
   }
 });
+
+test('a command and work_dir under a volume_mount destination are inside the chroot; without the mount both are reported', async () => {
+  const volume = '    volume "tools" {\n      type      = "host"\n      source    = "tools"\n      read_only = true\n    }';
+  const config = '        command  = "/srv/tools/bin/run"\n        work_dir = "/srv/tools/data"';
+  const mount = '      volume_mount {\n        volume      = "tools"\n        destination = "/srv/tools"\n      }';
+  const mounted = job({ group: volume, config, task: mount });
+  assert.deepEqual(await findings(mounted, 'command-not-in-chroot'), []);
+  assert.deepEqual(await findings(mounted, 'work-dir-not-in-chroot'), []);
+  assert.deepEqual(await findings(mounted), []);
+  // Today's rule for unmounted paths: the same paths with the mount elsewhere are outside the chroot.
+  const elsewhere = job({ group: volume, config, task: mount.replace('"/srv/tools"', '"/srv/other"') });
+  assert.equal((await findings(elsewhere, 'command-not-in-chroot')).length, 1);
+  assert.equal((await findings(elsewhere, 'work-dir-not-in-chroot')).length, 1);
+});

@@ -18,6 +18,8 @@ const MISSING_PIECES: { what: string; pattern: RegExp }[] = [
   { what: 'variable without a value', pattern: /variables? without a value: \w+/ },
   { what: 'program expected on the client', pattern: /file \S+ not found under path/ },
   { what: 'file next to the job that is not in the corpus', pattern: /file\w*\("[^"]+"\) reads .*, which does not exist/ },
+  { what: 'host volume the job expects on the client', pattern: /needs the host volume "[^"]+", which this machine does not offer/ },
+  { what: 'volume only a cluster provides', pattern: /is of type "\w+"; a local run mounts only host volumes/ },
   { what: 'user the job expects on the client', pattern: /user "[^"]+" does not exist on this machine/ },
   { what: 'permission only the developer can give', pattern: /a local run refuses unless you allow it: set nomadExec\.\w+/ },
   { what: 'name only a server provides', pattern: /names \$\{\w+\} \(.*needs a (Nomad|Vault|Consul)/ },
@@ -40,7 +42,7 @@ for (const name of files) {
         const plan = await planRun({ ...base, group: choice.group, task: choice.task });
         outcomes.push({ task: choice.task!, message: isPlanError(plan) ? plan.message : undefined });
       }
-    } else if (isPlanError(first) && /has no exec task/.test(first.message)) {
+    } else if (isPlanError(first) && /has no exec or raw_exec task/.test(first.message)) {
       // Files listed for their exec2 tasks: exec2 is another driver, not run locally.
       assert.match(fs.readFileSync(file, 'utf8'), /driver\s*=\s*"exec2"/);
       return;

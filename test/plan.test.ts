@@ -251,13 +251,13 @@ job "j" {
   }
 }`;
   const e = await planError(two);
-  assert.match(e.message, /2 exec tasks/);
-  assert.deepEqual(e.choices?.map((c) => c.label), ['--task a --group g', '--task b --group g', '--group g (all its exec tasks)']);
+  assert.match(e.message, /2 tasks that can run locally/);
+  assert.deepEqual(e.choices?.map((c) => c.label), ['--task a --group g', '--task b --group g', '--group g (all its exec and raw_exec tasks)']);
   const b = await plan(two, { task: 'b' });
   assert.deepEqual(b.tasks.map((t) => t.name), ['b']);
   const group = await plan(two, { group: 'g' });
   assert.deepEqual(group.tasks.map((t) => t.name), ['a', 'b']);
-  assert.deepEqual(group.skipped, [{ task: 'd', reason: 'driver "docker" is not exec' }]);
+  assert.deepEqual(group.skipped, [{ task: 'd', reason: 'driver "docker" cannot run locally (only exec and raw_exec tasks do)' }]);
   assert.match((await planError(two, { task: 'd' })).message, /driver "docker"/);
   assert.match((await planError(two, { task: 'zz' })).message, /no task "zz"/);
 });

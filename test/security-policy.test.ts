@@ -340,7 +340,7 @@ test('settings that name a program or widen isolation are machine scoped (a work
     capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
   };
   const props = pkg.contributes.configuration.properties;
-  const machine = ['launcherPath', 'chrootEnv', 'allowCaps', 'agentConfigFile', 'allowHostNamespaces', 'userDenylist'].map((n) => `nomadExec.${n}`);
+  const machine = ['launcherPath', 'chrootEnv', 'allowCaps', 'agentConfigFile', 'allowHostNamespaces', 'allowRawExec', 'hostVolumes', 'userDenylist'].map((n) => `nomadExec.${n}`);
   for (const name of machine) {
     assert.equal(props[name]?.scope, 'machine', name);
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(name), `${name} restricted`);

@@ -96,3 +96,20 @@ test('user.denylist: client options in HCL1 and JSON, the legacy key, an empty l
   const fromFile = resolveSettings({ agentConfigFile: '/x/client.hcl', userDenylist: '' }, () => ({ userDenylist: ['ops'], problems: [] }));
   assert.deepEqual(fromFile.userDenylist, ['ops'], 'the agent config wins');
 });
+
+test('host volumes: the agent config file\'s host_volume blocks (HCL and JSON) win over nomadExec.hostVolumes; bad entries are problems', () => {
+  const hcl = parseAgentConfig('client {\n  host_volume "data" {\n    path      = "/srv/data"\n    read_only = true\n  }\n  host_volume "bad" {\n    path = "relative"\n  }\n}\n');
+  assert.deepEqual(hcl.hostVolumes, { data: { path: '/srv/data', readOnly: true } });
+  assert.match(hcl.problems.join('\n'), /host_volume "bad" needs an absolute path/);
+  const json = parseAgentConfig('{"client": {"host_volume": {"logs": {"path": "/var/log/app"}}}}');
+  assert.deepEqual(json.hostVolumes, { logs: { path: '/var/log/app', readOnly: false } });
+  const settings = resolveSettings(
+    { agentConfigFile: '/agent.hcl', hostVolumes: { data: '/home/me/data', mine: { path: '/opt/mine', readOnly: true }, rel: 'x' } },
+    () => hcl,
+  );
+  assert.deepEqual(settings.hostVolumes, {
+    data: { path: '/srv/data', readOnly: true, origin: '/agent.hcl' },
+    mine: { path: '/opt/mine', readOnly: true, origin: 'setting nomadExec.hostVolumes' },
+  });
+  assert.match(settings.problems.join('\n'), /volume "rel" needs an absolute host path/);
+});

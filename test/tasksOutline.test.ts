@@ -69,3 +69,8 @@ test('a file without a job has no groups', async () => {
   assert.deepEqual(result.groups, []);
   assert.equal(result.variables[0].name, 'x');
 });
+
+test('raw_exec tasks can run (with the developer\'s permission, asked for at run time); other drivers cannot', async () => {
+  const result = await outline('job "j" {\n  group "g" {\n    task "prep" {\n      driver = "raw_exec"\n    }\n    task "db" {\n      driver = "java"\n    }\n  }\n}\n');
+  assert.deepEqual(result.groups[0].tasks.map((t) => [t.name, t.runnable]), [['prep', true], ['db', false]]);
+});

@@ -36,7 +36,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
         lenses.push(
           new vscode.CodeLens(toRange(this.client, group.headerRange), {
             title: '$(run-all) Run group',
-            tooltip: `Run the exec tasks of group "${group.name}" locally (${runnable.map((t) => t.name).join(', ')})`,
+            tooltip: `Run the exec and raw_exec tasks of group "${group.name}" locally (${runnable.map((t) => t.name).join(', ')})`,
             command: 'nomadExec.runGroup',
             arguments: [target],
           }),

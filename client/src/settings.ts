@@ -11,7 +11,7 @@ import type { NomadExecSettings } from '../../server/src/settings';
 export const settingsSection = 'nomadExec';
 
 /** The `machine` scoped settings (package.json): never taken from a workspace. */
-export const MACHINE_SETTINGS = ['launcherPath', 'chrootEnv', 'allowCaps', 'agentConfigFile', 'allowHostNamespaces', 'userDenylist'] as const;
+export const MACHINE_SETTINGS = ['launcherPath', 'chrootEnv', 'allowCaps', 'agentConfigFile', 'allowHostNamespaces', 'allowRawExec', 'hostVolumes', 'userDenylist'] as const;
 
 export interface RunSettings {
   /** Client agent settings, handed to the planner as they are. */
@@ -57,6 +57,8 @@ export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
     agentConfigFile: nonEmpty(machineSetting<string>(config, 'agentConfigFile')),
     userDenylist: machineSetting<string | null>(config, 'userDenylist') ?? undefined,
     allowHostNamespaces: machineSetting<boolean>(config, 'allowHostNamespaces') === true,
+    allowRawExec: machineSetting<boolean>(config, 'allowRawExec') === true,
+    hostVolumes: machineSetting<NomadExecSettings['hostVolumes']>(config, 'hostVolumes') ?? {},
   };
   const variables: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.get<Record<string, unknown>>('variables') ?? {})) {

@@ -30,6 +30,8 @@ export interface EnvInput {
   namespace: string;
   resources: { cpu: number; cores?: number; memoryMB: number; memoryMaxMB: number };
   ports: PortPlan[];
+  /** NOMAD_ALLOC_DIR, NOMAD_TASK_DIR, NOMAD_SECRETS_DIR when they are not the chroot's (raw_exec: host paths). */
+  dirValues?: Record<string, string>;
   /** Meta of job, group and task (each may override the previous), values already HCL-evaluated. */
   meta: Record<string, string>[];
   /** The task `env` block, values already HCL-evaluated (runtime names still as `${...}` text). */
@@ -53,7 +55,7 @@ export function buildTaskEnv(input: EnvInput): Record<string, string> {
   env.USER = input.user;
   env.LOGNAME = input.user;
   env.HOME = account?.home ?? '/';
-  Object.assign(env, nomadVariables(input));
+  Object.assign(env, nomadVariables(input), input.dirValues ?? {});
   // The task env block: simple interpolation against everything so far, in the order written.
   for (const [key, value] of Object.entries(input.taskEnv)) {
     env[key] = interpolateSimple(value, env, input.nodeNames);

@@ -67,3 +67,19 @@ export function makeExecutable(lookup: Extract<CommandLookup, { state: 'found' }
     return true;
   });
 }
+
+/**
+ * raw_exec's lookup (the executor's lookupBin, no chroot): `<task dir>/local/<cmd>`, `<task dir>/<cmd>`,
+ * then the command itself when absolute, else a search of the task's PATH. Paths are host paths.
+ */
+export function lookupRawExecCommand(command: string, taskDir: string, searchPath: string | undefined): CommandLookup {
+  const tried: string[] = [];
+  const candidates = [path.join(taskDir, 'local', command), path.join(taskDir, command)];
+  if (path.isAbsolute(command)) candidates.push(command);
+  else if (!command.includes('/')) for (const dir of (searchPath ?? '').split(':').filter((d) => path.isAbsolute(d))) candidates.push(path.join(dir, command));
+  for (const candidate of candidates) {
+    tried.push(candidate);
+    if (isRegularFile(candidate)) return { state: 'found', taskPath: candidate, hostPath: candidate, tried };
+  }
+  return { state: 'pending', reason: `file ${command} not found (raw_exec tried ${tried.join(', ')})`, tried };
+}

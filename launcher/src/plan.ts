@@ -7,7 +7,7 @@ import { mark } from './timing';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { FileSandboxError } from '../../server/src/model/fileSandbox';
 import { resolveSettings } from '../../server/src/settings';
-import type { Job, JobFile } from '../../server/src/model/types';
+import type { Group, Job, JobFile } from '../../server/src/model/types';
 import type { PlanError, RunRequest } from './api';
 import { defaultAllocRoot } from './allocDir';
 import { blocksOf, evalAttr, parseJobFile, readStringMap, type Evaluator } from './model';
@@ -97,6 +97,12 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
     );
   }
   mark('plan: tasks planned');
+  const unrunnable = skippedThatMatter(group, selection.skipped, jobspec);
+  if (unrunnable.length > 0 && (tasks.every((t) => t.lifecycle.hook !== 'main') || unrunnable.some((u) => u.leader))) {
+    return planError(
+      `group "${group.name}" cannot run locally without ${unrunnable.map((u) => `task "${u.task}" (${u.leader ? 'its leader' : 'a main task'}; ${u.reason})`).join(', ')}`,
+    );
+  }
   for (const skipped of selection.skipped) notices.push(`task "${skipped.task}" is skipped: ${skipped.reason}`);
 
   return {
@@ -115,6 +121,19 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
     skipped: selection.skipped,
     notices,
   };
+}
+
+/** Skipped tasks the group cannot do without: its main tasks (no lifecycle hook) and its leader. */
+function skippedThatMatter(group: Group, skipped: LaunchPlan['skipped'], evaluator: Evaluator): { task: string; reason: string; leader: boolean }[] {
+  const out: { task: string; reason: string; leader: boolean }[] = [];
+  for (const s of skipped) {
+    const task = group.tasks.find((t) => t.name === s.task);
+    if (!task) continue;
+    const lifecycle = blocksOf(task.block.body, 'lifecycle')[0];
+    const leader = evalAttr(task.block.body, 'leader', evaluator) === true;
+    if (!lifecycle || leader) out.push({ ...s, leader });
+  }
+  return out;
 }
 
 /** `driver = var.driver` is only known once the variables are: re-evaluate the drivers with them. */

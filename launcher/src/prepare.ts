@@ -2,7 +2,7 @@
 // rendered (those with `env = true` feed the environment), then the command is looked up (now that local/
 // holds what the artifacts brought) and made executable.
 import * as path from 'path';
-import { lookupCommand, makeExecutable, notFoundMessage } from './lookup';
+import { lookupCommand, lookupRawExecCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import { isInside, UnsafePathError, type Dir } from './safeFs';
@@ -34,6 +34,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
   const binds: PreparedTask['binds'] = [{ hostPath: task.dirs.logs, taskPath: '/alloc/logs', readOnly: true }];
   const secretsStaged = !isInside(task.taskDir, task.dirs.secrets);
   if (secretsStaged) binds.push({ hostPath: task.dirs.secrets, taskPath: '/secrets', readOnly: false });
+  for (const mount of task.volumeMounts) binds.push({ hostPath: mount.hostPath, taskPath: mount.taskPath, readOnly: mount.readOnly });
   if (task.artifacts.length > 0) {
     // Loaded on use (http, https, zlib): most tasks have no artifacts, and start-up time matters.
     const { fetchArtifact } = require('./artifacts/fetch') as typeof import('./artifacts/fetch');
@@ -53,8 +54,14 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
     writeTemplate(task, template, output, alloc);
     if (template.env) Object.assign(env, templates.parseEnvFile(output));
   }
-  const lookup = task.lookup.state === 'found' ? task.lookup : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: task.chrootBinds });
-  if (lookup.state !== 'found') throw new PrepareError('lookup', notFoundMessage(task.command, task.taskDir));
+  const rawExec = task.driver === 'raw_exec';
+  const lookup =
+    task.lookup.state === 'found'
+      ? task.lookup
+      : rawExec
+        ? lookupRawExecCommand(task.command, task.taskDir, env.PATH)
+        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: [...task.chrootBinds, ...task.volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
+  if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir));
   let madeExecutable: boolean;
   try {
     madeExecutable = makeExecutable(lookup, task.taskDir, alloc);

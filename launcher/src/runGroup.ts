@@ -6,7 +6,8 @@ import { createAllocDir, insideAlloc, logsDirOf, pruneAllocDirs } from './allocD
 import type { RunHandle, RunNotice, RunResult, RunSinks, StartOptions, TaskResult } from './api';
 import { launcherBinary } from './launcherArgs';
 import { TaskLogs } from './logs';
-import { prepareTask, PrepareError } from './prepare';
+import { prepareTask, PrepareError, type PreparedTask } from './prepare';
+import { RawExecTask } from './rawExec';
 import type { Dir } from './safeFs';
 import { SupervisedTask } from './supervise';
 import { mark } from './timing';
@@ -19,7 +20,7 @@ export function runPlan(plan: LaunchPlan, sinks: RunSinks, options: StartOptions
 
 class GroupRun {
   readonly exited: Promise<RunResult>;
-  private readonly running = new Map<string, SupervisedTask>();
+  private readonly running = new Map<string, SupervisedTask | RawExecTask>();
   private readonly results: TaskResult[] = [];
   private stopped = false;
   /** Set when a leader ended or a main task failed: tasks not yet started (except poststop) are not started. */
@@ -118,6 +119,10 @@ class GroupRun {
       result.exitCode = deciding.exitCode;
       if (deciding.signal) result.signal = deciding.signal;
     }
+    // The exit code says whether every task that ran succeeded: a failed poststart or poststop task counts
+    // too. Sidecars are left out: they end because the run stopped them.
+    const otherFailure = this.results.find((r) => (r.exitCode !== 0 || r.failure) && !this.notStarted.has(r.task) && plan.tasks.some((t) => t.name === r.task && !t.lifecycle.sidecar));
+    if (result.exitCode === 0 && otherFailure) result.exitCode = otherFailure.exitCode || 1;
     return result;
   }
 
@@ -143,18 +148,11 @@ class GroupRun {
     }
     mark('start: task prepared');
     if (this.halted(task)) return this.skip(task, logs);
-    const supervised = new SupervisedTask(task, {
-      launcherPath: this.launcherPath,
-      command: prepared.command,
-      env: prepared.env,
-      binds: prepared.binds,
-      logs,
-      onOutput: (stream, chunk) => this.sinks.output?.(task.name, stream, chunk),
-      onLauncherMessage: (message) => {
-        // Setup failures are reported with the result; warnings (e.g. limits not enforced) as notices.
-        if (message.includes('warning:')) this.notice({ level: 'warning', task: task.name, message: message.replace(/^nomad-exec-launcher: (warning: )?/, '') });
-      },
-    });
+    const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer): void => this.sinks.output?.(task.name, stream, chunk);
+    const supervised: SupervisedTask | RawExecTask =
+      task.driver === 'raw_exec'
+        ? new RawExecTask(task, { command: prepared.command, env: prepared.env, logs, onOutput })
+        : this.superviseExec(task, prepared, logs, onOutput);
     mark('start: launcher spawned');
     this.running.set(task.name, supervised);
     this.sinks.taskState?.(task.name, 'running');
@@ -168,6 +166,21 @@ class GroupRun {
     }
     if (exit.oomKilled) this.notice({ level: 'error', task: task.name, message: 'killed for using more memory than its limit' });
     return this.record(result);
+  }
+
+  private superviseExec(task: TaskPlan, prepared: PreparedTask, logs: TaskLogs, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): SupervisedTask {
+    return new SupervisedTask(task, {
+      launcherPath: this.launcherPath,
+      command: prepared.command,
+      env: prepared.env,
+      binds: prepared.binds,
+      logs,
+      onOutput,
+      onLauncherMessage: (message) => {
+        // Setup failures are reported with the result; warnings (e.g. limits not enforced) as notices.
+        if (message.includes('warning:')) this.notice({ level: 'warning', task: task.name, message: message.replace(/^nomad-exec-launcher: (warning: )?/, '') });
+      },
+    });
   }
 
   private skip(task: TaskPlan, logs: TaskLogs): TaskResult {

@@ -6,24 +6,33 @@ import type { PlanError } from './api';
 export interface Selection {
   job: Job;
   group: Group;
-  /** The exec tasks to run (one for a task run). */
+  /** The tasks to run (exec and raw_exec; one for a task run). */
   tasks: Task[];
-  /** Tasks of the group left out (a group run), with why. */
+  /** Tasks of the group left out (a group run): drivers that cannot run locally, each with why. */
   skipped: { task: string; reason: string }[];
   groupRun: boolean;
 }
 
-export function isExec(task: Task): boolean {
-  return task.driverName === 'exec';
+/** Drivers a local run can start: exec under the launcher, raw_exec as a plain process (with permission). */
+export const LOCAL_DRIVERS: readonly string[] = ['exec', 'raw_exec'];
+
+export function runsLocally(task: Task): boolean {
+  return task.driverName !== undefined && LOCAL_DRIVERS.includes(task.driverName);
+}
+
+/** Why a task of another driver is left out of a local run, in one line. */
+export function skipReason(task: Task): string {
+  if (task.driverName === undefined) return 'its driver is not known (no driver attribute, or one only known at run time)';
+  return `driver "${task.driverName}" cannot run locally (only exec and raw_exec tasks do)`;
 }
 
 function choicesOf(job: Job): NonNullable<PlanError['choices']> {
   const choices: NonNullable<PlanError['choices']> = [];
   for (const group of job.groups) {
-    const exec = group.tasks.filter(isExec);
+    const exec = group.tasks.filter(runsLocally);
     if (exec.length === 0) continue;
     for (const task of exec) choices.push({ group: group.name, task: task.name, label: `--task ${task.name}${group.implicit ? '' : ` --group ${group.name}`}` });
-    if (exec.length > 1 || group.tasks.length > 1) choices.push({ group: group.name, label: `--group ${group.name} (all its exec tasks)` });
+    if (exec.length > 1 || group.tasks.length > 1) choices.push({ group: group.name, label: `--group ${group.name} (all its exec and raw_exec tasks)` });
   }
   return choices;
 }
@@ -44,7 +53,7 @@ export function selectTasks(jobs: Job[], groupName?: string, taskName?: string):
   if (jobs.length === 0) return planError('the file has no job block');
   const job = jobs[0];
   const skippedOf = (group: Group, kept: Task[]): Selection['skipped'] =>
-    group.tasks.filter((t) => !kept.includes(t)).map((t) => ({ task: t.name, reason: `driver "${t.driverName ?? 'unknown'}" is not exec` }));
+    group.tasks.filter((t) => !kept.includes(t)).map((t) => ({ task: t.name, reason: skipReason(t) }));
 
   if (groupName !== undefined && !job.groups.some((g) => g.name === groupName)) {
     return planError(`job "${job.name}" has no group "${groupName}"`, job);
@@ -56,17 +65,17 @@ export function selectTasks(jobs: Job[], groupName?: string, taskName?: string):
     if (matches.length === 0) return planError(`no task "${taskName}"${groupName ? ` in group "${groupName}"` : ''}`, job);
     if (matches.length > 1) return planError(`task "${taskName}" exists in several groups (${matches.map((m) => m.g.name).join(', ')}); add --group`, job);
     const { g, t } = matches[0];
-    if (!isExec(t)) return planError(`task "${taskName}" uses the driver "${t.driverName ?? 'unknown'}"; only exec tasks run locally`, job);
+    if (!runsLocally(t)) return planError(`task "${taskName}" uses the driver "${t.driverName ?? 'unknown'}"; only exec and raw_exec tasks run locally`, job);
     return { job, group: g, tasks: [t], skipped: [], groupRun: false };
   }
   if (groupName !== undefined) {
     const group = groups[0];
-    const tasks = group.tasks.filter(isExec);
-    if (tasks.length === 0) return planError(`group "${groupName}" has no exec task`, job);
+    const tasks = group.tasks.filter(runsLocally);
+    if (tasks.length === 0) return planError(`group "${groupName}" has no exec or raw_exec task`, job);
     return { job, group, tasks, skipped: skippedOf(group, tasks), groupRun: true };
   }
-  const all = job.groups.flatMap((g) => g.tasks.filter(isExec).map((t) => ({ g, t })));
+  const all = job.groups.flatMap((g) => g.tasks.filter(runsLocally).map((t) => ({ g, t })));
   if (all.length === 1) return { job, group: all[0].g, tasks: [all[0].t], skipped: [], groupRun: false };
-  if (all.length === 0) return planError(`job "${job.name}" has no exec task`);
-  return planError(`job "${job.name}" has ${all.length} exec tasks; say which to run`, job);
+  if (all.length === 0) return planError(`job "${job.name}" has no exec or raw_exec task`);
+  return planError(`job "${job.name}" has ${all.length} tasks that can run locally; say which to run`, job);
 }

@@ -2,16 +2,18 @@
 // capabilities, namespaces, kill signal and timeout, resources, logs, lifecycle, artifacts and templates.
 // Problems are thrown as PlanProblem (or FilePlanError) with a message naming the task and the field.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { Unknown } from '../../server/src/model/value';
-import { HOST_NAMESPACES_SETTING, userDeniedMessage, type EffectiveSettings } from '../../server/src/settings';
+import { HOST_NAMESPACES_SETTING, RAW_EXEC_SETTING, userDeniedMessage, type EffectiveSettings } from '../../server/src/settings';
 import { computeTaskCapabilities } from '../../server/src/schema/capabilities';
 import type { Group, Job, Task } from '../../server/src/model/types';
 import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
-import { lookupCommand } from './lookup';
+import { lookupCommand, lookupRawExecCommand } from './lookup';
+import { planVolumeMounts } from './volumes';
 import { attributeOf, blocksOf, durationMs, evalAttr, readStringMap, valueText, type Body, type Evaluator, type JobFile, type Value } from './model';
 import type { LocalNode } from './node';
 import { configResolver, explainMissingName, missingFiles, unresolvedReferences } from './runtimeNames';
@@ -65,11 +67,7 @@ function userExists(user: string): boolean {
 export function localDifferences(task: Task): string[] {
   const body = taskBody(task);
   const out: string[] = [];
-  for (const mount of blocksOf(body, 'volume_mount')) {
-    const dest = mount.body.items.find((i) => i.kind === 'attribute' && i.name === 'destination');
-    const where = dest && dest.kind === 'attribute' && dest.value.kind === 'literal' ? ` at ${String(dest.value.value)}` : '';
-    out.push(`task "${task.name}": volume_mount${where} is not mounted in a local run`);
-  }
+  if (task.driverName === 'raw_exec' && blocksOf(body, 'volume_mount').length > 0) out.push(`task "${task.name}": raw_exec does not mount volumes; its volume_mount is left out`);
   if (blocksOf(body, 'service').length > 0) out.push(`task "${task.name}": its services are not registered in a local run`);
   if (blocksOf(body, 'vault').length > 0) out.push(`task "${task.name}": no Vault token is given in a local run`);
   return out;
@@ -94,33 +92,14 @@ function refuseHostNamespaces(pidMode: 'private' | 'host', ipcMode: 'private' | 
   );
 }
 
-export function planTask(ctx: TaskContext): TaskPlan {
-  const { task, jobspec, settings } = ctx;
-  const where = `task "${task.name}"`;
-  const body = taskBody(task);
+/** The task's environment (section 6 precedence): host env, NOMAD_*, meta, the task's env block. */
+function planEnv(ctx: TaskContext, body: Body, user: string, res: TaskPlan['resources'], fail: (message: string) => never, dirValues?: Record<string, string>): Record<string, string> {
+  const { jobspec, task } = ctx;
   const problems: string[] = [];
-  const fail = (message: string): never => {
-    throw new PlanProblem(`${where}: ${message}`);
-  };
-
-  const userValue = evalAttr(body, 'user', jobspec);
-  const user = typeof userValue === 'string' && userValue !== '' ? userValue : 'nobody';
-  // The client's user.denylist is enforced, not only reported: same text as the editor's diagnostic.
-  const denied = userDeniedMessage(user, task.driverName ?? 'exec', settings);
-  if (denied) fail(denied);
-
-  if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`);
-
-  const config = task.config?.body;
-  if (!config) fail('has no config block, so no command to run');
-
-  const { resources: res, logs } = planResources(body, jobspec);
-
-  // Environment (NOMAD_*, meta, task env, host env).
   const meta = [ctx.jobInfo.meta, readStringMap(ctx.group.block.body, 'meta', jobspec, problems), readStringMap(body, 'meta', jobspec, problems)];
   const taskEnv = readStringMap(body, 'env', jobspec, problems);
   if (problems.length > 0) fail(problems.join('; '));
-  const env = buildTaskEnv({
+  return buildTaskEnv({
     hostEnv: ctx.hostEnv,
     user,
     allocId: ctx.allocId,
@@ -137,13 +116,95 @@ export function planTask(ctx: TaskContext): TaskPlan {
     meta,
     taskEnv,
     nodeNames: ctx.names,
+    dirValues,
   });
+}
 
-  // command and args: HCL2 with the env as top-level names.
+/** Who runs this process: a raw_exec task runs as the developer, whatever its `user` says. */
+function invokingUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown');
+  }
+}
+
+/**
+ * A raw_exec task: no isolation at all, exactly as the raw_exec driver runs it: as the invoking user, in its
+ * task dir, with the task environment (its dirs as host paths). Refused unless the developer allowed it on
+ * this machine, as a Nomad client must enable the raw_exec plugin.
+ */
+function planRawExecTask(ctx: TaskContext): TaskPlan {
+  const { task, jobspec, settings } = ctx;
+  const where = `task "${task.name}"`;
+  const body = taskBody(task);
+  const fail = (message: string): never => {
+    throw new PlanProblem(`${where}: ${message}`);
+  };
+  if (!settings.allowRawExec) {
+    fail(
+      'uses the raw_exec driver, which runs its command with no isolation, as you, and a local run refuses unless you allow it: ' +
+        `set ${RAW_EXEC_SETTING} to true in your user settings, or pass --allow-raw-exec to nomad-exec run`,
+    );
+  }
+  const user = invokingUser();
+  const denied = userDeniedMessage(user, 'raw_exec', settings);
+  if (denied) fail(denied);
+  const config = task.config?.body;
+  if (!config) fail('has no config block, so no command to run');
+  const { resources: res, logs } = planResources(body, jobspec);
+  const { taskDir, dirs } = taskDirsOf(ctx.allocDir, ctx.sharedDir, task.name);
+  const env = planEnv(ctx, body, user, res, fail, { NOMAD_ALLOC_DIR: dirs.alloc, NOMAD_TASK_DIR: dirs.local, NOMAD_SECRETS_DIR: dirs.secrets });
+  const { command, args } = planCommand(ctx, config!, env, fail);
+  const { killSignal, killTimeoutMs } = planKill(body, jobspec, fail);
+  if (os.constants.signals[(killSignal.startsWith('SIG') ? killSignal : `SIG${killSignal}`) as NodeJS.Signals] === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`);
+  const files = planTaskFiles(ctx, body, env, where);
+  env.NOMAD_SECRETS_DIR = files.dirs.secrets;
+  const lookup = lookupRawExecCommand(command, taskDir, env.PATH);
+  if (lookup.state === 'pending' && files.artifacts.length === 0 && files.templates.length === 0) fail(lookup.reason);
+  if (lookup.state === 'pending') lookup.reason += '; looked up again after the artifacts and templates are in place';
+  return {
+    name: task.name,
+    driver: 'raw_exec',
+    lifecycle: planLifecycle(body, jobspec),
+    leader: evalAttr(body, 'leader', jobspec) === true,
+    ...files,
+    chrootBinds: [],
+    chrootOrigin: 'none (raw_exec)',
+    volumeMounts: [],
+    env,
+    command,
+    args,
+    lookup,
+    workDir: taskDir,
+    user,
+    capabilities: [],
+    pidMode: 'host',
+    ipcMode: 'host',
+    noPivotRoot: false,
+    killSignal,
+    killTimeoutMs,
+    resources: res,
+    logs,
+  };
+}
+
+/** `command` and `args` evaluated as HCL2 with the task's environment as top-level names. */
+function planCommand(ctx: TaskContext, config: Body, env: Record<string, string>, fail: (message: string) => never): { evalConfig: (name: string) => Value | undefined; command: string; args: string[] } {
   const resolver = configResolver(env, ctx.node);
   const configEval = createEvaluator(ctx.file, { variables: ctx.variables, baseDir: ctx.baseDir, runtime: resolver });
-  const evalConfig = (name: string): Value | undefined => {
-    const attr = attributeOf(config!, name);
+  const evalConfig = configEvaluator(config, configEval, resolver, ctx, fail);
+  const commandValue = evalConfig('command');
+  if (typeof commandValue !== 'string' || commandValue === '') fail('config has no command');
+  const argsValue = evalConfig('args');
+  const args = argsValue === undefined || argsValue === null ? [] : Array.isArray(argsValue) ? argsValue.map((a) => valueText(a)) : fail('config args must be a list of strings');
+  return { evalConfig, command: commandValue as string, args };
+}
+
+/** Evaluates one config attribute with the task's environment; unresolved names fail naming them. */
+function configEvaluator(config: Body, configEval: Evaluator, resolver: ReturnType<typeof configResolver>, ctx: TaskContext, fail: (message: string) => never): (name: string) => Value | undefined {
+  return (name) => {
+    const attr = attributeOf(config, name);
     if (!attr) return undefined;
     const value = configEval.evaluate(attr.value);
     if (value instanceof Unknown || (Array.isArray(value) && value.some((v) => v instanceof Unknown))) {
@@ -156,11 +217,33 @@ export function planTask(ctx: TaskContext): TaskPlan {
     }
     return value;
   };
-  const commandValue = evalConfig('command');
-  if (typeof commandValue !== 'string' || commandValue === '') fail('config has no command');
-  const command = commandValue as string;
-  const argsValue = evalConfig('args');
-  const args = argsValue === undefined || argsValue === null ? [] : Array.isArray(argsValue) ? argsValue.map((a) => valueText(a)) : fail('config args must be a list of strings');
+}
+
+export function planTask(ctx: TaskContext): TaskPlan {
+  if (ctx.task.driverName === 'raw_exec') return planRawExecTask(ctx);
+  const { task, jobspec, settings } = ctx;
+  const where = `task "${task.name}"`;
+  const body = taskBody(task);
+  const fail = (message: string): never => {
+    throw new PlanProblem(`${where}: ${message}`);
+  };
+
+  const userValue = evalAttr(body, 'user', jobspec);
+  const user = typeof userValue === 'string' && userValue !== '' ? userValue : 'nobody';
+  // The client's user.denylist is enforced, not only reported: same text as the editor's diagnostic.
+  const denied = userDeniedMessage(user, task.driverName ?? 'exec', settings);
+  if (denied) fail(denied);
+
+  if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`);
+
+  const config = task.config?.body;
+  if (!config) fail('has no config block, so no command to run');
+
+  const { resources: res, logs } = planResources(body, jobspec);
+  const env = planEnv(ctx, body, user, res, fail);
+
+  // command and args: HCL2 with the env as top-level names.
+  const { evalConfig, command, args } = planCommand(ctx, config!, env, fail);
   const mode = (name: 'pid_mode' | 'ipc_mode', fallback: 'private' | 'host'): 'private' | 'host' => {
     const value = evalConfig(name);
     if (value === undefined || value === '' || value === null) return fallback;
@@ -195,7 +278,8 @@ export function planTask(ctx: TaskContext): TaskPlan {
     .filter(([host]) => fs.existsSync(host))
     .map(([host, taskPath]) => ({ host, task: taskPath }));
 
-  const lookup = lookupCommand({ command, taskDir, binds: chrootBinds });
+  const volumeMounts = planVolumeMounts(body, ctx.group, jobspec, settings, fail);
+  const lookup = lookupCommand({ command, taskDir, binds: [...chrootBinds, ...volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
   if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
   if (lookup.state === 'pending') {
     lookup.reason += '; looked up again after the artifacts and templates are in place';
@@ -210,6 +294,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
     dirs,
     chrootBinds,
     chrootOrigin: settings.origin.chrootEnv,
+    volumeMounts,
     env,
     command,
     args,

@@ -57,6 +57,8 @@ export interface TaskPlan {
   chrootBinds: { host: string; task: string }[];
   /** Where the binds came from (default, settings, agent config file). */
   chrootOrigin: string;
+  /** `volume_mount`s of host volumes, bound after chroot_env (and looked up through, like it). */
+  volumeMounts: VolumeMountPlan[];
   /** The final environment (section 6 precedence), without the `env = true` template output yet. */
   env: Record<string, string>;
   /** `command` and `args` after HCL2 interpolation. */
@@ -80,6 +82,20 @@ export interface TaskPlan {
   logs: { disabled: boolean; maxFiles: number; maxFileSizeMB: number };
   artifacts: ArtifactPlan[];
   templates: TemplatePlan[];
+}
+
+export interface VolumeMountPlan {
+  /** The group's `volume` block label. */
+  volume: string;
+  /** The host volume's name (the volume's `source`). */
+  source: string;
+  hostPath: string;
+  /** Absolute path inside the task. */
+  taskPath: string;
+  /** When the host volume, the volume or the mount says so. */
+  readOnly: boolean;
+  /** Where the host volume is defined (agent config file or setting), for messages. */
+  origin: string;
 }
 
 export type CommandLookup =

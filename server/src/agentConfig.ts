@@ -1,7 +1,8 @@
 // Reads the parts of a Nomad client agent config file that change what an exec task may do:
 // `plugin "exec" { config { allow_caps, default_pid_mode, default_ipc_mode, no_pivot_root } }` and
 // `client { chroot_env { "/host" = "/task" } }` and the user policy in
-// `client { options { "user.denylist" = "..." "user.checked_drivers" = "..." } }`.
+// `client { options { "user.denylist" = "..." "user.checked_drivers" = "..." } }`, and the client's
+// `host_volume "name" { path, read_only }` blocks (local runs mount them for volume_mount).
 //
 // Agent config files are HCL1 (Nomad reads them with the old parser), where quoted attribute names such as
 // `"/bin" = "/bin"` are normal, so the HCL2 grammar used for job files cannot read them. This is a small
@@ -19,8 +20,15 @@ export interface AgentConfig {
   userDenylist?: string[];
   /** `client.options["user.checked_drivers"]`: the drivers the user denylist applies to. */
   userCheckedDrivers?: string[];
+  /** `client { host_volume "name" { path, read_only } }`: the host volumes the client offers. */
+  hostVolumes?: Record<string, HostVolume>;
   /** Problems found; the values above are whatever could still be read. */
   problems: string[];
+}
+
+export interface HostVolume {
+  path: string;
+  readOnly: boolean;
 }
 
 /** A parsed body: attributes by name (last wins) and blocks in order. */
@@ -87,6 +95,7 @@ export function parseAgentConfig(text: string, name = 'agent config'): AgentConf
         else problems.push(`${name}: client options "user.checked_drivers" must be a comma-separated string`);
       }
     }
+    readHostVolumes(client.body, name, result, problems);
     const chroot = bodyOrObject(client.body, 'chroot_env');
     if (!chroot) continue;
     const env: Record<string, string> = {};
@@ -97,6 +106,22 @@ export function parseAgentConfig(text: string, name = 'agent config'): AgentConf
     result.chrootEnv = env;
   }
   return result;
+}
+
+/** `host_volume "name" { ... }` (HCL) or `"host_volume": { "name": { ... } }` (JSON). */
+function readHostVolumes(client: HclBody, name: string, result: AgentConfig, problems: string[]): void {
+  for (const block of client.blocks.filter((b) => b.type === 'host_volume')) {
+    const entries = block.labels.length > 0 ? [{ label: block.labels[0], body: block.body }] : block.body.blocks.map((b) => ({ label: b.type, body: b.body }));
+    for (const { label, body } of entries) {
+      const hostPath = body.attributes.get('path');
+      const readOnly = body.attributes.get('read_only');
+      if (typeof hostPath !== 'string' || !hostPath.startsWith('/')) {
+        problems.push(`${name}: client host_volume "${label}" needs an absolute path`);
+        continue;
+      }
+      result.hostVolumes = { ...result.hostVolumes, [label]: { path: hostPath, readOnly: readOnly === true || readOnly === 'true' } };
+    }
+  }
 }
 
 function splitOption(value: string): string[] {

@@ -1,7 +1,7 @@
 // Settings that mirror a Nomad client agent, because the same job is valid on one client and refused on
 // another: `allow_caps`, the default namespace modes, `chroot_env`, `no_pivot_root`, the `user.denylist`.
 // Also the local runner's own permission to share host namespaces, which no job file can grant itself.
-import { readAgentConfigFile, type AgentConfig } from './agentConfig';
+import { readAgentConfigFile, type AgentConfig, type HostVolume } from './agentConfig';
 import { DEFAULT_ALLOW_CAPS, isValidCapability, normalizeCapability } from './schema/capabilities';
 
 /** As written by the user: LSP configuration section `nomadExec`, or CLI flags. All optional. */
@@ -25,6 +25,16 @@ export interface NomadExecSettings {
    * setting (or `--allow-host-namespaces`): the developer's decision, never the job file's.
    */
   allowHostNamespaces?: boolean;
+  /**
+   * Local runs may start `raw_exec` tasks, which run with no isolation at all, as the developer. A
+   * machine-level setting (or `--allow-raw-exec`), as a Nomad client must enable the raw_exec plugin.
+   */
+  allowRawExec?: boolean;
+  /**
+   * Host volumes by name -> host path, or { path, readOnly }: what a client's `host_volume` blocks offer.
+   * A machine-level setting: a job only names a volume, never a host path. An agent config file's wins.
+   */
+  hostVolumes?: Record<string, string | { path?: string; readOnly?: boolean }>;
   /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
   inlayHints?: { values?: boolean };
   /** Files larger than this many megabytes are not parsed or checked (the language server says so). */
@@ -47,6 +57,10 @@ export interface EffectiveSettings {
   userCheckedDrivers: string[];
   /** Whether a local run may share the host PID/IPC namespace (never from a job or workspace). */
   allowHostNamespaces: boolean;
+  /** Whether a local run may start raw_exec tasks (never from a job or workspace). */
+  allowRawExec: boolean;
+  /** Host volumes local runs can mount, by name (settings, then the agent config file's host_volume blocks). */
+  hostVolumes: Record<string, HostVolume & { origin: string }>;
   /** Where the values came from, for messages ("allow_caps from /etc/nomad.d/client.hcl"). */
   origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
   /** What the language server analyses in full (larger or slower files get a notice instead). */
@@ -87,6 +101,8 @@ export const DEFAULT_USER_DENYLIST: readonly string[] = Object.freeze(['root', '
 export const DEFAULT_USER_CHECKED_DRIVERS: readonly string[] = Object.freeze(['exec', 'qemu', 'java']);
 /** The setting that lets local runs share host namespaces, named in refusals. */
 export const HOST_NAMESPACES_SETTING = 'nomadExec.allowHostNamespaces';
+/** The setting that lets local runs start raw_exec tasks, named in refusals. */
+export const RAW_EXEC_SETTING = 'nomadExec.allowRawExec';
 
 /**
  * Decide every setting. Order, lowest first: Nomad's defaults, the user's settings, the agent config file
@@ -109,6 +125,15 @@ export function resolveSettings(
   let userDenylist = [...DEFAULT_USER_DENYLIST];
   let userCheckedDrivers = [...DEFAULT_USER_CHECKED_DRIVERS];
   let denylistOrigin = 'Nomad default';
+  const hostVolumes: EffectiveSettings['hostVolumes'] = {};
+  for (const [volume, entry] of Object.entries(user.hostVolumes && typeof user.hostVolumes === 'object' ? user.hostVolumes : {})) {
+    const hostPath = typeof entry === 'string' ? entry : entry && typeof entry === 'object' ? entry.path : undefined;
+    if (typeof hostPath !== 'string' || !hostPath.startsWith('/')) {
+      problems.push(`setting nomadExec.hostVolumes: volume "${volume}" needs an absolute host path`);
+      continue;
+    }
+    hostVolumes[volume] = { path: hostPath, readOnly: typeof entry === 'object' && entry.readOnly === true, origin: 'setting nomadExec.hostVolumes' };
+  }
 
   if (Array.isArray(user.allowCaps)) {
     allowCaps = normalizeAllowCaps(user.allowCaps, 'setting nomadExec.allowCaps', problems);
@@ -158,6 +183,7 @@ export function resolveSettings(
       denylistOrigin = file;
     }
     if (agent.userCheckedDrivers) userCheckedDrivers = agent.userCheckedDrivers;
+    for (const [volume, hostVolume] of Object.entries(agent.hostVolumes ?? {})) hostVolumes[volume] = { ...hostVolume, origin: file };
   }
 
   return {
@@ -169,6 +195,8 @@ export function resolveSettings(
     userDenylist,
     userCheckedDrivers,
     allowHostNamespaces: user.allowHostNamespaces === true,
+    allowRawExec: user.allowRawExec === true,
+    hostVolumes,
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
     limits,
     problems,

@@ -6,6 +6,7 @@ const rule = dim('─'.repeat(60));
 
 /** The launcher isolates with plain namespaces as root, and inside a user namespace otherwise. */
 export function isolationMode(task: TaskPlan): string {
+  if (task.driver === 'raw_exec') return yellow('none (raw_exec, allowed by nomadExec.allowRawExec): runs as you, in its task dir');
   const rootless = typeof process.getuid === 'function' && process.getuid() !== 0;
   const namespaces = ['mount', task.pidMode === 'private' ? 'pid' : undefined, task.ipcMode === 'private' ? 'ipc' : undefined]
     .filter(Boolean)
@@ -31,6 +32,7 @@ function field(name: string, value: string): string {
 
 /** Shown in the warning colour: only the developer's machine-level setting lets a task share these. */
 function hostNamespaceWarning(task: TaskPlan): string[] {
+  if (task.driver === 'raw_exec') return [];
   const shared = [task.pidMode === 'host' ? 'PID' : '', task.ipcMode === 'host' ? 'IPC' : ''].filter(Boolean);
   if (shared.length === 0) return [];
   return [field('warning', yellow(`shares this machine's ${shared.join(' and ')} namespace (allowed by nomadExec.allowHostNamespaces): it can see and signal your processes`))];
@@ -50,8 +52,9 @@ export function header(plan: LaunchPlan, label: string): string[] {
       field('isolation', isolationMode(task)),
       ...hostNamespaceWarning(task),
       field('user', task.user),
-      field('capabilities', task.capabilities.length > 0 ? `${task.capabilities.join(', ')} (${task.capabilities.length})` : 'none'),
+      field('capabilities', task.driver === 'raw_exec' ? yellow('whatever you have (no isolation)') : task.capabilities.length > 0 ? `${task.capabilities.join(', ')} (${task.capabilities.length})` : 'none'),
       field('command', commandLine(task)),
+      ...task.volumeMounts.map((m) => field('volume', `${m.hostPath} at ${m.taskPath} (${m.readOnly ? 'read-only' : 'read-write'}; host volume "${m.source}" from ${m.origin})`)),
       field('kill', `${task.killSignal}, then SIGKILL after ${formatDuration(task.killTimeoutMs)}`),
     );
     if (task.lookup.state === 'pending') lines.push(field('note', yellow(task.lookup.reason)));

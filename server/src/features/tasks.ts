@@ -37,7 +37,7 @@ export function outlineOf(file: JobFile, text: string): TasksResult {
     tasks: group.tasks.map((task) => ({
       name: task.name,
       driver: task.driverName,
-      runnable: task.driverName === 'exec' && task.name !== '',
+      runnable: (task.driverName === 'exec' || task.driverName === 'raw_exec') && task.name !== '',
       range: task.block.range,
       headerRange: headerRange(task.block),
     })),
