@@ -20,7 +20,7 @@ import { DocumentAnalysis } from '../server/src/analysis';
 import { sharedParser } from '../server/src/parser/parser';
 import { resolveSettings } from '../server/src/settings';
 
-const MUTANTS = Number(process.env.HCL_MUTANTS ?? 1500);
+const MUTANTS = Number(process.env.HCL_MUTANTS ?? 2000);
 const SEED = Number(process.env.HCL_SEED ?? 20261206);
 
 const valid = [...corpusFiles('exec'), ...corpusFiles('other')];
