@@ -117,6 +117,7 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
       source,
       kind: parsed.kind,
       location: parsed.location,
+      ...(parsed.kind === 'file' ? { jobFolder: ctx.baseDir } : {}),
       fileName: parsed.baseName,
       ...(archiveType ? { archiveType } : {}),
       destination: dest.host,

@@ -116,6 +116,8 @@ export interface ArtifactPlan {
   kind: 'http' | 'file';
   /** The URL (http) or absolute host path (file) that is fetched, query options removed. */
   location: string;
+  /** For a local source: the job file's folder, the only place it may be read from (checked again at fetch). */
+  jobFolder?: string;
   /** File name the download gets (last path element of the source). */
   fileName: string;
   /** How it will be unpacked; absent when it is not an archive or `archive = false`. */

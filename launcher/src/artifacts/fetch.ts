@@ -9,6 +9,7 @@ import * as path from 'path';
 import type { ArtifactPlan } from '../types';
 import { Dir, isInside, UnsafePathError } from '../safeFs';
 import { unpack, unpacksToDir } from './unpack';
+import { ARTIFACT_READS, FileSandboxError, jobFolderSandbox, realPathInside } from '../../../server/src/model/fileSandbox';
 
 export class ArtifactError extends Error {}
 
@@ -41,19 +42,29 @@ async function place(artifact: ArtifactPlan, alloc: Dir, dest: string, work: str
     fetched = path.join(work, 'download');
     await download(artifact.location, artifact.headers, fetched, signal).catch((e: Error) => fail(e.message));
   } else {
+    // Checked again now, links resolved: at plan time the path may not have existed (nothing to resolve).
+    // A plan made without a job folder (built by hand through the API) is taken as its caller wrote it.
+    let local: string | undefined;
+    try {
+      local = artifact.jobFolder ? realPathInside(`local source ${JSON.stringify(artifact.source)}`, artifact.location, jobFolderSandbox(artifact.jobFolder, ARTIFACT_READS)) : artifact.location;
+    } catch (error) {
+      if (error instanceof FileSandboxError) return fail(error.message);
+      throw error;
+    }
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(artifact.location);
+      if (!local) throw new Error('missing');
+      stat = fs.statSync(local);
     } catch {
       return fail(`the local path ${artifact.location} does not exist`);
     }
     if (stat.isDirectory()) {
       if (artifact.checksum) fail('a checksum cannot be verified for a directory');
       if (artifact.mode === 'file') fail(`mode is "file" but ${artifact.location} is a directory`);
-      alloc.copyTreeIn(artifact.location, dest);
+      alloc.copyTreeIn(local, dest);
       return;
     }
-    fetched = artifact.location;
+    fetched = local;
   }
   if (artifact.checksum) {
     const actual = await hashFile(fetched, artifact.checksum.algorithm);
