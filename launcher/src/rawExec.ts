@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as os from 'os';
 import type { TaskLogs } from './logs';
-import { signalName, type SupervisedExit } from './supervise';
+import { exitStatus, nodeSignal, signalName } from './signals';
+import type { SupervisedExit } from './supervise';
 import type { TaskPlan } from './types';
 
 export interface RawExecOptions {
@@ -53,7 +54,7 @@ export class RawExecTask {
           resolve({ exitCode: 1, oomKilled: false, durationMs, setupFailure: `cannot start ${options.command}: ${spawnError.message}` });
           return;
         }
-        const result: SupervisedExit = { exitCode: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), oomKilled: false, durationMs };
+        const result: SupervisedExit = { exitCode: exitStatus(code, signal), oomKilled: false, durationMs };
         if (signal) result.signal = signalName(os.constants.signals[signal]);
         resolve(result);
       };
@@ -66,8 +67,8 @@ export class RawExecTask {
   stop(): void {
     if (this.stopRequested || this.ended) return;
     this.stopRequested = true;
-    const name = this.task.killSignal.startsWith('SIG') ? this.task.killSignal : `SIG${this.task.killSignal}`;
-    this.killGroup(name as NodeJS.Signals);
+    // the plan refused a kill_signal this machine does not know
+    this.killGroup(nodeSignal(this.task.killSignal) ?? 'SIGKILL');
     this.escalation = setTimeout(() => this.killGroup('SIGKILL'), this.task.killTimeoutMs);
     this.escalation.unref();
   }

@@ -6,12 +6,12 @@
 // the task by itself.
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
 import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
+import { exitStatus, signalName } from './signals';
 import type { TaskPlan } from './types';
 
 export interface SupervisedExit {
@@ -154,7 +154,7 @@ export class SupervisedTask {
         const exit = infos.find((i): i is Extract<LauncherInfo, { 'exit-code': number }> => 'exit-code' in i);
         const setup = infos.find((i): i is Extract<LauncherInfo, { 'setup-failed': number }> => 'setup-failed' in i);
         // The launcher's own status is the task's (128+N for a signal); if the launcher was killed, 128+its signal.
-        const exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
+        const exitCode = exitStatus(code, signal);
         // The launcher says when a signal ended the task; a plain `exit 130` is not a signal.
         const signalNumber = exit ? exit.signal : exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined;
         const result: SupervisedExit = { exitCode, oomKilled: exit?.['oom-killed'] ?? false, durationMs };
@@ -219,7 +219,3 @@ export function endCgroup(dir: string): void {
   remove();
 }
 
-export function signalName(n: number): string {
-  for (const [name, value] of Object.entries(os.constants.signals)) if (value === n) return name;
-  return `signal ${n}`;
-}

@@ -19,6 +19,7 @@ import type { LocalNode } from './node';
 import { configResolver, explainMissingName, missingFiles, unresolvedReferences } from './runtimeNames';
 import { planArtifacts, planTemplates } from './planFiles';
 import { isInside } from './safeFs';
+import { nodeSignal } from './signals';
 import type { LifecycleHook, PortPlan, TaskPlan } from './types';
 
 /** Nomad's client max_kill_timeout default. */
@@ -157,7 +158,7 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
   const env = planEnv(ctx, body, user, res, fail, { NOMAD_ALLOC_DIR: dirs.alloc, NOMAD_TASK_DIR: dirs.local, NOMAD_SECRETS_DIR: dirs.secrets });
   const { command, args } = planCommand(ctx, config!, env, fail);
   const { killSignal, killTimeoutMs } = planKill(body, jobspec, fail);
-  if (os.constants.signals[(killSignal.startsWith('SIG') ? killSignal : `SIG${killSignal}`) as NodeJS.Signals] === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`);
+  if (nodeSignal(killSignal) === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`);
   const files = planTaskFiles(ctx, body, env, where);
   env.NOMAD_SECRETS_DIR = files.dirs.secrets;
   const lookup = lookupRawExecCommand(command, taskDir, env.PATH);
