@@ -2,7 +2,7 @@
 // rendered (those with `env = true` feed the environment), then the command is looked up (now that local/
 // holds what the artifacts brought) and made executable.
 import * as path from 'path';
-import { lookupCommand, lookupRawExecCommand, makeExecutable, notFoundMessage } from './lookup';
+import { lookupBinds, lookupCommand, lookupRawExecCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import { isInside, UnsafePathError, type Dir } from './safeFs';
@@ -60,7 +60,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
       ? task.lookup
       : rawExec
         ? lookupRawExecCommand(task.command, task.taskDir, env.PATH)
-        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: [...task.chrootBinds, ...task.volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
+        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: lookupBinds(task) });
   if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir));
   let madeExecutable: boolean;
   try {

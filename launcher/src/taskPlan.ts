@@ -12,7 +12,7 @@ import type { Group, Job, Task } from '../../server/src/model/types';
 import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
-import { lookupCommand, lookupRawExecCommand } from './lookup';
+import { lookupBinds, lookupCommand, lookupRawExecCommand } from './lookup';
 import { planVolumeMounts } from './volumes';
 import { attributeOf, blocksOf, durationMs, evalAttr, readStringMap, valueText, type Body, type Evaluator, type JobFile, type Value } from './model';
 import type { LocalNode } from './node';
@@ -280,7 +280,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
     .map(([host, taskPath]) => ({ host, task: taskPath }));
 
   const volumeMounts = planVolumeMounts(body, ctx.group, jobspec, settings, fail);
-  const lookup = lookupCommand({ command, taskDir, binds: [...chrootBinds, ...volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
+  const lookup = lookupCommand({ command, taskDir, binds: lookupBinds({ chrootBinds, volumeMounts }) });
   if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
   if (lookup.state === 'pending') {
     lookup.reason += '; looked up again after the artifacts and templates are in place';
