@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as os from 'os';
 import type { TaskLogs } from './logs';
 import { exitStatus, nodeSignal, signalName } from './signals';
-import type { SupervisedExit } from './supervise';
+import { keepOutput, type SupervisedExit } from './supervise';
 import type { TaskPlan } from './types';
 
 export interface RawExecOptions {
@@ -32,14 +32,8 @@ export class RawExecTask {
   ) {
     // The env goes to execve, never argv; detached makes the task a process group (and session) leader.
     this.child = spawn(options.command, task.args, { cwd: task.taskDir, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      options.logs.stdout.write(chunk);
-      options.onOutput('stdout', chunk);
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => {
-      options.logs.stderr.write(chunk);
-      options.onOutput('stderr', chunk);
-    });
+    this.child.stdout!.on('data', (chunk: Buffer) => keepOutput(options, 'stdout', chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => keepOutput(options, 'stderr', chunk));
     // A leftover process holding stdout open would delay 'close': its group is killed as the task ends.
     this.child.on('exit', () => {
       this.ended = true;

@@ -52,6 +52,12 @@ export function splitLauncherLines(chunk: Buffer): { messages: string[]; rest: B
   return { messages, rest };
 }
 
+/** A chunk of the task's output: into its rotating log first, then to the caller (exec and raw_exec alike). */
+export function keepOutput(sinks: Pick<SuperviseOptions, 'logs' | 'onOutput'>, stream: 'stdout' | 'stderr', chunk: Buffer): void {
+  sinks.logs[stream].write(chunk);
+  sinks.onOutput(stream, chunk);
+}
+
 export class SupervisedTask {
   private readonly child: ChildProcess;
   private readonly started = Date.now();
@@ -101,19 +107,14 @@ export class SupervisedTask {
     const stderr = this.child.stderr!;
     const info = this.child.stdio[4] as Readable;
     let launcherLines: string[] = [];
-    stdout.on('data', (chunk: Buffer) => {
-      options.logs.stdout.write(chunk);
-      options.onOutput('stdout', chunk);
-    });
+    stdout.on('data', (chunk: Buffer) => keepOutput(options, 'stdout', chunk));
     stderr.on('data', (data: Buffer) => {
       // The launcher writes each of its lines in one write (atomic on a pipe), so they start a chunk.
       const split = splitLauncherLines(data);
       launcherLines = [...launcherLines, ...split.messages].slice(-20);
       split.messages.forEach((m) => options.onLauncherMessage(m));
       const chunk = split.rest;
-      if (chunk.length === 0) return;
-      options.logs.stderr.write(chunk);
-      options.onOutput('stderr', chunk);
+      if (chunk.length > 0) keepOutput(options, 'stderr', chunk);
     });
     let infoText = '';
     info.on('data', (chunk: Buffer) => (infoText += chunk.toString('utf8')));
