@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isInside, type Dir } from './safeFs';
 import { hostPathOf } from '../../server/src/model/taskPaths';
-import type { CommandLookup } from './types';
+import type { CommandLookup, TaskPlan } from './types';
 
 export { hostPathOf };
 
@@ -17,6 +17,11 @@ export interface LookupInput {
   binds: { host: string; task: string }[];
 }
 
+
+/** What an exec task's command is looked up through: its chroot_env binds, then its host volume mounts. */
+export function lookupBinds(task: Pick<TaskPlan, 'chrootBinds' | 'volumeMounts'>): LookupInput['binds'] {
+  return [...task.chrootBinds, ...task.volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))];
+}
 
 /** The task paths tried, in order. */
 export function candidatePaths(command: string): string[] {

@@ -2,10 +2,11 @@
 // rendered (those with `env = true` feed the environment), then the command is looked up (now that local/
 // holds what the artifacts brought) and made executable.
 import * as path from 'path';
-import { lookupCommand, lookupRawExecCommand, makeExecutable, notFoundMessage } from './lookup';
+import { insideAlloc } from './allocDir';
+import { lookupBinds, lookupCommand, lookupRawExecCommand, makeExecutable, notFoundMessage } from './lookup';
 import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox, templateSourceSandbox } from './planFiles';
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
-import { isInside, UnsafePathError, type Dir } from './safeFs';
+import { isInside, type Dir } from './safeFs';
 import type * as Templates from '../../server/src/template';
 import type { TaskPlan, TemplatePlan } from './types';
 
@@ -60,7 +61,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
       ? task.lookup
       : rawExec
         ? lookupRawExecCommand(task.command, task.taskDir, env.PATH)
-        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: [...task.chrootBinds, ...task.volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
+        : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: lookupBinds(task) });
   if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir));
   let madeExecutable: boolean;
   try {
@@ -128,8 +129,7 @@ function readTemplateSource(task: TaskPlan, template: TemplatePlan, what: string
 function writeTemplate(task: TaskPlan, template: TemplatePlan, output: string, alloc: Dir): void {
   const what = `task "${task.name}" template ${template.index} (${template.destinationInTask})`;
   try {
-    if (!isInside(alloc.path, template.destination)) throw new UnsafePathError(`${template.destination} is outside the alloc dir`);
-    const rel = path.relative(alloc.path, template.destination);
+    const rel = insideAlloc(alloc.path, template.destination);
     alloc.dir(path.dirname(rel), { mode: 0o755 }).close();
     alloc.writeFile(rel, output, template.perms);
   } catch (error) {

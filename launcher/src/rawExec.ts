@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as os from 'os';
 import type { TaskLogs } from './logs';
-import { signalName, type SupervisedExit } from './supervise';
+import { exitStatus, nodeSignal, signalName } from './signals';
+import { keepOutput, type SupervisedExit } from './supervise';
 import type { TaskPlan } from './types';
 
 export interface RawExecOptions {
@@ -31,14 +32,8 @@ export class RawExecTask {
   ) {
     // The env goes to execve, never argv; detached makes the task a process group (and session) leader.
     this.child = spawn(options.command, task.args, { cwd: task.taskDir, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      options.logs.stdout.write(chunk);
-      options.onOutput('stdout', chunk);
-    });
-    this.child.stderr!.on('data', (chunk: Buffer) => {
-      options.logs.stderr.write(chunk);
-      options.onOutput('stderr', chunk);
-    });
+    this.child.stdout!.on('data', (chunk: Buffer) => keepOutput(options, 'stdout', chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => keepOutput(options, 'stderr', chunk));
     // A leftover process holding stdout open would delay 'close': its group is killed as the task ends.
     this.child.on('exit', () => {
       this.ended = true;
@@ -53,7 +48,7 @@ export class RawExecTask {
           resolve({ exitCode: 1, oomKilled: false, durationMs, setupFailure: `cannot start ${options.command}: ${spawnError.message}` });
           return;
         }
-        const result: SupervisedExit = { exitCode: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), oomKilled: false, durationMs };
+        const result: SupervisedExit = { exitCode: exitStatus(code, signal), oomKilled: false, durationMs };
         if (signal) result.signal = signalName(os.constants.signals[signal]);
         resolve(result);
       };
@@ -66,8 +61,8 @@ export class RawExecTask {
   stop(): void {
     if (this.stopRequested || this.ended) return;
     this.stopRequested = true;
-    const name = this.task.killSignal.startsWith('SIG') ? this.task.killSignal : `SIG${this.task.killSignal}`;
-    this.killGroup(name as NodeJS.Signals);
+    // the plan refused a kill_signal this machine does not know
+    this.killGroup(nodeSignal(this.task.killSignal) ?? 'SIGKILL');
     this.escalation = setTimeout(() => this.killGroup('SIGKILL'), this.task.killTimeoutMs);
     this.escalation.unref();
   }

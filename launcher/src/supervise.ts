@@ -6,12 +6,12 @@
 // the task by itself.
 import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
 import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
+import { exitStatus, signalName } from './signals';
 import type { TaskPlan } from './types';
 
 export interface SupervisedExit {
@@ -50,6 +50,12 @@ export function splitLauncherLines(chunk: Buffer): { messages: string[]; rest: B
     rest = rest.subarray(nl + 1);
   }
   return { messages, rest };
+}
+
+/** A chunk of the task's output: into its rotating log first, then to the caller (exec and raw_exec alike). */
+export function keepOutput(sinks: Pick<SuperviseOptions, 'logs' | 'onOutput'>, stream: 'stdout' | 'stderr', chunk: Buffer): void {
+  sinks.logs[stream].write(chunk);
+  sinks.onOutput(stream, chunk);
 }
 
 export class SupervisedTask {
@@ -101,19 +107,14 @@ export class SupervisedTask {
     const stderr = this.child.stderr!;
     const info = this.child.stdio[4] as Readable;
     let launcherLines: string[] = [];
-    stdout.on('data', (chunk: Buffer) => {
-      options.logs.stdout.write(chunk);
-      options.onOutput('stdout', chunk);
-    });
+    stdout.on('data', (chunk: Buffer) => keepOutput(options, 'stdout', chunk));
     stderr.on('data', (data: Buffer) => {
       // The launcher writes each of its lines in one write (atomic on a pipe), so they start a chunk.
       const split = splitLauncherLines(data);
       launcherLines = [...launcherLines, ...split.messages].slice(-20);
       split.messages.forEach((m) => options.onLauncherMessage(m));
       const chunk = split.rest;
-      if (chunk.length === 0) return;
-      options.logs.stderr.write(chunk);
-      options.onOutput('stderr', chunk);
+      if (chunk.length > 0) keepOutput(options, 'stderr', chunk);
     });
     let infoText = '';
     info.on('data', (chunk: Buffer) => (infoText += chunk.toString('utf8')));
@@ -154,7 +155,7 @@ export class SupervisedTask {
         const exit = infos.find((i): i is Extract<LauncherInfo, { 'exit-code': number }> => 'exit-code' in i);
         const setup = infos.find((i): i is Extract<LauncherInfo, { 'setup-failed': number }> => 'setup-failed' in i);
         // The launcher's own status is the task's (128+N for a signal); if the launcher was killed, 128+its signal.
-        const exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
+        const exitCode = exitStatus(code, signal);
         // The launcher says when a signal ended the task; a plain `exit 130` is not a signal.
         const signalNumber = exit ? exit.signal : exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined;
         const result: SupervisedExit = { exitCode, oomKilled: exit?.['oom-killed'] ?? false, durationMs };
@@ -219,7 +220,3 @@ export function endCgroup(dir: string): void {
   remove();
 }
 
-export function signalName(n: number): string {
-  for (const [name, value] of Object.entries(os.constants.signals)) if (value === n) return name;
-  return `signal ${n}`;
-}

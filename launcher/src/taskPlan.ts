@@ -12,13 +12,14 @@ import type { Group, Job, Task } from '../../server/src/model/types';
 import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
-import { lookupCommand, lookupRawExecCommand } from './lookup';
+import { lookupBinds, lookupCommand, lookupRawExecCommand } from './lookup';
 import { planVolumeMounts } from './volumes';
 import { attributeOf, blocksOf, durationMs, evalAttr, readStringMap, valueText, type Body, type Evaluator, type JobFile, type Value } from './model';
 import type { LocalNode } from './node';
 import { configResolver, explainMissingName, missingFiles, unresolvedReferences } from './runtimeNames';
 import { planArtifacts, planTemplates } from './planFiles';
 import { isInside } from './safeFs';
+import { nodeSignal } from './signals';
 import type { LifecycleHook, PortPlan, TaskPlan } from './types';
 
 /** Nomad's client max_kill_timeout default. */
@@ -157,7 +158,7 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
   const env = planEnv(ctx, body, user, res, fail, { NOMAD_ALLOC_DIR: dirs.alloc, NOMAD_TASK_DIR: dirs.local, NOMAD_SECRETS_DIR: dirs.secrets });
   const { command, args } = planCommand(ctx, config!, env, fail);
   const { killSignal, killTimeoutMs } = planKill(body, jobspec, fail);
-  if (os.constants.signals[(killSignal.startsWith('SIG') ? killSignal : `SIG${killSignal}`) as NodeJS.Signals] === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`);
+  if (nodeSignal(killSignal) === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`);
   const files = planTaskFiles(ctx, body, env, where);
   env.NOMAD_SECRETS_DIR = files.dirs.secrets;
   const lookup = lookupRawExecCommand(command, taskDir, env.PATH);
@@ -279,7 +280,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
     .map(([host, taskPath]) => ({ host, task: taskPath }));
 
   const volumeMounts = planVolumeMounts(body, ctx.group, jobspec, settings, fail);
-  const lookup = lookupCommand({ command, taskDir, binds: [...chrootBinds, ...volumeMounts.map((m) => ({ host: m.hostPath, task: m.taskPath }))] });
+  const lookup = lookupCommand({ command, taskDir, binds: lookupBinds({ chrootBinds, volumeMounts }) });
   if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
   if (lookup.state === 'pending') {
     lookup.reason += '; looked up again after the artifacts and templates are in place';
