@@ -383,12 +383,24 @@ static int v1_devices(struct cgroup *cg)
 	};
 	if (v1_dir("devices", cg->dev, cg->back_dev, sizeof cg->dev, 0) < 0)
 		return -1;
-	if (put(cg->dev, "devices.deny", "a") < 0)
+	char p[1024];
+	if (put(cg->dev, "devices.deny", "a") < 0 || fmt_path(p, sizeof p, "%s/devices.allow", cg->dev) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++)
-		if (put(cg->dev, "devices.allow", allow[i]) < 0)
+	/* one open for every rule: the kernel takes each write() as one rule */
+	int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++) {
+		size_t len = strlen(allow[i]);
+		ssize_t n = write(fd, allow[i], len);
+		if (n != (ssize_t)len) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
 			return -1;
-	return 0;
+		}
+	}
+	return close(fd);
 }
 
 int cgroup_setup(const struct config *c, struct cgroup *cg)
