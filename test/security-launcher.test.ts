@@ -339,8 +339,9 @@ ${body}
       config {
         command = "/bin/sh"
         pid_mode = "host"
-        args = ["-c", "(setsid sh -c 'sleep 1000 & exit' &); sleep 0.2; kill -9 0"]
+        args = ["-c", "mkfifo $NOMAD_TASK_DIR/up; (setsid sh -c 'sleep 1000 & echo > $NOMAD_TASK_DIR/up' &); read x < $NOMAD_TASK_DIR/up; kill -9 0"]
       }`), { settings: { allowHostNamespaces: true } as RunRequest['settings'] });
+      // the task kills its group only once the daemon, in a session of its own, says it runs (a fifo)
       const handle = startRun(plan, { output: () => undefined, notice: () => undefined });
       // a surviving daemon holds the task's stdout, so the run would not end at all: bound the wait
       let timer: NodeJS.Timeout | undefined;

@@ -236,19 +236,22 @@ static int v2_limits(const struct config *c, const char *dir)
 	return 0;
 }
 
+static const char *v2_mount(void)
+{
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+		return "/sys/fs/cgroup";
+	if (access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0)
+		return "/sys/fs/cgroup/unified";
+	return NULL;
+}
+
 /* v2: a child of the launcher's own cgroup when that one may have controlled children
  * (delegated and free of other processes), else, as root, a child of nomad-exec.slice
  * at the top of the hierarchy, the way Nomad uses nomad.slice. */
 static int try_v2(const struct config *c, struct cgroup *cg)
 {
-	static const char *const mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
-	const char *mount = NULL;
+	const char *mount = v2_mount();
 	char own[512], parent[1024];
-	for (size_t i = 0; i < 2 && !mount; i++) {
-		if (fmt_path(parent, sizeof parent, "%s/cgroup.controllers", mounts[i]) == 0 &&
-		    access(parent, F_OK) == 0)
-			mount = mounts[i];
-	}
 	if (!mount || own_path("", own, sizeof own) < 0)
 		return -1;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -284,15 +287,6 @@ static int try_v2(const struct config *c, struct cgroup *cg)
 	}
 	cg->mem[0] = '\0';
 	return -1;
-}
-
-static const char *v2_mount(void)
-{
-	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
-		return "/sys/fs/cgroup";
-	if (access("/sys/fs/cgroup/unified/cgroup.controllers", F_OK) == 0)
-		return "/sys/fs/cgroup/unified";
-	return NULL;
 }
 
 /* A v2 cgroup only to hold the task (no controllers needed: freeze and kill are core v2):
@@ -389,12 +383,24 @@ static int v1_devices(struct cgroup *cg)
 	};
 	if (v1_dir("devices", cg->dev, cg->back_dev, sizeof cg->dev, 0) < 0)
 		return -1;
-	if (put(cg->dev, "devices.deny", "a") < 0)
+	char p[1024];
+	if (put(cg->dev, "devices.deny", "a") < 0 || fmt_path(p, sizeof p, "%s/devices.allow", cg->dev) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++)
-		if (put(cg->dev, "devices.allow", allow[i]) < 0)
+	/* one open for every rule: the kernel takes each write() as one rule */
+	int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++) {
+		size_t len = strlen(allow[i]);
+		ssize_t n = write(fd, allow[i], len);
+		if (n != (ssize_t)len) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
 			return -1;
-	return 0;
+		}
+	}
+	return close(fd);
 }
 
 int cgroup_setup(const struct config *c, struct cgroup *cg)
@@ -420,8 +426,9 @@ int cgroup_setup(const struct config *c, struct cgroup *cg)
 	}
 	/* private pid mode needs no tracking: the task is PID 1 of its namespace, and the kernel
 	 * ends every process in it when that one dies */
+	int ret = limited || (!c->memory_mb && !c->cpu_mhz) ? 0 : -1;
 	if (c->pid_mode == NS_PRIVATE)
-		return limited || (!c->memory_mb && !c->cpu_mhz) ? 0 : -1;
+		return ret;
 	if (!cg->track_version)
 		try_v2_track(cg);
 	if (!cg->track_version && geteuid() == 0 &&
@@ -429,7 +436,7 @@ int cgroup_setup(const struct config *c, struct cgroup *cg)
 		cg->track_version = 1;
 	if (!cg->track_version)
 		cg->track[0] = cg->back_track[0] = '\0';
-	return limited || (!c->memory_mb && !c->cpu_mhz) ? 0 : -1;
+	return ret;
 }
 
 static void move_to(const char *procs, const char *why)

@@ -268,6 +268,8 @@ static void apply_bind(const char *root, const struct bind *b)
 	close(fd);
 	/* the new mount, reached the same way: its flags are changed, not those underneath */
 	fd = mount_point_in_root(root, b->dst, S_ISDIR(st.st_mode));
+	if (fd < 0)
+		die_errno(EXIT_MOUNT, "reopening the new bind mount inside the task root", dst);
 	PATHF(at, "/proc/self/fd/%d", fd);
 	if (b->read_only)
 		make_read_only(at);
