@@ -67,11 +67,6 @@ export function stopAfter(until: number): () => boolean {
   };
 }
 
-/** The deadline now in force (Infinity: none). */
-export function currentDeadline(): number {
-  return deadline;
-}
-
 export function isPaused(error: unknown): boolean {
   return error === PAUSED;
 }

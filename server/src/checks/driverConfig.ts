@@ -3,7 +3,8 @@
 // drivers they belong to, missing required attributes, types, allowed values. Nomad's `job validate` checks
 // none of this; the client refuses the task when it starts. Other drivers' configs stay free-form.
 // What only exec means by its values (namespaces, capabilities, work_dir) is in execConfig.ts.
-import type { Attribute, Block, Group } from '../model/types';
+import type { Block, Group } from '../model/types';
+import { attributeOf } from '../model/build';
 import { DRIVERS, FOREIGN_EXEC_KEYS, driversWithConfigKey } from '../schema/drivers';
 import type { DriverSchema } from '../schema/types';
 import type { Check, CheckContext } from './check';
@@ -28,7 +29,7 @@ function checkGroup(ctx: CheckContext, group: Group): void {
   // and args), so only names and values are checked there, not what is required.
   if (!group.implicit) {
     for (const sidecar of sidecarTasks(group.block.body)) {
-      const attribute = attributeOf(sidecar, 'driver');
+      const attribute = attributeOf(sidecar.body, 'driver');
       const name = attribute ? ctx.evaluator.evaluate(attribute.value) : undefined;
       const driver = typeof name === 'string' ? DRIVERS[name] : undefined;
       if (driver) checkTask(ctx, driver, sidecar, 'the sidecar_task', undefined, false);
@@ -48,10 +49,6 @@ export function sidecarTasks(body: Block['body']): Block[] {
   };
   visit(body, 0);
   return found;
-}
-
-export function attributeOf(block: Block, name: string): Attribute | undefined {
-  return block.body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
 }
 
 /** What a driver's config cannot do without, in words ("command", "jar_path or class"). */

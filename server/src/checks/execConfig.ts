@@ -8,7 +8,8 @@ import {
   computeTaskCapabilities, isValidCapability, nearestCapability, normalizeCapability,
 } from '../schema/capabilities';
 import type { Check, CheckContext } from './check';
-import { attributeOf, sidecarTasks } from './driverConfig';
+import { attributeOf } from '../model/build';
+import { sidecarTasks } from './driverConfig';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
 const EXPOSURE = {
@@ -31,7 +32,7 @@ function checkGroup(ctx: CheckContext, group: Group): void {
   // A Connect sidecar task may run on exec too (its config is then an exec config).
   if (!group.implicit) {
     for (const sidecar of sidecarTasks(group.block.body)) {
-      const driver = attributeOf(sidecar, 'driver');
+      const driver = attributeOf(sidecar.body, 'driver');
       if (driver && ctx.evaluator.evaluate(driver.value) === 'exec') checkTask(ctx, sidecar, 'the sidecar_task', undefined);
     }
   }
@@ -47,7 +48,7 @@ function checkTask(ctx: CheckContext, taskBlock: Block, title: string, modelConf
 }
 
 function checkWorkDir(ctx: CheckContext, config: Block): void {
-  const workDir = attributeOf(config, 'work_dir');
+  const workDir = attributeOf(config.body, 'work_dir');
   if (!workDir) return;
   const value = ctx.evaluator.evaluate(workDir.value);
   if (typeof value !== 'string' || value === '' || value.startsWith('/')) return;
@@ -61,7 +62,7 @@ function checkWorkDir(ctx: CheckContext, config: Block): void {
 
 function checkNamespaces(ctx: CheckContext, config: Block): void {
   for (const key of ['pid_mode', 'ipc_mode'] as const) {
-    const attribute = attributeOf(config, key);
+    const attribute = attributeOf(config.body, key);
     const value = attribute ? ctx.evaluator.evaluate(attribute.value) : undefined;
     const fallback = key === 'pid_mode' ? ctx.settings.defaultPidMode : ctx.settings.defaultIpcMode;
     if (value === 'host') {
@@ -98,8 +99,8 @@ function listEntries(ctx: CheckContext, attribute: Attribute | undefined): Array
 }
 
 function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, title: string): void {
-  const capAdd = listEntries(ctx, attributeOf(config, 'cap_add'));
-  const capDrop = listEntries(ctx, attributeOf(config, 'cap_drop'));
+  const capAdd = listEntries(ctx, attributeOf(config.body, 'cap_add'));
+  const capDrop = listEntries(ctx, attributeOf(config.body, 'cap_drop'));
   let unknown = false;
   for (const entries of [capAdd, capDrop]) {
     for (const entry of entries ?? []) {
@@ -119,7 +120,7 @@ function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, t
   if (capAdd === undefined || capDrop === undefined) return;
   const validAdd = unknown ? capAdd.filter((e) => isValidCapability(e.text)) : capAdd;
   const validDrop = unknown ? capDrop.filter((e) => isValidCapability(e.text)) : capDrop;
-  const userAttr = attributeOf(taskBlock, 'user');
+  const userAttr = attributeOf(taskBlock.body, 'user');
   const user = userAttr ? ctx.evaluator.evaluate(userAttr.value) : '';
   if (userAttr && typeof user !== 'string') return;
   const input = {

@@ -4,7 +4,7 @@
 // task's environment at render time, and a `source` that nothing puts in place.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Block, Body, Group, Task } from '../model/types';
+import type { Block, Body, Group } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
 import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
@@ -33,7 +33,7 @@ function checkGroup(ctx: CheckContext, group: Group): void {
     const scopeOf = (): RuntimeScope => (scope ??= runtimeScopeFor(task, ctx.file, { evaluator: ctx.evaluator }));
     templates.forEach((block, i) => {
       checkData(ctx, block, scopeOf);
-      checkSource(ctx, task, body, templates.slice(0, i), block);
+      checkSource(ctx, body, templates.slice(0, i), block);
     });
   }
 }
@@ -146,8 +146,7 @@ function nearUnknown(read: ReadTemplate, from: number, to: number): boolean {
  * `source` read beside the job file by a local run (relative paths): reported when it is not there and no
  * artifact or earlier template of the task can put it in place before this template renders.
  */
-function checkSource(ctx: CheckContext, task: Task, body: Body, earlier: Block[], block: Block): void {
-  void task;
+function checkSource(ctx: CheckContext, body: Body, earlier: Block[], block: Block): void {
   const attribute = findAttribute(block.body, 'source');
   if (!attribute || !ctx.documentDir) return;
   if (findAttribute(block.body, 'data')) return; // data wins over source

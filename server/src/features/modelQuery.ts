@@ -3,15 +3,10 @@
 // and semantic tokens ask here instead of walking the model themselves.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, Expr, JobFile, Label, Task, TemplatePart } from '../model/types';
-import { before, holds } from '../model/positions';
+import { before, holds, touches } from '../model/positions';
 
 // Re-exported: features import positions from here along with the model queries.
-export { before, holds };
-
-/** start <= pos <= end: for a cursor that may sit just after a word. */
-export function touches(range: Range, pos: Position): boolean {
-  return !before(pos, range.start) && !before(range.end, pos);
-}
+export { before, holds, touches };
 
 export type HitPart = 'blockType' | 'label' | 'attributeName' | 'value' | 'body';
 

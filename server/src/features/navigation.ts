@@ -13,7 +13,8 @@ import {
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature } from '../feature';
-import { contains, referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
+import { touches } from '../model/positions';
+import { referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
 import { KIND_NAMES, NAME_RULES, envForm } from '../schema/references';
 import { documentHandler, type FeatureInput } from './featureInput';
 
@@ -24,7 +25,7 @@ function lookup(input: FeatureInput, position: Position): { index: ReferenceInde
   const found = index.at(position);
   // On the task part of `NOMAD_ADDR_<task>_<label>`: the task is meant.
   const via = found?.use?.viaTask;
-  if (via && contains(via.range, position)) {
+  if (via && touches(via.range, position)) {
     const task = index.declarations.find((d) => d.kind === 'task' && d.task === found.use!.target?.task);
     if (task) return { index, found: { declaration: task } };
   }
@@ -111,7 +112,7 @@ function renameTarget(input: FeatureInput, position: Position): { declaration: D
     return `"${declaration.name}" is also read by text this file does not evaluate (a template, a script or a driver's config), at ${where}${first.family ? ` (e.g. ${first.family.prefix}${first.viaTask ? first.viaTask.name + '_' : ''}${first.written})` : ''}. Rename it there by hand first; renaming here would leave it pointing at nothing.`;
   }
   const via = index.at(position)?.use?.viaTask;
-  const range = via && contains(via.range, position) ? via.range : found.use ? found.use.range : declaration.range;
+  const range = via && touches(via.range, position) ? via.range : found.use ? found.use.range : declaration.range;
   return { declaration, range, index };
 }
 

@@ -10,3 +10,8 @@ export function before(a: Position, b: Position): boolean {
 export function holds(range: Range, pos: Position): boolean {
   return !before(pos, range.start) && before(pos, range.end);
 }
+
+/** start <= pos <= end: for a cursor that may sit just after a word. */
+export function touches(range: Range, pos: Position): boolean {
+  return !before(pos, range.start) && !before(range.end, pos);
+}

@@ -8,9 +8,8 @@
 // variable, a locals block) is remembered per Block: the model builder hands back the same Block objects for
 // what an edit did not touch (same text, same place), so after an edit only the edited blocks are walked
 // again; linking uses to declarations is one pass over what the walks found.
-import type { Position, Range } from 'vscode-languageserver-types';
 import type { Block, BodyItem, JobFile } from '../model/types';
-import { before } from '../model/positions';
+import { before, touches } from '../model/positions';
 import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
 import { Linker } from './link';
 import { envForm } from '../schema/references';
@@ -112,7 +111,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
     }
     for (const s of unit.strings) {
       const target = linker.fileAt(s.value);
-      if (!target || contains(target.fullRange, s.range.start)) continue;
+      if (!target || touches(target.fullRange, s.range.start)) continue;
       const use: Use = { kind: 'file', written: target.name, range: s.range, form: 'text', task: s.task, target };
       linked.push(use);
       note(use);
@@ -133,22 +132,17 @@ function buildIndex(file: JobFile): ReferenceIndex {
     at(position) {
       // The innermost unit: a job's own unit spans its groups.
       let unit: Collected | undefined;
-      for (const u of units) if (contains(u.range, position) && (!unit || before(unit.range.start, u.range.start))) unit = u;
+      for (const u of units) if (touches(u.range, position) && (!unit || before(unit.range.start, u.range.start))) unit = u;
       if (!unit) return undefined;
-      const declaration = unit.declarations.find((d) => contains(d.range, position));
+      const declaration = unit.declarations.find((d) => touches(d.range, position));
       if (declaration) return { declaration };
-      const use = linkedUses.get(unit)?.find((u) => contains(u.range, position) || (u.viaTask !== undefined && contains(u.viaTask.range, position)));
+      const use = linkedUses.get(unit)?.find((u) => touches(u.range, position) || (u.viaTask !== undefined && touches(u.viaTask.range, position)));
       return use ? { use, declaration: use.target } : undefined;
     },
   };
 }
 
 const NO_USES: readonly Use[] = [];
-
-/** start <= pos <= end: a cursor right after a name is on it too. */
-export function contains(range: Range, pos: Position): boolean {
-  return !before(pos, range.start) && !before(range.end, pos);
-}
 
 function remembered(block: BodyItem, walk: () => Collected): Collected {
   let found = walks.get(block);
