@@ -6,6 +6,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import { analyse } from '../server/src/analysis';
 import { sharedParser } from '../server/src/parser/parser';
 import { resolveSettings, type NomadExecSettings } from '../server/src/settings';
+import { ArgReader } from './args';
 import { collectFiles } from './files';
 import { toGithubAnnotations, toSarif } from './reportFormats';
 import type { Subcommand } from './main';
@@ -30,10 +31,10 @@ interface CheckArgs {
 
 function parseArgs(args: string[]): CheckArgs | string {
   const out: CheckArgs = { format: 'text', settings: {}, paths: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
+  const reader = new ArgReader(args);
+  while (reader.next()) {
+    const flag = reader.arg;
+    const value = (): string | undefined => reader.value();
     if (flag === '--format') {
       const v = value();
       if (!FORMATS.includes(v as Format)) return `--format must be one of ${FORMATS.join(', ')}, not ${v ?? 'nothing'}`;
@@ -47,11 +48,10 @@ function parseArgs(args: string[]): CheckArgs | string {
       if (v === undefined) return '--allow-caps needs a comma-separated list';
       out.settings.allowCaps = v.split(',').map((s) => s.trim()).filter(Boolean);
     } else if (flag === '--') {
-      out.paths.push(...args.slice(i + 1));
-      break;
+      out.paths.push(...reader.rest());
     } else if (flag.startsWith('-') && flag !== '-') {
       return `unknown option ${flag}`;
-    } else out.paths.push(arg);
+    } else out.paths.push(reader.raw());
   }
   if (out.paths.length === 0) return 'no files or folders given';
   return out;

@@ -8,6 +8,7 @@ import { analyse } from '../server/src/analysis';
 import { previewTemplate } from '../server/src/features/templatePreview';
 import { sharedParser } from '../server/src/parser/parser';
 import { resolveSettings } from '../server/src/settings';
+import { ArgReader } from './args';
 import type { Subcommand } from './main';
 
 const USAGE = 'usage: nomad-exec render FILE [--task [GROUP/]TASK] [--template N] [--template-values FILE]\n';
@@ -19,11 +20,12 @@ export const renderCommand: Subcommand = {
     let task: string | undefined;
     let template = 1;
     let valuesFile: string | undefined;
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i];
-      if (arg === '--task') task = args[++i];
-      else if (arg === '--template') template = Number(args[++i]);
-      else if (arg === '--template-values') valuesFile = args[++i];
+    const reader = new ArgReader(args);
+    while (reader.next()) {
+      const arg = reader.arg;
+      if (arg === '--task') task = reader.value();
+      else if (arg === '--template') template = Number(reader.value());
+      else if (arg === '--template-values') valuesFile = reader.value();
       else if (arg === '-h' || arg === '--help') {
         process.stdout.write(USAGE);
         return 0;

@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { LaunchPlan, RunRequest } from '../launcher/src/api';
 import { enableCompileCache } from '../launcher/src/compileCache';
 import { mark } from '../launcher/src/timing';
+import { ArgReader } from './args';
 import type { Subcommand } from './main';
 
 const USAGE = `usage: nomad-exec run FILE [--group G] [--task T] [--var name=value]... [--var-file F]...
@@ -42,17 +43,11 @@ function parseFlags(args: string[]): RunFlags | string {
   const request: RunRequest = { file: '', vars: [], varFiles: [], workspace: process.cwd() };
   let planOnly = false;
   const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i];
-    let inline: string | undefined;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
+  const reader = new ArgReader(args);
+  while (reader.next()) {
+    const arg = reader.arg;
     const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = args[++i];
+      const next = reader.value();
       if (next === undefined) throw new Error(`${arg} needs a value`);
       return next;
     };

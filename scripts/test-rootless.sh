@@ -28,9 +28,10 @@ for mount in /sys/fs/cgroup /sys/fs/cgroup/unified; do
   [ -e "$mount/cgroup.controllers" ] || continue
   cgroup="$mount/nomad-exec-rootless.$$"
   mkdir "$cgroup" || { echo "test-rootless: no cgroup to delegate: rootless host pid mode will be refused"; break; }
+  # Set before anything can fail (set -e), so a failed chown does not leave the cgroup behind.
+  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"/nomad-exec-* "$cgroup" 2>/dev/null || true; rm -rf "$scratch"' EXIT
   chown "$user" "$cgroup" "$cgroup/cgroup.procs" "$cgroup/cgroup.threads" "$cgroup/cgroup.subtree_control"
   echo $$ > "$cgroup/cgroup.procs"
-  trap 'echo $$ > "$mount/cgroup.procs"; rmdir "$cgroup"/nomad-exec-* "$cgroup" 2>/dev/null || true; rm -rf "$scratch"' EXIT
   break
 done
 cd "$scratch"

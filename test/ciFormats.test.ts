@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
+import { CORPUS_DIR as CORPUS } from './helpers/corpus';
 import { REPO_ROOT } from './helpers/lspClient';
 
 function check(args: string[], cwd = REPO_ROOT): { status: number | null; stdout: string; stderr: string } {
@@ -13,7 +14,6 @@ function check(args: string[], cwd = REPO_ROOT): { status: number | null; stdout
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const CORPUS = path.join(REPO_ROOT, '..', 'shared', 'corpus');
 const HELLO = path.join(REPO_ROOT, 'examples', 'hello.nomad.hcl');
 /** A syntax error, an unknown attribute and a message with characters the GitHub format must escape. */
 const BROKEN = 'job "x" {\n  type = "batch"\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config { command = "/bin/true" }\n      colour = "red,green: 100%"\n    }\n  }\n';

@@ -7,11 +7,12 @@
 // rule holds even if a future VS Code or another host merged them differently.
 import * as vscode from 'vscode';
 import type { NomadExecSettings } from '../../server/src/settings';
+import { MACHINE_SETTINGS } from './machineSettings';
+
+export { MACHINE_SETTINGS };
 
 export const settingsSection = 'nomadExec';
 
-/** The `machine` scoped settings (package.json): never taken from a workspace. */
-export const MACHINE_SETTINGS = ['launcherPath', 'chrootEnv', 'allowCaps', 'agentConfigFile', 'allowHostNamespaces', 'allowRawExec', 'hostVolumes', 'userDenylist'] as const;
 
 export interface RunSettings {
   /** Client agent settings, handed to the planner as they are. */
