@@ -34,11 +34,16 @@ export interface RunRequest {
   vars?: { name: string; value: string }[];
   /** `--var-file` paths (HCL `name = value` files), in order; applied before `vars`. */
   varFiles?: string[];
-  /** Use exactly this alloc dir (created if missing). Default: `<workspace>/.nomad-exec/allocs/<alloc id>`. */
+  /** Use exactly this alloc dir (created if missing). Default: `<state dir>/allocs/<alloc id>`. */
   allocDir?: string;
   /** Folder holding `.nomad-exec/`. Default: the job file's folder. */
   workspace?: string;
-  /** How many alloc dirs to keep under `<workspace>/.nomad-exec/allocs` (oldest removed first). Default 5. */
+  /**
+   * The runner's state folder, holding `allocs/`. Default: `<workspace>/.nomad-exec` (which gets a
+   * `.gitignore` of `*`). The extension passes its own storage folder so that nothing lands in the workspace.
+   */
+  stateDir?: string;
+  /** How many alloc dirs to keep under `<state dir>/allocs` (oldest removed first). Default 5. */
   keepAllocs?: number;
   /** Client agent settings (allow_caps, chroot_env, pid/ipc defaults, agent config file). */
   settings?: NomadExecSettings;
