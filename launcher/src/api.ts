@@ -15,6 +15,7 @@
 // <alloc dir>/.nomad-exec/logs/* (the task's /alloc/logs) while streaming. Everything in the plan is plain JSON data (see types.ts).
 import type { NomadExecSettings } from '../../server/src/settings';
 import type { LaunchPlan } from './types';
+import { sharedParser } from '../../server/src/parser/parser';
 import { computePlan } from './plan';
 import { runPlan } from './runGroup';
 
@@ -120,6 +121,14 @@ export interface RunHandle {
   stop(): Promise<void>;
   /** Resolves when the run is over (tasks exited, logs flushed). Never rejects. */
   readonly exited: Promise<RunResult>;
+}
+
+/**
+ * Loads the parser (web-tree-sitter and the HCL grammar) the planner reads job files with, so that the first
+ * planRun does not pay for it. A host that runs tasks on a click (the extension) calls it when idle.
+ */
+export async function warmUpPlanner(): Promise<void> {
+  await sharedParser();
 }
 
 /** Compute the launch plan. Resolves to a PlanError (never rejects) for anything the user must fix. */

@@ -1,7 +1,8 @@
 // Every local run of this window: starting them (one terminal each), stopping, rerunning the last one,
 // the status bar item shown while any is running, and the history the Runs view lists.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { warmUpPlanner } from '../../../launcher/src/api';
 import { readRunSettings } from '../settings';
 import { refusalReason } from './guard';
 import { bundledLauncher, ensureExecutable } from './launcherBinary';
@@ -42,6 +43,7 @@ export class RunManager implements vscode.Disposable {
     this.extensionPath = options.extensionPath;
     this.stateDir = options.stateDir;
     this.history = new RunHistory(options.memento);
+    this.warmUpWhenIdle();
     this.statusItem = vscode.window.createStatusBarItem('nomadExec.runs', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'Nomad exec runs';
     this.statusItem.command = 'nomadExec.stopTask';
@@ -58,6 +60,25 @@ export class RunManager implements vscode.Disposable {
 
   private readonly terminals = new Map<RunSession, vscode.Terminal>();
   private readonly closeListener: vscode.Disposable;
+  private warmUpListener?: vscode.Disposable;
+  private warmUpTimer?: NodeJS.Timeout;
+
+  /**
+   * The first click on a lens would otherwise load the planner's parser (about half a second on a busy
+   * machine): load it once the language server is up and has had a moment for the first analysis, only
+   * where runs can happen at all.
+   */
+  private warmUpWhenIdle(): void {
+    const schedule = (): void => {
+      this.warmUpListener?.dispose();
+      this.warmUpTimer = setTimeout(() => {
+        if (vscode.workspace.isTrusted && this.refusal() === undefined) void warmUpPlanner().catch(() => undefined);
+      }, 1500);
+      this.warmUpTimer.unref?.();
+    };
+    if (this.client.state === State.Running) schedule();
+    else this.warmUpListener = this.client.onDidChangeState((e) => e.newState === State.Running && schedule());
+  }
 
   all(): RunSession[] {
     return [...this.sessions.values()];
@@ -225,6 +246,8 @@ export class RunManager implements vscode.Disposable {
   dispose(): void {
     for (const session of this.running()) void session.stop();
     this.closeListener.dispose();
+    this.warmUpListener?.dispose();
+    clearTimeout(this.warmUpTimer);
     this.statusItem.dispose();
     this.changeEmitter.dispose();
     this.startEmitter.dispose();
