@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NomadExecApi, RunsViewItem } from '../../../client/src/testApi';
-import { activateExtension, fixture, report, workspaceDir } from './helpers';
+import { activateExtension, fixture, report, screenshot, workspaceDir } from './helpers';
 
 type Outcome = { runId?: number; refused?: string; error?: string; cancelled?: boolean };
 
@@ -98,6 +98,8 @@ suite('runs view and alloc dirs', () => {
       ],
     );
     assert.ok(flags(row.children[0]).includes('logs'));
+    await vscode.commands.executeCommand('nomadExec.runs.focus');
+    await screenshot('runs-view', '.pane-body', 'phases/lifecycle');
     await vscode.commands.executeCommand('nomadExec.runs.openStdout', row.children[2]);
     assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /cleaned up/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
