@@ -272,6 +272,12 @@ test('alloc dir: default under the workspace, or as given', async () => {
   assert.equal(given.allocDir, path.join(dir, 'mine'));
   assert.equal(given.allocRoot, undefined);
   assert.ok(!fs.existsSync(given.allocDir), 'planning writes nothing');
+  // The extension's storage folder as the state dir: alloc dirs there, nothing in the workspace.
+  const state = path.join(dir, 'storage', 'nomad-exec');
+  const stored = await plan(task('command = "/bin/true"'), { stateDir: state });
+  assert.equal(stored.allocRoot, path.join(state, 'allocs'));
+  assert.equal(stored.allocDir, path.join(state, 'allocs', stored.allocId));
+  assert.ok(!fs.existsSync(state), 'planning writes nothing');
 });
 
 test('command lookup order: local/, the task dir, then usr/local/bin, usr/bin, bin', () => {

@@ -267,6 +267,46 @@ test('.nomad-exec or its allocs shipped as a link (or owned by another user) is 
   assert.equal(third.stdout, 'ran\n');
 });
 
+test('.nomad-exec/.gitignore planted as a link (to a host file, or dangling) is never written through; a missing one is made with *', skip, async () => {
+  // The attack: a repository ships `.nomad-exec/.gitignore` as a link; writing the runner's .gitignore
+  // through it would overwrite a host file, or create one where the dangling link points.
+  const host = victim();
+  const before = host.snapshot();
+  const text = job(shTask('main', 'echo ran'));
+  for (const target of [host.file, path.join(host.dir, 'created-through-link')]) {
+    const planted = jobFolder(text);
+    fs.mkdirSync(path.join(planted.dir, '.nomad-exec'));
+    fs.symlinkSync(target, path.join(planted.dir, '.nomad-exec', '.gitignore'));
+    const ran = await runFile(planted.file);
+    assert.equal(ran.result.exitCode, 0, why(ran));
+    assert.equal(ran.stdout, 'ran\n');
+    assert.equal(host.snapshot(), before, `the host folder survives a .gitignore link to ${target}`);
+    assert.equal(fs.readlinkSync(path.join(planted.dir, '.nomad-exec', '.gitignore')), target, 'the link is left as it was');
+  }
+  // The twins: a fresh .nomad-exec gets a .gitignore of `*`; the user's own .gitignore is kept as written.
+  const fresh = jobFolder(text);
+  const first = await runFile(fresh.file);
+  assert.equal(first.result.exitCode, 0, why(first));
+  const ignore = path.join(fresh.dir, '.nomad-exec', '.gitignore');
+  assert.ok(fs.lstatSync(ignore).isFile());
+  assert.deepEqual(fs.readFileSync(ignore, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), ['*']);
+  const own = jobFolder(text);
+  fs.mkdirSync(path.join(own.dir, '.nomad-exec'));
+  fs.writeFileSync(path.join(own.dir, '.nomad-exec', '.gitignore'), 'allocs/\n');
+  const second = await runFile(own.file);
+  assert.equal(second.result.exitCode, 0, why(second));
+  assert.equal(fs.readFileSync(path.join(own.dir, '.nomad-exec', '.gitignore'), 'utf8'), 'allocs/\n');
+  // A state dir outside the workspace (the extension's storage) holds the alloc dirs and gets no .gitignore.
+  const stored = jobFolder(text);
+  const stateDir = path.join(stored.dir, 'storage', 'nomad-exec.nomad-exec');
+  const third = await runFile(stored.file, { stateDir });
+  assert.equal(third.result.exitCode, 0, why(third));
+  assert.ok(third.plan.allocDir.startsWith(path.join(stateDir, 'allocs') + path.sep));
+  assert.equal(fs.statSync(path.join(stateDir, 'allocs')).mode & 0o777, 0o700);
+  assert.ok(!fs.existsSync(path.join(stored.dir, '.nomad-exec')), 'nothing in the job folder');
+  assert.ok(!fs.existsSync(path.join(stateDir, '.gitignore')));
+});
+
 test('a command that is a link to a host file is not made executable; a shipped plain script is', skip, async () => {
   const host = victim();
   const before = host.snapshot();

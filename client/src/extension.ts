@@ -7,6 +7,8 @@ import { RunCodeLensProvider } from './codeLens';
 import { createLanguageClient, wasmEnvironment } from './languageClient';
 import { pickTarget } from './run/pickTarget';
 import { RunManager } from './run/runManager';
+import { registerRunsView } from './run/runsView';
+import { runStateDir } from './run/stateDir';
 import { NomadTaskProvider, taskType } from './taskProvider';
 import { createApi } from './extensionApi';
 import { createLanguageStatus } from './languageStatus';
@@ -23,12 +25,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
   registerTemplatePreview(context);
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
-  const runs = new RunManager(languageClient, context.extensionPath);
+  const runs = new RunManager(languageClient, {
+    extensionPath: context.extensionPath,
+    stateDir: runStateDir(context),
+    memento: context.workspaceState,
+  });
+  const runsView = registerRunsView(runs);
+  // The Runs view shows in the Explorer once the extension is active (a job file was opened).
+  void vscode.commands.executeCommand('setContext', 'nomadExec.active', true);
   const lenses = new RunCodeLensProvider(languageClient);
   const status = createLanguageStatus(languageClient);
   context.subscriptions.push(
     output,
     runs,
+    runsView.disposable,
     status.disposable,
     languageClient.onDidChangeState((e) => {
       if (e.newState === State.Running) lenses.refresh();
@@ -53,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
     output.appendLine(`The language server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     void vscode.window.showErrorMessage('Nomad: the language server did not start; see the "Nomad exec" output.');
   });
-  return createApi(runs, languageClient, status.view);
+  return createApi(runs, languageClient, status.view, runsView.provider);
 }
 
 export async function deactivate(): Promise<void> {

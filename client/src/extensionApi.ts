@@ -3,7 +3,8 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { LanguageStatusView } from './languageStatus';
 import type { RunManager } from './run/runManager';
 import type { RunSession } from './run/runSession';
-import type { NomadExecApi, RunInfo } from './testApi';
+import type { RunNode, RunsTreeProvider } from './run/runsView';
+import type { NomadExecApi, RunInfo, RunsViewItem } from './testApi';
 
 function info(session: RunSession): RunInfo {
   return {
@@ -22,7 +23,28 @@ function info(session: RunSession): RunInfo {
   };
 }
 
-export function createApi(runs: RunManager, languageClient: LanguageClient, status: LanguageStatusView): NomadExecApi {
+async function viewItems(provider: RunsTreeProvider, parent?: RunNode): Promise<RunsViewItem[]> {
+  const items: RunsViewItem[] = [];
+  for (const node of await provider.getChildren(parent)) {
+    const item = provider.getTreeItem(node);
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
+    items.push({
+      kind: node.kind,
+      key: node.key,
+      runId: node.kind === 'run' ? provider.sessionId(node.key) : undefined,
+      task: node.kind === 'task' ? node.task : undefined,
+      label,
+      description: typeof item.description === 'string' ? item.description : undefined,
+      contextValue: item.contextValue,
+      tooltip,
+      children: await viewItems(provider, node),
+    });
+  }
+  return items;
+}
+
+export function createApi(runs: RunManager, languageClient: LanguageClient, status: LanguageStatusView, runsView: RunsTreeProvider): NomadExecApi {
   const session = (id: number): RunSession => {
     const found = runs.get(id);
     if (!found) throw new Error(`no run with id ${id}`);
@@ -30,6 +52,8 @@ export function createApi(runs: RunManager, languageClient: LanguageClient, stat
   };
   return {
     listRuns: () => runs.all().map(info),
+    runsView: () => viewItems(runsView),
+    onDidAddRun: (listener) => runs.onDidAddRun((s) => listener(s.id)),
     statusBarText: () => runs.statusText,
     languageStatus: () => Object.fromEntries(
       Object.entries(status).map(([key, item]) => [key, { text: item.text, detail: item.detail, severity: item.severity, command: item.command?.command }]),

@@ -21,6 +21,8 @@ export interface RunSettings {
   variables: Record<string, string>;
   varFiles: string[];
   allocDir?: string;
+  /** Where alloc dirs go when `allocDir` is empty: the extension's storage, or `.nomad-exec/` in the workspace. */
+  allocDirLocation: 'storage' | 'workspace';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -71,5 +73,6 @@ export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
     variables,
     varFiles: config.get<string[]>('varFiles') ?? [],
     allocDir: nonEmpty(config.get<string>('allocDir')),
+    allocDirLocation: config.get<string>('allocDirLocation') === 'workspace' ? 'workspace' : 'storage',
   };
 }

@@ -18,8 +18,28 @@ export interface RunInfo {
   logFiles: string[];
 }
 
+/** A row of the Runs view as its tree provider gives it; pass it to a `nomadExec.runs.*` command as the menu does. */
+export interface RunsViewItem {
+  kind: 'run' | 'task';
+  /** The run's key (unique across window reloads). */
+  key: string;
+  /** The session id of a run of this window (absent for history from an earlier window). */
+  runId?: number;
+  task?: string;
+  label: string;
+  description?: string;
+  /** The `viewItem` the menus' `when` clauses read, e.g. `nomadRun live ended terminal logs alloc`. */
+  contextValue?: string;
+  tooltip?: string;
+  children: RunsViewItem[];
+}
+
 export interface NomadExecApi {
   listRuns(): RunInfo[];
+  /** The Runs view's rows, from its tree provider's getChildren/getTreeItem (runs newest first). */
+  runsView(): Promise<RunsViewItem[]>;
+  /** Called when a run gets its session and terminal (for a terminal run: after planning, before its tasks start). */
+  onDidAddRun(listener: (runId: number) => void): { dispose(): void };
   /** The run's terminal text so far, colours removed, `\n` line ends. */
   terminalText(runId: number): string;
   /** Resolves with the text once it contains `needle` (or rejects after `timeoutMs`). */

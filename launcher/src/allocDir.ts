@@ -20,7 +20,12 @@ export const ALLOC_MARKER = `${RUNNER_DIR}/alloc-id`;
 
 /** Default folder holding alloc dirs for a workspace. */
 export function defaultAllocRoot(workspace: string): string {
-  return path.join(workspace, '.nomad-exec', 'allocs');
+  return allocRootIn(path.join(workspace, RUNNER_DIR));
+}
+
+/** The folder of alloc dirs in a state folder (`<workspace>/.nomad-exec`, or the extension's storage). */
+export function allocRootIn(stateDir: string): string {
+  return path.join(path.resolve(stateDir), 'allocs');
 }
 
 /** Host dir of the log files of an alloc dir. */
@@ -79,7 +84,10 @@ function ownedDir(parent: Dir, name: string, mode: number, purpose: string): Dir
   return dir;
 }
 
-/** Opens the folder of the workspace's alloc dirs (`.nomad-exec/allocs`), creating it private to this user. */
+/**
+ * Opens the folder of alloc dirs (`<state dir>/allocs`, the state dir usually `<workspace>/.nomad-exec`),
+ * creating it private to this user.
+ */
 function openAllocRoot(allocRoot: string): Dir {
   const stateDir = path.dirname(allocRoot);
   // The workspace is the user's own choice (links on its way included); only what is below it is checked.
@@ -88,7 +96,8 @@ function openAllocRoot(allocRoot: string): Dir {
   try {
     const state = ownedDir(workspace, path.basename(stateDir), 0o700, 'runs');
     try {
-      ensureGitIgnore(state);
+      // A `.nomad-exec` folder sits among sources (a workspace, a job's folder); a storage folder does not.
+      if (path.basename(stateDir) === RUNNER_DIR) ensureGitIgnore(state);
       const root = ownedDir(state, path.basename(allocRoot), 0o700, 'alloc dirs');
       // Older versions made it 0755; the alloc tree is not for other local users to walk.
       fs.chmodSync(`/proc/self/fd/${root.fd}`, 0o700);
@@ -189,7 +198,11 @@ function markCreated(runner: Dir, allocId: string): void {
   }
 }
 
-/** `.nomad-exec/` holds runs, never sources: keep it out of git even without a .gitignore entry. */
+/**
+ * `.nomad-exec/` holds runs, never sources: keep it out of git even without a .gitignore entry. Whatever is
+ * already there (the user's own file, or a link planted by the repository) is left alone: the new file is
+ * created exclusively below the held folder, without following a link.
+ */
 function ensureGitIgnore(state: Dir): void {
   if (state.lstat('.gitignore')) return;
   try {

@@ -15,6 +15,7 @@
 // <alloc dir>/.nomad-exec/logs/* (the task's /alloc/logs) while streaming. Everything in the plan is plain JSON data (see types.ts).
 import type { NomadExecSettings } from '../../server/src/settings';
 import type { LaunchPlan } from './types';
+import { sharedParser } from '../../server/src/parser/parser';
 import { computePlan } from './plan';
 import { runPlan } from './runGroup';
 
@@ -34,11 +35,16 @@ export interface RunRequest {
   vars?: { name: string; value: string }[];
   /** `--var-file` paths (HCL `name = value` files), in order; applied before `vars`. */
   varFiles?: string[];
-  /** Use exactly this alloc dir (created if missing). Default: `<workspace>/.nomad-exec/allocs/<alloc id>`. */
+  /** Use exactly this alloc dir (created if missing). Default: `<state dir>/allocs/<alloc id>`. */
   allocDir?: string;
   /** Folder holding `.nomad-exec/`. Default: the job file's folder. */
   workspace?: string;
-  /** How many alloc dirs to keep under `<workspace>/.nomad-exec/allocs` (oldest removed first). Default 5. */
+  /**
+   * The runner's state folder, holding `allocs/`. Default: `<workspace>/.nomad-exec` (which gets a
+   * `.gitignore` of `*`). The extension passes its own storage folder so that nothing lands in the workspace.
+   */
+  stateDir?: string;
+  /** How many alloc dirs to keep under `<state dir>/allocs` (oldest removed first). Default 5. */
   keepAllocs?: number;
   /** Client agent settings (allow_caps, chroot_env, pid/ipc defaults, agent config file). */
   settings?: NomadExecSettings;
@@ -115,6 +121,14 @@ export interface RunHandle {
   stop(): Promise<void>;
   /** Resolves when the run is over (tasks exited, logs flushed). Never rejects. */
   readonly exited: Promise<RunResult>;
+}
+
+/**
+ * Loads the parser (web-tree-sitter and the HCL grammar) the planner reads job files with, so that the first
+ * planRun does not pay for it. A host that runs tasks on a click (the extension) calls it when idle.
+ */
+export async function warmUpPlanner(): Promise<void> {
+  await sharedParser();
 }
 
 /** Compute the launch plan. Resolves to a PlanError (never rejects) for anything the user must fix. */

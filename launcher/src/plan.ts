@@ -9,7 +9,7 @@ import { FileSandboxError } from '../../server/src/model/fileSandbox';
 import { resolveSettings } from '../../server/src/settings';
 import type { Group, Job, JobFile } from '../../server/src/model/types';
 import type { PlanError, RunRequest } from './api';
-import { defaultAllocRoot } from './allocDir';
+import { allocRootIn, defaultAllocRoot } from './allocDir';
 import { blocksOf, evalAttr, parseJobFile, readStringMap, type Evaluator } from './model';
 import { nameProblems } from './names';
 import { localNode, nodeNames } from './node';
@@ -77,7 +77,7 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   mark('plan: node');
   const allocId = randomUUID();
   const workspace = request.workspace ?? baseDir;
-  const allocRoot = request.allocDir ? undefined : defaultAllocRoot(workspace);
+  const allocRoot = request.allocDir ? undefined : request.stateDir ? allocRootIn(request.stateDir) : defaultAllocRoot(workspace);
   const allocDir = request.allocDir ? path.resolve(request.allocDir) : path.join(allocRoot!, allocId);
   const sharedDir = path.join(allocDir, 'alloc');
 

@@ -25,7 +25,11 @@ export function workspaceDirFor(file: string): string {
   return folder ? folder.uri.fsPath : path.dirname(file);
 }
 
-export async function planTarget(client: LanguageClient, initial: RunTarget): Promise<Planned> {
+/**
+ * `stateDir` is the extension's storage folder: alloc dirs go there unless a setting or the task definition
+ * names a folder, or `nomadExec.allocDirLocation` is `workspace` (then `<workspace>/.nomad-exec`).
+ */
+export async function planTarget(client: LanguageClient, initial: RunTarget, stateDir?: string): Promise<Planned> {
   const uri = vscode.Uri.file(initial.file);
   const settings = readRunSettings(uri);
   const workspace = workspaceDirFor(initial.file);
@@ -53,6 +57,7 @@ export async function planTarget(client: LanguageClient, initial: RunTarget): Pr
       allocDir: target.allocDir ? path.resolve(workspace, target.allocDir) : undefined,
     };
     if (!target.allocDir && allocDir) request.workspace = path.resolve(workspace, allocDir);
+    else if (!target.allocDir && settings.allocDirLocation === 'storage' && stateDir) request.stateDir = stateDir;
     const plan = await planRun(request);
     if (!isPlanError(plan)) return { kind: 'plan', plan, target };
     if (!plan.choices || plan.choices.length === 0 || (target.task && target.group)) {

@@ -1,16 +1,26 @@
 // Every local run of this window: starting them (one terminal each), stopping, rerunning the last one,
-// and the status bar item shown while any is running.
+// the status bar item shown while any is running, and the history the Runs view lists.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { warmUpPlanner } from '../../../launcher/src/api';
 import { readRunSettings } from '../settings';
 import { refusalReason } from './guard';
 import { bundledLauncher, ensureExecutable } from './launcherBinary';
+import { RunHistory, type RunEntry } from './runHistory';
 import { planTarget } from './planning';
 import { RunSession } from './runSession';
 import { RunTerminal } from './runTerminal';
 import { runLabel, type RunTarget } from './target';
 
 export type RunOutcome = { runId: number } | { refused: string } | { error: string } | { cancelled: true };
+
+export interface RunManagerOptions {
+  extensionPath: string;
+  /** The runner's state folder (the extension's storage): alloc dirs go there by default. */
+  stateDir?: string;
+  /** Where the run history is kept across window reloads (the workspace state). */
+  memento?: vscode.Memento;
+}
 
 export class RunManager implements vscode.Disposable {
   private nextId = 1;
@@ -19,11 +29,21 @@ export class RunManager implements vscode.Disposable {
   private readonly statusItem: vscode.StatusBarItem;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
+  private readonly startEmitter = new vscode.EventEmitter<RunSession>();
+  /** A session was made (after planning for terminal runs): its terminal text starts here. */
+  readonly onDidAddRun = this.startEmitter.event;
+  readonly history: RunHistory;
+  private readonly extensionPath: string;
+  private readonly stateDir?: string;
 
   constructor(
     private readonly client: LanguageClient,
-    private readonly extensionPath: string,
+    options: RunManagerOptions,
   ) {
+    this.extensionPath = options.extensionPath;
+    this.stateDir = options.stateDir;
+    this.history = new RunHistory(options.memento);
+    this.warmUpWhenIdle();
     this.statusItem = vscode.window.createStatusBarItem('nomadExec.runs', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'Nomad exec runs';
     this.statusItem.command = 'nomadExec.stopTask';
@@ -40,6 +60,25 @@ export class RunManager implements vscode.Disposable {
 
   private readonly terminals = new Map<RunSession, vscode.Terminal>();
   private readonly closeListener: vscode.Disposable;
+  private warmUpListener?: vscode.Disposable;
+  private warmUpTimer?: NodeJS.Timeout;
+
+  /**
+   * The first click on a lens would otherwise load the planner's parser (about half a second on a busy
+   * machine): load it once the language server is up and has had a moment for the first analysis, only
+   * where runs can happen at all.
+   */
+  private warmUpWhenIdle(): void {
+    const schedule = (): void => {
+      this.warmUpListener?.dispose();
+      this.warmUpTimer = setTimeout(() => {
+        if (vscode.workspace.isTrusted && this.refusal() === undefined) void warmUpPlanner().catch(() => undefined);
+      }, 1500);
+      this.warmUpTimer.unref?.();
+    };
+    if (this.client.state === State.Running) schedule();
+    else this.warmUpListener = this.client.onDidChangeState((e) => e.newState === State.Running && schedule());
+  }
 
   all(): RunSession[] {
     return [...this.sessions.values()];
@@ -59,6 +98,23 @@ export class RunManager implements vscode.Disposable {
 
   get last(): RunTarget | undefined {
     return this.lastTarget;
+  }
+
+  /** Every run of the Runs view, newest first: this window's sessions and the stored history. */
+  entries(): RunEntry[] {
+    return this.history.all();
+  }
+
+  /** The terminal showing a session, while it is open. */
+  terminalOf(session: RunSession): vscode.Terminal | undefined {
+    if (session.terminal.isClosed) return undefined;
+    // tasks.json runs get their terminal from VS Code, named after the task.
+    return this.terminals.get(session) ?? vscode.window.terminals.find((t) => t.name === session.label && t.exitStatus === undefined);
+  }
+
+  forget(key?: string): void {
+    this.history.clear(key);
+    this.changeEmitter.fire();
   }
 
   private launcherPath(file: string): string {
@@ -83,7 +139,7 @@ export class RunManager implements vscode.Disposable {
       return { refused };
     }
     this.remember(target);
-    const planned = await planTarget(this.client, target);
+    const planned = await planTarget(this.client, target, this.stateDir);
     if (planned.kind === 'cancelled') return { cancelled: true };
     if (planned.kind === 'error') {
       void vscode.window.showErrorMessage(`Nomad: ${planned.message}`);
@@ -95,10 +151,11 @@ export class RunManager implements vscode.Disposable {
     const pty = new RunTerminal({ onOpen: () => undefined, onInterrupt: () => void session.stop(), onClose: () => void session.stop() });
     const session = this.add(label, chosen, pty, false);
     const terminal = vscode.window.createTerminal({ name: label, pty, iconPath: new vscode.ThemeIcon('play') });
+    // Kept after the run ends: the terminal stays open until a key, and the Runs view can show it.
     this.terminals.set(session, terminal);
-    session.onDidEnd(() => this.terminals.delete(session));
     terminal.show(true);
     session.start(planned.plan);
+    this.update();
     return { runId: session.id };
   }
 
@@ -114,11 +171,12 @@ export class RunManager implements vscode.Disposable {
           return;
         }
         this.remember(target);
-        void planTarget(this.client, target).then((planned) => {
+        void planTarget(this.client, target, this.stateDir).then((planned) => {
           if (!session) return;
           if (planned.kind === 'plan') {
             session.target = { ...planned.target, group: planned.plan.group };
             session.start(planned.plan);
+            this.update();
           } else {
             session.fail(planned.kind === 'error' ? planned.message : 'Cancelled.');
           }
@@ -164,8 +222,11 @@ export class RunManager implements vscode.Disposable {
     const file = target.file;
     const session = new RunSession(this.nextId++, label, target, pty, this.launcherPath(file), endOnExit);
     this.sessions.set(session.id, session);
+    this.history.add(session);
     session.onDidEnd(() => this.update());
+    session.onDidChangeTask(() => this.changeEmitter.fire());
     this.update();
+    this.startEmitter.fire(session);
     return session;
   }
 
@@ -185,7 +246,10 @@ export class RunManager implements vscode.Disposable {
   dispose(): void {
     for (const session of this.running()) void session.stop();
     this.closeListener.dispose();
+    this.warmUpListener?.dispose();
+    clearTimeout(this.warmUpTimer);
     this.statusItem.dispose();
     this.changeEmitter.dispose();
+    this.startEmitter.dispose();
   }
 }

@@ -1,6 +1,6 @@
 // One local run: its terminal, the handle of the running tasks, and its outcome.
 import * as vscode from 'vscode';
-import { startRun, type LaunchPlan, type RunHandle, type RunResult } from '../../../launcher/src/api';
+import { startRun, type LaunchPlan, type RunHandle, type RunResult, type TaskResult } from '../../../launcher/src/api';
 import { dim, red, yellow } from './ansi';
 import { formatDuration, header, summary } from './format';
 import { OutputWriter } from './outputWriter';
@@ -19,6 +19,10 @@ export class RunSession {
   private stopping = false;
   private readonly endEmitter = new vscode.EventEmitter<RunSession>();
   readonly onDidEnd = this.endEmitter.event;
+  /** Each task's state as the runner reports it (the Runs view shows a group's tasks). */
+  readonly taskStates = new Map<string, { state: 'preparing' | 'running' | 'exited'; result?: TaskResult }>();
+  private readonly taskEmitter = new vscode.EventEmitter<string>();
+  readonly onDidChangeTask = this.taskEmitter.event;
   readonly ended: Promise<RunSession>;
 
   constructor(
@@ -43,6 +47,10 @@ export class RunSession {
       plan,
       {
         output: (task, stream, chunk) => writer.chunk(task, stream, chunk),
+        taskState: (task, state, result) => {
+          this.taskStates.set(task, { state, result });
+          this.taskEmitter.fire(task);
+        },
         notice: (notice) => {
           const text = `${notice.task ? `[${notice.task}] ` : ''}${notice.message}`;
           this.terminal.writeLine(notice.level === 'error' ? red(text) : notice.level === 'warning' ? yellow(text) : dim(text));

@@ -139,3 +139,10 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A line for the suite's printed report (benchmark rows): `npm run test:e2e` shows the suite log. */
+export function report(line: string): void {
+  const log = process.env.NOMAD_EXEC_E2E_LOG;
+  if (log) fs.appendFileSync(log, `${line}\n`);
+  console.log(line);
+}
