@@ -1,22 +1,15 @@
 // The server's host in a browser Web Worker (vscode.dev, github.dev): no file system, environment, V8 heap or
-// synchronous hashing, so those answers are "not here" and what needs them is skipped. The wasm files are
-// fetched from the extension's own folder, whose URL the client hands over before the server starts
-// (browserServerMain.ts): a worker's own location may be a blob: URL, so it cannot be derived.
+// synchronous hashing, so those answers are "not here" and what needs them is skipped. The client reads
+// the parser's wasm files from the extension's folder and hands their bytes over before the server starts
+// (client/src/browserServerMain.ts): the worker itself may be unable to fetch them (a remote extension's
+// files are reachable only through the extension host's own fetch).
 import type { ServerHost } from './types';
 
-let wasmBase: string | undefined;
+let wasm: { runtime: Uint8Array; grammar: Uint8Array } | undefined;
 
-/** Where dist/ of the extension is (a URL ending in `/`); set once, before the parser loads. */
-export function setWasmBase(url: string): void {
-  wasmBase = url.endsWith('/') ? url : url + '/';
-}
-
-async function fetchBytes(name: string): Promise<Uint8Array> {
-  if (!wasmBase) throw new Error(`cannot load ${name}: the client did not say where the extension's files are`);
-  const url = new URL(name, wasmBase).toString();
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+/** The bytes of tree-sitter.wasm and tree-sitter-hcl.wasm; set once, before the parser loads. */
+export function setParserWasm(bytes: { runtime: Uint8Array; grammar: Uint8Array }): void {
+  wasm = bytes;
 }
 
 export const platformHost: ServerHost = {
@@ -28,8 +21,8 @@ export const platformHost: ServerHost = {
   hash: () => undefined,
   heap: undefined,
   async parserWasm() {
-    const [runtimeBytes, grammar] = await Promise.all([fetchBytes('tree-sitter.wasm'), fetchBytes('tree-sitter-hcl.wasm')]);
-    return { runtimeBytes, grammar };
+    if (!wasm) throw new Error('the client did not hand over the parser\'s wasm files');
+    return { runtimeBytes: wasm.runtime, grammar: wasm.grammar };
   },
 };
 
