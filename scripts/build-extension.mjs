@@ -1,6 +1,8 @@
 // Bundles the VS Code extension into dist/: the client (which also carries the task runner, since runs start
 // in the extension host) and the language server, each one file with no node_modules needed at run time,
-// plus the wasm files the parser loads (web-tree-sitter's runtime and the HCL grammar).
+// plus the wasm files the parser loads (web-tree-sitter's runtime and the HCL grammar). For browsers
+// (vscode.dev, github.dev): web-client.js, the extension's `browser` entry, and web-server.js, the same
+// language server for a Web Worker, with the browser host in place of the Node one and no Node built-in.
 //   node scripts/build-extension.mjs [--minify] [--watch]
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
@@ -29,6 +31,39 @@ function requireBuilds(names) {
   };
 }
 
+/**
+ * Module substitutions for the browser bundles: `from` (an exact import path, or a file path ending) is
+ * resolved to `to` instead.
+ * @returns {import('esbuild').Plugin}
+ */
+function substitute(map) {
+  return {
+    name: 'substitute',
+    setup(build) {
+      for (const [from, to] of map) {
+        const filter = new RegExp(`^${from.replace(/[/.]/g, '\\$&')}$`);
+        build.onResolve({ filter }, () => ({ path: to }));
+      }
+    },
+  };
+}
+
+/**
+ * Node built-ins that web-tree-sitter's emscripten code asks for only when it runs in Node: empty modules in
+ * the browser bundle (its browser branch never touches them).
+ * @returns {import('esbuild').Plugin}
+ */
+function nodeOnly(names) {
+  const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'node-only',
+    setup(build) {
+      build.onResolve({ filter }, (args) => (args.importer.includes(`${path.sep}web-tree-sitter${path.sep}`) ? { path: args.path, namespace: 'node-only' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'node-only' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -53,6 +88,44 @@ const builds = [
   },
 ];
 
+/** @type {import('esbuild').BuildOptions} */
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: true,
+  minify,
+  logLevel: 'warning',
+  mainFields: ['browser', 'module', 'main'],
+};
+
+builds.push(
+  {
+    ...browser,
+    format: 'cjs',
+    entryPoints: [path.join(root, 'client/src/browserExtension.ts')],
+    outfile: path.join(dist, 'web-client.js'),
+    external: ['vscode'],
+  },
+  {
+    ...browser,
+    format: 'iife',
+    entryPoints: [path.join(root, 'client/src/browserServerMain.ts')],
+    outfile: path.join(dist, 'web-server.js'),
+    inject: [path.join(root, 'client/src/browserShims.ts')],
+    plugins: [
+      requireBuilds(['web-tree-sitter']),
+      nodeOnly(['fs', 'fs/promises', 'module', 'path']),
+      substitute([
+        ['./nodeHost', path.join(root, 'server/src/host/browserHost.ts')],
+        ['path', require.resolve('path-browserify')],
+        ['node:path', require.resolve('path-browserify')],
+        ['vscode-languageserver/node', require.resolve('vscode-languageserver/browser')],
+      ]),
+    ],
+  },
+);
+
 function copyWasm() {
   fs.mkdirSync(dist, { recursive: true });
   const files = [
@@ -69,5 +142,5 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  console.log(`esbuild: dist/client.js, dist/server.js and the wasm files in ${Date.now() - started} ms`);
+  console.log(`esbuild: dist/client.js, dist/server.js, dist/web-client.js, dist/web-server.js and the wasm files in ${Date.now() - started} ms`);
 }

@@ -3,6 +3,8 @@
 //   nomad-exec-linux-arm64-V.vsix  extension + launcher cross-compiled for aarch64 (gcc-aarch64-linux-gnu)
 //   nomad-exec-V.vsix              universal: no launcher; VS Code installs it on darwin-*, win32-*, web and any
 //                                  Linux without a platform build. Editor features work; running says why not.
+//                                  Only this one has the `browser` entry (dist/web-client.js, dist/web-server.js):
+//                                  the Linux builds are installed only where a Node extension host runs them.
 //   nomad-exec-V.tgz               the CLI and language server for `npm install -g` (one bundled file, the
 //                                  wasm files and both prebuilt launchers; no dependencies, no compiler)
 // Each artifact is packed from its own staging folder under artifacts/staging/, so nothing but what is
@@ -61,6 +63,15 @@ const extensionFiles = () => [
   'language-configuration.json', 'syntaxes/nomad.tmLanguage.json', 'docs/images', '.vscodeignore',
   'dist/client.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm',
 ].filter((f) => fs.existsSync(path.join(root, f)));
+const webFiles = ['dist/web-client.js', 'dist/web-server.js'];
+
+/** The Linux builds' manifest has no `browser` entry: their bundles for the browser are not in them. */
+function withoutBrowserEntry(dir) {
+  const file = path.join(dir, 'package.json');
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  delete manifest.browser;
+  fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+}
 
 const outputs = [];
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -73,13 +84,16 @@ for (const w of wanted.filter((x) => x.startsWith('vsix-'))) {
   const out = path.join(artifacts, target === 'universal' ? `${pkg.name}-${pkg.version}.vsix` : `${pkg.name}-${target}-${pkg.version}.vsix`);
   await step(w, () => {
     stage(dir, extensionFiles());
-    if (target !== 'universal') stage(dir, [[launchers[target], 'launcher/build/nomad-exec-launcher']]);
+    if (target === 'universal') stage(dir, webFiles);
+    else {
+      stage(dir, [[launchers[target], 'launcher/build/nomad-exec-launcher']]);
+      withoutBrowserEntry(dir);
+    }
     run(process.execPath, [
       vsce, 'package',
       ...(target === 'universal' ? [] : ['--target', target]),
       '--no-dependencies', // everything the extension needs at run time is bundled in dist/
       '--no-rewrite-relative-links',
-      '--skip-license', // MPL-2.0 is named in the manifest; no LICENSE file in the repository yet
       '--out', out,
     ], dir);
   });

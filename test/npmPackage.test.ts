@@ -36,7 +36,7 @@ test.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 test('the tarball holds the bundled CLI, both wasm files and prebuilt launchers for linux-x64 and linux-arm64, and no dependencies', () => {
   const root = path.join(prefix, 'lib', 'node_modules', 'nomad-exec');
-  for (const file of ['bin/nomad-exec.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'launcher/linux-x64/nomad-exec-launcher', 'launcher/linux-arm64/nomad-exec-launcher']) {
+  for (const file of ['LICENSE', 'bin/nomad-exec.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'launcher/linux-x64/nomad-exec-launcher', 'launcher/linux-arm64/nomad-exec-launcher']) {
     assert.ok(fs.existsSync(path.join(root, file)), `${file} is installed`);
   }
   const machine = (file: string): number => fs.readFileSync(path.join(root, file)).readUInt16LE(18);

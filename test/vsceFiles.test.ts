@@ -1,5 +1,6 @@
 // What `vsce ls` would put in the extension package: the manifest, README, CHANGELOG, icons, grammar,
-// bundles, wasm files, README images and the launcher, and nothing else (.vscodeignore is a whitelist).
+// LICENSE, bundles (Node and browser), wasm files, README images and the launcher, and nothing else
+// (.vscodeignore is a whitelist).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +15,7 @@ const ALLOWED = [
   /^images\/(icon\.png|nomad-file\.svg)$/,
   /^language-configuration\.json$/,
   /^syntaxes\/nomad\.tmLanguage\.json$/,
-  /^dist\/(client|server)\.js$/,
+  /^dist\/(web-)?(client|server)\.js$/,
   /^dist\/tree-sitter(-hcl)?\.wasm$/,
   /^docs\/images\/[\w-]+\.png$/,
   /^launcher\/build\/nomad-exec-launcher$/,
@@ -26,7 +27,7 @@ test('vsce ls lists only what the extension needs at run time or shows on its pa
   const files = r.stdout.trim().split('\n').filter(Boolean);
   const stray = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
   assert.deepEqual(stray, [], `stray files in the package: ${stray.join(', ')}`);
-  for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'images/icon.png', 'images/nomad-file.svg', 'syntaxes/nomad.tmLanguage.json']) {
+  for (const needed of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png', 'images/nomad-file.svg', 'syntaxes/nomad.tmLanguage.json']) {
     assert.ok(files.includes(needed), `${needed} is packaged`);
   }
 });

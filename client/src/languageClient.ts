@@ -2,11 +2,8 @@
 // default error handler restarts a crashed server (up to 4 times in 3 minutes, then it gives up and says so).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { settingsSection, withMachineSettings } from './settings';
-import { executeCommand } from './templatePreview';
-
-export const clientId = 'nomadExec';
+import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
+import { clientId, languageClientOptions } from './clientOptions';
 
 /** The wasm files sit next to the bundles; the parser finds them through these variables. */
 export function wasmEnvironment(extensionPath: string): Record<string, string> {
@@ -23,30 +20,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc, options: { env } },
     debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'nomad' },
-      { scheme: 'untitled', language: 'nomad' },
-    ],
-    // Sends the whole `nomadExec` section on every change; the server may also pull it.
-    synchronize: { configurationSection: settingsSection },
-    outputChannel: output,
-    traceOutputChannel: output,
-    middleware: {
-      executeCommand,
-      workspace: {
-        // The server pulls `nomadExec`: machine-level settings come from the user's settings only.
-        configuration: async (params, token, next) => {
-          const result = await next(params, token);
-          if (!Array.isArray(result)) return result;
-          return result.map((value, i) => {
-            const item = params.items[i];
-            return item?.section === settingsSection ? withMachineSettings(value, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : value;
-          });
-        },
-      },
-    },
-  };
+  const clientOptions = languageClientOptions(output, [
+    { scheme: 'file', language: 'nomad' },
+    { scheme: 'untitled', language: 'nomad' },
+  ]);
   // The id makes the client read `nomadExec.trace.server` by itself.
   return new LanguageClient(clientId, 'Nomad exec', serverOptions, clientOptions);
 }

@@ -2,7 +2,7 @@
 // the server log), a file the server did not analyse because it is above nomadExec.maxFileSize or too slow
 // to parse (its `analysis-limit` notice), and Restricted Mode (editing works, running is off).
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { State, type BaseLanguageClient } from 'vscode-languageclient';
 
 const selector: vscode.DocumentSelector = { language: 'nomad' };
 const LIMIT_CODE = 'analysis-limit';
@@ -17,7 +17,7 @@ function codeOf(d: vscode.Diagnostic): string | undefined {
   return typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
 }
 
-export function createLanguageStatus(client: LanguageClient): { view: LanguageStatusView; disposable: vscode.Disposable } {
+export function createLanguageStatus(client: BaseLanguageClient, runsHere = true): { view: LanguageStatusView; disposable: vscode.Disposable } {
   const server = vscode.languages.createLanguageStatusItem('nomadExec.server', selector);
   server.name = 'Nomad language server';
   server.command = { title: 'Show Log', command: 'nomadExec.showServerLog' };
@@ -64,7 +64,7 @@ export function createLanguageStatus(client: LanguageClient): { view: LanguageSt
   const showTrust = (): void => {
     if (vscode.workspace.isTrusted) {
       trust.text = 'Trusted';
-      trust.detail = 'Run Task Locally is available';
+      trust.detail = runsHere ? 'Run Task Locally is available' : 'running tasks needs a local Linux machine';
       trust.severity = vscode.LanguageStatusSeverity.Information;
       trust.command = undefined;
     } else {

@@ -8,7 +8,7 @@
 // `"/bin" = "/bin"` are normal, so the HCL2 grammar used for job files cannot read them. This is a small
 // tolerant reader of the HCL1 subset agent files use (blocks with labels, `key = value`, strings, heredocs,
 // numbers, bools, lists, objects, comments), plus JSON config files. It never throws: problems are returned.
-import * as fs from 'node:fs';
+import { host } from './host';
 
 export interface AgentConfig {
   allowCaps?: string[];
@@ -39,8 +39,9 @@ interface HclBody {
 
 export function readAgentConfigFile(path: string): AgentConfig {
   let text: string;
+  if (!host.fs) return { problems: [`cannot read agent config file ${path}: no local files here (the editor runs in a browser)`] };
   try {
-    text = fs.readFileSync(path, 'utf8');
+    text = host.fs.readFileSync(path, 'utf8');
   } catch (error) {
     return { problems: [`cannot read agent config file ${path}: ${(error as Error).message}`] };
   }

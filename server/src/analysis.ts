@@ -2,7 +2,7 @@
 // parse -> syntax errors -> job model -> checks. `DocumentAnalysis` is the incremental form used per open
 // document (it keeps the tree and the model cache between edits); `analyse` is the one-shot form.
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { host } from './host';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
@@ -154,9 +154,9 @@ export function analyse(parser: HclParser, text: string, settings: EffectiveSett
 
 /** The folder of a `file:` document on this machine; undefined for anything else (untitled, remote). */
 export function documentDirOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
   try {
-    return path.dirname(fileURLToPath(uri));
+    const file = host.fileUrlToPath(uri);
+    return file === undefined ? undefined : path.dirname(file);
   } catch {
     return undefined;
   }

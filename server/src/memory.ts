@@ -8,8 +8,7 @@
 // The collection runs after the diagnostics are written (setImmediate), never before: the user sees the
 // squiggles first. It costs a few ms on a small file and tens of ms on a 1 MB one, and the threshold makes it
 // rare: about once per 300 single-character edits on a 1,000-line file.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import { host } from './host';
 
 export interface MemoryKeeperOptions {
   /** Collect when old space exceeds live-after-last-collection by this fraction of it... */
@@ -22,23 +21,13 @@ export interface MemoryKeeperOptions {
 
 type Collect = () => void;
 
-/** V8's full collection, made callable without starting node with --expose-gc; undefined if V8 refuses. */
+/** V8's full collection, made callable without --expose-gc; undefined if V8 refuses or is out of reach. */
 function exposeCollector(): Collect | undefined {
-  const existing = (globalThis as { gc?: unknown }).gc;
-  if (typeof existing === 'function') return existing as Collect;
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    // The flag only affects contexts created after it is set: a fresh context gets `gc`.
-    const gc = vm.runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as Collect) : undefined;
-  } catch {
-    return undefined;
-  }
+  return host.heap?.collector();
 }
 
 function oldSpaceUsed(): number {
-  for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'old_space') return space.space_used_size;
-  return v8.getHeapStatistics().used_heap_size;
+  return host.heap?.oldSpaceUsed() ?? 0;
 }
 
 export class MemoryKeeper {

@@ -1,5 +1,5 @@
 // What one run of the suite needs, whichever runner carries it out.
-export type SuiteMode = 'trusted' | 'restricted' | 'vsix' | 'universal';
+export type SuiteMode = 'trusted' | 'restricted' | 'vsix' | 'universal' | 'web';
 
 export interface SuiteRun {
   mode: SuiteMode;
@@ -11,6 +11,8 @@ export interface SuiteRun {
   extensionTestsPath: string;
   /** Environment of the extension host (the suite reads NOMAD_EXEC_E2E_*). */
   env: Record<string, string>;
+  /** User settings written before VS Code starts. */
+  userSettings?: Record<string, unknown>;
   /** A .vsix installed before VS Code starts. */
   installVsix?: string;
   /** Where the runner saves screenshots the suite asks for (code-server only). */

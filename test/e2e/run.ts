@@ -3,6 +3,8 @@
 //   restricted  the same in Restricted Mode (no trust flag): editor features work, runs are refused
 //   vsix        the packaged linux-x64 .vsix installed the way a user installs it, and activated
 //   universal   the universal .vsix (no launcher: macOS, Windows, web): editor features work, running explains itself
+//   web         the universal .vsix forced into the browser's Web Worker extension host (as on vscode.dev): the
+//               language server runs in a Web Worker; editor features work, running explains itself (code-server only)
 // Runner: NOMAD_EXEC_E2E_RUNNER=electron|code-server, or automatically: a desktop VS Code when one can be
 // downloaded (and a display exists), otherwise code-server (installed under .vscode-test/ on first use).
 // A runner that cannot run fails the command; nothing is skipped in silence.
@@ -39,8 +41,8 @@ async function pickRunner(): Promise<Runner> {
 }
 
 /** Packs only the .vsix the mode installs (`npm run package` makes them all). */
-function packageVsix(mode: 'vsix' | 'universal'): string {
-  const only = mode === 'universal' ? 'vsix-universal' : `vsix-linux-${process.arch}`;
+function packageVsix(mode: 'vsix' | 'universal' | 'web'): string {
+  const only = mode === 'universal' || mode === 'web' ? 'vsix-universal' : `vsix-linux-${process.arch}`;
   const result = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package.mjs'), '--only', only], { cwd: repoRoot, encoding: 'utf8' });
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
@@ -58,17 +60,19 @@ function prepareRun(mode: SuiteMode, scratchRoot: string, runner: Runner): Suite
     mode,
     workspace,
     scratch,
-    extensionDevelopmentPath: mode === 'vsix' || mode === 'universal' ? hostExtension : repoRoot,
+    extensionDevelopmentPath: mode === 'vsix' || mode === 'universal' || mode === 'web' ? hostExtension : repoRoot,
     extensionTestsPath: suiteIndex,
     env: {
       NOMAD_EXEC_E2E_MODE: mode,
       NOMAD_EXEC_E2E_RESULT: resultFile,
       NOMAD_EXEC_E2E_LOG: path.join(scratch, 'suite.log'),
       NOMAD_EXEC_E2E_WORKSPACE: workspace,
-      ...(runner === 'code-server' && mode !== 'vsix' && mode !== 'universal' ? { NOMAD_EXEC_E2E_SCREENSHOTS: path.join(screenshotDir, mode) } : {}),
+      ...(runner === 'code-server' && (mode === 'trusted' || mode === 'restricted') ? { NOMAD_EXEC_E2E_SCREENSHOTS: path.join(screenshotDir, mode) } : {}),
     },
     screenshotDir: runner === 'code-server' ? path.join(screenshotDir, mode) : undefined,
     timeoutMs: Number(process.env.NOMAD_EXEC_E2E_TIMEOUT_MS ?? 300_000),
+    // The extension runs in the browser's Web Worker extension host, as where no Node host exists.
+    ...(mode === 'web' ? { userSettings: { 'remote.extensionKind': { 'nomad-exec.nomad-exec': ['web'] } } } : {}),
   };
 }
 
@@ -87,13 +91,15 @@ async function main(): Promise<number> {
     throw new Error('dist/client.js is missing: run `node scripts/build-extension.mjs` first (npm run test:e2e does)');
   }
   const runner = await pickRunner();
-  const modes = (process.env.NOMAD_EXEC_E2E_MODES ?? 'trusted,restricted,vsix,universal').split(',') as SuiteMode[];
+  // The web mode needs a browser workbench: code-server's.
+  const modes = (process.env.NOMAD_EXEC_E2E_MODES ?? `trusted,restricted,vsix,universal${runner === 'code-server' ? ',web' : ''}`).split(',') as SuiteMode[];
   const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-e2e-'));
   console.log(`e2e: runner ${runner}, modes ${modes.join(', ')}, scratch ${scratchRoot}`);
   const results: { mode: SuiteMode; result: SuiteResult }[] = [];
   for (const mode of modes) {
     const run = prepareRun(mode, scratchRoot, runner);
-    if (mode === 'vsix' || mode === 'universal') run.installVsix = packageVsix(mode);
+    if (mode === 'web' && runner !== 'code-server') throw new Error('the web mode needs the code-server runner (a browser workbench)');
+    if (mode === 'vsix' || mode === 'universal' || mode === 'web') run.installVsix = packageVsix(mode);
     if (run.screenshotDir) fs.mkdirSync(run.screenshotDir, { recursive: true });
     console.log(`e2e ${mode}: starting`);
     let result: SuiteResult;

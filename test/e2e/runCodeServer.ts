@@ -169,6 +169,11 @@ export async function runInCodeServer(run: SuiteRun): Promise<SuiteResult> {
   ensureCodeServer();
   fs.mkdirSync(run.scratch, { recursive: true });
   if (run.installVsix) installVsix(run, run.installVsix);
+  if (run.userSettings) {
+    const settings = path.join(run.scratch, 'user-data', 'User', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify(run.userSettings, null, 2));
+  }
   const port = await freePort();
   const configFile = path.join(run.scratch, 'config.yaml');
   fs.writeFileSync(configFile, 'auth: none\n');
@@ -196,6 +201,11 @@ export async function runInCodeServer(run: SuiteRun): Promise<SuiteResult> {
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
+    // The browser's console (the workbench, and the web worker extension host with its workers): kept for
+    // the failure report, since code-server writes none of it to its own logs.
+    const consoleLog = path.join(run.scratch, 'browser-console.log');
+    page.on('console', (message) => fs.appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => fs.appendFileSync(consoleLog, `[pageerror] ${error.stack ?? error.message}\n`));
     const watcher = watchSuite(page, run);
     const base = `vscode-remote://127.0.0.1:${port}`;
     const payload = [
@@ -204,14 +214,17 @@ export async function runInCodeServer(run: SuiteRun): Promise<SuiteResult> {
       ['extensionEnvironment', JSON.stringify(run.env)],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(run.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url);
-    const timeout = new Promise<number>((resolve) =>
-      setTimeout(() => {
+    // The workbench is ~20 MB of script: on a loaded machine its load event can take longer than the default 30 s.
+    await page.goto(url, { timeout: 120_000 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
         console.log(`e2e ${run.mode}: no result after ${run.timeoutMs} ms; stopping`);
         resolve(124);
-      }, run.timeoutMs).unref(),
-    );
-    const code = await Promise.race([exitCode, timeout]);
+      }, run.timeoutMs).unref();
+    });
+    // Cleared once the suite answers, or its message would turn up in a later mode's report.
+    const code = await Promise.race([exitCode, timeout]).finally(() => clearTimeout(timer));
     await watcher.stop();
     return { exitCode: code, passed: 0, failed: code === 0 ? 0 : 1, durationMs: Date.now() - started };
   } finally {

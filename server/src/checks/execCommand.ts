@@ -16,7 +16,7 @@ import {
   type TaskPlaces,
 } from './execPlaces';
 import { live } from './memo';
-import { isRegularFile } from './machine';
+import { canLookAtMachine, isRegularFile } from './machine';
 
 const BARE_NAME_DIRS = ['usr/local/bin', 'usr/bin', 'bin'];
 
@@ -65,7 +65,7 @@ function checkCommand(ctx: CheckContext, task: Task): void {
   const fromChroot = candidates.filter((c) => chrootFor(places, c.path));
   if (fromChroot.length > 0) {
     // When an unknown destination might shadow it (local/ is tried first), where it comes from is not certain.
-    if (!places.unknownPlaces) live(ctx, locationCheck(command, fromChroot, places, range));
+    if (!places.unknownPlaces && canLookAtMachine()) live(ctx, locationCheck(command, fromChroot, places, range));
     return;
   }
   // Something not known while editing (a destination from a variable, a dynamic block) may put it there.

@@ -6,12 +6,17 @@
 // again for every remembered finding on every run, a run first refreshes the answers that are older than the
 // cache allows (refreshMachine), and `machineGeneration()` changes whenever an answer did: remembered live
 // findings made in the current generation are still right.
-import * as fs from 'node:fs';
+import { host } from '../host';
 
 const STAT_CACHE_MS = 5000;
 const MAX_ENTRIES = 1000;
 const statCache = new Map<string, { at: number; isFile: boolean }>();
 let generation = 0;
+
+/** Whether this machine's files can be looked at (not in a browser): without them the lookups are skipped. */
+export function canLookAtMachine(): boolean {
+  return host.fs !== undefined;
+}
 
 /** Changes whenever an answer of isRegularFile may have changed. */
 export function machineGeneration(): number {
@@ -46,7 +51,7 @@ export function isRegularFile(hostPath: string): boolean {
 
 function statIsFile(hostPath: string): boolean {
   try {
-    return fs.statSync(hostPath).isFile();
+    return host.fs?.statSync(hostPath).isFile() ?? false;
   } catch {
     return false;
   }

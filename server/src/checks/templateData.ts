@@ -2,8 +2,8 @@
 // `template { data = ... }` as the client would hand it to consul-template (HCL `${}` evaluated first), its
 // Go-template syntax, function names and argument counts from the function table, `env "X"` against the
 // task's environment at render time, and a `source` that nothing puts in place.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { host } from '../host';
 import type { Block, Body, Group } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
 import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
@@ -148,7 +148,8 @@ function nearUnknown(read: ReadTemplate, from: number, to: number): boolean {
  */
 function checkSource(ctx: CheckContext, body: Body, earlier: Block[], block: Block): void {
   const attribute = findAttribute(block.body, 'source');
-  if (!attribute || !ctx.documentDir) return;
+  const files = host.fs;
+  if (!attribute || !ctx.documentDir || !files) return;
   if (findAttribute(block.body, 'data')) return; // data wins over source
   const source = knownString(attribute.value, ctx.evaluator);
   if (source === undefined || source === '' || path.isAbsolute(source) || source.includes('${')) return;
@@ -163,7 +164,7 @@ function checkSource(ctx: CheckContext, body: Body, earlier: Block[], block: Blo
   const dir = ctx.documentDir;
   const range = attribute.value.range;
   live(ctx, (ctx) => {
-    if (fs.existsSync(path.resolve(dir, source))) return;
+    if (files.existsSync(path.resolve(dir, source))) return;
     ctx.report({
       range,
       code: 'template-source-missing',

@@ -1,9 +1,8 @@
 // Document links, driven by the schema: an attribute marked `link: 'address'` (artifact and template
 // `source`) opens its URL or the file next to the job, a literal `file("...")` path opens that file, and
 // each block type known to the schema links to its documentation page (BlockSchema.docPath).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { host } from '../host';
 import type { DocumentLink, Range } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 import type { Body, Expr } from '../model/types';
@@ -49,9 +48,9 @@ function bodyOf(schema: BlockSchema | undefined): BodySchema {
 }
 
 function jobFolder(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
   try {
-    return path.dirname(fileURLToPath(uri));
+    const file = host.fileUrlToPath(uri);
+    return file === undefined ? undefined : path.dirname(file);
   } catch {
     return undefined;
   }
@@ -86,11 +85,11 @@ export function addressTarget(address: string, dir: string | undefined): string 
   value = value.replace(/\?.*$/, '');
   const file = path.resolve(dir, value);
   try {
-    if (!fs.statSync(file).isFile()) return undefined;
+    if (!host.fs?.statSync(file).isFile()) return undefined;
   } catch {
     return undefined;
   }
-  return pathToFileURL(file).toString();
+  return host.pathToFileUrl(file);
 }
 
 /** `file("x.tpl")` and friends with a literal path: the file next to the job. */

@@ -1,10 +1,9 @@
 // Answers `nomadExec/tasks` (see tasksProtocol.ts): the groups and tasks of a job file with their ranges,
 // which of them can run locally, and the job's input variables. Open documents come from the editor;
 // other `file:` URIs are read from disk (the VS Code task provider asks about files nobody has open).
-import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { analyse } from '../analysis';
 import type { Feature } from '../feature';
+import { host } from '../host';
 import type { Block, Expr, JobFile, Range } from '../model/types';
 import { sharedParser } from '../parser/parser';
 import { tasksRequestMethod, type OutlineGroup, type TasksParams, type TasksResult } from './tasksProtocol';
@@ -61,8 +60,9 @@ export const tasksFeature: Feature = {
           const snapshot = await ctx.documents.ready(params.uri);
           return snapshot ? outlineOf(snapshot.analysis.file, snapshot.document.getText()) : empty;
         }
-        if (!params.uri.startsWith('file:')) return empty;
-        const text = await fs.promises.readFile(fileURLToPath(params.uri), 'utf8');
+        const file = host.fileUrlToPath(params.uri);
+        if (file === undefined || !host.fs) return empty;
+        const text = await host.fs.promises.readFile(file, 'utf8');
         return outlineOf(analyse(await sharedParser(), text, ctx.settings()).file, text);
       }),
     );

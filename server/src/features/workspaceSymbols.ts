@@ -2,9 +2,9 @@
 // `*.nomad.hcl` / `*.nomad` file in the workspace folders. Files are indexed in the background, one per
 // turn of the event loop, so requests are never kept waiting; an open document is indexed again from its
 // current text after it changes (also in the background: a query answers with what is indexed so far).
-import * as fs from 'node:fs';
+import type * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { host } from '../host';
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-types';
 import type { Feature, FeatureContext } from '../feature';
 import { buildModel } from '../model/build';
@@ -79,7 +79,7 @@ export class WorkspaceSymbolIndex {
       if (depth > 12 || count >= MAX_FILES) return;
       let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
+        entries = host.fs?.readdirSync(dir, { withFileTypes: true }) ?? [];
       } catch {
         return;
       }
@@ -89,7 +89,7 @@ export class WorkspaceSymbolIndex {
         if (entry.isDirectory()) {
           if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(full, depth + 1);
         } else if (entry.isFile() && isJobFile(entry.name) && count < MAX_FILES) {
-          this.queue.push({ uri: pathToFileURL(full).toString() });
+          this.queue.push({ uri: host.pathToFileUrl(full) });
           count++;
         }
       }
@@ -153,10 +153,11 @@ export class WorkspaceSymbolIndex {
     if (text === undefined) {
       // An open document's own text wins over what is on disk.
       if (this.files.get(item.uri)?.version !== undefined) return;
-      const file = fileURLToPath(item.uri);
-      const stat = await fs.promises.stat(file);
+      const file = host.fileUrlToPath(item.uri);
+      if (file === undefined || !host.fs) return;
+      const stat = await host.fs.promises.stat(file);
       if (stat.size > MAX_FILE_BYTES) return;
-      text = await fs.promises.readFile(file, 'utf8');
+      text = await host.fs.promises.readFile(file, 'utf8');
     }
     parserNow = await sharedParser();
     this.indexText(item.uri, text, item.version, parserNow);
@@ -196,7 +197,9 @@ export const workspaceSymbolsFeature: Feature = {
         .getWorkspaceFolders()
         .then((folders) => {
           for (const folder of folders ?? []) {
-            if (folder.uri.startsWith('file:')) index.enqueueFolder(fileURLToPath(folder.uri));
+            // Where the host has no files (a browser), only open documents are indexed.
+            const dir = host.fs && host.fileUrlToPath(folder.uri);
+            if (dir) index.enqueueFolder(dir);
           }
         })
         .catch((error: unknown) => ctx.log(`workspace folders: ${String(error)}`));

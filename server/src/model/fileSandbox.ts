@@ -5,8 +5,8 @@
 // (/proc/self/fd) is compared with what was checked: a component swapped for a link between the check and
 // the open is caught instead of followed. Refusals are FileSandboxError, which evaluation never turns into
 // an unknown value: a refused read stops whatever needed it.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { host, type HostFs } from '../host';
 
 export class FileSandboxError extends Error {}
 
@@ -17,9 +17,15 @@ export function isWithin(child: string, parent: string): boolean {
   return child.startsWith(prefix);
 }
 
+/** The machine's files; reads are refused where the server sees none (a browser). */
+function files(shown: string): HostFs {
+  if (!host.fs) throw new Error(`${shown}: no local files here`);
+  return host.fs;
+}
+
 function realpathOrUndefined(p: string): string | undefined {
   try {
-    return fs.realpathSync(p);
+    return files(p).realpathSync(p);
   } catch {
     return undefined;
   }
@@ -62,6 +68,7 @@ export function readFileInside(shown: string, file: string, sandbox: Sandbox): s
   const real = realPathInside(shown, file, sandbox);
   if (real === undefined) throw new Error(`${shown} does not exist (${path.resolve(file)})`);
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the run.
+  const fs = files(shown);
   let fd: number;
   try {
     fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);

@@ -1,8 +1,7 @@
 // The pure functions of Nomad's jobspec2 (HCL2 standard library subset plus Nomad's additions). Functions
 // whose result cannot be known while editing (uuidv4, timestamp, file without a base dir) return UNKNOWN.
-import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { host, type HashAlgorithm } from '../host';
 import { UNKNOWN, Unknown, type Value } from './value';
 import { FileSandboxError, HCL_FILE_READS, jobFolderSandbox as folderSandbox, readFileInside, realPathInside, type Sandbox } from './fileSandbox';
 
@@ -229,8 +228,9 @@ function fromJson(value: unknown): Value {
   return null;
 }
 
-function hash(algorithm: string): HclFunction {
-  return { call: ([s]) => crypto.createHash(algorithm).update(str(s), 'utf8').digest('hex') };
+function hash(algorithm: HashAlgorithm): HclFunction {
+  // Unknown where the host has no synchronous hash (a browser): the value is not known while editing there.
+  return { call: ([s]) => host.hash(algorithm, str(s)) ?? UNKNOWN };
 }
 
 const unknowable: HclFunction = { call: () => UNKNOWN, acceptsUnknown: true };
@@ -480,16 +480,16 @@ export const FUNCTIONS: Record<string, HclFunction> = {
   yamldecode: unknowable,
   fileexists: {
     call: ([p], ctx) => {
-      if (!ctx.baseDir) return UNKNOWN;
+      if (!ctx.baseDir || !host.fs) return UNKNOWN;
       const real = realPathInside(`fileexists(${JSON.stringify(str(p))})`, path.resolve(ctx.baseDir, str(p)), jobFolderSandbox(ctx.baseDir));
       if (real === undefined) return false;
-      return fs.statSync(real).isFile() ? true : fail(`${str(p)} is not a regular file`);
+      return host.fs.statSync(real).isFile() ? true : fail(`${str(p)} is not a regular file`);
     },
   },
   fileset: unknowable,
   file: {
     call: ([p], ctx) => {
-      if (!ctx.baseDir) return UNKNOWN;
+      if (!ctx.baseDir || !host.fs) return UNKNOWN;
       try {
         return readFileInside(`file(${JSON.stringify(str(p))})`, path.resolve(ctx.baseDir, str(p)), jobFolderSandbox(ctx.baseDir));
       } catch (error) {

@@ -1,8 +1,8 @@
 // consul-template's functions that need nothing but the local machine (env, file, strings, encodings,
 // parsing, math), and the list of those that need a Consul, Vault or Nomad server, which a local run
 // cannot answer. The remote ones are known names (so templates parse), but using one stops the run.
-import * as crypto from 'crypto';
 import * as path from 'path';
+import { host, type HashAlgorithm } from '../host';
 import { readFileInside, type Sandbox } from '../model/fileSandbox';
 import { hostPathOf } from '../model/taskPaths';
 import type { TemplateFunction } from './exec';
@@ -27,6 +27,13 @@ export interface LocalFunctionContext {
   taskDir: string;
   /** Task paths kept outside the task dir on the host (`/alloc`, a staged `/secrets`); also readable. */
   mounts?: { host: string; task: string }[];
+}
+
+/** Hex digest through the host; where it has none (a browser) the function cannot run there. */
+function hexDigest(algorithm: HashAlgorithm, text: string): string {
+  const digest = host.hash(algorithm, text);
+  if (digest === undefined) throw new Error(`${algorithm} is not available here (the editor runs in a browser)`);
+  return digest;
 }
 
 /**
@@ -164,8 +171,8 @@ export function localFunctions(ctx: LocalFunctionContext): Map<string, TemplateF
   fns.set('toUnescapedJSON', (v) => toJson(v, false));
   fns.set('toUnescapedJSONPretty', (v) => toJson(v, true));
   fns.set('toYAML', (v) => toYaml(v).replace(/\n$/, ''));
-  fns.set('sha256Hex', (s) => crypto.createHash('sha256').update(str(s)).digest('hex'));
-  fns.set('md5sum', (s) => crypto.createHash('md5').update(str(s)).digest('hex'));
+  fns.set('sha256Hex', (s) => hexDigest('sha256', str(s)));
+  fns.set('md5sum', (s) => hexDigest('md5', str(s)));
   fns.set('timestamp', (format) => formatTimestamp(new Date(), format === undefined ? undefined : str(format)));
   fns.set('loop', (a, b) => {
     const [from, to] = b === undefined ? [0, num(a)] : [num(a), num(b)];

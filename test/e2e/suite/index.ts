@@ -10,6 +10,7 @@ const filesByMode: Record<string, string[]> = {
   restricted: ['editor.test.js', 'restricted.test.js'],
   vsix: ['vsix.test.js'],
   universal: ['editor.test.js', 'universal.test.js'],
+  web: ['web.test.js'],
 };
 
 /** Mocha's report goes to NOMAD_EXEC_E2E_LOG as well: code-server does not forward the extension host's console. */

@@ -24,13 +24,23 @@ suite('installed universal .vsix', () => {
     const root = extension.extensionPath;
     const repo = path.resolve(__dirname, '../../../../..');
     assert.ok(!root.startsWith(repo), `${root} is inside ${repo}`);
-    for (const file of ['dist/client.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'images/icon.png', 'images/nomad-file.svg']) {
+    for (const file of ['dist/client.js', 'dist/server.js', 'dist/web-client.js', 'dist/web-server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-hcl.wasm', 'images/icon.png', 'images/nomad-file.svg']) {
       assert.ok(fs.existsSync(path.join(root, file)), `${file} is in the package`);
     }
+    // vsce stores the license as LICENSE.txt.
+    assert.ok(['LICENSE', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(root, f))), 'the license is in the package');
     assert.ok(!fs.existsSync(path.join(root, 'launcher')), 'the universal build carries no launcher');
     assert.ok(!fs.existsSync(path.join(root, 'node_modules')), 'no node_modules in the package');
-    const manifest = extension.packageJSON as { contributes: { problemMatchers: { name: string }[] } };
+    const manifest = extension.packageJSON as { browser?: string; contributes: { problemMatchers: { name: string }[] } };
     assert.ok(manifest.contributes.problemMatchers.some((m) => m.name === 'nomad-exec'));
+    // Its browser entry is what vscode.dev starts (the web mode runs it); here, with a Node host, main runs.
+    assert.equal(manifest.browser, './dist/web-client.js');
+  });
+
+  test('in a Node extension host the server looks at this machine (the web mode holds the opposite)', async () => {
+    const editor = await openScratchJob('machine.nomad.hcl', 'job "m" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/sh"\n      }\n    }\n  }\n}\n');
+    const found = await waitForDiagnostics(editor.document.uri, (ds) => ds.some((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'command-location'), 'the command-location hint');
+    assert.ok(found.some((d) => /exists on this machine/.test(d.message)), JSON.stringify(found.map((d) => d.message)));
   });
 
   test('formatting works from the universal build', async () => {

@@ -29,6 +29,11 @@ suite('installed .vsix', () => {
     for (const dir of ['server', 'client', 'test', 'launcher/src', 'launcher/native']) {
       assert.ok(!fs.existsSync(path.join(root, dir)), `sources (${dir}) stay out of the package`);
     }
+    // vsce stores the license as LICENSE.txt.
+    assert.ok(['LICENSE', 'LICENSE.txt'].some((f) => fs.existsSync(path.join(root, f))), 'the license is in the package');
+    // The Linux builds are installed only where a Node extension host runs them: no browser entry or bundles.
+    assert.equal((extension.packageJSON as { browser?: string }).browser, undefined);
+    for (const file of ['dist/web-client.js', 'dist/web-server.js']) assert.ok(!fs.existsSync(path.join(root, file)), `${file} stays out of the Linux build`);
   });
 
   test('activates, and its server checks job files', async () => {

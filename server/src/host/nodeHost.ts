@@ -1,0 +1,95 @@
+// The server's host in a Node process: the real file system, environment, hashes and V8 heap.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import type { HeapAccess, ParserWasmOptions, ServerHost } from './types';
+
+function firstExisting(candidates: (string | undefined)[]): string | undefined {
+  for (const candidate of candidates) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function resolveInPackage(spec: string): string | undefined {
+  try {
+    return require.resolve(spec);
+  } catch {
+    return undefined;
+  }
+}
+
+function packageDir(name: string): string | undefined {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the runtime wasm lives: option, environment, the installed package, or beside this file (bundles).
+ *   NOMAD_EXEC_TREE_SITTER_WASM  path of web-tree-sitter's tree-sitter.wasm
+ */
+export function runtimeWasmPath(options: ParserWasmOptions = {}): string | undefined {
+  const pkg = packageDir('web-tree-sitter');
+  return firstExisting([
+    options.runtimeWasm,
+    process.env.NOMAD_EXEC_TREE_SITTER_WASM,
+    pkg && path.join(pkg, 'tree-sitter.wasm'),
+    path.join(__dirname, 'tree-sitter.wasm'),
+  ]);
+}
+
+/** The same for tree-sitter-hcl.wasm (NOMAD_EXEC_HCL_WASM). */
+export function grammarWasmPath(options: ParserWasmOptions = {}): string | undefined {
+  return firstExisting([
+    options.grammarWasm,
+    process.env.NOMAD_EXEC_HCL_WASM,
+    resolveInPackage('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'),
+    packageDir('@tree-sitter-grammars/tree-sitter-hcl') &&
+      path.join(packageDir('@tree-sitter-grammars/tree-sitter-hcl')!, 'tree-sitter-hcl.wasm'),
+    path.join(__dirname, 'tree-sitter-hcl.wasm'),
+  ]);
+}
+
+const heap: HeapAccess = {
+  oldSpaceUsed() {
+    for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'old_space') return space.space_used_size;
+    return v8.getHeapStatistics().used_heap_size;
+  },
+  /** Made callable without starting node with --expose-gc; undefined if V8 refuses. */
+  collector() {
+    const existing = (globalThis as { gc?: unknown }).gc;
+    if (typeof existing === 'function') return existing as () => void;
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      // The flag only affects contexts created after it is set: a fresh context gets `gc`.
+      const gc = vm.runInNewContext('gc') as unknown;
+      return typeof gc === 'function' ? (gc as () => void) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export const platformHost: ServerHost = {
+  kind: 'node',
+  fs,
+  fileUrlToPath: (uri) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined),
+  pathToFileUrl: (file) => pathToFileURL(file).toString(),
+  env: (name) => process.env[name],
+  hash: (algorithm, text) => crypto.createHash(algorithm).update(text, 'utf8').digest('hex'),
+  heap,
+  async parserWasm(options) {
+    const runtimePath = runtimeWasmPath(options);
+    const grammar = grammarWasmPath(options);
+    if (!grammar) throw new Error('tree-sitter-hcl.wasm not found; set NOMAD_EXEC_HCL_WASM to its path');
+    // Given as bytes: with a path, web-tree-sitter reads it through `import('fs/promises')`, which starts
+    // Node's ES module loader (several milliseconds of a `nomad-exec run` start-up).
+    return { runtimePath, grammar: fs.readFileSync(grammar) };
+  },
+};
