@@ -46,10 +46,22 @@ export interface RunRequest {
   hostEnv?: Record<string, string | undefined>;
 }
 
+/** A range in a file, 0-based lines and characters as the editor counts them (people count from 1). */
+export interface SourceRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
 /** Why there is no plan. `choices` lists the runnable tasks when the request did not pick one. */
 export interface PlanError {
   kind: 'plan-error';
   message: string;
+  /** Where in the job file the problem is, when it is about one place. */
+  at?: { file: string; range: SourceRange };
+  /** The editor diagnostic that reports the same problem (its code), when there is one: its quick fixes apply. */
+  code?: string;
+  /** A fix in a few words (e.g. `did you mean "net_raw"?`), when there is an obvious one. */
+  hint?: string;
   /** e.g. `["web (group api)", "worker (group api)"]`, and the group names for group runs. */
   choices?: { group: string; task?: string; label: string }[];
 }
@@ -88,6 +100,20 @@ export interface TaskResult {
   oomKilled: boolean;
   /** Set when the task could not be started: which step failed and why. */
   failure?: { step: 'alloc-dir' | 'artifact' | 'template' | 'lookup' | 'launch'; message: string };
+  /** Set when the run stopped this task (signals sent to it); absent when it ended on its own. */
+  stop?: StopReport;
+}
+
+/** What stopping a task took, as it happened. */
+export interface StopReport {
+  /** The signal the stop began with: the task's kill_signal, or SIGKILL when its kill_timeout is 0. */
+  signal: string;
+  /** The task's kill_timeout (after the client's cap). */
+  killTimeoutMs: number;
+  /** Set when the task outlived its kill timeout: how long after the first signal SIGKILL was sent. */
+  escalatedAfterMs?: number;
+  /** From the first signal to the task's end. */
+  endedAfterMs: number;
 }
 
 export interface RunResult {
