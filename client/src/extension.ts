@@ -7,6 +7,7 @@ import { RunCodeLensProvider } from './codeLens';
 import { createLanguageClient, wasmEnvironment } from './languageClient';
 import { pickTarget } from './run/pickTarget';
 import { RunManager } from './run/runManager';
+import { registerRunTerminalLinks } from './run/runTerminal';
 import { NomadTaskProvider, taskType } from './taskProvider';
 import { createApi } from './extensionApi';
 import { createLanguageStatus } from './languageStatus';
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
 
   const output = vscode.window.createOutputChannel('Nomad exec');
   registerTemplatePreview(context);
+  context.subscriptions.push(registerRunTerminalLinks());
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
   const runs = new RunManager(languageClient, context.extensionPath);
