@@ -121,7 +121,7 @@ export class RunSession {
     this.result = result;
     this.state = 'exited';
     if (!this.terminal.isClosed) {
-      this.terminal.writeLines((columns) => summary(result, columns));
+      this.terminal.writeLines((columns) => summary(result, columns, this.plan?.jobFile));
       this.release(result.exitCode);
     }
     this.endEmitter.fire(this);
@@ -143,19 +143,19 @@ function toRange(range: Range): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
-/** The quick fixes the editor offers for the diagnostic `code` at `range` (none when the file has no such diagnostic yet). */
+/**
+ * The quick fixes the editor offers at `range` for the diagnostic `code` (none when the file has no such
+ * diagnostic yet, e.g. it was never opened). The command's results do not say which diagnostic an action
+ * fixes, so the diagnostic is checked first and the actions asked for at exactly its range.
+ */
 async function quickFixTitles(file: string, range: Range, code: string): Promise<string[]> {
+  const uri = vscode.Uri.file(file);
+  const at = toRange(range);
+  const diagnosed = vscode.languages.getDiagnostics(uri).some((d) => d.range.isEqual(at) && (typeof d.code === 'object' ? d.code.value : d.code) === code);
+  if (!diagnosed) return [];
   try {
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      vscode.Uri.file(file),
-      toRange(range),
-      vscode.CodeActionKind.QuickFix.value,
-    );
-    return (actions ?? [])
-      .filter((a): a is vscode.CodeAction => 'diagnostics' in a || 'edit' in a)
-      .filter((a) => a.diagnostics?.some((d) => (typeof d.code === 'object' ? d.code.value : d.code) === code))
-      .map((a) => a.title);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, at, vscode.CodeActionKind.QuickFix.value);
+    return (actions ?? []).filter((a): a is vscode.CodeAction => a instanceof vscode.CodeAction && a.edit !== undefined).map((a) => a.title);
   } catch {
     return [];
   }
