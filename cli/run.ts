@@ -251,6 +251,10 @@ export const runCommand: Subcommand = {
       // A stop asked for is told plainly, not as a crash: what it took and the exit code.
       const ending = runEnding(result);
       if (ending.kind === 'stopped') process.stderr.write(`nomad-exec: ${ending.text}\n`);
+      for (const task of result.tasks) {
+        const at = task.failure?.at;
+        if (at) process.stderr.write(`nomad-exec: [${task.task}] at ${plan.jobFile}:${at.start.line + 1}:${at.start.character + 1}\n`);
+      }
       if (result.failure && !result.tasks.some((t) => t.failure?.message === result.failure?.message)) {
         process.stderr.write(`nomad-exec: ${result.failure.task ? `[${result.failure.task}] ` : ''}${result.failure.step}: ${result.failure.message}\n`);
       }

@@ -2,9 +2,11 @@
 // the terminal and the CLI turn it into a `file:line:col` link, and the editor's quick fix for the same
 // diagnostic code applies there.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import test from 'node:test';
-import { isPlanError, planRun, type PlanError, type RunRequest } from '../launcher/src/api';
-import { JobFiles } from './helpers/jobRun';
+import { isPlanError, planRun, startRun, type PlanError, type RunRequest } from '../launcher/src/api';
+import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
 const jobs = new JobFiles('nomad-exec-places-');
 
@@ -79,4 +81,24 @@ test('a problem with no place of its own points at its task, and one outside any
 test('an artifact the planner refuses points at its block', async () => {
   const r = await refusal(job('      ¦artifact {\n        source = "../../../etc/passwd"\n      }', '        command = "/bin/sh"'));
   assertAt(r);
+});
+
+test('a template that cannot render locally points at its line in the job file', async () => {
+  const r = await refusal(job('      template {\n        data = <<EOT\nfine\n¦{{ key "consul/thing" }}\nEOT\n        destination = "local/out"\n      }', '        command = "/bin/sh"'));
+  assert.ok(r.error.at, r.error.message);
+  assert.equal(r.error.at.range.start.line, r.line, r.error.message);
+});
+
+test('a command an artifact was to bring but did not fails as the task starts, pointing at the command', skipWithoutLauncher(), async () => {
+  fs.writeFileSync(path.join(jobs.dir, 'notes.txt'), 'not the tool\n');
+  const marked = job('      artifact {\n        source = "notes.txt"\n      }', '        command = ¦"local/tool"');
+  const at = marked.indexOf('¦');
+  const before = marked.slice(0, at).split('\n');
+  const file = jobs.write(marked.replace('¦', ''));
+  const plan = await planRun({ file, workspace: jobs.dir });
+  assert.ok(!isPlanError(plan), isPlanError(plan) ? plan.message : '');
+  const result = await startRun(plan).exited;
+  const failure = result.tasks[0].failure;
+  assert.equal(failure?.step, 'lookup', JSON.stringify(result));
+  assert.deepEqual(failure.at?.start, { line: before.length - 1, character: before[before.length - 1].length });
 });

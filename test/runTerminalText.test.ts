@@ -247,3 +247,11 @@ test('a run that cannot start shows its reason, its place as file:line:col, and 
   assert.equal(nowhere.place, undefined);
   assert.deepEqual(nowhere.lines.map(stripAnsi), ['Cannot start: variables without a value: a', '  and b']);
 });
+
+test('a task that fails as it starts shows where its failing part is written, as file:line:col', () => {
+  const at = { start: { line: 4, character: 18 }, end: { line: 4, character: 30 } };
+  const r = result([{ exitCode: 1, failure: { step: 'lookup', message: 'command local/tool is not in the task dir', at } }], { exitCode: 1 });
+  const text = summary(r, 100, '/w/job.nomad.hcl').map(stripAnsi);
+  assert.ok(text.includes('  at /w/job.nomad.hcl:5:19'), text.join('\n'));
+  assert.equal(runEnding(r).kind, 'failure');
+});

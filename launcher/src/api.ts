@@ -19,6 +19,7 @@ import { computePlan } from './plan';
 import { runPlan } from './runGroup';
 
 export type { LaunchPlan, TaskPlan, PortPlan, ArtifactPlan, TemplatePlan, CommandLookup } from './types';
+import type { SourceRange } from './types';
 
 /** What to run. Only `file` is required. */
 export interface RunRequest {
@@ -46,11 +47,7 @@ export interface RunRequest {
   hostEnv?: Record<string, string | undefined>;
 }
 
-/** A range in a file, 0-based lines and characters as the editor counts them (people count from 1). */
-export interface SourceRange {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
+export type { SourceRange } from './types';
 
 /** Why there is no plan. `choices` lists the runnable tasks when the request did not pick one. */
 export interface PlanError {
@@ -99,7 +96,7 @@ export interface TaskResult {
   /** True when the launcher reported an out-of-memory kill. */
   oomKilled: boolean;
   /** Set when the task could not be started: which step failed and why. */
-  failure?: { step: 'alloc-dir' | 'artifact' | 'template' | 'lookup' | 'launch'; message: string };
+  failure?: { step: 'alloc-dir' | 'artifact' | 'template' | 'lookup' | 'launch'; message: string; at?: SourceRange };
   /** Set when the run stopped this task (signals sent to it); absent when it ended on its own. */
   stop?: StopReport;
 }

@@ -140,6 +140,7 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
       archive,
       ...(checksum ? { checksum } : {}),
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ctx.simple(v)])),
+      place: block.range,
     });
   }));
   return out;
@@ -222,7 +223,7 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
         if (text !== undefined) assertLocalTemplate(text, { ...plan, source: existing }, what);
       }
     }
-    out.push(plan);
+    out.push({ ...plan, place: block.range });
   }));
   return out;
 }
@@ -237,7 +238,9 @@ export function assertLocalTemplate(text: string, plan: TemplatePlan, what: stri
     if (error instanceof TemplateError) {
       const line = plan.data !== undefined ? plan.jobFileLine + error.line - 1 : error.line;
       const place = plan.data !== undefined ? `job file line ${line}` : `line ${line} of ${plan.source}`;
-      throw new FilePlanError(`${what}, ${place}: ${error.message}`);
+      const problem = new FilePlanError(`${what}, ${place}: ${error.message}`);
+      if (plan.data !== undefined) problem.range = { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 0 } };
+      throw problem;
     }
     throw error;
   }

@@ -145,7 +145,9 @@ class GroupRun {
       logs.close();
       const step = error instanceof PrepareError ? error.step : 'launch';
       this.notice({ level: 'error', task: task.name, message: (error as Error).message });
-      return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure: { step, message: (error as Error).message } });
+      const failure: NonNullable<TaskResult['failure']> = { step, message: (error as Error).message };
+      if (error instanceof PrepareError && error.at) failure.at = error.at;
+      return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure });
     }
     mark('start: task prepared');
     if (this.halted(task)) return this.skip(task, logs);

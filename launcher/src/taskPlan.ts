@@ -198,6 +198,7 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
     chrootBinds: [],
     chrootOrigin: 'none (raw_exec)',
     volumeMounts: [],
+    places: placesOf(task, config!),
     env,
     command,
     args,
@@ -324,7 +325,13 @@ export function planTask(ctx: TaskContext): TaskPlan {
     logs,
     artifacts,
     templates,
+    places: placesOf(task, config!),
   };
+}
+
+function placesOf(task: Task, config: Body): NonNullable<TaskPlan['places']> {
+  const command = attributeOf(config, 'command');
+  return command ? { task: task.block.typeRange, command: command.value.range } : { task: task.block.typeRange };
 }
 
 /**

@@ -4,6 +4,7 @@ import { runEnding, spokenDuration, taskOutcome } from '../../../launcher/src/ou
 import { DEFAULT_ALLOW_CAPS } from '../../../server/src/schema/capabilities';
 import { bold, dim, green, red, stripAnsi, yellow } from './ansi';
 import { fitLine, layoutRows, type Item, type Row } from './headerLayout';
+import { placeText } from './problemText';
 
 /** A rule under the header and above the summary, never wider than the terminal. */
 const rule = (width = 60): string => dim('─'.repeat(Math.max(1, Math.min(60, width))));
@@ -168,7 +169,7 @@ function taskLine(result: TaskResult): string {
  * asked for ("Stopped by you (SIGINT, then SIGKILL after 5 s), exit code 137"), green for success, red when
  * a task died on its own or could not start.
  */
-export function summary(result: RunResult, width?: number): string[] {
+export function summary(result: RunResult, width?: number, jobFile?: string): string[] {
   const lines = [rule(width)];
   if (result.tasks.length > 1) for (const task of result.tasks) lines.push(`  ${taskLine(task)}`);
   const ending = runEnding(result);
@@ -179,6 +180,10 @@ export function summary(result: RunResult, width?: number): string[] {
     return lines;
   }
   if (result.tasks.length === 1 && result.tasks[0].failure) lines.push(red(`${result.tasks[0].failure.step} failed: ${result.tasks[0].failure.message}`));
+  // Where the failing part is written, as a link (a task's start failures: artifact, template, command).
+  for (const task of result.tasks) {
+    if (task.failure?.at && jobFile) lines.push(`  ${result.tasks.length > 1 ? `${task.task}: ` : ''}at ${placeText({ file: jobFile, range: task.failure.at })}`);
+  }
   if (result.failure && result.tasks.length !== 1) {
     lines.push(red(`${result.failure.task ? `${result.failure.task}: ` : ''}${result.failure.step} failed: ${result.failure.message}`));
   }
