@@ -255,3 +255,9 @@ test('a task that fails as it starts shows where its failing part is written, as
   assert.ok(text.includes('  at /w/job.nomad.hcl:5:19'), text.join('\n'));
   assert.equal(runEnding(r).kind, 'failure');
 });
+
+test('a group header keeps each task heading indented under the run title', () => {
+  const lines = header(plan([task(), task({ name: 'db', lifecycle: { hook: 'prestart', sidecar: true } })]), 'shop/front', { width: 70 }).map(stripAnsi);
+  assert.ok(lines.includes('  task web (main)'), lines.join('\n'));
+  assert.ok(lines.includes('  task db (prestart, sidecar)'), lines.join('\n'));
+});

@@ -98,7 +98,7 @@ function taskRows(plan: LaunchPlan, task: TaskPlan, view: HeaderView): Row[] {
   const rows: Row[] = [];
   if (plan.tasks.length > 1) {
     const hook = task.lifecycle.hook === 'main' ? 'main' : `${task.lifecycle.hook}${task.lifecycle.sidecar ? ', sidecar' : ''}`;
-    rows.push(row(undefined, [{ text: `  task ${task.name} (${hook})`, style: 'bold' }]));
+    rows.push({ indent: 2, items: [{ text: `task ${task.name} (${hook})`, style: 'bold' }] });
   }
   const isolation = isolationMode(task);
   rows.push(

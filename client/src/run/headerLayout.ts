@@ -20,6 +20,8 @@ export interface Row {
   items: Item[];
   /** Between items; its trailing space is where a line may break. Default ", ". */
   separator?: string;
+  /** Columns before a row without a label (a heading inside the header). */
+  indent?: number;
 }
 
 const INDENT = 2;
@@ -42,7 +44,10 @@ export function layoutRows(rows: readonly Row[], width: number): string[] {
 }
 
 function layoutRow(row: Row, width: number): string[] {
-  if (row.label === undefined) return wrap(words(row, width), width, '', ' '.repeat(INDENT));
+  if (row.label === undefined) {
+    const lead = ' '.repeat(row.indent ?? 0);
+    return wrap(words(row, width - lead.length), width, lead, lead + ' '.repeat(INDENT));
+  }
   const valueColumn = INDENT + LABEL_WIDTH;
   const label = ' '.repeat(INDENT) + row.label;
   if (width - valueColumn >= MIN_VALUE_WIDTH && row.label.length < LABEL_WIDTH) {
