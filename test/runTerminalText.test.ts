@@ -147,6 +147,7 @@ test('capabilities are folded against Nomad\'s default set', () => {
   assert.equal(foldCapabilities([...DEFAULT_ALLOW_CAPS.filter((c) => c !== 'chown'), 'net_raw'].sort(), 'nobody'), '13 default capabilities (+net_raw, -chown)');
   assert.equal(foldCapabilities(['chown', 'kill'], 'nobody'), 'chown, kill');
   assert.equal(foldCapabilities([], 'nobody'), 'none');
+  assert.equal(foldCapabilities(['chown', 'kill', 'net_raw', 'sys_admin', 'sys_time'], 'nobody'), '5 capabilities (+net_raw, +sys_admin, ...)');
   const header60 = header(plan([task({ capabilities: [...DEFAULT_ALLOW_CAPS, 'net_raw'].sort() })]), 'l', { width: 100 }).map(stripAnsi);
   assert.ok(header60.some((l) => l.includes(`13 default capabilities (+net_raw) ${FULL_LIST_HINT}`)), header60.join('\n'));
   assert.ok(!header60.some((l) => l.includes('audit_write')), 'the full list is not in the header');

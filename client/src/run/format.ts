@@ -64,12 +64,13 @@ export function foldCapabilities(capabilities: readonly string[], user: string):
   const added = capabilities.filter((c) => !DEFAULT_ALLOW_CAPS.includes(c));
   const removed = DEFAULT_ALLOW_CAPS.filter((c) => !held.has(c));
   const count = (n: number): string => `${n} capabilit${n === 1 ? 'y' : 'ies'}`;
+  const changes = [...added.map((c) => `+${c}`), ...removed.map((c) => `-${c}`)];
   if (user === 'root' && added.length > 0) return `${count(capabilities.length)} (the fixed set for user root)`;
-  if (added.length + removed.length === 0) return `${DEFAULT_ALLOW_CAPS.length} default capabilities`;
-  if (capabilities.length <= 3 || added.length + removed.length > 4) {
-    return capabilities.length <= 3 ? capabilities.join(', ') : `${count(capabilities.length)} (${[...added.map((c) => `+${c}`), ...removed.map((c) => `-${c}`)].slice(0, 2).join(', ')}, ...)`;
-  }
-  return `${DEFAULT_ALLOW_CAPS.length} default capabilities (${[...added.map((c) => `+${c}`), ...removed.map((c) => `-${c}`)].join(', ')})`;
+  if (changes.length === 0) return `${DEFAULT_ALLOW_CAPS.length} default capabilities`;
+  if (capabilities.length <= 3) return capabilities.join(', ');
+  // Far from the defaults: the count and the first differences; the full list is one click away.
+  if (changes.length > 4) return `${count(capabilities.length)} (${changes.slice(0, 2).join(', ')}, ...)`;
+  return `${DEFAULT_ALLOW_CAPS.length} default capabilities (${changes.join(', ')})`;
 }
 
 /** What the full-list link says after the folded capabilities. */
