@@ -182,6 +182,7 @@ export const runCommand: Subcommand = {
     sharedParser().catch(() => undefined);
     mark('run: parser module loaded');
     const { isPlanError, planRun, startRun } = require('../launcher/src/api') as typeof import('../launcher/src/api');
+    const { runEnding, stoppingText } = require('../launcher/src/outcomeText') as typeof import('../launcher/src/outcomeText');
     mark('run: api modules loaded');
     let flags: RunFlags | string;
     try {
@@ -201,6 +202,9 @@ export const runCommand: Subcommand = {
     mark('run: planned');
     if (isPlanError(plan)) {
       process.stderr.write(`nomad-exec run: ${plan.message}\n`);
+      // The place as editors and terminals link it (people count from 1), and the obvious fix if there is one.
+      if (plan.at) process.stderr.write(`  at ${plan.at.file}:${plan.at.range.start.line + 1}:${plan.at.range.start.character + 1}\n`);
+      if (plan.hint) process.stderr.write(`  hint: ${plan.hint}\n`);
       return 1;
     }
     if (flags.planOnly) {
@@ -234,14 +238,23 @@ export const runCommand: Subcommand = {
     let interrupts = 0;
     const onSignal = (): void => {
       interrupts++;
-      if (interrupts === 1) void handle.stop();
-      else process.stderr.write('nomad-exec: already stopping; the task gets SIGKILL when its kill timeout ends\n');
+      if (interrupts === 1) {
+        process.stderr.write(`nomad-exec: ${stoppingText(plan)}\n`);
+        void handle.stop();
+      } else process.stderr.write('nomad-exec: already stopping; the task gets SIGKILL when its kill timeout ends\n');
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', onSignal);
     try {
       const result = await handle.exited;
+      // A stop asked for is told plainly, not as a crash: what it took and the exit code.
+      const ending = runEnding(result);
+      if (ending.kind === 'stopped') process.stderr.write(`nomad-exec: ${ending.text}\n`);
+      for (const task of result.tasks) {
+        const at = task.failure?.at;
+        if (at) process.stderr.write(`nomad-exec: [${task.task}] at ${plan.jobFile}:${at.start.line + 1}:${at.start.character + 1}\n`);
+      }
       if (result.failure && !result.tasks.some((t) => t.failure?.message === result.failure?.message)) {
         process.stderr.write(`nomad-exec: ${result.failure.task ? `[${result.failure.task}] ` : ''}${result.failure.step}: ${result.failure.message}\n`);
       }

@@ -50,7 +50,7 @@ test('the summary gives the exit code or signal, the duration and the log files'
   const exited = stripAnsi(summary({ ...base, exitCode: 3, logFiles: ['/a/alloc/logs/web.stdout.0'] }).join('\n'));
   assert.match(exited, /exited with code 3 after 1\.5 s/);
   assert.match(exited, /\/a\/alloc\/logs\/web\.stdout\.0/);
-  const killed = stripAnsi(summary({ ...base, exitCode: 137, signal: 'SIGKILL', stopped: true, logFiles: [] }).join('\n'));
-  assert.match(killed, /killed by SIGKILL \(exit code 137\) after 1\.5 s \(stopped\)/);
+  const killed = stripAnsi(summary({ ...base, exitCode: 139, signal: 'SIGSEGV', logFiles: [] }).join('\n'));
+  assert.match(killed, /Run killed by SIGSEGV \(exit code 139\) after 1\.5 s/);
   assert.match(killed, /No log files/);
 });

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isPlanError, planRun, startRun, type LaunchPlan, type RunRequest, type RunResult } from '../launcher/src/api';
+import { runEnding } from '../launcher/src/outcomeText';
 import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -105,6 +106,20 @@ test('a task trapping SIGINT gets it on stop', skip, async () => {
   assert.match(r.stdout.toString(), /ready\ngot-INT\n/);
   assert.equal(r.result.exitCode, 0);
   assert.equal(r.result.stopped, true);
+  // What the stop took, from the launcher: the kill signal alone did it.
+  const stop = r.result.tasks[0].stop;
+  assert.ok(stop, 'the task result says it was stopped');
+  assert.equal(stop.signal, 'SIGINT');
+  assert.equal(stop.escalatedAfterMs, undefined);
+  assert.equal(stop.killTimeoutMs, 5000);
+  assert.equal(runEnding(r.result).text.replace(/ after [\d.]+ m?s$/, ''), 'Stopped by you (SIGINT, ended within its 5 s kill_timeout), exit code 0,');
+});
+
+test('a task that ends on its own has no stop, and its end is a failure, not a stop', skip, async () => {
+  const r = await run(oneTask('command = "/bin/sh"\n args = ["-c", "exit 3"]'));
+  assert.equal(r.result.tasks[0].stop, undefined);
+  assert.equal(r.result.stopped, false);
+  assert.deepEqual({ ...runEnding(r.result), text: '' }, { kind: 'failure', text: '' });
 });
 
 test('a task ignoring its kill signal is killed after the kill timeout', skip, async () => {
@@ -114,6 +129,24 @@ test('a task ignoring its kill signal is killed after the kill timeout', skip, a
   );
   assert.equal(r.result.exitCode, 128 + os.constants.signals.SIGKILL);
   assert.equal(r.result.signal, 'SIGKILL');
+  // The launcher says when it escalated: at the kill timeout, not before.
+  const stop = r.result.tasks[0].stop;
+  assert.ok(stop?.escalatedAfterMs !== undefined, JSON.stringify(r.result.tasks[0]));
+  assert.equal(stop.signal, 'SIGINT');
+  assert.ok(stop.escalatedAfterMs >= 300 && stop.escalatedAfterMs < 3000, `escalated after ${stop.escalatedAfterMs} ms`);
+  const ending = runEnding(r.result);
+  assert.equal(ending.kind, 'stopped');
+  assert.match(ending.text, /^Stopped by you \(SIGINT, then SIGKILL after \d+ ms\), exit code 137, after /);
+});
+
+test('a kill_timeout of 0 stops with SIGKILL at once, and says so', skip, async () => {
+  const r = await run(
+    oneTask('command = "/bin/sh"\n args = ["-c", "trap \'\' INT TERM; echo ready; while true; do sleep 0.05; done"]', 'kill_timeout = "0s"'),
+    { marker: 'ready', whenOutput: (stop) => void stop() },
+  );
+  assert.equal(r.result.exitCode, 137);
+  assert.equal(r.result.tasks[0].stop?.signal, 'SIGKILL');
+  assert.match(runEnding(r.result).text, /^Stopped by you \(SIGKILL at once: kill_timeout is 0\), exit code 137/);
 });
 
 test('kill_signal is what the task receives first', skip, async () => {
@@ -279,6 +312,10 @@ test('CLI: Ctrl+C stops the task with its kill signal', skip, async () => {
   });
   assert.equal(r.stdout, 'ready\nbye\n');
   assert.equal(r.code, 0);
+  // Told plainly on stderr: one line as the stop begins, one saying what it took.
+  assert.match(r.stderr, /^nomad-exec: Stopping: SIGINT, then SIGKILL after 5 s if still running$/m);
+  assert.match(r.stderr, /^nomad-exec: Stopped by you \(SIGINT, ended within its 5 s kill_timeout\), exit code 0, after [\d.]+ m?s$/m);
+  assert.doesNotMatch(r.stderr, /killed by/);
 });
 
 test('CLI: a group run prefixes every line with its task', skip, async () => {

@@ -144,7 +144,9 @@ test('attack: user = "root" is refused at plan time with the diagnostic\'s text,
   const [{ diagnostics }] = JSON.parse(checked.stdout) as { diagnostics: { code: string; message: string }[] }[];
   const diagnostic = diagnostics.find((d) => d.code === 'user-denied');
   assert.ok(diagnostic, checked.stdout);
-  assert.equal(r.stderr, `nomad-exec run: task "t": ${diagnostic.message}\n`);
+  const [reason, place] = r.stderr.split('\n');
+  assert.equal(reason, `nomad-exec run: task "t": ${diagnostic.message}`);
+  assert.match(place, new RegExp(`^  at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+$`), 'the place in the job file, as a link');
   assert.deepEqual(fs.readdirSync(cwd), [], 'a refused run creates nothing');
 });
 

@@ -9,6 +9,7 @@ import { pickTarget } from './run/pickTarget';
 import { RunManager } from './run/runManager';
 import { registerRunsView } from './run/runsView';
 import { runStateDir } from './run/stateDir';
+import { registerRunTerminalLinks } from './run/runTerminal';
 import { NomadTaskProvider, taskType } from './taskProvider';
 import { createApi } from './extensionApi';
 import { createLanguageStatus } from './languageStatus';
@@ -23,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
 
   const output = vscode.window.createOutputChannel('Nomad exec');
   registerTemplatePreview(context);
+  context.subscriptions.push(registerRunTerminalLinks());
   const languageClient = createLanguageClient(context, output);
   client = languageClient;
   const runs = new RunManager(languageClient, {

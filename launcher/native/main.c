@@ -418,6 +418,7 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 	int task_done = 0, task_status = 0, setup_code = -1;
 	int err_open = 1, stop_open = c->stop_fd >= 0, launcher_open = launcher_fd >= 0;
 	long deadline = -1;  /* when the stop escalates to SIGKILL */
+	long stop_at = -1;
 	while (!task_done) {
 		struct pollfd pfd[4];
 		int n = 0;
@@ -444,6 +445,8 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 		if (deadline >= 0 && now_ms() >= deadline) {
 			kill(task, SIGKILL);
 			deadline = -1;
+			/* the runner tells a stop the kill signal ended from one that needed SIGKILL */
+			info(c, "{\"escalated-after-ms\": %ld}", now_ms() - stop_at);
 		}
 		if (ierr >= 0 && pfd[ierr].revents) {
 			unsigned char b;
@@ -460,12 +463,12 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 			if (read(c->stop_fd, b, sizeof b) < 0 && errno == EAGAIN)
 				continue;
 			stop_open = 0;
-			if (c->kill_timeout_ms == 0 || c->kill_signal == SIGKILL) {
-				kill(task, SIGKILL);
-			} else {
-				kill(task, c->kill_signal);
-				deadline = now_ms() + c->kill_timeout_ms;
-			}
+			stop_at = now_ms();
+			int sig = c->kill_timeout_ms == 0 ? SIGKILL : c->kill_signal;
+			kill(task, sig);
+			info(c, "{\"stop-signal\": %d}", sig);
+			if (sig != SIGKILL)
+				deadline = stop_at + c->kill_timeout_ms;
 		}
 		if (ilaunch >= 0 && pfd[ilaunch].revents) {
 			/* the launcher is gone: nobody is left to report to, end everything now */

@@ -20,6 +20,7 @@ import { computePlan } from './plan';
 import { runPlan } from './runGroup';
 
 export type { LaunchPlan, TaskPlan, PortPlan, ArtifactPlan, TemplatePlan, CommandLookup } from './types';
+import type { SourceRange } from './types';
 
 /** What to run. Only `file` is required. */
 export interface RunRequest {
@@ -52,10 +53,18 @@ export interface RunRequest {
   hostEnv?: Record<string, string | undefined>;
 }
 
+export type { SourceRange } from './types';
+
 /** Why there is no plan. `choices` lists the runnable tasks when the request did not pick one. */
 export interface PlanError {
   kind: 'plan-error';
   message: string;
+  /** Where in the job file the problem is, when it is about one place. */
+  at?: { file: string; range: SourceRange };
+  /** The editor diagnostic that reports the same problem (its code), when there is one: its quick fixes apply. */
+  code?: string;
+  /** A fix in a few words (e.g. `did you mean "net_raw"?`), when there is an obvious one. */
+  hint?: string;
   /** e.g. `["web (group api)", "worker (group api)"]`, and the group names for group runs. */
   choices?: { group: string; task?: string; label: string }[];
 }
@@ -93,7 +102,21 @@ export interface TaskResult {
   /** True when the launcher reported an out-of-memory kill. */
   oomKilled: boolean;
   /** Set when the task could not be started: which step failed and why. */
-  failure?: { step: 'alloc-dir' | 'artifact' | 'template' | 'lookup' | 'launch'; message: string };
+  failure?: { step: 'alloc-dir' | 'artifact' | 'template' | 'lookup' | 'launch'; message: string; at?: SourceRange };
+  /** Set when the run stopped this task (signals sent to it); absent when it ended on its own. */
+  stop?: StopReport;
+}
+
+/** What stopping a task took, as it happened. */
+export interface StopReport {
+  /** The signal the stop began with: the task's kill_signal, or SIGKILL when its kill_timeout is 0. */
+  signal: string;
+  /** The task's kill_timeout (after the client's cap). */
+  killTimeoutMs: number;
+  /** Set when the task outlived its kill timeout: how long after the first signal SIGKILL was sent. */
+  escalatedAfterMs?: number;
+  /** From the first signal to the task's end. */
+  endedAfterMs: number;
 }
 
 export interface RunResult {

@@ -77,6 +77,10 @@ export type LauncherInfo =
   | { cgroup: string }
   | { exec: true }
   | { 'setup-failed': number }
+  /** A stop began: the signal sent first (SIGKILL at once when kill_timeout is 0). */
+  | { 'stop-signal': number }
+  /** The task outlived its kill timeout and was sent SIGKILL this long after the stop began. */
+  | { 'escalated-after-ms': number }
   | { 'exit-code': number; signal?: number; 'oom-killed': boolean };
 
 export function launcherArgv(spec: LauncherSpec): string[] {

@@ -18,7 +18,7 @@ import { freezeSubmitTimeCalls, keepAsText } from './runtimeNames';
 import { UnsafePathError } from './safeFs';
 import { selectTasks } from './select';
 import { FilePlanError } from './planFiles';
-import { localDifferences, PlanProblem, planTask, type JobInfo } from './taskPlan';
+import { localDifferences, PlanProblem, planTask, type JobInfo, type ProblemPlace } from './taskPlan';
 import type { LaunchPlan, TaskPlan } from './types';
 import { resolveVariables } from './variables';
 
@@ -26,11 +26,24 @@ function planError(message: string): PlanError {
   return { kind: 'plan-error', message };
 }
 
+/** A problem in the job file, with its place as data (for a link to it and the editor's quick fix). */
+function placedError(message: string, file: string, place: ProblemPlace | undefined): PlanError {
+  const error = planError(message);
+  if (!place) return error;
+  error.at = { file, range: place.range };
+  if (place.code) error.code = place.code;
+  if (place.hint) error.hint = place.hint;
+  return error;
+}
+
 export async function computePlan(request: RunRequest): Promise<LaunchPlan | PlanError> {
   try {
     return await compute(request);
   } catch (error) {
-    if (error instanceof PlanProblem || error instanceof FilePlanError || error instanceof FileSandboxError || error instanceof UnsafePathError) return planError(error.message);
+    const file = path.resolve(request.file);
+    if (error instanceof PlanProblem) return placedError(error.message, file, error.place);
+    if (error instanceof FilePlanError) return placedError(error.message, file, error.range ? { range: error.range } : undefined);
+    if (error instanceof FileSandboxError || error instanceof UnsafePathError) return planError(error.message);
     return planError(`cannot plan the run: ${(error as Error).stack ?? error}`);
   }
 }
@@ -92,9 +105,16 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const tasks: TaskPlan[] = [];
   for (const task of selection.tasks) {
     notices.push(...localDifferences(task));
-    tasks.push(
-      planTask({ task, group, job, jobspec, file, settings, node, names, ports, allocId, allocDir, sharedDir, hostEnv, variables: variables.values, baseDir, jobInfo }),
-    );
+    try {
+      tasks.push(
+        planTask({ task, group, job, jobspec, file, settings, node, names, ports, allocId, allocDir, sharedDir, hostEnv, variables: variables.values, baseDir, jobInfo }),
+      );
+    } catch (error) {
+      // A problem without a place of its own is the task's: point at its block.
+      if (error instanceof PlanProblem && !error.place) error.place = { range: task.block.typeRange };
+      if (error instanceof FilePlanError && !error.range) error.range = task.block.typeRange;
+      throw error;
+    }
   }
   mark('plan: tasks planned');
   const unrunnable = skippedThatMatter(group, selection.skipped, jobspec);

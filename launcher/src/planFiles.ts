@@ -7,6 +7,7 @@ import { hostPathOf } from './lookup';
 import { missingFiles } from './runtimeNames';
 import { isInside } from './safeFs';
 import { attributeOf, blocksOf, evalAttr, readStringMap, type Body, type Evaluator } from './model';
+import type { Range } from '../../server/src/model/types';
 import type * as Templates from '../../server/src/template';
 import type { ArtifactPlan, TemplatePlan } from './types';
 import { Unknown } from '../../server/src/model/value';
@@ -45,7 +46,20 @@ export interface FilePlanContext {
   where: string;
 }
 
-export class FilePlanError extends Error {}
+export class FilePlanError extends Error {
+  /** The artifact or template block (or the attribute) the problem is in; plan.ts falls back to the task's. */
+  range?: Range;
+}
+
+/** Runs `plan` for one block, so that a problem inside it without a place of its own points at the block. */
+function within<T>(block: { range: Range }, plan: () => T): T {
+  try {
+    return plan();
+  } catch (error) {
+    if (error instanceof FilePlanError && !error.range) error.range = block.range;
+    throw error;
+  }
+}
 
 /** A destination relative to the task dir -> task path and host path (alloc/ goes to the shared dir). */
 function destinationPaths(dest: string, ctx: FilePlanContext): { inTask: string; host: string } {
@@ -69,7 +83,7 @@ function str(body: Body, name: string, ctx: FilePlanContext): string | undefined
 
 export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] {
   const out: ArtifactPlan[] = [];
-  blocksOf(body, 'artifact').forEach((block, i) => {
+  blocksOf(body, 'artifact').forEach((block, i) => within(block, () => {
     const what = `${ctx.where} artifact ${i + 1} (line ${block.range.start.line + 1})`;
     const rawSource = str(block.body, 'source', ctx);
     if (!rawSource) throw new FilePlanError(`${what}: source is missing`);
@@ -126,14 +140,15 @@ export function planArtifacts(body: Body, ctx: FilePlanContext): ArtifactPlan[] 
       archive,
       ...(checksum ? { checksum } : {}),
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ctx.simple(v)])),
+      place: block.range,
     });
-  });
+  }));
   return out;
 }
 
 export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] {
   const out: TemplatePlan[] = [];
-  blocksOf(body, 'template').forEach((block, i) => {
+  blocksOf(body, 'template').forEach((block, i) => within(block, () => {
     const index = i + 1;
     const destinationRaw = str(block.body, 'destination', ctx);
     const what = `${ctx.where} template ${index}${destinationRaw ? ` (${destinationRaw})` : ''}`;
@@ -208,8 +223,8 @@ export function planTemplates(body: Body, ctx: FilePlanContext): TemplatePlan[] 
         if (text !== undefined) assertLocalTemplate(text, { ...plan, source: existing }, what);
       }
     }
-    out.push(plan);
-  });
+    out.push({ ...plan, place: block.range });
+  }));
   return out;
 }
 
@@ -223,7 +238,9 @@ export function assertLocalTemplate(text: string, plan: TemplatePlan, what: stri
     if (error instanceof TemplateError) {
       const line = plan.data !== undefined ? plan.jobFileLine + error.line - 1 : error.line;
       const place = plan.data !== undefined ? `job file line ${line}` : `line ${line} of ${plan.source}`;
-      throw new FilePlanError(`${what}, ${place}: ${error.message}`);
+      const problem = new FilePlanError(`${what}, ${place}: ${error.message}`);
+      if (plan.data !== undefined) problem.range = { start: { line: line - 1, character: 0 }, end: { line: line - 1, character: 0 } };
+      throw problem;
     }
     throw error;
   }

@@ -8,7 +8,7 @@ import { assertLocalTemplate, BESIDE_JOB_READS, FilePlanError, jobFolderSandbox,
 import { readFileInside, realPathInside } from '../../server/src/model/fileSandbox';
 import { isInside, type Dir } from './safeFs';
 import type * as Templates from '../../server/src/template';
-import type { TaskPlan, TemplatePlan } from './types';
+import type { SourceRange, TaskPlan, TemplatePlan } from './types';
 
 export interface PreparedTask {
   command: string;
@@ -20,6 +20,8 @@ export class PrepareError extends Error {
   constructor(
     readonly step: 'artifact' | 'template' | 'lookup',
     message: string,
+    /** Where in the job file: the artifact or template block, the template line, the command. */
+    readonly at?: SourceRange,
   ) {
     super(message);
   }
@@ -43,7 +45,7 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
       try {
         await fetchArtifact(artifact, alloc, signal);
       } catch (error) {
-        throw new PrepareError('artifact', (error as Error).message);
+        throw new PrepareError('artifact', (error as Error).message, artifact.place);
       }
       notice(`artifact ${artifact.source} -> ${artifact.destinationInTask}`);
     }
@@ -51,8 +53,14 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
   const env = { ...task.env };
   for (const template of task.templates) {
     const templates = require('../../server/src/template') as typeof Templates;
-    const output = renderOne(task, template, env, templates);
-    writeTemplate(task, template, output, alloc);
+    let output: string;
+    try {
+      output = renderOne(task, template, env, templates);
+      writeTemplate(task, template, output, alloc);
+    } catch (error) {
+      if (error instanceof PrepareError && !error.at && template.place) throw new PrepareError(error.step, error.message, template.place);
+      throw error;
+    }
     if (template.env) Object.assign(env, templates.parseEnvFile(output));
   }
   const rawExec = task.driver === 'raw_exec';
@@ -62,12 +70,12 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
       : rawExec
         ? lookupRawExecCommand(task.command, task.taskDir, env.PATH)
         : lookupCommand({ command: task.command, taskDir: task.taskDir, binds: lookupBinds(task) });
-  if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir));
+  if (lookup.state !== 'found') throw new PrepareError('lookup', rawExec ? lookup.reason : notFoundMessage(task.command, task.taskDir), task.places?.command);
   let madeExecutable: boolean;
   try {
     madeExecutable = makeExecutable(lookup, task.taskDir, alloc);
   } catch (error) {
-    throw new PrepareError('lookup', `command ${lookup.taskPath}: ${(error as Error).message}`);
+    throw new PrepareError('lookup', `command ${lookup.taskPath}: ${(error as Error).message}`, task.places?.command);
   }
   if (madeExecutable) notice(`made ${lookup.taskPath} executable (mode | 0555), as Nomad does`);
   return { command: lookup.taskPath, env, binds };
@@ -93,10 +101,12 @@ function renderOne(task: TaskPlan, template: TemplatePlan, env: Record<string, s
       errorOnMissingKey: template.errorOnMissingKey,
     });
   } catch (error) {
-    if (error instanceof FilePlanError) throw new PrepareError('template', error.message);
+    if (error instanceof FilePlanError) throw new PrepareError('template', error.message, error.range);
     if (error instanceof TemplateError) {
-      const where = template.data !== undefined ? `job file line ${template.jobFileLine + error.line - 1}` : `line ${error.line} of ${template.source}`;
-      throw new PrepareError('template', `${what}, ${where}: ${error.message}`);
+      const inJobFile = template.data !== undefined ? template.jobFileLine + error.line - 1 : undefined;
+      const where = inJobFile !== undefined ? `job file line ${inJobFile}` : `line ${error.line} of ${template.source}`;
+      const line = inJobFile !== undefined ? { start: { line: inJobFile - 1, character: 0 }, end: { line: inJobFile - 1, character: 0 } } : undefined;
+      throw new PrepareError('template', `${what}, ${where}: ${error.message}`, line);
     }
     throw new PrepareError('template', `${what}: ${(error as Error).message}`);
   }

@@ -8,6 +8,7 @@ import * as os from 'os';
 import type { TaskLogs } from './logs';
 import { exitStatus, nodeSignal, signalName } from './signals';
 import { keepOutput, type SupervisedExit } from './supervise';
+import type { StopReport } from './api';
 import type { TaskPlan } from './types';
 
 export interface RawExecOptions {
@@ -24,6 +25,8 @@ export class RawExecTask {
   private stopRequested = false;
   private ended = false;
   private escalation: NodeJS.Timeout | undefined;
+  /** Set by stop(): what was sent and when. */
+  private stopping: { signal: NodeJS.Signals; at: number; escalatedAt?: number } | undefined;
   readonly exited: Promise<SupervisedExit>;
 
   constructor(
@@ -50,6 +53,11 @@ export class RawExecTask {
         }
         const result: SupervisedExit = { exitCode: exitStatus(code, signal), oomKilled: false, durationMs };
         if (signal) result.signal = signalName(os.constants.signals[signal]);
+        if (this.stopping) {
+          const stop: StopReport = { signal: this.stopping.signal, killTimeoutMs: this.task.killTimeoutMs, endedAfterMs: Date.now() - this.stopping.at };
+          if (this.stopping.escalatedAt !== undefined) stop.escalatedAfterMs = this.stopping.escalatedAt - this.stopping.at;
+          result.stop = stop;
+        }
         resolve(result);
       };
       this.child.on('error', (error) => finish(null, null, error));
@@ -61,9 +69,17 @@ export class RawExecTask {
   stop(): void {
     if (this.stopRequested || this.ended) return;
     this.stopRequested = true;
-    // the plan refused a kill_signal this machine does not know
-    this.killGroup(nodeSignal(this.task.killSignal) ?? 'SIGKILL');
-    this.escalation = setTimeout(() => this.killGroup('SIGKILL'), this.task.killTimeoutMs);
+    // the plan refused a kill_signal this machine does not know; a kill_timeout of 0 means SIGKILL at once
+    const signal = this.task.killTimeoutMs === 0 ? 'SIGKILL' : (nodeSignal(this.task.killSignal) ?? 'SIGKILL');
+    const stopping: { signal: NodeJS.Signals; at: number; escalatedAt?: number } = { signal, at: Date.now() };
+    this.stopping = stopping;
+    this.killGroup(signal);
+    if (signal === 'SIGKILL') return;
+    this.escalation = setTimeout(() => {
+      if (this.ended) return;
+      stopping.escalatedAt = Date.now();
+      this.killGroup('SIGKILL');
+    }, this.task.killTimeoutMs);
     this.escalation.unref();
   }
 

@@ -48,10 +48,11 @@ class GroupRun {
   }
 
   async stop(): Promise<void> {
+    // No notice here: the caller says that the stop began (once, in its own words), and each task's
+    // result says what the stop took.
     if (!this.stopped) {
       this.stopped = true;
       this.aborter.abort();
-      this.notice({ level: 'info', message: 'stopping: sending each task its kill signal' });
     }
     for (const task of this.running.values()) task.stop();
     await this.exited;
@@ -144,7 +145,9 @@ class GroupRun {
       logs.close();
       const step = error instanceof PrepareError ? error.step : 'launch';
       this.notice({ level: 'error', task: task.name, message: (error as Error).message });
-      return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure: { step, message: (error as Error).message } });
+      const failure: NonNullable<TaskResult['failure']> = { step, message: (error as Error).message };
+      if (error instanceof PrepareError && error.at) failure.at = error.at;
+      return this.record({ ...base, exitCode: 1, durationMs: Date.now() - started, logFiles: logs.files(), failure });
     }
     mark('start: task prepared');
     if (this.halted(task)) return this.skip(task, logs);
@@ -160,6 +163,7 @@ class GroupRun {
     this.running.delete(task.name);
     const result: TaskResult = { task: task.name, exitCode: exit.exitCode, durationMs: exit.durationMs, logFiles: logs.files(), oomKilled: exit.oomKilled };
     if (exit.signal) result.signal = exit.signal;
+    if (exit.stop) result.stop = exit.stop;
     if (exit.setupFailure) {
       result.failure = { step: 'launch', message: exit.setupFailure };
       this.notice({ level: 'error', task: task.name, message: exit.setupFailure });

@@ -12,6 +12,7 @@ import type { Readable, Writable } from 'stream';
 import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
 import { exitStatus, signalName } from './signals';
+import type { StopReport } from './api';
 import type { TaskPlan } from './types';
 
 export interface SupervisedExit {
@@ -21,6 +22,8 @@ export interface SupervisedExit {
   durationMs: number;
   /** Set when the launcher itself failed before the command ran: its message. */
   setupFailure?: string;
+  /** Set when a stop reached the task: what it took. */
+  stop?: StopReport;
 }
 
 export interface SuperviseOptions {
@@ -62,6 +65,9 @@ export class SupervisedTask {
   private readonly child: ChildProcess;
   private readonly started = Date.now();
   private stopRequested = false;
+  private stoppedAt = 0;
+  /** Set when the launcher outlived the kill timeout by far and was itself SIGKILLed. */
+  private launcherKilledAt = 0;
   private escalation: NodeJS.Timeout | undefined;
   readonly exited: Promise<SupervisedExit>;
 
@@ -160,6 +166,8 @@ export class SupervisedTask {
         const signalNumber = exit ? exit.signal : exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : undefined;
         const result: SupervisedExit = { exitCode, oomKilled: exit?.['oom-killed'] ?? false, durationMs };
         if (signalNumber) result.signal = signalName(signalNumber);
+        const stop = this.stopReport(infos);
+        if (stop) result.stop = stop;
         // Without an `exec` line the command never ran: a code in the launcher's own range is its failure.
         const started = infos.some((i) => 'exec' in i);
         if (setup || (!started && exitCode >= 118 && exitCode <= 127)) {
@@ -177,18 +185,36 @@ export class SupervisedTask {
   stop(): void {
     if (this.stopRequested) return;
     this.stopRequested = true;
+    this.stoppedAt = Date.now();
     const stopPipe = this.child.stdio[3] as Writable;
     if (!stopPipe.destroyed) stopPipe.end(Buffer.from('s'));
     this.escalation = setTimeout(() => {
       if (this.child.exitCode === null && this.child.pid) {
         try {
           process.kill(this.child.pid, 'SIGKILL');
+          this.launcherKilledAt = Date.now();
         } catch {
           // already gone
         }
       }
     }, this.task.killTimeoutMs + 3000);
     this.escalation.unref();
+  }
+
+  /** What the stop took, from the launcher's own account (the task got no stop if it never said so). */
+  private stopReport(infos: LauncherInfo[]): StopReport | undefined {
+    if (!this.stopRequested) return undefined;
+    const began = infos.find((i): i is Extract<LauncherInfo, { 'stop-signal': number }> => 'stop-signal' in i);
+    const escalated = infos.find((i): i is Extract<LauncherInfo, { 'escalated-after-ms': number }> => 'escalated-after-ms' in i);
+    if (!began && !this.launcherKilledAt) return undefined;
+    const report: StopReport = {
+      signal: began ? signalName(began['stop-signal']) : 'SIGKILL',
+      killTimeoutMs: this.task.killTimeoutMs,
+      endedAfterMs: Date.now() - this.stoppedAt,
+    };
+    if (escalated) report.escalatedAfterMs = escalated['escalated-after-ms'];
+    else if (this.launcherKilledAt) report.escalatedAfterMs = this.launcherKilledAt - this.stoppedAt;
+    return report;
   }
 
   get pid(): number | undefined {

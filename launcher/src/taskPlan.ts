@@ -7,8 +7,8 @@ import * as path from 'path';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { Unknown } from '../../server/src/model/value';
 import { HOST_NAMESPACES_SETTING, RAW_EXEC_SETTING, userDeniedMessage, type EffectiveSettings } from '../../server/src/settings';
-import { computeTaskCapabilities } from '../../server/src/schema/capabilities';
-import type { Group, Job, Task } from '../../server/src/model/types';
+import { computeTaskCapabilities, nearestCapability } from '../../server/src/schema/capabilities';
+import type { Group, Job, Range, Task } from '../../server/src/model/types';
 import { stagedSecretsDirOf, taskDirsOf } from './allocDir';
 import { buildTaskEnv } from './env';
 import { interpolateSimple } from './interpolate';
@@ -25,7 +25,31 @@ import type { LifecycleHook, PortPlan, TaskPlan } from './types';
 /** Nomad's client max_kill_timeout default. */
 const MAX_KILL_TIMEOUT_MS = 30_000;
 
-export class PlanProblem extends Error {}
+/** Where a plan problem is in the job file, and what the editor knows about it. */
+export interface ProblemPlace {
+  range: Range;
+  /** The code of the editor diagnostic for the same problem. */
+  code?: string;
+  hint?: string;
+}
+
+export class PlanProblem extends Error {
+  constructor(
+    message: string,
+    /** Set where the problem is one place in the file; plan.ts falls back to the task's block. */
+    public place?: ProblemPlace,
+  ) {
+    super(message);
+  }
+}
+
+type Fail = (message: string, place?: ProblemPlace) => never;
+
+/** The place of an attribute's value, when the attribute is written. */
+function valueOf(body: Body | undefined, name: string, code?: string): ProblemPlace | undefined {
+  const attribute = body ? attributeOf(body, name) : undefined;
+  return attribute ? { range: attribute.value.range, ...(code ? { code } : {}) } : undefined;
+}
 
 export interface JobInfo {
   id: string;
@@ -83,7 +107,7 @@ function taskBody(task: Task): Body {
  * run shares them only when the developer said so on this machine, never because a job (or its default
  * modes, which a workspace may set) asks.
  */
-function refuseHostNamespaces(pidMode: 'private' | 'host', ipcMode: 'private' | 'host', settings: EffectiveSettings, fail: (message: string) => never): void {
+function refuseHostNamespaces(pidMode: 'private' | 'host', ipcMode: 'private' | 'host', settings: EffectiveSettings, fail: Fail): void {
   if (settings.allowHostNamespaces) return;
   const shared = [pidMode === 'host' ? 'PID' : undefined, ipcMode === 'host' ? 'IPC' : undefined].filter(Boolean);
   if (shared.length === 0) return;
@@ -94,7 +118,7 @@ function refuseHostNamespaces(pidMode: 'private' | 'host', ipcMode: 'private' | 
 }
 
 /** The task's environment (section 6 precedence): host env, NOMAD_*, meta, the task's env block. */
-function planEnv(ctx: TaskContext, body: Body, user: string, res: TaskPlan['resources'], fail: (message: string) => never, dirValues?: Record<string, string>): Record<string, string> {
+function planEnv(ctx: TaskContext, body: Body, user: string, res: TaskPlan['resources'], fail: Fail, dirValues?: Record<string, string>): Record<string, string> {
   const { jobspec, task } = ctx;
   const problems: string[] = [];
   const meta = [ctx.jobInfo.meta, readStringMap(ctx.group.block.body, 'meta', jobspec, problems), readStringMap(body, 'meta', jobspec, problems)];
@@ -139,30 +163,31 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
   const { task, jobspec, settings } = ctx;
   const where = `task "${task.name}"`;
   const body = taskBody(task);
-  const fail = (message: string): never => {
-    throw new PlanProblem(`${where}: ${message}`);
+  const fail: Fail = (message, place) => {
+    throw new PlanProblem(`${where}: ${message}`, place);
   };
   if (!settings.allowRawExec) {
     fail(
       'uses the raw_exec driver, which runs its command with no isolation, as you, and a local run refuses unless you allow it: ' +
         `set ${RAW_EXEC_SETTING} to true in your user settings, or pass --allow-raw-exec to nomad-exec run`,
+      valueOf(body, 'driver'),
     );
   }
   const user = invokingUser();
   const denied = userDeniedMessage(user, 'raw_exec', settings);
-  if (denied) fail(denied);
+  if (denied) fail(denied, valueOf(body, 'user', 'user-denied'));
   const config = task.config?.body;
-  if (!config) fail('has no config block, so no command to run');
+  if (!config) fail('has no config block, so no command to run', { range: task.block.typeRange, code: 'missing-required' });
   const { resources: res, logs } = planResources(body, jobspec);
   const { taskDir, dirs } = taskDirsOf(ctx.allocDir, ctx.sharedDir, task.name);
   const env = planEnv(ctx, body, user, res, fail, { NOMAD_ALLOC_DIR: dirs.alloc, NOMAD_TASK_DIR: dirs.local, NOMAD_SECRETS_DIR: dirs.secrets });
   const { command, args } = planCommand(ctx, config!, env, fail);
   const { killSignal, killTimeoutMs } = planKill(body, jobspec, fail);
-  if (nodeSignal(killSignal) === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`);
+  if (nodeSignal(killSignal) === undefined) fail(`kill_signal ${killSignal} is not a signal this machine knows`, valueOf(body, 'kill_signal'));
   const files = planTaskFiles(ctx, body, env, where);
   env.NOMAD_SECRETS_DIR = files.dirs.secrets;
   const lookup = lookupRawExecCommand(command, taskDir, env.PATH);
-  if (lookup.state === 'pending' && files.artifacts.length === 0 && files.templates.length === 0) fail(lookup.reason);
+  if (lookup.state === 'pending' && files.artifacts.length === 0 && files.templates.length === 0) fail(lookup.reason, valueOf(config, 'command', 'command-location'));
   if (lookup.state === 'pending') lookup.reason += '; looked up again after the artifacts and templates are in place';
   return {
     name: task.name,
@@ -173,6 +198,7 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
     chrootBinds: [],
     chrootOrigin: 'none (raw_exec)',
     volumeMounts: [],
+    places: placesOf(task, config!),
     env,
     command,
     args,
@@ -191,19 +217,19 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
 }
 
 /** `command` and `args` evaluated as HCL2 with the task's environment as top-level names. */
-function planCommand(ctx: TaskContext, config: Body, env: Record<string, string>, fail: (message: string) => never): { evalConfig: (name: string) => Value | undefined; command: string; args: string[] } {
+function planCommand(ctx: TaskContext, config: Body, env: Record<string, string>, fail: Fail): { evalConfig: (name: string) => Value | undefined; command: string; args: string[] } {
   const resolver = configResolver(env, ctx.node);
   const configEval = createEvaluator(ctx.file, { variables: ctx.variables, baseDir: ctx.baseDir, runtime: resolver });
   const evalConfig = configEvaluator(config, configEval, resolver, ctx, fail);
   const commandValue = evalConfig('command');
-  if (typeof commandValue !== 'string' || commandValue === '') fail('config has no command');
+  if (typeof commandValue !== 'string' || commandValue === '') fail('config has no command', valueOf(config, 'command') ?? { range: config.range, code: 'missing-required' });
   const argsValue = evalConfig('args');
-  const args = argsValue === undefined || argsValue === null ? [] : Array.isArray(argsValue) ? argsValue.map((a) => valueText(a)) : fail('config args must be a list of strings');
+  const args = argsValue === undefined || argsValue === null ? [] : Array.isArray(argsValue) ? argsValue.map((a) => valueText(a)) : fail('config args must be a list of strings', valueOf(config, 'args'));
   return { evalConfig, command: commandValue as string, args };
 }
 
 /** Evaluates one config attribute with the task's environment; unresolved names fail naming them. */
-function configEvaluator(config: Body, configEval: Evaluator, resolver: ReturnType<typeof configResolver>, ctx: TaskContext, fail: (message: string) => never): (name: string) => Value | undefined {
+function configEvaluator(config: Body, configEval: Evaluator, resolver: ReturnType<typeof configResolver>, ctx: TaskContext, fail: Fail): (name: string) => Value | undefined {
   return (name) => {
     const attr = attributeOf(config, name);
     if (!attr) return undefined;
@@ -214,6 +240,7 @@ function configEvaluator(config: Body, configEval: Evaluator, resolver: ReturnTy
         unknown.length > 0
           ? `config ${name} (line ${attr.range.start.line + 1}) names ${unknown.map(explainMissingName).join(', ')}, which the task's environment and this machine's node attributes do not have`
           : `config ${name} (line ${attr.range.start.line + 1}) cannot be evaluated (failed to parse config)${missingFiles(attr.value, ctx.baseDir).map((m) => `: ${m}`).join('')}`,
+        { range: attr.value.range },
       );
     }
     return value;
@@ -225,20 +252,20 @@ export function planTask(ctx: TaskContext): TaskPlan {
   const { task, jobspec, settings } = ctx;
   const where = `task "${task.name}"`;
   const body = taskBody(task);
-  const fail = (message: string): never => {
-    throw new PlanProblem(`${where}: ${message}`);
+  const fail: Fail = (message, place) => {
+    throw new PlanProblem(`${where}: ${message}`, place);
   };
 
   const userValue = evalAttr(body, 'user', jobspec);
   const user = typeof userValue === 'string' && userValue !== '' ? userValue : 'nobody';
   // The client's user.denylist is enforced, not only reported: same text as the editor's diagnostic.
   const denied = userDeniedMessage(user, task.driverName ?? 'exec', settings);
-  if (denied) fail(denied);
+  if (denied) fail(denied, valueOf(body, 'user', 'user-denied'));
 
-  if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`);
+  if (!userExists(user)) fail(`user "${user}" does not exist on this machine (not in /etc/passwd), so the task cannot run as it`, valueOf(body, 'user'));
 
   const config = task.config?.body;
-  if (!config) fail('has no config block, so no command to run');
+  if (!config) fail('has no config block, so no command to run', { range: task.block.typeRange, code: 'missing-required' });
 
   const { resources: res, logs } = planResources(body, jobspec);
   const env = planEnv(ctx, body, user, res, fail);
@@ -249,29 +276,15 @@ export function planTask(ctx: TaskContext): TaskPlan {
     const value = evalConfig(name);
     if (value === undefined || value === '' || value === null) return fallback;
     if (value === 'private' || value === 'host') return value;
-    return fail(`config ${name} must be "private" or "host", not ${JSON.stringify(value)}`);
+    return fail(`config ${name} must be "private" or "host", not ${JSON.stringify(value)}`, valueOf(config, name));
   };
   const pidMode = mode('pid_mode', settings.defaultPidMode);
   const ipcMode = mode('ipc_mode', settings.defaultIpcMode);
-  refuseHostNamespaces(pidMode, ipcMode, settings, fail);
-  const strList = (name: string): string[] | undefined => {
-    const value = evalConfig(name);
-    if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return fail(`config ${name} must be a list of strings`);
-    return value as string[];
-  };
-  const capAdd = strList('cap_add');
-  const capDrop = strList('cap_drop');
-  const caps = computeTaskCapabilities({ capAdd, capDrop, allowCaps: settings.allowCaps, user });
-  if (!caps.ok) {
-    const parts: string[] = [];
-    if (caps.unknown.length > 0) parts.push(`unknown capabilit${caps.unknown.length > 1 ? 'ies' : 'y'} ${caps.unknown.join(', ')}`);
-    if (caps.refused.length > 0) parts.push(`the driver does not allow ${caps.refused.join(', ')} (allow_caps from ${settings.origin.allowCaps})`);
-    fail(parts.join('; '));
-  }
+  refuseHostNamespaces(pidMode, ipcMode, settings, (message) => fail(message, valueOf(config, pidMode === 'host' ? 'pid_mode' : 'ipc_mode', 'host-namespace')));
+  const capabilities = planCapabilities(config!, evalConfig, settings, user, fail);
   const workDirValue = evalConfig('work_dir');
   const workDir = typeof workDirValue === 'string' && workDirValue !== '' ? workDirValue : '/';
-  if (!workDir.startsWith('/')) fail(`config work_dir must be an absolute path inside the task, not ${JSON.stringify(workDir)}`);
+  if (!workDir.startsWith('/')) fail(`config work_dir must be an absolute path inside the task, not ${JSON.stringify(workDir)}`, valueOf(config, 'work_dir', 'relative-work-dir'));
 
   const { killSignal, killTimeoutMs } = planKill(body, jobspec, fail);
   const { taskDir, dirs, artifacts, templates } = planTaskFiles(ctx, body, env, where);
@@ -281,7 +294,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
 
   const volumeMounts = planVolumeMounts(body, ctx.group, jobspec, settings, fail);
   const lookup = lookupCommand({ command, taskDir, binds: lookupBinds({ chrootBinds, volumeMounts }) });
-  if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason);
+  if (lookup.state === 'pending' && artifacts.length === 0 && templates.length === 0) fail(lookup.reason, valueOf(config, 'command', 'command-location'));
   if (lookup.state === 'pending') {
     lookup.reason += '; looked up again after the artifacts and templates are in place';
   }
@@ -302,7 +315,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
     lookup,
     workDir,
     user,
-    capabilities: caps.ok ? caps.capabilities : [],
+    capabilities,
     pidMode,
     ipcMode,
     noPivotRoot: settings.noPivotRoot,
@@ -312,7 +325,49 @@ export function planTask(ctx: TaskContext): TaskPlan {
     logs,
     artifacts,
     templates,
+    places: placesOf(task, config!),
   };
+}
+
+function placesOf(task: Task, config: Body): NonNullable<TaskPlan['places']> {
+  const command = attributeOf(config, 'command');
+  return command ? { task: task.block.typeRange, command: command.value.range } : { task: task.block.typeRange };
+}
+
+/**
+ * cap_add and cap_drop against the client's allow_caps. A refusal points at the first offending entry of the
+ * list, with the nearest real name for a misspelt one (the editor's diagnostic offers the same fix).
+ */
+function planCapabilities(config: Body, evalConfig: (name: string) => Value | undefined, settings: EffectiveSettings, user: string, fail: Fail): string[] {
+  const strList = (name: string): string[] | undefined => {
+    const value = evalConfig(name);
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return fail(`config ${name} must be a list of strings`, valueOf(config, name));
+    return value as string[];
+  };
+  const capAdd = strList('cap_add');
+  const capDrop = strList('cap_drop');
+  const caps = computeTaskCapabilities({ capAdd, capDrop, allowCaps: settings.allowCaps, user });
+  if (caps.ok) return caps.capabilities;
+  const parts: string[] = [];
+  if (caps.unknown.length > 0) parts.push(`unknown capabilit${caps.unknown.length > 1 ? 'ies' : 'y'} ${caps.unknown.join(', ')}`);
+  if (caps.refused.length > 0) parts.push(`the driver does not allow ${caps.refused.join(', ')} (allow_caps from ${settings.origin.allowCaps})`);
+  const [entry, code] = caps.unknown.length > 0 ? [caps.unknown[0], 'unknown-capability'] : [caps.refused[0], 'capability-not-allowed'];
+  const nearest = code === 'unknown-capability' ? nearestCapability(entry) : undefined;
+  const inAdd = capAdd?.includes(entry) === true;
+  const place = entryPlace(config, inAdd ? 'cap_add' : 'cap_drop', inAdd ? capAdd : capDrop, entry, code);
+  if (place && nearest) place.hint = `did you mean "${nearest}"?`;
+  return fail(parts.join('; '), place);
+}
+
+/** The place of one entry of a list attribute written as a literal list (else of the whole value). */
+function entryPlace(body: Body, name: string, values: string[] | undefined, entry: string, code: string): ProblemPlace | undefined {
+  const attribute = attributeOf(body, name);
+  if (!attribute) return undefined;
+  const items = attribute.value.kind === 'tuple' ? attribute.value.items : [];
+  const index = values?.indexOf(entry) ?? -1;
+  const item = items.length === values?.length && index >= 0 ? items[index] : undefined;
+  return { range: (item ?? attribute.value).range, code };
 }
 
 /** The resources block (Nomad's defaults: 100 MHz, 300 MB) and the logs block (10 files of 10 MB). */
@@ -337,12 +392,12 @@ function planResources(body: Body, jobspec: Evaluator): Pick<TaskPlan, 'resource
 }
 
 /** kill_signal (SIGINT by default) and kill_timeout, capped by the client's max_kill_timeout. */
-function planKill(body: Body, jobspec: Evaluator, fail: (message: string) => never): Pick<TaskPlan, 'killSignal' | 'killTimeoutMs'> {
+function planKill(body: Body, jobspec: Evaluator, fail: Fail): Pick<TaskPlan, 'killSignal' | 'killTimeoutMs'> {
   const killSignalValue = evalAttr(body, 'kill_signal', jobspec);
   const killSignal = typeof killSignalValue === 'string' && killSignalValue !== '' ? killSignalValue.toUpperCase() : 'SIGINT';
   const killTimeoutRaw = evalAttr(body, 'kill_timeout', jobspec);
   const killTimeoutMs = killTimeoutRaw === undefined ? 5000 : durationMs(killTimeoutRaw);
-  if (killTimeoutMs === undefined) return fail(`kill_timeout ${JSON.stringify(killTimeoutRaw)} is not a duration`);
+  if (killTimeoutMs === undefined) return fail(`kill_timeout ${JSON.stringify(killTimeoutRaw)} is not a duration`, valueOf(body, 'kill_timeout', 'invalid-duration'));
   return { killSignal, killTimeoutMs: Math.min(killTimeoutMs, MAX_KILL_TIMEOUT_MS) };
 }
 

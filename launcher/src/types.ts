@@ -82,6 +82,14 @@ export interface TaskPlan {
   logs: { disabled: boolean; maxFiles: number; maxFileSizeMB: number };
   artifacts: ArtifactPlan[];
   templates: TemplatePlan[];
+  /** Where the task and its command are written in the job file, for failures found only as it starts. */
+  places?: { task: SourceRange; command?: SourceRange };
+}
+
+/** A range in the job file, 0-based lines and characters (as the editor counts). */
+export interface SourceRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
 }
 
 export interface VolumeMountPlan {
@@ -130,6 +138,8 @@ export interface ArtifactPlan {
   archive: boolean;
   checksum?: { algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'; hex: string };
   headers: Record<string, string>;
+  /** The artifact block in the job file. */
+  place?: SourceRange;
 }
 
 export interface TemplatePlan {
@@ -155,4 +165,6 @@ export interface TemplatePlan {
   errorOnMissingKey: boolean;
   /** Line in the job file where the template's text starts (1-based), so template errors point at the file. */
   jobFileLine: number;
+  /** The template block in the job file. */
+  place?: SourceRange;
 }

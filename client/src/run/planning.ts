@@ -3,15 +3,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { isPlanError, planRun, type LaunchPlan, type RunRequest } from '../../../launcher/src/api';
+import { isPlanError, planRun, type LaunchPlan, type PlanError, type RunRequest } from '../../../launcher/src/api';
 import { fetchOutline } from '../outline';
 import { readRunSettings } from '../settings';
 import type { RunTarget } from './target';
 import { decideVariables } from './variables';
 
+/** Why a run cannot start: the planner's message and, when it is about one place, where and the fix. */
+export type RunProblem = Pick<PlanError, 'message' | 'at' | 'code' | 'hint'>;
+
 export type Planned =
   | { kind: 'plan'; plan: LaunchPlan; target: RunTarget }
-  | { kind: 'error'; message: string }
+  | ({ kind: 'error' } & RunProblem)
   | { kind: 'cancelled' };
 
 /** The text of an open editor for the file, so a run uses what the user sees even before saving. */
@@ -61,7 +64,7 @@ export async function planTarget(client: LanguageClient, initial: RunTarget, sta
     const plan = await planRun(request);
     if (!isPlanError(plan)) return { kind: 'plan', plan, target };
     if (!plan.choices || plan.choices.length === 0 || (target.task && target.group)) {
-      return { kind: 'error', message: plan.message };
+      return { kind: 'error', message: plan.message, at: plan.at, code: plan.code, hint: plan.hint };
     }
     const picked = await vscode.window.showQuickPick(
       plan.choices.map((choice) => ({ label: choice.label, choice })),

@@ -12,7 +12,8 @@ import { RunSession } from './runSession';
 import { RunTerminal } from './runTerminal';
 import { runLabel, type RunTarget } from './target';
 
-export type RunOutcome = { runId: number } | { refused: string } | { error: string } | { cancelled: true };
+/** A run that could not start still has a terminal (and a run id) saying why. */
+export type RunOutcome = { runId: number } | { refused: string } | { error: string; runId?: number } | { cancelled: true };
 
 export interface RunManagerOptions {
   extensionPath: string;
@@ -142,21 +143,32 @@ export class RunManager implements vscode.Disposable {
     const planned = await planTarget(this.client, target, this.stateDir);
     if (planned.kind === 'cancelled') return { cancelled: true };
     if (planned.kind === 'error') {
-      void vscode.window.showErrorMessage(`Nomad: ${planned.message}`);
-      return { error: planned.message };
+      // The reason stays in a terminal of its own (with the place in the job file); the toast leads there.
+      const { session, terminal } = this.openRun(runLabel(undefined, target), target);
+      void session.fail(planned);
+      this.update();
+      void vscode.window.showErrorMessage(`Nomad: ${planned.message}`, 'Show').then((choice) => {
+        if (choice === 'Show') terminal.show();
+      });
+      return { error: planned.message, runId: session.id };
     }
     const chosen = { ...planned.target, group: planned.plan.group };
     this.remember(chosen);
-    const label = runLabel(planned.plan.jobId, chosen);
+    const { session } = this.openRun(runLabel(planned.plan.jobId, chosen), chosen);
+    session.start(planned.plan);
+    this.update();
+    return { runId: session.id };
+  }
+
+  /** A run's session and its terminal, shown without taking the focus. */
+  private openRun(label: string, target: RunTarget): { session: RunSession; terminal: vscode.Terminal } {
     const pty = new RunTerminal({ onOpen: () => undefined, onInterrupt: () => void session.stop(), onClose: () => void session.stop() });
-    const session = this.add(label, chosen, pty, false);
+    const session = this.add(label, target, pty, false);
     const terminal = vscode.window.createTerminal({ name: label, pty, iconPath: new vscode.ThemeIcon('play') });
     // Kept after the run ends: the terminal stays open until a key, and the Runs view can show it.
     this.terminals.set(session, terminal);
     terminal.show(true);
-    session.start(planned.plan);
-    this.update();
-    return { runId: session.id };
+    return { session, terminal };
   }
 
   /** The tasks.json path: VS Code made the terminal; planning and the run happen once it is open. */
@@ -167,7 +179,7 @@ export class RunManager implements vscode.Disposable {
         session = this.add(name, target, pty, true);
         const refused = this.refusal(target.file);
         if (refused) {
-          session.fail(refused);
+          void session.fail(refused);
           return;
         }
         this.remember(target);
@@ -178,7 +190,7 @@ export class RunManager implements vscode.Disposable {
             session.start(planned.plan);
             this.update();
           } else {
-            session.fail(planned.kind === 'error' ? planned.message : 'Cancelled.');
+            void session.fail(planned.kind === 'error' ? planned : 'Cancelled.');
           }
         });
       },

@@ -6,7 +6,7 @@ import Mocha from 'mocha';
 import { format } from 'node:util';
 
 const filesByMode: Record<string, string[]> = {
-  trusted: ['editor.test.js', 'run.test.js', 'runs.test.js', 'server.test.js'],
+  trusted: ['editor.test.js', 'run.test.js', 'runs.test.js', 'runTerminal.test.js', 'server.test.js'],
   restricted: ['editor.test.js', 'restricted.test.js'],
   vsix: ['vsix.test.js'],
   universal: ['editor.test.js', 'universal.test.js'],
