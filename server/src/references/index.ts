@@ -67,16 +67,35 @@ export function referenceIndex(file: JobFile): ReferenceIndex {
   return index;
 }
 
-function buildIndex(file: JobFile): ReferenceIndex {
-  const units: Collected[] = [];
+/** The items of a file walked as units (a job's groups and own settings, other top-level blocks), with their walks. */
+function unitSources(file: JobFile): Array<[BodyItem, () => Collected]> {
+  const sources: Array<[BodyItem, () => Collected]> = [];
   for (const item of file.body.items) {
     if (item.kind !== 'block') continue;
     if (item.type === 'job') {
-      for (const child of item.body.items) units.push(isGroupItem(child) ? remembered(child, () => collectGroup(child)) : remembered(child, () => collectJobItem(child)));
+      for (const child of item.body.items) sources.push([child, isGroupItem(child) ? () => collectGroup(child) : () => collectJobItem(child)]);
     } else {
-      units.push(remembered(item, () => collectTop(item)));
+      sources.push([item, () => collectTop(item)]);
     }
   }
+  return sources;
+}
+
+/**
+ * Walks the units of `file` not walked yet, until `stop()` says so (asked after each): true once all are
+ * walked. For background work that must give the thread back; referenceIndex then only links.
+ */
+export function walkUnits(file: JobFile, stop: () => boolean): boolean {
+  for (const [item, walk] of unitSources(file)) {
+    if (walks.has(item)) continue;
+    walks.set(item, walk());
+    if (stop()) return false;
+  }
+  return true;
+}
+
+function buildIndex(file: JobFile): ReferenceIndex {
+  const units = unitSources(file).map(([item, walk]) => remembered(item, walk));
   const declarations: Declaration[] = [];
   for (const unit of units) for (const d of unit.declarations) declarations.push(d);
   let fileWide: FileWide | undefined;
