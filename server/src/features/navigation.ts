@@ -18,6 +18,7 @@ import { referenceIndex, type Declaration, type ReferenceIndex, type Use } from 
 import { KIND_NAMES, NAME_RULES, envForm } from '../schema/references';
 import { documentHandler, type FeatureInput } from './featureInput';
 import { encodedBy, encodedOnce } from '../replyJson';
+import { varFileEdits, type VarFileOptions } from './varFiles';
 
 type Found = { declaration?: Declaration; use?: Use };
 
@@ -164,7 +165,7 @@ export function prepareRename(input: FeatureInput, position: Position): { range:
   return { range: target.range, placeholder: input.document.getText(target.range) };
 }
 
-export function rename(input: FeatureInput, position: Position, newName: string): WorkspaceEdit | ResponseError<void> {
+export async function rename(input: FeatureInput, position: Position, newName: string, options: Partial<VarFileOptions> = {}): Promise<WorkspaceEdit | ResponseError<void>> {
   const target = renameTarget(input, position);
   if (typeof target === 'string') return new ResponseError(ErrorCodes.InvalidRequest, target);
   const { declaration, index } = target;
@@ -178,11 +179,20 @@ export function rename(input: FeatureInput, position: Position, newName: string)
   const texts = [newName, envForm(newName), envForm(newName).toUpperCase()];
   const edits: TextEdit[] = parts.ranges.map((range, i) => ({ range, newText: texts[parts.forms[i]] }));
   const uri = input.document.uri;
+  // A variable is also set by name in var files beside the job: those lines are renamed with it, or the
+  // rename is refused naming the file (never a rename that leaves one behind).
+  let others: Record<string, TextEdit[]> = {};
+  if (declaration.kind === 'variable') {
+    const found = await varFileEdits(uri, declaration.name, newName, { maxFileSize: options.maxFileSize ?? input.settings.limits.maxFileSize, openText: options.openText });
+    if (typeof found === 'string') return new ResponseError(ErrorCodes.InvalidRequest, found);
+    others = found;
+  }
   // The edits' JSON from the remembered pieces: only the new names are encoded per request.
-  return encodedBy({ changes: { [uri]: edits } }, () => {
+  return encodedBy({ changes: { [uri]: edits, ...others } }, () => {
     const quoted = texts.map((text) => JSON.stringify(text) + '}');
     const items = parts.heads.map((head, i) => head + quoted[parts.forms[i]]);
-    return `{"changes":{${JSON.stringify(uri)}:[${items.join(',')}]}}`;
+    const rest = Object.entries(others).map(([other, list]) => `,${JSON.stringify(other)}:${JSON.stringify(list)}`).join('');
+    return `{"changes":{${JSON.stringify(uri)}:[${items.join(',')}]${rest}}}`;
   });
 }
 
@@ -260,7 +270,7 @@ export const navigationFeature: Feature = {
     c.onDocumentHighlight(documentHandler(ctx, 'documentHighlight', null as DocumentHighlight[] | null, (input, p: PositionParams) => highlights(input, p.position)));
     c.onPrepareRename(documentHandler(ctx, 'prepareRename', null, (input, p: PositionParams) => prepareRename(input, p.position)) as never);
     c.onRenameRequest(
-      documentHandler(ctx, 'rename', null, (input, p: PositionParams & { newName: string }) => rename(input, p.position, p.newName)) as never,
+      documentHandler(ctx, 'rename', null, (input, p: PositionParams & { newName: string }) => rename(input, p.position, p.newName, { openText: (uri) => ctx.documents.get(uri)?.text })) as never,
     );
   },
 };
