@@ -4,7 +4,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Position } from 'vscode-languageserver-types';
 import type { LspClient } from '../test/helpers/lspClient';
+import * as path from 'node:path';
 import { startClient } from '../test/helpers/featureClient';
+import { LspClient as Client, REPO_ROOT } from '../test/helpers/lspClient';
 import { int, seededRandom } from '../test/helpers/random';
 import { execJobOfBytes, lineStarts, positionAt } from './generate';
 
@@ -101,15 +103,68 @@ export async function measureFeatureLatency(client: LspClient, uri: string, text
     await time(client, method, uri, at.slice(0, 30), extra);
     rows.push({ ...(await time(client, method, uri, at, extra)), name: `${name}${label}` });
   }
+  rows.push(...(await againstFloor(client, uri, text, count, seed + 4, label)));
   return rows;
 }
 
+function row(name: string, samples: number[]): LatencyRow {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { name, samples: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
+}
+
+/**
+ * References and rename on the name with the most uses, ours and the floor's (bench/navigationFloor.ts: the
+ * list found at open, so per request only JSON.stringify and the write), interleaved request by request so
+ * that both see the same load. The same replies: the floor's places are ours (checked on the first answer).
+ */
+async function againstFloor(ours: LspClient, uri: string, text: string, count: number, seed: number, label: string): Promise<LatencyRow[]> {
+  const floor = await Client.start({ serverArgs: [path.join(REPO_ROOT, 'out', 'bench', 'navigationFloor.js'), '--stdio'] });
+  try {
+    await floor.diagnostics(uri, floor.open(uri, text));
+    const at = namePositions(text, count, seed, /(?<=var\.)\w+/g);
+    const rows: LatencyRow[] = [];
+    for (const [method, name, extra] of [
+      ['textDocument/references', 'references on var. uses', { context: { includeDeclaration: true } }],
+      ['textDocument/rename', 'rename on var. uses', { newName: 'renamed_name' }],
+    ] as const) {
+      const params = (position: Position) => ({ textDocument: { uri }, position, ...extra });
+      const [mine, theirs] = await Promise.all([ours.request(method, params(at[0])), floor.request(method, params(at[0]))]);
+      if (JSON.stringify(sizeOf(mine)) !== JSON.stringify(sizeOf(theirs))) throw new Error(`the floor's ${method} reply differs from ours: ${sizeOf(mine)} vs ${sizeOf(theirs)} places`);
+      const times: [number[], number[]] = [[], []];
+      for (const [i, position] of at.entries()) {
+        for (const client of i % 2 ? [ours, floor] : [floor, ours]) {
+          const start = performance.now();
+          await client.request(method, params(position));
+          times[client === ours ? 0 : 1].push(performance.now() - start);
+        }
+      }
+      rows.push(row(`${name}, ours, interleaved${label}`, times[0]), row(`${name}, floor (stringify + write)${label}`, times[1]));
+    }
+    return rows;
+  } finally {
+    await floor.stop();
+  }
+}
+
+/** How many places a references or rename reply lists. */
+function sizeOf(reply: unknown): number {
+  if (Array.isArray(reply)) return reply.length;
+  const changes = (reply as { changes?: Record<string, unknown[]> } | null)?.changes;
+  return changes ? Object.values(changes).reduce((n, edits) => n + edits.length, 0) : 0;
+}
+
 export function formatRows(rows: LatencyRow[]): string {
-  const header = `${'measure'.padEnd(48)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`;
-  const lines = rows.map((r) => `${r.name.padEnd(48)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(2).padStart(8)}`);
-  const worst = Math.max(...rows.map((r) => r.p99));
+  const header = `${'measure'.padEnd(64)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`;
+  const lines = rows.map((r) => `${r.name.padEnd(64)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(2).padStart(8)}`);
+  const ours = rows.filter((r) => !r.name.includes('floor'));
+  const worst = Math.max(...ours.map((r) => r.p99));
   const verdict = `Request round trip over stdio after a warm-up. Target p99 < 10 ms: ${worst < 10 ? 'met' : 'NOT met'} (worst p99 ${worst.toFixed(2)} ms). Replies listing every use of a name used ~1,700 times are ~200 KB of JSON.`;
-  return [header, ...lines, verdict].join('\n');
+  const ratios = ['references', 'rename'].flatMap((what) => {
+    const mine = rows.find((r) => r.name.startsWith(`${what} on var. uses, ours`));
+    const floor = rows.find((r) => r.name.startsWith(`${what} on var. uses, floor`));
+    return mine && floor ? [`${what} on the name with the most uses, ours / floor: p50 ${(mine.p50 / floor.p50).toFixed(2)}, p99 ${(mine.p99 / floor.p99).toFixed(2)}`] : [];
+  });
+  return [header, ...lines, verdict, ...ratios].join('\n');
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 // clean twin; and completion of references wherever an expression may stand.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { DiagnosticTag, type CodeAction, type CompletionList, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
+import { DiagnosticTag, type CodeAction, type CompletionList, type Diagnostic, type DocumentLink, type InlayHint } from 'vscode-languageserver-types';
 import type { LspClient } from './helpers/lspClient';
 import { applyEdits, cursor, openDoc, positionOf } from './helpers/featureClient';
 import { serverPerFile } from './helpers/serverPerFile';
@@ -137,4 +137,31 @@ test('inlay hints are off by default and show known values of var.* and local.* 
     ['= "x"', positionOf(text, 'var.image', 9)],
     ['= "eu"', positionOf(text, 'local.region', 12)],
   ]);
+});
+
+test('half-typed and broken files: inlay hints and document links still answer for what is complete', async () => {
+  // Cut off after `var.` (the user is typing), and a file with two attributes that have no value yet.
+  const cut = `variable "tag" {\n  default = "v1"\n}\nlocals {\n  image = "web:\${var.tag}"\n}\njob "web" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      artifact {\n        source = "https://example.com/a.tar.gz"\n      }\n      env {\n        IMAGE = local.image\n        X = var.`;
+  const broken = `variable "tag" {\n  default = "v1"\n}\njob "web" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      artifact {\n        source = "https://example.com/a.tar.gz"\n      }\n      env {\n        TAG = var.tag\n        Y = \n      }\n      config {\n        command = \n`;
+  for (const [text, hinted] of [
+    [cut, [['= "v1"', positionOf(cut, 'var.tag', 7)], ['= "web:v1"', positionOf(cut, 'local.image', 11)]]],
+    [broken, [['= "v1"', positionOf(broken, 'var.tag', 7)]]],
+  ] as const) {
+    const { uri } = await openDoc(client, text, 'half');
+    // Hints on (again, for this test alone): the settings apply with the re-analysis they cause.
+    client.configuration.nomadExec = { inlayHints: { values: true } };
+    const settled = client.nextPublication(uri);
+    client.changeConfiguration();
+    await settled;
+    const lines = text.split('\n');
+    const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end } });
+    assert.deepEqual(hints.map((h) => [h.label, h.position]), hinted);
+    const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
+    const targets = links.map((l) => l.target);
+    assert.ok(targets.includes('https://example.com/a.tar.gz'), 'the artifact source is a link');
+    for (const block of ['job', 'group', 'task', 'artifact', 'env']) assert.ok(targets.includes(`https://developer.hashicorp.com/nomad/docs/job-specification/${block}`), `${block} documentation link`);
+  }
+  client.configuration.nomadExec = {};
+  client.changeConfiguration();
 });

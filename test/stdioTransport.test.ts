@@ -2,7 +2,8 @@
 // as the library's JSON.stringify, for every shape of message, and a remembered diagnostic keeps its text.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeMessage } from '../server/src/stdioTransport';
+import { encodeBytes, encodeMessage } from '../server/src/stdioTransport';
+import { encodedBy, encodedOnce } from '../server/src/replyJson';
 
 function diagnostic(i: number): Record<string, unknown> {
   return {
@@ -44,4 +45,23 @@ test('other messages, and publishes with keys this encoder does not know, are le
   const extra = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', diagnostics: many, extra: true } };
   const request = { jsonrpc: '2.0', id: 1, result: { contents: { kind: 'markdown', value: 'doc' } } };
   for (const message of [odd, extra, request]) assert.equal(encodeMessage(message), JSON.stringify(message));
+});
+
+test('a reply a feature marked is encoded from its kept text, the same JSON as JSON.stringify, under each request id', () => {
+  const locations = encodedOnce(Array.from({ length: 50 }, (_, i) => ({ uri: 'file:///jobs/a "b".nomad.hcl', range: { start: { line: i, character: 1 }, end: { line: i, character: 5 } } })));
+  for (const id of [1, 'x"y', null]) {
+    const message = { jsonrpc: '2.0', id, result: locations };
+    assert.equal(encodeMessage(message), JSON.stringify(message));
+    assert.equal(encodeBytes(message).toString('utf-8'), JSON.stringify(message));
+  }
+  const edit = { changes: { 'file:///x': [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: 'ü' }] } };
+  let made = 0;
+  const marked = encodedBy(edit, () => (made++, JSON.stringify(edit)));
+  const message = { jsonrpc: '2.0', id: 9, result: marked };
+  assert.equal(encodeBytes(message).toString('utf-8'), JSON.stringify(message));
+  assert.equal(encodeMessage(message), JSON.stringify(message));
+  assert.equal(made, 1, 'the text is made once');
+  // An error reply or an unmarked result is left to JSON.stringify.
+  const error = { jsonrpc: '2.0', id: 3, error: { code: -32600, message: 'no' } };
+  assert.equal(encodeBytes(error).toString('utf-8'), JSON.stringify(error));
 });

@@ -2,7 +2,8 @@
 // encoded from remembered pieces. The checks hand out the same Diagnostic object for a finding on every edit
 // that leaves it alone (checks/published.ts; never mutated once made), so each diagnostic's JSON is made once
 // and reused. On a job with a thousand tasks that is most of the 450 KB sent after every keystroke, and
-// JSON.stringify of all of it was the largest cost after the parse itself.
+// JSON.stringify of all of it was the largest cost after the parse itself. Replies a feature marked
+// (replyJson.ts: the references of a name used a thousand times) are encoded from the text it keeps.
 import {
   createConnection,
   ProposedFeatures,
@@ -10,6 +11,7 @@ import {
   StreamMessageWriter,
   type Connection,
 } from 'vscode-languageserver/node';
+import { knownJson } from './replyJson';
 
 /** Diagnostics lists shorter than this are encoded the ordinary way: remembering them gains nothing. */
 const REMEMBERED_FROM = 32;
@@ -36,8 +38,31 @@ function isLargePublish(message: unknown): message is PublishMessage {
   return !!m && m.method === 'textDocument/publishDiagnostics' && Array.isArray(m.params?.diagnostics) && m.params.diagnostics.length >= REMEMBERED_FROM && Object.keys(m).length === 3 && Object.keys(m.params).every((k) => k === 'uri' || k === 'version' || k === 'diagnostics');
 }
 
+interface ResultMessage {
+  jsonrpc: string;
+  id: number | string | null;
+  result: unknown;
+}
+
+function isResult(message: unknown): message is ResultMessage {
+  const m = message as Partial<ResultMessage> | null;
+  return !!m && typeof m === 'object' && 'result' in m && typeof m.result === 'object' && Object.keys(m).length === 3 && 'id' in m && 'jsonrpc' in m;
+}
+
 /** The JSON text of a message; equal (as JSON) to JSON.stringify(message). */
 export function encodeMessage(message: unknown): string {
+  if (isResult(message)) {
+    const result = knownJson(message.result);
+    if (result !== undefined) return resultHead(message) + result + '}';
+  }
+  return plainJson(message);
+}
+
+function resultHead(message: ResultMessage): string {
+  return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"id":${JSON.stringify(message.id)},"result":`;
+}
+
+function plainJson(message: unknown): string {
   if (!isLargePublish(message)) return JSON.stringify(message);
   const { uri, version, diagnostics } = message.params;
   const parts = new Array<string>(diagnostics.length);
@@ -46,11 +71,30 @@ export function encodeMessage(message: unknown): string {
   return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)},${versionPart}"diagnostics":[${parts.join(',')}]}}`;
 }
 
+/** The UTF-8 bytes of marked replies, kept with them: a reply handed out again is copied, not encoded. */
+const resultBytes = new WeakMap<object, Buffer>();
+
+/** The bytes of a message (UTF-8 of encodeMessage). */
+export function encodeBytes(message: unknown): Buffer {
+  if (isResult(message)) {
+    const result = message.result as object;
+    let bytes = resultBytes.get(result);
+    if (!bytes) {
+      const json = knownJson(result);
+      if (json !== undefined) resultBytes.set(result, (bytes = Buffer.from(json, 'utf-8')));
+    }
+    if (bytes) return Buffer.concat([Buffer.from(resultHead(message), 'utf-8'), bytes, CLOSE]);
+  }
+  return Buffer.from(plainJson(message), 'utf-8');
+}
+
+const CLOSE = Buffer.from('}');
+
 const encoder = {
   name: 'application/json',
   encode(message: unknown, options: { charset: BufferEncoding }): Promise<Uint8Array> {
     try {
-      return Promise.resolve(Buffer.from(encodeMessage(message), options.charset));
+      return Promise.resolve(options.charset === 'utf-8' || options.charset === 'utf8' ? encodeBytes(message) : Buffer.from(encodeMessage(message), options.charset));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -35,6 +35,13 @@ export interface ContentChange {
   text: string;
 }
 
+/** A capability the server registered at run time. */
+export interface Registration {
+  id: string;
+  method: string;
+  registerOptions?: unknown;
+}
+
 export interface StartOptions {
   /** Extra `initialize` capabilities (merged at the top level of `capabilities`). */
   capabilities?: Record<string, unknown>;
@@ -100,7 +107,7 @@ export class LspClient {
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
       params.items.map((item) => (item.section !== undefined ? client.configuration[item.section] ?? null : client.configuration)),
     );
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: Registration[] }) => client.registered(params.registrations));
     connection.onRequest('workspace/workspaceFolders', () => options.workspaceFolders ?? null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onNotification('window/logMessage', (params: { message: string }) => client.logged(params.message));
@@ -121,6 +128,27 @@ export class LspClient {
     return client;
   }
 
+  /** What the server registered at run time (client/registerCapability), in order. */
+  readonly registrations: Registration[] = [];
+  private registrationWaiters: Array<{ method: string; resolve: (r: Registration) => void }> = [];
+
+  private registered(registrations: Registration[]): null {
+    this.registrations.push(...registrations);
+    this.registrationWaiters = this.registrationWaiters.filter((w) => {
+      const found = registrations.find((r) => r.method === w.method);
+      if (found) w.resolve(found);
+      return !found;
+    });
+    return null;
+  }
+
+  /** The server's registration of `method` (already made or coming). */
+  registration(method: string): Promise<Registration> {
+    const seen = this.registrations.find((r) => r.method === method);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.registrationWaiters.push({ method, resolve }));
+  }
+
   /** Messages the server logged (window/logMessage), in order. */
   readonly logs: string[] = [];
   private logWaiters: Array<{ accept: (message: string) => boolean; resolve: (message: string) => void }> = [];
@@ -138,6 +166,11 @@ export class LspClient {
   waitForLog(accept: (message: string) => boolean): Promise<string> {
     const seen = this.logs.find(accept);
     if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve) => this.logWaiters.push({ accept, resolve }));
+  }
+
+  /** The next message the server logs from now on (not one already received) that `accept` takes. */
+  nextLog(accept: (message: string) => boolean): Promise<string> {
     return new Promise((resolve) => this.logWaiters.push({ accept, resolve }));
   }
 

@@ -17,6 +17,8 @@ import { touches } from '../model/positions';
 import { referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
 import { KIND_NAMES, NAME_RULES, envForm } from '../schema/references';
 import { documentHandler, type FeatureInput } from './featureInput';
+import { encodedBy, encodedOnce } from '../replyJson';
+import { varFileEdits, type VarFileOptions } from './varFiles';
 
 type Found = { declaration?: Declaration; use?: Use };
 
@@ -49,13 +51,53 @@ export function exactRange(document: TextDocument, use: Use): Range {
   return { start: { line, character: best }, end: { line, character: best + use.written.length } };
 }
 
-/** Where `declaration` is used; a task also where `NOMAD_ADDR_<task>_<label>` names it. */
-function useRanges(input: FeatureInput, index: ReferenceIndex, declaration: Declaration): Range[] {
-  const ranges = index.usesOf(declaration).map((use) => exactRange(input.document, use));
-  if (declaration.kind === 'task') {
-    for (const use of index.uses) if (use.viaTask && use.target?.task === declaration.task) ranges.push(use.viaTask.range);
+/**
+ * What the answers about one declaration share, made once per model (the index's lifetime): the exact
+ * ranges of its uses, and the replies that list every one of them. A name used a thousand times is asked
+ * about again and again while the file does not change (highlights follow the cursor), and each reply is
+ * encoded once (replyJson.ts).
+ */
+interface Answers {
+  /** Every use, in the index's order; a task's `NOMAD_ADDR_<task>_<label>` task parts after them. */
+  ranges: Range[];
+  /** The uses a rename cannot change (written in text the file does not evaluate). */
+  blocked: Use[];
+  references?: Location[];
+  referencesWithDeclaration?: Location[];
+  highlights?: DocumentHighlight[];
+  renames?: RenameParts;
+}
+
+/** A rename's edits as JSON pieces: each edit's text up to its new name, and which form of the name it takes. */
+interface RenameParts {
+  ranges: Range[];
+  forms: NameForm[];
+  heads: string[];
+}
+
+/** How a renamed use is written: the name itself, its environment form, or that upper-cased. */
+const enum NameForm {
+  Plain,
+  Env,
+  EnvUpper,
+}
+
+const answers = new WeakMap<ReferenceIndex, Map<Declaration, Answers>>();
+
+function answersFor(input: FeatureInput, index: ReferenceIndex, declaration: Declaration): Answers {
+  let byDeclaration = answers.get(index);
+  if (!byDeclaration) answers.set(index, (byDeclaration = new Map()));
+  let found = byDeclaration.get(declaration);
+  if (!found) {
+    const uses = index.usesOf(declaration);
+    const viaTask = declaration.kind === 'task' && declaration.task ? index.viaTaskUsesOf(declaration.task) : [];
+    const ranges = uses.map((use) => exactRange(input.document, use));
+    for (const use of viaTask) ranges.push(use.viaTask!.range);
+    const blocked = uses.filter((use) => use.form === 'text');
+    for (const use of viaTask) if (use.form === 'text') blocked.push(use);
+    byDeclaration.set(declaration, (found = { ranges, blocked }));
   }
-  return ranges;
+  return found;
 }
 
 export function definition(input: FeatureInput, position: Position): Location[] | null {
@@ -69,10 +111,12 @@ export function references(input: FeatureInput, position: Position, includeDecla
   const { index, found } = lookup(input, position);
   const target = found?.declaration;
   if (!target) return null;
+  const known = answersFor(input, index, target);
   const uri = input.document.uri;
-  const locations: Location[] = includeDeclaration ? [{ uri, range: target.range }] : [];
-  for (const range of useRanges(input, index, target)) locations.push({ uri, range });
-  return locations;
+  if (includeDeclaration) {
+    return (known.referencesWithDeclaration ??= encodedOnce([{ uri, range: target.range }, ...known.ranges.map((range) => ({ uri, range }))]));
+  }
+  return (known.references ??= encodedOnce(known.ranges.map((range) => ({ uri, range }))));
 }
 
 export function highlights(input: FeatureInput, position: Position): DocumentHighlight[] | null {
@@ -82,10 +126,11 @@ export function highlights(input: FeatureInput, position: Position): DocumentHig
     // A use of something the file does not declare: still show where the cursor's name is.
     return found?.use ? [{ range: exactRange(input.document, found.use), kind: DocumentHighlightKind.Read }] : null;
   }
-  return [
+  const known = answersFor(input, index, target);
+  return (known.highlights ??= encodedOnce([
     { range: target.range, kind: DocumentHighlightKind.Write },
-    ...useRanges(input, index, target).map((range) => ({ range, kind: DocumentHighlightKind.Read })),
-  ];
+    ...known.ranges.map((range) => ({ range, kind: DocumentHighlightKind.Read })),
+  ]));
 }
 
 function line(range: Range): string {
@@ -103,9 +148,7 @@ function renameTarget(input: FeatureInput, position: Position): { declaration: D
   }
   if (!NAME_RULES[declaration.kind]) return `A ${KIND_NAMES[declaration.kind]} is a path other tasks read; it is not renamed in the editor.`;
   if (!declaration.editable) return `The ${KIND_NAMES[declaration.kind]} "${declaration.name}" is not written as a plain name here, so it cannot be renamed in place.`;
-  const outside = index.usesOf(declaration).filter((use) => use.form === 'text');
-  const viaTask = declaration.kind === 'task' ? index.uses.filter((use) => use.viaTask && use.target?.task === declaration.task && use.form === 'text') : [];
-  const blocked = [...outside, ...viaTask];
+  const { blocked } = answersFor(input, index, declaration);
   if (blocked.length > 0) {
     const first = blocked[0];
     const where = blocked.map((use) => line(use.range)).filter((v, i, all) => all.indexOf(v) === i).slice(0, 5).join(', ');
@@ -122,7 +165,7 @@ export function prepareRename(input: FeatureInput, position: Position): { range:
   return { range: target.range, placeholder: input.document.getText(target.range) };
 }
 
-export function rename(input: FeatureInput, position: Position, newName: string): WorkspaceEdit | ResponseError<void> {
+export async function rename(input: FeatureInput, position: Position, newName: string, options: Partial<VarFileOptions> = {}): Promise<WorkspaceEdit | ResponseError<void>> {
   const target = renameTarget(input, position);
   if (typeof target === 'string') return new ResponseError(ErrorCodes.InvalidRequest, target);
   const { declaration, index } = target;
@@ -132,22 +175,63 @@ export function rename(input: FeatureInput, position: Position, newName: string)
   if (declaration.kind === 'task' && newName === 'alloc') return new ResponseError(ErrorCodes.InvalidParams, 'A task may not be named "alloc": Nomad refuses it.');
   const clash = index.declarations.find((d) => d !== declaration && d.kind === declaration.kind && d.name === newName && sameScope(d, declaration));
   if (clash) return new ResponseError(ErrorCodes.InvalidParams, `A ${what} "${newName}" already exists (${line(clash.range)}); renaming would merge the two.`);
-  const edits: TextEdit[] = [{ range: declaration.range, newText: newName }];
-  for (const use of index.usesOf(declaration)) edits.push({ range: use.range, newText: renamedUse(declaration, use, newName) });
-  if (declaration.kind === 'task') {
-    for (const use of index.uses) {
-      if (use.viaTask && use.target?.task === declaration.task) edits.push({ range: use.viaTask.range, newText: envForm(newName) });
-    }
+  const parts = renameParts(input, index, declaration);
+  const texts = [newName, envForm(newName), envForm(newName).toUpperCase()];
+  const edits: TextEdit[] = parts.ranges.map((range, i) => ({ range, newText: texts[parts.forms[i]] }));
+  const uri = input.document.uri;
+  // A variable is also set by name in var files beside the job: those lines are renamed with it, or the
+  // rename is refused naming the file (never a rename that leaves one behind).
+  let others: Record<string, TextEdit[]> = {};
+  if (declaration.kind === 'variable') {
+    const found = await varFileEdits(uri, declaration.name, newName, { maxFileSize: options.maxFileSize ?? input.settings.limits.maxFileSize, openText: options.openText });
+    if (typeof found === 'string') return new ResponseError(ErrorCodes.InvalidRequest, found);
+    others = found;
   }
-  return { changes: { [input.document.uri]: dedupe(edits) } };
+  // The edits' JSON from the remembered pieces: only the new names are encoded per request.
+  return encodedBy({ changes: { [uri]: edits, ...others } }, () => {
+    const quoted = texts.map((text) => JSON.stringify(text) + '}');
+    const items = parts.heads.map((head, i) => head + quoted[parts.forms[i]]);
+    const rest = Object.entries(others).map(([other, list]) => `,${JSON.stringify(other)}:${JSON.stringify(list)}`).join('');
+    return `{"changes":{${JSON.stringify(uri)}:[${items.join(',')}]${rest}}}`;
+  });
 }
 
-/** The new text of one use: env forms follow how the old name was written (as is, cleaned, upper-cased). */
-function renamedUse(declaration: Declaration, use: Use, newName: string): string {
-  if (use.form !== 'env') return newName;
-  if (use.written === declaration.name) return newName;
-  if (use.family?.upperCased && use.written === envForm(declaration.name).toUpperCase()) return envForm(newName).toUpperCase();
-  return envForm(newName);
+/** The edits a rename of `declaration` makes, without the new name (see RenameParts). */
+function renameParts(input: FeatureInput, index: ReferenceIndex, declaration: Declaration): RenameParts {
+  const known = answersFor(input, index, declaration);
+  if (known.renames) return known.renames;
+  const ranges: Range[] = [declaration.range];
+  const forms: NameForm[] = [NameForm.Plain];
+  for (const use of index.usesOf(declaration)) {
+    ranges.push(use.range);
+    forms.push(renamedForm(declaration, use));
+  }
+  if (declaration.kind === 'task' && declaration.task) {
+    for (const use of index.viaTaskUsesOf(declaration.task)) {
+      ranges.push(use.viaTask!.range);
+      forms.push(NameForm.Env);
+    }
+  }
+  // One edit per place: a use seen twice (the same text reached two ways) is replaced once.
+  const seen = new Set<number>();
+  const kept: RenameParts = { ranges: [], forms: [], heads: [] };
+  ranges.forEach((range, i) => {
+    const key = range.start.line * 0x100000 + range.start.character;
+    if (seen.has(key)) return;
+    seen.add(key);
+    kept.ranges.push(range);
+    kept.forms.push(forms[i]);
+    kept.heads.push(`{"range":${JSON.stringify(range)},"newText":`);
+  });
+  return (known.renames = kept);
+}
+
+/** How the new name is written at one use: env forms follow how the old name was (as is, cleaned, upper-cased). */
+function renamedForm(declaration: Declaration, use: Use): NameForm {
+  if (use.form !== 'env') return NameForm.Plain;
+  if (use.written === declaration.name) return NameForm.Plain;
+  if (use.family?.upperCased && use.written === envForm(declaration.name).toUpperCase()) return NameForm.EnvUpper;
+  return NameForm.Env;
 }
 
 function sameScope(a: Declaration, b: Declaration): boolean {
@@ -161,16 +245,6 @@ function sameScope(a: Declaration, b: Declaration): boolean {
     default:
       return true;
   }
-}
-
-function dedupe(edits: TextEdit[]): TextEdit[] {
-  const seen = new Set<number>();
-  return edits.filter((edit) => {
-    const key = edit.range.start.line * 0x100000 + edit.range.start.character;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 type PositionParams = { textDocument: { uri: string }; position: Position };
@@ -196,7 +270,7 @@ export const navigationFeature: Feature = {
     c.onDocumentHighlight(documentHandler(ctx, 'documentHighlight', null as DocumentHighlight[] | null, (input, p: PositionParams) => highlights(input, p.position)));
     c.onPrepareRename(documentHandler(ctx, 'prepareRename', null, (input, p: PositionParams) => prepareRename(input, p.position)) as never);
     c.onRenameRequest(
-      documentHandler(ctx, 'rename', null, (input, p: PositionParams & { newName: string }) => rename(input, p.position, p.newName)) as never,
+      documentHandler(ctx, 'rename', null, (input, p: PositionParams & { newName: string }) => rename(input, p.position, p.newName, { openText: (uri) => ctx.documents.get(uri)?.text })) as never,
     );
   },
 };

@@ -1,16 +1,18 @@
 // Workspace symbols: jobs, groups, tasks, variables, locals, ports, volumes and services of every
-// `*.nomad.hcl` / `*.nomad` file in the workspace folders. Files are indexed in the background, one per
-// turn of the event loop, so requests are never kept waiting; an open document is indexed again from its
-// current text after it changes (also in the background: a query answers with what is indexed so far).
+// `*.nomad.hcl` / `*.nomad` file in the workspace folders. Files are indexed in the background, in slices,
+// so requests are never kept waiting; files created, changed or deleted on disk come in as file events, and
+// an open document counts with its current text (from its analysis when that is complete).
 import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { host } from '../host';
+import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver';
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-types';
 import type { Feature, FeatureContext } from '../feature';
-import { buildModel } from '../model/build';
+import { buildModel, ModelBuilder, type EditSpan } from '../model/build';
 import type { JobFile } from '../model/types';
-import { sharedParser, type HclParser } from '../parser/parser';
-import { referenceIndex, type Declaration } from '../references/index';
+import { sharedParser, type HclParser, type Tree } from '../parser/parser';
+import { isPaused, stopAfter, withDeadline } from '../pause';
+import { referenceIndex, walkUnits, type Declaration } from '../references/index';
 import type { ReferenceKind } from '../schema/types';
 
 /** Limits for a workspace that is not what we expect (a home folder, a monorepo). */
@@ -66,20 +68,53 @@ export function matchesQuery(name: string, query: string): boolean {
   return true;
 }
 
+/** How long one step of background indexing may hold the thread before giving it back to requests. */
+const SLICE_MS = 8;
+
+/** One file to index: from disk, or an open document's text at a version. */
+interface Item {
+  uri: string;
+  text?: string;
+  version?: number;
+  /** The file's event count when queued: a later event (changed again, deleted) makes this item stale. */
+  generation: number;
+}
+
+/** Gives the thread back to the event loop (pending requests run first). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The symbols of the workspace's job files. Files are found by walking the workspace folders, kept current
+ * by file events (workspace/didChangeWatchedFiles: created, changed, deleted on disk) and by the open
+ * documents' text. Indexing runs one step at a time between requests: a file is parsed, built and walked
+ * in slices of a few milliseconds, so even a file near nomadExec.maxFileSize never holds up an answer.
+ */
 export class WorkspaceSymbolIndex {
   private readonly files = new Map<string, { version?: number; symbols: SymbolInformation[] }>();
-  private readonly queue: Array<{ uri: string; text?: string; version?: number }> = [];
+  private readonly queue: Item[] = [];
+  private readonly generations = new Map<string, number>();
+  private readonly folders: string[] = [];
   private running = false;
+  /** A parser of the index's own: its parses are paused between slices. */
+  private parser: HclParser | undefined;
   /** Called each time the queue runs empty, with the number of files indexed. */
   onIdle: ((files: number) => void) | undefined;
+  /** Files above this size (bytes) are not indexed (nomadExec.maxFileSize), and parses over maxParseMs give up. */
+  limits: () => { maxFileSize: number; maxParseMs: number } = () => ({ maxFileSize: MAX_FILE_BYTES, maxParseMs: 5000 });
+  /** Whether the editor has `uri` open: its text, not the disk's, is indexed then. */
+  isOpen: (uri: string) => boolean = () => false;
 
   enqueueFolder(folder: string): void {
+    if (!this.folders.includes(folder)) this.folders.push(folder);
     let count = this.files.size + this.queue.length;
     const walk = (dir: string, depth: number): void => {
       if (depth > 12 || count >= MAX_FILES) return;
       let entries: fs.Dirent[];
+      if (!host.fs) return;
       try {
-        entries = host.fs?.readdirSync(dir, { withFileTypes: true }) ?? [];
+        entries = host.fs.readdirSync(dir, { withFileTypes: true });
       } catch {
         return;
       }
@@ -87,9 +122,9 @@ export class WorkspaceSymbolIndex {
         if (entry.isSymbolicLink()) continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(full, depth + 1);
+          if (!skippedDir(entry.name)) walk(full, depth + 1);
         } else if (entry.isFile() && isJobFile(entry.name) && count < MAX_FILES) {
-          this.queue.push({ uri: host.pathToFileUrl(full) });
+          this.push({ uri: host.pathToFileUrl(full) });
           count++;
         }
       }
@@ -102,8 +137,57 @@ export class WorkspaceSymbolIndex {
   refresh(uri: string, text: string, version: number): void {
     const known = this.files.get(uri);
     if (known?.version === version || this.queue.some((q) => q.uri === uri && q.version === version)) return;
-    this.queue.push({ uri, text, version });
+    this.push({ uri, text, version });
     this.pump();
+  }
+
+  /** The symbols of an open document from its completed analysis (no parse of its own). */
+  fromModel(uri: string, file: JobFile, version: number): void {
+    if (this.files.get(uri)?.version === version) return;
+    this.bump(uri);
+    this.files.set(uri, { version, symbols: fileSymbols(file, uri) });
+  }
+
+  /**
+   * A job file created or changed on disk (a file event). An open document keeps its editor text; a file
+   * outside the workspace folders, or in a folder the walk skips, is not indexed.
+   */
+  changedOnDisk(uri: string): void {
+    const file = filePathOf(uri);
+    if (!file || !isJobFile(file) || !this.inFolders(file) || this.isOpen(uri)) return;
+    if (!this.files.has(uri) && this.files.size + this.queue.length >= MAX_FILES) return;
+    this.push({ uri });
+    this.pump();
+  }
+
+  /** A file or folder deleted on disk: its job files leave the index (open documents stay, with their text). */
+  deletedOnDisk(uri: string): void {
+    const prefix = uri.endsWith('/') ? uri : uri + '/';
+    const gone = (u: string) => (u === uri || u.startsWith(prefix)) && !this.isOpen(u);
+    for (const known of [...this.files.keys()]) {
+      if (!gone(known)) continue;
+      this.files.delete(known);
+      this.bump(known);
+    }
+    for (const item of this.queue) if (gone(item.uri)) this.bump(item.uri);
+  }
+
+  /** An open document was closed: what is on disk counts again (its last symbols stand until read). */
+  closed(uri: string): void {
+    const known = this.files.get(uri);
+    if (known) known.version = undefined;
+    const file = filePathOf(uri);
+    if (file && isJobFile(file) && this.inFolders(file)) this.push({ uri });
+    else {
+      this.files.delete(uri);
+      this.bump(uri);
+    }
+    this.pump();
+  }
+
+  /** Indexed files that were open documents (their text, not the disk's, is indexed). */
+  openOnes(): string[] {
+    return [...this.files].filter(([, f]) => f.version !== undefined).map(([uri]) => uri);
   }
 
   query(query: string): SymbolInformation[] {
@@ -119,12 +203,37 @@ export class WorkspaceSymbolIndex {
 
   /** Indexes an open document at once when it is small and not indexed yet (a first query should find it). */
   ensure(uri: string, text: string, version: number): void {
-    if (this.files.has(uri) || text.length > INLINE_BYTES) return this.refresh(uri, text, version);
+    if (text.length > this.limits().maxFileSize) return;
+    if (this.files.has(uri) || text.length > INLINE_BYTES || !parserNow) return this.refresh(uri, text, version);
+    this.bump(uri);
+    const tree = parserNow.parse(text);
     try {
-      this.indexText(uri, text, version, parserNow);
-    } catch {
-      this.refresh(uri, text, version);
+      this.files.set(uri, { version, symbols: fileSymbols(buildModel(tree, text).file, uri) });
+    } finally {
+      tree.delete();
     }
+  }
+
+  private bump(uri: string): number {
+    const generation = (this.generations.get(uri) ?? 0) + 1;
+    this.generations.set(uri, generation);
+    return generation;
+  }
+
+  private push(item: Omit<Item, 'generation'>): void {
+    this.queue.push({ ...item, generation: this.bump(item.uri) });
+  }
+
+  private stale(item: Item): boolean {
+    return this.generations.get(item.uri) !== item.generation;
+  }
+
+  private inFolders(file: string): boolean {
+    return this.folders.some((folder) => {
+      const relative = path.relative(folder, file);
+      if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return false;
+      return relative.split(path.sep).slice(0, -1).every((dir) => !skippedDir(dir));
+    });
   }
 
   private pump(): void {
@@ -140,49 +249,113 @@ export class WorkspaceSymbolIndex {
       this.onIdle?.(this.files.size);
       return;
     }
-    try {
-      await this.index(item);
-    } catch {
-      // A file that cannot be read or understood has no symbols.
+    if (!this.stale(item)) {
+      try {
+        await this.index(item);
+      } catch {
+        // A file that cannot be read or understood has no symbols.
+        if (!this.stale(item)) this.files.delete(item.uri);
+      }
     }
     setImmediate(() => void this.next());
   }
 
-  private async index(item: { uri: string; text?: string; version?: number }): Promise<void> {
+  private async index(item: Item): Promise<void> {
+    const { maxFileSize } = this.limits();
     let text = item.text;
     if (text === undefined) {
-      // An open document's own text wins over what is on disk.
-      if (this.files.get(item.uri)?.version !== undefined) return;
       const file = host.fileUrlToPath(item.uri);
-      if (file === undefined || !host.fs) return;
-      const stat = await host.fs.promises.stat(file);
-      if (stat.size > MAX_FILE_BYTES) return;
-      text = await host.fs.promises.readFile(file, 'utf8');
+      const files = host.fs;
+      if (file === undefined || !files) return;
+      const stat = await files.promises.lstat(file).catch(() => undefined);
+      if (this.stale(item)) return;
+      // Gone, not a plain file (a link the walk would not follow either), or too large: no symbols.
+      if (!stat?.isFile() || stat.size > maxFileSize) {
+        this.files.delete(item.uri);
+        return;
+      }
+      text = await files.promises.readFile(file, 'utf8');
     }
-    parserNow = await sharedParser();
-    this.indexText(item.uri, text, item.version, parserNow);
+    if (text.length > maxFileSize || this.stale(item)) {
+      if (!this.stale(item)) this.files.delete(item.uri);
+      return;
+    }
+    const symbols = await this.symbolsOf(item, text);
+    if (symbols && !this.stale(item)) this.files.set(item.uri, { version: item.version, symbols });
   }
 
-  private indexText(uri: string, text: string, version: number | undefined, parser: HclParser | undefined): void {
-    if (!parser) throw new Error('parser not loaded yet');
-    const tree = parser.parse(text);
+  /** Parse, model and reference walk of `text`, a slice at a time; undefined when the item went stale or the parse took too long. */
+  private async symbolsOf(item: Item, text: string): Promise<SymbolInformation[] | undefined> {
+    const parser = (this.parser ??= (await sharedParser()).another());
+    parser.reset();
+    const { maxParseMs } = this.limits();
+    let parseMs = 0;
+    let tree: Tree | undefined;
+    for (;;) {
+      const started = performance.now();
+      tree = parser.parseUntil(text, null, stopAfter(started + SLICE_MS));
+      parseMs += performance.now() - started;
+      if (tree) break;
+      if (parseMs > maxParseMs) return undefined;
+      await turn();
+      if (this.stale(item)) return undefined;
+    }
     try {
-      const { file } = buildModel(tree, text);
-      this.files.set(uri, { version, symbols: fileSymbols(file, uri) });
+      const builder = new ModelBuilder();
+      let edits: EditSpan[] | undefined;
+      let file: JobFile | undefined;
+      while (!file) {
+        try {
+          file = withDeadline(performance.now() + SLICE_MS, () => builder.build(tree!, text, edits)).file;
+        } catch (error) {
+          if (!isPaused(error)) throw error;
+          // Paused with the finished items kept: the next build of the same text goes on from them.
+          edits = [];
+          await turn();
+          if (this.stale(item)) return undefined;
+        }
+      }
+      while (!walkUnits(file, stopAfter(performance.now() + SLICE_MS))) {
+        await turn();
+        if (this.stale(item)) return undefined;
+      }
+      return fileSymbols(file, item.uri);
     } finally {
       tree.delete();
     }
   }
 }
 
+function skippedDir(name: string): boolean {
+  return SKIP_DIRS.has(name) || name.startsWith('.');
+}
+
+function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return host.fileUrlToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 function refreshOpen(ctx: FeatureContext, index: WorkspaceSymbolIndex): void {
-  for (const uri of ctx.documents.uris()) {
+  const open = new Set(ctx.documents.uris());
+  for (const uri of index.openOnes()) if (!open.has(uri)) index.closed(uri);
+  for (const uri of open) {
     const doc = ctx.documents.get(uri);
-    if (doc) index.ensure(uri, doc.text, doc.version);
+    if (!doc) continue;
+    // A completed analysis has the model already; else the text is indexed on its own.
+    const snapshot = doc.isDone(ctx.settings()) ? doc.snapshot() : undefined;
+    if (snapshot && !snapshot.analysis.degraded) index.fromModel(uri, snapshot.analysis.file, snapshot.version);
+    else index.ensure(uri, doc.text, doc.version);
   }
 }
 
 export const workspaceSymbolIndex = new WorkspaceSymbolIndex();
+
+/** The job files (and, for deletions, any folder) the server asks the editor to report changes of. */
+const WATCHERS = [{ globPattern: '**/*.nomad.hcl' }, { globPattern: '**/*.nomad' }, { globPattern: '**/*', kind: WatchKind.Delete }];
 
 export const workspaceSymbolsFeature: Feature = {
   name: 'workspaceSymbols',
@@ -190,6 +363,8 @@ export const workspaceSymbolsFeature: Feature = {
   register(ctx) {
     const index = workspaceSymbolIndex;
     index.onIdle = (files) => ctx.log(`workspace symbols: ${files} files indexed`);
+    index.limits = () => ctx.settings().limits;
+    index.isOpen = (uri) => ctx.documents.get(uri) !== undefined;
     // Loaded by initialize already: this only keeps a handle for indexing small open documents inline.
     void sharedParser().then((p) => (parserNow = p), () => undefined);
     if (ctx.client.workspace?.workspaceFolders) {
@@ -197,13 +372,27 @@ export const workspaceSymbolsFeature: Feature = {
         .getWorkspaceFolders()
         .then((folders) => {
           for (const folder of folders ?? []) {
-            // Where the host has no files (a browser), only open documents are indexed.
-            const dir = host.fs && host.fileUrlToPath(folder.uri);
-            if (dir) index.enqueueFolder(dir);
+            const folderPath = host.fileUrlToPath(folder.uri);
+            if (folderPath !== undefined) index.enqueueFolder(folderPath);
           }
         })
         .catch((error: unknown) => ctx.log(`workspace folders: ${String(error)}`));
     }
+    // Files changed on disk outside the editor: the editor watches them for us when it can register
+    // watchers at run time (VS Code can); other editors send what their own watchers see, if anything.
+    if (ctx.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void ctx.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS }).catch((error: unknown) => ctx.log(`watching job files: ${String(error)}`));
+    }
+    ctx.connection.onDidChangeWatchedFiles((params) => {
+      for (const change of params.changes ?? []) {
+        try {
+          if (change.type === FileChangeType.Deleted) index.deletedOnDisk(change.uri);
+          else index.changedOnDisk(change.uri);
+        } catch (error) {
+          ctx.log(`file event for ${change.uri}: ${String(error)}`);
+        }
+      }
+    });
     ctx.connection.onWorkspaceSymbol(
       ctx.guard('workspaceSymbol', [] as SymbolInformation[], (params: { query: string }) => {
         refreshOpen(ctx, index);

@@ -12,7 +12,7 @@ import type * as NodeFs from 'node:fs';
 /** The parts of `node:fs` the server reads with. */
 export type HostFs = Pick<
   typeof NodeFs,
-  'readFileSync' | 'statSync' | 'existsSync' | 'realpathSync' | 'openSync' | 'readlinkSync' | 'fstatSync' | 'closeSync' | 'readdirSync' | 'promises' | 'constants'
+  'readFileSync' | 'statSync' | 'lstatSync' | 'existsSync' | 'realpathSync' | 'openSync' | 'readlinkSync' | 'fstatSync' | 'closeSync' | 'readdirSync' | 'promises' | 'constants'
 >;
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512';

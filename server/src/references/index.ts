@@ -8,10 +8,11 @@
 // variable, a locals block) is remembered per Block: the model builder hands back the same Block objects for
 // what an edit did not touch (same text, same place), so after an edit only the edited blocks are walked
 // again; linking uses to declarations is one pass over what the walks found.
+import type { Position } from 'vscode-languageserver-types';
 import type { Block, BodyItem, JobFile } from '../model/types';
 import { before, touches } from '../model/positions';
 import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
-import { Linker } from './link';
+import { Linker, type FileWide } from './link';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, OpenKinds, ReferenceIndex, Use } from './types';
 
@@ -24,7 +25,10 @@ const links = new WeakMap<Collected, { deps: readonly (Declaration | undefined)[
 /** The kinds of file-wide declaration a use may link to (job meta keys stand for `meta`). */
 const GLOBAL_KINDS: ReadonlySet<string> = new Set(['variable', 'local', 'service', 'file', 'meta']);
 
-/** How a file-wide name is looked up: by kind and name (meta keys by their upper-cased environment form). */
+/**
+ * How a file-wide name is looked up: by kind and name (meta keys by their upper-cased environment form).
+ * For other kinds the key is the Linker's `${kind}\0${name}`, so the map serves it as is.
+ */
 function globalKey(kind: string, name: string): string {
   return kind === 'meta' ? `meta\u0000${envForm(name).toUpperCase()}` : `${kind}\u0000${name}`;
 }
@@ -63,26 +67,52 @@ export function referenceIndex(file: JobFile): ReferenceIndex {
   return index;
 }
 
-function buildIndex(file: JobFile): ReferenceIndex {
-  const units: Collected[] = [];
+/** The items of a file walked as units (a job's groups and own settings, other top-level blocks), with their walks. */
+function unitSources(file: JobFile): Array<[BodyItem, () => Collected]> {
+  const sources: Array<[BodyItem, () => Collected]> = [];
   for (const item of file.body.items) {
     if (item.kind !== 'block') continue;
     if (item.type === 'job') {
-      for (const child of item.body.items) units.push(isGroupItem(child) ? remembered(child, () => collectGroup(child)) : remembered(child, () => collectJobItem(child)));
+      for (const child of item.body.items) sources.push([child, isGroupItem(child) ? () => collectGroup(child) : () => collectJobItem(child)]);
     } else {
-      units.push(remembered(item, () => collectTop(item)));
+      sources.push([item, () => collectTop(item)]);
     }
   }
+  return sources;
+}
+
+/**
+ * Walks the units of `file` not walked yet, until `stop()` says so (asked after each): true once all are
+ * walked. For background work that must give the thread back; referenceIndex then only links.
+ */
+export function walkUnits(file: JobFile, stop: () => boolean): boolean {
+  for (const [item, walk] of unitSources(file)) {
+    if (walks.has(item)) continue;
+    walks.set(item, walk());
+    if (stop()) return false;
+  }
+  return true;
+}
+
+function buildIndex(file: JobFile): ReferenceIndex {
+  const units = unitSources(file).map(([item, walk]) => remembered(item, walk));
   const declarations: Declaration[] = [];
   for (const unit of units) for (const d of unit.declarations) declarations.push(d);
-  let fileWide: Declaration[] | undefined;
+  let fileWide: FileWide | undefined;
   const uses: Use[] = [];
   const byDeclaration = new Map<Declaration, Use[]>();
   /** Per unit, its uses as linked in this model (walks are shared between models, links are not). */
   const linkedUses = new Map<Collected, Use[]>();
+  const byViaTask = new Map<Block, Use[]>();
   const note = (use: Use): void => {
     uses.push(use);
     if (!use.target) return;
+    const viaTask = use.viaTask && use.target.task;
+    if (viaTask) {
+      let list = byViaTask.get(viaTask);
+      if (!list) byViaTask.set(viaTask, (list = []));
+      list.push(use);
+    }
     let list = byDeclaration.get(use.target);
     if (!list) byDeclaration.set(use.target, (list = []));
     list.push(use);
@@ -99,8 +129,8 @@ function buildIndex(file: JobFile): ReferenceIndex {
       continue;
     }
     // What this unit's uses may name: its own declarations and the file-wide ones.
-    fileWide ??= [...global.values()];
-    const linker = new Linker(unit.declarations.length ? [...unit.declarations, ...fileWide] : fileWide);
+    fileWide ??= { byName: global, meta: [...global.values()].filter((d) => d.kind === 'meta') };
+    const linker = new Linker(unit.declarations, fileWide);
     const linked: Use[] = [];
     for (const raw of unit.uses) {
       const use = linker.link(raw);
@@ -124,15 +154,16 @@ function buildIndex(file: JobFile): ReferenceIndex {
     const group = unit.declarations.find((d) => d.kind === 'group')?.group;
     if (group && (unit.open.ports || unit.open.volumes)) openGroups.set(group, unit.open);
   }
+  // Units in document order, for a binary search by position (a job's items and groups follow each other).
+  const ordered = units.filter((u) => u.declarations.length > 0 || (linkedUses.get(u)?.length ?? 0) > 0).sort((a, b) => (before(a.range.start, b.range.start) ? -1 : before(b.range.start, a.range.start) ? 1 : 0));
   return {
     declarations,
     uses,
     openGroups,
     usesOf: (declaration) => byDeclaration.get(declaration) ?? NO_USES,
+    viaTaskUsesOf: (task) => byViaTask.get(task) ?? NO_USES,
     at(position) {
-      // The innermost unit: a job's own unit spans its groups.
-      let unit: Collected | undefined;
-      for (const u of units) if (touches(u.range, position) && (!unit || before(unit.range.start, u.range.start))) unit = u;
+      const unit = unitAt(ordered, position);
       if (!unit) return undefined;
       const declaration = unit.declarations.find((d) => touches(d.range, position));
       if (declaration) return { declaration };
@@ -140,6 +171,22 @@ function buildIndex(file: JobFile): ReferenceIndex {
       return use ? { use, declaration: use.target } : undefined;
     },
   };
+}
+
+/**
+ * The innermost unit touching `position`: of the units starting at or before it (found by binary search),
+ * the last that touches it. Units do not nest, but a broken file can make neighbours share an edge.
+ */
+function unitAt(ordered: readonly Collected[], position: Position): Collected | undefined {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (before(position, ordered[mid].range.start)) high = mid;
+    else low = mid + 1;
+  }
+  for (let i = low - 1; i >= 0 && i >= low - 2; i--) if (touches(ordered[i].range, position)) return ordered[i];
+  return undefined;
 }
 
 const NO_USES: readonly Use[] = [];

@@ -2,35 +2,47 @@
 // where Nomad looks (a task's own meta before its group's and the job's; ports of the group, and of
 // another task's own network through NOMAD_ADDR_<task>_<label>).
 import type { Block } from '../model/types';
-import type { ReferenceKind } from '../schema/types';
 import { envForm } from '../schema/references';
 import type { Declaration, Use } from './types';
 
 const NO_DECLARATIONS: readonly Declaration[] = [];
 
-/** Declarations by kind and name (the first of a name wins), and by group for ports and volumes. */
+/** The file-wide declarations every unit may name, looked up by `${kind}\0${name}`, and the job's meta keys. */
+export interface FileWide {
+  byName: ReadonlyMap<string, Declaration>;
+  meta: readonly Declaration[];
+}
+
+/**
+ * Declarations by kind and name, and by group for ports and volumes: a unit's own first (the first of a
+ * name wins), then the file-wide ones. The file-wide tables are shared by every unit's linker, so a linker
+ * costs what its own unit declares, not what the whole file does.
+ */
 export class Linker {
-  private readonly byKind = new Map<ReferenceKind, Declaration[]>();
   private readonly byName = new Map<string, Declaration>();
+  private readonly meta: Declaration[] = [];
   private readonly byGroup = new Map<Block | undefined, Declaration[]>();
 
-  constructor(declarations: readonly Declaration[]) {
-    for (const d of declarations) {
-      let list = this.byKind.get(d.kind);
-      if (!list) this.byKind.set(d.kind, (list = []));
-      list.push(d);
+  constructor(
+    own: readonly Declaration[],
+    private readonly fileWide: FileWide,
+  ) {
+    for (const d of own) {
       const key = `${d.kind}\u0000${d.name}`;
       if (!this.byName.has(key)) this.byName.set(key, d);
+      if (d.kind === 'meta') this.meta.push(d);
       if (d.kind === 'port' || d.kind === 'volume') {
         let inGroup = this.byGroup.get(d.group);
         if (!inGroup) this.byGroup.set(d.group, (inGroup = []));
         inGroup.push(d);
       }
     }
+    for (const d of fileWide.meta) this.meta.push(d);
   }
 
-  private all(kind: ReferenceKind): readonly Declaration[] {
-    return this.byKind.get(kind) ?? NO_DECLARATIONS;
+  private named(kind: string, name: string): Declaration | undefined {
+    const key = `${kind}\u0000${name}`;
+    return this.byName.get(key) ?? this.fileWide.byName.get(key);
   }
 
   link(use: Use): Use {
@@ -39,7 +51,7 @@ export class Linker {
       case 'variable':
       case 'local':
       case 'service':
-        linked.target = this.byName.get(`${use.kind}\u0000${use.written}`);
+        linked.target = this.named(use.kind, use.written);
         break;
       case 'volume':
         linked.target = this.byGroup.get(use.group)?.find((d) => d.kind === 'volume' && d.name === use.written);
@@ -48,7 +60,7 @@ export class Linker {
         this.linkPort(linked);
         break;
       case 'meta':
-        linked.target = this.meta(use);
+        linked.target = this.metaOf(use);
         break;
     }
     return linked;
@@ -85,12 +97,12 @@ export class Linker {
   }
 
   /** The meta key a task sees: its own, else its group's, else the job's. */
-  private meta(use: Use): Declaration | undefined {
+  private metaOf(use: Use): Declaration | undefined {
     const matches = (d: Declaration) => {
       const env = envForm(d.name);
       return use.written === d.name || use.written === env || use.written === env.toUpperCase();
     };
-    const candidates = this.all('meta').filter(matches);
+    const candidates = this.meta.filter(matches);
     if (candidates.length === 0) return undefined;
     return (
       candidates.find((d) => d.level === 'task' && d.task === use.task && use.task !== undefined) ??
@@ -102,6 +114,6 @@ export class Linker {
 
   /** The template destination a path string names. */
   fileAt(path: string): Declaration | undefined {
-    return this.byName.get(`file\u0000${path}`);
+    return this.named('file', path);
   }
 }

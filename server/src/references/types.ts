@@ -85,5 +85,7 @@ export interface ReferenceIndex {
   at(position: Position): { declaration?: Declaration; use?: Use } | undefined;
   /** Every use linked to `declaration`. */
   usesOf(declaration: Declaration): readonly Use[];
+  /** The `NOMAD_ADDR_<task>_<label>` uses whose task part names `task` (a task block). */
+  viaTaskUsesOf(task: Block): readonly Use[];
 }
 

@@ -1,0 +1,112 @@
+// Var files next to a job: `nomad job run -var-file=prod.vars.hcl job.nomad.hcl` sets the job's input
+// variables from `name = value` lines of another file. Renaming a variable in the job leaves such a line
+// setting a variable that no longer exists (Nomad then refuses the run), so a rename edits them too. Which
+// files count: `*.vars.hcl`, `*.vars` (so `*.nomad.vars.hcl`) and `*.vars.json` in the job file's folder, the
+// folder a team keeps them in beside the job. Where a var file cannot be edited safely (JSON, syntax errors,
+// too large, shared with another job of the folder declaring the same variable) the rename is refused with
+// the file's name: a rename that silently leaves one behind is the one wrong answer.
+import type * as fs from 'node:fs';
+import * as path from 'node:path';
+import { host } from '../host';
+import type { TextEdit } from 'vscode-languageserver-types';
+import { buildModel } from '../model/build';
+import { sharedParser } from '../parser/parser';
+import { isJobFile } from './workspaceSymbols';
+
+export function isVarFile(name: string): boolean {
+  return name.endsWith('.vars.hcl') || name.endsWith('.vars') || name.endsWith('.vars.json');
+}
+
+export interface VarFileOptions {
+  maxFileSize: number;
+  /** The editor's text of a file it has open (it wins over the disk's). */
+  openText?: (uri: string) => string | undefined;
+}
+
+/**
+ * The edits renaming variable `name` to `newName` in the var files of the job at `jobUri`'s folder, by
+ * file URI; or why the rename must not go ahead (a sentence naming the file).
+ */
+export async function varFileEdits(jobUri: string, name: string, newName: string, options: VarFileOptions): Promise<Record<string, TextEdit[]> | string> {
+  if (!jobUri.startsWith('file:')) return {};
+  const jobPath = host.fileUrlToPath(jobUri);
+  const files = host.fs;
+  if (jobPath === undefined || !files) return {};
+  const dir = path.dirname(jobPath);
+  let entries: fs.Dirent[];
+  try {
+    entries = files.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return {};
+  }
+  const changes: Record<string, TextEdit[]> = {};
+  const setters: string[] = [];
+  for (const entry of entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isVarFile(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(dir, entry.name);
+    const uri = host.pathToFileUrl(file);
+    const text = options.openText?.(uri) ?? readBounded(file, options.maxFileSize);
+    if (text === undefined) return `The var file ${entry.name} next to this job cannot be read, is a link or is larger than nomadExec.maxFileSize, so the rename cannot tell whether it sets "${name}". Rename by hand, or move the file away and try again.`;
+    if (!text.includes(name)) continue;
+    if (entry.name.endsWith('.json')) {
+      if (!setsInJson(text, name)) continue;
+      return `The var file ${entry.name} sets "${name}", and rename does not edit JSON var files. Rename "${name}" there by hand first, then rename it here.`;
+    }
+    const edits = await hclEdits(text, name, newName);
+    if (typeof edits === 'string') return `The var file ${entry.name} ${edits}`;
+    if (edits.length === 0) continue;
+    changes[uri] = edits;
+    setters.push(entry.name);
+  }
+  if (setters.length === 0) return changes;
+  // A var file beside two jobs may be meant for both: renaming here would unset the other's variable.
+  const declares = new RegExp(`^\\s*variable\\s+"?${escape(name)}"?\\s*\\{`, 'm');
+  for (const entry of entries) {
+    if (!entry.isFile() || !isJobFile(entry.name) || path.join(dir, entry.name) === jobPath) continue;
+    const text = readBounded(path.join(dir, entry.name), options.maxFileSize);
+    if (text !== undefined && declares.test(text)) {
+      return `The var file ${setters[0]} sets "${name}", and ${entry.name} in the same folder declares a variable "${name}" too: renaming would change what that job gets. Rename by hand in all of them.`;
+    }
+  }
+  return changes;
+}
+
+/** The text of a plain file of at most `maxFileSize` bytes: a link is not followed (it may lead anywhere). */
+function readBounded(file: string, maxFileSize: number): string | undefined {
+  const files = host.fs;
+  if (!files) return undefined;
+  try {
+    const stat = files.lstatSync(file);
+    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
+    return files.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function setsInJson(text: string, name: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, name);
+  } catch {
+    // Not JSON we can read: it may set it.
+    return true;
+  }
+}
+
+/** The edits in one HCL var file, or the end of a sentence saying why it cannot be edited. */
+async function hclEdits(text: string, name: string, newName: string): Promise<TextEdit[] | string> {
+  const parser = await sharedParser();
+  const tree = parser.parse(text);
+  try {
+    if (tree.rootNode.hasError) return `has syntax errors, so the rename cannot be sure it finds every place that sets "${name}". Fix it first.`;
+    const attributes = buildModel(tree, text).file.body.items.filter((item) => item.kind === 'attribute');
+    if (attributes.some((a) => a.name === newName)) return `already sets "${newName}": renaming would set it twice.`;
+    return attributes.filter((a) => a.name === name).map((a) => ({ range: a.nameRange, newText: newName }));
+  } finally {
+    tree.delete();
+  }
+}
