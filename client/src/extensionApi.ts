@@ -1,6 +1,7 @@
 // The object `activate` returns (see testApi.ts): read-only views of runs and of the language server.
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { LanguageStatusView } from './languageStatus';
+import { lastRefusalShown } from './run/guard';
 import type { RunManager } from './run/runManager';
 import type { RunSession } from './run/runSession';
 import type { NomadExecApi, RunInfo } from './testApi';
@@ -34,6 +35,7 @@ export function createApi(runs: RunManager, languageClient: LanguageClient, stat
     languageStatus: () => Object.fromEntries(
       Object.entries(status).map(([key, item]) => [key, { text: item.text, detail: item.detail, severity: item.severity, command: item.command?.command }]),
     ) as ReturnType<NomadExecApi['languageStatus']>,
+    lastRefusalShown,
     runRefusal: (platform) => runs.refusal(undefined, (platform ?? process.platform) as NodeJS.Platform),
     terminalText: (id) => session(id).terminal.text(),
     waitForTerminalText: (id, needle, timeoutMs = 30_000) => {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { settingsSection, withMachineSettings } from './settings';
 import { executeCommand } from './templatePreview';
+import { provideCodeLenses } from './codeLens';
 
 export const clientId = 'nomadExec';
 
@@ -34,6 +35,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     traceOutputChannel: output,
     middleware: {
       executeCommand,
+      provideCodeLenses,
       workspace: {
         // The server pulls `nomadExec`: machine-level settings come from the user's settings only.
         configuration: async (params, token, next) => {

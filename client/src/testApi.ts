@@ -32,6 +32,8 @@ export interface NomadExecApi {
   languageStatus(): Record<'server' | 'limit' | 'trust', { text: string; detail?: string; severity: number; command?: string }>;
   /** Why Run Task Locally would be refused here, or on another platform (`process.platform` values). */
   runRefusal(platform?: string): string | undefined;
+  /** What the last refused run showed the user: message, detail, whether modal, and its buttons with their commands. */
+  lastRefusalShown(): { message: string; detail: string; modal: boolean; actions: { title: string; command: string }[] } | undefined;
   /** The process id of the language server, when it runs. */
   serverPid(): number | undefined;
   /** Resolves once the language server is running (again). */

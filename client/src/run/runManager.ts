@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { readRunSettings } from '../settings';
-import { refusalReason } from './guard';
+import { refusalReason, showRefusal } from './guard';
 import { bundledLauncher, ensureExecutable } from './launcherBinary';
 import { planTarget } from './planning';
 import { RunSession } from './runSession';
@@ -79,7 +79,7 @@ export class RunManager implements vscode.Disposable {
   async run(target: RunTarget): Promise<RunOutcome> {
     const refused = this.refusal(target.file);
     if (refused) {
-      void vscode.window.showWarningMessage(refused, { modal: false });
+      void showRefusal(refused);
       return { refused };
     }
     this.remember(target);
