@@ -325,7 +325,7 @@ export class SchemaWalker {
     this.ctx.report({
       range,
       code: 'deprecated',
-      severity: schema.removed ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      severity: schema.removed ? DiagnosticSeverity.Error : DiagnosticSeverity.Hint,
       message: `${name} in ${where}: ${schema.deprecated}`,
       data: { removed: Boolean(schema.removed) },
     });
