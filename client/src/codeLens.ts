@@ -3,6 +3,7 @@
 // Mode the run lenses are dropped (nothing invites a run that would be refused); Preview runs nothing and stays.
 import * as vscode from 'vscode';
 import { CodeLensRequest, type LanguageClient, type Middleware } from 'vscode-languageclient/node';
+import type { LensesShown } from './testApi';
 
 const RUN_COMMANDS = new Set(['nomadExec.runTask', 'nomadExec.runGroup']);
 
@@ -10,11 +11,30 @@ export function isRunLens(lens: vscode.CodeLens): boolean {
   return RUN_COMMANDS.has(lens.command?.command ?? '');
 }
 
+/** The lenses last given to the editor for a document (the end-to-end tests read it through the API). */
+export type ShownLenses = LensesShown;
+
+const shown = new Map<string, ShownLenses>();
+const shownChanged = new vscode.EventEmitter<string>();
+
+export function lensesShown(uri: string): ShownLenses | undefined {
+  return shown.get(uri);
+}
+
+export const onDidShowLenses = shownChanged.event;
+
 /** Language client middleware for textDocument/codeLens. */
 export const provideCodeLenses: NonNullable<Middleware['provideCodeLenses']> = async (document, token, next) => {
-  const lenses = await next(document, token);
-  if (!lenses || vscode.workspace.isTrusted) return lenses;
-  return lenses.filter((lens) => !isRunLens(lens));
+  const answer = await next(document, token);
+  const lenses = !answer || vscode.workspace.isTrusted ? answer : answer.filter((lens) => !isRunLens(lens));
+  if (lenses && !token.isCancellationRequested) {
+    const uri = document.uri.toString();
+    const before = shown.get(uri);
+    const firstAt = before?.firstAt ?? (lenses.length > 0 ? Date.now() : undefined);
+    shown.set(uri, { firstAt, lines: lenses.map((l) => l.range.start.line), commands: lenses.map((l) => l.command?.command ?? ''), answers: (before?.answers ?? 0) + 1 });
+    shownChanged.fire(uri);
+  }
+  return lenses;
 };
 
 /** Once the user trusts the workspace, open job files get their run lenses without waiting for an edit. */

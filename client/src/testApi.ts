@@ -18,6 +18,15 @@ export interface RunInfo {
   logFiles: string[];
 }
 
+export interface LensesShown {
+  /** Date.now() when the first answer with any lens was given for the document. */
+  firstAt?: number;
+  lines: number[];
+  commands: string[];
+  /** How many answers were given for the document (the editor's requests and executeCodeLensProvider alike). */
+  answers: number;
+}
+
 export interface NomadExecApi {
   listRuns(): RunInfo[];
   /** The run's terminal text so far, colours removed, `\n` line ends. */
@@ -32,6 +41,11 @@ export interface NomadExecApi {
   languageStatus(): Record<'server' | 'limit' | 'trust', { text: string; detail?: string; severity: number; command?: string }>;
   /** Why Run Task Locally would be refused here, or on another platform (`process.platform` values). */
   runRefusal(platform?: string): string | undefined;
+  /**
+   * The lenses the editor was last given for a document (not asked anew): when the first non-empty answer came
+   * (Date.now()), their lines and commands. Resolves once an answer satisfies `accept`.
+   */
+  waitForLensesShown(uri: string, accept: (shown: LensesShown) => boolean, timeoutMs?: number): Promise<LensesShown>;
   /** What the last refused run showed the user: message, detail, whether modal, and its buttons with their commands. */
   lastRefusalShown(): { message: string; detail: string; modal: boolean; actions: { title: string; command: string }[] } | undefined;
   /** The process id of the language server, when it runs. */
