@@ -89,6 +89,13 @@ test('deprecated: job vault_token is an error (removed), periodic cron a hint; b
   assert.deepEqual(cron[0].tags, [DiagnosticTag.Deprecated]);
 });
 
+test('deprecated: an attribute Nomad accepts and ignores is also tagged Unnecessary', async () => {
+  const iops = withCode(await diagnose(execJob({ task: 'resources {\n iops = 10\n}' })), 'deprecated');
+  assert.equal(iops.length, 1);
+  assert.equal(iops[0].severity, DiagnosticSeverity.Hint);
+  assert.deepEqual(iops[0].tags, [DiagnosticTag.Deprecated, DiagnosticTag.Unnecessary]);
+});
+
 test('deprecated: removed dynamic_ports in a resources network', async () => {
   await pair('deprecated', execJob({ task: 'resources {\n network {\n dynamic_ports = ["http"]\n }\n}' }),
     execJob({ group: 'network {\n port "http" {}\n}' }), /port "<label>"/);
