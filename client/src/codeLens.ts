@@ -25,13 +25,14 @@ export const onDidShowLenses = shownChanged.event;
 
 /** Language client middleware for textDocument/codeLens. */
 export const provideCodeLenses: NonNullable<Middleware['provideCodeLenses']> = async (document, token, next) => {
+  const askedAt = Date.now();
   const answer = await next(document, token);
   const lenses = !answer || vscode.workspace.isTrusted ? answer : answer.filter((lens) => !isRunLens(lens));
   if (lenses && !token.isCancellationRequested) {
     const uri = document.uri.toString();
     const before = shown.get(uri);
-    const firstAt = before?.firstAt ?? (lenses.length > 0 ? Date.now() : undefined);
-    shown.set(uri, { firstAt, lines: lenses.map((l) => l.range.start.line), commands: lenses.map((l) => l.command?.command ?? ''), answers: (before?.answers ?? 0) + 1 });
+    const first = before?.firstAt !== undefined ? before : lenses.length > 0 ? { firstAt: Date.now(), firstAskedAt: askedAt } : undefined;
+    shown.set(uri, { firstAt: first?.firstAt, firstAskedAt: first?.firstAskedAt, lines: lenses.map((l) => l.range.start.line), commands: lenses.map((l) => l.command?.command ?? ''), answers: (before?.answers ?? 0) + 1 });
     shownChanged.fire(uri);
   }
   return lenses;

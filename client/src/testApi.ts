@@ -21,6 +21,8 @@ export interface RunInfo {
 export interface LensesShown {
   /** Date.now() when the first answer with any lens was given for the document. */
   firstAt?: number;
+  /** Date.now() when that answer was asked for. */
+  firstAskedAt?: number;
   lines: number[];
   commands: string[];
   /** How many answers were given for the document (the editor's requests and executeCodeLensProvider alike). */

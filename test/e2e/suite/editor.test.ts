@@ -147,6 +147,7 @@ suite(`editor (${mode})`, () => {
     // the diagnostics the answer came is printed, not asserted.
     const shown = await api.waitForLensesShown(uri.toString(), (s) => s.firstAt !== undefined);
     benchRow(`first code lenses given to the editor, after the first diagnostics (${mode})`, shown.firstAt! - diagnosedAt);
+    benchRow(`  of which: the editor asked after the first diagnostics (${mode})`, shown.firstAskedAt! - diagnosedAt);
     assert.deepEqual([...shown.commands].sort(), [...wanted].sort());
     // Asked again now: the first call gives the same lenses, with no retry.
     const atOnce = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
