@@ -1,7 +1,7 @@
 // One test per check through the real pipeline; each with a valid twin that must stay clean.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import { diagnose, errors, execJob, problems, withCode } from './helpers/diagnose';
 
 /** The bad text yields `code` (with the message matching `message`), and the twin has no errors at all. */
@@ -80,10 +80,20 @@ test('duplicate: a single block twice, an attribute twice', async () => {
   await pair('duplicate', execJob({ task: 'user = "a"\nuser = "b"' }), execJob({ task: 'user = "a"' }), /set twice/);
 });
 
-test('deprecated: job vault_token is an error (removed), periodic cron a warning', async () => {
+test('deprecated: job vault_token is an error (removed), periodic cron a hint; both tagged Deprecated', async () => {
   await pair('deprecated', execJob({ job: 'vault_token = "x"' }), execJob(), /Removed/);
+  const removed = withCode(await diagnose(execJob({ job: 'vault_token = "x"' })), 'deprecated');
+  assert.deepEqual(removed[0].tags, [DiagnosticTag.Deprecated]);
   const cron = withCode(await diagnose(execJob({ job: 'type = "batch"\nperiodic {\n cron = "@daily"\n}' })), 'deprecated');
-  assert.equal(cron[0].severity, DiagnosticSeverity.Warning);
+  assert.equal(cron[0].severity, DiagnosticSeverity.Hint);
+  assert.deepEqual(cron[0].tags, [DiagnosticTag.Deprecated]);
+});
+
+test('deprecated: an attribute Nomad accepts and ignores is also tagged Unnecessary', async () => {
+  const iops = withCode(await diagnose(execJob({ task: 'resources {\n iops = 10\n}' })), 'deprecated');
+  assert.equal(iops.length, 1);
+  assert.equal(iops[0].severity, DiagnosticSeverity.Hint);
+  assert.deepEqual(iops[0].tags, [DiagnosticTag.Deprecated, DiagnosticTag.Unnecessary]);
 });
 
 test('deprecated: removed dynamic_ports in a resources network', async () => {

@@ -4,6 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { REPO_ROOT } from './helpers/lspClient';
@@ -65,6 +66,52 @@ test('valid corpus (exec/ and other/): no error diagnostics', () => {
     .map((r) => ({ file: path.basename(r.file), errors: r.diagnostics.filter((d) => d.severity === 1 && !refusedByNomad(path.basename(r.file), d)).map((d) => `${d.range.start.line + 1}: ${d.message} [${d.code}]`) }))
     .filter((r) => r.errors.length > 0);
   assert.deepEqual(failures, []);
+});
+
+/**
+ * Quiet correct files (issue 18): what a valid corpus file may still show in the Problems panel (severity
+ * error, warning or information), file name fragment -> code -> count. Each is a real finding about that
+ * file, not noise; anything else fails. Hints (unused declarations, struck-through deprecated attributes)
+ * are not in the Problems panel and are left out. `command-location` is allowed only where the command
+ * really is missing on this machine (it depends on the machine, so it is checked against the disk instead).
+ */
+const GENUINE: Record<string, Record<string, number>> = {
+  // A task with no `driver`: the one error the guide keeps.
+  'hubot.nomad': { 'missing-required': 1 },
+  'config-compatibility': { 'missing-required': 1 },
+  // The template reads NOMAD_*_export and NOMAD_*_exstat, ports the job does not declare: they render empty.
+  'template__ets2': { 'template-env-unknown': 8 },
+  // kill_timeout above the client's default max_kill_timeout: the client cuts it to 30s.
+  'arodd__nomad-jobs__minecraft': { 'kill-timeout-capped': 1 },
+  'portworx-csi-plugin': { 'kill-timeout-capped': 1 },
+  // A test job that shares the host's PID and IPC namespaces on purpose: the risk is worth the warning.
+  'isolation__input__exec_host': { 'host-namespace': 2 },
+  // ${NOMAD_UPSTREAM_ADDR_count_api-z}: Nomad names the variable with `_` for every `-`, so this stays literal text.
+  'connect_terminating': { 'unknown-variable': 1 },
+};
+
+test('valid corpus (exec/ and other/): nothing in the Problems panel but the genuine findings listed', () => {
+  const files = [...corpusFiles('exec'), ...corpusFiles('other')];
+  const unexpected: string[] = [];
+  const seen: Record<string, Record<string, number>> = {};
+  for (const r of checkJson(files)) {
+    const name = path.basename(r.file);
+    for (const d of r.diagnostics) {
+      if (d.severity === undefined || d.severity > 3) continue;
+      if (d.code === 'command-location') {
+        const data = d.data as { exists?: boolean; hostPaths?: string[] } | undefined;
+        // Said only for a command missing here: never for one that exists.
+        if (data?.exists === false && data.hostPaths?.length && data.hostPaths.every((p) => !fs.existsSync(p))) continue;
+        unexpected.push(`${name}:${d.range.start.line + 1}: ${d.message} [${d.code}]`);
+        continue;
+      }
+      const key = Object.keys(GENUINE).find((fragment) => name.includes(fragment) && GENUINE[fragment][String(d.code)] !== undefined);
+      if (!key) unexpected.push(`${name}:${d.range.start.line + 1}: ${d.message} [${d.code}]`);
+      else (seen[key] ??= {})[String(d.code)] = (seen[key][String(d.code)] ?? 0) + 1;
+    }
+  }
+  assert.deepEqual(unexpected, []);
+  assert.deepEqual(seen, GENUINE);
 });
 
 test('every diagnostic has source nomad-exec and a code', () => {

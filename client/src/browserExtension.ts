@@ -75,7 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return;
   }
   // Documents of any scheme (vscode-vfs, vscode-remote...): the server reads nothing but their text here.
-  const languageClient = new LanguageClient(clientId, 'Nomad exec', languageClientOptions(output, [{ language: 'nomad' }]), worker);
+  const languageClient = new LanguageClient(clientId, 'Nomad exec', languageClientOptions(output, [{ language: 'nomad' }], { runsHere: false }), worker);
   client = languageClient;
   const status = createLanguageStatus(languageClient, false);
   context.subscriptions.push(status.disposable);

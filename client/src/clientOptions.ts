@@ -4,11 +4,17 @@ import * as vscode from 'vscode';
 import type { DocumentSelector, LanguageClientOptions } from 'vscode-languageclient';
 import { settingsSection, withMachineSettings } from './settings';
 import { executeCommand } from './templatePreview';
+import { codeLensMiddleware } from './codeLens';
 
 /** The id makes the client read `nomadExec.trace.server` by itself. */
 export const clientId = 'nomadExec';
 
-export function languageClientOptions(output: vscode.OutputChannel, documentSelector: DocumentSelector): LanguageClientOptions {
+export interface ClientPlace {
+  /** Whether tasks can run where this client is (false in the browser): without it no run lens is shown. */
+  runsHere: boolean;
+}
+
+export function languageClientOptions(output: vscode.OutputChannel, documentSelector: DocumentSelector, place: ClientPlace): LanguageClientOptions {
   return {
     documentSelector,
     // Sends the whole `nomadExec` section on every change; the server may also pull it.
@@ -17,6 +23,7 @@ export function languageClientOptions(output: vscode.OutputChannel, documentSele
     traceOutputChannel: output,
     middleware: {
       executeCommand,
+      provideCodeLenses: codeLensMiddleware(place.runsHere),
       workspace: {
         // The server pulls `nomadExec`: machine-level settings come from the user's settings only.
         configuration: async (params, token, next) => {

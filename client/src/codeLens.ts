@@ -1,59 +1,52 @@
-// "Run task" above every exec task and "Run group" above every group with an exec task, from the server's
-// outline of the file. VS Code asks again after edits, so the lenses follow the text.
+// The code lenses ("Run task", "Run group", "Preview") come from the language server, from the same analysis
+// as the diagnostics (server/src/features/codeLens.ts). Here only where the client is applied: in Restricted
+// Mode, and in the browser where nothing runs, the run lenses are dropped (nothing invites a run that would be
+// refused); Preview runs nothing and stays.
 import * as vscode from 'vscode';
+import { CodeLensRequest, type Middleware } from 'vscode-languageclient';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { fetchOutline, toRange } from './outline';
-import type { RunTarget } from './run/target';
+import type { LensesShown } from './testApi';
 
-export class RunCodeLensProvider implements vscode.CodeLensProvider {
-  private readonly changeEmitter = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+const RUN_COMMANDS = new Set(['nomadExec.runTask', 'nomadExec.runGroup']);
 
-  constructor(private readonly client: LanguageClient) {}
+export function isRunLens(lens: vscode.CodeLens): boolean {
+  return RUN_COMMANDS.has(lens.command?.command ?? '');
+}
 
-  /** Called when the server (re)starts, since lenses asked for before then came back empty. */
-  refresh(): void {
-    this.changeEmitter.fire();
+/** The lenses last given to the editor for a document (the end-to-end tests read it through the API). */
+export type ShownLenses = LensesShown;
+
+const shown = new Map<string, ShownLenses>();
+const shownChanged = new vscode.EventEmitter<string>();
+
+export function lensesShown(uri: string): ShownLenses | undefined {
+  return shown.get(uri);
+}
+
+export const onDidShowLenses = shownChanged.event;
+
+/** Language client middleware for textDocument/codeLens; `runsHere` false drops the run lenses for good. */
+export const codeLensMiddleware = (runsHere: boolean): NonNullable<Middleware['provideCodeLenses']> => async (document, token, next) => {
+  const askedAt = Date.now();
+  const answer = await next(document, token);
+  const lenses = !answer || (runsHere && vscode.workspace.isTrusted) ? answer : answer.filter((lens) => !isRunLens(lens));
+  if (lenses && !token.isCancellationRequested) {
+    const uri = document.uri.toString();
+    const before = shown.get(uri);
+    const first = before?.firstAt !== undefined ? before : lenses.length > 0 ? { firstAt: Date.now(), firstAskedAt: askedAt } : undefined;
+    shown.set(uri, { firstAt: first?.firstAt, firstAskedAt: first?.firstAskedAt, lines: lenses.map((l) => l.range.start.line), commands: lenses.map((l) => l.command?.command ?? ''), answers: (before?.answers ?? 0) + 1 });
+    shownChanged.fire(uri);
   }
+  return lenses;
+};
 
-  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
-    if (document.uri.scheme !== 'file') return [];
-    let outline;
-    try {
-      outline = await fetchOutline(this.client, document.uri);
-    } catch {
-      return [];
+/** Once the user trusts the workspace, open job files get their run lenses without waiting for an edit. */
+export function refreshLensesOnTrust(client: LanguageClient): vscode.Disposable {
+  return vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    const feature = client.getFeature(CodeLensRequest.method);
+    for (const document of vscode.workspace.textDocuments) {
+      if (document.languageId !== 'nomad') continue;
+      feature.getProvider(document)?.onDidChangeCodeLensEmitter.fire();
     }
-    if (token.isCancellationRequested) return [];
-    const file = document.uri.fsPath;
-    const lenses: vscode.CodeLens[] = [];
-    for (const group of outline.groups) {
-      const runnable = group.tasks.filter((t) => t.runnable);
-      if (runnable.length === 0) continue;
-      // A task written directly under `job` is its own group: one lens is enough.
-      if (!group.implicit) {
-        const target: RunTarget = { file, group: group.name };
-        lenses.push(
-          new vscode.CodeLens(toRange(this.client, group.headerRange), {
-            title: '$(run-all) Run group',
-            tooltip: `Run the exec and raw_exec tasks of group "${group.name}" locally (${runnable.map((t) => t.name).join(', ')})`,
-            command: 'nomadExec.runGroup',
-            arguments: [target],
-          }),
-        );
-      }
-      for (const task of runnable) {
-        const target: RunTarget = { file, group: group.name, task: task.name };
-        lenses.push(
-          new vscode.CodeLens(toRange(this.client, task.headerRange), {
-            title: '$(play) Run task',
-            tooltip: `Run task "${task.name}" locally, isolated as the exec driver does`,
-            command: 'nomadExec.runTask',
-            arguments: [target],
-          }),
-        );
-      }
-    }
-    return lenses;
-  }
+  });
 }

@@ -2,9 +2,10 @@
 // terminals, a tasks.json provider) on top of the task runner. Everything about job files lives in the
 // server and the runner; this file only wires VS Code to them.
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { RunCodeLensProvider } from './codeLens';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { refreshLensesOnTrust } from './codeLens';
 import { createLanguageClient, wasmEnvironment } from './languageClient';
+import { refuseUntrusted } from './run/guard';
 import { pickTarget } from './run/pickTarget';
 import { RunManager } from './run/runManager';
 import { registerRunsView } from './run/runsView';
@@ -35,28 +36,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<NomadE
   const runsView = registerRunsView(runs);
   // The Runs view shows in the Explorer once the extension is active (a job file was opened).
   void vscode.commands.executeCommand('setContext', 'nomadExec.active', true);
-  const lenses = new RunCodeLensProvider(languageClient);
   const status = createLanguageStatus(languageClient);
   context.subscriptions.push(
     output,
     runs,
     runsView.disposable,
     status.disposable,
-    languageClient.onDidChangeState((e) => {
-      if (e.newState === State.Running) lenses.refresh();
-    }),
-    vscode.languages.registerCodeLensProvider({ language: 'nomad', scheme: 'file' }, lenses),
+    refreshLensesOnTrust(languageClient),
     vscode.tasks.registerTaskProvider(taskType, new NomadTaskProvider(languageClient, runs)),
     vscode.commands.registerCommand('nomadExec.runTask', async (arg?: unknown) => {
+      const untrusted = refuseUntrusted();
+      if (untrusted) return untrusted;
       const target = await pickTarget(languageClient, arg, 'task');
       return target ? runs.run(target) : { cancelled: true };
     }),
     vscode.commands.registerCommand('nomadExec.runGroup', async (arg?: unknown) => {
+      const untrusted = refuseUntrusted();
+      if (untrusted) return untrusted;
       const target = await pickTarget(languageClient, arg, 'group');
       return target ? runs.run({ ...target, task: undefined }) : { cancelled: true };
     }),
     vscode.commands.registerCommand('nomadExec.stopTask', (id?: number) => runs.stop(typeof id === 'number' ? id : undefined)),
-    vscode.commands.registerCommand('nomadExec.rerunLastTask', () => runs.rerunLast()),
+    vscode.commands.registerCommand('nomadExec.rerunLastTask', () => refuseUntrusted() ?? runs.rerunLast()),
     vscode.commands.registerCommand('nomadExec.showServerLog', () => output.show(true)),
     vscode.commands.registerCommand('nomadExec.restartServer', () => languageClient.restart()),
   );

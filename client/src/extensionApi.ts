@@ -1,6 +1,8 @@
 // The object `activate` returns (see testApi.ts): read-only views of runs and of the language server.
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { LanguageStatusView } from './languageStatus';
+import { lastRefusalShown } from './run/guard';
+import { lensesShown, onDidShowLenses } from './codeLens';
 import type { RunManager } from './run/runManager';
 import type { RunSession } from './run/runSession';
 import type { RunNode, RunsTreeProvider } from './run/runsView';
@@ -58,6 +60,27 @@ export function createApi(runs: RunManager, languageClient: LanguageClient, stat
     languageStatus: () => Object.fromEntries(
       Object.entries(status).map(([key, item]) => [key, { text: item.text, detail: item.detail, severity: item.severity, command: item.command?.command }]),
     ) as ReturnType<NomadExecApi['languageStatus']>,
+    lastRefusalShown,
+    waitForLensesShown: (uri, accept, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const now = lensesShown(uri);
+          if (!now || !accept(now)) return false;
+          cleanup();
+          resolve(now);
+          return true;
+        };
+        const listener = onDidShowLenses((changed) => changed === uri && check());
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no code lenses shown for ${uri} that fit after ${timeoutMs} ms: ${JSON.stringify(lensesShown(uri))}`));
+        }, timeoutMs);
+        const cleanup = (): void => {
+          listener.dispose();
+          clearTimeout(timer);
+        };
+        check();
+      }),
     runRefusal: (platform) => runs.refusal(undefined, (platform ?? process.platform) as NodeJS.Platform),
     terminalText: (id) => session(id).terminal.text(),
     waitForTerminalText: (id, needle, timeoutMs = 30_000) => {

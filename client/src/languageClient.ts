@@ -20,10 +20,14 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     run: { module, transport: TransportKind.ipc, options: { env } },
     debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  const clientOptions = languageClientOptions(output, [
-    { scheme: 'file', language: 'nomad' },
-    { scheme: 'untitled', language: 'nomad' },
-  ]);
+  const clientOptions = languageClientOptions(
+    output,
+    [
+      { scheme: 'file', language: 'nomad' },
+      { scheme: 'untitled', language: 'nomad' },
+    ],
+    { runsHere: true },
+  );
   // The id makes the client read `nomadExec.trace.server` by itself.
   return new LanguageClient(clientId, 'Nomad exec', serverOptions, clientOptions);
 }

@@ -34,6 +34,17 @@ export interface RunsViewItem {
   children: RunsViewItem[];
 }
 
+export interface LensesShown {
+  /** Date.now() when the first answer with any lens was given for the document. */
+  firstAt?: number;
+  /** Date.now() when that answer was asked for. */
+  firstAskedAt?: number;
+  lines: number[];
+  commands: string[];
+  /** How many answers were given for the document (the editor's requests and executeCodeLensProvider alike). */
+  answers: number;
+}
+
 export interface NomadExecApi {
   listRuns(): RunInfo[];
   /** The Runs view's rows, from its tree provider's getChildren/getTreeItem (runs newest first). */
@@ -52,6 +63,13 @@ export interface NomadExecApi {
   languageStatus(): Record<'server' | 'limit' | 'trust', { text: string; detail?: string; severity: number; command?: string }>;
   /** Why Run Task Locally would be refused here, or on another platform (`process.platform` values). */
   runRefusal(platform?: string): string | undefined;
+  /**
+   * The lenses the editor was last given for a document (not asked anew): when the first non-empty answer came
+   * (Date.now()), their lines and commands. Resolves once an answer satisfies `accept`.
+   */
+  waitForLensesShown(uri: string, accept: (shown: LensesShown) => boolean, timeoutMs?: number): Promise<LensesShown>;
+  /** What the last refused run showed the user: message, detail, whether modal, and its buttons with their commands. */
+  lastRefusalShown(): { message: string; detail: string; modal: boolean; actions: { title: string; command: string }[] } | undefined;
   /** The process id of the language server, when it runs. */
   serverPid(): number | undefined;
   /** Resolves once the language server is running (again). */

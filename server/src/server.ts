@@ -26,6 +26,7 @@ import { linksFeature } from './features/links';
 import { workspaceSymbolsFeature } from './features/workspaceSymbols';
 import { inlayHintsFeature } from './features/inlayHints';
 import { templatePreviewFeature } from './features/templatePreview';
+import { codeLensFeature } from './features/codeLens';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
@@ -46,6 +47,7 @@ export const FEATURES: Feature[] = [
   workspaceSymbolsFeature,
   inlayHintsFeature,
   templatePreviewFeature,
+  codeLensFeature,
 ];
 
 export const CONFIGURATION_SECTION = 'nomadExec';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { warmUpPlanner } from '../../../launcher/src/api';
 import { readRunSettings } from '../settings';
-import { refusalReason } from './guard';
+import { refusalReason, showRefusal } from './guard';
 import { bundledLauncher, ensureExecutable } from './launcherBinary';
 import { RunHistory, type RunEntry } from './runHistory';
 import { planTarget } from './planning';
@@ -136,7 +136,7 @@ export class RunManager implements vscode.Disposable {
   async run(target: RunTarget): Promise<RunOutcome> {
     const refused = this.refusal(target.file);
     if (refused) {
-      void vscode.window.showWarningMessage(refused, { modal: false });
+      void showRefusal(refused);
       return { refused };
     }
     this.remember(target);

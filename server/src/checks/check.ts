@@ -1,6 +1,6 @@
 // The interface every check implements. A check reads the job model, the schema and the settings and
 // reports diagnostics; it never touches the syntax tree, so checks stay independent of the parser.
-import type { DiagnosticSeverity, Range } from 'vscode-languageserver-types';
+import type { DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver-types';
 import type { Group, Job, JobFile } from '../model/types';
 import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
@@ -12,6 +12,8 @@ export interface Finding {
   message: string;
   /** Defaults to the code's severity in codes.ts. */
   severity?: DiagnosticSeverity;
+  /** Replaces the code's tags (codes.ts) for this finding. */
+  tags?: DiagnosticTag[];
   /** Anything a quick fix needs (e.g. `{ replacement: "cap_add" }`); passed through as Diagnostic.data. */
   data?: unknown;
 }

@@ -26,11 +26,13 @@ export const DIAGNOSTIC_CODES = {
   'invalid-checksum': { severity: DiagnosticSeverity.Error, summary: 'An artifact checksum not of the form type:hex.' },
   'invalid-name': { severity: DiagnosticSeverity.Error, summary: 'A job, group or task name Nomad refuses.' },
   'log-storage': { severity: DiagnosticSeverity.Error, summary: 'Log files would not fit on the ephemeral disk.' },
-  deprecated: { severity: DiagnosticSeverity.Warning, summary: 'Removed from or discouraged by current Nomad.' },
+  // Still accepted: a hint with the Deprecated tag (struck through, out of the Problems list), as editors show
+  // deprecated APIs. Removed from Nomad (schema `removed`): an error, still tagged.
+  deprecated: { severity: DiagnosticSeverity.Hint, summary: 'Removed from Nomad (an error) or discouraged by current Nomad (a hint, struck through).', tags: [DiagnosticTag.Deprecated] },
   // Edit-time versions of what the exec driver only finds when a task starts.
   'command-not-in-chroot': { severity: DiagnosticSeverity.Error, summary: 'An absolute command outside chroot_env, volume mounts, artifacts and templates.' },
   'command-not-provided': { severity: DiagnosticSeverity.Warning, summary: 'A relative command path no artifact or template puts in place.' },
-  'command-location': { severity: DiagnosticSeverity.Information, summary: 'Whether the command exists on this machine.' },
+  'command-location': { severity: DiagnosticSeverity.Information, summary: 'The command is not on this machine where chroot_env would take it from (hover on `command` says where a command is found).' },
   'unknown-variable': { severity: DiagnosticSeverity.Error, summary: 'An interpolation names something that does not exist at task start.' },
   'work-dir-not-in-chroot': { severity: DiagnosticSeverity.Warning, summary: 'work_dir lies outside the task dirs, chroot_env and volume mounts.' },
   'user-denied': { severity: DiagnosticSeverity.Error, summary: 'A user the client refuses (user.denylist); a local run refuses it too.' },

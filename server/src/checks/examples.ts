@@ -54,7 +54,7 @@ export const DIAGNOSTIC_EXAMPLES: Partial<Record<DiagnosticCode, DiagnosticExamp
   deprecated: { title: 'a job-level Vault token', text: job('', undefined, '', '  vault_token = "s.abc"') },
   'command-not-in-chroot': { title: 'an absolute command outside chroot_env', text: job('', 'command = "/opt/app/bin/server"') },
   'command-not-provided': { title: 'a relative command nothing puts in place', text: job('', 'command = "local/server"') },
-  'command-location': { title: 'where the command is found on this machine', text: job('') },
+  'command-location': { title: 'a command this machine does not have', text: job('', 'command = "/usr/bin/no-such-server"') },
   'unknown-variable': { title: 'a misspelled runtime variable', text: job('', 'command = "/bin/sleep"\n        args    = ["${NOMAD_TASK_DIRR}"]') },
   'work-dir-not-in-chroot': { title: 'a work_dir outside the task directories', text: job('', 'command = "/bin/sleep"\n        work_dir = "/opt/app"') },
   'user-denied': { title: 'an exec task as root', text: job('      user = "root"') },

@@ -3,6 +3,8 @@
 // then for a bare name `usr/local/bin`, `usr/bin`, `bin` of the chroot. The agent's PATH is never used.
 import type { Check, CheckContext, Finding } from './check';
 import type { Task } from '../model/types';
+import type { Evaluator } from '../model/eval';
+import type { EffectiveSettings } from '../settings';
 import { findAttribute, knownString } from '../schema/runtimeQuery';
 import {
   TASK_DIRS,
@@ -13,6 +15,7 @@ import {
   providerFor,
   taskPlaces,
   taskRelative,
+  type ChrootEntry,
   type TaskPlaces,
 } from './execPlaces';
 import { live } from './memo';
@@ -118,30 +121,14 @@ function locationCheck(command: string, fromChroot: Candidate[], places: TaskPla
   };
 }
 
-/** The data of every command-location hint for a command found (shared: diagnostics are never mutated). */
-const EXISTS = Object.freeze({ exists: true });
-
-/** An information hint: whether the command exists on this machine, where the chroot_env mapping tells. */
+/**
+ * Says where the command is on this machine only when it is missing: a command found through chroot_env is
+ * what a correct job looks like, so it stays quiet here (hover on `command` tells where it was found).
+ */
 function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidate[], places: TaskPlaces, range: import('../model/types').Range): void {
-  const hostPaths: string[] = [];
-  for (const candidate of fromChroot) {
-    const mapped = chrootFor(places, candidate.path);
-    if (!mapped) continue;
-    hostPaths.push(mapped.hostPath);
-    if (isRegularFile(mapped.hostPath)) {
-      // One hint per exec task, so kept short: paths are named only where they differ from what was written.
-      const taskPath = '/' + candidate.path;
-      const as = taskPath !== command ? ` as ${taskPath}` : '';
-      const at = mapped.hostPath !== taskPath ? ` at ${mapped.hostPath}` : '';
-      ctx.report({
-        range,
-        code: 'command-location',
-        message: `\`${command}\` exists on this machine${as}${at} (from chroot_env ${mapped.entry.host}); the client's host may differ.`,
-        data: EXISTS,
-      });
-      return;
-    }
-  }
+  const found = findOnMachine(fromChroot, places);
+  if (found.at) return;
+  const { hostPaths } = found;
   // A relative path with a directory part (`bin/worker`) is meant to be put in place with the task; when
   // nothing does and chroot_env does not resolve it here either, that is the warning, not a location hint.
   if (!command.startsWith('/') && command.includes('/')) {
@@ -158,4 +145,41 @@ function reportLocation(ctx: CheckContext, command: string, fromChroot: Candidat
     message: `\`${command}\` is not on this machine (looked for ${hostPaths.join(', ')} through chroot_env); the client must have it or the task fails to start.`,
     data: { hostPaths, exists: false },
   });
+}
+
+/** The first chroot candidate that exists on this machine, and every host path looked at. */
+function findOnMachine(fromChroot: Candidate[], places: TaskPlaces): { at?: { candidate: Candidate; hostPath: string; entry: ChrootEntry }; hostPaths: string[] } {
+  const hostPaths: string[] = [];
+  for (const candidate of fromChroot) {
+    const mapped = chrootFor(places, candidate.path);
+    if (!mapped) continue;
+    hostPaths.push(mapped.hostPath);
+    if (isRegularFile(mapped.hostPath)) return { at: { candidate, hostPath: mapped.hostPath, entry: mapped.entry }, hostPaths };
+  }
+  return { hostPaths };
+}
+
+/**
+ * Where an exec task's command comes from, in Markdown for hover on `command`: put in place by the task, on
+ * a volume mount, or through chroot_env, and then whether it exists on this machine. undefined when the
+ * command is not known while editing.
+ */
+export function commandLocationMarkdown(task: Task, settings: EffectiveSettings, evaluator: Evaluator): string | undefined {
+  const attribute = findAttribute(task.config?.body, 'command');
+  const command = attribute ? knownString(attribute.value, evaluator) : undefined;
+  if (command === undefined || command.trim() === '') return undefined;
+  const places = taskPlaces(task, settings, evaluator);
+  const candidates = commandCandidates(command);
+  const title = `**\`${command}\` on this machine**`;
+  const provided = candidates.map((c) => ({ c, provider: providerFor(places, c.path) })).find((p) => p.provider);
+  if (provided) return `${title}: put in place by the task's ${provided.provider!.kind.replace('_', ' ')} at \`/${provided.provider!.destination}\` before it starts.`;
+  if (command.startsWith('/') && mountFor(places, taskRelative(command))) return `${title}: on the volume mount at \`/${mountFor(places, taskRelative(command))}\`.`;
+  const fromChroot = candidates.filter((c) => chrootFor(places, c.path));
+  const uncertain = places.unknownPlaces ? ' Something not known while editing (a destination from a variable, a dynamic block) may also put it in place.' : '';
+  if (fromChroot.length === 0) return `${title}: not in the task's chroot (${describeChroot(places)}).${uncertain}`;
+  const { at, hostPaths } = findOnMachine(fromChroot, places);
+  if (!at) return `${title}: missing — looked for ${hostPaths.map((p) => `\`${p}\``).join(', ')} through chroot_env; the client must have it or the task fails to start.${uncertain}`;
+  const taskPath = '/' + at.candidate.path;
+  const host = at.hostPath !== taskPath ? `, from \`${at.hostPath}\` on the host` : '';
+  return `${title}: found as \`${taskPath}\` in the chroot${host} (chroot_env ${at.entry.host}, ${places.chrootOrigin}). The client's host may differ.${uncertain}`;
 }

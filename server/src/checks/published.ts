@@ -29,7 +29,7 @@ export function publishedOf(finding: Finding, check: number): Published {
     message: finding.message,
   };
   if (finding.data !== undefined) diagnostic.data = finding.data;
-  const tags = (DIAGNOSTIC_CODES[finding.code] as CodeInfo).tags;
+  const tags = finding.tags ?? (DIAGNOSTIC_CODES[finding.code] as CodeInfo).tags;
   if (tags) diagnostic.tags = tags;
   const start = diagnostic.range.start;
   const key = `${start.line}:${start.character}:${diagnostic.code}:${diagnostic.message}`;

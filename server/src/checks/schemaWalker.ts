@@ -5,7 +5,7 @@ import type { Attribute, Block, Body } from '../model/types';
 import type { AttributeSchema, BlockSchema, BodySchema } from '../schema/types';
 import { DYNAMIC_BLOCK, bodyOfBlock, childAttribute, childBlock } from '../schema/lookup';
 import { nearestName } from '../schema/capabilities';
-import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue, syntacticKind } from './values';
 import { fileTokenOf, type FindingMemo } from './memo';
@@ -325,7 +325,9 @@ export class SchemaWalker {
     this.ctx.report({
       range,
       code: 'deprecated',
-      severity: schema.removed ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      severity: schema.removed ? DiagnosticSeverity.Error : DiagnosticSeverity.Hint,
+      // Accepted and ignored: faded as well as struck through, as code that does nothing.
+      ...('ignored' in schema && schema.ignored ? { tags: [DiagnosticTag.Deprecated, DiagnosticTag.Unnecessary] } : {}),
       message: `${name} in ${where}: ${schema.deprecated}`,
       data: { removed: Boolean(schema.removed) },
     });

@@ -24,6 +24,7 @@ import type { Feature } from '../feature';
 import { documentHandler, runtimeScopeOf } from './featureInput';
 import { attributeIn, bodyOfTask, dottedName, hitAt, literalText, type ModelHit } from './modelQuery';
 import { templateHover } from './templateHelp';
+import { commandLocationMarkdown } from '../checks/execCommand';
 import { attributeMarkdown, blockMarkdown, docLink, whereOf } from './schemaDocs';
 
 export function hover(input: FeatureInput, position: Position): Hover | null {
@@ -111,7 +112,16 @@ function attributeHover(input: FeatureInput, hit: ModelHit, attribute: Attribute
     text += '\n\n---\n\n' + capabilitySetMarkdown(input, hit.task);
   }
   if (attribute.name === 'driver' && hit.task?.driverName) text += '\n\n' + driverMarkdown(hit.task.driverName);
+  const location = commandLocation(input, hit, attribute);
+  if (location) text += '\n\n---\n\n' + location;
   return text;
+}
+
+/** For an exec task's `command`: where it comes from, and whether it exists on this machine. */
+function commandLocation(input: FeatureInput, hit: ModelHit, attribute: Attribute): string | undefined {
+  if (attribute.name !== 'command' || hit.task?.driverName !== 'exec' || hit.path[hit.path.length - 1] !== 'config') return undefined;
+  if (hit.body !== hit.task.config?.body) return undefined;
+  return commandLocationMarkdown(hit.task, input.settings, input.evaluator);
 }
 
 function stringList(value: Value): string[] | undefined {
@@ -214,6 +224,8 @@ function valueHover(input: FeatureInput, hit: ModelHit): { text: string; range: 
       if (text && onName) return { text, range: expr.nameRange };
     }
   }
+  const location = commandLocation(input, hit, attribute);
+  if (location) return { text: location, range: attribute.value.range };
   const literal = literalText(innermost);
   if (literal !== undefined && attribute.name === 'allow_caps') return { text: capabilityMarkdown(input, literal, 'allow_caps'), range: innermost.range };
   if (literal === undefined || !schema) return undefined;

@@ -1,7 +1,7 @@
 // The rendered preview of a template block: `workspace/executeCommand nomadExec.previewTemplate` renders the
 // block's data with the runner's engine and the task's environment as known while editing, and a code lens
 // "Preview" above each template block invokes it. The client shows `text` in a read-only editor beside the
-// job and asks again when the document changes.
+// job and asks again when the document changes. The lenses themselves are served by codeLens.ts.
 import type { CodeLens, Position } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 import type { Task } from '../model/types';
@@ -52,7 +52,7 @@ export function previewTemplate(input: Pick<FeatureInput, 'file' | 'evaluator'>,
   return { task: name, template: index, ...renderPreview(read.text.text, { leftDelimiter: read.left, rightDelimiter: read.right, env, values: args.values }) };
 }
 
-export function previewLenses(input: FeatureInput, uri: string): CodeLens[] {
+export function previewLenses(input: Pick<FeatureInput, 'file'>, uri: string): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const task of tasksOf(input)) {
     templateBlocks(taskBody(task)).forEach((block, i) => {
@@ -68,14 +68,8 @@ export function previewLenses(input: FeatureInput, uri: string): CodeLens[] {
 
 export const templatePreviewFeature: Feature = {
   name: 'template-preview',
-  capabilities: () => ({ executeCommandProvider: { commands: [PREVIEW_COMMAND] }, codeLensProvider: { resolveProvider: false } }),
+  capabilities: () => ({ executeCommandProvider: { commands: [PREVIEW_COMMAND] } }),
   register(ctx) {
-    ctx.connection.onCodeLens(
-      ctx.guard('codeLens', [] as CodeLens[], async (params: { textDocument: { uri: string } }) => {
-        const input = await featureInput(ctx, params.textDocument.uri);
-        return input ? previewLenses(input, params.textDocument.uri) : [];
-      }),
-    );
     ctx.connection.onExecuteCommand(
       ctx.guard('executeCommand', null as PreviewReply | null, async (params: { command: string; arguments?: unknown[] }) => {
         if (params.command !== PREVIEW_COMMAND) return null;

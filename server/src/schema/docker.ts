@@ -68,7 +68,7 @@ export const DOCKER: DriverSchema = {
         ['private', 'A cgroup namespace of its own.'],
       ], { default: 'Docker daemon default' }),
       command: str('The program to run in place of the image\'s default command (its arguments go in `args`).'),
-      cpuset_cpus: str('Ignored: CPU pinning comes from `resources.cores`.', { deprecated: 'Ignored by the docker driver since Nomad 0.12; reserve CPUs with resources { cores = N } instead.' }),
+      cpuset_cpus: str('Ignored: CPU pinning comes from `resources.cores`.', { deprecated: 'Ignored by the docker driver since Nomad 0.12; reserve CPUs with resources { cores = N } instead.', ignored: true }),
       cpu_hard_limit: bool('Enforce `resources.cpu` as a hard ceiling (CFS quota) instead of a relative share.', { default: 'false' }),
       cpu_cfs_period: int('CFS period in microseconds used with `cpu_hard_limit`.', { default: '100000', min: 0, max: 1000000 }),
       container_exists_attempts: int('How many times to try removing a leftover container of the same name before giving up.', { default: 'plugin setting (5)', min: 0 }),

@@ -42,7 +42,7 @@ export function networkBlock(context: 'group' | 'resources'): BlockSchema {
           ['none', 'A private namespace with only loopback; no outside traffic.'],
         ], { valuePattern: { regex: '^cni/.+$', description: '`cni/<name>`: a namespace set up by the named CNI network configuration' }, default: '"host"' }),
         hostname: str('The hostname inside the allocation\'s namespace (bridge mode).'),
-        mbits: int('Bandwidth to reserve in Mbit/s.', { deprecated: 'Nomad ignores network bandwidth since 1.5.', min: 0 }),
+        mbits: int('Bandwidth to reserve in Mbit/s.', { deprecated: 'Nomad ignores network bandwidth since 1.5.', ignored: true, min: 0 }),
         device: str('Host network device the addresses come from.'),
         cidr: str('CIDR block the addresses come from.'),
         ip: str('A specific address to use.'),

@@ -39,7 +39,7 @@ export const RESOURCES: BlockSchema = single(
       memory_max: int('Hard memory limit in MB when the client allows oversubscription; 0 means unset, -1 unlimited.', { min: -1 }),
       disk: int('Disk in MB.', { deprecated: 'Set the size in the group `ephemeral_disk` block instead.', min: 0 }),
       secrets: int('Size in MB of the task\'s secrets directory (tmpfs).', { min: 0 }),
-      iops: int('Disk I/O operations per second.', { deprecated: 'Nomad ignores iops.', min: 0 }),
+      iops: int('Disk I/O operations per second.', { deprecated: 'Nomad ignores iops.', ignored: true, min: 0 }),
     },
     { device: DEVICE, numa: NUMA, network: networkBlock('resources') },
     { exclusive: [['cpu', 'cores']] },

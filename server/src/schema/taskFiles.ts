@@ -48,7 +48,7 @@ export const TEMPLATE: BlockSchema = block(
       env: bool('Read the rendered file as KEY=value lines and add them to the task\'s environment.', { default: 'false' }),
       once: bool('Render once at start and never watch for changes.', { default: 'false' }),
       error_on_missing_key: bool('Fail rendering when a map key is missing instead of printing "<no value>".', { default: 'false' }),
-      vault_grace: dur('Unused since Vault 0.5.', { deprecated: 'Nomad ignores vault_grace.' }),
+      vault_grace: dur('Unused since Vault 0.5.', { deprecated: 'Nomad ignores vault_grace.', ignored: true }),
     },
     {
       wait: single('Quiescence timers: wait for data to settle between min and max before rendering.', body({

@@ -48,6 +48,8 @@ export interface AttributeSchema {
   deprecated?: string;
   /** True when current Nomad refuses it outright (reported as an error, not a warning). */
   removed?: boolean;
+  /** True when Nomad still accepts it but does nothing with it: its deprecation is also tagged Unnecessary (faded). */
+  ignored?: boolean;
   /** What makes it special for completion: e.g. values are capability names or signal names. */
   completion?: 'capability' | 'signal' | 'driver';
   /** The value (a string, or each string of a list) names something declared elsewhere, e.g. a port label. */

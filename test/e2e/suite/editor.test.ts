@@ -1,16 +1,19 @@
 // Language features as a user's editor gets them, in both trusted and Restricted Mode.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, tidyWorkbench, fixture, hoverText, openJob, openScratchJob, screenshot, until, waitForDiagnostics } from './helpers';
 import { tokenize } from './textmate';
+import type { NomadExecApi } from '../../../client/src/testApi';
 
 const mode = process.env.NOMAD_EXEC_E2E_MODE ?? 'trusted';
 const fromUs = (d: vscode.Diagnostic): boolean => d.source === 'nomad-exec';
 
 suite(`editor (${mode})`, () => {
+  let api: NomadExecApi;
   suiteSetup(async () => {
-    await activateExtension();
+    api = await activateExtension();
     await tidyWorkbench();
     assert.equal(vscode.workspace.isTrusted, mode !== 'restricted', `workspace trust should match the ${mode} run`);
   });
@@ -99,9 +102,17 @@ suite(`editor (${mode})`, () => {
     }
   });
 
-  test('code lenses run exec tasks and groups, and skip other drivers', async () => {
+  test('code lenses run exec tasks and groups, and skip other drivers (none to run in Restricted Mode)', async () => {
     const uri = fixture('hello.nomad.hcl');
     const document = await vscode.workspace.openTextDocument(uri);
+    if (mode === 'restricted') {
+      // The server answered (the middleware saw its answer) and no run lens was left in it.
+      const asked = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      assert.deepEqual(asked.filter((l) => l.command?.command.startsWith('nomadExec.run')), []);
+      const shown = await api.waitForLensesShown(uri.toString(), (s) => s.answers >= 1);
+      assert.deepEqual(shown.commands.filter((c) => c.startsWith('nomadExec.run')), []);
+      return;
+    }
     const lenses = await until(
       () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri),
       (l) => (l ?? []).filter((x) => x.command?.command === 'nomadExec.runTask').length >= 2,
@@ -115,6 +126,56 @@ suite(`editor (${mode})`, () => {
       assert.match(lens.command!.title, /Run task/);
       assert.match(document.lineAt(lens.range.start.line).text, /^\s*task\s+"/);
     }
+  });
+
+  test('lenses come with the first diagnostics and keep their lines while typing; a correct file leaves Problems empty', async () => {
+    // A correct job with an unused variable: its only diagnostic is a hint (not in Problems), so the first
+    // publication can be waited for.
+    const text = `variable "unused" {\n  default = "x"\n}\n\njob "lensfirst" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/sh"\n        args    = ["-c", "echo hi"]\n      }\n      template {\n        destination = "local/x"\n        data        = "x"\n      }\n    }\n  }\n}\n`;
+    const diagnosed = new Promise<number>((resolve) => {
+      const listener = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (!e.uris.some((u) => u.path.endsWith('/scratch/lens-first.nomad.hcl'))) return;
+        listener.dispose();
+        resolve(Date.now());
+      });
+    });
+    const editor = await openScratchJob('lens-first.nomad.hcl', text);
+    const uri = editor.document.uri;
+    const diagnosedAt = await diagnosed;
+    const wanted = mode === 'restricted' ? ['nomadExec.previewTemplate'] : ['nomadExec.runGroup', 'nomadExec.runTask', 'nomadExec.previewTemplate'];
+    // The editor's own request (VS Code debounces it) is answered from that same first analysis; how long after
+    // the diagnostics the answer came is printed, not asserted.
+    const shown = await api.waitForLensesShown(uri.toString(), (s) => s.firstAt !== undefined);
+    benchRow(`first code lenses given to the editor, after the first diagnostics (${mode})`, shown.firstAt! - diagnosedAt);
+    benchRow(`  of which: the editor asked after the first diagnostics (${mode})`, shown.firstAskedAt! - diagnosedAt);
+    assert.deepEqual([...shown.commands].sort(), [...wanted].sort());
+    // Asked again now: the first call gives the same lenses, with no retry.
+    const atOnce = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(atOnce.map((l) => l.command?.command).sort(), [...wanted].sort());
+    const lines = atOnce.map((l) => l.range.start.line).sort((a, b) => a - b);
+    assert.deepEqual(lines, mode === 'restricted' ? [12] : [5, 6, 12]);
+    // No diagnostic reaches the Problems panel (errors, warnings, information); the hint is the unused variable.
+    const problems = vscode.languages.getDiagnostics(uri).filter((d) => d.severity !== vscode.DiagnosticSeverity.Hint);
+    assert.deepEqual(problems.map((d) => `${d.code}: ${d.message}`), []);
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).map((d) => d.code), ['unused-declaration']);
+    // A keystroke that does not change the task list: the next answer has the same lines.
+    const answers = (await api.waitForLensesShown(uri.toString(), () => true)).answers;
+    const at = editor.document.lineAt(10).text.indexOf('echo hi') + 'echo hi'.length;
+    await editor.edit((edit) => edit.insert(new vscode.Position(10, at), '!'));
+    const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(after.map((l) => l.range.start.line).sort((a, b) => a - b), lines);
+    const next = await api.waitForLensesShown(uri.toString(), (s) => s.answers > answers);
+    assert.deepEqual([...next.lines].sort((a, b) => a - b), lines);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('a correct job file (the hello fixture) publishes nothing at all', async () => {
+    const editor = await openJob('hello.nomad.hcl');
+    const uri = editor.document.uri;
+    // The lens answer comes after the analysis is published: by then the diagnostics are in place.
+    await api.waitForLensesShown(uri.toString(), () => true);
+    await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).map((d) => `${d.code}: ${d.message}`), []);
   });
 
   test('the grammar colours block types, labels, strings, interpolations, heredocs and comments', async () => {
@@ -210,6 +271,12 @@ EOT
   });
 
 });
+
+/** A benchmark row in the suite's log (a number to read, not an assertion). */
+function benchRow(what: string, ms: number): void {
+  const log = process.env.NOMAD_EXEC_E2E_LOG;
+  if (log) fs.appendFileSync(log, `bench: ${what}: ${ms} ms\n`);
+}
 
 function labelOf(item: vscode.CompletionItem): string {
   return typeof item.label === 'string' ? item.label : item.label.label;
