@@ -12,6 +12,7 @@ import type { Block, BodyItem, JobFile } from '../model/types';
 import { before, touches } from '../model/positions';
 import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
 import { Linker } from './link';
+import { checkpoint, progress } from '../pause';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, OpenKinds, ReferenceIndex, Use } from './types';
 
@@ -56,7 +57,10 @@ function needsOf(unit: Collected): readonly string[] {
 
 const walks = new WeakMap<BodyItem, Collected>();
 
-/** The reference index of a model (built on first request, then remembered with the model). */
+/**
+ * The reference index of a model (built on first request, then remembered with the model). Under a
+ * deadline it may throw PAUSED (see `remembered`); a later call goes on from there.
+ */
 export function referenceIndex(file: JobFile): ReferenceIndex {
   let index = indexes.get(file);
   if (!index) indexes.set(file, (index = buildIndex(file)));
@@ -75,7 +79,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
   }
   const declarations: Declaration[] = [];
   for (const unit of units) for (const d of unit.declarations) declarations.push(d);
-  let fileWide: Declaration[] | undefined;
+  let fileWide: Linker | undefined;
   const uses: Use[] = [];
   const byDeclaration = new Map<Declaration, Use[]>();
   /** Per unit, its uses as linked in this model (walks are shared between models, links are not). */
@@ -99,8 +103,8 @@ function buildIndex(file: JobFile): ReferenceIndex {
       continue;
     }
     // What this unit's uses may name: its own declarations and the file-wide ones.
-    fileWide ??= [...global.values()];
-    const linker = new Linker(unit.declarations.length ? [...unit.declarations, ...fileWide] : fileWide);
+    fileWide ??= new Linker([...global.values()]);
+    const linker = unit.declarations.length ? new Linker(unit.declarations, fileWide) : fileWide;
     const linked: Use[] = [];
     for (const raw of unit.uses) {
       const use = linker.link(raw);
@@ -144,8 +148,17 @@ function buildIndex(file: JobFile): ReferenceIndex {
 
 const NO_USES: readonly Use[] = [];
 
+/**
+ * A top-level block's walk, remembered. Between walks an analysis under a deadline may pause (pause.ts):
+ * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
+ * thousand groups).
+ */
 function remembered(block: BodyItem, walk: () => Collected): Collected {
   let found = walks.get(block);
-  if (!found) walks.set(block, (found = walk()));
+  if (!found) {
+    checkpoint();
+    walks.set(block, (found = walk()));
+    progress();
+  }
   return found;
 }

@@ -8,13 +8,21 @@ import type { Declaration, Use } from './types';
 
 const NO_DECLARATIONS: readonly Declaration[] = [];
 
-/** Declarations by kind and name (the first of a name wins), and by group for ports and volumes. */
+/**
+ * Declarations by kind and name (the first of a name wins), and by group for ports and volumes. A unit's
+ * linker holds the unit's own declarations and falls back to `outer`, the file-wide ones, made once per
+ * index: as if `outer`'s declarations came after its own, without copying them (a job with a thousand
+ * groups has thousands of services and template destinations, and a copy per group was quadratic).
+ */
 export class Linker {
   private readonly byKind = new Map<ReferenceKind, Declaration[]>();
   private readonly byName = new Map<string, Declaration>();
   private readonly byGroup = new Map<Block | undefined, Declaration[]>();
 
-  constructor(declarations: readonly Declaration[]) {
+  constructor(
+    declarations: readonly Declaration[],
+    private readonly outer?: Linker,
+  ) {
     for (const d of declarations) {
       let list = this.byKind.get(d.kind);
       if (!list) this.byKind.set(d.kind, (list = []));
@@ -30,7 +38,20 @@ export class Linker {
   }
 
   private all(kind: ReferenceKind): readonly Declaration[] {
-    return this.byKind.get(kind) ?? NO_DECLARATIONS;
+    const own = this.byKind.get(kind) ?? NO_DECLARATIONS;
+    const outer = this.outer?.all(kind) ?? NO_DECLARATIONS;
+    return outer.length === 0 ? own : own.length === 0 ? outer : [...own, ...outer];
+  }
+
+  private named(kind: ReferenceKind, name: string): Declaration | undefined {
+    const key = `${kind}\u0000${name}`;
+    return this.byName.get(key) ?? this.outer?.byName.get(key);
+  }
+
+  private inGroup(group: Block | undefined): readonly Declaration[] {
+    const own = this.byGroup.get(group) ?? NO_DECLARATIONS;
+    const outer = this.outer?.inGroup(group) ?? NO_DECLARATIONS;
+    return outer.length === 0 ? own : own.length === 0 ? outer : [...own, ...outer];
   }
 
   link(use: Use): Use {
@@ -39,10 +60,10 @@ export class Linker {
       case 'variable':
       case 'local':
       case 'service':
-        linked.target = this.byName.get(`${use.kind}\u0000${use.written}`);
+        linked.target = this.named(use.kind, use.written);
         break;
       case 'volume':
-        linked.target = this.byGroup.get(use.group)?.find((d) => d.kind === 'volume' && d.name === use.written);
+        linked.target = this.inGroup(use.group).find((d) => d.kind === 'volume' && d.name === use.written);
         break;
       case 'port':
         this.linkPort(linked);
@@ -55,7 +76,7 @@ export class Linker {
   }
 
   private linkPort(use: Use): void {
-    const ports = (this.byGroup.get(use.group) ?? NO_DECLARATIONS).filter((d) => d.kind === 'port');
+    const ports = this.inGroup(use.group).filter((d) => d.kind === 'port');
     const own = ports.filter((d) => !d.task || d.task === use.task);
     const matches = (d: Declaration, written: string) => d.name === written || envForm(d.name) === written;
     const direct = own.find((d) => matches(d, use.written));
@@ -102,6 +123,6 @@ export class Linker {
 
   /** The template destination a path string names. */
   fileAt(path: string): Declaration | undefined {
-    return this.byName.get(`file\u0000${path}`);
+    return this.named('file', path);
   }
 }
