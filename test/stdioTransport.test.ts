@@ -45,3 +45,16 @@ test('other messages, and publishes with keys this encoder does not know, are le
   const request = { jsonrpc: '2.0', id: 1, result: { contents: { kind: 'markdown', value: 'doc' } } };
   for (const message of [odd, extra, request]) assert.equal(encodeMessage(message), JSON.stringify(message));
 });
+
+test('a full answer to a diagnostic pull encodes to the same JSON as JSON.stringify, its diagnostics remembered', () => {
+  const many = Array.from({ length: 40 }, (_, i) => diagnostic(i));
+  for (const id of [3, 'req "7"']) {
+    const answer = { jsonrpc: '2.0', id, result: { kind: 'full', resultId: '12', items: many } };
+    const text = encodeMessage(answer);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(answer)));
+    assert.ok(text.includes(JSON.stringify(many[5])));
+  }
+  const unchanged = { jsonrpc: '2.0', id: 4, result: { kind: 'unchanged', resultId: '12' } };
+  const small = { jsonrpc: '2.0', id: 5, result: { kind: 'full', resultId: '13', items: many.slice(0, 2) } };
+  for (const message of [unchanged, small]) assert.equal(encodeMessage(message), JSON.stringify(message));
+});
