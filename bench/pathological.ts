@@ -1,6 +1,6 @@
 // Pathological job files from issue 15, generated deterministically (for the benchmark and the tests):
 // a huge one-line string, a huge job, runs of bare `{` (tree-sitter's error recovery is quadratic there),
-// a list of 100k elements, and one very long line.
+// a list of 100k elements, one very long line, and binary data.
 import { execJobOfBytes } from './generate';
 
 export interface Pathological {
@@ -37,10 +37,24 @@ export function longLine(bytes: number): string {
   return `job "line" {\n  meta = { ${parts.join('')} }\n}\n`;
 }
 
+/** `bytes` pseudo-random bytes, read as Latin-1 (what an editor shows for a binary file opened by mistake). */
+export function binary(bytes: number): string {
+  const out = Buffer.alloc(bytes);
+  let x = 2463534242;
+  for (let i = 0; i < bytes; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out.toString('latin1');
+}
+
 export const PATHOLOGICAL: Pathological[] = [
   { name: '5 MB one-line string', text: () => hugeString(5 * 1024 * 1024) },
   { name: '10 MB job', text: () => execJobOfBytes(10 * 1024 * 1024) },
   { name: '50,000 bare {', text: () => bareBraces(50_000) },
   { name: '100k-element list', text: () => hugeList(100_000) },
   { name: '1 MB line', text: () => longLine(1024 * 1024) },
+  { name: '1 MB binary', text: () => binary(1024 * 1024) },
 ];

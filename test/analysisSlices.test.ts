@@ -12,6 +12,9 @@ import { resolveSettings, type EffectiveSettings } from '../server/src/settings'
 import { corpusFiles } from './helpers/corpus';
 import { execJobOfLines } from '../bench/generate';
 import { hugeList } from '../bench/pathological';
+import { buildModel } from '../server/src/model/build';
+import { referenceIndex } from '../server/src/references/index';
+import { isPaused, withDeadline } from '../server/src/pause';
 
 /** Advances with a deadline already past until done; returns the analysis and how many steps it took. */
 function inSlices(doc: DocumentAnalysis, settings: EffectiveSettings): { analysis: Analysis; steps: number } {
@@ -76,6 +79,37 @@ test('analyses in slices', async (t) => {
       } finally {
         doc.dispose();
       }
+    }
+  });
+
+  await t.test('the reference index of a job with many groups is built in slices, and is the same index', () => {
+    const text = execJobOfLines(1000);
+    const tree = parser.parse(text);
+    try {
+      const { file } = buildModel(tree, text);
+      const groups = file.jobs[0].groups.length;
+      let attempts = 0;
+      for (;;) {
+        attempts++;
+        try {
+          withDeadline(0, () => referenceIndex(file));
+          break;
+        } catch (error) {
+          if (!isPaused(error)) throw error;
+        }
+      }
+      // A cold index of a large job was one long step that kept every other request waiting.
+      assert.ok(attempts >= groups, `${attempts} attempts for ${groups} groups`);
+      const sliced = referenceIndex(file);
+      const whole = referenceIndex(buildModel(tree, text).file);
+      const names = (index: typeof whole) => ({
+        declarations: index.declarations.map((d) => `${d.kind}:${d.name}@${d.range.start.line}`),
+        uses: index.uses.map((u) => `${u.kind}:${u.written}@${u.range.start.line}->${u.target ? `${u.target.name}@${u.target.range.start.line}` : '-'}`),
+      });
+      assert.deepEqual(names(sliced), names(whole));
+      assert.ok(whole.uses.some((u) => u.target), 'uses are linked');
+    } finally {
+      tree.delete();
     }
   });
 

@@ -42,6 +42,17 @@ test('without growth past the threshold no collection is made', async () => {
   assert.ok(kept.length > 0);
 });
 
+test('a keeper leaves a heap above its largest size to V8 (a forced collection would stall requests)', async () => {
+  let collected = 0;
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, largestHeap: 1024 * 1024, collect: () => collected++ });
+  const kept = growOldSpace(300_000);
+  assert.ok(!keeper.due(), 'the old space is above largestHeap');
+  keeper.afterWork();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected, 0);
+  assert.ok(kept.length > 0);
+});
+
 test("V8's own full collection is reachable without --expose-gc and frees the garbage of dropped objects", () => {
   const keeper = new MemoryKeeper();
   let kept: unknown[] | undefined = growOldSpace(400_000);

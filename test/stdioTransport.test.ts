@@ -65,3 +65,16 @@ test('a reply a feature marked is encoded from its kept text, the same JSON as J
   const error = { jsonrpc: '2.0', id: 3, error: { code: -32600, message: 'no' } };
   assert.equal(encodeBytes(error).toString('utf-8'), JSON.stringify(error));
 });
+
+test('a full answer to a diagnostic pull encodes to the same JSON as JSON.stringify, its diagnostics remembered', () => {
+  const many = Array.from({ length: 40 }, (_, i) => diagnostic(i));
+  for (const id of [3, 'req "7"']) {
+    const answer = { jsonrpc: '2.0', id, result: { kind: 'full', resultId: '12', items: many } };
+    const text = encodeMessage(answer);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(answer)));
+    assert.ok(text.includes(JSON.stringify(many[5])));
+  }
+  const unchanged = { jsonrpc: '2.0', id: 4, result: { kind: 'unchanged', resultId: '12' } };
+  const small = { jsonrpc: '2.0', id: 5, result: { kind: 'full', resultId: '13', items: many.slice(0, 2) } };
+  for (const message of [unchanged, small]) assert.equal(encodeMessage(message), JSON.stringify(message));
+});

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
 import { runChecks } from './checks/index';
+import { referenceIndex } from './references/index';
 import { assembleFile, ModelBuilder, type EditSpan } from './model/build';
 import { isPaused, stopAfter, withDeadline } from './pause';
 import { createEvaluator, type EvaluateOptions } from './model/evaluate';
@@ -342,6 +343,9 @@ export class DocumentAnalysis {
       this.buildEdits = null;
       this.stage = 'checks';
     }
+    // The reference index first, in slices of its own (the references check and navigation read it):
+    // built inside the checks, a cold one was one long step.
+    referenceIndex(this.model!.file);
     const analysis = checkStage(this.model!, settings, this.options);
     return this.complete(settings, analysis);
   }

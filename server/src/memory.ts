@@ -15,6 +15,13 @@ export interface MemoryKeeperOptions {
   growthFraction?: number;
   /** ...and by at least this many bytes (small heaps would otherwise collect too often). */
   minimumGrowth?: number;
+  /**
+   * No forced collection while the old space holds more than this: a full collection stops the thread for
+   * time proportional to what is live (over a second for the model of a 1 MB job on a loaded machine), and
+   * requests about other documents would wait for it. V8's own collector, which marks concurrently, looks
+   * after heaps that large.
+   */
+  largestHeap?: number;
   /** For tests: a collector other than V8's full GC. */
   collect?: () => void;
 }
@@ -34,6 +41,7 @@ export class MemoryKeeper {
   private readonly collect: Collect | undefined;
   private readonly growthFraction: number;
   private readonly minimumGrowth: number;
+  private readonly largestHeap: number;
   private liveAfterCollection: number;
   private scheduled = false;
   /** How many collections ran, and their total time (for the server log and tests). */
@@ -44,12 +52,14 @@ export class MemoryKeeper {
     this.collect = options.collect ?? exposeCollector();
     this.growthFraction = options.growthFraction ?? 0.5;
     this.minimumGrowth = options.minimumGrowth ?? 8 * 1024 * 1024;
+    this.largestHeap = options.largestHeap ?? 64 * 1024 * 1024;
     this.liveAfterCollection = oldSpaceUsed();
   }
 
-  /** True when the old space has grown enough since the last collection to be worth one. */
+  /** True when the old space has grown enough since the last collection to be worth one, and is small enough for one. */
   due(): boolean {
     const used = oldSpaceUsed();
+    if (used > this.largestHeap) return false;
     return used - this.liveAfterCollection > Math.max(this.minimumGrowth, this.liveAfterCollection * this.growthFraction);
   }
 

@@ -30,6 +30,7 @@ import { codeLensFeature } from './features/codeLens';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
+import { DiagnosticReports } from './diagnosticReports';
 
 /** Features plug in here, one line each. */
 export const FEATURES: Feature[] = [
@@ -72,6 +73,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let canPullConfiguration = false;
   let shownProblems = '';
   const memory = new MemoryKeeper();
+  /** The client pulls diagnostics (textDocument/diagnostic): nothing is pushed to it then. */
+  let pull = false;
+  const reports = new DiagnosticReports();
 
   const log = (message: string): void => connection.console.log(message);
   const logError = (where: string, error: unknown): void => {
@@ -88,9 +92,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
 
   // Analyses run in slices after the edits that call for them (documents.ts); each completed one is
-  // published here, with the version it was made from.
+  // published here, with the version it was made from (a pulling client asks for it instead).
   const publish = (snapshot: DocumentSnapshot): void => {
-    void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: snapshot.analysis.diagnostics });
+    if (!pull) void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: snapshot.analysis.diagnostics });
     memory.afterWork();
   };
 
@@ -104,6 +108,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
     shownProblems = problems;
     documents?.reanalyseAll();
+    // A pulling client asks again; its pulls wait for the new analyses.
+    // (Typed void, but a request: its promise is caught so a client's error cannot become an unhandled rejection.)
+    if (pull && clientCapabilities.workspace?.diagnostics?.refreshSupport) {
+      void Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch((error: unknown) => logError('workspace/diagnostic/refresh', error));
+    }
   };
 
   const pullSettings = async (): Promise<void> => {
@@ -127,8 +136,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       userSettings = init.settings;
       settings = resolveSettings(userSettings);
     }
+    pull = !!params.capabilities.textDocument?.diagnostic;
     let capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
     };
     for (const feature of features) {
       try {
@@ -154,6 +165,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     void pullSettings();
   });
+
+  // Pull diagnostics: the completed analysis of the document's current version (waiting only for it).
+  connection.languages.diagnostics.on(
+    guard('textDocument/diagnostic', { kind: 'full', items: [] }, async (params: { textDocument: { uri: string }; previousResultId?: string }) => {
+      const snapshot = await documents?.ready(params.textDocument.uri);
+      if (!snapshot) return { kind: 'full', items: [] };
+      return reports.report(snapshot, params.previousResultId);
+    }),
+  );
 
   connection.onDidChangeConfiguration((params) => {
     const pushed = (params.settings as Record<string, unknown> | null | undefined)?.[CONFIGURATION_SECTION];
@@ -182,7 +202,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidCloseTextDocument((params) => {
     try {
       documents?.close(params.textDocument.uri);
-      void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
+      reports.forget(params.textDocument.uri);
+      if (!pull) void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
     } catch (error) {
       logError('didClose', error);
     }

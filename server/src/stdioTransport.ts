@@ -1,5 +1,5 @@
-// The language server's stdio transport, with one difference from the library's: publishDiagnostics is
-// encoded from remembered pieces. The checks hand out the same Diagnostic object for a finding on every edit
+// The language server's stdio transport, with one difference from the library's: publishDiagnostics (and a
+// full answer to a diagnostic pull) is encoded from remembered pieces. The checks hand out the same Diagnostic object for a finding on every edit
 // that leaves it alone (checks/published.ts; never mutated once made), so each diagnostic's JSON is made once
 // and reused. On a job with a thousand tasks that is most of the 450 KB sent after every keystroke, and
 // JSON.stringify of all of it was the largest cost after the parse itself. Replies a feature marked
@@ -62,13 +62,34 @@ function resultHead(message: ResultMessage): string {
   return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"id":${JSON.stringify(message.id)},"result":`;
 }
 
-function plainJson(message: unknown): string {
-  if (!isLargePublish(message)) return JSON.stringify(message);
-  const { uri, version, diagnostics } = message.params;
+/** A full answer to a diagnostic pull (textDocument/diagnostic): `{ kind: 'full', resultId, items }`. */
+interface PullAnswer {
+  jsonrpc: string;
+  id: number | string;
+  result: { kind: 'full'; resultId: string; items: object[] };
+}
+
+function isLargePullAnswer(message: unknown): message is PullAnswer {
+  const m = message as Partial<PullAnswer> | null;
+  const r = m?.result;
+  return !!m && !!r && r.kind === 'full' && typeof r.resultId === 'string' && Array.isArray(r.items) && r.items.length >= REMEMBERED_FROM && (typeof m.id === 'number' || typeof m.id === 'string') && Object.keys(m).length === 3 && Object.keys(r).length === 3;
+}
+
+function joined(diagnostics: readonly object[]): string {
   const parts = new Array<string>(diagnostics.length);
   for (let i = 0; i < diagnostics.length; i++) parts[i] = diagnosticJson(diagnostics[i]);
+  return parts.join(',');
+}
+
+function plainJson(message: unknown): string {
+  if (isLargePullAnswer(message)) {
+    const { id, result } = message;
+    return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"id":${JSON.stringify(id)},"result":{"kind":"full","resultId":${JSON.stringify(result.resultId)},"items":[${joined(result.items)}]}}`;
+  }
+  if (!isLargePublish(message)) return JSON.stringify(message);
+  const { uri, version, diagnostics } = message.params;
   const versionPart = version === undefined ? '' : `"version":${JSON.stringify(version)},`;
-  return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)},${versionPart}"diagnostics":[${parts.join(',')}]}}`;
+  return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)},${versionPart}"diagnostics":[${joined(diagnostics)}]}}`;
 }
 
 /** The UTF-8 bytes of marked replies, kept with them: a reply handed out again is copied, not encoded. */

@@ -7,7 +7,7 @@ import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken } from './memo';
 import { groupOutputs } from './groupMemo';
-import { checkpoint, progress } from '../pause';
+import { checkpoint, isPaused, progress } from '../pause';
 import { refreshMachine } from './machine';
 import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
@@ -76,7 +76,9 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   for (current = 0; !resumed && current < CHECKS.length; current++) {
     try {
       CHECKS[current].run(ctx);
-    } catch {
+    } catch (error) {
+      // A pause is not a failure: the run starts over from the caches (the reference index, memos).
+      if (isPaused(error)) throw error;
       // One failing check must not hide the others' findings.
     }
   }
