@@ -469,6 +469,9 @@ static void new_session_keyring(void)
 	die_errno(EXIT_CREDS, "joining a new session keyring (keyctl)", NULL);
 }
 
+static void start_task(const struct config *c, int alive_fd, const sigset_t *orig_mask, const char *where)
+	__attribute__((noreturn));
+
 void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
 {
 	cloexec_from_3();
@@ -510,12 +513,23 @@ void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigse
 	}
 	umask(old_umask);
 
-	/* Last, because any uid change clears it. Then make sure the supervisor did not
-	 * die before it was set: its end of alive_fd closes when it exits. */
+	/* Last, because any uid change clears it. */
+	start_task(c, alive_fd, orig_mask, "inside the task root");
+}
+
+/* Sets the parent-death signal, waits for the supervisor's go-ahead (it has moved this process
+ * into the v1 cgroups: device rules, limits, tracking), makes sure the supervisor did not die
+ * before PDEATHSIG was set (its end of alive_fd closes when it exits), and runs the command. */
+static void start_task(const struct config *c, int alive_fd, const sigset_t *orig_mask, const char *where)
+{
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(EXIT_CREDS, "prctl(PR_SET_PDEATHSIG)", NULL);
+	char go;
+	ssize_t got;
+	while ((got = read(alive_fd, &go, 1)) < 0 && errno == EINTR)
+		;
 	struct pollfd pfd = {.fd = alive_fd, .events = POLLIN};
-	if (poll(&pfd, 1, 0) != 0)
+	if (got != 1 || poll(&pfd, 1, 0) != 0)
 		_exit(EXIT_INTERNAL);
 	if (sigprocmask(SIG_SETMASK, orig_mask, NULL) < 0)
 		die_errno(EXIT_INTERNAL, "restoring the signal mask", NULL);
@@ -523,8 +537,21 @@ void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigse
 	execve(c->argv[0], c->argv, c->env);
 	int e = errno;
 	if (e == ENOENT)
-		die_msg(EXIT_NOTFOUND, "command %s not found inside the task root (work_dir %s)",
-			c->argv[0], c->work_dir);
+		die_msg(EXIT_NOTFOUND, "command %s not found %s (work_dir %s)", c->argv[0], where, c->work_dir);
 	errno = e;
 	die_errno(EXIT_NOEXEC, "executing command", c->argv[0]);
+}
+
+/* raw_exec: no namespaces, no new root, the invoking user; only what keeps the run in hand: its
+ * own session (so a stop reaches its whole process group), nothing inherited above fd 2, and the
+ * parent-death signal (the supervisor ends the group when the runner goes away). */
+void raw_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+{
+	cloexec_from_3();
+	sandbox_err_fd = err_fd;
+	if (setsid() < 0)
+		die_errno(EXIT_INTERNAL, "starting a session (setsid)", NULL);
+	if (chdir(c->work_dir) < 0)
+		die_errno(EXIT_WORKDIR, "entering the task dir", c->work_dir);
+	start_task(c, alive_fd, orig_mask, "on the host");
 }
