@@ -212,6 +212,10 @@ static int enable_controllers(const struct config *c, const char *dir)
 	if ((c->memory_mb && put(dir, "cgroup.subtree_control", "+memory") < 0) ||
 	    (c->cpu_mhz && put(dir, "cgroup.subtree_control", "+cpu") < 0))
 		return -1;
+	/* cores: best effort here (pinning warns by itself when it cannot), so that nomad-exec.slice
+	 * offers cpuset to the task's cgroup */
+	if (c->cores && has_word(path, "cpuset"))
+		put(dir, "cgroup.subtree_control", "+cpuset");
 	return 0;
 }
 
@@ -480,7 +484,7 @@ int cgroup_setup(const struct config *c, struct cgroup *cg)
 		cg->dev[0] = '\0';
 	}
 	int limited = 0;
-	if (c->memory_mb || c->cpu_mhz) {
+	if (c->memory_mb || c->cpu_mhz || c->cores) {
 		const char *failed = "";
 		if (try_v2(c, cg) == 0 || try_v1(c, cg, &failed) == 0) {
 			limited = 1;
