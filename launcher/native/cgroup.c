@@ -325,7 +325,7 @@ fail:
 }
 
 /* v1: one directory per controller, under the launcher's own cgroup; the task is moved in
- * after the clone (cgroup_join). */
+ * right after the clone (cgroup_enter). */
 static int v1_dir(const char *controller, char *dir, size_t len, int track_version)
 {
 	char own[512], parent[1024];
@@ -508,23 +508,18 @@ int cgroup_setup(const struct config *c, struct cgroup *cg)
 	return ret;
 }
 
-void cgroup_join(const struct cgroup *cg, pid_t pid)
+void cgroup_enter(const struct cgroup *cg)
 {
-	char procs[1024], id[32];
-	snprintf(id, sizeof id, "%d", (int)pid);
+	char tasks[1024];
 	const char *dirs[] = {cg->version == 1 ? cg->mem : "", cg->version == 1 ? cg->cpu : "",
 			      cg->track_version == 1 ? cg->track : "", cg->dev, cg->cpuset};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if (!dirs[i][0])
 			continue;
-		if (fmt_path(procs, sizeof procs, "%s/cgroup.procs", dirs[i]) < 0)
-			die_errno(EXIT_INTERNAL, "moving the task into its cgroup", dirs[i]);
-		if (write_file(procs, id) < 0) {
-			if (errno == ESRCH)
-				return;  /* its setup failed already: the supervisor reports why */
-			/* the task, waiting for the go-ahead, sees the pipe close and never runs */
-			die_errno(EXIT_INTERNAL, "moving the task into its cgroup", dirs[i]);
-		}
+		/* "0" in `tasks`: this very thread (the task is single-threaded until its execve); the kernel
+		 * then skips the global threadgroup lock whose write side waits for an RCU grace period */
+		if (fmt_path(tasks, sizeof tasks, "%s/tasks", dirs[i]) < 0 || write_file(tasks, "0") < 0)
+			die_errno(EXIT_INTERNAL, "entering the task's cgroup", dirs[i]);
 	}
 }
 

@@ -23,6 +23,8 @@ enum launcher_exit {
 	EXIT_CONTAIN = 118,    /* host pid mode without a way to end every task process */
 };
 
+struct cgroup;
+
 struct bind {
 	const char *src;  /* host path */
 	const char *dst;  /* path inside the task root */
@@ -82,7 +84,7 @@ uint64_t cap_legacy_root_set(void);
 void apply_caps(const struct config *c);               /* exits EXIT_CREDS on failure */
 
 /* sandbox.c: runs in the cloned child; never returns */
-void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+void sandbox_enter(const struct config *c, const struct cgroup *cg, int err_fd, int alive_fd, const sigset_t *orig_mask)
 	__attribute__((noreturn));
 extern int sandbox_err_fd;  /* where a failing child reports its exit code; -1 outside it */
 /* --raw: the forked child of a raw_exec task (no namespaces); never returns */
@@ -106,10 +108,9 @@ struct cgroup {
  * (v2, or the v1 freezer), and the resource limits when asked. Nothing is joined yet.
  * Returns 0 when the limits are enforced, -1 when not (a warning was printed). */
 int cgroup_setup(const struct config *c, struct cgroup *cg);
-/* v1: moves the task (cloned, waiting for the go-ahead before its execve) into the v1 dirs. The
- * launcher itself never joins them: one migration instead of a join and a leave, and made while
- * the task builds its root rather than before the clone. */
-void cgroup_join(const struct cgroup *cg, pid_t pid);
+/* v1: the cloned task moves itself into the v1 dirs, first thing (before its root is built), so the
+ * launcher never joins and leaves them; a failure ends the task before its execve. */
+void cgroup_enter(const struct cgroup *cg);
 /* Pins the task to c->cores CPUs (v2 cpuset in the task's cgroup, else a v1 cpuset), preferring
  * CPUs other nomad-exec runs are not pinned to; fills cg->cores. A warning says why not. */
 void cgroup_pin_cores(const struct config *c, struct cgroup *cg);

@@ -440,15 +440,10 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 		close(sfd);
 		if (c->raw)
 			raw_enter(c, errp[1], alive[0], orig);
-		sandbox_enter(c, errp[1], alive[0], orig);
+		sandbox_enter(c, cg, errp[1], alive[0], orig);
 	}
 	close(errp[1]);
 	close(alive[0]);
-	/* while the task builds its root: into the v1 cgroups (v2: cloned there), then the go-ahead
-	 * it waits for before its execve */
-	cgroup_join(cg, task);
-	if (write(alive[1], "g", 1) != 1 && errno != EPIPE)  /* EPIPE: its setup failed, as errp says */
-		die_errno(EXIT_INTERNAL, "starting the task (go-ahead pipe)", NULL);
 	info(c, "{\"child-pid\": %d}", (int)task);
 	/* so that the runner can still end the task should the launcher and its supervisor both
 	 * be killed (rootless in host pid mode the task itself could do that) */

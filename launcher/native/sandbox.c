@@ -472,10 +472,12 @@ static void new_session_keyring(void)
 static void start_task(const struct config *c, int alive_fd, const sigset_t *orig_mask, const char *where)
 	__attribute__((noreturn));
 
-void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+void sandbox_enter(const struct config *c, const struct cgroup *cg, int err_fd, int alive_fd, const sigset_t *orig_mask)
 {
 	cloexec_from_3();
 	sandbox_err_fd = err_fd;
+	/* device rules, limits, tracking: before anything else, while the host's /sys/fs/cgroup is here */
+	cgroup_enter(cg);
 	if (c->rootless) {
 		if (write_file("/proc/self/setgroups", "deny") < 0)
 			die_errno(EXIT_NAMESPACE, "denying setgroups", "/proc/self/setgroups");
@@ -517,19 +519,14 @@ void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigse
 	start_task(c, alive_fd, orig_mask, "inside the task root");
 }
 
-/* Sets the parent-death signal, waits for the supervisor's go-ahead (it has moved this process
- * into the v1 cgroups: device rules, limits, tracking), makes sure the supervisor did not die
- * before PDEATHSIG was set (its end of alive_fd closes when it exits), and runs the command. */
+/* Sets the parent-death signal, makes sure the supervisor did not die before it was set (its end
+ * of alive_fd closes when it exits), and runs the command. */
 static void start_task(const struct config *c, int alive_fd, const sigset_t *orig_mask, const char *where)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(EXIT_CREDS, "prctl(PR_SET_PDEATHSIG)", NULL);
-	char go;
-	ssize_t got;
-	while ((got = read(alive_fd, &go, 1)) < 0 && errno == EINTR)
-		;
 	struct pollfd pfd = {.fd = alive_fd, .events = POLLIN};
-	if (got != 1 || poll(&pfd, 1, 0) != 0)
+	if (poll(&pfd, 1, 0) != 0)
 		_exit(EXIT_INTERNAL);
 	if (sigprocmask(SIG_SETMASK, orig_mask, NULL) < 0)
 		die_errno(EXIT_INTERNAL, "restoring the signal mask", NULL);
