@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 user=nomadexec-test
-suites=(out/test/launcher.test.js out/test/mixedGroups.test.js out/test/hostVolumes.test.js out/test/runner.test.js out/test/logs.test.js out/test/security-runner.test.js out/test/safeFs.test.js out/test/security-policy.test.js out/test/security-launcher.test.js)
+suites=(out/test/launcher.test.js out/test/mixedGroups.test.js out/test/hostVolumes.test.js out/test/cores.test.js out/test/runner.test.js out/test/logs.test.js out/test/security-runner.test.js out/test/safeFs.test.js out/test/security-policy.test.js out/test/security-launcher.test.js)
 
 if [ "$(id -u)" != 0 ]; then
   echo "test-rootless: already unprivileged; running the suites directly"

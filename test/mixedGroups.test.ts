@@ -164,6 +164,36 @@ test('a raw_exec command is looked up in its task dir, then on PATH; a missing o
   assert.match(missing.message, /no-such-command-here not found .*local\/no-such-command-here/);
 });
 
+test('attack: the runner is SIGKILLed while a raw_exec task runs, which would leave the task and its child running as you; twin: a raw_exec run reports its exit code', skip, async () => {
+  const text = groupJob(
+    shTask('raw_exec', 'srv', 'echo $$ > $NOMAD_ALLOC_DIR/data/pid; sleep 300 & echo $! > $NOMAD_ALLOC_DIR/data/child; echo ready; wait', 'kill_timeout = "1s"'),
+  );
+  const allocDir = path.join(jobs.dir, `killed-runner-${process.pid}`);
+  const runner = spawn(process.execPath, [cli, 'run', jobs.write(text), '--group', 'g', '--allow-raw-exec', '--alloc-dir', allocDir], { stdio: ['ignore', 'pipe', 'pipe'], cwd: jobs.dir });
+  const closed = new Promise<void>((resolve) => runner.on('close', () => resolve()));
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    runner.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    runner.on('close', () => reject(new Error(`the run ended before the task was ready: ${out}`)));
+  });
+  const data = path.join(allocDir, 'alloc', 'data');
+  const task = Number(fs.readFileSync(path.join(data, 'pid'), 'utf8'));
+  const child = Number(fs.readFileSync(path.join(data, 'child'), 'utf8'));
+  assert.ok(alive(task) && alive(child), 'the task and its child run before the runner is killed');
+  runner.kill('SIGKILL');
+  await closed;
+  // the kill signal, then SIGKILL after the 1 s kill timeout at the latest: both well inside the deadline
+  assert.equal(await gone(task, 5000), true, 'the raw_exec task outlived the runner');
+  assert.equal(await gone(child, 5000), true, 'the raw_exec task\'s child outlived the runner');
+
+  const twin = await runCli([jobs.write(groupJob(shTask('raw_exec', 'main', 'echo as-$(id -u); exit 7'))), '--group', 'g', '--allow-raw-exec']);
+  assert.equal(twin.code, 7, twin.stderr);
+  assert.match(twin.stdout, new RegExp(`\\[main\\] as-${process.getuid!()}`));
+});
+
 /** Whether the process still runs (a killed one waiting to be reaped by init counts as gone). */
 function alive(pid: number): boolean {
   try {
@@ -175,16 +205,17 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Whether the process is gone within a second. A killed process closes its pipes (which ends the run) a moment
+ * Whether the process is gone within the deadline (a second by default). A killed process closes its pipes (which ends the run) a moment
  * before it turns into a zombie, and no event tells us when a process that is not our child dies, so it is
  * polled, bounded. A sleep 300 that survived stays alive through all of it.
  */
-async function gone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
+async function gone(pid: number, deadlineMs = 1000): Promise<boolean> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
     if (!alive(pid)) return true;
+    if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return false;
 }
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

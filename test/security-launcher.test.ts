@@ -107,6 +107,33 @@ for (const mode of launcherModes()) {
       }
     });
 
+    test('attack: the shared device cgroup nomad-exec.devices is given every device (root on the host widened it, or a stale copy), then the task remounts / with devices and opens /dev/kmsg; twin: an untouched one holds the task', async (t) => {
+      if (mode.name === 'rootless' || !hasCgroupDevices) {
+        t.skip('device rules are set as root on a cgroup v1 devices controller only');
+        return;
+      }
+      const own = fs.readFileSync('/proc/self/cgroup', 'utf8').match(/^\d+:(?:[^:]*,)?devices(?:,[^:]*)?:(.*)$/m)?.[1] ?? '/';
+      const shared = path.join('/sys/fs/cgroup/devices', own, 'nomad-exec.devices');
+      const attack = `${PROBE} remount /; ${PROBE} mknod /tmp/kmsg c 1 11; ${PROBE} read /tmp/kmsg; grep devices /proc/self/cgroup`;
+      // the twin first: the run makes the shared cgroup (or finds it) and its task is held there
+      const twin = await lines(attack, { user: 'root' });
+      assert.equal(twin[2], 'EPERM', 'refused by the device rules');
+      assert.match(twin[3], /:\/?(?:.*\/)?nomad-exec\.devices$/, 'the task is in the shared devices cgroup');
+      const rules = fs.readFileSync(path.join(shared, 'devices.list'), 'utf8');
+      try {
+        fs.writeFileSync(path.join(shared, 'devices.allow'), 'a');
+        assert.equal(fs.readFileSync(path.join(shared, 'devices.list'), 'utf8'), 'a *:* rwm\n');
+        const out = await lines(attack, { user: 'root' });
+        assert.equal(out[2], 'EPERM', 'the kernel log was opened through the widened shared cgroup');
+        assert.doesNotMatch(out[3], /nomad-exec\.devices$/, 'the widened cgroup was used');
+      } finally {
+        // the shared cgroup back as the launcher makes it (a widened one is only ever skipped)
+        fs.writeFileSync(path.join(shared, 'devices.deny'), 'a');
+        for (const rule of rules.trim().split('\n')) fs.writeFileSync(path.join(shared, 'devices.allow'), rule);
+      }
+      assert.equal(fs.readFileSync(path.join(shared, 'devices.list'), 'utf8'), rules);
+    });
+
     test('attack: read a key from the invoker\'s session keyring; twin: the task has a keyring of its own', async () => {
       const secret = `key-secret-${process.pid}`;
       // the host side really holds the key: the same probe outside the launcher finds it

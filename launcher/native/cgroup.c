@@ -172,6 +172,12 @@ static void kill_tracked(const char *dir, int version)
  * launcher and its supervisor were killed at the same moment). */
 static void sweep_stale(const char *parent, int track_version)
 {
+	/* the marker: a cgroup directory's link count is 2 plus its child cgroups (kernfs), so
+	 * one stat says whether there is anything to look at; with no other cgroup beside ours
+	 * (the usual case) nothing can be stale and the listing is skipped */
+	struct stat st;
+	if (stat(parent, &st) < 0 || st.st_nlink <= 2)
+		return;
 	DIR *d = opendir(parent);
 	if (!d)
 		return;
@@ -206,6 +212,10 @@ static int enable_controllers(const struct config *c, const char *dir)
 	if ((c->memory_mb && put(dir, "cgroup.subtree_control", "+memory") < 0) ||
 	    (c->cpu_mhz && put(dir, "cgroup.subtree_control", "+cpu") < 0))
 		return -1;
+	/* cores: best effort here (pinning warns by itself when it cannot), so that nomad-exec.slice
+	 * offers cpuset to the task's cgroup */
+	if (c->cores && has_word(path, "cpuset"))
+		put(dir, "cgroup.subtree_control", "+cpuset");
 	return 0;
 }
 
@@ -314,19 +324,16 @@ fail:
 	return -1;
 }
 
-/* v1: one directory per controller, under the launcher's own cgroup. The launcher
- * joins it before cloning (the child inherits it) and leaves right after. */
-static int v1_dir(const char *controller, char *dir, char *back, size_t len, int track_version)
+/* v1: one directory per controller, under the launcher's own cgroup; the task is moved in
+ * right after the clone (cgroup_enter). */
+static int v1_dir(const char *controller, char *dir, size_t len, int track_version)
 {
-	char own[512];
-	if (own_path(controller, own, sizeof own) < 0)
+	char own[512], parent[1024];
+	if (own_path(controller, own, sizeof own) < 0 ||
+	    fmt_path(parent, sizeof parent, "/sys/fs/cgroup/%s%s", controller, own) < 0 ||
+	    fmt_path(dir, len, "%s/nomad-exec-%d", parent, (int)getpid()) < 0)
 		return -1;
-	if (fmt_path(back, len, "/sys/fs/cgroup/%s%s/cgroup.procs", controller, own) < 0 ||
-	    fmt_path(dir, len, "/sys/fs/cgroup/%s%s/nomad-exec-%d", controller, own, (int)getpid()) < 0)
-		return -1;
-	char parent[1024];
-	if (fmt_path(parent, sizeof parent, "/sys/fs/cgroup/%s%s", controller, own) == 0)
-		sweep_stale(parent, track_version);
+	sweep_stale(parent, track_version);
 	if (mkdir(dir, 0755) < 0)
 		return -1;
 	return 0;
@@ -337,7 +344,7 @@ static int try_v1(const struct config *c, struct cgroup *cg, const char **failed
 	char v[64];
 	if (c->memory_mb) {
 		*failed = "memory";
-		if (v1_dir("memory", cg->mem, cg->back_mem, sizeof cg->mem, 0) < 0)
+		if (v1_dir("memory", cg->mem, sizeof cg->mem, 0) < 0)
 			return -1;
 		long long hard = hard_limit_mb(c);
 		snprintf(v, sizeof v, "%lld", hard > 0 ? hard * MiB : -1);
@@ -354,7 +361,7 @@ static int try_v1(const struct config *c, struct cgroup *cg, const char **failed
 	}
 	if (c->cpu_mhz) {
 		*failed = "cpu";
-		if (v1_dir("cpu", cg->cpu, cg->back_cpu, sizeof cg->cpu, 0) < 0)
+		if (v1_dir("cpu", cg->cpu, sizeof cg->cpu, 0) < 0)
 			goto fail;
 		snprintf(v, sizeof v, "%ld", c->cpu_mhz < 2 ? 2 : c->cpu_mhz);
 		if (put(cg->cpu, "cpu.shares", v) < 0)
@@ -368,31 +375,32 @@ fail:;
 		rmdir(cg->mem);
 	if (cg->cpu[0])
 		rmdir(cg->cpu);
-	cg->mem[0] = cg->cpu[0] = cg->back_mem[0] = cg->back_cpu[0] = '\0';
+	cg->mem[0] = cg->cpu[0] = '\0';
 	errno = e;
 	return -1;
 }
 
 /* The default devices (runc's list): null, zero, full, random, urandom, tty, ptmx and the
  * pseudo-terminals; mknod of any node is allowed, opening one is not. */
-static int v1_devices(struct cgroup *cg)
+static const char *const dev_rules[] = {
+	"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+	"c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
+#define DEV_SHARED "nomad-exec.devices"
+
+/* dir gets exactly the default device rules. */
+static int write_dev_rules(const char *dir)
 {
-	static const char *const allow[] = {
-		"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
-		"c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
-	};
-	if (v1_dir("devices", cg->dev, cg->back_dev, sizeof cg->dev, 0) < 0)
-		return -1;
 	char p[1024];
-	if (put(cg->dev, "devices.deny", "a") < 0 || fmt_path(p, sizeof p, "%s/devices.allow", cg->dev) < 0)
+	if (put(dir, "devices.deny", "a") < 0 || fmt_path(p, sizeof p, "%s/devices.allow", dir) < 0)
 		return -1;
 	/* one open for every rule: the kernel takes each write() as one rule */
 	int fd = open(p, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof allow / sizeof allow[0]; i++) {
-		size_t len = strlen(allow[i]);
-		ssize_t n = write(fd, allow[i], len);
+	for (size_t i = 0; i < sizeof dev_rules / sizeof dev_rules[0]; i++) {
+		size_t len = strlen(dev_rules[i]);
+		ssize_t n = write(fd, dev_rules[i], len);
 		if (n != (ssize_t)len) {
 			int e = n < 0 ? errno : EIO;
 			close(fd);
@@ -403,19 +411,80 @@ static int v1_devices(struct cgroup *cg)
 	return close(fd);
 }
 
+/* 1 when dir (a real directory owned by root) allows exactly the default devices: one read
+ * of devices.list, which lists the rules in the order they were written. */
+static int has_dev_rules(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	struct stat st;
+	int lfd = fstat(dfd, &st) == 0 && st.st_uid == 0 ? openat(dfd, "devices.list", O_RDONLY | O_CLOEXEC) : -1;
+	close(dfd);
+	if (lfd < 0)
+		return 0;
+	char want[256], got[512];
+	size_t w = 0;
+	for (size_t i = 0; i < sizeof dev_rules / sizeof dev_rules[0]; i++)
+		w += (size_t)snprintf(want + w, sizeof want - w, "%s\n", dev_rules[i]);
+	ssize_t n = read(lfd, got, sizeof got);
+	close(lfd);
+	return n == (ssize_t)w && memcmp(got, want, w) == 0;
+}
+
+/* The rules are the same for every task, so every launcher shares one devices cgroup,
+ * nomad-exec.devices beside its own, made once and never removed (as nomad.slice is kept):
+ * a run only checks its rules (one read) and joins it, instead of making, filling and
+ * removing a cgroup of its own. It is filled under this launcher's own name and then renamed,
+ * so nobody ever joins it half written; a launcher killed meanwhile leaves a nomad-exec-<pid>
+ * that the sweep removes. A shared cgroup with other rules (changed by hand) is not used. */
+static int v1_devices_shared(struct cgroup *cg)
+{
+	char own[512], parent[1024];
+	if (own_path("devices", own, sizeof own) < 0 ||
+	    fmt_path(parent, sizeof parent, "/sys/fs/cgroup/devices%s", own) < 0 ||
+	    fmt_path(cg->dev, sizeof cg->dev, "%s/" DEV_SHARED, parent) < 0)
+		return -1;
+	if (has_dev_rules(cg->dev))
+		return 0;
+	sweep_stale(parent, 0);  /* the copies of creators that were killed */
+	char tmp[1024];
+	if (fmt_path(tmp, sizeof tmp, "%s/nomad-exec-%d", parent, (int)getpid()) < 0 || mkdir(tmp, 0755) < 0)
+		return -1;
+	if (write_dev_rules(tmp) < 0 || (rename(tmp, cg->dev) < 0 && errno != EEXIST && errno != ENOTEMPTY)) {
+		int e = errno;
+		rmdir(tmp);
+		errno = e;
+		return -1;
+	}
+	rmdir(tmp);  /* still there when another launcher renamed its copy first */
+	return has_dev_rules(cg->dev) ? 0 : -1;
+}
+
+/* A devices cgroup of this run's own, when the shared one cannot be used. */
+static int v1_devices(struct cgroup *cg)
+{
+	if (v1_dir("devices", cg->dev, sizeof cg->dev, 0) < 0)
+		return -1;
+	return write_dev_rules(cg->dev);
+}
+
 int cgroup_setup(const struct config *c, struct cgroup *cg)
 {
 	memset(cg, 0, sizeof *cg);
 	cg->v2_fd = -1;
-	if (geteuid() == 0 && access("/sys/fs/cgroup/devices/devices.allow", F_OK) == 0 && v1_devices(cg) < 0) {
+	if (geteuid() == 0 && access("/sys/fs/cgroup/devices/devices.allow", F_OK) == 0 &&
+	    v1_devices_shared(cg) == 0) {
+		cg->dev_shared = 1;
+	} else if (geteuid() == 0 && access("/sys/fs/cgroup/devices/devices.allow", F_OK) == 0 && v1_devices(cg) < 0) {
 		msg("warning: device rules are not enforced (%s: %s); nodes made in the task are "
 		    "still unusable (nodev)", cg->dev, strerror(errno));
 		if (cg->dev[0])
 			rmdir(cg->dev);
-		cg->dev[0] = cg->back_dev[0] = '\0';
+		cg->dev[0] = '\0';
 	}
 	int limited = 0;
-	if (c->memory_mb || c->cpu_mhz) {
+	if (c->memory_mb || c->cpu_mhz || c->cores) {
 		const char *failed = "";
 		if (try_v2(c, cg) == 0 || try_v1(c, cg, &failed) == 0) {
 			limited = 1;
@@ -432,41 +501,26 @@ int cgroup_setup(const struct config *c, struct cgroup *cg)
 	if (!cg->track_version)
 		try_v2_track(cg);
 	if (!cg->track_version && geteuid() == 0 &&
-	    v1_dir("freezer", cg->track, cg->back_track, sizeof cg->track, 1) == 0)
+	    v1_dir("freezer", cg->track, sizeof cg->track, 1) == 0)
 		cg->track_version = 1;
 	if (!cg->track_version)
-		cg->track[0] = cg->back_track[0] = '\0';
+		cg->track[0] = '\0';
 	return ret;
 }
 
-static void move_to(const char *procs, const char *why)
+void cgroup_enter(const struct cgroup *cg)
 {
-	char pid[32];
-	snprintf(pid, sizeof pid, "%d", (int)getpid());
-	if (procs[0] && write_file(procs, pid) < 0)
-		die_errno(EXIT_INTERNAL, why, procs);
-}
-
-void cgroup_join(struct cgroup *cg)
-{
-	char procs[1024];
+	char tasks[1024];
 	const char *dirs[] = {cg->version == 1 ? cg->mem : "", cg->version == 1 ? cg->cpu : "",
-			      cg->track_version == 1 ? cg->track : "", cg->dev};
+			      cg->track_version == 1 ? cg->track : "", cg->dev, cg->cpuset};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if (!dirs[i][0])
 			continue;
-		if (fmt_path(procs, sizeof procs, "%s/cgroup.procs", dirs[i]) < 0)
-			die_errno(EXIT_INTERNAL, "joining cgroup", dirs[i]);
-		move_to(procs, "joining cgroup");
+		/* "0" in `tasks`: this very thread (the task is single-threaded until its execve); the kernel
+		 * then skips the global threadgroup lock whose write side waits for an RCU grace period */
+		if (fmt_path(tasks, sizeof tasks, "%s/tasks", dirs[i]) < 0 || write_file(tasks, "0") < 0)
+			die_errno(EXIT_INTERNAL, "entering the task's cgroup", dirs[i]);
 	}
-}
-
-void cgroup_leave(struct cgroup *cg)
-{
-	const char *back[] = {cg->version == 1 ? cg->back_mem : "", cg->version == 1 ? cg->back_cpu : "",
-			      cg->track_version == 1 ? cg->back_track : "", cg->back_dev};
-	for (size_t i = 0; i < sizeof back / sizeof back[0]; i++)
-		move_to(back[i], "leaving cgroup");
 }
 
 void cgroup_kill_all(const struct cgroup *cg)
@@ -496,7 +550,7 @@ void cgroup_remove(struct cgroup *cg)
 		close(cg->v2_fd);
 	cg->v2_fd = -1;
 	const int same = strcmp(cg->track, cg->mem) == 0;
-	char *dirs[] = {cg->mem, cg->cpu, same ? NULL : cg->track, cg->dev};
+	char *dirs[] = {cg->mem, cg->cpu, same ? NULL : cg->track, cg->dev_shared ? NULL : cg->dev, cg->cpuset};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if (dirs[i] && dirs[i][0] && rmdir(dirs[i]) < 0 && errno != ENOENT)
 			msg("warning: removing cgroup: %s: %s", dirs[i], strerror(errno));
@@ -505,4 +559,173 @@ void cgroup_remove(struct cgroup *cg)
 	}
 	cg->track[0] = '\0';
 	cg->track_version = 0;
+}
+
+/* resources.cores. Nomad's client gives a task whole cores of its own through cpuset and tells it
+ * which in NOMAD_CPU_CORES; locally the cores come from what the launcher's cgroup allows, those
+ * the fewest other nomad-exec runs are pinned to first (a look at the sibling cgroups, made only
+ * when cores are asked for). */
+#define MAX_CPUS 1024
+
+/* Parses a cpuset list ("0-3,6") into set[]; -1 when it is not one. */
+static int parse_cpus(const char *list, unsigned char *set)
+{
+	memset(set, 0, MAX_CPUS);
+	const char *p = list;
+	while (*p && *p != '\n') {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p || a < 0 || a >= MAX_CPUS)
+			return -1;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a || b >= MAX_CPUS)
+				return -1;
+			p = end;
+		}
+		for (long i = a; i <= b; i++)
+			set[i] = 1;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -1;
+	}
+	return 0;
+}
+
+/* The set in Nomad's (the kernel's) list form, ranges folded: "0-1", "0,2". */
+static void format_cpus(const unsigned char *set, char *out, size_t len)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < MAX_CPUS && n < len; i++) {
+		if (!set[i])
+			continue;
+		int j = i;
+		while (j + 1 < MAX_CPUS && set[j + 1])
+			j++;
+		n += (size_t)snprintf(out + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "", i, j);
+		i = j;
+	}
+}
+
+/* How many other runs are pinned to each CPU: the cpusets of the nomad-exec-<pid> siblings. */
+static void count_pinned(const char *parent, const char *file, int *used)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char p[1024], buf[512];
+		unsigned char set[MAX_CPUS];
+		if (strncmp(e->d_name, "nomad-exec-", 11) != 0 || atoi(e->d_name + 11) == (int)getpid() ||
+		    fmt_path(p, sizeof p, "%s/%s/%s", parent, e->d_name, file) < 0 ||
+		    read_file(p, buf, sizeof buf) <= 0 || parse_cpus(buf, set) < 0)
+			continue;
+		for (int i = 0; i < MAX_CPUS; i++)
+			used[i] += set[i];
+	}
+	closedir(d);
+}
+
+/* Chooses n CPUs of `allowed` (a cpuset list), the least used first; -1 with a reason when too few. */
+static int choose_cores(const char *allowed, const char *parent, const char *file, int n, char *out, size_t len,
+			char *why, size_t why_len)
+{
+	unsigned char set[MAX_CPUS], pick[MAX_CPUS];
+	static int used[MAX_CPUS];
+	if (parse_cpus(allowed, set) < 0) {
+		snprintf(why, why_len, "cannot read the allowed CPUs '%.*s'", (int)strcspn(allowed, "\n"), allowed);
+		return -1;
+	}
+	int have = 0;
+	for (int i = 0; i < MAX_CPUS; i++)
+		have += set[i];
+	if (have < n) {
+		snprintf(why, why_len, "%d core%s asked for, but this cgroup allows only %d CPU%s (%.*s)", n,
+			 n == 1 ? "" : "s", have, have == 1 ? "" : "s", (int)strcspn(allowed, "\n"), allowed);
+		return -1;
+	}
+	memset(used, 0, sizeof used);
+	count_pinned(parent, file, used);
+	memset(pick, 0, sizeof pick);
+	for (int k = 0; k < n; k++) {
+		int best = -1;
+		for (int i = 0; i < MAX_CPUS; i++)
+			if (set[i] && !pick[i] && (best < 0 || used[i] < used[best]))
+				best = i;
+		pick[best] = 1;
+	}
+	format_cpus(pick, out, len);
+	return 0;
+}
+
+/* v2: the task's own cgroup (made for its limits) with the cpuset controller enabled in its parent. */
+static int pin_v2(const struct config *c, struct cgroup *cg, char *why, size_t why_len)
+{
+	char parent[512], p[1024], allowed[512];
+	snprintf(parent, sizeof parent, "%s", cg->mem);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (fmt_path(p, sizeof p, "%s/cgroup.controllers", parent) < 0 || !has_word(p, "cpuset")) {
+		snprintf(why, why_len, "the cpuset controller is not delegated to %.400s", parent);
+		return -1;
+	}
+	if (put(parent, "cgroup.subtree_control", "+cpuset") < 0 ||
+	    fmt_path(p, sizeof p, "%s/cpuset.cpus.effective", parent) < 0 || read_file(p, allowed, sizeof allowed) <= 0) {
+		snprintf(why, why_len, "enabling cpuset in %.400s: %s", parent, strerror(errno));
+		return -1;
+	}
+	if (choose_cores(allowed, parent, "cpuset.cpus", c->cores, cg->cores, sizeof cg->cores, why, why_len) < 0)
+		return -1;
+	if (put(cg->mem, "cpuset.cpus", cg->cores) < 0) {
+		snprintf(why, why_len, "writing %.400s/cpuset.cpus: %s", cg->mem, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* v1: a cpuset cgroup of the task's own (root), its memory nodes those of its parent. */
+static int pin_v1(const struct config *c, struct cgroup *cg, char *why, size_t why_len)
+{
+	char own[512], parent[1024], p[1024], allowed[512], mems[256];
+	if (geteuid() != 0 || access("/sys/fs/cgroup/cpuset/cpuset.cpus", F_OK) < 0 || own_path("cpuset", own, sizeof own) < 0)
+		return -1;
+	if (fmt_path(parent, sizeof parent, "/sys/fs/cgroup/cpuset%s", own) < 0 ||
+	    fmt_path(p, sizeof p, "%s/cpuset.effective_cpus", parent) < 0 ||
+	    (read_file(p, allowed, sizeof allowed) <= 0 &&
+	     (fmt_path(p, sizeof p, "%s/cpuset.cpus", parent) < 0 || read_file(p, allowed, sizeof allowed) <= 0)) ||
+	    fmt_path(p, sizeof p, "%s/cpuset.mems", parent) < 0 || read_file(p, mems, sizeof mems) <= 0) {
+		snprintf(why, why_len, "reading the cpuset of %.400s: %s", parent, strerror(errno));
+		return -1;
+	}
+	if (choose_cores(allowed, parent, "cpuset.cpus", c->cores, cg->cores, sizeof cg->cores, why, why_len) < 0)
+		return -1;
+	if (v1_dir("cpuset", cg->cpuset, sizeof cg->cpuset, 0) < 0 || put(cg->cpuset, "cpuset.mems", mems) < 0 ||
+	    put(cg->cpuset, "cpuset.cpus", cg->cores) < 0) {
+		snprintf(why, why_len, "making the cpuset cgroup %.400s: %s", cg->cpuset, strerror(errno));
+		if (cg->cpuset[0])
+			rmdir(cg->cpuset);
+		cg->cpuset[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+void cgroup_pin_cores(const struct config *c, struct cgroup *cg)
+{
+	char why[600] = "";
+	if (cg->version == 2 && pin_v2(c, cg, why, sizeof why) == 0)
+		return;
+	if (!why[0] && pin_v1(c, cg, why, sizeof why) == 0)
+		return;
+	cg->cores[0] = '\0';
+	if (!why[0])
+		snprintf(why, sizeof why, "%s", c->rootless ? "rootless, and no delegated cgroup v2 with the cpuset controller"
+						       : "no cpuset controller (cgroup v2 or v1) is writable");
+	msg("warning: cores are not pinned (%s); the task runs on every CPU", why);
 }

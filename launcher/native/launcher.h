@@ -23,6 +23,8 @@ enum launcher_exit {
 	EXIT_CONTAIN = 118,    /* host pid mode without a way to end every task process */
 };
 
+struct cgroup;
+
 struct bind {
 	const char *src;  /* host path */
 	const char *dst;  /* path inside the task root */
@@ -50,11 +52,13 @@ struct config {
 	long long memory_mb;       /* 0 = not given */
 	long long memory_max_mb;   /* 0 = not given, -1 = unlimited */
 	long cpu_mhz;              /* 0 = not given */
+	int cores;                 /* resources.cores: pin to this many CPUs (0 = not given) */
 	int no_pivot_root;
 	int stop_fd;               /* -1 = none */
 	int info_fd;               /* -1 = none */
 	char **argv;               /* command and args */
 	int rootless;              /* launcher not running as uid 0: use a user namespace */
+	int raw;                   /* --raw: no isolation (raw_exec), the task leads its own session */
 	uid_t outer_uid;
 	gid_t outer_gid;
 };
@@ -80,30 +84,36 @@ uint64_t cap_legacy_root_set(void);
 void apply_caps(const struct config *c);               /* exits EXIT_CREDS on failure */
 
 /* sandbox.c: runs in the cloned child; never returns */
-void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+void sandbox_enter(const struct config *c, const struct cgroup *cg, int err_fd, int alive_fd, const sigset_t *orig_mask)
 	__attribute__((noreturn));
 extern int sandbox_err_fd;  /* where a failing child reports its exit code; -1 outside it */
+/* --raw: the forked child of a raw_exec task (no namespaces); never returns */
+void raw_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+	__attribute__((noreturn));
 
 /* cgroup.c */
 struct cgroup {
 	int version;          /* of the limits: 0 = none, 1, 2 */
 	char mem[512];        /* v1 memory dir or v2 dir */
 	char cpu[512];        /* v1 cpu dir (v2: same as mem) */
-	char back_mem[512];   /* procs file to return the launcher to */
-	char back_cpu[512];
 	int v2_fd;            /* v2: directory fd for CLONE_INTO_CGROUP, else -1 */
 	int track_version;    /* what holds every task process: 0 = nothing, 1 = v1 freezer, 2 = v2 */
 	char track[512];      /* the v2 dir (also mem when v2 limits) or the v1 freezer dir */
-	char back_track[512];
+	char cpuset[512];     /* v1 cpuset dir pinning the task to its cores, or "" (v2: in mem) */
+	char cores[256];      /* the pinned CPUs in cpuset list form ("0-1", "0,2"), or "" */
 	char dev[512];        /* v1 devices dir with the task's device rules, or "" */
-	char back_dev[512];
+	int dev_shared;       /* dev is the shared nomad-exec.devices: joined, never removed */
 };
 /* Creates the task's cgroups: device rules (v1 devices), one that holds every task process
  * (v2, or the v1 freezer), and the resource limits when asked. Nothing is joined yet.
  * Returns 0 when the limits are enforced, -1 when not (a warning was printed). */
 int cgroup_setup(const struct config *c, struct cgroup *cg);
-void cgroup_join(struct cgroup *cg);   /* v1: moves the calling process in, before clone */
-void cgroup_leave(struct cgroup *cg);
+/* v1: the cloned task moves itself into the v1 dirs, first thing (before its root is built), so the
+ * launcher never joins and leaves them; a failure ends the task before its execve. */
+void cgroup_enter(const struct cgroup *cg);
+/* Pins the task to c->cores CPUs (v2 cpuset in the task's cgroup, else a v1 cpuset), preferring
+ * CPUs other nomad-exec runs are not pinned to; fills cg->cores. A warning says why not. */
+void cgroup_pin_cores(const struct config *c, struct cgroup *cg);
 /* SIGKILLs every process in the tracking cgroup (freezing it first where the kernel has no
  * cgroup.kill) and waits until it is empty. No-op without one. */
 void cgroup_kill_all(const struct cgroup *cg);

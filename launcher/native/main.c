@@ -100,7 +100,8 @@ static void read_env(int fd, struct config *c)
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
 	while (fd >= 0) {
-		if (len + 65536 > cap) {
+		/* grown only when full: an environment under 64 KiB is one read, then end of file */
+		if (len == cap) {
 			cap = cap ? cap * 2 : 65536;
 			if (cap > ENV_MAX)
 				usage("--env-fd: more than 64 MiB of environment");
@@ -124,7 +125,8 @@ static void read_env(int fd, struct config *c)
 	size_t n = 0;
 	for (size_t k = 0; k < len; k++)
 		n += buf[k] == '\0';
-	c->env = calloc(n + 2, sizeof *c->env);
+	/* room for a last record without its NUL, the NULL, and one set_env() */
+	c->env = calloc(n + 3, sizeof *c->env);
 	if (!c->env)
 		die_errno(EXIT_INTERNAL, "allocating", NULL);
 	if (buf)
@@ -134,6 +136,23 @@ static void read_env(int fd, struct config *c)
 			usage("--env-fd: every record must be KEY=VALUE");
 		c->env[c->nenv++] = buf + k;
 	}
+	c->env[c->nenv] = NULL;
+}
+
+/* Sets one variable of the task's environment (read_env left room for one more). */
+static void set_env(struct config *c, const char *key, const char *value)
+{
+	size_t klen = strlen(key);
+	char *rec = malloc(klen + strlen(value) + 2);
+	if (!rec)
+		die_errno(EXIT_INTERNAL, "allocating", NULL);
+	sprintf(rec, "%s=%s", key, value);
+	for (size_t i = 0; i < c->nenv; i++)
+		if (strncmp(c->env[i], key, klen) == 0 && c->env[i][klen] == '=') {
+			c->env[i] = rec;
+			return;
+		}
+	c->env[c->nenv++] = rec;
 	c->env[c->nenv] = NULL;
 }
 
@@ -198,6 +217,10 @@ static void parse_args(int argc, char **argv, struct config *c)
 			c->memory_max_mb = number(a, need(argc, argv, i++, 1), -1);
 		} else if (strcmp(a, "--cpu") == 0) {
 			c->cpu_mhz = (long)number(a, need(argc, argv, i++, 1), 1);
+		} else if (strcmp(a, "--cores") == 0) {
+			c->cores = (int)number(a, need(argc, argv, i++, 1), 1);
+		} else if (strcmp(a, "--raw") == 0) {
+			c->raw = 1;
 		} else if (strcmp(a, "--no-pivot-root") == 0) {
 			c->no_pivot_root = 1;
 		} else if (strcmp(a, "--stop-fd") == 0) {
@@ -210,9 +233,11 @@ static void parse_args(int argc, char **argv, struct config *c)
 			usage(m);
 		}
 	}
-	if (!c->root)
+	if (c->raw && (c->root || c->alloc_dir || c->nbinds || c->memory_mb || c->cpu_mhz || c->cores))
+		usage("--raw runs the command as it is on the host: no --root, --alloc-dir, binds or limits");
+	if (!c->root && !c->raw)
 		usage("--root is required");
-	if (c->root[0] != '/')
+	if (c->root && c->root[0] != '/')
 		usage("--root must be an absolute path");
 	if (c->alloc_dir && c->alloc_dir[0] != '/')
 		usage("--alloc-dir must be an absolute path");
@@ -225,7 +250,7 @@ static void parse_args(int argc, char **argv, struct config *c)
 	c->outer_uid = geteuid();
 	c->outer_gid = getegid();
 	c->rootless = c->outer_uid != 0;
-	if (lookup_user(c->user, &c->uid, &c->gid) < 0)
+	if (!c->raw && lookup_user(c->user, &c->uid, &c->gid) < 0)
 		die_msg(EXIT_USER, "user %s: not found in the host /etc/passwd (%s)", c->user, strerror(errno));
 }
 
@@ -359,6 +384,14 @@ static int is_forwarded(int sig)
 	return 0;
 }
 
+/* The kill signal or SIGKILL to the task: a raw task's whole process group (it leads one). */
+static void signal_task(const struct config *c, pid_t task, int sig)
+{
+	if (c->raw && kill(-task, sig) == 0)
+		return;
+	kill(task, sig);  /* its setsid() may not have happened yet */
+}
+
 static pid_t clone_task(const struct config *c, const struct cgroup *cg)
 {
 	uint64_t flags = CLONE_NEWNS;
@@ -368,6 +401,8 @@ static pid_t clone_task(const struct config *c, const struct cgroup *cg)
 		flags |= CLONE_NEWPID;
 	if (c->ipc_mode == NS_PRIVATE)
 		flags |= CLONE_NEWIPC;
+	if (c->raw)
+		flags = 0;  /* a plain fork */
 	struct clone_args args;
 	memset(&args, 0, sizeof args);
 	args.flags = flags;
@@ -398,15 +433,15 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 	int errp[2], alive[2];
 	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(alive, O_CLOEXEC) < 0)
 		die_errno(EXIT_INTERNAL, "pipe", NULL);
-	cgroup_join(cg);
 	pid_t task = clone_task(c, cg);
 	if (task == 0) {
 		close(errp[0]);
 		close(alive[1]);
 		close(sfd);
-		sandbox_enter(c, errp[1], alive[0], orig);
+		if (c->raw)
+			raw_enter(c, errp[1], alive[0], orig);
+		sandbox_enter(c, cg, errp[1], alive[0], orig);
 	}
-	cgroup_leave(cg);
 	close(errp[1]);
 	close(alive[0]);
 	info(c, "{\"child-pid\": %d}", (int)task);
@@ -443,7 +478,7 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 		if (r < 0)
 			die_errno(EXIT_INTERNAL, "poll", NULL);
 		if (deadline >= 0 && now_ms() >= deadline) {
-			kill(task, SIGKILL);
+			signal_task(c, task, SIGKILL);
 			deadline = -1;
 			/* the runner tells a stop the kill signal ended from one that needed SIGKILL */
 			info(c, "{\"escalated-after-ms\": %ld}", now_ms() - stop_at);
@@ -464,8 +499,8 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 				continue;
 			stop_open = 0;
 			stop_at = now_ms();
-			int sig = c->kill_timeout_ms == 0 ? SIGKILL : c->kill_signal;
-			kill(task, sig);
+			int sig = (c->kill_timeout_ms == 0 || c->kill_signal == SIGKILL) ? SIGKILL : c->kill_signal;
+			signal_task(c, task, sig);
 			info(c, "{\"stop-signal\": %d}", sig);
 			if (sig != SIGKILL)
 				deadline = stop_at + c->kill_timeout_ms;
@@ -473,13 +508,13 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 		if (ilaunch >= 0 && pfd[ilaunch].revents) {
 			/* the launcher is gone: nobody is left to report to, end everything now */
 			launcher_open = 0;
-			kill(task, SIGKILL);
+			signal_task(c, task, SIGKILL);
 		}
 		if (pfd[0].revents) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof si) == sizeof si) {
 				if (is_forwarded((int)si.ssi_signo))
-					kill(task, (int)si.ssi_signo);
+					signal_task(c, task, (int)si.ssi_signo);
 			}
 			int st;
 			pid_t w;
@@ -498,7 +533,9 @@ static int supervise(const struct config *c, struct cgroup *cg, int launcher_fd,
 	}
 	/* what the task left behind: daemons in host pid mode, a dying namespace otherwise */
 	cgroup_kill_all(cg);
-	if (c->pid_mode == NS_HOST)
+	if (c->raw)
+		kill(-task, SIGKILL);  /* what it left in its group */
+	if (c->pid_mode == NS_HOST || c->raw)
 		kill_descendants();
 	int oom = cgroup_oom_killed(cg);
 	cgroup_remove(cg);
@@ -558,7 +595,21 @@ int main(int argc, char **argv)
 	struct config c;
 	parse_args(argc, argv, &c);
 	struct cgroup cg;
+	if (c.raw) {
+		/* raw_exec: no cgroups; as a subreaper the launcher gets whatever the task orphans
+		 * (daemons leaving its group included) and ends it with the task */
+		memset(&cg, 0, sizeof cg);
+		cg.v2_fd = -1;
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			die_errno(EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER)", NULL);
+		return supervise(&c, &cg, -1, &orig);
+	}
 	cgroup_setup(&c, &cg);
+	if (c.cores) {
+		cgroup_pin_cores(&c, &cg);
+		if (cg.cores[0])
+			set_env(&c, "NOMAD_CPU_CORES", cg.cores);
+	}
 	if (c.pid_mode == NS_PRIVATE)
 		return supervise(&c, &cg, -1, &orig);
 

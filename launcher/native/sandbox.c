@@ -469,10 +469,15 @@ static void new_session_keyring(void)
 	die_errno(EXIT_CREDS, "joining a new session keyring (keyctl)", NULL);
 }
 
-void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+static void start_task(const struct config *c, int alive_fd, const sigset_t *orig_mask, const char *where)
+	__attribute__((noreturn));
+
+void sandbox_enter(const struct config *c, const struct cgroup *cg, int err_fd, int alive_fd, const sigset_t *orig_mask)
 {
 	cloexec_from_3();
 	sandbox_err_fd = err_fd;
+	/* device rules, limits, tracking: before anything else, while the host's /sys/fs/cgroup is here */
+	cgroup_enter(cg);
 	if (c->rootless) {
 		if (write_file("/proc/self/setgroups", "deny") < 0)
 			die_errno(EXIT_NAMESPACE, "denying setgroups", "/proc/self/setgroups");
@@ -510,8 +515,14 @@ void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigse
 	}
 	umask(old_umask);
 
-	/* Last, because any uid change clears it. Then make sure the supervisor did not
-	 * die before it was set: its end of alive_fd closes when it exits. */
+	/* Last, because any uid change clears it. */
+	start_task(c, alive_fd, orig_mask, "inside the task root");
+}
+
+/* Sets the parent-death signal, makes sure the supervisor did not die before it was set (its end
+ * of alive_fd closes when it exits), and runs the command. */
+static void start_task(const struct config *c, int alive_fd, const sigset_t *orig_mask, const char *where)
+{
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_errno(EXIT_CREDS, "prctl(PR_SET_PDEATHSIG)", NULL);
 	struct pollfd pfd = {.fd = alive_fd, .events = POLLIN};
@@ -523,8 +534,21 @@ void sandbox_enter(const struct config *c, int err_fd, int alive_fd, const sigse
 	execve(c->argv[0], c->argv, c->env);
 	int e = errno;
 	if (e == ENOENT)
-		die_msg(EXIT_NOTFOUND, "command %s not found inside the task root (work_dir %s)",
-			c->argv[0], c->work_dir);
+		die_msg(EXIT_NOTFOUND, "command %s not found %s (work_dir %s)", c->argv[0], where, c->work_dir);
 	errno = e;
 	die_errno(EXIT_NOEXEC, "executing command", c->argv[0]);
+}
+
+/* raw_exec: no namespaces, no new root, the invoking user; only what keeps the run in hand: its
+ * own session (so a stop reaches its whole process group), nothing inherited above fd 2, and the
+ * parent-death signal (the supervisor ends the group when the runner goes away). */
+void raw_enter(const struct config *c, int err_fd, int alive_fd, const sigset_t *orig_mask)
+{
+	cloexec_from_3();
+	sandbox_err_fd = err_fd;
+	if (setsid() < 0)
+		die_errno(EXIT_INTERNAL, "starting a session (setsid)", NULL);
+	if (chdir(c->work_dir) < 0)
+		die_errno(EXIT_WORKDIR, "entering the task dir", c->work_dir);
+	start_task(c, alive_fd, orig_mask, "on the host");
 }

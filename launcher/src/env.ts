@@ -85,7 +85,8 @@ export function nomadVariables(input: EnvInput): Record<string, string> {
     NOMAD_PARENT_CGROUP: 'nomad.slice',
   };
   if (input.resources.memoryMaxMB > 0) v.NOMAD_MEMORY_MAX_LIMIT = String(input.resources.memoryMaxMB);
-  // A cpuset list; locally the first N cores.
+  // A cpuset list. The launcher replaces it with the cores it pinned the task to; unpinned (it warns why),
+  // the first N cores, which is what Nomad would name on an idle node.
   if (input.resources.cores) v.NOMAD_CPU_CORES = input.resources.cores === 1 ? '0' : `0-${input.resources.cores - 1}`;
   if (input.parentId) v.NOMAD_JOB_PARENT_ID = input.parentId;
   for (const port of input.ports) {

@@ -47,6 +47,9 @@ export interface LauncherSpec {
   memoryMaxMb?: number;
   /** resources.cpu in MHz, applied as CPU weight. */
   cpuMhz?: number;
+  /** resources.cores: pinned to that many CPUs (cpuset) where a cgroup allows it; the task's NOMAD_CPU_CORES
+   * then names them (the launcher sets it), else a warning says why it runs unpinned. */
+  cores?: number;
   noPivotRoot?: boolean;
   /** Command as seen inside the task root (already resolved; no PATH search happens). */
   command: string;
@@ -115,10 +118,36 @@ export function launcherArgv(spec: LauncherSpec): string[] {
   if (spec.memoryMb) argv.push('--memory', String(wholeAtLeast('memoryMb', spec.memoryMb, 1)));
   if (spec.memoryMaxMb) argv.push('--memory-max', String(wholeAtLeast('memoryMaxMb', spec.memoryMaxMb, -1)));
   if (spec.cpuMhz) argv.push('--cpu', String(wholeAtLeast('cpuMhz', spec.cpuMhz, 1)));
+  if (spec.cores) argv.push('--cores', String(wholeAtLeast('cores', spec.cores, 1)));
   if (spec.noPivotRoot) argv.push('--no-pivot-root');
   if (spec.stopFd !== undefined) argv.push('--stop-fd', String(spec.stopFd));
   if (spec.infoFd !== undefined) argv.push('--info-fd', String(spec.infoFd));
   argv.push('--', spec.command, ...spec.args);
+  return argv;
+}
+
+/** A raw_exec task under the launcher's --raw mode: no isolation, only supervision (see launcher/README.md). */
+export interface RawLauncherSpec {
+  /** The task dir on the host: the command's working directory. */
+  workDir: string;
+  env: Readonly<Record<string, string>>;
+  envFd: number;
+  killSignal?: string;
+  killTimeoutMs?: number;
+  /** The command's host path (already looked up). */
+  command: string;
+  args: readonly string[];
+  stopFd: number;
+  infoFd: number;
+}
+
+export function rawLauncherArgv(spec: RawLauncherSpec): string[] {
+  requireAbsolute('workDir', spec.workDir);
+  launcherEnvRecords(spec.env);
+  const argv = ['--raw', '--chdir', spec.workDir, '--env-fd', String(wholeAtLeast('envFd', spec.envFd, 0))];
+  if (spec.killSignal) argv.push('--kill-signal', spec.killSignal);
+  if (spec.killTimeoutMs !== undefined) argv.push('--kill-timeout', String(wholeAtLeast('killTimeoutMs', spec.killTimeoutMs, 0)));
+  argv.push('--stop-fd', String(spec.stopFd), '--info-fd', String(spec.infoFd), '--', spec.command, ...spec.args);
   return argv;
 }
 

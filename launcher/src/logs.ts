@@ -68,8 +68,7 @@ export class RotatingLog {
   }
 
   private open(): void {
-    this.fd = this.dir.openAppend(this.nameFor(this.index), 0o644);
-    this.size = fs.fstatSync(this.fd).size;
+    ({ fd: this.fd, size: this.size } = this.dir.openAppendSized(this.nameFor(this.index), 0o644));
     if (!this.live.includes(this.index)) this.live.push(this.index);
     // Beyond max_files, the oldest files go.
     while (this.live.length > Math.max(1, this.config.maxFiles)) {

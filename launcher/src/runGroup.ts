@@ -7,7 +7,6 @@ import type { RunHandle, RunNotice, RunResult, RunSinks, StartOptions, TaskResul
 import { launcherBinary } from './launcherArgs';
 import { TaskLogs } from './logs';
 import { prepareTask, PrepareError, type PreparedTask } from './prepare';
-import { RawExecTask } from './rawExec';
 import type { Dir } from './safeFs';
 import { SupervisedTask } from './supervise';
 import { mark } from './timing';
@@ -20,7 +19,7 @@ export function runPlan(plan: LaunchPlan, sinks: RunSinks, options: StartOptions
 
 class GroupRun {
   readonly exited: Promise<RunResult>;
-  private readonly running = new Map<string, SupervisedTask | RawExecTask>();
+  private readonly running = new Map<string, SupervisedTask>();
   private readonly results: TaskResult[] = [];
   private stopped = false;
   /** Set when a leader ended or a main task failed: tasks not yet started (except poststop) are not started. */
@@ -152,10 +151,7 @@ class GroupRun {
     mark('start: task prepared');
     if (this.halted(task)) return this.skip(task, logs);
     const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer): void => this.sinks.output?.(task.name, stream, chunk);
-    const supervised: SupervisedTask | RawExecTask =
-      task.driver === 'raw_exec'
-        ? new RawExecTask(task, { command: prepared.command, env: prepared.env, logs, onOutput })
-        : this.superviseExec(task, prepared, logs, onOutput);
+    const supervised = this.supervise(task, prepared, logs, onOutput);
     mark('start: launcher spawned');
     this.running.set(task.name, supervised);
     this.sinks.taskState?.(task.name, 'running');
@@ -172,7 +168,8 @@ class GroupRun {
     return this.record(result);
   }
 
-  private superviseExec(task: TaskPlan, prepared: PreparedTask, logs: TaskLogs, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): SupervisedTask {
+  /** exec under the launcher's isolation, raw_exec under its --raw mode (supervision only). */
+  private supervise(task: TaskPlan, prepared: PreparedTask, logs: TaskLogs, onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): SupervisedTask {
     return new SupervisedTask(task, {
       launcherPath: this.launcherPath,
       command: prepared.command,

@@ -241,6 +241,11 @@ export class Dir {
 
   /** Opens `rel` for appending (created with `mode` when missing); anything but a regular file there is refused. */
   openAppend(rel: string, mode: number): number {
+    return this.openAppendSized(rel, mode).fd;
+  }
+
+  /** openAppend, with the file's size from the check it makes anyway (a log resuming its rotation needs it). */
+  openAppendSized(rel: string, mode: number): { fd: number; size: number } {
     const names = relativeNames(rel, this.pathOf(rel));
     const parent = this.parentDir(names)!;
     try {
@@ -256,7 +261,7 @@ export class Dir {
         fs.closeSync(fd);
         throw new UnsafePathError(`${this.pathOf(rel)} is ${kind(stat)}; refusing to write to it`);
       }
-      return fd;
+      return { fd, size: stat.size };
     } finally {
       parent.close();
     }

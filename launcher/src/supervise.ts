@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
-import { launcherArgv, launcherEnvRecords, parseLauncherInfo, type LauncherInfo } from './launcherArgs';
+import { launcherArgv, launcherEnvRecords, parseLauncherInfo, rawLauncherArgv, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
 import { exitStatus, signalName } from './signals';
 import type { StopReport } from './api';
@@ -61,6 +61,58 @@ export function keepOutput(sinks: Pick<SuperviseOptions, 'logs' | 'onOutput'>, s
   sinks.onOutput(stream, chunk);
 }
 
+/** Descriptors of the launcher: 3 stop, 4 info, 5 environment. */
+const STOP_FD = 3;
+const INFO_FD = 4;
+const ENV_FD = 5;
+
+function execArgv(task: TaskPlan, options: SuperviseOptions): string[] {
+  return launcherArgv({
+    taskDir: task.taskDir,
+    allocDir: task.dirs.alloc,
+    chrootEnv: Object.fromEntries(task.chrootBinds.map((b) => [b.host, b.task])),
+    binds: options.binds,
+    pidMode: task.pidMode,
+    ipcMode: task.ipcMode,
+    capabilities: task.capabilities,
+    user: task.user,
+    workDir: task.workDir,
+    env: options.env,
+    killSignal: task.killSignal,
+    killTimeoutMs: Math.round(task.killTimeoutMs),
+    memoryMb: task.resources.memoryMB,
+    memoryMaxMb: task.resources.memoryMaxMB || undefined,
+    cpuMhz: task.resources.cpu,
+    cores: task.resources.cores,
+    noPivotRoot: task.noPivotRoot,
+    command: options.command,
+    args: task.args,
+    stopFd: STOP_FD,
+    infoFd: INFO_FD,
+    envFd: ENV_FD,
+  });
+}
+
+/**
+ * raw_exec, as the raw_exec driver runs it (as you, in the task dir, with the task env), but under the launcher's
+ * --raw mode rather than as our own child: the task leads its own session, a stop reaches its whole process group,
+ * whatever it leaves behind is killed as it ends, and it dies with this process even on a SIGKILL (Node cannot
+ * set a parent-death signal; the launcher sees its stop fd close and ends the group).
+ */
+function rawArgv(task: TaskPlan, options: SuperviseOptions): string[] {
+  return rawLauncherArgv({
+    workDir: task.taskDir,
+    env: options.env,
+    envFd: ENV_FD,
+    killSignal: task.killSignal,
+    killTimeoutMs: Math.round(task.killTimeoutMs),
+    command: options.command,
+    args: task.args,
+    stopFd: STOP_FD,
+    infoFd: INFO_FD,
+  });
+}
+
 export class SupervisedTask {
   private readonly child: ChildProcess;
   private readonly started = Date.now();
@@ -75,29 +127,7 @@ export class SupervisedTask {
     private readonly task: TaskPlan,
     options: SuperviseOptions,
   ) {
-    const argv = launcherArgv({
-      taskDir: task.taskDir,
-      allocDir: task.dirs.alloc,
-      chrootEnv: Object.fromEntries(task.chrootBinds.map((b) => [b.host, b.task])),
-      binds: options.binds,
-      pidMode: task.pidMode,
-      ipcMode: task.ipcMode,
-      capabilities: task.capabilities,
-      user: task.user,
-      workDir: task.workDir,
-      env: options.env,
-      killSignal: task.killSignal,
-      killTimeoutMs: Math.round(task.killTimeoutMs),
-      memoryMb: task.resources.memoryMB,
-      memoryMaxMb: task.resources.memoryMaxMB || undefined,
-      cpuMhz: task.resources.cpu,
-      noPivotRoot: task.noPivotRoot,
-      command: options.command,
-      args: task.args,
-      stopFd: 3,
-      infoFd: 4,
-      envFd: 5,
-    });
+    const argv = task.driver === 'raw_exec' ? rawArgv(task, options) : execArgv(task, options);
     mark('supervise: argv built');
     this.child = spawn(options.launcherPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
@@ -106,12 +136,12 @@ export class SupervisedTask {
     });
     // The environment (template secrets included) goes through a pipe, never argv: the launcher reads
     // it to end of file before anything else.
-    const envPipe = (this.child.stdio as unknown as (Writable | null)[])[5];
+    const envPipe = (this.child.stdio as unknown as (Writable | null)[])[ENV_FD];
     envPipe?.on('error', () => undefined); // a launcher that failed early closed its end: its exit says why
     envPipe?.end(launcherEnvRecords(options.env));
     const stdout = this.child.stdout!;
     const stderr = this.child.stderr!;
-    const info = this.child.stdio[4] as Readable;
+    const info = this.child.stdio[INFO_FD] as Readable;
     let launcherLines: string[] = [];
     stdout.on('data', (chunk: Buffer) => keepOutput(options, 'stdout', chunk));
     stderr.on('data', (data: Buffer) => {
@@ -140,7 +170,7 @@ export class SupervisedTask {
       });
     });
     // The stop fd must not keep our event loop alive nor error out when the launcher is gone.
-    const stopPipe = this.child.stdio[3] as Writable;
+    const stopPipe = this.child.stdio[STOP_FD] as Writable;
     stopPipe.on('error', () => undefined);
 
     this.exited = new Promise<SupervisedExit>((resolve) => {
@@ -186,7 +216,7 @@ export class SupervisedTask {
     if (this.stopRequested) return;
     this.stopRequested = true;
     this.stoppedAt = Date.now();
-    const stopPipe = this.child.stdio[3] as Writable;
+    const stopPipe = this.child.stdio[STOP_FD] as Writable;
     if (!stopPipe.destroyed) stopPipe.end(Buffer.from('s'));
     this.escalation = setTimeout(() => {
       if (this.child.exitCode === null && this.child.pid) {

@@ -178,7 +178,7 @@ function planRawExecTask(ctx: TaskContext): TaskPlan {
   if (denied) fail(denied, valueOf(body, 'user', 'user-denied'));
   const config = task.config?.body;
   if (!config) fail('has no config block, so no command to run', { range: task.block.typeRange, code: 'missing-required' });
-  const { resources: res, logs } = planResources(body, jobspec);
+  const { resources: res, logs } = planResources(body, jobspec, fail);
   const { taskDir, dirs } = taskDirsOf(ctx.allocDir, ctx.sharedDir, task.name);
   const env = planEnv(ctx, body, user, res, fail, { NOMAD_ALLOC_DIR: dirs.alloc, NOMAD_TASK_DIR: dirs.local, NOMAD_SECRETS_DIR: dirs.secrets });
   const { command, args } = planCommand(ctx, config!, env, fail);
@@ -267,7 +267,7 @@ export function planTask(ctx: TaskContext): TaskPlan {
   const config = task.config?.body;
   if (!config) fail('has no config block, so no command to run', { range: task.block.typeRange, code: 'missing-required' });
 
-  const { resources: res, logs } = planResources(body, jobspec);
+  const { resources: res, logs } = planResources(body, jobspec, fail);
   const env = planEnv(ctx, body, user, res, fail);
 
   // command and args: HCL2 with the env as top-level names.
@@ -371,13 +371,17 @@ function entryPlace(body: Body, name: string, values: string[] | undefined, entr
 }
 
 /** The resources block (Nomad's defaults: 100 MHz, 300 MB) and the logs block (10 files of 10 MB). */
-function planResources(body: Body, jobspec: Evaluator): Pick<TaskPlan, 'resources' | 'logs'> {
+function planResources(body: Body, jobspec: Evaluator, fail: (message: string) => never): Pick<TaskPlan, 'resources' | 'logs'> {
   const resources = blocksOf(body, 'resources')[0]?.body;
   const num = (b: Body | undefined, name: string, fallback: number): number => {
     const v = b ? evalAttr(b, name, jobspec) : undefined;
     return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : fallback;
   };
   const cores = num(resources, 'cores', 0);
+  // Nomad places such a task only on a node with that many free cores; this machine is the only node.
+  const cpus = os.cpus().length;
+  if (cores > cpus) fail(`resources.cores = ${cores}, but this machine has ${cpus} CPU${cpus === 1 ? '' : 's'}: Nomad would find no node to place the task on, so it is not run (ask for at most ${cpus})`);
+  if (cores > 0 && !Number.isInteger(cores)) fail(`resources.cores must be a whole number of cores, not ${cores}`);
   const logsBody = blocksOf(body, 'logs')[0]?.body;
   const disabledValue = logsBody ? evalAttr(logsBody, 'disabled', jobspec) : undefined;
   const enabledValue = logsBody ? evalAttr(logsBody, 'enabled', jobspec) : undefined;
