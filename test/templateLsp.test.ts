@@ -2,6 +2,10 @@
 // functions and env names, completion of functions after `{{ ` and `| ` and of env names inside `env "`.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CompletionList, Hover, Position } from 'vscode-languageserver-types';
 import { LspClient, testUri } from './helpers/lspClient';
 import { execJob } from './helpers/diagnose';
@@ -78,5 +82,59 @@ test('template text over stdio: diagnostics, hover and completion', async (t) =>
     });
   } finally {
     await client.stop();
+  }
+});
+
+test('template-source-missing follows the disk: a source created after opening goes at the next edit, a deleted one comes back when the editor says so', { timeout: 30_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpl-watch-'));
+  const client = await LspClient.start();
+  try {
+    // Two groups: the edit below touches the other group, so the template's group result is remembered.
+    const job = `job "web" {
+  datacenters = ["dc1"]
+  group "app" {
+    task "server" {
+      driver = "exec"
+      config {
+        command = "/bin/sleep"
+      }
+      template {
+        source      = "app.tpl"
+        destination = "local/app.conf"
+      }
+      template {
+        source      = "still-missing.tpl"
+        destination = "local/other.conf"
+      }
+    }
+  }
+  group "other" {
+    task "t" {
+      driver = "exec"
+      config {
+        command = "/bin/sleep"
+      }
+    }
+  }
+}
+`;
+    const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+    client.open(uri, job);
+    const missing = (p: { diagnostics: { code?: unknown; range: { start: Position } }[] }): Position[] => p.diagnostics.filter((d) => d.code === 'template-source-missing').map((d) => d.range.start);
+    assert.deepEqual(missing(await client.diagnostics(uri, 1)), [positionOf(job, '"app.tpl"'), positionOf(job, '"still-missing.tpl"')]);
+    // Created after opening, then an edit elsewhere: the template's group is not re-checked from scratch (its
+    // result is remembered), but what its check read from the disk is asked again.
+    fs.writeFileSync(path.join(dir, 'app.tpl'), 'x = 1\n');
+    const edited = client.insert(uri, positionOf(job, 'command = "/bin/sleep"\n      }\n    }\n  }\n}'), ' ');
+    // The twin: a source that is still missing stays reported.
+    assert.deepEqual(missing(await client.diagnostics(uri, edited)), [positionOf(job, '"still-missing.tpl"')]);
+    // Deleted, and the editor says so (didChangeWatchedFiles): reported again without any edit.
+    fs.rmSync(path.join(dir, 'app.tpl'));
+    const next = client.nextPublication(uri);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'app.tpl')).href, type: 3 }] });
+    assert.deepEqual(missing(await next), [positionOf(job, '"app.tpl"'), positionOf(job, '"still-missing.tpl"')]);
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -3,6 +3,8 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  WatchKind,
   ProposedFeatures,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -29,6 +31,8 @@ import { templatePreviewFeature } from './features/templatePreview';
 import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
+import { forgetMachine } from './checks/machine';
+import { fileURLToPath } from 'node:url';
 
 /** Features plug in here, one line each. */
 export const FEATURES: Feature[] = [
@@ -150,7 +154,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: CONFIGURATION_SECTION }).catch((e) => logError('register configuration', e));
     }
+    // Checks read the disk (a template's source, a command on the host): created and deleted files are
+    // reported back so that findings about them follow at once.
+    if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }] })
+        .catch((e) => logError('register file watcher', e));
+    }
     void pullSettings();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    try {
+      const paths = params.changes.filter((c) => c.uri.startsWith('file:')).map((c) => fileURLToPath(c.uri));
+      // Only answers some finding was built on matter: other files change all the time and cost nothing.
+      if (forgetMachine(paths)) documents?.recheckAll();
+    } catch (error) {
+      logError('didChangeWatchedFiles', error);
+    }
   });
 
   connection.onDidChangeConfiguration((params) => {

@@ -2,7 +2,6 @@
 // `template { data = ... }` as the client would hand it to consul-template (HCL `${}` evaluated first), its
 // Go-template syntax, function names and argument counts from the function table, `env "X"` against the
 // task's environment at render time, and a `source` that nothing puts in place.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Block, Body, Group } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
@@ -14,6 +13,7 @@ import { parseForEditor } from '../template/index';
 import type { ParsedTemplate } from '../template/parse';
 import type { Check, CheckContext } from './check';
 import { live } from './memo';
+import { pathExists } from './machine';
 
 export const templateDataCheck: Check = {
   name: 'template-data',
@@ -163,7 +163,7 @@ function checkSource(ctx: CheckContext, body: Body, earlier: Block[], block: Blo
   const dir = ctx.documentDir;
   const range = attribute.value.range;
   live(ctx, (ctx) => {
-    if (fs.existsSync(path.resolve(dir, source))) return;
+    if (pathExists(path.resolve(dir, source))) return;
     ctx.report({
       range,
       code: 'template-source-missing',
