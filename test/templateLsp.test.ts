@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompletionList, Hover, Position } from 'vscode-languageserver-types';
+import type { CompletionList, Hover, Position, SemanticTokens } from 'vscode-languageserver-types';
+import { LEGEND } from '../server/src/features/semanticTokens';
 import { LspClient, testUri } from './helpers/lspClient';
 import { execJob } from './helpers/diagnose';
 
@@ -136,5 +137,89 @@ test('template-source-missing follows the disk: a source created after opening g
   } finally {
     await client.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Semantic tokens decoded to the text they cover. */
+function decodeTokens(text: string, data: number[]): { text: string; type: string; line: number; char: number }[] {
+  const lines = text.split('\n');
+  const out: { text: string; type: string; line: number; char: number }[] = [];
+  let line = 0;
+  let char = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    const [dl, dc, length, type] = data.slice(i, i + 4);
+    line += dl;
+    char = dl === 0 ? char + dc : dc;
+    out.push({ text: lines[line].slice(char, char + length), type: LEGEND.tokenTypes[type], line, char });
+  }
+  return out;
+}
+
+test('semantic tokens tell template actions from literal text, in a heredoc and in a quoted string', async () => {
+  const job = execJob({
+    task: `      template {
+        destination = "local/app.conf"
+        data        = <<-EOT
+          listen {{ env "NOMAD_PORT_http" | toUpper }}
+          {{- range $i, $s := service "db" }}
+          db{{ $i }} = {{ .Address }}:{{ .Port }} {{/* note */}}
+          {{ end -}}
+          plain text if range end
+        EOT
+      }
+      template {
+        destination = "local/q.conf"
+        data        = "x {{ if eq (env \\"A\\") \\"1\\" }}one{{ else }}\${NOMAD_TASK_DIR}{{ end }} literal"
+      }`,
+  });
+  const client = await LspClient.start();
+  try {
+    const uri = testUri('template-tokens.nomad.hcl');
+    client.open(uri, job);
+    const tokens = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const decoded = decodeTokens(job, tokens.data);
+    const has = (text: string, type: string, near: string): void => {
+      const at = positionOf(job, near);
+      assert.ok(
+        decoded.some((t) => t.text === text && t.type === type && t.line === at.line),
+        `${text} as ${type} on the line of ${near}: ${JSON.stringify(decoded.filter((t) => t.line === at.line))}`,
+      );
+    };
+    has('{{', 'macro', 'listen {{');
+    has('env', 'function', 'listen {{');
+    has('"NOMAD_PORT_http"', 'string', 'listen {{');
+    has('|', 'operator', 'listen {{');
+    has('toUpper', 'function', 'listen {{');
+    has('}}', 'macro', 'listen {{');
+    has('{{-', 'macro', '{{- range');
+    has('range', 'keyword', '{{- range');
+    has('$i', 'variable', '{{- range');
+    has(':=', 'operator', '{{- range');
+    has('service', 'function', '{{- range');
+    has('.Address', 'property', 'db{{');
+    has('.Port', 'property', 'db{{');
+    has('{{/* note */}}', 'comment', 'db{{');
+    has('end', 'keyword', '{{ end -}}');
+    has('-}}', 'macro', '{{ end -}}');
+    // Quoted string: escaped quotes belong to the string token, keywords and parentheses read as in a heredoc.
+    has('if', 'keyword', 'x {{ if');
+    has('eq', 'function', 'x {{ if');
+    has('\\"A\\"', 'string', 'x {{ if');
+    has('else', 'keyword', 'x {{ if');
+    // The HCL interpolation keeps its own token.
+    has('NOMAD_TASK_DIR', 'variable', 'x {{ if');
+    // The clean twin: literal output text has no template tokens, even words that are keywords in an action.
+    const plain = positionOf(job, 'plain text');
+    assert.deepEqual(decoded.filter((t) => t.line === plain.line), []);
+    const quoted = positionOf(job, 'x {{ if');
+    const literal = decoded.filter((t) => t.line === quoted.line && ['one', ' literal', 'x ', 'literal'].includes(t.text));
+    assert.deepEqual(literal, []);
+    for (let i = 1; i < decoded.length; i++) {
+      const a = decoded[i - 1];
+      const b = decoded[i];
+      assert.ok(b.line > a.line || (b.line === a.line && b.char >= a.char + a.text.length), `token ${i} in order without overlap`);
+    }
+  } finally {
+    await client.stop();
   }
 });
