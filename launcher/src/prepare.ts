@@ -53,7 +53,13 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
     const templates = require('../../server/src/template') as typeof Templates;
     const output = renderOne(task, template, env, templates);
     writeTemplate(task, template, output, alloc);
-    if (template.env) Object.assign(env, templates.parseEnvFile(output));
+    if (template.env) {
+      try {
+        Object.assign(env, templates.parseEnvFile(output));
+      } catch (error) {
+        throw new PrepareError('template', `template ${template.index} (${template.destinationInTask}), env = true: ${(error as Error).message}`);
+      }
+    }
   }
   const rawExec = task.driver === 'raw_exec';
   const lookup =
