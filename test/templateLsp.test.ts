@@ -223,3 +223,57 @@ test('semantic tokens tell template actions from literal text, in a heredoc and 
     await client.stop();
   }
 });
+
+test('hover on fields where the call that made the value is known: range service, nomadService, ls, nodes, with secret, variables', async () => {
+  const job = execJob({
+    task: `      template {
+        destination = "local/fields.conf"
+        data        = <<-EOT
+          {{ range service "db" }}db = {{ .Address }}:{{ .Port }} {{ .ServiceMeta.role }}{{ end }}
+          {{ range $i, $s := nomadService "api" }}{{ $s.AllocID }}{{ end }}
+          {{ range ls "app/config" }}{{ .Key }}={{ .Value }}{{ end }}
+          {{ range nodes }}{{ .Datacenter }}{{ end }}
+          {{ with secret "kv/data/db" }}{{ .Data.data.password }} {{ .LeaseDuration }}{{ end }}
+          {{ $cert := pkiCert "pki/issue/web" "common_name=web" }}{{ $cert.Cert }}
+          {{ with env "X" }}{{ .Whatever }}{{ end }}
+          {{ range service "db" }}{{ if .Tags }}{{ .Tags }}{{ end }}{{ else }}{{ .Address }}{{ end }}
+        EOT
+      }`,
+  });
+  const client = await LspClient.start();
+  try {
+    const uri = testUri('template-fields.nomad.hcl');
+    client.open(uri, job);
+    await client.diagnostics(uri);
+    const hover = async (needle: string, delta = 1, nth = 0): Promise<Hover | null> => {
+      let at = -1;
+      for (let i = 0; i <= nth; i++) at = job.indexOf(needle, at + 1);
+      assert.ok(at >= 0, needle);
+      const before = job.slice(0, at + delta);
+      const position = { line: before.split('\n').length - 1, character: at + delta - (before.lastIndexOf('\n') + 1) };
+      return client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
+    };
+    const text = (h: Hover | null): string => (h ? (h.contents as { value: string }).value : '');
+    const port = await hover('.Port');
+    assert.match(text(port), /\.Port: int/);
+    assert.match(text(port), /healthy instance of the Consul service \(`service "db"`\)/);
+    assert.deepEqual(port?.range, { start: positionOf(job, '.Port', 1), end: positionOf(job, '.Port', 5) });
+    assert.match(text(await hover('.Address')), /\.Address: string/);
+    assert.match(text(await hover('.ServiceMeta')), /ServiceMeta: map/);
+    assert.match(text(await hover('$s.AllocID', 4)), /\$s\.AllocID: string[\s\S]*`nomadService "api"`/);
+    assert.match(text(await hover('.Key')), /relative to the prefix/);
+    assert.match(text(await hover('.Datacenter')), /node in the Consul catalog/);
+    // Hover on `data` of `.Data.data.password`: the KV v2 level, with its fields listed.
+    const data = await hover('.Data.data', 7);
+    assert.match(text(data), /\.Data\.data: map[\s\S]*KV version 2/);
+    assert.match(text(await hover('.Data.data', 2)), /Its fields: `\.data`, `\.metadata`/);
+    assert.match(text(await hover('.LeaseDuration')), /Seconds the lease lasts/);
+    assert.match(text(await hover('$cert.Cert', 7)), /PKI certificate/);
+    assert.match(text(await hover('.Tags', 1, 1)), /\.Tags: list/, 'inside if, dot is still the entry');
+    // The twins: a value of unknown origin, and dot in range's else branch (the outer dot), give nothing.
+    assert.equal(await hover('.Whatever'), null);
+    assert.equal(await hover('.Address', 1, 1), null);
+  } finally {
+    await client.stop();
+  }
+});
