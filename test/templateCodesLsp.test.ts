@@ -122,3 +122,22 @@ test('template fields over stdio: change_signal, perms and wait read as Nomad re
     await client.stop();
   }
 });
+
+test('a template is parsed again when what its ${...} reads changes, though its block did not', async () => {
+  const job = execJob({
+    top: 'variable "open" {\n  default = "{{ if .x }}"\n}',
+    task: '      template {\n        destination = "local/out.conf"\n        data        = "${var.open}yes{{ end }}"\n      }',
+  });
+  const client = await LspClient.start();
+  try {
+    const uri = testUri('template-var-memo.nomad.hcl');
+    client.open(uri, job);
+    const syntax = (p: { diagnostics: { code?: unknown }[] }): number => p.diagnostics.filter((d) => d.code === 'template-syntax').length;
+    assert.equal(syntax(await client.diagnostics(uri, 1)), 0);
+    const at = rangeOf(job, '{{ if .x }}');
+    const version = client.change(uri, [{ range: at, text: '{{ .x }}' }]);
+    assert.equal(syntax(await client.diagnostics(uri, version)), 1, 'the {{ end }} has nothing to close now');
+  } finally {
+    await client.stop();
+  }
+});
