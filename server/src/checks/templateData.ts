@@ -4,7 +4,7 @@
 // task's environment at render time, a `source` that nothing puts in place, and for `env = true` the rendered
 // output read as the client reads an env file.
 import * as path from 'node:path';
-import type { Block, Body, Expr, Group } from '../model/types';
+import type { Block, Body, Group } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
 import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
@@ -68,28 +68,12 @@ export interface ReadTemplate {
   error?: TemplateSyntaxError;
 }
 
-/**
- * Parsed templates by their `data` expression: an edit elsewhere in the group leaves that expression the same
- * object (model/build.ts), and while the file token (variables, locals, settings: what `${...}` may read) is
- * the same too, the text and its parse are the same. Only a template whose block changed is parsed again.
- */
-const parsedTemplates = new WeakMap<object, { token: object; left: string; right: string; read: ReadTemplate | undefined }>();
-
-export function readTemplate(ctx: Pick<CheckContext, 'evaluator' | 'incremental'>, block: Block): ReadTemplate | undefined {
+export function readTemplate(ctx: Pick<CheckContext, 'evaluator'>, block: Block): ReadTemplate | undefined {
   const data = findAttribute(block.body, 'data');
   if (!data) return undefined;
-  const { left, right } = delimitersOf(ctx, block);
-  const token = ctx.incremental?.file;
-  const known = token ? parsedTemplates.get(data.value) : undefined;
-  if (known && known.token === token && known.left === left && known.right === right) return known.read;
-  const read = parse(ctx, data.value, left, right);
-  if (token) parsedTemplates.set(data.value, { token, left, right, read });
-  return read;
-}
-
-function parse(ctx: Pick<CheckContext, 'evaluator'>, data: Expr, left: string, right: string): ReadTemplate | undefined {
-  const text = templateText(data, ctx.evaluator);
+  const text = templateText(data.value, ctx.evaluator);
   if (!text) return undefined;
+  const { left, right } = delimitersOf(ctx, block);
   try {
     return { text, left, right, parsed: parseForEditor(text.text, { leftDelimiter: left, rightDelimiter: right }) };
   } catch (error) {
