@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyse } from '../server/src/analysis';
-import { previewTemplate } from '../server/src/features/templatePreview';
+import { previewTemplate, readTemplateValues } from '../server/src/features/templatePreview';
 import { sharedParser } from '../server/src/parser/parser';
 import { resolveSettings } from '../server/src/settings';
 import { ArgReader } from './args';
@@ -43,7 +43,11 @@ export const renderCommand: Subcommand = {
     let values: Record<string, unknown> | undefined;
     try {
       text = fs.readFileSync(file, 'utf8');
-      if (valuesFile) values = JSON.parse(fs.readFileSync(valuesFile, 'utf8')) as Record<string, unknown>;
+      if (valuesFile) {
+        const read = readTemplateValues(valuesFile);
+        if ('problem' in read) throw new Error(read.problem);
+        values = read.values;
+      }
     } catch (error) {
       process.stderr.write(`nomad-exec render: ${(error as Error).message}\n`);
       return 2;

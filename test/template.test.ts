@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkTemplate, parseEnvFile, renderTemplate, TemplateError } from '../server/src/template';
+import { checkTemplate, parseEnvFile, readEnvFile, renderTemplate, TemplateError } from '../server/src/template';
 
 const taskDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-tpl-'));
 fs.mkdirSync(path.join(taskDir, 'local'));
@@ -87,4 +87,13 @@ test('missing keys print <no value> or fail when asked', () => {
 
 test('env files parse into variables', () => {
   assert.deepEqual(parseEnvFile('A=1\n# c\nexport B="two words"\n\nC=x=y\n'), { A: '1', B: 'two words', C: 'x=y' });
+});
+
+test('env files read as Nomad reads them: comments, export, quotes and escapes; a bad line names itself', () => {
+  const { env, problems } = readEnvFile('A = plain value # note\nexport B="x\\ty\\u00e9"\nC=\'#kept\'\n  # indented comment\n\nD.E/F=1\nexport=2\nG=#\r\n');
+  assert.deepEqual(env, { A: 'plain value', B: 'x\ty\u00e9', C: '#kept', 'D.E/F': '1', export: '2', G: '' });
+  assert.deepEqual(problems, []);
+  const bad = readEnvFile('OK=1\n1X=2\nNO_EQUALS\nQ="open\nE="\\q"\n');
+  assert.deepEqual(bad.problems.map((p) => p.line), [2, 3, 4, 5]);
+  assert.throws(() => parseEnvFile('OK=1\nNO_EQUALS\n'), /line 2/);
 });

@@ -97,3 +97,33 @@ test('nomad-exec render prints the same text as the preview, placeholders named 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('nomadExec.templateValues: the preview over stdio answers remote calls from the values file, read at each preview', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'values-'));
+  const file = path.join(dir, 'values.json');
+  fs.writeFileSync(file, JSON.stringify({ 'key "app/db"': 'postgres://db' }));
+  const client = await LspClient.start({ initializationOptions: { settings: { templateValues: file } } });
+  try {
+    const uri = testUri('template-values.nomad.hcl');
+    client.open(uri, JOB);
+    await client.diagnostics(uri);
+    const preview = (): Promise<Reply & { valuesProblem?: string }> => client.request('workspace/executeCommand', { command: 'nomadExec.previewTemplate', arguments: [{ uri, template: 1 }] });
+    const answered = await preview();
+    assert.match(answered.text, /db {3}= postgres:\/\/db\n/);
+    assert.deepEqual(answered.placeholders, []);
+    // The file changed: the next preview reads it again.
+    fs.writeFileSync(file, JSON.stringify({ 'key "app/db"': 'mysql://db' }));
+    assert.match((await preview()).text, /db {3}= mysql:\/\/db\n/);
+    // The twin: a broken file is said, and the call is a placeholder again.
+    fs.writeFileSync(file, '{ not json');
+    const broken = await preview();
+    assert.deepEqual(broken.placeholders, ['key "app/db"']);
+    assert.match(broken.valuesProblem ?? '', /values\.json/);
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

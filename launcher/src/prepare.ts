@@ -57,11 +57,17 @@ export async function prepareTask(task: TaskPlan, alloc: Dir, notice: (message: 
     try {
       output = renderOne(task, template, env, templates);
       writeTemplate(task, template, output, alloc);
+      if (template.env) {
+        try {
+          Object.assign(env, templates.parseEnvFile(output));
+        } catch (error) {
+          throw new PrepareError('template', `template ${template.index} (${template.destinationInTask}), env = true: ${(error as Error).message}`);
+        }
+      }
     } catch (error) {
       if (error instanceof PrepareError && !error.at && template.place) throw new PrepareError(error.step, error.message, template.place);
       throw error;
     }
-    if (template.env) Object.assign(env, templates.parseEnvFile(output));
   }
   const rawExec = task.driver === 'raw_exec';
   const lookup =

@@ -255,6 +255,14 @@ export class DocumentAnalysis {
     this.last = undefined;
   }
 
+  /**
+   * Files on the machine changed (forgetMachine): a complete analysis runs its checks again on the same model
+   * (their memos replay everything but what read the disk); one under way reads the disk anyway.
+   */
+  recheck(): void {
+    if (this.stage === 'done' && this.model) this.stage = 'checks';
+  }
+
   /** Whether the analysis of the current text under `settings` is complete. */
   isDone(settings: EffectiveSettings): boolean {
     return this.stage === 'done' && this.lastSettings === settings;

@@ -95,6 +95,14 @@ export class DocumentStore {
     for (const uri of this.open.keys()) this.schedule(uri);
   }
 
+  /** Checks every open document again on its current model (files on the machine changed). */
+  recheckAll(): void {
+    for (const [uri, doc] of this.open) {
+      doc.recheck();
+      this.schedule(uri);
+    }
+  }
+
   /** Whether any analysis is pending (for tests and benchmarks). */
   get busy(): boolean {
     return this.pending.size > 0;

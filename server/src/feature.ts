@@ -1,7 +1,7 @@
 // The extension point for LSP features (hover, completion, symbols, folding, semantic tokens, code
 // actions, formatting, ...). A feature declares its server capabilities and registers its handlers;
 // server.ts lists the features in FEATURES, so adding one is one line there.
-import type { ClientCapabilities, Connection, ServerCapabilities } from 'vscode-languageserver';
+import type { ClientCapabilities, Connection, FileEvent, ServerCapabilities } from 'vscode-languageserver';
 import type { DocumentStore } from './documents';
 import type { EffectiveSettings } from './settings';
 
@@ -18,6 +18,8 @@ export interface FeatureContext {
    */
   guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>): (params: P) => Promise<R>;
   log(message: string): void;
+  /** Files changed on disk (workspace/didChangeWatchedFiles; the connection takes one handler, server.ts owns it). */
+  onDidChangeFiles(listener: (changes: FileEvent[]) => void): void;
 }
 
 export interface Feature {

@@ -3,10 +3,13 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  WatchKind,
   ProposedFeatures,
   TextDocumentSyncKind,
   type ClientCapabilities,
   type Connection,
+  type FileEvent,
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
@@ -31,6 +34,8 @@ import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
 import { DiagnosticReports } from './diagnosticReports';
+import { forgetMachine } from './checks/machine';
+import { host } from './host';
 
 /** Features plug in here, one line each. */
 export const FEATURES: Feature[] = [
@@ -76,6 +81,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** The client pulls diagnostics (textDocument/diagnostic): nothing is pushed to it then. */
   let pull = false;
   const reports = new DiagnosticReports();
+  const fileListeners: ((changes: FileEvent[]) => void)[] = [];
 
   const log = (message: string): void => connection.console.log(message);
   const logError = (where: string, error: unknown): void => {
@@ -152,7 +158,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(() => {
-    const ctx: FeatureContext = { connection, documents: documents!, settings: () => settings, client: clientCapabilities, guard, log };
+    const ctx: FeatureContext = { connection, documents: documents!, settings: () => settings, client: clientCapabilities, guard, log, onDidChangeFiles: (listener) => fileListeners.push(listener) };
     for (const feature of features) {
       try {
         feature.register(ctx);
@@ -162,6 +168,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     if (clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: CONFIGURATION_SECTION }).catch((e) => logError('register configuration', e));
+    }
+    // Checks read the disk (a template's source, a command on the host): created and deleted files are
+    // reported back so that findings about them follow at once.
+    if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete }] })
+        .catch((e) => logError('register file watcher', e));
     }
     void pullSettings();
   });
@@ -174,6 +187,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return reports.report(snapshot, params.previousResultId);
     }),
   );
+
+  // Files created, changed or deleted on disk, as the editor's watchers report them: the answers of disk
+  // lookups that findings were built on are forgotten, then each feature that follows the disk hears of it.
+  // (The connection keeps one handler only, so this is the one.)
+  connection.onDidChangeWatchedFiles((params) => {
+    try {
+      const paths = params.changes.map((c) => host.fileUrlToPath(c.uri)).filter((p): p is string => p !== undefined);
+      // Only answers some finding was built on matter: other files change all the time and cost nothing.
+      if (forgetMachine(paths)) documents?.recheckAll();
+    } catch (error) {
+      logError('didChangeWatchedFiles', error);
+    }
+    for (const listener of fileListeners) {
+      try {
+        listener(params.changes);
+      } catch (error) {
+        logError('didChangeWatchedFiles', error);
+      }
+    }
+  });
 
   connection.onDidChangeConfiguration((params) => {
     const pushed = (params.settings as Record<string, unknown> | null | undefined)?.[CONFIGURATION_SECTION];

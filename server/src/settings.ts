@@ -37,6 +37,12 @@ export interface NomadExecSettings {
   hostVolumes?: Record<string, string | { path?: string; readOnly?: boolean }>;
   /** Editor only: inlay hints with the value of `var.*` and `local.*` uses (off by default). */
   inlayHints?: { values?: boolean };
+  /**
+   * Path of a JSON file answering the template preview's Consul, Vault and Nomad calls, keyed `name "arg"`
+   * (as `nomad-exec render --template-values`). A machine-level setting: a workspace does not choose which
+   * file of this machine the preview reads.
+   */
+  templateValues?: string | null;
   /** Files larger than this many megabytes are not parsed or checked (the language server says so). */
   maxFileSize?: number;
   /** Seconds of parsing after which the language server gives up on a file (and says so). */
@@ -69,6 +75,8 @@ export interface EffectiveSettings {
   problems: string[];
   /** Editor only: show the evaluated value of `var.*` and `local.*` uses as inlay hints. */
   inlayValues: boolean;
+  /** Editor only: the values file of the template preview (nomadExec.templateValues), when set. */
+  templateValues?: string;
 }
 
 export interface AnalysisLimits {
@@ -201,6 +209,7 @@ export function resolveSettings(
     limits,
     problems,
     inlayValues: user.inlayHints?.values === true,
+    ...(typeof user.templateValues === 'string' && user.templateValues.trim() !== '' ? { templateValues: user.templateValues } : {}),
   };
 }
 

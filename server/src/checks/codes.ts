@@ -47,6 +47,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-template-function': { severity: DiagnosticSeverity.Error, summary: 'A function consul-template does not have.' },
   'template-argument-count': { severity: DiagnosticSeverity.Error, summary: 'A template function called with the wrong number of arguments.' },
   'template-env-unknown': { severity: DiagnosticSeverity.Warning, summary: "env names a variable that is not in the task's environment when the template renders." },
+  'template-env-file': { severity: DiagnosticSeverity.Error, summary: 'An env = true template whose rendered output has a line that is not KEY=value.' },
   'template-source-missing': { severity: DiagnosticSeverity.Warning, summary: 'A template source that is not beside the job file and that no artifact or earlier template provides.' },
   'settings-problem': { severity: DiagnosticSeverity.Warning, summary: 'The agent config file could not be read or understood.' },
   'unknown-port-label': { severity: DiagnosticSeverity.Error, summary: 'A service, check or expose path names a port label the group network does not declare.' },

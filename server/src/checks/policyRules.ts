@@ -3,6 +3,7 @@
 // operands, spread targets, service checks and names, one leader per group, template change settings,
 // and artifact/template destinations that would leave the allocation directory.
 import type { Attribute, Block, Body, Group, Job } from '../model/types';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Check, CheckContext } from './check';
 import { durationNs, formatDuration } from './values';
 import { jobSettings } from './memo';
@@ -356,8 +357,26 @@ function checkService(ctx: CheckContext, service: Block): void {
 }
 
 function checkTemplate(ctx: CheckContext, template: Block): void {
-  // A missing change_signal is fine: Nomad uses SIGHUP for change_mode = "signal".
+  // A missing change_signal is fine: Nomad uses SIGHUP for change_mode = "signal". Its name and the perms
+  // syntax are the schema's (allowed values): here only what ties one field to another.
   const mode = readString(ctx, template.body, 'change_mode', 'restart');
+  const signal = attr(template.body, 'change_signal');
+  if (signal && mode !== null && mode !== 'signal') {
+    ctx.report({
+      range: signal.nameRange,
+      code: 'invalid-value',
+      severity: DiagnosticSeverity.Warning,
+      message: `change_signal is only sent when change_mode = "signal"; with change_mode = "${mode}" Nomad ignores it.`,
+    });
+  }
+  const wait = blocks(template.body, 'wait')[0];
+  if (wait) {
+    const min = readDuration(ctx, wait.body, 'min', -1);
+    const max = readDuration(ctx, wait.body, 'max', -1);
+    if (min !== null && max !== null && min >= 0 && max >= 0 && min > max) {
+      ctx.report({ range: attr(wait.body, 'max')!.value.range, code: 'out-of-range', message: `wait max (${formatDuration(max)}) is below min (${formatDuration(min)}): Nomad refuses the template.` });
+    }
+  }
   if (mode === 'signal' && read(ctx, template.body, 'env') === true) {
     ctx.report({
       range: attr(template.body, 'change_mode')!.value.range,
@@ -367,10 +386,6 @@ function checkTemplate(ctx: CheckContext, template: Block): void {
   }
   if (mode === 'script' && blocks(template.body, 'change_script').length === 0) {
     ctx.report({ range: attr(template.body, 'change_mode')!.value.range, code: 'missing-required', message: 'With change_mode = "script" the template needs a change_script { command = ... } block.' });
-  }
-  const perms = read(ctx, template.body, 'perms');
-  if (typeof perms === 'string' && !/^[0-7]{1,4}$/.test(perms)) {
-    ctx.report({ range: attr(template.body, 'perms')!.value.range, code: 'invalid-value', message: `perms must be octal file permissions such as "0644", not "${perms}".` });
   }
   checkDestination(ctx, template, 'template');
 }

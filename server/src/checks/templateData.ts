@@ -1,7 +1,8 @@
 // Templates checked while editing with the runner's own engine (server/src/template): the text of
 // `template { data = ... }` as the client would hand it to consul-template (HCL `${}` evaluated first), its
 // Go-template syntax, function names and argument counts from the function table, `env "X"` against the
-// task's environment at render time, and a `source` that nothing puts in place.
+// task's environment at render time, a `source` that nothing puts in place, and for `env = true` the rendered
+// output read as the client reads an env file.
 import * as path from 'node:path';
 import { host } from '../host';
 import type { Block, Body, Group } from '../model/types';
@@ -11,9 +12,12 @@ import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
 import { arityProblem, nearestTemplateFunction, templateFunction } from '../template/functionTable';
 import { TemplateSyntaxError } from '../template/lexer';
 import { parseForEditor } from '../template/index';
+import { readEnvFile } from '../template/envFile';
+import { renderPreview } from '../template/preview';
 import type { ParsedTemplate } from '../template/parse';
 import type { Check, CheckContext } from './check';
 import { live } from './memo';
+import { pathExists } from './machine';
 
 export const templateDataCheck: Check = {
   name: 'template-data',
@@ -111,6 +115,44 @@ function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope)
     }
     if (call.name === 'env' || call.name === 'envOrDefault') checkEnvName(ctx, read, call.args[0], call.name, scopeOf);
   }
+  const envFile = findAttribute(block.body, 'env');
+  if (envFile && ctx.evaluator.evaluate(envFile.value) === true) checkEnvFile(ctx, block, read, scopeOf);
+}
+
+/**
+ * `env = true`: the client reads the rendered file as `KEY=value` lines and fails the task on a line it
+ * cannot read. Checked when this machine renders the template exactly as the client would: every value it
+ * reads known while editing, no Consul, Vault or Nomad call, no file read inside the task.
+ */
+function checkEnvFile(ctx: CheckContext, block: Block, read: ReadTemplate, scopeOf: () => RuntimeScope): void {
+  const { parsed, text } = read;
+  if (!parsed || text.unknown.length > 0) return;
+  const scope = scopeOf();
+  const env: Record<string, string> = {};
+  for (const entry of scope.env.values()) if (entry.value !== undefined) env[entry.name] = entry.value;
+  for (const call of parsed.calls) {
+    const info = templateFunction(call.name);
+    if (!info || info.needs !== 'local' || call.name === 'file') return;
+    if (call.name === 'env' || call.name === 'envOrDefault') {
+      const arg = call.args[0];
+      // A name the task does not have falls back to the client agent's own environment: not known here.
+      if (!arg || arg.kind !== 'string' || !(arg.value in env)) return;
+    }
+  }
+  const rendered = renderPreview(text.text, { leftDelimiter: read.left, rightDelimiter: read.right, env });
+  if (rendered.error || rendered.placeholders.length > 0) return;
+  for (const problem of readEnvFile(rendered.text).problems) {
+    const line = rendered.text.slice(problem.offset, problem.end);
+    // The line as written in the template when it is there once (literal text), else the template's data.
+    const at = line.trim() === '' ? -1 : text.text.indexOf(line);
+    const written = at >= 0 && text.text.indexOf(line, at + 1) < 0;
+    const data = findAttribute(block.body, 'data')!;
+    ctx.report({
+      range: written ? text.rangeOf(at, at + line.length) : data.nameRange,
+      code: 'template-env-file',
+      message: `With env = true the client reads the rendered file as KEY=value lines, and line ${problem.line} (${JSON.stringify(line)}) is not one: ${problem.message}. The task fails to start.`,
+    });
+  }
 }
 
 function checkEnvName(ctx: CheckContext, read: ReadTemplate, arg: ParsedTemplate['calls'][number]['args'][number] | undefined, fn: string, scopeOf: () => RuntimeScope): void {
@@ -164,7 +206,7 @@ function checkSource(ctx: CheckContext, body: Body, earlier: Block[], block: Blo
   const dir = ctx.documentDir;
   const range = attribute.value.range;
   live(ctx, (ctx) => {
-    if (files.existsSync(path.resolve(dir, source))) return;
+    if (pathExists(path.resolve(dir, source))) return;
     ctx.report({
       range,
       code: 'template-source-missing',

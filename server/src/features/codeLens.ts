@@ -7,7 +7,7 @@
 // version not analysed yet is answered at once from the last completed analysis, each lens moved to where
 // its header line is now; once the new analysis completes, the client is asked to refresh only if the
 // lenses it would get differ from those it was given.
-import { fileURLToPath } from 'node:url';
+import { host } from '../host';
 import type { CodeLens, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Feature, FeatureContext } from '../feature';
@@ -36,8 +36,8 @@ export function codeLenses(file: JobFile, uri: string): CodeLens[] {
 
 function runLenses(file: JobFile, uri: string): CodeLens[] {
   // Only a job file on disk can be run (the runner reads it and its folder).
-  if (!uri.startsWith('file:')) return [];
-  const path = fileURLToPath(uri);
+  const path = host.fileUrlToPath(uri);
+  if (path === undefined) return [];
   const lenses: CodeLens[] = [];
   for (const group of outlineOf(file, '').groups) {
     const runnable = group.tasks.filter((t) => t.runnable);

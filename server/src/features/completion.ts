@@ -315,7 +315,8 @@ function valueItems(req: Request): CompletionItem[] {
   if (schema?.completion === 'signal') {
     for (const s of SIGNALS) add(s.name, s.doc, CompletionItemKind.EnumMember, s.name === 'SIGINT' || s.name === 'SIGTERM' ? '0' : '1');
   }
-  for (const v of schema?.values ?? []) {
+  // Signal names come from SIGNALS above (also the allowed values of some signal attributes).
+  for (const v of schema?.completion === 'signal' ? [] : (schema?.values ?? [])) {
     if (v.value === '') continue;
     add(v.value, v.doc, CompletionItemKind.EnumMember, '0');
   }

@@ -1,12 +1,18 @@
 // Semantic tokens from the job model: block types, block labels, attribute names, and the names inside
-// expressions and interpolations (var./local. and the client's runtime names, functions).
+// expressions and interpolations (var./local. and the client's runtime names, functions). Inside a template
+// block's `data` (heredoc or quoted string), the consul-template actions get tokens of their own (delimiters,
+// keywords, functions, variables, fields, literals) while the literal output text gets none, so a theme
+// shows where the template language is.
 import type { SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
-import type { Body, Expr, JobFile, Range } from '../model/types';
+import type { Block, Body, Expr, JobFile, Range } from '../model/types';
+import type { Evaluator } from '../model/eval';
+import { readTemplate } from '../checks/templateData';
+import { templateTokens, type TemplateTokenKind } from '../template/tokens';
 import { childExprs } from './modelQuery';
 import { documentHandler } from './featureInput';
 
-export const TOKEN_TYPES = ['type', 'class', 'property', 'variable', 'namespace', 'function', 'parameter'] as const;
+export const TOKEN_TYPES = ['type', 'class', 'property', 'variable', 'namespace', 'function', 'parameter', 'macro', 'keyword', 'string', 'number', 'operator', 'comment'] as const;
 export const TOKEN_MODIFIERS = ['declaration', 'readonly', 'defaultLibrary'] as const;
 export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 
@@ -25,8 +31,23 @@ interface RawToken {
 const NAMESPACES = new Set(['var', 'local', 'attr', 'node', 'meta', 'env']);
 const LABELLED_DECLARATIONS = new Set(['job', 'group', 'task', 'variable']);
 
+/** Template-language tokens as standard token types: delimiters read as macro brackets, `.Field` as a property. */
+const TEMPLATE_TOKEN: Record<TemplateTokenKind, [TokenType, ...Modifier[]]> = {
+  delimiter: ['macro'],
+  keyword: ['keyword'],
+  function: ['function', 'defaultLibrary'],
+  variable: ['variable'],
+  field: ['property'],
+  string: ['string'],
+  number: ['number'],
+  operator: ['operator'],
+  comment: ['comment'],
+};
+
 class Collector {
   readonly tokens: RawToken[] = [];
+
+  constructor(private readonly evaluator: Evaluator) {}
 
   add(range: Range, type: TokenType, ...modifiers: Modifier[]): void {
     if (range.start.line !== range.end.line) return;
@@ -50,10 +71,30 @@ class Collector {
           continue;
         }
         this.add(item.typeRange, 'type');
+        if (item.type === 'template') this.template(item);
+        else if (item.type === 'dynamic' && item.dynamic?.blockType === 'template' && item.dynamic.content) this.template({ ...item, body: item.dynamic.content });
         for (const label of item.labels) {
           this.add(label.range, 'class', ...(LABELLED_DECLARATIONS.has(item.type) ? (['declaration'] as Modifier[]) : []));
         }
         pending.push({ body: item.body, inLocals: item.type === 'locals' });
+      }
+    }
+  }
+
+  /** The actions of a template block's data, each token split at line ends (a token spans one line). */
+  template(block: Block): void {
+    const read = readTemplate({ evaluator: this.evaluator }, block);
+    if (!read) return;
+    const { text } = read;
+    for (const token of templateTokens(text.text, read.left, read.right)) {
+      // Text that an HCL `${...}` put there is not written where it appears: the interpolation has its tokens.
+      if (text.computed.some(([a, b]) => token.offset < b && a < token.end)) continue;
+      const [type, ...modifiers] = TEMPLATE_TOKEN[token.kind];
+      let from = token.offset;
+      for (let i = token.offset; i <= token.end; i++) {
+        if (i < token.end && text.text[i] !== '\n') continue;
+        if (i > from) this.add(text.rangeOf(from, i), type, ...modifiers);
+        from = i + 1;
       }
     }
   }
@@ -85,8 +126,8 @@ function nameRangeOf(range: Range, name: string): Range {
   return { start: { line: range.end.line, character: range.end.character - name.length }, end: range.end };
 }
 
-export function semanticTokens(file: JobFile): SemanticTokens {
-  const collector = new Collector();
+export function semanticTokens(file: JobFile, evaluator: Evaluator): SemanticTokens {
+  const collector = new Collector(evaluator);
   collector.body(file.body, false);
   const tokens = collector.tokens.sort((a, b) => a.line - b.line || a.char - b.char);
   const data: number[] = [];
@@ -112,6 +153,6 @@ export const semanticTokensFeature: Feature = {
   name: 'semanticTokens',
   capabilities: () => ({ semanticTokensProvider: { legend: LEGEND, full: true } }),
   register(ctx) {
-    ctx.connection.languages.semanticTokens.on(documentHandler(ctx, 'semanticTokens', { data: [] } as SemanticTokens, (input) => semanticTokens(input.file)));
+    ctx.connection.languages.semanticTokens.on(documentHandler(ctx, 'semanticTokens', { data: [] } as SemanticTokens, (input) => semanticTokens(input.file, input.evaluator)));
   },
 };

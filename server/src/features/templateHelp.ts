@@ -1,11 +1,13 @@
 // Hover and completion inside the text of `template { data = ... }`: functions from the template function
-// table (signature, doc, whether a local run renders it), env names with their value at render time when it
+// table (signature, doc, whether a local run renders it), fields of a known call's result (`.Port` inside
+// `range service "x"`, from the table's result types), env names with their value at render time when it
 // is known, and Nomad's runtime names inside `env "`. hover.ts and completion.ts call in first.
 import type { CompletionItem, CompletionList, Hover, Position } from 'vscode-languageserver-types';
 import { CompletionItemKind, MarkupKind } from 'vscode-languageserver-types';
 import type { Block, Task } from '../model/types';
 import { readTemplate, type ReadTemplate } from '../checks/templateData';
 import { localRunNote, TEMPLATE_FUNCTIONS, templateFunction, templateSignature, type TemplateFunctionInfo } from '../template/functionTable';
+import { fieldAt } from '../template/tokens';
 import type { FeatureInput } from './featureInput';
 import { runtimeScopeOf } from './featureInput';
 import { hitAt } from './modelQuery';
@@ -58,6 +60,14 @@ export function templateHover(input: FeatureInput, position: Position): Hover | 
   while (to < text.length && /[A-Za-z0-9_]/.test(text[to])) to++;
   const word = text.slice(from, to);
   const range = read.text.rangeOf(from, to);
+  // `.Port` inside `range service "x"`, `$s.Data.data` after `$s := secret "y"`: the field of a known call's result.
+  if (word && text[from - 1] === '.') {
+    const field = fieldAt(text, offset, read.left, read.right);
+    if (!field) return null;
+    const lines = ['```gotemplate', `${field.written}: ${field.field.type}`, '```', '', field.field.doc, '', `_A field of ${field.what} (\`${field.call}\`)._`];
+    if (field.field.fields) lines.push('', `Its fields: ${field.field.fields.map((f) => `\`.${f.name}\``).join(', ')}.`);
+    return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: read.text.rangeOf(field.offset, field.end) };
+  }
   if (word && text[from - 1] !== '.' && text[from - 1] !== '$' && text[from - 1] !== '"') {
     const info = templateFunction(word);
     if (info) return { contents: { kind: MarkupKind.Markdown, value: functionMarkdown(info) }, range };

@@ -2,6 +2,7 @@
 // block's data with the runner's engine and the task's environment as known while editing, and a code lens
 // "Preview" above each template block invokes it. The client shows `text` in a read-only editor beside the
 // job and asks again when the document changes. The lenses themselves are served by codeLens.ts.
+import { host } from '../host';
 import type { CodeLens, Position } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 import type { Task } from '../model/types';
@@ -28,6 +29,21 @@ export interface PreviewReply extends PreviewResult {
   template: number;
   /** Set when the block has no `data` to render (a `source` file is rendered by the runner only). */
   unavailable?: string;
+  /** Why the values file (nomadExec.templateValues) was not used. */
+  valuesProblem?: string;
+}
+
+/** A values file (nomadExec.templateValues, `--template-values`): a JSON object keyed by the call as written. */
+export function readTemplateValues(file: string): { values: Record<string, unknown> } | { problem: string } {
+  let parsed: unknown;
+  if (!host.fs) return { problem: `${file}: there are no local files here` };
+  try {
+    parsed = JSON.parse(host.fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { problem: `${file}: ${(error as Error).message}` };
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { problem: `${file}: not a JSON object keyed by calls such as "key \"app/config\""` };
+  return { values: parsed as Record<string, unknown> };
 }
 
 function tasksOf(input: Pick<FeatureInput, 'file'>): Task[] {
@@ -76,7 +92,16 @@ export const templatePreviewFeature: Feature = {
         const args = params.arguments?.[0] as PreviewArguments | undefined;
         if (!args || typeof args.uri !== 'string') return null;
         const input = await featureInput(ctx, args.uri);
-        return input ? previewTemplate(input, args) : null;
+        if (!input) return null;
+        // The values file is read on every preview: edits to it show at the next one.
+        const file = ctx.settings().templateValues;
+        if (args.values || !file) return previewTemplate(input, args);
+        const read = readTemplateValues(file);
+        if ('problem' in read) {
+          const reply = previewTemplate(input, args);
+          return reply && { ...reply, valuesProblem: read.problem };
+        }
+        return previewTemplate(input, { ...args, values: read.values });
       }),
     );
   },

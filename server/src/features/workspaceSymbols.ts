@@ -383,8 +383,8 @@ export const workspaceSymbolsFeature: Feature = {
     if (ctx.client.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       void ctx.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHERS }).catch((error: unknown) => ctx.log(`watching job files: ${String(error)}`));
     }
-    ctx.connection.onDidChangeWatchedFiles((params) => {
-      for (const change of params.changes ?? []) {
+    ctx.onDidChangeFiles((changes) => {
+      for (const change of changes) {
         try {
           if (change.type === FileChangeType.Deleted) index.deletedOnDisk(change.uri);
           else index.changedOnDisk(change.uri);

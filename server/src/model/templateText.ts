@@ -17,6 +17,8 @@ export interface TemplateText {
   offsetAt(position: Position): number;
   /** Spans of the text standing for something not known while editing (`${var.x}` of unknown value, `%{ if }`). */
   unknown: readonly (readonly [number, number])[];
+  /** Spans of the text that are the known value of an HCL `${...}` (not written where they appear). */
+  computed: readonly (readonly [number, number])[];
 }
 
 /** The template text of `data`, or undefined when it is not a string or template. */
@@ -34,13 +36,16 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
   let text = '';
   const positions: Position[] = [];
   const unknown: [number, number][] = [];
+  const computed: [number, number][] = [];
+  const ends: Position[] = [];
   for (const part of parts) {
     if (part.kind === 'literal') {
       // A bare literal's range includes its quotes.
       const start = bareLiteral ? { line: part.range.start.line, character: part.range.start.character + 1 } : part.range.start;
       const mapped = mapLiteral(part.text, part.source, start);
       text += part.text;
-      positions.push(...mapped);
+      positions.push(...mapped.starts);
+      ends.push(...mapped.ends);
       continue;
     }
     const value = part.kind === 'interpolation' ? knownString(part.expr, evaluator) : undefined;
@@ -48,8 +53,12 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
       unknown.push([text.length, text.length]);
       continue;
     }
+    if (value.length > 0) computed.push([text.length, text.length + value.length]);
     text += value;
-    for (let i = 0; i < value.length; i++) positions.push(part.range.start);
+    for (let i = 0; i < value.length; i++) {
+      positions.push(part.range.start);
+      ends.push(part.range.end);
+    }
   }
   const end = parts.length ? parts[parts.length - 1].range.end : { line: 0, character: 0 };
   const positionAt = (offset: number): Position => positions[offset] ?? (offset >= positions.length ? end : { line: 0, character: 0 });
@@ -59,12 +68,8 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
     rangeOf(from, to) {
       const start = positionAt(from);
       if (to <= from) return { start, end: start };
-      // The end is where the next character was written when that is further on the same line (an escape
-      // such as `\"` is two characters in the source), else just after the last one.
-      const last = positionAt(to - 1);
-      const next = to < positions.length ? positions[to] : undefined;
-      if (next && next.line === last.line && next.character > last.character) return { start, end: next };
-      return { start, end: { line: last.line, character: last.character + 1 } };
+      // Just past where the last character was written (an escape such as `\"` is two characters there).
+      return { start, end: ends[to - 1] ?? end };
     },
     offsetAt(position) {
       for (let i = 0; i < positions.length; i++) {
@@ -79,11 +84,12 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
       return -1;
     },
     unknown,
+    computed,
   };
 }
 
 /** The source position of each character of a literal's text. */
-function mapLiteral(text: string, source: LiteralSource | undefined, start: Position): Position[] {
+function mapLiteral(text: string, source: LiteralSource | undefined, start: Position): { starts: Position[]; ends: Position[] } {
   const rawPositions = (raw: string): Position[] => {
     const out: Position[] = [];
     let line = start.line;
@@ -97,7 +103,10 @@ function mapLiteral(text: string, source: LiteralSource | undefined, start: Posi
     }
     return out;
   };
-  if (!source) return rawPositions(text);
+  if (!source) {
+    const starts = rawPositions(text);
+    return { starts, ends: starts.map((p, i) => (text.charCodeAt(i) === 10 ? { line: p.line + 1, character: 0 } : { line: p.line, character: p.character + 1 })) };
+  }
   const raw = source.raw;
   const at = rawPositions(raw);
   // First `<<-` indentation, then the escapes, as the model builds the text.
@@ -119,6 +128,8 @@ function mapLiteral(text: string, source: LiteralSource | undefined, start: Posi
   }
   let out = '';
   const outIndex: number[] = [];
+  /** The raw offset just past each character's source (an escape is wider than what it stands for). */
+  const outEnd: number[] = [];
   for (let i = 0; i < stripped.length; i++) {
     const c = stripped[i];
     if (source.quoted && c === '\\' && i + 1 < stripped.length) {
@@ -127,6 +138,7 @@ function mapLiteral(text: string, source: LiteralSource | undefined, start: Posi
       if (n in simple) {
         out += simple[n];
         outIndex.push(index[i]);
+        outEnd.push(index[i + 1] + 1);
         i++;
         continue;
       }
@@ -139,6 +151,7 @@ function mapLiteral(text: string, source: LiteralSource | undefined, start: Posi
           for (let k = 0; k < ch.length; k++) {
             out += ch[k];
             outIndex.push(index[i]);
+            outEnd.push(index[i + 1 + len] + 1);
           }
           i += 1 + len;
           continue;
@@ -146,22 +159,33 @@ function mapLiteral(text: string, source: LiteralSource | undefined, start: Posi
       }
       out += c + n;
       outIndex.push(index[i], index[i + 1]);
+      outEnd.push(index[i] + 1, index[i + 1] + 1);
       i++;
       continue;
     }
     if ((c === '$' || c === '%') && stripped[i + 1] === c && stripped[i + 2] === '{') {
       out += c + '{';
       outIndex.push(index[i], index[i + 2]);
+      outEnd.push(index[i + 1] + 1, index[i + 2] + 1);
       i += 2;
       continue;
     }
     out += c;
     outIndex.push(index[i]);
+    outEnd.push(index[i] + 1);
   }
   index = outIndex;
   // `${~ x}` strip markers may have trimmed white space at either end since.
   const shift = out === text || out.startsWith(text) ? 0 : out.length - out.replace(/^\s+/, '').length;
-  const result: Position[] = [];
-  for (let k = 0; k < text.length; k++) result.push(at[index[k + shift]] ?? at[at.length - 1] ?? start);
-  return result;
+  const starts: Position[] = [];
+  const ends: Position[] = [];
+  const after = (past: number): Position => {
+    const p = at[past - 1] ?? at[at.length - 1] ?? start;
+    return raw.charCodeAt(past - 1) === 10 ? { line: p.line + 1, character: 0 } : { line: p.line, character: p.character + 1 };
+  };
+  for (let k = 0; k < text.length; k++) {
+    starts.push(at[index[k + shift]] ?? at[at.length - 1] ?? start);
+    ends.push(after(outEnd[k + shift] ?? raw.length));
+  }
+  return { starts, ends };
 }

@@ -2,6 +2,7 @@
 // and the lifecycle hook that orders tasks.
 import { STRING_ATTRIBUTES, block, body, bool, docPath, dur, int, oneOf, single, str, strList } from './build';
 import type { BlockSchema } from './types';
+import { SIGNALS } from './signals';
 
 export const ARTIFACT: BlockSchema = block(
   'Download a file or archive into the task directory before the task starts (go-getter: http, s3, git, ...). Archives are unpacked.',
@@ -38,11 +39,21 @@ export const TEMPLATE: BlockSchema = block(
         ['signal', 'Send change_signal to the task.'],
         ['script', 'Run change_script inside the task.'],
       ], { default: '"restart"' }),
-      change_signal: str('Signal sent when change_mode is signal.', { completion: 'signal' }),
+      change_signal: str('Signal sent when change_mode is signal (SIGHUP when not set); Nomad upper-cases the name.', {
+        completion: 'signal',
+        values: SIGNALS.map((s) => ({ value: s.name, doc: s.doc })),
+        caseInsensitive: true,
+      }),
       splay: dur('Random wait up to this long before acting on a change, to avoid all allocations restarting at once.', { default: '"5s"' }),
-      perms: str('Octal file permissions of the rendered file.', { default: '"0644"' }),
-      uid: int('Owner user ID of the rendered file.'),
-      gid: int('Owner group ID of the rendered file.'),
+      perms: oneOf('Octal file permissions of the rendered file (Nomad reads up to four octal digits, leading zeros aside).', [
+        ['0644', 'Owner reads and writes; everyone else reads.'],
+        ['0600', 'Only the owner reads and writes (secrets).'],
+        ['0640', 'Owner reads and writes; the group reads.'],
+        ['0755', 'Executable by everyone, writable by the owner (scripts).'],
+        ['0700', 'Only the owner reads, writes and runs it.'],
+      ], { default: '"0644"', valuePattern: { regex: '^(0*[0-7]{1,4})?$', description: 'any octal mode up to "7777"' } }),
+      uid: int("Owner user ID of the rendered file; negative or unset means the client agent's own user."),
+      gid: int("Owner group ID of the rendered file; negative or unset means the client agent's own group."),
       left_delimiter: str('Opening template delimiter.', { default: '"{{"' }),
       right_delimiter: str('Closing template delimiter.', { default: '"}}"' }),
       env: bool('Read the rendered file as KEY=value lines and add them to the task\'s environment.', { default: 'false' }),
@@ -51,9 +62,9 @@ export const TEMPLATE: BlockSchema = block(
       vault_grace: dur('Unused since Vault 0.5.', { deprecated: 'Nomad ignores vault_grace.', ignored: true }),
     },
     {
-      wait: single('Quiescence timers: wait for data to settle between min and max before rendering.', body({
+      wait: single('Quiescence timers: wait for data to settle between min and max before rendering (min must not exceed max).', body({
         min: dur('Wait at least this long after a change.'),
-        max: dur('Render after at most this long even if data keeps changing.'),
+        max: dur('Render after at most this long even if data keeps changing; not less than min.'),
       })),
       change_script: single('The script run when change_mode is script.', body({
         command: str('Command run inside the task.', { required: true }),

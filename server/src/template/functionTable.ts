@@ -228,3 +228,115 @@ export function nearestTemplateFunction(name: string): string | undefined {
   }
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
 }
+
+// ---- What functions give back: the fields of their results ----------------------------------------------
+// Data like the rows above: for the functions whose result has named fields (a Consul service entry, a Vault
+// secret, a KV pair), those fields, so that hover can say what `.Port` is inside `range service "x"`.
+
+export interface TemplateField {
+  name: string;
+  type: string;
+  doc: string;
+  /** Fields of this field's value, when it has named ones (a secret's `.Data` of a KV v2 engine). */
+  fields?: readonly TemplateField[];
+}
+
+export interface TemplateResult {
+  /** True when the function gives a list: its fields are those of each element (`range` visits them). */
+  list: boolean;
+  /** What one value (or one element) is, in a few words. */
+  what: string;
+  fields: readonly TemplateField[];
+}
+
+type FieldRow = [name: string, type: string, doc: string, fields?: FieldRow[]];
+const fields = (rows: FieldRow[]): TemplateField[] => rows.map(([name, type, doc, sub]) => ({ name, type, doc, ...(sub ? { fields: fields(sub) } : {}) }));
+
+const HEALTH_SERVICE: FieldRow[] = [
+  ['Address', 'string', "The instance's address: the service's own, or its node's when the service registered none."],
+  ['Port', 'int', 'The port the instance listens on.'],
+  ['ID', 'string', 'The instance ID, unique on its node.'],
+  ['Name', 'string', 'The service name.'],
+  ['Tags', 'list', 'The tags of this instance.'],
+  ['ServiceMeta', 'map', 'The key/value metadata the instance registered.'],
+  ['Node', 'string', 'The name of the Consul node the instance runs on.'],
+  ['NodeID', 'string', "The node's ID."],
+  ['NodeAddress', 'string', "The node's address."],
+  ['NodeDatacenter', 'string', 'The datacenter of the node.'],
+  ['NodeMeta', 'map', "The node's metadata."],
+  ['NodeTaggedAddresses', 'map', "The node's addresses by tag (lan, wan...)."],
+  ['Status', 'string', 'The aggregated health: passing, warning or critical.'],
+  ['Checks', 'list', 'The health checks of the instance and its node.'],
+  ['Weights', 'map', 'DNS weights for passing and warning states.'],
+  ['Namespace', 'string', 'The Consul namespace (Enterprise).'],
+];
+
+const KV_PAIR: FieldRow[] = [
+  ['Key', 'string', 'The key relative to the prefix that was listed.'],
+  ['Value', 'string', 'The value stored at the key.'],
+  ['Path', 'string', 'The full key path.'],
+  ['Flags', 'int', 'Opaque flags stored with the key.'],
+  ['CreateIndex', 'int', 'The Raft index at which the key was created.'],
+  ['ModifyIndex', 'int', 'The Raft index of the last change.'],
+  ['LockIndex', 'int', 'How many times the key was locked.'],
+  ['Session', 'string', 'The session holding a lock on the key, if any.'],
+];
+
+const NOMAD_SERVICE: FieldRow[] = [
+  ['Address', 'string', 'The address the allocation registered for the service.'],
+  ['Port', 'int', 'The port the allocation registered for the service.'],
+  ['ID', 'string', 'The registration ID.'],
+  ['Name', 'string', 'The service name.'],
+  ['Tags', 'list', 'The tags of this registration.'],
+  ['AllocID', 'string', 'The allocation that registered it.'],
+  ['JobID', 'string', 'The job of that allocation.'],
+  ['NodeID', 'string', 'The client node the allocation runs on.'],
+  ['Datacenter', 'string', 'The datacenter of that node.'],
+  ['Namespace', 'string', 'The Nomad namespace.'],
+];
+
+const SECRET: FieldRow[] = [
+  ['Data', 'map', 'The secret\'s fields by name. With a KV version 2 engine they sit one level down, in `.Data.data`, beside `.Data.metadata`.', [
+    ['data', 'map', 'KV version 2: the secret\'s fields by name.'],
+    ['metadata', 'map', 'KV version 2: the version\'s metadata (version, created_time, deletion_time, destroyed).'],
+  ]],
+  ['LeaseDuration', 'int', 'Seconds the lease lasts; consul-template renews or re-reads the secret before it ends.'],
+  ['LeaseID', 'string', 'The lease ID, for dynamic secrets.'],
+  ['Renewable', 'bool', 'Whether the lease can be renewed.'],
+  ['RequestID', 'string', 'The ID of the Vault request.'],
+  ['Warnings', 'list', 'Warnings Vault returned with the secret.'],
+  ['Auth', 'map', 'Token information, when the path returns a token.'],
+  ['WrapInfo', 'map', 'Response-wrapping information, when wrapped.'],
+];
+
+export const TEMPLATE_RESULTS: ReadonlyMap<string, TemplateResult> = new Map<string, TemplateResult>([
+  ['service', { list: true, what: 'a healthy instance of the Consul service', fields: fields(HEALTH_SERVICE) }],
+  ['connect', { list: true, what: 'a Connect-capable instance of the Consul service', fields: fields(HEALTH_SERVICE) }],
+  ['services', { list: true, what: 'a service in the Consul catalog', fields: fields([['Name', 'string', 'The service name.'], ['Tags', 'list', 'Every tag any instance of it has.']]) }],
+  ['nodes', { list: true, what: 'a node in the Consul catalog', fields: fields([['Node', 'string', 'The node name.'], ['ID', 'string', 'The node ID.'], ['Address', 'string', "The node's address."], ['Datacenter', 'string', 'Its datacenter.'], ['TaggedAddresses', 'map', 'Addresses by tag (lan, wan...).'], ['Meta', 'map', "The node's metadata."]]) }],
+  ['node', { list: false, what: 'a Consul node and the services on it', fields: fields([['Node', 'map', 'The node: .Node.Node (name), .Node.Address, .Node.Datacenter, .Node.Meta.'], ['Services', 'list', 'The services registered on the node (.Service, .Port, .Tags, .Address).']]) }],
+  ['ls', { list: true, what: 'a key/value pair directly under the prefix', fields: fields(KV_PAIR) }],
+  ['safeLs', { list: true, what: 'a key/value pair directly under the prefix', fields: fields(KV_PAIR) }],
+  ['tree', { list: true, what: 'a key/value pair anywhere under the prefix', fields: fields(KV_PAIR) }],
+  ['safeTree', { list: true, what: 'a key/value pair anywhere under the prefix', fields: fields(KV_PAIR) }],
+  ['secret', { list: false, what: 'a Vault secret', fields: fields(SECRET) }],
+  ['pkiCert', { list: false, what: 'a Vault PKI certificate', fields: fields([['Cert', 'string', 'The certificate, PEM encoded.'], ['Key', 'string', 'Its private key, PEM encoded.'], ['CA', 'string', 'The issuing CA certificate, PEM encoded.'], ['CAChain', 'list', 'The CA chain, PEM encoded.']]) }],
+  ['caLeaf', { list: false, what: 'a Consul Connect leaf certificate', fields: fields([['CertPEM', 'string', 'The certificate, PEM encoded.'], ['PrivateKeyPEM', 'string', 'Its private key, PEM encoded.'], ['SerialNumber', 'string', 'The serial number.'], ['ValidAfter', 'time', 'Start of validity.'], ['ValidBefore', 'time', 'End of validity.']]) }],
+  ['caRoots', { list: true, what: 'a Consul Connect CA root', fields: fields([['ID', 'string', 'The root ID.'], ['Name', 'string', 'Its name.'], ['RootCertPEM', 'string', 'The root certificate, PEM encoded.'], ['Active', 'bool', 'Whether it signs new certificates.']]) }],
+  ['nomadService', { list: true, what: 'an instance of the Nomad service', fields: fields(NOMAD_SERVICE) }],
+  ['nomadServices', { list: true, what: 'a service registered in Nomad', fields: fields([['Name', 'string', 'The service name.'], ['Namespace', 'string', 'Its Nomad namespace.'], ['Tags', 'list', 'Every tag of its registrations.']]) }],
+  ['nomadVarList', { list: true, what: 'a Nomad variable (metadata only)', fields: fields([['Path', 'string', 'The variable path.'], ['Namespace', 'string', 'Its namespace.'], ['CreateIndex', 'int', 'Raft index of creation.'], ['ModifyIndex', 'int', 'Raft index of the last change.']]) }],
+  ['nomadVarListSafe', { list: true, what: 'a Nomad variable (metadata only)', fields: fields([['Path', 'string', 'The variable path.'], ['Namespace', 'string', 'Its namespace.']]) }],
+]);
+
+/** The field reached by following `chain` (field names) from a function's result; undefined when unknown. */
+export function resultField(result: TemplateResult, chain: readonly string[]): TemplateField | undefined {
+  let list: readonly TemplateField[] | undefined = result.fields;
+  let found: TemplateField | undefined;
+  for (const name of chain) {
+    found = list?.find((f) => f.name === name);
+    if (!found) return undefined;
+    list = found.fields;
+  }
+  return found;
+}

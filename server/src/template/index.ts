@@ -87,21 +87,4 @@ export function renderTemplate(text: string, options: RenderOptions): string {
   }
 }
 
-/** Parses `KEY=VALUE` lines of an `env = true` template's output (blank lines and `#` comments skipped). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const body = line.startsWith('export ') ? line.slice(7).trim() : line;
-    const eq = body.indexOf('=');
-    if (eq <= 0) continue;
-    const key = body.slice(0, eq).trim();
-    let value = body.slice(eq + 1).trim();
-    if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))) {
-      value = value.startsWith('"') ? value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\') : value.slice(1, -1);
-    }
-    env[key] = value;
-  }
-  return env;
-}
+export { parseEnvFile, readEnvFile } from './envFile';
