@@ -379,7 +379,7 @@ function planResources(body: Body, jobspec: Evaluator, fail: (message: string) =
   };
   const cores = num(resources, 'cores', 0);
   // Nomad places such a task only on a node with that many free cores; this machine is the only node.
-  const cpus = os.cpus().length;
+  const cpus = cores > 0 ? os.cpus().length : 0; // reads /proc/cpuinfo: only when asked
   if (cores > cpus) fail(`resources.cores = ${cores}, but this machine has ${cpus} CPU${cpus === 1 ? '' : 's'}: Nomad would find no node to place the task on, so it is not run (ask for at most ${cpus})`);
   if (cores > 0 && !Number.isInteger(cores)) fail(`resources.cores must be a whole number of cores, not ${cores}`);
   const logsBody = blocksOf(body, 'logs')[0]?.body;
