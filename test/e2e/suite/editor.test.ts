@@ -268,6 +268,18 @@ EOT
     const text = shown!.document.getText();
     assert.match(text, /^port=web-OK$/m, text);
     assert.match(text, /key "app\/db"/, 'the Consul call is shown as a placeholder');
+
+    // The preview follows the job as it is edited, without running the command again.
+    const edit = new vscode.WorkspaceEdit();
+    const at = editor.document.getText().indexOf('"ok"');
+    edit.replace(uri, new vscode.Range(editor.document.positionAt(at), editor.document.positionAt(at + 4)), '"edited"');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const followed = await until(
+      async () => shown!.document.getText(),
+      (t) => /^port=web-EDITED$/m.test(t),
+      'the preview rendered again after the edit',
+    );
+    assert.doesNotMatch(followed, /^port=web-OK$/m, followed);
   });
 
 });
