@@ -32,6 +32,9 @@ export function candidatePaths(command: string): string[] {
   return tried;
 }
 
+// stat, not lstat, on purpose: the lookup only decides whether the command is there (a link to a file counts,
+// as in Nomad's lookupBin), and raw_exec runs as the invoking user anyway. Nothing is written or chmodded
+// through this path: makeExecutable reaches the file again from the held alloc dir without following links.
 function isRegularFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();
@@ -40,7 +43,7 @@ function isRegularFile(file: string): boolean {
   }
 }
 
-/** Looks the command up; `found` or `pending` (not found anywhere yet). Never touches the disk beyond stat. */
+/** Looks the command up; `found` or `pending` (not found anywhere yet). Never touches the disk beyond stat (see isRegularFile). */
 export function lookupCommand(input: LookupInput): CommandLookup {
   const tried: string[] = [];
   for (const taskPath of candidatePaths(input.command)) {
