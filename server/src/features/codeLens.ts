@@ -15,8 +15,8 @@ import type { JobFile } from '../model/types';
 import { outlineOf } from './tasks';
 import { previewLenses } from './templatePreview';
 
-export const RUN_TASK_COMMAND = 'nomadExec.runTask';
-export const RUN_GROUP_COMMAND = 'nomadExec.runGroup';
+const RUN_TASK_COMMAND = 'nomadExec.runTask';
+const RUN_GROUP_COMMAND = 'nomadExec.runGroup';
 
 /** The argument of the run commands: the client's RunTarget. */
 export interface RunLensTarget {
@@ -129,7 +129,7 @@ function sameLenses(a: readonly CodeLens[], b: readonly CodeLens[]): boolean {
   return true;
 }
 
-export function registerCodeLenses(ctx: FeatureContext): void {
+function registerCodeLenses(ctx: FeatureContext): void {
   const answered = new Map<string, Answered>();
   /** What each document's client was last given, to know whether a refresh is needed. */
   const given = new Map<string, CodeLens[]>();

@@ -13,7 +13,7 @@ import { buildModel } from '../model/build';
 import { sharedParser } from '../parser/parser';
 import { isJobFile } from './workspaceSymbols';
 
-export function isVarFile(name: string): boolean {
+function isVarFile(name: string): boolean {
   return name.endsWith('.vars.hcl') || name.endsWith('.vars') || name.endsWith('.vars.json');
 }
 
