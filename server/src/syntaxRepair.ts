@@ -15,7 +15,7 @@ import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
 
 /** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
-export function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
+function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
   const spans: [number, number][] = [];
   for (const issue of issues) {
     if (issue.kind !== 'syntax') continue;

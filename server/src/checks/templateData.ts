@@ -54,7 +54,7 @@ export function templateBlocks(body: Body): Block[] {
 }
 
 /** The delimiters a template block asks for (Nomad's defaults when not set or not known). */
-export function delimitersOf(ctx: Pick<CheckContext, 'evaluator'>, block: Block): { left: string; right: string } {
+function delimitersOf(ctx: Pick<CheckContext, 'evaluator'>, block: Block): { left: string; right: string } {
   const left = knownString(findAttribute(block.body, 'left_delimiter')?.value, ctx.evaluator) || '{{';
   const right = knownString(findAttribute(block.body, 'right_delimiter')?.value, ctx.evaluator) || '}}';
   return { left, right };

@@ -15,8 +15,8 @@ import type { JobFile } from '../model/types';
 import { outlineOf } from './tasks';
 import { previewLenses } from './templatePreview';
 
-export const RUN_TASK_COMMAND = 'nomadExec.runTask';
-export const RUN_GROUP_COMMAND = 'nomadExec.runGroup';
+const RUN_TASK_COMMAND = 'nomadExec.runTask';
+const RUN_GROUP_COMMAND = 'nomadExec.runGroup';
 
 /** The argument of the run commands: the client's RunTarget. */
 export interface RunLensTarget {
@@ -72,6 +72,8 @@ function runLenses(file: JobFile, uri: string): CodeLens[] {
 /** The lenses last computed for a document, with the text of each lens's line to find it again. */
 interface Answered {
   version: number;
+  /** The analysed model they came from: a request for the same one gets them again without recomputing. */
+  file: JobFile;
   lenses: CodeLens[];
   lines: string[];
 }
@@ -88,7 +90,7 @@ function moveTo(range: Range, line: number): Range {
  * The answered lenses moved to the lines where their header lines are in `document` now, searching outward
  * from the old line; undefined when one is not found nearby (then the caller waits for the analysis).
  */
-export function relocate(answered: Answered, document: TextDocument): CodeLens[] | undefined {
+export function relocate(answered: Pick<Answered, 'lenses' | 'lines'>, document: TextDocument): CodeLens[] | undefined {
   const moved: CodeLens[] = [];
   let taken = -1;
   for (let i = 0; i < answered.lenses.length; i++) {
@@ -129,7 +131,7 @@ function sameLenses(a: readonly CodeLens[], b: readonly CodeLens[]): boolean {
   return true;
 }
 
-export function registerCodeLenses(ctx: FeatureContext): void {
+function registerCodeLenses(ctx: FeatureContext): void {
   const answered = new Map<string, Answered>();
   /** What each document's client was last given, to know whether a refresh is needed. */
   const given = new Map<string, CodeLens[]>();
@@ -142,8 +144,10 @@ export function registerCodeLenses(ctx: FeatureContext): void {
       given.delete(uri);
       return [];
     }
+    const last = answered.get(uri);
+    if (last && last.file === snapshot.analysis.file && last.version === snapshot.version) return last.lenses;
     const lenses = codeLenses(snapshot.analysis.file, uri);
-    answered.set(uri, { version: snapshot.version, lenses, lines: lenses.map((l) => lineText(snapshot.document, l.range.start.line)) });
+    answered.set(uri, { version: snapshot.version, file: snapshot.analysis.file, lenses, lines: lenses.map((l) => lineText(snapshot.document, l.range.start.line)) });
     return lenses;
   };
 

@@ -28,7 +28,7 @@ interface OpenCall {
  * The innermost unclosed call before `offset` and how many of its arguments are complete, read from the
  * text: strings (with `${ }` inside them) and comments are skipped, brackets nested.
  */
-export function openCallAt(text: string, offset: number): OpenCall | undefined {
+function openCallAt(text: string, offset: number): OpenCall | undefined {
   let start = Math.max(0, offset - LOOK_BACK);
   if (start > 0) start = text.indexOf('\n', start) + 1 || start;
   type Frame = { kind: 'paren'; call?: OpenCall } | { kind: 'bracket' } | { kind: 'brace' } | { kind: 'string' } | { kind: 'interp' };

@@ -16,7 +16,7 @@ const DOCS = 'https://developer.hashicorp.com/nomad/docs/';
 /** Links are answered for at most this many blocks: a huge generated job gets its first ones. */
 const MAX_LINKS = 5000;
 
-export function documentLinks(input: FeatureInput): DocumentLink[] {
+function documentLinks(input: FeatureInput): DocumentLink[] {
   const dir = jobFolder(input.document.uri);
   const links: DocumentLink[] = [];
   const walk = (body: Body, schema: BodySchema): void => {
@@ -69,7 +69,7 @@ function stringValue(expr: Expr): { value: string; range: Range } | undefined {
  * and `//subdir` kept out), `github.com/...` as https, and a relative path as the file next to the job when
  * it exists there.
  */
-export function addressTarget(address: string, dir: string | undefined): string | undefined {
+function addressTarget(address: string, dir: string | undefined): string | undefined {
   let value = address.trim().replace(/^[a-z0-9]+::/i, '');
   if (/^(https?|ftp):\/\//i.test(value)) {
     // go-getter options (`?archive=zip`, `?checksum=...`) and `//subdir` are not part of the address.

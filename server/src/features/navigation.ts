@@ -38,7 +38,7 @@ function lookup(input: FeatureInput, position: Position): { index: ReferenceInde
  * The exact range of a use written in literal text: the index places it from the model's processed text,
  * which can be off by the indentation a `<<-` heredoc strips; the document text says where it really is.
  */
-export function exactRange(document: TextDocument, use: Use): Range {
+function exactRange(document: TextDocument, use: Use): Range {
   if (use.form !== 'text') return use.range;
   if (document.getText(use.range) === use.written) return use.range;
   const line = use.range.start.line;

@@ -12,8 +12,9 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import { buildModel } from '../model/build';
 import { sharedParser } from '../parser/parser';
 import { isJobFile } from './workspaceSymbols';
+import { escapeRegExp } from '../template/tokens';
 
-export function isVarFile(name: string): boolean {
+function isVarFile(name: string): boolean {
   return name.endsWith('.vars.hcl') || name.endsWith('.vars') || name.endsWith('.vars.json');
 }
 
@@ -59,7 +60,7 @@ export async function varFileEdits(jobUri: string, name: string, newName: string
   }
   if (setters.length === 0) return changes;
   // A var file beside two jobs may be meant for both: renaming here would unset the other's variable.
-  const declares = new RegExp(`^\\s*variable\\s+"?${escape(name)}"?\\s*\\{`, 'm');
+  const declares = new RegExp(`^\\s*variable\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm');
   for (const entry of entries) {
     if (!entry.isFile() || !isJobFile(entry.name) || path.join(dir, entry.name) === jobPath) continue;
     const text = readBounded(path.join(dir, entry.name), options.maxFileSize);
@@ -81,10 +82,6 @@ function readBounded(file: string, maxFileSize: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function setsInJson(text: string, name: string): boolean {

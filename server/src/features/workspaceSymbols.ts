@@ -41,7 +41,7 @@ export function isJobFile(name: string): boolean {
 }
 
 /** The symbols of one job file. */
-export function fileSymbols(file: JobFile, uri: string): SymbolInformation[] {
+function fileSymbols(file: JobFile, uri: string): SymbolInformation[] {
   const out: SymbolInformation[] = [];
   for (const job of file.jobs) {
     out.push({ name: job.name || 'job', kind: SymbolKind.Module, location: { uri, range: job.block.labels[0]?.range ?? job.block.typeRange } });
@@ -57,7 +57,7 @@ export function fileSymbols(file: JobFile, uri: string): SymbolInformation[] {
 }
 
 /** Case-insensitive subsequence match, as editors filter symbol names. */
-export function matchesQuery(name: string, query: string): boolean {
+function matchesQuery(name: string, query: string): boolean {
   const n = name.toLowerCase();
   let at = 0;
   for (const c of query.toLowerCase()) {
@@ -352,7 +352,7 @@ function refreshOpen(ctx: FeatureContext, index: WorkspaceSymbolIndex): void {
   }
 }
 
-export const workspaceSymbolIndex = new WorkspaceSymbolIndex();
+const workspaceSymbolIndex = new WorkspaceSymbolIndex();
 
 /** The job files (and, for deletions, any folder) the server asks the editor to report changes of. */
 const WATCHERS = [{ globPattern: '**/*.nomad.hcl' }, { globPattern: '**/*.nomad' }, { globPattern: '**/*', kind: WatchKind.Delete }];

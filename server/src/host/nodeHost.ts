@@ -34,7 +34,7 @@ function packageDir(name: string): string | undefined {
  * Where the runtime wasm lives: option, environment, the installed package, or beside this file (bundles).
  *   NOMAD_EXEC_TREE_SITTER_WASM  path of web-tree-sitter's tree-sitter.wasm
  */
-export function runtimeWasmPath(options: ParserWasmOptions = {}): string | undefined {
+function runtimeWasmPath(options: ParserWasmOptions = {}): string | undefined {
   const pkg = packageDir('web-tree-sitter');
   return firstExisting([
     options.runtimeWasm,
@@ -45,7 +45,7 @@ export function runtimeWasmPath(options: ParserWasmOptions = {}): string | undef
 }
 
 /** The same for tree-sitter-hcl.wasm (NOMAD_EXEC_HCL_WASM). */
-export function grammarWasmPath(options: ParserWasmOptions = {}): string | undefined {
+function grammarWasmPath(options: ParserWasmOptions = {}): string | undefined {
   return firstExisting([
     options.grammarWasm,
     process.env.NOMAD_EXEC_HCL_WASM,

@@ -5,7 +5,7 @@ import type { Position, Range } from 'vscode-languageserver-types';
 
 const BARE_CR = /\r(?!\n)/;
 
-export function hasBareCarriageReturn(text: string): boolean {
+function hasBareCarriageReturn(text: string): boolean {
   return BARE_CR.test(text);
 }
 

@@ -26,7 +26,7 @@ export interface PreviewResult {
 }
 
 /** The key a values file uses for a call: the name and its arguments as Go would print them quoted. */
-export function callKey(name: string, args: readonly TemplateValue[]): string {
+function callKey(name: string, args: readonly TemplateValue[]): string {
   return [name, ...args.map((a) => (typeof a === 'string' ? JSON.stringify(a) : formatValue(a)))].join(' ');
 }
 

@@ -254,11 +254,12 @@ function classify(tokens: readonly Token[], source: string): TemplateToken[] {
 // Comments (a slash-star action), which the lexer drops.
 function comments(source: string, left: string, right: string): TemplateToken[] {
   const out: TemplateToken[] = [];
-  const pattern = new RegExp(`${escape(left)}-?\\s*/\\*[\\s\\S]*?\\*/\\s*-?${escape(right)}`, 'g');
+  const pattern = new RegExp(`${escapeRegExp(left)}-?\\s*/\\*[\\s\\S]*?\\*/\\s*-?${escapeRegExp(right)}`, 'g');
   for (let m = pattern.exec(source); m; m = pattern.exec(source)) out.push({ kind: 'comment', offset: m.index, end: m.index + m[0].length });
   return out;
 }
 
-function escape(text: string): string {
+/** `text` matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
