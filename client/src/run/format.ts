@@ -154,10 +154,6 @@ export function runSummaryLine(plan: LaunchPlan, label: string, width = Number.M
   return dim(fitLine(`▸ ${label} · ${what} · ${modes.join(', ')}`, width));
 }
 
-export function formatDuration(ms: number): string {
-  return spokenDuration(ms);
-}
-
 function taskLine(result: TaskResult): string {
   const text = `${result.task}: ${taskOutcome(result)} after ${spokenDuration(result.durationMs)}${result.oomKilled ? ' (out of memory)' : ''}`;
   if (result.failure) return red(`${text}; ${result.failure.step} failed: ${result.failure.message}`);

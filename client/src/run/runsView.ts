@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { logsDirOf } from '../../../launcher/src/allocDir';
+import { spokenDuration } from '../../../launcher/src/outcomeText';
 import { Dir, openRegularForReading } from '../../../launcher/src/safeFs';
-import { formatDuration } from './format';
 import type { RunRecord, TaskRecord } from './runHistory';
 import type { RunManager, RunOutcome } from './runManager';
 
@@ -44,7 +44,7 @@ export function stateText(record: RunRecord): string {
 
 function duration(record: RunRecord, now: number): string | undefined {
   const end = record.endedAt ?? (record.state === 'starting' || record.state === 'running' ? now : undefined);
-  return end === undefined ? undefined : formatDuration(Math.max(0, end - record.startedAt));
+  return end === undefined ? undefined : spokenDuration(Math.max(0, end - record.startedAt));
 }
 
 export function phaseText(task: TaskRecord): string {
