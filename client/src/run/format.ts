@@ -9,10 +9,13 @@ import { placeText } from './problemText';
 /** A rule under the header and above the summary, never wider than the terminal. */
 const rule = (width = 60): string => dim('─'.repeat(Math.max(1, Math.min(60, width))));
 
+/** Not root here: the launcher then isolates inside a user namespace. */
+const isRootless = (): boolean => typeof process.getuid === 'function' && process.getuid() !== 0;
+
 /** The launcher isolates with plain namespaces as root, and inside a user namespace otherwise. */
 export function isolationMode(task: TaskPlan): string {
   if (task.driver === 'raw_exec') return yellow('none (raw_exec, allowed by nomadExec.allowRawExec): runs as you, in its task dir');
-  const rootless = typeof process.getuid === 'function' && process.getuid() !== 0;
+  const rootless = isRootless();
   const namespaces = ['mount', task.pidMode === 'private' ? 'pid' : undefined, task.ipcMode === 'private' ? 'ipc' : undefined]
     .filter(Boolean)
     .join(', ');
@@ -140,7 +143,7 @@ export function header(plan: LaunchPlan, label: string, view: HeaderView = {}): 
 /** Isolation in one word for the summary line. */
 function isolationWord(task: TaskPlan): string {
   if (task.driver === 'raw_exec') return 'no isolation';
-  return typeof process.getuid === 'function' && process.getuid() !== 0 ? 'rootless' : 'root';
+  return isRootless() ? 'rootless' : 'root';
 }
 
 /**
