@@ -57,6 +57,9 @@ export function shortPath(file: string, view: Pick<HeaderView, 'workspace' | 'ho
   return file;
 }
 
+/** Up to this many capabilities are listed in the header; more are folded, with the full list behind a link. */
+export const LISTED_CAPABILITIES = 3;
+
 /**
  * The task's capabilities told against Nomad's default set: "13 default capabilities (+net_raw)", "(-kill)".
  * A short or very different set is listed instead; the full list is one click away (runTerminal.ts).
@@ -70,7 +73,7 @@ export function foldCapabilities(capabilities: readonly string[], user: string):
   const changes = [...added.map((c) => `+${c}`), ...removed.map((c) => `-${c}`)];
   if (user === 'root' && added.length > 0) return `${count(capabilities.length)} (the fixed set for user root)`;
   if (changes.length === 0) return `${DEFAULT_ALLOW_CAPS.length} default capabilities`;
-  if (capabilities.length <= 3) return capabilities.join(', ');
+  if (capabilities.length <= LISTED_CAPABILITIES) return capabilities.join(', ');
   // Far from the defaults: the count and the first differences; the full list is one click away.
   if (changes.length > 4) return `${count(capabilities.length)} (${changes.slice(0, 2).join(', ')}, ...)`;
   return `${DEFAULT_ALLOW_CAPS.length} default capabilities (${changes.join(', ')})`;
@@ -94,7 +97,7 @@ function row(label: string | undefined, items: Item[], separator?: string): Row 
 function capabilityItems(task: TaskPlan): Item[] {
   if (task.driver === 'raw_exec') return [{ text: 'whatever you have (no isolation)', style: 'yellow' }];
   const folded = foldCapabilities(task.capabilities, task.user);
-  if (task.capabilities.length <= 3) return [{ text: folded }];
+  if (task.capabilities.length <= LISTED_CAPABILITIES) return [{ text: folded }];
   return [{ text: folded, whole: true }, { text: FULL_LIST_HINT, style: 'dim', whole: true }];
 }
 
