@@ -28,6 +28,5 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     ],
     { runsHere: true },
   );
-  // The id makes the client read `nomadExec.trace.server` by itself.
   return new LanguageClient(clientId, 'Nomad exec', serverOptions, clientOptions);
 }

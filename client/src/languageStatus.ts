@@ -41,7 +41,6 @@ export function createLanguageStatus(client: BaseLanguageClient, runsHere = true
       server.detail = 'language server stopped';
       server.severity = vscode.LanguageStatusSeverity.Error;
       server.busy = false;
-      server.command = { title: 'Show Log', command: 'nomadExec.showServerLog' };
     }
   };
 

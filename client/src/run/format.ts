@@ -9,10 +9,13 @@ import { placeText } from './problemText';
 /** A rule under the header and above the summary, never wider than the terminal. */
 const rule = (width = 60): string => dim('─'.repeat(Math.max(1, Math.min(60, width))));
 
+/** Not root here: the launcher then isolates inside a user namespace. */
+const isRootless = (): boolean => typeof process.getuid === 'function' && process.getuid() !== 0;
+
 /** The launcher isolates with plain namespaces as root, and inside a user namespace otherwise. */
 export function isolationMode(task: TaskPlan): string {
   if (task.driver === 'raw_exec') return yellow('none (raw_exec, allowed by nomadExec.allowRawExec): runs as you, in its task dir');
-  const rootless = typeof process.getuid === 'function' && process.getuid() !== 0;
+  const rootless = isRootless();
   const namespaces = ['mount', task.pidMode === 'private' ? 'pid' : undefined, task.ipcMode === 'private' ? 'ipc' : undefined]
     .filter(Boolean)
     .join(', ');
@@ -54,6 +57,9 @@ export function shortPath(file: string, view: Pick<HeaderView, 'workspace' | 'ho
   return file;
 }
 
+/** Up to this many capabilities are listed in the header; more are folded, with the full list behind a link. */
+export const LISTED_CAPABILITIES = 3;
+
 /**
  * The task's capabilities told against Nomad's default set: "13 default capabilities (+net_raw)", "(-kill)".
  * A short or very different set is listed instead; the full list is one click away (runTerminal.ts).
@@ -67,7 +73,7 @@ export function foldCapabilities(capabilities: readonly string[], user: string):
   const changes = [...added.map((c) => `+${c}`), ...removed.map((c) => `-${c}`)];
   if (user === 'root' && added.length > 0) return `${count(capabilities.length)} (the fixed set for user root)`;
   if (changes.length === 0) return `${DEFAULT_ALLOW_CAPS.length} default capabilities`;
-  if (capabilities.length <= 3) return capabilities.join(', ');
+  if (capabilities.length <= LISTED_CAPABILITIES) return capabilities.join(', ');
   // Far from the defaults: the count and the first differences; the full list is one click away.
   if (changes.length > 4) return `${count(capabilities.length)} (${changes.slice(0, 2).join(', ')}, ...)`;
   return `${DEFAULT_ALLOW_CAPS.length} default capabilities (${changes.join(', ')})`;
@@ -91,7 +97,7 @@ function row(label: string | undefined, items: Item[], separator?: string): Row 
 function capabilityItems(task: TaskPlan): Item[] {
   if (task.driver === 'raw_exec') return [{ text: 'whatever you have (no isolation)', style: 'yellow' }];
   const folded = foldCapabilities(task.capabilities, task.user);
-  if (task.capabilities.length <= 3) return [{ text: folded }];
+  if (task.capabilities.length <= LISTED_CAPABILITIES) return [{ text: folded }];
   return [{ text: folded, whole: true }, { text: FULL_LIST_HINT, style: 'dim', whole: true }];
 }
 
@@ -140,7 +146,7 @@ export function header(plan: LaunchPlan, label: string, view: HeaderView = {}): 
 /** Isolation in one word for the summary line. */
 function isolationWord(task: TaskPlan): string {
   if (task.driver === 'raw_exec') return 'no isolation';
-  return typeof process.getuid === 'function' && process.getuid() !== 0 ? 'rootless' : 'root';
+  return isRootless() ? 'rootless' : 'root';
 }
 
 /**
@@ -152,10 +158,6 @@ export function runSummaryLine(plan: LaunchPlan, label: string, width = Number.M
   const modes = [...new Set(plan.tasks.map(isolationWord))];
   const what = plan.tasks.length === 1 ? drivers[0] : `${plan.tasks.length} tasks (${drivers.join(', ')})`;
   return dim(fitLine(`▸ ${label} · ${what} · ${modes.join(', ')}`, width));
-}
-
-export function formatDuration(ms: number): string {
-  return spokenDuration(ms);
 }
 
 function taskLine(result: TaskResult): string {

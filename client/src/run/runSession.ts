@@ -5,7 +5,7 @@ import { startRun, type LaunchPlan, type RunHandle, type RunResult, type TaskRes
 import { stoppingText } from '../../../launcher/src/outcomeText';
 import { capabilityDoc } from '../../../server/src/schema/capabilities';
 import { dim, red, yellow } from './ansi';
-import { FULL_LIST_HINT, foldCapabilities, header, runSummaryLine, summary, type HeaderView } from './format';
+import { FULL_LIST_HINT, LISTED_CAPABILITIES, foldCapabilities, header, runSummaryLine, summary, type HeaderView } from './format';
 import { OutputWriter } from './outputWriter';
 import { workspaceDirFor, type RunProblem } from './planning';
 import { problemLines } from './problemText';
@@ -110,7 +110,7 @@ export class RunSession {
 
   /** The folded capability list in the header opens the full one, with what each capability permits. */
   private offerCapabilityLists(plan: LaunchPlan): void {
-    const tasks = plan.tasks.filter((t) => t.driver !== 'raw_exec' && t.capabilities.length > 3);
+    const tasks = plan.tasks.filter((t) => t.driver !== 'raw_exec' && t.capabilities.length > LISTED_CAPABILITIES);
     if (tasks.length === 0) return;
     const show = (): void => {
       const items: vscode.QuickPickItem[] = [];

@@ -103,9 +103,15 @@ export class RunTerminal implements vscode.Pseudoterminal {
     this.actions.push(action);
   }
 
+  /** Lays out once, when first written to the open terminal. */
   private resolve(deferred: Deferred): string {
-    deferred.text ??= toTerminalLines(deferred.render(this.columns).map((line) => `${line}\n`).join(''));
+    deferred.text ??= this.layout(deferred);
     return deferred.text;
+  }
+
+  /** Lines at the terminal's width now, as terminal text. */
+  private layout(deferred: Deferred): string {
+    return toTerminalLines(deferred.render(this.columns).map((line) => `${line}\n`).join(''));
   }
 
   writeLine(text = ''): void {
@@ -114,7 +120,7 @@ export class RunTerminal implements vscode.Pseudoterminal {
 
   /** Everything shown so far, colours removed, with `\n` line ends. */
   text(): string {
-    const whole = this.transcript.map((piece) => (typeof piece === 'string' ? piece : (piece.text ?? toTerminalLines(piece.render(this.columns).map((l) => `${l}\n`).join(''))))).join('');
+    const whole = this.transcript.map((piece) => (typeof piece === 'string' ? piece : (piece.text ?? this.layout(piece)))).join('');
     return stripAnsi(whole).replace(/\r\n/g, '\n');
   }
 

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { logsDirOf } from '../../../launcher/src/allocDir';
+import { spokenDuration } from '../../../launcher/src/outcomeText';
 import { Dir, openRegularForReading } from '../../../launcher/src/safeFs';
-import { formatDuration } from './format';
 import type { RunRecord, TaskRecord } from './runHistory';
 import type { RunManager, RunOutcome } from './runManager';
 
@@ -44,7 +44,7 @@ export function stateText(record: RunRecord): string {
 
 function duration(record: RunRecord, now: number): string | undefined {
   const end = record.endedAt ?? (record.state === 'starting' || record.state === 'running' ? now : undefined);
-  return end === undefined ? undefined : formatDuration(Math.max(0, end - record.startedAt));
+  return end === undefined ? undefined : spokenDuration(Math.max(0, end - record.startedAt));
 }
 
 export function phaseText(task: TaskRecord): string {
@@ -108,35 +108,43 @@ const LOG_LIMIT = 4 * 1024 * 1024;
 
 /**
  * The text of a task's log (every rotated file, in order), read without following links (the log folder is the
- * runner's, but the alloc dir is not trusted); the last 4 MB when it is longer.
+ * runner's, but the alloc dir is not trusted); the last 4 MB when it is longer. Only those last bytes are read:
+ * a task can leave a huge (or sparse) file in its logs folder.
  */
 export function readTaskLog(logsDir: string, task: string, stream: Stream): string {
   const found = logNames(logsDir, task, stream);
   if (!found) return `(no log folder at ${logsDir}: the alloc dir was removed, only the most recent ones are kept)\n`;
   const chunks: Buffer[] = [];
   let total = 0;
+  let kept = 0;
   try {
-    for (const name of found.names) {
-      const fd = openRegularForReading(`/proc/self/fd/${found.dir.fd}/${name}`);
+    // Newest file first, each from its end, until the limit is reached; older ones are only measured.
+    for (let i = found.names.length - 1; i >= 0; i--) {
+      const fd = openRegularForReading(`/proc/self/fd/${found.dir.fd}/${found.names[i]}`);
       try {
-        chunks.push(fs.readFileSync(fd));
-        total += chunks[chunks.length - 1].length;
+        const size = fs.fstatSync(fd).size;
+        total += size;
+        const want = Math.min(size, LOG_LIMIT - kept);
+        if (want <= 0) continue;
+        const buffer = Buffer.alloc(want);
+        let got = 0;
+        while (got < want) {
+          const n = fs.readSync(fd, buffer, got, want - got, size - want + got);
+          if (n === 0) break;
+          got += n;
+        }
+        chunks.unshift(buffer.subarray(0, got));
+        kept += got;
       } finally {
         fs.closeSync(fd);
       }
-      while (total > LOG_LIMIT && chunks.length > 1) total -= chunks.shift()!.length;
     }
   } finally {
     found.dir.close();
   }
   if (found.names.length === 0) return `(no ${stream} log files for task ${task} in ${logsDir})\n`;
-  let data = Buffer.concat(chunks);
-  let note = '';
-  if (data.length > LOG_LIMIT) {
-    data = data.subarray(data.length - LOG_LIMIT);
-    note = `(the last ${LOG_LIMIT / 1024 / 1024} MB of the log; the files are in ${logsDir})\n`;
-  }
-  return note + data.toString('utf8');
+  const note = total > LOG_LIMIT ? `(the last ${LOG_LIMIT / 1024 / 1024} MB of the log; the files are in ${logsDir})\n` : '';
+  return note + Buffer.concat(chunks).toString('utf8');
 }
 
 /** Read-only documents for task logs: `nomad-exec-log:<logs dir>/<task>.<stream>`. */
