@@ -59,6 +59,7 @@ test('syntax verdicts on the corpus equal hclsyntax.ParseConfig', async () => {
 test(`seeded mutants of the corpus: same syntax verdict as HCL, same layout as hclwrite (${MUTANTS} mutants)`, async () => {
   const sources = [...valid, ...invalid].map(read);
   let accepted = 0;
+  let compared = 0;
   const misses: string[] = [];
   const falseAlarms: string[] = [];
   for (const { name, text } of mutants(sources, MUTANTS, SEED, SYNTAX_MUTATIONS)) {
@@ -68,21 +69,27 @@ test(`seeded mutants of the corpus: same syntax verdict as HCL, same layout as h
     if (!hcl && ours.length > 0) falseAlarms.push(`${name}: we say ${ours[0].message}`);
     if (hcl) continue;
     accepted++;
-    if (comparableLayout(text)) assert.equal(canonicalLayout(text), await hclwrite(text), `${name}: layout`);
+    if (!comparableLayout(text)) continue;
+    assert.equal(canonicalLayout(text), await hclwrite(text), `${name}: layout`);
+    compared++;
   }
   assert.deepEqual({ misses, falseAlarms }, { misses: [], falseAlarms: [] });
   assert.ok(accepted > MUTANTS / 20, `enough mutants are valid HCL to compare layouts (${accepted})`);
+  assert.ok(compared > MUTANTS / 20, `enough layouts were compared with hclwrite (${compared} of ${accepted} valid)`);
 });
 
 test(`layout variations of the corpus format as hclwrite formats them (${Math.round(MUTANTS / 2)} variations)`, async () => {
   const sources = valid.map(read);
+  let compared = 0;
   for (const { name, text } of mutants(sources, Math.round(MUTANTS / 2), SEED + 1, LAYOUT_MUTATIONS)) {
     const hcl = await hclParseError(text);
     assert.equal((hclSyntaxIssues(text) ?? []).length > 0, hcl !== undefined, `${name}: verdict (HCL: ${hcl ?? 'valid'})`);
     if (hcl || !comparableLayout(text)) continue;
     const expected = await hclwrite(text);
     assert.equal(formatText(text), expected, `${name}: layout`);
+    compared++;
   }
+  assert.ok(compared > MUTANTS / 4, `enough variations were compared with hclwrite (${compared})`);
 });
 
 /**

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NomadExecApi, RunsViewItem } from '../../../client/src/testApi';
-import { activateExtension, fixture, report, screenshot, workspaceDir } from './helpers';
+import { activateExtension, fixture, report, screenshot, until, workspaceDir } from './helpers';
 
 type Outcome = { runId?: number; refused?: string; error?: string; cancelled?: boolean };
 
@@ -120,13 +120,11 @@ suite('runs view and alloc dirs', () => {
   test('benchmark: lens click to the first task output line in the terminal', async () => {
     const document = await vscode.workspace.openTextDocument(fixture('hello.nomad.hcl'));
     await vscode.window.showTextDocument(document);
-    let lenses: vscode.CodeLens[] = [];
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
-      if (lenses.some((l) => l.command?.command === 'nomadExec.runTask')) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const lenses = await until(
+      async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [],
+      (found) => found.some((l) => l.command?.command === 'nomadExec.runTask'),
+      'Run task lenses on hello.nomad.hcl',
+    );
     const lens = lenses.find((l) => l.command?.command === 'nomadExec.runTask' && (l.command.arguments?.[0] as { task?: string })?.task === 'say');
     assert.ok(lens?.command, `a Run task lens for "say": ${JSON.stringify(lenses.map((l) => l.command?.title))}`);
     const samples: { total: number; plan: number; start: number }[] = [];
