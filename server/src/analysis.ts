@@ -17,6 +17,7 @@ import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding } from './parser/syntaxErrors';
 import { hclSyntaxIssues } from './parser/hclVerdict';
+import { VerdictCache } from './parser/verdictCache';
 import { treeRowsToLspLines } from './parser/lineEnds';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
@@ -46,6 +47,8 @@ export interface AnalyseOptions {
    * the whole text on every edit). The CLI and the formatter always use HCL's.
    */
   hclVerdictLimit?: number;
+  /** HCL's verdict of the document's previous text, for an incremental one (an open document's). */
+  verdict?: VerdictCache;
 }
 
 function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnostic {
@@ -91,7 +94,7 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
     if (problem.notice) notices.push(limitNotice(problem.message, problem.range));
     else findings.push({ range: problem.range, message: problem.message, specific: true });
   }
-  const issues = text.length <= (options.hclVerdictLimit ?? Infinity) ? hclSyntaxIssues(text) : undefined;
+  const issues = text.length > (options.hclVerdictLimit ?? Infinity) ? undefined : options.verdict ? options.verdict.issues(text) : hclSyntaxIssues(text);
   // Ranges from the tree count rows at `\n` only; LSP also ends a line at a lone `\r`.
   const toLsp = treeRowsToLspLines(text);
   const treeFindings = groupFindings(findings).map((f) => (toLsp ? { ...f, range: toLsp(f.range) } : f));
@@ -102,7 +105,6 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
   // Only needed when tree-sitter itself lost its way; a clean tree gives an intact model already.
   let intact: JobFile | undefined;
   if (syntaxDiagnostics.length > 0 && tree.rootNode.hasError) intact = options.repair?.model(text, issues);
-  else if (issues) options.repair?.follow(text, issues);
   const modelIntact = intact !== undefined || (syntaxDiagnostics.length > 0 && issues !== undefined && !tree.rootNode.hasError);
   const file = intact ?? built.file;
   // Notices go with the syntax errors: published before the checks' findings, never shadowed by them.
@@ -235,7 +237,7 @@ export class DocumentAnalysis {
     // Repairs parse other texts from start to end at once: the shared parser, never this document's, whose
     // own parse may be paused half-way.
     this.repair = new RepairedModels(parser);
-    this.options = { documentDir: documentDirOf(uri), repair: this.repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT };
+    this.options = { documentDir: documentDirOf(uri), repair: this.repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT, verdict: new VerdictCache() };
   }
 
   get version(): number {
@@ -374,6 +376,7 @@ export class DocumentAnalysis {
   /** Keeps nothing of a file it will not analyse (no tree, no model cache), only the notice. */
   private degrade(settings: EffectiveSettings, reason: string): Analysis {
     this.syntax.forgetTree();
+    this.options.verdict?.forget();
     this.builder.dispose();
     this.hasBuilt = false;
     this.buildEdits = null;

@@ -6,13 +6,15 @@
 // stays valid) and building the model from that text when it parses cleanly.
 //
 // While typing, most states of a file have a mistake somewhere, so the blanked text is kept per document
-// with its own tree and model cache and brought up to date incrementally, like the document itself.
+// with its own tree and model cache, brought up to date incrementally (from the blanked text last parsed)
+// when a model is asked for.
 import type { Point, Tree } from 'web-tree-sitter';
 import { ModelBuilder, type EditSpan } from './model/build';
 import { unpaused } from './pause';
 import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
+import { changedSpan } from './parser/verdictCache';
 
 /** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
 function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
@@ -46,16 +48,6 @@ function pointAt(text: string, offset: number): Point {
   return { row, column: offset - lineStart };
 }
 
-/** The one span where two texts differ (common start and end left out). */
-function difference(before: string, after: string): EditSpan {
-  let start = 0;
-  const shorter = Math.min(before.length, after.length);
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
-}
-
 /**
  * The blanked text of one document, its tree and its model cache. It follows every analysis of the document
  * (`follow`), so consecutive states differ only around the edit, and parses and builds only when a model is
@@ -71,34 +63,28 @@ export class RepairedModels {
 
   constructor(private readonly parser: HclParser) {}
 
-  /** Takes the document's new text (with its broken items blanked when HCL found some). */
-  follow(text: string, issues: readonly SyntaxIssue[] | undefined): string | undefined {
-    const blanked = issues ? blankBrokenItems(text, issues) : undefined;
-    const next = blanked ?? text;
-    if (this.text !== undefined && this.text !== next) {
-      const span = difference(this.text, next);
-      this.tree?.edit({
-        startIndex: span.start,
-        oldEndIndex: span.oldEnd,
-        newEndIndex: span.newEnd,
-        startPosition: pointAt(this.text, span.start),
-        oldEndPosition: pointAt(this.text, span.oldEnd),
-        newEndPosition: pointAt(next, span.newEnd),
-      });
-      this.pending.push(span);
-    }
-    this.text = next;
-    return blanked;
-  }
-
   /** The model of `text` with its broken items left out, when that text parses without error. */
   model(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
     return unpaused(() => this.modelNow(text, issues));
   }
 
   private modelNow(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
-    const blanked = this.follow(text, issues);
+    const blanked = issues ? blankBrokenItems(text, issues) : undefined;
     if (blanked === undefined) return undefined;
+    // The tree and the model cache are of the blanked text last parsed: one edit, from it to this one.
+    if (this.text !== undefined && this.text !== blanked) {
+      const span = changedSpan(this.text, blanked);
+      this.tree?.edit({
+        startIndex: span.start,
+        oldEndIndex: span.oldEnd,
+        newEndIndex: span.newEnd,
+        startPosition: pointAt(this.text, span.start),
+        oldEndPosition: pointAt(this.text, span.oldEnd),
+        newEndPosition: pointAt(blanked, span.newEnd),
+      });
+      this.pending.push(span);
+    }
+    this.text = blanked;
     const tree = this.parser.parse(blanked, this.tree);
     this.tree?.delete();
     this.tree = tree;

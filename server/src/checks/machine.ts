@@ -1,6 +1,7 @@
 // What the checks look up on this machine (whether a file exists), through a short-lived cache: the
 // language server re-checks on every edit, and this keeps that from touching the disk each time while still
-// noticing a program installed a moment ago (a missing path is asked again on every run). Every check that reads the disk asks here, never `fs` itself:
+// noticing a program installed a moment ago (a missing path is asked again after a second: typing a path
+// leaves one missing answer per keystroke, and asking all of them again on every edit grew with the typing). Every check that reads the disk asks here, never `fs` itself:
 // an answer it got elsewhere would never change the generation, and a remembered finding built on it would
 // stay until its group is edited. When the editor reports changed files (workspace/didChangeWatchedFiles),
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
@@ -12,6 +13,7 @@
 import { host } from '../host';
 
 const STAT_CACHE_MS = 5000;
+const MISSING_CACHE_MS = 1000;
 const MAX_ENTRIES = 1000;
 /** What a path is on this machine: a regular file, something else (a folder...), or nothing. */
 type PathKind = 'file' | 'other' | 'missing';
@@ -28,19 +30,14 @@ export function machineGeneration(): number {
   return generation;
 }
 
-/** When the current run of the checks began (refreshMachine). */
-let runStart = 0;
-
-/** Whether a cached answer still stands: a missing path is asked again on every run, anything else after a few seconds. */
+/** Whether a cached answer still stands: a missing path is asked again after a second, anything else after a few. */
 function fresh(cached: { at: number; kind: PathKind }, now: number): boolean {
-  // The file a finding says is missing is the one the user is about to create: the next run notices it.
-  if (cached.kind === 'missing') return cached.at >= runStart;
-  return now - cached.at < STAT_CACHE_MS;
+  // The file a finding says is missing is the one the user is about to create: soon noticed.
+  return now - cached.at < (cached.kind === 'missing' ? MISSING_CACHE_MS : STAT_CACHE_MS);
 }
 
 /** Asks again for every answer older than the cache allows (once per run of the checks). */
 export function refreshMachine(now = Date.now()): void {
-  runStart = now;
   for (const [hostPath, cached] of statCache) {
     if (fresh(cached, now)) continue;
     const kind = statKind(hostPath);

@@ -61,8 +61,12 @@ interface Heredoc {
 
 type Mode = 'main' | 'quoted' | 'heredoc';
 
-/** The tokens of `text`, ending with one `eof` token. */
-export function lexHcl(text: string): HclToken[] {
+/**
+ * The tokens of `text`, ending with one `eof` token. `end.settled` tells whether the scanner ended where it
+ * started: outside any template, heredoc or brace it opened (then what follows the text would scan the same
+ * after it as on its own).
+ */
+export function lexHcl(text: string, end?: { settled: boolean }): HclToken[] {
   const tokens: HclToken[] = [];
   const n = text.length;
   let p = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -274,6 +278,7 @@ export function lexHcl(text: string): HclToken[] {
     emit('invalid', p, p + charLength(text, p));
   }
   tokens.push({ type: 'eof', start: n, end: n });
+  if (end) end.settled = modes.length === 1 && braces === 0 && sequenceDepths.length === 0 && heredocs.length === 0;
   return tokens;
 
   function closeBrace(plain: 'seqend' | '}', length: number): void {

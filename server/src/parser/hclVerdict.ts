@@ -8,6 +8,12 @@
 // to the end of that item (as HCL's parser does) so that one mistake does not hide those of other blocks.
 import { lexHcl, type HclToken, type TokenType } from './hclLexer';
 
+/** Where a block stands in the text: from its type name to the end of its closing `}`. */
+export interface BlockSpan {
+  start: number;
+  end: number;
+}
+
 export interface SyntaxIssue {
   start: number;
   end: number;
@@ -44,6 +50,14 @@ class Recogniser {
   private next = 0;
   private readonly newlines: boolean[] = [true];
   readonly issues: SyntaxIssue[] = [];
+  /**
+   * The blocks walked to their closing `}` that started before any mistake was found, from the type name to
+   * that `}`, in the order they close. Up to the first mistake the walk and the scanner agree on where
+   * templates and heredocs are, so such a block starts in the scanner's plain state.
+   */
+  readonly blocks: BlockSpan[] = [];
+  /** Some part of the walk went on to the end of the text to find where it ends (an item, a block). */
+  ranOut = false;
 
   constructor(
     private readonly text: string,
@@ -145,6 +159,7 @@ class Recogniser {
         continue;
       }
       if (t.type === 'eof') {
+        this.ranOut = true;
         this.issues.push({ ...this.span(open ?? t), message: 'This block is never closed: a `}` is missing before the end of the file.', kind: 'syntax', imbalance: true });
         return;
       }
@@ -227,6 +242,7 @@ class Recogniser {
   }
 
   private block(type: HclToken): void {
+    const trusted = this.issues.length === 0;
     let open: HclToken | undefined;
     while (!open) {
       const t = this.peek();
@@ -255,8 +271,12 @@ class Recogniser {
       else if (close.type === 'eof') this.fail(open, 'This block is never closed: a `}` is missing before the end of the file.');
       else this.fail(close, `Unexpected ${this.describe(close)}: a single-line block must close with \`}\` right after its one attribute.`);
     }
+    // The `}` just read (scans skip only comments and line breaks, never past it).
+    const close = this.tokens[this.next - 1];
     const eol = this.peek();
     if (eol.type === 'newline' || eol.type === 'eof') {
+      // Recorded once the walk of the block, line end included, is over with nothing found after it.
+      if (trusted) this.blocks.push({ start: type.start, end: close.end });
       this.read();
       return;
     }
@@ -708,7 +728,10 @@ class Recogniser {
     this.lastSkipped = undefined;
     for (;;) {
       const t = this.peek();
-      if (t.type === 'eof') return;
+      if (t.type === 'eof') {
+        this.ranOut = true;
+        return;
+      }
       if (t.type === 'newline' && open.length === 0) {
         this.read();
         return;
@@ -787,6 +810,19 @@ function tokenIssues(text: string, tokens: HclToken[]): SyntaxIssue[] {
  * the text nests too deeply to be walked here (callers then fall back on tree-sitter's verdict).
  */
 export function hclSyntaxIssues(text: string, tokens: HclToken[] = lexHcl(text)): SyntaxIssue[] | undefined {
+  return hclSyntaxWalk(text, tokens)?.issues;
+}
+
+export interface SyntaxWalk {
+  issues: SyntaxIssue[];
+  /** See Recogniser.blocks. */
+  blocks: BlockSpan[];
+  /** See Recogniser.ranOut: a walk of a part of a text may then read differently in place. */
+  ranOut: boolean;
+}
+
+/** HCL's verdict (hclSyntaxIssues) and the blocks the walk read to their end. */
+export function hclSyntaxWalk(text: string, tokens: HclToken[] = lexHcl(text)): SyntaxWalk | undefined {
   const recogniser = new Recogniser(text, tokens);
   try {
     recogniser.body('eof');
@@ -795,7 +831,43 @@ export function hclSyntaxIssues(text: string, tokens: HclToken[] = lexHcl(text))
     if (error instanceof RangeError) return undefined;
     throw error;
   }
-  const issues = recogniser.issues;
+  return { issues: withScannerMessages(text, tokens, recogniser.issues), blocks: recogniser.blocks, ranOut: recogniser.ranOut };
+}
+
+/**
+ * HCL's walk of the part `start`..`end` of `text` alone, as the body of a file of its own, with offsets in
+ * `text` (the blocks' messages count lines in the whole text). Undefined when too deep to walk.
+ */
+export function hclSyntaxWalkOfPart(text: string, start: number, end: number): SyntaxWalk | undefined {
+  const { tokens, scansAlike } = lexPart(text, start, end);
+  const walk = hclSyntaxWalk(text, tokens);
+  return walk && !scansAlike ? { ...walk, ranOut: true } : walk;
+}
+
+/**
+ * Whether text[start, end) scans in place as on its own when the scanner reaches `start` in its plain state
+ * (outside templates and heredocs), and leaves the scanner in that state.
+ */
+export function partScansAlike(text: string, start: number, end: number): boolean {
+  return lexPart(text, start, end).scansAlike;
+}
+
+function lexPart(text: string, start: number, end: number): { tokens: HclToken[]; scansAlike: boolean } {
+  const scanned = { settled: false };
+  const tokens = lexHcl(text.slice(start, end), scanned);
+  // A `/*` whose `*/` is not in the part is two tokens here, but a comment in place when a `*/` follows.
+  let unclosedComment = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.type === '/' && tokens[i + 1]?.type === '*' && tokens[i + 1].start === t.end) unclosedComment = true;
+    t.start += start;
+    t.end += start;
+  }
+  return { tokens, scansAlike: scanned.settled && !unclosedComment };
+}
+
+function withScannerMessages(text: string, tokens: HclToken[], issues: SyntaxIssue[]): SyntaxIssue[] {
+  if (issues.length === 0) return issues;
   // The parser stops at every character HCL does not use; the scanner's words for it are the clearer ones.
   const characters = new Map(tokenIssues(text, tokens).map((i) => [i.start, i]));
   for (let k = 0; k < issues.length; k++) {
