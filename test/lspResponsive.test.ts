@@ -100,6 +100,14 @@ test('the language server never waits on another document', async (t) => {
       client.close(uri);
     }
     assert.match(published['huge-string'].diagnostics[0].message, /nomadExec\.maxFileSize/);
+    // Binary data gets one notice instead of a parse (which took seconds and hundreds of MB for 1 MB of
+    // it); a job file with stray control characters or bytes that are not UTF-8 is still analysed.
+    assert.deepEqual(published.binary.diagnostics.map((d) => d.code), ['analysis-limit']);
+    assert.match(published.binary.diagnostics[0].message, /binary data/);
+    for (const name of ['nul', 'invalid-utf8']) {
+      const codes = published[name].diagnostics.map((d) => d.code);
+      assert.ok(codes.includes('syntax-error') && !codes.includes('analysis-limit'), `${name}: ${codes.join(', ')}`);
+    }
     const crlf = published.crlf.diagnostics.filter((d) => d.code === 'syntax-error');
     assert.ok(crlf.length > 0 && crlf.every((d) => d.range.start.line === 3), JSON.stringify(crlf));
     assert.ok(client.alive);

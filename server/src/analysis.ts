@@ -139,9 +139,11 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
   return checkStage(modelStage(tree, text, builder, options, edits), settings, options);
 }
 
-/** One-shot: parse `text` and analyse it (a file above the size limit gets only the notice). */
+/** One-shot: parse `text` and analyse it (a file above the size limit, or binary data, gets only the notice). */
 export function analyse(parser: HclParser, text: string, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
   if (text.length > settings.limits.maxFileSize) return degradedAnalysis(tooLarge(text.length, settings.limits.maxFileSize));
+  const binary = binaryNotice(text);
+  if (binary) return degradedAnalysis(binary);
   const tree = parser.parse(text);
   try {
     const repair = new RepairedModels(parser);
@@ -180,6 +182,27 @@ function megabytes(chars: number): string {
 
 function tooLarge(size: number, limit: number): string {
   return `This file is ${megabytes(size)}, more than the ${megabytes(limit)} of the setting nomadExec.maxFileSize, so nomad-exec does not parse or check it: no diagnostics, outline, hover or completion here. Raise nomadExec.maxFileSize to analyse it.`;
+}
+
+/** How much of a text's start is looked at to tell binary data. */
+const BINARY_SAMPLE = 64 * 1024;
+
+/**
+ * The notice for a text that is binary data rather than a job file: more than a tenth of its first 64 KB
+ * are control characters (other than tabs and line ends) or U+FFFD (bytes that were not UTF-8). Parsing
+ * such a text costs tree-sitter seconds and hundreds of MB, for one syntax error at its first character;
+ * a job file with a few stray control characters is still analysed.
+ */
+export function binaryNotice(text: string): string | undefined {
+  const n = Math.min(text.length, BINARY_SAMPLE);
+  if (n < 256) return undefined;
+  let odd = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0x7f || c === 0xfffd) odd++;
+  }
+  if (odd * 10 <= n) return undefined;
+  return `This file looks like binary data, not a job file (${Math.round((odd / n) * 100)}% of its first ${n >= BINARY_SAMPLE ? '64 KB' : 'characters'} are control characters or bytes that are not UTF-8), so nomad-exec does not parse or check it.`;
 }
 
 function limitNotice(message: string, range: Diagnostic['range'] = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
@@ -228,6 +251,8 @@ export class DocumentAnalysis {
    * (each try would cost the whole budget again).
    */
   private slow: { length: number; maxParseMs: number } | undefined;
+  /** Whether the text is binary data (binaryNotice), as found at about this length. */
+  private binary: { length: number; notice: string | undefined } | undefined;
   private readonly options: AnalyseOptions;
   private readonly repair: RepairedModels;
 
@@ -317,6 +342,11 @@ export class DocumentAnalysis {
     const slowNotice = `Parsing this file took more than ${maxParseMs / 1000} s (the setting nomadExec.maxParseTime), so nomad-exec stopped: no diagnostics, outline, hover or completion here. Text the parser recovers from slowly, such as thousands of unclosed \`{\`, causes this; it is tried again when the file's size changes by a tenth, or raise nomadExec.maxParseTime.`;
     const slow = this.slow;
     if (slow && slow.maxParseMs === maxParseMs && Math.abs(size - slow.length) < slow.length / 10) return this.degrade(settings, slowNotice);
+    // Looked at again only when the size changes by more than a few characters (a paste, not typing).
+    const binary = this.binary;
+    if (!binary || Math.abs(size - binary.length) > Math.max(256, binary.length / 20)) this.binary = { length: size, notice: binaryNotice(this.syntax.text) };
+    const binaryText = this.binary!.notice;
+    if (binaryText) return this.degrade(settings, binaryText);
     if (this.stage === 'parse') {
       if (!this.syntax.parsedTree()) {
         const started = performance.now();
