@@ -148,6 +148,27 @@ test('analyses in slices', async (t) => {
     }
   });
 
+  await t.test('brackets left open 10,000 deep are not parsed (a notice says so); closing them brings the analysis back', () => {
+    // The attack on responsiveness: tree-sitter recovers from 50,000 unclosed `{` in steps of 400 ms that
+    // its progress callback cannot interrupt. The harmless twin: the same braces, closed.
+    const open = `job "braces" {\n${'{\n'.repeat(12_000)}`;
+    const closed = `job "braces" {\n  meta = ${'{ x = '.repeat(200)}1${' }'.repeat(200)}\n}\n`;
+    const doc = new DocumentAnalysis(parser, 'file:///slices/braces.nomad.hcl', open, 1);
+    try {
+      const analysis = doc.analyse(settings);
+      assert.deepEqual(analysis.diagnostics.map((d) => d.code), ['analysis-limit']);
+      assert.match(analysis.diagnostics[0].message, /12,001 brackets open at once/);
+      assert.equal(doc.snapshot()?.tree, undefined, 'no tree kept');
+      assert.deepEqual(analyse(parser, open, settings).diagnostics.map((d) => d.code), ['analysis-limit'], 'the CLI too');
+      doc.applyChanges([{ range: { start: { line: 0, character: 0 }, end: { line: 12_001, character: 0 } }, text: closed }], 2);
+      const back = doc.analyse(settings);
+      assert.ok(!back.diagnostics.some((d) => d.code === 'analysis-limit'), JSON.stringify(back.diagnostics));
+      sameDiagnostics(back, analyse(parser, closed, settings), 'closed');
+    } finally {
+      doc.dispose();
+    }
+  });
+
   await t.test('a parse that runs out of nomadExec.maxParseTime stops with a notice', () => {
     const text = execJobOfLines(3000);
     const doc = new DocumentAnalysis(parser, 'file:///slices/slow.nomad.hcl', text, 1);

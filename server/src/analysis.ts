@@ -142,8 +142,8 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
 /** One-shot: parse `text` and analyse it (a file above the size limit, or binary data, gets only the notice). */
 export function analyse(parser: HclParser, text: string, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
   if (text.length > settings.limits.maxFileSize) return degradedAnalysis(tooLarge(text.length, settings.limits.maxFileSize));
-  const binary = binaryNotice(text);
-  if (binary) return degradedAnalysis(binary);
+  const shape = shapeNotice(text);
+  if (shape) return degradedAnalysis(shape);
   const tree = parser.parse(text);
   try {
     const repair = new RepairedModels(parser);
@@ -205,6 +205,32 @@ export function binaryNotice(text: string): string | undefined {
   return `This file looks like binary data, not a job file (${Math.round((odd / n) * 100)}% of its first ${n >= BINARY_SAMPLE ? '64 KB' : 'characters'} are control characters or bytes that are not UTF-8), so nomad-exec does not parse or check it.`;
 }
 
+/**
+ * Brackets left open this deep make tree-sitter's error recovery slow, and worse, in steps it cannot
+ * interrupt: 20,000 unclosed `{` cost 90 ms at a time, 50,000 close to 400 ms (10,000: about 25 ms).
+ * Real job files nest a few dozen deep at most.
+ */
+export const MAX_OPEN_BRACKETS = 10_000;
+
+/** The notice for a text with more than MAX_OPEN_BRACKETS brackets open at once (strings not told apart). */
+export function nestingNotice(text: string): string | undefined {
+  let open = 0;
+  let most = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91 || c === 40) {
+      if (++open > most) most = open;
+    } else if ((c === 125 || c === 93 || c === 41) && open > 0) open--;
+  }
+  if (most <= MAX_OPEN_BRACKETS) return undefined;
+  return `This file has ${most.toLocaleString('en-US')} brackets open at once, more than the ${MAX_OPEN_BRACKETS.toLocaleString('en-US')} nomad-exec parses (the parser's recovery from so many is slow and cannot be interrupted), so it does not parse or check it. Close the brackets, and it is analysed again.`;
+}
+
+/** Why a text is not parsed at all, whatever its size: binary data, or brackets nested far too deep. */
+export function shapeNotice(text: string): string | undefined {
+  return binaryNotice(text) ?? nestingNotice(text);
+}
+
 function limitNotice(message: string, range: Diagnostic['range'] = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
   return { range, severity: DIAGNOSTIC_CODES['analysis-limit'].severity, code: 'analysis-limit', source: DIAGNOSTIC_SOURCE, message };
 }
@@ -251,8 +277,8 @@ export class DocumentAnalysis {
    * (each try would cost the whole budget again).
    */
   private slow: { length: number; maxParseMs: number } | undefined;
-  /** Whether the text is binary data (binaryNotice), as found at about this length. */
-  private binary: { length: number; notice: string | undefined } | undefined;
+  /** Why the text is not parsed whatever its size (shapeNotice), as found at about this length. */
+  private shape: { length: number; notice: string | undefined } | undefined;
   private readonly options: AnalyseOptions;
   private readonly repair: RepairedModels;
 
@@ -343,10 +369,10 @@ export class DocumentAnalysis {
     const slow = this.slow;
     if (slow && slow.maxParseMs === maxParseMs && Math.abs(size - slow.length) < slow.length / 10) return this.degrade(settings, slowNotice);
     // Looked at again only when the size changes by more than a few characters (a paste, not typing).
-    const binary = this.binary;
-    if (!binary || Math.abs(size - binary.length) > Math.max(256, binary.length / 20)) this.binary = { length: size, notice: binaryNotice(this.syntax.text) };
-    const binaryText = this.binary!.notice;
-    if (binaryText) return this.degrade(settings, binaryText);
+    const shape = this.shape;
+    if (!shape || Math.abs(size - shape.length) > Math.max(256, shape.length / 20)) this.shape = { length: size, notice: shapeNotice(this.syntax.text) };
+    const shapeText = this.shape!.notice;
+    if (shapeText) return this.degrade(settings, shapeText);
     if (this.stage === 'parse') {
       if (!this.syntax.parsedTree()) {
         const started = performance.now();
