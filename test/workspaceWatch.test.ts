@@ -145,3 +145,25 @@ test('a file above nomadExec.maxFileSize is left out; a large one under it is in
   assert.deepEqual(await symbols('huge_job'), [], 'a file above maxFileSize has no symbols');
   client.close(small);
 });
+
+test('a workspace folder added while the server runs is indexed; removed, its symbols are gone (the others stay)', async () => {
+  const other = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-folder-'));
+  try {
+    fs.mkdirSync(path.join(other, 'jobs'));
+    fs.writeFileSync(path.join(other, 'jobs', 'added.nomad.hcl'), job('added', 'added_group', 'added_task'));
+    const before = await symbols('old');
+    assert.ok(before.length > 0, 'the first folder is indexed');
+    const otherUri = pathToFileURL(other).toString();
+    const idle = client.nextLog((m) => /workspace symbols: \d+ files indexed/.test(m));
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: otherUri, name: 'other' }], removed: [] } });
+    await idle;
+    const added = await symbols('added');
+    assert.deepEqual(added, ['added@' + path.relative(dir, path.join(other, 'jobs', 'added.nomad.hcl')), 'added_group@' + path.relative(dir, path.join(other, 'jobs', 'added.nomad.hcl')), 'added_task@' + path.relative(dir, path.join(other, 'jobs', 'added.nomad.hcl'))].sort());
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: otherUri, name: 'other' }] } });
+    // Notifications and requests are handled in order: the query sees the removal.
+    assert.deepEqual(await symbols('added'), []);
+    assert.deepEqual(await symbols('old'), before, 'the folder still in the workspace keeps its symbols');
+  } finally {
+    fs.rmSync(other, { recursive: true, force: true });
+  }
+});

@@ -133,6 +133,26 @@ export class WorkspaceSymbolIndex {
     this.pump();
   }
 
+  /**
+   * A workspace folder was removed: its job files leave the index, unless open or inside another folder
+   * still in the workspace (folders may nest).
+   */
+  removeFolder(folder: string): void {
+    const at = this.folders.indexOf(folder);
+    if (at < 0) return;
+    this.folders.splice(at, 1);
+    const gone = (uri: string): boolean => {
+      const file = filePathOf(uri);
+      return file !== undefined && !this.inFolders(file) && !this.isOpen(uri);
+    };
+    for (const known of [...this.files.keys()]) {
+      if (!gone(known)) continue;
+      this.files.delete(known);
+      this.bump(known);
+    }
+    for (const item of this.queue) if (gone(item.uri)) this.bump(item.uri);
+  }
+
   /** Index `text` as the content of `uri` (an open document at `version`), in the background. */
   refresh(uri: string, text: string, version: number): void {
     const known = this.files.get(uri);
@@ -359,7 +379,7 @@ const WATCHERS = [{ globPattern: '**/*.nomad.hcl' }, { globPattern: '**/*.nomad'
 
 export const workspaceSymbolsFeature: Feature = {
   name: 'workspaceSymbols',
-  capabilities: () => ({ workspaceSymbolProvider: true }),
+  capabilities: () => ({ workspaceSymbolProvider: true, workspace: { workspaceFolders: { supported: true, changeNotifications: true } } }),
   register(ctx) {
     const index = workspaceSymbolIndex;
     index.onIdle = (files) => ctx.log(`workspace symbols: ${files} files indexed`);
@@ -377,6 +397,19 @@ export const workspaceSymbolsFeature: Feature = {
           }
         })
         .catch((error: unknown) => ctx.log(`workspace folders: ${String(error)}`));
+    }
+    // Folders added to or removed from the workspace while the server runs.
+    if (ctx.client.workspace?.workspaceFolders) {
+      ctx.connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        for (const folder of event.removed) {
+          const folderPath = host.fileUrlToPath(folder.uri);
+          if (folderPath !== undefined) index.removeFolder(folderPath);
+        }
+        for (const folder of event.added) {
+          const folderPath = host.fileUrlToPath(folder.uri);
+          if (folderPath !== undefined) index.enqueueFolder(folderPath);
+        }
+      });
     }
     // Files changed on disk outside the editor: the editor watches them for us when it can register
     // watchers at run time (VS Code can); other editors send what their own watchers see, if anything.
