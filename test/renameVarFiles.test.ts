@@ -100,3 +100,21 @@ test('a var file shared with another job of the folder that declares the same va
   await assert.rejects(reply, /var file prod\.vars\.hcl sets "image_tag", and api\.nomad\.hcl in the same folder declares a variable "image_tag" too/);
   client.close(uri);
 });
+
+test('Find All References on a variable lists the lines of the var files beside the job that set it, as rename edits them', async () => {
+  const prod = 'image_tag = "1.2"\nreplicas  = 3\n';
+  const dev = '# development\nreplicas = 1\n\nimage_tag = "dev" # latest\n';
+  // Harmless twins: a var file with a syntax error, a JSON one and a plain .hcl file add nothing (and break nothing).
+  const { dir, uri } = await renameIn({ 'prod.vars.hcl': prod, 'dev.nomad.vars': dev, 'broken.vars.hcl': 'image_tag = = 1\n', 'ci.vars.json': '{"image_tag": "ci"}', 'notes.hcl': 'image_tag = "x"\n' });
+  const at = (file: string) => pathToFileURL(path.join(dir, file)).toString();
+  const refs = await client.request<Array<{ uri: string; range: Range }>>('textDocument/references', { textDocument: { uri }, position: positionOf(JOB, 'var.image_tag', 6), context: { includeDeclaration: true } });
+  const elsewhere = refs.filter((r) => r.uri !== uri);
+  assert.deepEqual(elsewhere, [
+    { uri: at('dev.nomad.vars'), range: range(3, 0, 9) },
+    { uri: at('prod.vars.hcl'), range: range(0, 0, 9) },
+  ]);
+  assert.deepEqual(refs.filter((r) => r.uri === uri).map((r) => r.range.start.line), [0, 15], 'the declaration and the use in the job');
+  // Another variable: the lines that set it, in the same files.
+  const replicas = await client.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri }, position: positionOf(JOB, 'var.replicas', 6), context: { includeDeclaration: false } });
+  assert.deepEqual(replicas.map((r) => r.uri).sort(), [uri, at('dev.nomad.vars'), at('prod.vars.hcl')].sort());
+});

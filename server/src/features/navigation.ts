@@ -18,7 +18,7 @@ import { referenceIndex, type Declaration, type ReferenceIndex, type Use } from 
 import { KIND_NAMES, NAME_RULES, envForm } from '../schema/references';
 import { documentHandler, type FeatureInput } from './featureInput';
 import { encodedBy, encodedOnce } from '../replyJson';
-import { varFileEdits, type VarFileOptions } from './varFiles';
+import { varFileEdits, varFileSetters, type VarFileOptions } from './varFiles';
 
 type Found = { declaration?: Declaration; use?: Use };
 
@@ -107,16 +107,20 @@ export function definition(input: FeatureInput, position: Position): Location[] 
   return [{ uri: input.document.uri, range: target.range }];
 }
 
-export function references(input: FeatureInput, position: Position, includeDeclaration: boolean): Location[] | null {
+export async function references(input: FeatureInput, position: Position, includeDeclaration: boolean, options: Partial<VarFileOptions> = {}): Promise<Location[] | null> {
   const { index, found } = lookup(input, position);
   const target = found?.declaration;
   if (!target) return null;
   const known = answersFor(input, index, target);
   const uri = input.document.uri;
-  if (includeDeclaration) {
-    return (known.referencesWithDeclaration ??= encodedOnce([{ uri, range: target.range }, ...known.ranges.map((range) => ({ uri, range }))]));
-  }
-  return (known.references ??= encodedOnce(known.ranges.map((range) => ({ uri, range }))));
+  const inFile = includeDeclaration
+    ? (known.referencesWithDeclaration ??= encodedOnce([{ uri, range: target.range }, ...known.ranges.map((range) => ({ uri, range }))]))
+    : (known.references ??= encodedOnce(known.ranges.map((range) => ({ uri, range }))));
+  if (target.kind !== 'variable') return inFile;
+  // A variable is also set by name in the var files beside the job (the lines a rename edits too); they
+  // are read now, as they may have changed on disk.
+  const setters = await varFileSetters(uri, target.name, { maxFileSize: options.maxFileSize ?? input.settings.limits.maxFileSize, openText: options.openText });
+  return setters.length > 0 ? [...inFile, ...setters] : inFile;
 }
 
 export function highlights(input: FeatureInput, position: Position): DocumentHighlight[] | null {
@@ -263,9 +267,9 @@ export const navigationFeature: Feature = {
     c.onDefinition(documentHandler(ctx, 'definition', null as Location[] | null, (input, p: PositionParams) => definition(input, p.position)));
     c.onDeclaration(documentHandler(ctx, 'declaration', null as Location[] | null, (input, p: PositionParams) => definition(input, p.position)));
     c.onReferences(
-      documentHandler(ctx, 'references', null as Location[] | null, (input, p: PositionParams & { context: { includeDeclaration: boolean } }) =>
-        references(input, p.position, p.context?.includeDeclaration !== false),
-      ),
+      documentHandler(ctx, 'references', null, (input, p: PositionParams & { context: { includeDeclaration: boolean } }) =>
+        references(input, p.position, p.context?.includeDeclaration !== false, { openText: (uri) => ctx.documents.get(uri)?.text }),
+      ) as never,
     );
     c.onDocumentHighlight(documentHandler(ctx, 'documentHighlight', null as DocumentHighlight[] | null, (input, p: PositionParams) => highlights(input, p.position)));
     c.onPrepareRename(documentHandler(ctx, 'prepareRename', null, (input, p: PositionParams) => prepareRename(input, p.position)) as never);

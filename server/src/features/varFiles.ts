@@ -8,7 +8,8 @@
 import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { host } from '../host';
-import type { TextEdit } from 'vscode-languageserver-types';
+import type { Location, TextEdit } from 'vscode-languageserver-types';
+import type { Attribute } from '../model/types';
 import { buildModel } from '../model/build';
 import { sharedParser } from '../parser/parser';
 import { isJobFile } from './workspaceSymbols';
@@ -24,46 +25,79 @@ export interface VarFileOptions {
   openText?: (uri: string) => string | undefined;
 }
 
+interface VarFile {
+  name: string;
+  uri: string;
+  /** undefined: unreadable, a link, or larger than maxFileSize. */
+  text: string | undefined;
+}
+
+/** The var files in the folder of the job at `jobUri`, by name, and the folder's entries; undefined when none can be read. */
+function varFilesOf(jobUri: string, options: VarFileOptions): { dir: string; jobPath: string; entries: fs.Dirent[]; files: VarFile[] } | undefined {
+  if (!jobUri.startsWith('file:')) return undefined;
+  const jobPath = host.fileUrlToPath(jobUri);
+  const disk = host.fs;
+  if (jobPath === undefined || !disk) return undefined;
+  const dir = path.dirname(jobPath);
+  let entries: fs.Dirent[];
+  try {
+    entries = disk.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const files = entries
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && isVarFile(e.name))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((entry): VarFile => {
+      const file = path.join(dir, entry.name);
+      const uri = host.pathToFileUrl(file);
+      return { name: entry.name, uri, text: options.openText?.(uri) ?? readBounded(file, options.maxFileSize) };
+    });
+  return { dir, jobPath, entries, files };
+}
+
+/**
+ * Where the HCL var files beside the job at `jobUri` set variable `name` (the names of their `name = value`
+ * lines), for Find All References. Files that cannot be read or parsed cleanly, and JSON ones, add nothing.
+ */
+export async function varFileSetters(jobUri: string, name: string, options: VarFileOptions): Promise<Location[]> {
+  const found: Location[] = [];
+  for (const file of varFilesOf(jobUri, options)?.files ?? []) {
+    if (file.text === undefined || !file.text.includes(name) || file.name.endsWith('.json')) continue;
+    const attributes = await settingAttributes(file.text);
+    for (const a of attributes ?? []) if (a.name === name) found.push({ uri: file.uri, range: a.nameRange });
+  }
+  return found;
+}
+
 /**
  * The edits renaming variable `name` to `newName` in the var files of the job at `jobUri`'s folder, by
  * file URI; or why the rename must not go ahead (a sentence naming the file).
  */
 export async function varFileEdits(jobUri: string, name: string, newName: string, options: VarFileOptions): Promise<Record<string, TextEdit[]> | string> {
-  if (!jobUri.startsWith('file:')) return {};
-  const jobPath = host.fileUrlToPath(jobUri);
-  const files = host.fs;
-  if (jobPath === undefined || !files) return {};
-  const dir = path.dirname(jobPath);
-  let entries: fs.Dirent[];
-  try {
-    entries = files.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return {};
-  }
+  const folder = varFilesOf(jobUri, options);
+  if (!folder) return {};
   const changes: Record<string, TextEdit[]> = {};
   const setters: string[] = [];
-  for (const entry of entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isVarFile(e.name)).sort((a, b) => a.name.localeCompare(b.name))) {
-    const file = path.join(dir, entry.name);
-    const uri = host.pathToFileUrl(file);
-    const text = options.openText?.(uri) ?? readBounded(file, options.maxFileSize);
-    if (text === undefined) return `The var file ${entry.name} next to this job cannot be read, is a link or is larger than nomadExec.maxFileSize, so the rename cannot tell whether it sets "${name}". Rename by hand, or move the file away and try again.`;
+  for (const { name: fileName, uri, text } of folder.files) {
+    if (text === undefined) return `The var file ${fileName} next to this job cannot be read, is a link or is larger than nomadExec.maxFileSize, so the rename cannot tell whether it sets "${name}". Rename by hand, or move the file away and try again.`;
     if (!text.includes(name)) continue;
-    if (entry.name.endsWith('.json')) {
+    if (fileName.endsWith('.json')) {
       if (!setsInJson(text, name)) continue;
-      return `The var file ${entry.name} sets "${name}", and rename does not edit JSON var files. Rename "${name}" there by hand first, then rename it here.`;
+      return `The var file ${fileName} sets "${name}", and rename does not edit JSON var files. Rename "${name}" there by hand first, then rename it here.`;
     }
     const edits = await hclEdits(text, name, newName);
-    if (typeof edits === 'string') return `The var file ${entry.name} ${edits}`;
+    if (typeof edits === 'string') return `The var file ${fileName} ${edits}`;
     if (edits.length === 0) continue;
     changes[uri] = edits;
-    setters.push(entry.name);
+    setters.push(fileName);
   }
   if (setters.length === 0) return changes;
   // A var file beside two jobs may be meant for both: renaming here would unset the other's variable.
   const declares = new RegExp(`^\\s*variable\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm');
-  for (const entry of entries) {
-    if (!entry.isFile() || !isJobFile(entry.name) || path.join(dir, entry.name) === jobPath) continue;
-    const text = readBounded(path.join(dir, entry.name), options.maxFileSize);
+  for (const entry of folder.entries) {
+    if (!entry.isFile() || !isJobFile(entry.name) || path.join(folder.dir, entry.name) === folder.jobPath) continue;
+    const text = readBounded(path.join(folder.dir, entry.name), options.maxFileSize);
     if (text !== undefined && declares.test(text)) {
       return `The var file ${setters[0]} sets "${name}", and ${entry.name} in the same folder declares a variable "${name}" too: renaming would change what that job gets. Rename by hand in all of them.`;
     }
@@ -94,16 +128,22 @@ function setsInJson(text: string, name: string): boolean {
   }
 }
 
-/** The edits in one HCL var file, or the end of a sentence saying why it cannot be edited. */
-async function hclEdits(text: string, name: string, newName: string): Promise<TextEdit[] | string> {
+/** The top-level attributes of an HCL var file; undefined when it has syntax errors. */
+async function settingAttributes(text: string): Promise<Attribute[] | undefined> {
   const parser = await sharedParser();
   const tree = parser.parse(text);
   try {
-    if (tree.rootNode.hasError) return `has syntax errors, so the rename cannot be sure it finds every place that sets "${name}". Fix it first.`;
-    const attributes = buildModel(tree, text).file.body.items.filter((item) => item.kind === 'attribute');
-    if (attributes.some((a) => a.name === newName)) return `already sets "${newName}": renaming would set it twice.`;
-    return attributes.filter((a) => a.name === name).map((a) => ({ range: a.nameRange, newText: newName }));
+    if (tree.rootNode.hasError) return undefined;
+    return buildModel(tree, text).file.body.items.filter((item): item is Attribute => item.kind === 'attribute');
   } finally {
     tree.delete();
   }
+}
+
+/** The edits in one HCL var file, or the end of a sentence saying why it cannot be edited. */
+async function hclEdits(text: string, name: string, newName: string): Promise<TextEdit[] | string> {
+  const attributes = await settingAttributes(text);
+  if (!attributes) return `has syntax errors, so the rename cannot be sure it finds every place that sets "${name}". Fix it first.`;
+  if (attributes.some((a) => a.name === newName)) return `already sets "${newName}": renaming would set it twice.`;
+  return attributes.filter((a) => a.name === name).map((a) => ({ range: a.nameRange, newText: newName }));
 }
