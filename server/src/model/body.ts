@@ -218,7 +218,7 @@ function cacheType(node: Node, type: string): string {
 }
 
 /** Bodies with fewer children are walked child by child: that costs less than keeping a record. */
-const RECORDED_BODY_CHILDREN = 64;
+const RECORDED_BODY_CHILDREN = 8;
 
 /** Deeper blocks are kept without their bodies: the recursion must stay far from the stack limit. */
 export const MAX_BLOCK_DEPTH = 300;

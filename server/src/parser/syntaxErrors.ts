@@ -465,6 +465,8 @@ export interface SyntaxReport {
  */
 export function syntaxReport(text: string, treeFindings: SyntaxFinding[], issues: SyntaxIssue[] | undefined): SyntaxReport {
   if (issues === undefined) return { syntax: treeFindings, duplicates: [] };
+  // HCL accepts the text: no line table of the whole text to build (this runs on every edit).
+  if (issues.length === 0) return { syntax: [], duplicates: [] };
   const positions = new OffsetPositions(text);
   const duplicates: SyntaxFinding[] = [];
   const mistakes: { range: Range; issue: SyntaxIssue }[] = [];
