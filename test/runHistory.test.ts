@@ -73,3 +73,19 @@ test('clearing forgets finished runs and saves that', () => {
   history.clear();
   assert.deepEqual(new RunHistory(state as never).all(), []);
 });
+
+test('the Runs view words every state, and never prints "undefined" for a record read back without its exit code', async () => {
+  const { stateText, taskStateText } = await import('../client/src/run/runStateText');
+  const run = (fields: Partial<RunRecord>): RunRecord => ({ ...(fields as RunRecord) });
+  assert.equal(stateText(run({ state: 'exited', exitCode: 0 })), 'exited 0');
+  assert.equal(stateText(run({ state: 'exited', exitCode: 137, signal: 'SIGKILL' })), 'killed by SIGKILL (exit 137)');
+  assert.equal(stateText(run({ state: 'exited' })), 'ended');
+  assert.equal(stateText(run({ state: 'exited', signal: 'SIGTERM' })), 'killed by SIGTERM');
+  assert.equal(stateText(run({ state: 'stopped' })), 'stopped');
+  assert.equal(stateText(run({ state: 'stopped', exitCode: 130 })), 'stopped (exit 130)');
+  type Task = Parameters<typeof taskStateText>[0];
+  assert.equal(taskStateText({ state: 'exited', signal: 'SIGKILL' } as Task), 'killed by SIGKILL');
+  assert.equal(taskStateText({ state: 'exited', exitCode: 2 } as Task), 'exited 2');
+  assert.equal(taskStateText({ state: 'failed' } as Task), 'failed to start');
+  for (const state of ['starting', 'running', 'failed', 'stopped', 'exited'] as const) assert.doesNotMatch(stateText(run({ state })), /undefined/);
+});

@@ -9,6 +9,7 @@ import { logsDirOf } from '../../../launcher/src/allocDir';
 import { spokenDuration } from '../../../launcher/src/outcomeText';
 import { Dir, openRegularForReading } from '../../../launcher/src/safeFs';
 import type { RunRecord, TaskRecord } from './runHistory';
+import { stateText, taskStateText } from './runStateText';
 import type { RunManager, RunOutcome } from './runManager';
 
 export const runsViewId = 'nomadExec.runs';
@@ -27,21 +28,6 @@ export function startTime(epochMs: number, now = new Date()): string {
   return at.toDateString() === now.toDateString() ? time : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`;
 }
 
-export function stateText(record: RunRecord): string {
-  switch (record.state) {
-    case 'starting':
-      return 'starting';
-    case 'running':
-      return 'running';
-    case 'failed':
-      return 'failed to start';
-    case 'stopped':
-      return record.exitCode === undefined ? 'stopped' : `stopped (exit ${record.exitCode})`;
-    case 'exited':
-      return record.signal ? `killed by ${record.signal} (exit ${record.exitCode})` : `exited ${record.exitCode}`;
-  }
-}
-
 function duration(record: RunRecord, now: number): string | undefined {
   const end = record.endedAt ?? (record.state === 'starting' || record.state === 'running' ? now : undefined);
   return end === undefined ? undefined : spokenDuration(Math.max(0, end - record.startedAt));
@@ -51,10 +37,6 @@ export function phaseText(task: TaskRecord): string {
   return task.hook === 'main' ? 'main' : `${task.hook}${task.sidecar ? ' sidecar' : ''}`;
 }
 
-function taskStateText(task: TaskRecord): string {
-  if (task.state === 'exited') return task.signal ? `killed by ${task.signal} (exit ${task.exitCode ?? '?'})` : task.exitCode === undefined ? 'ended' : `exited ${task.exitCode}`;
-  return task.state === 'failed' ? 'failed to start' : task.state;
-}
 
 function runIcon(record: RunRecord): vscode.ThemeIcon {
   switch (record.state) {
