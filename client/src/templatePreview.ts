@@ -65,13 +65,14 @@ class PreviewDocuments implements vscode.TextDocumentContentProvider, vscode.Dis
     return this.texts.get(uri.toString()) ?? '';
   }
 
-  private uriOf(reply: PreviewReply): vscode.Uri {
-    return vscode.Uri.from({ scheme: SCHEME, path: `/${reply.task}/template-${reply.template}` });
+  /** One preview document per job file, task and template: two job files with a task of the same name keep theirs apart. */
+  private uriOf(reply: PreviewReply, job: string | undefined): vscode.Uri {
+    return vscode.Uri.from({ scheme: SCHEME, path: `/${reply.task}/template-${reply.template}`, query: job ? `job=${encodeURIComponent(job)}` : '' });
   }
 
   /** Remembers how to render the preview again (the job and the request), then shows the reply. */
   async show(reply: PreviewReply, job: string | undefined, render: () => Promise<unknown>): Promise<void> {
-    const uri = this.uriOf(reply);
+    const uri = this.uriOf(reply, job);
     if (job) this.shown.set(uri.toString(), { job, render });
     this.update(uri, reply);
     const document = await vscode.workspace.openTextDocument(uri);
