@@ -262,3 +262,24 @@ test('a group header keeps each task heading indented under the run title', () =
   assert.ok(lines.includes('  task web (main)'), lines.join('\n'));
   assert.ok(lines.includes('  task db (prestart, sidecar)'), lines.join('\n'));
 });
+
+test('a run terminal keeps its header and its latest output, bounded, and says how much it let go of', async () => {
+  const { Transcript } = await import('../client/src/run/transcript');
+  const transcript = new Transcript<{ later: true }>({ keep: 1000, headPieces: 2 });
+  transcript.push('HEADER\r\n');
+  transcript.push({ later: true });
+  // A task printing far more than is kept: 100 lines of 100 characters.
+  for (let i = 0; i < 100; i++) transcript.push(`${String(i).padStart(3, '0')}${'x'.repeat(96)}\r\n`);
+  const pieces = transcript.read();
+  assert.equal(pieces[0], 'HEADER\r\n');
+  assert.deepEqual(pieces[1], { later: true });
+  assert.match(String(pieces[2]), /^\[\d+ characters of output not kept here: the task's log files have all of it\]/);
+  const kept = pieces.slice(3).join('');
+  assert.ok(kept.length <= 1000, `${kept.length} characters kept`);
+  assert.ok(kept.endsWith(`099${'x'.repeat(96)}\r\n`), 'the latest line is kept');
+  assert.equal(transcript.dropped + kept.length + 'HEADER\r\n'.length, 'HEADER\r\n'.length + 100 * 101, 'every character is either kept or counted');
+  // The harmless twin: a short run keeps everything, with no note.
+  const short = new Transcript<never>({ keep: 1000, headPieces: 2 });
+  for (const line of ['a\r\n', 'b\r\n']) short.push(line);
+  assert.deepEqual(short.read(), ['a\r\n', 'b\r\n']);
+});

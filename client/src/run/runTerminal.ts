@@ -3,6 +3,7 @@
 // Text that depends on the terminal's width (the header) is laid out once the width is known: when VS Code
 // opens the terminal. Phrases registered as links (the folded capability list) open their details on click.
 import * as vscode from 'vscode';
+import { Transcript } from './transcript';
 import { stripAnsi, toTerminalLines } from './ansi';
 
 /** Columns assumed until VS Code says (a terminal opened hidden gets no dimensions). */
@@ -41,7 +42,7 @@ export class RunTerminal implements vscode.Pseudoterminal {
   private opened = false;
   private closed = false;
   private pending: (string | Deferred)[] = [];
-  private transcript: (string | Deferred)[] = [];
+  private readonly transcript = new Transcript<Deferred>();
   private columnCount: number | undefined;
   readonly actions: TerminalAction[] = [];
   /** After the run ended, any key closes the terminal (as VS Code's own task terminals do). */
@@ -118,9 +119,9 @@ export class RunTerminal implements vscode.Pseudoterminal {
     this.write(`${text}\n`);
   }
 
-  /** Everything shown so far, colours removed, with `\n` line ends. */
+  /** Everything shown so far (bounded: see transcript.ts), colours removed, with `\n` line ends. */
   text(): string {
-    const whole = this.transcript.map((piece) => (typeof piece === 'string' ? piece : (piece.text ?? this.layout(piece)))).join('');
+    const whole = this.transcript.read().map((piece) => (typeof piece === 'string' ? piece : (piece.text ?? this.layout(piece)))).join('');
     return stripAnsi(whole).replace(/\r\n/g, '\n');
   }
 
