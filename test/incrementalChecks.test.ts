@@ -281,3 +281,37 @@ test('incremental checks: a remembered command-location notice follows the machi
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('incremental checks: after many missing paths typed in one group, a command created for another is still noticed at the next edit', async () => {
+  // Typing a path leaves a missing answer per keystroke; past a few dozen they are forgotten at once
+  // (machine.ts). The remembered finding of the untouched group must follow the disk all the same.
+  const parser = await sharedParser();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-typed-'));
+  const tool = path.join(dir, 'run');
+  const settings = resolveSettings({ chrootEnv: { [dir]: '/tools', '/bin': '/bin' } });
+  const group = (name: string, command: string): string =>
+    `  group "${name}" {\n    task "${name}" {\n      driver = "exec"\n      config {\n        command = "${command}"\n      }\n    }\n  }\n`;
+  let text = `job "typed" {\n${group('a', '/tools/run')}${group('b', '/bin/x')}}\n`;
+  const doc = new DocumentAnalysis(parser, 'file:///incremental/typed', text, 0);
+  const missingRun = (diagnostics: Diagnostic[]): boolean => diagnostics.some((d) => d.code === 'command-location' && d.message.includes('/tools/run'));
+  try {
+    assert.ok(missingRun(doc.analyse(settings).diagnostics));
+    // Type 40 characters into the other group's command: 40 new missing paths.
+    for (let i = 0; i < 40; i++) {
+      const at = text.indexOf('/bin/x') + '/bin/x'.length;
+      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: 'y' }], i + 1);
+      text = text.slice(0, at) + 'y' + text.slice(at);
+      doc.analyse(settings);
+    }
+    fs.writeFileSync(tool, '#!/bin/sh\n');
+    const at = text.indexOf('/bin/x');
+    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: ' ' }], 100);
+    text = text.slice(0, at) + ' ' + text.slice(at);
+    const diagnostics = doc.analyse(settings).diagnostics;
+    assert.equal(missingRun(diagnostics), false, 'the command now exists');
+    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+  } finally {
+    doc.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,6 @@
 // What the checks look up on this machine (whether a file exists), through a short-lived cache: the
 // language server re-checks on every edit, and this keeps that from touching the disk each time while still
-// noticing a program installed a moment ago (a missing path is asked again after a second: typing a path
-// leaves one missing answer per keystroke, and asking all of them again on every edit grew with the typing). Every check that reads the disk asks here, never `fs` itself:
+// noticing a program installed a moment ago (a missing path is asked again on every run). Every check that reads the disk asks here, never `fs` itself:
 // an answer it got elsewhere would never change the generation, and a remembered finding built on it would
 // stay until its group is edited. When the editor reports changed files (workspace/didChangeWatchedFiles),
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
@@ -13,11 +12,24 @@
 import { host } from '../host';
 
 const STAT_CACHE_MS = 5000;
-const MISSING_CACHE_MS = 1000;
 const MAX_ENTRIES = 1000;
+/**
+ * Missing paths are asked again on every run. Typing a path leaves one missing answer per keystroke
+ * (`/usr/bin/j`, `/usr/bin/jq`...), and asking all of them on every edit grew with the typing: past this
+ * many, they are all forgotten at once (the findings built on them are looked at again, and ask for the
+ * paths still named).
+ */
+const MAX_MISSING = 32;
 /** What a path is on this machine: a regular file, something else (a folder...), or nothing. */
 type PathKind = 'file' | 'other' | 'missing';
-const statCache = new Map<string, { at: number; kind: PathKind }>();
+const statCache = new Map<string, Answer>();
+
+/** An answer, when it was got and in which run of the checks (refreshMachine counts them). */
+interface Answer {
+  at: number;
+  run: number;
+  kind: PathKind;
+}
 let generation = 0;
 
 /** Whether this machine's files can be looked at (not in a browser): without them the lookups are skipped. */
@@ -30,19 +42,30 @@ export function machineGeneration(): number {
   return generation;
 }
 
-/** Whether a cached answer still stands: a missing path is asked again after a second, anything else after a few. */
-function fresh(cached: { at: number; kind: PathKind }, now: number): boolean {
-  // The file a finding says is missing is the one the user is about to create: soon noticed.
-  return now - cached.at < (cached.kind === 'missing' ? MISSING_CACHE_MS : STAT_CACHE_MS);
+/** Runs of the checks so far: a missing path is asked again in every run, even two within a millisecond. */
+let run = 0;
+
+/** Whether a cached answer still stands: a missing path is asked again on every run, anything else after a few seconds. */
+function fresh(cached: Answer, now: number): boolean {
+  // The file a finding says is missing is the one the user is about to create: the next run notices it.
+  if (cached.kind === 'missing') return cached.run === run;
+  return now - cached.at < STAT_CACHE_MS;
 }
 
 /** Asks again for every answer older than the cache allows (once per run of the checks). */
 export function refreshMachine(now = Date.now()): void {
+  run++;
+  let missing = 0;
+  for (const cached of statCache.values()) if (cached.kind === 'missing') missing++;
+  if (missing > MAX_MISSING) {
+    for (const [hostPath, cached] of statCache) if (cached.kind === 'missing') statCache.delete(hostPath);
+    generation++;
+  }
   for (const [hostPath, cached] of statCache) {
     if (fresh(cached, now)) continue;
     const kind = statKind(hostPath);
     if (kind !== cached.kind) generation++;
-    statCache.set(hostPath, { at: now, kind });
+    statCache.set(hostPath, { at: now, run, kind });
   }
 }
 
@@ -93,7 +116,7 @@ function pathKind(hostPath: string): PathKind {
     statCache.clear();
     generation++;
   }
-  statCache.set(hostPath, { at: now, kind });
+  statCache.set(hostPath, { at: now, run, kind });
   return kind;
 }
 
