@@ -17,7 +17,7 @@ import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding } from './parser/syntaxErrors';
 import { hclSyntaxIssues } from './parser/hclVerdict';
-import { treeRowsToLspLines } from './parser/lineEnds';
+import { treeText } from './parser/lineEnds';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
 import { RepairedModels } from './syntaxRepair';
@@ -72,8 +72,6 @@ export interface ModelStage {
   syntaxDiagnostics: Diagnostic[];
   /** Despite syntax errors the model is sound (see Analysis.brokenItemsLeftOut). */
   modelIntact: boolean;
-  /** Maps tree rows to LSP lines when the text has a lone `\r`. */
-  toLsp: ReturnType<typeof treeRowsToLspLines>;
   /** Attributes set twice in bodies the schema does not know (HCL's "Attribute redefined"). */
   duplicates: SyntaxFinding[];
 }
@@ -92,10 +90,7 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
     else findings.push({ range: problem.range, message: problem.message, specific: true });
   }
   const issues = text.length <= (options.hclVerdictLimit ?? Infinity) ? hclSyntaxIssues(text) : undefined;
-  // Ranges from the tree count rows at `\n` only; LSP also ends a line at a lone `\r`.
-  const toLsp = treeRowsToLspLines(text);
-  const treeFindings = groupFindings(findings).map((f) => (toLsp ? { ...f, range: toLsp(f.range) } : f));
-  const report = syntaxReport(text, treeFindings, issues);
+  const report = syntaxReport(text, groupFindings(findings), issues);
   const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
   // With syntax errors, the model comes from the text without its broken items when that parses cleanly,
   // so the blocks whose text is intact keep their findings.
@@ -106,8 +101,8 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
   const modelIntact = intact !== undefined || (syntaxDiagnostics.length > 0 && issues !== undefined && !tree.rootNode.hasError);
   const file = intact ?? built.file;
   // Notices go with the syntax errors: published before the checks' findings, never shadowed by them.
-  for (const notice of notices) syntaxDiagnostics.push(toLsp ? { ...notice, range: toLsp(notice.range) } : notice);
-  return { file, evaluator: createEvaluator(file, options.evaluate), syntaxDiagnostics, modelIntact, toLsp, duplicates: report.duplicates };
+  syntaxDiagnostics.push(...notices);
+  return { file, evaluator: createEvaluator(file, options.evaluate), syntaxDiagnostics, modelIntact, duplicates: report.duplicates };
 }
 
 /** The checks' findings, then all diagnostics. Under a deadline it may throw PAUSED (groupMemo.ts). */
@@ -120,8 +115,6 @@ export function checkStage(model: ModelStage, settings: EffectiveSettings, optio
     checkDiagnostics = [];
   }
   checkDiagnostics = dropFindingsShadowedBySyntaxErrors(model.file, model.syntaxDiagnostics, checkDiagnostics, model.modelIntact);
-  const toLsp = model.toLsp;
-  if (toLsp) checkDiagnostics = checkDiagnostics.map((d) => ({ ...d, range: toLsp(d.range) }));
   checkDiagnostics = withRedefinedAttributes(checkDiagnostics, model.duplicates);
   return {
     file: model.file,
@@ -140,7 +133,8 @@ export function analyseTree(tree: Tree, text: string, settings: EffectiveSetting
 /** One-shot: parse `text` and analyse it (a file above the size limit gets only the notice). */
 export function analyse(parser: HclParser, text: string, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
   if (text.length > settings.limits.maxFileSize) return degradedAnalysis(tooLarge(text.length, settings.limits.maxFileSize));
-  const tree = parser.parse(text);
+  // The tree's rows are LSP lines (lineEnds.treeText); the model reads the text as written.
+  const tree = parser.parse(treeText(text));
   try {
     const repair = new RepairedModels(parser);
     try {

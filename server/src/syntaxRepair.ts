@@ -13,6 +13,7 @@ import { unpaused } from './pause';
 import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
+import { changedSpan, spanUnion, treeText } from './parser/lineEnds';
 
 /** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
 function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
@@ -35,7 +36,7 @@ function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string 
   return out + text.slice(at);
 }
 
-/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset. */
+/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset of the text it reads. */
 function pointAt(text: string, offset: number): Point {
   let row = 0;
   let lineStart = 0;
@@ -46,16 +47,6 @@ function pointAt(text: string, offset: number): Point {
   return { row, column: offset - lineStart };
 }
 
-/** The one span where two texts differ (common start and end left out). */
-function difference(before: string, after: string): EditSpan {
-  let start = 0;
-  const shorter = Math.min(before.length, after.length);
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
-}
-
 /**
  * The blanked text of one document, its tree and its model cache. It follows every analysis of the document
  * (`follow`), so consecutive states differ only around the edit, and parses and builds only when a model is
@@ -63,6 +54,8 @@ function difference(before: string, after: string): EditSpan {
  */
 export class RepairedModels {
   private text: string | undefined;
+  /** `text` as tree-sitter reads it (lineEnds.treeText). */
+  private source: string | undefined;
   private tree: Tree | undefined;
   /** The blanked text differs from the text of `tree` by these edits (in order); none yet parsed. */
   private pending: EditSpan[] = [];
@@ -75,19 +68,22 @@ export class RepairedModels {
   follow(text: string, issues: readonly SyntaxIssue[] | undefined): string | undefined {
     const blanked = issues ? blankBrokenItems(text, issues) : undefined;
     const next = blanked ?? text;
-    if (this.text !== undefined && this.text !== next) {
-      const span = difference(this.text, next);
+    const source = treeText(next);
+    if (this.text !== undefined && this.source !== undefined && this.text !== next) {
+      let span = changedSpan(this.text, next);
+      if (this.source !== this.text || source !== next) span = spanUnion(span, changedSpan(this.source, source));
       this.tree?.edit({
         startIndex: span.start,
         oldEndIndex: span.oldEnd,
         newEndIndex: span.newEnd,
-        startPosition: pointAt(this.text, span.start),
-        oldEndPosition: pointAt(this.text, span.oldEnd),
-        newEndPosition: pointAt(next, span.newEnd),
+        startPosition: pointAt(this.source, span.start),
+        oldEndPosition: pointAt(this.source, span.oldEnd),
+        newEndPosition: pointAt(source, span.newEnd),
       });
       this.pending.push(span);
     }
     this.text = next;
+    this.source = source;
     return blanked;
   }
 
@@ -99,7 +95,7 @@ export class RepairedModels {
   private modelNow(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
     const blanked = this.follow(text, issues);
     if (blanked === undefined) return undefined;
-    const tree = this.parser.parse(blanked, this.tree);
+    const tree = this.parser.parse(this.source!, this.tree);
     this.tree?.delete();
     this.tree = tree;
     // The cache follows the blanked text whatever the outcome, so the next build may reuse it.
@@ -113,6 +109,7 @@ export class RepairedModels {
     this.tree?.delete();
     this.tree = undefined;
     this.text = undefined;
+    this.source = undefined;
     this.pending = [];
     this.built = false;
     this.builder.dispose();

@@ -11,6 +11,7 @@ import { host } from '../host';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { buildModel } from '../model/build';
 import { sharedParser } from '../parser/parser';
+import { treeText } from '../parser/lineEnds';
 import { isJobFile } from './workspaceSymbols';
 import { escapeRegExp } from '../template/tokens';
 
@@ -97,7 +98,7 @@ function setsInJson(text: string, name: string): boolean {
 /** The edits in one HCL var file, or the end of a sentence saying why it cannot be edited. */
 async function hclEdits(text: string, name: string, newName: string): Promise<TextEdit[] | string> {
   const parser = await sharedParser();
-  const tree = parser.parse(text);
+  const tree = parser.parse(treeText(text));
   try {
     if (tree.rootNode.hasError) return `has syntax errors, so the rename cannot be sure it finds every place that sets "${name}". Fix it first.`;
     const attributes = buildModel(tree, text).file.body.items.filter((item) => item.kind === 'attribute');
