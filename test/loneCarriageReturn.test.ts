@@ -5,15 +5,16 @@
 // `\r` with a `\n` or split a `\r\n` leave the server with the text and answers of a fresh open.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import type { Location, Position, Range } from 'vscode-languageserver-types';
+import type { Location, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import type { LspClient } from './helpers/lspClient';
 import { applyEdits, openDoc, positionAt, positionOf } from './helpers/featureClient';
 import { serverPerFile } from './helpers/serverPerFile';
+import { hclwrite } from './helpers/hclOracle';
 
 const JOB = `variable "image_tag" {
   # who: ops
   # when: always
-  default = "v12"
+  default =   "v12"
 }
 
 job "web" {
@@ -101,8 +102,9 @@ async function withAndWithoutCr(name: string, text: string) {
   client.close(plain.uri);
   const { uri, diagnostics } = await openDoc(client, text, name);
   const got = await answers(uri, text);
+  const formatting = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
   client.close(uri);
-  return { plain: { diagnostics: plain.diagnostics, answers: plainAnswers }, diagnostics, answers: got };
+  return { plain: { diagnostics: plain.diagnostics, answers: plainAnswers }, diagnostics, answers: got, formatting };
 }
 
 test('lone `\\r` line ends: every feature answers at the lines the editor shows', async () => {
@@ -126,7 +128,10 @@ test('lone `\\r` line ends: every feature answers at the lines the editor shows'
 });
 
 test('mixed `\\n`, `\\r\\n` and lone `\\r` line ends: the same answers and diagnostics as with `\\n`', async () => {
-  const { plain, diagnostics, answers: got } = await withAndWithoutCr('mixed', MIXED);
+  const { plain, diagnostics, answers: got, formatting } = await withAndWithoutCr('mixed', MIXED);
+  // Formatting is `nomad fmt`'s, line ends included.
+  assert.ok(formatting.length > 0);
+  assert.equal(applyEdits(MIXED, formatting), await hclwrite(MIXED));
   // Valid HCL (the lone `\r` is inside a comment): the checks' findings at the places the editor shows,
   // after the lone `\r` on line 1.
   assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start]), [
