@@ -35,26 +35,42 @@ export function countLoneCarriageReturns(text: string, from: number, to: number)
  */
 export function treeText(text: string): string {
   if (!hasLoneCarriageReturn(text)) return text;
+  return treeTextOfRows(text, 0, text.length);
+}
+
+/**
+ * The rows (text between `\n`s) around offsets `start` to `end`: from the start of the row holding `start`
+ * to the end of the row holding `end`, its `\n` included. What `treeText` makes of a character depends
+ * on its row only, so an edit changes the text tree-sitter reads within the rows it touches.
+ */
+export function rowsAround(text: string, start: number, end: number): { from: number; to: number } {
+  const from = start === 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
+  const next = text.indexOf('\n', end);
+  return { from, to: next === -1 ? text.length : next + 1 };
+}
+
+/** `treeText` of whole rows of `text`: from a row start (`from`) to a row end (`to`). */
+export function treeTextOfRows(text: string, from: number, to: number): string {
   const out: string[] = [];
-  let copied = 0;
+  let copied = from;
   const put = (at: number, c: string) => {
     out.push(text.slice(copied, at), c);
     copied = at + 1;
   };
-  // Just enough of HCL's lexer to tell a line comment: strings (a `#` in one starts no comment), block
-  // comments, line comments. Heredocs are read as code; a lone `\r` in one is a mistake anyway.
+  // Just enough of HCL's lexer to tell a line comment within a row: strings (a `#` in one starts no
+  // comment), block comments, line comments. A row is read as if it began outside any block comment or
+  // heredoc (its own text decides), so that an edit needs only its own rows looked at again.
   let state: 'code' | 'string' | 'line' | 'block' = 'code';
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === LF) {
-      state = state === 'block' ? 'block' : 'code';
+      state = 'code';
       continue;
     }
     if (c === CR) {
       if (!isLoneCr(text, i)) continue;
       put(i, '\n');
-      if (state === 'line' && i + 1 < n && text.charCodeAt(i + 1) !== CR) put(++i, '#');
+      if (state === 'line' && i + 1 < to && text.charCodeAt(i + 1) !== CR) put(++i, '#');
       continue;
     }
     switch (state) {
@@ -81,7 +97,8 @@ export function treeText(text: string): string {
         break;
     }
   }
-  out.push(text.slice(copied));
+  if (copied === from) return text.slice(from, to);
+  out.push(text.slice(copied, to));
   return out.join('');
 }
 

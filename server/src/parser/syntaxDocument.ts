@@ -8,7 +8,7 @@ import type { Point, Tree } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { HclParser } from './parser';
 import type { EditSpan } from '../model/body';
-import { changedSpan, countLoneCarriageReturns, spanUnion, treeText } from './lineEnds';
+import { changedSpan, countLoneCarriageReturns, rowsAround, spanUnion, treeText, treeTextOfRows } from './lineEnds';
 
 export interface TextChange {
   /** Absent: the whole text is replaced. */
@@ -97,11 +97,14 @@ export class SyntaxDocument {
       this.loneCrs += countLoneCarriageReturns(after, from, newEndIndex) - countLoneCarriageReturns(before, from, oldEndIndex);
       let span: EditSpan = { start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex };
       if (hadLoneCrs || this.loneCrs > 0) {
-        // A substitution next to the change (a `\r` that became or stopped being lone, a comment's `#`) is an
-        // edit of the text tree-sitter reads too.
-        const source = treeText(after);
-        span = spanUnion(span, changedSpan(this.source, source));
-        this.source = source;
+        // The text tree-sitter reads changes within the rows the change touches (lineEnds.rowsAround): a `\r`
+        // that became or stopped being lone next to it, a comment's `#`. Those are edits of that text too.
+        const { from, to } = rowsAround(after, startIndex, newEndIndex);
+        const oldTo = to - newEndIndex + oldEndIndex;
+        const rows = treeTextOfRows(after, from, to);
+        const changed = changedSpan(this.source.slice(from, oldTo), rows);
+        span = spanUnion(span, { start: from + changed.start, oldEnd: from + changed.oldEnd, newEnd: from + changed.newEnd });
+        this.source = this.loneCrs > 0 ? this.source.slice(0, from) + rows + this.source.slice(oldTo) : after;
       } else {
         this.source = after;
       }
