@@ -78,7 +78,8 @@ export interface ModelStage {
 
 /**
  * Builds the model of a parsed text and finds its syntax errors (HCL's verdict, tree-sitter's messages where
- * they describe the same spot). `builder` carries the model cache of a document between edits. Under a
+ * they describe the same spot). `tree` is parsed from `lineEnds.treeText(text)`, so its rows are LSP lines;
+ * `builder` carries the model cache of a document between edits. Under a
  * deadline (pause.ts) it may throw PAUSED (see ModelBuilder.build).
  */
 export function modelStage(tree: Tree, text: string, builder: ModelBuilder, options: AnalyseOptions = {}, edits?: readonly EditSpan[]): ModelStage {
