@@ -22,6 +22,47 @@ const SMALL = `job "web" {
 
 const hoverAt = (uri: string, line: number, character: number) => ({ textDocument: { uri }, position: { line, character } });
 
+/**
+ * Asks the whole-document features about `uri` and checks every position they answer with lies in the
+ * document, its character inside its line (`lines`, split as LSP splits them).
+ */
+async function featuresInside(client: LspClient, uri: string, name: string, lines: string[]): Promise<void> {
+  const textDocument = { uri };
+  const inside = (what: string, line: number, character: number) => {
+    assert.ok(line >= 0 && line < lines.length, `${name} ${what}: line ${line} of ${lines.length}`);
+    assert.ok(character >= 0 && character <= lines[line].length, `${name} ${what}: character ${character} of ${lines[line].length} on line ${line}`);
+  };
+  const walk = (what: string, value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(what, v));
+    if (!value || typeof value !== 'object') return;
+    const o = value as Record<string, unknown>;
+    if (typeof o.line === 'number' && typeof o.character === 'number') inside(what, o.line, o.character);
+    for (const v of Object.values(o)) walk(what, v);
+  };
+  const whole = { start: { line: 0, character: 0 }, end: { line: lines.length - 1, character: lines[lines.length - 1].length } };
+  for (const [method, params] of [
+    ['textDocument/documentSymbol', {}],
+    ['textDocument/codeLens', {}],
+    ['textDocument/documentLink', {}],
+    ['textDocument/inlayHint', { range: whole }],
+    ['textDocument/formatting', { options: { tabSize: 2, insertSpaces: true } }],
+  ] as const) {
+    walk(method, await client.request(method, { textDocument, ...params }));
+  }
+  const folding = await client.request<{ startLine: number; endLine: number }[] | null>('textDocument/foldingRange', { textDocument });
+  for (const f of folding ?? []) inside('folding', f.endLine, 0);
+  // Semantic tokens: (line delta, start delta, length, type, modifiers) each; a token stays on its line.
+  const tokens = await client.request<{ data: number[] } | null>('textDocument/semanticTokens/full', { textDocument });
+  let line = 0;
+  let character = 0;
+  for (let i = 0; i + 4 < (tokens?.data.length ?? 0); i += 5) {
+    const [dl, dc, length] = tokens!.data.slice(i, i + 3);
+    line += dl;
+    character = dl ? dc : character + dc;
+    inside('semantic token', line, character + length);
+  }
+}
+
 test('the language server never waits on another document', async (t) => {
   const client = await LspClient.start();
   t.after(() => client.stop());
@@ -86,6 +127,8 @@ test('the language server never waits on another document', async (t) => {
       ['binary', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1')],
       ['invalid-utf8', Buffer.from([0x6a, 0x6f, 0x62, 0x20, 0xff, 0xfe, 0x20, 0x7b, 0x0a, 0x7d, 0x0a]).toString('utf8')],
       ['crlf', SMALL.replace(/\n/g, '\r\n').replace('driver = "exec"', 'driver = "exec" x')],
+      // Lone `\r` line ends, and a U+FFFD (an invalid UTF-8 byte, as the client sends it).
+      ['lone-cr', SMALL.replace(/\n/g, '\r').replace('/bin/echo', '/bin/echo\ufffd')],
     ];
     const published: Record<string, PublishedDiagnostics> = {};
     for (const [name, text] of inputs) {
@@ -97,6 +140,7 @@ test('the language server never waits on another document', async (t) => {
         assert.ok(d.range.end.line < lines.length, `${name}: ${JSON.stringify(d.range)} within ${lines.length} lines`);
         assert.ok(d.range.start.character <= lines[d.range.start.line].length, `${name}: column inside its line`);
       }
+      if (name !== 'huge-string') await featuresInside(client, uri, name, lines);
       client.close(uri);
     }
     assert.match(published['huge-string'].diagnostics[0].message, /nomadExec\.maxFileSize/);

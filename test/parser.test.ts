@@ -8,6 +8,8 @@ import { corpusFile, corpusFiles } from './helpers/corpus';
 import { syntaxErrors } from './helpers/analyse';
 import { sharedParser } from '../server/src/parser/parser';
 import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
+import { treeText } from '../server/src/parser/lineEnds';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ModelBuilder, buildModel } from '../server/src/model/build';
 import { analyseTree } from '../server/src/analysis';
 import { resolveSettings } from '../server/src/settings';
@@ -112,28 +114,36 @@ test('incremental edits give the same model and diagnostics as a full parse', as
   const settings = resolveSettings({});
   const rnd = seededRandom(42);
   const files = [...corpusFiles('exec').slice(0, 6), corpusFile('invalid', 'giant__example'), corpusFile('other', 'HCL2__dynamic')];
-  const snippets = ['}', '{', '"', '${', ' ', '\n', 'x', '=', '#', 'é😀', 'group "z" {\n}\n', ''];
-  for (const file of files) {
-    let text = fs.readFileSync(file, 'utf8');
+  // Line ends of every kind, and edits that join a lone `\r` with a `\n` or part them (the text tree-sitter
+  // reads has each lone `\r` made a `\n`: lineEnds.treeText).
+  const snippets = ['}', '{', '"', '${', ' ', '\n', 'x', '=', '#', 'é😀', 'group "z" {\n}\n', '', '\r', '\r\n', '# a\rb', '//'];
+  const mixedLineEnds = (text: string) => text.split('\n').map((line, i) => line + ['\n', '\r', '\r\n'][i % 3]).join('').slice(0, -1);
+  for (const [i, file] of files.entries()) {
+    const raw = fs.readFileSync(file, 'utf8');
+    let text = i % 2 ? mixedLineEnds(raw) : raw;
     const doc = new SyntaxDocument(parser, 'file:///t', text, 0);
     const builder = new ModelBuilder();
     builder.build(doc.tree(), doc.text, doc.takeEdits());
     for (let step = 1; step <= 40; step++) {
-      const start = int(rnd, text.length + 1);
-      const end = Math.min(text.length, start + int(rnd, 4) * (rnd() < 0.5 ? 1 : 0));
+      // No LSP position lies between the `\r` and `\n` of a `\r\n`.
+      const outsideCrlf = (offset: number) => (text[offset - 1] === '\r' && text[offset] === '\n' ? offset - 1 : offset);
+      const start = outsideCrlf(int(rnd, text.length + 1));
+      const end = outsideCrlf(Math.min(text.length, start + int(rnd, 4) * (rnd() < 0.5 ? 1 : 0)));
       const insert = pick(rnd, snippets);
       doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, end) }, text: insert }], step);
       text = text.slice(0, start) + insert + text.slice(end);
       if (step % 5 === 0) {
         // Several changes in one notification (each range refers to the text after the previous one).
-        const at = int(rnd, text.length + 1);
+        const at = outsideCrlf(int(rnd, text.length + 1));
         const more = pick(rnd, snippets);
         doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: more }], step);
         text = text.slice(0, at) + more + text.slice(at);
       }
       assert.equal(doc.text, text);
+      const fresh = TextDocument.create('file:///t', 'nomad', step, text);
+      assert.deepEqual(doc.textDocument.positionAt(text.length), fresh.positionAt(text.length), `${path.basename(file)} step ${step}: lines differ`);
       const incremental = analyseTree(doc.tree(), doc.text, settings, builder, {}, doc.takeEdits());
-      const fullTree = parser.parse(text);
+      const fullTree = parser.parse(treeText(text));
       const full = analyseTree(fullTree, text, settings);
       assert.equal(doc.tree().rootNode.toString(), fullTree.rootNode.toString(), `${path.basename(file)} step ${step}: trees differ`);
       assert.deepEqual(plain(incremental.file), plain(full.file), `${path.basename(file)} step ${step}: models differ`);

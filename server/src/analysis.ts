@@ -18,7 +18,7 @@ import type { HclParser } from './parser/parser';
 import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding } from './parser/syntaxErrors';
 import { hclSyntaxIssues } from './parser/hclVerdict';
 import { VerdictCache } from './parser/verdictCache';
-import { treeRowsToLspLines } from './parser/lineEnds';
+import { treeText } from './parser/lineEnds';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
 import { RepairedModels } from './syntaxRepair';
@@ -75,15 +75,14 @@ export interface ModelStage {
   syntaxDiagnostics: Diagnostic[];
   /** Despite syntax errors the model is sound (see Analysis.brokenItemsLeftOut). */
   modelIntact: boolean;
-  /** Maps tree rows to LSP lines when the text has a lone `\r`. */
-  toLsp: ReturnType<typeof treeRowsToLspLines>;
   /** Attributes set twice in bodies the schema does not know (HCL's "Attribute redefined"). */
   duplicates: SyntaxFinding[];
 }
 
 /**
  * Builds the model of a parsed text and finds its syntax errors (HCL's verdict, tree-sitter's messages where
- * they describe the same spot). `builder` carries the model cache of a document between edits. Under a
+ * they describe the same spot). `tree` is parsed from `lineEnds.treeText(text)`, so its rows are LSP lines;
+ * `builder` carries the model cache of a document between edits. Under a
  * deadline (pause.ts) it may throw PAUSED (see ModelBuilder.build).
  */
 export function modelStage(tree: Tree, text: string, builder: ModelBuilder, options: AnalyseOptions = {}, edits?: readonly EditSpan[]): ModelStage {
@@ -95,10 +94,7 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
     else findings.push({ range: problem.range, message: problem.message, specific: true });
   }
   const issues = text.length > (options.hclVerdictLimit ?? Infinity) ? undefined : options.verdict ? options.verdict.issues(text) : hclSyntaxIssues(text);
-  // Ranges from the tree count rows at `\n` only; LSP also ends a line at a lone `\r`.
-  const toLsp = treeRowsToLspLines(text);
-  const treeFindings = groupFindings(findings).map((f) => (toLsp ? { ...f, range: toLsp(f.range) } : f));
-  const report = syntaxReport(text, treeFindings, issues);
+  const report = syntaxReport(text, groupFindings(findings), issues);
   const syntaxDiagnostics = report.syntax.map((f) => syntaxDiagnostic(f.range, f.message));
   // With syntax errors, the model comes from the text without its broken items when that parses cleanly,
   // so the blocks whose text is intact keep their findings.
@@ -108,8 +104,8 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
   const modelIntact = intact !== undefined || (syntaxDiagnostics.length > 0 && issues !== undefined && !tree.rootNode.hasError);
   const file = intact ?? built.file;
   // Notices go with the syntax errors: published before the checks' findings, never shadowed by them.
-  for (const notice of notices) syntaxDiagnostics.push(toLsp ? { ...notice, range: toLsp(notice.range) } : notice);
-  return { file, evaluator: createEvaluator(file, options.evaluate), syntaxDiagnostics, modelIntact, toLsp, duplicates: report.duplicates };
+  syntaxDiagnostics.push(...notices);
+  return { file, evaluator: createEvaluator(file, options.evaluate), syntaxDiagnostics, modelIntact, duplicates: report.duplicates };
 }
 
 /** The checks' findings, then all diagnostics. Under a deadline it may throw PAUSED (groupMemo.ts). */
@@ -122,8 +118,6 @@ export function checkStage(model: ModelStage, settings: EffectiveSettings, optio
     checkDiagnostics = [];
   }
   checkDiagnostics = dropFindingsShadowedBySyntaxErrors(model.file, model.syntaxDiagnostics, checkDiagnostics, model.modelIntact);
-  const toLsp = model.toLsp;
-  if (toLsp) checkDiagnostics = checkDiagnostics.map((d) => ({ ...d, range: toLsp(d.range) }));
   checkDiagnostics = withRedefinedAttributes(checkDiagnostics, model.duplicates);
   return {
     file: model.file,
@@ -144,7 +138,8 @@ export function analyse(parser: HclParser, text: string, settings: EffectiveSett
   if (text.length > settings.limits.maxFileSize) return degradedAnalysis(tooLarge(text.length, settings.limits.maxFileSize));
   const shape = shapeNotice(text);
   if (shape) return degradedAnalysis(shape);
-  const tree = parser.parse(text);
+  // The tree's rows are LSP lines (lineEnds.treeText); the model reads the text as written.
+  const tree = parser.parse(treeText(text));
   try {
     const repair = new RepairedModels(parser);
     try {

@@ -14,7 +14,7 @@ import { unpaused } from './pause';
 import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
-import { changedSpan } from './parser/verdictCache';
+import { changedSpan, spanUnion, treeText } from './parser/lineEnds';
 
 /** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
 function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
@@ -37,7 +37,7 @@ function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string 
   return out + text.slice(at);
 }
 
-/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset. */
+/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset of the text it reads. */
 function pointAt(text: string, offset: number): Point {
   let row = 0;
   let lineStart = 0;
@@ -55,6 +55,8 @@ function pointAt(text: string, offset: number): Point {
  */
 export class RepairedModels {
   private text: string | undefined;
+  /** `text` as tree-sitter reads it (lineEnds.treeText). */
+  private source: string | undefined;
   private tree: Tree | undefined;
   /** The blanked text differs from the text of `tree` by these edits (in order); none yet parsed. */
   private pending: EditSpan[] = [];
@@ -71,21 +73,25 @@ export class RepairedModels {
   private modelNow(text: string, issues: readonly SyntaxIssue[] | undefined): JobFile | undefined {
     const blanked = issues ? blankBrokenItems(text, issues) : undefined;
     if (blanked === undefined) return undefined;
-    // The tree and the model cache are of the blanked text last parsed: one edit, from it to this one.
-    if (this.text !== undefined && this.text !== blanked) {
-      const span = changedSpan(this.text, blanked);
+    const source = treeText(blanked);
+    // The tree and the model cache are of the blanked text last parsed: one edit, from it to this one (of
+    // the text, and of what tree-sitter reads, whose substitutions may reach beyond it).
+    if (this.text !== undefined && this.source !== undefined && this.text !== blanked) {
+      let span = changedSpan(this.text, blanked);
+      if (this.source !== this.text || source !== blanked) span = spanUnion(span, changedSpan(this.source, source));
       this.tree?.edit({
         startIndex: span.start,
         oldEndIndex: span.oldEnd,
         newEndIndex: span.newEnd,
-        startPosition: pointAt(this.text, span.start),
-        oldEndPosition: pointAt(this.text, span.oldEnd),
-        newEndPosition: pointAt(blanked, span.newEnd),
+        startPosition: pointAt(this.source, span.start),
+        oldEndPosition: pointAt(this.source, span.oldEnd),
+        newEndPosition: pointAt(source, span.newEnd),
       });
       this.pending.push(span);
     }
     this.text = blanked;
-    const tree = this.parser.parse(blanked, this.tree);
+    this.source = source;
+    const tree = this.parser.parse(source, this.tree);
     this.tree?.delete();
     this.tree = tree;
     // The cache follows the blanked text whatever the outcome, so the next build may reuse it.
@@ -99,6 +105,7 @@ export class RepairedModels {
     this.tree?.delete();
     this.tree = undefined;
     this.text = undefined;
+    this.source = undefined;
     this.pending = [];
     this.built = false;
     this.builder.dispose();

@@ -33,9 +33,10 @@ export function positionOf(text: string, needle: string, delta = 0, n = 0): Posi
   return positionAt(text, index + delta);
 }
 
-/** The LSP position (line, UTF-16 character) of a character offset into `text`. */
+/** The LSP position (line, UTF-16 character) of a character offset into `text`: `\n`, `\r\n` and a lone `\r` end a line. */
 export function positionAt(text: string, offset: number): Position {
-  const before = text.slice(0, offset).split('\n');
+  // A `\r` just before the offset ends a line only if no `\n` follows it (the offset may split a `\r\n`).
+  const before = text.slice(0, offset).replace(/\r(?=\n)/g, ' ').replace(/\r$/, text[offset] === '\n' ? ' ' : '\r').split(/\r|\n/);
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
 

@@ -35,6 +35,7 @@ import type { Feature } from '../feature';
 import { documentHandler, runtimeScopeOf } from './featureInput';
 import { hitAt, touches, type ModelHit } from './modelQuery';
 import { attributeDetail, attributeMarkdown, blockMarkdown, whereOf } from './schemaDocs';
+import { treeText } from '../parser/lineEnds';
 
 export interface CompletionOptions {
   /** The client accepts snippet syntax (`$1`, `${1|a,b|}`). */
@@ -53,7 +54,8 @@ interface Request {
 export function completion(input: FeatureInput, position: Position, options: CompletionOptions): CompletionList {
   const inTemplate = templateCompletion(input, position);
   if (inTemplate) return inTemplate;
-  const text = input.document.getText();
+  // Read as tree-sitter reads it: a lone `\r` is a line end there too (lineEnds.treeText).
+  const text = treeText(input.document.getText());
   const offset = input.document.offsetAt(position);
   const ctx = cursorContext(text, offset, input.tree);
   const range: Range = { start: input.document.positionAt(ctx.prefixStart), end: position };

@@ -15,6 +15,7 @@ import type { Feature } from '../feature';
 import { CONFIG_FUNCTIONS } from '../schema/runtimeNames';
 import { HCL_FUNCTIONS, HCL_FUNCTION_BY_NAME, functionMarkdown, functionSignature, type FunctionSchema } from '../schema/functions';
 import { documentHandler, type FeatureInput } from './featureInput';
+import { treeText } from '../parser/lineEnds';
 
 /** How far back signature help reads: a call's arguments rarely span more. */
 const LOOK_BACK = 4000;
@@ -108,7 +109,8 @@ function signatureOf(fn: FunctionSchema): SignatureInformation {
 }
 
 export function signatureHelp(input: FeatureInput, position: Position): SignatureHelp | null {
-  const text = input.document.getText();
+  // A lone `\r` ends a line here too, as it does for the tree (lineEnds.treeText).
+  const text = treeText(input.document.getText());
   const call = openCallAt(text, input.document.offsetAt(position));
   if (!call) return null;
   const fn = HCL_FUNCTION_BY_NAME.get(call.name);

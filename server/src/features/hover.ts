@@ -266,9 +266,9 @@ function valueText(input: FeatureInput, expr: Expr): string | undefined {
 }
 
 function sourceOf(input: FeatureInput, range: Range, maxLines = 12): string {
-  const text = input.document.getText(range);
-  const lines = text.split('\n');
-  return lines.length > maxLines ? [...lines.slice(0, maxLines), '…'].join('\n') : text;
+  // Lines as the editor shows them, each ended by `\n` in the hover (a lone `\r` would not break it there).
+  const lines = input.document.getText(range).split(/\r\n|\r|\n/);
+  return (lines.length > maxLines ? [...lines.slice(0, maxLines), '…'] : lines).join('\n');
 }
 
 function referenceMarkdown(input: FeatureInput, hit: ModelHit, ref: Extract<Expr, { kind: 'reference' }>): string | undefined {

@@ -18,7 +18,7 @@ function headerRange(block: Block): Range {
 
 function typeText(expr: Expr | undefined, text: string): string | undefined {
   if (!expr) return undefined;
-  const lines = text.split('\n').slice(expr.range.start.line, expr.range.end.line + 1);
+  const lines = text.split(/\r\n|\r|\n/).slice(expr.range.start.line, expr.range.end.line + 1);
   if (lines.length === 0) return undefined;
   if (lines.length === 1) return lines[0].slice(expr.range.start.character, expr.range.end.character);
   lines[0] = lines[0].slice(expr.range.start.character);

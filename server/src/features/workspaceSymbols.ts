@@ -11,6 +11,7 @@ import type { Feature, FeatureContext } from '../feature';
 import { buildModel, ModelBuilder, type EditSpan } from '../model/build';
 import type { JobFile } from '../model/types';
 import { sharedParser, type HclParser, type Tree } from '../parser/parser';
+import { treeText } from '../parser/lineEnds';
 import { isPaused, stopAfter, withDeadline } from '../pause';
 import { referenceIndex, walkUnits, type Declaration } from '../references/index';
 import type { ReferenceKind } from '../schema/types';
@@ -226,7 +227,7 @@ export class WorkspaceSymbolIndex {
     if (text.length > this.limits().maxFileSize) return;
     if (this.files.has(uri) || text.length > INLINE_BYTES || !parserNow) return this.refresh(uri, text, version);
     this.bump(uri);
-    const tree = parserNow.parse(text);
+    const tree = parserNow.parse(treeText(text));
     try {
       this.files.set(uri, { version, symbols: fileSymbols(buildModel(tree, text).file, uri) });
     } finally {
@@ -311,9 +312,10 @@ export class WorkspaceSymbolIndex {
     const { maxParseMs } = this.limits();
     let parseMs = 0;
     let tree: Tree | undefined;
+    const source = treeText(text);
     for (;;) {
       const started = performance.now();
-      tree = parser.parseUntil(text, null, stopAfter(started + SLICE_MS));
+      tree = parser.parseUntil(source, null, stopAfter(started + SLICE_MS));
       parseMs += performance.now() - started;
       if (tree) break;
       if (parseMs > maxParseMs) return undefined;

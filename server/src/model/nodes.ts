@@ -44,16 +44,22 @@ export function childrenUpTo(node: Node, type: string, max: number): { nodes: No
   }
 }
 
-/** The position reached after `text` when it starts at `start` (line breaks: \n, with \r\n counted once). */
+/**
+ * The position reached after `text` when it starts at `start`. Line ends as LSP counts them (`\n`, `\r\n`
+ * and a lone `\r`), as the tree's rows do (lineEnds.treeText).
+ */
 export function advance(start: Position, text: string): Position {
   let line = start.line;
-  let lastBreak = -1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lastBreak = i;
+  let lineStart = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
   }
-  if (lastBreak === -1) return { line, character: start.character + text.length };
-  return { line, character: text.length - lastBreak - 1 };
+  if (lineStart === -1) return { line, character: start.character + text.length };
+  return { line, character: text.length - lineStart };
 }
 
 export function isComment(node: Node): boolean {

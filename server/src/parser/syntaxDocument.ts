@@ -1,11 +1,14 @@
 // A text and its syntax tree, kept in step under incremental edits. Each LSP content change is applied to
 // the text and to the tree (`tree.edit`); the next `tree()` reparses once with the edited old tree and
 // deletes it. Offsets and columns are UTF-16 code units, the unit of both LSP and web-tree-sitter.
+// tree-sitter reads the text with each lone `\r` made a line end it counts (lineEnds.treeText), so the tree's
+// rows are the document's LSP lines and no feature maps positions; the text itself is left as written.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Point, Tree } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { HclParser } from './parser';
 import type { EditSpan } from '../model/body';
+import { changedSpan, countLoneCarriageReturns, rowsAround, spanUnion, treeText, treeTextOfRows } from './lineEnds';
 
 export interface TextChange {
   /** Absent: the whole text is replaced. */
@@ -17,8 +20,17 @@ function toPoint(position: Position): Point {
   return { row: position.line, column: position.character };
 }
 
+/** A `\r\n` has one character on each side of `offset`. */
+function splitsLineEnd(text: string, offset: number): boolean {
+  return text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset) === 10;
+}
+
 export class SyntaxDocument {
   private document: TextDocument;
+  /** The text tree-sitter reads: `text` with its lone `\r` made `\n` (lineEnds.treeText). */
+  private source: string;
+  /** How many lone `\r` the text holds: while none, `source` is the text itself and costs nothing. */
+  private loneCrs: number;
   private current: Tree | undefined;
   /** The tree has edits applied that the next parse must take into account. */
   private stale = true;
@@ -36,6 +48,8 @@ export class SyntaxDocument {
     version = 0,
   ) {
     this.document = TextDocument.create(uri, 'nomad', version, text);
+    this.loneCrs = countLoneCarriageReturns(text, 0, text.length);
+    this.source = treeText(text);
   }
 
   get text(): string {
@@ -57,24 +71,52 @@ export class SyntaxDocument {
     for (const change of changes) {
       if (!change.range) {
         this.document = TextDocument.create(this.uri, 'nomad', version, change.text);
+        this.loneCrs = countLoneCarriageReturns(change.text, 0, change.text.length);
+        this.source = treeText(change.text);
         this.dropTree();
         this.pendingEdits = undefined;
         continue;
       }
       const doc = this.document;
+      const before = doc.getText();
       const startIndex = doc.offsetAt(change.range.start);
       const oldEndIndex = Math.max(startIndex, doc.offsetAt(change.range.end));
-      const startPosition = toPoint(doc.positionAt(startIndex));
-      const oldEndPosition = toPoint(doc.positionAt(oldEndIndex));
       const normalised = { range: { start: doc.positionAt(startIndex), end: doc.positionAt(oldEndIndex) }, text: change.text };
-      this.document = TextDocument.update(doc, [normalised], version);
+      let next = TextDocument.update(doc, [normalised], version);
+      const after = next.getText();
       const newEndIndex = startIndex + change.text.length;
-      const newEndPosition = toPoint(this.document.positionAt(newEndIndex));
+      // TextDocument.update counts the line ends of the inserted text alone: a `\r\n` joined or split at an
+      // edge of the change (a `\n` typed after a lone `\r`, the `\n` of a `\r\n` deleted) leaves its lines wrong.
+      if (splitsLineEnd(before, startIndex) || splitsLineEnd(before, oldEndIndex) || splitsLineEnd(after, startIndex) || splitsLineEnd(after, newEndIndex)) {
+        next = TextDocument.create(this.uri, 'nomad', version, after);
+      }
+      this.document = next;
+      // Whether a `\r` is lone depends on the character after it: the one before the change may have changed.
+      const from = Math.max(0, startIndex - 1);
+      const hadLoneCrs = this.loneCrs > 0;
+      this.loneCrs += countLoneCarriageReturns(after, from, newEndIndex) - countLoneCarriageReturns(before, from, oldEndIndex);
+      let span: EditSpan = { start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex };
+      if (hadLoneCrs || this.loneCrs > 0) {
+        // The text tree-sitter reads changes within the rows the change touches (lineEnds.rowsAround): a `\r`
+        // that became or stopped being lone next to it, a comment's `#`. Those are edits of that text too.
+        const { from, to } = rowsAround(after, startIndex, newEndIndex);
+        const oldTo = to - newEndIndex + oldEndIndex;
+        const rows = treeTextOfRows(after, from, to);
+        const changed = changedSpan(this.source.slice(from, oldTo), rows);
+        span = spanUnion(span, { start: from + changed.start, oldEnd: from + changed.oldEnd, newEnd: from + changed.newEnd });
+        this.source = this.loneCrs > 0 ? this.source.slice(0, from) + rows + this.source.slice(oldTo) : after;
+      } else {
+        this.source = after;
+      }
+      // Rows of the text tree-sitter reads are LSP lines: the documents' positions are its points.
+      const startPosition = toPoint(doc.positionAt(span.start));
+      const oldEndPosition = toPoint(doc.positionAt(span.oldEnd));
+      const newEndPosition = toPoint(next.positionAt(span.newEnd));
       if (this.current) {
-        this.current.edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition });
+        this.current.edit({ startIndex: span.start, oldEndIndex: span.oldEnd, newEndIndex: span.newEnd, startPosition, oldEndPosition, newEndPosition });
       }
       const sameLine = oldEndPosition.row === startPosition.row && newEndPosition.row === startPosition.row;
-      this.pendingEdits?.push({ start: startIndex, oldEnd: oldEndIndex, newEnd: newEndIndex, ...(sameLine ? { sameLine } : {}) });
+      this.pendingEdits?.push(sameLine ? { ...span, sameLine } : span);
       this.stale = true;
     }
     // TextDocument.update keeps the old version when given the same; set it explicitly.
@@ -88,7 +130,7 @@ export class SyntaxDocument {
     if (!this.current || this.stale) {
       this.forgetStoppedParse();
       const old = this.current;
-      this.current = this.parser.parse(this.text, old);
+      this.current = this.parser.parse(this.source, old);
       old?.delete();
       this.stale = false;
       this.generation++;
@@ -104,7 +146,7 @@ export class SyntaxDocument {
   advance(stop: () => boolean): Tree | undefined {
     if (this.current && !this.stale) return this.current;
     const old = this.current;
-    const tree = this.parser.parseUntil(this.text, old, stop);
+    const tree = this.parser.parseUntil(this.source, old, stop);
     if (!tree) {
       this.stopped = true;
       return undefined;

@@ -51,16 +51,13 @@ function leadingIndent(source: string, line: number, lineStarts: LineIndex): num
   return n;
 }
 
-/** Line start offsets, computed lazily (only needed for brace diagnostics). */
+/** Line start offsets (LSP lines, the tree's rows), computed lazily (only needed for brace diagnostics). */
 class LineIndex {
-  private starts: number[] | undefined;
+  private positions: OffsetPositions | undefined;
   constructor(private readonly source: string) {}
   offset(line: number): number {
-    if (!this.starts) {
-      this.starts = [0];
-      for (let i = this.source.indexOf('\n'); i !== -1; i = this.source.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    }
-    return this.starts[Math.min(line, this.starts.length - 1)];
+    this.positions ??= new OffsetPositions(this.source);
+    return this.positions.lineStart(line);
   }
 }
 

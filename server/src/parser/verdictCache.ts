@@ -11,6 +11,7 @@
 // Anything else (an edit outside every such block or on a block's own braces, a block that is no longer one
 // block) walks the whole text. Tests compare both ways after many random edits.
 import { hclSyntaxWalk, hclSyntaxWalkOfPart, partScansAlike, type BlockSpan, type SyntaxIssue } from './hclVerdict';
+import { changedSpan } from './lineEnds';
 
 interface Verdict {
   text: string;
@@ -110,22 +111,4 @@ function lineBreaks(text: string, from: number, to: number): number {
     if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
   }
   return n;
-}
-
-const CHUNK = 512;
-
-/**
- * Where two texts differ: the common start and end left out. Compared a chunk at a time (string equality
- * runs at memory speed; a character loop over an edited, not yet flattened, text is several times slower).
- */
-export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
-  const shorter = Math.min(before.length, after.length);
-  let start = 0;
-  while (start + CHUNK <= shorter && before.slice(start, start + CHUNK) === after.slice(start, start + CHUNK)) start += CHUNK;
-  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  const most = shorter - start;
-  while (tail + CHUNK <= most && before.slice(before.length - tail - CHUNK, before.length - tail) === after.slice(after.length - tail - CHUNK, after.length - tail)) tail += CHUNK;
-  while (tail < most && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
 }
