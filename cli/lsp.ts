@@ -16,7 +16,10 @@ export const lspCommand: Subcommand = {
     process.on('unhandledRejection', (error) => process.stderr.write(`nomad-exec lsp: unhandled ${String(error)}\n`));
     const { startServer } = await import('../server/src/server');
     // Over stdio the transport is ours (diagnostics encoded from remembered pieces); IPC is the library's.
-    startServer(stdio ? (await import('../server/src/stdioTransport')).createStdioConnection() : undefined);
+    if (stdio) {
+      const transport = await import('../server/src/stdioTransport');
+      startServer(transport.createStdioConnection(), { inputCount: transport.stdinChunks });
+    } else startServer();
     // Keep running until the client sends `exit` (the library ends the process then).
     return new Promise<number>(() => undefined);
   },

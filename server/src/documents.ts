@@ -21,7 +21,21 @@ export interface DocumentStoreOptions {
   /** Called when an analysis fails unexpectedly (the document then gets an empty analysis). */
   failed?: (uri: string, error: unknown) => void;
   sliceMs?: number;
+  /**
+   * How many requests are being answered now (handler started, reply not yet written). While one is, and it
+   * is not waiting for an analysis (`ready`), slices are short: its reply is written a few turns of the event
+   * loop later, and a 20 ms slice in each of those turns added up to most of a hover's wait.
+   */
+  requestsInFlight?: () => number;
+  /**
+   * Counts the chunks of input received so far, when the transport can tell. A slice after new input is
+   * short too: the message it brings is read in the same turn of the event loop, but after this slice.
+   */
+  inputCount?: () => number;
 }
+
+/** A slice while a request is being answered (see DocumentStoreOptions.requestsInFlight). */
+export const SHORT_SLICE_MS = 2;
 
 type Waiter = (snapshot: DocumentSnapshot | undefined) => void;
 
@@ -32,6 +46,7 @@ export class DocumentStore {
   private readonly waiters = new Map<string, Waiter[]>();
   private scheduled: NodeJS.Immediate | undefined;
   private readonly sliceMs: number;
+  private inputSeen = 0;
 
   constructor(
     private readonly parser: HclParser,
@@ -126,7 +141,10 @@ export class DocumentStore {
   /** One slice: documents someone waits for first, then in turn; unfinished ones go to the back. */
   private work(): void {
     this.scheduled = undefined;
-    const end = performance.now() + this.sliceMs;
+    const input = this.options.inputCount?.() ?? 0;
+    const answering = input !== this.inputSeen || (this.options.requestsInFlight?.() ?? 0) > this.waiting();
+    this.inputSeen = input;
+    const end = performance.now() + (answering ? Math.min(SHORT_SLICE_MS, this.sliceMs) : this.sliceMs);
     const settings = this.currentSettings();
     while (this.pending.size > 0) {
       const uri = this.next();
@@ -150,6 +168,13 @@ export class DocumentStore {
       if (performance.now() >= end) break;
     }
     if (this.pending.size > 0 && !this.scheduled) this.scheduled = setImmediate(() => this.work());
+  }
+
+  /** Requests waiting in `ready` for an analysis. */
+  private waiting(): number {
+    let n = 0;
+    for (const list of this.waiters.values()) n += list.length;
+    return n;
   }
 
   private next(): string {

@@ -61,6 +61,8 @@ export const CONFIGURATION_SECTION = 'nomadExec';
 export interface ServerOptions {
   /** Extra features (tests, embedders), registered after FEATURES. */
   features?: Feature[];
+  /** Counts the chunks of input the transport received so far, when it can tell (stdioTransport). */
+  inputCount?: () => number;
 }
 
 function mergeCapabilities(base: ServerCapabilities, extra: Partial<ServerCapabilities>): ServerCapabilities {
@@ -88,12 +90,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     connection.console.error(`${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   };
 
+  // Requests being answered, until their reply is written: vscode-jsonrpc writes it two turns of the event
+  // loop after the handler returns (its write queue goes through setImmediate). Analyses slice shorter
+  // meanwhile (documents.ts).
+  let inFlight = 0;
+  const settled = (): void => void setImmediate(() => setImmediate(() => inFlight--));
   const guard = <P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) => async (params: P): Promise<R> => {
+    inFlight++;
     try {
       return await handler(params);
     } catch (error) {
       logError(name, error);
       return fallback;
+    } finally {
+      settled();
     }
   };
 
@@ -135,7 +145,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     clientCapabilities = params.capabilities;
     canPullConfiguration = !!params.capabilities.workspace?.configuration;
     parser = await sharedParser();
-    documents = new DocumentStore(parser, () => settings, { analysed: publish, failed: (uri, error) => logError(`analysing ${uri}`, error) });
+    documents = new DocumentStore(parser, () => settings, { analysed: publish, failed: (uri, error) => logError(`analysing ${uri}`, error), requestsInFlight: () => inFlight, inputCount: options.inputCount });
     const init = params.initializationOptions as { settings?: NomadExecSettings } | undefined;
     if (init?.settings) {
       initSettings = init.settings;

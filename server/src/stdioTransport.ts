@@ -122,8 +122,16 @@ const encoder = {
   },
 };
 
+let inputChunks = 0;
+
+/** Chunks read from stdin so far (the analyses' slices are short right after input: documents.ts). */
+export function stdinChunks(): number {
+  return inputChunks;
+}
+
 /** A connection over this process's stdin and stdout. */
 export function createStdioConnection(): Connection {
+  process.stdin.on('data', () => void inputChunks++);
   const reader = new StreamMessageReader(process.stdin);
   const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: encoder });
   return createConnection(ProposedFeatures.all, reader, writer);
