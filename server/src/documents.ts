@@ -135,7 +135,10 @@ export class DocumentStore {
 
   private schedule(uri: string): void {
     this.pending.add(uri);
-    if (!this.scheduled) this.scheduled = setImmediate(() => this.work());
+    if (this.scheduled) return;
+    // Work starting now, after the message that asked for it: that input is read already.
+    this.inputSeen = this.options.inputCount?.() ?? 0;
+    this.scheduled = setImmediate(() => this.work());
   }
 
   /** One slice: documents someone waits for first, then in turn; unfinished ones go to the back. */
