@@ -102,3 +102,14 @@ test('a command an artifact was to bring but did not fails as the task starts, p
   assert.equal(failure?.step, 'lookup', JSON.stringify(result));
   assert.deepEqual(failure.at?.start, { line: before.length - 1, character: before[before.length - 1].length });
 });
+
+test('after a comment holding a lone carriage return, the place is still on the line the editor shows', async () => {
+  // The editor (LSP) ends a line at a lone `\r` too; HCL reads the comment on past it.
+  const marked = job('      # built by CI\rsee the wiki', '        command = ¦"/no/such/tool"');
+  const at = marked.indexOf('¦');
+  const lines = marked.slice(0, at).split(/\r\n|\r|\n/);
+  const file = jobs.write(marked.replace('¦', ''));
+  const plan = await planRun({ file, workspace: jobs.dir });
+  assert.ok(isPlanError(plan) && plan.at, 'the run is refused, with a place');
+  assert.deepEqual(plan.at.range.start, { line: lines.length - 1, character: lines[lines.length - 1].length });
+});
