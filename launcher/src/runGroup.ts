@@ -176,6 +176,7 @@ class GroupRun {
       env: prepared.env,
       binds: prepared.binds,
       logs,
+      envDir: this.logsDir,
       onOutput,
       onLauncherMessage: (message) => {
         // Setup failures are reported with the result; warnings (e.g. limits not enforced) as notices.

@@ -14,6 +14,8 @@ import { isWithin } from '../../server/src/model/fileSandbox';
 const O_PATH = 0o10000000;
 const { O_DIRECTORY, O_NOFOLLOW, O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_NONBLOCK, O_RDONLY, O_NOCTTY } = fs.constants;
 const O_CLOEXEC = 0o2000000;
+/** Linux O_TMPFILE: an unnamed regular file in a directory, reachable only through its descriptor. */
+const O_TMPFILE = 0o20000000 | O_DIRECTORY;
 const NAME_MAX = 255;
 
 /** A path the runner refuses to touch: a link where a directory or file was expected, or a name leaving the anchor. */
@@ -99,12 +101,8 @@ export class Dir {
     const parent = this.parentDir(names, true);
     if (!parent) return undefined;
     try {
-      const fd = openAt(parent.fd, names[names.length - 1], O_PATH | O_NOFOLLOW);
-      try {
-        return fs.fstatSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      // lstat never follows its last name; the one before it is the held directory.
+      return fs.lstatSync(via(parent.fd, names[names.length - 1]));
     } catch (error) {
       if (code(error) === 'ENOENT') return undefined;
       throw error;
@@ -129,14 +127,15 @@ export class Dir {
     return this.walk(relativeNames(rel, this.pathOf(rel)), rel, false);
   }
 
-  private walk(names: string[], rel: string, create: { mode: number; expectNew?: boolean } | false | undefined): Dir | undefined {
+  private walk(names: string[], rel: string, create: CreateDir | false | undefined): Dir | undefined {
     if (names.length === 0) return new Dir(fs.openSync(via(this.fd), O_PATH | O_DIRECTORY | O_CLOEXEC), this.path);
     // The anchor itself is not ours to close; every directory opened on the way is.
     let current: Dir = this;
     try {
       for (let i = 0; i < names.length; i++) {
         const shown = path.join(this.path, ...names.slice(0, i + 1));
-        const next = openDirAt(current.fd, names[i], shown, create || undefined);
+        // Only the last name is given the mode when it was there already.
+        const next = openDirAt(current.fd, names[i], shown, create ? (i === names.length - 1 ? create : { ...create, exact: false }) : undefined);
         if (current !== this) current.close();
         if (next === undefined) return undefined;
         current = new Dir(next, shown);
@@ -151,9 +150,31 @@ export class Dir {
 
   /** Creates (or keeps) the directory `rel` with exactly `mode`, and returns it. Meant for dirs usually new. */
   mkdir(rel: string, mode: number): Dir {
-    const dir = this.walk(relativeNames(rel, this.pathOf(rel)), rel, { mode, expectNew: true })!;
-    fs.chmodSync(via(dir.fd), mode);
-    return dir;
+    return this.walk(relativeNames(rel, this.pathOf(rel)), rel, { mode, expectNew: true, exact: true })!;
+  }
+
+  /**
+   * mkdir() without handing out a handle, for the leaves of a layout: a new directory directly below this one
+   * whose mode came out right costs a mkdir and an lstat.
+   */
+  makeDir(rel: string, mode: number): void {
+    const names = relativeNames(rel, this.pathOf(rel));
+    const only = names[0];
+    // The umask seen last time says whether the mode will need setting anyway (then the handle is needed).
+    if (names.length === 1 && (mode & umaskSeen) === 0) {
+      let made = false;
+      try {
+        fs.mkdirSync(via(this.fd, only), mode);
+        made = true;
+      } catch (error) {
+        if (code(error) !== 'EEXIST') throw error;
+      }
+      // lstat never follows the name: a link put there meanwhile shows as one and takes the long way.
+      const stat = fs.lstatSync(via(this.fd, only));
+      if (made) umaskSeen = (umaskSeen & ~mode) | (mode & ~stat.mode & 0o777);
+      if (stat.isDirectory() && (stat.mode & 0o7777) === mode && stat.uid === process.geteuid?.()) return;
+    }
+    this.mkdir(rel, mode).close();
   }
 
   /** Sets the mode of an existing directory or regular file at `rel`; a link there is refused. */
@@ -280,6 +301,32 @@ export class Dir {
     }
   }
 
+  /**
+   * An unnamed regular file in this directory (O_TMPFILE, mode 0600) holding `data`, read and write,
+   * its offset at the start: no other process can open it by name, and it is gone once its last descriptor
+   * closes. Undefined when the file system has no unnamed files (the caller then uses a pipe).
+   */
+  unnamedFile(data: Buffer): number | undefined {
+    let fd: number;
+    try {
+      // O_EXCL: it can never be linked into the tree afterwards.
+      fd = fs.openSync(via(this.fd), O_TMPFILE | fs.constants.O_RDWR | O_EXCL | O_CLOEXEC, 0o600);
+    } catch (error) {
+      const c = code(error);
+      if (c === 'EOPNOTSUPP' || c === 'EISDIR' || c === 'EINVAL' || c === 'ENOTSUP') return undefined;
+      throw error;
+    }
+    try {
+      // Positioned writes leave the offset at 0, where the reader starts.
+      let written = 0;
+      while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written);
+      return fd;
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
+  }
+
   /** Creates the symbolic link `rel` holding `target` (replacing nothing: an existing name fails). */
   symlink(target: string, rel: string): void {
     const names = relativeNames(rel, this.pathOf(rel));
@@ -333,13 +380,30 @@ function openAt(dirFd: number, name: string, flags: number, mode?: number): numb
   return fs.openSync(via(dirFd, name), flags | O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
+/** How a walk creates a missing directory: with exactly `mode`; `exact` gives one that was there the mode too. */
+interface CreateDir {
+  mode: number;
+  /** Usually new: made first, opened after (no failed open to pay for). */
+  expectNew?: boolean;
+  exact?: boolean;
+}
+
 /** The directory `name` below `dirFd` as an O_PATH descriptor; created with `create.mode` when missing. */
-function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: number; expectNew?: boolean }): number | undefined {
+function openDirAt(dirFd: number, name: string, shown: string, create?: CreateDir): number | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
     // A dir expected to be new is made first (no failed open to pay for); otherwise it is opened first.
     if (!create?.expectNew || attempt > 0) {
       try {
-        return openAt(dirFd, name, O_PATH | O_DIRECTORY);
+        const fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
+        if (create?.exact) {
+          try {
+            exactMode(fd, create.mode);
+          } catch (error) {
+            fs.closeSync(fd);
+            throw error;
+          }
+        }
+        return fd;
       } catch (error) {
         const c = code(error);
         if (c === 'ENOTDIR' || c === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
@@ -352,8 +416,7 @@ function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: 
     try {
       fs.mkdirSync(via(dirFd, name), create!.mode);
       const fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
-      // mkdir's mode passes through the umask (and drops the sticky bit); the layout needs the exact bits.
-      fs.chmodSync(via(fd), create!.mode);
+      exactMode(fd, create!.mode);
       return fd;
     } catch (error) {
       // Made meanwhile by someone else: look again (and refuse it if it is a link).
@@ -363,34 +426,78 @@ function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: 
   throw new UnsafePathError(`${shown} keeps changing; refusing to use it`);
 }
 
-function removeAt(dirFd: number, name: string): void {
+/**
+ * Gives the directory held by `fd` exactly `mode`: mkdir's mode passes through the umask (and a setgid parent
+ * adds its bit), the layout needs the exact bits. Set through the descriptor, and only when it differs (a stat
+ * of a descriptor costs far less than a change of mode through /proc).
+ */
+function exactMode(fd: number, mode: number): void {
+  if ((fs.fstatSync(fd).mode & 0o7777) !== mode) fs.chmodSync(via(fd), mode);
+}
+
+/** Permission bits the process's umask took from the last directory makeDir created (a guess, never trusted). */
+let umaskSeen = 0;
+
+/**
+ * Removes `name` below `dirFd` and everything it holds, never following a link: rmdir and unlink never follow
+ * their last name, and a directory is entered only through an O_NOFOLLOW descriptor. `isDir` is the kind the
+ * listing gave (no stat per entry); a name that changed kind meanwhile is looked at again.
+ */
+function removeAt(dirFd: number, name: string, isDir?: boolean): void {
+  const target = via(dirFd, name);
+  if (isDir === false) {
+    try {
+      fs.unlinkSync(target);
+      return;
+    } catch (error) {
+      if (code(error) === 'ENOENT') return;
+      // A directory now (unlink says EISDIR): removed as one below.
+      if (code(error) !== 'EISDIR' && code(error) !== 'EPERM') throw error;
+    }
+  }
+  // Most directories in an alloc dir are empty (mount points, unused task folders): one rmdir each.
+  try {
+    fs.rmdirSync(target);
+    return;
+  } catch (error) {
+    const c = code(error);
+    if (c === 'ENOENT') return;
+    if (c === 'ENOTDIR') {
+      fs.unlinkSync(target); // a file or a link: the link itself goes, never its target
+      return;
+    }
+    if (c !== 'ENOTEMPTY' && c !== 'EEXIST' && c !== 'EACCES' && c !== 'EPERM') throw error;
+  }
   let fd: number;
   try {
-    fd = openAt(dirFd, name, O_PATH);
+    fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
   } catch (error) {
-    if (code(error) === 'ENOENT') return;
+    const c = code(error);
+    if (c === 'ENOENT') return;
+    if (c === 'ENOTDIR' || c === 'ELOOP') {
+      fs.unlinkSync(target);
+      return;
+    }
     throw error;
   }
   try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isDirectory()) {
-      fs.unlinkSync(via(dirFd, name));
-      return;
-    }
     // Tasks leave read-only dirs behind (unpacked archives, chmod 0555): allow listing and deleting in it.
     // Through the descriptor, so the mode change lands on this very directory.
-    if (stat.uid === process.geteuid?.() || process.geteuid?.() === 0) {
+    const stat = fs.fstatSync(fd);
+    if ((stat.mode & 0o700) !== 0o700 && (stat.uid === process.geteuid?.() || process.geteuid?.() === 0)) {
       try {
         fs.chmodSync(via(fd), 0o700);
       } catch {
         // not ours to change; the removal below says what fails
       }
     }
-    for (const entry of fs.readdirSync(via(fd))) removeAt(fd, entry);
+    for (const entry of fs.readdirSync(via(fd), { withFileTypes: true })) {
+      removeAt(fd, entry.name, entry.isDirectory() ? true : entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice() ? false : undefined);
+    }
   } finally {
     fs.closeSync(fd);
   }
-  fs.rmdirSync(via(dirFd, name));
+  fs.rmdirSync(target);
 }
 
 function copyInto(source: string, target: Dir): void {
