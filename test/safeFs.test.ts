@@ -49,7 +49,7 @@ test('every operation refuses a link on its way or replaces a link at its end, n
   assert.ok(!fs.existsSync(path.join(root, 'dirlink')), 'remove took the link, not its target');
 });
 
-test('the twins: dirs made with exact modes, files written, appended, chmodded, trees copied with links as links', () => {
+test('the twins: dirs made with exact modes, files written, appended, chmodded, trees copied with links as links', async () => {
   const { anchor, root, host } = setup();
   anchor.mkdir('a/tmp', 0o1777).close();
   assert.equal(fs.statSync(path.join(root, 'a', 'tmp')).mode & 0o7777, 0o1777);
@@ -69,8 +69,8 @@ test('the twins: dirs made with exact modes, files written, appended, chmodded, 
   assert.equal(fs.readlinkSync(path.join(root, 'copy', 'd', 'out')), host);
   assert.equal(fs.statSync(path.join(root, 'copy', 'd', 'x')).mode & 0o7777, 0o755, 'no setuid bit in the copy');
   fs.chmodSync(path.join(root, 'a'), 0o555);
-  anchor.remove('a');
-  anchor.remove('copy');
+  await anchor.removeTree('a');
+  await anchor.removeTree('copy');
   assert.deepEqual(fs.readdirSync(root), []);
   assert.deepEqual(fs.readdirSync(host), ['keep.txt']);
 });
@@ -151,7 +151,7 @@ test('removal racing a process that swaps a directory for a link to a host folde
   for (let i = 0; i < 3000; i++) {
     try {
       if (i % 2) anchor.makeDir('d', 0o777);
-      else anchor.remove('d');
+      else await anchor.removeTree('d');
     } catch {
       // refused or raced: what counts is the host folder
     }

@@ -237,9 +237,9 @@ function ensureGitIgnore(state: Dir): void {
  * Removes the oldest alloc dirs under `root` (by modification time) so that at most `keep` remain. Only
  * alloc dirs this runner created (they hold its marker) are counted and removed; nothing is followed, so a
  * link in the folder (or anywhere in an alloc dir) is removed as a link, never its target. A root that is
- * itself a link or someone else's folder is left alone.
+ * itself a link or someone else's folder is left alone. The removal runs off the event loop.
  */
-export function pruneAllocDirs(root: string, keep: number, protect?: string): string[] {
+export async function pruneAllocDirs(root: string, keep: number, protect?: string): Promise<string[]> {
   let allocs: Dir;
   try {
     const workspace = Dir.open(path.dirname(path.dirname(root)), true);
@@ -277,7 +277,7 @@ export function pruneAllocDirs(root: string, keep: number, protect?: string): st
       const dir = path.join(root, entry.name);
       if (protect && path.resolve(dir) === path.resolve(protect)) continue;
       try {
-        allocs.remove(entry.name);
+        await allocs.removeTree(entry.name);
         removed.push(dir);
       } catch {
         // A dir still in use (or holding another user's files) stays; the next run tries again.

@@ -37,11 +37,12 @@ class GroupRun {
   ) {
     this.exited = this.run()
       .catch((error: Error) => this.result({ step: 'run', message: error.stack ?? String(error) }))
-      .then((result) => {
+      .then(async (result) => {
         this.logsDir?.close();
         this.alloc?.close();
-        // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start.
-        if (plan.allocRoot) pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
+        // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start. The
+        // deletion keeps off the event loop, so that a run started meanwhile is not held up by it.
+        if (plan.allocRoot) await pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
         return result;
       });
   }

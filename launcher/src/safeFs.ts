@@ -8,6 +8,7 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { promisify } from 'util';
 import { isWithin } from '../../server/src/model/fileSandbox';
 
 /** Linux O_PATH: a descriptor that names a file without opening it for reading (works without read permission). */
@@ -338,17 +339,43 @@ export class Dir {
     }
   }
 
-  /** Removes `rel` if it exists: a file or link is unlinked (a link's target is untouched), a directory removed with all it holds. */
+  /** Removes the file, link or empty directory `rel` if it exists; a link goes, never its target. */
   remove(rel: string): void {
-    const names = relativeNames(rel, this.pathOf(rel));
-    if (names.length === 0) throw new UnsafePathError(`${this.path}: refusing to remove the anchor itself`);
-    const parent = this.parentDir(names, true);
+    const parent = this.parentOfLast(rel);
+    if (!parent) return;
+    const target = via(parent.dir.fd, parent.name);
+    try {
+      fs.unlinkSync(target);
+    } catch (error) {
+      if (code(error) === 'ENOENT') return;
+      if (code(error) !== 'EISDIR') throw error;
+      fs.rmdirSync(target);
+    } finally {
+      parent.dir.close();
+    }
+  }
+
+  /**
+   * Removes `rel` and everything below it, off the event loop (a task can leave a large tree): every step
+   * runs on the thread pool while this directory, held open, anchors it. Nothing is followed: a link in the
+   * tree goes as a link.
+   */
+  async removeTree(rel: string): Promise<void> {
+    const parent = this.parentOfLast(rel);
     if (!parent) return;
     try {
-      removeAt(parent.fd, names[names.length - 1]);
+      await removeAt(parent.dir.fd, parent.name);
     } finally {
-      parent.close();
+      parent.dir.close();
     }
+  }
+
+  /** The directory holding the last name of `rel` (undefined when missing), and that name; never the anchor itself. */
+  private parentOfLast(rel: string): { dir: Dir; name: string } | undefined {
+    const names = relativeNames(rel, this.pathOf(rel));
+    if (names.length === 0) throw new UnsafePathError(`${this.path}: refusing to remove the anchor itself`);
+    const dir = this.parentDir(names, true);
+    return dir && { dir, name: names[names.length - 1] };
   }
 
   /** Names directly below `rel` (the directory itself must be one, not a link). */
@@ -438,16 +465,28 @@ function exactMode(fd: number, mode: number): void {
 /** Permission bits the process's umask took from the last directory makeDir created (a guess, never trusted). */
 let umaskSeen = 0;
 
+const promised = {
+  open: promisify(fs.open),
+  close: promisify(fs.close),
+  fstat: promisify(fs.fstat),
+};
+
+/** The kind a directory listing gives: a directory, something else, or unknown (some file systems do not say). */
+function listedAsDir(entry: fs.Dirent): boolean | undefined {
+  if (entry.isDirectory()) return true;
+  return entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice() ? false : undefined;
+}
+
 /**
  * Removes `name` below `dirFd` and everything it holds, never following a link: rmdir and unlink never follow
  * their last name, and a directory is entered only through an O_NOFOLLOW descriptor. `isDir` is the kind the
  * listing gave (no stat per entry); a name that changed kind meanwhile is looked at again.
  */
-function removeAt(dirFd: number, name: string, isDir?: boolean): void {
+async function removeAt(dirFd: number, name: string, isDir?: boolean): Promise<void> {
   const target = via(dirFd, name);
   if (isDir === false) {
     try {
-      fs.unlinkSync(target);
+      await fs.promises.unlink(target);
       return;
     } catch (error) {
       if (code(error) === 'ENOENT') return;
@@ -457,25 +496,25 @@ function removeAt(dirFd: number, name: string, isDir?: boolean): void {
   }
   // Most directories in an alloc dir are empty (mount points, unused task folders): one rmdir each.
   try {
-    fs.rmdirSync(target);
+    await fs.promises.rmdir(target);
     return;
   } catch (error) {
     const c = code(error);
     if (c === 'ENOENT') return;
     if (c === 'ENOTDIR') {
-      fs.unlinkSync(target); // a file or a link: the link itself goes, never its target
+      await fs.promises.unlink(target); // a file or a link: the link itself goes, never its target
       return;
     }
     if (c !== 'ENOTEMPTY' && c !== 'EEXIST' && c !== 'EACCES' && c !== 'EPERM') throw error;
   }
   let fd: number;
   try {
-    fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
+    fd = await promised.open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   } catch (error) {
     const c = code(error);
     if (c === 'ENOENT') return;
     if (c === 'ENOTDIR' || c === 'ELOOP') {
-      fs.unlinkSync(target);
+      await fs.promises.unlink(target);
       return;
     }
     throw error;
@@ -483,21 +522,19 @@ function removeAt(dirFd: number, name: string, isDir?: boolean): void {
   try {
     // Tasks leave read-only dirs behind (unpacked archives, chmod 0555): allow listing and deleting in it.
     // Through the descriptor, so the mode change lands on this very directory.
-    const stat = fs.fstatSync(fd);
+    const stat = await promised.fstat(fd);
     if ((stat.mode & 0o700) !== 0o700 && (stat.uid === process.geteuid?.() || process.geteuid?.() === 0)) {
       try {
-        fs.chmodSync(via(fd), 0o700);
+        await fs.promises.chmod(via(fd), 0o700);
       } catch {
         // not ours to change; the removal below says what fails
       }
     }
-    for (const entry of fs.readdirSync(via(fd), { withFileTypes: true })) {
-      removeAt(fd, entry.name, entry.isDirectory() ? true : entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice() ? false : undefined);
-    }
+    for (const entry of await fs.promises.readdir(via(fd), { withFileTypes: true })) await removeAt(fd, entry.name, listedAsDir(entry));
   } finally {
-    fs.closeSync(fd);
+    await promised.close(fd);
   }
-  fs.rmdirSync(target);
+  await fs.promises.rmdir(target);
 }
 
 function copyInto(source: string, target: Dir): void {
