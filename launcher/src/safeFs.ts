@@ -314,7 +314,7 @@ export class Dir {
       fd = fs.openSync(via(this.fd), O_TMPFILE | fs.constants.O_RDWR | O_EXCL | O_CLOEXEC, 0o600);
     } catch (error) {
       const c = code(error);
-      if (c === 'EOPNOTSUPP' || c === 'EISDIR' || c === 'EINVAL' || c === 'ENOTSUP') return undefined;
+      if (c === 'EOPNOTSUPP' || c === 'EISDIR' || c === 'EINVAL' || c === 'ENOTSUP' || c === 'ENOSYS') return undefined;
       throw error;
     }
     try {
