@@ -8,7 +8,6 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { promisify } from 'util';
 import { isWithin } from '../../server/src/model/fileSandbox';
 
 /** Linux O_PATH: a descriptor that names a file without opening it for reading (works without read permission). */
@@ -356,13 +355,15 @@ export class Dir {
   }
 
   /**
-   * Removes `rel` and everything below it, off the event loop (a task can leave a large tree): every step
-   * runs on the thread pool while this directory, held open, anchors it. Nothing is followed: a link in the
-   * tree goes as a link.
+   * Removes `rel` and everything below it, in short steps that let other I/O through (a task can leave a large
+   * tree; a run started meanwhile is not held up by it) while this directory, held open, anchors it. Nothing
+   * is followed: a link in the tree goes as a link. Synchronous calls: on the thread pool each step would
+   * cost several times its own work in hand-offs between threads.
    */
   async removeTree(rel: string): Promise<void> {
     const parent = this.parentOfLast(rel);
     if (!parent) return;
+    sliceStarted = performance.now();
     try {
       await removeAt(parent.dir.fd, parent.name);
     } finally {
@@ -465,11 +466,17 @@ function exactMode(fd: number, mode: number): void {
 /** Permission bits the process's umask took from the last directory makeDir created (a guess, never trusted). */
 let umaskSeen = 0;
 
-const promised = {
-  open: promisify(fs.open),
-  close: promisify(fs.close),
-  fstat: promisify(fs.fstat),
-};
+/** Work a removal does before it lets pending I/O (a new run's first output) through, in milliseconds. */
+const REMOVAL_SLICE_MS = 2;
+let sliceStarted = 0;
+
+/** Lets pending I/O through once the current slice of a long removal is used up; a small tree goes in one. */
+async function yieldToEventLoop(): Promise<void> {
+  const now = performance.now();
+  if (now - sliceStarted < REMOVAL_SLICE_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  sliceStarted = performance.now();
+}
 
 /** The kind a directory listing gives: a directory, something else, or unknown (some file systems do not say). */
 function listedAsDir(entry: fs.Dirent): boolean | undefined {
@@ -483,58 +490,71 @@ function listedAsDir(entry: fs.Dirent): boolean | undefined {
  * listing gave (no stat per entry); a name that changed kind meanwhile is looked at again.
  */
 async function removeAt(dirFd: number, name: string, isDir?: boolean): Promise<void> {
+  const fd = removeAtOnce(dirFd, name, isDir);
+  if (fd !== undefined) await removeHeld(dirFd, name, fd);
+}
+
+/**
+ * The cheap part of removeAt: a file or link unlinked, an empty directory removed (most in an alloc dir are:
+ * mount points, unused task folders). A directory with entries is returned held open.
+ */
+function removeAtOnce(dirFd: number, name: string, isDir?: boolean): number | undefined {
   const target = via(dirFd, name);
   if (isDir === false) {
     try {
-      await fs.promises.unlink(target);
-      return;
+      fs.unlinkSync(target);
+      return undefined;
     } catch (error) {
-      if (code(error) === 'ENOENT') return;
+      if (code(error) === 'ENOENT') return undefined;
       // A directory now (unlink says EISDIR): removed as one below.
       if (code(error) !== 'EISDIR' && code(error) !== 'EPERM') throw error;
     }
   }
-  // Most directories in an alloc dir are empty (mount points, unused task folders): one rmdir each.
   try {
-    await fs.promises.rmdir(target);
-    return;
+    fs.rmdirSync(target);
+    return undefined;
   } catch (error) {
     const c = code(error);
-    if (c === 'ENOENT') return;
+    if (c === 'ENOENT') return undefined;
     if (c === 'ENOTDIR') {
-      await fs.promises.unlink(target); // a file or a link: the link itself goes, never its target
-      return;
+      fs.unlinkSync(target); // a file or a link: the link itself goes, never its target
+      return undefined;
     }
     if (c !== 'ENOTEMPTY' && c !== 'EEXIST' && c !== 'EACCES' && c !== 'EPERM') throw error;
   }
-  let fd: number;
   try {
-    fd = await promised.open(target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return openAt(dirFd, name, O_PATH | O_DIRECTORY);
   } catch (error) {
     const c = code(error);
-    if (c === 'ENOENT') return;
-    if (c === 'ENOTDIR' || c === 'ELOOP') {
-      await fs.promises.unlink(target);
-      return;
-    }
-    throw error;
+    if (c === 'ENOENT') return undefined;
+    if (c !== 'ENOTDIR' && c !== 'ELOOP') throw error;
   }
+  fs.unlinkSync(target);
+  return undefined;
+}
+
+/** Empties the directory held by `fd` (named `name` below `dirFd`), closes it and removes it. */
+async function removeHeld(dirFd: number, name: string, fd: number): Promise<void> {
   try {
     // Tasks leave read-only dirs behind (unpacked archives, chmod 0555): allow listing and deleting in it.
     // Through the descriptor, so the mode change lands on this very directory.
-    const stat = await promised.fstat(fd);
+    const stat = fs.fstatSync(fd);
     if ((stat.mode & 0o700) !== 0o700 && (stat.uid === process.geteuid?.() || process.geteuid?.() === 0)) {
       try {
-        await fs.promises.chmod(via(fd), 0o700);
+        fs.chmodSync(via(fd), 0o700);
       } catch {
         // not ours to change; the removal below says what fails
       }
     }
-    for (const entry of await fs.promises.readdir(via(fd), { withFileTypes: true })) await removeAt(fd, entry.name, listedAsDir(entry));
+    for (const entry of fs.readdirSync(via(fd), { withFileTypes: true })) {
+      await yieldToEventLoop();
+      const sub = removeAtOnce(fd, entry.name, listedAsDir(entry));
+      if (sub !== undefined) await removeHeld(fd, entry.name, sub);
+    }
   } finally {
-    await promised.close(fd);
+    fs.closeSync(fd);
   }
-  await fs.promises.rmdir(target);
+  fs.rmdirSync(via(dirFd, name));
 }
 
 function copyInto(source: string, target: Dir): void {
