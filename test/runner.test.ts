@@ -99,8 +99,7 @@ test('the task runs as nobody, in its task dir, with the planned environment', s
 test('the environment reaches the task whichever way it is handed over: an unnamed file, or a pipe where there is none', skip, async () => {
   // The runner hands the launcher an unnamed file; a file system without them (no O_TMPFILE) gets the pipe.
   const plan = await jobs.plan(oneTask('command = "/bin/sh"\n args = ["-c", "echo $GREETING; echo $NOMAD_TASK_NAME"]'));
-  const alloc = createAllocDir(plan);
-  const logsDir = alloc.dir(path.relative(plan.allocDir, plan.tasks[0].dirs.logs));
+  const { alloc, logs: logsDir } = createAllocDir(plan);
   try {
     const task = plan.tasks[0];
     const prepared = await prepareTask(task, alloc, () => undefined);

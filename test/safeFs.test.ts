@@ -141,6 +141,32 @@ test('an unnamed file holds the data from its start, private, and never appears 
   }
 });
 
+test('a new layout leaf turned into a link to a host folder between its mkdir and its mode change is refused, the folder untouched', async () => {
+  const { anchor, root, host } = setup();
+  const hostMode = fs.statSync(host).mode & 0o7777;
+  const d = path.join(root, 'leaf');
+  // A tight racer (no shell in between): whenever the leaf is a fresh directory, it becomes a link to the host.
+  const racer = spawn(process.execPath, ['-e', `const fs = require('fs'); const end = Date.now() + 20000; while (Date.now() < end) { try { fs.rmdirSync(${JSON.stringify(d)}); fs.symlinkSync(${JSON.stringify(host)}, ${JSON.stringify(d)}); } catch {} }`], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => racer.on('exit', () => resolve()));
+  let refused = 0;
+  for (let i = 0; i < 4000; i++) {
+    try {
+      anchor.makeDir('leaf', 0o777);
+    } catch {
+      refused++;
+    }
+    try {
+      anchor.remove('leaf');
+    } catch {
+      // raced: what counts is the host folder
+    }
+    if (i % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  racer.kill('SIGKILL');
+  await exited;
+  assert.equal(fs.statSync(host).mode & 0o7777, hostMode, `the host folder keeps its mode (${refused} refused)`);
+});
+
 test('removal racing a process that swaps a directory for a link to a host folder never deletes or changes anything there', async () => {
   const { anchor, root, host, hostState } = setup();
   const before = hostState();

@@ -129,9 +129,10 @@ function openAllocRoot(allocRoot: string): Dir {
 
 /**
  * Creates the alloc dir (private to this user), the shared dir, the runner's folder and every task dir of the
- * plan, and returns the alloc dir held open: everything the run writes later is anchored at it.
+ * plan, and returns the alloc dir and the runner's logs folder held open: everything the run writes later is
+ * anchored at them.
  */
-export function createAllocDir(plan: LaunchPlan): Dir {
+export function createAllocDir(plan: LaunchPlan): { alloc: Dir; logs: Dir } {
   let alloc: Dir;
   if (plan.allocRoot) {
     const root = openAllocRoot(plan.allocRoot);
@@ -152,9 +153,10 @@ export function createAllocDir(plan: LaunchPlan): Dir {
   try {
     // Each dir is made below its parent's handle: one name at a time, no walk from the top again.
     const runner = alloc.mkdir(RUNNER_DIR, 0o755);
+    let logs: Dir;
     try {
       markCreated(runner, plan.allocId);
-      runner.makeDir('logs', 0o755);
+      logs = runner.mkdir(path.basename(logsDirOf(plan.allocDir)), 0o755);
     } finally {
       runner.close();
     }
@@ -166,8 +168,13 @@ export function createAllocDir(plan: LaunchPlan): Dir {
     } finally {
       shared.close();
     }
-    for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
-    return alloc;
+    try {
+      for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
+    return { alloc, logs };
   } catch (error) {
     alloc.close();
     throw error;

@@ -2,7 +2,7 @@
 // prestart tasks run to completion (prestart sidecars keep running), main tasks start together, poststart
 // tasks start once the main tasks run, and when the main tasks have ended the sidecars are stopped and the
 // poststop tasks run. A single-task plan is the same with one main task.
-import { createAllocDir, insideAlloc, logsDirOf, pruneAllocDirs } from './allocDir';
+import { createAllocDir, pruneAllocDirs } from './allocDir';
 import type { RunHandle, RunNotice, RunResult, RunSinks, StartOptions, TaskResult } from './api';
 import { launcherBinary } from './launcherArgs';
 import { TaskLogs } from './logs';
@@ -83,8 +83,7 @@ class GroupRun {
     }
     mark('start: launcher path');
     try {
-      this.alloc = createAllocDir(plan);
-      this.logsDir = this.alloc.dir(insideAlloc(plan.allocDir, logsDirOf(plan.allocDir)));
+      ({ alloc: this.alloc, logs: this.logsDir } = createAllocDir(plan));
     } catch (error) {
       return this.result({ step: 'alloc-dir', message: (error as Error).message });
     }

@@ -160,8 +160,7 @@ export class Dir {
   makeDir(rel: string, mode: number): void {
     const names = relativeNames(rel, this.pathOf(rel));
     const only = names[0];
-    // The umask seen last time says whether the mode will need setting anyway (then the handle is needed).
-    if (names.length === 1 && (mode & umaskSeen) === 0) {
+    if (names.length === 1) {
       let made = false;
       try {
         fs.mkdirSync(via(this.fd, only), mode);
@@ -169,6 +168,8 @@ export class Dir {
       } catch (error) {
         if (code(error) !== 'EEXIST') throw error;
       }
+      // The umask seen last time says whether the new directory's mode needs setting.
+      if (made && (mode & umaskSeen) !== 0 && setModeOfNew(this.fd, only, this.pathOf(only), mode)) return;
       // lstat never follows the name: a link put there meanwhile shows as one and takes the long way.
       const stat = fs.lstatSync(via(this.fd, only));
       if (made) umaskSeen = (umaskSeen & ~mode) | (mode & ~stat.mode & 0o777);
@@ -461,6 +462,28 @@ function openDirAt(dirFd: number, name: string, shown: string, create?: CreateDi
  */
 function exactMode(fd: number, mode: number): void {
   if ((fs.fstatSync(fd).mode & 0o7777) !== mode) fs.chmodSync(via(fd), mode);
+}
+
+/**
+ * Gives the directory `name` below `dirFd`, just made, exactly `mode` through a descriptor opened without
+ * following a link (a link swapped in meanwhile is refused). False when it cannot be opened for reading (a
+ * umask that left the owner no read bit): the caller takes the long way.
+ */
+function setModeOfNew(dirFd: number, name: string, shown: string, mode: number): boolean {
+  let fd: number;
+  try {
+    fd = openAt(dirFd, name, O_RDONLY | O_DIRECTORY);
+  } catch (error) {
+    if (code(error) === 'ENOTDIR' || code(error) === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
+    if (code(error) === 'EACCES') return false;
+    throw error;
+  }
+  try {
+    fs.fchmodSync(fd, mode);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
 }
 
 /** Permission bits the process's umask took from the last directory makeDir created (a guess, never trusted). */
