@@ -40,23 +40,11 @@ class GroupRun {
       .then(async (result) => {
         this.logsDir?.close();
         this.alloc?.close();
-        await this.pruneOldAllocs();
+        // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start. The
+        // removal goes in short slices, so that a run started meanwhile is not held up by a large tree.
+        if (plan.allocRoot) await pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir).catch(() => []);
         return result;
       });
-  }
-
-  private pruning: Promise<unknown> | undefined;
-
-  /**
-   * Removes the oldest alloc dirs beyond keepAllocs, once per run. Not before the first task is launched
-   * (deleting trees would delay its start) but right after: the runner has nothing to do then but wait for
-   * the launcher, and the removal lets the task's output through between its steps. A run that launches
-   * nothing prunes at its end.
-   */
-  private pruneOldAllocs(): Promise<unknown> {
-    const { allocRoot, keepAllocs, allocDir } = this.plan;
-    this.pruning ??= allocRoot ? pruneAllocDirs(allocRoot, keepAllocs, allocDir).catch(() => undefined) : Promise.resolve();
-    return this.pruning;
   }
 
   async stop(): Promise<void> {
@@ -165,7 +153,6 @@ class GroupRun {
     const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer): void => this.sinks.output?.(task.name, stream, chunk);
     const supervised = this.supervise(task, prepared, logs, onOutput);
     mark('start: launcher spawned');
-    void this.pruneOldAllocs();
     this.running.set(task.name, supervised);
     this.sinks.taskState?.(task.name, 'running');
     const exit = await supervised.exited;
