@@ -356,7 +356,7 @@ test('unsupported artifact getters are refused, naming them', async () => {
   }
 });
 
-test('old alloc dirs are pruned to the newest N, never the current one, only those the runner made', () => {
+test('old alloc dirs are pruned to the newest N, never the current one, only those the runner made', async () => {
   const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-prune-')), '.nomad-exec', 'allocs');
   const dirs = ['a', 'b', 'c', 'd', 'e', 'f'].map((name, i) => {
     const d = path.join(root, name);
@@ -371,7 +371,7 @@ test('old alloc dirs are pruned to the newest N, never the current one, only tho
     fs.utimesSync(d, when, when);
     return d;
   });
-  const removed = pruneAllocDirs(root, 2, dirs[0]);
+  const removed = await pruneAllocDirs(root, 2, dirs[0]);
   assert.deepEqual(removed.sort(), [dirs[1], dirs[2]]);
   assert.deepEqual(fs.readdirSync(root).sort(), ['a', 'd', 'e', 'f']);
 });

@@ -9,6 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { isPlanError, planRun, startRun, type LaunchPlan, type RunRequest, type RunResult } from '../launcher/src/api';
 import { runEnding } from '../launcher/src/outcomeText';
+import { createAllocDir } from '../launcher/src/allocDir';
+import { launcherBinary } from '../launcher/src/launcherArgs';
+import { TaskLogs } from '../launcher/src/logs';
+import { prepareTask } from '../launcher/src/prepare';
+import { SupervisedTask } from '../launcher/src/supervise';
 import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -89,6 +94,35 @@ test('the task runs as nobody, in its task dir, with the planned environment', s
   const r = await run(oneTask('command = "/bin/sh"\n args = ["-c", "id -un; echo $NOMAD_TASK_NAME $NOMAD_ALLOC_DIR; ls -d /local /alloc/logs /secrets"]'));
   assert.equal(r.result.exitCode, 0, r.stderr.toString());
   assert.equal(r.stdout.toString(), 'nobody\nmain /alloc\n/alloc/logs\n/local\n/secrets\n');
+});
+
+test('the environment reaches the task whichever way it is handed over: an unnamed file, or a pipe where there is none', skip, async () => {
+  // The runner hands the launcher an unnamed file; a file system without them (no O_TMPFILE) gets the pipe.
+  const plan = await jobs.plan(oneTask('command = "/bin/sh"\n args = ["-c", "echo $GREETING; echo $NOMAD_TASK_NAME"]'));
+  const { alloc, logs: logsDir } = createAllocDir(plan);
+  try {
+    const task = plan.tasks[0];
+    const prepared = await prepareTask(task, alloc, () => undefined);
+    for (const envDir of [logsDir, undefined]) {
+      const out: Buffer[] = [];
+      const supervised = new SupervisedTask(task, {
+        launcherPath: launcherBinary(),
+        command: prepared.command,
+        env: { ...prepared.env, GREETING: 'hello\u00e9 = "x"' },
+        binds: prepared.binds,
+        logs: new TaskLogs(logsDir, task.name, task.logs),
+        envDir,
+        onOutput: (_stream, chunk) => out.push(chunk),
+        onLauncherMessage: () => undefined,
+      });
+      const exit = await supervised.exited;
+      assert.equal(exit.exitCode, 0, exit.setupFailure);
+      assert.equal(Buffer.concat(out).toString(), 'hello\u00e9 = "x"\nmain\n', envDir ? 'unnamed file' : 'pipe');
+    }
+  } finally {
+    logsDir.close();
+    alloc.close();
+  }
 });
 
 test('a launcher failure (missing work_dir) is reported as a launch failure naming the path', skip, async () => {

@@ -49,7 +49,7 @@ test('every operation refuses a link on its way or replaces a link at its end, n
   assert.ok(!fs.existsSync(path.join(root, 'dirlink')), 'remove took the link, not its target');
 });
 
-test('the twins: dirs made with exact modes, files written, appended, chmodded, trees copied with links as links', () => {
+test('the twins: dirs made with exact modes, files written, appended, chmodded, trees copied with links as links', async () => {
   const { anchor, root, host } = setup();
   anchor.mkdir('a/tmp', 0o1777).close();
   assert.equal(fs.statSync(path.join(root, 'a', 'tmp')).mode & 0o7777, 0o1777);
@@ -69,8 +69,8 @@ test('the twins: dirs made with exact modes, files written, appended, chmodded, 
   assert.equal(fs.readlinkSync(path.join(root, 'copy', 'd', 'out')), host);
   assert.equal(fs.statSync(path.join(root, 'copy', 'd', 'x')).mode & 0o7777, 0o755, 'no setuid bit in the copy');
   fs.chmodSync(path.join(root, 'a'), 0o555);
-  anchor.remove('a');
-  anchor.remove('copy');
+  await anchor.removeTree('a');
+  await anchor.removeTree('copy');
   assert.deepEqual(fs.readdirSync(root), []);
   assert.deepEqual(fs.readdirSync(host), ['keep.txt']);
 });
@@ -99,4 +99,92 @@ test('writes racing a process that swaps a directory for a link to a host folder
   await exited;
   assert.equal(hostState(), before, `the host folder is untouched (${written} written, ${refused} refused)`);
   assert.equal(written + refused, 3000);
+});
+
+test('layout leaves: makeDir gives exact modes (umask and sticky bit included), refuses a link at the name and leaves its target alone', () => {
+  const { anchor, root, host } = setup();
+  const hostMode = fs.statSync(host).mode & 0o7777;
+  for (const [name, mode] of [['open', 0o777], ['sticky', 0o1777], ['mine', 0o700], ['plain', 0o755]] as const) {
+    anchor.makeDir(name, mode);
+    assert.equal(fs.lstatSync(path.join(root, name)).mode & 0o7777, mode, name);
+  }
+  // One that was there (too private, or too open) gets the mode asked for.
+  fs.mkdirSync(path.join(root, 'was'), { mode: 0o700 });
+  anchor.makeDir('was', 0o777);
+  assert.equal(fs.statSync(path.join(root, 'was')).mode & 0o7777, 0o777);
+  fs.chmodSync(path.join(root, 'was'), 0o777);
+  anchor.makeDir('was', 0o755);
+  assert.equal(fs.statSync(path.join(root, 'was')).mode & 0o7777, 0o755);
+  // The attack: the name is a link to a host folder; making the leaf must not change the folder's mode.
+  fs.symlinkSync(host, path.join(root, 'linked'));
+  for (const mode of [0o777, 0o755, 0o1777]) assert.throws(() => anchor.makeDir('linked', mode), /symbolic link/);
+  assert.equal(fs.statSync(host).mode & 0o7777, hostMode, 'the host folder keeps its mode');
+  assert.ok(fs.lstatSync(path.join(root, 'linked')).isSymbolicLink());
+});
+
+test('an unnamed file holds the data from its start, private, and never appears in its folder', () => {
+  const { anchor, root } = setup();
+  const data = Buffer.from('SECRET=s3cr3t\0PATH=/bin\0');
+  const fd = anchor.unnamedFile(data);
+  assert.ok(fd !== undefined, 'the test folder supports unnamed files');
+  try {
+    assert.deepEqual(fs.readdirSync(root), [], 'no name for anyone to open');
+    const stat = fs.fstatSync(fd);
+    assert.equal(stat.mode & 0o7777, 0o600);
+    assert.equal(stat.nlink, 0);
+    // Read from the descriptor's own offset (null position), as the launcher does.
+    const back = Buffer.alloc(data.length + 16);
+    assert.equal(fs.readSync(fd, back, 0, back.length, null), data.length);
+    assert.deepEqual(back.subarray(0, data.length), data);
+  } finally {
+    fs.closeSync(fd);
+  }
+});
+
+test('a new layout leaf turned into a link to a host folder between its mkdir and its mode change is refused, the folder untouched', async () => {
+  const { anchor, root, host } = setup();
+  const hostMode = fs.statSync(host).mode & 0o7777;
+  const d = path.join(root, 'leaf');
+  // A tight racer (no shell in between): whenever the leaf is a fresh directory, it becomes a link to the host.
+  const racer = spawn(process.execPath, ['-e', `const fs = require('fs'); const end = Date.now() + 20000; while (Date.now() < end) { try { fs.rmdirSync(${JSON.stringify(d)}); fs.symlinkSync(${JSON.stringify(host)}, ${JSON.stringify(d)}); } catch {} }`], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => racer.on('exit', () => resolve()));
+  let refused = 0;
+  for (let i = 0; i < 2000; i++) {
+    try {
+      anchor.makeDir('leaf', 0o777);
+    } catch {
+      refused++;
+    }
+    try {
+      anchor.remove('leaf');
+    } catch {
+      // raced: what counts is the host folder
+    }
+    if (i % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  racer.kill('SIGKILL');
+  await exited;
+  assert.equal(fs.statSync(host).mode & 0o7777, hostMode, `the host folder keeps its mode (${refused} refused)`);
+});
+
+test('removal racing a process that swaps a directory for a link to a host folder never deletes or changes anything there', async () => {
+  const { anchor, root, host, hostState } = setup();
+  const before = hostState();
+  const hostMode = fs.statSync(host).mode & 0o7777;
+  const d = path.join(root, 'd');
+  const swapper = spawn('/bin/sh', ['-c', `n=0; while [ $n -lt 100000 ]; do rm -rf ${d}; mkdir -p ${d}/sub; chmod 555 ${d}; chmod 755 ${d}; rm -rf ${d}; ln -s ${host} ${d}; n=$((n+1)); done`], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => swapper.on('exit', () => resolve()));
+  for (let i = 0; i < 3000; i++) {
+    try {
+      if (i % 2) anchor.makeDir('d', 0o777);
+      else await anchor.removeTree('d');
+    } catch {
+      // refused or raced: what counts is the host folder
+    }
+    if (i % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  swapper.kill('SIGKILL');
+  await exited;
+  assert.equal(hostState(), before, 'the host folder keeps its files');
+  assert.equal(fs.statSync(host).mode & 0o7777, hostMode, 'and its mode');
 });

@@ -41,6 +41,17 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
+/** Regular files below `dir` (links not followed) whose content holds `text`. */
+function filesHolding(dir: string, text: string): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...filesHolding(p, text));
+    else if (entry.isFile() && fs.readFileSync(p, 'latin1').includes(text)) found.push(p);
+  }
+  return found;
+}
+
 function cmdlineOf(pid: number): string {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
@@ -339,12 +350,16 @@ ${body}
       }`));
     let out = '';
     let leaking: string[] | undefined;
+    let onDisk: string[] | undefined;
     const handle = startRun(plan, {
       output: (_task, _stream, chunk) => {
         out += chunk.toString();
         if (!leaking && out.includes('ready')) {
           // every process of every user, launcher and its children included
           leaking = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p) && cmdlineOf(Number(p)).includes(secret));
+          // Nor in a file another process could open by name: the environment reaches the launcher as an
+          // unnamed file (or a pipe); only the template's output and the log of what the task printed hold it.
+          onDisk = filesHolding(plan.allocDir, secret).filter((f) => !/^(app\.env|main\.stdout\.0)$/.test(path.basename(f)));
           void handle.stop();
         }
       },
@@ -352,6 +367,7 @@ ${body}
     });
     await handle.exited;
     assert.deepEqual(leaking, [], `the secret is in a process argv (or the task never got ready: ${out})`);
+    assert.deepEqual(onDisk, [], 'the secret is in a file of the alloc dir besides the template output');
     assert.match(out, new RegExp(`token=${secret}`));
   });
 

@@ -267,6 +267,31 @@ test('.nomad-exec or its allocs shipped as a link (or owned by another user) is 
   assert.equal(third.stdout, 'ran\n');
 });
 
+test('an alloc tree left open to other users (allocs 0755 from an older version, a chosen alloc dir 0755) is made private before use', skip, async () => {
+  // The attack: another local user walks into alloc dirs (task files, rendered secrets) through a folder
+  // that an older version, or the user, left traversable.
+  const text = job(shTask('main', 'echo ran'));
+  const old = jobFolder(text);
+  const allocs = path.join(old.dir, '.nomad-exec', 'allocs');
+  fs.mkdirSync(allocs, { recursive: true });
+  fs.chmodSync(allocs, 0o755);
+  const first = await runFile(old.file);
+  assert.equal(first.result.exitCode, 0, why(first));
+  assert.equal(fs.statSync(allocs).mode & 0o7777, 0o700);
+  assert.equal(fs.statSync(first.plan.allocDir).mode & 0o7777, 0o700);
+  const chosen = path.join(old.dir, 'my-alloc');
+  fs.mkdirSync(chosen, { mode: 0o755 });
+  fs.chmodSync(chosen, 0o2755);
+  const second = await runFile(old.file, { allocDir: chosen });
+  assert.equal(second.result.exitCode, 0, why(second));
+  assert.equal(fs.statSync(chosen).mode & 0o7777, 0o700, 'no group or other bits, no setgid bit');
+  // The twin: the task's own folders keep the modes a task needs (everyone may write local/, tmp/ is sticky).
+  const dirs = second.plan.tasks[0].dirs;
+  assert.equal(fs.statSync(dirs.local).mode & 0o7777, 0o777);
+  assert.equal(fs.statSync(dirs.tmp).mode & 0o7777, 0o1777);
+  assert.equal(second.stdout, 'ran\n');
+});
+
 test('.nomad-exec/.gitignore planted as a link (to a host file, or dangling) is never written through; a missing one is made with *', skip, async () => {
   // The attack: a repository ships `.nomad-exec/.gitignore` as a link; writing the runner's .gitignore
   // through it would overwrite a host file, or create one where the dangling link points.

@@ -68,20 +68,40 @@ function euid(): number {
 /**
  * Opens (creating with `mode` when missing) the folder `name` below `parent`, which must be a real
  * directory owned by this user: a link or another user's folder could send the runner's writes and
- * deletions elsewhere.
+ * deletions elsewhere. With `exact`, a folder that was there gets `mode` too.
  */
-function ownedDir(parent: Dir, name: string, mode: number, purpose: string): Dir {
+function ownedDir(parent: Dir, name: string, mode: number, purpose: string, exact = false): Dir {
   const shown = parent.pathOf(name);
-  const before = parent.lstat(name);
-  if (before?.isSymbolicLink()) throw new UnsafePathError(`${shown} is a symbolic link; refusing to keep ${purpose} through it (delete the link; nomad-exec creates a private folder there)`);
-  if (before && !before.isDirectory()) throw new UnsafePathError(`${shown} is not a directory; refusing to keep ${purpose} there`);
-  const dir = parent.dir(name, { mode });
-  const owner = fs.fstatSync(dir.fd).uid;
-  if (owner !== euid()) {
-    dir.close();
-    throw new UnsafePathError(`${shown} belongs to uid ${owner}, not to you (uid ${euid()}); refusing to keep ${purpose} in a folder someone else controls (delete it, or pass another alloc dir)`);
+  let dir: Dir;
+  try {
+    // Opened without following a link (created when missing); only a refusal needs a closer look.
+    dir = parent.dir(name, { mode });
+  } catch (error) {
+    if (error instanceof UnsafePathError) {
+      const found = parent.lstat(name);
+      if (found?.isSymbolicLink()) throw new UnsafePathError(`${shown} is a symbolic link; refusing to keep ${purpose} through it (delete the link; nomad-exec creates a private folder there)`);
+      if (found && !found.isDirectory()) throw new UnsafePathError(`${shown} is not a directory; refusing to keep ${purpose} there`);
+    }
+    throw error;
   }
+  const stat = fs.fstatSync(dir.fd);
+  if (stat.uid !== euid()) {
+    dir.close();
+    throw new UnsafePathError(`${shown} belongs to uid ${stat.uid}, not to you (uid ${euid()}); refusing to keep ${purpose} in a folder someone else controls (delete it, or pass another alloc dir)`);
+  }
+  if (exact && (stat.mode & 0o7777) !== mode) fs.chmodSync(`/proc/self/fd/${dir.fd}`, mode);
   return dir;
+}
+
+/** The folder the user chose (links on its way included), created when missing. */
+function openChosenDir(dir: string): Dir {
+  try {
+    return Dir.open(dir, true);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  return Dir.open(dir, true);
 }
 
 /**
@@ -91,17 +111,14 @@ function ownedDir(parent: Dir, name: string, mode: number, purpose: string): Dir
 function openAllocRoot(allocRoot: string): Dir {
   const stateDir = path.dirname(allocRoot);
   // The workspace is the user's own choice (links on its way included); only what is below it is checked.
-  fs.mkdirSync(path.dirname(stateDir), { recursive: true });
-  const workspace = Dir.open(path.dirname(stateDir), true);
+  const workspace = openChosenDir(path.dirname(stateDir));
   try {
     const state = ownedDir(workspace, path.basename(stateDir), 0o700, 'runs');
     try {
       // A `.nomad-exec` folder sits among sources (a workspace, a job's folder); a storage folder does not.
       if (path.basename(stateDir) === RUNNER_DIR) ensureGitIgnore(state);
-      const root = ownedDir(state, path.basename(allocRoot), 0o700, 'alloc dirs');
       // Older versions made it 0755; the alloc tree is not for other local users to walk.
-      fs.chmodSync(`/proc/self/fd/${root.fd}`, 0o700);
-      return root;
+      return ownedDir(state, path.basename(allocRoot), 0o700, 'alloc dirs', true);
     } finally {
       state.close();
     }
@@ -112,9 +129,10 @@ function openAllocRoot(allocRoot: string): Dir {
 
 /**
  * Creates the alloc dir (private to this user), the shared dir, the runner's folder and every task dir of the
- * plan, and returns the alloc dir held open: everything the run writes later is anchored at it.
+ * plan, and returns the alloc dir and the runner's logs folder held open: everything the run writes later is
+ * anchored at them.
  */
-export function createAllocDir(plan: LaunchPlan): Dir {
+export function createAllocDir(plan: LaunchPlan): { alloc: Dir; logs: Dir } {
   let alloc: Dir;
   if (plan.allocRoot) {
     const root = openAllocRoot(plan.allocRoot);
@@ -127,8 +145,7 @@ export function createAllocDir(plan: LaunchPlan): Dir {
   } else {
     const parent = Dir.open(path.dirname(path.resolve(plan.allocDir)), true);
     try {
-      alloc = ownedDir(parent, path.basename(plan.allocDir), 0o700, 'the alloc dir');
-      fs.chmodSync(`/proc/self/fd/${alloc.fd}`, 0o700);
+      alloc = ownedDir(parent, path.basename(plan.allocDir), 0o700, 'the alloc dir', true);
     } finally {
       parent.close();
     }
@@ -136,22 +153,28 @@ export function createAllocDir(plan: LaunchPlan): Dir {
   try {
     // Each dir is made below its parent's handle: one name at a time, no walk from the top again.
     const runner = alloc.mkdir(RUNNER_DIR, 0o755);
+    let logs: Dir;
     try {
       markCreated(runner, plan.allocId);
-      runner.mkdir('logs', 0o755).close();
+      logs = runner.mkdir(path.basename(logsDirOf(plan.allocDir)), 0o755);
     } finally {
       runner.close();
     }
     const shared = alloc.mkdir('alloc', 0o777);
     try {
-      for (const sub of ['data', 'tmp']) shared.mkdir(sub, 0o777).close();
+      for (const sub of ['data', 'tmp']) shared.makeDir(sub, 0o777);
       // Only a mount point: the launcher shows the runner's logs folder read-only over it.
-      shared.mkdir('logs', 0o755).close();
+      shared.makeDir('logs', 0o755);
     } finally {
       shared.close();
     }
-    for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
-    return alloc;
+    try {
+      for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
+    } catch (error) {
+      logs.close();
+      throw error;
+    }
+    return { alloc, logs };
   } catch (error) {
     alloc.close();
     throw error;
@@ -165,16 +188,16 @@ export function createTaskDir(alloc: Dir, allocDir: string, task: TaskPlan): voi
       if (!isInside(task.taskDir, dir)) throw new UnsafePathError(`${dir} is not in the task dir ${task.taskDir}`);
       return path.relative(task.taskDir, dir);
     };
-    taskDir.mkdir(own(task.dirs.local), 0o777).close();
-    taskDir.mkdir(own(task.dirs.tmp), 0o1777).close();
-    taskDir.mkdir(own(task.dirs.private), 0o777).close();
+    taskDir.makeDir(own(task.dirs.local), 0o777);
+    taskDir.makeDir(own(task.dirs.tmp), 0o1777);
+    taskDir.makeDir(own(task.dirs.private), 0o777);
     // Staged secrets (see taskPlan.ts) live in the runner's folder and are bound at /secrets.
-    if (isInside(task.taskDir, task.dirs.secrets)) taskDir.mkdir(own(task.dirs.secrets), 0o777).close();
+    if (isInside(task.taskDir, task.dirs.secrets)) taskDir.makeDir(own(task.dirs.secrets), 0o777);
     else {
       const secrets = insideAlloc(allocDir, task.dirs.secrets);
       const parent = alloc.dir(path.dirname(secrets), { mode: 0o755 });
       try {
-        parent.mkdir(path.basename(secrets), 0o777).close();
+        parent.makeDir(path.basename(secrets), 0o777);
       } finally {
         parent.close();
       }
@@ -221,9 +244,9 @@ function ensureGitIgnore(state: Dir): void {
  * Removes the oldest alloc dirs under `root` (by modification time) so that at most `keep` remain. Only
  * alloc dirs this runner created (they hold its marker) are counted and removed; nothing is followed, so a
  * link in the folder (or anywhere in an alloc dir) is removed as a link, never its target. A root that is
- * itself a link or someone else's folder is left alone.
+ * itself a link or someone else's folder is left alone. The removal runs off the event loop.
  */
-export function pruneAllocDirs(root: string, keep: number, protect?: string): string[] {
+export async function pruneAllocDirs(root: string, keep: number, protect?: string): Promise<string[]> {
   let allocs: Dir;
   try {
     const workspace = Dir.open(path.dirname(path.dirname(root)), true);
@@ -261,7 +284,7 @@ export function pruneAllocDirs(root: string, keep: number, protect?: string): st
       const dir = path.join(root, entry.name);
       if (protect && path.resolve(dir) === path.resolve(protect)) continue;
       try {
-        allocs.remove(entry.name);
+        await allocs.removeTree(entry.name);
         removed.push(dir);
       } catch {
         // A dir still in use (or holding another user's files) stays; the next run tries again.

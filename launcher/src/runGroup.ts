@@ -2,7 +2,7 @@
 // prestart tasks run to completion (prestart sidecars keep running), main tasks start together, poststart
 // tasks start once the main tasks run, and when the main tasks have ended the sidecars are stopped and the
 // poststop tasks run. A single-task plan is the same with one main task.
-import { createAllocDir, insideAlloc, logsDirOf, pruneAllocDirs } from './allocDir';
+import { createAllocDir, pruneAllocDirs } from './allocDir';
 import type { RunHandle, RunNotice, RunResult, RunSinks, StartOptions, TaskResult } from './api';
 import { launcherBinary } from './launcherArgs';
 import { TaskLogs } from './logs';
@@ -37,11 +37,12 @@ class GroupRun {
   ) {
     this.exited = this.run()
       .catch((error: Error) => this.result({ step: 'run', message: error.stack ?? String(error) }))
-      .then((result) => {
+      .then(async (result) => {
         this.logsDir?.close();
         this.alloc?.close();
-        // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start.
-        if (plan.allocRoot) pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir);
+        // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start. The
+        // removal goes in short slices, so that a run started meanwhile is not held up by a large tree.
+        if (plan.allocRoot) await pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir).catch(() => []);
         return result;
       });
   }
@@ -70,8 +71,7 @@ class GroupRun {
     }
     mark('start: launcher path');
     try {
-      this.alloc = createAllocDir(plan);
-      this.logsDir = this.alloc.dir(insideAlloc(plan.allocDir, logsDirOf(plan.allocDir)));
+      ({ alloc: this.alloc, logs: this.logsDir } = createAllocDir(plan));
     } catch (error) {
       return this.result({ step: 'alloc-dir', message: (error as Error).message });
     }
@@ -176,6 +176,7 @@ class GroupRun {
       env: prepared.env,
       binds: prepared.binds,
       logs,
+      envDir: this.logsDir,
       onOutput,
       onLauncherMessage: (message) => {
         // Setup failures are reported with the result; warnings (e.g. limits not enforced) as notices.

@@ -14,6 +14,8 @@ import { isWithin } from '../../server/src/model/fileSandbox';
 const O_PATH = 0o10000000;
 const { O_DIRECTORY, O_NOFOLLOW, O_CREAT, O_EXCL, O_WRONLY, O_APPEND, O_NONBLOCK, O_RDONLY, O_NOCTTY } = fs.constants;
 const O_CLOEXEC = 0o2000000;
+/** Linux O_TMPFILE: an unnamed regular file in a directory, reachable only through its descriptor. */
+const O_TMPFILE = 0o20000000 | O_DIRECTORY;
 const NAME_MAX = 255;
 
 /** A path the runner refuses to touch: a link where a directory or file was expected, or a name leaving the anchor. */
@@ -99,12 +101,8 @@ export class Dir {
     const parent = this.parentDir(names, true);
     if (!parent) return undefined;
     try {
-      const fd = openAt(parent.fd, names[names.length - 1], O_PATH | O_NOFOLLOW);
-      try {
-        return fs.fstatSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      // lstat never follows its last name; the one before it is the held directory.
+      return fs.lstatSync(via(parent.fd, names[names.length - 1]));
     } catch (error) {
       if (code(error) === 'ENOENT') return undefined;
       throw error;
@@ -129,14 +127,15 @@ export class Dir {
     return this.walk(relativeNames(rel, this.pathOf(rel)), rel, false);
   }
 
-  private walk(names: string[], rel: string, create: { mode: number; expectNew?: boolean } | false | undefined): Dir | undefined {
+  private walk(names: string[], rel: string, create: CreateDir | false | undefined): Dir | undefined {
     if (names.length === 0) return new Dir(fs.openSync(via(this.fd), O_PATH | O_DIRECTORY | O_CLOEXEC), this.path);
     // The anchor itself is not ours to close; every directory opened on the way is.
     let current: Dir = this;
     try {
       for (let i = 0; i < names.length; i++) {
         const shown = path.join(this.path, ...names.slice(0, i + 1));
-        const next = openDirAt(current.fd, names[i], shown, create || undefined);
+        // Only the last name is given the mode when it was there already.
+        const next = openDirAt(current.fd, names[i], shown, create ? (i === names.length - 1 ? create : { ...create, exact: false }) : undefined);
         if (current !== this) current.close();
         if (next === undefined) return undefined;
         current = new Dir(next, shown);
@@ -151,9 +150,32 @@ export class Dir {
 
   /** Creates (or keeps) the directory `rel` with exactly `mode`, and returns it. Meant for dirs usually new. */
   mkdir(rel: string, mode: number): Dir {
-    const dir = this.walk(relativeNames(rel, this.pathOf(rel)), rel, { mode, expectNew: true })!;
-    fs.chmodSync(via(dir.fd), mode);
-    return dir;
+    return this.walk(relativeNames(rel, this.pathOf(rel)), rel, { mode, expectNew: true, exact: true })!;
+  }
+
+  /**
+   * mkdir() without handing out a handle, for the leaves of a layout: a new directory directly below this one
+   * whose mode came out right costs a mkdir and an lstat.
+   */
+  makeDir(rel: string, mode: number): void {
+    const names = relativeNames(rel, this.pathOf(rel));
+    const only = names[0];
+    if (names.length === 1) {
+      let made = false;
+      try {
+        fs.mkdirSync(via(this.fd, only), mode);
+        made = true;
+      } catch (error) {
+        if (code(error) !== 'EEXIST') throw error;
+      }
+      // The umask seen last time says whether the new directory's mode needs setting.
+      if (made && (mode & umaskSeen) !== 0 && setModeOfNew(this.fd, only, this.pathOf(only), mode)) return;
+      // lstat never follows the name: a link put there meanwhile shows as one and takes the long way.
+      const stat = fs.lstatSync(via(this.fd, only));
+      if (made) umaskSeen = (umaskSeen & ~mode) | (mode & ~stat.mode & 0o777);
+      if (stat.isDirectory() && (stat.mode & 0o7777) === mode && stat.uid === process.geteuid?.()) return;
+    }
+    this.mkdir(rel, mode).close();
   }
 
   /** Sets the mode of an existing directory or regular file at `rel`; a link there is refused. */
@@ -280,6 +302,32 @@ export class Dir {
     }
   }
 
+  /**
+   * An unnamed regular file in this directory (O_TMPFILE, mode 0600) holding `data`, read and write,
+   * its offset at the start: no other process can open it by name, and it is gone once its last descriptor
+   * closes. Undefined when the file system has no unnamed files (the caller then uses a pipe).
+   */
+  unnamedFile(data: Buffer): number | undefined {
+    let fd: number;
+    try {
+      // O_EXCL: it can never be linked into the tree afterwards.
+      fd = fs.openSync(via(this.fd), O_TMPFILE | fs.constants.O_RDWR | O_EXCL | O_CLOEXEC, 0o600);
+    } catch (error) {
+      const c = code(error);
+      if (c === 'EOPNOTSUPP' || c === 'EISDIR' || c === 'EINVAL' || c === 'ENOTSUP' || c === 'ENOSYS') return undefined;
+      throw error;
+    }
+    try {
+      // Positioned writes leave the offset at 0, where the reader starts.
+      let written = 0;
+      while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written, written);
+      return fd;
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
+  }
+
   /** Creates the symbolic link `rel` holding `target` (replacing nothing: an existing name fails). */
   symlink(target: string, rel: string): void {
     const names = relativeNames(rel, this.pathOf(rel));
@@ -291,17 +339,45 @@ export class Dir {
     }
   }
 
-  /** Removes `rel` if it exists: a file or link is unlinked (a link's target is untouched), a directory removed with all it holds. */
+  /** Removes the file, link or empty directory `rel` if it exists; a link goes, never its target. */
   remove(rel: string): void {
+    const parent = this.parentOfLast(rel);
+    if (!parent) return;
+    const target = via(parent.dir.fd, parent.name);
+    try {
+      fs.unlinkSync(target);
+    } catch (error) {
+      if (code(error) === 'ENOENT') return;
+      if (code(error) !== 'EISDIR') throw error;
+      fs.rmdirSync(target);
+    } finally {
+      parent.dir.close();
+    }
+  }
+
+  /**
+   * Removes `rel` and everything below it, in short steps that let other I/O through (a task can leave a large
+   * tree; a run started meanwhile is not held up by it) while this directory, held open, anchors it. Nothing
+   * is followed: a link in the tree goes as a link. Synchronous calls: on the thread pool each step would
+   * cost several times its own work in hand-offs between threads.
+   */
+  async removeTree(rel: string): Promise<void> {
+    const parent = this.parentOfLast(rel);
+    if (!parent) return;
+    sliceStarted = performance.now();
+    try {
+      await removeAt(parent.dir.fd, parent.name);
+    } finally {
+      parent.dir.close();
+    }
+  }
+
+  /** The directory holding the last name of `rel` (undefined when missing), and that name; never the anchor itself. */
+  private parentOfLast(rel: string): { dir: Dir; name: string } | undefined {
     const names = relativeNames(rel, this.pathOf(rel));
     if (names.length === 0) throw new UnsafePathError(`${this.path}: refusing to remove the anchor itself`);
-    const parent = this.parentDir(names, true);
-    if (!parent) return;
-    try {
-      removeAt(parent.fd, names[names.length - 1]);
-    } finally {
-      parent.close();
-    }
+    const dir = this.parentDir(names, true);
+    return dir && { dir, name: names[names.length - 1] };
   }
 
   /** Names directly below `rel` (the directory itself must be one, not a link). */
@@ -333,13 +409,30 @@ function openAt(dirFd: number, name: string, flags: number, mode?: number): numb
   return fs.openSync(via(dirFd, name), flags | O_NOFOLLOW | O_CLOEXEC, mode);
 }
 
+/** How a walk creates a missing directory: with exactly `mode`; `exact` gives one that was there the mode too. */
+interface CreateDir {
+  mode: number;
+  /** Usually new: made first, opened after (no failed open to pay for). */
+  expectNew?: boolean;
+  exact?: boolean;
+}
+
 /** The directory `name` below `dirFd` as an O_PATH descriptor; created with `create.mode` when missing. */
-function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: number; expectNew?: boolean }): number | undefined {
+function openDirAt(dirFd: number, name: string, shown: string, create?: CreateDir): number | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
     // A dir expected to be new is made first (no failed open to pay for); otherwise it is opened first.
     if (!create?.expectNew || attempt > 0) {
       try {
-        return openAt(dirFd, name, O_PATH | O_DIRECTORY);
+        const fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
+        if (create?.exact) {
+          try {
+            exactMode(fd, create.mode);
+          } catch (error) {
+            fs.closeSync(fd);
+            throw error;
+          }
+        }
+        return fd;
       } catch (error) {
         const c = code(error);
         if (c === 'ENOTDIR' || c === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
@@ -352,8 +445,7 @@ function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: 
     try {
       fs.mkdirSync(via(dirFd, name), create!.mode);
       const fd = openAt(dirFd, name, O_PATH | O_DIRECTORY);
-      // mkdir's mode passes through the umask (and drops the sticky bit); the layout needs the exact bits.
-      fs.chmodSync(via(fd), create!.mode);
+      exactMode(fd, create!.mode);
       return fd;
     } catch (error) {
       // Made meanwhile by someone else: look again (and refuse it if it is a link).
@@ -363,30 +455,125 @@ function openDirAt(dirFd: number, name: string, shown: string, create?: { mode: 
   throw new UnsafePathError(`${shown} keeps changing; refusing to use it`);
 }
 
-function removeAt(dirFd: number, name: string): void {
+/**
+ * Gives the directory held by `fd` exactly `mode`: mkdir's mode passes through the umask (and a setgid parent
+ * adds its bit), the layout needs the exact bits. Set through the descriptor, and only when it differs (a stat
+ * of a descriptor costs far less than a change of mode through /proc).
+ */
+function exactMode(fd: number, mode: number): void {
+  if ((fs.fstatSync(fd).mode & 0o7777) !== mode) fs.chmodSync(via(fd), mode);
+}
+
+/**
+ * Gives the directory `name` below `dirFd`, just made, exactly `mode` through a descriptor opened without
+ * following a link (a link swapped in meanwhile is refused). False when it cannot be opened for reading (a
+ * umask that left the owner no read bit): the caller takes the long way.
+ */
+function setModeOfNew(dirFd: number, name: string, shown: string, mode: number): boolean {
   let fd: number;
   try {
-    fd = openAt(dirFd, name, O_PATH);
+    fd = openAt(dirFd, name, O_RDONLY | O_DIRECTORY);
   } catch (error) {
-    if (code(error) === 'ENOENT') return;
+    if (code(error) === 'ENOTDIR' || code(error) === 'ELOOP') throw new UnsafePathError(`${shown} is ${describeAt(dirFd, name)}, not a directory; refusing to follow it`);
+    if (code(error) === 'EACCES') return false;
     throw error;
   }
   try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isDirectory()) {
-      fs.unlinkSync(via(dirFd, name));
-      return;
+    fs.fchmodSync(fd, mode);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+/** Permission bits the process's umask took from the last directory makeDir created (a guess, never trusted). */
+let umaskSeen = 0;
+
+/** Work a removal does before it lets pending I/O (a new run's first output) through, in milliseconds. */
+const REMOVAL_SLICE_MS = 2;
+let sliceStarted = 0;
+
+/** Lets pending I/O through once the current slice of a long removal is used up; a small tree goes in one. */
+async function yieldToEventLoop(): Promise<void> {
+  const now = performance.now();
+  if (now - sliceStarted < REMOVAL_SLICE_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  sliceStarted = performance.now();
+}
+
+/** The kind a directory listing gives: a directory, something else, or unknown (some file systems do not say). */
+function listedAsDir(entry: fs.Dirent): boolean | undefined {
+  if (entry.isDirectory()) return true;
+  return entry.isFile() || entry.isSymbolicLink() || entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice() ? false : undefined;
+}
+
+/**
+ * Removes `name` below `dirFd` and everything it holds, never following a link: rmdir and unlink never follow
+ * their last name, and a directory is entered only through an O_NOFOLLOW descriptor. `isDir` is the kind the
+ * listing gave (no stat per entry); a name that changed kind meanwhile is looked at again.
+ */
+async function removeAt(dirFd: number, name: string, isDir?: boolean): Promise<void> {
+  const fd = removeAtOnce(dirFd, name, isDir);
+  if (fd !== undefined) await removeHeld(dirFd, name, fd);
+}
+
+/**
+ * The cheap part of removeAt: a file or link unlinked, an empty directory removed (most in an alloc dir are:
+ * mount points, unused task folders). A directory with entries is returned held open.
+ */
+function removeAtOnce(dirFd: number, name: string, isDir?: boolean): number | undefined {
+  const target = via(dirFd, name);
+  if (isDir === false) {
+    try {
+      fs.unlinkSync(target);
+      return undefined;
+    } catch (error) {
+      if (code(error) === 'ENOENT') return undefined;
+      // A directory now (unlink says EISDIR): removed as one below.
+      if (code(error) !== 'EISDIR' && code(error) !== 'EPERM') throw error;
     }
+  }
+  try {
+    fs.rmdirSync(target);
+    return undefined;
+  } catch (error) {
+    const c = code(error);
+    if (c === 'ENOENT') return undefined;
+    if (c === 'ENOTDIR') {
+      fs.unlinkSync(target); // a file or a link: the link itself goes, never its target
+      return undefined;
+    }
+    if (c !== 'ENOTEMPTY' && c !== 'EEXIST' && c !== 'EACCES' && c !== 'EPERM') throw error;
+  }
+  try {
+    return openAt(dirFd, name, O_PATH | O_DIRECTORY);
+  } catch (error) {
+    const c = code(error);
+    if (c === 'ENOENT') return undefined;
+    if (c !== 'ENOTDIR' && c !== 'ELOOP') throw error;
+  }
+  fs.unlinkSync(target);
+  return undefined;
+}
+
+/** Empties the directory held by `fd` (named `name` below `dirFd`), closes it and removes it. */
+async function removeHeld(dirFd: number, name: string, fd: number): Promise<void> {
+  try {
     // Tasks leave read-only dirs behind (unpacked archives, chmod 0555): allow listing and deleting in it.
     // Through the descriptor, so the mode change lands on this very directory.
-    if (stat.uid === process.geteuid?.() || process.geteuid?.() === 0) {
+    const stat = fs.fstatSync(fd);
+    if ((stat.mode & 0o700) !== 0o700 && (stat.uid === process.geteuid?.() || process.geteuid?.() === 0)) {
       try {
         fs.chmodSync(via(fd), 0o700);
       } catch {
         // not ours to change; the removal below says what fails
       }
     }
-    for (const entry of fs.readdirSync(via(fd))) removeAt(fd, entry);
+    for (const entry of fs.readdirSync(via(fd), { withFileTypes: true })) {
+      await yieldToEventLoop();
+      const sub = removeAtOnce(fd, entry.name, listedAsDir(entry));
+      if (sub !== undefined) await removeHeld(fd, entry.name, sub);
+    }
   } finally {
     fs.closeSync(fd);
   }

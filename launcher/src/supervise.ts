@@ -11,6 +11,7 @@ import { mark } from './timing';
 import type { Readable, Writable } from 'stream';
 import { launcherArgv, launcherEnvRecords, parseLauncherInfo, rawLauncherArgv, type LauncherInfo } from './launcherArgs';
 import { TaskLogs } from './logs';
+import type { Dir } from './safeFs';
 import { exitStatus, signalName } from './signals';
 import type { StopReport } from './api';
 import type { TaskPlan } from './types';
@@ -35,6 +36,8 @@ export interface SuperviseOptions {
   /** Binds besides chroot_env (e.g. staged secrets). */
   binds: { hostPath: string; taskPath: string; readOnly: boolean }[];
   logs: TaskLogs;
+  /** A folder only the runner writes, for the environment as an unnamed file; a pipe without it. */
+  envDir?: Dir;
   onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void;
   /** The launcher's own lines (warnings, setup failures), kept out of the task's output and logs. */
   onLauncherMessage(message: string): void;
@@ -129,16 +132,25 @@ export class SupervisedTask {
   ) {
     const argv = task.driver === 'raw_exec' ? rawArgv(task, options) : execArgv(task, options);
     mark('supervise: argv built');
-    this.child = spawn(options.launcherPath, argv, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
-      detached: true,
-      env: {},
-    });
-    // The environment (template secrets included) goes through a pipe, never argv: the launcher reads
-    // it to end of file before anything else.
-    const envPipe = (this.child.stdio as unknown as (Writable | null)[])[ENV_FD];
-    envPipe?.on('error', () => undefined); // a launcher that failed early closed its end: its exit says why
-    envPipe?.end(launcherEnvRecords(options.env));
+    // The environment (template secrets included) never goes in argv: the launcher reads it to end of file
+    // from a descriptor before anything else. An unnamed file written now lets the launcher go on at once;
+    // a pipe would hold it until this process's event loop came round to writing it.
+    const records = launcherEnvRecords(options.env);
+    const envFile = options.envDir?.unnamedFile(records);
+    try {
+      this.child = spawn(options.launcherPath, argv, {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', envFile ?? 'pipe'],
+        detached: true,
+        env: {},
+      });
+    } finally {
+      if (envFile !== undefined) fs.closeSync(envFile);
+    }
+    if (envFile === undefined) {
+      const envPipe = (this.child.stdio as unknown as (Writable | null)[])[ENV_FD];
+      envPipe?.on('error', () => undefined); // a launcher that failed early closed its end: its exit says why
+      envPipe?.end(records);
+    }
     const stdout = this.child.stdout!;
     const stderr = this.child.stderr!;
     const info = this.child.stdio[INFO_FD] as Readable;
