@@ -159,7 +159,11 @@ function buildIndex(file: JobFile): ReferenceIndex {
     if (group && (unit.open.ports || unit.open.volumes)) openGroups.set(group, unit.open);
   }
   // Units in document order, for a binary search by position (a job's items and groups follow each other).
-  const ordered = units.filter((u) => u.declarations.length > 0 || (linkedUses.get(u)?.length ?? 0) > 0).sort((a, b) => (before(a.range.start, b.range.start) ? -1 : before(b.range.start, a.range.start) ? 1 : 0));
+  const ordered = units.filter((u) => u.declarations.length > 0 || (linkedUses.get(u)?.length ?? 0) > 0);
+  // Walked in document order already, but for a broken file: sorted only when one is out of place.
+  if (ordered.some((u, i) => i > 0 && before(u.range.start, ordered[i - 1].range.start))) {
+    ordered.sort((a, b) => (before(a.range.start, b.range.start) ? -1 : before(b.range.start, a.range.start) ? 1 : 0));
+  }
   return {
     declarations,
     uses,
