@@ -282,6 +282,31 @@ EOT
     assert.doesNotMatch(followed, /^port=web-OK$/m, followed);
   });
 
+  test('two job files with a task of the same name keep their template previews apart', async () => {
+    const job = (word: string) => `job "p" {\n  group "g" {\n    task "web" {\n      driver = "exec"\n      config {\n        command = "/bin/cat"\n      }\n      template {\n        destination = "local/app.conf"\n        data        = "${word}"\n      }\n    }\n  }\n}\n`;
+    const previewOf = async (name: string, word: string): Promise<vscode.TextDocument> => {
+      const editor = await openScratchJob(name, job(word));
+      const lenses = await until(
+        () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri),
+        (ls) => (ls ?? []).some((l) => l.command?.title === 'Preview'),
+        `a Preview lens in ${name}`,
+      );
+      const preview = lenses.find((l) => l.command?.title === 'Preview')!.command!;
+      await vscode.commands.executeCommand(preview.command, ...(preview.arguments ?? []));
+      const shown = await until(
+        async () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'nomad-template-preview' && d.getText().includes(word)),
+        (d) => d !== undefined,
+        `the preview of ${name}`,
+      );
+      return shown!;
+    };
+    const first = await previewOf('same-task-a.nomad.hcl', 'first-job');
+    const second = await previewOf('same-task-b.nomad.hcl', 'second-job');
+    assert.notEqual(first.uri.toString(), second.uri.toString());
+    assert.match(first.getText(), /first-job/, 'the first job keeps its own preview');
+    assert.doesNotMatch(first.getText(), /second-job/);
+  });
+
 });
 
 /** A benchmark row in the suite's log (a number to read, not an assertion). */
