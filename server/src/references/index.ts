@@ -34,13 +34,27 @@ function globalKey(kind: string, name: string): string {
   return kind === 'meta' ? `meta\u0000${envForm(name).toUpperCase()}` : `${kind}\u0000${name}`;
 }
 
+const globalEntries = new WeakMap<Collected, readonly (readonly [string, Declaration])[]>();
+
+/** A unit's file-wide declarations with their keys, worked out once per walk (keys are strings to build). */
+function globalEntriesOf(unit: Collected): readonly (readonly [string, Declaration])[] {
+  let found = globalEntries.get(unit);
+  if (!found) {
+    const entries: [string, Declaration][] = [];
+    for (const d of unit.declarations) {
+      if (!GLOBAL_KINDS.has(d.kind) || (d.kind === 'meta' && d.level !== 'job')) continue;
+      entries.push([globalKey(d.kind, d.name), d]);
+    }
+    globalEntries.set(unit, (found = entries));
+  }
+  return found;
+}
+
 /** The file-wide declarations by key (the first of a name wins, as linking takes it). */
-function fileWideByKey(declarations: readonly Declaration[]): Map<string, Declaration> {
+function fileWideByKey(units: readonly Collected[]): Map<string, Declaration> {
   const byKey = new Map<string, Declaration>();
-  for (const d of declarations) {
-    if (!GLOBAL_KINDS.has(d.kind) || (d.kind === 'meta' && d.level !== 'job')) continue;
-    const key = globalKey(d.kind, d.name);
-    if (!byKey.has(key)) byKey.set(key, d);
+  for (const unit of units) {
+    for (const [key, d] of globalEntriesOf(unit)) if (!byKey.has(key)) byKey.set(key, d);
   }
   return byKey;
 }
@@ -71,18 +85,23 @@ export function referenceIndex(file: JobFile): ReferenceIndex {
   return index;
 }
 
-/** The items of a file walked as units (a job's groups and own settings, other top-level blocks), with their walks. */
-function unitSources(file: JobFile): Array<[BodyItem, () => Collected]> {
-  const sources: Array<[BodyItem, () => Collected]> = [];
+/** How a unit is walked: a job's group, another item of a job, or a top-level block. */
+type UnitKind = 'group' | 'jobItem' | 'top';
+
+function walkOf(item: BodyItem, kind: UnitKind): Collected {
+  if (kind === 'group') return collectGroup(item as Block);
+  if (kind === 'jobItem') return collectJobItem(item);
+  return collectTop(item as Block);
+}
+
+/** Calls `visit` with the items of a file walked as units (a job's groups and own settings, other top-level blocks); stops when it returns false. */
+function eachUnitSource(file: JobFile, visit: (item: BodyItem, kind: UnitKind) => boolean | void): void {
   for (const item of file.body.items) {
     if (item.kind !== 'block') continue;
     if (item.type === 'job') {
-      for (const child of item.body.items) sources.push([child, isGroupItem(child) ? () => collectGroup(child) : () => collectJobItem(child)]);
-    } else {
-      sources.push([item, () => collectTop(item)]);
-    }
+      for (const child of item.body.items) if (visit(child, isGroupItem(child) ? 'group' : 'jobItem') === false) return;
+    } else if (visit(item, 'top') === false) return;
   }
-  return sources;
 }
 
 /**
@@ -90,16 +109,20 @@ function unitSources(file: JobFile): Array<[BodyItem, () => Collected]> {
  * walked. For background work that must give the thread back; referenceIndex then only links.
  */
 export function walkUnits(file: JobFile, stop: () => boolean): boolean {
-  for (const [item, walk] of unitSources(file)) {
-    if (walks.has(item)) continue;
-    walks.set(item, walk());
-    if (stop()) return false;
-  }
-  return true;
+  let all = true;
+  eachUnitSource(file, (item, kind) => {
+    if (walks.has(item)) return true;
+    walks.set(item, walkOf(item, kind));
+    if (!stop()) return true;
+    all = false;
+    return false;
+  });
+  return all;
 }
 
 function buildIndex(file: JobFile): ReferenceIndex {
-  const units = unitSources(file).map(([item, walk]) => remembered(item, walk));
+  const units: Collected[] = [];
+  eachUnitSource(file, (item, kind) => void units.push(remembered(item, kind)));
   const declarations: Declaration[] = [];
   for (const unit of units) for (const d of unit.declarations) declarations.push(d);
   let fileWide: FileWide | undefined;
@@ -121,17 +144,18 @@ function buildIndex(file: JobFile): ReferenceIndex {
     if (!list) byDeclaration.set(use.target, (list = []));
     list.push(use);
   };
-  const global = fileWideByKey(declarations);
+  const global = fileWideByKey(units);
   for (const unit of units) {
     // A unit's links depend on its own declarations and on the file-wide ones its names resolve to:
     // reused while both are the same objects.
     const previous = links.get(unit);
-    const wanted = needsOf(unit).map((key) => global.get(key));
-    if (previous && previous.deps.length === wanted.length && previous.deps.every((d, i) => d === wanted[i])) {
+    const keys = needsOf(unit);
+    if (previous && sameTargets(previous.deps, keys, global)) {
       for (const use of previous.uses) note(use);
       linkedUses.set(unit, previous.uses);
       continue;
     }
+    const wanted = keys.map((key) => global.get(key));
     // What this unit's uses may name: its own declarations and the file-wide ones.
     fileWide ??= { byName: global, meta: [...global.values()].filter((d) => d.kind === 'meta') };
     const linker = new Linker(unit.declarations, fileWide);
@@ -199,16 +223,23 @@ function unitAt(ordered: readonly Collected[], position: Position): Collected | 
 
 const NO_USES: readonly Use[] = [];
 
+/** Whether `keys` resolve in `global` to `deps`, one for one. */
+function sameTargets(deps: readonly (Declaration | undefined)[], keys: readonly string[], global: Map<string, Declaration>): boolean {
+  if (deps.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if (global.get(keys[i]) !== deps[i]) return false;
+  return true;
+}
+
 /**
  * A top-level block's walk, remembered. Between walks an analysis under a deadline may pause (pause.ts):
  * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
  * thousand groups).
  */
-function remembered(block: BodyItem, walk: () => Collected): Collected {
+function remembered(block: BodyItem, kind: UnitKind): Collected {
   let found = walks.get(block);
   if (!found) {
     checkpoint();
-    walks.set(block, (found = walk()));
+    walks.set(block, (found = walkOf(block, kind)));
     progress();
   }
   return found;
