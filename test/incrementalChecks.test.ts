@@ -254,31 +254,51 @@ test('incremental checks: the same job-level finding from every group is publish
   }
 });
 
+/**
+ * A job of two groups whose commands are `/tools/run` (in a chroot folder of its own, not there yet) and
+ * `other`, open as a document; `type` inserts text before `at` and analyses again.
+ */
+function commandJob(parser: HclParser, name: string, other: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nomad-exec-${name}-`));
+  const settings = resolveSettings({ chrootEnv: { [dir]: '/tools', '/bin': '/bin' } });
+  const group = (label: string, command: string): string =>
+    `  group "${label}" {\n    task "${label}" {\n      driver = "exec"\n      config {\n        command = "${command}"\n      }\n    }\n  }\n`;
+  let text = `job "${name}" {\n${group('a', '/tools/run')}${group('b', other)}}\n`;
+  const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
+  let version = 0;
+  return {
+    tool: path.join(dir, 'run'),
+    doc,
+    settings,
+    type(at: number, inserted: string): Diagnostic[] {
+      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: inserted }], ++version);
+      text = text.slice(0, at) + inserted + text.slice(at);
+      return doc.analyse(settings).diagnostics;
+    },
+    text: () => text,
+    dispose(): void {
+      doc.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const toolNotice = (diagnostics: Diagnostic[]): Diagnostic | undefined => diagnostics.find((d) => d.code === 'command-location' && d.message.includes('/tools/run'));
+
 test('incremental checks: a remembered command-location notice follows the machine (gone once the command is there)', async () => {
   const parser = await sharedParser();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-live-'));
-  const tool = path.join(dir, 'run');
-  const settings = resolveSettings({ chrootEnv: { [dir]: '/tools', '/bin': '/bin' } });
-  const group = (name: string, command: string): string =>
-    `  group "${name}" {\n    task "${name}" {\n      driver = "exec"\n      config {\n        command = "${command}"\n      }\n    }\n  }\n`;
-  let text = `job "live" {\n${group('a', '/tools/run')}${group('b', '/bin/sh')}}\n`;
-  const doc = new DocumentAnalysis(parser, 'file:///incremental/live', text, 0);
-  const hint = (diagnostics: Diagnostic[]): unknown => diagnostics.find((d) => d.code === 'command-location' && d.message.includes('/tools/run'))?.data;
+  const job = commandJob(parser, 'live', '/bin/sh');
   try {
-    assert.deepEqual(hint(doc.analyse(settings).diagnostics), { hostPaths: [tool], exists: false });
-    fs.writeFileSync(tool, '#!/bin/sh\n');
+    assert.deepEqual(toolNotice(job.doc.analyse(job.settings).diagnostics)?.data, { hostPaths: [job.tool], exists: false });
+    fs.writeFileSync(job.tool, '#!/bin/sh\n');
     // As if the stat cache had expired (machine.ts); then an edit to the other group re-runs the checks.
     refreshMachine(Date.now() + 60_000);
-    const at = text.indexOf('"/bin/sh"');
-    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: ' ' }], 1);
-    text = text.slice(0, at) + ' ' + text.slice(at);
-    const diagnostics = doc.analyse(settings).diagnostics;
+    const diagnostics = job.type(job.text().indexOf('"/bin/sh"'), ' ');
     // Now there: nothing more to say.
-    assert.equal(hint(diagnostics), undefined);
-    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+    assert.equal(toolNotice(diagnostics), undefined);
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings));
   } finally {
-    doc.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
+    job.dispose();
   }
 });
 
@@ -286,32 +306,16 @@ test('incremental checks: after many missing paths typed in one group, a command
   // Typing a path leaves a missing answer per keystroke; past a few dozen they are forgotten at once
   // (machine.ts). The remembered finding of the untouched group must follow the disk all the same.
   const parser = await sharedParser();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-typed-'));
-  const tool = path.join(dir, 'run');
-  const settings = resolveSettings({ chrootEnv: { [dir]: '/tools', '/bin': '/bin' } });
-  const group = (name: string, command: string): string =>
-    `  group "${name}" {\n    task "${name}" {\n      driver = "exec"\n      config {\n        command = "${command}"\n      }\n    }\n  }\n`;
-  let text = `job "typed" {\n${group('a', '/tools/run')}${group('b', '/bin/x')}}\n`;
-  const doc = new DocumentAnalysis(parser, 'file:///incremental/typed', text, 0);
-  const missingRun = (diagnostics: Diagnostic[]): boolean => diagnostics.some((d) => d.code === 'command-location' && d.message.includes('/tools/run'));
+  const job = commandJob(parser, 'typed', '/bin/x');
   try {
-    assert.ok(missingRun(doc.analyse(settings).diagnostics));
+    assert.ok(toolNotice(job.doc.analyse(job.settings).diagnostics));
     // Type 40 characters into the other group's command: 40 new missing paths.
-    for (let i = 0; i < 40; i++) {
-      const at = text.indexOf('/bin/x') + '/bin/x'.length;
-      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: 'y' }], i + 1);
-      text = text.slice(0, at) + 'y' + text.slice(at);
-      doc.analyse(settings);
-    }
-    fs.writeFileSync(tool, '#!/bin/sh\n');
-    const at = text.indexOf('/bin/x');
-    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at) }, text: ' ' }], 100);
-    text = text.slice(0, at) + ' ' + text.slice(at);
-    const diagnostics = doc.analyse(settings).diagnostics;
-    assert.equal(missingRun(diagnostics), false, 'the command now exists');
-    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+    for (let i = 0; i < 40; i++) job.type(job.text().indexOf('/bin/x') + '/bin/x'.length, 'y');
+    fs.writeFileSync(job.tool, '#!/bin/sh\n');
+    const diagnostics = job.type(job.text().indexOf('/bin/x'), ' ');
+    assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings));
   } finally {
-    doc.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
+    job.dispose();
   }
 });

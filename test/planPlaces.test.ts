@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import test from 'node:test';
 import { isPlanError, planRun, startRun, type PlanError, type RunRequest } from '../launcher/src/api';
 import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
+import { execJob } from './helpers/diagnose';
 
 const jobs = new JobFiles('nomad-exec-places-');
 
@@ -27,18 +28,8 @@ function assertAt(r: Awaited<ReturnType<typeof refusal>>): void {
   assert.deepEqual(r.error.at.range.start, { line: r.line, character: r.character }, r.error.message);
 }
 
-const job = (task: string, config: string): string => `job "j" {
-  group "g" {
-    task "t" {
-      driver = "exec"
-${task}
-      config {
-${config}
-      }
-    }
-  }
-}
-`;
+/** An exec job (helpers/diagnose.ts) with these task lines and config. */
+const job = (task: string, config: string): string => execJob({ task, config });
 
 test('an unknown capability points at its entry of cap_add, with the nearest name as the hint', async () => {
   const r = await refusal(job('', '        command = "/bin/sh"\n        cap_add = ["chown", ¦"net_rw"]'));
@@ -105,7 +96,7 @@ test('a command an artifact was to bring but did not fails as the task starts, p
 
 test('after a comment holding a lone carriage return, the place is still on the line the editor shows', async () => {
   // The editor (LSP) ends a line at a lone `\r` too; HCL reads the comment on past it.
-  const marked = job('      # built by CI\rsee the wiki', '        command = ¦"/no/such/tool"');
+  const marked = execJob({ group: '    # built by CI\rsee the wiki', config: '        command = ¦"/no/such/tool"' });
   const at = marked.indexOf('¦');
   const lines = marked.slice(0, at).split(/\r\n|\r|\n/);
   const file = jobs.write(marked.replace('¦', ''));
