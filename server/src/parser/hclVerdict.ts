@@ -7,6 +7,7 @@
 // It builds nothing: it only walks the grammar and notes the first mistake in each body item, then skips
 // to the end of that item (as HCL's parser does) so that one mistake does not hide those of other blocks.
 import { lexHcl, type HclToken, type TokenType } from './hclLexer';
+import { countLineEnds } from './lineEnds';
 
 /** Where a block stands in the text: from its type name to the end of its closing `}`. */
 export interface BlockSpan {
@@ -775,12 +776,7 @@ function track(open: TokenType[], type: TokenType): void {
 }
 
 function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
-  }
-  return line;
+  return 1 + countLineEnds(text, 0, offset);
 }
 
 /** Problems the scanner alone finds: characters HCL does not use, line breaks inside quoted strings. */

@@ -26,6 +26,14 @@ export function countLoneCarriageReturns(text: string, from: number, to: number)
   return n;
 }
 
+/** The line ends (as LSP and HCL count them: `\n`, or a `\r` not before `\n`) at offsets `from` to `to` (exclusive). */
+export function countLineEnds(text: string, from: number, to: number): number {
+  let n = 0;
+  const end = Math.min(to, text.length);
+  for (let i = Math.max(0, from); i < end; i++) if (text.charCodeAt(i) === LF || isLoneCr(text, i)) n++;
+  return n;
+}
+
 /**
  * `text` as tree-sitter is to read it: the same length and offsets, each lone `\r` turned into `\n`. HCL
  * allows a lone `\r` only inside a comment, and a `#` or `//` comment goes on past it to the next `\n`: the

@@ -11,7 +11,7 @@
 // Anything else (an edit outside every such block or on a block's own braces, a block that is no longer one
 // block) walks the whole text. Tests compare both ways after many random edits.
 import { hclSyntaxWalk, hclSyntaxWalkOfPart, partScansAlike, type BlockSpan, type SyntaxIssue } from './hclVerdict';
-import { changedSpan } from './lineEnds';
+import { changedSpan, countLineEnds } from './lineEnds';
 
 interface Verdict {
   text: string;
@@ -68,7 +68,7 @@ function afterEdit(before: Verdict & { issues: SyntaxIssue[] }, text: string): V
   if (!outer || outer.start !== around.start || outer.end !== end) return undefined;
   // "already set on line N": N may be a line after the edit, which may have added or removed lines.
   // (From one character before: a `\r` there stops or starts ending a line as a `\n` follows it or not.)
-  const linesMoved = lineBreaks(old, start - 1, oldEnd) !== lineBreaks(text, start - 1, newEnd);
+  const linesMoved = countLineEnds(old, start - 1, oldEnd) !== countLineEnds(text, start - 1, newEnd);
   const issues: SyntaxIssue[] = [];
   for (const i of before.issues) {
     if (i.start >= around.start && i.start < around.end) continue; // the old block's own: replaced below
@@ -103,12 +103,3 @@ function shifted(issue: SyntaxIssue, oldEnd: number, delta: number): SyntaxIssue
   return moved;
 }
 
-/** Line breaks as HCL counts lines (`\n`, or a `\r` not before `\n`) in text[from, to). */
-function lineBreaks(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) n++;
-  }
-  return n;
-}
