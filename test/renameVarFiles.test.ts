@@ -5,6 +5,7 @@
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,11 +42,12 @@ job "web" {
 `;
 
 /** A folder with the job and `files`, the job opened; the rename of `image_tag` (at its use) to `newName`. */
-async function renameIn(files: Record<string, string>, newName = 'release'): Promise<{ dir: string; uri: string; reply: Promise<WorkspaceEdit> }> {
+async function renameIn(files: Record<string, string>, newName = 'release', prepare?: (dir: string) => void): Promise<{ dir: string; uri: string; reply: Promise<WorkspaceEdit> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-varfiles-'));
   dirs.push(dir);
   fs.writeFileSync(path.join(dir, 'web.nomad.hcl'), JOB);
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  prepare?.(dir);
   const uri = pathToFileURL(path.join(dir, 'web.nomad.hcl')).toString();
   await client.diagnostics(uri, client.open(uri, JOB));
   const reply = client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: positionOf(JOB, 'var.image_tag', 6), newName });
@@ -117,4 +119,24 @@ test('Find All References on a variable lists the lines of the var files beside 
   // Another variable: the lines that set it, in the same files.
   const replicas = await client.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri }, position: positionOf(JOB, 'var.replicas', 6), context: { includeDeclaration: false } });
   assert.deepEqual(replicas.map((r) => r.uri).sort(), [uri, at('dev.nomad.vars'), at('prod.vars.hcl')].sort());
+});
+
+test('attack: a var file that is a link to a file outside the folder is never read through (the rename is refused naming it), nor a FIFO waited on', async () => {
+  // The link's target sets the variable: following it would edit (and read) a file outside the job's folder.
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-outside-'));
+  dirs.push(outside);
+  const target = path.join(outside, 'secrets.hcl');
+  fs.writeFileSync(target, 'image_tag = "from-outside"\n');
+  const linked = await renameIn({}, 'release', (dir) => fs.symlinkSync(target, path.join(dir, 'prod.vars.hcl')));
+  await assert.rejects(linked.reply, /var file prod\.vars\.hcl next to this job cannot be read, is a link/);
+  assert.equal(fs.readFileSync(target, 'utf8'), 'image_tag = "from-outside"\n', 'the file outside is untouched');
+  const refs = await client.request<Array<{ uri: string }>>('textDocument/references', { textDocument: { uri: linked.uri }, position: positionOf(JOB, 'var.image_tag', 6), context: { includeDeclaration: false } });
+  assert.deepEqual(refs.map((r) => r.uri), [linked.uri], 'references do not read through the link either');
+  client.close(linked.uri);
+  // A FIFO where a var file is expected: reading it would hang the server. It is not a file to edit: the
+  // rename answers, in the job only.
+  const fifo = await renameIn({}, 'release', (dir) => execFileSync('mkfifo', [path.join(dir, 'stage.vars.hcl')]));
+  assert.deepEqual(Object.keys((await fifo.reply).changes!), [fifo.uri]);
+  client.close(fifo.uri);
+  // The twin: the same line in a plain var file is renamed (first test above).
 });

@@ -106,16 +106,28 @@ export async function varFileEdits(jobUri: string, name: string, newName: string
   return changes;
 }
 
-/** The text of a plain file of at most `maxFileSize` bytes: a link is not followed (it may lead anywhere). */
+/**
+ * The text of a plain file of at most `maxFileSize` bytes. Opened without following a link (it may lead
+ * anywhere) and without blocking, then checked on the descriptor: a name swapped for a link or a FIFO after
+ * the folder was listed is refused, never read through or waited on.
+ */
 function readBounded(file: string, maxFileSize: number): string | undefined {
   const files = host.fs;
   if (!files) return undefined;
+  let fd: number;
   try {
-    const stat = files.lstatSync(file);
-    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
-    return files.readFileSync(file, 'utf8');
+    fd = files.openSync(file, files.constants.O_RDONLY | files.constants.O_NOFOLLOW | files.constants.O_NONBLOCK);
   } catch {
     return undefined;
+  }
+  try {
+    const stat = files.fstatSync(fd);
+    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
+    return files.readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    files.closeSync(fd);
   }
 }
 
