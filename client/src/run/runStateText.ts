@@ -14,16 +14,17 @@ export function stateText(record: RunRecord): string {
     case 'stopped':
       return record.exitCode === undefined ? 'stopped' : `stopped (exit ${record.exitCode})`;
     case 'exited':
-      // A run read back from history may lack its exit code (written by an older version, or cut short).
-      if (record.signal) return record.exitCode === undefined ? `killed by ${record.signal}` : `killed by ${record.signal} (exit ${record.exitCode})`;
-      return record.exitCode === undefined ? 'ended' : `exited ${record.exitCode}`;
+      return endedText(record.signal, record.exitCode);
   }
 }
 
 export function taskStateText(task: TaskRecord): string {
-  if (task.state === 'exited') {
-    if (task.signal) return task.exitCode === undefined ? `killed by ${task.signal}` : `killed by ${task.signal} (exit ${task.exitCode})`;
-    return task.exitCode === undefined ? 'ended' : `exited ${task.exitCode}`;
-  }
+  if (task.state === 'exited') return endedText(task.signal, task.exitCode);
   return task.state === 'failed' ? 'failed to start' : task.state;
+}
+
+/** How a run or task ended; either part may be missing from a record read back from history. */
+function endedText(signal: string | undefined, exitCode: number | undefined): string {
+  if (signal) return exitCode === undefined ? `killed by ${signal}` : `killed by ${signal} (exit ${exitCode})`;
+  return exitCode === undefined ? 'ended' : `exited ${exitCode}`;
 }
