@@ -98,6 +98,8 @@ export class WorkspaceSymbolIndex {
   private readonly generations = new Map<string, number>();
   private readonly folders: string[] = [];
   private running = false;
+  /** Folder walks under way (enqueueFolder): the index is not idle before they end. */
+  private walking = 0;
   /** A parser of the index's own: its parses are paused between slices. */
   private parser: HclParser | undefined;
   /** Called each time the queue runs empty, with the number of files indexed. */
@@ -107,31 +109,45 @@ export class WorkspaceSymbolIndex {
   /** Whether the editor has `uri` open: its text, not the disk's, is indexed then. */
   isOpen: (uri: string) => boolean = () => false;
 
+  /**
+   * Finds the job files below `folder` and queues them. The tree is read a folder at a time, each read off
+   * the thread (a workspace of a hundred thousand folders must not hold the server while it answers).
+   */
   enqueueFolder(folder: string): void {
     if (!this.folders.includes(folder)) this.folders.push(folder);
-    let count = this.files.size + this.queue.length;
-    const walk = (dir: string, depth: number): void => {
-      if (depth > 12 || count >= MAX_FILES) return;
+    this.walking++;
+    void this.walkFolder(folder).finally(() => {
+      this.walking--;
+      // Said once the walk is over, even when it found nothing: onIdle reports a complete index.
+      this.pump();
+    });
+  }
+
+  private async walkFolder(folder: string): Promise<void> {
+    const disk = host.fs;
+    if (!disk) return;
+    const pending: [string, number][] = [[folder, 0]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [dir, depth] = next;
+      // A folder removed from the workspace meanwhile, or the index full: stop.
+      if (!this.folders.includes(folder) || this.files.size + this.queue.length >= MAX_FILES) return;
       let entries: fs.Dirent[];
-      if (!host.fs) return;
       try {
-        entries = host.fs.readdirSync(dir, { withFileTypes: true });
+        entries = await disk.promises.readdir(dir, { withFileTypes: true });
       } catch {
-        return;
+        continue;
       }
       for (const entry of entries) {
         if (entry.isSymbolicLink()) continue;
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (!skippedDir(entry.name)) walk(full, depth + 1);
-        } else if (entry.isFile() && isJobFile(entry.name) && count < MAX_FILES) {
+          if (!skippedDir(entry.name) && depth < 12) pending.push([full, depth + 1]);
+        } else if (entry.isFile() && isJobFile(entry.name) && this.files.size + this.queue.length < MAX_FILES && this.folders.includes(folder)) {
           this.push({ uri: host.pathToFileUrl(full) });
-          count++;
         }
       }
-    };
-    walk(folder, 0);
-    this.pump();
+      this.pump();
+    }
   }
 
   /**
@@ -267,7 +283,7 @@ export class WorkspaceSymbolIndex {
     const item = this.queue.shift();
     if (!item) {
       this.running = false;
-      this.onIdle?.(this.files.size);
+      if (this.walking === 0) this.onIdle?.(this.files.size);
       return;
     }
     if (!this.stale(item)) {
