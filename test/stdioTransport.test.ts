@@ -2,7 +2,8 @@
 // as the library's JSON.stringify, for every shape of message, and a remembered diagnostic keeps its text.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeBytes, encodeMessage } from '../server/src/stdioTransport';
+import { Writable } from 'node:stream';
+import { encodeBytes, encodeMessage, OneChunkMessageWriter } from '../server/src/stdioTransport';
 import { encodedBy, encodedOnce } from '../server/src/replyJson';
 
 function diagnostic(i: number): Record<string, unknown> {
@@ -77,4 +78,38 @@ test('a full answer to a diagnostic pull encodes to the same JSON as JSON.string
   const unchanged = { jsonrpc: '2.0', id: 4, result: { kind: 'unchanged', resultId: '12' } };
   const small = { jsonrpc: '2.0', id: 5, result: { kind: 'full', resultId: '13', items: many.slice(0, 2) } };
   for (const message of [unchanged, small]) assert.equal(encodeMessage(message), JSON.stringify(message));
+});
+
+test('the writer hands each message to the stream as one chunk, header and body, its length counted in bytes', async () => {
+  const chunks: Buffer[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const writer = new OneChunkMessageWriter(out);
+  const messages = [publish(Array.from({ length: 40 }, (_, i) => diagnostic(i)), 3), { jsonrpc: '2.0', id: 1, result: { contents: 'ünïcödé —' } }, { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x' } }];
+  for (const message of messages) await writer.write(message as never);
+  assert.equal(chunks.length, messages.length);
+  chunks.forEach((chunk, i) => {
+    const text = chunk.toString('utf-8');
+    const [header, body] = text.split('\r\n\r\n');
+    assert.equal(header, `Content-Length: ${Buffer.byteLength(body, 'utf-8')}`);
+    assert.deepEqual(JSON.parse(body), JSON.parse(JSON.stringify(messages[i])));
+  });
+});
+
+test('a stream that fails is reported through the writer, and the write is refused', async () => {
+  const out = new Writable({
+    write(_chunk, _encoding, done) {
+      done(Object.assign(new Error('broken pipe'), { code: 'EPIPE' }));
+    },
+  });
+  out.on('error', () => undefined);
+  const writer = new OneChunkMessageWriter(out);
+  const errors: Error[] = [];
+  writer.onError(([error]) => void errors.push(error));
+  await assert.rejects(writer.write({ jsonrpc: '2.0', method: 'x', params: {} } as never), /broken pipe/);
+  assert.ok(errors.some((e) => /broken pipe/.test(e.message)));
 });

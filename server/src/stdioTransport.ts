@@ -5,11 +5,13 @@
 // JSON.stringify of all of it was the largest cost after the parse itself. Replies a feature marked
 // (replyJson.ts: the references of a name used a thousand times) are encoded from the text it keeps.
 import {
+  AbstractMessageWriter,
   createConnection,
   ProposedFeatures,
   StreamMessageReader,
-  StreamMessageWriter,
   type Connection,
+  type Message,
+  type MessageWriter,
 } from 'vscode-languageserver/node';
 import { knownJson } from './replyJson';
 
@@ -111,16 +113,45 @@ export function encodeBytes(message: unknown): Buffer {
 
 const CLOSE = Buffer.from('}');
 
-const encoder = {
-  name: 'application/json',
-  encode(message: unknown, options: { charset: BufferEncoding }): Promise<Uint8Array> {
+/**
+ * Writes each message as one chunk: its header and body together. The library's writer writes the header,
+ * waits for it, then writes the body: two system calls per message, and on a pipe each one wakes the reader,
+ * which then reads a header alone. Measured on a 1,000-line job, the two writes were about a tenth of the
+ * server's time per keystroke. Messages are encoded synchronously (encodeBytes), so they are written in the
+ * order they are handed over without the library's queue.
+ */
+export class OneChunkMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private errorCount = 0;
+
+  constructor(private readonly out: NodeJS.WritableStream) {
+    super();
+    out.on('error', (error: unknown) => this.fireError(error));
+    out.on('close', () => this.fireClose());
+  }
+
+  write(message: Message): Promise<void> {
+    let bytes: Buffer;
     try {
-      return Promise.resolve(options.charset === 'utf-8' || options.charset === 'utf8' ? encodeBytes(message) : Buffer.from(encodeMessage(message), options.charset));
+      const body = encodeBytes(message);
+      bytes = Buffer.concat([Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body]);
     } catch (error) {
+      this.fireError(error);
       return Promise.reject(error);
     }
-  },
-};
+    return new Promise((resolve, reject) => {
+      this.out.write(bytes, (error?: Error | null) => {
+        if (!error) return resolve();
+        this.errorCount++;
+        this.fireError(error, message, this.errorCount);
+        reject(error);
+      });
+    });
+  }
+
+  end(): void {
+    // Nothing is held back: every message was handed to the stream when written.
+  }
+}
 
 let inputChunks = 0;
 
@@ -133,6 +164,6 @@ export function stdinChunks(): number {
 export function createStdioConnection(): Connection {
   process.stdin.on('data', () => void inputChunks++);
   const reader = new StreamMessageReader(process.stdin);
-  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: encoder });
+  const writer = new OneChunkMessageWriter(process.stdout);
   return createConnection(ProposedFeatures.all, reader, writer);
 }
