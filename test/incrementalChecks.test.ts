@@ -19,6 +19,8 @@ import { resolveSettings, type EffectiveSettings } from '../server/src/settings'
 import { refreshMachine } from '../server/src/checks/machine';
 import * as os from 'node:os';
 import { execJobOfLines } from '../bench/generate';
+import { referenceIndex, type Declaration } from '../server/src/references/index';
+import type { JobFile } from '../server/src/model/types';
 
 /** A job whose groups lean on context: ports, volumes, meta, variables, capabilities, the job type. */
 function contextJob(groups: number): string {
@@ -136,6 +138,9 @@ const CONTEXT_EDITS: ContextEdit[] = [
   { name: 'meta key', pattern: /meta \{\s*\n(\s*)(\w+)/g, replace: (m, rnd) => `meta {\n${m[1]}${pick(rnd, [m[2] + 'k', 'shard', 'owner'])}` },
   { name: 'job type', pattern: /type(\s*)= "(service|batch|system|sysbatch)"/g, replace: (m, rnd) => `type${m[1]}= "${pick(rnd, ['service', 'batch', 'system', 'sysbatch'])}"` },
   { name: 'group name', pattern: /group "(\w+)"/g, replace: (m, rnd) => `group "${pick(rnd, ['g0', 'g1', m[1] + 'y'])}"` },
+  // Groups added and removed between others: the units after them move (references/alignment.ts).
+  { name: 'group added', pattern: /\n(\s*)group "/g, replace: (m, rnd) => `\n${m[1]}group "${pick(rnd, ['added', 'g0'])}" {\n${m[1]}  volume "data" {\n${m[1]}    type = "host"\n${m[1]}    source = "data"\n${m[1]}  }\n${m[1]}}\n${m[1]}group "` },
+  { name: 'group removed', pattern: /\n(\s*)group "(added|g0)" \{\n(?:.*\n)*?\1\}\n/g, replace: () => '\n' },
 ];
 
 /**
@@ -169,12 +174,23 @@ const SETTINGS: EffectiveSettings[] = [
  * tree is the document's own: on broken text tree-sitter's incremental reparse may recover differently from
  * a full parse, which is the parser's business, not the checks'.
  */
-function fromScratch(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings): Diagnostic[] {
+function fromScratch(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings): { diagnostics: Diagnostic[]; file: JobFile } {
   const repair = new RepairedModels(parser);
   const fresh = analyseTree(doc.tree(), doc.text, settings, undefined, { repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT });
   repair.dispose();
   const findings = runChecks(fresh.file, settings, fresh.evaluator, { incremental: false });
-  return [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings, fresh.brokenItemsLeftOut)];
+  return { diagnostics: [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings, fresh.brokenItemsLeftOut)], file: fresh.file };
+}
+
+/** What navigation reads of a reference index, as plain data: every declaration, and every use with what it names. */
+function indexSummary(file: JobFile): unknown {
+  const index = referenceIndex(file);
+  const declaration = (d: Declaration | undefined) => d && `${d.kind} ${d.name} ${JSON.stringify(d.range)}`;
+  return {
+    declarations: index.declarations.map(declaration),
+    uses: index.uses.map((u) => `${u.kind} ${u.written} ${JSON.stringify(u.range)} -> ${declaration(u.target) ?? 'nothing'}`),
+    usesOf: index.declarations.map((d) => index.usesOf(d).length),
+  };
 }
 
 /** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */
@@ -192,9 +208,10 @@ function exercise(parser: HclParser, name: string, initial: string, steps: numbe
       text = text.slice(0, change.start) + change.insert + text.slice(change.end);
       // Now and then an edit is not looked at before the next one (typing faster than the server publishes).
       if (rnd() < 0.1 && step < steps) continue;
-      const incremental = doc.analyse(settings).diagnostics;
+      const analysis = doc.analyse(settings);
       const fresh = fromScratch(parser, doc, settings);
-      assert.deepEqual(incremental, fresh, `${name} step ${step}: incremental diagnostics differ from a fresh analysis`);
+      assert.deepEqual(analysis.diagnostics, fresh.diagnostics, `${name} step ${step}: incremental diagnostics differ from a fresh analysis`);
+      assert.deepEqual(indexSummary(analysis.file), indexSummary(fresh.file), `${name} step ${step}: the reference index differs from a fresh one`);
     }
   } finally {
     doc.dispose();
@@ -248,7 +265,7 @@ test('incremental checks: the same job-level finding from every group is publish
     const diagnostics = doc.analyse(settings).diagnostics;
     const stagger = diagnostics.filter((d) => d.message.startsWith('stagger must be greater than zero'));
     assert.equal(stagger.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
-    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics);
   } finally {
     doc.dispose();
   }
@@ -296,7 +313,7 @@ test('incremental checks: a remembered command-location notice follows the machi
     const diagnostics = job.type(job.text().indexOf('"/bin/sh"'), ' ');
     // Now there: nothing more to say.
     assert.equal(toolNotice(diagnostics), undefined);
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings));
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
   } finally {
     job.dispose();
   }
@@ -314,7 +331,7 @@ test('incremental checks: after many missing paths typed in one group, a command
     fs.writeFileSync(job.tool, '#!/bin/sh\n');
     const diagnostics = job.type(job.text().indexOf('/bin/x'), ' ');
     assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings));
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
   } finally {
     job.dispose();
   }

@@ -2,33 +2,92 @@
 // label the group does not declare (`unknown-port-label`, Nomad refuses the job), and variables, locals and
 // dynamic port labels nothing in the file uses (`unused-declaration`, a hint).
 import type { Block, Body } from '../model/types';
-import type { Check, CheckContext } from './check';
+import type { Check, CheckContext, Finding } from './check';
 import { nearestName } from '../schema/capabilities';
-import { referenceIndex, type Declaration, type ReferenceIndex, type Use } from '../references/index';
+import { referenceIndex, type Declaration, type LinkedUnit, type Use } from '../references/index';
 import { KIND_NAMES } from '../schema/references';
+import { align, alignedValues } from '../references/alignment';
 
 export const referencesCheck: Check = {
   name: 'references',
   run(ctx) {
     const index = referenceIndex(ctx.file);
-    unknownPortLabels(ctx, index);
-    unknownVolumes(ctx, index);
-    unusedDeclarations(ctx, index);
+    const results = unitResults(index.units, !!ctx.incremental);
+    for (const result of results) for (const finding of result.unknownPorts) ctx.report(finding);
+    for (const result of results) for (const finding of result.unknownVolumes) ctx.report(finding);
+    unusedDeclarations(ctx, results);
   },
 };
 
-function unknownPortLabels(ctx: CheckContext, index: ReferenceIndex): void {
-  for (const use of index.uses) {
+/**
+ * What one unit contributes. Ports and volumes belong to a group, and a group is one unit of the index
+ * together with everything that may name them (uses link to ports and volumes of their own unit only,
+ * references/link.ts). So this is worked out per unit and remembered with it: a linked unit is a new object
+ * whenever anything read here changed, and an edit re-checks the unit it touched, not every use in the file.
+ */
+interface UnitResult {
+  unknownPorts: Finding[];
+  unknownVolumes: Finding[];
+  /** The variables and locals its uses name (they may be declared anywhere in the file). */
+  fileWideTargets: Declaration[];
+  /** Its declarations that are unused unless a use elsewhere names them (variables, locals), in order; ports named by no use of the unit included. */
+  unusedCandidates: Declaration[];
+}
+
+/** The last run's results, by its first and by its last unit: one of them is usually in the next run too. */
+const lastRuns = new WeakMap<LinkedUnit, { units: readonly LinkedUnit[]; results: readonly UnitResult[] }>();
+/** Results of units that did not line up with the last run (an edit's group, a pasted one): found again on undo. */
+const byUnit = new WeakMap<LinkedUnit, UnitResult>();
+
+/** Each unit's result, taken from the last run where the units line up (references/alignment.ts). */
+function unitResults(units: readonly LinkedUnit[], remember: boolean): readonly UnitResult[] {
+  if (!remember) return units.map(computeUnitResult);
+  const count = units.length;
+  const last = count > 0 ? (lastRuns.get(units[0]) ?? lastRuns.get(units[count - 1])) : undefined;
+  const results = alignedValues(count, last?.results, align(units, last?.units), (i) => {
+    let result = byUnit.get(units[i]);
+    if (!result) byUnit.set(units[i], (result = computeUnitResult(units[i])));
+    return result;
+  });
+  if (count > 0) {
+    const run = { units, results };
+    lastRuns.set(units[0], run);
+    lastRuns.set(units[count - 1], run);
+  }
+  return results;
+}
+
+function computeUnitResult(unit: LinkedUnit): UnitResult {
+  const unknownPorts: Finding[] = [];
+  const unknownVolumes: Finding[] = [];
+  unknownPortLabels((f) => void unknownPorts.push(f), unit);
+  unknownVolumesOf((f) => void unknownVolumes.push(f), unit);
+  const targets = new Set<Declaration>();
+  for (const use of unit.uses) if (use.target) targets.add(use.target);
+  const fileWideTargets = [...targets].filter((d) => d.kind === 'variable' || d.kind === 'local');
+  const unusedCandidates = unit.declarations.filter((d) => reportsUnused(d, unit) && !(d.kind === 'port' && targets.has(d)));
+  return { unknownPorts, unknownVolumes, fileWideTargets, unusedCandidates };
+}
+
+type Report = (finding: Finding) => void;
+
+/** Whether a group's ports or volumes cannot all be listed: its unit's, when the unit is that group's. */
+function openIn(unit: LinkedUnit, group: Block): LinkedUnit['open'] | undefined {
+  return unit.declarations.some((d) => d.kind === 'group' && d.group === group) ? unit.open : undefined;
+}
+
+function unknownPortLabels(report: Report, unit: LinkedUnit): void {
+  for (const use of unit.uses) {
     if (use.kind !== 'port' || use.form !== 'string' || use.target || !use.group) continue;
-    if (index.openGroups.get(use.group)?.ports) continue;
+    if (openIn(unit, use.group)?.ports) continue;
     if (!literalString(use)) continue;
-    const labels = index.declarations.filter((d) => d.kind === 'port' && d.group === use.group).map((d) => d.name);
+    const labels = unit.declarations.filter((d) => d.kind === 'port' && d.group === use.group).map((d) => d.name);
     // A port of another task's own network (older form) is accepted for the group's services too.
     if (labels.includes(use.written)) continue;
     if (driverAddressed(use)) continue;
     const suggestion = nearestName(use.written, labels) ?? (labels.length === 1 ? labels[0] : undefined);
     const groupName = use.group.labels[0]?.value ?? '';
-    ctx.report({
+    report({
       range: use.range,
       code: 'unknown-port-label',
       message: `No port "${use.written}" in the network of group "${groupName}" (${labels.length ? `ports: ${labels.join(', ')}` : 'it declares no ports'}); Nomad refuses the job.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
@@ -41,15 +100,15 @@ function unknownPortLabels(ctx: CheckContext, index: ReferenceIndex): void {
  * A `volume_mount` that is not a task's own (a Connect `sidecar_task`'s) naming no volume of the group. A
  * task's own mounts are checked with the task (execTask.ts), with the same message.
  */
-function unknownVolumes(ctx: CheckContext, index: ReferenceIndex): void {
-  for (const use of index.uses) {
+function unknownVolumesOf(report: Report, unit: LinkedUnit): void {
+  for (const use of unit.uses) {
     if (use.kind !== 'volume' || use.form !== 'string' || use.target || !use.group || !use.owner) continue;
-    if (index.openGroups.get(use.group)?.volumes || !literalString(use)) continue;
+    if (openIn(unit, use.group)?.volumes || !literalString(use)) continue;
     const owner = use.owner;
     if (use.task && (use.task.body.items.includes(owner) || use.task.dynamic?.content?.items.includes(owner))) continue;
-    const names = index.declarations.filter((d) => d.kind === 'volume' && d.group === use.group).map((d) => d.name);
+    const names = unit.declarations.filter((d) => d.kind === 'volume' && d.group === use.group).map((d) => d.name);
     const suggestion = nearestName(use.written, names) ?? (names.length === 1 ? names[0] : undefined);
-    ctx.report({
+    report({
       range: use.range,
       code: 'unknown-volume',
       message: `No \`volume "${use.written}"\` block in group "${use.group.labels[0]?.value ?? ''}" (${names.length ? `volumes: ${names.join(', ')}` : 'it declares no volumes'}); Nomad refuses the job.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
@@ -77,22 +136,25 @@ function attributeText(body: Body, name: string): string | undefined {
   return undefined;
 }
 
-function unusedDeclarations(ctx: CheckContext, index: ReferenceIndex): void {
+function unusedDeclarations(ctx: CheckContext, results: readonly UnitResult[]): void {
   // A file of variables alone (no job) is read together with a job elsewhere: its variables are not unused.
   if (ctx.file.jobs.length === 0) return;
+  const usedFileWide = new Set<Declaration>();
+  for (const result of results) for (const target of result.fileWideTargets) usedFileWide.add(target);
   const seen = new Set<string>();
-  for (const declaration of index.declarations) {
-    if (!reportsUnused(declaration, index)) continue;
-    if (index.usesOf(declaration).length > 0) continue;
-    // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
-    const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    ctx.report({
-      range: declaration.range,
-      code: 'unused-declaration',
-      message: unusedMessage(declaration),
-    });
+  for (const result of results) {
+    for (const declaration of result.unusedCandidates) {
+      if (declaration.kind !== 'port' && usedFileWide.has(declaration)) continue;
+      // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
+      const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ctx.report({
+        range: declaration.range,
+        code: 'unused-declaration',
+        message: unusedMessage(declaration),
+      });
+    }
   }
 }
 
@@ -105,14 +167,14 @@ function groupKey(group: Block | undefined): number {
   return id;
 }
 
-function reportsUnused(declaration: Declaration, index: ReferenceIndex): boolean {
+function reportsUnused(declaration: Declaration, unit: LinkedUnit): boolean {
   switch (declaration.kind) {
     case 'variable':
     case 'local':
       return declaration.name !== '';
     case 'port':
       // A static port's number is known without its label; a dynamic group network may use any label.
-      return !declaration.fixedNumber && !(declaration.group && index.openGroups.get(declaration.group)?.ports);
+      return !declaration.fixedNumber && !(declaration.group && openIn(unit, declaration.group)?.ports);
     default:
       return false;
   }

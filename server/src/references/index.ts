@@ -7,21 +7,23 @@
 // Built from the job model, lazily, once per model. The walk over one top-level block (a group of a job, a
 // variable, a locals block) is remembered per Block: the model builder hands back the same Block objects for
 // what an edit did not touch (same text, same place), so after an edit only the edited blocks are walked
-// again; linking uses to declarations is one pass over what the walks found.
+// again; linking uses to declarations is one pass over what the walks found. The units that line up with the
+// previous model's (alignment.ts) are taken over without looking inside them. What spans the whole file
+// (every use, the uses of each declaration) is put together only when a feature asks for it: per edit the
+// checks read the index unit by unit (checks/references.ts).
 import type { Position } from 'vscode-languageserver-types';
 import type { Block, BodyItem, JobFile } from '../model/types';
 import { before, touches } from '../model/positions';
 import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
 import { Linker, type FileWide } from './link';
+import { align, alignedValues } from './alignment';
 import { checkpoint, progress } from '../pause';
 import { envForm } from '../schema/references';
-import type { Collected, Declaration, OpenKinds, ReferenceIndex, Use } from './types';
+import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
 
-export type { Declaration, OpenKinds, ReferenceIndex, ReferenceKind, Use, UseForm } from './types';
+export type { Declaration, LinkedUnit, OpenKinds, ReferenceIndex, ReferenceKind, Use, UseForm } from './types';
 
 const indexes = new WeakMap<JobFile, ReferenceIndex>();
-/** A unit's uses as last linked, and the file-wide declarations its names resolved to then. */
-const links = new WeakMap<Collected, { deps: readonly (Declaration | undefined)[]; uses: Use[] }>();
 
 /** The kinds of file-wide declaration a use may link to (job meta keys stand for `meta`). */
 const GLOBAL_KINDS: ReadonlySet<string> = new Set(['variable', 'local', 'service', 'file', 'meta']);
@@ -34,46 +36,45 @@ function globalKey(kind: string, name: string): string {
   return kind === 'meta' ? `meta\u0000${envForm(name).toUpperCase()}` : `${kind}\u0000${name}`;
 }
 
-const globalEntries = new WeakMap<Collected, readonly (readonly [string, Declaration])[]>();
+/**
+ * What is known about one unit's item: its walk, and what linking reads of it, all worked out once per walk
+ * (keys are strings to build). One record per item: a 1 MB job has a thousand units, and each edit looks
+ * every one of them up.
+ */
+interface UnitState {
+  unit: Collected;
+  /** How it was walked (an item the model moved into or out of a job is walked again). */
+  kind: UnitKind;
+  /** Its file-wide declarations with their keys. */
+  globals: readonly (readonly [string, Declaration])[];
+  /** The file-wide names its uses (and path strings) look up: its links stay valid while they resolve the same. */
+  needs: readonly string[];
+  /** The unit as last linked, and the file-wide declarations its names resolved to then. */
+  link?: { deps: readonly (Declaration | undefined)[]; linked: LinkedUnit };
+}
 
-/** A unit's file-wide declarations with their keys, worked out once per walk (keys are strings to build). */
-function globalEntriesOf(unit: Collected): readonly (readonly [string, Declaration])[] {
-  let found = globalEntries.get(unit);
-  if (!found) {
-    const entries: [string, Declaration][] = [];
-    for (const d of unit.declarations) {
-      if (!GLOBAL_KINDS.has(d.kind) || (d.kind === 'meta' && d.level !== 'job')) continue;
-      entries.push([globalKey(d.kind, d.name), d]);
-    }
-    globalEntries.set(unit, (found = entries));
+const states = new WeakMap<BodyItem, UnitState>();
+
+function stateOf(unit: Collected, kind: UnitKind): UnitState {
+  const globals: [string, Declaration][] = [];
+  for (const d of unit.declarations) {
+    if (!GLOBAL_KINDS.has(d.kind) || (d.kind === 'meta' && d.level !== 'job')) continue;
+    globals.push([globalKey(d.kind, d.name), d]);
   }
-  return found;
+  const needs = new Set<string>();
+  for (const use of unit.uses) if (GLOBAL_KINDS.has(use.kind)) needs.add(globalKey(use.kind, use.written));
+  for (const s of unit.strings) needs.add(globalKey('file', s.value));
+  return { unit, kind, globals, needs: [...needs] };
 }
 
 /** The file-wide declarations by key (the first of a name wins, as linking takes it). */
-function fileWideByKey(units: readonly Collected[]): Map<string, Declaration> {
+function fileWideByKey(units: readonly UnitState[]): Map<string, Declaration> {
   const byKey = new Map<string, Declaration>();
-  for (const unit of units) {
-    for (const [key, d] of globalEntriesOf(unit)) if (!byKey.has(key)) byKey.set(key, d);
+  for (const state of units) {
+    for (const [key, d] of state.globals) if (!byKey.has(key)) byKey.set(key, d);
   }
   return byKey;
 }
-
-const needs = new WeakMap<Collected, readonly string[]>();
-
-/** The file-wide names a unit's uses (and path strings) look up: its links stay valid while they resolve the same. */
-function needsOf(unit: Collected): readonly string[] {
-  let found = needs.get(unit);
-  if (!found) {
-    const keys = new Set<string>();
-    for (const use of unit.uses) if (GLOBAL_KINDS.has(use.kind)) keys.add(globalKey(use.kind, use.written));
-    for (const s of unit.strings) keys.add(globalKey('file', s.value));
-    needs.set(unit, (found = [...keys]));
-  }
-  return found;
-}
-
-const walks = new WeakMap<BodyItem, Collected>();
 
 /**
  * The reference index of a model (built on first request, then remembered with the model). Under a
@@ -111,8 +112,8 @@ function eachUnitSource(file: JobFile, visit: (item: BodyItem, kind: UnitKind) =
 export function walkUnits(file: JobFile, stop: () => boolean): boolean {
   let all = true;
   eachUnitSource(file, (item, kind) => {
-    if (walks.has(item)) return true;
-    walks.set(item, walkOf(item, kind));
+    if (states.has(item)) return true;
+    states.set(item, stateOf(walkOf(item, kind), kind));
     if (!stop()) return true;
     all = false;
     return false;
@@ -120,96 +121,187 @@ export function walkUnits(file: JobFile, stop: () => boolean): boolean {
   return all;
 }
 
+/** An index as built, for the next model's: most of its units line up with this one's (alignment.ts). */
+interface Build {
+  items: readonly BodyItem[];
+  /** Per item: whether it is an item of a job (else a top-level block). */
+  inJob: readonly boolean[];
+  states: readonly UnitState[];
+  units: readonly LinkedUnit[];
+  global: Map<string, Declaration>;
+}
+
+/** The last build, by its first and by its last item: one of them is usually in the next model too. */
+const lastBuilds = new WeakMap<BodyItem, Build>();
+
 function buildIndex(file: JobFile): ReferenceIndex {
-  const units: Collected[] = [];
-  eachUnitSource(file, (item, kind) => void units.push(remembered(item, kind)));
-  const declarations: Declaration[] = [];
-  for (const unit of units) for (const d of unit.declarations) declarations.push(d);
-  let fileWide: FileWide | undefined;
-  const uses: Use[] = [];
-  const byDeclaration = new Map<Declaration, Use[]>();
-  /** Per unit, its uses as linked in this model (walks are shared between models, links are not). */
-  const linkedUses = new Map<Collected, Use[]>();
-  const byViaTask = new Map<Block, Use[]>();
-  const note = (use: Use): void => {
-    uses.push(use);
-    if (!use.target) return;
-    const viaTask = use.viaTask && use.target.task;
-    if (viaTask) {
-      let list = byViaTask.get(viaTask);
-      if (!list) byViaTask.set(viaTask, (list = []));
-      list.push(use);
-    }
-    let list = byDeclaration.get(use.target);
-    if (!list) byDeclaration.set(use.target, (list = []));
-    list.push(use);
-  };
-  const global = fileWideByKey(units);
-  for (const unit of units) {
-    // A unit's links depend on its own declarations and on the file-wide ones its names resolve to:
-    // reused while both are the same objects.
-    const previous = links.get(unit);
-    const keys = needsOf(unit);
-    if (previous && sameTargets(previous.deps, keys, global)) {
-      for (const use of previous.uses) note(use);
-      linkedUses.set(unit, previous.uses);
+  const items: BodyItem[] = [];
+  const inJob: boolean[] = [];
+  for (const item of file.body.items) {
+    if (item.kind !== 'block') continue;
+    if (item.type !== 'job') {
+      items.push(item);
+      inJob.push(false);
       continue;
     }
-    const wanted = keys.map((key) => global.get(key));
+    for (const child of item.body.items) {
+      items.push(child);
+      inJob.push(true);
+    }
+  }
+  const count = items.length;
+  const last = count > 0 ? (lastBuilds.get(items[0]) ?? lastBuilds.get(items[count - 1])) : undefined;
+  const aligned = align(items, last?.items, (i, j) => inJob[i] === last!.inJob[j]);
+  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], inJob[i] ? (isGroupItem(items[i]) ? 'group' : 'jobItem') : 'top'));
+  // The file-wide declarations are those of last time when no unit that changed declares any.
+  const sameGlobal = !!last && !declaresFileWide(states, aligned.head, count - aligned.tail) && !declaresFileWide(last.states, aligned.head, last.states.length - aligned.tail);
+  const global = sameGlobal ? last.global : fileWideByKey(states);
+  let fileWide: FileWide | undefined;
+  const link = (state: UnitState): LinkedUnit => {
+    // A unit's links depend on its own declarations and on the file-wide ones its names resolve to:
+    // reused while both are the same objects.
+    const previous = state.link;
+    if (previous && sameTargets(previous.deps, state.needs, global)) return previous.linked;
+    const { unit } = state;
     // What this unit's uses may name: its own declarations and the file-wide ones.
     fileWide ??= { byName: global, meta: [...global.values()].filter((d) => d.kind === 'meta') };
-    const linker = new Linker(unit.declarations, fileWide);
-    const linked: Use[] = [];
-    for (const raw of unit.uses) {
-      const use = linker.link(raw);
-      // A plain string of a driver's config is a use only when it names a port label.
-      if (use.form === 'text' && !use.family && !use.target) continue;
-      linked.push(use);
-      note(use);
-    }
-    for (const s of unit.strings) {
-      const target = linker.fileAt(s.value);
-      if (!target || touches(target.fullRange, s.range.start)) continue;
-      const use: Use = { kind: 'file', written: target.name, range: s.range, form: 'text', task: s.task, target };
-      linked.push(use);
-      note(use);
-    }
-    linkedUses.set(unit, linked);
-    links.set(unit, { deps: wanted, uses: linked });
-  }
-  const openGroups = new Map<Block, OpenKinds>();
-  for (const unit of units) {
-    const group = unit.declarations.find((d) => d.kind === 'group')?.group;
-    if (group && (unit.open.ports || unit.open.volumes)) openGroups.set(group, unit.open);
-  }
-  // Units in document order, for a binary search by position (a job's items and groups follow each other).
-  const ordered = units.filter((u) => u.declarations.length > 0 || (linkedUses.get(u)?.length ?? 0) > 0);
-  // Walked in document order already, but for a broken file: sorted only when one is out of place.
-  if (ordered.some((u, i) => i > 0 && before(u.range.start, ordered[i - 1].range.start))) {
-    ordered.sort((a, b) => (before(a.range.start, b.range.start) ? -1 : before(b.range.start, a.range.start) ? 1 : 0));
-  }
-  return {
-    declarations,
-    uses,
-    openGroups,
-    usesOf: (declaration) => byDeclaration.get(declaration) ?? NO_USES,
-    viaTaskUsesOf: (task) => byViaTask.get(task) ?? NO_USES,
-    at(position) {
-      const unit = unitAt(ordered, position);
-      if (!unit) return undefined;
-      const declaration = unit.declarations.find((d) => touches(d.range, position));
-      if (declaration) return { declaration };
-      const use = linkedUses.get(unit)?.find((u) => touches(u.range, position) || (u.viaTask !== undefined && touches(u.viaTask.range, position)));
-      return use ? { use, declaration: use.target } : undefined;
-    },
+    const linked: LinkedUnit = { declarations: unit.declarations, uses: linkUses(unit, new Linker(unit.declarations, fileWide)), open: unit.open, range: unit.range };
+    state.link = { deps: state.needs.map((key) => global.get(key)), linked };
+    return linked;
   };
+  const units = sameGlobal ? alignedValues(count, last.units, aligned, (i) => link(states[i])) : states.map(link);
+  const build: Build = { items, inJob, states, units, global };
+  if (count > 0) {
+    lastBuilds.set(items[0], build);
+    lastBuilds.set(items[count - 1], build);
+  }
+  return new Index(units);
+}
+
+function declaresFileWide(states: readonly UnitState[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (states[i].globals.length > 0) return true;
+  return false;
+}
+
+function linkUses(unit: Collected, linker: Linker): Use[] {
+  const linked: Use[] = [];
+  for (const raw of unit.uses) {
+    const use = linker.link(raw);
+    // A plain string of a driver's config is a use only when it names a port label.
+    if (use.form === 'text' && !use.family && !use.target) continue;
+    linked.push(use);
+  }
+  for (const s of unit.strings) {
+    const target = linker.fileAt(s.value);
+    if (!target || touches(target.fullRange, s.range.start)) continue;
+    linked.push({ kind: 'file', written: target.name, range: s.range, form: 'text', task: s.task, target });
+  }
+  return linked;
+}
+
+/**
+ * The index over linked units. After an edit most units are those of the last model, and the checks read
+ * them unit by unit (their memos key on the unit); what spans the whole file (every use, uses by
+ * declaration, the position lookup) is put together only when a feature first asks for it, not per edit.
+ */
+class Index implements ReferenceIndex {
+  private allDeclarations: Declaration[] | undefined;
+  private allUses: Use[] | undefined;
+  private byDeclaration: Map<Declaration, Use[]> | undefined;
+  private byViaTask: Map<Block, Use[]> | undefined;
+  private groupsOpen: Map<Block, OpenKinds> | undefined;
+  private ordered: LinkedUnit[] | undefined;
+
+  constructor(readonly units: readonly LinkedUnit[]) {}
+
+  get declarations(): readonly Declaration[] {
+    if (!this.allDeclarations) {
+      const all: Declaration[] = [];
+      for (const unit of this.units) for (const d of unit.declarations) all.push(d);
+      this.allDeclarations = all;
+    }
+    return this.allDeclarations;
+  }
+
+  get uses(): readonly Use[] {
+    if (!this.allUses) this.gatherUses();
+    return this.allUses!;
+  }
+
+  usesOf(declaration: Declaration): readonly Use[] {
+    if (!this.byDeclaration) this.gatherUses();
+    return this.byDeclaration!.get(declaration) ?? NO_USES;
+  }
+
+  viaTaskUsesOf(task: Block): readonly Use[] {
+    if (!this.byViaTask) this.gatherUses();
+    return this.byViaTask!.get(task) ?? NO_USES;
+  }
+
+  get openGroups(): ReadonlyMap<Block, OpenKinds> {
+    if (!this.groupsOpen) {
+      const open = new Map<Block, OpenKinds>();
+      for (const unit of this.units) {
+        const group = unit.declarations.find((d) => d.kind === 'group')?.group;
+        if (group && (unit.open.ports || unit.open.volumes)) open.set(group, unit.open);
+      }
+      this.groupsOpen = open;
+    }
+    return this.groupsOpen;
+  }
+
+  at(position: Position): { declaration?: Declaration; use?: Use } | undefined {
+    const unit = unitAt(this.inOrder(), position);
+    if (!unit) return undefined;
+    const declaration = unit.declarations.find((d) => touches(d.range, position));
+    if (declaration) return { declaration };
+    const use = unit.uses.find((u) => touches(u.range, position) || (u.viaTask !== undefined && touches(u.viaTask.range, position)));
+    return use ? { use, declaration: use.target } : undefined;
+  }
+
+  private gatherUses(): void {
+    const uses: Use[] = [];
+    const byDeclaration = new Map<Declaration, Use[]>();
+    const byViaTask = new Map<Block, Use[]>();
+    for (const unit of this.units) {
+      for (const use of unit.uses) {
+        uses.push(use);
+        if (!use.target) continue;
+        const viaTask = use.viaTask && use.target.task;
+        if (viaTask) listIn(byViaTask, viaTask).push(use);
+        listIn(byDeclaration, use.target).push(use);
+      }
+    }
+    this.allUses = uses;
+    this.byDeclaration = byDeclaration;
+    this.byViaTask = byViaTask;
+  }
+
+  /** Units that declare or use something, in document order, for a binary search by position. */
+  private inOrder(): readonly LinkedUnit[] {
+    if (!this.ordered) {
+      const ordered = this.units.filter((u) => u.declarations.length > 0 || u.uses.length > 0);
+      // Walked in document order already, but for a broken file: sorted only when one is out of place.
+      if (ordered.some((u, i) => i > 0 && before(u.range.start, ordered[i - 1].range.start))) {
+        ordered.sort((a, b) => (before(a.range.start, b.range.start) ? -1 : before(b.range.start, a.range.start) ? 1 : 0));
+      }
+      this.ordered = ordered;
+    }
+    return this.ordered;
+  }
+}
+
+function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
 /**
  * The innermost unit touching `position`: of the units starting at or before it (found by binary search),
  * the last that touches it. Units do not nest, but a broken file can make neighbours share an edge.
  */
-function unitAt(ordered: readonly Collected[], position: Position): Collected | undefined {
+function unitAt(ordered: readonly LinkedUnit[], position: Position): LinkedUnit | undefined {
   let low = 0;
   let high = ordered.length;
   while (low < high) {
@@ -235,11 +327,11 @@ function sameTargets(deps: readonly (Declaration | undefined)[], keys: readonly 
  * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
  * thousand groups).
  */
-function remembered(block: BodyItem, kind: UnitKind): Collected {
-  let found = walks.get(block);
-  if (!found) {
+function remembered(item: BodyItem, kind: UnitKind): UnitState {
+  let found = states.get(item);
+  if (!found || found.kind !== kind) {
     checkpoint();
-    walks.set(block, (found = walkOf(block, kind)));
+    states.set(item, (found = stateOf(walkOf(item, kind), kind)));
     progress();
   }
   return found;

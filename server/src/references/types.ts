@@ -76,7 +76,20 @@ export interface Collected {
   range: Range;
 }
 
+/**
+ * A unit with its uses linked. The same object from one model to the next while the unit and the
+ * file-wide declarations its uses name are the same: memos of findings per unit key on it.
+ */
+export interface LinkedUnit {
+  declarations: readonly Declaration[];
+  uses: readonly Use[];
+  open: OpenKinds;
+  range: Range;
+}
+
 export interface ReferenceIndex {
+  /** The file's units (a job's groups and own settings, other top-level blocks), in walk order. */
+  units: readonly LinkedUnit[];
   declarations: readonly Declaration[];
   uses: readonly Use[];
   /** Groups whose ports or volumes cannot all be listed (dynamic blocks), by group block. */
