@@ -10,6 +10,7 @@ import type { Group } from '../server/src/model/types';
 import { execJobOfLines } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
+import { isPaused, withDeadline } from '../server/src/pause';
 
 /** Removes parent links (job/group) so models can be compared structurally. */
 function plain(value: unknown): unknown {
@@ -36,6 +37,19 @@ class Editor {
 
   build(): BuildResult {
     return this.builder.build(this.doc.tree(), this.doc.text, this.doc.takeEdits());
+  }
+
+  /** A build stopped at every checkpoint it may stop at, and taken up again each time, as the server's slices do. */
+  buildInSlices(): { result: BuildResult; stops: number } {
+    let edits = this.doc.takeEdits();
+    for (let stops = 0; ; stops++) {
+      try {
+        return { result: withDeadline(0, () => this.builder.build(this.doc.tree(), this.doc.text, edits)), stops };
+      } catch (error) {
+        if (!isPaused(error)) throw error;
+        edits = [];
+      }
+    }
   }
 
   /** The model of the same tree built without a cache. */
@@ -87,6 +101,30 @@ test('undo after breaking a heredoc marker reuses the blocks and groups after it
     // Each group's task is the same object too (it belongs to the group).
     assert.equal(groupsOf(undone)[5].tasks[0], before[5].tasks[0]);
     for (const group of groupsOf(undone)) assert.equal(group.job, undone.file.jobs[0]);
+  } finally {
+    editor.dispose();
+  }
+});
+
+test('an undo built in slices still gets back the groups after the edit, though each slice stops', async () => {
+  // The server builds a large model in slices (pause.ts). A stopped build used to keep only what it had
+  // finished and the build just before: the build before the broken marker, from which an undo takes back
+  // everything after it, was dropped at the first stop, and a 1 MB job's undo rebuilt a thousand groups.
+  const editor = new Editor(await sharedParser(), execJobOfLines(600));
+  try {
+    const before = groupsOf(editor.build());
+    const at = markerOffset(editor.text, 3);
+    editor.edit(at, at, 'a');
+    editor.buildInSlices();
+    // Undone together with an edit in an earlier group (a change list may hold several): what that edit
+    // builds is the progress after which the build may stop, before the groups to take back.
+    editor.edit(at, at + 1, '');
+    const earlier = editor.text.indexOf('INDEX = "1"') + 'INDEX = "1'.length;
+    editor.edit(earlier, earlier, 'x');
+    const { result, stops } = editor.buildInSlices();
+    assert.ok(stops > 0, 'the undo build stopped at a checkpoint');
+    assertSameObjects(before, groupsOf(result), 4, 'undo in slices');
+    assert.deepEqual(plain(result.file), plain(editor.fresh().file));
   } finally {
     editor.dispose();
   }

@@ -225,10 +225,10 @@ export const MAX_BLOCK_DEPTH = 300;
 
 export class BodyBuilder {
   private depth = 0;
-  /** Items of the previous build, by their start offset in the previous text. */
+  /** Items of the previous complete build, by their start offset in its text. */
   private previous = new Generation();
   private next = new Generation();
-  /** Edits from the previous build's text to this one; undefined: nothing can be reused. */
+  /** Edits from the previous complete build's text to this one; undefined: nothing can be reused. */
   private edits: readonly EditSpan[] | undefined;
   /**
    * Items of the build before the previous one, and the edits from its text to the previous text (undefined:
@@ -238,14 +238,31 @@ export class BodyBuilder {
    */
   private older = new Generation();
   private olderEdits: readonly EditSpan[] | undefined;
+  /**
+   * What a build stopped at a checkpoint (pause.ts) finished, and the edits from the text it was building to
+   * this one. The next attempt takes those items over and goes on from there, still finding the rest in the
+   * generations above, which the stopped build was reading too: an undo that copies a thousand groups back
+   * from `older` is stopped a dozen times on the way.
+   */
+  private partial: Generation | undefined;
+  private partialEdits: readonly EditSpan[] = [];
 
   /**
-   * Starts a build. `edits` are the changes since the text of the previous build (empty: same text);
+   * Starts a build. `edits` are the changes since the text of the last build begun (empty: same text);
    * undefined when unknown (then everything is built afresh). Entries not used are dropped at `finish()`.
    */
   begin(edits: readonly EditSpan[] | undefined): void {
     this.next = new Generation();
-    this.edits = edits;
+    if (!edits) {
+      this.edits = undefined;
+      this.partial = undefined;
+    } else if (this.partial) {
+      // The last build begun was stopped: the previous complete build is one more step behind.
+      this.partialEdits = edits;
+      if (this.edits && edits.length > 0) this.edits = [...this.edits, ...edits];
+    } else {
+      this.edits = edits;
+    }
   }
 
   finish(): void {
@@ -259,16 +276,17 @@ export class BodyBuilder {
     // A build of the same text keeps the older generation: it is still one edit step behind.
     this.previous = this.next;
     this.next = new Generation();
+    this.partial = undefined;
+    this.partialEdits = [];
   }
 
-  /**
-   * The build was stopped at a checkpoint (pause.ts): what it finished is kept as a build of this text, so
-   * the next build of the same text (with no edits) takes those items over and goes on from there.
-   */
+  /** The build was stopped at a checkpoint (pause.ts): what it finished is kept for the next attempt. */
   pause(): void {
     this.next.dropUnfinished();
     this.depth = 0;
-    this.finish();
+    this.partial = this.next;
+    this.partialEdits = [];
+    this.next = new Generation();
   }
 
   clear(): void {
@@ -276,6 +294,8 @@ export class BodyBuilder {
     this.next = new Generation();
     this.older = new Generation();
     this.olderEdits = undefined;
+    this.partial = undefined;
+    this.partialEdits = [];
   }
 
   /** The root body from a `config_file` node. */
@@ -489,7 +509,16 @@ export class BodyBuilder {
    * since then; false when there are none.
    */
   private reuse(startIndex: number, length: number, row: number, column: number, type: string, ctx: BuildContext, out: BodyItem[]): boolean {
-    if (!this.edits || type.endsWith('!')) return false;
+    if (type.endsWith('!')) return false;
+    if (this.partial) {
+      const at = mapBack(this.partialEdits, startIndex, startIndex + length);
+      const i = at === undefined ? -1 : this.partial.find(at, length, row, column, type);
+      if (i >= 0) {
+        this.partial.copy(i, startIndex, this.next, out, ctx.problems);
+        return true;
+      }
+    }
+    if (!this.edits) return false;
     const old = mapBack(this.edits, startIndex, startIndex + length);
     if (old === undefined) return false;
     const i = this.previous.find(old, length, row, column, type);
