@@ -319,3 +319,65 @@ test('incremental checks: after many missing paths typed in one group, a command
     job.dispose();
   }
 });
+
+/**
+ * A template whose text depends on a variable and on its block's delimiters, open as a document. The parsed
+ * text is remembered per `data` attribute and file token (checks/templateData.ts): an edit that changes only
+ * the variable, or only a delimiter, or only another line of the block must still give fresh findings.
+ */
+test('incremental checks: a remembered template text follows its variable, its delimiters and its own edits', async () => {
+  const parser = await sharedParser();
+  let text = `variable "open" {
+  default = "{{"
+}
+
+job "tpl" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+      }
+      template {
+        destination     = "local/a.conf"
+        left_delimiter  = "{{"
+        data            = <<-EOT
+          x = \${var.open} env "HOME"
+          EOT
+      }
+    }
+  }
+}
+`;
+  const settings = SETTINGS[0];
+  const doc = new DocumentAnalysis(parser, 'file:///incremental/template', text, 0);
+  let version = 0;
+  const replace = (from: string, to: string): Diagnostic[] => {
+    const at = text.indexOf(from);
+    assert.ok(at >= 0, from);
+    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    const diagnostics = doc.analyse(settings).diagnostics;
+    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+    return diagnostics;
+  };
+  const syntax = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'template-syntax').map((d) => d.range.start.line);
+  try {
+    // `{{ env "HOME"` never closed: reported on the data's line.
+    assert.deepEqual(syntax(doc.analyse(settings).diagnostics), [15]);
+    // Only the variable changes: the action is gone.
+    assert.deepEqual(syntax(replace('default = "{{"', 'default = "<"')), []);
+    assert.deepEqual(syntax(replace('default = "<"', 'default = "{{"')), [15]);
+    // Only a delimiter changes: `{{` is then plain text.
+    assert.deepEqual(syntax(replace('left_delimiter  = "{{"', 'left_delimiter  = "[["')), []);
+    assert.deepEqual(syntax(replace('left_delimiter  = "[["', 'left_delimiter  = "{{"')), [15]);
+    // Another line of the block: the same finding, at the same place.
+    assert.deepEqual(syntax(replace('local/a.conf', 'local/b.conf')), [15]);
+    // A line inserted above the template: the finding moves with it.
+    assert.deepEqual(syntax(replace('      template {', '      env {\n        A = "1"\n      }\n      template {')), [18]);
+    // The data itself: closed.
+    assert.deepEqual(syntax(replace('env "HOME"', 'env "HOME" }}')), []);
+  } finally {
+    doc.dispose();
+  }
+});
