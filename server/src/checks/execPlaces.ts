@@ -39,6 +39,19 @@ export interface TaskPlaces {
 
 /** A task path as written (`local/x`, `/local/x`, `${NOMAD_TASK_DIR}/x`, `../alloc/x`) made task-relative. */
 export function taskRelative(raw: string): string {
+  // Asked for the same few paths (chroot_env entries, commands, destinations) for every task on every edit.
+  const known = relativePaths.get(raw);
+  if (known !== undefined) return known;
+  const made = makeTaskRelative(raw);
+  if (relativePaths.size >= RECENT_PATHS) relativePaths.clear();
+  relativePaths.set(raw, made);
+  return made;
+}
+
+const RECENT_PATHS = 1024;
+const relativePaths = new Map<string, string>();
+
+function makeTaskRelative(raw: string): string {
   let p = raw.replace(/\\/g, '/');
   if (p.startsWith('../alloc/') || p === '../alloc') p = p.slice(3); // the shared alloc dir is bound at alloc/
   p = path.posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
