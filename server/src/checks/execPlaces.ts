@@ -27,7 +27,7 @@ export interface Provider {
 }
 
 export interface TaskPlaces {
-  chroot: ChrootEntry[];
+  chroot: readonly ChrootEntry[];
   /** Where chroot_env came from ("Nomad default", a setting, an agent config file), for messages. */
   chrootOrigin: string;
   /** Task-relative mount destinations of `volume_mount` blocks. */
@@ -86,9 +86,21 @@ export function pathValue(expr: Expr | undefined, evaluator?: Evaluator): string
   return text;
 }
 
+// The chroot entries of a chroot_env map, with the entries they were made from: a map changed in place is
+// read again. Shared by every task's places (never mutated).
+const chroots = new WeakMap<Readonly<Record<string, string>>, { from: [string, string][]; entries: readonly ChrootEntry[] }>();
+
+function chrootOf(chrootEnv: Readonly<Record<string, string>>): readonly ChrootEntry[] {
+  const from = Object.entries(chrootEnv);
+  const known = chroots.get(chrootEnv);
+  if (known && known.from.length === from.length && known.from.every(([host, inside], i) => host === from[i][0] && inside === from[i][1])) return known.entries;
+  const entries = from.map(([host, inside]) => ({ host, task: taskRelative(inside) }));
+  chroots.set(chrootEnv, { from, entries });
+  return entries;
+}
+
 export function taskPlaces(task: Task, settings: EffectiveSettings, evaluator?: Evaluator): TaskPlaces {
-  const places: TaskPlaces = { chroot: [], chrootOrigin: settings.origin?.chrootEnv ?? 'Nomad default', mounts: [], providers: [], unknownPlaces: false };
-  for (const [host, inside] of Object.entries(settings.chrootEnv)) places.chroot.push({ host, task: taskRelative(inside) });
+  const places: TaskPlaces = { chroot: chrootOf(settings.chrootEnv), chrootOrigin: settings.origin?.chrootEnv ?? 'Nomad default', mounts: [], providers: [], unknownPlaces: false };
   const body = taskBody(task);
   for (const mount of findBlocks(body, 'volume_mount')) {
     const destination = pathValue(findAttribute(mount.body, 'destination')?.value, evaluator);

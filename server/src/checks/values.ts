@@ -216,7 +216,8 @@ export function checkAttributeValue(ctx: CheckContext, attribute: Attribute, giv
   }
 
   if (schema.type.kind === 'duration') {
-    if (typeof value === 'string' && !isGoDuration(value.trim())) {
+    // durationNs: the same test, remembered per text.
+    if (typeof value === 'string' && durationNs(value) === undefined) {
       ctx.report({
         range: expr.range,
         code: 'invalid-duration',
