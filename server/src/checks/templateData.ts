@@ -87,19 +87,22 @@ type Parse = { parsed: ParsedTemplate } | { error: TemplateSyntaxError } | undef
  */
 function parseOf(text: string, left: string, right: string): Parse {
   const key = `${left}\u0000${right}\u0000${text}`;
-  if (parses.has(key)) return parses.get(key);
+  if (text.length <= MAX_REMEMBERED_TEXT && parses.has(key)) return parses.get(key);
   let parse: Parse;
   try {
     parse = { parsed: parseForEditor(text, { leftDelimiter: left, rightDelimiter: right }) };
   } catch (error) {
     parse = error instanceof TemplateSyntaxError ? { error } : undefined;
   }
+  // Not a text that is most of the file (a heredoc left open while typing): a few would hold megabytes.
+  if (text.length > MAX_REMEMBERED_TEXT) return parse;
   if (parses.size >= RECENT_PARSES) parses.delete(parses.keys().next().value!);
   parses.set(key, parse);
   return parse;
 }
 
 const RECENT_PARSES = 64;
+const MAX_REMEMBERED_TEXT = 16 * 1024;
 const parses = new Map<string, Parse>();
 
 /**
