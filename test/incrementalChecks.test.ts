@@ -381,3 +381,59 @@ job "tpl" {
     doc.dispose();
   }
 });
+
+/**
+ * A driver config whose findings depend on a variable and on its task's name, open as a document. Its walk
+ * is remembered per config block and file token (checks/driverConfig.ts): an edit that changes only the
+ * variable, or only the task's name, must still give fresh findings.
+ */
+test('incremental checks: a remembered driver config walk follows its variable, its task name and its own edits', async () => {
+  const parser = await sharedParser();
+  let text = `variable "args" {
+  default = "-c"
+}
+
+job "cfg" {
+  group "g" {
+    task "web" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args    = var.args
+        comand  = "x"
+      }
+    }
+  }
+}
+`;
+  const settings = SETTINGS[0];
+  const doc = new DocumentAnalysis(parser, 'file:///incremental/driver-config', text, 0);
+  let version = 0;
+  const replace = (from: string, to: string): Diagnostic[] => {
+    const at = text.indexOf(from);
+    assert.ok(at >= 0, from);
+    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+    const diagnostics = doc.analyse(settings).diagnostics;
+    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+    return diagnostics;
+  };
+  const typeMismatch = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'type-mismatch').length;
+  const unknownIn = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'unknown-attribute').map((d) => d.message.match(/config of task "(\w+)"/i)?.[1]);
+  try {
+    const first = doc.analyse(settings).diagnostics;
+    assert.equal(typeMismatch(first), 1, JSON.stringify(first));
+    assert.deepEqual(unknownIn(first), ['web']);
+    // Only the task's name: the message names the new one.
+    assert.deepEqual(unknownIn(replace('task "web"', 'task "api"')), ['api']);
+    // Only the variable: args is now a list.
+    assert.equal(typeMismatch(replace('default = "-c"', 'default = ["-c"]')), 0);
+    assert.equal(typeMismatch(replace('default = ["-c"]', 'default = "-c"')), 1);
+    // Another line of the task: the same findings.
+    assert.deepEqual(unknownIn(replace('driver = "exec"', 'driver = "exec"\n      user   = "nobody"')), ['api']);
+    // The config itself.
+    assert.deepEqual(unknownIn(replace('comand  = "x"', '')), []);
+  } finally {
+    doc.dispose();
+  }
+});
