@@ -321,13 +321,37 @@ test('incremental checks: after many missing paths typed in one group, a command
 });
 
 /**
+ * `text` open as a document; `replace` changes the first occurrence of `from`, analyses again and checks the
+ * diagnostics against a from-scratch analysis of the same text.
+ */
+function openDocument(parser: HclParser, name: string, initial: string) {
+  const settings = SETTINGS[0];
+  let text = initial;
+  const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
+  let version = 0;
+  return {
+    analyse: (): Diagnostic[] => doc.analyse(settings).diagnostics,
+    replace(from: string, to: string): Diagnostic[] {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, from);
+      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      const diagnostics = doc.analyse(settings).diagnostics;
+      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+      return diagnostics;
+    },
+    dispose: () => doc.dispose(),
+  };
+}
+
+/**
  * A template whose text depends on a variable and on its block's delimiters, open as a document. The parsed
  * text is remembered per `data` attribute and file token (checks/templateData.ts): an edit that changes only
  * the variable, or only a delimiter, or only another line of the block must still give fresh findings.
  */
 test('incremental checks: a remembered template text follows its variable, its delimiters and its own edits', async () => {
   const parser = await sharedParser();
-  let text = `variable "open" {
+  const text = `variable "open" {
   default = "{{"
 }
 
@@ -349,22 +373,12 @@ job "tpl" {
   }
 }
 `;
-  const settings = SETTINGS[0];
-  const doc = new DocumentAnalysis(parser, 'file:///incremental/template', text, 0);
-  let version = 0;
-  const replace = (from: string, to: string): Diagnostic[] => {
-    const at = text.indexOf(from);
-    assert.ok(at >= 0, from);
-    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
-    text = text.slice(0, at) + to + text.slice(at + from.length);
-    const diagnostics = doc.analyse(settings).diagnostics;
-    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
-    return diagnostics;
-  };
+  const doc = openDocument(parser, 'template', text);
+  const replace = doc.replace;
   const syntax = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'template-syntax').map((d) => d.range.start.line);
   try {
     // `{{ env "HOME"` never closed: reported on the data's line.
-    assert.deepEqual(syntax(doc.analyse(settings).diagnostics), [15]);
+    assert.deepEqual(syntax(doc.analyse()), [15]);
     // Only the variable changes: the action is gone.
     assert.deepEqual(syntax(replace('default = "{{"', 'default = "<"')), []);
     assert.deepEqual(syntax(replace('default = "<"', 'default = "{{"')), [15]);
@@ -389,7 +403,7 @@ job "tpl" {
  */
 test('incremental checks: a remembered driver config walk follows its variable, its task name and its own edits', async () => {
   const parser = await sharedParser();
-  let text = `variable "args" {
+  const text = `variable "args" {
   default = "-c"
 }
 
@@ -406,22 +420,12 @@ job "cfg" {
   }
 }
 `;
-  const settings = SETTINGS[0];
-  const doc = new DocumentAnalysis(parser, 'file:///incremental/driver-config', text, 0);
-  let version = 0;
-  const replace = (from: string, to: string): Diagnostic[] => {
-    const at = text.indexOf(from);
-    assert.ok(at >= 0, from);
-    doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
-    text = text.slice(0, at) + to + text.slice(at + from.length);
-    const diagnostics = doc.analyse(settings).diagnostics;
-    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
-    return diagnostics;
-  };
+  const doc = openDocument(parser, 'driver-config', text);
+  const replace = doc.replace;
   const typeMismatch = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'type-mismatch').length;
   const unknownIn = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'unknown-attribute').map((d) => d.message.match(/config of task "(\w+)"/i)?.[1]);
   try {
-    const first = doc.analyse(settings).diagnostics;
+    const first = doc.analyse();
     assert.equal(typeMismatch(first), 1, JSON.stringify(first));
     assert.deepEqual(unknownIn(first), ['web']);
     // Only the task's name: the message names the new one.
