@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import type { NomadExecSettings } from '../server/src/settings';
-import { envFileKeys, runtimeNameDoc, runtimeScopeFor } from '../server/src/schema/runtime';
+import { ALWAYS_IN_ENV, envFileKeys, runtimeNameDoc, runtimeScopeFor } from '../server/src/schema/runtime';
 import { analyseText } from './helpers/analyse';
 import { diagnose, execJob, type ExecJobParts } from './helpers/diagnose';
 
@@ -325,6 +325,38 @@ test('runtimeScopeFor lists what a task has at start, with values where they are
   assert.equal(scope.nearest('NOMAD_TASK_DRI'), 'NOMAD_TASK_DIR');
   assert.ok(scope.describe('attr.kernel.name'));
   assert.ok(scope.describe('node.unique.id'));
+});
+
+test('ALWAYS_IN_ENV: every task has each of these names, whatever its file sets or leaves open', async () => {
+  // The checks settle these names without building a scope (checks/execInterpolation.ts, templateData.ts):
+  // that is only right while every scope has them.
+  const tasks = [
+    job({ task: '' }),
+    job({
+      job: '  periodic {\n    crons = ["@daily"]\n  }\n  vault {\n    namespace = "ns"\n  }',
+      group: '    consul {}\n    network {\n      port "PATH" {}\n    }',
+      task: '      resources {\n        cores      = 2\n        memory_max = 512\n      }\n      identity {\n        env = true\n      }\n      env {\n        PATH = "/opt/bin"\n        HOME = "/home/app"\n      }\n      template {\n        destination = "local/env"\n        env         = true\n        data        = "NOMAD_TASK_DIR=/x\\n"\n      }',
+    }),
+    job({ task: '      env = var.anything' }),
+  ];
+  assert.ok(ALWAYS_IN_ENV.has('NOMAD_TASK_DIR') && ALWAYS_IN_ENV.has('PATH') && !ALWAYS_IN_ENV.has('NOMAD_CPU_CORES'));
+  for (const text of tasks) {
+    const analysis = await analyseText(text);
+    const task = analysis.file.jobs[0].groups[0].tasks[0];
+    const scope = runtimeScopeFor(task, analysis.file, { evaluator: analysis.evaluator });
+    for (const name of ALWAYS_IN_ENV) assert.ok(scope.hasEnv(name), `${name} in the scope of ${text}`);
+  }
+});
+
+test('runtimeScopeFor: one scope per task and analysis, none carried over to the next analysis', async () => {
+  const text = job({ group: '    network {\n      port "http" {}\n    }' });
+  const first = await analyseText(text);
+  const task = first.file.jobs[0].groups[0].tasks[0];
+  const scope = runtimeScopeFor(task, first.file, { evaluator: first.evaluator });
+  assert.equal(runtimeScopeFor(task, first.file, { evaluator: first.evaluator }), scope);
+  const second = await analyseText(text.replace('port "http"', 'port "admin"'));
+  const next = runtimeScopeFor(second.file.jobs[0].groups[0].tasks[0], second.file, { evaluator: second.evaluator });
+  assert.ok(next.hasEnv('NOMAD_PORT_admin') && !next.hasEnv('NOMAD_PORT_http'));
 });
 
 test('runtimeNameDoc documents names without a task: fixed variables, families, node names, functions', () => {

@@ -336,3 +336,125 @@ test('incremental checks: after many missing paths typed in one group, a command
     job.dispose();
   }
 });
+
+/**
+ * `text` open as a document; `replace` changes the first occurrence of `from`, analyses again and checks the
+ * diagnostics against a from-scratch analysis of the same text.
+ */
+function openDocument(parser: HclParser, name: string, initial: string) {
+  const settings = SETTINGS[0];
+  let text = initial;
+  const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
+  let version = 0;
+  return {
+    analyse: (): Diagnostic[] => doc.analyse(settings).diagnostics,
+    replace(from: string, to: string): Diagnostic[] {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, from);
+      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      const diagnostics = doc.analyse(settings).diagnostics;
+      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+      return diagnostics;
+    },
+    dispose: () => doc.dispose(),
+  };
+}
+
+/**
+ * A template whose text depends on a variable and on its block's delimiters, open as a document. The parsed
+ * text is remembered per `data` attribute and file token (checks/templateData.ts): an edit that changes only
+ * the variable, or only a delimiter, or only another line of the block must still give fresh findings.
+ */
+test('incremental checks: a remembered template text follows its variable, its delimiters and its own edits', async () => {
+  const parser = await sharedParser();
+  const text = `variable "open" {
+  default = "{{"
+}
+
+job "tpl" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+      }
+      template {
+        destination     = "local/a.conf"
+        left_delimiter  = "{{"
+        data            = <<-EOT
+          x = \${var.open} env "HOME"
+          EOT
+      }
+    }
+  }
+}
+`;
+  const doc = openDocument(parser, 'template', text);
+  const replace = doc.replace;
+  const syntax = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'template-syntax').map((d) => d.range.start.line);
+  try {
+    // `{{ env "HOME"` never closed: reported on the data's line.
+    assert.deepEqual(syntax(doc.analyse()), [15]);
+    // Only the variable changes: the action is gone.
+    assert.deepEqual(syntax(replace('default = "{{"', 'default = "<"')), []);
+    assert.deepEqual(syntax(replace('default = "<"', 'default = "{{"')), [15]);
+    // Only a delimiter changes: `{{` is then plain text.
+    assert.deepEqual(syntax(replace('left_delimiter  = "{{"', 'left_delimiter  = "[["')), []);
+    assert.deepEqual(syntax(replace('left_delimiter  = "[["', 'left_delimiter  = "{{"')), [15]);
+    // Another line of the block: the same finding, at the same place.
+    assert.deepEqual(syntax(replace('local/a.conf', 'local/b.conf')), [15]);
+    // A line inserted above the template: the finding moves with it.
+    assert.deepEqual(syntax(replace('      template {', '      env {\n        A = "1"\n      }\n      template {')), [18]);
+    // The data itself: closed.
+    assert.deepEqual(syntax(replace('env "HOME"', 'env "HOME" }}')), []);
+  } finally {
+    doc.dispose();
+  }
+});
+
+/**
+ * A driver config whose findings depend on a variable and on its task's name, open as a document. Its walk
+ * is remembered per config block and file token (checks/driverConfig.ts): an edit that changes only the
+ * variable, or only the task's name, must still give fresh findings.
+ */
+test('incremental checks: a remembered driver config walk follows its variable, its task name and its own edits', async () => {
+  const parser = await sharedParser();
+  const text = `variable "args" {
+  default = "-c"
+}
+
+job "cfg" {
+  group "g" {
+    task "web" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args    = var.args
+        comand  = "x"
+      }
+    }
+  }
+}
+`;
+  const doc = openDocument(parser, 'driver-config', text);
+  const replace = doc.replace;
+  const typeMismatch = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'type-mismatch').length;
+  const unknownIn = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'unknown-attribute').map((d) => d.message.match(/config of task "(\w+)"/i)?.[1]);
+  try {
+    const first = doc.analyse();
+    assert.equal(typeMismatch(first), 1, JSON.stringify(first));
+    assert.deepEqual(unknownIn(first), ['web']);
+    // Only the task's name: the message names the new one.
+    assert.deepEqual(unknownIn(replace('task "web"', 'task "api"')), ['api']);
+    // Only the variable: args is now a list.
+    assert.equal(typeMismatch(replace('default = "-c"', 'default = ["-c"]')), 0);
+    assert.equal(typeMismatch(replace('default = ["-c"]', 'default = "-c"')), 1);
+    // Another line of the task: the same findings.
+    assert.deepEqual(unknownIn(replace('driver = "exec"', 'driver = "exec"\n      user   = "nobody"')), ['api']);
+    // The config itself.
+    assert.deepEqual(unknownIn(replace('comand  = "x"', '')), []);
+  } finally {
+    doc.dispose();
+  }
+});

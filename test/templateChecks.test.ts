@@ -153,3 +153,13 @@ test('corpus exec and other: every template free of template errors', async () =
   assert.ok(templates > 20, `expected many corpus templates, found ${templates}`);
   assert.deepEqual(unexpected, []);
 });
+
+test('a template of 300,000 characters is checked like a short one (its text is mapped to the file only where a finding is)', async () => {
+  // A heredoc left open while typing makes the rest of the file its text. The per-character map of such a
+  // text once overflowed the call stack and the template's findings were silently lost.
+  const filler = Array.from({ length: 6000 }, (_, i) => `line ${i} = some plain text of a config file here`);
+  const text = templateJob(heredoc([...filler, 'a = {{ evn "HOME" }}']));
+  const found = await only(text, 'unknown-template-function');
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0].range, rangeOf(text, 'evn'));
+});

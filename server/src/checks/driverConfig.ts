@@ -9,6 +9,7 @@ import { DRIVERS, FOREIGN_EXEC_KEYS, driversWithConfigKey } from '../schema/driv
 import type { DriverSchema } from '../schema/types';
 import type { Check, CheckContext } from './check';
 import { SchemaWalker } from './schemaWalker';
+import { FindingMemo, fileTokenOf } from './memo';
 
 export const driverConfig: Check = {
   name: 'driverConfig',
@@ -73,10 +74,16 @@ function checkTask(ctx: CheckContext, driver: DriverSchema, taskBlock: Block, ti
   }
   const config = modelConfig ?? configs[0];
   const where = `the ${driver.name} config of ${title}`;
-  const walker = new SchemaWalker(ctx, { unknownAttributeHint: (name, path) => (path.length === CONFIG_PATH.length ? foreignHint(driver, name) : undefined) });
-  if (strict) walker.walk(config.body, driver.config, CONFIG_PATH, where, driver.name, config);
-  else walker.walkLoose(config.body, driver.config, CONFIG_PATH, where, driver.name);
+  // What the walk reports follows from the config block, the driver, the wording and the file token (the
+  // evaluator's values): remembered per config block, so an edit elsewhere in the task does not walk it again.
+  memo.run(ctx, config, [fileTokenOf(ctx), driver, where, strict], (ctx) => {
+    const walker = new SchemaWalker(ctx, { unknownAttributeHint: (name, path) => (path.length === CONFIG_PATH.length ? foreignHint(driver, name) : undefined) });
+    if (strict) walker.walk(config.body, driver.config, CONFIG_PATH, where, driver.name, config);
+    else walker.walkLoose(config.body, driver.config, CONFIG_PATH, where, driver.name);
+  });
 }
+
+const memo = new FindingMemo();
 
 /** Why a name is not in this driver's config when it belongs to another driver's. */
 function foreignHint(driver: DriverSchema, name: string): string | undefined {

@@ -119,6 +119,8 @@ function checkCapabilities(ctx: CheckContext, taskBlock: Block, config: Block, t
   // names outside allow_caps are reported too (Nomad's start error lists all of those at once).
   if (capAdd === undefined || capDrop === undefined) return;
   const validAdd = unknown ? capAdd.filter((e) => isValidCapability(e.text)) : capAdd;
+  // Only cap_add entries can be refused (the names left are all valid): without any, the set is fine.
+  if (validAdd.length === 0) return;
   const validDrop = unknown ? capDrop.filter((e) => isValidCapability(e.text)) : capDrop;
   const userAttr = attributeOf(taskBlock.body, 'user');
   const user = userAttr ? ctx.evaluator.evaluate(userAttr.value) : '';

@@ -9,7 +9,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Block, Expr, Group, Job, Task } from '../model/types';
 import { groupBody, iteratorName, taskBody } from '../schema/runtimeQuery';
 import type { Check, CheckContext } from './check';
-import { CONFIG_FUNCTION_NAMES, META_PREFIX, NODE_NAMES, PORT_FAMILIES, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
+import { ALWAYS_IN_ENV, CONFIG_FUNCTION_NAMES, META_PREFIX, NODE_NAMES, PORT_FAMILIES, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { nearestName } from '../schema/capabilities';
 import { SUBMISSION_ROOTS, directReferences, dottedName, walkExpr, withNames, type ReferenceExpr } from './exprWalk';
 import { walkBody } from './jobWalk';
@@ -29,14 +29,12 @@ export const execInterpolationCheck: Check = {
   },
 };
 
-/** Each task's runtime scope, built when first asked for. */
+/**
+ * Each task's runtime scope, built when first asked for (runtimeScopeFor shares it with the other checks of
+ * the run). Most names a task uses (`NOMAD_TASK_DIR`, `NOMAD_ALLOC_INDEX`...) are settled without one.
+ */
 function scopesOf(ctx: CheckContext): (task: Task) => RuntimeScope {
-  const scopes = new Map<Task, RuntimeScope>();
-  return (task) => {
-    let scope = scopes.get(task);
-    if (!scope) scopes.set(task, (scope = runtimeScopeFor(task, ctx.file, { evaluator: ctx.evaluator })));
-    return scope;
-  };
+  return (task) => runtimeScopeFor(task, ctx.file, { evaluator: ctx.evaluator });
 }
 
 /** The job's own settings (meta, constraints, ...); its groups are checked apart (see `groups` above). */
@@ -63,7 +61,7 @@ function checkGroup(ctx: CheckContext, group: Group, scopeOf: (task: Task) => Ru
   }
   for (const task of group.tasks) {
     const names = task.dynamic ? withNames(groupNames, [iteratorName(task.block)]) : groupNames;
-    checkTask(ctx, task, names, scopeOf(task));
+    checkTask(ctx, task, names, () => scopeOf(task));
   }
 }
 
@@ -72,14 +70,14 @@ function isBlockOf(block: Block, type: string): boolean {
   return block.type === type || (block.type === 'dynamic' && (block.dynamic?.blockType ?? block.labels[0]?.value) === type);
 }
 
-function checkTask(ctx: CheckContext, task: Task, taskNames: ReadonlySet<string>, scope: RuntimeScope): void {
+function checkTask(ctx: CheckContext, task: Task, taskNames: ReadonlySet<string>, scope: () => RuntimeScope): void {
   const strictConfig = task.driverName === 'exec' && task.config !== undefined;
   walkBody(taskBody(task), taskNames, {
     enterBlock: (block: Block, parents) => !(strictConfig && parents.length === 0 && (block === task.config || block.type === 'config')),
     attribute: (attribute, bound, parents) => {
       // Template contents belong to consul-template; `${` there is for the shell or the program reading it.
       if (attribute.name === 'data' && parents.some((p) => p.type === 'template' || p.dynamic?.blockType === 'template')) return;
-      lenient(ctx, attribute.value, bound, [scope]);
+      lenient(ctx, attribute.value, bound, () => [scope()]);
     },
   });
   if (strictConfig && task.config) {
@@ -90,10 +88,10 @@ function checkTask(ctx: CheckContext, task: Task, taskNames: ReadonlySet<string>
 }
 
 /** Driver config: every runtime name must exist, and functions must be ones the client knows. */
-function strict(ctx: CheckContext, expr: Expr, bound: ReadonlySet<string>, scope: RuntimeScope): void {
+function strict(ctx: CheckContext, expr: Expr, bound: ReadonlySet<string>, scope: () => RuntimeScope): void {
   walkExpr(expr, bound, {
     reference(ref, names) {
-      if (names.has(ref.root) || SUBMISSION_ROOTS.has(ref.root)) return;
+      if (names.has(ref.root) || SUBMISSION_ROOTS.has(ref.root) || ALWAYS_IN_ENV.has(ref.root)) return;
       const problem = strictProblem(ref, scope);
       if (!problem) return;
       ctx.report({
@@ -124,11 +122,12 @@ interface Problem {
   suggestion?: string;
 }
 
-function strictProblem(ref: ReferenceExpr, scope: RuntimeScope): Problem | undefined {
+function strictProblem(ref: ReferenceExpr, scopeOf: () => RuntimeScope): Problem | undefined {
   const root = ref.root;
   if (root === 'attr' || root === 'meta') return undefined; // any node attribute or node meta key
   if (root === 'env') return undefined; // env["X"]: the agent environment cannot be listed here
   if (root === 'node') return nodeProblem(ref);
+  const scope = scopeOf();
   const dotted = dottedName(ref);
   if (scope.mayHaveEnv(root) || scope.mayHaveEnv(dotted)) return undefined;
   return { message: unknownEnvMessage(root, scope), suggestion: suggestFor(root, scope) };
@@ -184,7 +183,8 @@ function lenient(ctx: CheckContext, expr: Expr, bound: ReadonlySet<string>, scop
   if (scopes && scopes.length === 0) return;
   walkExpr(expr, bound, {
     reference(ref, names) {
-      if (names.has(ref.root) || !ref.root.startsWith('NOMAD_')) return;
+      // A name every task has: whatever the scopes, some has it (or there are none to judge by).
+      if (names.has(ref.root) || !ref.root.startsWith('NOMAD_') || ALWAYS_IN_ENV.has(ref.root)) return;
       scopes ??= (scopesOf as () => RuntimeScope[])();
       // No task: nothing to judge the name against (as when there were no scopes to begin with).
       if (scopes.length === 0) return;

@@ -27,7 +27,7 @@ export interface Provider {
 }
 
 export interface TaskPlaces {
-  chroot: ChrootEntry[];
+  chroot: readonly ChrootEntry[];
   /** Where chroot_env came from ("Nomad default", a setting, an agent config file), for messages. */
   chrootOrigin: string;
   /** Task-relative mount destinations of `volume_mount` blocks. */
@@ -39,6 +39,19 @@ export interface TaskPlaces {
 
 /** A task path as written (`local/x`, `/local/x`, `${NOMAD_TASK_DIR}/x`, `../alloc/x`) made task-relative. */
 export function taskRelative(raw: string): string {
+  // Asked for the same few paths (chroot_env entries, commands, destinations) for every task on every edit.
+  const known = relativePaths.get(raw);
+  if (known !== undefined) return known;
+  const made = makeTaskRelative(raw);
+  if (relativePaths.size >= RECENT_PATHS) relativePaths.clear();
+  relativePaths.set(raw, made);
+  return made;
+}
+
+const RECENT_PATHS = 1024;
+const relativePaths = new Map<string, string>();
+
+function makeTaskRelative(raw: string): string {
   let p = raw.replace(/\\/g, '/');
   if (p.startsWith('../alloc/') || p === '../alloc') p = p.slice(3); // the shared alloc dir is bound at alloc/
   p = path.posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
@@ -73,9 +86,21 @@ export function pathValue(expr: Expr | undefined, evaluator?: Evaluator): string
   return text;
 }
 
+// The chroot entries of a chroot_env map, with the entries they were made from: a map changed in place is
+// read again. Shared by every task's places (never mutated).
+const chroots = new WeakMap<Readonly<Record<string, string>>, { from: [string, string][]; entries: readonly ChrootEntry[] }>();
+
+function chrootOf(chrootEnv: Readonly<Record<string, string>>): readonly ChrootEntry[] {
+  const from = Object.entries(chrootEnv);
+  const known = chroots.get(chrootEnv);
+  if (known && known.from.length === from.length && known.from.every(([host, inside], i) => host === from[i][0] && inside === from[i][1])) return known.entries;
+  const entries = from.map(([host, inside]) => ({ host, task: taskRelative(inside) }));
+  chroots.set(chrootEnv, { from, entries });
+  return entries;
+}
+
 export function taskPlaces(task: Task, settings: EffectiveSettings, evaluator?: Evaluator): TaskPlaces {
-  const places: TaskPlaces = { chroot: [], chrootOrigin: settings.origin?.chrootEnv ?? 'Nomad default', mounts: [], providers: [], unknownPlaces: false };
-  for (const [host, inside] of Object.entries(settings.chrootEnv)) places.chroot.push({ host, task: taskRelative(inside) });
+  const places: TaskPlaces = { chroot: chrootOf(settings.chrootEnv), chrootOrigin: settings.origin?.chrootEnv ?? 'Nomad default', mounts: [], providers: [], unknownPlaces: false };
   const body = taskBody(task);
   for (const mount of findBlocks(body, 'volume_mount')) {
     const destination = pathValue(findAttribute(mount.body, 'destination')?.value, evaluator);

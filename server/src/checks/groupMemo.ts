@@ -90,15 +90,18 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
 
 function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[]): Step[] {
   const steps: Step[] = [];
-  for (let check = 0; check < parts.length; check++) {
+  // One context for all checks of the group (the check running is `check`): parts run one after the other
+  // and report while they run, never later.
+  let check = 0;
+  const ctx: CheckContext = {
+    ...base,
+    report: (finding) => steps.push({ check, published: publishedOf(finding, check) }),
+    // Run right after recording (runLive), and again whenever the machine's answers may have changed.
+    live: (run) => steps.push({ check, live: run }),
+  };
+  for (check = 0; check < parts.length; check++) {
     const part = parts[check];
     if (!part) continue;
-    const ctx: CheckContext = {
-      ...base,
-      report: (finding) => steps.push({ check, published: publishedOf(finding, check) }),
-      // Run right after recording (runLive), and again whenever the machine's answers may have changed.
-      live: (run) => steps.push({ check, live: run }),
-    };
     try {
       part(ctx, group);
     } catch {

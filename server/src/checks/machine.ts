@@ -123,7 +123,11 @@ function pathKind(hostPath: string): PathKind {
 function statKind(hostPath: string): PathKind {
   try {
     if (!host.fs) return 'missing';
-    return host.fs.statSync(hostPath).isFile() ? 'file' : 'other';
+    // Without an exception for a missing path: asked again on every run, and a thrown error costs more than
+    // the look-up itself.
+    const stat = host.fs.statSync(hostPath, { throwIfNoEntry: false });
+    if (!stat) return 'missing';
+    return stat.isFile() ? 'file' : 'other';
   } catch {
     return 'missing';
   }

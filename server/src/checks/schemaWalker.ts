@@ -67,9 +67,10 @@ export class SchemaWalker {
       }
     }
 
+    const shape = shapeOf(schema);
     if (!schema.open) {
-      for (const [name, attribute] of Object.entries(schema.attributes)) {
-        if (attribute.required && !seenAttributes.has(name)) this.missing(body, name, where, path);
+      for (const name of shape.required) {
+        if (!seenAttributes.has(name)) this.missing(body, name, where, path);
       }
       for (const names of schema.requireOneOf ?? []) {
         if (!names.some((n) => seenAttributes.has(n))) this.missingOneOf(body, names, where, path);
@@ -78,7 +79,7 @@ export class SchemaWalker {
     // A block that may also be an attribute must not be both (items are looked at again only when some
     // attribute could be such a block: a job body holds a thousand groups).
     let eitherWay = false;
-    for (const name of seenAttributes.keys()) eitherWay ||= schema.blocks[name]?.alsoAttribute === true;
+    if (shape.eitherWay.size > 0) for (const name of seenAttributes.keys()) eitherWay ||= shape.eitherWay.has(name);
     for (const item of eitherWay ? body.items : []) {
       if (item.kind !== 'block') continue;
       const alsoAttr = schema.blocks[item.type]?.alsoAttribute ? seenAttributes.get(item.type) : undefined;
@@ -354,6 +355,29 @@ export class SchemaWalker {
     const value = this.ctx.evaluator.evaluate(driver.value);
     return typeof value === 'string' ? value : undefined;
   }
+}
+
+/** What every walk of a body reads from its schema besides single names, worked out once per schema. */
+interface BodyShape {
+  /** The required attributes, in the schema's order. */
+  required: readonly string[];
+  /** The block types that may also be written as an attribute. */
+  eitherWay: ReadonlySet<string>;
+}
+
+// Schemas are data, never changed once made (memo.ts compares them by identity too).
+const shapes = new WeakMap<BodySchema, BodyShape>();
+
+function shapeOf(schema: BodySchema): BodyShape {
+  let shape = shapes.get(schema);
+  if (!shape) {
+    shape = {
+      required: Object.entries(schema.attributes).filter(([, attribute]) => attribute.required).map(([name]) => name),
+      eitherWay: new Set(Object.entries(schema.blocks).filter(([, block]) => block.alsoAttribute === true).map(([name]) => name)),
+    };
+    shapes.set(schema, shape);
+  }
+  return shape;
 }
 
 /** The map type of a block that may be written as an attribute (`env = { ... }`). */

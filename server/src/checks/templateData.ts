@@ -5,9 +5,9 @@
 // output read as the client reads an env file.
 import * as path from 'node:path';
 import { host } from '../host';
-import type { Block, Body, Group } from '../model/types';
+import type { Attribute, Block, Body, Group } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
-import { runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
+import { ALWAYS_IN_ENV, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
 import { arityProblem, nearestTemplateFunction, templateFunction } from '../template/functionTable';
 import { TemplateSyntaxError } from '../template/lexer';
@@ -75,16 +75,60 @@ export function readTemplate(ctx: Pick<CheckContext, 'evaluator'>, block: Block)
   const text = templateText(data.value, ctx.evaluator);
   if (!text) return undefined;
   const { left, right } = delimitersOf(ctx, block);
+  const parse = parseOf(text.text, left, right);
+  return parse && { text, left, right, ...parse };
+}
+
+type Parse = { parsed: ParsedTemplate } | { error: TemplateSyntaxError } | undefined;
+
+/**
+ * Parses by text and delimiters, remembered for a few recent texts: the same text comes back in a new model
+ * object whenever the lines around its block are edited. Parses are never mutated by their readers.
+ */
+function parseOf(text: string, left: string, right: string): Parse {
+  const key = `${left}\u0000${right}\u0000${text}`;
+  if (text.length <= MAX_REMEMBERED_TEXT && parses.has(key)) return parses.get(key);
+  let parse: Parse;
   try {
-    return { text, left, right, parsed: parseForEditor(text.text, { leftDelimiter: left, rightDelimiter: right }) };
+    parse = { parsed: parseForEditor(text, { leftDelimiter: left, rightDelimiter: right }) };
   } catch (error) {
-    if (error instanceof TemplateSyntaxError) return { text, left, right, error };
-    return undefined;
+    parse = error instanceof TemplateSyntaxError ? { error } : undefined;
   }
+  // Not a text that is most of the file (a heredoc left open while typing): a few would hold megabytes.
+  if (text.length > MAX_REMEMBERED_TEXT) return parse;
+  if (parses.size >= RECENT_PARSES) parses.delete(parses.keys().next().value!);
+  parses.set(key, parse);
+  return parse;
+}
+
+const RECENT_PARSES = 64;
+const MAX_REMEMBERED_TEXT = 16 * 1024;
+const parses = new Map<string, Parse>();
+
+/**
+ * By the `data` attribute: what readTemplate gave for it with these delimiters in the run of `file` (the file
+ * token, memo.ts). The text and its parse depend on the attribute, the delimiters and what the evaluator
+ * knows, which the file token covers; an unchanged attribute is the same object at the same place
+ * (model/build.ts), also when another line of its block was edited. Building the text's source map and
+ * parsing it were most of this check's time on every edit of a task.
+ */
+const readTemplates = new WeakMap<Attribute, { file: object; left: string; right: string; read: ReadTemplate | undefined }>();
+
+/** readTemplate, remembered across runs of the same file token (computed afresh outside incremental runs). */
+function rememberedTemplate(ctx: CheckContext, block: Block): ReadTemplate | undefined {
+  const file = ctx.incremental?.file;
+  const data = findAttribute(block.body, 'data');
+  if (!file || !data) return readTemplate(ctx, block);
+  const { left, right } = delimitersOf(ctx, block);
+  const known = readTemplates.get(data);
+  if (known && known.file === file && known.left === left && known.right === right) return known.read;
+  const read = readTemplate(ctx, block);
+  readTemplates.set(data, { file, left, right, read });
+  return read;
 }
 
 function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope): void {
-  const read = readTemplate(ctx, block);
+  const read = rememberedTemplate(ctx, block);
   if (!read) return;
   const { text, error, parsed } = read;
   if (error) {
@@ -160,6 +204,7 @@ function checkEnvName(ctx: CheckContext, read: ReadTemplate, arg: ParsedTemplate
   if (nearUnknown(read, arg.offset, arg.end)) return;
   // `node.*`, `attr.*` and `meta.*` are the client node's values, which env also reads.
   if (arg.value.includes('.')) return;
+  if (ALWAYS_IN_ENV.has(arg.value)) return;
   const scope = scopeOf();
   if (scope.mayHaveEnv(arg.value)) return;
   const near = scope.nearest(arg.value);

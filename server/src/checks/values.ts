@@ -16,10 +16,33 @@ export function isGoDuration(text: string): boolean {
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
+// Compiled once per schema pattern (schemas are data, made once).
+const patterns = new WeakMap<{ regex: string }, RegExp>();
+
+function patternOf(pattern: { regex: string }): RegExp {
+  let made = patterns.get(pattern);
+  if (!made) patterns.set(pattern, (made = new RegExp(pattern.regex)));
+  return made;
+}
+
 /** A Go duration string, or a number of nanoseconds, in nanoseconds; undefined when it is neither. */
 export function durationNs(value: Value): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
+  // Read on every edit for each duration of the edited group (restart, update, checks...): a job file
+  // holds a handful of distinct ones.
+  const known = durations.get(value);
+  if (known !== undefined || durations.has(value)) return known;
+  const parsed = parseDuration(value);
+  if (durations.size >= MAX_DURATIONS) durations.clear();
+  durations.set(value, parsed);
+  return parsed;
+}
+
+const MAX_DURATIONS = 256;
+const durations = new Map<string, number | undefined>();
+
+function parseDuration(value: string): number | undefined {
   const text = value.trim();
   if (!isGoDuration(text)) return undefined;
   const sign = text.startsWith('-') ? -1 : 1;
@@ -193,7 +216,8 @@ export function checkAttributeValue(ctx: CheckContext, attribute: Attribute, giv
   }
 
   if (schema.type.kind === 'duration') {
-    if (typeof value === 'string' && !isGoDuration(value.trim())) {
+    // durationNs: the same test, remembered per text.
+    if (typeof value === 'string' && durationNs(value) === undefined) {
       ctx.report({
         range: expr.range,
         code: 'invalid-duration',
@@ -223,7 +247,7 @@ export function checkAttributeValue(ctx: CheckContext, attribute: Attribute, giv
     const text = String(value);
     const allowed = schema.values.map((v) => v.value);
     const matches = schema.caseInsensitive ? allowed.some((a) => a.toLowerCase() === text.toLowerCase()) : allowed.includes(text);
-    const patternOk = schema.valuePattern ? new RegExp(schema.valuePattern.regex).test(text) : false;
+    const patternOk = schema.valuePattern ? patternOf(schema.valuePattern).test(text) : false;
     if (!matches && !patternOk) {
       const shown = allowed.filter((a) => a !== '').map((a) => `"${a}"`);
       if (schema.valuePattern) shown.push(schema.valuePattern.description);

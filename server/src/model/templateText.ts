@@ -34,34 +34,34 @@ export function templateText(data: Expr, evaluator?: Evaluator): TemplateText | 
 
 function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined, bareLiteral: boolean): TemplateText {
   let text = '';
-  const positions: Position[] = [];
   const unknown: [number, number][] = [];
   const computed: [number, number][] = [];
-  const ends: Position[] = [];
+  /** The known value of each part that is not a literal, in order (undefined: not known). */
+  const values: (string | undefined)[] = [];
   for (const part of parts) {
     if (part.kind === 'literal') {
-      // A bare literal's range includes its quotes.
-      const start = bareLiteral ? { line: part.range.start.line, character: part.range.start.character + 1 } : part.range.start;
-      const mapped = mapLiteral(part.text, part.source, start);
       text += part.text;
-      positions.push(...mapped.starts);
-      ends.push(...mapped.ends);
       continue;
     }
     const value = part.kind === 'interpolation' ? knownString(part.expr, evaluator) : undefined;
+    values.push(value);
     if (value === undefined) {
       unknown.push([text.length, text.length]);
       continue;
     }
     if (value.length > 0) computed.push([text.length, text.length + value.length]);
     text += value;
-    for (let i = 0; i < value.length; i++) {
-      positions.push(part.range.start);
-      ends.push(part.range.end);
-    }
   }
   const end = parts.length ? parts[parts.length - 1].range.end : { line: 0, character: 0 };
-  const positionAt = (offset: number): Position => positions[offset] ?? (offset >= positions.length ? end : { line: 0, character: 0 });
+  // Where each character was written: made when first asked for. The checks read the text on every edit of
+  // its task but ask for a place only to report something, and a heredoc left open while typing makes the
+  // text the rest of the file (a position object per character).
+  let map: { positions: Position[]; ends: Position[] } | undefined;
+  const mapped = (): { positions: Position[]; ends: Position[] } => (map ??= positionsOf(parts, values, bareLiteral));
+  const positionAt = (offset: number): Position => {
+    const { positions } = mapped();
+    return positions[offset] ?? (offset >= positions.length ? end : { line: 0, character: 0 });
+  };
   return {
     text,
     positionAt,
@@ -69,9 +69,10 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
       const start = positionAt(from);
       if (to <= from) return { start, end: start };
       // Just past where the last character was written (an escape such as `\"` is two characters there).
-      return { start, end: ends[to - 1] ?? end };
+      return { start, end: mapped().ends[to - 1] ?? end };
     },
     offsetAt(position) {
+      const { positions } = mapped();
       for (let i = 0; i < positions.length; i++) {
         const p = positions[i];
         if (p.line === position.line && p.character === position.character) return i;
@@ -86,6 +87,30 @@ function build(parts: readonly TemplatePart[], evaluator: Evaluator | undefined,
     unknown,
     computed,
   };
+}
+
+/** The start and end position of each character of the text `build` made from these parts and values. */
+function positionsOf(parts: readonly TemplatePart[], values: readonly (string | undefined)[], bareLiteral: boolean): { positions: Position[]; ends: Position[] } {
+  const positions: Position[] = [];
+  const ends: Position[] = [];
+  let next = 0;
+  for (const part of parts) {
+    if (part.kind === 'literal') {
+      // A bare literal's range includes its quotes.
+      const start = bareLiteral ? { line: part.range.start.line, character: part.range.start.character + 1 } : part.range.start;
+      const mapped = mapLiteral(part.text, part.source, start);
+      for (const p of mapped.starts) positions.push(p);
+      for (const p of mapped.ends) ends.push(p);
+      continue;
+    }
+    const value = values[next++];
+    if (value === undefined) continue;
+    for (let i = 0; i < value.length; i++) {
+      positions.push(part.range.start);
+      ends.push(part.range.end);
+    }
+  }
+  return { positions, ends };
 }
 
 /** The source position of each character of a literal's text. */

@@ -147,8 +147,20 @@ export type CapabilityResult =
  * intersected with allow_caps; remove cap_drop; add cap_add. For `user = "root"` the inputs are still
  * validated but the fixed legacy list is what the task gets.
  */
+// Normalised once per allow_caps list (the settings' list is one object while the settings are the same),
+// with the names it was made from: a list changed in place is normalised again.
+const allowSets = new WeakMap<readonly string[], { names: readonly string[]; set: ReadonlySet<string> }>();
+
+function allowSetOf(allowCaps: readonly string[]): ReadonlySet<string> {
+  const known = allowSets.get(allowCaps);
+  if (known && known.names.length === allowCaps.length && known.names.every((name, i) => name === allowCaps[i])) return known.set;
+  const set = new Set(allowCaps.map(normalizeCapability));
+  allowSets.set(allowCaps, { names: allowCaps.slice(), set });
+  return set;
+}
+
 export function computeTaskCapabilities(input: CapabilityInput): CapabilityResult {
-  const allow = new Set((input.allowCaps ?? DEFAULT_ALLOW_CAPS).map(normalizeCapability));
+  const allow = allowSetOf(input.allowCaps ?? DEFAULT_ALLOW_CAPS);
   const allowAll = allow.has('all');
   const unknown: string[] = [];
   const refused: string[] = [];
@@ -164,7 +176,6 @@ export function computeTaskCapabilities(input: CapabilityInput): CapabilityResul
   }
   if (unknown.length > 0 || refused.length > 0) return { ok: false, refused, unknown };
 
-  const all = [...CAPABILITY_NAMES];
   const set = new Set(DEFAULT_ALLOW_CAPS.filter((name) => allowAll || allow.has(name)));
   for (const raw of input.capDrop ?? []) {
     const name = normalizeCapability(raw);
@@ -173,7 +184,7 @@ export function computeTaskCapabilities(input: CapabilityInput): CapabilityResul
   }
   for (const raw of input.capAdd ?? []) {
     const name = normalizeCapability(raw);
-    if (name === 'all') all.forEach((n) => set.add(n));
+    if (name === 'all') CAPABILITY_NAMES.forEach((n) => set.add(n));
     else set.add(name);
   }
   if (input.user === 'root') return { ok: true, capabilities: [...LEGACY_ROOT_CAPS].sort(), legacyRoot: true };

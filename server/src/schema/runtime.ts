@@ -128,16 +128,45 @@ export function runtimeNameDoc(name: string): { name: string; doc: string; patte
 
 /** The names available to `task` when it starts on a client, computed from the file alone. */
 export function runtimeScopeFor(task: Task, file: JobFile, options: RuntimeScopeOptions = {}): RuntimeScope {
-  // The file is part of the signature because variables and locals (file-level) feed values; the evaluator
-  // built from that file carries them.
-  void file;
-  return new ScopeBuilder(task, options.evaluator).build();
+  // The file is part of the key because variables and locals (file-level) feed values; the evaluator built
+  // from that file carries them. Every build of the model is a new JobFile, so a scope is shared by the
+  // checks and features of one analysis (each used to build its own) and never outlives it. Scopes are
+  // never mutated by their users.
+  const evaluator = options.evaluator;
+  const known = scopes.get(task);
+  if (known && known.file === file && known.evaluator === evaluator) return known.scope;
+  const scope = new ScopeBuilder(task, evaluator).build();
+  scopes.set(task, { file, evaluator, scope });
+  return scope;
 }
+
+const scopes = new WeakMap<Task, { file: JobFile; evaluator: Evaluator | undefined; scope: RuntimeScope }>();
+
+/**
+ * Names every task has at start whatever its file says: the unconditional NOMAD_* variables, the user's and
+ * the agent's. `runtimeScopeFor(task).hasEnv(name)` is true for each of them in every scope, so a check can
+ * settle them without building a scope.
+ */
+export const ALWAYS_IN_ENV: ReadonlySet<string> = new Set([
+  ...NOMAD_VARIABLES.filter((v) => v.when === undefined).map((v) => v.name),
+  ...USER_VARIABLES.map((v) => v.name),
+  ...AGENT_VARIABLES.map((v) => v.name),
+]);
 
 /** For things written at group level (services, network): a name is known when some task of the group has it. */
 export function runtimeScopesForGroup(group: Group, file: JobFile, options: RuntimeScopeOptions = {}): RuntimeScope[] {
   return group.tasks.map((task) => runtimeScopeFor(task, file, options));
 }
+
+/**
+ * Each NOMAD_* variable's entry when its value is the fixed one (`execValue`, or none): shared by every scope
+ * (never mutated), as addNomadVariables would make it.
+ */
+const FIXED_NOMAD_NAMES: ReadonlyMap<string, ScopeName> = new Map(
+  NOMAD_VARIABLES.map((v): [string, ScopeName] => [v.name, { name: v.name, kind: 'nomad', doc: v.doc, value: v.execValue }]),
+);
+const USER_NAMES: readonly ScopeName[] = USER_VARIABLES.map((v) => ({ name: v.name, kind: 'user', doc: v.doc }));
+const AGENT_NAMES: readonly ScopeName[] = AGENT_VARIABLES.map((v) => ({ name: v.name, kind: 'agentEnv', doc: v.doc }));
 
 class ScopeBuilder {
   private readonly env = new Map<string, ScopeName>();
@@ -160,8 +189,8 @@ class ScopeBuilder {
     this.addUpstreams();
     this.addMeta();
     this.addTokens();
-    for (const v of USER_VARIABLES) this.add({ name: v.name, kind: 'user', doc: v.doc });
-    for (const v of AGENT_VARIABLES) this.add({ name: v.name, kind: 'agentEnv', doc: v.doc });
+    for (const name of USER_NAMES) this.add(name);
+    for (const name of AGENT_NAMES) this.add(name);
     this.addTaskEnv();
     this.addTemplateEnv();
     return makeScope(this.task, this.env, this.ports, this.metaKeys, this.upstreams, this.open);
@@ -231,8 +260,9 @@ class ScopeBuilder {
     const known = this.knownValues();
     for (const v of NOMAD_VARIABLES) {
       if (!this.holds(v.when)) continue;
-      const value = v.execValue ?? known.get(v.name);
-      this.add({ name: v.name, kind: 'nomad', doc: v.doc, value: TASK_DIR_NAMES.has(v.name) ? v.execValue : value });
+      const value = TASK_DIR_NAMES.has(v.name) ? v.execValue : v.execValue ?? known.get(v.name);
+      // Most have the same entry in every task (made once); only values read from the file differ.
+      this.add(value === v.execValue ? FIXED_NOMAD_NAMES.get(v.name)! : { name: v.name, kind: 'nomad', doc: v.doc, value });
     }
   }
 
@@ -433,6 +463,9 @@ export function envFileKeys(data: Expr): string[] | undefined {
 
 const CONTROL_ACTIONS = /^\s*(?:\{\{-?\s*(?:(?:with|range|if|else|end|define|block)\b|\/\*)[^}]*\}\}\s*)*/;
 
+const NODE_AND_ATTRIBUTE_NAMES: readonly NodeNameDoc[] = [...NODE_NAMES, ...COMMON_ATTRIBUTES];
+const NODE_AND_ATTRIBUTE_NAME_LIST: readonly string[] = NODE_AND_ATTRIBUTE_NAMES.map((n) => n.name);
+
 function makeScope(
   task: Task,
   env: Map<string, ScopeName>,
@@ -441,7 +474,7 @@ function makeScope(
   upstreams: string[],
   open: RuntimeScope['open'],
 ): RuntimeScope {
-  const nodeNames: NodeNameDoc[] = [...NODE_NAMES, ...COMMON_ATTRIBUTES];
+  const nodeNames = NODE_AND_ATTRIBUTE_NAMES;
   const hasEnv = (name: string): boolean => env.has(name);
   const familyOpen = (name: string): boolean => {
     if (open.env) return true;
@@ -468,7 +501,7 @@ function makeScope(
       return undefined;
     },
     nearest(name) {
-      const candidates = name.includes('.') ? nodeNames.map((n) => n.name) : [...env.keys()];
+      const candidates = name.includes('.') ? NODE_AND_ATTRIBUTE_NAME_LIST : [...env.keys()];
       return nearestName(name, candidates);
     },
   };
