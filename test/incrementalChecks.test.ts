@@ -354,7 +354,7 @@ function openDocument(parser: HclParser, name: string, initial: string) {
       doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
       text = text.slice(0, at) + to + text.slice(at + from.length);
       const diagnostics = doc.analyse(settings).diagnostics;
-      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings));
+      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics);
       return diagnostics;
     },
     dispose: () => doc.dispose(),
