@@ -44,7 +44,7 @@ function checkJob(ctx: CheckContext, job: Job): void {
 
   // Job-level settings (meta, constraints, ...): a name is fine when some task has it. The body without its
   // groups (a 1 MB job has a thousand): they are skipped below anyway.
-  walkBody(jobSettings(ctx, job), NO_NAMES, {
+  walkBody(jobSettings(job), NO_NAMES, {
     enterBlock: (block) => !isBlockOf(block, 'group') && !isBlockOf(block, 'task'),
     // Every task's scope is built only when a NOMAD_* name here needs it (a job holds hundreds of tasks).
     attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, allScopes),

@@ -1,34 +1,34 @@
 // Calls of HCL functions: the name must be one a job file may call (the function table, schema/functions.ts,
 // or one a client accepts in a driver config interpolation), with as many arguments as it takes. Nomad
 // refuses the job at submission otherwise.
-import type { Block } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { HCL_FUNCTION_BY_NAME, argumentCount, functionSignature } from '../schema/functions';
 import { CONFIG_FUNCTION_NAMES } from '../schema/runtimeNames';
 import { walkExpr } from './exprWalk';
 import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
-import { FindingMemo, fileTokenOf, groupBlocksOf } from './memo';
+import { FindingMemo, fileTokenOf, ownBody } from './memo';
 
 const KNOWN_NAMES = [...HCL_FUNCTION_BY_NAME.keys(), ...CONFIG_FUNCTION_NAMES];
 
 export const functionCallsCheck: Check = {
   name: 'function-calls',
   run(ctx) {
-    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx, groupBlocksOf(ctx)));
+    // A job's groups are walked by `groups` below.
+    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx));
   },
   groups(_ctx, job) {
-    return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx, undefined), [job.block]);
+    return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx), [job.block]);
   },
 };
 
-function visitorFor(ctx: CheckContext, deferred: ReadonlySet<Block> | undefined): BodyVisitor {
+function visitorFor(ctx: CheckContext): BodyVisitor {
   return {
+    bodyOf: (block) => ownBody(ctx, block),
     // Findings depend on the block alone: remembered per block (memo.ts).
     enterBlock(block, parents) {
-      if (deferred?.has(block)) return false;
       if (!ctx.incremental) return true;
-      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(block.body, NO_NAMES, visitorFor(inner, deferred), [...parents, block]));
+      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner), [...parents, block]));
       return false;
     },
     attribute(attribute, bound, parents) {

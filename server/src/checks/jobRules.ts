@@ -50,7 +50,7 @@ export const jobRules: Check = {
 };
 
 function jobType(ctx: CheckContext, job: Job): string {
-  return knownString(ctx, attr(jobSettings(ctx, job), 'type')) ?? 'service';
+  return knownString(ctx, attr(jobSettings(job), 'type')) ?? 'service';
 }
 
 function checkJobCount(ctx: CheckContext): void {
@@ -69,7 +69,7 @@ function checkJobCount(ctx: CheckContext): void {
 }
 
 function checkJob(ctx: CheckContext, job: Job): void {
-  const settings = jobSettings(ctx, job);
+  const settings = jobSettings(job);
   const id = knownString(ctx, attr(settings, 'id')) ?? job.block.labels[0]?.value;
   const idProblem = id !== undefined ? jobIdProblem(id) : undefined;
   if (idProblem) ctx.report({ range: job.block.labels[0]?.range ?? job.block.typeRange, code: 'invalid-name', message: idProblem });

@@ -8,6 +8,8 @@ export interface BodyVisitor {
   attribute(attribute: Attribute, bound: ReadonlySet<string>, parents: readonly Block[]): void;
   /** Return false to skip a nested block (e.g. `task` blocks when walking a group's own settings). */
   enterBlock?(block: Block, parents: readonly Block[]): boolean;
+  /** The body to walk for a block (a job's settings without its groups, memo.ts ownBody); its own by default. */
+  bodyOf?(block: Block): Body;
 }
 
 export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: readonly Block[] = []): void {
@@ -31,6 +33,6 @@ export function walkBlock(item: Block, bound: ReadonlySet<string>, visitor: Body
     }
     return;
   }
-  walkBody(item.body, bound, visitor, nested);
+  walkBody(visitor.bodyOf ? visitor.bodyOf(item) : item.body, bound, visitor, nested);
 }
 

@@ -13,7 +13,7 @@
 // job's own settings re-checks every group, as it should (per-block memos below the file token still hit).
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
-import type { Block, Body, Job, JobFile } from '../model/types';
+import type { Block, Body, BodyItem, Job } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import type { BodySchema } from '../schema/types';
@@ -163,7 +163,7 @@ export function jobToken(ctx: CheckContext, job: Job): object {
   if (known && known.file === ctx.incremental.file) return known.token;
   const parts: unknown[] = [ctx.incremental.file, job.name, job.block.labels.length];
   for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
-  for (const item of jobSettings(ctx, job).items) {
+  for (const item of jobSettings(job).items) {
     if (item.kind === 'block' && item.type !== 'dynamic' && !JOB_CONTEXT_BLOCKS.has(item.type)) continue;
     parts.push(item);
   }
@@ -177,32 +177,43 @@ export function fileTokenOf(ctx: CheckContext): object {
   return ctx.incremental?.file ?? {};
 }
 
-// The model of every build is a new JobFile: one set per file is one set per run.
-const groupBlocks = new WeakMap<JobFile, ReadonlySet<Block>>();
-
-/** The blocks of every job's groups (walked apart from the job by the checks that walk the whole file). */
-export function groupBlocksOf(ctx: Pick<CheckContext, 'file'>): ReadonlySet<Block> {
-  let blocks = groupBlocks.get(ctx.file);
-  if (!blocks) {
-    const set = new Set<Block>();
-    for (const job of ctx.file.jobs) for (const group of job.groups) set.add(group.block);
-    groupBlocks.set(ctx.file, (blocks = set));
-  }
-  return blocks;
-}
-
 const settingsBodies = new WeakMap<Job, Body>();
 
 /**
  * The job's body without its groups: what job-level rules read. A 1 MB job holds a thousand groups, and
  * looking up `type` or `update` in the whole body on every edit would scan them each time.
  */
-export function jobSettings(ctx: Pick<CheckContext, 'file'>, job: Job): Body {
+export function jobSettings(job: Job): Body {
   let known = settingsBodies.get(job);
-  if (!known) {
-    const groups = groupBlocksOf(ctx);
-    known = { range: job.block.body.range, items: job.block.body.items.filter((item) => item.kind !== 'block' || !groups.has(item)) };
-    settingsBodies.set(job, known);
-  }
+  if (!known) settingsBodies.set(job, (known = { range: job.block.body.range, items: withoutGroups(job) }));
   return known;
+}
+
+/**
+ * The job body's items but its groups' blocks. The groups are in body order (model/build.ts assembleJob),
+ * so one pass side by side finds them by identity, with no set of a thousand blocks made per edit.
+ */
+function withoutGroups(job: Job): BodyItem[] {
+  const items: BodyItem[] = [];
+  const groups = job.groups;
+  let next = 0;
+  for (const item of job.block.body.items) {
+    if (next < groups.length && groups[next].block === item) next++;
+    else items.push(item);
+  }
+  if (next === groups.length) return items;
+  // Not in body order after all: by identity, the slow way.
+  const blocks = new Set<BodyItem>(groups.map((g) => g.block));
+  return job.block.body.items.filter((item) => !blocks.has(item));
+}
+
+/**
+ * The body a whole-file walk reads for `block`: a job's without its groups (runChecks checks each group
+ * apart, groupMemo.ts), any other block's own.
+ */
+export function ownBody(ctx: Pick<CheckContext, 'file'>, block: Block): Body {
+  if (block.type === 'job') {
+    for (const job of ctx.file.jobs) if (job.block === block) return jobSettings(job);
+  }
+  return block.body;
 }

@@ -74,20 +74,20 @@ export const policyRules: Check = {
   name: 'policyRules',
   run(ctx) {
     for (const job of ctx.file.jobs) {
-      const type = readString(ctx, jobSettings(ctx, job), 'type', 'service');
+      const type = readString(ctx, jobSettings(job), 'type', 'service');
       if (type === null) continue;
       checkJobLevel(ctx, job, type);
     }
   },
   // The job type is part of the job token (memo.ts), so per-group results may depend on it.
   groups(ctx, job) {
-    const type = readString(ctx, jobSettings(ctx, job), 'type', 'service');
+    const type = readString(ctx, jobSettings(job), 'type', 'service');
     return type === null ? undefined : (ctx, group) => checkGroup(ctx, group, type);
   },
 };
 
 function checkJobLevel(ctx: CheckContext, job: Job, type: string): void {
-  const body = jobSettings(ctx, job);
+  const body = jobSettings(job);
   for (const update of blocks(body, 'update')) {
     // A job-level update block with no settings is ignored by Nomad; any setting is copied to every group.
     if (type !== 'service' && type !== 'system' && update.body.items.length > 0) reportNotAllowed(ctx, update, type);
@@ -139,7 +139,7 @@ function checkGroup(ctx: CheckContext, group: Group, type: string): void {
   }
 
   {
-    const jobBody = jobSettings(ctx, group.job);
+    const jobBody = jobSettings(group.job);
     checkAutoPromote(ctx, jobBody, group.implicit ? undefined : body);
     if (type === 'service' || type === 'batch') checkReschedule(ctx, jobBody, group.implicit ? undefined : body, type);
     for (const scaling of group.implicit ? [] : blocks(body, 'scaling')) {

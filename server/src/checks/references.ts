@@ -12,10 +12,11 @@ export const referencesCheck: Check = {
   name: 'references',
   run(ctx) {
     const index = referenceIndex(ctx.file);
-    const results = unitResults(index.units, !!ctx.incremental);
-    for (const result of results) for (const finding of result.unknownPorts) ctx.report(finding);
-    for (const result of results) for (const finding of result.unknownVolumes) ctx.report(finding);
-    unusedDeclarations(ctx, results);
+    const run = unitResults(index.units, !!ctx.incremental);
+    const { results, has } = run;
+    for (let i = 0; i < results.length; i++) if (has[i] & PORTS) for (const finding of results[i].unknownPorts) ctx.report(finding);
+    for (let i = 0; i < results.length; i++) if (has[i] & VOLUMES) for (const finding of results[i].unknownVolumes) ctx.report(finding);
+    unusedDeclarations(ctx, run);
   },
 };
 
@@ -34,27 +35,74 @@ interface UnitResult {
   unusedCandidates: Declaration[];
 }
 
-/** The last run's results, by its first and by its last unit: one of them is usually in the next run too. */
-const lastRuns = new WeakMap<LinkedUnit, { units: readonly LinkedUnit[]; results: readonly UnitResult[] }>();
+/** What a result holds, one byte per unit: loops over a thousand units then read one small array, not each result. */
+const PORTS = 1;
+const VOLUMES = 2;
+const CANDIDATES = 4;
+
+function hasOf(result: UnitResult): number {
+  return (result.unknownPorts.length > 0 ? PORTS : 0) | (result.unknownVolumes.length > 0 ? VOLUMES : 0) | (result.unusedCandidates.length > 0 ? CANDIDATES : 0);
+}
+
+interface Run {
+  units: readonly LinkedUnit[];
+  results: readonly UnitResult[];
+  has: Uint8Array;
+  /**
+   * How many units' uses name each variable or local. Handed on to the next run, which updates it for the
+   * units that changed; undefined once handed on (a run found again later counts afresh).
+   */
+  uses: Map<Declaration, number> | undefined;
+}
+
+/** The last run, by its first and by its last unit: one of them is usually in the next run too. */
+const lastRuns = new WeakMap<LinkedUnit, Run>();
 /** Results of units that did not line up with the last run (an edit's group, a pasted one): found again on undo. */
 const byUnit = new WeakMap<LinkedUnit, UnitResult>();
 
 /** Each unit's result, taken from the last run where the units line up (references/alignment.ts). */
-function unitResults(units: readonly LinkedUnit[], remember: boolean): readonly UnitResult[] {
-  if (!remember) return units.map(computeUnitResult);
+function unitResults(units: readonly LinkedUnit[], remember: boolean): Run {
   const count = units.length;
+  if (!remember) {
+    const results = units.map(computeUnitResult);
+    return { units, results, has: Uint8Array.from(results, hasOf), uses: countUses(results, 0, count, new Map(), 1) };
+  }
   const last = count > 0 ? (lastRuns.get(units[0]) ?? lastRuns.get(units[count - 1])) : undefined;
-  const results = alignedValues(count, last?.results, align(units, last?.units), (i) => {
+  const aligned = align(units, last?.units);
+  const results = alignedValues(count, last?.results, aligned, (i) => {
     let result = byUnit.get(units[i]);
     if (!result) byUnit.set(units[i], (result = computeUnitResult(units[i])));
     return result;
   });
+  const has = new Uint8Array(count);
+  const { head, tail } = aligned;
+  if (head > 0) has.set(last!.has.subarray(0, head), 0);
+  if (tail > 0) has.set(last!.has.subarray(last!.has.length - tail), count - tail);
+  for (let i = head; i < count - tail; i++) has[i] = hasOf(results[i]);
+  let uses: Map<Declaration, number>;
+  if (last?.uses) {
+    // The counts of the last run, less the units that left, plus those that came.
+    uses = countUses(last.results, head, last.results.length - tail, last.uses, -1);
+    countUses(results, head, count - tail, uses, 1);
+    last.uses = undefined;
+  } else uses = countUses(results, 0, count, new Map(), 1);
+  const run: Run = { units, results, has, uses };
   if (count > 0) {
-    const run = { units, results };
     lastRuns.set(units[0], run);
     lastRuns.set(units[count - 1], run);
   }
-  return results;
+  return run;
+}
+
+function countUses(results: readonly UnitResult[], from: number, to: number, into: Map<Declaration, number>, sign: 1 | -1): Map<Declaration, number> {
+  for (let i = from; i < to; i++) {
+    for (const target of results[i].fileWideTargets) {
+      const n = (into.get(target) ?? 0) + sign;
+      if (n === 0) into.delete(target);
+      else into.set(target, n);
+    }
+  }
+  return into;
 }
 
 function computeUnitResult(unit: LinkedUnit): UnitResult {
@@ -136,15 +184,15 @@ function attributeText(body: Body, name: string): string | undefined {
   return undefined;
 }
 
-function unusedDeclarations(ctx: CheckContext, results: readonly UnitResult[]): void {
+function unusedDeclarations(ctx: CheckContext, run: Run): void {
   // A file of variables alone (no job) is read together with a job elsewhere: its variables are not unused.
   if (ctx.file.jobs.length === 0) return;
-  const usedFileWide = new Set<Declaration>();
-  for (const result of results) for (const target of result.fileWideTargets) usedFileWide.add(target);
+  const { results, has, uses } = run;
   const seen = new Set<string>();
-  for (const result of results) {
-    for (const declaration of result.unusedCandidates) {
-      if (declaration.kind !== 'port' && usedFileWide.has(declaration)) continue;
+  for (let i = 0; i < results.length; i++) {
+    if (!(has[i] & CANDIDATES)) continue;
+    for (const declaration of results[i].unusedCandidates) {
+      if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
       // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
       const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
       if (seen.has(key)) continue;

@@ -3,7 +3,7 @@
 import { ROOT, bodyOfBlock } from '../schema/lookup';
 import type { Check } from './check';
 import { SchemaWalker, describe } from './schemaWalker';
-import { FindingMemo, groupBlocksOf } from './memo';
+import { FindingMemo, ownBody } from './memo';
 
 // Findings per block: an edit re-walks only the blocks from the root down to it (memo.ts).
 const memo = new FindingMemo();
@@ -14,8 +14,8 @@ const JOB_BODY = bodyOfBlock(ROOT.blocks.job, undefined);
 export const schemaConformance: Check = {
   name: 'schemaConformance',
   run(ctx) {
-    // The jobs' groups are only counted among their siblings here: each is walked by `groups` below.
-    new SchemaWalker(ctx, { memo, deferred: groupBlocksOf(ctx) }).walk(ctx.file.body, ROOT, [], 'the file');
+    // A job's groups are walked by `groups` below, not here.
+    new SchemaWalker(ctx, { memo, ownBody: (block) => ownBody(ctx, block) }).walk(ctx.file.body, ROOT, [], 'the file');
   },
   // Walked as the job body's walk would (same schema, path and wording), so memo entries are shared.
   groups(ctx, job) {

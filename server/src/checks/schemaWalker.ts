@@ -21,10 +21,11 @@ export interface WalkOptions {
    */
   memo?: FindingMemo;
   /**
-   * Blocks walked apart (a job's groups: runChecks checks them per group, groupMemo.ts): only counted here
-   * among their siblings. Whether a block is one of them must follow from its parent block alone.
+   * The body to walk for a block: a job's without its groups (runChecks checks those per group,
+   * groupMemo.ts; memo.ts ownBody). What it leaves out must follow from the block alone, and must not be
+   * counted among its siblings (a job's groups and tasks have no limit).
    */
-  deferred?: ReadonlySet<Block>;
+  ownBody?(block: Block): Body;
 }
 
 /** The context a block's findings depend on besides the block (compared part by part, see memo.ts). */
@@ -207,12 +208,11 @@ export class SchemaWalker {
         }
       }
     }
-    if (this.options.deferred?.has(item)) return;
     this.blockOnly(item, schema, path, where, driverName, context);
   }
 
   /**
-   * A block on its own (not counted among its siblings): what a deferred block gets when walked apart.
+   * A block on its own (not counted among its siblings): what a job's group gets when walked apart.
    * `context` is the memo context of its parent body (made once per body when walked from there).
    */
   blockOnly(
@@ -271,8 +271,9 @@ export class SchemaWalker {
     if (target.body === 'driverConfig' && !this.options.enterDriverConfig) return;
     const innerDriver = item.type === 'task' || item.type === 'sidecar_task' ? this.driverOf(item) : driverName;
     const inner = bodyOfBlock(target, innerDriver);
-    this.owners.set(item.body, item);
-    this.walk(item.body, inner, [...path, item.type], describe(item), innerDriver);
+    const body = this.options.ownBody?.(item) ?? item.body;
+    this.owners.set(body, item);
+    this.walk(body, inner, [...path, item.type], describe(item), innerDriver);
   }
 
   /** The dynamic block's own settings: for_each (required), iterator, labels, and one content block. */

@@ -1,22 +1,22 @@
 // `var.<name>` and `local.<name>` must be declared: HCL evaluates them when the job is submitted and refuses
 // the file otherwise. Unlike runtime names they are never left as text for the client.
-import type { Block, JobFile } from '../model/types';
+import type { JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from './exprWalk';
 import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
-import { FindingMemo, fileTokenOf, groupBlocksOf } from './memo';
+import { FindingMemo, fileTokenOf, ownBody } from './memo';
 
 export const variableRefsCheck: Check = {
   name: 'variable-references',
   run(ctx) {
     // The jobs' groups are walked by `groups` below.
-    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx, declarations(ctx.file), groupBlocksOf(ctx)));
+    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx, declarations(ctx.file)));
   },
   // Walked as the job body's walk would (a block of the job), so memo entries are shared.
   groups(ctx, job) {
     const declared = declarations(ctx.file);
-    return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx, declared, undefined), [job.block]);
+    return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx, declared), [job.block]);
   },
 };
 
@@ -36,16 +36,15 @@ function declarations(file: JobFile): Declarations {
   return { variables, locals: new Set(file.locals.keys()) };
 }
 
-/** `deferred`: blocks not to enter (walked apart). */
-function visitorFor(ctx: CheckContext, declared: Declarations, deferred: ReadonlySet<Block> | undefined): BodyVisitor {
+function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
   const { variables, locals } = declared;
   return {
+    bodyOf: (block) => ownBody(ctx, block),
     // A block outside any `dynamic` block (no names bound there) depends only on the declarations, which are
     // part of the file token: its findings are remembered per block (memo.ts).
     enterBlock(block, parents) {
-      if (deferred?.has(block)) return false;
       if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
-      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(block.body, NO_NAMES, visitorFor(inner, declared, deferred), [...parents, block]));
+      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner, declared), [...parents, block]));
       return false;
     },
     attribute(attribute, bound) {
