@@ -5,6 +5,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
+import { SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
 
 export type { EditSpan };
@@ -32,8 +33,9 @@ export class ModelBuilder {
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
     this.bodies.begin(edits);
+    const reader = SyntaxReader.of(tree, text);
     try {
-      body = this.bodies.root(tree.rootNode, ctx);
+      body = this.bodies.root(reader.root, ctx);
       this.bodies.finish();
     } catch (error) {
       if (isPaused(error)) {
@@ -44,6 +46,8 @@ export class ModelBuilder {
       // Should not happen; start from scratch next time rather than trust a half-updated cache.
       this.bodies.clear();
       body = { items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    } finally {
+      reader.delete();
     }
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
     if (!edits) {
