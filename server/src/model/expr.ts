@@ -233,6 +233,8 @@ function checkSingleLine(node: SyntaxNode, ctx: BuildContext): void {
 
 /** The value of a `"..."` without interpolations (escapes resolved). */
 export function stringLitValue(node: SyntaxNode, ctx: BuildContext): string {
+  // Without an error the node is `"`, maybe a literal, `"` (each quote one character): no need to read them.
+  if (!node.hasError) return own(unescapeQuoted(ctx.text.slice(node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1))));
   const children = node.children;
   const open = children[0];
   const close = children[children.length - 1];
