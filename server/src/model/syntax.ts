@@ -148,30 +148,36 @@ export class SyntaxReader {
   }
 
   /**
-   * Moves the cursor to `node`. The builder visits children in order, so the usual cases are the first
-   * child of the node the cursor stands on, or the next sibling of a node the cursor stands in: going down
-   * or up and over costs a step or a few, where `gotoDescendant` would count through every earlier sibling
-   * (thousands in a large job's body).
+   * Moves the cursor to `node`. The builder reads nodes mostly in text order, so the usual cases are a
+   * later sibling of a node the cursor stands in (or on), an earlier one, or a child of the node it stands
+   * on: a few steps, where a jump from the common ancestor would step over every earlier sibling of each
+   * node on the way (thousands in a large job's body).
    */
   private goto(node: SyntaxNode): void {
     const at = this.at;
     if (at === node) return;
     const cursor = this.cursor;
-    // From the cursor's node up to the depth of `node`: `node` itself, a sibling, or its parent.
+    // From the cursor's node up to the depth of `node`: a sibling of `node`, or its parent.
     let n = at;
     let up = 0;
     while (n.depth > node.depth) {
       n = n.parent!;
       up++;
     }
-    if (n.depth === node.depth && n.parent === node.parent && n.index <= node.index && node.index - n.index <= NEAR) {
-      for (let i = 0; i < up; i++) cursor.gotoParent();
-      for (let i = n.index; i < node.index; i++) cursor.gotoNextSibling();
-    } else if (n === node.parent && node.index <= NEAR) {
+    let down = -1;
+    if (n.depth === node.depth && n.parent === node.parent) {
+      if (n.index <= node.index && node.index - n.index <= NEAR) {
+        for (let i = 0; i < up; i++) cursor.gotoParent();
+        for (let i = n.index; i < node.index; i++) cursor.gotoNextSibling();
+      } else if (node.index <= NEAR) {
+        for (let i = 0; i <= up; i++) cursor.gotoParent();
+        down = node.index;
+      } else this.jump(node);
+    } else if (n === node.parent && node.index <= NEAR) down = node.index;
+    else this.jump(node);
+    if (down >= 0) {
       cursor.gotoFirstChild();
-      for (let i = 0; i < node.index; i++) cursor.gotoNextSibling();
-    } else {
-      this.jump(node);
+      for (let i = 0; i < down; i++) cursor.gotoNextSibling();
     }
     this.at = node;
   }
@@ -209,8 +215,8 @@ export class SyntaxReader {
     if (!cursor.gotoFirstChild()) return out;
     do out.push(this.make(node, out.length));
     while (cursor.gotoNextSibling());
-    // Back on `node`, from where its first child, usually read next, is one step.
-    cursor.gotoParent();
+    // Left on the last child: often the one read next (the value of an attribute, the only child).
+    this.at = out[out.length - 1];
     return out;
   }
 
