@@ -26,7 +26,7 @@ function meaningful(nodes: readonly SyntaxNode[]): readonly SyntaxNode[] {
 /**
  * Lists and maps keep this many elements in the model; the rest is left out (and a notice says so). No job
  * needs more, and a generated file with 100,000 would otherwise cost seconds to build and check. Building
- * one element costs about 15 µs (tree-sitter's node objects), and a value is built in one step that cannot
+ * one element costs several µs (reading tree-sitter's nodes), and a value is built in one step that cannot
  * pause: 1,000 keeps that step near 15 ms, within the time a request may wait for a slice.
  */
 export const MAX_COLLECTION_ITEMS = 1000;

@@ -3,10 +3,10 @@
 // property read; on a 1 MB job that was most of the model's build time and a good share of the collector's.
 // `SyntaxNode` reads the same tree through one TreeCursor per build: a child list is one pass of the cursor
 // reading type and extent, positions are counted in the text (`Rows`), and the rest (`hasError`, `isMissing`)
-// is asked only inside a subtree that holds a syntax error. Same answers as `Node`, read once.
+// is asked only inside a subtree that holds a syntax error. Same answers as `Node` (test/syntaxNodes.test.ts).
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 
-/** Siblings stepped over one by one to reach a node; farther, the cursor jumps (`gotoDescendant`). */
+/** Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor (`jump`). */
 const NEAR = 8;
 
 /** Known `isNamed` per type id (it depends on the type alone), filled as types are met. */
