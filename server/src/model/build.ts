@@ -5,7 +5,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
-import { SyntaxReader } from './syntax';
+import { Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
 
 export type { EditSpan };
@@ -23,6 +23,8 @@ export interface BuildResult {
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
   private readonly groups: GroupCache = emptyGroupCache();
+  /** Line starts counted in the text of the last build. */
+  private rows: Rows | undefined;
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -33,7 +35,9 @@ export class ModelBuilder {
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
     this.bodies.begin(edits);
-    const reader = SyntaxReader.of(tree, text);
+    // The same text as the build before (resumed after a pause, or unchanged): its line count holds.
+    if (!this.rows || this.rows.text !== text || !edits || edits.length > 0) this.rows = new Rows(text);
+    const reader = SyntaxReader.of(tree, text, this.rows);
     try {
       body = this.bodies.root(reader.root, ctx);
       this.bodies.finish();
@@ -61,6 +65,7 @@ export class ModelBuilder {
   /** Forgets cached items (e.g. when the document is closed). */
   dispose(): void {
     this.bodies.clear();
+    this.rows = undefined;
     Object.assign(this.groups, emptyGroupCache());
   }
 }

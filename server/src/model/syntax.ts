@@ -6,7 +6,10 @@
 // is asked only inside a subtree that holds a syntax error. Same answers as `Node` (test/syntaxNodes.test.ts).
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 
-/** Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor (`jump`). */
+/**
+ * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
+ * to a child past this index by its descendant index (`jump`).
+ */
 const NEAR = 8;
 
 /** Known `isNamed` per type id (it depends on the type alone), filled as types are met. */
@@ -31,6 +34,8 @@ export class SyntaxNode {
     readonly type: string,
     readonly startIndex: number,
     readonly endIndex: number,
+    /** TreeCursor.currentDescendantIndex, read only past the first few children of a node (-1: not read). */
+    readonly descendant: number,
   ) {}
 
   get startPosition(): Point {
@@ -114,9 +119,12 @@ export class SyntaxReader {
     this.at = this.root;
   }
 
-  /** A reader of `tree` over `text` (the text the tree's rows count lines of; see Rows). */
-  static of(tree: Tree, text: string): SyntaxReader {
-    return new SyntaxReader(tree.rootNode, new Rows(text), new Map());
+  /**
+   * A reader of `tree` over `text` (the text the tree's rows count lines of; see Rows). `rows`: the lines
+   * counted by an earlier reader of the same text (a build resumed after a pause goes on counting there).
+   */
+  static of(tree: Tree, text: string, rows = new Rows(text)): SyntaxReader {
+    return new SyntaxReader(tree.rootNode, rows, new Map());
   }
 
   /** A reader of the subtree at `node` (a web-tree-sitter node of this reader's tree), deleted with this one. */
@@ -144,7 +152,9 @@ export class SyntaxReader {
     const cursor = this.cursor;
     const typeId = cursor.nodeTypeId;
     const depth = parent ? parent.depth + 1 : 0;
-    return new SyntaxNode(this, parent, index, depth, typeId, this.types[typeId] || 'ERROR', cursor.startIndex, cursor.endIndex);
+    // Far down a long list of children, the cursor goes back to a node in one jump (see `jump`).
+    const descendant = index > NEAR ? cursor.currentDescendantIndex : -1;
+    return new SyntaxNode(this, parent, index, depth, typeId, this.types[typeId] || 'ERROR', cursor.startIndex, cursor.endIndex, descendant);
   }
 
   /**
@@ -203,8 +213,14 @@ export class SyntaxReader {
       to = to.parent!;
     }
     for (let i = path.length - 1; i >= 0; i--) {
+      const step = path[i];
+      if (step.descendant >= 0) {
+        // Counted through the earlier siblings inside the wasm module, not one call each.
+        cursor.gotoDescendant(step.descendant);
+        continue;
+      }
       cursor.gotoFirstChild();
-      for (let k = path[i].index; k > 0; k--) cursor.gotoNextSibling();
+      for (let k = step.index; k > 0; k--) cursor.gotoNextSibling();
     }
   }
 
@@ -324,7 +340,7 @@ export class Rows {
   private firstLine = 0;
   private counted = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(readonly text: string) {}
 
   /** The position of `offset`, or undefined when it lies before the counted lines or far past them. */
   at(offset: number): Point | undefined {
