@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import type { Node } from 'web-tree-sitter';
 import { sharedParser } from '../server/src/parser/parser';
 import { treeText } from '../server/src/parser/lineEnds';
-import { SyntaxReader, type SyntaxNode } from '../server/src/model/syntax';
+import { Rows, SyntaxReader, type SyntaxNode } from '../server/src/model/syntax';
 import { corpusFiles } from './helpers/corpus';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 
@@ -96,4 +96,29 @@ test('SyntaxNode tells what Node tells, in any reading order', async () => {
 test('a node far down a long body is reached from anywhere (the cursor jumps rather than steps)', async () => {
   const groups = Array.from({ length: 60 }, (_, i) => `  group "g${i}" {\n    count = ${i}\n    meta = { a = "${i}", b = [${i}, 2] }\n  }\n`).join('');
   await assertSameAsNodes(`job "big" {\n${groups}}\n`, seededRandom(7), 'long body');
+});
+
+test('positions counted in the text agree with a plain count, whatever mix of line ends', () => {
+  const rnd = seededRandom(31);
+  const plain = (text: string, offset: number) => {
+    let row = 0;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+        row++;
+        lineStart = i + 1;
+      }
+    }
+    return { row, column: offset - lineStart };
+  };
+  for (let k = 0; k < 300; k++) {
+    let text = '';
+    for (let i = int(rnd, 200); i > 0; i--) text += pick(rnd, ['a', '\n', '\r', '\r\n', 'b ', '\t']);
+    const rows = new Rows(text);
+    rows.anchor(0, { row: 0, column: 0 });
+    for (let offset = 0; offset <= text.length; offset += 1 + int(rnd, 5)) {
+      assert.deepEqual(rows.at(offset), plain(text, offset), `${JSON.stringify(text)} at ${offset}`);
+    }
+  }
 });

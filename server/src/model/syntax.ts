@@ -339,6 +339,9 @@ export class Rows {
   private lines = 0;
   private firstLine = 0;
   private counted = 0;
+  /** The next `\n` and `\r` at or after where counting stopped (text length: none); kept so that a line of megabytes is searched once. */
+  private nextLf = -1;
+  private nextCr = -1;
 
   constructor(readonly text: string) {}
 
@@ -366,13 +369,22 @@ export class Rows {
     this.lines = 1;
     this.firstLine = point.row;
     this.counted = offset;
+    this.nextLf = -1;
+    this.nextCr = -1;
   }
 
+  /** Counts the line ends before `to`, jumping from one to the next (`indexOf`) rather than reading each character. */
   private count(to: number): void {
     const text = this.text;
-    for (let i = this.counted; i < to; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.push(i + 1);
+    let i = this.counted;
+    for (;;) {
+      if (this.nextLf < i) this.nextLf = at(text.indexOf('\n', i), text);
+      if (this.nextCr < i) this.nextCr = at(text.indexOf('\r', i), text);
+      const end = Math.min(this.nextLf, this.nextCr);
+      if (end >= to) break;
+      // `\r\n` ends one line, at its `\n`; a lone `\r` ends one too.
+      if (end !== this.nextCr || text.charCodeAt(end + 1) !== 10) this.push(end + 1);
+      i = end + 1;
     }
     this.counted = to;
   }
@@ -385,4 +397,9 @@ export class Rows {
     }
     this.starts[this.lines++] = start;
   }
+}
+
+/** An `indexOf` result, with "none" as the text's length. */
+function at(index: number, text: string): number {
+  return index === -1 ? text.length : index;
 }
