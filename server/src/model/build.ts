@@ -5,7 +5,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
-import { Rows, SyntaxReader } from './syntax';
+import { ChildLists, Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
 
 export type { EditSpan };
@@ -23,8 +23,9 @@ export interface BuildResult {
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
   private readonly groups: GroupCache = emptyGroupCache();
-  /** Line starts counted in the text of the last build. */
+  /** Line starts counted in the text of the last build, and its tree's long child lists. */
   private rows: Rows | undefined;
+  private lists: ChildLists | undefined;
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -35,9 +36,12 @@ export class ModelBuilder {
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
     this.bodies.begin(edits);
-    // The same text as the build before (resumed after a pause, or unchanged): its line count holds.
-    if (!this.rows || this.rows.text !== text || !edits || edits.length > 0) this.rows = new Rows(text);
-    const reader = SyntaxReader.of(tree, text, this.rows);
+    // The same text as the build before (resumed after a pause, or unchanged): its line count holds, and
+    // with the same tree so do its long child lists.
+    const sameText = edits !== undefined && edits.length === 0 && this.rows?.text === text;
+    if (!sameText || !this.rows) this.rows = new Rows(text);
+    if (!sameText || this.lists?.tree !== tree) this.lists = new ChildLists(tree);
+    const reader = SyntaxReader.of(tree, text, this.rows, this.lists);
     try {
       body = this.bodies.root(reader.root, ctx);
       this.bodies.finish();
@@ -66,6 +70,7 @@ export class ModelBuilder {
   dispose(): void {
     this.bodies.clear();
     this.rows = undefined;
+    this.lists = undefined;
     Object.assign(this.groups, emptyGroupCache());
   }
 }

@@ -12,6 +12,36 @@ import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
  */
 const NEAR = 8;
 
+/** Child lists at least this long are kept for the next reader of the same tree (see ChildLists). */
+const LONG_LIST = 64;
+
+/**
+ * Long child lists (a large job's body: thousands of groups) read in one build, for the next build of the
+ * same tree. A build paused at a deadline is resumed by a new build of the same tree and text, slice after
+ * slice, and each would otherwise walk the whole list again to find where the last one stopped. Only
+ * readers of the whole tree use it: descendant indices count from the root.
+ */
+export class ChildLists {
+  private readonly lists = new Map<string, Int32Array>();
+
+  constructor(readonly tree: Tree) {}
+
+  /** A node is told apart by its extent, type and depth (two nodes with all four the same hold no children). */
+  private static key(node: SyntaxNode): string {
+    return `${node.startIndex}:${node.endIndex}:${node.typeId}:${node.depth}`;
+  }
+
+  get(node: SyntaxNode): Int32Array | undefined {
+    return this.lists.get(ChildLists.key(node));
+  }
+
+  set(node: SyntaxNode, children: readonly SyntaxNode[]): void {
+    const data = new Int32Array(children.length * 4);
+    children.forEach((child, i) => data.set([child.typeId, child.startIndex, child.endIndex, child.descendant], i * 4));
+    this.lists.set(ChildLists.key(node), data);
+  }
+}
+
 /** Known `isNamed` per type id (it depends on the type alone), filled as types are met. */
 type NamedTable = Map<number, boolean>;
 
@@ -111,7 +141,7 @@ export class SyntaxReader {
   private readonly others: SyntaxReader[] = [];
   readonly root: SyntaxNode;
 
-  private constructor(node: Node, readonly rows: Rows, named: NamedTable) {
+  private constructor(node: Node, readonly rows: Rows, named: NamedTable, private readonly lists?: ChildLists) {
     this.cursor = node.walk();
     this.types = node.tree.language.types;
     this.named = named;
@@ -123,8 +153,8 @@ export class SyntaxReader {
    * A reader of `tree` over `text` (the text the tree's rows count lines of; see Rows). `rows`: the lines
    * counted by an earlier reader of the same text (a build resumed after a pause goes on counting there).
    */
-  static of(tree: Tree, text: string, rows = new Rows(text)): SyntaxReader {
-    return new SyntaxReader(tree.rootNode, rows, new Map());
+  static of(tree: Tree, text: string, rows = new Rows(text), lists?: ChildLists): SyntaxReader {
+    return new SyntaxReader(tree.rootNode, rows, new Map(), lists);
   }
 
   /** A reader of the subtree at `node` (a web-tree-sitter node of this reader's tree), deleted with this one. */
@@ -225,6 +255,8 @@ export class SyntaxReader {
   }
 
   children(node: SyntaxNode): SyntaxNode[] {
+    const known = this.lists?.get(node);
+    if (known) return this.unpack(node, known);
     const out: SyntaxNode[] = [];
     this.goto(node);
     const cursor = this.cursor;
@@ -233,6 +265,17 @@ export class SyntaxReader {
     while (cursor.gotoNextSibling());
     // Left on the last child: often the one read next (the value of an attribute, the only child).
     this.at = out[out.length - 1];
+    if (this.lists && out.length >= LONG_LIST) this.lists.set(node, out);
+    return out;
+  }
+
+  /** The children of `node` from a list kept by an earlier reader of the same tree (the cursor stays put). */
+  private unpack(node: SyntaxNode, data: Int32Array): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let i = 0; i < data.length; i += 4) {
+      const typeId = data[i];
+      out.push(new SyntaxNode(this, node, out.length, node.depth + 1, typeId, this.types[typeId] || 'ERROR', data[i + 1], data[i + 2], data[i + 3]));
+    }
     return out;
   }
 
