@@ -5,7 +5,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
-import { ModelBuilder, buildModel, type BuildResult } from '../server/src/model/build';
+import { ModelBuilder, buildModel, type BuildResult, type EditSpan } from '../server/src/model/build';
+import { isPaused, withDeadline } from '../server/src/pause';
 import type { Group } from '../server/src/model/types';
 import { execJobOfLines } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
@@ -205,4 +206,34 @@ test('incremental builds over random edits and undos equal builds from scratch',
 test('the same in a job large enough that its body is taken over item by item (mostly edits within a line)', async () => {
   // 3,000 lines: about 70 groups, past the size from which a body's items are copied rather than walked.
   await randomEditsMatchScratch(3000, 77, 250, ['a', 'b', ' ', '  ', '{', '}', '"', '=', '<<-', 'EOT', '${', '#', '\n', '']);
+});
+
+test('a build resumed slice after slice equals one uninterrupted build, also where a long child list is kept between slices', async () => {
+  const parser = await sharedParser();
+  // 3,000 lines: about 70 groups in the job's body, past the length from which its child list is kept.
+  const whole = execJobOfLines(3000);
+  for (const text of [whole, whole.replace('restart {', 'restart {{')]) {
+    const tree = parser.parse(text);
+    try {
+      const builder = new ModelBuilder();
+      let edits: EditSpan[] | undefined;
+      let result: BuildResult | undefined;
+      let slices = 0;
+      while (!result) {
+        slices++;
+        try {
+          result = withDeadline(performance.now() + 1, () => builder.build(tree, text, edits));
+        } catch (error) {
+          if (!isPaused(error)) throw error;
+          edits = []; // the same text: go on from where it stopped
+        }
+      }
+      assert.ok(slices > 5, `only ${slices} slices`);
+      const once = buildModel(tree, text);
+      assert.deepEqual(plain(result.file), plain(once.file));
+      assert.deepEqual(result.problems, once.problems);
+    } finally {
+      tree.delete();
+    }
+  }
 });

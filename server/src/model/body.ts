@@ -6,7 +6,8 @@
 // labels), reported as syntax problems.
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
-import { kids, nodeRange, own, pos, type Node } from './nodes';
+import { nodeRange, own, pos } from './nodes';
+import type { SyntaxNode } from './syntax';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
 import { checkpoint, progress } from '../pause';
@@ -213,7 +214,7 @@ interface BodyRecord {
  * edit elsewhere), so the model of such an item is only as good as the tree it was built from. Only the
  * path from the root to each error is rebuilt for that: clean items inside are still reused.
  */
-function cacheType(node: Node, type: string): string {
+function cacheType(node: SyntaxNode, type: string): string {
   return node.hasError ? `${type}!` : type;
 }
 
@@ -299,17 +300,17 @@ export class BodyBuilder {
   }
 
   /** The root body from a `config_file` node. */
-  root(node: Node, ctx: BuildContext): Body {
+  root(node: SyntaxNode, ctx: BuildContext): Body {
     const items: BodyItem[] = [];
     // When nothing parses, the root itself is an ERROR node.
     if (node.type === 'ERROR') this.salvage(node, ctx, items);
-    else for (const child of kids(node)) this.collectItems(child, ctx, items);
+    else for (const child of node.children) this.collectItems(child, ctx, items);
     if (!node.hasError) checkLayout(items, undefined, ctx);
     return { items, range: nodeRange(node) };
   }
 
   /** Appends the body items found in `node` (a body, an item, or an ERROR holding salvageable items). */
-  private collectItems(node: Node, ctx: BuildContext, out: BodyItem[], type = node.type): void {
+  private collectItems(node: SyntaxNode, ctx: BuildContext, out: BodyItem[], type = node.type): void {
     switch (type) {
       case 'body':
         if (this.reuseBody(node, ctx, out)) return;
@@ -326,7 +327,7 @@ export class BodyBuilder {
   }
 
   /** The items of a body node, child by child; a large body is recorded for `reuseBody` next time. */
-  private collectBody(node: Node, ctx: BuildContext, out: BodyItem[]): void {
+  private collectBody(node: SyntaxNode, ctx: BuildContext, out: BodyItem[]): void {
     const children = node.children;
     if (children.length < RECORDED_BODY_CHILDREN) {
       for (const child of children) if (child) this.collectItems(child, ctx, out);
@@ -361,7 +362,7 @@ export class BodyBuilder {
    * change that spread past the item (an unclosed heredoc swallowing what follows) alters the item's extent
    * or the child count, and the body is then walked child by child.
    */
-  private reuseBody(node: Node, ctx: BuildContext, out: BodyItem[]): boolean {
+  private reuseBody(node: SyntaxNode, ctx: BuildContext, out: BodyItem[]): boolean {
     const edits = this.edits;
     if (!edits || edits.length !== 1 || !edits[0].sameLine) return false;
     const edit = edits[0];
@@ -389,7 +390,7 @@ export class BodyBuilder {
     const itemStart = previous.start(entry);
     const itemEnd = itemStart + previous.entry(entry).length;
     if (!(itemStart < edit.start && edit.oldEnd < itemEnd)) return false;
-    const child = node.child(record.childIndex[k]);
+    const child = node.childAt(record.childIndex[k]);
     if (!child || child.startIndex !== itemStart || child.endIndex !== itemEnd + delta) return false;
     const childType = child.type;
     if (cacheType(child, childType) !== previous.entry(entry).type) return false;
@@ -431,17 +432,17 @@ export class BodyBuilder {
    * tree-sitter gives up on a region it leaves a flat run of tokens; blocks are rebuilt from
    * `name labels... {` and `}` tokens, attributes from `name = expression`.
    */
-  private salvage(node: Node, ctx: BuildContext, out: BodyItem[]): void {
+  private salvage(node: SyntaxNode, ctx: BuildContext, out: BodyItem[]): void {
     if (this.depth >= MAX_BLOCK_DEPTH) return;
     interface Frame {
       items: BodyItem[];
-      typeNode?: Node;
-      labelNodes?: Node[];
-      open?: Node;
+      typeNode?: SyntaxNode;
+      labelNodes?: readonly SyntaxNode[];
+      open?: SyntaxNode;
     }
     const stack: Frame[] = [{ items: out }];
-    const children = kids(node);
-    const close = (frame: Frame, closeNode: Node | undefined): void => {
+    const children = node.children;
+    const close = (frame: Frame, closeNode: SyntaxNode | undefined): void => {
       const parent = stack[stack.length - 1];
       const last = frame.items[frame.items.length - 1];
       const end = closeNode ? pos(closeNode.endPosition) : last ? last.range.end : pos(frame.open!.endPosition);
@@ -480,7 +481,7 @@ export class BodyBuilder {
    * The items built from `node` (an attribute, a block, or the items salvaged from an ERROR), reused from
    * the two previous builds when the edits did not touch it.
    */
-  private cached(node: Node, type: string, ctx: BuildContext, out: BodyItem[]): void {
+  private cached(node: SyntaxNode, type: string, ctx: BuildContext, out: BodyItem[]): void {
     const startIndex = node.startIndex;
     const length = node.endIndex - startIndex;
     const { row, column } = node.startPosition;
@@ -535,8 +536,8 @@ export class BodyBuilder {
     return true;
   }
 
-  private attribute(node: Node, ctx: BuildContext): Attribute {
-    const children = kids(node);
+  private attribute(node: SyntaxNode, ctx: BuildContext): Attribute {
+    const children = node.children;
     const name = children.find((c) => c.type === 'identifier');
     const valueNode = children.find((c) => c.type === 'expression');
     const eq = children.find((c) => c.type === '=') ?? name ?? node;
@@ -549,12 +550,12 @@ export class BodyBuilder {
     };
   }
 
-  private block(node: Node, ctx: BuildContext): Block {
-    const children = kids(node);
+  private block(node: SyntaxNode, ctx: BuildContext): Block {
+    const children = node.children;
     const typeNode = children[0];
-    const labelNodes: Node[] = [];
-    let open: Node | undefined;
-    let closeNode: Node | undefined;
+    const labelNodes: SyntaxNode[] = [];
+    let open: SyntaxNode | undefined;
+    let closeNode: SyntaxNode | undefined;
     const items: BodyItem[] = [];
     const tooDeep = this.depth >= MAX_BLOCK_DEPTH;
     this.depth++;
@@ -575,8 +576,9 @@ export class BodyBuilder {
     return block;
   }
 
-  private makeBlock(typeNode: Node, labelNodes: Node[], open: Node | undefined, closeNode: Node | undefined, items: BodyItem[], node: Node | undefined, end: Range['end'], ctx: BuildContext): Block {
-    const present = (n: Node | undefined): n is Node => !!n && !n.isMissing && !n.firstChild?.isMissing && n.endIndex > n.startIndex;
+  private makeBlock(typeNode: SyntaxNode, labelNodes: readonly SyntaxNode[], open: SyntaxNode | undefined, closeNode: SyntaxNode | undefined, items: BodyItem[], node: SyntaxNode | undefined, end: Range['end'], ctx: BuildContext): Block {
+    // A brace is missing itself or as the first child of its node; only a node holding an error can hold that.
+    const present = (n: SyntaxNode | undefined): n is SyntaxNode => !!n && !n.isMissing && !(n.hasError && n.firstChild?.isMissing) && n.endIndex > n.startIndex;
     const openBrace = present(open) ? nodeRange(open) : undefined;
     const closeBrace = present(closeNode) ? nodeRange(closeNode) : undefined;
     const range: Range = { start: pos((node ?? typeNode).startPosition), end };
@@ -593,7 +595,7 @@ export class BodyBuilder {
     return block;
   }
 
-  private label(node: Node, ctx: BuildContext): Label {
+  private label(node: SyntaxNode, ctx: BuildContext): Label {
     const range = nodeRange(node);
     if (node.type === 'identifier') return { value: own(ctx.text.slice(node.startIndex, node.endIndex)), range, quoted: false };
     const raw = own(ctx.text.slice(node.startIndex, node.endIndex));

@@ -5,6 +5,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
+import { ChildLists, Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
 
 export type { EditSpan };
@@ -22,6 +23,9 @@ export interface BuildResult {
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
   private readonly groups: GroupCache = emptyGroupCache();
+  /** Line starts counted in the text of the last build, and its tree's long child lists. */
+  private rows: Rows | undefined;
+  private lists: ChildLists | undefined;
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -32,8 +36,14 @@ export class ModelBuilder {
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
     this.bodies.begin(edits);
+    // The same text as the build before (resumed after a pause, or unchanged): its line count holds, and
+    // with the same tree so do its long child lists.
+    const sameText = edits !== undefined && edits.length === 0 && this.rows?.text === text;
+    if (!sameText || !this.rows) this.rows = new Rows(text);
+    if (!sameText || this.lists?.tree !== tree) this.lists = new ChildLists(tree);
+    const reader = SyntaxReader.of(tree, text, this.rows, this.lists);
     try {
-      body = this.bodies.root(tree.rootNode, ctx);
+      body = this.bodies.root(reader.root, ctx);
       this.bodies.finish();
     } catch (error) {
       if (isPaused(error)) {
@@ -44,6 +54,8 @@ export class ModelBuilder {
       // Should not happen; start from scratch next time rather than trust a half-updated cache.
       this.bodies.clear();
       body = { items: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+    } finally {
+      reader.delete();
     }
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
     if (!edits) {
@@ -57,6 +69,8 @@ export class ModelBuilder {
   /** Forgets cached items (e.g. when the document is closed). */
   dispose(): void {
     this.bodies.clear();
+    this.rows = undefined;
+    this.lists = undefined;
     Object.assign(this.groups, emptyGroupCache());
   }
 }

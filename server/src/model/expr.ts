@@ -2,22 +2,23 @@
 // becomes an `invalid` expression holding the source text (a syntax error is reported for it elsewhere).
 import type { Range } from 'vscode-languageserver-types';
 import type { Expr, ObjectItem, Traverser } from './types';
-import { childrenUpTo, kids, nodeRange, own, pos, type Node } from './nodes';
+import { nodeRange, own, pos } from './nodes';
+import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
 
 const POSTFIX = new Set(['index', 'get_attr', 'splat']);
 const BINARY_OPS = new Set(['*', '/', '%', '+', '-', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
 
-function textOf(node: Node, ctx: BuildContext): string {
+function textOf(node: SyntaxNode, ctx: BuildContext): string {
   return own(ctx.text.slice(node.startIndex, node.endIndex));
 }
 
-function invalid(node: Node, ctx: BuildContext, range?: Range): Expr {
+function invalid(node: SyntaxNode, ctx: BuildContext, range?: Range): Expr {
   return { kind: 'invalid', text: textOf(node, ctx), range: range ?? nodeRange(node) };
 }
 
-function meaningful(nodes: Node[]): Node[] {
+function meaningful(nodes: readonly SyntaxNode[]): readonly SyntaxNode[] {
   return nodes.filter((n) => n.type !== 'comment');
 }
 
@@ -25,13 +26,13 @@ function meaningful(nodes: Node[]): Node[] {
 /**
  * Lists and maps keep this many elements in the model; the rest is left out (and a notice says so). No job
  * needs more, and a generated file with 100,000 would otherwise cost seconds to build and check. Building
- * one element costs about 15 µs (tree-sitter's node objects), and a value is built in one step that cannot
+ * one element costs several µs (reading tree-sitter's nodes), and a value is built in one step that cannot
  * pause: 1,000 keeps that step near 15 ms, within the time a request may wait for a slice.
  */
 export const MAX_COLLECTION_ITEMS = 1000;
 const MAX_ITEMS_TEXT = MAX_COLLECTION_ITEMS.toLocaleString('en-US');
 
-function collectionCut(node: Node, what: string, ctx: BuildContext): void {
+function collectionCut(node: SyntaxNode, what: string, ctx: BuildContext): void {
   const start = pos(node.startPosition);
   ctx.problems.push({
     range: { start, end: { line: start.line, character: start.character + 1 } },
@@ -44,7 +45,7 @@ function collectionCut(node: Node, what: string, ctx: BuildContext): void {
 export const MAX_EXPR_DEPTH = 400;
 let depth = 0;
 
-export function buildExpr(node: Node | undefined, ctx: BuildContext, fallback: Node): Expr {
+export function buildExpr(node: SyntaxNode | undefined, ctx: BuildContext, fallback: SyntaxNode): Expr {
   if (!node) {
     const at = pos(fallback.endPosition);
     return { kind: 'invalid', text: '', range: { start: at, end: at } };
@@ -52,7 +53,7 @@ export function buildExpr(node: Node | undefined, ctx: BuildContext, fallback: N
   if (depth >= MAX_EXPR_DEPTH) return invalid(node, ctx);
   depth++;
   try {
-    if (node.type === 'expression') return buildSequence(meaningful(kids(node)), ctx, node);
+    if (node.type === 'expression') return buildSequence(meaningful(node.children), ctx, node);
     return buildSequence([node], ctx, node);
   } catch {
     return invalid(node, ctx);
@@ -62,7 +63,7 @@ export function buildExpr(node: Node | undefined, ctx: BuildContext, fallback: N
 }
 
 /** A term followed by postfix traversals (`a.b[0].*`), as tree-sitter-hcl lays them out side by side. */
-function buildSequence(nodes: Node[], ctx: BuildContext, owner: Node): Expr {
+function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: SyntaxNode): Expr {
   if (nodes.length === 0) return invalid(owner, ctx);
   if (nodes.some((n) => n.isError || n.isMissing)) return invalid(owner, ctx);
   let index = 0;
@@ -92,10 +93,10 @@ function buildSequence(nodes: Node[], ctx: BuildContext, owner: Node): Expr {
   return { kind: 'traversal', target, path, range };
 }
 
-function buildTraversers(node: Node, ctx: BuildContext, out: Traverser[]): void {
+function buildTraversers(node: SyntaxNode, ctx: BuildContext, out: Traverser[]): void {
   switch (node.type) {
     case 'get_attr': {
-      const id = kids(node).find((c) => c.type === 'identifier');
+      const id = node.children.find((c) => c.type === 'identifier');
       out.push({ kind: 'attr', name: id ? textOf(id, ctx) : '', range: nodeRange(node) });
       return;
     }
@@ -107,7 +108,7 @@ function buildTraversers(node: Node, ctx: BuildContext, out: Traverser[]): void 
         const range = nodeRange(inner);
         out.push({ kind: 'index', key: { kind: 'literal', value: Number(digits), range }, range });
       } else if (inner) {
-        const keyNode = kids(inner).find((c) => c.type === 'expression');
+        const keyNode = inner.children.find((c) => c.type === 'expression');
         out.push({ kind: 'index', key: buildExpr(keyNode, ctx, inner), range: nodeRange(node) });
       }
       return;
@@ -115,7 +116,7 @@ function buildTraversers(node: Node, ctx: BuildContext, out: Traverser[]): void 
     case 'splat': {
       const inner = node.firstChild;
       if (!inner) return;
-      const children = kids(inner);
+      const children = inner.children;
       const marker = children[0];
       out.push({ kind: 'splat', range: marker ? nodeRange(marker) : nodeRange(inner) });
       for (const child of children.slice(1)) buildTraversers(child, ctx, out);
@@ -124,7 +125,7 @@ function buildTraversers(node: Node, ctx: BuildContext, out: Traverser[]): void 
   }
 }
 
-function buildTerm(node: Node, ctx: BuildContext): Expr {
+function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
   switch (node.type) {
     case 'expression':
       return buildExpr(node, ctx, node);
@@ -156,7 +157,7 @@ function buildTerm(node: Node, ctx: BuildContext): Expr {
     case 'collection_value':
       return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
     case 'tuple': {
-      const { nodes, more } = childrenUpTo(node, 'expression', MAX_COLLECTION_ITEMS);
+      const { nodes, more } = node.childrenUpTo('expression', MAX_COLLECTION_ITEMS);
       if (more) collectionCut(node, 'list', ctx);
       return { kind: 'tuple', items: nodes.map((c) => buildExpr(c, ctx, node)), range: nodeRange(node) };
     }
@@ -173,13 +174,13 @@ function buildTerm(node: Node, ctx: BuildContext): Expr {
     case 'operation':
       return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
     case 'unary_operation': {
-      const children = meaningful(kids(node));
+      const children = meaningful(node.children);
       const op = children[0]?.type;
       if (op !== '-' && op !== '!') return invalid(node, ctx);
       return { kind: 'unary', op, operand: buildSequence(children.slice(1), ctx, node), range: nodeRange(node) };
     }
     case 'binary_operation': {
-      const children = meaningful(kids(node));
+      const children = meaningful(node.children);
       // The operator is the first anonymous child that follows a complete left operand.
       const opIndex = children.findIndex((c, i) => i > 0 && !c.isNamed && BINARY_OPS.has(c.type));
       if (opIndex < 0) return invalid(node, ctx);
@@ -192,7 +193,7 @@ function buildTerm(node: Node, ctx: BuildContext): Expr {
       };
     }
     case 'conditional': {
-      const parts = kids(node).filter((c) => c.type === 'expression');
+      const parts = node.children.filter((c) => c.type === 'expression');
       if (parts.length !== 3) return invalid(node, ctx);
       return {
         kind: 'conditional',
@@ -208,9 +209,9 @@ function buildTerm(node: Node, ctx: BuildContext): Expr {
 }
 
 /** HCL2 quoted strings end on the line they start (line breaks inside `${ }` aside); heredocs span lines. */
-function checkSingleLine(node: Node, ctx: BuildContext): void {
+function checkSingleLine(node: SyntaxNode, ctx: BuildContext): void {
   if (node.startPosition.row === node.endPosition.row) return;
-  for (const child of kids(node)) {
+  for (const child of node.children) {
     if (child.type !== 'template_literal') continue;
     const raw = ctx.text.slice(child.startIndex, child.endIndex);
     if (!raw.includes('\n')) continue;
@@ -231,8 +232,10 @@ function checkSingleLine(node: Node, ctx: BuildContext): void {
 }
 
 /** The value of a `"..."` without interpolations (escapes resolved). */
-export function stringLitValue(node: Node, ctx: BuildContext): string {
-  const children = kids(node);
+export function stringLitValue(node: SyntaxNode, ctx: BuildContext): string {
+  // Without an error the node is `"`, maybe a literal, `"` (each quote one character): no need to read them.
+  if (!node.hasError) return own(unescapeQuoted(ctx.text.slice(node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1))));
+  const children = node.children;
   const open = children[0];
   const close = children[children.length - 1];
   const from = open?.type === 'quoted_template_start' ? open.endIndex : node.startIndex;
@@ -240,9 +243,9 @@ export function stringLitValue(node: Node, ctx: BuildContext): string {
   return own(unescapeQuoted(ctx.text.slice(from, Math.max(from, to))));
 }
 
-function buildObject(node: Node, ctx: BuildContext): Expr {
+function buildObject(node: SyntaxNode, ctx: BuildContext): Expr {
   const items: ObjectItem[] = [];
-  const { nodes, more } = childrenUpTo(node, 'object_elem', MAX_COLLECTION_ITEMS);
+  const { nodes, more } = node.childrenUpTo('object_elem', MAX_COLLECTION_ITEMS);
   if (more) collectionCut(node, 'map', ctx);
   for (const elem of nodes) {
     const keyNode = elem.childForFieldName('key') ?? undefined;
@@ -259,11 +262,11 @@ function buildObject(node: Node, ctx: BuildContext): Expr {
   return { kind: 'object', items, range: nodeRange(node) };
 }
 
-function buildCall(node: Node, ctx: BuildContext): Expr {
-  const children = kids(node);
+function buildCall(node: SyntaxNode, ctx: BuildContext): Expr {
+  const children = node.children;
   const name = children[0];
   const args = children.find((c) => c.type === 'function_arguments');
-  const argKids = args ? kids(args) : [];
+  const argKids = args ? args.children : [];
   return {
     kind: 'call',
     name: name ? textOf(name, ctx) : '',
@@ -274,16 +277,16 @@ function buildCall(node: Node, ctx: BuildContext): Expr {
   };
 }
 
-function buildFor(node: Node, ctx: BuildContext): Expr {
-  const children = kids(node);
+function buildFor(node: SyntaxNode, ctx: BuildContext): Expr {
+  const children = node.children;
   const intro = children.find((c) => c.type === 'for_intro');
   if (!intro) return invalid(node, ctx);
-  const introKids = kids(intro);
+  const introKids = intro.children;
   const names = introKids.filter((c) => c.type === 'identifier').map((c) => textOf(c, ctx));
   const collection = buildExpr(introKids.find((c) => c.type === 'expression'), ctx, intro);
   const bodyExprs = children.filter((c) => c.type === 'expression');
   const cond = children.find((c) => c.type === 'for_cond');
-  const condition = cond ? buildExpr(kids(cond).find((c) => c.type === 'expression'), ctx, cond) : undefined;
+  const condition = cond ? buildExpr(cond.children.find((c) => c.type === 'expression'), ctx, cond) : undefined;
   const valueName = names.length > 1 ? names[1] : names[0] ?? '';
   const keyName = names.length > 1 ? names[0] : undefined;
   const base = { valueName, collection, ...(keyName !== undefined ? { keyName } : {}), ...(condition ? { condition } : {}) };

@@ -1,4 +1,4 @@
-// Small helpers over web-tree-sitter nodes shared by the model builder and the syntax-error reporter.
+// Small helpers over syntax nodes shared by the model builder (model/syntax.ts) and the syntax-error reporter.
 import type { Node, Point } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 
@@ -8,11 +8,17 @@ export function pos(point: Point): Position {
   return { line: point.row, character: point.column };
 }
 
-export function nodeRange(node: Node): Range {
+/** What a range is read from: a web-tree-sitter `Node` or the model builder's `SyntaxNode`. */
+interface Extent {
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+}
+
+export function nodeRange(node: Extent): Range {
   return { start: pos(node.startPosition), end: pos(node.endPosition) };
 }
 
-export function spanRange(first: Node, last: Node): Range {
+export function spanRange(first: Extent, last: Extent): Range {
   return { start: pos(first.startPosition), end: pos(last.endPosition) };
 }
 
@@ -21,27 +27,6 @@ export function kids(node: Node): Node[] {
   const out: Node[] = [];
   for (const child of node.children) if (child) out.push(child);
   return out;
-}
-
-/**
- * The first children of `node` of type `type`, at most `max` of them, and whether there are more. Walks a
- * cursor, so a node with 100,000 children costs only as much as the children taken (node.children would
- * make an object for every one of them first).
- */
-export function childrenUpTo(node: Node, type: string, max: number): { nodes: Node[]; more: boolean } {
-  const nodes: Node[] = [];
-  const cursor = node.walk();
-  try {
-    if (!cursor.gotoFirstChild()) return { nodes, more: false };
-    do {
-      if (cursor.nodeType !== type) continue;
-      if (nodes.length === max) return { nodes, more: true };
-      nodes.push(cursor.currentNode);
-    } while (cursor.gotoNextSibling());
-    return { nodes, more: false };
-  } finally {
-    cursor.delete();
-  }
 }
 
 /**

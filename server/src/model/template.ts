@@ -3,10 +3,11 @@
 // resolved, `<<-` indentation removed and `~` strip markers applied.
 import type { Position } from 'vscode-languageserver-types';
 import type { Expr, TemplatePart } from './types';
-import { advance, kids, nodeRange, own, pos, type Node } from './nodes';
+import { advance, nodeRange, own, pos } from './nodes';
+import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 
-type ExprBuilder = (node: Node | undefined, ctx: BuildContext, fallback: Node) => Expr;
+type ExprBuilder = (node: SyntaxNode | undefined, ctx: BuildContext, fallback: SyntaxNode) => Expr;
 
 interface Cursor {
   offset: number;
@@ -95,7 +96,7 @@ class PartsBuilder {
   }
 
   /** Parts from the children of a template node, between `from` and `to`. */
-  parts(children: Node[], from: Cursor, toOffset: number): TemplatePart[] {
+  parts(children: readonly SyntaxNode[], from: Cursor, toOffset: number): TemplatePart[] {
     const out: TemplatePart[] = [];
     let cursor = from;
     const pushLiteral = (end: number) => {
@@ -124,8 +125,8 @@ class PartsBuilder {
     return out;
   }
 
-  private interpolation(node: Node): TemplatePart {
-    const children = kids(node);
+  private interpolation(node: SyntaxNode): TemplatePart {
+    const children = node.children;
     const exprNode = children.find((c) => c.type === 'expression');
     const startIdx = children.findIndex((c) => c.type === 'template_interpolation_start');
     const endIdx = children.findIndex((c) => c.type === 'template_interpolation_end');
@@ -140,13 +141,13 @@ class PartsBuilder {
     };
   }
 
-  private ifDirective(node: Node): TemplatePart | undefined {
-    const children = kids(node);
+  private ifDirective(node: SyntaxNode): TemplatePart | undefined {
+    const children = node.children;
     const intro = children.find((c) => c.type === 'template_if_intro');
     const elseIntro = children.find((c) => c.type === 'template_else_intro');
     const end = children.find((c) => c.type === 'template_if_end');
     if (!intro) return undefined;
-    const condition = this.buildExpr(kids(intro).find((c) => c.type === 'expression'), this.ctx, intro);
+    const condition = this.buildExpr(intro.children.find((c) => c.type === 'expression'), this.ctx, intro);
     const thenEnd = elseIntro?.startIndex ?? end?.startIndex ?? node.endIndex;
     const then = this.parts(children, { offset: intro.endIndex, position: pos(intro.endPosition) }, thenEnd);
     const result: TemplatePart = { kind: 'directive', directive: 'if', expr: condition, then, range: nodeRange(node) };
@@ -156,12 +157,12 @@ class PartsBuilder {
     return result;
   }
 
-  private forDirective(node: Node): TemplatePart | undefined {
-    const children = kids(node);
+  private forDirective(node: SyntaxNode): TemplatePart | undefined {
+    const children = node.children;
     const start = children.find((c) => c.type === 'template_for_start');
     const end = children.find((c) => c.type === 'template_for_end');
     if (!start) return undefined;
-    const startKids = kids(start);
+    const startKids = start.children;
     const names = startKids.filter((c) => c.type === 'identifier').map((c) => own(this.ctx.text.slice(c.startIndex, c.endIndex)));
     const collection = this.buildExpr(startKids.find((c) => c.type === 'expression'), this.ctx, start);
     const body = this.parts(children, { offset: start.endIndex, position: pos(start.endPosition) }, end?.startIndex ?? node.endIndex);
@@ -182,8 +183,8 @@ function applyStripMarkers(parts: TemplatePart[]): void {
 }
 
 /** A quoted template `"..."`. */
-export function buildQuotedTemplate(node: Node, ctx: BuildContext, buildExpr: ExprBuilder): Expr {
-  const children = kids(node);
+export function buildQuotedTemplate(node: SyntaxNode, ctx: BuildContext, buildExpr: ExprBuilder): Expr {
+  const children = node.children;
   const open = children[0];
   const close = children.length > 1 ? children[children.length - 1] : undefined;
   const contentEnd = close && close.type === 'quoted_template_end' && !close.isMissing ? close.startIndex : node.endIndex;
@@ -205,8 +206,8 @@ function commonIndent(content: string): number {
 }
 
 /** A heredoc `<<EOF ... EOF` or `<<-EOF ... EOF`. */
-export function buildHeredoc(node: Node, ctx: BuildContext, buildExpr: ExprBuilder): Expr {
-  const children = kids(node);
+export function buildHeredoc(node: SyntaxNode, ctx: BuildContext, buildExpr: ExprBuilder): Expr {
+  const children = node.children;
   const start = children.find((c) => c.type === 'heredoc_start');
   const markers = children.filter((c) => c.type === 'heredoc_identifier');
   const opener = markers[0];

@@ -1,0 +1,448 @@
+// The syntax tree as the model builder reads it. web-tree-sitter's `Node` costs a wasm allocation for every
+// `children` list and a JavaScript object, a marshalled handle and a wasm call for each child and each
+// property read; on a 1 MB job that was most of the model's build time and a good share of the collector's.
+// `SyntaxNode` reads the same tree through one TreeCursor per build: a child list is one pass of the cursor
+// reading type and extent, positions are counted in the text (`Rows`), and the rest (`hasError`, `isMissing`)
+// is asked only inside a subtree that holds a syntax error. Same answers as `Node` (test/syntaxNodes.test.ts).
+import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
+
+/**
+ * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
+ * to a child past this index by its descendant index (`jump`).
+ */
+const NEAR = 8;
+
+/** Child lists at least this long are kept for the next reader of the same tree (see ChildLists). */
+const LONG_LIST = 64;
+
+/**
+ * Long child lists (a large job's body: thousands of groups) read in one build, for the next build of the
+ * same tree. A build paused at a deadline is resumed by a new build of the same tree and text, slice after
+ * slice, and each would otherwise walk the whole list again to find where the last one stopped. Only
+ * readers of the whole tree use it: descendant indices count from the root.
+ */
+export class ChildLists {
+  private readonly lists = new Map<string, Int32Array>();
+
+  constructor(readonly tree: Tree) {}
+
+  /** A node is told apart by its extent, type and depth (two nodes with all four the same hold no children). */
+  private static key(node: SyntaxNode): string {
+    return `${node.startIndex}:${node.endIndex}:${node.typeId}:${node.depth}`;
+  }
+
+  get(node: SyntaxNode): Int32Array | undefined {
+    return this.lists.get(ChildLists.key(node));
+  }
+
+  set(node: SyntaxNode, children: readonly SyntaxNode[]): void {
+    const data = new Int32Array(children.length * 4);
+    children.forEach((child, i) => data.set([child.typeId, child.startIndex, child.endIndex, child.descendant], i * 4));
+    this.lists.set(ChildLists.key(node), data);
+  }
+}
+
+/** Known `isNamed` per type id (it depends on the type alone), filled as types are met. */
+type NamedTable = Map<number, boolean>;
+
+/**
+ * One node, as the builder needs it: type and extent read when its parent's children were listed, the
+ * rest on demand. Valid only during the build that made it (its reader's cursor is deleted after).
+ */
+export class SyntaxNode {
+  private error: boolean | undefined;
+  private missing: boolean | undefined;
+  private first: SyntaxNode | null | undefined;
+
+  constructor(
+    private readonly reader: SyntaxReader,
+    readonly parent: SyntaxNode | undefined,
+    /** Index among the parent's children. */
+    readonly index: number,
+    readonly depth: number,
+    readonly typeId: number,
+    readonly type: string,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    /** TreeCursor.currentDescendantIndex, read only past the first few children of a node (-1: not read). */
+    readonly descendant: number,
+  ) {}
+
+  get startPosition(): Point {
+    return this.reader.position(this, true);
+  }
+
+  get endPosition(): Point {
+    return this.reader.position(this, false);
+  }
+
+  /**
+   * Read anew at each call, so that the nodes of a finished part of the tree become garbage at once (kept,
+   * the nodes of a 1 MB job would all live to the end of the build and make every collection copy them).
+   */
+  get children(): readonly SyntaxNode[] {
+    return this.reader.children(this);
+  }
+
+  get childCount(): number {
+    return this.reader.childCount(this);
+  }
+
+  /**
+   * Child `index`, without listing the others when they are not listed yet (a body of thousands of items
+   * whose one item an edit changed). That child then has no parent: it is read by a reader of its own.
+   */
+  childAt(index: number): SyntaxNode | null {
+    const child = this.reader.nodeOf(this).child(index);
+    return child ? this.reader.subtree(child) : null;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    if (this.first === undefined) this.first = this.reader.firstChild(this);
+    return this.first;
+  }
+
+  /** The first `max` children of type `type` and whether there are more, without listing the others. */
+  childrenUpTo(type: string, max: number): { nodes: SyntaxNode[]; more: boolean } {
+    return this.reader.childrenUpTo(this, type, max);
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    return this.reader.fieldChild(this, name);
+  }
+
+  /** Whether this node is or holds a syntax error (or a missing node); a clean parent answers for its children. */
+  get hasError(): boolean {
+    if (this.error === undefined) this.error = this.parent && !this.parent.hasError ? false : this.reader.hasError(this);
+    return this.error;
+  }
+
+  get isMissing(): boolean {
+    if (this.missing === undefined) this.missing = this.parent && !this.parent.hasError ? false : this.reader.isMissing(this);
+    return this.missing;
+  }
+
+  get isError(): boolean {
+    return this.type === 'ERROR';
+  }
+
+  get isNamed(): boolean {
+    return this.reader.isNamed(this);
+  }
+}
+
+/** The cursor over one tree (or one subtree, see `subtree`) and the node it stands on. */
+export class SyntaxReader {
+  private readonly cursor: TreeCursor;
+  private at: SyntaxNode;
+  private readonly types: string[];
+  private readonly named: NamedTable;
+  /** Readers over subtrees made from this one: deleted with it. */
+  private readonly others: SyntaxReader[] = [];
+  readonly root: SyntaxNode;
+
+  private constructor(node: Node, readonly rows: Rows, named: NamedTable, private readonly lists?: ChildLists) {
+    this.cursor = node.walk();
+    this.types = node.tree.language.types;
+    this.named = named;
+    this.root = this.make(undefined, 0);
+    this.at = this.root;
+  }
+
+  /**
+   * A reader of `tree` over `text` (the text the tree's rows count lines of; see Rows). `rows`: the lines
+   * counted by an earlier reader of the same text (a build resumed after a pause goes on counting there).
+   */
+  static of(tree: Tree, text: string, rows = new Rows(text), lists?: ChildLists): SyntaxReader {
+    return new SyntaxReader(tree.rootNode, rows, new Map(), lists);
+  }
+
+  /** A reader of the subtree at `node` (a web-tree-sitter node of this reader's tree), deleted with this one. */
+  subtree(node: Node): SyntaxNode {
+    const reader = new SyntaxReader(node, this.rows, this.named);
+    this.others.push(reader);
+    return reader.root;
+  }
+
+  /** The web-tree-sitter node of `node`, for what only a `Node` can tell. */
+  nodeOf(node: SyntaxNode): Node {
+    this.goto(node);
+    return this.cursor.currentNode;
+  }
+
+  /** Frees the cursors; the nodes of this reader must not be read after. */
+  delete(): void {
+    this.cursor.delete();
+    for (const other of this.others) other.delete();
+    this.others.length = 0;
+  }
+
+  /** The node the cursor stands on, as a child of `parent` at `index`. */
+  private make(parent: SyntaxNode | undefined, index: number): SyntaxNode {
+    const cursor = this.cursor;
+    const typeId = cursor.nodeTypeId;
+    const depth = parent ? parent.depth + 1 : 0;
+    // Far down a long list of children, the cursor goes back to a node in one jump (see `jump`).
+    const descendant = index > NEAR ? cursor.currentDescendantIndex : -1;
+    return new SyntaxNode(this, parent, index, depth, typeId, this.types[typeId] || 'ERROR', cursor.startIndex, cursor.endIndex, descendant);
+  }
+
+  /**
+   * Moves the cursor to `node`. The builder reads nodes mostly in text order, so the usual cases are a
+   * later sibling of a node the cursor stands in (or on), an earlier one, or a child of the node it stands
+   * on: a few steps, where a jump from the common ancestor would step over every earlier sibling of each
+   * node on the way (thousands in a large job's body).
+   */
+  private goto(node: SyntaxNode): void {
+    const at = this.at;
+    if (at === node) return;
+    const cursor = this.cursor;
+    // From the cursor's node up to the depth of `node`: a sibling of `node`, or its parent.
+    let n = at;
+    let up = 0;
+    while (n.depth > node.depth) {
+      n = n.parent!;
+      up++;
+    }
+    let down = -1;
+    if (n.depth === node.depth && n.parent === node.parent) {
+      if (n.index <= node.index && node.index - n.index <= NEAR) {
+        for (let i = 0; i < up; i++) cursor.gotoParent();
+        for (let i = n.index; i < node.index; i++) cursor.gotoNextSibling();
+      } else if (node.index <= NEAR) {
+        for (let i = 0; i <= up; i++) cursor.gotoParent();
+        down = node.index;
+      } else this.jump(node);
+    } else if (n === node.parent && node.index <= NEAR) down = node.index;
+    else this.jump(node);
+    if (down >= 0) {
+      cursor.gotoFirstChild();
+      for (let i = 0; i < down; i++) cursor.gotoNextSibling();
+    }
+    this.at = node;
+  }
+
+  /** Up from the cursor's node to the lowest ancestor it shares with `node`, then down the path to `node`. */
+  private jump(node: SyntaxNode): void {
+    const cursor = this.cursor;
+    const path: SyntaxNode[] = [];
+    let from = this.at;
+    let to = node;
+    while (from.depth > to.depth) {
+      cursor.gotoParent();
+      from = from.parent!;
+    }
+    while (to.depth > from.depth) {
+      path.push(to);
+      to = to.parent!;
+    }
+    while (from !== to) {
+      cursor.gotoParent();
+      from = from.parent!;
+      path.push(to);
+      to = to.parent!;
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const step = path[i];
+      if (step.descendant >= 0) {
+        // Counted through the earlier siblings inside the wasm module, not one call each.
+        cursor.gotoDescendant(step.descendant);
+        continue;
+      }
+      cursor.gotoFirstChild();
+      for (let k = step.index; k > 0; k--) cursor.gotoNextSibling();
+    }
+  }
+
+  children(node: SyntaxNode): SyntaxNode[] {
+    const known = this.lists?.get(node);
+    if (known) return this.unpack(node, known);
+    const out: SyntaxNode[] = [];
+    this.goto(node);
+    const cursor = this.cursor;
+    if (!cursor.gotoFirstChild()) return out;
+    do out.push(this.make(node, out.length));
+    while (cursor.gotoNextSibling());
+    // Left on the last child: often the one read next (the value of an attribute, the only child).
+    this.at = out[out.length - 1];
+    if (this.lists && out.length >= LONG_LIST) this.lists.set(node, out);
+    return out;
+  }
+
+  /** The children of `node` from a list kept by an earlier reader of the same tree (the cursor stays put). */
+  private unpack(node: SyntaxNode, data: Int32Array): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let i = 0; i < data.length; i += 4) {
+      const typeId = data[i];
+      out.push(new SyntaxNode(this, node, out.length, node.depth + 1, typeId, this.types[typeId] || 'ERROR', data[i + 1], data[i + 2], data[i + 3]));
+    }
+    return out;
+  }
+
+  firstChild(node: SyntaxNode): SyntaxNode | null {
+    this.goto(node);
+    if (!this.cursor.gotoFirstChild()) return null;
+    const child = this.make(node, 0);
+    this.at = child;
+    return child;
+  }
+
+  /**
+   * The first children of `node` of type `type`, at most `max`, and whether there are more: a node with
+   * 100,000 children costs only as much as the children taken.
+   */
+  childrenUpTo(node: SyntaxNode, type: string, max: number): { nodes: SyntaxNode[]; more: boolean } {
+    const nodes: SyntaxNode[] = [];
+    this.goto(node);
+    const cursor = this.cursor;
+    if (!cursor.gotoFirstChild()) return { nodes, more: false };
+    let index = 0;
+    let more = false;
+    do {
+      if (cursor.nodeType === type) {
+        if (nodes.length === max) {
+          more = true;
+          break;
+        }
+        nodes.push(this.make(node, index));
+      }
+      index++;
+    } while (cursor.gotoNextSibling());
+    // Back to `node`: the cursor stands on a child that may not have been made.
+    cursor.gotoParent();
+    this.at = node;
+    return { nodes, more };
+  }
+
+  childCount(node: SyntaxNode): number {
+    return this.nodeOf(node).childCount;
+  }
+
+  fieldChild(node: SyntaxNode, name: string): SyntaxNode | null {
+    const children = node.children;
+    this.goto(node);
+    const cursor = this.cursor;
+    if (!cursor.gotoFirstChild()) return null;
+    let found: SyntaxNode | null = null;
+    let i = 0;
+    do {
+      if (cursor.currentFieldName === name) {
+        found = children[i];
+        break;
+      }
+      i++;
+    } while (cursor.gotoNextSibling());
+    this.at = children[Math.min(i, children.length - 1)];
+    return found;
+  }
+
+  hasError(node: SyntaxNode): boolean {
+    return this.nodeOf(node).hasError;
+  }
+
+  isMissing(node: SyntaxNode): boolean {
+    this.goto(node);
+    return this.cursor.nodeIsMissing;
+  }
+
+  isNamed(node: SyntaxNode): boolean {
+    let named = this.named.get(node.typeId);
+    if (named === undefined) {
+      this.goto(node);
+      named = this.cursor.nodeIsNamed;
+      this.named.set(node.typeId, named);
+    }
+    return named;
+  }
+
+  /** The start (or end) of `node`: counted in the text, or asked of the tree where nothing near is counted yet. */
+  position(node: SyntaxNode, start: boolean): Point {
+    const offset = start ? node.startIndex : node.endIndex;
+    const known = this.rows.at(offset);
+    if (known) return known;
+    this.goto(node);
+    const point = start ? this.cursor.startPosition : this.cursor.endPosition;
+    this.rows.anchor(offset, point);
+    return point;
+  }
+}
+
+/** How far past the counted text a position is counted rather than asked of the tree. */
+const COUNT_AHEAD = 8192;
+
+/**
+ * Positions from UTF-16 offsets, counting line ends in the text from a point the tree gave (`anchor`).
+ * The tree's rows are LSP lines (it is parsed from lineEnds.treeText: `\n`, `\r\n` and a lone `\r` each end
+ * one) and its columns UTF-16 units, so counting gives what the tree would say. A build from scratch reads
+ * positions in text order and counts the text once; an incremental one anchors near each place it rebuilds.
+ */
+export class Rows {
+  /** Start offsets of consecutive lines, the first being line `firstLine`; line ends before `counted` are in. */
+  private starts = new Int32Array(64);
+  private lines = 0;
+  private firstLine = 0;
+  private counted = 0;
+  /** The next `\n` and `\r` at or after where counting stopped (text length: none); kept so that a line of megabytes is searched once. */
+  private nextLf = -1;
+  private nextCr = -1;
+
+  constructor(readonly text: string) {}
+
+  /** The position of `offset`, or undefined when it lies before the counted lines or far past them. */
+  at(offset: number): Point | undefined {
+    if (this.lines === 0 || offset < this.starts[0] || offset > this.counted + COUNT_AHEAD) return undefined;
+    if (offset > this.counted) this.count(offset);
+    const starts = this.starts;
+    let lo = 0;
+    let hi = this.lines - 1;
+    // Mostly the last line or close to it.
+    if (starts[hi] > offset) {
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+    } else lo = hi;
+    return { row: this.firstLine + lo, column: offset - starts[lo] };
+  }
+
+  /** Starts counting afresh at a position the tree gave. */
+  anchor(offset: number, point: Point): void {
+    this.starts[0] = offset - point.column;
+    this.lines = 1;
+    this.firstLine = point.row;
+    this.counted = offset;
+    this.nextLf = -1;
+    this.nextCr = -1;
+  }
+
+  /** Counts the line ends before `to`, jumping from one to the next (`indexOf`) rather than reading each character. */
+  private count(to: number): void {
+    const text = this.text;
+    let i = this.counted;
+    for (;;) {
+      if (this.nextLf < i) this.nextLf = at(text.indexOf('\n', i), text);
+      if (this.nextCr < i) this.nextCr = at(text.indexOf('\r', i), text);
+      const end = Math.min(this.nextLf, this.nextCr);
+      if (end >= to) break;
+      // `\r\n` ends one line, at its `\n`; a lone `\r` ends one too.
+      if (end !== this.nextCr || text.charCodeAt(end + 1) !== 10) this.push(end + 1);
+      i = end + 1;
+    }
+    this.counted = to;
+  }
+
+  private push(start: number): void {
+    if (this.lines === this.starts.length) {
+      const bigger = new Int32Array(this.starts.length * 2);
+      bigger.set(this.starts);
+      this.starts = bigger;
+    }
+    this.starts[this.lines++] = start;
+  }
+}
+
+/** An `indexOf` result, with "none" as the text's length. */
+function at(index: number, text: string): number {
+  return index === -1 ? text.length : index;
+}
