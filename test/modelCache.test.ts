@@ -11,7 +11,6 @@ import type { Group } from '../server/src/model/types';
 import { execJobOfLines } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
-import { isPaused, withDeadline } from '../server/src/pause';
 
 /** Removes parent links (job/group) so models can be compared structurally. */
 function plain(value: unknown): unknown {
