@@ -3,6 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { encodeBytes, encodeMessage, OneChunkMessageWriter } from '../server/src/stdioTransport';
 import { encodedBy, encodedOnce } from '../server/src/replyJson';
 
@@ -112,4 +114,32 @@ test('a stream that fails is reported through the writer, and the write is refus
   writer.onError(([error]) => void errors.push(error));
   await assert.rejects(writer.write({ jsonrpc: '2.0', method: 'x', params: {} } as never), /broken pipe/);
   assert.ok(errors.some((e) => /broken pipe/.test(e.message)));
+});
+
+test('over stdio, whatever prints to the console goes to stderr, and the server ends when the client closes stdin', async () => {
+  // The attack on the stream: a library's console.log in the server would put text between the client's
+  // messages. The twin: a real message still reaches stdout, framed.
+  const transport = path.join(__dirname, '../server/src/stdioTransport.js');
+  const script = `
+    const { createStdioConnection } = require(${JSON.stringify(transport)});
+    const connection = createStdioConnection();
+    console.log('stray log'); console.info('stray info', { n: 1 }); console.debug('stray debug'); console.dir({ stray: 'dir' }); console.count('stray count');
+    connection.sendNotification('window/logMessage', { type: 3, message: 'framed' });
+    connection.listen();
+  `;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const framed = new Promise<void>((resolve) => child.stdout.on('data', () => stdout.includes('framed') && resolve()));
+  await framed;
+  child.stdin.end();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, 'the server ends when its input ends');
+  assert.ok(!stdout.includes('stray'), `stdout holds only protocol messages: ${stdout}`);
+  const body = stdout.slice(stdout.indexOf('\r\n\r\n') + 4);
+  assert.equal(stdout.slice(0, stdout.indexOf('\r\n')), `Content-Length: ${Buffer.byteLength(body)}`);
+  assert.equal(JSON.parse(body).params.message, 'framed');
+  for (const word of ['stray log', 'stray info', 'stray debug', "stray: 'dir'", 'stray count: 1']) assert.ok(stderr.includes(word), `${word} in stderr: ${stderr}`);
 });

@@ -1,5 +1,6 @@
-// Starts the bundled language server (dist/server.js) in a Node child process talking over IPC. The client's
-// default error handler restarts a crashed server (up to 4 times in 3 minutes, then it gives up and says so).
+// Starts the bundled language server (dist/server.js) in a Node child process talking over stdio (its own
+// transport there, client/src/serverMain.ts). The client's default error handler restarts a crashed server
+// (up to 4 times in 3 minutes, then it gives up and says so).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
@@ -17,8 +18,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const env = { ...process.env, ...wasmEnvironment(context.extensionPath) };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { env } },
-    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.stdio, options: { env } },
+    debug: { module, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions = languageClientOptions(
     output,

@@ -1,5 +1,9 @@
-// Entry of the bundled language server (dist/server.js), forked by the client with IPC.
+// Entry of the bundled language server (dist/server.js), started by the client with `--stdio`: over stdio
+// the transport is ours (server/src/stdioTransport.ts: each message written in one chunk, a large publish or
+// diagnostic answer encoded from remembered pieces). Any other argument leaves the transport to the library.
 import { startServer } from '../../server/src/server';
+import { createStdioConnection, stdinChunks } from '../../server/src/stdioTransport';
 
 process.on('uncaughtException', (error) => process.stderr.write(`nomad-exec server: uncaught ${error.stack ?? error}\n`));
-startServer();
+if (process.argv.includes('--stdio')) startServer(createStdioConnection(), { inputCount: stdinChunks });
+else startServer();

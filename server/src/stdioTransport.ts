@@ -13,6 +13,7 @@ import {
   type Message,
   type MessageWriter,
 } from 'vscode-languageserver/node';
+import { format, inspect, type InspectOptions } from 'node:util';
 import { knownJson } from './replyJson';
 
 /** Diagnostics lists shorter than this are encoded the ordinary way: remembering them gains nothing. */
@@ -160,9 +161,25 @@ export function stdinChunks(): number {
   return inputChunks;
 }
 
+/**
+ * stdout carries the protocol: anything else printed there (a library's console.log, the wasm runtime's
+ * printf) would corrupt the stream for the client. The library routes the console elsewhere only when it
+ * opens stdio itself, not for a reader and writer handed to it, so the console prints to stderr here.
+ */
+function consoleToStderr(): void {
+  const write = (...args: unknown[]): void => void process.stderr.write(format(...args) + '\n');
+  console.log = write;
+  console.info = write;
+  console.debug = write;
+  console.dir = (item: unknown, options?: InspectOptions): void => void process.stderr.write(inspect(item, options) + '\n');
+}
+
 /** A connection over this process's stdin and stdout. */
 export function createStdioConnection(): Connection {
+  consoleToStderr();
   process.stdin.on('data', () => void inputChunks++);
+  // The client closing its end ends the session: an editor that went away sends no `exit`.
+  process.stdin.on('end', () => process.exit(0));
   const reader = new StreamMessageReader(process.stdin);
   const writer = new OneChunkMessageWriter(process.stdout);
   return createConnection(ProposedFeatures.all, reader, writer);
