@@ -6,7 +6,7 @@ import type { Check, CheckContext, Finding } from './check';
 import { nearestName } from '../schema/capabilities';
 import { referenceIndex, type Declaration, type LinkedUnit, type Use } from '../references/index';
 import { KIND_NAMES } from '../schema/references';
-import { align, alignedValues } from '../references/alignment';
+import { LastList, align, alignedValues } from '../references/alignment';
 
 export const referencesCheck: Check = {
   name: 'references',
@@ -35,7 +35,7 @@ interface UnitResult {
   unusedCandidates: Declaration[];
 }
 
-/** What a result holds, one byte per unit: loops over a thousand units then read one small array, not each result. */
+/** What a result holds, one number per unit: loops over a thousand units then read one small array, not each result. */
 const PORTS = 1;
 const VOLUMES = 2;
 const CANDIDATES = 4;
@@ -47,7 +47,7 @@ function hasOf(result: UnitResult): number {
 interface Run {
   units: readonly LinkedUnit[];
   results: readonly UnitResult[];
-  has: Uint8Array;
+  has: readonly number[];
   /**
    * How many units' uses name each variable or local. Handed on to the next run, which updates it for the
    * units that changed; undefined once handed on (a run found again later counts afresh).
@@ -55,8 +55,7 @@ interface Run {
   uses: Map<Declaration, number> | undefined;
 }
 
-/** The last run, by its first and by its last unit: one of them is usually in the next run too. */
-const lastRuns = new WeakMap<LinkedUnit, Run>();
+const lastRuns = new LastList<LinkedUnit, Run>();
 /** Results of units that did not line up with the last run (an edit's group, a pasted one): found again on undo. */
 const byUnit = new WeakMap<LinkedUnit, UnitResult>();
 
@@ -65,20 +64,17 @@ function unitResults(units: readonly LinkedUnit[], remember: boolean): Run {
   const count = units.length;
   if (!remember) {
     const results = units.map(computeUnitResult);
-    return { units, results, has: Uint8Array.from(results, hasOf), uses: countUses(results, 0, count, new Map(), 1) };
+    return { units, results, has: results.map(hasOf), uses: countUses(results, 0, count, new Map(), 1) };
   }
-  const last = count > 0 ? (lastRuns.get(units[0]) ?? lastRuns.get(units[count - 1])) : undefined;
+  const last = lastRuns.find(units);
   const aligned = align(units, last?.units);
   const results = alignedValues(count, last?.results, aligned, (i) => {
     let result = byUnit.get(units[i]);
     if (!result) byUnit.set(units[i], (result = computeUnitResult(units[i])));
     return result;
   });
-  const has = new Uint8Array(count);
+  const has = alignedValues(count, last?.has, aligned, (i) => hasOf(results[i]));
   const { head, tail } = aligned;
-  if (head > 0) has.set(last!.has.subarray(0, head), 0);
-  if (tail > 0) has.set(last!.has.subarray(last!.has.length - tail), count - tail);
-  for (let i = head; i < count - tail; i++) has[i] = hasOf(results[i]);
   let uses: Map<Declaration, number>;
   if (last?.uses) {
     // The counts of the last run, less the units that left, plus those that came.
@@ -87,10 +83,7 @@ function unitResults(units: readonly LinkedUnit[], remember: boolean): Run {
     last.uses = undefined;
   } else uses = countUses(results, 0, count, new Map(), 1);
   const run: Run = { units, results, has, uses };
-  if (count > 0) {
-    lastRuns.set(units[0], run);
-    lastRuns.set(units[count - 1], run);
-  }
+  lastRuns.remember(units, run);
   return run;
 }
 

@@ -37,3 +37,21 @@ export function alignedValues<V>(length: number, lastValues: readonly V[] | unde
   for (let k = 1; k <= tail; k++) values[length - k] = lastValues![lastValues!.length - k];
   return values;
 }
+
+/**
+ * The last list remembered (with what was made from it), found again from the next list by its first or its
+ * last entry: an edit in the middle keeps both, one at an end keeps the other.
+ */
+export class LastList<K extends object, V> {
+  private readonly byEnd = new WeakMap<K, V>();
+
+  find(list: readonly K[]): V | undefined {
+    return list.length === 0 ? undefined : (this.byEnd.get(list[0]) ?? this.byEnd.get(list[list.length - 1]));
+  }
+
+  remember(list: readonly K[], value: V): void {
+    if (list.length === 0) return;
+    this.byEnd.set(list[0], value);
+    this.byEnd.set(list[list.length - 1], value);
+  }
+}

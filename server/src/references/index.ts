@@ -16,7 +16,7 @@ import type { Block, BodyItem, JobFile } from '../model/types';
 import { before, touches } from '../model/positions';
 import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
 import { Linker, type FileWide } from './link';
-import { align, alignedValues } from './alignment';
+import { LastList, align, alignedValues } from './alignment';
 import { checkpoint, progress } from '../pause';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
@@ -95,47 +95,10 @@ function walkOf(item: BodyItem, kind: UnitKind): Collected {
   return collectTop(item as Block);
 }
 
-/** Calls `visit` with the items of a file walked as units (a job's groups and own settings, other top-level blocks); stops when it returns false. */
-function eachUnitSource(file: JobFile, visit: (item: BodyItem, kind: UnitKind) => boolean | void): void {
-  for (const item of file.body.items) {
-    if (item.kind !== 'block') continue;
-    if (item.type === 'job') {
-      for (const child of item.body.items) if (visit(child, isGroupItem(child) ? 'group' : 'jobItem') === false) return;
-    } else if (visit(item, 'top') === false) return;
-  }
-}
-
-/**
- * Walks the units of `file` not walked yet, until `stop()` says so (asked after each): true once all are
- * walked. For background work that must give the thread back; referenceIndex then only links.
- */
-export function walkUnits(file: JobFile, stop: () => boolean): boolean {
-  let all = true;
-  eachUnitSource(file, (item, kind) => {
-    if (states.has(item)) return true;
-    states.set(item, stateOf(walkOf(item, kind), kind));
-    if (!stop()) return true;
-    all = false;
-    return false;
-  });
-  return all;
-}
-
-/** An index as built, for the next model's: most of its units line up with this one's (alignment.ts). */
-interface Build {
-  items: readonly BodyItem[];
-  /** Per item: whether it is an item of a job (else a top-level block). */
-  inJob: readonly boolean[];
-  states: readonly UnitState[];
-  units: readonly LinkedUnit[];
-  global: Map<string, Declaration>;
-}
-
-/** The last build, by its first and by its last item: one of them is usually in the next model too. */
-const lastBuilds = new WeakMap<BodyItem, Build>();
-
-function buildIndex(file: JobFile): ReferenceIndex {
+/** The items of a file walked as units (a job's groups and own settings, other top-level blocks), in order. */
+function unitSources(file: JobFile): { items: BodyItem[]; inJob: boolean[] } {
   const items: BodyItem[] = [];
+  /** Per item: whether it is an item of a job (else a top-level block). */
   const inJob: boolean[] = [];
   for (const item of file.body.items) {
     if (item.kind !== 'block') continue;
@@ -149,10 +112,46 @@ function buildIndex(file: JobFile): ReferenceIndex {
       inJob.push(true);
     }
   }
+  return { items, inJob };
+}
+
+function unitKind(item: BodyItem, inJob: boolean): UnitKind {
+  return inJob ? (isGroupItem(item) ? 'group' : 'jobItem') : 'top';
+}
+
+/**
+ * Walks the units of `file` not walked yet, until `stop()` says so (asked after each): true once all are
+ * walked. For background work that must give the thread back; referenceIndex then only links.
+ */
+export function walkUnits(file: JobFile, stop: () => boolean): boolean {
+  const { items, inJob } = unitSources(file);
+  for (let i = 0; i < items.length; i++) {
+    const kind = unitKind(items[i], inJob[i]);
+    if (states.get(items[i])?.kind === kind) continue;
+    states.set(items[i], stateOf(walkOf(items[i], kind), kind));
+    if (stop()) return i === items.length - 1;
+  }
+  return true;
+}
+
+/** An index as built, for the next model's: most of its units line up with this one's (alignment.ts). */
+interface Build {
+  items: readonly BodyItem[];
+  /** Per item: whether it is an item of a job (else a top-level block). */
+  inJob: readonly boolean[];
+  states: readonly UnitState[];
+  units: readonly LinkedUnit[];
+  global: Map<string, Declaration>;
+}
+
+const lastBuilds = new LastList<BodyItem, Build>();
+
+function buildIndex(file: JobFile): ReferenceIndex {
+  const { items, inJob } = unitSources(file);
   const count = items.length;
-  const last = count > 0 ? (lastBuilds.get(items[0]) ?? lastBuilds.get(items[count - 1])) : undefined;
+  const last = lastBuilds.find(items);
   const aligned = align(items, last?.items, (i, j) => inJob[i] === last!.inJob[j]);
-  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], inJob[i] ? (isGroupItem(items[i]) ? 'group' : 'jobItem') : 'top'));
+  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i])));
   // The file-wide declarations are those of last time when no unit that changed declares any.
   const sameGlobal = !!last && !declaresFileWide(states, aligned.head, count - aligned.tail) && !declaresFileWide(last.states, aligned.head, last.states.length - aligned.tail);
   const global = sameGlobal ? last.global : fileWideByKey(states);
@@ -170,11 +169,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
     return linked;
   };
   const units = sameGlobal ? alignedValues(count, last.units, aligned, (i) => link(states[i])) : states.map(link);
-  const build: Build = { items, inJob, states, units, global };
-  if (count > 0) {
-    lastBuilds.set(items[0], build);
-    lastBuilds.set(items[count - 1], build);
-  }
+  lastBuilds.remember(items, { items, inJob, states, units, global });
   return new Index(units);
 }
 
