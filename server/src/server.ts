@@ -90,9 +90,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     connection.console.error(`${where}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   };
 
-  // Requests being answered, until their reply is written: vscode-jsonrpc writes it two turns of the event
-  // loop after the handler returns (its write queue goes through setImmediate). Analyses slice shorter
-  // meanwhile (documents.ts).
+  // Requests being answered, and for two turns of the event loop after: analyses slice shorter meanwhile
+  // (documents.ts). The reply itself is written when the handler settles (every writer the server uses
+  // writes at once), but a client that asked usually asks again right after the answer, and a 20 ms slice
+  // begun in between is what that next request would wait for (measured: a hover on another document during
+  // a 1 MB job's analysis, p50 6 ms with the two turns, 44 ms without).
   let inFlight = 0;
   const settled = (): void => void setImmediate(() => setImmediate(() => inFlight--));
   const guard = <P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) => async (params: P): Promise<R> => {
