@@ -3,7 +3,6 @@
 import * as fs from 'fs';
 import { mark } from './timing';
 import { sharedParser } from '../../server/src/parser/parser';
-import { treeText } from '../../server/src/parser/lineEnds';
 import { attributeOf, blocksOf, buildModel } from '../../server/src/model/build';
 import type { Attribute, Block, Body, Expr, JobFile } from '../../server/src/model/types';
 import type { Evaluator } from '../../server/src/model/eval';
@@ -23,7 +22,7 @@ export async function parseJobText(text: string): Promise<ParsedJobFile> {
   const parser = await sharedParser();
   mark('plan: parser ready');
   // Rows at LSP lines (a lone `\r` ends one), as the editor and the plan errors' places count them.
-  const tree = parser.parse(treeText(text));
+  const tree = parser.parseText(text);
   try {
     mark('plan: parsed');
     const built = buildModel(tree, text);

@@ -18,7 +18,6 @@ import type { HclParser } from './parser/parser';
 import { collectSyntaxFindings, groupFindings, syntaxReport, type SyntaxFinding } from './parser/syntaxErrors';
 import { hclSyntaxIssues } from './parser/hclVerdict';
 import { VerdictCache } from './parser/verdictCache';
-import { treeText } from './parser/lineEnds';
 import { SyntaxDocument, type TextChange } from './parser/syntaxDocument';
 import { dropFindingsShadowedBySyntaxErrors } from './syntaxShadow';
 import { RepairedModels } from './syntaxRepair';
@@ -138,8 +137,8 @@ export function analyse(parser: HclParser, text: string, settings: EffectiveSett
   if (text.length > settings.limits.maxFileSize) return degradedAnalysis(tooLarge(text.length, settings.limits.maxFileSize));
   const shape = shapeNotice(text);
   if (shape) return degradedAnalysis(shape);
-  // The tree's rows are LSP lines (lineEnds.treeText); the model reads the text as written.
-  const tree = parser.parse(treeText(text));
+  // The tree's rows are LSP lines; the model reads the text as written.
+  const tree = parser.parseText(text);
   try {
     const repair = new RepairedModels(parser);
     try {

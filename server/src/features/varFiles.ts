@@ -12,7 +12,6 @@ import type { Location, TextEdit } from 'vscode-languageserver-types';
 import type { Attribute } from '../model/types';
 import { buildModel } from '../model/build';
 import { sharedParser } from '../parser/parser';
-import { treeText } from '../parser/lineEnds';
 import { isJobFile } from './workspaceSymbols';
 import { escapeRegExp } from '../template/tokens';
 
@@ -144,7 +143,7 @@ function setsInJson(text: string, name: string): boolean {
 /** The top-level attributes of an HCL var file; undefined when it has syntax errors. */
 async function settingAttributes(text: string): Promise<Attribute[] | undefined> {
   const parser = await sharedParser();
-  const tree = parser.parse(treeText(text));
+  const tree = parser.parseText(text);
   try {
     if (tree.rootNode.hasError) return undefined;
     return buildModel(tree, text).file.body.items.filter((item): item is Attribute => item.kind === 'attribute');

@@ -243,7 +243,7 @@ export class WorkspaceSymbolIndex {
     if (text.length > this.limits().maxFileSize) return;
     if (this.files.has(uri) || text.length > INLINE_BYTES || !parserNow) return this.refresh(uri, text, version);
     this.bump(uri);
-    const tree = parserNow.parse(treeText(text));
+    const tree = parserNow.parseText(text);
     try {
       this.files.set(uri, { version, symbols: fileSymbols(buildModel(tree, text).file, uri) });
     } finally {

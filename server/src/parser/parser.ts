@@ -2,6 +2,7 @@
 // instance serves every document in the process (JavaScript runs one parse at a time).
 import { Parser, type Language, type Tree } from 'web-tree-sitter';
 import { loadHclLanguage, type LoadOptions } from './load';
+import { treeText } from './lineEnds';
 
 export type { Tree };
 
@@ -45,6 +46,15 @@ export class HclParser {
   /** Frees the parser's wasm memory (only for parsers made by `another`). */
   delete(): void {
     this.parser.delete();
+  }
+
+  /**
+   * A whole text parsed as the editor counts its lines: each lone `\r` read as a line end (lineEnds.treeText),
+   * so the tree's rows are LSP lines. One-shot parses of a job or var file go through here; a document kept
+   * in step with edits passes its own tree text to `parse`.
+   */
+  parseText(text: string): Tree {
+    return this.parse(treeText(text));
   }
 
   /**
