@@ -8,6 +8,7 @@ import type { EffectiveSettings } from '../settings';
 import { findAttribute, findBlocks, knownString } from '../schema/runtimeQuery';
 import { taskBody } from '../schema/runtimeQuery';
 import { FIXED_EXEC_VALUES } from '../schema/runtimeNames';
+import { byRecentText } from './memo';
 
 /** The directories Nomad creates in every task directory. */
 export const TASK_DIRS = ['local', 'alloc', 'secrets', 'tmp', 'private'];
@@ -38,18 +39,8 @@ export interface TaskPlaces {
 }
 
 /** A task path as written (`local/x`, `/local/x`, `${NOMAD_TASK_DIR}/x`, `../alloc/x`) made task-relative. */
-export function taskRelative(raw: string): string {
-  // Asked for the same few paths (chroot_env entries, commands, destinations) for every task on every edit.
-  const known = relativePaths.get(raw);
-  if (known !== undefined) return known;
-  const made = makeTaskRelative(raw);
-  if (relativePaths.size >= RECENT_PATHS) relativePaths.clear();
-  relativePaths.set(raw, made);
-  return made;
-}
-
-const RECENT_PATHS = 1024;
-const relativePaths = new Map<string, string>();
+// Asked for the same few paths (chroot_env entries, commands, destinations) for every task on every edit.
+export const taskRelative: (raw: string) => string = byRecentText(1024, (raw) => makeTaskRelative(raw));
 
 function makeTaskRelative(raw: string): string {
   let p = raw.replace(/\\/g, '/');

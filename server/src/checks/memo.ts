@@ -110,6 +110,22 @@ function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /**
+ * `make`, remembered for the texts it was asked about lately: at most `max` of them, all forgotten at once
+ * past that. For pure functions of a short text that every edit asks again (durations, task paths,
+ * template parses); `make` may give undefined, which is remembered too.
+ */
+export function byRecentText<T>(max: number, make: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    if (known.has(text)) return known.get(text) as T;
+    const made = make(text);
+    if (known.size >= max) known.clear();
+    known.set(text, made);
+    return made;
+  };
+}
+
+/**
  * State carried from one run to the next, by token, for the most recent token only (the document being
  * edited; another one misses and computes afresh, correctly, just slower). Not a WeakMap by token: a token
  * outlives its runs (memo entries keep their context), and state hung on it kept older models alive, one

@@ -4,6 +4,7 @@ import type { AttributeSchema, ValueType } from '../schema/types';
 import type { Attribute, Expr } from '../model/types';
 import { isKnown, type Value } from '../model/value';
 import type { CheckContext } from './check';
+import { byRecentText } from './memo';
 import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 
@@ -25,22 +26,16 @@ function patternOf(pattern: { regex: string }): RegExp {
   return made;
 }
 
+// Read on every edit for each duration of the edited group (restart, update, checks...): a job file holds a
+// handful of distinct ones.
+const rememberedDuration = byRecentText(256, (value) => parseDuration(value));
+
 /** A Go duration string, or a number of nanoseconds, in nanoseconds; undefined when it is neither. */
 export function durationNs(value: Value): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
-  // Read on every edit for each duration of the edited group (restart, update, checks...): a job file
-  // holds a handful of distinct ones.
-  const known = durations.get(value);
-  if (known !== undefined || durations.has(value)) return known;
-  const parsed = parseDuration(value);
-  if (durations.size >= MAX_DURATIONS) durations.clear();
-  durations.set(value, parsed);
-  return parsed;
+  return rememberedDuration(value);
 }
-
-const MAX_DURATIONS = 256;
-const durations = new Map<string, number | undefined>();
 
 function parseDuration(value: string): number | undefined {
   const text = value.trim();
