@@ -1,9 +1,12 @@
-// The language server's stdio transport, with one difference from the library's: publishDiagnostics (and a
-// full answer to a diagnostic pull) is encoded from remembered pieces. The checks hand out the same Diagnostic object for a finding on every edit
-// that leaves it alone (checks/published.ts; never mutated once made), so each diagnostic's JSON is made once
-// and reused. On a job with a thousand tasks that is most of the 450 KB sent after every keystroke, and
-// JSON.stringify of all of it was the largest cost after the parse itself. Replies a feature marked
-// (replyJson.ts: the references of a name used a thousand times) are encoded from the text it keeps.
+// The language server's stdio transport (`nomad-exec lsp --stdio` and the extension's server). Where it
+// differs from the library's:
+// - publishDiagnostics (and a full answer to a diagnostic pull) is encoded from remembered pieces. The checks
+//   hand out the same Diagnostic object for a finding on every edit that leaves it alone (checks/published.ts;
+//   never mutated once made), so each diagnostic's JSON is made once and reused. On a job with a thousand
+//   tasks that is most of the 450 KB sent after every keystroke. Replies a feature marked (replyJson.ts: the
+//   references of a name used a thousand times) are encoded from the text it keeps.
+// - each message is written in one chunk (OneChunkMessageWriter);
+// - the console prints to stderr, and the server ends when its input ends (createStdioConnection).
 import {
   AbstractMessageWriter,
   createConnection,
@@ -52,15 +55,6 @@ function isResult(message: unknown): message is ResultMessage {
   return !!m && typeof m === 'object' && 'result' in m && typeof m.result === 'object' && Object.keys(m).length === 3 && 'id' in m && 'jsonrpc' in m;
 }
 
-/** The JSON text of a message; equal (as JSON) to JSON.stringify(message). */
-export function encodeMessage(message: unknown): string {
-  if (isResult(message)) {
-    const result = knownJson(message.result);
-    if (result !== undefined) return resultHead(message) + result + '}';
-  }
-  return plainJson(message);
-}
-
 function resultHead(message: ResultMessage): string {
   return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"id":${JSON.stringify(message.id)},"result":`;
 }
@@ -98,7 +92,7 @@ function plainJson(message: unknown): string {
 /** The UTF-8 bytes of marked replies, kept with them: a reply handed out again is copied, not encoded. */
 const resultBytes = new WeakMap<object, Buffer>();
 
-/** The bytes of a message (UTF-8 of encodeMessage). */
+/** The UTF-8 bytes of a message's JSON text; equal (as JSON) to JSON.stringify(message). */
 export function encodeBytes(message: unknown): Buffer {
   if (isResult(message)) {
     const result = message.result as object;
