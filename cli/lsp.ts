@@ -14,12 +14,9 @@ export const lspCommand: Subcommand = {
     if (!process.argv.includes(stdio ? '--stdio' : '--node-ipc')) process.argv.push(stdio ? '--stdio' : '--node-ipc');
     process.on('uncaughtException', (error) => process.stderr.write(`nomad-exec lsp: uncaught ${error.stack ?? error}\n`));
     process.on('unhandledRejection', (error) => process.stderr.write(`nomad-exec lsp: unhandled ${String(error)}\n`));
-    const { startServer } = await import('../server/src/server');
-    // Over stdio the transport is ours (diagnostics encoded from remembered pieces); IPC is the library's.
-    if (stdio) {
-      const transport = await import('../server/src/stdioTransport');
-      startServer(transport.createStdioConnection(), { inputCount: transport.stdinChunks });
-    } else startServer();
+    // Over stdio the transport is ours (stdioTransport.ts); IPC is the library's.
+    if (stdio) (await import('../server/src/stdioTransport')).startStdioServer();
+    else (await import('../server/src/server')).startServer();
     // Keep running until the client sends `exit` (the library ends the process then).
     return new Promise<number>(() => undefined);
   },

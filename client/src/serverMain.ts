@@ -2,8 +2,8 @@
 // the transport is ours (server/src/stdioTransport.ts: each message written in one chunk, a large publish or
 // diagnostic answer encoded from remembered pieces). Any other argument leaves the transport to the library.
 import { startServer } from '../../server/src/server';
-import { createStdioConnection, stdinChunks } from '../../server/src/stdioTransport';
+import { startStdioServer } from '../../server/src/stdioTransport';
 
 process.on('uncaughtException', (error) => process.stderr.write(`nomad-exec server: uncaught ${error.stack ?? error}\n`));
-if (process.argv.includes('--stdio')) startServer(createStdioConnection(), { inputCount: stdinChunks });
+if (process.argv.includes('--stdio')) startStdioServer();
 else startServer();

@@ -18,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { format, inspect, type InspectOptions } from 'node:util';
 import { knownJson } from './replyJson';
+import { startServer } from './server';
 
 /** Diagnostics lists shorter than this are encoded the ordinary way: remembering them gains nothing. */
 const REMEMBERED_FROM = 32;
@@ -177,4 +178,9 @@ export function createStdioConnection(): Connection {
   const reader = new StreamMessageReader(process.stdin);
   const writer = new OneChunkMessageWriter(process.stdout);
   return createConnection(ProposedFeatures.all, reader, writer);
+}
+
+/** The language server on this process's stdin and stdout, with this transport (the CLI's and the extension's). */
+export function startStdioServer(): void {
+  startServer(createStdioConnection(), { inputCount: stdinChunks });
 }
