@@ -160,15 +160,16 @@ export function createAllocDir(plan: LaunchPlan): { alloc: Dir; logs: Dir } {
     } finally {
       runner.close();
     }
-    const shared = alloc.mkdir('alloc', 0o777);
+    // Whatever fails from here on, the logs folder is let go of with the alloc dir.
     try {
-      for (const sub of ['data', 'tmp']) shared.makeDir(sub, 0o777);
-      // Only a mount point: the launcher shows the runner's logs folder read-only over it.
-      shared.makeDir('logs', 0o755);
-    } finally {
-      shared.close();
-    }
-    try {
+      const shared = alloc.mkdir('alloc', 0o777);
+      try {
+        for (const sub of ['data', 'tmp']) shared.makeDir(sub, 0o777);
+        // Only a mount point: the launcher shows the runner's logs folder read-only over it.
+        shared.makeDir('logs', 0o755);
+      } finally {
+        shared.close();
+      }
       for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
     } catch (error) {
       logs.close();
