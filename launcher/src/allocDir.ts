@@ -89,7 +89,8 @@ function ownedDir(parent: Dir, name: string, mode: number, purpose: string, exac
     dir.close();
     throw new UnsafePathError(`${shown} belongs to uid ${stat.uid}, not to you (uid ${euid()}); refusing to keep ${purpose} in a folder someone else controls (delete it, or pass another alloc dir)`);
   }
-  if (exact && (stat.mode & 0o7777) !== mode) fs.chmodSync(`/proc/self/fd/${dir.fd}`, mode);
+  // After the owner check: someone else's folder (root may change any) is refused untouched.
+  if (exact && (stat.mode & 0o7777) !== mode) dir.chmod('', mode);
   return dir;
 }
 
