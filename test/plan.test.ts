@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { isPlanError, planRun, type LaunchPlan, type PlanError, type RunRequest } from '../launcher/src/api';
 import { lookupCommand, makeExecutable } from '../launcher/src/lookup';
-import { ALLOC_MARKER, pruneAllocDirs } from '../launcher/src/allocDir';
+import { ALLOC_MARKER, createAllocDir, pruneAllocDirs } from '../launcher/src/allocDir';
 import { Dir } from '../launcher/src/safeFs';
 import { NOMAD_VARIABLES } from '../server/src/schema/runtimeNames';
 
@@ -354,6 +354,24 @@ test('unsupported artifact getters are refused, naming them', async () => {
     const e = await planError(task('command = "/bin/true"', `artifact { source = "${source}" }`));
     assert.match(e.message, new RegExp(`"${name}`), source);
   }
+});
+
+test('an alloc dir refused half-way (its shared dir left as a link) keeps no descriptor open and leaves the target alone', async () => {
+  const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+  const given = await plan(task('command = "/bin/true"'), { allocDir: path.join(dir, 'half-made') });
+  // The twin: a clean alloc dir is made and both handles it returns let go of what they hold.
+  const before = openFds();
+  const made = createAllocDir(given);
+  made.logs.close();
+  made.alloc.close();
+  assert.equal(openFds(), before);
+  // The attack: the alloc dir used again, its shared dir now a link to a host folder.
+  const host = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-host-'));
+  fs.rmSync(path.join(given.allocDir, 'alloc'), { recursive: true });
+  fs.symlinkSync(host, path.join(given.allocDir, 'alloc'));
+  assert.throws(() => createAllocDir(given), /symbolic link|not a directory/);
+  assert.equal(openFds(), before, 'the runner holds nothing of the refused alloc dir');
+  assert.deepEqual(fs.readdirSync(host), [], 'nothing was made through the link');
 });
 
 test('old alloc dirs are pruned to the newest N, never the current one, only those the runner made', async () => {

@@ -13,6 +13,7 @@ import { createAllocDir } from '../launcher/src/allocDir';
 import { launcherBinary } from '../launcher/src/launcherArgs';
 import { TaskLogs } from '../launcher/src/logs';
 import { prepareTask } from '../launcher/src/prepare';
+import { Dir } from '../launcher/src/safeFs';
 import { SupervisedTask } from '../launcher/src/supervise';
 import { JobFiles, skipWithoutLauncher } from './helpers/jobRun';
 
@@ -97,13 +98,15 @@ test('the task runs as nobody, in its task dir, with the planned environment', s
 });
 
 test('the environment reaches the task whichever way it is handed over: an unnamed file, or a pipe where there is none', skip, async () => {
-  // The runner hands the launcher an unnamed file; a file system without them (no O_TMPFILE) gets the pipe.
+  // The runner hands the launcher an unnamed file; a file system without them (no O_TMPFILE) gets the pipe,
+  // and so does a folder where one cannot be made (no space, no permission: /proc/sys refuses with EACCES).
   const plan = await jobs.plan(oneTask('command = "/bin/sh"\n args = ["-c", "echo $GREETING; echo $NOMAD_TASK_NAME"]'));
   const { alloc, logs: logsDir } = createAllocDir(plan);
+  const refusing = Dir.open('/proc/sys');
   try {
     const task = plan.tasks[0];
     const prepared = await prepareTask(task, alloc, () => undefined);
-    for (const envDir of [logsDir, undefined]) {
+    for (const [how, envDir] of [['unnamed file', logsDir], ['pipe', undefined], ['pipe where no unnamed file can be made', refusing]] as const) {
       const out: Buffer[] = [];
       const supervised = new SupervisedTask(task, {
         launcherPath: launcherBinary(),
@@ -117,9 +120,10 @@ test('the environment reaches the task whichever way it is handed over: an unnam
       });
       const exit = await supervised.exited;
       assert.equal(exit.exitCode, 0, exit.setupFailure);
-      assert.equal(Buffer.concat(out).toString(), 'hello\u00e9 = "x"\nmain\n', envDir ? 'unnamed file' : 'pipe');
+      assert.equal(Buffer.concat(out).toString(), 'hello\u00e9 = "x"\nmain\n', how);
     }
   } finally {
+    refusing.close();
     logsDir.close();
     alloc.close();
   }

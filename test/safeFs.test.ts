@@ -141,13 +141,31 @@ test('an unnamed file holds the data from its start, private, and never appears 
   }
 });
 
+/**
+ * Starts a process that races the runner and returns once it has begun (it prints a line first): the loop that
+ * follows would otherwise be over before the racer's interpreter is up, and the test would prove nothing.
+ */
+async function racing(command: string, args: string[]): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await Promise.race([
+    new Promise<void>((resolve) => child.stdout!.once('data', () => resolve())),
+    exited.then(() => assert.fail(`${command} ended before it began racing`)),
+  ]);
+  return {
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 test('a new layout leaf turned into a link to a host folder between its mkdir and its mode change is refused, the folder untouched', async () => {
   const { anchor, root, host } = setup();
   const hostMode = fs.statSync(host).mode & 0o7777;
   const d = path.join(root, 'leaf');
   // A tight racer (no shell in between): whenever the leaf is a fresh directory, it becomes a link to the host.
-  const racer = spawn(process.execPath, ['-e', `const fs = require('fs'); const end = Date.now() + 20000; while (Date.now() < end) { try { fs.rmdirSync(${JSON.stringify(d)}); fs.symlinkSync(${JSON.stringify(host)}, ${JSON.stringify(d)}); } catch {} }`], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => racer.on('exit', () => resolve()));
+  const racer = await racing(process.execPath, ['-e', `const fs = require('fs'); process.stdout.write('racing\\n'); const end = Date.now() + 20000; while (Date.now() < end) { try { fs.rmdirSync(${JSON.stringify(d)}); fs.symlinkSync(${JSON.stringify(host)}, ${JSON.stringify(d)}); } catch {} }`]);
   let refused = 0;
   for (let i = 0; i < 2000; i++) {
     try {
@@ -162,8 +180,8 @@ test('a new layout leaf turned into a link to a host folder between its mkdir an
     }
     if (i % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  racer.kill('SIGKILL');
-  await exited;
+  await racer.stop();
+  assert.ok(refused > 0, 'the racer put a link at the leaf while the runner was making it');
   assert.equal(fs.statSync(host).mode & 0o7777, hostMode, `the host folder keeps its mode (${refused} refused)`);
 });
 
@@ -172,8 +190,7 @@ test('removal racing a process that swaps a directory for a link to a host folde
   const before = hostState();
   const hostMode = fs.statSync(host).mode & 0o7777;
   const d = path.join(root, 'd');
-  const swapper = spawn('/bin/sh', ['-c', `n=0; while [ $n -lt 100000 ]; do rm -rf ${d}; mkdir -p ${d}/sub; chmod 555 ${d}; chmod 755 ${d}; rm -rf ${d}; ln -s ${host} ${d}; n=$((n+1)); done`], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => swapper.on('exit', () => resolve()));
+  const swapper = await racing('/bin/sh', ['-c', `echo racing; n=0; while [ $n -lt 100000 ]; do rm -rf ${d}; mkdir -p ${d}/sub; chmod 555 ${d}; chmod 755 ${d}; rm -rf ${d}; ln -s ${host} ${d}; n=$((n+1)); done`]);
   for (let i = 0; i < 3000; i++) {
     try {
       if (i % 2) anchor.makeDir('d', 0o777);
@@ -183,8 +200,7 @@ test('removal racing a process that swaps a directory for a link to a host folde
     }
     if (i % 100 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  swapper.kill('SIGKILL');
-  await exited;
+  await swapper.stop();
   assert.equal(hostState(), before, 'the host folder keeps its files');
   assert.equal(fs.statSync(host).mode & 0o7777, hostMode, 'and its mode');
 });

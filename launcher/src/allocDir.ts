@@ -89,7 +89,8 @@ function ownedDir(parent: Dir, name: string, mode: number, purpose: string, exac
     dir.close();
     throw new UnsafePathError(`${shown} belongs to uid ${stat.uid}, not to you (uid ${euid()}); refusing to keep ${purpose} in a folder someone else controls (delete it, or pass another alloc dir)`);
   }
-  if (exact && (stat.mode & 0o7777) !== mode) fs.chmodSync(`/proc/self/fd/${dir.fd}`, mode);
+  // After the owner check: someone else's folder (root may change any) is refused untouched.
+  if (exact && (stat.mode & 0o7777) !== mode) dir.chmod('', mode);
   return dir;
 }
 
@@ -160,15 +161,16 @@ export function createAllocDir(plan: LaunchPlan): { alloc: Dir; logs: Dir } {
     } finally {
       runner.close();
     }
-    const shared = alloc.mkdir('alloc', 0o777);
+    // Whatever fails from here on, the logs folder is let go of with the alloc dir.
     try {
-      for (const sub of ['data', 'tmp']) shared.makeDir(sub, 0o777);
-      // Only a mount point: the launcher shows the runner's logs folder read-only over it.
-      shared.makeDir('logs', 0o755);
-    } finally {
-      shared.close();
-    }
-    try {
+      const shared = alloc.mkdir('alloc', 0o777);
+      try {
+        for (const sub of ['data', 'tmp']) shared.makeDir(sub, 0o777);
+        // Only a mount point: the launcher shows the runner's logs folder read-only over it.
+        shared.makeDir('logs', 0o755);
+      } finally {
+        shared.close();
+      }
       for (const task of plan.tasks) createTaskDir(alloc, plan.allocDir, task);
     } catch (error) {
       logs.close();

@@ -116,6 +116,18 @@ function rawArgv(task: TaskPlan, options: SuperviseOptions): string[] {
   });
 }
 
+/**
+ * The environment as an unnamed file in `dir`, or undefined for the pipe: the file only spares the launcher a
+ * wait, so a folder where it cannot be made (no space left, no permission) is no reason to fail the task.
+ */
+function unnamedEnvFile(dir: Dir | undefined, records: Buffer): number | undefined {
+  try {
+    return dir?.unnamedFile(records);
+  } catch {
+    return undefined;
+  }
+}
+
 export class SupervisedTask {
   private readonly child: ChildProcess;
   private readonly started = Date.now();
@@ -136,7 +148,7 @@ export class SupervisedTask {
     // from a descriptor before anything else. An unnamed file written now lets the launcher go on at once;
     // a pipe would hold it until this process's event loop came round to writing it.
     const records = launcherEnvRecords(options.env);
-    const envFile = options.envDir?.unnamedFile(records);
+    const envFile = unnamedEnvFile(options.envDir, records);
     try {
       this.child = spawn(options.launcherPath, argv, {
         stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', envFile ?? 'pipe'],

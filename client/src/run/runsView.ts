@@ -37,7 +37,6 @@ export function phaseText(task: TaskRecord): string {
   return task.hook === 'main' ? 'main' : `${task.hook}${task.sidecar ? ' sidecar' : ''}`;
 }
 
-
 function runIcon(record: RunRecord): vscode.ThemeIcon {
   switch (record.state) {
     case 'starting':
