@@ -2,8 +2,6 @@
 import type { Node, Point } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 
-export type { Node };
-
 export function pos(point: Point): Position {
   return { line: point.row, character: point.column };
 }
@@ -16,10 +14,6 @@ interface Extent {
 
 export function nodeRange(node: Extent): Range {
   return { start: pos(node.startPosition), end: pos(node.endPosition) };
-}
-
-export function spanRange(first: Extent, last: Extent): Range {
-  return { start: pos(first.startPosition), end: pos(last.endPosition) };
 }
 
 /** The non-null children of a node (web-tree-sitter may return null entries). */
@@ -45,10 +39,6 @@ export function advance(start: Position, text: string): Position {
   }
   if (lineStart === -1) return { line, character: start.character + text.length };
   return { line, character: text.length - lineStart };
-}
-
-export function isComment(node: Node): boolean {
-  return node.type === 'comment';
 }
 
 /**

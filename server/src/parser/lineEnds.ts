@@ -9,7 +9,7 @@ const CR = 13;
 const LF = 10;
 const LONE_CR = /\r(?!\n)/;
 
-export function hasLoneCarriageReturn(text: string): boolean {
+function hasLoneCarriageReturn(text: string): boolean {
   return LONE_CR.test(text);
 }
 
