@@ -1,6 +1,7 @@
 // Small helpers over syntax nodes shared by the model builder (model/syntax.ts) and the syntax-error reporter.
 import type { Node, Point } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
+import { countLineEnds, lastLineStart } from '../parser/lineEnds';
 
 export function pos(point: Point): Position {
   return { line: point.row, character: point.column };
@@ -28,17 +29,9 @@ export function kids(node: Node): Node[] {
  * and a lone `\r`), as the tree's rows do (lineEnds.treeText).
  */
 export function advance(start: Position, text: string): Position {
-  let line = start.line;
-  let lineStart = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  if (lineStart === -1) return { line, character: start.character + text.length };
-  return { line, character: text.length - lineStart };
+  const lineStart = lastLineStart(text);
+  if (lineStart === 0) return { line: start.line, character: start.character + text.length };
+  return { line: start.line + countLineEnds(text, 0, lineStart), character: text.length - lineStart };
 }
 
 /**

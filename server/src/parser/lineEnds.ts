@@ -34,6 +34,12 @@ export function countLineEnds(text: string, from: number, to: number): number {
   return n;
 }
 
+/** The offset just past the last line end of `text` (as `countLineEnds` counts them); 0 when it has none. */
+export function lastLineStart(text: string): number {
+  // A `\r` followed by `\n` ends no line, but that `\n` comes later.
+  return Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
+}
+
 /**
  * `text` as tree-sitter is to read it: the same length and offsets, each lone `\r` turned into `\n`. HCL
  * allows a lone `\r` only inside a comment, and a `#` or `//` comment goes on past it to the next `\n`: the
