@@ -21,6 +21,21 @@ function plain(value: unknown): unknown {
   }));
 }
 
+/**
+ * A build stopped at each `deadline()` (pause.ts) and taken up again, as the server's slices do: the first
+ * attempt with `edits`, the next ones with none (the same text: go on from where it stopped).
+ */
+function buildInSlices(build: (edits: readonly EditSpan[] | undefined) => BuildResult, edits: readonly EditSpan[] | undefined, deadline: () => number): { result: BuildResult; stops: number } {
+  for (let stops = 0; ; stops++) {
+    try {
+      return { result: withDeadline(deadline(), () => build(edits)), stops };
+    } catch (error) {
+      if (!isPaused(error)) throw error;
+      edits = [];
+    }
+  }
+}
+
 class Editor {
   readonly doc: SyntaxDocument;
   readonly builder = new ModelBuilder();
@@ -41,15 +56,7 @@ class Editor {
 
   /** A build stopped at every checkpoint it may stop at, and taken up again each time, as the server's slices do. */
   buildInSlices(): { result: BuildResult; stops: number } {
-    let edits = this.doc.takeEdits();
-    for (let stops = 0; ; stops++) {
-      try {
-        return { result: withDeadline(0, () => this.builder.build(this.doc.tree(), this.doc.text, edits)), stops };
-      } catch (error) {
-        if (!isPaused(error)) throw error;
-        edits = [];
-      }
-    }
+    return buildInSlices((edits) => this.builder.build(this.doc.tree(), this.doc.text, edits), this.doc.takeEdits(), () => 0);
   }
 
   /** The model of the same tree built without a cache. */
@@ -215,18 +222,8 @@ test('a build resumed slice after slice equals one uninterrupted build, also whe
     const tree = parser.parse(text);
     try {
       const builder = new ModelBuilder();
-      let edits: EditSpan[] | undefined;
-      let result: BuildResult | undefined;
-      let slices = 0;
-      while (!result) {
-        slices++;
-        try {
-          result = withDeadline(performance.now() + 1, () => builder.build(tree, text, edits));
-        } catch (error) {
-          if (!isPaused(error)) throw error;
-          edits = []; // the same text: go on from where it stopped
-        }
-      }
+      const { result, stops } = buildInSlices((edits) => builder.build(tree, text, edits), undefined, () => performance.now() + 1);
+      const slices = stops + 1;
       assert.ok(slices > 5, `only ${slices} slices`);
       const once = buildModel(tree, text);
       assert.deepEqual(plain(result.file), plain(once.file));

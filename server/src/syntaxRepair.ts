@@ -37,11 +37,14 @@ function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string 
   return out + text.slice(at);
 }
 
-/** tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset of the text it reads. */
-function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+/**
+ * tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset of the text it reads, counted on from a
+ * known point (`at`, of offset `from`) before it.
+ */
+function pointAt(text: string, offset: number, from = 0, at: Point = { row: 0, column: 0 }): Point {
+  let row = at.row;
+  let lineStart = from - at.column;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
     row++;
     lineStart = i + 1;
   }
@@ -79,13 +82,15 @@ export class RepairedModels {
     if (this.text !== undefined && this.source !== undefined && this.text !== blanked) {
       let span = changedSpan(this.text, blanked);
       if (this.source !== this.text || source !== blanked) span = spanUnion(span, changedSpan(this.source, source));
+      // Both texts are the same before the span: its start is counted once, both ends on from there.
+      const startPosition = pointAt(this.source, span.start);
       this.tree?.edit({
         startIndex: span.start,
         oldEndIndex: span.oldEnd,
         newEndIndex: span.newEnd,
-        startPosition: pointAt(this.source, span.start),
-        oldEndPosition: pointAt(this.source, span.oldEnd),
-        newEndPosition: pointAt(source, span.newEnd),
+        startPosition,
+        oldEndPosition: pointAt(this.source, span.oldEnd, span.start, startPosition),
+        newEndPosition: pointAt(source, span.newEnd, span.start, startPosition),
       });
       this.pending.push(span);
     }

@@ -1,8 +1,7 @@
 // Small helpers over syntax nodes shared by the model builder (model/syntax.ts) and the syntax-error reporter.
 import type { Node, Point } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
-
-export type { Node };
+import { countLineEnds, lastLineStart } from '../parser/lineEnds';
 
 export function pos(point: Point): Position {
   return { line: point.row, character: point.column };
@@ -18,10 +17,6 @@ export function nodeRange(node: Extent): Range {
   return { start: pos(node.startPosition), end: pos(node.endPosition) };
 }
 
-export function spanRange(first: Extent, last: Extent): Range {
-  return { start: pos(first.startPosition), end: pos(last.endPosition) };
-}
-
 /** The non-null children of a node (web-tree-sitter may return null entries). */
 export function kids(node: Node): Node[] {
   const out: Node[] = [];
@@ -34,21 +29,9 @@ export function kids(node: Node): Node[] {
  * and a lone `\r`), as the tree's rows do (lineEnds.treeText).
  */
 export function advance(start: Position, text: string): Position {
-  let line = start.line;
-  let lineStart = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  if (lineStart === -1) return { line, character: start.character + text.length };
-  return { line, character: text.length - lineStart };
-}
-
-export function isComment(node: Node): boolean {
-  return node.type === 'comment';
+  const lineStart = lastLineStart(text);
+  if (lineStart === 0) return { line: start.line, character: start.character + text.length };
+  return { line: start.line + countLineEnds(text, 0, lineStart), character: text.length - lineStart };
 }
 
 /**

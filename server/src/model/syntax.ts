@@ -37,7 +37,14 @@ export class ChildLists {
 
   set(node: SyntaxNode, children: readonly SyntaxNode[]): void {
     const data = new Int32Array(children.length * 4);
-    children.forEach((child, i) => data.set([child.typeId, child.startIndex, child.endIndex, child.descendant], i * 4));
+    // Written in place: an array per child to copy from would be thousands of allocations for a large body.
+    for (let i = 0, at = 0; i < children.length; i++, at += 4) {
+      const child = children[i];
+      data[at] = child.typeId;
+      data[at + 1] = child.startIndex;
+      data[at + 2] = child.endIndex;
+      data[at + 3] = child.descendant;
+    }
     this.lists.set(ChildLists.key(node), data);
   }
 }

@@ -9,7 +9,7 @@ const CR = 13;
 const LF = 10;
 const LONE_CR = /\r(?!\n)/;
 
-export function hasLoneCarriageReturn(text: string): boolean {
+function hasLoneCarriageReturn(text: string): boolean {
   return LONE_CR.test(text);
 }
 
@@ -32,6 +32,12 @@ export function countLineEnds(text: string, from: number, to: number): number {
   const end = Math.min(to, text.length);
   for (let i = Math.max(0, from); i < end; i++) if (text.charCodeAt(i) === LF || isLoneCr(text, i)) n++;
   return n;
+}
+
+/** The offset just past the last line end of `text` (as `countLineEnds` counts them); 0 when it has none. */
+export function lastLineStart(text: string): number {
+  // A `\r` followed by `\n` ends no line, but that `\n` comes later.
+  return Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
 }
 
 /**
