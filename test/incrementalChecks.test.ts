@@ -256,6 +256,116 @@ test('incremental checks equal a fresh analysis: context-heavy job, a job-level 
   exercise(parser, 'stagger', text, 150, 23, 0.5, [...CONTEXT_EDITS, STAGGER_EDIT, STAGGER_EDIT]);
 });
 
+/**
+ * Groups that read different variables and locals (checks/scopeReads.ts): one a variable, one a local that
+ * reads another variable, one `var["..."]`, one nothing, one an undeclared name (its finding suggests the
+ * nearest declared one), and the job's own meta another variable. Edits change defaults, the local's value
+ * and the names: a group whose result is kept across such an edit must still equal a fresh analysis.
+ */
+function scopedJob(): string {
+  const task = (signal: string, command = '"/bin/sh"') => `    task "t" {
+      driver      = "exec"
+      kill_signal = ${signal}
+      user        = "nobody"
+      config {
+        command = ${command}
+        args    = ["-c", "echo \${NOMAD_META_owner}"]
+      }
+    }
+`;
+  return `variable "sig_a" {
+  default = "SIGTERM"
+}
+
+variable "sig_b" {
+  default = "SIGINT"
+}
+
+variable "owner" {
+  default = "ops"
+}
+
+variables {
+  cmd = "/bin/sh"
+}
+
+locals {
+  sig_l = var.sig_b
+}
+
+job "scoped" {
+  meta {
+    owner = var.owner
+  }
+
+  group "a" {
+${task('var.sig_a')}  }
+
+  group "b" {
+${task('local.sig_l', 'var.cmd')}  }
+
+  group "c" {
+${task('var["sig_a"]')}  }
+
+  group "d" {
+${task('"SIGHUP"')}  }
+
+  group "e" {
+${task('var.sig_c')}  }
+}
+`;
+}
+
+const SCOPE_EDITS: ContextEdit[] = [
+  { name: 'default', pattern: /default = "(\w+)"/g, replace: (_m, rnd) => `default = "${pick(rnd, ['SIGTERM', 'SIGBOGUS', 'SIGINT', 'ops', 'nope'])}"` },
+  { name: 'variables entry', pattern: /cmd = "([^"]*)"/g, replace: (_m, rnd) => `cmd = "${pick(rnd, ['/bin/sh', 'bin/relative', '/no/such/command', '${NOMAD_TASK_DIR}/run'])}"` },
+  { name: 'local value', pattern: /sig_l = (\S+)/g, replace: (_m, rnd) => `sig_l = ${pick(rnd, ['var.sig_b', 'var.sig_a', '"SIGKILL"', '"SIGNOPE"', 'var.sig_c'])}` },
+  { name: 'variable name', pattern: /variable "(\w+)"/g, replace: (m, rnd) => `variable "${pick(rnd, [m[1] + 'x', 'sig_a', 'sig_b', 'sig_c', 'owner'])}"` },
+  { name: 'variable added', pattern: /\nlocals \{/g, replace: (_m, rnd) => `\nvariable "${pick(rnd, ['sig_c', 'sig_a', 'other'])}" {\n  default = "SIGQUIT"\n}\n\nlocals {` },
+];
+
+test('incremental checks equal a fresh analysis: groups reading different variables and locals, edits to them', async () => {
+  const parser = await sharedParser();
+  exercise(parser, 'scoped', scopedJob(), 300, 31, 1, SCOPE_EDITS);
+});
+
+test('incremental checks: a group kept across an edit of a variable is one that does not read it, even through a local', async () => {
+  const parser = await sharedParser();
+  const settings = SETTINGS[0];
+  let text = scopedJob();
+  const doc = new DocumentAnalysis(parser, 'file:///incremental/scoped-steps', text, 0);
+  // Each edit makes one group's finding appear or go; the others' results are kept. The text after each
+  // step is analysed afresh too, and the two must agree.
+  const steps: [string, string, string][] = [
+    ['a read through a local', 'default = "SIGINT"', 'default = "SIGBOGUS"'],
+    ['a read through a local, undone', 'default = "SIGBOGUS"', 'default = "SIGINT"'],
+    ['a read by var.sig_a', 'default = "SIGTERM"', 'default = "SIGNOPE"'],
+    ['the local now reads the other variable', 'sig_l = var.sig_b', 'sig_l = var.sig_a'],
+    ['a read through the local again', 'default = "SIGNOPE"', 'default = "SIGTERM"'],
+    ['a variables entry', 'cmd = "/bin/sh"', 'cmd = "bin/relative"'],
+    ['an undeclared name declared', '\nlocals {', '\nvariable "sig_c" {\n  default = "SIGKILL"\n}\n\nlocals {'],
+    ['and made unknown to Nomad', 'default = "SIGKILL"', 'default = "SIGWHAT"'],
+  ];
+  try {
+    doc.analyse(settings);
+    let version = 0;
+    const seen = new Set<string>();
+    for (const [what, from, to] of steps) {
+      const start = text.indexOf(from);
+      assert.ok(start >= 0, `${what}: ${from} is in the text`);
+      doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, start + from.length) }, text: to }], ++version);
+      text = text.slice(0, start) + to + text.slice(start + from.length);
+      const diagnostics = doc.analyse(settings).diagnostics;
+      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics, `${what}: incremental diagnostics differ from a fresh analysis`);
+      seen.add(diagnostics.map((d) => `${d.range.start.line} ${d.message}`).join('\n'));
+    }
+    // Every step changed what is published (so each was a case where a stale group would show).
+    assert.equal(seen.size, steps.length);
+  } finally {
+    doc.dispose();
+  }
+});
+
 test('incremental checks: the same job-level finding from every group is published once, as from scratch', async () => {
   const parser = await sharedParser();
   const text = contextJob(4).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n');

@@ -148,15 +148,27 @@ export class RecentState<T> {
   }
 }
 
-/** The file token (see the top of this file). */
-export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown): object {
+/**
+ * The file token (see the top of this file), or with `withoutScope` the same without the blocks that declare
+ * variables and locals (`variable`, `variables`, `locals`): a group's result is kept across an edit of those
+ * when what it reads of them is unchanged (scopeReads.ts).
+ */
+export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown, withoutScope = false): object {
   // The document's folder too: paths read beside the job are judged against it (fileSandbox.ts).
   const parts: unknown[] = [ctx.settings, evaluateOptions, ctx.documentDir];
-  for (const item of ctx.file.body.items) if (item.kind !== 'block' || item.type !== 'job') parts.push(item);
+  if (withoutScope) parts.push(SCOPE_FREE);
+  for (const item of ctx.file.body.items) {
+    if (item.kind === 'block' && (item.type === 'job' || (withoutScope && SCOPE_BLOCKS.has(item.type)))) continue;
+    parts.push(item);
+  }
   return intern(parts);
 }
 
-const jobTokens = new WeakMap<Job, { file: unknown; token: object }>();
+/** Marks a token made without the scope blocks, so it never equals a full one. */
+const SCOPE_FREE = {};
+const SCOPE_BLOCKS: ReadonlySet<string> = new Set(['variable', 'variables', 'locals']);
+
+const jobTokens = new WeakMap<Job, { file: unknown; token: object }[]>();
 
 /**
  * Job-level block types a per-group check may read: those of the job schema, and every type the checks and
@@ -172,19 +184,24 @@ const JOB_CONTEXT_BLOCKS: ReadonlySet<string> = new Set([
   'spread', 'target', 'template', 'update', 'upstreams', 'vault', 'volume', 'volume_mount',
 ]);
 
-/** The job token (see the top of this file); a fresh object (never a cache hit) outside incremental runs. */
-export function jobToken(ctx: CheckContext, job: Job): object {
-  if (!ctx.incremental) return {};
+/**
+ * The job token (see the top of this file) over `file`, a file token of this run (by default the full one);
+ * a fresh object (never a cache hit) outside incremental runs.
+ */
+export function jobToken(ctx: CheckContext, job: Job, file: object | undefined = ctx.incremental?.file): object {
+  if (!ctx.incremental || !file) return {};
   const known = jobTokens.get(job);
-  if (known && known.file === ctx.incremental.file) return known.token;
-  const parts: unknown[] = [ctx.incremental.file, job.name, job.block.labels.length];
+  const cached = known?.find((k) => k.file === file);
+  if (cached) return cached.token;
+  const parts: unknown[] = [file, job.name, job.block.labels.length];
   for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
   for (const item of jobSettings(job).items) {
     if (item.kind === 'block' && item.type !== 'dynamic' && !JOB_CONTEXT_BLOCKS.has(item.type)) continue;
     parts.push(item);
   }
   const token = intern(parts);
-  jobTokens.set(job, { file: ctx.incremental.file, token });
+  // Two per job and run: over the full file token and over the one without variables and locals.
+  jobTokens.set(job, [...(known ?? []).slice(-1), { file, token }]);
   return token;
 }
 
