@@ -15,7 +15,7 @@ import type { CheckContext, Finding, GroupCheck } from './check';
 import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState, jobSettings } from './memo';
-import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from './scopeReads';
+import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
 import { checkpoint, progress } from '../pause';
 
 /** What a group's checks did, in the order they did it (check by check). */
@@ -85,19 +85,21 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
   if (context) lastRuns.set(context.token, { groups: job.groups, results, generation });
 }
 
-// What the job's own settings read of the variables and locals, for the job being checked (the same items
-// while the job token without them is the same).
-let jobReads: { job: Job; reads: ScopeReads[] } | undefined;
+// Whether what the job's own settings read of the variables and locals is declared alike in an earlier
+// run's scope and this one's: per job being checked, by earlier scope (entries recorded in the same run share one).
+let jobScope: { job: Job; now: ScopeView; reads: ScopeReads[]; same: Map<ScopeView, boolean> } | undefined;
 
-function jobReadsOf(job: Job): ScopeReads[] {
-  if (jobReads?.job !== job) jobReads = { job, reads: jobSettings(job).items.map(scopeReadsOf) };
-  return jobReads.reads;
+function jobSettingsHold(job: Job, before: ScopeView, now: ScopeView): boolean {
+  if (jobScope?.job !== job || jobScope.now !== now) jobScope = { job, now, reads: jobSettings(job).items.map(scopeReadsOf), same: new Map() };
+  let same = jobScope.same.get(before);
+  if (same === undefined) jobScope.same.set(before, (same = jobScope.reads.every((reads) => sameDeclarations(reads, before, now))));
+  return same;
 }
 
 /** Whether `entry`, recorded under another job token, still holds: only the variables and locals changed, none it reads. */
 function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean {
   if (entry.withoutScope !== context.withoutScope || !entry.scope) return false;
-  return sameDeclarations([scopeReadsOf(group.block), ...jobReadsOf(context.job)], entry.scope, context.scope);
+  return sameDeclarations(scopeReadsOf(group.block), entry.scope, context.scope) && jobSettingsHold(context.job, entry.scope, context.scope);
 }
 
 /**

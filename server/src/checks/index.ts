@@ -7,7 +7,7 @@ import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken } from './memo';
 import { groupOutputs } from './groupMemo';
-import { scopeViewOf } from './scopeReads';
+import { scopeViewOf } from '../model/scopeReads';
 import { checkpoint, isPaused, progress } from '../pause';
 import { refreshMachine } from './machine';
 import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';

@@ -1,12 +1,12 @@
-// Which of the file's variables and locals a group's findings can depend on. An edit to a variable's
-// default or to a local used to re-check every group (they were part of the job token, memo.ts): typing in
-// a `default` of a 1 MB job cost about 350 ms per keystroke. A group's checks read variables and locals only
-// through expressions: its own, those of the job's own settings (a job `name`, `meta`, `datacenters` seen
-// from each group), and those of the locals these name. So a group's result stays valid across such an
-// edit when each name those expressions read is declared by the same model object before and after.
-// Anything less plain (`var["x"]`, `var` alone, a name declared nowhere, whose finding suggests the nearest
-// declared name) makes the group depend on all of them, as before.
-import type { Attribute, Body, BodyItem, Expr, JobFile, VariableDecl } from '../model/types';
+// Which of the file's variables and locals a group can depend on. An edit to a variable's default or to a
+// local used to rebuild every group of the model and re-check every group (checks/groupMemo.ts): typing in a
+// `default` of a 1 MB job cost about 350-700 ms per keystroke. A group reads variables and locals only
+// through expressions: its own (its assembly here: dynamic labels, driver names) and, for its checks, also
+// those of the job's own settings (a job `name` or `meta` seen from each group), and those of the locals
+// these name. So a group stays valid across such an edit when each name those expressions read is declared
+// by the same model objects before and after. Anything less plain (`var["x"]`, `var` alone, a name declared
+// nowhere, whose finding suggests the nearest declared name) makes the group depend on all of them.
+import type { Attribute, Body, BodyItem, Expr, JobFile, VariableDecl } from './types';
 import { walkExpr } from './exprWalk';
 
 /** The variable and local names an item's expressions read, in the order first read. */
@@ -71,8 +71,10 @@ function collect(item: BodyItem): ScopeReads {
  * Whether what `reads` name is declared by the same objects in `before` and `now` (locals followed to what
  * their values read). False for an opaque read or a name declared in neither.
  */
-export function sameDeclarations(reads: readonly ScopeReads[], before: ScopeView, now: ScopeView): boolean {
-  const seen = new Set<string>();
+export function sameDeclarations(reads: ScopeReads, before: ScopeView, now: ScopeView): boolean {
+  if (before === now) return true;
+  // Made only when a local is read (most groups read none): a cycle of locals ends here.
+  let seen: Set<string> | undefined;
   const same = (r: ScopeReads): boolean => {
     if (r.opaque) return false;
     for (const name of r.variables) {
@@ -81,6 +83,7 @@ export function sameDeclarations(reads: readonly ScopeReads[], before: ScopeView
       if (!a || !b || a.block !== b.block || a.default !== b.default) return false;
     }
     for (const name of r.locals) {
+      seen ??= new Set();
       if (seen.has(name)) continue;
       seen.add(name);
       const a = before.locals.get(name);
@@ -88,5 +91,5 @@ export function sameDeclarations(reads: readonly ScopeReads[], before: ScopeView
     }
     return true;
   };
-  return reads.every(same);
+  return same(reads);
 }
