@@ -329,6 +329,27 @@ test('incremental checks equal a fresh analysis: groups reading different variab
   exercise(parser, 'scoped', scopedJob(), 300, 31, 1, SCOPE_EDITS);
 });
 
+/**
+ * Job-level attributes: some are read by per-group checks (the type, the name, region and namespace behind
+ * NOMAD_* values), the others only by the job-level checks (checks/memo.ts JOB_CONTEXT_ATTRIBUTES), whose
+ * edits keep every group's result.
+ */
+const JOB_ATTRIBUTE_EDITS: ContextEdit[] = [
+  { name: 'datacenters', pattern: /datacenters = \[[^\]\n]*\]/g, replace: (_m, rnd) => `datacenters = ${pick(rnd, ['["dc1"]', '["dc1", "dc2"]', '[]', '"dc1"', '[var.image]'])}` },
+  { name: 'priority', pattern: /priority = \S+/g, replace: (_m, rnd) => `priority = ${pick(rnd, ['50', '0', '101', '"high"', 'var.image'])}` },
+  { name: 'job name', pattern: /\n  name = "[^"\n]*"/g, replace: (_m, rnd) => `\n  name = "${pick(rnd, ['ctx', 'Bad Name', '${var.image}', ''])}"` },
+  { name: 'region', pattern: /region = "\w*"/g, replace: (_m, rnd) => `region = "${pick(rnd, ['global', 'eu', ''])}"` },
+  { name: 'node_pool', pattern: /node_pool = \S+/g, replace: (_m, rnd) => `node_pool = ${pick(rnd, ['"default"', '"all"', '7'])}` },
+  { name: 'job type', pattern: /type(\s*)= "(service|batch|system|sysbatch)"/g, replace: (m, rnd) => `type${m[1]}= "${pick(rnd, ['service', 'batch', 'system', 'sysbatch'])}"` },
+];
+
+test('incremental checks equal a fresh analysis: job-level attributes read by some per-group checks and not by others', async () => {
+  const parser = await sharedParser();
+  const text = contextJob(5).replace('  type = "service"\n', '  type = "service"\n  datacenters = ["dc1"]\n  priority = 50\n  name = "ctx"\n  region = "global"\n  node_pool = "default"\n');
+  assert.ok(text.includes('priority = 50'));
+  exercise(parser, 'job-attributes', text, 200, 41, 0.8, [...JOB_ATTRIBUTE_EDITS, ...CONTEXT_EDITS.slice(0, 3)]);
+});
+
 test('incremental checks: a group kept across an edit of a variable is one that does not read it, even through a local', async () => {
   const parser = await sharedParser();
   const settings = SETTINGS[0];
