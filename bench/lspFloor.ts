@@ -84,7 +84,7 @@ function jobWithLoneVariable(): string {
 
 /**
  * Edits the random script leaves out: typing in a variable's default (each group's result is kept unless it
- * reads that variable), and Enter above the groups (every line after it moves: the model, the checks and
+ * reads that variable) or in the job's datacenters (no group reads it), and Enter above the groups (every line after it moves: the model, the checks and
  * the reference index are keyed by position, so this is a cold analysis, sliced). Each edit is a new text.
  */
 async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
@@ -98,6 +98,16 @@ async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
       text: jobWithLoneVariable(),
       edits: (text) => {
         const at = text.indexOf('"ops"') + 4;
+        const typed = Array.from({ length: 12 }, (_, i) => ({ offset: at + i, deleteCount: 0, insert: 'abcdefghijkl'[i] }));
+        return [...typed, ...typed.map((_, i) => ({ offset: at + 11 - i, deleteCount: 1, insert: '' }))];
+      },
+    },
+    {
+      name: "typing in the job's datacenters",
+      file: '1 MB',
+      text: execJobOfBytes(1024 * 1024),
+      edits: (text) => {
+        const at = text.indexOf('"dc1"') + 4;
         const typed = Array.from({ length: 12 }, (_, i) => ({ offset: at + i, deleteCount: 0, insert: 'abcdefghijkl'[i] }));
         return [...typed, ...typed.map((_, i) => ({ offset: at + 11 - i, deleteCount: 1, insert: '' }))];
       },
