@@ -6,10 +6,10 @@
 // A group's result is valid while its block (the same object, model/build.ts) and the job token
 // (memo.ts: the file, the settings and the job's own settings) are the same, or while the job token
 // without the variables and locals is the same and what the group reads of those is declared by the same
-// objects (scopeReads.ts): typing in a variable's default re-checks only the groups that read it. Findings that depend on the
-// machine too (whether a file exists, machine.ts) are `live` steps: run again whenever what the machine
-// answered may have changed (machineGeneration), and the result is rebuilt only when they report other
-// findings than last time.
+// objects (model/scopeReads.ts): typing in a variable's default re-checks only the groups that read it.
+// Findings that depend on the machine too (whether a file exists, machine.ts) are `live` steps: run again
+// whenever what the machine answered may have changed (machineGeneration), and the result is rebuilt only
+// when they report other findings than last time.
 import type { Block, Group, Job } from '../model/types';
 import type { CheckContext, Finding, GroupCheck } from './check';
 import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
