@@ -1,7 +1,8 @@
 // Ours against the floor of our stack (bench/floorServer.ts), interleaved on the same edits: per-edit
 // p50/p99 and ratios on the ~1,000-line and ~1 MB jobs, the cold open, and the stalls: how long a hover on
 // a small document takes while a large or pathological one is being analysed, when that one's diagnostics
-// arrive, and the server's peak RSS (VmHWM). Prints numbers only.
+// arrive, and the server's peak RSS (VmHWM); and edits of kinds the random script leaves out (a variable's
+// default, Enter above the groups). Prints numbers only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LspClient, REPO_ROOT } from '../test/helpers/lspClient';
@@ -74,6 +75,73 @@ async function editRows(ours: LspClient, floor: LspClient): Promise<void> {
   }
 }
 
+/** A 1 MB job with one more variable, read by one group only (the first): what typing in its default costs. */
+function jobWithLoneVariable(): string {
+  const text = execJobOfBytes(1024 * 1024);
+  const job = text.replace(/(\n  group "[^"]+" \{\n)/, '$1    meta {\n      owner = var.owner\n    }\n');
+  return `variable "owner" {\n  default = "ops"\n}\n\n${job}`;
+}
+
+/**
+ * Edits the random script leaves out: typing in a variable's default (each group's result is kept unless it
+ * reads that variable) or in the job's datacenters (no group reads it), and Enter above the groups (every line after it moves: the model, the checks and
+ * the reference index are keyed by position, so this is a cold analysis, sliced). Each edit is a new text.
+ */
+async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
+  console.log('\nedits of other kinds, ours / floor, interleaved (ms per edit until its diagnostics)');
+  console.log('| edit | file | edits | ours p50 | floor p50 | ratio p50 | ours max | floor max |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const cases: { name: string; file: string; text: string; edits: (text: string) => Edit[] }[] = [
+    {
+      name: 'typing in a variable default read by one group',
+      file: '1 MB',
+      text: jobWithLoneVariable(),
+      edits: (text) => {
+        const at = text.indexOf('"ops"') + 4;
+        const typed = Array.from({ length: 12 }, (_, i) => ({ offset: at + i, deleteCount: 0, insert: 'abcdefghijkl'[i] }));
+        return [...typed, ...typed.map((_, i) => ({ offset: at + 11 - i, deleteCount: 1, insert: '' }))];
+      },
+    },
+    {
+      name: "typing in the job's datacenters",
+      file: '1 MB',
+      text: execJobOfBytes(1024 * 1024),
+      edits: (text) => {
+        const at = text.indexOf('"dc1"') + 4;
+        const typed = Array.from({ length: 12 }, (_, i) => ({ offset: at + i, deleteCount: 0, insert: 'abcdefghijkl'[i] }));
+        return [...typed, ...typed.map((_, i) => ({ offset: at + 11 - i, deleteCount: 1, insert: '' }))];
+      },
+    },
+    ...(['1,000 lines', '1 MB'] as const).map((file) => ({
+      name: 'Enter above the groups (every later line moves)',
+      file,
+      text: file === '1 MB' ? execJobOfBytes(1024 * 1024) : execJobOfLines(1000),
+      edits: (text: string): Edit[] => {
+        const at = text.indexOf('\n\njob ') + 1;
+        const lines = Array.from({ length: 4 }, () => ({ offset: at, deleteCount: 0, insert: '\n' }));
+        return [...lines, ...lines.map(() => ({ offset: at, deleteCount: 1, insert: '' }))];
+      },
+    })),
+  ];
+  for (const [n, c] of cases.entries()) {
+    const uri = `file:///bench/kinds-${n}.nomad.hcl`;
+    await openTimed(ours, uri, c.text);
+    await openTimed(floor, uri, c.text);
+    const times: [number[], number[]] = [[], []];
+    let current = c.text;
+    let starts = lineStarts(current);
+    for (const edit of c.edits(c.text)) {
+      for (const [k, client] of [ours, floor].entries()) times[k].push(await editTimed(client, uri, starts, edit));
+      current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+      starts = lineStarts(current);
+    }
+    ours.close(uri);
+    floor.close(uri);
+    const [o, f] = times;
+    console.log(`| ${c.name} | ${c.file} | ${o.length} | ${ms(p(o, 50))} | ${ms(p(f, 50))} | ${(p(o, 50) / p(f, 50)).toFixed(2)} | ${ms(Math.max(...o))} | ${ms(Math.max(...f))} |`);
+  }
+}
+
 const hoverSmall = (client: LspClient, small: string) => client.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } });
 
 /**
@@ -140,7 +208,8 @@ export async function floorBench(): Promise<void> {
   const ours = await LspClient.start();
   const floor = await LspClient.start({ serverArgs: FLOOR });
   try {
-    await editRows(ours, floor);
+    if (process.env.BENCH_KINDS_ONLY !== '1') await editRows(ours, floor);
+    await kindRows(ours, floor);
   } finally {
     await ours.stop();
     await floor.stop();

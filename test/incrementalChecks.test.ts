@@ -256,6 +256,175 @@ test('incremental checks equal a fresh analysis: context-heavy job, a job-level 
   exercise(parser, 'stagger', text, 150, 23, 0.5, [...CONTEXT_EDITS, STAGGER_EDIT, STAGGER_EDIT]);
 });
 
+/**
+ * Groups that read different variables and locals (checks/scopeReads.ts): one a variable, one a local that
+ * reads another variable, one `var["..."]`, one nothing, one an undeclared name (its finding suggests the
+ * nearest declared one), and the job's own meta another variable. Edits change defaults, the local's value
+ * and the names: a group whose result is kept across such an edit must still equal a fresh analysis.
+ */
+function scopedJob(): string {
+  const task = (signal: string, command = '"/bin/sh"') => `    task "t" {
+      driver      = "exec"
+      kill_signal = ${signal}
+      user        = "nobody"
+      config {
+        command = ${command}
+        args    = ["-c", "echo \${NOMAD_META_owner}"]
+      }
+    }
+`;
+  return `variable "sig_a" {
+  default = "SIGTERM"
+}
+
+variable "sig_b" {
+  default = "SIGINT"
+}
+
+variable "owner" {
+  default = "ops"
+}
+
+variables {
+  cmd = "/bin/sh"
+}
+
+locals {
+  sig_l = var.sig_b
+}
+
+job "scoped" {
+  meta {
+    owner = var.owner
+  }
+
+  group "a" {
+${task('var.sig_a')}  }
+
+  group "b" {
+${task('local.sig_l', 'var.cmd')}  }
+
+  group "c" {
+${task('var["sig_a"]')}  }
+
+  group "d" {
+${task('"SIGHUP"')}  }
+
+  group "e" {
+${task('var.sig_c')}  }
+}
+`;
+}
+
+const SCOPE_EDITS: ContextEdit[] = [
+  { name: 'default', pattern: /default = "(\w+)"/g, replace: (_m, rnd) => `default = "${pick(rnd, ['SIGTERM', 'SIGBOGUS', 'SIGINT', 'ops', 'nope'])}"` },
+  { name: 'variables entry', pattern: /cmd = "([^"]*)"/g, replace: (_m, rnd) => `cmd = "${pick(rnd, ['/bin/sh', 'bin/relative', '/no/such/command', '${NOMAD_TASK_DIR}/run'])}"` },
+  { name: 'local value', pattern: /sig_l = (\S+)/g, replace: (_m, rnd) => `sig_l = ${pick(rnd, ['var.sig_b', 'var.sig_a', '"SIGKILL"', '"SIGNOPE"', 'var.sig_c'])}` },
+  { name: 'variable name', pattern: /variable "(\w+)"/g, replace: (m, rnd) => `variable "${pick(rnd, [m[1] + 'x', 'sig_a', 'sig_b', 'sig_c', 'owner'])}"` },
+  { name: 'variable added', pattern: /\nlocals \{/g, replace: (_m, rnd) => `\nvariable "${pick(rnd, ['sig_c', 'sig_a', 'other'])}" {\n  default = "SIGQUIT"\n}\n\nlocals {` },
+];
+
+test('incremental checks equal a fresh analysis: groups reading different variables and locals, edits to them', async () => {
+  const parser = await sharedParser();
+  exercise(parser, 'scoped', scopedJob(), 300, 31, 1, SCOPE_EDITS);
+});
+
+/**
+ * Job-level attributes: some are read by per-group checks (the type, the name, region and namespace behind
+ * NOMAD_* values), the others only by the job-level checks (checks/memo.ts JOB_CONTEXT_ATTRIBUTES), whose
+ * edits keep every group's result.
+ */
+const JOB_ATTRIBUTE_EDITS: ContextEdit[] = [
+  { name: 'datacenters', pattern: /datacenters = \[[^\]\n]*\]/g, replace: (_m, rnd) => `datacenters = ${pick(rnd, ['["dc1"]', '["dc1", "dc2"]', '[]', '"dc1"', '[var.image]'])}` },
+  { name: 'priority', pattern: /priority = \S+/g, replace: (_m, rnd) => `priority = ${pick(rnd, ['50', '0', '101', '"high"', 'var.image'])}` },
+  { name: 'job name', pattern: /\n  name = "[^"\n]*"/g, replace: (_m, rnd) => `\n  name = "${pick(rnd, ['ctx', 'Bad Name', '${var.image}', ''])}"` },
+  { name: 'region', pattern: /region = "[\w ]*"/g, replace: (_m, rnd) => `region = "${pick(rnd, ['global', 'eu', 'eu west', ''])}"` },
+  { name: 'node_pool', pattern: /node_pool = \S+/g, replace: (_m, rnd) => `node_pool = ${pick(rnd, ['"default"', '"all"', '7'])}` },
+  { name: 'job type', pattern: /type(\s*)= "(service|batch|system|sysbatch)"/g, replace: (m, rnd) => `type${m[1]}= "${pick(rnd, ['service', 'batch', 'system', 'sysbatch'])}"` },
+];
+
+test('incremental checks equal a fresh analysis: job-level attributes read by some per-group checks and not by others', async () => {
+  const parser = await sharedParser();
+  // One task renders the region and the job name into an env file (its lines must be KEY=value): that
+  // group's findings follow those two attributes.
+  const envFile = '      template {\n        data        = "{{ env \\"NOMAD_REGION\\" }}_{{ env \\"NOMAD_JOB_NAME\\" }}=1\\n"\n        destination = "local/env"\n        env         = true\n      }\n\n';
+  const text = contextJob(5)
+    .replace('  type = "service"\n', '  type = "service"\n  datacenters = ["dc1"]\n  priority = 50\n  name = "ctx"\n  region = "global"\n  node_pool = "default"\n')
+    .replace('      config {', `${envFile}      config {`);
+  assert.ok(text.includes('priority = 50') && text.includes('NOMAD_REGION'));
+  exercise(parser, 'job-attributes', text, 200, 41, 0.8, [...JOB_ATTRIBUTE_EDITS, ...CONTEXT_EDITS.slice(0, 3)]);
+});
+
+/**
+ * Applies `steps` (replace the first `from` by `to`) to an open document one by one, comparing its
+ * diagnostics with a fresh analysis after each; `changes` says which steps must change what is published
+ * (cases where a result kept by mistake would show). Returns nothing; asserts.
+ */
+function scripted(parser: HclParser, name: string, initial: string, steps: readonly [string, string, string][], changes: (what: string) => boolean): void {
+  const settings = SETTINGS[0];
+  let text = initial;
+  const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
+  try {
+    let last = JSON.stringify(doc.analyse(settings).diagnostics);
+    let version = 0;
+    for (const [what, from, to] of steps) {
+      const start = text.indexOf(from);
+      assert.ok(start >= 0, `${what}: ${from} is in the text`);
+      doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, start + from.length) }, text: to }], ++version);
+      text = text.slice(0, start) + to + text.slice(start + from.length);
+      const diagnostics = doc.analyse(settings).diagnostics;
+      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics, `${what}: incremental diagnostics differ from a fresh analysis`);
+      const now = JSON.stringify(diagnostics);
+      if (changes(what)) assert.notEqual(now, last, `${what}: the step changes what is published`);
+      last = now;
+    }
+  } finally {
+    doc.dispose();
+  }
+}
+
+test('incremental checks: a group kept across an edit of a variable is one that does not read it, even through a local', async () => {
+  // Each edit makes one group's finding appear or go; the others' results are kept.
+  scripted(
+    await sharedParser(),
+    'scoped-steps',
+    scopedJob(),
+    [
+      ['a read through a local', 'default = "SIGINT"', 'default = "SIGBOGUS"'],
+      ['a read through a local, undone', 'default = "SIGBOGUS"', 'default = "SIGINT"'],
+      ['a read by var.sig_a', 'default = "SIGTERM"', 'default = "SIGNOPE"'],
+      ['the local now reads the other variable', 'sig_l = var.sig_b', 'sig_l = var.sig_a'],
+      ['a read through the local again', 'default = "SIGNOPE"', 'default = "SIGTERM"'],
+      ['a variables entry', 'cmd = "/bin/sh"', 'cmd = "bin/relative"'],
+      ['an undeclared name declared', '\nlocals {', '\nvariable "sig_c" {\n  default = "SIGKILL"\n}\n\nlocals {'],
+      ['and made unknown to Nomad', 'default = "SIGKILL"', 'default = "SIGWHAT"'],
+    ],
+    () => true,
+  );
+});
+
+test('incremental checks: a group kept across an edit of a job-level attribute is one that does not read it', async () => {
+  // The first task renders the region and the job name into an env file whose lines must be KEY=value.
+  const text = scopedJob().replace('job "scoped" {\n', 'job "scoped" {\n  name        = "scoped"\n  region      = "global"\n  datacenters = ["dc1"]\n  priority    = 50\n').replace(
+    '      config {',
+    '      template {\n        data        = "{{ env \\"NOMAD_REGION\\" }}_{{ env \\"NOMAD_JOB_NAME\\" }}=1\\n"\n        destination = "local/env"\n        env         = true\n      }\n\n      config {',
+  );
+  scripted(
+    await sharedParser(),
+    'job-attribute-steps',
+    text,
+    [
+      ['the region, read by one group', 'region      = "global"', 'region      = "eu west"'],
+      ['the region back', 'region      = "eu west"', 'region      = "global"'],
+      ['the job name, read by one group', 'name        = "scoped"', 'name        = "two words"'],
+      ['datacenters, read by no group', 'datacenters = ["dc1"]', 'datacenters = ["dc1", "dc2"]'],
+      ['priority, read by no group', 'priority    = 50', 'priority    = 70'],
+      ['the job name back', 'name        = "two words"', 'name        = "scoped"'],
+    ],
+    (what) => !what.includes('no group'),
+  );
+});
+
 test('incremental checks: the same job-level finding from every group is published once, as from scratch', async () => {
   const parser = await sharedParser();
   const text = contextJob(4).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n');

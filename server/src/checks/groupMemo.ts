@@ -4,22 +4,40 @@
 // published: the group's diagnostics from all checks, in order, without duplicates.
 //
 // A group's result is valid while its block (the same object, model/build.ts) and the job token
-// (memo.ts: the file, the settings and the job's own settings) are the same. Findings that depend on the
-// machine too (whether a file exists, machine.ts) are `live` steps: run again whenever what the machine
-// answered may have changed (machineGeneration), and the result is rebuilt only when they report other
-// findings than last time.
+// (memo.ts: the file, the settings and the job's own settings) are the same, or while the job token
+// without the variables and locals is the same and what the group reads of those is declared by the same
+// objects (model/scopeReads.ts): typing in a variable's default re-checks only the groups that read it.
+// Findings that depend on the machine too (whether a file exists, machine.ts) are `live` steps: run again
+// whenever what the machine answered may have changed (machineGeneration), and the result is rebuilt only
+// when they report other findings than last time.
 import type { Block, Group, Job } from '../model/types';
 import type { CheckContext, Finding, GroupCheck } from './check';
 import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
-import { RecentState } from './memo';
+import { RecentState, jobSettings } from './memo';
+import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
 import { checkpoint, progress } from '../pause';
 
 /** What a group's checks did, in the order they did it (check by check). */
 type Step = { check: number; published: Published } | { check: number; live: (ctx: CheckContext) => void };
 
+/** What a run's groups are checked against (see the top of this file). */
+export interface GroupContext {
+  /** The job token. */
+  token: object;
+  /** The job token without the file's variables and locals. */
+  withoutScope: object;
+  /** The variables and locals of this run's model. */
+  scope: ScopeView;
+  job: Job;
+}
+
 interface Entry {
+  /** The job token the result is valid under. */
   context: unknown;
+  /** The job token without variables and locals, and the variables and locals, when it was recorded. */
+  withoutScope: unknown;
+  scope: ScopeView | undefined;
   steps: Step[];
   hasLive: boolean;
   /** machineGeneration() when the live steps last ran. */
@@ -49,10 +67,10 @@ const lastRuns = new RecentState<{ groups: readonly Group[]; results: (readonly 
  * Pushes each group's result (see groupOutput) to `into`, in order. `context` is the job token, or
  * undefined to compute afresh.
  */
-export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (GroupCheck | undefined)[], context: object | undefined, into: (readonly Published[])[]): void {
+export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, into: (readonly Published[])[]): void {
   // Read first: should an answer about the machine change during the run, the next run looks again.
   const generation = machineGeneration();
-  const last = context ? lastRuns.get(context) : undefined;
+  const last = context ? lastRuns.get(context.token) : undefined;
   const same = last && last.generation === generation ? last : undefined;
   const results: (readonly Published[])[] = [];
   for (let i = 0; i < job.groups.length; i++) {
@@ -64,7 +82,24 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
     results.push(result);
     into.push(result);
   }
-  if (context) lastRuns.set(context, { groups: job.groups, results, generation });
+  if (context) lastRuns.set(context.token, { groups: job.groups, results, generation });
+}
+
+// Whether what the job's own settings read of the variables and locals is declared alike in an earlier
+// run's scope and this one's: per job being checked, by earlier scope (entries recorded in the same run share one).
+let jobScope: { job: Job; now: ScopeView; reads: ScopeReads[]; same: Map<ScopeView, boolean> } | undefined;
+
+function jobSettingsHold(job: Job, before: ScopeView, now: ScopeView): boolean {
+  if (jobScope?.job !== job || jobScope.now !== now) jobScope = { job, now, reads: jobSettings(job).items.map(scopeReadsOf), same: new Map() };
+  let same = jobScope.same.get(before);
+  if (same === undefined) jobScope.same.set(before, (same = jobScope.reads.every((reads) => sameDeclarations(reads, before, now))));
+  return same;
+}
+
+/** Whether `entry`, recorded under another job token, still holds: only the variables and locals changed, none it reads. */
+function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean {
+  if (entry.withoutScope !== context.withoutScope || !entry.scope) return false;
+  return sameDeclarations(scopeReadsOf(group.block), entry.scope, context.scope) && jobSettingsHold(context.job, entry.scope, context.scope);
 }
 
 /**
@@ -72,9 +107,11 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
  * by position then check, without duplicates. Remembered per group while `context` (the job token) is the
  * same; `context` undefined computes afresh and remembers nothing.
  */
-function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: object | undefined): readonly Published[] {
+function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined): readonly Published[] {
   const known = context ? entries.get(group.block) : undefined;
-  if (known && known.context === context) {
+  if (known && context && (known.context === context.token || stillHolds(known, group, context))) {
+    known.context = context.token;
+    known.scope = context.scope;
     if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
     return known.items;
   }
@@ -82,7 +119,7 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   if (context) progress();
   const hasLive = steps.some((s) => 'live' in s);
   const generation = machineGeneration();
-  const entry: Entry = { context, steps, hasLive, generation, live: hasLive ? copy(runLive(ctx, steps)) : NO_LIVE, items: [] };
+  const entry: Entry = { context: context?.token, withoutScope: context?.withoutScope, scope: context?.scope, steps, hasLive, generation, live: hasLive ? copy(runLive(ctx, steps)) : NO_LIVE, items: [] };
   entry.items = itemsOf(entry);
   if (context) entries.set(group.block, entry);
   return entry.items;

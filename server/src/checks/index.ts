@@ -7,6 +7,7 @@ import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken } from './memo';
 import { groupOutputs } from './groupMemo';
+import { scopeViewOf } from '../model/scopeReads';
 import { checkpoint, isPaused, progress } from '../pause';
 import { refreshMachine } from './machine';
 import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
@@ -63,7 +64,8 @@ const groupScratch: (readonly Published[])[] = [];
 export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator: Evaluator, options: RunOptions = {}): Diagnostic[] {
   // Model objects the edit did not touch are the same objects as last time: results are memoised per block
   // (memo.ts) and per group (groupMemo.ts).
-  const incremental = options.incremental === false ? undefined : { file: fileToken({ file, settings, documentDir: options.documentDir }, options.evaluateOptions) };
+  const tokenInput = { file, settings, documentDir: options.documentDir };
+  const incremental = options.incremental === false ? undefined : { file: fileToken(tokenInput, options.evaluateOptions), withoutScope: fileToken(tokenInput, options.evaluateOptions, true) };
   // Answers about this machine older than its cache allows are asked again, once, before anything reads them.
   refreshMachine();
   let current = 0;
@@ -90,6 +92,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   // group order).
   const groups = groupScratch;
   groups.length = 0;
+  const scope = scopeViewOf(file);
   for (const job of file.jobs) {
     const parts = CHECKS.map((check) => {
       try {
@@ -98,7 +101,8 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
         return undefined;
       }
     });
-    groupOutputs(ctx, job, parts, incremental ? jobToken(ctx, job) : undefined, groups);
+    const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, incremental.withoutScope), scope, job } : undefined;
+    groupOutputs(ctx, job, parts, context, groups);
   }
   pausedRuns.delete(file);
   const diagnostics = publish(fileLevel, groups);

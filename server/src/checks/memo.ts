@@ -4,13 +4,14 @@
 // - the file token: the settings object, the evaluator options, and every top-level item that is not a job
 //   block (variables, locals: what the evaluator reads);
 // - a job token: the file token, the job's labels, and every item of the job body that is not a group
-//   (job type, meta, update, reschedule, constraints... what per-group checks read from the job), blocks of
-//   types no check reads excepted (see JOB_CONTEXT_BLOCKS).
+//   (job type, meta, update, reschedule, constraints... what per-group checks read from the job), blocks and
+//   attributes no per-group check reads excepted (see JOB_CONTEXT_BLOCKS and JOB_CONTEXT_ATTRIBUTES).
 // Tokens are interned: equal contents give the same object, so a cached result is checked with `===`. A
 // context may also be an array of parts, compared part by part (SchemaWalker does that per body).
 // Per-edit cost is then: the blocks on the path from the root to the edit, plus one lookup per group for
-// all checks' per-group parts together (groupMemo.ts). An edit to the variables, locals, settings or the
-// job's own settings re-checks every group, as it should (per-block memos below the file token still hit).
+// all checks' per-group parts together (groupMemo.ts). An edit to the settings or to the job settings in
+// the job token re-checks every group, as it should (per-block memos below the file token still hit); an
+// edit to the variables or locals re-checks the groups that read what changed (model/scopeReads.ts).
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
 import type { Block, Body, BodyItem, Job } from '../model/types';
@@ -148,15 +149,27 @@ export class RecentState<T> {
   }
 }
 
-/** The file token (see the top of this file). */
-export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown): object {
+/**
+ * The file token (see the top of this file), or with `withoutScope` the same without the blocks that declare
+ * variables and locals (`variable`, `variables`, `locals`): a group's result is kept across an edit of those
+ * when what it reads of them is unchanged (scopeReads.ts).
+ */
+export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown, withoutScope = false): object {
   // The document's folder too: paths read beside the job are judged against it (fileSandbox.ts).
   const parts: unknown[] = [ctx.settings, evaluateOptions, ctx.documentDir];
-  for (const item of ctx.file.body.items) if (item.kind !== 'block' || item.type !== 'job') parts.push(item);
+  if (withoutScope) parts.push(SCOPE_FREE);
+  for (const item of ctx.file.body.items) {
+    if (item.kind === 'block' && (item.type === 'job' || (withoutScope && SCOPE_BLOCKS.has(item.type)))) continue;
+    parts.push(item);
+  }
   return intern(parts);
 }
 
-const jobTokens = new WeakMap<Job, { file: unknown; token: object }>();
+/** Marks a token made without the scope blocks, so it never equals a full one. */
+const SCOPE_FREE = {};
+const SCOPE_BLOCKS: ReadonlySet<string> = new Set(['variable', 'variables', 'locals']);
+
+const jobTokens = new WeakMap<Job, { file: unknown; token: object }[]>();
 
 /**
  * Job-level block types a per-group check may read: those of the job schema, and every type the checks and
@@ -172,19 +185,35 @@ const JOB_CONTEXT_BLOCKS: ReadonlySet<string> = new Set([
   'spread', 'target', 'template', 'update', 'upstreams', 'vault', 'volume', 'volume_mount',
 ]);
 
-/** The job token (see the top of this file); a fresh object (never a cache hit) outside incremental runs. */
-export function jobToken(ctx: CheckContext, job: Job): object {
-  if (!ctx.incremental) return {};
+/**
+ * Job-level attributes a per-group check may read: those looked up by name in schema/runtime.ts (the job's
+ * name, region and namespace for NOMAD_* values), checks/jobRules.ts and checks/policyRules.ts (the type),
+ * and the attribute forms of the blocks above (`meta = { ... }`). The others (`datacenters`, `priority`,
+ * `node_pool`, `all_at_once`, tokens, or a name being typed) are read by the job-level checks only, so typing
+ * in them does not re-check every group. A per-group check that starts reading another one adds it here.
+ */
+const JOB_CONTEXT_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'name', 'region', 'namespace', 'id']);
+
+function inJobToken(item: BodyItem): boolean {
+  if (item.kind === 'attribute') return JOB_CONTEXT_ATTRIBUTES.has(item.name) || JOB_CONTEXT_BLOCKS.has(item.name);
+  return item.type === 'dynamic' || JOB_CONTEXT_BLOCKS.has(item.type);
+}
+
+/**
+ * The job token (see the top of this file) over `file`, a file token of this run (by default the full one);
+ * a fresh object (never a cache hit) outside incremental runs.
+ */
+export function jobToken(ctx: CheckContext, job: Job, file: object | undefined = ctx.incremental?.file): object {
+  if (!ctx.incremental || !file) return {};
   const known = jobTokens.get(job);
-  if (known && known.file === ctx.incremental.file) return known.token;
-  const parts: unknown[] = [ctx.incremental.file, job.name, job.block.labels.length];
+  const cached = known?.find((k) => k.file === file);
+  if (cached) return cached.token;
+  const parts: unknown[] = [file, job.name, job.block.labels.length];
   for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
-  for (const item of jobSettings(job).items) {
-    if (item.kind === 'block' && item.type !== 'dynamic' && !JOB_CONTEXT_BLOCKS.has(item.type)) continue;
-    parts.push(item);
-  }
+  for (const item of jobSettings(job).items) if (inJobToken(item)) parts.push(item);
   const token = intern(parts);
-  jobTokens.set(job, { file: ctx.incremental.file, token });
+  // Two per job and run: over the full file token and over the one without variables and locals.
+  jobTokens.set(job, [...(known ?? []).slice(-1), { file, token }]);
   return token;
 }
 

@@ -10,6 +10,7 @@ import { isPaused } from '../pause';
 
 export type { EditSpan };
 import { createEvaluator } from './evaluate';
+import { sameDeclarations, scopeReadsOf, scopeViewOf, type ScopeView } from './scopeReads';
 import type { Evaluator } from './eval';
 
 export type { SyntaxProblem };
@@ -95,13 +96,28 @@ export function attributeOf(body: Body, name: string): Attribute | undefined {
  */
 export interface GroupCache {
   scope: Block[];
+  /** The variables and locals `groups` were assembled against. */
+  view: ScopeView;
   groups: Map<Block, Group>;
   olderScope: Block[];
+  olderView: ScopeView;
   olderGroups: Map<Block, Group>;
 }
 
+const NO_SCOPE: ScopeView = { variables: new Map(), locals: new Map() };
+
 function emptyGroupCache(): GroupCache {
-  return { scope: [], groups: new Map(), olderScope: [], olderGroups: new Map() };
+  return { scope: [], view: NO_SCOPE, groups: new Map(), olderScope: [], olderView: NO_SCOPE, olderGroups: new Map() };
+}
+
+/**
+ * Groups of an earlier build that may be reused: all of them when the variables and locals are the same
+ * blocks, else (`before` set) those whose own expressions read the same declarations (scopeReads.ts): a
+ * group's assembly evaluates its own expressions only (dynamic labels, driver names).
+ */
+interface Reusable {
+  groups: Map<Block, Group>;
+  before?: ScopeView;
 }
 
 function scopeBlocks(body: Body): Block[] {
@@ -145,31 +161,45 @@ export function assembleFile(body: Body, cache?: GroupCache, newText = true): Jo
   const file: JobFile = { body, variables, locals, jobs: [] };
   const evaluator = createEvaluator(file);
   const scope = scopeBlocks(body);
-  const reusable: Map<Block, Group>[] = [];
-  if (cache && sameBlocks(cache.scope, scope)) reusable.push(cache.groups);
-  if (cache && sameBlocks(cache.olderScope, scope)) reusable.push(cache.olderGroups);
+  const view = scopeViewOf(file);
+  const reusable: Reusable[] = [];
+  if (cache) {
+    reusable.push({ groups: cache.groups, before: sameBlocks(cache.scope, scope) ? undefined : cache.view });
+    reusable.push({ groups: cache.olderGroups, before: sameBlocks(cache.olderScope, scope) ? undefined : cache.olderView });
+  }
   const seen = new Map<Block, Group>();
-  for (const block of blocksOf(body, 'job')) file.jobs.push(assembleJob(block, evaluator, reusable, seen));
+  for (const block of blocksOf(body, 'job')) file.jobs.push(assembleJob(block, evaluator, reusable, seen, view));
   if (cache) {
     if (newText) {
       cache.olderScope = cache.scope;
+      cache.olderView = cache.view;
       cache.olderGroups = cache.groups;
     }
     cache.scope = scope;
+    cache.view = view;
     cache.groups = seen;
   }
   return file;
+}
+
+/** A group of an earlier build for `item`, when it may be reused (see Reusable). */
+function reusableGroup(reusable: readonly Reusable[], item: Block, view: ScopeView): Group | undefined {
+  for (const { groups, before } of reusable) {
+    const group = groups.get(item);
+    if (group && (!before || sameDeclarations(scopeReadsOf(item), before, view))) return group;
+  }
+  return undefined;
 }
 
 function labelName(block: Block): string {
   return block.labels[0]?.value ?? '';
 }
 
-function assembleJob(block: Block, evaluator: Evaluator, reusable: readonly Map<Block, Group>[], seen: Map<Block, Group>): Job {
+function assembleJob(block: Block, evaluator: Evaluator, reusable: readonly Reusable[], seen: Map<Block, Group>, view: ScopeView): Job {
   const job: Job = { name: labelName(block), block, groups: [] };
   for (const item of block.body.items) {
     if (item.kind !== 'block') continue;
-    const previous = reusable.length === 0 ? undefined : (reusable[0].get(item) ?? reusable[1]?.get(item));
+    const previous = reusable.length === 0 ? undefined : reusableGroup(reusable, item, view);
     if (previous && !seen.has(item)) {
       previous.job = job;
       job.groups.push(previous);
