@@ -5,6 +5,7 @@
 // reading type and extent, positions are counted in the text (`Rows`), and the rest (`hasError`, `isMissing`)
 // is asked only inside a subtree that holds a syntax error. Same answers as `Node` (test/syntaxNodes.test.ts).
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
+import { cursorFunctions, type CursorRuntime } from '../parser/load';
 
 /**
  * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
@@ -47,6 +48,170 @@ export class ChildLists {
     }
     this.lists.set(ChildLists.key(node), data);
   }
+}
+
+/** What the reader asks of its cursor: TreeCursor's own API, or the same through FastCursor. */
+interface Cursor {
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  gotoDescendant(index: number): void;
+  readonly nodeTypeId: number;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly currentDescendantIndex: number;
+  readonly currentFieldId: number;
+  readonly nodeIsMissing: boolean;
+  readonly nodeIsNamed: boolean;
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly currentNode: Node;
+  delete(): void;
+}
+
+/**
+ * A TreeCursor driven through the runtime's own functions (parser/load.ts CursorRuntime): the same calls
+ * TreeCursor makes, with its four words copied to and from the transfer buffer through an Int32Array. The
+ * words stay in the TreeCursor, so its own API (`currentNode`, `delete`) still works on them.
+ */
+class FastCursor implements Cursor {
+  /** The TreeCursor's words, which web-tree-sitter keeps as its elements 0 to 3. */
+  private readonly words: Record<number, number>;
+  /** The transfer buffer's index in HEAP32. */
+  private readonly at: number;
+  private readonly tree: number;
+
+  constructor(
+    private readonly cursor: TreeCursor,
+    tree: Tree,
+    private readonly rt: CursorRuntime,
+  ) {
+    this.words = cursor as unknown as Record<number, number>;
+    this.at = rt.transfer >> 2;
+    this.tree = (tree as unknown as Record<number, number>)[0];
+  }
+
+  private put(): void {
+    const heap = this.rt.HEAP32;
+    const words = this.words;
+    const at = this.at;
+    heap[at] = words[0];
+    heap[at + 1] = words[1];
+    heap[at + 2] = words[2];
+    heap[at + 3] = words[3];
+  }
+
+  /** After a move; HEAP32 read anew, as the move may have grown the memory (the cursor's stack). */
+  private take(): void {
+    const heap = this.rt.HEAP32;
+    const words = this.words;
+    const at = this.at;
+    words[0] = heap[at];
+    words[1] = heap[at + 1];
+    words[2] = heap[at + 2];
+    words[3] = heap[at + 3];
+  }
+
+  private point(): Point {
+    const heap = this.rt.HEAP32;
+    return { row: heap[this.at] >>> 0, column: heap[this.at + 1] >>> 0 };
+  }
+
+  gotoFirstChild(): boolean {
+    this.put();
+    const moved = this.rt._ts_tree_cursor_goto_first_child_wasm(this.tree);
+    this.take();
+    return moved === 1;
+  }
+
+  gotoNextSibling(): boolean {
+    this.put();
+    const moved = this.rt._ts_tree_cursor_goto_next_sibling_wasm(this.tree);
+    this.take();
+    return moved === 1;
+  }
+
+  gotoParent(): boolean {
+    this.put();
+    const moved = this.rt._ts_tree_cursor_goto_parent_wasm(this.tree);
+    this.take();
+    return moved === 1;
+  }
+
+  gotoDescendant(index: number): void {
+    this.put();
+    this.rt._ts_tree_cursor_goto_descendant_wasm(this.tree, index);
+    this.take();
+  }
+
+  get nodeTypeId(): number {
+    this.put();
+    return this.rt._ts_tree_cursor_current_node_type_id_wasm(this.tree);
+  }
+
+  get startIndex(): number {
+    this.put();
+    return this.rt._ts_tree_cursor_start_index_wasm(this.tree);
+  }
+
+  get endIndex(): number {
+    this.put();
+    return this.rt._ts_tree_cursor_end_index_wasm(this.tree);
+  }
+
+  get currentDescendantIndex(): number {
+    this.put();
+    return this.rt._ts_tree_cursor_current_descendant_index_wasm(this.tree);
+  }
+
+  get currentFieldId(): number {
+    this.put();
+    return this.rt._ts_tree_cursor_current_field_id_wasm(this.tree);
+  }
+
+  get nodeIsMissing(): boolean {
+    this.put();
+    return this.rt._ts_tree_cursor_current_node_is_missing_wasm(this.tree) === 1;
+  }
+
+  get nodeIsNamed(): boolean {
+    this.put();
+    return this.rt._ts_tree_cursor_current_node_is_named_wasm(this.tree) === 1;
+  }
+
+  get startPosition(): Point {
+    this.put();
+    this.rt._ts_tree_cursor_start_position_wasm(this.tree);
+    return this.point();
+  }
+
+  get endPosition(): Point {
+    this.put();
+    this.rt._ts_tree_cursor_end_position_wasm(this.tree);
+    return this.point();
+  }
+
+  get currentNode(): Node {
+    return this.cursor.currentNode;
+  }
+
+  delete(): void {
+    this.cursor.delete();
+  }
+}
+
+/** Whether readers use FastCursor when the runtime offers its functions (off: TreeCursor, for the tests). */
+let fastCursors = true;
+
+/** Lets a test read trees through TreeCursor alone, to check that both cursors tell the same. */
+export function useFastCursors(on: boolean): void {
+  fastCursors = on;
+}
+
+function cursorOf(node: Node): Cursor {
+  const cursor = node.walk();
+  const rt = fastCursors ? cursorFunctions() : undefined;
+  return rt ? new FastCursor(cursor, node.tree, rt) : cursor;
 }
 
 /** Known `isNamed` per type id (it depends on the type alone), filled as types are met. */
@@ -140,17 +305,19 @@ export class SyntaxNode {
 
 /** The cursor over one tree (or one subtree, see `subtree`) and the node it stands on. */
 export class SyntaxReader {
-  private readonly cursor: TreeCursor;
+  private readonly cursor: Cursor;
   private at: SyntaxNode;
   private readonly types: string[];
+  private readonly fields: (string | null)[];
   private readonly named: NamedTable;
   /** Readers over subtrees made from this one: deleted with it. */
   private readonly others: SyntaxReader[] = [];
   readonly root: SyntaxNode;
 
   private constructor(node: Node, readonly rows: Rows, named: NamedTable, private readonly lists?: ChildLists) {
-    this.cursor = node.walk();
+    this.cursor = cursorOf(node);
     this.types = node.tree.language.types;
+    this.fields = node.tree.language.fields;
     this.named = named;
     this.root = this.make(undefined, 0);
     this.at = this.root;
@@ -306,7 +473,7 @@ export class SyntaxReader {
     let index = 0;
     let more = false;
     do {
-      if (cursor.nodeType === type) {
+      if ((this.types[cursor.nodeTypeId] || 'ERROR') === type) {
         if (nodes.length === max) {
           more = true;
           break;
@@ -333,7 +500,7 @@ export class SyntaxReader {
     let found: SyntaxNode | null = null;
     let i = 0;
     do {
-      if (cursor.currentFieldName === name) {
+      if (this.fields[cursor.currentFieldId] === name) {
         found = children[i];
         break;
       }
