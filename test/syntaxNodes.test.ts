@@ -127,7 +127,7 @@ test('positions counted in the text agree with a plain count, whatever mix of li
         lineStart = i + 1;
       }
     }
-    return { row, column: offset - lineStart };
+    return { line: row, character: offset - lineStart };
   };
   for (let k = 0; k < 300; k++) {
     let text = '';

@@ -6,7 +6,7 @@
 // labels), reported as syntax problems.
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
-import { nodeRange, own, pos } from './nodes';
+import { own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
@@ -306,7 +306,7 @@ export class BodyBuilder {
     if (node.type === 'ERROR') this.salvage(node, ctx, items);
     else for (const child of node.children) this.collectItems(child, ctx, items);
     if (!node.hasError) checkLayout(items, undefined, ctx);
-    return { items, range: nodeRange(node) };
+    return { items, range: node.range() };
   }
 
   /** Appends the body items found in `node` (a body, an item, or an ERROR holding salvageable items). */
@@ -333,7 +333,7 @@ export class BodyBuilder {
       for (const child of children) if (child) this.collectItems(child, ctx, out);
       return;
     }
-    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: node.startPosition.row, column: node.startPosition.column, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [] };
+    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: node.start.line, column: node.start.character, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [] };
     let recordable = true;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
@@ -373,7 +373,7 @@ export class BodyBuilder {
     if (!record) return false;
     const delta = edit.newEnd - edit.oldEnd;
     if (node.endIndex - start !== record.length + delta) return false;
-    const { row, column } = node.startPosition;
+    const { line: row, character: column } = node.start;
     if (row !== record.row || column !== record.column || node.childCount !== record.childCount) return false;
     // The direct item holding the edit, strictly inside (an edit at its edge may join it to a neighbour).
     const count = record.entryStart.length;
@@ -398,7 +398,7 @@ export class BodyBuilder {
     // gone anywhere but in the rebuilt item (error recovery can re-read untouched text differently).
     if (record.errored.some((i) => i !== k) || (node.hasError && !child.hasError)) return false;
     // The next item must start on a later line: one on the edited line would have moved sideways.
-    if (k + 1 < count && previous.entry(record.entryStart[k + 1]).row === child.endPosition.row) return false;
+    if (k + 1 < count && previous.entry(record.entryStart[k + 1]).row === child.end.line) return false;
 
     const next = this.next;
     const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [] };
@@ -445,7 +445,7 @@ export class BodyBuilder {
     const close = (frame: Frame, closeNode: SyntaxNode | undefined): void => {
       const parent = stack[stack.length - 1];
       const last = frame.items[frame.items.length - 1];
-      const end = closeNode ? pos(closeNode.endPosition) : last ? last.range.end : pos(frame.open!.endPosition);
+      const end = closeNode ? closeNode.end : last ? last.range.end : frame.open!.end;
       parent.items.push(this.makeBlock(frame.typeNode!, frame.labelNodes!, frame.open, closeNode, frame.items, undefined, end, ctx));
     };
     for (let i = 0; i < children.length; i++) {
@@ -458,9 +458,9 @@ export class BodyBuilder {
         top.items.push({
           kind: 'attribute',
           name: own(ctx.text.slice(child.startIndex, child.endIndex)),
-          nameRange: nodeRange(child),
+          nameRange: child.range(),
           value,
-          range: { start: pos(child.startPosition), end: value.range.end },
+          range: { start: child.start, end: value.range.end },
         });
         i += 2;
       } else if (child.type === 'identifier') {
@@ -484,7 +484,7 @@ export class BodyBuilder {
   private cached(node: SyntaxNode, type: string, ctx: BuildContext, out: BodyItem[]): void {
     const startIndex = node.startIndex;
     const length = node.endIndex - startIndex;
-    const { row, column } = node.startPosition;
+    const { line: row, character: column } = node.start;
     const key = cacheType(node, type);
     if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
     // Only before an item is begun: the items finished so far are in `next` for the next attempt.
@@ -544,9 +544,9 @@ export class BodyBuilder {
     return {
       kind: 'attribute',
       name: name ? own(ctx.text.slice(name.startIndex, name.endIndex)) : '',
-      nameRange: name ? nodeRange(name) : nodeRange(node),
+      nameRange: name ? name.range() : node.range(),
       value: buildExpr(valueNode, ctx, eq),
-      range: nodeRange(node),
+      range: node.range(),
     };
   }
 
@@ -571,7 +571,7 @@ export class BodyBuilder {
     } finally {
       this.depth--;
     }
-    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, pos(node.endPosition), ctx);
+    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, node.end, ctx);
     if (!node.hasError) checkLayout(items, block, ctx);
     return block;
   }
@@ -579,13 +579,13 @@ export class BodyBuilder {
   private makeBlock(typeNode: SyntaxNode, labelNodes: readonly SyntaxNode[], open: SyntaxNode | undefined, closeNode: SyntaxNode | undefined, items: BodyItem[], node: SyntaxNode | undefined, end: Range['end'], ctx: BuildContext): Block {
     // A brace is missing itself or as the first child of its node; only a node holding an error can hold that.
     const present = (n: SyntaxNode | undefined): n is SyntaxNode => !!n && !n.isMissing && !(n.hasError && n.firstChild?.isMissing) && n.endIndex > n.startIndex;
-    const openBrace = present(open) ? nodeRange(open) : undefined;
-    const closeBrace = present(closeNode) ? nodeRange(closeNode) : undefined;
-    const range: Range = { start: pos((node ?? typeNode).startPosition), end };
+    const openBrace = present(open) ? open.range() : undefined;
+    const closeBrace = present(closeNode) ? closeNode.range() : undefined;
+    const range: Range = { start: (node ?? typeNode).start, end };
     const body: Body = { items, range: { start: openBrace?.end ?? range.start, end: closeBrace?.start ?? range.end } };
     const type = typeNode.type === 'identifier' ? own(ctx.text.slice(typeNode.startIndex, typeNode.endIndex)) : '';
     const labels = labelNodes.map((l) => this.label(l, ctx));
-    const block: Block = { kind: 'block', type, typeRange: nodeRange(typeNode), labels, body, range };
+    const block: Block = { kind: 'block', type, typeRange: typeNode.range(), labels, body, range };
     if (openBrace) block.openBrace = openBrace;
     if (closeBrace) block.closeBrace = closeBrace;
     if (type === 'dynamic' && labels[0]) {
@@ -596,7 +596,7 @@ export class BodyBuilder {
   }
 
   private label(node: SyntaxNode, ctx: BuildContext): Label {
-    const range = nodeRange(node);
+    const range = node.range();
     if (node.type === 'identifier') return { value: own(ctx.text.slice(node.startIndex, node.endIndex)), range, quoted: false };
     const raw = own(ctx.text.slice(node.startIndex, node.endIndex));
     // tree-sitter-hcl reads `"a-${x}"` in a label as plain text; HCL2 does not allow templates there.

@@ -5,6 +5,7 @@
 // reading type and extent, positions are counted in the text (`Rows`), and the rest (`hasError`, `isMissing`)
 // is asked only inside a subtree that holds a syntax error. Same answers as `Node` (test/syntaxNodes.test.ts).
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Position, Range } from 'vscode-languageserver-types';
 import { cursorFunctions, type CursorRuntime } from '../parser/load';
 
 /**
@@ -23,17 +24,20 @@ const LONG_LIST = 64;
  * readers of the whole tree use it: descendant indices count from the root.
  */
 export class ChildLists {
-  private readonly lists = new Map<string, Int32Array>();
+  /**
+   * By the node's start offset (a number: asked for every node listed, a string key would be built each
+   * time), the lists of the nodes starting there.
+   */
+  private readonly lists = new Map<number, KeptList[]>();
 
   constructor(readonly tree: Tree) {}
 
-  /** A node is told apart by its extent, type and depth (two nodes with all four the same hold no children). */
-  private static key(node: SyntaxNode): string {
-    return `${node.startIndex}:${node.endIndex}:${node.typeId}:${node.depth}`;
-  }
-
   get(node: SyntaxNode): Int32Array | undefined {
-    return this.lists.get(ChildLists.key(node));
+    const kept = this.lists.get(node.startIndex);
+    if (!kept) return undefined;
+    // A node is told apart by its extent, type and depth (two nodes with all four the same hold no children).
+    for (const list of kept) if (list.endIndex === node.endIndex && list.typeId === node.typeId && list.depth === node.depth) return list.data;
+    return undefined;
   }
 
   set(node: SyntaxNode, children: readonly SyntaxNode[]): void {
@@ -46,8 +50,18 @@ export class ChildLists {
       data[at + 2] = child.endIndex;
       data[at + 3] = child.descendant;
     }
-    this.lists.set(ChildLists.key(node), data);
+    const list: KeptList = { endIndex: node.endIndex, typeId: node.typeId, depth: node.depth, data };
+    const kept = this.lists.get(node.startIndex);
+    if (kept) kept.push(list);
+    else this.lists.set(node.startIndex, [list]);
   }
+}
+
+interface KeptList {
+  endIndex: number;
+  typeId: number;
+  depth: number;
+  data: Int32Array;
 }
 
 /** What the reader asks of its cursor: TreeCursor's own API, or the same through FastCursor. */
@@ -67,14 +81,21 @@ interface Cursor {
   readonly endPosition: Point;
   readonly currentNode: Node;
   delete(): void;
+  /** FastCursor only: see there. */
+  hold?(): void;
+  release?(): void;
 }
 
 /**
  * A TreeCursor driven through the runtime's own functions (parser/load.ts CursorRuntime): the same calls
  * TreeCursor makes, with its four words copied to and from the transfer buffer through an Int32Array. The
- * words stay in the TreeCursor, so its own API (`currentNode`, `delete`) still works on them.
+ * words stay in the TreeCursor, so its own API (`currentNode`, `delete`) still works on them. Between
+ * `hold` and `release` the words are not copied at all: they stay in the transfer buffer, which the wasm
+ * functions update in place, so a walk over a list of children is one copy in and one out. Nothing else may
+ * call web-tree-sitter in between (it uses the same buffer): the reader holds only inside its own methods.
  */
 class FastCursor implements Cursor {
+  private held = false;
   /** The TreeCursor's words, which web-tree-sitter keeps as its elements 0 to 3. */
   private readonly words: Record<number, number>;
   /** The transfer buffer's index in HEAP32. */
@@ -112,90 +133,107 @@ class FastCursor implements Cursor {
     words[3] = heap[at + 3];
   }
 
+  hold(): void {
+    if (this.held) return;
+    this.put();
+    this.held = true;
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.take();
+    this.held = false;
+  }
+
   private point(): Point {
     const heap = this.rt.HEAP32;
     return { row: heap[this.at] >>> 0, column: heap[this.at + 1] >>> 0 };
   }
 
   gotoFirstChild(): boolean {
-    this.put();
+    if (!this.held) this.put();
     const moved = this.rt._ts_tree_cursor_goto_first_child_wasm(this.tree);
-    this.take();
+    if (!this.held) this.take();
     return moved === 1;
   }
 
   gotoNextSibling(): boolean {
-    this.put();
+    if (!this.held) this.put();
     const moved = this.rt._ts_tree_cursor_goto_next_sibling_wasm(this.tree);
-    this.take();
+    if (!this.held) this.take();
     return moved === 1;
   }
 
   gotoParent(): boolean {
-    this.put();
+    if (!this.held) this.put();
     const moved = this.rt._ts_tree_cursor_goto_parent_wasm(this.tree);
-    this.take();
+    if (!this.held) this.take();
     return moved === 1;
   }
 
   gotoDescendant(index: number): void {
-    this.put();
+    if (!this.held) this.put();
     this.rt._ts_tree_cursor_goto_descendant_wasm(this.tree, index);
-    this.take();
+    if (!this.held) this.take();
   }
 
   get nodeTypeId(): number {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_current_node_type_id_wasm(this.tree);
   }
 
   get startIndex(): number {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_start_index_wasm(this.tree);
   }
 
   get endIndex(): number {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_end_index_wasm(this.tree);
   }
 
   get currentDescendantIndex(): number {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_current_descendant_index_wasm(this.tree);
   }
 
   get currentFieldId(): number {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_current_field_id_wasm(this.tree);
   }
 
   get nodeIsMissing(): boolean {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_current_node_is_missing_wasm(this.tree) === 1;
   }
 
   get nodeIsNamed(): boolean {
-    this.put();
+    if (!this.held) this.put();
     return this.rt._ts_tree_cursor_current_node_is_named_wasm(this.tree) === 1;
   }
 
+  /** Written over the buffer's first words: released first. */
   get startPosition(): Point {
+    this.release();
     this.put();
     this.rt._ts_tree_cursor_start_position_wasm(this.tree);
     return this.point();
   }
 
   get endPosition(): Point {
+    this.release();
     this.put();
     this.rt._ts_tree_cursor_end_position_wasm(this.tree);
     return this.point();
   }
 
   get currentNode(): Node {
+    this.release();
     return this.cursor.currentNode;
   }
 
   delete(): void {
+    this.release();
     this.cursor.delete();
   }
 }
@@ -241,11 +279,26 @@ export class SyntaxNode {
   ) {}
 
   get startPosition(): Point {
-    return this.reader.position(this, true);
+    const { line, character } = this.reader.position(this, true);
+    return { row: line, column: character };
   }
 
   get endPosition(): Point {
+    const { line, character } = this.reader.position(this, false);
+    return { row: line, column: character };
+  }
+
+  /** The start as an LSP position (a new object each time, as the model's ranges are not shared). */
+  get start(): Position {
+    return this.reader.position(this, true);
+  }
+
+  get end(): Position {
     return this.reader.position(this, false);
+  }
+
+  range(): Range {
+    return { start: this.reader.position(this, true), end: this.reader.position(this, false) };
   }
 
   /**
@@ -340,7 +393,12 @@ export class SyntaxReader {
 
   /** The web-tree-sitter node of `node`, for what only a `Node` can tell. */
   nodeOf(node: SyntaxNode): Node {
-    this.goto(node);
+    this.cursor.hold?.();
+    try {
+      this.goto(node);
+    } finally {
+      this.cursor.release?.();
+    }
     return this.cursor.currentNode;
   }
 
@@ -432,11 +490,16 @@ export class SyntaxReader {
     const known = this.lists?.get(node);
     if (known) return this.unpack(node, known);
     const out: SyntaxNode[] = [];
-    this.goto(node);
     const cursor = this.cursor;
-    if (!cursor.gotoFirstChild()) return out;
-    do out.push(this.make(node, out.length));
-    while (cursor.gotoNextSibling());
+    cursor.hold?.();
+    try {
+      this.goto(node);
+      if (!cursor.gotoFirstChild()) return out;
+      do out.push(this.make(node, out.length));
+      while (cursor.gotoNextSibling());
+    } finally {
+      cursor.release?.();
+    }
     // Left on the last child: often the one read next (the value of an attribute, the only child).
     this.at = out[out.length - 1];
     if (this.lists && out.length >= LONG_LIST) this.lists.set(node, out);
@@ -454,11 +517,17 @@ export class SyntaxReader {
   }
 
   firstChild(node: SyntaxNode): SyntaxNode | null {
-    this.goto(node);
-    if (!this.cursor.gotoFirstChild()) return null;
-    const child = this.make(node, 0);
-    this.at = child;
-    return child;
+    const cursor = this.cursor;
+    cursor.hold?.();
+    try {
+      this.goto(node);
+      if (!cursor.gotoFirstChild()) return null;
+      const child = this.make(node, 0);
+      this.at = child;
+      return child;
+    } finally {
+      cursor.release?.();
+    }
   }
 
   /**
@@ -467,23 +536,28 @@ export class SyntaxReader {
    */
   childrenUpTo(node: SyntaxNode, type: string, max: number): { nodes: SyntaxNode[]; more: boolean } {
     const nodes: SyntaxNode[] = [];
-    this.goto(node);
     const cursor = this.cursor;
-    if (!cursor.gotoFirstChild()) return { nodes, more: false };
-    let index = 0;
     let more = false;
-    do {
-      if ((this.types[cursor.nodeTypeId] || 'ERROR') === type) {
-        if (nodes.length === max) {
-          more = true;
-          break;
+    cursor.hold?.();
+    try {
+      this.goto(node);
+      if (!cursor.gotoFirstChild()) return { nodes, more: false };
+      let index = 0;
+      do {
+        if ((this.types[cursor.nodeTypeId] || 'ERROR') === type) {
+          if (nodes.length === max) {
+            more = true;
+            break;
+          }
+          nodes.push(this.make(node, index));
         }
-        nodes.push(this.make(node, index));
-      }
-      index++;
-    } while (cursor.gotoNextSibling());
-    // Back to `node`: the cursor stands on a child that may not have been made.
-    cursor.gotoParent();
+        index++;
+      } while (cursor.gotoNextSibling());
+      // Back to `node`: the cursor stands on a child that may not have been made.
+      cursor.gotoParent();
+    } finally {
+      cursor.release?.();
+    }
     this.at = node;
     return { nodes, more };
   }
@@ -494,19 +568,24 @@ export class SyntaxReader {
 
   fieldChild(node: SyntaxNode, name: string): SyntaxNode | null {
     const children = node.children;
-    this.goto(node);
     const cursor = this.cursor;
-    if (!cursor.gotoFirstChild()) return null;
     let found: SyntaxNode | null = null;
-    let i = 0;
-    do {
-      if (this.fields[cursor.currentFieldId] === name) {
-        found = children[i];
-        break;
-      }
-      i++;
-    } while (cursor.gotoNextSibling());
-    this.at = children[Math.min(i, children.length - 1)];
+    cursor.hold?.();
+    try {
+      this.goto(node);
+      if (!cursor.gotoFirstChild()) return null;
+      let i = 0;
+      do {
+        if (this.fields[cursor.currentFieldId] === name) {
+          found = children[i];
+          break;
+        }
+        i++;
+      } while (cursor.gotoNextSibling());
+      this.at = children[Math.min(i, children.length - 1)];
+    } finally {
+      cursor.release?.();
+    }
     return found;
   }
 
@@ -515,29 +594,46 @@ export class SyntaxReader {
   }
 
   isMissing(node: SyntaxNode): boolean {
-    this.goto(node);
-    return this.cursor.nodeIsMissing;
+    const cursor = this.cursor;
+    cursor.hold?.();
+    try {
+      this.goto(node);
+      return cursor.nodeIsMissing;
+    } finally {
+      cursor.release?.();
+    }
   }
 
   isNamed(node: SyntaxNode): boolean {
     let named = this.named.get(node.typeId);
     if (named === undefined) {
-      this.goto(node);
-      named = this.cursor.nodeIsNamed;
+      const cursor = this.cursor;
+      cursor.hold?.();
+      try {
+        this.goto(node);
+        named = cursor.nodeIsNamed;
+      } finally {
+        cursor.release?.();
+      }
       this.named.set(node.typeId, named);
     }
     return named;
   }
 
   /** The start (or end) of `node`: counted in the text, or asked of the tree where nothing near is counted yet. */
-  position(node: SyntaxNode, start: boolean): Point {
+  position(node: SyntaxNode, start: boolean): Position {
     const offset = start ? node.startIndex : node.endIndex;
     const known = this.rows.at(offset);
     if (known) return known;
-    this.goto(node);
+    this.cursor.hold?.();
+    try {
+      this.goto(node);
+    } finally {
+      this.cursor.release?.();
+    }
     const point = start ? this.cursor.startPosition : this.cursor.endPosition;
     this.rows.anchor(offset, point);
-    return point;
+    return { line: point.row, character: point.column };
   }
 }
 
@@ -563,7 +659,7 @@ export class Rows {
   constructor(readonly text: string) {}
 
   /** The position of `offset`, or undefined when it lies before the counted lines or far past them. */
-  at(offset: number): Point | undefined {
+  at(offset: number): Position | undefined {
     if (this.lines === 0 || offset < this.starts[0] || offset > this.counted + COUNT_AHEAD) return undefined;
     if (offset > this.counted) this.count(offset);
     const starts = this.starts;
@@ -577,7 +673,7 @@ export class Rows {
         else hi = mid - 1;
       }
     } else lo = hi;
-    return { row: this.firstLine + lo, column: offset - starts[lo] };
+    return { line: this.firstLine + lo, character: offset - starts[lo] };
   }
 
   /** Starts counting afresh at a position the tree gave. */
