@@ -44,6 +44,7 @@ function mapBack(edits: readonly EditSpan[], start: number, end: number): number
 }
 
 const NONE: BodyItem[] = [];
+const NO_STARTS = new Int32Array(0);
 /** The type of an entry no build may reuse (no node has this type). */
 const UNFINISHED = '\0unfinished';
 
@@ -71,7 +72,8 @@ interface Entry {
  * plain arrays of that size, new on every edit, were copied again by each young-generation collection.
  */
 class Generation {
-  private starts = new Int32Array(1024);
+  /** Made at the first append: a build makes generations that stay empty (see BodyBuilder.finish). */
+  private starts = NO_STARTS;
   private readonly entries: Entry[] = [];
   private at = 0;
   /** Large bodies of this build, by their start offset: which entries hold their direct items (see BodyRecord). */
@@ -92,7 +94,7 @@ class Generation {
   private room(more: number): void {
     const needed = this.entries.length + more;
     if (needed <= this.starts.length) return;
-    let capacity = this.starts.length * 2;
+    let capacity = Math.max(1024, this.starts.length * 2);
     while (capacity < needed) capacity *= 2;
     const bigger = new Int32Array(capacity);
     bigger.set(this.starts.subarray(0, this.entries.length));
@@ -560,7 +562,8 @@ export class BodyBuilder {
     const tooDeep = this.depth >= MAX_BLOCK_DEPTH;
     this.depth++;
     try {
-      for (const child of children.slice(1)) {
+      for (let i = 1; i < children.length; i++) {
+        const child = children[i];
         if (!open && (child.type === 'string_lit' || child.type === 'identifier')) labelNodes.push(child);
         else if (child.type === 'block_start') open = child;
         else if (child.type === 'block_end') closeNode = child;

@@ -19,7 +19,9 @@ function invalid(node: SyntaxNode, ctx: BuildContext, range?: Range): Expr {
 }
 
 function meaningful(nodes: readonly SyntaxNode[]): readonly SyntaxNode[] {
-  return nodes.filter((n) => n.type !== 'comment');
+  // Comments inside an expression are rare: the list itself then, rather than a copy per expression.
+  for (let i = 0; i < nodes.length; i++) if (nodes[i].type === 'comment') return nodes.filter((n) => n.type !== 'comment');
+  return nodes;
 }
 
 /** Builds an expression from an `expression` node (or any expression-like node); `fallback` locates blanks. */
@@ -210,6 +212,8 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
 
 /** HCL2 quoted strings end on the line they start (line breaks inside `${ }` aside); heredocs span lines. */
 function checkSingleLine(node: SyntaxNode, ctx: BuildContext): void {
+  // Without a line end character in its text the string is on one line: no positions need be made.
+  if (!hasLineEnd(ctx.text, node.startIndex, node.endIndex)) return;
   if (node.start.line === node.end.line) return;
   for (const child of node.children) {
     if (child.type !== 'template_literal') continue;
@@ -229,6 +233,14 @@ function checkSingleLine(node: SyntaxNode, ctx: BuildContext): void {
       message: `The string that starts on line ${node.start.line + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
     });
   }
+}
+
+function hasLineEnd(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
 /** The value of a `"..."` without interpolations (escapes resolved). */
