@@ -44,6 +44,8 @@ function mapBack(edits: readonly EditSpan[], start: number, end: number): number
 }
 
 const NONE: BodyItem[] = [];
+/** The items of an entry whose one item is its `first`. */
+const ONE: BodyItem[] = [];
 const NO_STARTS = new Int32Array(0);
 /** The type of an entry no build may reuse (no node has this type). */
 const UNFINISHED = '\0unfinished';
@@ -57,8 +59,9 @@ interface Entry {
   readonly row: number;
   readonly column: number;
   readonly type: string;
+  /** The items salvaged from an ERROR node; ONE for an attribute or block (its item is `first`); NONE: unfinished. */
   items: BodyItem[];
-  /** The item of an attribute or block (what `items` holds alone), read without touching that array. */
+  /** The item of an attribute or block. */
   first: BodyItem | undefined;
   /** undefined when there are none, the common case. */
   problems: SyntaxProblem[] | undefined;
@@ -112,11 +115,19 @@ class Generation {
     return this.append(start, { length, row, column, type, items: NONE, first: undefined, problems: undefined });
   }
 
-  fill(slot: number, items: BodyItem[], problems: SyntaxProblem[]): void {
+  /** The items salvaged from an ERROR node. */
+  fill(slot: number, items: BodyItem[], problems: SyntaxProblem[] | undefined): void {
     const entry = this.entries[slot];
     entry.items = items;
-    if (!entry.type.startsWith('ERROR')) entry.first = items[0];
-    if (problems.length > 0) entry.problems = problems;
+    if (problems) entry.problems = problems;
+  }
+
+  /** An attribute or block. */
+  fillOne(slot: number, item: BodyItem, problems: SyntaxProblem[] | undefined): void {
+    const entry = this.entries[slot];
+    entry.items = ONE;
+    entry.first = item;
+    if (problems) entry.problems = problems;
   }
 
   /** The index of the item with these properties (-1: none); fastest when asked in increasing order of start. */
@@ -492,19 +503,27 @@ export class BodyBuilder {
     // Only before an item is begun: the items finished so far are in `next` for the next attempt.
     checkpoint();
     const slot = this.next.reserve(startIndex, length, row, column, key);
-    const local: BuildContext = { text: ctx.text, problems: [] };
-    let items: BodyItem[];
-    if (type === 'ERROR') {
-      items = [];
-      this.salvage(node, local, items);
-    } else {
-      items = [type === 'attribute' ? this.attribute(node, local) : this.block(node, local)];
+    // The item's problems are those added to `ctx` while it is built (its nested items' included), kept
+    // with its entry; no list of its own per item.
+    const from = ctx.problems.length;
+    try {
+      if (type === 'ERROR') {
+        const items: BodyItem[] = [];
+        this.salvage(node, ctx, items);
+        this.next.fill(slot, items, problemsFrom(ctx, from));
+        for (const item of items) out.push(item);
+      } else {
+        const item = type === 'attribute' ? this.attribute(node, ctx) : this.block(node, ctx);
+        this.next.fillOne(slot, item, problemsFrom(ctx, from));
+        out.push(item);
+      }
+    } catch (error) {
+      // An item given up (a pause) leaves no problems behind, as a finished one's are its entry's.
+      ctx.problems.length = from;
+      throw error;
     }
-    this.next.fill(slot, items, local.problems);
     // Progress only if the next attempt can take it over: an item holding an error is rebuilt every time.
     if (!key.endsWith('!')) progress();
-    for (const item of items) out.push(item);
-    for (const problem of local.problems) ctx.problems.push(problem);
   }
 
   /**
@@ -613,6 +632,11 @@ export class BodyBuilder {
     }
     return { value: stringLitValue(node, ctx), range, quoted: true };
   }
+}
+
+/** The problems added to `ctx` since it held `from` (undefined: none, the common case). */
+function problemsFrom(ctx: BuildContext, from: number): SyntaxProblem[] | undefined {
+  return ctx.problems.length > from ? ctx.problems.slice(from) : undefined;
 }
 
 function describeItem(item: BodyItem): string {
