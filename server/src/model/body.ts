@@ -4,7 +4,7 @@
 // previous build or, for an undo, the build before it). Also
 // enforces HCL2 rules tree-sitter-hcl does not (one item per line, single-line blocks, no interpolation in
 // labels), reported as syntax problems.
-import type { Range } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
 import { own } from './nodes';
 import type { SyntaxNode } from './syntax';
@@ -497,7 +497,10 @@ export class BodyBuilder {
   private cached(node: SyntaxNode, type: string, ctx: BuildContext, out: BodyItem[]): void {
     const startIndex = node.startIndex;
     const length = node.endIndex - startIndex;
-    const { line: row, character: column } = node.start;
+    // Made once: the cache key's row and column, and then the start of the item's range.
+    const start = node.start;
+    const row = start.line;
+    const column = start.character;
     const key = cacheType(node, type);
     if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
     // Only before an item is begun: the items finished so far are in `next` for the next attempt.
@@ -513,7 +516,7 @@ export class BodyBuilder {
         this.next.fill(slot, items, problemsFrom(ctx, from));
         for (const item of items) out.push(item);
       } else {
-        const item = type === 'attribute' ? this.attribute(node, ctx) : this.block(node, ctx);
+        const item = type === 'attribute' ? this.attribute(node, start, ctx) : this.block(node, start, ctx);
         this.next.fillOne(slot, item, problemsFrom(ctx, from));
         out.push(item);
       }
@@ -557,7 +560,8 @@ export class BodyBuilder {
     return true;
   }
 
-  private attribute(node: SyntaxNode, ctx: BuildContext): Attribute {
+  /** `start`: the node's start, made by the caller for this item alone. */
+  private attribute(node: SyntaxNode, start: Position, ctx: BuildContext): Attribute {
     const children = node.children;
     const name = children.find((c) => c.type === 'identifier');
     const valueNode = children.find((c) => c.type === 'expression');
@@ -567,11 +571,11 @@ export class BodyBuilder {
       name: name ? own(ctx.text.slice(name.startIndex, name.endIndex)) : '',
       nameRange: name ? name.range() : node.range(),
       value: buildExpr(valueNode, ctx, eq),
-      range: node.range(),
+      range: { start, end: node.end },
     };
   }
 
-  private block(node: SyntaxNode, ctx: BuildContext): Block {
+  private block(node: SyntaxNode, start: Position, ctx: BuildContext): Block {
     const children = node.children;
     const typeNode = children[0];
     const labelNodes: SyntaxNode[] = [];
@@ -593,17 +597,17 @@ export class BodyBuilder {
     } finally {
       this.depth--;
     }
-    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, node.end, ctx);
+    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, node.end, ctx, start);
     if (!node.hasError) checkLayout(items, block, ctx);
     return block;
   }
 
-  private makeBlock(typeNode: SyntaxNode, labelNodes: readonly SyntaxNode[], open: SyntaxNode | undefined, closeNode: SyntaxNode | undefined, items: BodyItem[], node: SyntaxNode | undefined, end: Range['end'], ctx: BuildContext): Block {
+  private makeBlock(typeNode: SyntaxNode, labelNodes: readonly SyntaxNode[], open: SyntaxNode | undefined, closeNode: SyntaxNode | undefined, items: BodyItem[], node: SyntaxNode | undefined, end: Position, ctx: BuildContext, start?: Position): Block {
     // A brace is missing itself or as the first child of its node; only a node holding an error can hold that.
     const present = (n: SyntaxNode | undefined): n is SyntaxNode => !!n && !n.isMissing && !(n.hasError && n.firstChild?.isMissing) && n.endIndex > n.startIndex;
     const openBrace = present(open) ? open.range() : undefined;
     const closeBrace = present(closeNode) ? closeNode.range() : undefined;
-    const range: Range = { start: (node ?? typeNode).start, end };
+    const range: Range = { start: start ?? (node ?? typeNode).start, end };
     const body: Body = { items, range: { start: openBrace?.end ?? range.start, end: closeBrace?.start ?? range.end } };
     const type = typeNode.type === 'identifier' ? own(ctx.text.slice(typeNode.startIndex, typeNode.endIndex)) : '';
     const labels = labelNodes.map((l) => this.label(l, ctx));
