@@ -132,7 +132,7 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
     case 'expression':
       return buildExpr(node, ctx, node);
     case 'literal_value':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'numeric_lit': {
       const text = textOf(node, ctx);
       const value = /^0x/i.test(text) ? parseInt(text.slice(2), 16) : Number(text);
@@ -150,14 +150,14 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
       return value === raw ? { kind: 'literal', value, range: node.range() } : { kind: 'literal', value, range: node.range(), raw: own(raw) };
     }
     case 'template_expr':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'quoted_template':
       checkSingleLine(node, ctx);
       return buildQuotedTemplate(node, ctx, buildExpr);
     case 'heredoc_template':
       return buildHeredoc(node, ctx, buildExpr);
     case 'collection_value':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'tuple': {
       const { nodes, more } = node.childrenUpTo('expression', MAX_COLLECTION_ITEMS);
       if (more) collectionCut(node, 'list', ctx);
@@ -171,10 +171,12 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
     }
     case 'function_call':
       return buildCall(node, ctx);
-    case 'for_expr':
-      return node.firstChild ? buildFor(node.firstChild, ctx) : invalid(node, ctx);
+    case 'for_expr': {
+      const first = node.firstChild;
+      return first ? buildFor(first, ctx) : invalid(node, ctx);
+    }
     case 'operation':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'unary_operation': {
       const children = meaningful(node.children);
       const op = children[0]?.type;
@@ -208,6 +210,12 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
     default:
       return invalid(node, ctx);
   }
+}
+
+/** The term of a node that only wraps one (`literal_value`, `operation`...). */
+function termOfFirst(node: SyntaxNode, ctx: BuildContext): Expr {
+  const first = node.firstChild;
+  return first ? buildTerm(first, ctx) : invalid(node, ctx);
 }
 
 /** HCL2 quoted strings end on the line they start (line breaks inside `${ }` aside); heredocs span lines. */

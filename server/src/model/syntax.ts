@@ -261,9 +261,9 @@ type NamedTable = Map<number, boolean>;
  */
 export class SyntaxNode {
   private error: boolean | undefined;
-  private missing: boolean | undefined;
-  private first: SyntaxNode | null | undefined;
 
+  // A 1 MB job makes a quarter of a million of these, a third of what its build allocates: only what is
+  // read of most nodes is a field (the type's name is looked up, `isMissing` and `firstChild` are asked anew).
   constructor(
     private readonly reader: SyntaxReader,
     readonly parent: SyntaxNode | undefined,
@@ -271,7 +271,6 @@ export class SyntaxNode {
     readonly index: number,
     readonly depth: number,
     readonly typeId: number,
-    readonly type: string,
     readonly startIndex: number,
     readonly endIndex: number,
     /** TreeCursor.currentDescendantIndex, read only past the first few children of a node (-1: not read). */
@@ -286,6 +285,10 @@ export class SyntaxNode {
   get endPosition(): Point {
     const { line, character } = this.reader.position(this, false);
     return { row: line, column: character };
+  }
+
+  get type(): string {
+    return this.reader.types[this.typeId] || 'ERROR';
   }
 
   /** The start as an LSP position (a new object each time, as the model's ranges are not shared). */
@@ -323,8 +326,7 @@ export class SyntaxNode {
   }
 
   get firstChild(): SyntaxNode | null {
-    if (this.first === undefined) this.first = this.reader.firstChild(this);
-    return this.first;
+    return this.reader.firstChild(this);
   }
 
   /** The first `max` children of type `type` and whether there are more, without listing the others. */
@@ -343,8 +345,7 @@ export class SyntaxNode {
   }
 
   get isMissing(): boolean {
-    if (this.missing === undefined) this.missing = this.parent && !this.parent.hasError ? false : this.reader.isMissing(this);
-    return this.missing;
+    return this.parent && !this.parent.hasError ? false : this.reader.isMissing(this);
   }
 
   get isError(): boolean {
@@ -360,11 +361,12 @@ export class SyntaxNode {
 export class SyntaxReader {
   private readonly cursor: Cursor;
   private at: SyntaxNode;
-  private readonly types: string[];
+  readonly types: string[];
   private readonly fields: (string | null)[];
   private readonly named: NamedTable;
   /** Readers over subtrees made from this one: deleted with it. */
   private readonly others: SyntaxReader[] = [];
+  private readonly scratch: SyntaxNode[] = [];
   readonly root: SyntaxNode;
 
   private constructor(node: Node, readonly rows: Rows, named: NamedTable, private readonly lists?: ChildLists) {
@@ -416,7 +418,7 @@ export class SyntaxReader {
     const depth = parent ? parent.depth + 1 : 0;
     // Far down a long list of children, the cursor goes back to a node in one jump (see `jump`).
     const descendant = index > NEAR ? cursor.currentDescendantIndex : -1;
-    return new SyntaxNode(this, parent, index, depth, typeId, this.types[typeId] || 'ERROR', cursor.startIndex, cursor.endIndex, descendant);
+    return new SyntaxNode(this, parent, index, depth, typeId, cursor.startIndex, cursor.endIndex, descendant);
   }
 
   /**
@@ -489,17 +491,27 @@ export class SyntaxReader {
   children(node: SyntaxNode): SyntaxNode[] {
     const known = this.lists?.get(node);
     if (known) return this.unpack(node, known);
-    const out: SyntaxNode[] = [];
+    // Gathered in a list kept for the purpose and copied out at its size: a list grown by `push` from
+    // empty takes room for 16 at once, where most nodes have two or three children.
+    const scratch = this.scratch;
     const cursor = this.cursor;
+    let count = 0;
     cursor.hold?.();
     try {
       this.goto(node);
-      if (!cursor.gotoFirstChild()) return out;
-      do out.push(this.make(node, out.length));
-      while (cursor.gotoNextSibling());
+      if (cursor.gotoFirstChild()) {
+        do {
+          scratch[count] = this.make(node, count);
+          count++;
+        } while (cursor.gotoNextSibling());
+      }
     } finally {
       cursor.release?.();
     }
+    const out = scratch.slice(0, count);
+    // A long list is let go (its nodes would live to the end of the build); short ones are overwritten.
+    if (count >= LONG_LIST) scratch.length = 0;
+    if (out.length === 0) return out;
     // Left on the last child: often the one read next (the value of an attribute, the only child).
     this.at = out[out.length - 1];
     if (this.lists && out.length >= LONG_LIST) this.lists.set(node, out);
@@ -511,7 +523,7 @@ export class SyntaxReader {
     const out: SyntaxNode[] = [];
     for (let i = 0; i < data.length; i += 4) {
       const typeId = data[i];
-      out.push(new SyntaxNode(this, node, out.length, node.depth + 1, typeId, this.types[typeId] || 'ERROR', data[i + 1], data[i + 2], data[i + 3]));
+      out.push(new SyntaxNode(this, node, out.length, node.depth + 1, typeId, data[i + 1], data[i + 2], data[i + 3]));
     }
     return out;
   }
