@@ -218,6 +218,13 @@ interface BodyRecord {
   entryEnd: number[];
   /** The direct items (their positions in the lists above) whose nodes hold a syntax error. */
   errored: number[];
+  /**
+   * The direct items themselves, in order: copied from here by `reuseBody` rather than from each one's
+   * entry, objects spread over the heap that a large job's edit would otherwise visit by the thousand.
+   */
+  items: BodyItem[];
+  /** The direct items (positions, ascending) whose entries hold problems: usually none. */
+  noisy: number[];
 }
 
 /**
@@ -346,7 +353,8 @@ export class BodyBuilder {
       for (const child of children) if (child) this.collectItems(child, ctx, out);
       return;
     }
-    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: node.start.line, column: node.start.character, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [] };
+    const start = node.start;
+    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: start.line, column: start.character, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [], items: [], noisy: [] };
     let recordable = true;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
@@ -354,10 +362,14 @@ export class BodyBuilder {
       const type = child.type;
       if (type === 'attribute' || type === 'block') {
         if (child.hasError) record.errored.push(record.childIndex.length);
+        const slot = this.next.size;
         record.childIndex.push(i);
-        record.entryStart.push(this.next.size);
+        record.entryStart.push(slot);
         this.collectItems(child, ctx, out, type);
         record.entryEnd.push(this.next.size);
+        // An attribute or block gives one item (its entry's `first`), the last one out.
+        record.items.push(out[out.length - 1]);
+        if (this.next.entry(slot).problems) record.noisy.push(record.items.length - 1);
       } else {
         // ERROR salvage may yield several items or none: such a body is not recorded.
         if (type === 'ERROR') recordable = false;
@@ -414,30 +426,42 @@ export class BodyBuilder {
     if (k + 1 < count && previous.entry(record.entryStart[k + 1]).row === child.end.line) return false;
 
     const next = this.next;
-    const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [] };
+    const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [], items: record.items.slice(0, k), noisy: [] };
     const base = next.size;
     previous.copyRange(record.entryStart[0], record.entryStart[k], 0, next);
     for (let i = 0; i < k; i++) {
-      previous.emit(record.entryStart[i], out, ctx.problems);
+      out.push(record.items[i]);
       rebuilt.entryStart.push(record.entryStart[i] - record.entryStart[0] + base);
       rebuilt.entryEnd.push(record.entryEnd[i] - record.entryStart[0] + base);
     }
-    rebuilt.entryStart.push(next.size);
+    for (const i of record.noisy) if (i < k) this.noisy(previous, record, i, rebuilt, ctx);
+    const slot = next.size;
+    rebuilt.entryStart.push(slot);
     this.collectItems(child, ctx, out, childType);
     rebuilt.entryEnd.push(next.size);
+    rebuilt.items.push(out[out.length - 1]);
+    if (next.entry(slot).problems) rebuilt.noisy.push(k);
     rebuilt.errored = child.hasError ? [k] : [];
     if (k + 1 < count) {
       const from = record.entryStart[k + 1];
       const tail = next.size;
       previous.copyRange(from, record.entryEnd[count - 1], delta, next);
       for (let i = k + 1; i < count; i++) {
-        previous.emit(record.entryStart[i], out, ctx.problems);
+        out.push(record.items[i]);
+        rebuilt.items.push(record.items[i]);
         rebuilt.entryStart.push(record.entryStart[i] - from + tail);
         rebuilt.entryEnd.push(record.entryEnd[i] - from + tail);
       }
+      for (const i of record.noisy) if (i > k) this.noisy(previous, record, i, rebuilt, ctx);
     }
     next.bodies.set(start, rebuilt);
     return true;
+  }
+
+  /** The problems of direct item `i` of a body copied by `reuseBody`, kept in the rebuilt record too. */
+  private noisy(previous: Generation, record: BodyRecord, i: number, rebuilt: BodyRecord, ctx: BuildContext): void {
+    for (const problem of previous.entry(record.entryStart[i]).problems!) ctx.problems.push(problem);
+    rebuilt.noisy.push(i);
   }
 
   /**
