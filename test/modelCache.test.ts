@@ -260,3 +260,27 @@ test('a large body taken over item by item keeps the problems of the items it co
     editor.dispose();
   }
 });
+
+test('a lone \\r typed into a file of \\n line ends moves the positions after it, in this build and the next', async () => {
+  // The builder skips the search for `\r` while the text is known to hold none: typing one must end that.
+  const text = execJobOfLines(200);
+  const editor = new Editor(await sharedParser(), text);
+  try {
+    editor.build();
+    const at = text.indexOf('count = 1') + 'count = 1'.length;
+    const edits: [number, string][] = [
+      [at, '\r'],
+      [text.indexOf('delay') + 2, 'x'],
+      [at + 1, '\r'],
+    ];
+    for (const [offset, insert] of edits) {
+      editor.edit(offset, offset, insert);
+      const incremental = editor.build();
+      const fresh = editor.fresh();
+      assert.deepEqual(plain(incremental.file), plain(fresh.file), `after inserting ${JSON.stringify(insert)} at ${offset}`);
+      assert.deepEqual(incremental.problems, fresh.problems);
+    }
+  } finally {
+    editor.dispose();
+  }
+});

@@ -668,7 +668,15 @@ export class Rows {
   private nextLf = -1;
   private nextCr = -1;
 
-  constructor(readonly text: string) {}
+  /**
+   * `crFree`: the text is known to hold no `\r` (see ModelBuilder), so none is searched for: the search
+   * runs from the first position counted to the end of the text, half a megabyte on average for an edit
+   * of a 1 MB job, where the `\n` search stops at the next line.
+   */
+  constructor(
+    readonly text: string,
+    readonly crFree = false,
+  ) {}
 
   /** The position of `offset`, or undefined when it lies before the counted lines or far past them. */
   at(offset: number): Position | undefined {
@@ -704,7 +712,7 @@ export class Rows {
     let i = this.counted;
     for (;;) {
       if (this.nextLf < i) this.nextLf = at(text.indexOf('\n', i), text);
-      if (this.nextCr < i) this.nextCr = at(text.indexOf('\r', i), text);
+      if (this.nextCr < i) this.nextCr = this.crFree ? text.length : at(text.indexOf('\r', i), text);
       const end = Math.min(this.nextLf, this.nextCr);
       if (end >= to) break;
       // `\r\n` ends one line, at its `\n`; a lone `\r` ends one too.
