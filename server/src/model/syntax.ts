@@ -3,7 +3,9 @@
 // property read; on a 1 MB job that was most of the model's build time and a good share of the collector's.
 // `SyntaxNode` reads the same tree through one TreeCursor per build: a child list is one pass of the cursor
 // reading type and extent, positions are counted in the text (`Rows`), and the rest (`hasError`, `isMissing`)
-// is asked only inside a subtree that holds a syntax error. Same answers as `Node` (test/syntaxNodes.test.ts).
+// is asked only inside a subtree that holds a syntax error. The cursor is driven through the wasm runtime's
+// own functions where they are found (FastCursor): TreeCursor's copying of its state around every call was
+// most of what a call cost. Same answers as `Node` (test/syntaxNodes.test.ts, through either cursor).
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { cursorFunctions, type CursorRuntime } from '../parser/load';

@@ -12,10 +12,10 @@ let loading: Promise<Language> | undefined;
 /**
  * The cursor functions of web-tree-sitter's wasm runtime, as its own TreeCursor calls them. Each TreeCursor
  * call copies the cursor's four words into a shared transfer buffer and back through a DataView and a
- * type-string switch per word; on a 1 MB job the model builder makes about a million such calls, and that
+ * type-string switch per word; on a 1 MB job the model builder makes about 1.4 million such calls, and that
  * copying was most of their cost. model/syntax.ts calls these directly (FastCursor), with typed-array copies.
- * Not part of web-tree-sitter's published API: `cursorFunctions()` is undefined unless every function is there, and
- * the builder then goes through TreeCursor.
+ * Not part of web-tree-sitter's published API: `cursorFunctions()` is undefined unless every function is
+ * there, and the builder then goes through TreeCursor.
  */
 export interface CursorRuntime {
   /** The runtime's memory as 32-bit words; replaced when the memory grows, so read it anew after each call. */
