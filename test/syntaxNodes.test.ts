@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import type { Node } from 'web-tree-sitter';
 import { sharedParser } from '../server/src/parser/parser';
 import { treeText } from '../server/src/parser/lineEnds';
-import { Rows, SyntaxReader, type SyntaxNode } from '../server/src/model/syntax';
+import { Rows, SyntaxReader, useFastCursors, type SyntaxNode } from '../server/src/model/syntax';
+import { cursorFunctions } from '../server/src/parser/load';
 import { corpusFiles } from './helpers/corpus';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 
@@ -81,7 +82,7 @@ async function assertSameAsNodes(text: string, rnd: Random, label: string): Prom
   }
 }
 
-test('SyntaxNode tells what Node tells, in any reading order', async () => {
+async function assertCorpusSameAsNodes(): Promise<void> {
   const rnd = seededRandom(515);
   const files = [...corpusFiles('exec'), ...corpusFiles('invalid')].slice(0, 40);
   assert.ok(files.length > 10);
@@ -91,6 +92,22 @@ test('SyntaxNode tells what Node tells, in any reading order', async () => {
     await assertSameAsNodes(broken(text, rnd), rnd, `${file} (broken)`);
   }
   await assertSameAsNodes('job "a" {\r  group "g" {\r\n    count = 1\r  }\r}\r# tail\r', rnd, 'lone CR');
+}
+
+test('SyntaxNode tells what Node tells, in any reading order', async () => {
+  await sharedParser();
+  // The reader drives its cursor through the runtime's functions here; the test is about that path.
+  assert.ok(cursorFunctions(), 'the runtime offers its cursor functions');
+  await assertCorpusSameAsNodes();
+});
+
+test('through TreeCursor alone (a runtime without its cursor functions), SyntaxNode tells the same', async () => {
+  useFastCursors(false);
+  try {
+    await assertCorpusSameAsNodes();
+  } finally {
+    useFastCursors(true);
+  }
 });
 
 test('a node far down a long body is reached from anywhere (the cursor jumps rather than steps)', async () => {
@@ -110,7 +127,7 @@ test('positions counted in the text agree with a plain count, whatever mix of li
         lineStart = i + 1;
       }
     }
-    return { row, column: offset - lineStart };
+    return { line: row, character: offset - lineStart };
   };
   for (let k = 0; k < 300; k++) {
     let text = '';

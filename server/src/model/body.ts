@@ -4,9 +4,9 @@
 // previous build or, for an undo, the build before it). Also
 // enforces HCL2 rules tree-sitter-hcl does not (one item per line, single-line blocks, no interpolation in
 // labels), reported as syntax problems.
-import type { Range } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
-import { nodeRange, own, pos } from './nodes';
+import { own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
@@ -44,6 +44,9 @@ function mapBack(edits: readonly EditSpan[], start: number, end: number): number
 }
 
 const NONE: BodyItem[] = [];
+/** The items of an entry whose one item is its `first`. */
+const ONE: BodyItem[] = [];
+const NO_STARTS = new Int32Array(0);
 /** The type of an entry no build may reuse (no node has this type). */
 const UNFINISHED = '\0unfinished';
 
@@ -56,8 +59,9 @@ interface Entry {
   readonly row: number;
   readonly column: number;
   readonly type: string;
+  /** The items salvaged from an ERROR node; ONE for an attribute or block (its item is `first`); NONE: unfinished. */
   items: BodyItem[];
-  /** The item of an attribute or block (what `items` holds alone), read without touching that array. */
+  /** The item of an attribute or block. */
   first: BodyItem | undefined;
   /** undefined when there are none, the common case. */
   problems: SyntaxProblem[] | undefined;
@@ -71,7 +75,8 @@ interface Entry {
  * plain arrays of that size, new on every edit, were copied again by each young-generation collection.
  */
 class Generation {
-  private starts = new Int32Array(1024);
+  /** Made at the first append: a build makes generations that stay empty (see BodyBuilder.finish). */
+  private starts = NO_STARTS;
   private readonly entries: Entry[] = [];
   private at = 0;
   /** Large bodies of this build, by their start offset: which entries hold their direct items (see BodyRecord). */
@@ -92,7 +97,7 @@ class Generation {
   private room(more: number): void {
     const needed = this.entries.length + more;
     if (needed <= this.starts.length) return;
-    let capacity = this.starts.length * 2;
+    let capacity = Math.max(1024, this.starts.length * 2);
     while (capacity < needed) capacity *= 2;
     const bigger = new Int32Array(capacity);
     bigger.set(this.starts.subarray(0, this.entries.length));
@@ -110,11 +115,19 @@ class Generation {
     return this.append(start, { length, row, column, type, items: NONE, first: undefined, problems: undefined });
   }
 
-  fill(slot: number, items: BodyItem[], problems: SyntaxProblem[]): void {
+  /** The items salvaged from an ERROR node. */
+  fill(slot: number, items: BodyItem[], problems: SyntaxProblem[] | undefined): void {
     const entry = this.entries[slot];
     entry.items = items;
-    if (!entry.type.startsWith('ERROR')) entry.first = items[0];
-    if (problems.length > 0) entry.problems = problems;
+    if (problems) entry.problems = problems;
+  }
+
+  /** An attribute or block. */
+  fillOne(slot: number, item: BodyItem, problems: SyntaxProblem[] | undefined): void {
+    const entry = this.entries[slot];
+    entry.items = ONE;
+    entry.first = item;
+    if (problems) entry.problems = problems;
   }
 
   /** The index of the item with these properties (-1: none); fastest when asked in increasing order of start. */
@@ -205,6 +218,13 @@ interface BodyRecord {
   entryEnd: number[];
   /** The direct items (their positions in the lists above) whose nodes hold a syntax error. */
   errored: number[];
+  /**
+   * The direct items themselves, in order: copied from here by `reuseBody` rather than from each one's
+   * entry, objects spread over the heap that a large job's edit would otherwise visit by the thousand.
+   */
+  items: BodyItem[];
+  /** The direct items (positions, ascending) whose entries hold problems: usually none. */
+  noisy: number[];
 }
 
 /**
@@ -306,7 +326,7 @@ export class BodyBuilder {
     if (node.type === 'ERROR') this.salvage(node, ctx, items);
     else for (const child of node.children) this.collectItems(child, ctx, items);
     if (!node.hasError) checkLayout(items, undefined, ctx);
-    return { items, range: nodeRange(node) };
+    return { items, range: node.range() };
   }
 
   /** Appends the body items found in `node` (a body, an item, or an ERROR holding salvageable items). */
@@ -333,7 +353,8 @@ export class BodyBuilder {
       for (const child of children) if (child) this.collectItems(child, ctx, out);
       return;
     }
-    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: node.startPosition.row, column: node.startPosition.column, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [] };
+    const start = node.start;
+    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: start.line, column: start.character, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [], items: [], noisy: [] };
     let recordable = true;
     for (let i = 0; i < children.length; i++) {
       const child = children[i];
@@ -341,10 +362,14 @@ export class BodyBuilder {
       const type = child.type;
       if (type === 'attribute' || type === 'block') {
         if (child.hasError) record.errored.push(record.childIndex.length);
+        const slot = this.next.size;
         record.childIndex.push(i);
-        record.entryStart.push(this.next.size);
+        record.entryStart.push(slot);
         this.collectItems(child, ctx, out, type);
         record.entryEnd.push(this.next.size);
+        // An attribute or block gives one item (its entry's `first`), the last one out.
+        record.items.push(out[out.length - 1]);
+        if (this.next.entry(slot).problems) record.noisy.push(record.items.length - 1);
       } else {
         // ERROR salvage may yield several items or none: such a body is not recorded.
         if (type === 'ERROR') recordable = false;
@@ -373,7 +398,7 @@ export class BodyBuilder {
     if (!record) return false;
     const delta = edit.newEnd - edit.oldEnd;
     if (node.endIndex - start !== record.length + delta) return false;
-    const { row, column } = node.startPosition;
+    const { line: row, character: column } = node.start;
     if (row !== record.row || column !== record.column || node.childCount !== record.childCount) return false;
     // The direct item holding the edit, strictly inside (an edit at its edge may join it to a neighbour).
     const count = record.entryStart.length;
@@ -398,33 +423,45 @@ export class BodyBuilder {
     // gone anywhere but in the rebuilt item (error recovery can re-read untouched text differently).
     if (record.errored.some((i) => i !== k) || (node.hasError && !child.hasError)) return false;
     // The next item must start on a later line: one on the edited line would have moved sideways.
-    if (k + 1 < count && previous.entry(record.entryStart[k + 1]).row === child.endPosition.row) return false;
+    if (k + 1 < count && previous.entry(record.entryStart[k + 1]).row === child.end.line) return false;
 
     const next = this.next;
-    const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [] };
+    const rebuilt: BodyRecord = { ...record, length: record.length + delta, entryStart: [], entryEnd: [], items: record.items.slice(0, k), noisy: [] };
     const base = next.size;
     previous.copyRange(record.entryStart[0], record.entryStart[k], 0, next);
     for (let i = 0; i < k; i++) {
-      previous.emit(record.entryStart[i], out, ctx.problems);
+      out.push(record.items[i]);
       rebuilt.entryStart.push(record.entryStart[i] - record.entryStart[0] + base);
       rebuilt.entryEnd.push(record.entryEnd[i] - record.entryStart[0] + base);
     }
-    rebuilt.entryStart.push(next.size);
+    for (const i of record.noisy) if (i < k) this.noisy(previous, record, i, rebuilt, ctx);
+    const slot = next.size;
+    rebuilt.entryStart.push(slot);
     this.collectItems(child, ctx, out, childType);
     rebuilt.entryEnd.push(next.size);
+    rebuilt.items.push(out[out.length - 1]);
+    if (next.entry(slot).problems) rebuilt.noisy.push(k);
     rebuilt.errored = child.hasError ? [k] : [];
     if (k + 1 < count) {
       const from = record.entryStart[k + 1];
       const tail = next.size;
       previous.copyRange(from, record.entryEnd[count - 1], delta, next);
       for (let i = k + 1; i < count; i++) {
-        previous.emit(record.entryStart[i], out, ctx.problems);
+        out.push(record.items[i]);
+        rebuilt.items.push(record.items[i]);
         rebuilt.entryStart.push(record.entryStart[i] - from + tail);
         rebuilt.entryEnd.push(record.entryEnd[i] - from + tail);
       }
+      for (const i of record.noisy) if (i > k) this.noisy(previous, record, i, rebuilt, ctx);
     }
     next.bodies.set(start, rebuilt);
     return true;
+  }
+
+  /** The problems of direct item `i` of a body copied by `reuseBody`, kept in the rebuilt record too. */
+  private noisy(previous: Generation, record: BodyRecord, i: number, rebuilt: BodyRecord, ctx: BuildContext): void {
+    for (const problem of previous.entry(record.entryStart[i]).problems!) ctx.problems.push(problem);
+    rebuilt.noisy.push(i);
   }
 
   /**
@@ -445,7 +482,7 @@ export class BodyBuilder {
     const close = (frame: Frame, closeNode: SyntaxNode | undefined): void => {
       const parent = stack[stack.length - 1];
       const last = frame.items[frame.items.length - 1];
-      const end = closeNode ? pos(closeNode.endPosition) : last ? last.range.end : pos(frame.open!.endPosition);
+      const end = closeNode ? closeNode.end : last ? last.range.end : frame.open!.end;
       parent.items.push(this.makeBlock(frame.typeNode!, frame.labelNodes!, frame.open, closeNode, frame.items, undefined, end, ctx));
     };
     for (let i = 0; i < children.length; i++) {
@@ -458,9 +495,9 @@ export class BodyBuilder {
         top.items.push({
           kind: 'attribute',
           name: own(ctx.text.slice(child.startIndex, child.endIndex)),
-          nameRange: nodeRange(child),
+          nameRange: child.range(),
           value,
-          range: { start: pos(child.startPosition), end: value.range.end },
+          range: { start: child.start, end: value.range.end },
         });
         i += 2;
       } else if (child.type === 'identifier') {
@@ -484,25 +521,36 @@ export class BodyBuilder {
   private cached(node: SyntaxNode, type: string, ctx: BuildContext, out: BodyItem[]): void {
     const startIndex = node.startIndex;
     const length = node.endIndex - startIndex;
-    const { row, column } = node.startPosition;
+    // Made once: the cache key's row and column, and then the start of the item's range.
+    const start = node.start;
+    const row = start.line;
+    const column = start.character;
     const key = cacheType(node, type);
     if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
     // Only before an item is begun: the items finished so far are in `next` for the next attempt.
     checkpoint();
     const slot = this.next.reserve(startIndex, length, row, column, key);
-    const local: BuildContext = { text: ctx.text, problems: [] };
-    let items: BodyItem[];
-    if (type === 'ERROR') {
-      items = [];
-      this.salvage(node, local, items);
-    } else {
-      items = [type === 'attribute' ? this.attribute(node, local) : this.block(node, local)];
+    // The item's problems are those added to `ctx` while it is built (its nested items' included), kept
+    // with its entry; no list of its own per item.
+    const from = ctx.problems.length;
+    try {
+      if (type === 'ERROR') {
+        const items: BodyItem[] = [];
+        this.salvage(node, ctx, items);
+        this.next.fill(slot, items, problemsFrom(ctx, from));
+        for (const item of items) out.push(item);
+      } else {
+        const item = type === 'attribute' ? this.attribute(node, start, ctx) : this.block(node, start, ctx);
+        this.next.fillOne(slot, item, problemsFrom(ctx, from));
+        out.push(item);
+      }
+    } catch (error) {
+      // An item given up (a pause) leaves no problems behind, as a finished one's are its entry's.
+      ctx.problems.length = from;
+      throw error;
     }
-    this.next.fill(slot, items, local.problems);
     // Progress only if the next attempt can take it over: an item holding an error is rebuilt every time.
     if (!key.endsWith('!')) progress();
-    for (const item of items) out.push(item);
-    for (const problem of local.problems) ctx.problems.push(problem);
   }
 
   /**
@@ -536,7 +584,8 @@ export class BodyBuilder {
     return true;
   }
 
-  private attribute(node: SyntaxNode, ctx: BuildContext): Attribute {
+  /** `start`: the node's start, made by the caller for this item alone. */
+  private attribute(node: SyntaxNode, start: Position, ctx: BuildContext): Attribute {
     const children = node.children;
     const name = children.find((c) => c.type === 'identifier');
     const valueNode = children.find((c) => c.type === 'expression');
@@ -544,13 +593,13 @@ export class BodyBuilder {
     return {
       kind: 'attribute',
       name: name ? own(ctx.text.slice(name.startIndex, name.endIndex)) : '',
-      nameRange: name ? nodeRange(name) : nodeRange(node),
+      nameRange: name ? name.range() : node.range(),
       value: buildExpr(valueNode, ctx, eq),
-      range: nodeRange(node),
+      range: { start, end: node.end },
     };
   }
 
-  private block(node: SyntaxNode, ctx: BuildContext): Block {
+  private block(node: SyntaxNode, start: Position, ctx: BuildContext): Block {
     const children = node.children;
     const typeNode = children[0];
     const labelNodes: SyntaxNode[] = [];
@@ -560,7 +609,8 @@ export class BodyBuilder {
     const tooDeep = this.depth >= MAX_BLOCK_DEPTH;
     this.depth++;
     try {
-      for (const child of children.slice(1)) {
+      for (let i = 1; i < children.length; i++) {
+        const child = children[i];
         if (!open && (child.type === 'string_lit' || child.type === 'identifier')) labelNodes.push(child);
         else if (child.type === 'block_start') open = child;
         else if (child.type === 'block_end') closeNode = child;
@@ -571,21 +621,21 @@ export class BodyBuilder {
     } finally {
       this.depth--;
     }
-    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, pos(node.endPosition), ctx);
+    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, node.end, ctx, start);
     if (!node.hasError) checkLayout(items, block, ctx);
     return block;
   }
 
-  private makeBlock(typeNode: SyntaxNode, labelNodes: readonly SyntaxNode[], open: SyntaxNode | undefined, closeNode: SyntaxNode | undefined, items: BodyItem[], node: SyntaxNode | undefined, end: Range['end'], ctx: BuildContext): Block {
+  private makeBlock(typeNode: SyntaxNode, labelNodes: readonly SyntaxNode[], open: SyntaxNode | undefined, closeNode: SyntaxNode | undefined, items: BodyItem[], node: SyntaxNode | undefined, end: Position, ctx: BuildContext, start?: Position): Block {
     // A brace is missing itself or as the first child of its node; only a node holding an error can hold that.
     const present = (n: SyntaxNode | undefined): n is SyntaxNode => !!n && !n.isMissing && !(n.hasError && n.firstChild?.isMissing) && n.endIndex > n.startIndex;
-    const openBrace = present(open) ? nodeRange(open) : undefined;
-    const closeBrace = present(closeNode) ? nodeRange(closeNode) : undefined;
-    const range: Range = { start: pos((node ?? typeNode).startPosition), end };
+    const openBrace = present(open) ? open.range() : undefined;
+    const closeBrace = present(closeNode) ? closeNode.range() : undefined;
+    const range: Range = { start: start ?? (node ?? typeNode).start, end };
     const body: Body = { items, range: { start: openBrace?.end ?? range.start, end: closeBrace?.start ?? range.end } };
     const type = typeNode.type === 'identifier' ? own(ctx.text.slice(typeNode.startIndex, typeNode.endIndex)) : '';
     const labels = labelNodes.map((l) => this.label(l, ctx));
-    const block: Block = { kind: 'block', type, typeRange: nodeRange(typeNode), labels, body, range };
+    const block: Block = { kind: 'block', type, typeRange: typeNode.range(), labels, body, range };
     if (openBrace) block.openBrace = openBrace;
     if (closeBrace) block.closeBrace = closeBrace;
     if (type === 'dynamic' && labels[0]) {
@@ -596,7 +646,7 @@ export class BodyBuilder {
   }
 
   private label(node: SyntaxNode, ctx: BuildContext): Label {
-    const range = nodeRange(node);
+    const range = node.range();
     if (node.type === 'identifier') return { value: own(ctx.text.slice(node.startIndex, node.endIndex)), range, quoted: false };
     const raw = own(ctx.text.slice(node.startIndex, node.endIndex));
     // tree-sitter-hcl reads `"a-${x}"` in a label as plain text; HCL2 does not allow templates there.
@@ -610,6 +660,11 @@ export class BodyBuilder {
     }
     return { value: stringLitValue(node, ctx), range, quoted: true };
   }
+}
+
+/** The problems added to `ctx` since it held `from` (undefined: none, the common case). */
+function problemsFrom(ctx: BuildContext, from: number): SyntaxProblem[] | undefined {
+  return ctx.problems.length > from ? ctx.problems.slice(from) : undefined;
 }
 
 function describeItem(item: BodyItem): string {

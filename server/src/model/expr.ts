@@ -2,7 +2,7 @@
 // becomes an `invalid` expression holding the source text (a syntax error is reported for it elsewhere).
 import type { Range } from 'vscode-languageserver-types';
 import type { Expr, ObjectItem, Traverser } from './types';
-import { nodeRange, own, pos } from './nodes';
+import { own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
@@ -15,11 +15,13 @@ function textOf(node: SyntaxNode, ctx: BuildContext): string {
 }
 
 function invalid(node: SyntaxNode, ctx: BuildContext, range?: Range): Expr {
-  return { kind: 'invalid', text: textOf(node, ctx), range: range ?? nodeRange(node) };
+  return { kind: 'invalid', text: textOf(node, ctx), range: range ?? node.range() };
 }
 
 function meaningful(nodes: readonly SyntaxNode[]): readonly SyntaxNode[] {
-  return nodes.filter((n) => n.type !== 'comment');
+  // Comments inside an expression are rare: the list itself then, rather than a copy per expression.
+  for (let i = 0; i < nodes.length; i++) if (nodes[i].type === 'comment') return nodes.filter((n) => n.type !== 'comment');
+  return nodes;
 }
 
 /** Builds an expression from an `expression` node (or any expression-like node); `fallback` locates blanks. */
@@ -33,7 +35,7 @@ export const MAX_COLLECTION_ITEMS = 1000;
 const MAX_ITEMS_TEXT = MAX_COLLECTION_ITEMS.toLocaleString('en-US');
 
 function collectionCut(node: SyntaxNode, what: string, ctx: BuildContext): void {
-  const start = pos(node.startPosition);
+  const start = node.start;
   ctx.problems.push({
     range: { start, end: { line: start.line, character: start.character + 1 } },
     message: `This ${what} has more than ${MAX_ITEMS_TEXT} elements: nomad-exec reads the first ${MAX_ITEMS_TEXT} only, and does not check the rest.`,
@@ -47,7 +49,7 @@ let depth = 0;
 
 export function buildExpr(node: SyntaxNode | undefined, ctx: BuildContext, fallback: SyntaxNode): Expr {
   if (!node) {
-    const at = pos(fallback.endPosition);
+    const at = fallback.end;
     return { kind: 'invalid', text: '', range: { start: at, end: at } };
   }
   if (depth >= MAX_EXPR_DEPTH) return invalid(node, ctx);
@@ -73,7 +75,7 @@ function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: S
     const inner = nodes.find((n) => n.type === 'expression');
     const close = nodes.findIndex((n) => n.type === ')');
     if (!inner || close < 0) return invalid(owner, ctx);
-    target = { kind: 'parens', inner: buildExpr(inner, ctx, owner), range: { start: pos(first.startPosition), end: pos(nodes[close].endPosition) } };
+    target = { kind: 'parens', inner: buildExpr(inner, ctx, owner), range: { start: first.start, end: nodes[close].end } };
     index = close + 1;
   } else {
     target = buildTerm(first, ctx);
@@ -86,7 +88,7 @@ function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: S
     if (!POSTFIX.has(node.type)) return invalid(owner, ctx);
     buildTraversers(node, ctx, path);
   }
-  const range = { start: target.range.start, end: pos(nodes[nodes.length - 1].endPosition) };
+  const range = { start: target.range.start, end: nodes[nodes.length - 1].end };
   if (target.kind === 'reference' && target.path.length === 0) {
     return { kind: 'reference', root: target.root, rootRange: target.rootRange, path, range };
   }
@@ -97,7 +99,7 @@ function buildTraversers(node: SyntaxNode, ctx: BuildContext, out: Traverser[]):
   switch (node.type) {
     case 'get_attr': {
       const id = node.children.find((c) => c.type === 'identifier');
-      out.push({ kind: 'attr', name: id ? textOf(id, ctx) : '', range: nodeRange(node) });
+      out.push({ kind: 'attr', name: id ? textOf(id, ctx) : '', range: node.range() });
       return;
     }
     case 'index': {
@@ -105,11 +107,11 @@ function buildTraversers(node: SyntaxNode, ctx: BuildContext, out: Traverser[]):
       if (inner?.type === 'legacy_index') {
         // `.0`: an index written as an attribute; the key is the number.
         const digits = textOf(inner, ctx).replace(/^\./, '');
-        const range = nodeRange(inner);
+        const range = inner.range();
         out.push({ kind: 'index', key: { kind: 'literal', value: Number(digits), range }, range });
       } else if (inner) {
         const keyNode = inner.children.find((c) => c.type === 'expression');
-        out.push({ kind: 'index', key: buildExpr(keyNode, ctx, inner), range: nodeRange(node) });
+        out.push({ kind: 'index', key: buildExpr(keyNode, ctx, inner), range: node.range() });
       }
       return;
     }
@@ -118,7 +120,7 @@ function buildTraversers(node: SyntaxNode, ctx: BuildContext, out: Traverser[]):
       if (!inner) return;
       const children = inner.children;
       const marker = children[0];
-      out.push({ kind: 'splat', range: marker ? nodeRange(marker) : nodeRange(inner) });
+      out.push({ kind: 'splat', range: marker ? marker.range() : inner.range() });
       for (const child of children.slice(1)) buildTraversers(child, ctx, out);
       return;
     }
@@ -130,54 +132,56 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
     case 'expression':
       return buildExpr(node, ctx, node);
     case 'literal_value':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'numeric_lit': {
       const text = textOf(node, ctx);
       const value = /^0x/i.test(text) ? parseInt(text.slice(2), 16) : Number(text);
-      return { kind: 'literal', value: Number.isNaN(value) ? 0 : value, range: nodeRange(node) };
+      return { kind: 'literal', value: Number.isNaN(value) ? 0 : value, range: node.range() };
     }
     case 'bool_lit':
-      return { kind: 'literal', value: textOf(node, ctx) === 'true', range: nodeRange(node) };
+      return { kind: 'literal', value: textOf(node, ctx) === 'true', range: node.range() };
     case 'null_lit':
-      return { kind: 'literal', value: null, range: nodeRange(node) };
+      return { kind: 'literal', value: null, range: node.range() };
     case 'string_lit': {
       checkSingleLine(node, ctx);
       const value = stringLitValue(node, ctx);
       const raw = ctx.text.slice(node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1));
       // Escapes resolved: keep what was written, so a place in the value maps back (template data).
-      return value === raw ? { kind: 'literal', value, range: nodeRange(node) } : { kind: 'literal', value, range: nodeRange(node), raw: own(raw) };
+      return value === raw ? { kind: 'literal', value, range: node.range() } : { kind: 'literal', value, range: node.range(), raw: own(raw) };
     }
     case 'template_expr':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'quoted_template':
       checkSingleLine(node, ctx);
       return buildQuotedTemplate(node, ctx, buildExpr);
     case 'heredoc_template':
       return buildHeredoc(node, ctx, buildExpr);
     case 'collection_value':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'tuple': {
       const { nodes, more } = node.childrenUpTo('expression', MAX_COLLECTION_ITEMS);
       if (more) collectionCut(node, 'list', ctx);
-      return { kind: 'tuple', items: nodes.map((c) => buildExpr(c, ctx, node)), range: nodeRange(node) };
+      return { kind: 'tuple', items: nodes.map((c) => buildExpr(c, ctx, node)), range: node.range() };
     }
     case 'object':
       return buildObject(node, ctx);
     case 'variable_expr': {
-      const range = nodeRange(node);
+      const range = node.range();
       return { kind: 'reference', root: textOf(node, ctx), rootRange: range, path: [], range };
     }
     case 'function_call':
       return buildCall(node, ctx);
-    case 'for_expr':
-      return node.firstChild ? buildFor(node.firstChild, ctx) : invalid(node, ctx);
+    case 'for_expr': {
+      const first = node.firstChild;
+      return first ? buildFor(first, ctx) : invalid(node, ctx);
+    }
     case 'operation':
-      return node.firstChild ? buildTerm(node.firstChild, ctx) : invalid(node, ctx);
+      return termOfFirst(node, ctx);
     case 'unary_operation': {
       const children = meaningful(node.children);
       const op = children[0]?.type;
       if (op !== '-' && op !== '!') return invalid(node, ctx);
-      return { kind: 'unary', op, operand: buildSequence(children.slice(1), ctx, node), range: nodeRange(node) };
+      return { kind: 'unary', op, operand: buildSequence(children.slice(1), ctx, node), range: node.range() };
     }
     case 'binary_operation': {
       const children = meaningful(node.children);
@@ -189,7 +193,7 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
         op: children[opIndex].type,
         left: buildSequence(children.slice(0, opIndex), ctx, node),
         right: buildSequence(children.slice(opIndex + 1), ctx, node),
-        range: nodeRange(node),
+        range: node.range(),
       };
     }
     case 'conditional': {
@@ -200,7 +204,7 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
         condition: buildExpr(parts[0], ctx, node),
         then: buildExpr(parts[1], ctx, node),
         else: buildExpr(parts[2], ctx, node),
-        range: nodeRange(node),
+        range: node.range(),
       };
     }
     default:
@@ -208,16 +212,24 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
   }
 }
 
+/** The term of a node that only wraps one (`literal_value`, `operation`...). */
+function termOfFirst(node: SyntaxNode, ctx: BuildContext): Expr {
+  const first = node.firstChild;
+  return first ? buildTerm(first, ctx) : invalid(node, ctx);
+}
+
 /** HCL2 quoted strings end on the line they start (line breaks inside `${ }` aside); heredocs span lines. */
 function checkSingleLine(node: SyntaxNode, ctx: BuildContext): void {
-  if (node.startPosition.row === node.endPosition.row) return;
+  // Without a line end character in its text the string is on one line: no positions need be made.
+  if (!hasLineEnd(ctx.text, node.startIndex, node.endIndex)) return;
+  if (node.start.line === node.end.line) return;
   for (const child of node.children) {
     if (child.type !== 'template_literal') continue;
     const raw = ctx.text.slice(child.startIndex, child.endIndex);
     if (!raw.includes('\n')) continue;
     ctx.problems.push({
-      range: { start: pos(node.startPosition), end: { line: node.startPosition.row, character: node.startPosition.column + 1 } },
-      message: `The string that starts on line ${node.startPosition.row + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
+      range: { start: node.start, end: { line: node.start.line, character: node.start.character + 1 } },
+      message: `The string that starts on line ${node.start.line + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
     });
     return;
   }
@@ -225,10 +237,18 @@ function checkSingleLine(node: SyntaxNode, ctx: BuildContext): void {
   const gaps = ctx.text.slice(node.startIndex, node.endIndex).replace(/\$\{[^}]*\}/g, '');
   if (gaps.includes('\n')) {
     ctx.problems.push({
-      range: { start: pos(node.startPosition), end: { line: node.startPosition.row, character: node.startPosition.column + 1 } },
-      message: `The string that starts on line ${node.startPosition.row + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
+      range: { start: node.start, end: { line: node.start.line, character: node.start.character + 1 } },
+      message: `The string that starts on line ${node.start.line + 1} is not closed on that line: add the closing \`"\` (for text over several lines, use a heredoc \`<<EOF\`).`,
     });
   }
+}
+
+function hasLineEnd(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
 /** The value of a `"..."` without interpolations (escapes resolved). */
@@ -251,7 +271,7 @@ function buildObject(node: SyntaxNode, ctx: BuildContext): Expr {
     const keyNode = elem.childForFieldName('key') ?? undefined;
     const valNode = elem.childForFieldName('val') ?? undefined;
     const key = buildExpr(keyNode, ctx, elem);
-    const item: ObjectItem = { key, value: buildExpr(valNode, ctx, elem), range: nodeRange(elem) };
+    const item: ObjectItem = { key, value: buildExpr(valNode, ctx, elem), range: elem.range() };
     if (key.kind === 'reference' && key.path.length === 0) item.keyName = key.root;
     else if (key.kind === 'literal' && typeof key.value === 'string') item.keyName = key.value;
     else if (key.kind === 'template' && key.parts.every((p) => p.kind === 'literal')) {
@@ -259,7 +279,7 @@ function buildObject(node: SyntaxNode, ctx: BuildContext): Expr {
     }
     items.push(item);
   }
-  return { kind: 'object', items, range: nodeRange(node) };
+  return { kind: 'object', items, range: node.range() };
 }
 
 function buildCall(node: SyntaxNode, ctx: BuildContext): Expr {
@@ -270,10 +290,10 @@ function buildCall(node: SyntaxNode, ctx: BuildContext): Expr {
   return {
     kind: 'call',
     name: name ? textOf(name, ctx) : '',
-    nameRange: name ? nodeRange(name) : nodeRange(node),
+    nameRange: name ? name.range() : node.range(),
     args: argKids.filter((c) => c.type === 'expression').map((c) => buildExpr(c, ctx, node)),
     expandFinal: argKids.some((c) => c.type === 'ellipsis'),
-    range: nodeRange(node),
+    range: node.range(),
   };
 }
 
@@ -297,8 +317,8 @@ function buildFor(node: SyntaxNode, ctx: BuildContext): Expr {
       keyExpr: buildExpr(bodyExprs[0], ctx, node),
       valueExpr: buildExpr(bodyExprs[1], ctx, node),
       grouping: children.some((c) => c.type === 'ellipsis'),
-      range: nodeRange(node),
+      range: node.range(),
     };
   }
-  return { kind: 'for', ...base, valueExpr: buildExpr(bodyExprs[0], ctx, node), grouping: false, range: nodeRange(node) };
+  return { kind: 'for', ...base, valueExpr: buildExpr(bodyExprs[0], ctx, node), grouping: false, range: node.range() };
 }

@@ -3,7 +3,7 @@
 // resolved, `<<-` indentation removed and `~` strip markers applied.
 import type { Position } from 'vscode-languageserver-types';
 import type { Expr, TemplatePart } from './types';
-import { advance, nodeRange, own, pos } from './nodes';
+import { advance, own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 
@@ -109,14 +109,14 @@ class PartsBuilder {
       if (child.type === 'template_interpolation') {
         pushLiteral(child.startIndex);
         out.push(this.interpolation(child));
-        cursor = { offset: child.endIndex, position: pos(child.endPosition) };
+        cursor = { offset: child.endIndex, position: child.end };
       } else if (child.type === 'template_directive') {
         const inner = child.firstChild;
         if (!inner) continue;
         pushLiteral(child.startIndex);
         const directive = inner.type === 'template_for' ? this.forDirective(inner) : this.ifDirective(inner);
         if (directive) out.push(directive);
-        cursor = { offset: child.endIndex, position: pos(child.endPosition) };
+        cursor = { offset: child.endIndex, position: child.end };
       }
       // template_literal, comments and ERROR nodes stay in the literal text between structural nodes.
     }
@@ -135,7 +135,7 @@ class PartsBuilder {
     return {
       kind: 'interpolation',
       expr: this.buildExpr(exprNode, this.ctx, node),
-      range: nodeRange(node),
+      range: node.range(),
       ...(stripLeft ? { stripLeft } : {}),
       ...(stripRight ? { stripRight } : {}),
     };
@@ -149,10 +149,10 @@ class PartsBuilder {
     if (!intro) return undefined;
     const condition = this.buildExpr(intro.children.find((c) => c.type === 'expression'), this.ctx, intro);
     const thenEnd = elseIntro?.startIndex ?? end?.startIndex ?? node.endIndex;
-    const then = this.parts(children, { offset: intro.endIndex, position: pos(intro.endPosition) }, thenEnd);
-    const result: TemplatePart = { kind: 'directive', directive: 'if', expr: condition, then, range: nodeRange(node) };
+    const then = this.parts(children, { offset: intro.endIndex, position: intro.end }, thenEnd);
+    const result: TemplatePart = { kind: 'directive', directive: 'if', expr: condition, then, range: node.range() };
     if (elseIntro) {
-      result.else = this.parts(children, { offset: elseIntro.endIndex, position: pos(elseIntro.endPosition) }, end?.startIndex ?? node.endIndex);
+      result.else = this.parts(children, { offset: elseIntro.endIndex, position: elseIntro.end }, end?.startIndex ?? node.endIndex);
     }
     return result;
   }
@@ -165,8 +165,8 @@ class PartsBuilder {
     const startKids = start.children;
     const names = startKids.filter((c) => c.type === 'identifier').map((c) => own(this.ctx.text.slice(c.startIndex, c.endIndex)));
     const collection = this.buildExpr(startKids.find((c) => c.type === 'expression'), this.ctx, start);
-    const body = this.parts(children, { offset: start.endIndex, position: pos(start.endPosition) }, end?.startIndex ?? node.endIndex);
-    return { kind: 'directive', directive: 'for', expr: collection, names, then: body, range: nodeRange(node) };
+    const body = this.parts(children, { offset: start.endIndex, position: start.end }, end?.startIndex ?? node.endIndex);
+    return { kind: 'directive', directive: 'for', expr: collection, names, then: body, range: node.range() };
   }
 }
 
@@ -189,8 +189,8 @@ export function buildQuotedTemplate(node: SyntaxNode, ctx: BuildContext, buildEx
   const close = children.length > 1 ? children[children.length - 1] : undefined;
   const contentEnd = close && close.type === 'quoted_template_end' && !close.isMissing ? close.startIndex : node.endIndex;
   const builder = new PartsBuilder(ctx, buildExpr, { backslashEscapes: true, indent: 0 });
-  const from = open ? { offset: open.endIndex, position: pos(open.endPosition) } : { offset: node.startIndex, position: pos(node.startPosition) };
-  return { kind: 'template', parts: builder.parts(children, from, contentEnd), range: nodeRange(node) };
+  const from = open ? { offset: open.endIndex, position: open.end } : { offset: node.startIndex, position: node.start };
+  return { kind: 'template', parts: builder.parts(children, from, contentEnd), range: node.range() };
 }
 
 /** Leading whitespace of the least indented non-blank line, for `<<-` heredocs. */
@@ -225,9 +225,9 @@ export function buildHeredoc(node: SyntaxNode, ctx: BuildContext, buildExpr: Exp
     contentEnd = Math.max(contentStart, lineStart + 1);
   }
   contentEnd = Math.min(contentEnd, ctx.text.length);
-  const startPos = opener ? { line: opener.endPosition.row + 1, character: 0 } : pos(node.startPosition);
+  const startPos = opener ? { line: opener.end.line + 1, character: 0 } : node.start;
   const indent = indented ? commonIndent(ctx.text.slice(contentStart, contentEnd)) : 0;
   const builder = new PartsBuilder(ctx, buildExpr, { backslashEscapes: false, indent });
   const parts = contentStart < contentEnd ? builder.parts(children, { offset: contentStart, position: startPos }, contentEnd) : [];
-  return { kind: 'template', parts, heredoc: { marker, indented }, range: nodeRange(node) };
+  return { kind: 'template', parts, heredoc: { marker, indented }, range: node.range() };
 }
