@@ -32,9 +32,15 @@ function sameContext(a: unknown, b: unknown): boolean {
   return Array.isArray(a) && Array.isArray(b) && sameParts(a, b);
 }
 
+// Every memo's entries for one model object, by memo (FindingMemo.slot): one WeakMap entry per block for
+// all the checks that remember it, not one per check. Cold, a 1 MB job sets tens of thousands of them,
+// and a WeakMap insertion costs far more than an array slot.
+const entriesByKey = new WeakMap<object, (Entry | undefined)[]>();
+let memos = 0;
+
 /** One memo per check (or per part of a check): results by model object, valid for one context. */
 export class FindingMemo {
-  private entries = new WeakMap<object, Entry>();
+  private readonly slot = memos++;
 
   /**
    * Reports what `compute` reports for `key` in `context` (a token, or an array of parts), computing it only
@@ -45,7 +51,8 @@ export class FindingMemo {
       compute(ctx);
       return;
     }
-    const entry = this.entries.get(key);
+    let slots = entriesByKey.get(key);
+    const entry = slots?.[this.slot];
     if (entry && sameContext(entry.context, context)) {
       for (const item of entry.recorded) {
         if (typeof item === 'function') live(ctx, item);
@@ -53,21 +60,45 @@ export class FindingMemo {
       }
       return;
     }
-    const recorded: Recorded[] = [];
-    const recording: CheckContext = {
-      ...ctx,
-      report(finding) {
-        recorded.push(finding);
-        ctx.report(finding);
-      },
-      live(run) {
-        recorded.push(run);
-        // Inside another memoised computation, it is live there too.
-        live(ctx, run);
-      },
-    };
+    const recording = new Recording(ctx);
     compute(recording);
-    this.entries.set(key, { context, recorded });
+    // Looked up again: compute may have remembered other memos' results for the same key meanwhile.
+    slots ??= entriesByKey.get(key);
+    if (!slots) entriesByKey.set(key, (slots = []));
+    slots[this.slot] = { context, recorded: recording.recorded };
+  }
+}
+
+/**
+ * The context a memoised computation runs in: passes everything through and keeps a copy. A class rather
+ * than a spread of the outer context with two closures: cold, a 1 MB job makes tens of thousands of these,
+ * and the spread of contexts of varying shapes was a tenth of all the checks' time.
+ */
+class Recording implements CheckContext {
+  readonly file: CheckContext['file'];
+  readonly settings: CheckContext['settings'];
+  readonly evaluator: CheckContext['evaluator'];
+  readonly documentDir: CheckContext['documentDir'];
+  readonly incremental: CheckContext['incremental'];
+  readonly recorded: Recorded[] = [];
+
+  constructor(private readonly outer: CheckContext) {
+    this.file = outer.file;
+    this.settings = outer.settings;
+    this.evaluator = outer.evaluator;
+    this.documentDir = outer.documentDir;
+    this.incremental = outer.incremental;
+  }
+
+  report(finding: Finding): void {
+    this.recorded.push(finding);
+    this.outer.report(finding);
+  }
+
+  live(run: (ctx: CheckContext) => void): void {
+    this.recorded.push(run);
+    // Inside another memoised computation, it is live there too.
+    live(this.outer, run);
   }
 }
 
