@@ -13,7 +13,7 @@
 // job's own settings re-checks every group, as it should (per-block memos below the file token still hit).
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
-import type { Block, Body, BodyItem, Job } from '../model/types';
+import type { Block, Body, BodyItem, Job, Range } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import type { BodySchema } from '../schema/types';
@@ -252,6 +252,36 @@ function withoutGroups(job: Job): BodyItem[] {
   // Not in body order after all: by identity, the slow way.
   const blocks = new Set<BodyItem>(groups.map((g) => g.block));
   return job.block.body.items.filter((item) => !blocks.has(item));
+}
+
+const settingsKeys = new WeakMap<Job, object>();
+
+/**
+ * What a whole-file walk remembers a block's findings by: the block, but for a job block an interned token
+ * of what the walk reads of it (its type and labels where they are, its own settings without its groups,
+ * see ownBody). The job block is a new object after every edit of any of its groups, and the walk of its
+ * settings was redone on every edit by each check that walks the file.
+ */
+export function blockKey(ctx: Pick<CheckContext, 'file'>, block: Block): object {
+  if (block.type !== 'job') return block;
+  for (const job of ctx.file.jobs) if (job.block === block) return settingsKey(job);
+  return block;
+}
+
+function settingsKey(job: Job): object {
+  let key = settingsKeys.get(job);
+  if (key) return key;
+  const block = job.block;
+  const parts: unknown[] = [settingsKeys, block.type, ...positionOf(block.typeRange), block.labels.length];
+  for (const label of block.labels) parts.push(label.value, label.quoted, ...positionOf(label.range));
+  for (const item of jobSettings(job).items) parts.push(item);
+  key = intern(parts);
+  settingsKeys.set(job, key);
+  return key;
+}
+
+function positionOf(range: Range): number[] {
+  return [range.start.line, range.start.character, range.end.line, range.end.character];
 }
 
 /**

@@ -8,7 +8,7 @@ import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue, syntacticKind } from './values';
-import { fileTokenOf, type FindingMemo } from './memo';
+import { blockKey, fileTokenOf, type FindingMemo } from './memo';
 
 export interface WalkOptions {
   /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
@@ -220,7 +220,7 @@ export class SchemaWalker {
   ): void {
     const memo = this.options.memo;
     if (memo && context) {
-      memo.run(this.ctx, item, context, (ctx) => new SchemaWalker(ctx, this.options).blockItself(item, schema, path, where, driverName));
+      memo.run(this.ctx, blockKey(this.ctx, item), context, (ctx) => new SchemaWalker(ctx, this.options).blockItself(item, schema, path, where, driverName));
     } else this.blockItself(item, schema, path, where, driverName);
   }
 
