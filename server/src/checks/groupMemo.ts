@@ -126,10 +126,15 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
   // One context for all checks of the group (the check running is `check`): parts run one after the other
   // and report while they run, never later.
   let check = 0;
+  // Written out rather than spread: every check reads this context's fields, and contexts made alike
+  // share one shape.
   const ctx: CheckContext = {
-    ...base,
+    file: base.file,
+    settings: base.settings,
+    evaluator: base.evaluator,
     // Without it, the checks compute afresh below the group and remember nothing (see remembersBlocks).
     incremental: perBlock ? base.incremental : undefined,
+    documentDir: base.documentDir,
     report: (finding) => steps.push({ check, published: publishedOf(finding, check) }),
     // Run right after recording (runLive), and again whenever the machine's answers may have changed.
     live: (run) => steps.push({ check, live: run }),
@@ -152,13 +157,23 @@ const NO_LIVE: LiveResult = { findings: [], counts: [] };
 // last time costs no allocation.
 const scratch: LiveResult = { findings: [], counts: [] };
 
-// The context live steps run in, made once per run (a run may visit every group).
-const liveContexts = new WeakMap<CheckContext, CheckContext>();
+// The context live steps run in, made once per run (a run may visit every group): the last one made.
+let liveContext: { base: CheckContext; ctx: CheckContext } | undefined;
 
 function liveContextOf(base: CheckContext): CheckContext {
-  let known = liveContexts.get(base);
-  if (!known) liveContexts.set(base, (known = { ...base, report: (finding) => scratch.findings.push(finding), live: undefined }));
-  return known;
+  if (liveContext?.base !== base) {
+    const ctx: CheckContext = {
+      file: base.file,
+      settings: base.settings,
+      evaluator: base.evaluator,
+      incremental: base.incremental,
+      documentDir: base.documentDir,
+      report: (finding) => scratch.findings.push(finding),
+      live: undefined,
+    };
+    liveContext = { base, ctx };
+  }
+  return liveContext.ctx;
 }
 
 /** Runs the live steps; the result is `scratch`, valid until the next call. */

@@ -272,16 +272,20 @@ function settingsKey(job: Job): object {
   let key = settingsKeys.get(job);
   if (key) return key;
   const block = job.block;
-  const parts: unknown[] = [settingsKeys, block.type, ...positionOf(block.typeRange), block.labels.length];
-  for (const label of block.labels) parts.push(label.value, label.quoted, ...positionOf(label.range));
+  const parts: unknown[] = [settingsKeys, block.type, block.labels.length];
+  pushPosition(parts, block.typeRange);
+  for (const label of block.labels) {
+    parts.push(label.value, label.quoted);
+    pushPosition(parts, label.range);
+  }
   for (const item of jobSettings(job).items) parts.push(item);
   key = intern(parts);
   settingsKeys.set(job, key);
   return key;
 }
 
-function positionOf(range: Range): number[] {
-  return [range.start.line, range.start.character, range.end.line, range.end.character];
+function pushPosition(parts: unknown[], range: Range): void {
+  parts.push(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
 /**
