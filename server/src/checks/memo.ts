@@ -148,7 +148,9 @@ function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
 export function byRecentText<T>(max: number, make: (text: string) => T): (text: string) => T {
   const known = new Map<string, T>();
   return (text) => {
-    if (known.has(text)) return known.get(text) as T;
+    // One look-up for a remembered value; `has` only to tell a remembered undefined from none.
+    const remembered = known.get(text);
+    if (remembered !== undefined || known.has(text)) return remembered as T;
     const made = make(text);
     if (known.size >= max) known.clear();
     known.set(text, made);
