@@ -627,3 +627,61 @@ job "cfg" {
     doc.dispose();
   }
 });
+
+/**
+ * A job whose own settings have findings, open as a document. The whole-file walks remember the job block's
+ * findings by what they read of it (its type and labels where they are, its settings without its groups:
+ * checks/memo.ts blockKey), not by the block, which is new after any edit of a group: an edit in a group
+ * must keep them, one that moves the job or changes a label or a setting must give fresh ones.
+ */
+test('incremental checks: a job\'s own findings follow its labels, its settings and where it is, not its groups\' edits', async () => {
+  const parser = await sharedParser();
+  const text = `variable "dc" {
+  default = "dc1"
+}
+
+job "web" "extra" {
+  datacenterz = [var.dc]
+  region      = upper(var.dcc)
+
+  group "g" {
+    task "t" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+      }
+    }
+  }
+}
+`;
+  const doc = openDocument(parser, 'job-settings', text);
+  const replace = doc.replace;
+  const jobLevel = (diagnostics: Diagnostic[]) =>
+    diagnostics.filter((d) => d.code === 'unknown-attribute' || d.code === 'unknown-block' || d.code === 'unknown-variable').map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`);
+  try {
+    const first = jobLevel(doc.analyse());
+    assert.deepEqual(first, ['unknown-block 4:10', 'unknown-attribute 5:2', 'unknown-variable 6:22'], JSON.stringify(first));
+    // Only the group: the same findings at the same places.
+    assert.deepEqual(jobLevel(replace('command = "/bin/sh"', 'command = "/bin/bash"')), first);
+    // A comment line above the job moves it (the variables, which the file token covers, are unchanged).
+    assert.deepEqual(jobLevel(replace('job "web"', '# the web job\njob "web"')), ['unknown-block 5:10', 'unknown-attribute 6:2', 'unknown-variable 7:22']);
+    // A label moves along its line.
+    assert.deepEqual(jobLevel(replace('"web" "extra"', '"web2"  "extra"')), ['unknown-block 5:12', 'unknown-attribute 6:2', 'unknown-variable 7:22']);
+    // A setting of the job.
+    assert.deepEqual(jobLevel(replace('datacenterz', 'datacenters')), ['unknown-block 5:12', 'unknown-variable 7:22']);
+    assert.deepEqual(jobLevel(replace('var.dcc', 'var.dc')), ['unknown-block 5:12']);
+    // Then the group again.
+    assert.deepEqual(jobLevel(replace('"/bin/bash"', '"/bin/sh"')), ['unknown-block 5:12']);
+  } finally {
+    doc.dispose();
+  }
+  // A job with no settings of its own: only its position tells the two apart.
+  const bare = openDocument(parser, 'job-settings-bare', text.slice(text.indexOf('job "web"')).replace(/ {2}datacenterz.*\n {2}region.*\n/, ''));
+  try {
+    assert.deepEqual(jobLevel(bare.analyse()), ['unknown-block 0:10']);
+    assert.deepEqual(jobLevel(bare.replace('job "web"', '# the web job\njob "web"')), ['unknown-block 1:10']);
+    assert.deepEqual(jobLevel(bare.replace('# the web job\n', '')), ['unknown-block 0:10']);
+  } finally {
+    bare.dispose();
+  }
+});

@@ -82,12 +82,24 @@ export function pathValue(expr: Expr | undefined, evaluator?: Evaluator): string
 const chroots = new WeakMap<Readonly<Record<string, string>>, { from: [string, string][]; entries: readonly ChrootEntry[] }>();
 
 function chrootOf(chrootEnv: Readonly<Record<string, string>>): readonly ChrootEntry[] {
-  const from = Object.entries(chrootEnv);
   const known = chroots.get(chrootEnv);
-  if (known && known.from.length === from.length && known.from.every(([host, inside], i) => host === from[i][0] && inside === from[i][1])) return known.entries;
+  // Asked for every exec task on every edit: compared in place, without listing the map's entries anew.
+  if (known && sameEntries(known.from, chrootEnv)) return known.entries;
+  const from = Object.entries(chrootEnv);
   const entries = from.map(([host, inside]) => ({ host, task: taskRelative(inside) }));
   chroots.set(chrootEnv, { from, entries });
   return entries;
+}
+
+/** Whether `chrootEnv` has exactly these entries, in this order (Object.entries' order). */
+function sameEntries(from: readonly [string, string][], chrootEnv: Readonly<Record<string, string>>): boolean {
+  let i = 0;
+  for (const host in chrootEnv) {
+    if (!Object.hasOwn(chrootEnv, host)) continue;
+    const entry = from[i++];
+    if (entry === undefined || entry[0] !== host || entry[1] !== chrootEnv[host]) return false;
+  }
+  return i === from.length;
 }
 
 export function taskPlaces(task: Task, settings: EffectiveSettings, evaluator?: Evaluator): TaskPlaces {
@@ -124,10 +136,26 @@ export function providerFor(places: TaskPlaces, p: string): Provider | undefined
 }
 
 /** The chroot entry that brings `p` into the task, with the host path it comes from. */
-export function chrootFor(places: TaskPlaces, p: string): { entry: ChrootEntry; hostPath: string } | undefined {
+export function chrootFor(places: TaskPlaces, p: string): ChrootMatch | undefined {
+  let known = chrootMatches.get(places.chroot);
+  if (!known) chrootMatches.set(places.chroot, (known = new Map()));
+  if (known.has(p)) return known.get(p);
+  const match = findChroot(places.chroot, p);
+  if (known.size >= 1024) known.clear();
+  known.set(p, match);
+  return match;
+}
+
+type ChrootMatch = { readonly entry: ChrootEntry; readonly hostPath: string };
+
+// By chroot list (one per chroot_env map, chrootOf) and task path: every exec task asks for its command's
+// candidates on every edit, and a path join per entry was a tenth of the command check's time.
+const chrootMatches = new WeakMap<readonly ChrootEntry[], Map<string, ChrootMatch | undefined>>();
+
+function findChroot(chroot: readonly ChrootEntry[], p: string): ChrootMatch | undefined {
   // The longest matching task path wins, as a more specific entry is copied over a broader one.
   let best: { entry: ChrootEntry; hostPath: string } | undefined;
-  for (const entry of places.chroot) {
+  for (const entry of chroot) {
     if (!isUnder(p, entry.task)) continue;
     if (best && best.entry.task.length >= entry.task.length) continue;
     const rest = entry.task === '' ? p : p.slice(entry.task.length).replace(/^\//, '');

@@ -7,7 +7,7 @@ import { HCL_FUNCTION_BY_NAME, argumentCount, functionSignature } from '../schem
 import { CONFIG_FUNCTION_NAMES } from '../schema/runtimeNames';
 import { walkExpr } from './exprWalk';
 import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
-import { FindingMemo, fileTokenOf, ownBody } from './memo';
+import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 const KNOWN_NAMES = [...HCL_FUNCTION_BY_NAME.keys(), ...CONFIG_FUNCTION_NAMES];
 
@@ -28,7 +28,7 @@ function visitorFor(ctx: CheckContext): BodyVisitor {
     // Findings depend on the block alone: remembered per block (memo.ts).
     enterBlock(block, parents) {
       if (!ctx.incremental) return true;
-      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner), [...parents, block]));
+      memo.run(ctx, blockKey(ctx, block), fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner), [...parents, block]));
       return false;
     },
     attribute(attribute, bound, parents) {

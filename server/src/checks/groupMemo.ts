@@ -64,6 +64,12 @@ const entries = new WeakMap<Block, Entry>();
 const lastRuns = new RecentState<{ groups: readonly Group[]; results: (readonly Published[])[]; generation: number }>();
 
 /**
+ * The groups of the most recent run, whatever its job token: where a group that is checked again most
+ * likely was (see remembersBlocks).
+ */
+let previousGroups: readonly Group[] = [];
+
+/**
  * Pushes each group's result (see groupOutput) to `into`, in order. `context` is the job token, or
  * undefined to compute afresh.
  */
@@ -72,17 +78,44 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
   const generation = machineGeneration();
   const last = context ? lastRuns.get(context.token) : undefined;
   const same = last && last.generation === generation ? last : undefined;
+  const previous = last?.groups ?? previousGroups;
   const results: (readonly Published[])[] = [];
   for (let i = 0; i < job.groups.length; i++) {
     const group = job.groups[i];
     // Between groups: each finished group's result is remembered (entries), so an attempt after a pause
     // (pause.ts) finds it. Not without a memo (context undefined), where nothing would be kept.
     if (context) checkpoint();
-    const result = same && same.groups[i] === group ? same.results[i] : groupOutput(ctx, group, parts, context);
+    const result = same && same.groups[i] === group ? same.results[i] : groupOutput(ctx, group, parts, context, context !== undefined && remembersBlocks(group, previous[i]));
     results.push(result);
     into.push(result);
   }
-  if (context) lastRuns.set(context.token, { groups: job.groups, results, generation });
+  if (context) {
+    lastRuns.set(context.token, { groups: job.groups, results, generation });
+    previousGroups = job.groups;
+  }
+}
+
+/**
+ * Whether the checks of a group remember their findings per block too (memo.ts), or compute them afresh
+ * and remember only the group's result. Per block pays when the group is checked again after an edit in
+ * it: the blocks the edit left alone are replayed. On a cold open it only costs (a WeakMap entry and a
+ * recording per block and check, about a third of the checks' time on a 1 MB job), so a group remembers
+ * per block only when it shares a block or attribute with the group at its place in the previous run:
+ * a group being edited, or re-checked as a whole after a change to the job's settings.
+ */
+function remembersBlocks(group: Group, before: Group | undefined): boolean {
+  if (!before) return false;
+  if (before === group) return true;
+  const items = group.block.body.items;
+  const old = before.block.body.items;
+  const n = Math.min(items.length, old.length);
+  for (let i = 0; i < n; i++) if (items[i] === old[i]) return true;
+  // An item added or removed at the start shifts the others by one.
+  if (items.length !== old.length) {
+    const [longer, shorter] = items.length > old.length ? [items, old] : [old, items];
+    for (let i = 0; i < shorter.length; i++) if (shorter[i] === longer[i + 1]) return true;
+  }
+  return false;
 }
 
 // Whether what the job's own settings read of the variables and locals is declared alike in an earlier
@@ -107,7 +140,7 @@ function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean 
  * by position then check, without duplicates. Remembered per group while `context` (the job token) is the
  * same; `context` undefined computes afresh and remembers nothing.
  */
-function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined): readonly Published[] {
+function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, perBlock: boolean): readonly Published[] {
   const known = context ? entries.get(group.block) : undefined;
   if (known && context && (known.context === context.token || stillHolds(known, group, context))) {
     known.context = context.token;
@@ -115,7 +148,7 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
     if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
     return known.items;
   }
-  const steps = record(ctx, group, parts);
+  const steps = record(ctx, group, parts, perBlock);
   if (context) progress();
   const hasLive = steps.some((s) => 'live' in s);
   const generation = machineGeneration();
@@ -125,13 +158,20 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   return entry.items;
 }
 
-function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[]): Step[] {
+function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], perBlock: boolean): Step[] {
   const steps: Step[] = [];
   // One context for all checks of the group (the check running is `check`): parts run one after the other
   // and report while they run, never later.
   let check = 0;
+  // Written out rather than spread: every check reads this context's fields, and contexts made alike
+  // share one shape.
   const ctx: CheckContext = {
-    ...base,
+    file: base.file,
+    settings: base.settings,
+    evaluator: base.evaluator,
+    // Without it, the checks compute afresh below the group and remember nothing (see remembersBlocks).
+    incremental: perBlock ? base.incremental : undefined,
+    documentDir: base.documentDir,
     report: (finding) => steps.push({ check, published: publishedOf(finding, check) }),
     // Run right after recording (runLive), and again whenever the machine's answers may have changed.
     live: (run) => steps.push({ check, live: run }),
@@ -154,13 +194,23 @@ const NO_LIVE: LiveResult = { findings: [], counts: [] };
 // last time costs no allocation.
 const scratch: LiveResult = { findings: [], counts: [] };
 
-// The context live steps run in, made once per run (a run may visit every group).
-const liveContexts = new WeakMap<CheckContext, CheckContext>();
+// The context live steps run in, made once per run (a run may visit every group): the last one made.
+let liveContext: { base: CheckContext; ctx: CheckContext } | undefined;
 
 function liveContextOf(base: CheckContext): CheckContext {
-  let known = liveContexts.get(base);
-  if (!known) liveContexts.set(base, (known = { ...base, report: (finding) => scratch.findings.push(finding), live: undefined }));
-  return known;
+  if (liveContext?.base !== base) {
+    const ctx: CheckContext = {
+      file: base.file,
+      settings: base.settings,
+      evaluator: base.evaluator,
+      incremental: base.incremental,
+      documentDir: base.documentDir,
+      report: (finding) => scratch.findings.push(finding),
+      live: undefined,
+    };
+    liveContext = { base, ctx };
+  }
+  return liveContext.ctx;
 }
 
 /** Runs the live steps; the result is `scratch`, valid until the next call. */

@@ -74,7 +74,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   pausedRuns.delete(file);
   const resumed = paused && paused.settings === settings && paused.evaluator === evaluator && incremental ? paused.fileLevel : undefined;
   const fileLevel: Published[] = resumed ?? [];
-  const ctx: CheckContext = { file, settings, evaluator, incremental, documentDir: options.documentDir, report: (finding) => fileLevel.push(publishedOf(finding, current)) };
+  const ctx: CheckContext = { file, settings, evaluator, incremental, documentDir: options.documentDir, report: (finding) => fileLevel.push(publishedOf(finding, current)), live: undefined };
   for (current = 0; !resumed && current < CHECKS.length; current++) {
     try {
       CHECKS[current].run(ctx);

@@ -12,7 +12,12 @@ export interface BodyVisitor {
   bodyOf?(block: Block): Body;
 }
 
-export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: readonly Block[] = []): void {
+/**
+ * `parents` is the walk's stack of enclosing blocks: pushed and popped as it goes (an array per block
+ * was most of the walk's own time), so a visitor reads it during its call and never keeps it. A caller
+ * hands in an array of its own.
+ */
+export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: Block[] = []): void {
   if (!body) return;
   for (const item of body.items) {
     if (item.kind === 'attribute') visitor.attribute(item, bound, parents);
@@ -20,19 +25,18 @@ export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, vis
   }
 }
 
-/** One block as walkBody visits it (`parents` are the blocks around it). */
-export function walkBlock(item: Block, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: readonly Block[] = []): void {
+/** One block as walkBody visits it (`parents` are the blocks around it, see walkBody). */
+export function walkBlock(item: Block, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: Block[] = []): void {
   if (visitor.enterBlock && visitor.enterBlock(item, parents) === false) return;
-  const nested = [...parents, item];
+  parents.push(item);
   if (item.type === 'dynamic') {
     const inner = withNames(bound, [iteratorName(item)]);
-    walkBody(item.body, inner, visitor, nested);
+    walkBody(item.body, inner, visitor, parents);
     // The content body may be held apart from the block's own items.
     if (item.dynamic?.content && !item.body.items.some((i) => i.kind === 'block' && i.body === item.dynamic?.content)) {
-      walkBody(item.dynamic.content, inner, visitor, nested);
+      walkBody(item.dynamic.content, inner, visitor, parents);
     }
-    return;
-  }
-  walkBody(visitor.bodyOf ? visitor.bodyOf(item) : item.body, bound, visitor, nested);
+  } else walkBody(visitor.bodyOf ? visitor.bodyOf(item) : item.body, bound, visitor, parents);
+  parents.pop();
 }
 

@@ -14,7 +14,7 @@
 // edit to the variables or locals re-checks the groups that read what changed (model/scopeReads.ts).
 // Replaying a memoised result reports the same findings in the same order as computing it, so the sorted,
 // deduplicated diagnostics are exactly those of a from-scratch run.
-import type { Block, Body, BodyItem, Job } from '../model/types';
+import type { Block, Body, BodyItem, Job, Range } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import type { BodySchema } from '../schema/types';
@@ -33,9 +33,15 @@ function sameContext(a: unknown, b: unknown): boolean {
   return Array.isArray(a) && Array.isArray(b) && sameParts(a, b);
 }
 
+// Every memo's entries for one model object, by memo (FindingMemo.slot): one WeakMap entry per block for
+// all the checks that remember it, not one per check. Cold, a 1 MB job sets tens of thousands of them,
+// and a WeakMap insertion costs far more than an array slot.
+const entriesByKey = new WeakMap<object, (Entry | undefined)[]>();
+let memos = 0;
+
 /** One memo per check (or per part of a check): results by model object, valid for one context. */
 export class FindingMemo {
-  private entries = new WeakMap<object, Entry>();
+  private readonly slot = memos++;
 
   /**
    * Reports what `compute` reports for `key` in `context` (a token, or an array of parts), computing it only
@@ -46,7 +52,8 @@ export class FindingMemo {
       compute(ctx);
       return;
     }
-    const entry = this.entries.get(key);
+    let slots = entriesByKey.get(key);
+    const entry = slots?.[this.slot];
     if (entry && sameContext(entry.context, context)) {
       for (const item of entry.recorded) {
         if (typeof item === 'function') live(ctx, item);
@@ -54,21 +61,45 @@ export class FindingMemo {
       }
       return;
     }
-    const recorded: Recorded[] = [];
-    const recording: CheckContext = {
-      ...ctx,
-      report(finding) {
-        recorded.push(finding);
-        ctx.report(finding);
-      },
-      live(run) {
-        recorded.push(run);
-        // Inside another memoised computation, it is live there too.
-        live(ctx, run);
-      },
-    };
+    const recording = new Recording(ctx);
     compute(recording);
-    this.entries.set(key, { context, recorded });
+    // Looked up again: compute may have remembered other memos' results for the same key meanwhile.
+    slots ??= entriesByKey.get(key);
+    if (!slots) entriesByKey.set(key, (slots = []));
+    slots[this.slot] = { context, recorded: recording.recorded };
+  }
+}
+
+/**
+ * The context a memoised computation runs in: passes everything through and keeps a copy. A class rather
+ * than a spread of the outer context with two closures: cold, a 1 MB job makes tens of thousands of these,
+ * and the spread of contexts of varying shapes was a tenth of all the checks' time.
+ */
+class Recording implements CheckContext {
+  readonly file: CheckContext['file'];
+  readonly settings: CheckContext['settings'];
+  readonly evaluator: CheckContext['evaluator'];
+  readonly documentDir: CheckContext['documentDir'];
+  readonly incremental: CheckContext['incremental'];
+  readonly recorded: Recorded[] = [];
+
+  constructor(private readonly outer: CheckContext) {
+    this.file = outer.file;
+    this.settings = outer.settings;
+    this.evaluator = outer.evaluator;
+    this.documentDir = outer.documentDir;
+    this.incremental = outer.incremental;
+  }
+
+  report(finding: Finding): void {
+    this.recorded.push(finding);
+    this.outer.report(finding);
+  }
+
+  live(run: (ctx: CheckContext) => void): void {
+    this.recorded.push(run);
+    // Inside another memoised computation, it is live there too.
+    live(this.outer, run);
   }
 }
 
@@ -118,7 +149,9 @@ function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
 export function byRecentText<T>(max: number, make: (text: string) => T): (text: string) => T {
   const known = new Map<string, T>();
   return (text) => {
-    if (known.has(text)) return known.get(text) as T;
+    // One look-up for a remembered value; `has` only to tell a remembered undefined from none.
+    const remembered = known.get(text);
+    if (remembered !== undefined || known.has(text)) return remembered as T;
     const made = make(text);
     if (known.size >= max) known.clear();
     known.set(text, made);
@@ -250,6 +283,40 @@ function withoutGroups(job: Job): BodyItem[] {
   // Not in body order after all: by identity, the slow way.
   const blocks = new Set<BodyItem>(groups.map((g) => g.block));
   return job.block.body.items.filter((item) => !blocks.has(item));
+}
+
+const settingsKeys = new WeakMap<Job, object>();
+
+/**
+ * What a whole-file walk remembers a block's findings by: the block, but for a job block an interned token
+ * of what the walk reads of it (its type and labels where they are, its own settings without its groups,
+ * see ownBody). The job block is a new object after every edit of any of its groups, and the walk of its
+ * settings was redone on every edit by each check that walks the file.
+ */
+export function blockKey(ctx: Pick<CheckContext, 'file'>, block: Block): object {
+  if (block.type !== 'job') return block;
+  for (const job of ctx.file.jobs) if (job.block === block) return settingsKey(job);
+  return block;
+}
+
+function settingsKey(job: Job): object {
+  let key = settingsKeys.get(job);
+  if (key) return key;
+  const block = job.block;
+  const parts: unknown[] = [settingsKeys, block.type, block.labels.length];
+  pushPosition(parts, block.typeRange);
+  for (const label of block.labels) {
+    parts.push(label.value, label.quoted);
+    pushPosition(parts, label.range);
+  }
+  for (const item of jobSettings(job).items) parts.push(item);
+  key = intern(parts);
+  settingsKeys.set(job, key);
+  return key;
+}
+
+function pushPosition(parts: unknown[], range: Range): void {
+  parts.push(range.start.line, range.start.character, range.end.line, range.end.character);
 }
 
 /**

@@ -13,7 +13,20 @@ import { jobSettings } from './memo';
 const attrIndex = new WeakMap<Body, Map<string, Attribute>>();
 const blockIndex = new WeakMap<Body, Map<string, Block[]>>();
 
+// Below this many items a body is scanned rather than indexed: a group's or task's handful of items are
+// read faster than a map is built and remembered (cold, a 1 MB job would index thousands of them).
+const SCAN = 16;
+const NO_BLOCKS: readonly Block[] = [];
+
 function attr(body: Body, name: string): Attribute | undefined {
+  const items = body.items;
+  if (items.length < SCAN) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.kind === 'attribute' && item.name === name) return item;
+    }
+    return undefined;
+  }
   let index = attrIndex.get(body);
   if (!index) {
     index = new Map();
@@ -23,7 +36,16 @@ function attr(body: Body, name: string): Attribute | undefined {
   return index.get(name);
 }
 
-function blocks(body: Body, type: string): Block[] {
+function blocks(body: Body, type: string): readonly Block[] {
+  const items = body.items;
+  if (items.length < SCAN) {
+    let found: Block[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.kind === 'block' && item.type === type) (found ??= []).push(item);
+    }
+    return found ?? NO_BLOCKS;
+  }
   let index = blockIndex.get(body);
   if (!index) {
     index = new Map();
@@ -35,7 +57,7 @@ function blocks(body: Body, type: string): Block[] {
     }
     blockIndex.set(body, index);
   }
-  return index.get(type) ?? [];
+  return index.get(type) ?? NO_BLOCKS;
 }
 
 /** undefined: not written; null: written but not known; else the value. */

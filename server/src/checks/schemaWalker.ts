@@ -8,7 +8,7 @@ import { nearestName } from '../schema/capabilities';
 import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue, syntacticKind } from './values';
-import { fileTokenOf, type FindingMemo } from './memo';
+import { blockKey, fileTokenOf, type FindingMemo } from './memo';
 
 export interface WalkOptions {
   /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
@@ -45,7 +45,6 @@ export class SchemaWalker {
    * (missing required attributes are reported on its type name).
    */
   walk(body: Body, schema: BodySchema, path: readonly string[], where: string, driverName?: string, owner?: Block): void {
-    if (owner) this.owners.set(body, owner);
     const seenAttributes = new Map<string, Attribute>();
     const blockCounts = new Map<string, number>();
     const context = this.options.memo && this.ctx.incremental ? blockContext(this.ctx, schema, path, where, driverName) : undefined;
@@ -71,10 +70,10 @@ export class SchemaWalker {
     const shape = shapeOf(schema);
     if (!schema.open) {
       for (const name of shape.required) {
-        if (!seenAttributes.has(name)) this.missing(body, name, where, path);
+        if (!seenAttributes.has(name)) this.missing(body, owner, name, where, path);
       }
       for (const names of schema.requireOneOf ?? []) {
-        if (!names.some((n) => seenAttributes.has(n))) this.missingOneOf(body, names, where, path);
+        if (!names.some((n) => seenAttributes.has(n))) this.missingOneOf(body, owner, names, where, path);
       }
     }
     // A block that may also be an attribute must not be both (items are looked at again only when some
@@ -94,9 +93,8 @@ export class SchemaWalker {
     }
   }
 
-  private missing(body: Body, name: string, where: string, path: readonly string[]): void {
+  private missing(body: Body, owner: Block | undefined, name: string, where: string, path: readonly string[]): void {
     // Reported on the block's type name when we know it, else at the start of the body.
-    const owner = this.owners.get(body);
     this.ctx.report({
       range: owner?.typeRange ?? body.range,
       code: 'missing-required',
@@ -105,8 +103,7 @@ export class SchemaWalker {
     });
   }
 
-  private missingOneOf(body: Body, names: readonly string[], where: string, path: readonly string[]): void {
-    const owner = this.owners.get(body);
+  private missingOneOf(body: Body, owner: Block | undefined, names: readonly string[], where: string, path: readonly string[]): void {
     const list = names.length === 2 ? `${names[0]} or ${names[1]}` : `one of ${names.join(', ')}`;
     this.ctx.report({
       range: owner?.typeRange ?? body.range,
@@ -115,8 +112,6 @@ export class SchemaWalker {
       data: { missing: names[0], path },
     });
   }
-
-  private readonly owners = new WeakMap<Body, Block>();
 
   /**
    * A block of a driver config written as an attribute: one object or a list of objects, each checked as
@@ -225,7 +220,7 @@ export class SchemaWalker {
   ): void {
     const memo = this.options.memo;
     if (memo && context) {
-      memo.run(this.ctx, item, context, (ctx) => new SchemaWalker(ctx, this.options).blockItself(item, schema, path, where, driverName));
+      memo.run(this.ctx, blockKey(this.ctx, item), context, (ctx) => new SchemaWalker(ctx, this.options).blockItself(item, schema, path, where, driverName));
     } else this.blockItself(item, schema, path, where, driverName);
   }
 
@@ -272,8 +267,7 @@ export class SchemaWalker {
     const innerDriver = item.type === 'task' || item.type === 'sidecar_task' ? this.driverOf(item) : driverName;
     const inner = bodyOfBlock(target, innerDriver);
     const body = this.options.ownBody?.(item) ?? item.body;
-    this.owners.set(body, item);
-    this.walk(body, inner, [...path, item.type], describe(item), innerDriver);
+    this.walk(body, inner, [...path, item.type], describe(item), innerDriver, item);
   }
 
   /** The dynamic block's own settings: for_each (required), iterator, labels, and one content block. */

@@ -5,7 +5,7 @@ import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from './exprWalk';
 import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
-import { FindingMemo, fileTokenOf, ownBody } from './memo';
+import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 export const variableRefsCheck: Check = {
   name: 'variable-references',
@@ -44,7 +44,7 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
     // part of the file token: its findings are remembered per block (memo.ts).
     enterBlock(block, parents) {
       if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
-      memo.run(ctx, block, fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner, declared), [...parents, block]));
+      memo.run(ctx, blockKey(ctx, block), fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner, declared), [...parents, block]));
       return false;
     },
     attribute(attribute, bound) {

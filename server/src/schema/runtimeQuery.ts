@@ -46,9 +46,24 @@ function push(map: Map<string, FoundBlock[]>, key: string, value: FoundBlock): v
   else map.set(key, [value]);
 }
 
+/**
+ * Below this many items a body is scanned rather than indexed: a task's or config's handful of items are
+ * read faster than an index is built and remembered, and an edit makes the bodies on its path new (cold, a
+ * 1 MB job indexed thousands of them).
+ */
+const SCAN = 16;
+
 /** The last attribute of that name in the body (HCL refuses duplicates; the last one is what a reader sees). */
 export function findAttribute(body: Body | undefined, name: string): Attribute | undefined {
   if (!body) return undefined;
+  const items = body.items;
+  if (items.length < SCAN) {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i];
+      if (item.kind === 'attribute' && item.name === name) return item;
+    }
+    return undefined;
+  }
   return indexOf(body).attributes.get(name);
 }
 
@@ -63,6 +78,19 @@ export interface FoundBlock {
 /** Every block of that type, including `dynamic "<type>"` blocks (flagged, since their labels vary). Read-only. */
 export function findBlocks(body: Body | undefined, type: string): readonly FoundBlock[] {
   if (!body) return NO_BLOCKS;
+  const items = body.items;
+  if (items.length < SCAN) {
+    let found: FoundBlock[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item.kind !== 'block') continue;
+      // As indexOf files them: a dynamic block under the type it generates, others under their own.
+      if (item.type === 'dynamic') {
+        if ((item.dynamic?.blockType ?? item.labels[0]?.value) === type) (found ??= []).push({ block: item, body: item.dynamic?.content, dynamic: true });
+      } else if (item.type === type && !item.dynamic) (found ??= []).push({ block: item, body: item.body, dynamic: false });
+    }
+    return found ?? NO_BLOCKS;
+  }
   return indexOf(body).blocks.get(type) ?? NO_BLOCKS;
 }
 
