@@ -2,7 +2,7 @@
 // p50/p99 and ratios on the ~1,000-line and ~1 MB jobs, the cold open, and the stalls: how long a hover on
 // a small document takes while a large or pathological one is being analysed, when that one's diagnostics
 // arrive, and the server's peak RSS (VmHWM); and edits of kinds the random script leaves out (a variable's
-// default, Enter above the groups). Prints numbers only.
+// default, the job's datacenters, Enter above the groups). Prints numbers only.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LspClient, REPO_ROOT } from '../test/helpers/lspClient';
@@ -40,6 +40,29 @@ async function editTimed(client: LspClient, uri: string, starts: number[], edit:
   return performance.now() - t;
 }
 
+/**
+ * Opens `text` in both servers and replays `edits` on each in turn, edit by edit: each one's time until its
+ * diagnostics, ours then the floor's, the first `warm` left out. Closes the document after.
+ */
+async function replayed(ours: LspClient, floor: LspClient, uri: string, text: string, edits: readonly Edit[], warm = 0): Promise<[number[], number[]]> {
+  await openTimed(ours, uri, text);
+  await openTimed(floor, uri, text);
+  const times: [number[], number[]] = [[], []];
+  let current = text;
+  let starts = lineStarts(current);
+  for (const [i, edit] of edits.entries()) {
+    for (const [k, client] of [ours, floor].entries()) {
+      const t = await editTimed(client, uri, starts, edit);
+      if (i >= warm) times[k].push(t);
+    }
+    current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+    starts = lineStarts(current);
+  }
+  ours.close(uri);
+  floor.close(uri);
+  return times;
+}
+
 async function editRows(ours: LspClient, floor: LspClient): Promise<void> {
   console.log(`\nours / floor, interleaved (${EDITS} single-character edits each, the same ones; cold open x3)`);
   console.log('| file | ours p50 | floor p50 | ratio p50 | ours p99 | floor p99 | ratio p99 | cold open ours | floor | ratio |');
@@ -53,24 +76,8 @@ async function editRows(ours: LspClient, floor: LspClient): Promise<void> {
         client.close(uri);
       }
     }
-    const uri = `file:///bench/floor-${name.replace(/\W/g, '')}.nomad.hcl`;
-    await openTimed(ours, uri, text);
-    await openTimed(floor, uri, text);
-    const times: [number[], number[]] = [[], []];
-    let current = text;
-    let starts = lineStarts(current);
     const warm = 50;
-    for (const [i, edit] of editScript(text, EDITS + warm, seededRandom(11)).entries()) {
-      for (const [k, client] of [ours, floor].entries()) {
-        const t = await editTimed(client, uri, starts, edit);
-        if (i >= warm) times[k].push(t);
-      }
-      current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
-      starts = lineStarts(current);
-    }
-    ours.close(uri);
-    floor.close(uri);
-    const [o, f] = times;
+    const [o, f] = await replayed(ours, floor, `file:///bench/floor-${name.replace(/\W/g, '')}.nomad.hcl`, text, editScript(text, EDITS + warm, seededRandom(11)), warm);
     console.log(`| ${name} | ${ms(p(o, 50))} | ${ms(p(f, 50))} | ${(p(o, 50) / p(f, 50)).toFixed(2)} | ${ms(p(o, 99))} | ${ms(p(f, 99))} | ${(p(o, 99) / p(f, 99)).toFixed(2)} | ${ms(p(cold[0], 50))} | ${ms(p(cold[1], 50))} | ${(p(cold[0], 50) / p(cold[1], 50)).toFixed(2)} |`);
   }
 }
@@ -84,62 +91,40 @@ function jobWithLoneVariable(): string {
 
 /**
  * Edits the random script leaves out: typing in a variable's default (each group's result is kept unless it
- * reads that variable) or in the job's datacenters (no group reads it), and Enter above the groups (every line after it moves: the model, the checks and
- * the reference index are keyed by position, so this is a cold analysis, sliced). Each edit is a new text.
+ * reads that variable) or in the job's datacenters (no group reads it), and Enter above the groups (every
+ * line after it moves: the model, the checks and the reference index are keyed by position, so this is a
+ * cold analysis, sliced). Each edit is a new text.
  */
 async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
   console.log('\nedits of other kinds, ours / floor, interleaved (ms per edit until its diagnostics)');
   console.log('| edit | file | edits | ours p50 | floor p50 | ratio p50 | ours max | floor max |');
   console.log('|---|---|---|---|---|---|---|---|');
-  const cases: { name: string; file: string; text: string; edits: (text: string) => Edit[] }[] = [
-    {
-      name: 'typing in a variable default read by one group',
-      file: '1 MB',
-      text: jobWithLoneVariable(),
-      edits: (text) => {
-        const at = text.indexOf('"ops"') + 4;
-        const typed = Array.from({ length: 12 }, (_, i) => ({ offset: at + i, deleteCount: 0, insert: 'abcdefghijkl'[i] }));
-        return [...typed, ...typed.map((_, i) => ({ offset: at + 11 - i, deleteCount: 1, insert: '' }))];
-      },
-    },
-    {
-      name: "typing in the job's datacenters",
-      file: '1 MB',
-      text: execJobOfBytes(1024 * 1024),
-      edits: (text) => {
-        const at = text.indexOf('"dc1"') + 4;
-        const typed = Array.from({ length: 12 }, (_, i) => ({ offset: at + i, deleteCount: 0, insert: 'abcdefghijkl'[i] }));
-        return [...typed, ...typed.map((_, i) => ({ offset: at + 11 - i, deleteCount: 1, insert: '' }))];
-      },
-    },
-    ...(['1,000 lines', '1 MB'] as const).map((file) => ({
-      name: 'Enter above the groups (every later line moves)',
-      file,
-      text: file === '1 MB' ? execJobOfBytes(1024 * 1024) : execJobOfLines(1000),
-      edits: (text: string): Edit[] => {
-        const at = text.indexOf('\n\njob ') + 1;
-        const lines = Array.from({ length: 4 }, () => ({ offset: at, deleteCount: 0, insert: '\n' }));
-        return [...lines, ...lines.map(() => ({ offset: at, deleteCount: 1, insert: '' }))];
-      },
-    })),
+  // Where each kind types: inside the default's quotes, inside `"dc1"`, at the blank line before the job.
+  const kind = (name: string, file: string, text: string, at: number, typed: string, inPlace = false) => ({ name, file, text, edits: typedThenDeleted(at, typed, inPlace) });
+  const lone = jobWithLoneVariable();
+  const big = execJobOfBytes(1024 * 1024);
+  const small = execJobOfLines(1000);
+  const cases = [
+    kind('typing in a variable default read by one group', '1 MB', lone, lone.indexOf('"ops"') + 4, 'abcdefghijkl'),
+    kind("typing in the job's datacenters", '1 MB', big, big.indexOf('"dc1"') + 4, 'abcdefghijkl'),
+    kind('Enter above the groups (every later line moves)', '1,000 lines', small, small.indexOf('\n\njob ') + 1, '\n\n\n\n', true),
+    kind('Enter above the groups (every later line moves)', '1 MB', big, big.indexOf('\n\njob ') + 1, '\n\n\n\n', true),
   ];
   for (const [n, c] of cases.entries()) {
-    const uri = `file:///bench/kinds-${n}.nomad.hcl`;
-    await openTimed(ours, uri, c.text);
-    await openTimed(floor, uri, c.text);
-    const times: [number[], number[]] = [[], []];
-    let current = c.text;
-    let starts = lineStarts(current);
-    for (const edit of c.edits(c.text)) {
-      for (const [k, client] of [ours, floor].entries()) times[k].push(await editTimed(client, uri, starts, edit));
-      current = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
-      starts = lineStarts(current);
-    }
-    ours.close(uri);
-    floor.close(uri);
-    const [o, f] = times;
+    const [o, f] = await replayed(ours, floor, `file:///bench/kinds-${n}.nomad.hcl`, c.text, c.edits);
     console.log(`| ${c.name} | ${c.file} | ${o.length} | ${ms(p(o, 50))} | ${ms(p(f, 50))} | ${(p(o, 50) / p(f, 50)).toFixed(2)} | ${ms(Math.max(...o))} | ${ms(Math.max(...f))} |`);
   }
+}
+
+/**
+ * `typed` typed one character at a time at `at`, then deleted one at a time from the end; `inPlace`: each
+ * character typed at `at` itself (line breaks pushing the text after them down), deleted there too.
+ */
+function typedThenDeleted(at: number, typed: string, inPlace = false): Edit[] {
+  const chars = [...typed];
+  const typing = chars.map((insert, i) => ({ offset: inPlace ? at : at + i, deleteCount: 0, insert }));
+  const deleting = chars.map((_, i) => ({ offset: inPlace ? at : at + chars.length - 1 - i, deleteCount: 1, insert: '' }));
+  return [...typing, ...deleting];
 }
 
 const hoverSmall = (client: LspClient, small: string) => client.request('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } });
