@@ -6,10 +6,10 @@ import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { encodeBytes, OneChunkMessageWriter } from '../server/src/stdioTransport';
+import { encodedBy, encodedOnce } from '../server/src/replyJson';
 
 /** The JSON text the transport sends for a message. */
 const encodeMessage = (message: unknown): string => encodeBytes(message).toString('utf-8');
-import { encodedBy, encodedOnce } from '../server/src/replyJson';
 
 function diagnostic(i: number): Record<string, unknown> {
   return {
