@@ -296,9 +296,15 @@ const settingsKeys = new WeakMap<Job, object>();
  * settings was redone on every edit by each check that walks the file.
  */
 export function blockKey(ctx: Pick<CheckContext, 'file'>, block: Block): object {
-  if (block.type !== 'job') return block;
-  for (const job of ctx.file.jobs) if (job.block === block) return settingsKey(job);
-  return block;
+  const job = jobOf(ctx, block);
+  return job ? settingsKey(job) : block;
+}
+
+/** The job whose block `block` is, if it is one. */
+function jobOf(ctx: Pick<CheckContext, 'file'>, block: Block): Job | undefined {
+  if (block.type !== 'job') return undefined;
+  for (const job of ctx.file.jobs) if (job.block === block) return job;
+  return undefined;
 }
 
 function settingsKey(job: Job): object {
@@ -326,8 +332,6 @@ function pushPosition(parts: unknown[], range: Range): void {
  * apart, groupMemo.ts), any other block's own.
  */
 export function ownBody(ctx: Pick<CheckContext, 'file'>, block: Block): Body {
-  if (block.type === 'job') {
-    for (const job of ctx.file.jobs) if (job.block === block) return jobSettings(job);
-  }
-  return block.body;
+  const job = jobOf(ctx, block);
+  return job ? jobSettings(job) : block.body;
 }
