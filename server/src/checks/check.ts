@@ -29,11 +29,10 @@ export interface CheckContext {
   documentDir?: string;
   report(finding: Finding): void;
   /**
-   * Set when results may be memoised per model object across edits (memo.ts); `file` is the file token,
-   * `withoutScope` the same without the variables and locals (scopeReads.ts). Absent in one-shot runs:
-   * everything is computed afresh.
+   * Set when results may be memoised per model object across edits (memo.ts); `file` is the file token.
+   * Absent in one-shot runs: everything is computed afresh.
    */
-  incremental?: { file: object; withoutScope: object };
+  incremental?: { file: object };
   /** Set while a memoised result is being recorded: see memo.ts `live`. */
   live?(run: (ctx: CheckContext) => void): void;
 }
