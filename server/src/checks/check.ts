@@ -37,6 +37,15 @@ export interface CheckContext {
   live?(run: (ctx: CheckContext) => void): void;
 }
 
+/**
+ * A context like `base` with its own `incremental`, `report` and `live`. Every field written out, here
+ * once (and in memo.ts Recording): contexts made alike share one shape where a spread of contexts of
+ * varying shapes was slow, and a field added to CheckContext is carried by each of them.
+ */
+export function contextFrom(base: CheckContext, incremental: CheckContext['incremental'], report: CheckContext['report'], live: CheckContext['live']): CheckContext {
+  return { file: base.file, settings: base.settings, evaluator: base.evaluator, incremental, documentDir: base.documentDir, report, live };
+}
+
 /** A check's work on one group of a job. */
 export type GroupCheck = (ctx: CheckContext, group: Group) => void;
 
