@@ -356,31 +356,53 @@ test('incremental checks equal a fresh analysis: job-level attributes read by so
 });
 
 /**
- * Applies `steps` (replace the first `from` by `to`) to an open document one by one, comparing its
- * diagnostics with a fresh analysis after each; `changes` says which steps must change what is published
- * (cases where a result kept by mistake would show). Returns nothing; asserts.
+ * `text` open as a document; `replace` changes the first occurrence of `from`, analyses again and checks the
+ * diagnostics against a from-scratch analysis of the same text (`what` names the step in failure messages).
  */
-function scripted(parser: HclParser, name: string, initial: string, steps: readonly [string, string, string][], changes: (what: string) => boolean): void {
+function openDocument(parser: HclParser, name: string, initial: string) {
   const settings = SETTINGS[0];
   let text = initial;
   const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
-  try {
-    let last = JSON.stringify(doc.analyse(settings).diagnostics);
-    let version = 0;
-    for (const [what, from, to] of steps) {
-      const start = text.indexOf(from);
-      assert.ok(start >= 0, `${what}: ${from} is in the text`);
-      doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, start + from.length) }, text: to }], ++version);
-      text = text.slice(0, start) + to + text.slice(start + from.length);
+  let version = 0;
+  return {
+    analyse: (): Diagnostic[] => doc.analyse(settings).diagnostics,
+    replace(from: string, to: string, what?: string): Diagnostic[] {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, what === undefined ? from : `${what}: ${from} is in the text`);
+      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
       const diagnostics = doc.analyse(settings).diagnostics;
-      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics, `${what}: incremental diagnostics differ from a fresh analysis`);
-      const now = JSON.stringify(diagnostics);
-      if (changes(what)) assert.notEqual(now, last, `${what}: the step changes what is published`);
-      last = now;
-    }
+      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics, what === undefined ? undefined : `${what}: incremental diagnostics differ from a fresh analysis`);
+      return diagnostics;
+    },
+    dispose: () => doc.dispose(),
+  };
+}
+
+/** `check` run with `text` open as a document (openDocument), closed afterwards whatever happens. */
+function withDocument(parser: HclParser, name: string, text: string, check: (doc: ReturnType<typeof openDocument>) => void): void {
+  const doc = openDocument(parser, name, text);
+  try {
+    check(doc);
   } finally {
     doc.dispose();
   }
+}
+
+/**
+ * Applies `steps` (replace the first `from` by `to`) to an open document one by one, comparing its
+ * diagnostics with a fresh analysis after each (openDocument); `changes` says which steps must change what
+ * is published (cases where a result kept by mistake would show). Returns nothing; asserts.
+ */
+function scripted(parser: HclParser, name: string, initial: string, steps: readonly [string, string, string][], changes: (what: string) => boolean): void {
+  withDocument(parser, name, initial, ({ analyse, replace }) => {
+    let last = JSON.stringify(analyse());
+    for (const [what, from, to] of steps) {
+      const now = JSON.stringify(replace(from, to, what));
+      if (changes(what)) assert.notEqual(now, last, `${what}: the step changes what is published`);
+      last = now;
+    }
+  });
 }
 
 test('incremental checks: a group kept across an edit of a variable is one that does not read it, even through a local', async () => {
@@ -507,30 +529,6 @@ test('incremental checks: after many missing paths typed in one group, a command
 });
 
 /**
- * `text` open as a document; `replace` changes the first occurrence of `from`, analyses again and checks the
- * diagnostics against a from-scratch analysis of the same text.
- */
-function openDocument(parser: HclParser, name: string, initial: string) {
-  const settings = SETTINGS[0];
-  let text = initial;
-  const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
-  let version = 0;
-  return {
-    analyse: (): Diagnostic[] => doc.analyse(settings).diagnostics,
-    replace(from: string, to: string): Diagnostic[] {
-      const at = text.indexOf(from);
-      assert.ok(at >= 0, from);
-      doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
-      text = text.slice(0, at) + to + text.slice(at + from.length);
-      const diagnostics = doc.analyse(settings).diagnostics;
-      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics);
-      return diagnostics;
-    },
-    dispose: () => doc.dispose(),
-  };
-}
-
-/**
  * A template whose text depends on a variable and on its block's delimiters, open as a document. The parsed
  * text is remembered per `data` attribute and file token (checks/templateData.ts): an edit that changes only
  * the variable, or only a delimiter, or only another line of the block must still give fresh findings.
@@ -559,12 +557,10 @@ job "tpl" {
   }
 }
 `;
-  const doc = openDocument(parser, 'template', text);
-  const replace = doc.replace;
   const syntax = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'template-syntax').map((d) => d.range.start.line);
-  try {
+  withDocument(parser, 'template', text, ({ analyse, replace }) => {
     // `{{ env "HOME"` never closed: reported on the data's line.
-    assert.deepEqual(syntax(doc.analyse()), [15]);
+    assert.deepEqual(syntax(analyse()), [15]);
     // Only the variable changes: the action is gone.
     assert.deepEqual(syntax(replace('default = "{{"', 'default = "<"')), []);
     assert.deepEqual(syntax(replace('default = "<"', 'default = "{{"')), [15]);
@@ -577,9 +573,7 @@ job "tpl" {
     assert.deepEqual(syntax(replace('      template {', '      env {\n        A = "1"\n      }\n      template {')), [18]);
     // The data itself: closed.
     assert.deepEqual(syntax(replace('env "HOME"', 'env "HOME" }}')), []);
-  } finally {
-    doc.dispose();
-  }
+  });
 });
 
 /**
@@ -606,12 +600,10 @@ job "cfg" {
   }
 }
 `;
-  const doc = openDocument(parser, 'driver-config', text);
-  const replace = doc.replace;
   const typeMismatch = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'type-mismatch').length;
   const unknownIn = (diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === 'unknown-attribute').map((d) => d.message.match(/config of task "(\w+)"/i)?.[1]);
-  try {
-    const first = doc.analyse();
+  withDocument(parser, 'driver-config', text, ({ analyse, replace }) => {
+    const first = analyse();
     assert.equal(typeMismatch(first), 1, JSON.stringify(first));
     assert.deepEqual(unknownIn(first), ['web']);
     // Only the task's name: the message names the new one.
@@ -623,9 +615,7 @@ job "cfg" {
     assert.deepEqual(unknownIn(replace('driver = "exec"', 'driver = "exec"\n      user   = "nobody"')), ['api']);
     // The config itself.
     assert.deepEqual(unknownIn(replace('comand  = "x"', '')), []);
-  } finally {
-    doc.dispose();
-  }
+  });
 });
 
 /**
@@ -654,12 +644,10 @@ job "web" "extra" {
   }
 }
 `;
-  const doc = openDocument(parser, 'job-settings', text);
-  const replace = doc.replace;
   const jobLevel = (diagnostics: Diagnostic[]) =>
     diagnostics.filter((d) => d.code === 'unknown-attribute' || d.code === 'unknown-block' || d.code === 'unknown-variable').map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`);
-  try {
-    const first = jobLevel(doc.analyse());
+  withDocument(parser, 'job-settings', text, ({ analyse, replace }) => {
+    const first = jobLevel(analyse());
     assert.deepEqual(first, ['unknown-block 4:10', 'unknown-attribute 5:2', 'unknown-variable 6:22'], JSON.stringify(first));
     // Only the group: the same findings at the same places.
     assert.deepEqual(jobLevel(replace('command = "/bin/sh"', 'command = "/bin/bash"')), first);
@@ -672,16 +660,11 @@ job "web" "extra" {
     assert.deepEqual(jobLevel(replace('var.dcc', 'var.dc')), ['unknown-block 5:12']);
     // Then the group again.
     assert.deepEqual(jobLevel(replace('"/bin/bash"', '"/bin/sh"')), ['unknown-block 5:12']);
-  } finally {
-    doc.dispose();
-  }
+  });
   // A job with no settings of its own: only its position tells the two apart.
-  const bare = openDocument(parser, 'job-settings-bare', text.slice(text.indexOf('job "web"')).replace(/ {2}datacenterz.*\n {2}region.*\n/, ''));
-  try {
-    assert.deepEqual(jobLevel(bare.analyse()), ['unknown-block 0:10']);
-    assert.deepEqual(jobLevel(bare.replace('job "web"', '# the web job\njob "web"')), ['unknown-block 1:10']);
-    assert.deepEqual(jobLevel(bare.replace('# the web job\n', '')), ['unknown-block 0:10']);
-  } finally {
-    bare.dispose();
-  }
+  withDocument(parser, 'job-settings-bare', text.slice(text.indexOf('job "web"')).replace(/ {2}datacenterz.*\n {2}region.*\n/, ''), ({ analyse, replace }) => {
+    assert.deepEqual(jobLevel(analyse()), ['unknown-block 0:10']);
+    assert.deepEqual(jobLevel(replace('job "web"', '# the web job\njob "web"')), ['unknown-block 1:10']);
+    assert.deepEqual(jobLevel(replace('# the web job\n', '')), ['unknown-block 0:10']);
+  });
 });

@@ -29,13 +29,21 @@ export interface CheckContext {
   documentDir?: string;
   report(finding: Finding): void;
   /**
-   * Set when results may be memoised per model object across edits (memo.ts); `file` is the file token,
-   * `withoutScope` the same without the variables and locals (scopeReads.ts). Absent in one-shot runs:
-   * everything is computed afresh.
+   * Set when results may be memoised per model object across edits (memo.ts); `file` is the file token.
+   * Absent in one-shot runs: everything is computed afresh.
    */
-  incremental?: { file: object; withoutScope: object };
+  incremental?: { file: object };
   /** Set while a memoised result is being recorded: see memo.ts `live`. */
   live?(run: (ctx: CheckContext) => void): void;
+}
+
+/**
+ * A context like `base` with its own `incremental`, `report` and `live`. Every field written out, here
+ * once (and in memo.ts Recording): contexts made alike share one shape where a spread of contexts of
+ * varying shapes was slow, and a field added to CheckContext is carried by each of them.
+ */
+export function contextFrom(base: CheckContext, incremental: CheckContext['incremental'], report: CheckContext['report'], live: CheckContext['live']): CheckContext {
+  return { file: base.file, settings: base.settings, evaluator: base.evaluator, incremental, documentDir: base.documentDir, report, live };
 }
 
 /** A check's work on one group of a job. */

@@ -137,20 +137,17 @@ export function providerFor(places: TaskPlaces, p: string): Provider | undefined
 
 /** The chroot entry that brings `p` into the task, with the host path it comes from. */
 export function chrootFor(places: TaskPlaces, p: string): ChrootMatch | undefined {
-  let known = chrootMatches.get(places.chroot);
-  if (!known) chrootMatches.set(places.chroot, (known = new Map()));
-  if (known.has(p)) return known.get(p);
-  const match = findChroot(places.chroot, p);
-  if (known.size >= 1024) known.clear();
-  known.set(p, match);
-  return match;
+  const chroot = places.chroot;
+  let match = chrootMatches.get(chroot);
+  if (!match) chrootMatches.set(chroot, (match = byRecentText(1024, (p) => findChroot(chroot, p))));
+  return match(p);
 }
 
 type ChrootMatch = { readonly entry: ChrootEntry; readonly hostPath: string };
 
 // By chroot list (one per chroot_env map, chrootOf) and task path: every exec task asks for its command's
 // candidates on every edit, and a path join per entry was a tenth of the command check's time.
-const chrootMatches = new WeakMap<readonly ChrootEntry[], Map<string, ChrootMatch | undefined>>();
+const chrootMatches = new WeakMap<readonly ChrootEntry[], (p: string) => ChrootMatch | undefined>();
 
 function findChroot(chroot: readonly ChrootEntry[], p: string): ChrootMatch | undefined {
   // The longest matching task path wins, as a more specific entry is copied over a broader one.

@@ -11,7 +11,7 @@
 // whenever what the machine answered may have changed (machineGeneration), and the result is rebuilt only
 // when they report other findings than last time.
 import type { Block, Group, Job } from '../model/types';
-import type { CheckContext, Finding, GroupCheck } from './check';
+import { contextFrom, type CheckContext, type Finding, type GroupCheck } from './check';
 import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState, jobSettings } from './memo';
@@ -163,19 +163,14 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
   // One context for all checks of the group (the check running is `check`): parts run one after the other
   // and report while they run, never later.
   let check = 0;
-  // Written out rather than spread: every check reads this context's fields, and contexts made alike
-  // share one shape.
-  const ctx: CheckContext = {
-    file: base.file,
-    settings: base.settings,
-    evaluator: base.evaluator,
+  const ctx = contextFrom(
+    base,
     // Without it, the checks compute afresh below the group and remember nothing (see remembersBlocks).
-    incremental: perBlock ? base.incremental : undefined,
-    documentDir: base.documentDir,
-    report: (finding) => steps.push({ check, published: publishedOf(finding, check) }),
+    perBlock ? base.incremental : undefined,
+    (finding) => steps.push({ check, published: publishedOf(finding, check) }),
     // Run right after recording (runLive), and again whenever the machine's answers may have changed.
-    live: (run) => steps.push({ check, live: run }),
-  };
+    (run) => steps.push({ check, live: run }),
+  );
   for (check = 0; check < parts.length; check++) {
     const part = parts[check];
     if (!part) continue;
@@ -198,18 +193,7 @@ const scratch: LiveResult = { findings: [], counts: [] };
 let liveContext: { base: CheckContext; ctx: CheckContext } | undefined;
 
 function liveContextOf(base: CheckContext): CheckContext {
-  if (liveContext?.base !== base) {
-    const ctx: CheckContext = {
-      file: base.file,
-      settings: base.settings,
-      evaluator: base.evaluator,
-      incremental: base.incremental,
-      documentDir: base.documentDir,
-      report: (finding) => scratch.findings.push(finding),
-      live: undefined,
-    };
-    liveContext = { base, ctx };
-  }
+  if (liveContext?.base !== base) liveContext = { base, ctx: contextFrom(base, base.incremental, (finding) => scratch.findings.push(finding), undefined) };
   return liveContext.ctx;
 }
 

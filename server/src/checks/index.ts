@@ -65,7 +65,9 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   // Model objects the edit did not touch are the same objects as last time: results are memoised per block
   // (memo.ts) and per group (groupMemo.ts).
   const tokenInput = { file, settings, documentDir: options.documentDir };
-  const incremental = options.incremental === false ? undefined : { file: fileToken(tokenInput, options.evaluateOptions), withoutScope: fileToken(tokenInput, options.evaluateOptions, true) };
+  const incremental = options.incremental === false ? undefined : { file: fileToken(tokenInput, options.evaluateOptions) };
+  // The same without the variables and locals: only the group memo reads it (groupMemo.ts, scopeReads.ts).
+  const withoutScope = incremental && fileToken(tokenInput, options.evaluateOptions, true);
   // Answers about this machine older than its cache allows are asked again, once, before anything reads them.
   refreshMachine();
   let current = 0;
@@ -101,7 +103,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
         return undefined;
       }
     });
-    const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, incremental.withoutScope), scope, job } : undefined;
+    const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, withoutScope), scope, job } : undefined;
     groupOutputs(ctx, job, parts, context, groups);
   }
   pausedRuns.delete(file);

@@ -17,6 +17,7 @@
 import type { Block, Body, BodyItem, Job, Range } from '../model/types';
 import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
+import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
@@ -219,13 +220,14 @@ const JOB_CONTEXT_BLOCKS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Job-level attributes a per-group check may read: those looked up by name in schema/runtime.ts (the job's
- * name, region and namespace for NOMAD_* values), checks/jobRules.ts and checks/policyRules.ts (the type),
- * and the attribute forms of the blocks above (`meta = { ... }`). The others (`datacenters`, `priority`,
- * `node_pool`, `all_at_once`, tokens, or a name being typed) are read by the job-level checks only, so typing
- * in them does not re-check every group. A per-group check that starts reading another one adds it here.
+ * Job-level attributes a per-group check may read: those behind the runtime scope's NOMAD_* values
+ * (schema/runtime.ts JOB_VALUE_ATTRIBUTES: name, region, namespace), the type (checks/jobRules.ts and
+ * checks/policyRules.ts), the id, and the attribute forms of the blocks above (`meta = { ... }`). The others
+ * (`datacenters`, `priority`, `node_pool`, `all_at_once`, tokens, or a name being typed) are read by the
+ * job-level checks only, so typing in them does not re-check every group. A per-group check that starts
+ * reading another one adds it here.
  */
-const JOB_CONTEXT_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'name', 'region', 'namespace', 'id']);
+const JOB_CONTEXT_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'id', ...JOB_VALUE_ATTRIBUTES.map((v) => v.attribute)]);
 
 function inJobToken(item: BodyItem): boolean {
   if (item.kind === 'attribute') return JOB_CONTEXT_ATTRIBUTES.has(item.name) || JOB_CONTEXT_BLOCKS.has(item.name);
@@ -294,9 +296,15 @@ const settingsKeys = new WeakMap<Job, object>();
  * settings was redone on every edit by each check that walks the file.
  */
 export function blockKey(ctx: Pick<CheckContext, 'file'>, block: Block): object {
-  if (block.type !== 'job') return block;
-  for (const job of ctx.file.jobs) if (job.block === block) return settingsKey(job);
-  return block;
+  const job = jobOf(ctx, block);
+  return job ? settingsKey(job) : block;
+}
+
+/** The job whose block `block` is, if it is one. */
+function jobOf(ctx: Pick<CheckContext, 'file'>, block: Block): Job | undefined {
+  if (block.type !== 'job') return undefined;
+  for (const job of ctx.file.jobs) if (job.block === block) return job;
+  return undefined;
 }
 
 function settingsKey(job: Job): object {
@@ -324,8 +332,6 @@ function pushPosition(parts: unknown[], range: Range): void {
  * apart, groupMemo.ts), any other block's own.
  */
 export function ownBody(ctx: Pick<CheckContext, 'file'>, block: Block): Body {
-  if (block.type === 'job') {
-    for (const job of ctx.file.jobs) if (job.block === block) return jobSettings(job);
-  }
-  return block.body;
+  const job = jobOf(ctx, block);
+  return job ? jobSettings(job) : block.body;
 }

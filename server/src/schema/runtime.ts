@@ -143,6 +143,17 @@ export function runtimeScopeFor(task: Task, file: JobFile, options: RuntimeScope
 const scopes = new WeakMap<Task, { file: JobFile; evaluator: Evaluator | undefined; scope: RuntimeScope }>();
 
 /**
+ * The job-level attributes behind NOMAD_* values, with the value a task gets when one is not written
+ * (undefined: the job's id). Every task's scope reads them, so per-group checks depend on them
+ * (checks/memo.ts keeps them in the job token).
+ */
+export const JOB_VALUE_ATTRIBUTES: readonly { env: string; attribute: string; fallback?: string }[] = [
+  { env: 'NOMAD_JOB_NAME', attribute: 'name' },
+  { env: 'NOMAD_REGION', attribute: 'region', fallback: 'global' },
+  { env: 'NOMAD_NAMESPACE', attribute: 'namespace', fallback: 'default' },
+];
+
+/**
  * Names every task has at start whatever its file says: the unconditional NOMAD_* variables, the user's and
  * the agent's. `runtimeScopeFor(task).hasEnv(name)` is true for each of them in every scope, so a check can
  * settle them without building a scope.
@@ -273,9 +284,9 @@ class ScopeBuilder {
     values.set('NOMAD_TASK_NAME', this.task.name);
     values.set('NOMAD_GROUP_NAME', this.group.name);
     values.set('NOMAD_JOB_ID', job.name);
-    values.set('NOMAD_JOB_NAME', knownString(findAttribute(job.block.body, 'name')?.value, this.evaluator) ?? job.name);
-    values.set('NOMAD_REGION', knownString(findAttribute(job.block.body, 'region')?.value, this.evaluator) ?? 'global');
-    values.set('NOMAD_NAMESPACE', knownString(findAttribute(job.block.body, 'namespace')?.value, this.evaluator) ?? 'default');
+    for (const { env, attribute, fallback } of JOB_VALUE_ATTRIBUTES) {
+      values.set(env, knownString(findAttribute(job.block.body, attribute)?.value, this.evaluator) ?? fallback ?? job.name);
+    }
     const resources = findBlocks(taskBody(this.task), 'resources')[0]?.body;
     const cpu = findAttribute(resources, 'cpu');
     const cpuValue = cpu ? knownString(cpu.value, this.evaluator) : '100';
