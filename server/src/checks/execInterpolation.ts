@@ -11,7 +11,7 @@ import { groupBody, iteratorName, taskBody } from '../schema/runtimeQuery';
 import type { Check, CheckContext } from './check';
 import { ALWAYS_IN_ENV, CONFIG_FUNCTION_NAMES, META_PREFIX, NODE_NAMES, PORT_FAMILIES, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { nearestName } from '../schema/capabilities';
-import { SUBMISSION_ROOTS, directReferences, dottedName, walkExpr, withNames, type ReferenceExpr } from './exprWalk';
+import { SUBMISSION_ROOTS, directReferences, dottedName, walkExpr, withNames, type ReferenceExpr } from '../model/exprWalk';
 import { walkBody } from './jobWalk';
 import { jobSettings } from './memo';
 

@@ -17,7 +17,7 @@ import {
 } from '../model/fileSandbox';
 import { findAttribute, groupBody, knownString, taskBody } from '../schema/runtimeQuery';
 import type { Check, CheckContext } from './check';
-import { walkExpr } from './exprWalk';
+import { walkExpr } from '../model/exprWalk';
 import { live, ownBody } from './memo';
 
 const NO_NAMES: ReadonlySet<string> = new Set();

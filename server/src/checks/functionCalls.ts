@@ -5,7 +5,7 @@ import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { HCL_FUNCTION_BY_NAME, argumentCount, functionSignature } from '../schema/functions';
 import { CONFIG_FUNCTION_NAMES } from '../schema/runtimeNames';
-import { walkExpr } from './exprWalk';
+import { walkExpr } from '../model/exprWalk';
 import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 

@@ -1,7 +1,7 @@
 // Visits every attribute of a body with the names bound at that point by `dynamic` blocks (their iterator),
 // so interpolation checks never mistake `volume.value` inside `dynamic "volume"` for a runtime name.
 import type { Attribute, Block, Body } from '../model/types';
-import { withNames } from './exprWalk';
+import { withNames } from '../model/exprWalk';
 import { iteratorName } from '../schema/runtimeQuery';
 
 export interface BodyVisitor {

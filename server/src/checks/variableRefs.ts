@@ -3,7 +3,7 @@
 import type { JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
-import { walkExpr } from './exprWalk';
+import { walkExpr } from '../model/exprWalk';
 import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
