@@ -160,8 +160,11 @@ class Generation {
 
   /** Copies entry `i` into `to` at `start`, and its items and problems to `out` and `problems`. */
   copy(i: number, start: number, to: Generation, out: BodyItem[], problems: SyntaxProblem[]): void {
-    to.append(start, this.entries[i]);
-    this.emit(i, out, problems);
+    const entry = this.entries[i];
+    to.append(start, entry);
+    if (entry.first) out.push(entry.first);
+    else for (const item of entry.items) out.push(item);
+    if (entry.problems) for (const problem of entry.problems) problems.push(problem);
   }
 
   /**
@@ -190,14 +193,6 @@ class Generation {
       if (entry.items === NONE) entries[i] = { ...entry, type: UNFINISHED };
     }
     this.bodies.clear();
-  }
-
-  /** The items and problems of entry `i` (a direct item of a body), appended to `out` and `problems`. */
-  emit(i: number, out: BodyItem[], problems: SyntaxProblem[]): void {
-    const entry = this.entries[i];
-    if (entry.first) out.push(entry.first);
-    else for (const item of entry.items) out.push(item);
-    if (entry.problems) for (const problem of entry.problems) problems.push(problem);
   }
 }
 

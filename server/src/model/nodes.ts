@@ -7,13 +7,7 @@ export function pos(point: Point): Position {
   return { line: point.row, character: point.column };
 }
 
-/** What a range is read from: a web-tree-sitter `Node` or the model builder's `SyntaxNode`. */
-interface Extent {
-  readonly startPosition: Point;
-  readonly endPosition: Point;
-}
-
-export function nodeRange(node: Extent): Range {
+export function nodeRange(node: Node): Range {
   return { start: pos(node.startPosition), end: pos(node.endPosition) };
 }
 
