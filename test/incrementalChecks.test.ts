@@ -154,6 +154,20 @@ const STAGGER_EDIT: ContextEdit = {
   replace: (m, rnd) => `max_parallel = 1\n${m[1]}${pick(rnd, ['stagger = "0s"\n', 'stagger = "30s"\n', ''])}`,
 };
 
+/**
+ * Lines added and removed (Enter, a pasted or deleted comment): the groups below keep their text and move
+ * (model/shift.ts, JobFile.moves), and their remembered results are moved with them (groupMemo.ts). Task
+ * names made equal give a "first on line N" finding inside a group, which must not be moved as it is.
+ */
+const LINE_EDITS: ContextEdit[] = [
+  { name: 'line break', pattern: /\n/g, replace: () => '\n\n' },
+  { name: 'empty line removed', pattern: /\n\n/g, replace: () => '\n' },
+  { name: 'comment pasted', pattern: /\n(?=\s*(group|task|job|variable|locals|meta|update) )/g, replace: () => '\n# one\n  # two\n' },
+  { name: 'comment deleted', pattern: /\n# one\n {2}# two\n/g, replace: () => '\n' },
+  { name: 'task name', pattern: /task "(\w+)"/g, replace: (m, rnd) => `task "${pick(rnd, ['web', 'side', m[1] + 'w'])}"` },
+  { name: 'port label', pattern: /port "(\w+)"/g, replace: (m, rnd) => `port "${m[1]}${pick(rnd, ['x', ''])}"` },
+];
+
 function contextEdit(rnd: Random, text: string, edits: readonly ContextEdit[]): Change | undefined {
   const kind = pick(rnd, edits);
   const matches = [...text.matchAll(kind.pattern)] as RegExpExecArray[];
@@ -254,6 +268,40 @@ test('incremental checks equal a fresh analysis: context-heavy job, a job-level 
   const parser = await sharedParser();
   const text = contextJob(5).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n');
   exercise(parser, 'stagger', text, 150, 23, 0.5, [...CONTEXT_EDITS, STAGGER_EDIT, STAGGER_EDIT]);
+});
+
+test('incremental checks equal a fresh analysis: lines added and removed above and between groups', async () => {
+  const parser = await sharedParser();
+  // Two tasks per group, so that a renamed task can clash with its neighbour.
+  const text = contextJob(6).replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "side" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
+  exercise(parser, 'lines', text, 200, 31, 0.7, LINE_EDITS);
+  exercise(parser, 'lines-bench', execJobOfLines(600), 80, 32, 0.7, LINE_EDITS);
+});
+
+test('incremental checks: findings of groups moved by lines added above them move too, a line number in a message included', async () => {
+  // Each group has two tasks of one name: its finding says on which line the first is.
+  const text = contextJob(3).replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "$2" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
+  assert.match(text, /task "t0" \{[^]*task "t0" \{/);
+  scripted(
+    await sharedParser(),
+    'moved-steps',
+    text,
+    [
+      ['a blank line above the groups', '\n  group "g0" {', '\n\n  group "g0" {'],
+      ['a comment above the second group', '\n  group "g1" {', '\n  # g1\n  # more\n  group "g1" {'],
+      ['the blank line removed', '\n\n  group "g0" {', '\n  group "g0" {'],
+      ['a line inside the first group, above its tasks', '\n    network {', '\n\n    network {'],
+      ['the comment removed', '\n  # g1\n  # more\n  group "g1" {', '\n  group "g1" {'],
+    ],
+    () => true,
+  );
+});
+
+test('incremental checks equal a fresh analysis: corpus files, lines added and removed', async () => {
+  const parser = await sharedParser();
+  const files = corpusFiles('exec').filter((_, i) => i % 5 === 1).slice(0, 12);
+  let seed = 300;
+  for (const file of files) exercise(parser, path.basename(file), fs.readFileSync(file, 'utf8'), 30, seed++, 0.7, LINE_EDITS);
 });
 
 /**

@@ -12,10 +12,13 @@ import { execJobOfLines } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
 
-/** Removes parent links (job/group) so models can be compared structurally. */
+/**
+ * Removes parent links (job/group) so models can be compared structurally, and the moves (how the build got
+ * there, not what the model says).
+ */
 function plain(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (key, v) => {
-    if (key === 'job' || key === 'group') return undefined;
+    if (key === 'job' || key === 'group' || key === 'moves') return undefined;
     if (v instanceof Map) return Object.fromEntries(v);
     return v;
   }));
@@ -169,6 +172,33 @@ test('the cache keeps two generations only', async () => {
     assert.equal(after.length, before.length);
     assert.notEqual(after[after.length - 1].block, before[before.length - 1].block);
     assert.deepEqual(plain(result.file), plain(editor.fresh().file));
+  } finally {
+    editor.dispose();
+  }
+});
+
+test('lines added above groups move them: each later group is a copy of the one before, equal to a build from scratch', async () => {
+  const parser = await sharedParser();
+  const editor = new Editor(parser, execJobOfLines(400));
+  try {
+    const before = groupsOf(editor.build());
+    const first = editor.text.indexOf('\n  group "g1"') + 1;
+    editor.edit(first, first, '\n\n');
+    const result = editor.build();
+    const after = groupsOf(result);
+    assert.equal(after.length, before.length);
+    assert.deepEqual(plain(result.file), plain(editor.fresh().file));
+    // g0 holds no edit and did not move: the same object. Every later group moved down two rows.
+    assert.equal(after[0].block, before[0].block);
+    for (let i = 1; i < after.length; i++) {
+      assert.deepEqual(result.file.moves?.get(after[i].block), { from: before[i].block, rows: 2 }, `group ${i}`);
+      assert.equal(after[i].block.range.start.line, before[i].block.range.start.line + 2);
+    }
+    // The undo gets the blocks of the build before back, as the same objects.
+    editor.edit(first, first + 2, '');
+    const undone = editor.build();
+    assertSameObjects(before, groupsOf(undone), 0, 'undo');
+    assert.equal(undone.file.moves, undefined);
   } finally {
     editor.dispose();
   }

@@ -10,9 +10,9 @@
 // Findings that depend on the machine too (whether a file exists, machine.ts) are `live` steps: run again
 // whenever what the machine answered may have changed (machineGeneration), and the result is rebuilt only
 // when they report other findings than last time.
-import type { Block, Group, Job } from '../model/types';
+import type { Block, Group, Job, Range } from '../model/types';
 import { contextFrom, type CheckContext, type Finding, type GroupCheck } from './check';
-import { byPosition, publishedOf, withoutDuplicates, type Published } from './published';
+import { byPosition, movedPublished, movedRange, namesLine, publishedOf, withoutDuplicates, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState, jobSettings } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
@@ -141,7 +141,11 @@ function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean 
  * same; `context` undefined computes afresh and remembers nothing.
  */
 function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, perBlock: boolean): readonly Published[] {
-  const known = context ? entries.get(group.block) : undefined;
+  let known = context ? entries.get(group.block) : undefined;
+  if (!known && context) {
+    known = movedEntry(ctx, group, context);
+    if (known) entries.set(group.block, known);
+  }
   if (known && context && (known.context === context.token || stillHolds(known, group, context))) {
     known.context = context.token;
     known.scope = context.scope;
@@ -156,6 +160,82 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   entry.items = itemsOf(entry);
   if (context) entries.set(group.block, entry);
   return entry.items;
+}
+
+/**
+ * For a group block that only moved to other rows (lines added or removed above it: JobFile.moves), the
+ * entry of the block it was copied from with its findings moved along (published.ts movedRange); its token
+ * is compared as any entry's. Undefined when there is none or a finding cannot be moved.
+ */
+function movedEntry(ctx: CheckContext, group: Group, context: GroupContext): Entry | undefined {
+  const move = ctx.file.moves?.get(group.block);
+  const origin = move && entries.get(move.from as Block);
+  if (!origin || (origin.context !== context.token && !stillHolds(origin, group, context))) return undefined;
+  const from = move.from.range;
+  const { rows } = move;
+  const steps: Step[] = [];
+  for (const step of origin.steps) {
+    if ('live' in step) {
+      steps.push({ check: step.check, live: movedLive(step.live, from, rows) });
+      continue;
+    }
+    const published = movedPublished(step.published, from, rows);
+    if (!published) return undefined;
+    steps.push({ check: step.check, published });
+  }
+  let live = NO_LIVE;
+  if (origin.hasLive) {
+    const findings: Finding[] = [];
+    for (const finding of origin.live.findings) {
+      const moved = movedFinding(finding, from, rows);
+      if (!moved) return undefined;
+      findings.push(moved);
+    }
+    live = { findings, counts: origin.live.counts.slice() };
+  }
+  const entry: Entry = { ...origin, steps, live, items: [] };
+  entry.items = itemsOf(entry);
+  return entry;
+}
+
+// Moved findings by the finding and the rows: a live step of a moved entry reports the same objects each
+// time it runs while the machine answers alike (refreshLive compares them by identity).
+const movedFindings = new WeakMap<Finding, Map<number, Finding>>();
+
+function movedFinding(finding: Finding, from: Range, rows: number): Finding | undefined {
+  if (namesLine(finding.message)) return undefined;
+  const range = movedRange(finding.range, from, rows);
+  if (range === undefined) return undefined;
+  if (range === finding.range) return finding;
+  let byRows = movedFindings.get(finding);
+  if (!byRows) movedFindings.set(finding, (byRows = new Map()));
+  let moved = byRows.get(rows);
+  if (!moved) byRows.set(rows, (moved = { ...finding, range }));
+  return moved;
+}
+
+/**
+ * A live step of a moved block (it looks at the machine, with the old block's model objects): what it
+ * reports is moved as the entry's other findings were. Should a later answer give a finding that cannot
+ * be moved (straddling the block's edge, or naming a line), it is placed by its start, the nearest place.
+ */
+function movedLive(run: (ctx: CheckContext) => void, from: Range, rows: number): (ctx: CheckContext) => void {
+  return (ctx) =>
+    run(
+      contextFrom(
+        ctx,
+        ctx.incremental,
+        (finding) => ctx.report(movedFinding(finding, from, rows) ?? nearest(finding, from, rows)),
+        ctx.live,
+      ),
+    );
+}
+
+function nearest(finding: Finding, from: Range, rows: number): Finding {
+  const inside = movedRange({ start: finding.range.start, end: finding.range.start }, from, rows);
+  if (!inside || inside.start === finding.range.start) return finding;
+  const { start, end } = finding.range;
+  return { ...finding, range: { start: { line: start.line + rows, character: start.character }, end: { line: end.line + rows, character: end.character } } };
 }
 
 function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], perBlock: boolean): Step[] {

@@ -1,6 +1,6 @@
 // A finding as it is published: its Diagnostic (made once, never mutated), the key duplicates are dropped
 // by, and the index of the check that reported it, which orders findings at the same position.
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import type { Finding } from './check';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type CodeInfo } from './codes';
 
@@ -31,13 +31,46 @@ export function publishedOf(finding: Finding, check: number): Published {
   if (finding.data !== undefined) diagnostic.data = finding.data;
   const tags = finding.tags ?? (DIAGNOSTIC_CODES[finding.code] as CodeInfo).tags;
   if (tags) diagnostic.tags = tags;
-  const start = diagnostic.range.start;
-  const key = `${start.line}:${start.character}:${diagnostic.code}:${diagnostic.message}`;
-  const made: Published = { diagnostic, key, check, line: start.line, character: start.character };
+  const made = withDiagnostic(diagnostic, check);
   published.set(finding, made);
   return made;
 }
 
+function withDiagnostic(diagnostic: Diagnostic, check: number): Published {
+  const start = diagnostic.range.start;
+  const key = `${start.line}:${start.character}:${diagnostic.code}:${diagnostic.message}`;
+  return { diagnostic, key, check, line: start.line, character: start.character };
+}
+
+/**
+ * Where `range` lies once the model object whose range is `from` moved by `rows` (model/shift.ts): moved
+ * with it when inside `from`, the same object when wholly outside (on something that did not move: what
+ * the memo's token covers), undefined when it straddles `from`'s edge.
+ */
+export function movedRange(range: Range, from: Range, rows: number): Range | undefined {
+  const { start, end } = range;
+  if (before(end, from.start) || before(from.end, start)) return range;
+  if (before(start, from.start) || before(from.end, end)) return undefined;
+  return { start: { line: start.line + rows, character: start.character }, end: { line: end.line + rows, character: end.character } };
+}
+
+/** Whether a message names a line ("first on line 12"): a number in the text, which a move would make wrong. */
+export function namesLine(message: string): boolean {
+  return /\bline \d/.test(message);
+}
+
+/** `item` moved as movedRange says, or undefined when it cannot be (see there, and namesLine). */
+export function movedPublished(item: Published, from: Range, rows: number): Published | undefined {
+  const { diagnostic } = item;
+  if (namesLine(diagnostic.message)) return undefined;
+  const range = movedRange(diagnostic.range, from, rows);
+  if (range === undefined) return undefined;
+  return range === diagnostic.range ? item : withDiagnostic({ ...diagnostic, range }, item.check);
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
 /** Source order. */
 export function byPosition(a: Published, b: Published): number {
   return a.line - b.line || a.character - b.character;

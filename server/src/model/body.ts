@@ -11,6 +11,7 @@ import type { SyntaxNode } from './syntax';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
 import { checkpoint, progress } from '../pause';
+import { movedItem, type Move } from './shift';
 
 /** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
 export interface EditSpan {
@@ -130,8 +131,11 @@ class Generation {
     if (problems) entry.problems = problems;
   }
 
-  /** The index of the item with these properties (-1: none); fastest when asked in increasing order of start. */
-  find(start: number, length: number, row: number, column: number, type: string): number {
+  /**
+   * The index of the item with these properties (-1: none); fastest when asked in increasing order of start.
+   * `row` undefined: an item at any row that a line move may copy (see `move`).
+   */
+  find(start: number, length: number, row: number | undefined, column: number, type: string): number {
     const starts = this.starts;
     const count = this.entries.length;
     let i = this.at;
@@ -153,9 +157,24 @@ class Generation {
     this.at = i;
     for (; i < count && starts[i] === start; i++) {
       const entry = this.entries[i];
-      if (entry.type === type && entry.length === length && entry.row === row && entry.column === column) return i;
+      if (entry.type === type && entry.length === length && entry.column === column && (row === undefined ? entry.first !== undefined && !entry.problems : entry.row === row)) return i;
     }
     return -1;
+  }
+
+  /**
+   * Appends to `to` at `start` entry `i` moved to `row` (its text and column unchanged, only lines above it
+   * added or removed), its item copied with every position moved (shift.ts), and gives that item to `out`.
+   * Only an attribute or block without problems is moved: a problem's message may quote a line number.
+   */
+  move(i: number, start: number, row: number, to: Generation, out: BodyItem[], moves: Map<BodyItem, Move>): void {
+    const entry = this.entries[i];
+    const from = entry.first!;
+    const rows = row - entry.row;
+    const item = movedItem(from, rows);
+    to.append(start, { length: entry.length, row, column: entry.column, type: entry.type, items: ONE, first: item, problems: undefined });
+    moves.set(item, { from, rows });
+    out.push(item);
   }
 
   /** Copies entry `i` into `to` at `start`, and its items and problems to `out` and `problems`. */
@@ -233,6 +252,9 @@ function cacheType(node: SyntaxNode, type: string): string {
   return node.hasError ? `${type}!` : type;
 }
 
+/** Items up to this length (UTF-16 units) moved to other rows are copied whole, larger ones walked (see `moved`). */
+const MOVED_ITEM_LENGTH = 32 * 1024;
+
 /** Bodies with fewer children are walked child by child: that costs less than keeping a record. */
 const RECORDED_BODY_CHILDREN = 8;
 
@@ -262,6 +284,8 @@ export class BodyBuilder {
    */
   private partial: Generation | undefined;
   private partialEdits: readonly EditSpan[] = [];
+  /** The items the current build moved (see `moved`), with what each was copied from. */
+  moves = new Map<BodyItem, Move>();
 
   /**
    * Starts a build. `edits` are the changes since the text of the last build begun (empty: same text);
@@ -269,6 +293,8 @@ export class BodyBuilder {
    */
   begin(edits: readonly EditSpan[] | undefined): void {
     this.next = new Generation();
+    // A build taken up after a pause keeps the moves of the items it takes over.
+    if (!this.partial) this.moves = new Map();
     if (!edits) {
       this.edits = undefined;
       this.partial = undefined;
@@ -312,6 +338,7 @@ export class BodyBuilder {
     this.olderEdits = undefined;
     this.partial = undefined;
     this.partialEdits = [];
+    this.moves = new Map();
   }
 
   /** The root body from a `config_file` node. */
@@ -570,12 +597,28 @@ export class BodyBuilder {
       this.previous.copy(i, startIndex, this.next, out, ctx.problems);
       return true;
     }
-    if (!this.olderEdits) return false;
+    if (!this.olderEdits) return this.moved(this.previous, old, startIndex, length, row, column, type, out);
     const older = mapBack(this.olderEdits, old, old + length);
-    if (older === undefined) return false;
+    if (older === undefined) return this.moved(this.previous, old, startIndex, length, row, column, type, out);
     const j = this.older.find(older, length, row, column, type);
-    if (j < 0) return false;
+    if (j < 0) return this.moved(this.previous, old, startIndex, length, row, column, type, out);
     this.older.copy(j, startIndex, this.next, out, ctx.problems);
+    return true;
+  }
+
+  /**
+   * An item of `from` at `at` (now at `startIndex`) with the same text and column but on another row (line breaks were added or
+   * removed above it: Enter, a pasted or deleted line), moved to `row` rather than built again. Items
+   * larger than MOVED_ITEM_LENGTH are built, their own items moved one by one: a copy is not stopped at
+   * checkpoints, and a whole job in one copy would hold the thread past a slice.
+   */
+  private moved(from: Generation, at: number, startIndex: number, length: number, row: number, column: number, type: string, out: BodyItem[]): boolean {
+    if (length > MOVED_ITEM_LENGTH) return false;
+    const i = from.find(at, length, undefined, column, type);
+    if (i < 0) return false;
+    checkpoint();
+    from.move(i, startIndex, row, this.next, out, this.moves);
+    progress();
     return true;
   }
 

@@ -59,6 +59,7 @@ export class ModelBuilder {
       reader.delete();
     }
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
+    if (this.bodies.moves.size > 0) file.moves = this.bodies.moves;
     if (!edits) {
       // Built afresh: no block of before can come back.
       this.groups.olderScope = [];

@@ -6,6 +6,7 @@
 // group is reused). So a check or feature may memoise results per Block/Body in a WeakMap, keyed also on
 // whatever else it reads (settings, variables, the job's own attributes).
 import type { Range } from 'vscode-languageserver-types';
+import type { Move } from './shift';
 
 export type { Range };
 
@@ -185,4 +186,10 @@ export interface JobFile {
   locals: Map<string, Attribute>;
   /** Normally one; more than one is a `duplicate` mistake the checks report. */
   jobs: Job[];
+  /**
+   * The items of this build copied from the build before because only their rows changed (lines added or
+   * removed above them), with what each was copied from: what was remembered about that item holds for
+   * its copy, moved by the same rows. Absent when none moved.
+   */
+  moves?: ReadonlyMap<BodyItem, Move>;
 }
