@@ -5,10 +5,9 @@
 // built (types.ts), so the move is a copy: the old objects stay valid for the build they belong to (an undo
 // gets them back from the older generation).
 //
-// The copy follows the model's types field by field; every field without a position is taken over as it
-// is (spread), so a new field holding no position needs nothing here. `test/modelCache.test.ts` compares
-// moved models with builds from scratch, which catches a position field this file does not move.
-import type { Position, Range } from 'vscode-languageserver-types';
+// The copy follows the model's types field by field. `test/modelCache.test.ts` compares moved models with
+// builds from scratch after random edits, which catches a field this file does not copy or move.
+import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, Label, ObjectItem, TemplatePart, Traverser } from './types';
 
 /** An item a build copied from the build before at other rows: the item copied, and how far it moved (negative: up). */
@@ -22,98 +21,156 @@ export function movedItem(item: BodyItem, rows: number): BodyItem {
   return item.kind === 'attribute' ? attribute(item, rows) : block(item, rows);
 }
 
-function position(p: Position, rows: number): Position {
-  return { line: p.line + rows, character: p.character };
+// Each object is written out field by field in the order model/build.ts makes it, rather than spread: the
+// copies then share the built objects' shapes, and a spread site seeing every kind of expression was most of
+// a move's time.
+
+/** `r` moved `rows` rows down (up when negative). */
+export function movedRange(r: Range, rows: number): Range {
+  return range(r, rows);
+}
+
+/** The blocks of `copy`, a moved copy of `from` (movedItem), by the block of `from` each was copied from. */
+export function copiedBlocks(from: BodyItem, copy: BodyItem): Map<Block, Block> {
+  const blocks = new Map<Block, Block>();
+  const walk = (a: BodyItem, b: BodyItem): void => {
+    if (a.kind !== 'block' || b.kind !== 'block') return;
+    blocks.set(a, b);
+    const items = a.body.items;
+    for (let i = 0; i < items.length; i++) walk(items[i], b.body.items[i]);
+  };
+  walk(from, copy);
+  return blocks;
 }
 
 function range(r: Range, rows: number): Range {
-  return { start: position(r.start, rows), end: position(r.end, rows) };
+  return { start: { line: r.start.line + rows, character: r.start.character }, end: { line: r.end.line + rows, character: r.end.character } };
 }
 
 function attribute(a: Attribute, rows: number): Attribute {
-  return { ...a, nameRange: range(a.nameRange, rows), value: expr(a.value, rows), range: range(a.range, rows) };
+  return { kind: 'attribute', name: a.name, nameRange: range(a.nameRange, rows), value: expr(a.value, rows), range: range(a.range, rows) };
 }
 
 function label(l: Label, rows: number): Label {
-  return { ...l, range: range(l.range, rows) };
+  return { value: l.value, range: range(l.range, rows), quoted: l.quoted };
 }
 
 function body(b: Body, rows: number): Body {
-  return { items: b.items.map((item) => movedItem(item, rows)), range: range(b.range, rows) };
+  const items = new Array<BodyItem>(b.items.length);
+  for (let i = 0; i < items.length; i++) items[i] = movedItem(b.items[i], rows);
+  return { items, range: range(b.range, rows) };
 }
 
 function block(b: Block, rows: number): Block {
-  const moved: Block = { ...b, typeRange: range(b.typeRange, rows), labels: b.labels.map((l) => label(l, rows)), body: body(b.body, rows), range: range(b.range, rows) };
+  const labels = new Array<Label>(b.labels.length);
+  for (let i = 0; i < labels.length; i++) labels[i] = label(b.labels[i], rows);
+  const moved: Block = { kind: 'block', type: b.type, typeRange: range(b.typeRange, rows), labels, body: body(b.body, rows), range: range(b.range, rows) };
   if (b.openBrace) moved.openBrace = range(b.openBrace, rows);
   if (b.closeBrace) moved.closeBrace = range(b.closeBrace, rows);
   if (b.dynamic) {
     // The content body is the body of the `content` block among the items: the same object, as built.
-    const at = b.dynamic.content ? b.body.items.findIndex((i) => i.kind === 'block' && i.body === b.dynamic!.content) : -1;
-    moved.dynamic = at >= 0 ? { ...b.dynamic, content: (moved.body.items[at] as Block).body } : { ...b.dynamic };
+    const content = b.dynamic.content;
+    const at = content ? b.body.items.findIndex((i) => i.kind === 'block' && i.body === content) : -1;
+    moved.dynamic = at >= 0 ? { blockType: b.dynamic.blockType, content: (moved.body.items[at] as Block).body } : { blockType: b.dynamic.blockType };
   }
   return moved;
 }
 
 function exprs(list: readonly Expr[], rows: number): Expr[] {
-  return list.map((e) => expr(e, rows));
+  const moved = new Array<Expr>(list.length);
+  for (let i = 0; i < list.length; i++) moved[i] = expr(list[i], rows);
+  return moved;
+}
+
+function traverser(t: Traverser, rows: number): Traverser {
+  switch (t.kind) {
+    case 'attr':
+      return { kind: 'attr', name: t.name, range: range(t.range, rows) };
+    case 'index':
+      return { kind: 'index', key: expr(t.key, rows), range: range(t.range, rows) };
+    case 'splat':
+      return { kind: 'splat', range: range(t.range, rows) };
+  }
 }
 
 function traversers(path: readonly Traverser[], rows: number): Traverser[] {
-  return path.map((t): Traverser => (t.kind === 'index' ? { ...t, key: expr(t.key, rows), range: range(t.range, rows) } : { ...t, range: range(t.range, rows) }));
+  if (path.length === 0) return [];
+  const moved = new Array<Traverser>(path.length);
+  for (let i = 0; i < path.length; i++) moved[i] = traverser(path[i], rows);
+  return moved;
 }
 
 function objectItem(item: ObjectItem, rows: number): ObjectItem {
-  return { ...item, key: expr(item.key, rows), value: expr(item.value, rows), range: range(item.range, rows) };
+  const moved: ObjectItem = { key: expr(item.key, rows), value: expr(item.value, rows), range: range(item.range, rows) };
+  if (item.keyName !== undefined) moved.keyName = item.keyName;
+  return moved;
+}
+
+function part(p: TemplatePart, rows: number): TemplatePart {
+  switch (p.kind) {
+    case 'literal':
+      return p.source ? { kind: 'literal', text: p.text, range: range(p.range, rows), source: p.source } : { kind: 'literal', text: p.text, range: range(p.range, rows) };
+    case 'interpolation': {
+      const moved: TemplatePart = { kind: 'interpolation', expr: expr(p.expr, rows), range: range(p.range, rows) };
+      if (p.stripLeft) moved.stripLeft = p.stripLeft;
+      if (p.stripRight) moved.stripRight = p.stripRight;
+      return moved;
+    }
+    case 'directive': {
+      const moved: TemplatePart =
+        p.names !== undefined
+          ? { kind: 'directive', directive: p.directive, expr: expr(p.expr, rows), names: p.names, then: parts(p.then, rows), range: range(p.range, rows) }
+          : { kind: 'directive', directive: p.directive, expr: expr(p.expr, rows), then: parts(p.then, rows), range: range(p.range, rows) };
+      if (p.else) moved.else = parts(p.else, rows);
+      return moved;
+    }
+  }
 }
 
 function parts(list: readonly TemplatePart[], rows: number): TemplatePart[] {
-  return list.map((part): TemplatePart => {
-    switch (part.kind) {
-      case 'literal':
-        return { ...part, range: range(part.range, rows) };
-      case 'interpolation':
-        return { ...part, expr: expr(part.expr, rows), range: range(part.range, rows) };
-      case 'directive': {
-        const moved: TemplatePart = { ...part, expr: expr(part.expr, rows), then: parts(part.then, rows), range: range(part.range, rows) };
-        if (part.else) moved.else = parts(part.else, rows);
-        return moved;
-      }
-    }
-  });
+  const moved = new Array<TemplatePart>(list.length);
+  for (let i = 0; i < list.length; i++) moved[i] = part(list[i], rows);
+  return moved;
 }
 
 function expr(e: Expr, rows: number): Expr {
-  const r = range(e.range, rows);
   switch (e.kind) {
     case 'literal':
-    case 'invalid':
-      return { ...e, range: r };
+      return e.raw !== undefined ? { kind: 'literal', value: e.value, range: range(e.range, rows), raw: e.raw } : { kind: 'literal', value: e.value, range: range(e.range, rows) };
     case 'template':
-      return { ...e, parts: parts(e.parts, rows), range: r };
-    case 'reference':
+      return e.heredoc ? { kind: 'template', parts: parts(e.parts, rows), heredoc: e.heredoc, range: range(e.range, rows) } : { kind: 'template', parts: parts(e.parts, rows), range: range(e.range, rows) };
+    case 'reference': {
+      const r = range(e.range, rows);
       // The root's range is often the expression's own (a bare name): kept one object, as built.
-      return { ...e, rootRange: e.rootRange === e.range ? r : range(e.rootRange, rows), path: traversers(e.path, rows), range: r };
+      return { kind: 'reference', root: e.root, rootRange: e.rootRange === e.range ? r : range(e.rootRange, rows), path: traversers(e.path, rows), range: r };
+    }
     case 'call':
-      return { ...e, nameRange: range(e.nameRange, rows), args: exprs(e.args, rows), range: r };
+      return { kind: 'call', name: e.name, nameRange: range(e.nameRange, rows), args: exprs(e.args, rows), expandFinal: e.expandFinal, range: range(e.range, rows) };
     case 'tuple':
-      return { ...e, items: exprs(e.items, rows), range: r };
-    case 'object':
-      return { ...e, items: e.items.map((item) => objectItem(item, rows)), range: r };
+      return { kind: 'tuple', items: exprs(e.items, rows), range: range(e.range, rows) };
+    case 'object': {
+      const items = new Array<ObjectItem>(e.items.length);
+      for (let i = 0; i < items.length; i++) items[i] = objectItem(e.items[i], rows);
+      return { kind: 'object', items, range: range(e.range, rows) };
+    }
     case 'conditional':
-      return { ...e, condition: expr(e.condition, rows), then: expr(e.then, rows), else: expr(e.else, rows), range: r };
+      return { kind: 'conditional', condition: expr(e.condition, rows), then: expr(e.then, rows), else: expr(e.else, rows), range: range(e.range, rows) };
     case 'for': {
-      const moved = { ...e, collection: expr(e.collection, rows), valueExpr: expr(e.valueExpr, rows), range: r };
+      // Rare, and its optional fields vary: a spread, the moved fields set over it.
+      const moved = { ...e, collection: expr(e.collection, rows), valueExpr: expr(e.valueExpr, rows), range: range(e.range, rows) };
       if (e.keyExpr) moved.keyExpr = expr(e.keyExpr, rows);
       if (e.condition) moved.condition = expr(e.condition, rows);
       return moved;
     }
     case 'unary':
-      return { ...e, operand: expr(e.operand, rows), range: r };
+      return { kind: 'unary', op: e.op, operand: expr(e.operand, rows), range: range(e.range, rows) };
     case 'binary':
-      return { ...e, left: expr(e.left, rows), right: expr(e.right, rows), range: r };
+      return { kind: 'binary', op: e.op, left: expr(e.left, rows), right: expr(e.right, rows), range: range(e.range, rows) };
     case 'traversal':
-      return { ...e, target: expr(e.target, rows), path: traversers(e.path, rows), range: r };
+      return { kind: 'traversal', target: expr(e.target, rows), path: traversers(e.path, rows), range: range(e.range, rows) };
     case 'parens':
-      return { ...e, inner: expr(e.inner, rows), range: r };
+      return { kind: 'parens', inner: expr(e.inner, rows), range: range(e.range, rows) };
+    case 'invalid':
+      return { kind: 'invalid', text: e.text, range: range(e.range, rows) };
   }
 }

@@ -18,6 +18,7 @@ import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect
 import { Linker, type FileWide } from './link';
 import { LastList, align, alignedValues } from './alignment';
 import { checkpoint, progress } from '../pause';
+import { copiedBlocks, movedRange } from '../model/shift';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
 
@@ -128,7 +129,7 @@ export function walkUnits(file: JobFile, stop: () => boolean): boolean {
   for (let i = 0; i < items.length; i++) {
     const kind = unitKind(items[i], inJob[i]);
     if (states.get(items[i])?.kind === kind) continue;
-    states.set(items[i], stateOf(walkOf(items[i], kind), kind));
+    states.set(items[i], stateOf(movedWalk(items[i], kind, file.moves) ?? walkOf(items[i], kind), kind));
     if (stop()) return i === items.length - 1;
   }
   return true;
@@ -151,7 +152,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
   const count = items.length;
   const last = lastBuilds.find(items);
   const aligned = align(items, last?.items, (i, j) => inJob[i] === last!.inJob[j]);
-  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i])));
+  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i]), file.moves));
   // The file-wide declarations are those of last time when no unit that changed declares any.
   const sameGlobal = !!last && !declaresFileWide(states, aligned.head, count - aligned.tail) && !declaresFileWide(last.states, aligned.head, last.states.length - aligned.tail);
   const global = sameGlobal ? last.global : fileWideByKey(states);
@@ -322,12 +323,44 @@ function sameTargets(deps: readonly (Declaration | undefined)[], keys: readonly 
  * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
  * thousand groups).
  */
-function remembered(item: BodyItem, kind: UnitKind): UnitState {
+function remembered(item: BodyItem, kind: UnitKind, moves: JobFile['moves']): UnitState {
   let found = states.get(item);
   if (!found || found.kind !== kind) {
     checkpoint();
-    states.set(item, (found = stateOf(walkOf(item, kind), kind)));
+    states.set(item, (found = stateOf(movedWalk(item, kind, moves) ?? walkOf(item, kind), kind)));
     progress();
   }
   return found;
+}
+
+/**
+ * The walk of an item that only moved to other rows (JobFile.moves): the walk of the item it was copied from,
+ * moved along, its blocks those of the copy. A walk reads its item only, so everything in it moves alike.
+ */
+function movedWalk(item: BodyItem, kind: UnitKind, moves: JobFile['moves']): Collected | undefined {
+  const move = moves?.get(item);
+  const before = move && states.get(move.from);
+  if (!before || before.kind !== kind) return undefined;
+  const { rows } = move;
+  const copies = copiedBlocks(move.from, item);
+  const block = (b: Block | undefined): Block | undefined => (b === undefined ? undefined : (copies.get(b) ?? b));
+  const unit = before.unit;
+  return {
+    declarations: unit.declarations.map((d) => {
+      const moved: Declaration = { ...d, range: movedRange(d.range, rows), fullRange: movedRange(d.fullRange, rows) };
+      if (d.group) moved.group = block(d.group);
+      if (d.task) moved.task = block(d.task);
+      return moved;
+    }),
+    uses: unit.uses.map((u) => {
+      const moved: Use = { ...u, range: movedRange(u.range, rows) };
+      if (u.group) moved.group = block(u.group);
+      if (u.task) moved.task = block(u.task);
+      if (u.owner) moved.owner = block(u.owner);
+      return moved;
+    }),
+    strings: unit.strings.map((s) => (s.task ? { value: s.value, range: movedRange(s.range, rows), task: block(s.task) } : { value: s.value, range: movedRange(s.range, rows) })),
+    open: unit.open,
+    range: movedRange(unit.range, rows),
+  };
 }
