@@ -91,9 +91,10 @@ function jobWithLoneVariable(): string {
 
 /**
  * Edits the random script leaves out: typing in a variable's default (each group's result is kept unless it
- * reads that variable) or in the job's datacenters (no group reads it), and Enter above the groups (every
- * line after it moves: the model, the checks and the reference index are keyed by position, so this is a
- * cold analysis, sliced). Each edit is a new text.
+ * reads that variable) or in the job's datacenters (no group reads it), Enter above the groups (every
+ * line after it moves: the groups are copied with their rows moved, model/shift.ts, but the job's own
+ * settings move too, so every group is checked again) and Enter in the first group (the later groups move,
+ * and their findings and reference walks move with them). Each edit is a new text.
  */
 async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
   console.log('\nedits of other kinds, ours / floor, interleaved (ms per edit until its diagnostics)');
@@ -109,6 +110,8 @@ async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
     kind("typing in the job's datacenters", '1 MB', big, big.indexOf('"dc1"') + 4, 'abcdefghijkl'),
     kind('Enter above the groups (every later line moves)', '1,000 lines', small, small.indexOf('\n\njob ') + 1, '\n\n\n\n', true),
     kind('Enter above the groups (every later line moves)', '1 MB', big, big.indexOf('\n\njob ') + 1, '\n\n\n\n', true),
+    kind('Enter in the first group (every later group moves)', '1,000 lines', small, small.indexOf('\n    restart {') + 1, '\n\n\n\n', true),
+    kind('Enter in the first group (every later group moves)', '1 MB', big, big.indexOf('\n    restart {') + 1, '\n\n\n\n', true),
   ];
   for (const [n, c] of cases.entries()) {
     const [o, f] = await replayed(ours, floor, `file:///bench/kinds-${n}.nomad.hcl`, c.text, c.edits);

@@ -21,9 +21,9 @@ export function movedItem(item: BodyItem, rows: number): BodyItem {
   return item.kind === 'attribute' ? attribute(item, rows) : block(item, rows);
 }
 
-// Each object is written out field by field in the order model/build.ts makes it, rather than spread: the
-// copies then share the built objects' shapes, and a spread site seeing every kind of expression was most of
-// a move's time.
+// Each object is written out field by field in the order model/build.ts makes it, rather than spread, and
+// lists are mapped (packed arrays, as built): the copies then share the built objects' shapes, which the
+// checks' code is optimised for, and a spread site seeing every kind of expression was most of a move's time.
 
 /** `r` moved `rows` rows down (up when negative). */
 export function movedRange(r: Range, rows: number): Range {
@@ -56,14 +56,11 @@ function label(l: Label, rows: number): Label {
 }
 
 function body(b: Body, rows: number): Body {
-  const items = new Array<BodyItem>(b.items.length);
-  for (let i = 0; i < items.length; i++) items[i] = movedItem(b.items[i], rows);
-  return { items, range: range(b.range, rows) };
+  return { items: b.items.map((item) => movedItem(item, rows)), range: range(b.range, rows) };
 }
 
 function block(b: Block, rows: number): Block {
-  const labels = new Array<Label>(b.labels.length);
-  for (let i = 0; i < labels.length; i++) labels[i] = label(b.labels[i], rows);
+  const labels = b.labels.map((l) => label(l, rows));
   const moved: Block = { kind: 'block', type: b.type, typeRange: range(b.typeRange, rows), labels, body: body(b.body, rows), range: range(b.range, rows) };
   if (b.openBrace) moved.openBrace = range(b.openBrace, rows);
   if (b.closeBrace) moved.closeBrace = range(b.closeBrace, rows);
@@ -77,9 +74,7 @@ function block(b: Block, rows: number): Block {
 }
 
 function exprs(list: readonly Expr[], rows: number): Expr[] {
-  const moved = new Array<Expr>(list.length);
-  for (let i = 0; i < list.length; i++) moved[i] = expr(list[i], rows);
-  return moved;
+  return list.map((e) => expr(e, rows));
 }
 
 function traverser(t: Traverser, rows: number): Traverser {
@@ -94,10 +89,7 @@ function traverser(t: Traverser, rows: number): Traverser {
 }
 
 function traversers(path: readonly Traverser[], rows: number): Traverser[] {
-  if (path.length === 0) return [];
-  const moved = new Array<Traverser>(path.length);
-  for (let i = 0; i < path.length; i++) moved[i] = traverser(path[i], rows);
-  return moved;
+  return path.length === 0 ? [] : path.map((t) => traverser(t, rows));
 }
 
 function objectItem(item: ObjectItem, rows: number): ObjectItem {
@@ -128,9 +120,7 @@ function part(p: TemplatePart, rows: number): TemplatePart {
 }
 
 function parts(list: readonly TemplatePart[], rows: number): TemplatePart[] {
-  const moved = new Array<TemplatePart>(list.length);
-  for (let i = 0; i < list.length; i++) moved[i] = part(list[i], rows);
-  return moved;
+  return list.map((p) => part(p, rows));
 }
 
 function expr(e: Expr, rows: number): Expr {
@@ -148,11 +138,8 @@ function expr(e: Expr, rows: number): Expr {
       return { kind: 'call', name: e.name, nameRange: range(e.nameRange, rows), args: exprs(e.args, rows), expandFinal: e.expandFinal, range: range(e.range, rows) };
     case 'tuple':
       return { kind: 'tuple', items: exprs(e.items, rows), range: range(e.range, rows) };
-    case 'object': {
-      const items = new Array<ObjectItem>(e.items.length);
-      for (let i = 0; i < items.length; i++) items[i] = objectItem(e.items[i], rows);
-      return { kind: 'object', items, range: range(e.range, rows) };
-    }
+    case 'object':
+      return { kind: 'object', items: e.items.map((item) => objectItem(item, rows)), range: range(e.range, rows) };
     case 'conditional':
       return { kind: 'conditional', condition: expr(e.condition, rows), then: expr(e.then, rows), else: expr(e.else, rows), range: range(e.range, rows) };
     case 'for': {
