@@ -272,19 +272,32 @@ test('incremental checks equal a fresh analysis: context-heavy job, a job-level 
 
 test('incremental checks equal a fresh analysis: lines added and removed above and between groups', async () => {
   const parser = await sharedParser();
-  // Two tasks per group, so that a renamed task can clash with its neighbour.
-  const text = contextJob(6).replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "side" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
+  // Two tasks per group, so that a renamed task can clash with its neighbour; a job-level finding that
+  // every group reports (on `stagger`), which moves with the job's settings, not with the groups.
+  const text = contextJob(6).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n').replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "side" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
   exercise(parser, 'lines', text, 200, 31, 0.7, LINE_EDITS);
   exercise(parser, 'lines-bench', execJobOfLines(600), 80, 32, 0.7, LINE_EDITS);
 });
 
 test('incremental checks: findings of groups moved by lines added above them move too, a line number in a message included', async () => {
-  // Each group has two tasks of one name: its finding says on which line the first is.
-  const text = contextJob(3).replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "$2" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
-  assert.match(text, /task "t0" \{[^]*task "t0" \{/);
+  // The first group has two tasks of one name: its finding says on which line the first is. Every group
+  // reports the job's `stagger`, on the job's line. A small job is copied whole when it moves; one of 60
+  // groups (past 32 KB) is built again with its groups copied, and results follow the job token's move.
+  const parser = await sharedParser();
+  for (const groups of [3, 60]) {
+    // Comments above the variables, the job and its update block: lines added there touch no item.
+    const commented = `# vars\n${contextJob(groups)}`.replace('\njob "ctx" {', '\n# the job\njob "ctx" {').replace('\n  update {', '\n  # updates\n  update {');
+    const text = commented.replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n').replace(/(\n {4}task "(\w+)" \{)/, '\n    task "$2" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
+    assert.match(text, /task "t0" \{[^]*task "t0" \{/);
+    if (groups === 60) assert.ok(text.length > 32 * 1024);
+    movedSteps(parser, `moved-steps-${groups}`, text);
+  }
+});
+
+function movedSteps(parser: HclParser, name: string, text: string): void {
   scripted(
-    await sharedParser(),
-    'moved-steps',
+    parser,
+    name,
     text,
     [
       ['a blank line above the groups', '\n  group "g0" {', '\n\n  group "g0" {'],
@@ -292,10 +305,16 @@ test('incremental checks: findings of groups moved by lines added above them mov
       ['the blank line removed', '\n\n  group "g0" {', '\n  group "g0" {'],
       ['a line inside the first group, above its tasks', '\n    network {', '\n\n    network {'],
       ['the comment removed', '\n  # g1\n  # more\n  group "g1" {', '\n  group "g1" {'],
+      // The job and its own settings move too: results kept under the token of before, moved.
+      ['a line above the job', '# the job\n', '# the job\n\n'],
+      ['a line above the variables', '# vars\n', '# vars\n\n'],
+      ['a line between the job settings', '  # updates\n', '  # updates\n\n'],
+      ['the line above the job removed', '# the job\n\n', '# the job\n'],
+      ['the line above the variables removed', '# vars\n\n', '# vars\n'],
     ],
     () => true,
   );
-});
+}
 
 test('incremental checks equal a fresh analysis: corpus files, lines added and removed', async () => {
   const parser = await sharedParser();

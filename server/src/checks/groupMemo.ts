@@ -10,11 +10,11 @@
 // Findings that depend on the machine too (whether a file exists, machine.ts) are `live` steps: run again
 // whenever what the machine answered may have changed (machineGeneration), and the result is rebuilt only
 // when they report other findings than last time.
-import type { Block, Group, Job, Range } from '../model/types';
+import type { Block, Group, Job } from '../model/types';
 import { contextFrom, type CheckContext, type Finding, type GroupCheck } from './check';
-import { byPosition, movedPublished, movedRange, namesLine, publishedOf, withoutDuplicates, type Published } from './published';
+import { byPosition, movedPublished, movedRange, namesLine, publishedOf, withoutDuplicates, type MovedPlace, type Published } from './published';
 import { machineGeneration } from './machine';
-import { RecentState, jobSettings } from './memo';
+import { RecentState, jobSettings, type TokenMove } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
 import { checkpoint, progress } from '../pause';
 
@@ -30,6 +30,8 @@ export interface GroupContext {
   /** The variables and locals of this run's model. */
   scope: ScopeView;
   job: Job;
+  /** Set when a line move moved what the job token covers (memo.ts jobTokenMove). */
+  moved?: TokenMove;
 }
 
 interface Entry {
@@ -142,9 +144,9 @@ function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean 
  */
 function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, perBlock: boolean): readonly Published[] {
   let known = context ? entries.get(group.block) : undefined;
-  if (!known && context) {
-    known = movedEntry(ctx, group, context);
-    if (known) entries.set(group.block, known);
+  if (context && ctx.file.moves && !(known && (known.context === context.token || stillHolds(known, group, context)))) {
+    const moved = movedEntry(ctx, group, context, known);
+    if (moved) entries.set(group.block, (known = moved));
   }
   if (known && context && (known.context === context.token || stillHolds(known, group, context))) {
     known.context = context.token;
@@ -163,23 +165,28 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
 }
 
 /**
- * For a group block that only moved to other rows (lines added or removed above it: JobFile.moves), the
- * entry of the block it was copied from with its findings moved along (published.ts movedRange); its token
- * is compared as any entry's. Undefined when there is none or a finding cannot be moved.
+ * A result that holds after a line move (JobFile.moves), with its findings moved along (published.ts
+ * movedRange): the entry of the block this group's block moved from, under this token; or the entry of the
+ * group (moved or not) under the job token of the build before, when what the token covers moved too
+ * (GroupContext.moved). Undefined when there is none or a finding cannot be moved.
  */
-function movedEntry(ctx: CheckContext, group: Group, context: GroupContext): Entry | undefined {
+function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, known: Entry | undefined): Entry | undefined {
   const move = ctx.file.moves?.get(group.block);
-  const origin = move && entries.get(move.from as Block);
-  if (!origin || (origin.context !== context.token && !stillHolds(origin, group, context))) return undefined;
-  const from = move.from.range;
-  const { rows } = move;
+  const origin = move ? entries.get(move.from as Block) : known;
+  if (!origin) return undefined;
+  const places: MovedPlace[] = move ? [{ range: move.from.range, rows: move.rows }] : [];
+  if (origin.context !== context.token && !(move && stillHolds(origin, group, context))) {
+    if (!context.moved || origin.context !== context.moved.before) return undefined;
+    places.push(...context.moved.places);
+  }
+  if (places.length === 0) return undefined;
   const steps: Step[] = [];
   for (const step of origin.steps) {
     if ('live' in step) {
-      steps.push({ check: step.check, live: movedLive(step.live, from, rows) });
+      steps.push({ check: step.check, live: movedLive(step.live, places) });
       continue;
     }
-    const published = movedPublished(step.published, from, rows);
+    const published = movedPublished(step.published, places);
     if (!published) return undefined;
     steps.push({ check: step.check, published });
   }
@@ -187,55 +194,49 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext): Ent
   if (origin.hasLive) {
     const findings: Finding[] = [];
     for (const finding of origin.live.findings) {
-      const moved = movedFinding(finding, from, rows);
+      const moved = movedFinding(finding, places);
       if (!moved) return undefined;
       findings.push(moved);
     }
     live = { findings, counts: origin.live.counts.slice() };
   }
-  const entry: Entry = { ...origin, steps, live, items: [] };
+  const entry: Entry = { ...origin, context: context.token, steps, live, items: [] };
   entry.items = itemsOf(entry);
   return entry;
 }
 
-// Moved findings by the finding and the rows: a live step of a moved entry reports the same objects each
-// time it runs while the machine answers alike (refreshLive compares them by identity).
-const movedFindings = new WeakMap<Finding, Map<number, Finding>>();
+// Moved findings by the finding and where they moved to: a live step of a moved entry reports the same
+// objects each time it runs while the machine answers alike (refreshLive compares them by identity).
+const movedFindings = new WeakMap<Finding, Map<string, Finding>>();
 
-function movedFinding(finding: Finding, from: Range, rows: number): Finding | undefined {
+function movedFinding(finding: Finding, places: readonly MovedPlace[]): Finding | undefined {
   if (namesLine(finding.message)) return undefined;
-  const range = movedRange(finding.range, from, rows);
+  const range = movedRange(finding.range, places);
   if (range === undefined) return undefined;
   if (range === finding.range) return finding;
-  let byRows = movedFindings.get(finding);
-  if (!byRows) movedFindings.set(finding, (byRows = new Map()));
-  let moved = byRows.get(rows);
-  if (!moved) byRows.set(rows, (moved = { ...finding, range }));
+  let byPlace = movedFindings.get(finding);
+  if (!byPlace) movedFindings.set(finding, (byPlace = new Map()));
+  const key = `${range.start.line}:${range.end.line}`;
+  let moved = byPlace.get(key);
+  if (!moved) byPlace.set(key, (moved = { ...finding, range }));
   return moved;
 }
 
 /**
- * A live step of a moved block (it looks at the machine, with the old block's model objects): what it
- * reports is moved as the entry's other findings were. Should a later answer give a finding that cannot
- * be moved (straddling the block's edge, or naming a line), it is placed by its start, the nearest place.
+ * A live step of a moved result (it looks at the machine, with the model objects of before the move): what
+ * it reports is moved as the entry's other findings were. Should a later answer give a finding that cannot
+ * be moved (straddling a place's edge, or naming a line), it is moved by its start, the nearest place.
  */
-function movedLive(run: (ctx: CheckContext) => void, from: Range, rows: number): (ctx: CheckContext) => void {
-  return (ctx) =>
-    run(
-      contextFrom(
-        ctx,
-        ctx.incremental,
-        (finding) => ctx.report(movedFinding(finding, from, rows) ?? nearest(finding, from, rows)),
-        ctx.live,
-      ),
-    );
+function movedLive(run: (ctx: CheckContext) => void, places: readonly MovedPlace[]): (ctx: CheckContext) => void {
+  return (ctx) => run(contextFrom(ctx, ctx.incremental, (finding) => ctx.report(movedFinding(finding, places) ?? nearest(finding, places)), ctx.live));
 }
 
-function nearest(finding: Finding, from: Range, rows: number): Finding {
-  const inside = movedRange({ start: finding.range.start, end: finding.range.start }, from, rows);
-  if (!inside || inside.start === finding.range.start) return finding;
+function nearest(finding: Finding, places: readonly MovedPlace[]): Finding {
   const { start, end } = finding.range;
-  return { ...finding, range: { start: { line: start.line + rows, character: start.character }, end: { line: end.line + rows, character: end.character } } };
+  const at = movedRange({ start, end: start }, places);
+  if (!at || at.start.line === start.line) return finding;
+  const rows = at.start.line - start.line;
+  return { ...finding, range: { start: at.start, end: { line: end.line + rows, character: end.character } } };
 }
 
 function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], perBlock: boolean): Step[] {

@@ -5,7 +5,7 @@ import type { JobFile } from '../model/types';
 import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
-import { fileToken, jobToken } from './memo';
+import { fileToken, jobToken, jobTokenMove } from './memo';
 import { groupOutputs } from './groupMemo';
 import { scopeViewOf } from '../model/scopeReads';
 import { checkpoint, isPaused, progress } from '../pause';
@@ -103,7 +103,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
         return undefined;
       }
     });
-    const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, withoutScope), scope, job } : undefined;
+    const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, withoutScope), scope, job, moved: jobTokenMove(ctx, job, options.evaluateOptions) } : undefined;
     groupOutputs(ctx, job, parts, context, groups);
   }
   pausedRuns.delete(file);

@@ -19,6 +19,7 @@ import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
+import type { MovedPlace } from './published';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
 type Recorded = Finding | ((ctx: CheckContext) => void);
@@ -136,6 +137,12 @@ export function intern(parts: readonly unknown[]): object {
   return token;
 }
 
+/** The token these parts were interned as lately, if they were; never makes one. */
+function internedAlready(parts: readonly unknown[]): object | undefined {
+  for (const candidate of recent) if (sameParts(candidate.parts, parts)) return candidate.token;
+  return undefined;
+}
+
 function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -189,14 +196,54 @@ export class RecentState<T> {
  * when what it reads of them is unchanged (scopeReads.ts).
  */
 export function fileToken(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown, withoutScope = false): object {
+  return intern(filePartsOf(ctx, evaluateOptions, withoutScope));
+}
+
+/** The parts of a file token; `as` gives the part for an item (jobTokenMove: what it was in the build before). */
+function filePartsOf(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'>, evaluateOptions: unknown, withoutScope: boolean, as?: (item: BodyItem) => BodyItem): unknown[] {
   // The document's folder too: paths read beside the job are judged against it (fileSandbox.ts).
   const parts: unknown[] = [ctx.settings, evaluateOptions, ctx.documentDir];
   if (withoutScope) parts.push(SCOPE_FREE);
   for (const item of ctx.file.body.items) {
     if (item.kind === 'block' && (item.type === 'job' || (withoutScope && SCOPE_BLOCKS.has(item.type)))) continue;
-    parts.push(item);
+    parts.push(as ? as(item) : item);
   }
-  return intern(parts);
+  return parts;
+}
+
+/**
+ * What a line move did to a job token (model/shift.ts, JobFile.moves): the job token of the build before,
+ * made from the items the moved ones were, and where each moved item the token covers was before and by how
+ * many rows it moved. A result remembered under `before` holds now with its findings in those places moved.
+ */
+export interface TokenMove {
+  before: object;
+  places: MovedPlace[];
+}
+
+/**
+ * The job token's move in this run: undefined when nothing the job token covers moved (the job block, its
+ * own settings, the file's other top-level items), or when the token of the build before is not among the
+ * recent ones.
+ */
+export function jobTokenMove(ctx: CheckContext, job: Job, evaluateOptions: unknown): TokenMove | undefined {
+  const moves = ctx.file.moves;
+  if (!moves || !ctx.incremental) return undefined;
+  const places: MovedPlace[] = [];
+  const before = (item: BodyItem): BodyItem => {
+    const move = moves.get(item);
+    if (!move) return item;
+    places.push({ range: move.from.range, rows: move.rows });
+    return move.from;
+  };
+  const jobMove = moves.get(job.block);
+  if (jobMove) places.push({ range: jobMove.from.range, rows: jobMove.rows });
+  const fileParts = filePartsOf(ctx, evaluateOptions, false, before);
+  const settingsParts = jobPartsOf(job, jobMove?.rows ?? 0, before);
+  if (places.length === 0) return undefined;
+  const file = internedAlready(fileParts);
+  const token = file && internedAlready([file, ...settingsParts]);
+  return token ? { before: token, places } : undefined;
 }
 
 /** Marks a token made without the scope blocks, so it never equals a full one. */
@@ -243,13 +290,21 @@ export function jobToken(ctx: CheckContext, job: Job, file: object | undefined =
   const known = jobTokens.get(job);
   const cached = known?.find((k) => k.file === file);
   if (cached) return cached.token;
-  const parts: unknown[] = [file, job.name, job.block.labels.length];
-  for (const label of job.block.labels) parts.push(label.value, label.range.start.line, label.range.start.character);
-  for (const item of jobSettings(job).items) if (inJobToken(item)) parts.push(item);
-  const token = intern(parts);
+  const token = intern([file, ...jobPartsOf(job, 0)]);
   // Two per job and run: over the full file token and over the one without variables and locals.
   jobTokens.set(job, [...(known ?? []).slice(-1), { file, token }]);
   return token;
+}
+
+/**
+ * The parts of a job token after its file token. `rows`: how far the job block moved since the build `as`
+ * gives the items of (jobTokenMove), so that its labels are placed as they were then.
+ */
+function jobPartsOf(job: Job, rows: number, as?: (item: BodyItem) => BodyItem): unknown[] {
+  const parts: unknown[] = [job.name, job.block.labels.length];
+  for (const label of job.block.labels) parts.push(label.value, label.range.start.line - rows, label.range.start.character);
+  for (const item of jobSettings(job).items) if (inJobToken(item)) parts.push(as ? as(item) : item);
+  return parts;
 }
 
 /** The file token of an incremental run; a fresh object otherwise. */

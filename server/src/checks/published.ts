@@ -42,16 +42,28 @@ function withDiagnostic(diagnostic: Diagnostic, check: number): Published {
   return { diagnostic, key, check, line: start.line, character: start.character };
 }
 
+/** Where a model object was before a line move (model/shift.ts), and by how many rows it moved. */
+export interface MovedPlace {
+  range: Range;
+  rows: number;
+}
+
 /**
- * Where `range` lies once the model object whose range is `from` moved by `rows` (model/shift.ts): moved
- * with it when inside `from`, the same object when wholly outside (on something that did not move: what
- * the memo's token covers), undefined when it straddles `from`'s edge.
+ * Where `range` lies after the moves of `places`: moved with the place it lies in, the same object when in
+ * none (on something that did not move: what the memo's token covers), undefined when it straddles a
+ * place's edge. Places nest only within one move (a job moved with its groups), so all holding a range
+ * moved alike.
  */
-export function movedRange(range: Range, from: Range, rows: number): Range | undefined {
+export function movedRange(range: Range, places: readonly MovedPlace[]): Range | undefined {
   const { start, end } = range;
-  if (before(end, from.start) || before(from.end, start)) return range;
-  if (before(start, from.start) || before(from.end, end)) return undefined;
-  return { start: { line: start.line + rows, character: start.character }, end: { line: end.line + rows, character: end.character } };
+  for (const place of places) {
+    const from = place.range;
+    if (before(end, from.start) || before(from.end, start)) continue;
+    if (before(start, from.start) || before(from.end, end)) return undefined;
+    const rows = place.rows;
+    return { start: { line: start.line + rows, character: start.character }, end: { line: end.line + rows, character: end.character } };
+  }
+  return range;
 }
 
 /** Whether a message names a line ("first on line 12"): a number in the text, which a move would make wrong. */
@@ -60,10 +72,10 @@ export function namesLine(message: string): boolean {
 }
 
 /** `item` moved as movedRange says, or undefined when it cannot be (see there, and namesLine). */
-export function movedPublished(item: Published, from: Range, rows: number): Published | undefined {
+export function movedPublished(item: Published, places: readonly MovedPlace[]): Published | undefined {
   const { diagnostic } = item;
   if (namesLine(diagnostic.message)) return undefined;
-  const range = movedRange(diagnostic.range, from, rows);
+  const range = movedRange(diagnostic.range, places);
   if (range === undefined) return undefined;
   return range === diagnostic.range ? item : withDiagnostic({ ...diagnostic, range }, item.check);
 }

@@ -284,8 +284,10 @@ export class BodyBuilder {
    */
   private partial: Generation | undefined;
   private partialEdits: readonly EditSpan[] = [];
-  /** The items the current build moved (see `moved`), with what each was copied from. */
+  /** The items the current build moved (see `moved`), with what each was copied from or built again like. */
   moves = new Map<BodyItem, Move>();
+  /** Set by `moved` for an item too large to copy: the move `cached` records for it once it is built. */
+  private largeMove: Move | undefined;
 
   /**
    * Starts a build. `edits` are the changes since the text of the last build begun (empty: same text);
@@ -548,7 +550,9 @@ export class BodyBuilder {
     const row = start.line;
     const column = start.character;
     const key = cacheType(node, type);
+    this.largeMove = undefined;
     if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
+    const move = this.largeMove;
     // Only before an item is begun: the items finished so far are in `next` for the next attempt.
     checkpoint();
     const slot = this.next.reserve(startIndex, length, row, column, key);
@@ -564,6 +568,7 @@ export class BodyBuilder {
       } else {
         const item = type === 'attribute' ? this.attribute(node, start, ctx) : this.block(node, start, ctx);
         this.next.fillOne(slot, item, problemsFrom(ctx, from));
+        if (move) this.moves.set(item, move);
         out.push(item);
       }
     } catch (error) {
@@ -597,25 +602,35 @@ export class BodyBuilder {
       this.previous.copy(i, startIndex, this.next, out, ctx.problems);
       return true;
     }
-    if (!this.olderEdits) return this.moved(this.previous, old, startIndex, length, row, column, type, out);
-    const older = mapBack(this.olderEdits, old, old + length);
-    if (older === undefined) return this.moved(this.previous, old, startIndex, length, row, column, type, out);
-    const j = this.older.find(older, length, row, column, type);
-    if (j < 0) return this.moved(this.previous, old, startIndex, length, row, column, type, out);
-    this.older.copy(j, startIndex, this.next, out, ctx.problems);
-    return true;
+    const older = this.olderEdits && mapBack(this.olderEdits, old, old + length);
+    if (older !== undefined) {
+      const j = this.older.find(older, length, row, column, type);
+      if (j >= 0) {
+        this.older.copy(j, startIndex, this.next, out, ctx.problems);
+        return true;
+      }
+    }
+    // Not at this row in either: on another one, first in the previous build, else in the one before (an
+    // item the previous build took over whole keeps only its own entry, not those of its items).
+    if (this.moved(this.previous, old, startIndex, length, row, column, type, out)) return true;
+    return older !== undefined && this.largeMove === undefined && this.moved(this.older, older, startIndex, length, row, column, type, out);
   }
 
   /**
-   * An item of `from` at `at` (now at `startIndex`) with the same text and column but on another row (line breaks were added or
-   * removed above it: Enter, a pasted or deleted line), moved to `row` rather than built again. Items
+   * An item of `from` at `at` (now at `startIndex`) with the same text and column but on another row (line
+   * breaks were added or removed above it: Enter, a pasted or deleted line), moved to `row` rather than built again. Items
    * larger than MOVED_ITEM_LENGTH are built, their own items moved one by one: a copy is not stopped at
    * checkpoints, and a whole job in one copy would hold the thread past a slice.
    */
   private moved(from: Generation, at: number, startIndex: number, length: number, row: number, column: number, type: string, out: BodyItem[]): boolean {
-    if (length > MOVED_ITEM_LENGTH) return false;
     const i = from.find(at, length, undefined, column, type);
     if (i < 0) return false;
+    if (length > MOVED_ITEM_LENGTH) {
+      // Built again, but a move all the same (its text is the same): `cached` records it once built.
+      const entry = from.entry(i);
+      this.largeMove = { from: entry.first!, rows: row - entry.row };
+      return false;
+    }
     checkpoint();
     from.move(i, startIndex, row, this.next, out, this.moves);
     progress();

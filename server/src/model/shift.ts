@@ -10,7 +10,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, Label, ObjectItem, TemplatePart, Traverser } from './types';
 
-/** An item a build copied from the build before at other rows: the item copied, and how far it moved (negative: up). */
+/** An item of the build before that one of this build is at other rows: that item, and how far it moved (negative: up). */
 export interface Move {
   from: BodyItem;
   rows: number;

@@ -187,9 +187,9 @@ export interface JobFile {
   /** Normally one; more than one is a `duplicate` mistake the checks report. */
   jobs: Job[];
   /**
-   * The items of this build copied from the build before because only their rows changed (lines added or
-   * removed above them), with what each was copied from: what was remembered about that item holds for
-   * its copy, moved by the same rows. Absent when none moved.
+   * The items of this build whose text and column are those of an item of the build before, only on other
+   * rows (lines added or removed above them), with that item: copied from it, or for a large one built again.
+   * What was remembered about that item holds for this one, moved by the same rows. Absent when none moved.
    */
   moves?: ReadonlyMap<BodyItem, Move>;
 }
