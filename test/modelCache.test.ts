@@ -11,18 +11,8 @@ import type { Group } from '../server/src/model/types';
 import { execJobOfLines } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
+import { plainModel } from './helpers/plainModel';
 
-/**
- * Removes parent links (job/group) so models can be compared structurally, and the moves (how the build got
- * there, not what the model says).
- */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (key, v) => {
-    if (key === 'job' || key === 'group' || key === 'moves') return undefined;
-    if (v instanceof Map) return Object.fromEntries(v);
-    return v;
-  }));
-}
 
 /**
  * A build stopped at each `deadline()` (pause.ts) and taken up again, as the server's slices do: the first
@@ -106,7 +96,7 @@ test('undo after breaking a heredoc marker reuses the blocks and groups after it
     editor.edit(at, at + 1, '');
     const undone = editor.build();
     assertSameObjects(before, groupsOf(undone), 4, 'undo');
-    assert.deepEqual(plain(undone.file), plain(editor.fresh().file));
+    assert.deepEqual(plainModel(undone.file), plainModel(editor.fresh().file));
     assert.deepEqual(undone.problems, editor.fresh().problems);
     // Each group's task is the same object too (it belongs to the group).
     assert.equal(groupsOf(undone)[5].tasks[0], before[5].tasks[0]);
@@ -134,7 +124,7 @@ test('an undo built in slices still gets back the groups after the edit, though 
     const { result, stops } = editor.buildInSlices();
     assert.ok(stops > 0, 'the undo build stopped at a checkpoint');
     assertSameObjects(before, groupsOf(result), 4, 'undo in slices');
-    assert.deepEqual(plain(result.file), plain(editor.fresh().file));
+    assert.deepEqual(plainModel(result.file), plainModel(editor.fresh().file));
   } finally {
     editor.dispose();
   }
@@ -171,7 +161,7 @@ test('the cache keeps two generations only', async () => {
     const after = groupsOf(result);
     assert.equal(after.length, before.length);
     assert.notEqual(after[after.length - 1].block, before[before.length - 1].block);
-    assert.deepEqual(plain(result.file), plain(editor.fresh().file));
+    assert.deepEqual(plainModel(result.file), plainModel(editor.fresh().file));
   } finally {
     editor.dispose();
   }
@@ -187,7 +177,7 @@ test('lines added above groups move them: each later group is a copy of the one 
     const result = editor.build();
     const after = groupsOf(result);
     assert.equal(after.length, before.length);
-    assert.deepEqual(plain(result.file), plain(editor.fresh().file));
+    assert.deepEqual(plainModel(result.file), plainModel(editor.fresh().file));
     // g0 holds no edit and did not move: the same object. Every later group moved down two rows.
     assert.equal(after[0].block, before[0].block);
     for (let i = 1; i < after.length; i++) {
@@ -227,7 +217,7 @@ async function randomEditsMatchScratch(lines: number, seed: number, steps: numbe
       if (rnd() < 0.1) continue; // two edits before the next build
       const incremental = editor.build();
       const fresh = editor.fresh();
-      assert.deepEqual(plain(incremental.file), plain(fresh.file), `step ${step}: models differ`);
+      assert.deepEqual(plainModel(incremental.file), plainModel(fresh.file), `step ${step}: models differ`);
       assert.deepEqual(incremental.problems, fresh.problems, `step ${step}: problems differ`);
     }
   } finally {
@@ -256,7 +246,7 @@ test('a build resumed slice after slice equals one uninterrupted build, also whe
       const slices = stops + 1;
       assert.ok(slices > 5, `only ${slices} slices`);
       const once = buildModel(tree, text);
-      assert.deepEqual(plain(result.file), plain(once.file));
+      assert.deepEqual(plainModel(result.file), plainModel(once.file));
       assert.deepEqual(result.problems, once.problems);
     } finally {
       tree.delete();
@@ -282,7 +272,7 @@ test('a large body taken over item by item keeps the problems of the items it co
       editor.edit(at, at, '1');
       const incremental = editor.build();
       const fresh = editor.fresh();
-      assert.deepEqual(plain(incremental.file), plain(fresh.file), `edit in g${i}: models differ`);
+      assert.deepEqual(plainModel(incremental.file), plainModel(fresh.file), `edit in g${i}: models differ`);
       assert.deepEqual(incremental.problems, fresh.problems, `edit in g${i}: problems differ`);
       assert.equal(incremental.problems.length, 2);
     }
@@ -307,7 +297,7 @@ test('a lone \\r typed into a file of \\n line ends moves the positions after it
       editor.edit(offset, offset, insert);
       const incremental = editor.build();
       const fresh = editor.fresh();
-      assert.deepEqual(plain(incremental.file), plain(fresh.file), `after inserting ${JSON.stringify(insert)} at ${offset}`);
+      assert.deepEqual(plainModel(incremental.file), plainModel(fresh.file), `after inserting ${JSON.stringify(insert)} at ${offset}`);
       assert.deepEqual(incremental.problems, fresh.problems);
     }
   } finally {

@@ -15,6 +15,7 @@ import { analyseTree } from '../server/src/analysis';
 import { resolveSettings } from '../server/src/settings';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
+import { plainModel } from './helpers/plainModel';
 
 /** The HCL syntax mistakes of the invalid corpus: expected syntax errors as [line, message pattern]. */
 const CORPUS_SYNTAX: [string, [number, RegExp][]][] = [
@@ -100,14 +101,6 @@ test('valid constructs tree-sitter and HCL2 agree on give no syntax errors', asy
 
 // ---- incremental parsing ----
 
-/** Removes parent links (job/group) so models can be compared structurally. */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (key, v) => {
-    if (key === 'job' || key === 'group') return undefined;
-    if (v instanceof Map) return Object.fromEntries(v);
-    return v;
-  }));
-}
 
 test('incremental edits give the same model and diagnostics as a full parse', async () => {
   const parser = await sharedParser();
@@ -146,7 +139,7 @@ test('incremental edits give the same model and diagnostics as a full parse', as
       const fullTree = parser.parse(treeText(text));
       const full = analyseTree(fullTree, text, settings);
       assert.equal(doc.tree().rootNode.toString(), fullTree.rootNode.toString(), `${path.basename(file)} step ${step}: trees differ`);
-      assert.deepEqual(plain(incremental.file), plain(full.file), `${path.basename(file)} step ${step}: models differ`);
+      assert.deepEqual(plainModel(incremental.file), plainModel(full.file), `${path.basename(file)} step ${step}: models differ`);
       assert.deepEqual(incremental.diagnostics, full.diagnostics, `${path.basename(file)} step ${step}: diagnostics differ`);
       fullTree.delete();
     }
