@@ -12,6 +12,7 @@ import { execJobOfLines } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
 import { plainModel } from './helpers/plainModel';
+import { movesOf } from '../server/src/model/shift';
 
 
 /**
@@ -167,7 +168,7 @@ test('the cache keeps two generations only', async () => {
   }
 });
 
-test('lines added above groups move them: each later group is a copy of the one before, equal to a build from scratch', async () => {
+test('lines added above groups move them: each later group is a copy of the one before, equal to a build from scratch; an undo gets the blocks of before back', async () => {
   const parser = await sharedParser();
   const editor = new Editor(parser, execJobOfLines(400));
   try {
@@ -181,14 +182,19 @@ test('lines added above groups move them: each later group is a copy of the one 
     // g0 holds no edit and did not move: the same object. Every later group moved down two rows.
     assert.equal(after[0].block, before[0].block);
     for (let i = 1; i < after.length; i++) {
-      assert.deepEqual(result.file.moves?.get(after[i].block), { from: before[i].block, rows: 2 }, `group ${i}`);
+      assert.deepEqual(movesOf(result.file)?.get(after[i].block), { from: before[i].block, rows: 2 }, `group ${i}`);
       assert.equal(after[i].block.range.start.line, before[i].block.range.start.line + 2);
     }
-    // The undo gets the blocks of the build before back, as the same objects.
+    // The undo gets the blocks of the build before back, as the same objects: nothing moved.
     editor.edit(first, first + 2, '');
     const undone = editor.build();
     assertSameObjects(before, groupsOf(undone), 0, 'undo');
-    assert.equal(undone.file.moves, undefined);
+    assert.equal(movesOf(undone.file), undefined);
+    // Lines removed above them: they move up, from the copies.
+    editor.edit(first - 1, first, '');
+    const up = editor.build();
+    assert.deepEqual(plainModel(up.file), plainModel(editor.fresh().file));
+    for (let i = 1; i < after.length; i++) assert.deepEqual(movesOf(up.file)?.get(groupsOf(up)[i].block), { from: before[i].block, rows: -1 }, `up, group ${i}`);
   } finally {
     editor.dispose();
   }

@@ -10,6 +10,7 @@ import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
 import { runChecks } from './checks/index';
 import { referenceIndex } from './references/index';
 import { assembleFile, ModelBuilder, type EditSpan } from './model/build';
+import { forgetMoves } from './model/shift';
 import { isPaused, stopAfter, withDeadline } from './pause';
 import { createEvaluator, type EvaluateOptions } from './model/evaluate';
 import type { Evaluator } from './model/eval';
@@ -417,6 +418,8 @@ export class DocumentAnalysis {
   }
 
   private complete(settings: EffectiveSettings, analysis: Analysis): Analysis {
+    // What the build moved was read by this analysis' checks and reference index, and by nothing later.
+    forgetMoves(analysis.file);
     this.last = analysis;
     this.lastSettings = settings;
     this.stage = 'done';

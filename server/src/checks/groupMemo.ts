@@ -17,6 +17,7 @@ import { machineGeneration } from './machine';
 import { RecentState, jobSettings, type TokenMove } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
 import { checkpoint, progress } from '../pause';
+import { movesOf } from '../model/shift';
 
 /** What a group's checks did, in the order they did it (check by check). */
 type Step = { check: number; published: Published } | { check: number; live: (ctx: CheckContext) => void };
@@ -48,6 +49,8 @@ interface Entry {
   live: LiveResult;
   /** Sorted by position then check, duplicates dropped. */
   items: readonly Published[];
+  /** Made by a line move (movedEntry): its live steps are not run, it is checked again instead. */
+  moved?: true;
 }
 
 interface LiveResult {
@@ -95,6 +98,9 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
     lastRuns.set(context.token, { groups: job.groups, results, generation });
     previousGroups = job.groups;
   }
+  // Its base holds this run's model: kept past the run, it kept a whole model of before alive once later
+  // runs stopped running live steps (a line move's results do not run them).
+  liveContext = undefined;
 }
 
 /**
@@ -144,11 +150,11 @@ function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean 
  */
 function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, perBlock: boolean): readonly Published[] {
   let known = context ? entries.get(group.block) : undefined;
-  if (context && ctx.file.moves && !(known && (known.context === context.token || stillHolds(known, group, context)))) {
+  if (context && movesOf(ctx.file) !== undefined && !(known && (known.context === context.token || stillHolds(known, group, context)))) {
     const moved = movedEntry(ctx, group, context, known);
     if (moved) entries.set(group.block, (known = moved));
   }
-  if (known && context && (known.context === context.token || stillHolds(known, group, context))) {
+  if (known && context && (known.context === context.token || stillHolds(known, group, context)) && !(known.moved && known.generation !== machineGeneration())) {
     known.context = context.token;
     known.scope = context.scope;
     if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
@@ -165,15 +171,19 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
 }
 
 /**
- * A result that holds after a line move (JobFile.moves), with its findings moved along (published.ts
+ * A result that holds after a line move (model/shift.ts movesOf), with its findings moved along (published.ts
  * movedRange): the entry of the block this group's block moved from, under this token; or the entry of the
  * group (moved or not) under the job token of the build before, when what the token covers moved too
  * (GroupContext.moved). Undefined when there is none or a finding cannot be moved.
+ *
+ * Live steps are not carried over: they hold model objects of before the move (each move would wrap the
+ * last and keep every model alive). Their findings are moved as they are, and the entry is `moved`: once
+ * the machine answers differently (machineGeneration) it is checked again rather than its steps run.
  */
 function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, known: Entry | undefined): Entry | undefined {
-  const move = ctx.file.moves?.get(group.block);
+  const move = movesOf(ctx.file)?.get(group.block);
   const origin = move ? entries.get(move.from as Block) : known;
-  if (!origin) return undefined;
+  if (!origin || (origin.hasLive && origin.generation !== machineGeneration())) return undefined;
   const places: MovedPlace[] = move ? [{ range: move.from.range, rows: move.rows }] : [];
   if (origin.context !== context.token && !(move && stillHolds(origin, group, context))) {
     if (!context.moved || origin.context !== context.moved.before) return undefined;
@@ -183,7 +193,7 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
   const steps: Step[] = [];
   for (const step of origin.steps) {
     if ('live' in step) {
-      steps.push({ check: step.check, live: movedLive(step.live, places) });
+      steps.push({ check: step.check, live: NOT_RUN });
       continue;
     }
     const published = movedPublished(step.published, places);
@@ -194,50 +204,20 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
   if (origin.hasLive) {
     const findings: Finding[] = [];
     for (const finding of origin.live.findings) {
-      const moved = movedFinding(finding, places);
-      if (!moved) return undefined;
-      findings.push(moved);
+      if (namesLine(finding.message)) return undefined;
+      const range = movedRange(finding.range, places);
+      if (!range) return undefined;
+      findings.push(range === finding.range ? finding : { ...finding, range });
     }
     live = { findings, counts: origin.live.counts.slice() };
   }
-  const entry: Entry = { ...origin, context: context.token, steps, live, items: [] };
+  const entry: Entry = { ...origin, context: context.token, withoutScope: context.withoutScope, scope: context.scope, steps, live, items: [], moved: true };
   entry.items = itemsOf(entry);
   return entry;
 }
 
-// Moved findings by the finding and where they moved to: a live step of a moved entry reports the same
-// objects each time it runs while the machine answers alike (refreshLive compares them by identity).
-const movedFindings = new WeakMap<Finding, Map<string, Finding>>();
-
-function movedFinding(finding: Finding, places: readonly MovedPlace[]): Finding | undefined {
-  if (namesLine(finding.message)) return undefined;
-  const range = movedRange(finding.range, places);
-  if (range === undefined) return undefined;
-  if (range === finding.range) return finding;
-  let byPlace = movedFindings.get(finding);
-  if (!byPlace) movedFindings.set(finding, (byPlace = new Map()));
-  const key = `${range.start.line}:${range.end.line}`;
-  let moved = byPlace.get(key);
-  if (!moved) byPlace.set(key, (moved = { ...finding, range }));
-  return moved;
-}
-
-/**
- * A live step of a moved result (it looks at the machine, with the model objects of before the move): what
- * it reports is moved as the entry's other findings were. Should a later answer give a finding that cannot
- * be moved (straddling a place's edge, or naming a line), it is moved by its start, the nearest place.
- */
-function movedLive(run: (ctx: CheckContext) => void, places: readonly MovedPlace[]): (ctx: CheckContext) => void {
-  return (ctx) => run(contextFrom(ctx, ctx.incremental, (finding) => ctx.report(movedFinding(finding, places) ?? nearest(finding, places)), ctx.live));
-}
-
-function nearest(finding: Finding, places: readonly MovedPlace[]): Finding {
-  const { start, end } = finding.range;
-  const at = movedRange({ start, end: start }, places);
-  if (!at || at.start.line === start.line) return finding;
-  const rows = at.start.line - start.line;
-  return { ...finding, range: { start: at.start, end: { line: end.line + rows, character: end.character } } };
-}
+/** The live step of a moved entry, which is never run (see movedEntry). */
+function NOT_RUN(): void {}
 
 function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], perBlock: boolean): Step[] {
   const steps: Step[] = [];

@@ -20,6 +20,7 @@ import { ROOT } from '../schema/lookup';
 import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
 import type { MovedPlace } from './published';
+import { movesOf } from '../model/shift';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
 type Recorded = Finding | ((ctx: CheckContext) => void);
@@ -212,7 +213,7 @@ function filePartsOf(ctx: Pick<CheckContext, 'file' | 'settings' | 'documentDir'
 }
 
 /**
- * What a line move did to a job token (model/shift.ts, JobFile.moves): the job token of the build before,
+ * What a line move did to a job token (model/shift.ts movesOf): the job token of the build before,
  * made from the items the moved ones were, and where each moved item the token covers was before and by how
  * many rows it moved. A result remembered under `before` holds now with its findings in those places moved.
  */
@@ -227,7 +228,7 @@ export interface TokenMove {
  * recent ones.
  */
 export function jobTokenMove(ctx: CheckContext, job: Job, evaluateOptions: unknown): TokenMove | undefined {
-  const moves = ctx.file.moves;
+  const moves = movesOf(ctx.file);
   if (!moves || !ctx.incremental) return undefined;
   const places: MovedPlace[] = [];
   const before = (item: BodyItem): BodyItem => {

@@ -7,6 +7,7 @@ import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
 import { ChildLists, Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
+import { recordMoves } from './shift';
 
 export type { EditSpan };
 import { createEvaluator } from './evaluate';
@@ -59,7 +60,7 @@ export class ModelBuilder {
       reader.delete();
     }
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
-    if (this.bodies.moves.size > 0) file.moves = this.bodies.moves;
+    recordMoves(file, this.bodies.moves);
     if (!edits) {
       // Built afresh: no block of before can come back.
       this.groups.olderScope = [];

@@ -8,12 +8,33 @@
 // The copy follows the model's types field by field. `test/modelCache.test.ts` compares moved models with
 // builds from scratch after random edits, which catches a field this file does not copy or move.
 import type { Range } from 'vscode-languageserver-types';
-import type { Attribute, Block, Body, BodyItem, Expr, Label, ObjectItem, TemplatePart, Traverser } from './types';
+import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
 
 /** An item of the build before that one of this build is at other rows: that item, and how far it moved (negative: up). */
 export interface Move {
   from: BodyItem;
   rows: number;
+}
+
+/**
+ * The moves of a build (ModelBuilder.build), by the file it made: read by the analysis of that build (the
+ * checks' memos, the reference index) and forgotten when it is complete (`forgetMoves`), as they hold the
+ * previous build's items, a whole second model after a line near the top of a large file.
+ */
+const movesByFile = new WeakMap<JobFile, ReadonlyMap<BodyItem, Move>>();
+
+/** The items of `file` that only moved since the build before, with what each was (absent when none did). */
+export function movesOf(file: JobFile): ReadonlyMap<BodyItem, Move> | undefined {
+  return movesByFile.get(file);
+}
+
+export function recordMoves(file: JobFile, moves: ReadonlyMap<BodyItem, Move>): void {
+  if (moves.size > 0) movesByFile.set(file, moves);
+}
+
+/** Called once the analysis of `file` is complete: nothing reads its moves any more. */
+export function forgetMoves(file: JobFile): void {
+  movesByFile.delete(file);
 }
 
 /** `item` with every position `rows` rows further down (up when negative). */

@@ -6,7 +6,6 @@
 // group is reused). So a check or feature may memoise results per Block/Body in a WeakMap, keyed also on
 // whatever else it reads (settings, variables, the job's own attributes).
 import type { Range } from 'vscode-languageserver-types';
-import type { Move } from './shift';
 
 export type { Range };
 
@@ -186,10 +185,4 @@ export interface JobFile {
   locals: Map<string, Attribute>;
   /** Normally one; more than one is a `duplicate` mistake the checks report. */
   jobs: Job[];
-  /**
-   * The items of this build whose text and column are those of an item of the build before, only on other
-   * rows (lines added or removed above them), with that item: copied from it, or for a large one built again.
-   * What was remembered about that item holds for this one, moved by the same rows. Absent when none moved.
-   */
-  moves?: ReadonlyMap<BodyItem, Move>;
 }

@@ -18,7 +18,7 @@ import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect
 import { Linker, type FileWide } from './link';
 import { LastList, align, alignedValues } from './alignment';
 import { checkpoint, progress } from '../pause';
-import { copiedBlocks, movedRange } from '../model/shift';
+import { copiedBlocks, movedRange, movesOf, type Move } from '../model/shift';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
 
@@ -129,7 +129,7 @@ export function walkUnits(file: JobFile, stop: () => boolean): boolean {
   for (let i = 0; i < items.length; i++) {
     const kind = unitKind(items[i], inJob[i]);
     if (states.get(items[i])?.kind === kind) continue;
-    states.set(items[i], stateOf(movedWalk(items[i], kind, file.moves) ?? walkOf(items[i], kind), kind));
+    states.set(items[i], stateOf(movedWalk(items[i], kind, movesOf(file)) ?? walkOf(items[i], kind), kind));
     if (stop()) return i === items.length - 1;
   }
   return true;
@@ -152,7 +152,7 @@ function buildIndex(file: JobFile): ReferenceIndex {
   const count = items.length;
   const last = lastBuilds.find(items);
   const aligned = align(items, last?.items, (i, j) => inJob[i] === last!.inJob[j]);
-  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i]), file.moves));
+  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i]), movesOf(file)));
   // The file-wide declarations are those of last time when no unit that changed declares any.
   const sameGlobal = !!last && !declaresFileWide(states, aligned.head, count - aligned.tail) && !declaresFileWide(last.states, aligned.head, last.states.length - aligned.tail);
   const global = sameGlobal ? last.global : fileWideByKey(states);
@@ -323,7 +323,7 @@ function sameTargets(deps: readonly (Declaration | undefined)[], keys: readonly 
  * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
  * thousand groups).
  */
-function remembered(item: BodyItem, kind: UnitKind, moves: JobFile['moves']): UnitState {
+function remembered(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem, Move> | undefined): UnitState {
   let found = states.get(item);
   if (!found || found.kind !== kind) {
     checkpoint();
@@ -334,10 +334,10 @@ function remembered(item: BodyItem, kind: UnitKind, moves: JobFile['moves']): Un
 }
 
 /**
- * The walk of an item that only moved to other rows (JobFile.moves): the walk of the item it was copied from,
+ * The walk of an item that only moved to other rows (model/shift.ts movesOf): the walk of the item it was copied from,
  * moved along, its blocks those of the copy. A walk reads its item only, so everything in it moves alike.
  */
-function movedWalk(item: BodyItem, kind: UnitKind, moves: JobFile['moves']): Collected | undefined {
+function movedWalk(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem, Move> | undefined): Collected | undefined {
   const move = moves?.get(item);
   const before = move && states.get(move.from);
   if (!before || before.kind !== kind) return undefined;
