@@ -618,9 +618,9 @@ export class BodyBuilder {
 
   /**
    * An item of `from` at `at` (now at `startIndex`) with the same text and column but on another row (line
-   * breaks were added or removed above it: Enter, a pasted or deleted line), moved to `row` rather than built again. Items
-   * larger than MOVED_ITEM_LENGTH are built, their own items moved one by one: a copy is not stopped at
-   * checkpoints, and a whole job in one copy would hold the thread past a slice.
+   * breaks were added or removed above it: Enter, a pasted or deleted line), moved to `row` rather than
+   * built again. Items larger than MOVED_ITEM_LENGTH are built, their own items moved one by one: a copy is
+   * not stopped at checkpoints, and a whole job in one copy would hold the thread past a slice.
    */
   private moved(from: Generation, at: number, startIndex: number, length: number, row: number, column: number, type: string, out: BodyItem[]): boolean {
     const i = from.find(at, length, undefined, column, type);
