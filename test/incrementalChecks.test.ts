@@ -13,8 +13,6 @@ import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { DocumentAnalysis, PER_EDIT_HCL_VERDICT_LIMIT, analyseTree } from '../server/src/analysis';
 import { RepairedModels } from '../server/src/syntaxRepair';
-import { runChecks } from '../server/src/checks/index';
-import { dropFindingsShadowedBySyntaxErrors } from '../server/src/syntaxShadow';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
 import { refreshMachine } from '../server/src/checks/machine';
 import * as os from 'node:os';
@@ -190,10 +188,9 @@ const SETTINGS: EffectiveSettings[] = [
  */
 function fromScratch(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings): { diagnostics: Diagnostic[]; file: JobFile } {
   const repair = new RepairedModels(parser);
-  const fresh = analyseTree(doc.tree(), doc.text, settings, undefined, { repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT });
+  const fresh = analyseTree(doc.tree(), doc.text, settings, undefined, { repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT, incremental: false });
   repair.dispose();
-  const findings = runChecks(fresh.file, settings, fresh.evaluator, { incremental: false });
-  return { diagnostics: [...fresh.syntaxDiagnostics, ...dropFindingsShadowedBySyntaxErrors(fresh.file, fresh.syntaxDiagnostics, findings, fresh.brokenItemsLeftOut)], file: fresh.file };
+  return { diagnostics: fresh.diagnostics, file: fresh.file };
 }
 
 /** What navigation reads of a reference index, as plain data: every declaration, and every use with what it names. */
@@ -276,6 +273,8 @@ test('incremental checks equal a fresh analysis: lines added and removed above a
   // every group reports (on `stagger`), which moves with the job's settings, not with the groups.
   const text = contextJob(6).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n').replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "side" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
   exercise(parser, 'lines', text, 200, 31, 0.7, LINE_EDITS);
+  // Moves mixed with edits of what the groups read (variables, ports, the job type...).
+  exercise(parser, 'lines-and-context', text, 150, 33, 0.7, [...LINE_EDITS, ...CONTEXT_EDITS, STAGGER_EDIT]);
   exercise(parser, 'lines-bench', execJobOfLines(600), 80, 32, 0.7, LINE_EDITS);
 });
 

@@ -200,6 +200,28 @@ test('lines added above groups move them: each later group is a copy of the one 
   }
 });
 
+test('a line break deleted inside a group of a large job moves the groups after it (the edit is not taken for one within a line)', async () => {
+  const parser = await sharedParser();
+  // Enough groups that the job's body is taken over item by item after an edit within a line.
+  const editor = new Editor(parser, execJobOfLines(600));
+  try {
+    editor.build();
+    // The line break before a nested block's `}`: the `}` then shares the attribute's line (a layout
+    // problem), and every later line moves up one.
+    const at = editor.text.indexOf('"\n    }\n', editor.text.indexOf('group "g2"')) + 1;
+    assert.ok(at > 0);
+    editor.edit(at, at + 1, '');
+    const result = editor.build();
+    assert.deepEqual(plainModel(result.file), plainModel(editor.fresh().file));
+    assert.deepEqual(result.problems, editor.fresh().problems);
+    // And an edit within a line after it still finds everything where it is.
+    editor.edit(at - 2, at - 2, 'x');
+    assert.deepEqual(plainModel(editor.build().file), plainModel(editor.fresh().file));
+  } finally {
+    editor.dispose();
+  }
+});
+
 async function randomEditsMatchScratch(lines: number, seed: number, steps: number, snippets: string[]): Promise<void> {
   const parser = await sharedParser();
   const rnd = seededRandom(seed);

@@ -16,6 +16,7 @@ import { resolveSettings } from '../server/src/settings';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
 import { plainModel } from './helpers/plainModel';
+import type { Tree } from 'web-tree-sitter';
 
 /** The HCL syntax mistakes of the invalid corpus: expected syntax errors as [line, message pattern]. */
 const CORPUS_SYNTAX: [string, [number, RegExp][]][] = [
@@ -102,6 +103,25 @@ test('valid constructs tree-sitter and HCL2 agree on give no syntax errors', asy
 // ---- incremental parsing ----
 
 
+/** Every node's type and points, in tree order. */
+function nodePoints(tree: Tree): string[] {
+  const points: string[] = [];
+  const cursor = tree.walk();
+  for (let more = true; more; ) {
+    const { startPosition: s, endPosition: e } = cursor;
+    points.push(`${cursor.nodeType} ${s.row}:${s.column}-${e.row}:${e.column}`);
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        more = false;
+        break;
+      }
+    }
+  }
+  cursor.delete();
+  return points;
+}
+
 test('incremental edits give the same model and diagnostics as a full parse', async () => {
   const parser = await sharedParser();
   const settings = resolveSettings({});
@@ -139,6 +159,8 @@ test('incremental edits give the same model and diagnostics as a full parse', as
       const fullTree = parser.parse(treeText(text));
       const full = analyseTree(fullTree, text, settings);
       assert.equal(doc.tree().rootNode.toString(), fullTree.rootNode.toString(), `${path.basename(file)} step ${step}: trees differ`);
+      // Rows too: tree.edit must be told where a change ended in the text before it (a deleted line break).
+      assert.deepEqual(nodePoints(doc.tree()), nodePoints(fullTree), `${path.basename(file)} step ${step}: node positions differ`);
       assert.deepEqual(plainModel(incremental.file), plainModel(full.file), `${path.basename(file)} step ${step}: models differ`);
       assert.deepEqual(incremental.diagnostics, full.diagnostics, `${path.basename(file)} step ${step}: diagnostics differ`);
       fullTree.delete();

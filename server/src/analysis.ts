@@ -49,6 +49,8 @@ export interface AnalyseOptions {
   hclVerdictLimit?: number;
   /** HCL's verdict of the document's previous text, for an incremental one (an open document's). */
   verdict?: VerdictCache;
+  /** false: the checks compute everything afresh and remember nothing (runChecks' RunOptions.incremental). */
+  incremental?: boolean;
 }
 
 function syntaxDiagnostic(range: Diagnostic['range'], message: string): Diagnostic {
@@ -112,7 +114,7 @@ export function modelStage(tree: Tree, text: string, builder: ModelBuilder, opti
 export function checkStage(model: ModelStage, settings: EffectiveSettings, options: AnalyseOptions = {}): Analysis {
   let checkDiagnostics: Diagnostic[] = [];
   try {
-    checkDiagnostics = runChecks(model.file, settings, model.evaluator, { evaluateOptions: options.evaluate, documentDir: options.documentDir });
+    checkDiagnostics = runChecks(model.file, settings, model.evaluator, { evaluateOptions: options.evaluate, documentDir: options.documentDir, incremental: options.incremental });
   } catch (error) {
     if (isPaused(error)) throw error;
     checkDiagnostics = [];

@@ -8,13 +8,13 @@
 // While typing, most states of a file have a mistake somewhere, so the blanked text is kept per document
 // with its own tree and model cache, brought up to date incrementally (from the blanked text last parsed)
 // when a model is asked for.
-import type { Point, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import { ModelBuilder, type EditSpan } from './model/build';
 import { unpaused } from './pause';
 import type { JobFile } from './model/types';
 import type { HclParser } from './parser/parser';
 import type { SyntaxIssue } from './parser/hclVerdict';
-import { changedSpan, spanUnion, treeText } from './parser/lineEnds';
+import { changedSpan, pointAt, spanUnion, treeText } from './parser/lineEnds';
 
 /** `text` with each broken body item blanked, or undefined when some mistake is not confined to an item. */
 function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string | undefined {
@@ -37,19 +37,6 @@ function blankBrokenItems(text: string, issues: readonly SyntaxIssue[]): string 
   return out + text.slice(at);
 }
 
-/**
- * tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset of the text it reads, counted on from a
- * known point (`at`, of offset `from`) before it.
- */
-function pointAt(text: string, offset: number, from = 0, at: Point = { row: 0, column: 0 }): Point {
-  let row = at.row;
-  let lineStart = from - at.column;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
 
 /**
  * The blanked text of one document, its tree and its model cache. It follows every analysis of the document

@@ -238,7 +238,13 @@ export function jobTokenMove(ctx: CheckContext, job: Job, evaluateOptions: unkno
     return move.from;
   };
   const jobMove = moves.get(job.block);
-  if (jobMove) places.push({ range: jobMove.from.range, rows: jobMove.rows });
+  if (jobMove) {
+    // Its type and labels only: the token covers those, and its groups and settings each move on their
+    // own (an item found unchanged in an older build did not move, though the job around it did).
+    const from = jobMove.from as Block;
+    places.push({ range: from.typeRange, rows: jobMove.rows });
+    for (const label of from.labels) places.push({ range: label.range, rows: jobMove.rows });
+  }
   const fileParts = filePartsOf(ctx, evaluateOptions, false, before);
   const settingsParts = jobPartsOf(job, jobMove?.rows ?? 0, before);
   if (places.length === 0) return undefined;

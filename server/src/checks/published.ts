@@ -51,8 +51,7 @@ export interface MovedPlace {
 /**
  * Where `range` lies after the moves of `places`: moved with the place it lies in, the same object when in
  * none (on something that did not move: what the memo's token covers), undefined when it straddles a
- * place's edge. Places nest only within one move (a job moved with its groups), so all holding a range
- * moved alike.
+ * place's edge. Places do not overlap (a group, items of the job token, the job's type and labels).
  */
 export function movedRange(range: Range, places: readonly MovedPlace[]): Range | undefined {
   const { start, end } = range;

@@ -4,6 +4,7 @@
 // same length in which each lone `\r` is a `\n` (`treeText`): its rows are then LSP lines, and its offsets
 // those of the real text. The model reads values from the real text; only the tree comes from this one.
 import type { Position, Range } from 'vscode-languageserver-types';
+import type { Point } from 'web-tree-sitter';
 
 const CR = 13;
 const LF = 10;
@@ -177,4 +178,18 @@ export class OffsetPositions {
   range(start: number, end: number): Range {
     return { start: this.position(start), end: this.position(end) };
   }
+}
+
+/**
+ * tree-sitter's point (rows at `\n`, UTF-16 columns) of an offset of the text it reads, counted on from a
+ * known point (`at`, of offset `from`) before it.
+ */
+export function pointAt(text: string, offset: number, from = 0, at: Point = { row: 0, column: 0 }): Point {
+  let row = at.row;
+  let lineStart = from - at.column;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
 }

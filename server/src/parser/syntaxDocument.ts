@@ -8,7 +8,7 @@ import type { Point, Tree } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { HclParser } from './parser';
 import type { EditSpan } from '../model/body';
-import { changedSpan, countLoneCarriageReturns, rowsAround, spanUnion, treeText, treeTextOfRows } from './lineEnds';
+import { changedSpan, countLoneCarriageReturns, pointAt, rowsAround, spanUnion, treeText, treeTextOfRows } from './lineEnds';
 
 export interface TextChange {
   /** Absent: the whole text is replaced. */
@@ -79,8 +79,13 @@ export class SyntaxDocument {
       }
       const doc = this.document;
       const before = doc.getText();
+      const oldSource = this.source;
       const startIndex = doc.offsetAt(change.range.start);
       const oldEndIndex = Math.max(startIndex, doc.offsetAt(change.range.end));
+      // Where the change ended in the text before it, taken now: TextDocument.update changes `doc` in place,
+      // and a point of the old text asked of it afterwards is one of the new text (a deleted line break then
+      // looked like no line break at all, to tree.edit and to `sameLine`).
+      const changeOldEnd = toPoint(doc.positionAt(oldEndIndex));
       const normalised = { range: { start: doc.positionAt(startIndex), end: doc.positionAt(oldEndIndex) }, text: change.text };
       let next = TextDocument.update(doc, [normalised], version);
       const after = next.getText();
@@ -108,9 +113,11 @@ export class SyntaxDocument {
       } else {
         this.source = after;
       }
-      // Rows of the text tree-sitter reads are LSP lines: the documents' positions are its points.
-      const startPosition = toPoint(doc.positionAt(span.start));
-      const oldEndPosition = toPoint(doc.positionAt(span.oldEnd));
+      // Rows of the text tree-sitter reads are LSP lines: the documents' positions are its points. The texts
+      // before and after agree up to the span's start; its old end is counted on from the change's (the span
+      // reaches past the change only over rows of the text tree-sitter read before, `oldSource`).
+      const startPosition = toPoint(next.positionAt(span.start));
+      const oldEndPosition = span.oldEnd === oldEndIndex ? changeOldEnd : pointAt(oldSource, span.oldEnd, oldEndIndex, changeOldEnd);
       const newEndPosition = toPoint(next.positionAt(span.newEnd));
       if (this.current) {
         this.current.edit({ startIndex: span.start, oldEndIndex: span.oldEnd, newEndIndex: span.newEnd, startPosition, oldEndPosition, newEndPosition });
