@@ -267,16 +267,24 @@ test('incremental checks equal a fresh analysis: context-heavy job, a job-level 
   exercise(parser, 'stagger', text, 150, 23, 0.5, [...CONTEXT_EDITS, STAGGER_EDIT, STAGGER_EDIT]);
 });
 
+/** How many seeds the random streams of line moves run (npm run fuzz sets more). */
+const SEEDS = Number(process.env.INCREMENTAL_SEEDS ?? 1);
+
 test('incremental checks equal a fresh analysis: lines added and removed above and between groups', async () => {
   const parser = await sharedParser();
   // Two tasks per group, so that a renamed task can clash with its neighbour; a job-level finding that
   // every group reports (on `stagger`), which moves with the job's settings, not with the groups.
   const text = contextJob(6).replace('max_parallel = 1\n', 'max_parallel = 1\n    stagger = "0s"\n').replace(/(\n {4}task "(\w+)" \{)/g, '\n    task "side" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n$1');
-  exercise(parser, 'lines', text, 200, 31, 0.7, LINE_EDITS);
-  // Moves mixed with edits of what the groups read (variables, ports, the job type...).
-  exercise(parser, 'lines-and-context', text, 150, 33, 0.7, [...LINE_EDITS, ...CONTEXT_EDITS, STAGGER_EDIT]);
-  exercise(parser, 'lines-bench', execJobOfLines(600), 80, 32, 0.7, LINE_EDITS);
+  // One stream of each kind here; `npm run fuzz` runs more (INCREMENTAL_SEEDS).
+  for (let k = 0; k < SEEDS; k++) {
+    const seed = 31 + 1000 * k;
+    exercise(parser, `lines-${seed}`, text, 200, seed, 0.7, LINE_EDITS);
+    // Moves mixed with edits of what the groups read (variables, ports, the job type...).
+    exercise(parser, `lines-and-context-${seed}`, text, 150, seed + 2, 0.7, [...LINE_EDITS, ...CONTEXT_EDITS, STAGGER_EDIT]);
+    exercise(parser, `lines-bench-${seed}`, execJobOfLines(k === 0 ? 600 : 2500), k === 0 ? 80 : 40, seed + 1, 0.7, LINE_EDITS);
+  }
 });
+
 
 test('incremental checks: findings of groups moved by lines added above them move too, a line number in a message included', async () => {
   // The first group has two tasks of one name: its finding says on which line the first is. Every group
