@@ -117,6 +117,8 @@ async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
     const [o, f] = await replayed(ours, floor, `file:///bench/kinds-${n}.nomad.hcl`, c.text, c.edits);
     console.log(`| ${c.name} | ${c.file} | ${o.length} | ${ms(p(o, 50))} | ${ms(p(f, 50))} | ${(p(o, 50) / p(f, 50)).toFixed(2)} | ${ms(Math.max(...o))} | ${ms(Math.max(...f))} |`);
   }
+  // Line moves copy what moved (model/shift.ts): what the server holds after them, beside the floor's.
+  console.log(`peak RSS after these edits (MB): ours ${peakRss(ours.process.pid!).toFixed(0)}, floor ${peakRss(floor.process.pid!).toFixed(0)}`);
 }
 
 /**
