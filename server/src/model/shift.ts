@@ -47,7 +47,7 @@ export function movedItem(item: BodyItem, rows: number): BodyItem {
 // checks' code is optimised for, and a spread site seeing every kind of expression was most of a move's time.
 
 /** `r` moved `rows` rows down (up when negative). */
-export function movedRange(r: Range, rows: number): Range {
+export function shiftedRange(r: Range, rows: number): Range {
   return range(r, rows);
 }
 

@@ -18,7 +18,7 @@ import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect
 import { Linker, type FileWide } from './link';
 import { LastList, align, alignedValues } from './alignment';
 import { checkpoint, progress } from '../pause';
-import { copiedBlocks, movedRange, movesOf, type Move } from '../model/shift';
+import { copiedBlocks, movesOf, shiftedRange, type Move } from '../model/shift';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
 
@@ -347,20 +347,20 @@ function movedWalk(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem, 
   const unit = before.unit;
   return {
     declarations: unit.declarations.map((d) => {
-      const moved: Declaration = { ...d, range: movedRange(d.range, rows), fullRange: movedRange(d.fullRange, rows) };
+      const moved: Declaration = { ...d, range: shiftedRange(d.range, rows), fullRange: shiftedRange(d.fullRange, rows) };
       if (d.group) moved.group = block(d.group);
       if (d.task) moved.task = block(d.task);
       return moved;
     }),
     uses: unit.uses.map((u) => {
-      const moved: Use = { ...u, range: movedRange(u.range, rows) };
+      const moved: Use = { ...u, range: shiftedRange(u.range, rows) };
       if (u.group) moved.group = block(u.group);
       if (u.task) moved.task = block(u.task);
       if (u.owner) moved.owner = block(u.owner);
       return moved;
     }),
-    strings: unit.strings.map((s) => (s.task ? { value: s.value, range: movedRange(s.range, rows), task: block(s.task) } : { value: s.value, range: movedRange(s.range, rows) })),
+    strings: unit.strings.map((s) => (s.task ? { value: s.value, range: shiftedRange(s.range, rows), task: block(s.task) } : { value: s.value, range: shiftedRange(s.range, rows) })),
     open: unit.open,
-    range: movedRange(unit.range, rows),
+    range: shiftedRange(unit.range, rows),
   };
 }
