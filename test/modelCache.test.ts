@@ -190,11 +190,29 @@ test('lines added above groups move them: each later group is a copy of the one 
     const undone = editor.build();
     assertSameObjects(before, groupsOf(undone), 0, 'undo');
     assert.equal(movesOf(undone.file), undefined);
-    // Lines removed above them: they move up, from the copies.
+    // A line removed above them: they move up, from the blocks the undo gave back.
     editor.edit(first - 1, first, '');
     const up = editor.build();
     assert.deepEqual(plainModel(up.file), plainModel(editor.fresh().file));
     for (let i = 1; i < after.length; i++) assert.deepEqual(movesOf(up.file)?.get(groupsOf(up)[i].block), { from: before[i].block, rows: -1 }, `up, group ${i}`);
+  } finally {
+    editor.dispose();
+  }
+});
+
+test('a job too large to copy that only moved is built again, recorded as moved, its groups copied', async () => {
+  const parser = await sharedParser();
+  const editor = new Editor(parser, execJobOfLines(2500));
+  try {
+    const before = editor.build().file.jobs[0];
+    assert.ok(editor.text.length > 32 * 1024);
+    const at = editor.text.indexOf('\njob ') + 1;
+    editor.edit(at, at, '\n');
+    const result = editor.build();
+    assert.deepEqual(plainModel(result.file), plainModel(editor.fresh().file));
+    const job = result.file.jobs[0];
+    assert.deepEqual(movesOf(result.file)?.get(job.block), { from: before.block, rows: 1 });
+    for (const [i, group] of job.groups.entries()) assert.deepEqual(movesOf(result.file)?.get(group.block), { from: before.groups[i].block, rows: 1 }, `group ${i}`);
   } finally {
     editor.dispose();
   }

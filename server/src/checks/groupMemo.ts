@@ -12,7 +12,7 @@
 // when they report other findings than last time.
 import type { Block, Group, Job } from '../model/types';
 import { contextFrom, type CheckContext, type Finding, type GroupCheck } from './check';
-import { byPosition, movedPublished, movedRange, namesLine, publishedOf, withoutDuplicates, type MovedPlace, type Published } from './published';
+import { byPosition, movedFinding, movedPublished, publishedOf, withoutDuplicates, type MovedPlace, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState, jobSettings, type TokenMove } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
@@ -204,10 +204,9 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
   if (origin.hasLive) {
     const findings: Finding[] = [];
     for (const finding of origin.live.findings) {
-      if (namesLine(finding.message)) return undefined;
-      const range = movedRange(finding.range, places);
-      if (!range) return undefined;
-      findings.push(range === finding.range ? finding : { ...finding, range });
+      const moved = movedFinding(finding, places);
+      if (!moved) return undefined;
+      findings.push(moved);
     }
     live = { findings, counts: origin.live.counts.slice() };
   }

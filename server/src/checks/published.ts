@@ -1,6 +1,8 @@
 // A finding as it is published: its Diagnostic (made once, never mutated), the key duplicates are dropped
 // by, and the index of the check that reported it, which orders findings at the same position.
-import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import { before } from '../model/positions';
+import { shiftedRange } from '../model/shift';
 import type { Finding } from './check';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type CodeInfo } from './codes';
 
@@ -59,18 +61,25 @@ export function movedRange(range: Range, places: readonly MovedPlace[]): Range |
     const from = place.range;
     if (before(end, from.start) || before(from.end, start)) continue;
     if (before(start, from.start) || before(from.end, end)) return undefined;
-    const rows = place.rows;
-    return { start: { line: start.line + rows, character: start.character }, end: { line: end.line + rows, character: end.character } };
+    return shiftedRange(range, place.rows);
   }
   return range;
 }
 
 /** Whether a message names a line ("first on line 12"): a number in the text, which a move would make wrong. */
-export function namesLine(message: string): boolean {
+function namesLine(message: string): boolean {
   return /\bline \d/.test(message);
 }
 
-/** `item` moved as movedRange says, or undefined when it cannot be (see there, and namesLine). */
+/** `finding` moved as movedRange says, or undefined when it cannot be (see there, and namesLine). */
+export function movedFinding(finding: Finding, places: readonly MovedPlace[]): Finding | undefined {
+  if (namesLine(finding.message)) return undefined;
+  const range = movedRange(finding.range, places);
+  if (range === undefined) return undefined;
+  return range === finding.range ? finding : { ...finding, range };
+}
+
+/** `item` moved as movedFinding says, or undefined when it cannot be. */
 export function movedPublished(item: Published, places: readonly MovedPlace[]): Published | undefined {
   const { diagnostic } = item;
   if (namesLine(diagnostic.message)) return undefined;
@@ -79,9 +88,6 @@ export function movedPublished(item: Published, places: readonly MovedPlace[]): 
   return range === diagnostic.range ? item : withDiagnostic({ ...diagnostic, range }, item.check);
 }
 
-function before(a: Position, b: Position): boolean {
-  return a.line < b.line || (a.line === b.line && a.character < b.character);
-}
 /** Source order. */
 export function byPosition(a: Published, b: Published): number {
   return a.line - b.line || a.character - b.character;

@@ -286,8 +286,6 @@ export class BodyBuilder {
   private partialEdits: readonly EditSpan[] = [];
   /** The items the current build moved (see `moved`), with what each was copied from or built again like. */
   moves = new Map<BodyItem, Move>();
-  /** Set by `moved` for an item too large to copy: the move `cached` records for it once it is built. */
-  private largeMove: Move | undefined;
 
   /**
    * Starts a build. `edits` are the changes since the text of the last build begun (empty: same text);
@@ -550,9 +548,10 @@ export class BodyBuilder {
     const row = start.line;
     const column = start.character;
     const key = cacheType(node, type);
-    this.largeMove = undefined;
-    if (this.reuse(startIndex, length, row, column, key, ctx, out)) return;
-    const move = this.largeMove;
+    const reused = this.reuse(startIndex, length, row, column, key, ctx, out);
+    if (reused === true) return;
+    // An item too large to copy that only moved: built again below, and recorded as moved.
+    const move = reused === false ? undefined : reused;
     // Only before an item is begun: the items finished so far are in `next` for the next attempt.
     checkpoint();
     const slot = this.next.reserve(startIndex, length, row, column, key);
@@ -582,9 +581,9 @@ export class BodyBuilder {
 
   /**
    * Appends the items of an earlier build for this range and type to `out` when no edit touched its text
-   * since then; false when there are none.
+   * since then (true); false when there are none, or the move of an item too large to copy (see `moved`).
    */
-  private reuse(startIndex: number, length: number, row: number, column: number, type: string, ctx: BuildContext, out: BodyItem[]): boolean {
+  private reuse(startIndex: number, length: number, row: number, column: number, type: string, ctx: BuildContext, out: BodyItem[]): boolean | Move {
     if (type.endsWith('!')) return false;
     if (this.partial) {
       const at = mapBack(this.partialEdits, startIndex, startIndex + length);
@@ -612,24 +611,24 @@ export class BodyBuilder {
     }
     // Not at this row in either: on another one, first in the previous build, else in the one before (an
     // item the previous build took over whole keeps only its own entry, not those of its items).
-    if (this.moved(this.previous, old, startIndex, length, row, column, type, out)) return true;
-    return older !== undefined && this.largeMove === undefined && this.moved(this.older, older, startIndex, length, row, column, type, out);
+    const moved = this.moved(this.previous, old, startIndex, length, row, column, type, out);
+    if (moved !== false || older === undefined) return moved;
+    return this.moved(this.older, older, startIndex, length, row, column, type, out);
   }
 
   /**
    * An item of `from` at `at` (now at `startIndex`) with the same text and column but on another row (line
    * breaks were added or removed above it: Enter, a pasted or deleted line), moved to `row` rather than
    * built again. Items larger than MOVED_ITEM_LENGTH are built, their own items moved one by one: a copy is
-   * not stopped at checkpoints, and a whole job in one copy would hold the thread past a slice.
+   * not stopped at checkpoints, and a whole job in one copy would hold the thread past a slice: for those
+   * the move is given back, and `cached` records it once the item is built.
    */
-  private moved(from: Generation, at: number, startIndex: number, length: number, row: number, column: number, type: string, out: BodyItem[]): boolean {
+  private moved(from: Generation, at: number, startIndex: number, length: number, row: number, column: number, type: string, out: BodyItem[]): boolean | Move {
     const i = from.find(at, length, undefined, column, type);
     if (i < 0) return false;
     if (length > MOVED_ITEM_LENGTH) {
-      // Built again, but a move all the same (its text is the same): `cached` records it once built.
       const entry = from.entry(i);
-      this.largeMove = { from: entry.first!, rows: row - entry.row };
-      return false;
+      return { from: entry.first!, rows: row - entry.row };
     }
     checkpoint();
     from.move(i, startIndex, row, this.next, out, this.moves);

@@ -10,7 +10,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
 
-/** An item of the build before that one of this build is at other rows: that item, and how far it moved (negative: up). */
+/** Where an item of a build came from: the item of the build before with the same text, and how many rows down it moved (negative: up). */
 export interface Move {
   from: BodyItem;
   rows: number;
