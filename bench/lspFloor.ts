@@ -92,9 +92,9 @@ function jobWithLoneVariable(): string {
 /**
  * Edits the random script leaves out: typing in a variable's default (each group's result is kept unless it
  * reads that variable) or in the job's datacenters (no group reads it), Enter above the groups (every
- * line after it moves: the groups are copied with their rows moved, model/shift.ts, but the job's own
- * settings move too, so every group is checked again) and Enter in the first group (the later groups move,
- * and their findings and reference walks move with them). Each edit is a new text.
+ * line after it moves: the groups are copied with their rows moved, model/shift.ts, and their results are
+ * kept under the job token of before, checks/memo.ts jobTokenMove) and Enter in the first group (the later
+ * groups move, and their findings and reference walks move with them). Each edit is a new text.
  */
 async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
   console.log('\nedits of other kinds, ours / floor, interleaved (ms per edit until its diagnostics)');

@@ -85,8 +85,9 @@ export class SyntaxDocument {
       // Where the change ended in the text before it, taken now: TextDocument.update changes `doc` in place,
       // and a point of the old text asked of it afterwards is one of the new text (a deleted line break then
       // looked like no line break at all, to tree.edit and to `sameLine`).
-      const changeOldEnd = toPoint(doc.positionAt(oldEndIndex));
-      const normalised = { range: { start: doc.positionAt(startIndex), end: doc.positionAt(oldEndIndex) }, text: change.text };
+      const oldEnd = doc.positionAt(oldEndIndex);
+      const changeOldEnd = toPoint(oldEnd);
+      const normalised = { range: { start: doc.positionAt(startIndex), end: oldEnd }, text: change.text };
       let next = TextDocument.update(doc, [normalised], version);
       const after = next.getText();
       const newEndIndex = startIndex + change.text.length;
