@@ -168,6 +168,61 @@ test('the cache keeps two generations only', async () => {
   }
 });
 
+test('a character typed in a group and deleted: the undo gives back the whole build before, the edited group and the job included', async () => {
+  // Checks, the reference index and the group cache remember their results per model object: an undo that
+  // built the path to the change again (new job, group, task and block objects) missed all of them.
+  const editor = new Editor(await sharedParser(), execJobOfLines(400));
+  try {
+    const first = editor.build();
+    const before = groupsOf(first);
+    const at = editor.text.indexOf('INDEX = "5"') + 'INDEX = "'.length;
+    editor.edit(at, at, '7');
+    const typed = editor.build();
+    assert.notEqual(groupsOf(typed)[5].block, before[5].block, 'the edited group is built again');
+    editor.edit(at, at + 1, '');
+    const undone = editor.build();
+    assertSameObjects(before, groupsOf(undone), 0, 'undo');
+    assert.equal(undone.file.body, first.file.body, 'the root body of the build before');
+    assert.deepEqual(plainModel(undone.file), plainModel(editor.fresh().file));
+    // Typed again: the build the undo stepped back from comes back the same way.
+    editor.edit(at, at, '7');
+    assertSameObjects(groupsOf(typed), groupsOf(editor.build()), 0, 'redo');
+    // An edit elsewhere then builds its own path only: the other groups are those of before.
+    editor.edit(at, at + 1, '');
+    editor.build();
+    const other = editor.text.indexOf('INDEX = "9"') + 'INDEX = "'.length;
+    editor.edit(other, other, '8');
+    const elsewhere = editor.build();
+    const groups = groupsOf(elsewhere);
+    for (let i = 0; i < groups.length; i++) if (i !== 9) assert.equal(groups[i].block, before[i].block, `group ${i} kept`);
+    assert.notEqual(groups[9].block, before[9].block);
+    assert.deepEqual(plainModel(elsewhere.file), plainModel(editor.fresh().file));
+  } finally {
+    editor.dispose();
+  }
+});
+
+test('an undo back to a text whose tree held an error is built again, not taken whole', async () => {
+  // Error recovery may read the same broken text differently after other edits: a build of a broken tree is
+  // only as good as that tree, so none is given back whole.
+  const text = execJobOfLines(200).replace('count = 1', 'count = = 1');
+  const editor = new Editor(await sharedParser(), text);
+  try {
+    const first = editor.build();
+    assert.ok(editor.doc.tree().rootNode.hasError);
+    const at = editor.text.indexOf('INDEX = "2"') + 'INDEX = "'.length;
+    editor.edit(at, at, '7');
+    editor.build();
+    editor.edit(at, at + 1, '');
+    const undone = editor.build();
+    assert.notEqual(undone.file.body, first.file.body);
+    assert.deepEqual(plainModel(undone.file), plainModel(editor.fresh().file));
+    assert.deepEqual(undone.problems, editor.fresh().problems);
+  } finally {
+    editor.dispose();
+  }
+});
+
 test('lines added above groups move them: each later group is a copy of the one before, equal to a build from scratch; an undo gets the blocks of before back', async () => {
   const parser = await sharedParser();
   const editor = new Editor(parser, execJobOfLines(400));

@@ -7,7 +7,7 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
 import { own } from './nodes';
-import type { SyntaxNode } from './syntax';
+import type { Rows, SyntaxNode } from './syntax';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
 import { checkpoint, progress } from '../pause';
@@ -82,6 +82,8 @@ class Generation {
   private at = 0;
   /** Large bodies of this build, by their start offset: which entries hold their direct items (see BodyRecord). */
   readonly bodies = new Map<number, BodyRecord>();
+  /** The whole build, when it was of a clean tree (see BodyBuilder.undo). */
+  whole: WholeBuild | undefined;
 
   get size(): number {
     return this.entries.length;
@@ -215,6 +217,15 @@ class Generation {
   }
 }
 
+/** What a complete build of a clean tree made from `text`: an undo back to that text takes it whole. */
+export interface WholeBuild {
+  readonly text: string;
+  readonly body: Body;
+  readonly problems: readonly SyntaxProblem[];
+  /** The text's line starts, as counted for the build. */
+  readonly rows: Rows;
+}
+
 /**
  * A body with many items (a job with a thousand groups), as built: its extent, its count of tree children,
  * and for each direct item the tree child index and the generation entries of the item and all it contains.
@@ -307,7 +318,9 @@ export class BodyBuilder {
     }
   }
 
-  finish(): void {
+  /** Ends a build; `whole`: what it made, when its tree was clean (see `undo`). */
+  finish(whole?: WholeBuild): void {
+    this.next.whole = whole;
     if (!this.edits) {
       this.older = new Generation();
       this.olderEdits = undefined;
@@ -320,6 +333,24 @@ export class BodyBuilder {
     this.next = new Generation();
     this.partial = undefined;
     this.partialEdits = [];
+  }
+
+  /**
+   * The build of the text before the previous one, when `text` is that text again and that build was of a
+   * clean tree: a character typed and deleted, an undo. The edits would otherwise have every item on the path
+   * from the root to the change built again (new objects, so every result remembered for them is missed),
+   * although that path as it was is in `older`. That build becomes the previous one, whole, and the previous
+   * build, one edit away, the older one: the next undo finds it. No build is begun (nothing to `finish`).
+   */
+  undo(edits: readonly EditSpan[], text: string): WholeBuild | undefined {
+    const whole = this.older.whole;
+    if (this.partial || this.olderEdits === undefined || edits.length === 0 || whole === undefined || whole.text !== text) return undefined;
+    [this.previous, this.older] = [this.older, this.previous];
+    // From positions in this text (the older one's) back to the previous text: the edits just made.
+    this.olderEdits = edits;
+    this.edits = [];
+    this.moves = new Map();
+    return whole;
   }
 
   /** The build was stopped at a checkpoint (pause.ts): what it finished is kept for the next attempt. */

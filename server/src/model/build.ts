@@ -35,6 +35,14 @@ export class ModelBuilder {
    * may throw PAUSED: the next call, with the same tree and text and no edits (`[]`), goes on from there.
    */
   build(tree: Tree, text: string, edits?: readonly EditSpan[]): BuildResult {
+    const clean = !tree.rootNode.hasError;
+    const undone = clean && edits !== undefined && edits.length > 0 ? this.bodies.undo(edits, text) : undefined;
+    if (undone) {
+      this.rows = undone.rows;
+      const file = assembleFile(undone.body, this.groups);
+      recordMoves(file, this.bodies.moves);
+      return { file, problems: [...undone.problems] };
+    }
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
     this.bodies.begin(edits);
@@ -46,7 +54,7 @@ export class ModelBuilder {
     const reader = SyntaxReader.of(tree, text, this.rows, this.lists);
     try {
       body = this.bodies.root(reader.root, ctx);
-      this.bodies.finish();
+      this.bodies.finish(clean ? { text, body, problems: ctx.problems, rows: this.rows } : undefined);
     } catch (error) {
       if (isPaused(error)) {
         // Stopped at a deadline, not broken: keep the items finished so far for the next attempt.
