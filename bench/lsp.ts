@@ -24,6 +24,8 @@ export { execJobOfBytes, execJobOfLines, percentile };
 const EDITS = Number(process.env.BENCH_EDITS ?? 1000);
 /** Unmeasured edits before the RSS baseline: V8 grows its heap and compiles code during the first few hundred. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+/** Longer than the pause after which the server collects its garbage (server/src/memory.ts PAUSE_MS). */
+const PAUSE_MS = 1500;
 const SEED = 7;
 
 export interface Edit {
@@ -124,6 +126,7 @@ interface Row {
   rssBefore: number;
   rssAfter: number;
   rssLater: number;
+  rssPaused: number;
   rawFull: number[];
   rawIncremental: number[];
   /** Round trips of a request the server answers at once (an unknown method): the stdio floor. */
@@ -175,9 +178,12 @@ async function measure(client: LspClient, parser: HclParser, name: string, text:
   // A second run of as many edits, untimed: growth that continues here would be a leak, not V8 settling.
   for (const edit of editScript(text, EDITS, seededRandom(SEED + 2))) await send(edit);
   const rssLater = rssOf(client.process.pid!);
+  // The user stops typing: the server collects at the first pause (server/src/memory.ts), then shows what it holds.
+  await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+  const rssPaused = rssOf(client.process.pid!);
   const roundTrip = await stdioRoundTrips(client, 300);
   client.close(uri);
-  return { name, lines: text.split('\n').length, bytes: text.length, openMs, edit: times, rssOpen, rssBefore, rssAfter, rssLater, rawFull: raw.full, rawIncremental: raw.incremental, roundTrip };
+  return { name, lines: text.split('\n').length, bytes: text.length, openMs, edit: times, rssOpen, rssBefore, rssAfter, rssLater, rssPaused, rawFull: raw.full, rawIncremental: raw.incremental, roundTrip };
 }
 
 function ms(value: number): string {
@@ -189,7 +195,7 @@ function mb(bytes: number): string {
 }
 
 export function printTable(rows: Row[]): void {
-  const header = ['file', 'lines', 'size', 'open->diag ms', 'edit p50', 'p95', 'p99', 'raw full parse p50', 'raw incr p50', 'raw incr p99', 'stdio rt p50', 'ratio', 'ratio floor', 'RSS open MB', 'before MB', 'after MB', 'growth', `next ${EDITS}`];
+  const header = ['file', 'lines', 'size', 'open->diag ms', 'edit p50', 'p95', 'p99', 'raw full parse p50', 'raw incr p50', 'raw incr p99', 'stdio rt p50', 'ratio', 'ratio floor', 'RSS open MB', 'before MB', 'after MB', 'growth', `next ${EDITS}`, 'after a pause MB'];
   const lines = rows.map((r) => {
     const e = sorted(r.edit);
     const inc = sorted(r.rawIncremental);
@@ -214,6 +220,7 @@ export function printTable(rows: Row[]): void {
       mb(r.rssAfter),
       `${(growth * 100).toFixed(1)} %`,
       `${(((r.rssLater - r.rssAfter) / r.rssAfter) * 100).toFixed(1)} %`,
+      mb(r.rssPaused),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

@@ -16,52 +16,74 @@ function growOldSpace(count: number): unknown[] {
   return kept;
 }
 
-test('a keeper collects once the old space has grown past its threshold, after the current work', async () => {
+test('a keeper collects once the old space has grown past its threshold, at the first pause in the work', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   let collected = 0;
-  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, collect: () => collected++ });
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, pauseMs: 1000, collect: () => collected++ });
   keeper.afterWork();
+  t.mock.timers.tick(5000);
   assert.equal(collected, 0, 'nothing has grown yet');
   const kept = growOldSpace(300_000);
   assert.ok(keeper.due(), 'old space grew by megabytes');
-  keeper.afterWork();
-  keeper.afterWork();
-  assert.equal(collected, 0, 'the collection waits until the current work is done');
-  await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(collected, 1, 'one collection for several calls');
+  // Work keeps coming, each unit within the pause of the one before: no collection meanwhile.
+  for (let i = 0; i < 10; i++) {
+    keeper.afterWork();
+    t.mock.timers.tick(999);
+  }
+  assert.equal(collected, 0, 'no collection while work keeps coming');
+  t.mock.timers.tick(1);
+  assert.equal(collected, 1, 'one collection at the pause');
+  await Promise.resolve();
   assert.equal(keeper.collections, 1);
+  t.mock.timers.tick(5000);
+  assert.equal(collected, 1, 'not again without new work');
   assert.ok(kept.length > 0);
 });
 
-test('without growth past the threshold no collection is made', async () => {
+test('a keeper that is disposed collects no more', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   let collected = 0;
-  const keeper = new MemoryKeeper({ growthFraction: 10, minimumGrowth: 512 * 1024 * 1024, collect: () => collected++ });
-  const kept = growOldSpace(100_000);
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, pauseMs: 1000, collect: () => collected++ });
+  const kept = growOldSpace(300_000);
   keeper.afterWork();
-  await new Promise((resolve) => setImmediate(resolve));
+  keeper.dispose();
+  t.mock.timers.tick(5000);
   assert.equal(collected, 0);
   assert.ok(kept.length > 0);
 });
 
-test('a keeper leaves a heap above its largest size to V8 (a forced collection would stall requests)', async () => {
+test('without growth past the threshold no collection is made', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   let collected = 0;
-  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, largestHeap: 1024 * 1024, collect: () => collected++ });
+  const keeper = new MemoryKeeper({ growthFraction: 10, minimumGrowth: 512 * 1024 * 1024, pauseMs: 1000, collect: () => collected++ });
+  const kept = growOldSpace(100_000);
+  keeper.afterWork();
+  t.mock.timers.tick(5000);
+  assert.equal(collected, 0);
+  assert.ok(kept.length > 0);
+});
+
+test('a keeper leaves a heap above its largest size to V8 (a forced collection would stall requests)', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let collected = 0;
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, largestHeap: 1024 * 1024, pauseMs: 1000, collect: () => collected++ });
   const kept = growOldSpace(300_000);
   assert.ok(!keeper.due(), 'the old space is above largestHeap');
   keeper.afterWork();
-  await new Promise((resolve) => setImmediate(resolve));
+  t.mock.timers.tick(5000);
   assert.equal(collected, 0);
   assert.ok(kept.length > 0);
 });
 
-test("V8's own full collection is reachable without --expose-gc and frees the garbage of dropped objects", () => {
+test("V8's own full collection is reachable without --expose-gc and frees the garbage of dropped objects", async () => {
   const keeper = new MemoryKeeper();
   let kept: unknown[] | undefined = growOldSpace(400_000);
   assert.equal(kept.length, 400_000);
-  keeper.collectNow();
+  await keeper.collectNow();
   assert.equal(keeper.collections, 1, 'a collector was found');
   const withKept = oldSpaceUsed();
   kept = undefined;
-  keeper.collectNow();
+  await keeper.collectNow();
   assert.ok(oldSpaceUsed() < withKept - 4 * 1024 * 1024, `old space shrank: ${withKept} -> ${oldSpaceUsed()}`);
 });
 

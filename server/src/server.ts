@@ -256,6 +256,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onShutdown(() => {
     documents?.disposeAll();
+    memory.dispose();
   });
 
   connection.listen();

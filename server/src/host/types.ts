@@ -34,8 +34,11 @@ export interface ParserWasm {
 export interface HeapAccess {
   /** Bytes used in V8's old space (or the whole heap). */
   oldSpaceUsed(): number;
-  /** V8's full collection, or undefined when it cannot be had. */
-  collector(): (() => void) | undefined;
+  /**
+   * V8's full collection, or undefined when it cannot be had. It may complete later (the promise says when):
+   * Node's runs as a task of its own, outside any JavaScript (see nodeHost).
+   */
+  collector(): (() => void | Promise<void>) | undefined;
 }
 
 export interface ServerHost {
