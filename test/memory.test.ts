@@ -19,7 +19,7 @@ function growOldSpace(count: number): unknown[] {
 test('a keeper collects once the old space has grown past its threshold, at the first pause in the work', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
   let collected = 0;
-  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, pauseMs: 1000, collect: () => collected++ });
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, busyFactor: 1000, pauseMs: 1000, collect: () => collected++ });
   keeper.afterWork();
   t.mock.timers.tick(5000);
   assert.equal(collected, 0, 'nothing has grown yet');
@@ -37,6 +37,34 @@ test('a keeper collects once the old space has grown past its threshold, at the 
   assert.equal(keeper.collections, 1);
   t.mock.timers.tick(5000);
   assert.equal(collected, 1, 'not again without new work');
+  assert.ok(kept.length > 0);
+});
+
+test('without a pause, a keeper collects after the work once the old space has grown by several times the threshold', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let collected = 0;
+  // Due past 1 MB of growth, at once past 4 MB (the busy factor): megabytes of growth make both hold.
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, busyFactor: 4, pauseMs: 1000, collect: () => collected++ });
+  const kept = growOldSpace(600_000);
+  assert.ok(keeper.due(4), 'old space grew past four times the threshold');
+  keeper.afterWork();
+  assert.equal(collected, 0, 'the collection waits until the current work is done');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected, 1, 'collected without waiting for a pause');
+  assert.ok(kept.length > 0);
+});
+
+test('a document let go is collected at once when a collection is due, without waiting for a pause', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  let collected = 0;
+  const keeper = new MemoryKeeper({ growthFraction: 0, minimumGrowth: 1024 * 1024, busyFactor: 1000, pauseMs: 1000, collect: () => collected++ });
+  const kept = growOldSpace(300_000);
+  keeper.afterWork();
+  keeper.afterRelease();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected, 1);
+  t.mock.timers.tick(5000);
+  assert.equal(collected, 1, 'the pending collection at the pause was replaced by this one');
   assert.ok(kept.length > 0);
 });
 
