@@ -255,6 +255,29 @@ test('lines added above groups move them: each later group is a copy of the one 
   }
 });
 
+test('a small job moved whole by a line above it: its groups and settings are recorded as moved too', async () => {
+  // The checks keep a result per group under a token of the job's settings, and the reference index walks
+  // per group: both follow moves item by item, so a job copied whole must say what each of its items was.
+  const parser = await sharedParser();
+  const editor = new Editor(parser, execJobOfLines(100));
+  try {
+    const first = editor.build();
+    const job = first.file.jobs[0].block;
+    assert.ok(editor.text.length < 32 * 1024, 'small enough to be copied whole');
+    const at = editor.text.indexOf('\njob "') + 1;
+    editor.edit(at, at, '\n\n\n');
+    const moved = editor.build();
+    const moves = movesOf(moved.file);
+    const copy = moved.file.jobs[0].block;
+    assert.deepEqual(moves?.get(copy), { from: job, rows: 3 });
+    assert.equal(copy.body.items.length, job.body.items.length);
+    for (let k = 0; k < copy.body.items.length; k++) assert.deepEqual(moves?.get(copy.body.items[k]), { from: job.body.items[k], rows: 3 }, `item ${k} of the job`);
+    assert.deepEqual(plainModel(moved.file), plainModel(editor.fresh().file));
+  } finally {
+    editor.dispose();
+  }
+});
+
 test('a job too large to copy that only moved is built again, recorded as moved, its groups copied', async () => {
   const parser = await sharedParser();
   const editor = new Editor(parser, execJobOfLines(2500));

@@ -176,6 +176,13 @@ class Generation {
     const item = movedItem(from, rows);
     to.append(start, { length: entry.length, row, column: entry.column, type: entry.type, items: ONE, first: item, problems: undefined });
     moves.set(item, { from, rows });
+    // A job copied whole: its groups and settings moved too. The checks keep results per group under a token
+    // of the job's settings, and the reference index walks per group: both follow moves item by item.
+    if (item.kind === 'block' && item.type === 'job' && from.kind === 'block') {
+      const copies = item.body.items;
+      const originals = from.body.items;
+      for (let k = 0; k < copies.length; k++) moves.set(copies[k], { from: originals[k], rows });
+    }
     out.push(item);
   }
 
