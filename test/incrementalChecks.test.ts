@@ -742,3 +742,21 @@ job "web" "extra" {
     assert.deepEqual(jobLevel(replace('# the web job\n', '')), ['unknown-block 0:10']);
   });
 });
+
+test('incremental checks: a character typed into a variable every group reads, then deleted, gives back the results of before', async () => {
+  // The checks hand out the same diagnostic object for a finding while its group's result is kept
+  // (checks/published.ts). Typing re-checks every group (each reads the variable); the deletion brings the
+  // text, the model objects and the job token of before back, and with them the results recorded then.
+  const parser = await sharedParser();
+  const group = (n: number) => `  group "g${n}" {\n    task "t" {\n      driver = "exec"\n      bogus_setting = 1\n      config {\n        command = "/bin/sh"\n      }\n      env {\n        OWNER = var.owner\n      }\n    }\n  }\n`;
+  const text = `variable "owner" {\n  default = "ops"\n}\n\njob "j" {\n${[0, 1, 2].map(group).join('\n')}}\n`;
+  withDocument(parser, 'typed-then-deleted', text, ({ analyse, replace }) => {
+    const before = analyse().filter((d) => d.message.includes('bogus_setting'));
+    assert.equal(before.length, 3, 'one finding per group');
+    const typed = replace('default = "ops"', 'default = "opsx"', 'typed').filter((d) => d.message.includes('bogus_setting'));
+    assert.deepEqual(typed, before);
+    for (let i = 0; i < 3; i++) assert.notEqual(typed[i], before[i], `group ${i} is checked again after the typing`);
+    const deleted = replace('default = "opsx"', 'default = "ops"', 'deleted').filter((d) => d.message.includes('bogus_setting'));
+    for (let i = 0; i < 3; i++) assert.equal(deleted[i], before[i], `group ${i}: the result of before, not checked again`);
+  });
+});

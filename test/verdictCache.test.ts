@@ -67,3 +67,21 @@ test('typing a character at a time inside a task keeps walking that block only, 
   assert.ok((hclSyntaxIssues(broken) ?? []).length > 0);
   assert.equal(cache.walks.whole, before + 1);
 });
+
+test('an undo of an edit that broke the text gives back the verdict of before without walking anything', () => {
+  const cache = new VerdictCache();
+  const text = 'job "j" {\n  group "g" {\n    task "t" {\n      template {\n        data = <<-EOT\n          x\n          EOT\n      }\n    }\n  }\n}\n';
+  const clean = cache.issues(text);
+  assert.deepEqual(clean, []);
+  // `<<-EaOT`: the heredoc now runs to the end; the whole text is walked for that.
+  const at = text.indexOf('EOT');
+  const broken = text.slice(0, at + 1) + 'a' + text.slice(at + 1);
+  assert.deepEqual(cache.issues(broken), hclSyntaxIssues(broken));
+  assert.ok((hclSyntaxIssues(broken) ?? []).length > 0);
+  const walks = { ...cache.walks };
+  assert.equal(cache.issues(text), clean, 'the very verdict of before');
+  assert.deepEqual(cache.walks, walks, 'nothing walked');
+  // And the redo: the broken verdict back, still without a walk.
+  assert.deepEqual(cache.issues(broken), hclSyntaxIssues(broken));
+  assert.deepEqual(cache.walks, walks);
+});

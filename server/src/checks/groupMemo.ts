@@ -61,6 +61,13 @@ interface LiveResult {
 const entries = new WeakMap<Block, Entry>();
 
 /**
+ * The entry each block had before its current one, when that one was recorded under another job token: a
+ * character typed into a variable that every group reads, then deleted, brings the token of before back
+ * (model/build.ts gives back the objects of that build), and its results are here rather than checked again.
+ */
+const earlier = new WeakMap<Block, Entry>();
+
+/**
  * By job token: the job's groups at its last run and their results, in order. Most groups of the next run
  * are the same objects at the same places: their results are then taken from here, one array read each,
  * rather than looked up by block (a thousand hash lookups over objects scattered in memory). Results are
@@ -150,11 +157,19 @@ function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean 
  */
 function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, perBlock: boolean): readonly Published[] {
   let known = context ? entries.get(group.block) : undefined;
+  if (context && known && !holds(known, group, context)) {
+    const prior = earlier.get(group.block);
+    if (prior && holds(prior, group, context)) {
+      earlier.set(group.block, known);
+      entries.set(group.block, prior);
+      known = prior;
+    }
+  }
   if (context && movesOf(ctx.file) !== undefined && !(known && (known.context === context.token || stillHolds(known, group, context)))) {
     const moved = movedEntry(ctx, group, context, known);
     if (moved) entries.set(group.block, (known = moved));
   }
-  if (known && context && (known.context === context.token || stillHolds(known, group, context)) && !(known.moved && known.generation !== machineGeneration())) {
+  if (known && context && holds(known, group, context)) {
     known.context = context.token;
     known.scope = context.scope;
     if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
@@ -166,8 +181,16 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   const generation = machineGeneration();
   const entry: Entry = { context: context?.token, withoutScope: context?.withoutScope, scope: context?.scope, steps, hasLive, generation, live: hasLive ? copy(runLive(ctx, steps)) : NO_LIVE, items: [] };
   entry.items = itemsOf(entry);
-  if (context) entries.set(group.block, entry);
+  if (context) {
+    if (known) earlier.set(group.block, known);
+    entries.set(group.block, entry);
+  }
   return entry.items;
+}
+
+/** Whether `entry` holds for `group` under `context` (see groupOutput), a moved one only while the machine answers alike. */
+function holds(entry: Entry, group: Group, context: GroupContext): boolean {
+  return (entry.context === context.token || stillHolds(entry, group, context)) && !(entry.moved && entry.generation !== machineGeneration());
 }
 
 /**

@@ -23,6 +23,12 @@ interface Verdict {
 
 export class VerdictCache {
   private last: Verdict | undefined;
+  /**
+   * The verdict before `last`: a character typed and deleted, or an undo, brings its text back. After an
+   * edit that broke a heredoc or a brace, whose verdict walked the whole text, the undo would walk it all
+   * again.
+   */
+  private before: Verdict | undefined;
   /** How verdicts were reached: by walking one block, or the whole text (tests and benchmarks read it). */
   readonly walks = { block: 0, whole: 0 };
 
@@ -30,6 +36,12 @@ export class VerdictCache {
   issues(text: string): SyntaxIssue[] | undefined {
     const last = this.last;
     if (last?.text === text) return last.issues;
+    const before = this.before;
+    if (before?.text === text) {
+      this.before = last;
+      this.last = before;
+      return before.issues;
+    }
     let next = last?.issues ? afterEdit({ ...last, issues: last.issues }, text) : undefined;
     if (next) this.walks.block++;
     else {
@@ -37,12 +49,14 @@ export class VerdictCache {
       const walk = hclSyntaxWalk(text);
       next = { text, issues: walk?.issues, blocks: walk?.blocks ?? [] };
     }
+    this.before = last;
     this.last = next;
     return next.issues;
   }
 
   forget(): void {
     this.last = undefined;
+    this.before = undefined;
   }
 }
 
