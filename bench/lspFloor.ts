@@ -91,7 +91,7 @@ function jobWithLoneVariable(): string {
 
 /**
  * Edits the random script leaves out: typing in a variable's default (each group's result is kept unless it
- * reads that variable) or in the job's datacenters (no group reads it), Enter above the groups (every
+ * reads that variable; read by one group, or by all) or in the job's datacenters (no group reads it), Enter above the groups (every
  * line after it moves: the groups are copied with their rows moved, model/shift.ts, and their results are
  * kept under the job token of before, checks/memo.ts jobTokenMove) and Enter in the first group (the later
  * groups move, and their findings and reference walks move with them). Each edit is a new text.
@@ -107,6 +107,8 @@ async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
   const small = execJobOfLines(1000);
   const cases = [
     kind('typing in a variable default read by one group', '1 MB', lone, lone.indexOf('"ops"') + 4, 'abcdefghijkl'),
+    // Every group reads `var.name` (its env): each keystroke checks all of them again, the deletions none.
+    kind('typing in a variable default read by every group', '1 MB', big, big.indexOf('"bench"') + 6, 'abcdef'),
     kind("typing in the job's datacenters", '1 MB', big, big.indexOf('"dc1"') + 4, 'abcdefghijkl'),
     kind('Enter above the groups (every later line moves)', '1,000 lines', small, small.indexOf('\n\njob ') + 1, '\n\n\n\n', true),
     kind('Enter above the groups (every later line moves)', '1 MB', big, big.indexOf('\n\njob ') + 1, '\n\n\n\n', true),

@@ -175,7 +175,11 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
     if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
     return known.items;
   }
-  const steps = record(ctx, group, parts, perBlock);
+  // Checked again because the variables or locals it reads changed, and nothing else: every per-block result
+  // was remembered under the file token of before, which holds those, so none can be found; recording new
+  // ones would cost the whole run a third more for a later edit in this group to use.
+  const scopeOnly = known !== undefined && context !== undefined && known.withoutScope === context.withoutScope;
+  const steps = record(ctx, group, parts, perBlock && !scopeOnly);
   if (context) progress();
   const hasLive = steps.some((s) => 'live' in s);
   const generation = machineGeneration();
