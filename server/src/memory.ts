@@ -84,9 +84,14 @@ export class MemoryKeeper {
    * that), and is small enough for one.
    */
   due(factor = 1): boolean {
+    return this.growth() > factor;
+  }
+
+  /** The old space's growth since the last collection, in thresholds (0 when too large to collect). */
+  private growth(): number {
     const used = oldSpaceUsed();
-    if (used > this.largestHeap) return false;
-    return used - this.liveAfterCollection > factor * Math.max(this.minimumGrowth, this.liveAfterCollection * this.growthFraction);
+    if (used > this.largestHeap) return 0;
+    return (used - this.liveAfterCollection) / Math.max(this.minimumGrowth, this.liveAfterCollection * this.growthFraction);
   }
 
   /**
@@ -94,19 +99,18 @@ export class MemoryKeeper {
    * no work has been reported for `pauseMs`; each call meanwhile pushes it back.
    */
   afterWork(): void {
-    if (!this.collect || this.collecting || !this.due()) return;
-    if (this.due(this.busyFactor)) {
-      this.afterRelease();
+    if (!this.collect || this.collecting) return;
+    // Asked once: this runs after every edit.
+    const growth = this.growth();
+    if (growth <= 1) return;
+    if (growth > this.busyFactor) {
+      this.collectSoon();
       return;
     }
     if (this.pause) clearTimeout(this.pause);
     this.pause = setTimeout(() => {
       this.pause = undefined;
-      if (!this.due()) return;
-      this.collecting = true;
-      void this.collectNow().finally(() => {
-        this.collecting = false;
-      });
+      if (this.due()) this.start();
     }, this.pauseMs);
     // A pending collection never keeps the process alive.
     this.pause.unref?.();
@@ -120,14 +124,22 @@ export class MemoryKeeper {
    * pause reached half as much memory again).
    */
   afterRelease(): void {
-    if (!this.collect || this.collecting || !this.due()) return;
+    if (this.collect && !this.collecting && this.due()) this.collectSoon();
+  }
+
+  /** A collection after the current turn, in place of one waiting for a pause. */
+  private collectSoon(): void {
     if (this.pause) clearTimeout(this.pause);
     this.pause = undefined;
     this.collecting = true;
-    setImmediate(() => {
-      void this.collectNow().finally(() => {
-        this.collecting = false;
-      });
+    setImmediate(() => this.start());
+  }
+
+  /** Collects, and asks for no other collection until this one is done. */
+  private start(): void {
+    this.collecting = true;
+    void this.collectNow().finally(() => {
+      this.collecting = false;
     });
   }
 

@@ -157,19 +157,26 @@ function stillHolds(entry: Entry, group: Group, context: GroupContext): boolean 
  */
 function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, perBlock: boolean): readonly Published[] {
   let known = context ? entries.get(group.block) : undefined;
-  if (context && known && !holds(known, group, context)) {
+  // Asked once per entry: stillHolds compares what the group reads of the variables and locals.
+  let fits = context !== undefined && known !== undefined && fitsContext(known, group, context);
+  if (context && known && !fits) {
     const prior = earlier.get(group.block);
-    if (prior && holds(prior, group, context)) {
+    if (prior && fitsContext(prior, group, context) && !stale(prior)) {
       earlier.set(group.block, known);
       entries.set(group.block, prior);
       known = prior;
+      fits = true;
     }
   }
-  if (context && movesOf(ctx.file) !== undefined && !(known && (known.context === context.token || stillHolds(known, group, context)))) {
+  if (context && !fits && movesOf(ctx.file) !== undefined) {
     const moved = movedEntry(ctx, group, context, known);
-    if (moved) entries.set(group.block, (known = moved));
+    // Made under this run's job token.
+    if (moved) {
+      entries.set(group.block, (known = moved));
+      fits = true;
+    }
   }
-  if (known && context && holds(known, group, context)) {
+  if (known && context && fits && !stale(known)) {
     known.context = context.token;
     known.scope = context.scope;
     if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
@@ -192,9 +199,14 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   return entry.items;
 }
 
-/** Whether `entry` holds for `group` under `context` (see groupOutput), a moved one only while the machine answers alike. */
-function holds(entry: Entry, group: Group, context: GroupContext): boolean {
-  return (entry.context === context.token || stillHolds(entry, group, context)) && !(entry.moved && entry.generation !== machineGeneration());
+/** Whether `entry` was recorded under `context`'s job token, or holds under it all the same (stillHolds). */
+function fitsContext(entry: Entry, group: Group, context: GroupContext): boolean {
+  return entry.context === context.token || stillHolds(entry, group, context);
+}
+
+/** A moved entry whose findings were made before the machine last answered differently: checked again. */
+function stale(entry: Entry): boolean {
+  return entry.moved === true && entry.generation !== machineGeneration();
 }
 
 /**

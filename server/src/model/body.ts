@@ -224,12 +224,11 @@ class Generation {
   }
 }
 
-/** What a complete build of a clean tree made from `text`: an undo back to that text takes it whole. */
+/** What a complete build of a clean tree made: an undo back to its text (`rows.text`) takes it whole. */
 export interface WholeBuild {
-  readonly text: string;
   readonly body: Body;
   readonly problems: readonly SyntaxProblem[];
-  /** The text's line starts, as counted for the build. */
+  /** The text's line starts, as counted for the build, with the text itself. */
   readonly rows: Rows;
 }
 
@@ -351,7 +350,7 @@ export class BodyBuilder {
    */
   undo(edits: readonly EditSpan[], text: string): WholeBuild | undefined {
     const whole = this.older.whole;
-    if (this.partial || this.olderEdits === undefined || edits.length === 0 || whole === undefined || whole.text !== text) return undefined;
+    if (this.partial || this.olderEdits === undefined || edits.length === 0 || whole === undefined || whole.rows.text !== text) return undefined;
     [this.previous, this.older] = [this.older, this.previous];
     // From positions in this text (the older one's) back to the previous text: the edits just made.
     this.olderEdits = edits;

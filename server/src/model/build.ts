@@ -38,10 +38,9 @@ export class ModelBuilder {
     const clean = !tree.rootNode.hasError;
     const undone = clean && edits !== undefined && edits.length > 0 ? this.bodies.undo(edits, text) : undefined;
     if (undone) {
+      // Nothing moved: the items are those of that build, where they were.
       this.rows = undone.rows;
-      const file = assembleFile(undone.body, this.groups);
-      recordMoves(file, this.bodies.moves);
-      return { file, problems: [...undone.problems] };
+      return { file: assembleFile(undone.body, this.groups), problems: [...undone.problems] };
     }
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
@@ -54,7 +53,7 @@ export class ModelBuilder {
     const reader = SyntaxReader.of(tree, text, this.rows, this.lists);
     try {
       body = this.bodies.root(reader.root, ctx);
-      this.bodies.finish(clean ? { text, body, problems: ctx.problems, rows: this.rows } : undefined);
+      this.bodies.finish(clean ? { body, problems: ctx.problems, rows: this.rows } : undefined);
     } catch (error) {
       if (isPaused(error)) {
         // Stopped at a deadline, not broken: keep the items finished so far for the next attempt.
