@@ -7,7 +7,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Tree } from 'web-tree-sitter';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE } from './checks/codes';
-import { runChecks } from './checks/index';
+import { forgetRecentRuns, runChecks } from './checks/index';
 import { referenceIndex } from './references/index';
 import { assembleFile, ModelBuilder, type EditSpan } from './model/build';
 import { forgetMoves } from './model/shift';
@@ -452,5 +452,6 @@ export class DocumentAnalysis {
     this.parser.delete();
     this.last = undefined;
     this.model = undefined;
+    forgetRecentRuns();
   }
 }

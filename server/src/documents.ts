@@ -47,6 +47,7 @@ export class DocumentStore {
   private scheduled: NodeJS.Immediate | undefined;
   private readonly sliceMs: number;
   private inputSeen = 0;
+  private readonly closeListeners: ((uri: string) => void)[] = [];
 
   constructor(
     private readonly parser: HclParser,
@@ -77,6 +78,15 @@ export class DocumentStore {
     this.open.delete(uri);
     this.pending.delete(uri);
     this.settle(uri, undefined);
+    for (const listener of this.closeListeners) listener(uri);
+  }
+
+  /**
+   * Calls `listener` with the URI of each document closed from now on: a feature that keeps answers per
+   * document lets them go (they hold that document's model).
+   */
+  onDidClose(listener: (uri: string) => void): void {
+    this.closeListeners.push(listener);
   }
 
   get(uri: string): DocumentAnalysis | undefined {

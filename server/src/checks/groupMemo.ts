@@ -111,6 +111,18 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
 }
 
 /**
+ * Forgets the most recent run (its groups and results) and the job it read: they belong to whichever
+ * document ran last, and would keep that document's model alive after it is closed. Another open
+ * document's next run finds its groups' results by block instead (one lookup each).
+ */
+export function forgetRecentRun(): void {
+  lastRuns.clear();
+  previousGroups = [];
+  jobScope = undefined;
+  liveContext = undefined;
+}
+
+/**
  * Whether the checks of a group remember their findings per block too (memo.ts), or compute them afresh
  * and remember only the group's result. Per block pays when the group is checked again after an edit in
  * it: the blocks the edit left alone are replayed. On a cold open it only costs (a WeakMap entry and a

@@ -6,7 +6,7 @@ import type { Evaluator } from '../model/eval';
 import type { EffectiveSettings } from '../settings';
 import type { Check, CheckContext } from './check';
 import { fileToken, jobToken, jobTokenMove } from './memo';
-import { groupOutputs } from './groupMemo';
+import { forgetRecentRun, groupOutputs } from './groupMemo';
 import { scopeViewOf } from '../model/scopeReads';
 import { checkpoint, isPaused, progress } from '../pause';
 import { refreshMachine } from './machine';
@@ -14,7 +14,7 @@ import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicate
 import { schemaConformance } from './schemaConformance';
 import { driverConfig } from './driverConfig';
 import { execConfig } from './execConfig';
-import { jobRules } from './jobRules';
+import { forgetRecentNames, jobRules } from './jobRules';
 import { policyRules } from './policyRules';
 import { settingsProblems } from './settingsProblems';
 import { execCommandCheck } from './execCommand';
@@ -149,4 +149,13 @@ function groupsInOrder(groups: readonly (readonly Published[])[]): boolean {
     last = items[items.length - 1];
   }
   return true;
+}
+
+/**
+ * Lets go of what the checks keep of the most recent run, whichever document it was: called when a document
+ * is closed, so that its model is not kept alive by that alone (the rest is held by its model's objects).
+ */
+export function forgetRecentRuns(): void {
+  forgetRecentRun();
+  forgetRecentNames();
 }

@@ -105,6 +105,11 @@ function checkJob(ctx: CheckContext, job: Job): void {
  */
 const uniqueNames = new RecentState<readonly Group[]>();
 
+/** Forgets the groups of the last run (see groupMemo.forgetRecentRun). */
+export function forgetRecentNames(): void {
+  uniqueNames.clear();
+}
+
 function checkGroupNames(ctx: CheckContext, job: Job): void {
   const token = ctx.incremental ? jobToken(ctx, job) : undefined;
   const last = token ? uniqueNames.get(token) : undefined;

@@ -117,8 +117,34 @@ export function live(ctx: CheckContext, run: (ctx: CheckContext) => void): void 
 }
 
 // A few recent tokens are kept: enough for a document or two being edited; older ones simply miss.
+// Their parts are held weakly: a token of a closed document's model must not keep that model alive (a
+// 1 MB job's model, its reference index and its group results, about 100 MB, stayed until 16 other tokens
+// had pushed it out). A token whose part was collected can never be asked for again, and goes.
 const RECENT = 16;
 const recent: { parts: readonly unknown[]; token: object }[] = [];
+
+/** `parts` with each object held through a WeakRef (parts never hold a WeakRef of their own). */
+function heldWeakly(parts: readonly unknown[]): unknown[] {
+  return parts.map((part) => ((typeof part === 'object' && part !== null) || typeof part === 'function' ? new WeakRef(part as object) : part));
+}
+
+/** The parts held by `held` (heldWeakly) are `parts`; a collected one matches nothing. */
+function sameParts(held: readonly unknown[], parts: readonly unknown[]): boolean {
+  if (held.length !== parts.length) return false;
+  for (let i = 0; i < held.length; i++) {
+    const part = held[i];
+    if (part instanceof WeakRef) {
+      const target: unknown = part.deref();
+      if (target === undefined || target !== parts[i]) return false;
+    } else if (part !== parts[i]) return false;
+  }
+  return true;
+}
+
+function collected(held: readonly unknown[]): boolean {
+  for (const part of held) if (part instanceof WeakRef && part.deref() === undefined) return true;
+  return false;
+}
 
 /** The one token object for these parts (compared element by element, by identity). */
 export function intern(parts: readonly unknown[]): object {
@@ -132,8 +158,9 @@ export function intern(parts: readonly unknown[]): object {
       return candidate.token;
     }
   }
+  for (let i = recent.length - 1; i >= 0; i--) if (collected(recent[i].parts)) recent.splice(i, 1);
   const token = { parts: parts.length };
-  recent.unshift({ parts, token });
+  recent.unshift({ parts: heldWeakly(parts), token });
   if (recent.length > RECENT) recent.pop();
   return token;
 }
@@ -142,12 +169,6 @@ export function intern(parts: readonly unknown[]): object {
 function internedAlready(parts: readonly unknown[]): object | undefined {
   for (const candidate of recent) if (sameParts(candidate.parts, parts)) return candidate.token;
   return undefined;
-}
-
-function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
@@ -188,6 +209,10 @@ export class RecentState<T> {
 
   delete(token: object): void {
     if (this.last?.token === token) this.last = undefined;
+  }
+
+  clear(): void {
+    this.last = undefined;
   }
 }
 

@@ -136,6 +136,10 @@ function registerCodeLenses(ctx: FeatureContext): void {
   /** What each document's client was last given, to know whether a refresh is needed. */
   const given = new Map<string, CodeLens[]>();
   const canRefresh = !!ctx.client.workspace?.codeLens?.refreshSupport;
+  ctx.documents.onDidClose((uri) => {
+    answered.delete(uri);
+    given.delete(uri);
+  });
 
   const fromSnapshot = async (uri: string): Promise<CodeLens[]> => {
     const snapshot = await ctx.documents.ready(uri);
