@@ -84,10 +84,12 @@ async function startWithRefresh(): Promise<{ client: LspClient; refreshes: () =>
 
 /**
  * Keeps the server busy with the cold analysis of another, large document (it takes many slices), so that the
- * next edit of a small one is still waiting for its turn when its lens request arrives.
+ * next edit of a small one is still waiting for its turn when its lens request arrives. The edit and the
+ * request are written after this document's text: with 1,500 groups its analysis (about 0.1 s) once
+ * finished while the test, in a full parallel run, was slow to write them, and the answer was a new one.
  */
 function busy(client: LspClient, n: number): void {
-  client.open(testUri(`lens-busy-${n}.nomad.hcl`), job(1500));
+  client.open(testUri(`lens-busy-${n}.nomad.hcl`), job(4000));
 }
 
 const lenses = (client: LspClient, uri: string): Promise<CodeLens[] | null> => client.request<CodeLens[] | null>('textDocument/codeLens', { textDocument: { uri } });
