@@ -18,6 +18,7 @@ import { refreshMachine } from '../server/src/checks/machine';
 import * as os from 'node:os';
 import { execJobOfLines } from '../bench/generate';
 import { referenceIndex, type Declaration } from '../server/src/references/index';
+import { MemoryKeeper } from '../server/src/memory';
 import type { JobFile } from '../server/src/model/types';
 
 /** A job whose groups lean on context: ports, volumes, meta, variables, capabilities, the job type. */
@@ -285,6 +286,53 @@ test('incremental checks equal a fresh analysis: lines added and removed above a
   }
 });
 
+
+/**
+ * Several documents open at once, edited in turn, one now and then closed and opened again, with full
+ * collections in between: what the checks keep between runs is shared by all documents (memo.ts interns
+ * tokens for every one of them and holds their parts weakly, groupMemo.ts keeps the most recent run, which a
+ * close forgets), and each document's diagnostics and reference index must still be a fresh analysis's.
+ */
+async function inTurns(parser: HclParser, seed: number, steps: number): Promise<void> {
+  const rnd = seededRandom(seed);
+  const texts = [contextJob(4), contextJob(3).replace('job "ctx"', 'job "other"'), execJobOfLines(300)];
+  const uri = (i: number) => `file:///incremental/turns-${seed}-${i}.nomad.hcl`;
+  const versions = texts.map(() => 0);
+  const docs = texts.map((text, i) => new DocumentAnalysis(parser, uri(i), text, 0));
+  let settings = SETTINGS[0];
+  try {
+    for (const doc of docs) doc.analyse(settings);
+    for (let step = 1; step <= steps; step++) {
+      const i = int(rnd, docs.length);
+      if (rnd() < 0.1) {
+        docs[i].dispose();
+        docs[i] = new DocumentAnalysis(parser, uri(i), texts[i], ++versions[i]);
+      } else {
+        const text = texts[i];
+        const change = (rnd() < 0.5 ? contextEdit(rnd, text, CONTEXT_EDITS) : undefined) ?? characterEdit(rnd, text);
+        docs[i].applyChanges([{ range: { start: positionAt(text, change.start), end: positionAt(text, change.end) }, text: change.insert }], ++versions[i]);
+        texts[i] = text.slice(0, change.start) + change.insert + text.slice(change.end);
+      }
+      if (rnd() < 0.05) settings = pick(rnd, SETTINGS);
+      if (rnd() < 0.15) {
+        // A turn of the event loop first: WeakRefs read during this one keep their objects until it ends.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new MemoryKeeper().collectNow();
+      }
+      const analysis = docs[i].analyse(settings);
+      const fresh = fromScratch(parser, docs[i], settings);
+      assert.deepEqual(analysis.diagnostics, fresh.diagnostics, `turns ${seed} step ${step}, document ${i}: incremental diagnostics differ from a fresh analysis`);
+      assert.deepEqual(indexSummary(analysis.file), indexSummary(fresh.file), `turns ${seed} step ${step}, document ${i}: the reference index differs from a fresh one`);
+    }
+  } finally {
+    for (const doc of docs) doc.dispose();
+  }
+}
+
+test('incremental checks equal a fresh analysis: three documents edited in turn, closed and opened again, collected in between', async () => {
+  const parser = await sharedParser();
+  for (let k = 0; k < SEEDS; k++) await inTurns(parser, 61 + 1000 * k, 150);
+});
 
 test('incremental checks: findings of groups moved by lines added above them move too, a line number in a message included', async () => {
   // The first group has two tasks of one name: its finding says on which line the first is. Every group
