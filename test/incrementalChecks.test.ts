@@ -205,6 +205,14 @@ function indexSummary(file: JobFile): unknown {
   };
 }
 
+/** The document's analysis equals a from-scratch one: its diagnostics and what its reference index holds. */
+function assertAsFresh(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings, where: string): void {
+  const analysis = doc.analyse(settings);
+  const fresh = fromScratch(parser, doc, settings);
+  assert.deepEqual(analysis.diagnostics, fresh.diagnostics, `${where}: incremental diagnostics differ from a fresh analysis`);
+  assert.deepEqual(indexSummary(analysis.file), indexSummary(fresh.file), `${where}: the reference index differs from a fresh one`);
+}
+
 /** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */
 function exercise(parser: HclParser, name: string, initial: string, steps: number, seed: number, contextShare: number, edits = CONTEXT_EDITS): void {
   const rnd = seededRandom(seed);
@@ -220,10 +228,7 @@ function exercise(parser: HclParser, name: string, initial: string, steps: numbe
       text = text.slice(0, change.start) + change.insert + text.slice(change.end);
       // Now and then an edit is not looked at before the next one (typing faster than the server publishes).
       if (rnd() < 0.1 && step < steps) continue;
-      const analysis = doc.analyse(settings);
-      const fresh = fromScratch(parser, doc, settings);
-      assert.deepEqual(analysis.diagnostics, fresh.diagnostics, `${name} step ${step}: incremental diagnostics differ from a fresh analysis`);
-      assert.deepEqual(indexSummary(analysis.file), indexSummary(fresh.file), `${name} step ${step}: the reference index differs from a fresh one`);
+      assertAsFresh(parser, doc, settings, `${name} step ${step}`);
     }
   } finally {
     doc.dispose();
@@ -319,10 +324,7 @@ async function inTurns(parser: HclParser, seed: number, steps: number): Promise<
         await new Promise((resolve) => setTimeout(resolve, 0));
         await new MemoryKeeper().collectNow();
       }
-      const analysis = docs[i].analyse(settings);
-      const fresh = fromScratch(parser, docs[i], settings);
-      assert.deepEqual(analysis.diagnostics, fresh.diagnostics, `turns ${seed} step ${step}, document ${i}: incremental diagnostics differ from a fresh analysis`);
-      assert.deepEqual(indexSummary(analysis.file), indexSummary(fresh.file), `turns ${seed} step ${step}, document ${i}: the reference index differs from a fresh one`);
+      assertAsFresh(parser, docs[i], settings, `turns ${seed} step ${step}, document ${i}`);
     }
   } finally {
     for (const doc of docs) doc.dispose();

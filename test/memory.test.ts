@@ -36,6 +36,14 @@ async function countingKeeper(t: TestContext, options: MemoryKeeperOptions = {})
   return { keeper, collected: () => collected };
 }
 
+/** A counting keeper (countingKeeper) over an old space grown by megabytes: a collection is due. */
+async function dueKeeper(t: TestContext): Promise<{ keeper: MemoryKeeper; collected: () => number; kept: unknown[] }> {
+  const { keeper, collected } = await countingKeeper(t);
+  const kept = growOldSpace(300_000);
+  assert.ok(keeper.due(), 'old space grew by megabytes');
+  return { keeper, collected, kept };
+}
+
 test('a keeper collects once the old space has grown past its threshold, at the first pause in the work', async (t) => {
   const { keeper, collected } = await countingKeeper(t);
   keeper.afterWork();
@@ -71,9 +79,7 @@ test('without a pause, a keeper collects after the work once the old space has g
 });
 
 test('a document let go is collected at once when a collection is due, without waiting for a pause', async (t) => {
-  const { keeper, collected } = await countingKeeper(t);
-  const kept = growOldSpace(300_000);
-  assert.ok(keeper.due(), 'old space grew by megabytes');
+  const { keeper, collected, kept } = await dueKeeper(t);
   keeper.afterWork();
   keeper.afterRelease();
   await new Promise((resolve) => setImmediate(resolve));
@@ -84,9 +90,7 @@ test('a document let go is collected at once when a collection is due, without w
 });
 
 test('a keeper that is disposed collects no more', async (t) => {
-  const { keeper, collected } = await countingKeeper(t);
-  const kept = growOldSpace(300_000);
-  assert.ok(keeper.due(), 'old space grew by megabytes');
+  const { keeper, collected, kept } = await dueKeeper(t);
   keeper.afterWork();
   keeper.dispose();
   t.mock.timers.tick(5000);
