@@ -1,6 +1,7 @@
 // What the checks look up on this machine (whether a file exists), through a short-lived cache: the
 // language server re-checks on every edit, and this keeps that from touching the disk each time while still
-// noticing a program installed a moment ago (a missing path is asked again on every run). Every check that reads the disk asks here, never `fs` itself:
+// noticing a program installed a moment ago (a missing path a check looked at lately is asked again on every
+// run). Every check that reads the disk asks here, never `fs` itself:
 // an answer it got elsewhere would never change the generation, and a remembered finding built on it would
 // stay until its group is edited. When the editor reports changed files (workspace/didChangeWatchedFiles),
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
@@ -24,11 +25,15 @@ const MAX_MISSING = 32;
 type PathKind = 'file' | 'other' | 'missing';
 const statCache = new Map<string, Answer>();
 
-/** An answer, when it was got and in which run of the checks (refreshMachine counts them). */
+/**
+ * An answer, when it was got and in which run of the checks (refreshMachine counts them), and when a check
+ * last asked for it.
+ */
 interface Answer {
   at: number;
   run: number;
   kind: PathKind;
+  asked: number;
 }
 let generation = 0;
 
@@ -45,10 +50,16 @@ export function machineGeneration(): number {
 /** Runs of the checks so far: a missing path is asked again in every run, even two within a millisecond. */
 let run = 0;
 
-/** Whether a cached answer still stands: a missing path is asked again on every run, anything else after a few seconds. */
+/**
+ * Whether a cached answer still stands: a missing path a check asked for lately is asked again on every run,
+ * anything else after a few seconds.
+ */
 function fresh(cached: Answer, now: number): boolean {
   // The file a finding says is missing is the one the user is about to create: the next run notices it.
-  if (cached.kind === 'missing') return cached.run === run;
+  // Only while a check still asks for it: each character typed into a path leaves a missing answer that no
+  // finding names once the next one is typed, and asking all of them again on every edit cost a look-up
+  // per stale path per keystroke. One no check asked for lately is asked every few seconds, as a file is.
+  if (cached.kind === 'missing' && now - cached.asked < STAT_CACHE_MS) return cached.run === run;
   return now - cached.at < STAT_CACHE_MS;
 }
 
@@ -65,7 +76,7 @@ export function refreshMachine(now = Date.now()): void {
     if (fresh(cached, now)) continue;
     const kind = statKind(hostPath);
     if (kind !== cached.kind) generation++;
-    statCache.set(hostPath, { at: now, run, kind });
+    statCache.set(hostPath, { at: now, run, kind, asked: cached.asked });
   }
 }
 
@@ -108,6 +119,7 @@ export function pathExists(hostPath: string): boolean {
 function pathKind(hostPath: string): PathKind {
   const now = Date.now();
   const cached = statCache.get(hostPath);
+  if (cached) cached.asked = now;
   if (cached && fresh(cached, now)) return cached.kind;
   const kind = statKind(hostPath);
   if (cached && cached.kind !== kind) generation++;
@@ -116,7 +128,7 @@ function pathKind(hostPath: string): PathKind {
     statCache.clear();
     generation++;
   }
-  statCache.set(hostPath, { at: now, run, kind });
+  statCache.set(hostPath, { at: now, run, kind, asked: now });
   return kind;
 }
 
