@@ -222,10 +222,11 @@ function stale(entry: Entry): boolean {
 }
 
 /**
- * A result that holds after a line move (model/shift.ts movesOf), with its findings moved along (published.ts
- * movedRange): the entry of the block this group's block moved from, under this token; or the entry of the
- * group (moved or not) under the job token of the build before, when what the token covers moved too
- * (GroupContext.moved). Undefined when there is none or a finding cannot be moved.
+ * A result that holds after a line move or whitespace typed between two tokens (model/shift.ts movesOf),
+ * with its findings moved along (published.ts movedRange): the entry of the block this group's block moved
+ * from, under this token; or the entry of the group (moved or not) under the job token of the build before,
+ * when what the token covers moved too (GroupContext.moved). Undefined when there is none or a finding
+ * cannot be moved.
  *
  * Live steps are not carried over: they hold model objects of before the move (each move would wrap the
  * last and keep every model alive). Their findings are moved as they are, and the entry is `moved`: once
@@ -235,7 +236,7 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
   const move = movesOf(ctx.file)?.get(group.block);
   const origin = move ? entries.get(move.from as Block) : known;
   if (!origin || (origin.hasLive && origin.generation !== machineGeneration())) return undefined;
-  const places: MovedPlace[] = move ? [{ range: move.from.range, rows: move.rows }] : [];
+  const places: MovedPlace[] = move ? [{ range: move.from.range, rows: move.rows, columns: move.columns }] : [];
   if (origin.context !== context.token && !(move && stillHolds(origin, group, context))) {
     if (!context.moved || origin.context !== context.moved.before) return undefined;
     places.push(...context.moved.places);

@@ -259,7 +259,7 @@ export function jobTokenMove(ctx: CheckContext, job: Job, evaluateOptions: unkno
   const before = (item: BodyItem): BodyItem => {
     const move = moves.get(item);
     if (!move) return item;
-    places.push({ range: move.from.range, rows: move.rows });
+    places.push({ range: move.from.range, rows: move.rows, columns: move.columns });
     return move.from;
   };
   const jobMove = moves.get(job.block);

@@ -2,7 +2,7 @@
 // by, and the index of the check that reported it, which orders findings at the same position.
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { before } from '../model/positions';
-import { shiftedRange } from '../model/shift';
+import { shiftedBy, type Shift } from '../model/shift';
 import type { Finding } from './check';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type CodeInfo } from './codes';
 
@@ -44,16 +44,19 @@ function withDiagnostic(diagnostic: Diagnostic, check: number): Published {
   return { diagnostic, key, check, line: start.line, character: start.character };
 }
 
-/** Where a model object was before a line move (model/shift.ts), and by how many rows it moved. */
-export interface MovedPlace {
+/**
+ * Where a model object was before a line move (model/shift.ts), and by how many rows it moved; or before
+ * whitespace between two of its tokens changed, and how that moved the rest of the line.
+ */
+export interface MovedPlace extends Shift {
   range: Range;
-  rows: number;
 }
 
 /**
  * Where `range` lies after the moves of `places`: moved with the place it lies in, the same object when in
  * none (on something that did not move: what the memo's token covers), undefined when it straddles a
- * place's edge. Places do not overlap (a group, items of the job token, the job's type and labels).
+ * place's edge or cannot be moved (shiftedBy). Places do not overlap (a group, items of the job token, the
+ * job's type and labels).
  */
 export function movedRange(range: Range, places: readonly MovedPlace[]): Range | undefined {
   const { start, end } = range;
@@ -61,7 +64,7 @@ export function movedRange(range: Range, places: readonly MovedPlace[]): Range |
     const from = place.range;
     if (before(end, from.start) || before(from.end, start)) continue;
     if (before(start, from.start) || before(from.end, end)) return undefined;
-    return shiftedRange(range, place.rows);
+    return shiftedBy(range, place);
   }
   return range;
 }

@@ -8,6 +8,7 @@ import { BodyBuilder, type EditSpan } from './body';
 import { ChildLists, Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
 import { recordMoves } from './shift';
+import { shiftedGroup, whitespaceShift } from './columnShift';
 
 export type { EditSpan };
 import { createEvaluator } from './evaluate';
@@ -28,6 +29,8 @@ export class ModelBuilder {
   /** Line starts counted in the text of the last build, and its tree's long child lists. */
   private rows: Rows | undefined;
   private lists: ChildLists | undefined;
+  /** The last build, when it was complete (not stopped at a deadline) and of a tree without errors. */
+  private last: { body: Body; text: string } | undefined;
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -36,10 +39,14 @@ export class ModelBuilder {
    */
   build(tree: Tree, text: string, edits?: readonly EditSpan[]): BuildResult {
     const clean = !tree.rootNode.hasError;
+    const last = this.last;
+    // Set again once this build is complete: a build stopped at a deadline is taken up with no edits.
+    this.last = undefined;
     const undone = clean && edits !== undefined && edits.length > 0 ? this.bodies.undo(edits, text) : undefined;
     if (undone) {
       // Nothing moved: the items are those of that build, where they were.
       this.rows = undone.rows;
+      this.last = { body: undone.body, text };
       return { file: assembleFile(undone.body, this.groups), problems: [...undone.problems] };
     }
     const ctx: BuildContext = { text, problems: [] };
@@ -66,6 +73,8 @@ export class ModelBuilder {
     } finally {
       reader.delete();
     }
+    if (last && clean && edits?.length === 1) this.whitespaceMove(tree, text, last, edits[0], body);
+    this.last = clean && body.items.length > 0 ? { body, text } : undefined;
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
     recordMoves(file, this.bodies.moves);
     if (!edits) {
@@ -74,6 +83,17 @@ export class ModelBuilder {
       this.groups.olderGroups = new Map();
     }
     return { file, problems: ctx.problems };
+  }
+
+  /**
+   * Records the group an edit of whitespace between two tokens was in (model/columnShift.ts) as moved from the
+   * group of the last build, along its line.
+   */
+  private whitespaceMove(tree: Tree, text: string, last: { body: Body; text: string }, edit: EditSpan, body: Body): void {
+    const columns = whitespaceShift(tree, text, last.text, edit);
+    if (!columns) return;
+    const groups = shiftedGroup(last.body, body, { line: columns.line, character: columns.column });
+    if (groups && !this.bodies.moves.has(groups.to)) this.bodies.moves.set(groups.to, { from: groups.from, rows: 0, columns });
   }
 
   /**
@@ -93,6 +113,7 @@ export class ModelBuilder {
   /** Forgets cached items (e.g. when the document is closed). */
   dispose(): void {
     this.bodies.clear();
+    this.last = undefined;
     this.rows = undefined;
     this.lists = undefined;
     Object.assign(this.groups, emptyGroupCache());

@@ -15,3 +15,15 @@ export function holds(range: Range, pos: Position): boolean {
 export function touches(range: Range, pos: Position): boolean {
   return !before(pos, range.start) && !before(range.end, pos);
 }
+
+/** How many of `items` (in source order) start at or before `pos`, by binary search. */
+export function startingUpTo(items: readonly { range: Range }[], pos: Position): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (before(pos, items[mid].range.start)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}

@@ -5,15 +5,39 @@
 // built (types.ts), so the move is a copy: the old objects stay valid for the build they belong to (an undo
 // gets them back from the older generation).
 //
+// Whitespace typed between two tokens of a line moves the rest of that line instead (ColumnShift): the item
+// holding it is built again, and only what was worked out from it (findings, reference walks) is moved.
+//
 // The copy follows the model's types field by field. `test/modelCache.test.ts` compares moved models with
 // builds from scratch after random edits, which catches a field this file does not copy or move.
-import type { Range } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
 
-/** Where an item of a build came from: the item of the build before with the same text, and how many rows down it moved (negative: up). */
-export interface Move {
-  from: BodyItem;
+/**
+ * Whitespace typed or deleted between two tokens of one line (an indent, a space before `=`): the positions
+ * on `line` from `column` on moved by `delta` characters (negative: deleted), nothing else changed. An item
+ * holding that line is built again, but it is the item of before in every respect other than those positions,
+ * so what was worked out from the item of before holds, moved along (see `shiftedBy`).
+ */
+export interface ColumnShift {
+  line: number;
+  column: number;
+  delta: number;
+}
+
+/** How the positions of an item moved: `rows` rows down (negative: up), or `columns` along one line. */
+export interface Shift {
   rows: number;
+  columns?: ColumnShift;
+}
+
+/**
+ * Where an item of a build came from: the item of the build before with the same text, and how many rows
+ * down it moved (negative: up); or the item of before that differs only by whitespace between two tokens
+ * (`columns`, with `rows` 0).
+ */
+export interface Move extends Shift {
+  from: BodyItem;
 }
 
 /**
@@ -46,12 +70,10 @@ export function movedItem(item: BodyItem, rows: number): BodyItem {
 // lists are mapped (packed arrays, as built): the copies then share the built objects' shapes, which the
 // checks' code is optimised for, and a spread site seeing every kind of expression was most of a move's time.
 
-/** `r` moved `rows` rows down (up when negative). */
-export function shiftedRange(r: Range, rows: number): Range {
-  return range(r, rows);
-}
-
-/** The blocks of `copy`, a moved copy of `from` (movedItem), by the block of `from` each was copied from. */
+/**
+ * The blocks of `copy`, a moved copy of `from` (movedItem) or an item built again that differs from it only by
+ * whitespace between tokens (columnShift.ts), by the block of `from` each corresponds to.
+ */
 export function copiedBlocks(from: BodyItem, copy: BodyItem): Map<Block, Block> {
   const blocks = new Map<Block, Block>();
   const walk = (a: BodyItem, b: BodyItem): void => {
@@ -62,6 +84,37 @@ export function copiedBlocks(from: BodyItem, copy: BodyItem): Map<Block, Block> 
   };
   walk(from, copy);
   return blocks;
+}
+
+/**
+ * `r` moved as `shift` says; undefined when it cannot be told where it went: a range that ends inside the
+ * deleted whitespace, or an empty one where the whitespace was typed (before or after it?). Ranges of the
+ * model and of what is worked out from it start and end at tokens: one ending where the whitespace was typed
+ * ends before it, one starting there starts after it.
+ */
+export function shiftedBy(r: Range, shift: Shift): Range | undefined {
+  const columns = shift.columns;
+  if (!columns) return range(r, shift.rows);
+  const { start, end } = r;
+  if (start.line !== columns.line && end.line !== columns.line) return r;
+  if (columns.delta > 0 && start.line === end.line && start.character === end.character && start.character === columns.column) return undefined;
+  const movedStart = shiftedPosition(start, columns, true);
+  const movedEnd = shiftedPosition(end, columns, false);
+  if (!movedStart || !movedEnd) return undefined;
+  return movedStart === start && movedEnd === end ? r : { start: movedStart, end: movedEnd };
+}
+
+function shiftedPosition(p: Position, { line, column, delta }: ColumnShift, isStart: boolean): Position | undefined {
+  if (p.line !== line) return p;
+  if (delta > 0) {
+    // Typed at `column`: what started there comes after it, what ended there before it.
+    const after = isStart ? p.character >= column : p.character > column;
+    return after ? { line, character: p.character + delta } : p;
+  }
+  const deletedEnd = column - delta;
+  if (p.character <= column) return p;
+  if (p.character >= deletedEnd) return { line, character: p.character + delta };
+  return undefined;
 }
 
 function range(r: Range, rows: number): Range {

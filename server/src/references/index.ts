@@ -11,14 +11,14 @@
 // previous model's (alignment.ts) are taken over without looking inside them. What spans the whole file
 // (every use, the uses of each declaration) is put together only when a feature asks for it: per edit the
 // checks read the index unit by unit (checks/references.ts).
-import type { Position } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import type { Block, BodyItem, JobFile } from '../model/types';
-import { before, touches } from '../model/positions';
+import { before, startingUpTo, touches } from '../model/positions';
 import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
 import { Linker, type FileWide } from './link';
 import { LastList, align, alignedValues } from './alignment';
 import { checkpoint, progress } from '../pause';
-import { copiedBlocks, movesOf, shiftedRange, type Move } from '../model/shift';
+import { copiedBlocks, movesOf, shiftedBy, type Move } from '../model/shift';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
 
@@ -298,13 +298,7 @@ function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
  * the last that touches it. Units do not nest, but a broken file can make neighbours share an edge.
  */
 function unitAt(ordered: readonly LinkedUnit[], position: Position): LinkedUnit | undefined {
-  let low = 0;
-  let high = ordered.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (before(position, ordered[mid].range.start)) high = mid;
-    else low = mid + 1;
-  }
+  const low = startingUpTo(ordered, position);
   for (let i = low - 1; i >= 0 && i >= low - 2; i--) if (touches(ordered[i].range, position)) return ordered[i];
   return undefined;
 }
@@ -334,33 +328,42 @@ function remembered(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem,
 }
 
 /**
- * The walk of an item that only moved to other rows (model/shift.ts movesOf): the walk of the item it was copied from,
- * moved along, its blocks those of the copy. A walk reads its item only, so everything in it moves alike.
+ * The walk of an item that only moved to other rows, or differs from the item before only by whitespace
+ * between two tokens (model/shift.ts movesOf): the walk of the item it came from, moved along, its blocks
+ * those of the new item (the same structure, block for block). A walk reads its item only, so everything in
+ * it moves alike. Undefined when something in it cannot be moved (shiftedBy): then it is walked again.
  */
 function movedWalk(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem, Move> | undefined): Collected | undefined {
   const move = moves?.get(item);
   const before = move && states.get(move.from);
   if (!before || before.kind !== kind) return undefined;
-  const { rows } = move;
+  let unmovable = false;
+  const moved = (r: Range): Range => {
+    const to = shiftedBy(r, move);
+    if (to) return to;
+    unmovable = true;
+    return r;
+  };
   const copies = copiedBlocks(move.from, item);
   const block = (b: Block | undefined): Block | undefined => (b === undefined ? undefined : (copies.get(b) ?? b));
   const unit = before.unit;
-  return {
+  const walk: Collected = {
     declarations: unit.declarations.map((d) => {
-      const moved: Declaration = { ...d, range: shiftedRange(d.range, rows), fullRange: shiftedRange(d.fullRange, rows) };
-      if (d.group) moved.group = block(d.group);
-      if (d.task) moved.task = block(d.task);
-      return moved;
+      const m: Declaration = { ...d, range: moved(d.range), fullRange: moved(d.fullRange) };
+      if (d.group) m.group = block(d.group);
+      if (d.task) m.task = block(d.task);
+      return m;
     }),
     uses: unit.uses.map((u) => {
-      const moved: Use = { ...u, range: shiftedRange(u.range, rows) };
-      if (u.group) moved.group = block(u.group);
-      if (u.task) moved.task = block(u.task);
-      if (u.owner) moved.owner = block(u.owner);
-      return moved;
+      const m: Use = { ...u, range: moved(u.range) };
+      if (u.group) m.group = block(u.group);
+      if (u.task) m.task = block(u.task);
+      if (u.owner) m.owner = block(u.owner);
+      return m;
     }),
-    strings: unit.strings.map((s) => (s.task ? { value: s.value, range: shiftedRange(s.range, rows), task: block(s.task) } : { value: s.value, range: shiftedRange(s.range, rows) })),
+    strings: unit.strings.map((s) => (s.task ? { value: s.value, range: moved(s.range), task: block(s.task) } : { value: s.value, range: moved(s.range) })),
     open: unit.open,
-    range: shiftedRange(unit.range, rows),
+    range: moved(unit.range),
   };
+  return unmovable ? undefined : walk;
 }
