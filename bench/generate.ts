@@ -76,6 +76,30 @@ export function execJobOfBytes(bytes: number): string {
   return parts.join('');
 }
 
+/** An exec job of one group holding `tasks` tasks (about 14 lines each): where a group is the unit of work, its largest case. */
+export function execJobOfOneGroup(tasks: number): string {
+  const parts = ['job "one" {\n  group "all" {\n    network {\n      port "http" {}\n    }\n'];
+  for (let i = 0; i < tasks; i++) {
+    parts.push(`    task "t${i}" {
+      driver = "exec"
+      config {
+        command = "/bin/sh"
+        args    = ["-c", "echo \${NOMAD_PORT_http} ${i}"]
+      }
+      env {
+        INDEX = "${i}"
+      }
+      resources {
+        cpu    = 100
+        memory = 64
+      }
+    }
+`);
+  }
+  parts.push('  }\n}\n');
+  return parts.join('');
+}
+
 /** Line start offsets of a text. */
 export function lineStarts(text: string): number[] {
   const starts = [0];

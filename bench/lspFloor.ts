@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LspClient, REPO_ROOT } from '../test/helpers/lspClient';
 import { seededRandom } from '../test/helpers/random';
-import { execJobOfBytes, execJobOfLines, lineStarts, percentile, positionAt } from './generate';
+import { execJobOfBytes, execJobOfLines, execJobOfOneGroup, lineStarts, percentile, positionAt } from './generate';
 import { editScript, type Edit } from './lsp';
 import { PATHOLOGICAL } from './pathological';
 
@@ -105,6 +105,8 @@ async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
   const lone = jobWithLoneVariable();
   const big = execJobOfBytes(1024 * 1024);
   const small = execJobOfLines(1000);
+  const oneGroup = execJobOfOneGroup(300);
+  const oneGroupName = `one group, ${oneGroup.split('\n').length.toLocaleString('en')} lines`;
   const cases = [
     kind('typing in a variable default read by one group', '1 MB', lone, lone.indexOf('"ops"') + 4, 'abcdefghijkl'),
     // Every group reads `var.name` (its env): each keystroke checks all of them again, the deletions none.
@@ -114,6 +116,10 @@ async function kindRows(ours: LspClient, floor: LspClient): Promise<void> {
     kind('Enter above the groups (every later line moves)', '1 MB', big, big.indexOf('\n\njob ') + 1, '\n\n\n\n', true),
     kind('Enter in the first group (every later group moves)', '1,000 lines', small, small.indexOf('\n    restart {') + 1, '\n\n\n\n', true),
     kind('Enter in the first group (every later group moves)', '1 MB', big, big.indexOf('\n    restart {') + 1, '\n\n\n\n', true),
+    // Whitespace between tokens changes no group: the group's results are moved along the line (model/columnShift.ts).
+    kind('spaces typed in an indent of one large group', oneGroupName, oneGroup, oneGroup.indexOf('\n      driver', oneGroup.length >> 1) + 1, '    ', true),
+    // Any other edit checks the whole group again: its cost grows with the group.
+    kind('a word typed in one large group', oneGroupName, oneGroup, oneGroup.indexOf('"/bin/sh"', oneGroup.length >> 1) + 4, 'bash'),
   ];
   for (const [n, c] of cases.entries()) {
     const [o, f] = await replayed(ours, floor, `file:///bench/kinds-${n}.nomad.hcl`, c.text, c.edits);
