@@ -1,7 +1,7 @@
 // Syntax tree -> job model (model/types.ts). `ModelBuilder` keeps a cache between builds of one document
 // so that an incremental edit rebuilds only the items on the edited path; `buildModel` is the one-shot form.
 // Never throws: a broken tree yields as much model as can be understood.
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan } from './body';
@@ -38,7 +38,8 @@ export class ModelBuilder {
    * may throw PAUSED: the next call, with the same tree and text and no edits (`[]`), goes on from there.
    */
   build(tree: Tree, text: string, edits?: readonly EditSpan[]): BuildResult {
-    const clean = !tree.rootNode.hasError;
+    const root = tree.rootNode;
+    const clean = !root.hasError;
     const last = this.last;
     // Set again once this build is complete: a build stopped at a deadline is taken up with no edits.
     this.last = undefined;
@@ -73,7 +74,7 @@ export class ModelBuilder {
     } finally {
       reader.delete();
     }
-    if (last && clean && edits?.length === 1) this.whitespaceMove(tree, text, last, edits[0], body);
+    if (last && clean && edits?.length === 1) this.whitespaceMove(root, text, last, edits[0], body);
     this.last = clean && body.items.length > 0 ? { body, text } : undefined;
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
     recordMoves(file, this.bodies.moves);
@@ -89,8 +90,8 @@ export class ModelBuilder {
    * Records the group an edit of whitespace between two tokens was in (model/columnShift.ts) as moved from the
    * group of the last build, along its line.
    */
-  private whitespaceMove(tree: Tree, text: string, last: { body: Body; text: string }, edit: EditSpan, body: Body): void {
-    const columns = whitespaceShift(tree, text, last.text, edit);
+  private whitespaceMove(root: Node, text: string, last: { body: Body; text: string }, edit: EditSpan, body: Body): void {
+    const columns = whitespaceShift(root, text, last.text, edit);
     if (!columns) return;
     const groups = shiftedGroup(last.body, body, { line: columns.line, character: columns.column });
     if (groups && !this.bodies.moves.has(groups.to)) this.bodies.moves.set(groups.to, { from: groups.from, rows: 0, columns });
