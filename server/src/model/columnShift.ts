@@ -14,7 +14,7 @@ import type { ColumnShift } from './shift';
 import { advance } from './nodes';
 import { before, startingUpTo } from './positions';
 
-/** A node spanning more than this is not searched for line ends (an edit right in a 1 MB job's body). */
+/** Whitespace runs longer than this are not searched for line ends. */
 const MAX_SPAN = 64 * 1024;
 
 /** Node types whose whitespace is text: an edit there changes a value. */
@@ -60,9 +60,12 @@ export function whitespaceShift(root: Node, text: string, previous: string, edit
   // spanning it, not inside a token, and not in a string, heredoc or comment.
   const spanning = root.descendantForIndex(blankFrom, blankFrom + 1);
   if (!spanning || spanning.childCount === 0) return undefined;
-  if (spanning.endIndex - spanning.startIndex > MAX_SPAN) return undefined;
   for (let node: Node | null = spanning; node; node = node.parent) if (TEXT_TYPES.test(node.type)) return undefined;
-  const at = advance({ line: spanning.startPosition.row, character: spanning.startPosition.column }, text.slice(spanning.startIndex, start));
+  // Where the edit is, counted from the end of the token before it: only whitespace lies in between.
+  const token = spanning.firstChildForIndex(blankFrom)?.previousSibling;
+  const from = token ? { index: token.endIndex, point: token.endPosition } : { index: spanning.startIndex, point: spanning.startPosition };
+  if (start - from.index > MAX_SPAN) return undefined;
+  const at = advance({ line: from.point.row, character: from.point.column }, text.slice(from.index, start));
   return { line: at.line, column: at.character, delta };
 }
 
