@@ -51,6 +51,40 @@ test('port = "htpp" in a service: unknown-port-label with did-you-mean; "http" i
   assert.deepEqual(only(good.diagnostics, 'unknown-port-label'), []);
 });
 
+test('blanks typed before `=` move the findings and uses after them on that line; a blank typed inside the label is an edit of the label', async () => {
+  // The group is not checked again for blanks between tokens: its findings and reference walk are moved along
+  // the line (model/columnShift.ts). What the user sees must be what a fresh analysis gives.
+  const text = JOB('    service {\n      name = "web"\n      port = "htpp"\n    }');
+  const doc = await openDoc(client, text, 'blanks');
+  const label = positionOf(text, 'htpp');
+  const use = positionOf(text, 'NOMAD_PORT_http', 'NOMAD_PORT_'.length);
+  const unknownAt = (diagnostics: Diagnostic[]) => only(diagnostics, 'unknown-port-label').map((d) => d.range);
+  const usesOfHttp = async () =>
+    (await client.request<{ range: { start: { line: number; character: number } } }[]>('textDocument/references', { textDocument: { uri: doc.uri }, position: positionOf(text, 'port "http"', 'port "'.length), context: { includeDeclaration: false } })).map((l) => l.range.start);
+  assert.deepEqual(unknownAt(doc.diagnostics), [{ start: label, end: { line: label.line, character: label.character + 4 } }]);
+  assert.deepEqual(await usesOfHttp(), [use]);
+  // Three blanks before the service's `=`, two before the args' `=`.
+  const portEquals = positionOf(text, '= "htpp"');
+  let version = client.insert(doc.uri, portEquals, '   ');
+  const moved = unknownAt((await client.diagnostics(doc.uri, version)).diagnostics);
+  assert.deepEqual(moved, [{ start: { line: label.line, character: label.character + 3 }, end: { line: label.line, character: label.character + 7 } }]);
+  const argsEquals = positionOf(text, '= ["${NOMAD_PORT_http}"]');
+  version = client.insert(doc.uri, argsEquals, '  ');
+  await client.diagnostics(doc.uri, version);
+  assert.deepEqual(await usesOfHttp(), [{ line: use.line, character: use.character + 2 }]);
+  // Deleted again: where they were.
+  client.change(doc.uri, [{ range: { start: argsEquals, end: { line: argsEquals.line, character: argsEquals.character + 2 } }, text: '' }]);
+  version = client.change(doc.uri, [{ range: { start: portEquals, end: { line: portEquals.line, character: portEquals.character + 3 } }, text: '' }]);
+  assert.deepEqual(unknownAt((await client.diagnostics(doc.uri, version)).diagnostics), unknownAt(doc.diagnostics));
+  assert.deepEqual(await usesOfHttp(), [use]);
+  // The twin: a blank inside the quoted label changes the label the service names.
+  version = client.insert(doc.uri, { line: label.line, character: label.character + 2 }, ' ');
+  const inLabel = only((await client.diagnostics(doc.uri, version)).diagnostics, 'unknown-port-label');
+  assert.equal(inLabel.length, 1);
+  assert.match(inLabel[0].message, /No port "ht pp"/);
+  assert.deepEqual(inLabel[0].range, { start: label, end: { line: label.line, character: label.character + 5 } });
+});
+
 test('a sidecar_task volume_mount naming no volume of the group: unknown-volume; the right name is clean', async () => {
   const service = (volume: string) => `    volume "certs" {\n      type   = "host"\n      source = "certs"\n    }\n    service {\n      name = "web"\n      port = "http"\n      connect {\n        sidecar_service {}\n        sidecar_task {\n          volume_mount {\n            volume      = "${volume}"\n            destination = "/certs"\n          }\n        }\n      }\n    }`;
   const bad = await openDoc(client, JOB(service('cert')), 'sidecarvolume');
