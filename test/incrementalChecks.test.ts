@@ -318,6 +318,8 @@ test('incremental checks equal a fresh analysis: blanks typed and deleted along 
     exercise(parser, `blanks-bench-${seed}`, execJobOfLines(600), 120, seed + 2, 0.85, BLANK_EDITS);
     // Line ends of `\r\n` (a blank deleted before one), and tabs for indents.
     exercise(parser, `blanks-crlf-tabs-${seed}`, text.replace(/\n/g, '\r\n').replace(/ {2}/g, '\t'), 150, seed + 3, 0.85, BLANK_EDITS);
+    // Characters of two UTF-16 units and of one, before the uses on their line.
+    exercise(parser, `blanks-unicode-${seed}`, text.replace(/args {4}= \["-c", /g, 'args    = ["é🚀", "-c", '), 150, seed + 4, 0.85, BLANK_EDITS);
   }
   const files = corpusFiles('exec').filter((_, i) => i % 9 === 4).slice(0, 5);
   for (const [i, file] of files.entries()) exercise(parser, `blanks ${path.basename(file)}`, fs.readFileSync(file, 'utf8'), 60, 700 + i, 0.85, BLANK_EDITS);
