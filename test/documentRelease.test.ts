@@ -10,18 +10,11 @@ import assert from 'node:assert/strict';
 import { sharedParser } from '../server/src/parser/parser';
 import { DocumentAnalysis } from '../server/src/analysis';
 import { resolveSettings } from '../server/src/settings';
-import { MemoryKeeper } from '../server/src/memory';
+import { collectAll } from './helpers/collect';
 import { execJobOfLines } from '../bench/generate';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { LspClient } from './helpers/lspClient';
 
-/** Ends this turn (a WeakRef made or read during it holds its object until then), then collects in full. */
-async function collectAll(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const keeper = new MemoryKeeper();
-  await keeper.collectNow();
-  assert.equal(keeper.collections, 1, 'a full collection could be asked for');
-}
 
 /** Two groups, each with an exec task missing its command: one finding per group. */
 function twoGroups(second: string): string {

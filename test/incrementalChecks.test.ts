@@ -18,7 +18,7 @@ import { refreshMachine } from '../server/src/checks/machine';
 import * as os from 'node:os';
 import { execJobOfLines } from '../bench/generate';
 import { referenceIndex, type Declaration } from '../server/src/references/index';
-import { MemoryKeeper } from '../server/src/memory';
+import { collectAll } from './helpers/collect';
 import type { JobFile } from '../server/src/model/types';
 
 /** A job whose groups lean on context: ports, volumes, meta, variables, capabilities, the job type. */
@@ -353,9 +353,7 @@ async function inTurns(parser: HclParser, seed: number, steps: number): Promise<
       }
       if (rnd() < 0.05) settings = pick(rnd, SETTINGS);
       if (rnd() < 0.15) {
-        // A turn of the event loop first: WeakRefs read during this one keep their objects until it ends.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        await new MemoryKeeper().collectNow();
+        await collectAll();
       }
       assertAsFresh(parser, docs[i], settings, `turns ${seed} step ${step}, document ${i}`);
     }

@@ -12,7 +12,7 @@
 // when they report other findings than last time.
 import type { Block, Group, Job } from '../model/types';
 import { contextFrom, type CheckContext, type Finding, type GroupCheck } from './check';
-import { byPosition, movedFinding, movedPublished, publishedOf, withoutDuplicates, type MovedPlace, type Published } from './published';
+import { byPosition, movedFinding, movedPublished, placeOf, publishedOf, withoutDuplicates, type MovedPlace, type Published } from './published';
 import { machineGeneration } from './machine';
 import { RecentState, jobSettings, type TokenMove } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
@@ -236,7 +236,7 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
   const move = movesOf(ctx.file)?.get(group.block);
   const origin = move ? entries.get(move.from as Block) : known;
   if (!origin || (origin.hasLive && origin.generation !== machineGeneration())) return undefined;
-  const places: MovedPlace[] = move ? [{ range: move.from.range, rows: move.rows, columns: move.columns }] : [];
+  const places: MovedPlace[] = move ? [placeOf(move)] : [];
   if (origin.context !== context.token && !(move && stillHolds(origin, group, context))) {
     if (!context.moved || origin.context !== context.moved.before) return undefined;
     places.push(...context.moved.places);

@@ -19,7 +19,7 @@ import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
-import type { MovedPlace } from './published';
+import { placeOf, type MovedPlace } from './published';
 import { movesOf } from '../model/shift';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
@@ -259,7 +259,7 @@ export function jobTokenMove(ctx: CheckContext, job: Job, evaluateOptions: unkno
   const before = (item: BodyItem): BodyItem => {
     const move = moves.get(item);
     if (!move) return item;
-    places.push({ range: move.from.range, rows: move.rows, columns: move.columns });
+    places.push(placeOf(move));
     return move.from;
   };
   const jobMove = moves.get(job.block);

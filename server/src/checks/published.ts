@@ -2,7 +2,7 @@
 // by, and the index of the check that reported it, which orders findings at the same position.
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { before } from '../model/positions';
-import { shiftedBy, type Shift } from '../model/shift';
+import { shiftedBy, type Move, type Shift } from '../model/shift';
 import type { Finding } from './check';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_SOURCE, type CodeInfo } from './codes';
 
@@ -50,6 +50,11 @@ function withDiagnostic(diagnostic: Diagnostic, check: number): Published {
  */
 export interface MovedPlace extends Shift {
   range: Range;
+}
+
+/** Where the item `move` came from was, and how it moved. */
+export function placeOf(move: Move): MovedPlace {
+  return { range: move.from.range, rows: move.rows, columns: move.columns };
 }
 
 /**

@@ -359,6 +359,14 @@ export class BodyBuilder {
     return whole;
   }
 
+  /**
+   * The last complete build when its tree was clean and no build was stopped since, so that the edits of the
+   * next build are from its text (`rows.text`).
+   */
+  get lastWhole(): WholeBuild | undefined {
+    return this.partial ? undefined : this.previous.whole;
+  }
+
   /** The build was stopped at a checkpoint (pause.ts): what it finished is kept for the next attempt. */
   pause(): void {
     this.next.dropUnfinished();

@@ -4,7 +4,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Attribute, Block, Body, BodyItem, Group, Job, JobFile, Task, VariableDecl } from './types';
 import type { BuildContext, SyntaxProblem } from './buildContext';
-import { BodyBuilder, type EditSpan } from './body';
+import { BodyBuilder, type EditSpan, type WholeBuild } from './body';
 import { ChildLists, Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
 import { recordMoves } from './shift';
@@ -29,8 +29,6 @@ export class ModelBuilder {
   /** Line starts counted in the text of the last build, and its tree's long child lists. */
   private rows: Rows | undefined;
   private lists: ChildLists | undefined;
-  /** The last build, when it was complete (not stopped at a deadline) and of a tree without errors. */
-  private last: { body: Body; text: string } | undefined;
 
   /**
    * `edits`: the changes from the text of the previous build to `text` (see SyntaxDocument.takeEdits);
@@ -40,14 +38,12 @@ export class ModelBuilder {
   build(tree: Tree, text: string, edits?: readonly EditSpan[]): BuildResult {
     const root = tree.rootNode;
     const clean = !root.hasError;
-    const last = this.last;
-    // Set again once this build is complete: a build stopped at a deadline is taken up with no edits.
-    this.last = undefined;
+    // Read before an undo makes another build the last one.
+    const last = this.bodies.lastWhole;
     const undone = clean && edits !== undefined && edits.length > 0 ? this.bodies.undo(edits, text) : undefined;
     if (undone) {
       // Nothing moved: the items are those of that build, where they were.
       this.rows = undone.rows;
-      this.last = { body: undone.body, text };
       return { file: assembleFile(undone.body, this.groups), problems: [...undone.problems] };
     }
     const ctx: BuildContext = { text, problems: [] };
@@ -75,7 +71,6 @@ export class ModelBuilder {
       reader.delete();
     }
     if (last && clean && edits?.length === 1) this.whitespaceMove(root, text, last, edits[0], body);
-    this.last = clean && body.items.length > 0 ? { body, text } : undefined;
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
     recordMoves(file, this.bodies.moves);
     if (!edits) {
@@ -90,8 +85,8 @@ export class ModelBuilder {
    * Records the group an edit of whitespace between two tokens was in (model/columnShift.ts) as moved from the
    * group of the last build, along its line.
    */
-  private whitespaceMove(root: Node, text: string, last: { body: Body; text: string }, edit: EditSpan, body: Body): void {
-    const columns = whitespaceShift(root, text, last.text, edit);
+  private whitespaceMove(root: Node, text: string, last: WholeBuild, edit: EditSpan, body: Body): void {
+    const columns = whitespaceShift(root, text, last.rows.text, edit);
     if (!columns) return;
     const groups = shiftedGroup(last.body, body, { line: columns.line, character: columns.column });
     if (groups && !this.bodies.moves.has(groups.to)) this.bodies.moves.set(groups.to, { from: groups.from, rows: 0, columns });
@@ -114,7 +109,6 @@ export class ModelBuilder {
   /** Forgets cached items (e.g. when the document is closed). */
   dispose(): void {
     this.bodies.clear();
-    this.last = undefined;
     this.rows = undefined;
     this.lists = undefined;
     Object.assign(this.groups, emptyGroupCache());

@@ -12,6 +12,7 @@
 // builds from scratch after random edits, which catches a field this file does not copy or move.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
+import { before } from './positions';
 
 /**
  * Whitespace typed or deleted between two tokens of one line (an indent, a space before `=`): the positions
@@ -97,10 +98,10 @@ export function shiftedBy(r: Range, shift: Shift): Range | undefined {
   if (!columns) return range(r, shift.rows);
   const { start, end } = r;
   if (start.line !== columns.line && end.line !== columns.line) return r;
-  if (columns.delta > 0 && start.line === end.line && start.character === end.character && start.character === columns.column) return undefined;
   const movedStart = shiftedPosition(start, columns, true);
   const movedEnd = shiftedPosition(end, columns, false);
-  if (!movedStart || !movedEnd) return undefined;
+  // An empty range where the whitespace was typed would come out reversed.
+  if (!movedStart || !movedEnd || before(movedEnd, movedStart)) return undefined;
   return movedStart === start && movedEnd === end ? r : { start: movedStart, end: movedEnd };
 }
 
