@@ -1,7 +1,7 @@
 // Pathological job files from issue 15, generated deterministically (for the benchmark and the tests):
 // a huge one-line string, a huge job, runs of bare `{` (tree-sitter's error recovery is quadratic there),
 // a list of 100k elements, one very long line, and binary data.
-import { execJobOfBytes } from './generate';
+import { execJobOfBytes, execJobOfLines, execJobOfOneGroup } from './generate';
 
 export interface Pathological {
   name: string;
@@ -50,6 +50,21 @@ export function binary(bytes: number): string {
   return out.toString('latin1');
 }
 
+/** A job whose task env holds one string of `count` interpolations of a declared variable. */
+export function manyInterpolations(count: number): string {
+  return `variable "port" {\n  default = "8080"\n}\n\njob "interp" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n      env {\n        PORTS = "${'${var.port} '.repeat(count)}"\n      }\n    }\n  }\n}\n`;
+}
+
+/**
+ * A job and a `locals` block of `count` for expressions over a variable nobody declared: two findings per
+ * local (the undeclared variable, the unused local), all at file level.
+ */
+export function manyLocals(count: number): string {
+  const locals: string[] = [];
+  for (let i = 0; i < count; i++) locals.push(`  l${i} = [for k, v in var.m : "\${k}=\${v}" if v != ""]`);
+  return `locals {\n${locals.join('\n')}\n}\n\n${execJobOfLines(40)}`;
+}
+
 export const PATHOLOGICAL: Pathological[] = [
   { name: '5 MB one-line string', text: () => hugeString(5 * 1024 * 1024) },
   { name: '10 MB job', text: () => execJobOfBytes(10 * 1024 * 1024) },
@@ -57,4 +72,7 @@ export const PATHOLOGICAL: Pathological[] = [
   { name: '100k-element list', text: () => hugeList(100_000) },
   { name: '1 MB line', text: () => longLine(1024 * 1024) },
   { name: '1 MB binary', text: () => binary(1024 * 1024) },
+  { name: '50,000 interpolations in one string', text: () => manyInterpolations(50_000) },
+  { name: '30,000 locals', text: () => manyLocals(30_000) },
+  { name: 'one group of 2,000 tasks', text: () => execJobOfOneGroup(2000) },
 ];

@@ -10,8 +10,8 @@ import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import { analyse, DocumentAnalysis, type Analysis } from '../server/src/analysis';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
 import { corpusFiles } from './helpers/corpus';
-import { execJobOfLines } from '../bench/generate';
-import { hugeList } from '../bench/pathological';
+import { execJobOfLines, execJobOfOneGroup } from '../bench/generate';
+import { hugeList, manyInterpolations, manyLocals } from '../bench/pathological';
 import { buildModel } from '../server/src/model/build';
 import { referenceIndex } from '../server/src/references/index';
 import { isPaused, withDeadline } from '../server/src/pause';
@@ -130,6 +130,60 @@ test('analyses in slices', async (t) => {
       assert.equal(list.value.items.length, 1000);
     } finally {
       doc.dispose();
+    }
+  });
+
+  await t.test('one large body and one large group analysed in the smallest slices give what one analysis gives', () => {
+    // Both used to be units that could not stop half-way once begun, or could only by starting over: 1,500
+    // locals (a body: the build takes over the finished attributes in one copy, model/body.ts resumeBody;
+    // the file-level checks stop between two checks) and a group of 120 tasks (its checks stop between two
+    // checks, groupMemo.ts record).
+    const text = `${manyLocals(1500)}\n${execJobOfOneGroup(120).replace('job "one"', 'job "two"')}`;
+    const doc = new DocumentAnalysis(parser, 'file:///slices/large.nomad.hcl', text, 1);
+    try {
+      const { analysis } = inSlices(doc, settings);
+      const whole = analyse(parser, text, settings);
+      sameDiagnostics(analysis, whole, 'sliced and one-shot');
+      // Findings from the file level (the locals), the large group, and the job rules (two jobs).
+      const codes = new Set(whole.diagnostics.map((d) => d.code));
+      for (const code of ['unknown-variable', 'unused-declaration', 'duplicate']) assert.ok(codes.has(code), `${code} in ${[...codes].join(', ')}`);
+      assert.equal(analysis.file.locals.size, 1500);
+      // The edit after it: a local renamed, as typing does, then the analysis again in slices.
+      const at = text.indexOf('  l700 =');
+      const line = text.slice(0, at).split('\n').length - 1;
+      doc.applyChanges([{ range: { start: { line, character: 2 }, end: { line, character: 6 } }, text: 'l0' }], 2);
+      sameDiagnostics(inSlices(doc, settings).analysis, analyse(parser, doc.text, settings), 'after an edit');
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  await t.test('a string of more than 1,000 interpolations is not read (a notice says so); one of 1,000 is', () => {
+    // Built in one step that cannot pause, 50,000 `${var.port}` held the server for 600 ms.
+    for (const [count, read] of [[1001, false], [1000, true]] as const) {
+      const doc = new DocumentAnalysis(parser, `file:///slices/interp${count}.nomad.hcl`, manyInterpolations(count), 1);
+      try {
+        const analysis = doc.analyse(settings);
+        const env = analysis.file.jobs[0].groups[0].tasks[0].block.body.items.find((i) => i.kind === 'block' && i.type === 'env');
+        assert.ok(env && env.kind === 'block');
+        const ports = env.body.items[0];
+        assert.ok(ports.kind === 'attribute');
+        const notices = analysis.diagnostics.filter((d) => d.code === 'analysis-limit');
+        if (read) {
+          assert.deepEqual(analysis.diagnostics, [], `${count}: no finding`);
+          assert.ok(ports.value.kind === 'template');
+          assert.equal(ports.value.parts.filter((p) => p.kind === 'interpolation').length, 1000);
+        } else {
+          assert.equal(notices.length, 1, JSON.stringify(analysis.diagnostics));
+          assert.match(notices[0].message, /This string has more than 1,000 interpolations/);
+          assert.equal(notices[0].range.start.line, 12, 'at the string');
+          assert.equal(ports.value.kind, 'invalid', 'its value is unknown');
+          // The variable it reads is not reported unused: a string not read may read anything.
+          assert.ok(!analysis.diagnostics.some((d) => d.code === 'unused-declaration'), JSON.stringify(analysis.diagnostics));
+        }
+      } finally {
+        doc.dispose();
+      }
     }
   });
 

@@ -7,6 +7,15 @@ import { State, type BaseLanguageClient } from 'vscode-languageclient';
 const selector: vscode.DocumentSelector = { language: 'nomad' };
 const LIMIT_CODE = 'analysis-limit';
 
+/**
+ * Whether an analysis-limit notice is about the whole file (too large, too slow, binary: at the file's very
+ * start, empty) rather than a part left out (a list or string cut, at that value) or diagnostics not all
+ * shown (at the start too, but saying how many problems there are).
+ */
+function wholeFile(notice: vscode.Diagnostic): boolean {
+  return notice.range.isEmpty && !/^This file has [\d,]+ problems;/.test(notice.message);
+}
+
 export interface LanguageStatusView {
   server: vscode.LanguageStatusItem;
   limit: vscode.LanguageStatusItem;
@@ -47,7 +56,12 @@ export function createLanguageStatus(client: BaseLanguageClient, runsHere = true
   const showLimit = (): void => {
     const uri = vscode.window.activeTextEditor?.document.uri;
     const notice = uri ? vscode.languages.getDiagnostics(uri).find((d) => d.source === 'nomad-exec' && codeOf(d) === LIMIT_CODE) : undefined;
-    if (notice) {
+    if (notice && !wholeFile(notice)) {
+      limit.text = 'Analysed in part';
+      limit.detail = notice.message;
+      limit.severity = vscode.LanguageStatusSeverity.Information;
+      limit.command = undefined;
+    } else if (notice) {
       limit.text = '$(warning) Not analysed';
       limit.detail = notice.message;
       limit.severity = vscode.LanguageStatusSeverity.Warning;

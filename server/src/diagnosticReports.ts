@@ -4,6 +4,7 @@
 // (hundreds of kilobytes on a job with a thousand tasks), and nothing for the client to decode and redraw.
 import type { Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { DocumentSnapshot } from './analysis';
+import { shownDiagnostics } from './diagnosticLimit';
 
 interface Report {
   resultId: string;
@@ -24,7 +25,7 @@ export class DiagnosticReports {
 
   /** The report for a completed analysis: `unchanged` when the client already holds `previousResultId`'s. */
   report(snapshot: DocumentSnapshot, previousResultId: string | undefined): DocumentDiagnosticReport {
-    const diagnostics = snapshot.analysis.diagnostics;
+    const diagnostics = shownDiagnostics(snapshot.analysis.diagnostics);
     let report = this.reports.get(snapshot.uri);
     if (!report || !sameDiagnostics(report.diagnostics, diagnostics)) {
       report = { resultId: `${++this.next}`, diagnostics };

@@ -8,6 +8,7 @@ import {
   ProposedFeatures,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type Diagnostic,
   type Connection,
   type FileEvent,
   type InitializeResult,
@@ -34,6 +35,7 @@ import { sharedParser, type HclParser } from './parser/parser';
 import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
 import { DiagnosticReports } from './diagnosticReports';
+import { shownDiagnostics } from './diagnosticLimit';
 import { forgetMachine } from './checks/machine';
 import { host } from './host';
 
@@ -112,7 +114,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Analyses run in slices after the edits that call for them (documents.ts); each completed one is
   // published here, with the version it was made from (a pulling client asks for it instead).
   const publish = (snapshot: DocumentSnapshot): void => {
-    if (!pull) void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: snapshot.analysis.diagnostics });
+    if (!pull) void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: shownDiagnostics(snapshot.analysis.diagnostics) as Diagnostic[] });
     memory.afterWork();
   };
 

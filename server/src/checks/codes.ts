@@ -41,7 +41,7 @@ export const DIAGNOSTIC_CODES = {
   // The file sandboxes of a local run (SECURITY.md).
   'template-source-outside-task': { severity: DiagnosticSeverity.Error, summary: "A template source outside the task, which Nomad's template sandbox and a local run refuse." },
   'file-outside-job-folder': { severity: DiagnosticSeverity.Warning, summary: "file(), fileexists() or a local artifact source outside the job file's folder, which a local run refuses to read." },
-  'analysis-limit': { severity: DiagnosticSeverity.Information, summary: 'The file is too large, too slow to parse or binary data, so it is not analysed (nomadExec.maxFileSize, nomadExec.maxParseTime).' },
+  'analysis-limit': { severity: DiagnosticSeverity.Information, summary: 'The file is too large, too slow to parse or binary data, so it is not analysed (nomadExec.maxFileSize, nomadExec.maxParseTime); or part of it is left out (a list of more than 1,000 elements, a string of more than 1,000 interpolations), or it has more problems than the 5,000 the editor is shown.' },
   // Template text checked with the runner's template engine (issue 13).
   'template-syntax': { severity: DiagnosticSeverity.Error, summary: 'A Go template syntax error in template data: the client cannot render it.' },
   'unknown-template-function': { severity: DiagnosticSeverity.Error, summary: 'A function consul-template does not have.' },

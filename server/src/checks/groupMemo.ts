@@ -198,7 +198,7 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   // was remembered under the file token of before, which holds those, so none can be found; recording new
   // ones would cost the whole run a third more for a later edit in this group to use.
   const scopeOnly = known !== undefined && context !== undefined && known.withoutScope === context.withoutScope;
-  const steps = record(ctx, group, parts, perBlock && !scopeOnly);
+  const steps = record(ctx, group, parts, perBlock && !scopeOnly, context !== undefined);
   if (context) progress();
   const hasLive = steps.some((s) => 'live' in s);
   const generation = machineGeneration();
@@ -270,8 +270,27 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
 /** The live step of a moved entry, which is never run (see movedEntry). */
 function NOT_RUN(): void {}
 
-function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], perBlock: boolean): Step[] {
-  const steps: Step[] = [];
+/**
+ * A group whose checks were stopped at a checkpoint (pause.ts) between two of them: the steps of the checks
+ * done (`next` of them), for the next attempt on the same model. A group of two thousand tasks costs each
+ * check tens of ms: all of them at once held the thread for hundreds.
+ */
+interface PausedGroup {
+  file: CheckContext['file'];
+  settings: CheckContext['settings'];
+  evaluator: CheckContext['evaluator'];
+  steps: Step[];
+  next: number;
+}
+
+const pausedGroups = new WeakMap<Block, PausedGroup>();
+
+/** `pausable`: the run remembers its results (a memo), so checks done before a pause are kept for the next attempt. */
+function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | undefined)[], perBlock: boolean, pausable: boolean): Step[] {
+  const paused = pausable ? pausedGroups.get(group.block) : undefined;
+  pausedGroups.delete(group.block);
+  const resumed = paused && paused.file === base.file && paused.settings === base.settings && paused.evaluator === base.evaluator ? paused : undefined;
+  const steps: Step[] = resumed?.steps ?? [];
   // One context for all checks of the group (the check running is `check`): parts run one after the other
   // and report while they run, never later.
   let check = 0;
@@ -283,7 +302,7 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
     // Run right after recording (runLive), and again whenever the machine's answers may have changed.
     (run) => steps.push({ check, live: run }),
   );
-  for (check = 0; check < parts.length; check++) {
+  for (check = resumed?.next ?? 0; check < parts.length; check++) {
     const part = parts[check];
     if (!part) continue;
     try {
@@ -291,7 +310,12 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
     } catch {
       // One failing check must not hide the others' findings.
     }
+    if (!pausable || check === parts.length - 1) continue;
+    pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check + 1 });
+    progress();
+    checkpoint();
   }
+  pausedGroups.delete(group.block);
   return steps;
 }
 

@@ -53,10 +53,11 @@ export interface RunOptions {
 }
 
 /**
- * The file-level findings of a run that may stop at a checkpoint (pause.ts) in its per-group part, for the
- * next attempt on the same model: those checks are not run again.
+ * The file-level findings of a run that stopped at a checkpoint (pause.ts), for the next attempt on the same
+ * model: the checks that ran (`done` of them, in order) are not run again. A run stops between two checks'
+ * file-level parts (a file of 30,000 locals costs each check a hundred ms or more), or in the per-group part.
  */
-const pausedRuns = new WeakMap<JobFile, { settings: EffectiveSettings; evaluator: Evaluator; fileLevel: Published[] }>();
+const pausedRuns = new WeakMap<JobFile, { settings: EffectiveSettings; evaluator: Evaluator; fileLevel: Published[]; done: number }>();
 
 // Each group's published diagnostics, in group order: reused from run to run (runChecks is synchronous).
 const groupScratch: (readonly Published[])[] = [];
@@ -74,19 +75,28 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   // After a pause (pause.ts) in the per-group part, the file-level findings of the same run are taken over.
   const paused = pausedRuns.get(file);
   pausedRuns.delete(file);
-  const resumed = paused && paused.settings === settings && paused.evaluator === evaluator && incremental ? paused.fileLevel : undefined;
-  const fileLevel: Published[] = resumed ?? [];
+  const resumed = paused && paused.settings === settings && paused.evaluator === evaluator && incremental ? paused : undefined;
+  const fileLevel: Published[] = resumed?.fileLevel ?? [];
   const ctx: CheckContext = { file, settings, evaluator, incremental, documentDir: options.documentDir, report: (finding) => fileLevel.push(publishedOf(finding, current)), live: undefined };
-  for (current = 0; !resumed && current < CHECKS.length; current++) {
+  for (current = resumed?.done ?? 0; current < CHECKS.length; current++) {
+    const reported = fileLevel.length;
     try {
       CHECKS[current].run(ctx);
     } catch (error) {
-      // A pause is not a failure: the run starts over from the caches (the reference index, memos).
-      if (isPaused(error)) throw error;
+      // A pause is not a failure: the run starts over from the caches (the reference index, memos), and
+      // from the checks done so far; this one's findings until the pause are dropped with it.
+      if (isPaused(error)) {
+        fileLevel.length = reported;
+        if (incremental) pausedRuns.set(file, { settings, evaluator, fileLevel, done: current });
+        throw error;
+      }
       // One failing check must not hide the others' findings.
     }
+    if (!incremental) continue;
+    pausedRuns.set(file, { settings, evaluator, fileLevel, done: current + 1 });
+    progress();
+    checkpoint();
   }
-  if (incremental) pausedRuns.set(file, { settings, evaluator, fileLevel });
   if (!resumed) progress();
   checkpoint();
   // Then each group, all checks at once: a from-scratch run reports in that order too, so ties between

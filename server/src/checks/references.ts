@@ -179,7 +179,8 @@ function attributeText(body: Body, name: string): string | undefined {
 
 function unusedDeclarations(ctx: CheckContext, run: Run): void {
   // A file of variables alone (no job) is read together with a job elsewhere: its variables are not unused.
-  if (ctx.file.jobs.length === 0) return;
+  // Nor in a file the model left part of out (an analysis limit): that part may read anything.
+  if (ctx.file.jobs.length === 0 || ctx.file.unread) return;
   const { results, has, uses } = run;
   const seen = new Set<string>();
   for (let i = 0; i < results.length; i++) {

@@ -67,7 +67,17 @@ export interface ReadTemplate {
   right: string;
   parsed?: ParsedTemplate;
   error?: TemplateSyntaxError;
+  /** Longer than MAX_READ_TEMPLATE_TEXT: neither parsed nor checked while editing. */
+  tooLarge?: true;
 }
+
+/**
+ * Template text longer than this is not parsed while editing. Reading and checking a template is one step
+ * that cannot pause (pause.ts), at about 40 ms per 100 KB, and is taken again at each keystroke in it: a
+ * generated 440 KB template held the server for 180 ms at a time. Real templates are a few KB; a local run
+ * renders any size.
+ */
+export const MAX_READ_TEMPLATE_TEXT = 128 * 1024;
 
 export function readTemplate(ctx: Pick<CheckContext, 'evaluator'>, block: Block): ReadTemplate | undefined {
   const data = findAttribute(block.body, 'data');
@@ -75,6 +85,7 @@ export function readTemplate(ctx: Pick<CheckContext, 'evaluator'>, block: Block)
   const text = templateText(data.value, ctx.evaluator);
   if (!text) return undefined;
   const { left, right } = delimitersOf(ctx, block);
+  if (text.text.length > MAX_READ_TEMPLATE_TEXT) return { text, left, right, tooLarge: true };
   const parse = parseOf(text.text, left, right);
   return parse && { text, left, right, ...parse };
 }
@@ -131,6 +142,15 @@ function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope)
   const read = rememberedTemplate(ctx, block);
   if (!read) return;
   const { text, error, parsed } = read;
+  if (read.tooLarge) {
+    const kb = (size: number) => `${Math.round(size / 1024).toLocaleString('en-US')} KB`;
+    ctx.report({
+      range: text.rangeOf(0, 0),
+      code: 'analysis-limit',
+      message: `This template's text is ${kb(text.text.length)}, more than the ${kb(MAX_READ_TEMPLATE_TEXT)} nomad-exec reads while editing: it is not checked here, and a local run still renders it.`,
+    });
+    return;
+  }
   if (error) {
     if (!nearUnknown(read, error.offset ?? 0, error.end ?? text.text.length)) {
       const from = error.offset ?? 0;

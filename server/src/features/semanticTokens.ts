@@ -84,7 +84,7 @@ class Collector {
   /** The actions of a template block's data, each token split at line ends (a token spans one line). */
   template(block: Block): void {
     const read = readTemplate({ evaluator: this.evaluator }, block);
-    if (!read) return;
+    if (!read || read.tooLarge) return;
     const { text } = read;
     for (const token of templateTokens(text.text, read.left, read.right)) {
       // Text that an HCL `${...}` put there is not written where it appears: the interpolation has its tokens.

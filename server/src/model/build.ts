@@ -23,6 +23,12 @@ export interface BuildResult {
   problems: SyntaxProblem[];
 }
 
+/** Marks `file` when the build left part of it out (see JobFile.unread). */
+function withUnread(file: JobFile, problems: readonly SyntaxProblem[]): JobFile {
+  if (problems.some((problem) => problem.notice)) file.unread = true;
+  return file;
+}
+
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
   private readonly groups: GroupCache = emptyGroupCache();
@@ -44,7 +50,7 @@ export class ModelBuilder {
     if (undone) {
       // Nothing moved: the items are those of that build, where they were.
       this.rows = undone.rows;
-      return { file: assembleFile(undone.body, this.groups), problems: [...undone.problems] };
+      return { file: withUnread(assembleFile(undone.body, this.groups), undone.problems), problems: [...undone.problems] };
     }
     const ctx: BuildContext = { text, problems: [] };
     let body: Body;
@@ -78,7 +84,7 @@ export class ModelBuilder {
       this.groups.olderScope = [];
       this.groups.olderGroups = new Map();
     }
-    return { file, problems: ctx.problems };
+    return { file: withUnread(file, ctx.problems), problems: ctx.problems };
   }
 
   /**

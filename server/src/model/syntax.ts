@@ -336,6 +336,11 @@ export class SyntaxNode {
     return this.reader.childrenUpTo(this, type, max);
   }
 
+  /** How many children have one of `types`, counted up to `max + 1` (then the count stops there). */
+  countChildrenUpTo(types: ReadonlySet<string>, max: number): number {
+    return this.reader.countChildrenUpTo(this, types, max);
+  }
+
   childForFieldName(name: string): SyntaxNode | null {
     return this.reader.fieldChild(this, name);
   }
@@ -574,6 +579,25 @@ export class SyntaxReader {
     }
     this.at = node;
     return { nodes, more };
+  }
+
+  countChildrenUpTo(node: SyntaxNode, types: ReadonlySet<string>, max: number): number {
+    const cursor = this.cursor;
+    let count = 0;
+    cursor.hold?.();
+    try {
+      this.goto(node);
+      if (!cursor.gotoFirstChild()) return 0;
+      do {
+        if (types.has(this.types[cursor.nodeTypeId] || 'ERROR') && ++count > max) break;
+      } while (cursor.gotoNextSibling());
+      // Back to `node`: the cursor stands on a child that was not made.
+      cursor.gotoParent();
+    } finally {
+      cursor.release?.();
+    }
+    this.at = node;
+    return count;
   }
 
   childCount(node: SyntaxNode): number {

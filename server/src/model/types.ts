@@ -185,4 +185,9 @@ export interface JobFile {
   locals: Map<string, Attribute>;
   /** Normally one; more than one is a `duplicate` mistake the checks report. */
   jobs: Job[];
+  /**
+   * Set when part of the file was left out of the model (a list of more than 1,000 elements, a string of
+   * more than 1,000 interpolations: an `analysis-limit` notice): what that part reads is not known.
+   */
+  unread?: true;
 }

@@ -2,7 +2,7 @@
 // label and per meta key, the task's `env`, template env files, the executor's USER/LOGNAME/HOME, the agent's
 // PATH) and the node names (`node.*`, `attr.*`, `meta.*`). Checks, hover, completion and the local runner all
 // ask runtimeScopeFor(task, file) instead of knowing these rules themselves. The data lives in runtimeNames.ts.
-import type { Expr, Group, JobFile, Range, Task } from '../model/types';
+import type { Body, Expr, Group, JobFile, Range, Task } from '../model/types';
 import type { Evaluator } from '../model/eval';
 import { nearestName } from './capabilities';
 import {
@@ -309,14 +309,9 @@ class ScopeBuilder {
       this.collectPorts(network.body, undefined);
     }
     // The older form: ports in a task's `resources { network { ... } }`; other tasks see them by task name.
-    for (const task of this.group.tasks) {
-      for (const resources of findBlocks(taskBody(task), 'resources')) {
-        for (const network of findBlocks(resources.body, 'network')) {
-          if (network.dynamic) this.markOpen('ports', `task "${task.name}" has a dynamic network block`);
-          this.collectPorts(network.body, task.name);
-        }
-      }
-    }
+    const older = taskNetworkPorts(this.group, this.evaluator);
+    for (const reason of older.open) this.markOpen('ports', reason);
+    for (const port of older.ports) this.ports.push(port);
     for (const port of this.ports) {
       const own = port.task === undefined || port.task === this.task.name;
       const families = own ? PORT_FAMILIES : OTHER_TASK_PORT_FAMILIES;
@@ -330,20 +325,10 @@ class ScopeBuilder {
     }
   }
 
-  private collectPorts(body: import('../model/types').Body | undefined, task: string | undefined): void {
-    for (const port of findBlocks(body, 'port')) {
-      const label = port.block.labels[0];
-      if (port.dynamic || !label) {
-        this.markOpen('ports', 'a port is declared by a dynamic block');
-        continue;
-      }
-      const number = (name: string): number | undefined => {
-        const text = knownString(findAttribute(port.body, name)?.value, this.evaluator);
-        const parsed = text === undefined ? NaN : Number(text);
-        return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
-      };
-      this.ports.push({ label: label.value, range: label.range, task, static: number('static'), to: number('to') });
-    }
+  private collectPorts(body: Body | undefined, task: string | undefined): void {
+    const open: string[] = [];
+    collectPorts(body, task, this.evaluator, this.ports, open);
+    for (const reason of open) this.markOpen('ports', reason);
   }
 
   private addUpstreams(): void {
@@ -435,6 +420,55 @@ class ScopeBuilder {
       }
     }
   }
+}
+
+/** The port labels declared in a network body, added to `ports`; why some cannot be listed, added to `open`. */
+function collectPorts(body: Body | undefined, task: string | undefined, evaluator: Evaluator | undefined, ports: PortLabel[], open: string[]): void {
+  for (const port of findBlocks(body, 'port')) {
+    const label = port.block.labels[0];
+    if (port.dynamic || !label) {
+      open.push('a port is declared by a dynamic block');
+      continue;
+    }
+    const number = (name: string): number | undefined => {
+      const text = knownString(findAttribute(port.body, name)?.value, evaluator);
+      const parsed = text === undefined ? NaN : Number(text);
+      return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
+    };
+    ports.push({ label: label.value, range: label.range, task, static: number('static'), to: number('to') });
+  }
+}
+
+interface TaskNetworkPorts {
+  evaluator: Evaluator | undefined;
+  ports: readonly PortLabel[];
+  open: readonly string[];
+}
+
+/**
+ * The ports of a group's task-level networks (the older `resources { network { ... } }`), read once per group
+ * and evaluator: every task's scope lists every task's, and reading them for each task made a group of 2,000
+ * tasks cost four million lookups (over half a second to check). Model objects are never mutated (an edit
+ * makes a new Group), so the group is the key.
+ */
+const taskNetworks = new WeakMap<Group, TaskNetworkPorts>();
+
+function taskNetworkPorts(group: Group, evaluator: Evaluator | undefined): TaskNetworkPorts {
+  const known = taskNetworks.get(group);
+  if (known && known.evaluator === evaluator) return known;
+  const ports: PortLabel[] = [];
+  const open: string[] = [];
+  for (const task of group.tasks) {
+    for (const resources of findBlocks(taskBody(task), 'resources')) {
+      for (const network of findBlocks(resources.body, 'network')) {
+        if (network.dynamic) open.push(`task "${task.name}" has a dynamic network block`);
+        collectPorts(network.body, task.name, evaluator, ports, open);
+      }
+    }
+  }
+  const found = { evaluator, ports, open };
+  taskNetworks.set(group, found);
+  return found;
 }
 
 /** The names Nomad gives a meta key: as written and upper-cased, each also with invalid characters cleaned. */

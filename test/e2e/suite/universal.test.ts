@@ -92,4 +92,15 @@ suite('installed universal .vsix', () => {
       await settings.update('maxFileSize', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('a file with a string of 1,500 interpolations shows "Analysed in part", and its other findings', async () => {
+    const ports = '${var.port} '.repeat(1500);
+    const text = `variable "port" {\n  default = "80"\n}\n\njob "many" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n        bogus   = 1\n      }\n      env {\n        PORTS = "${ports}"\n      }\n    }\n  }\n}\n`;
+    const editor = await openScratchJob('part.nomad.hcl', text);
+    const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
+    const ds = await waitForDiagnostics(editor.document.uri, (list) => list.some((d) => codeOf(d) === 'analysis-limit'), 'the analysis-limit notice');
+    assert.ok(ds.some((d) => d.message.includes('bogus')), 'the rest of the file is checked');
+    assert.ok(!ds.some((d) => codeOf(d) === 'unused-declaration'), 'var.port may be read by the string left out');
+    await until(async () => api.languageStatus().limit, (l) => l.text === 'Analysed in part' && l.severity === 0, 'the limit status');
+  });
 });
