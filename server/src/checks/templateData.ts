@@ -144,8 +144,9 @@ function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope)
   const { text, error, parsed } = read;
   if (read.tooLarge) {
     const kb = (size: number) => `${Math.round(size / 1024).toLocaleString('en-US')} KB`;
+    // At `data`: where its text starts is known only from a map of every character, which is what this saves.
     ctx.report({
-      range: text.rangeOf(0, 0),
+      range: findAttribute(block.body, 'data')!.nameRange,
       code: 'analysis-limit',
       message: `This template's text is ${kb(text.text.length)}, more than the ${kb(MAX_READ_TEMPLATE_TEXT)} nomad-exec reads while editing: it is not checked here, and a local run still renders it.`,
     });
