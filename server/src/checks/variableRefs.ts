@@ -25,7 +25,19 @@ interface Declarations {
   locals: ReadonlySet<string>;
 }
 
+/**
+ * By model: asked by every attempt of a run (each check's per-group part is made again after a pause,
+ * pause.ts), and a file of 30,000 locals made a set of all of them each time.
+ */
+const declared = new WeakMap<JobFile, Declarations>();
+
 function declarations(file: JobFile): Declarations {
+  let known = declared.get(file);
+  if (!known) declared.set(file, (known = declarationsOf(file)));
+  return known;
+}
+
+function declarationsOf(file: JobFile): Declarations {
   const variables = new Set(file.variables.keys());
   // `variables { name = default }` declares too; read it from the body in case the model keeps it apart.
   for (const item of file.body.items) {
