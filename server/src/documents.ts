@@ -28,14 +28,17 @@ export interface DocumentStoreOptions {
    */
   requestsInFlight?: () => number;
   /**
-   * Counts the chunks of input received so far, when the transport can tell. A slice after new input is
-   * short too: the message it brings is read in the same turn of the event loop, but after this slice.
+   * Counts the chunks of input received so far, when the transport can tell. No slice runs in the turn after
+   * new input: the message it brings is read in that turn, but after the slice would have run.
    */
   inputCount?: () => number;
 }
 
 /** A slice while a request is being answered (see DocumentStoreOptions.requestsInFlight). */
 export const SHORT_SLICE_MS = 2;
+
+/** How long slices wait for a request being answered before they go on (short: SHORT_SLICE_MS). */
+const REQUEST_WAIT_MS = 20;
 
 type Waiter = (snapshot: DocumentSnapshot | undefined) => void;
 
@@ -44,7 +47,9 @@ export class DocumentStore {
   /** Documents whose analysis is not complete, in turn order (insertion order of the Set). */
   private readonly pending = new Set<string>();
   private readonly waiters = new Map<string, Waiter[]>();
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
+  /** Since when slices have waited for a request being answered (see `work`). */
+  private waitingSince: number | undefined;
   private readonly sliceMs: number;
   private inputSeen = 0;
   private readonly closeListeners: ((uri: string) => void)[] = [];
@@ -138,7 +143,8 @@ export class DocumentStore {
   }
 
   disposeAll(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.scheduled && 'immediate' in this.scheduled) clearImmediate(this.scheduled.immediate);
+    else if (this.scheduled) clearTimeout(this.scheduled.timeout);
     this.scheduled = undefined;
     for (const uri of [...this.open.keys()]) this.close(uri);
   }
@@ -148,15 +154,41 @@ export class DocumentStore {
     if (this.scheduled) return;
     // Work starting now, after the message that asked for it: that input is read already.
     this.inputSeen = this.options.inputCount?.() ?? 0;
-    this.scheduled = setImmediate(() => this.work());
+    this.later();
+  }
+
+  /** The next slice: in the next turn of the event loop, or after `ms`. */
+  private later(ms?: number): void {
+    this.scheduled = ms === undefined ? { immediate: setImmediate(() => this.work()) } : { timeout: setTimeout(() => this.work(), ms) };
   }
 
   /** One slice: documents someone waits for first, then in turn; unfinished ones go to the back. */
   private work(): void {
     this.scheduled = undefined;
     const input = this.options.inputCount?.() ?? 0;
-    const answering = input !== this.inputSeen || (this.options.requestsInFlight?.() ?? 0) > this.waiting();
-    this.inputSeen = input;
+    if (input !== this.inputSeen) {
+      // Input came since the last slice. The transport reads its messages in this turn too, but after this
+      // callback (its turn is queued behind ours), and a slice ends at its deadline only at a point where the
+      // work can stop: a large group's checks, a check of 30,000 locals, run on past it. So the messages go
+      // first, and the work next turn.
+      this.inputSeen = input;
+      this.later();
+      return;
+    }
+    const answering = (this.options.requestsInFlight?.() ?? 0) > this.waiting();
+    // A request being answered (not one waiting for an analysis) may take a few turns to reply (a file read
+    // on the way): no slice meanwhile, for the same reason, up to REQUEST_WAIT_MS; then one short slice, and
+    // the wait again (requests one after the other still leave a slice to every REQUEST_WAIT_MS).
+    if (!answering) this.waitingSince = undefined;
+    else {
+      const now = performance.now();
+      this.waitingSince ??= now;
+      if (now - this.waitingSince < REQUEST_WAIT_MS) {
+        this.later(1);
+        return;
+      }
+    }
+    this.waitingSince = undefined;
     const end = performance.now() + (answering ? Math.min(SHORT_SLICE_MS, this.sliceMs) : this.sliceMs);
     const settings = this.currentSettings();
     while (this.pending.size > 0) {
@@ -180,7 +212,7 @@ export class DocumentStore {
       }
       if (performance.now() >= end) break;
     }
-    if (this.pending.size > 0 && !this.scheduled) this.scheduled = setImmediate(() => this.work());
+    if (this.pending.size > 0 && !this.scheduled) this.later();
   }
 
   /** Requests waiting in `ready` for an analysis. */
