@@ -179,8 +179,7 @@ export class DocumentStore {
     // A request being answered (not one waiting for an analysis) may take a few turns to reply (a file read
     // on the way): no slice meanwhile, for the same reason, up to REQUEST_WAIT_MS; then one short slice, and
     // the wait again (requests one after the other still leave a slice to every REQUEST_WAIT_MS).
-    if (!answering) this.waitingSince = undefined;
-    else {
+    if (answering) {
       const now = performance.now();
       this.waitingSince ??= now;
       if (now - this.waitingSince < REQUEST_WAIT_MS) {

@@ -72,7 +72,7 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   // Answers about this machine older than its cache allows are asked again, once, before anything reads them.
   refreshMachine();
   let current = 0;
-  // After a pause (pause.ts) in the per-group part, the file-level findings of the same run are taken over.
+  // After a pause (pause.ts), the file-level findings of the same run so far are taken over.
   const paused = pausedRuns.get(file);
   pausedRuns.delete(file);
   const resumed = paused && paused.settings === settings && paused.evaluator === evaluator && incremental ? paused : undefined;
