@@ -303,32 +303,14 @@ class ScopeBuilder {
   }
 
   private addPorts(): void {
-    const networks = this.group.implicit ? [] : findBlocks(groupBody(this.group), 'network');
-    for (const network of networks) {
-      if (network.dynamic) this.markOpen('ports', 'the group network is a dynamic block');
-      this.collectPorts(network.body, undefined);
-    }
-    // The older form: ports in a task's `resources { network { ... } }`; other tasks see them by task name.
-    const older = taskNetworkPorts(this.group, this.evaluator);
-    for (const reason of older.open) this.markOpen('ports', reason);
-    for (const port of older.ports) this.ports.push(port);
-    for (const port of this.ports) {
-      const own = port.task === undefined || port.task === this.task.name;
-      const families = own ? PORT_FAMILIES : OTHER_TASK_PORT_FAMILIES;
-      for (const family of families) {
-        const label = own ? port.label : `${port.task}_${port.label}`;
-        const value = family.prefix === 'NOMAD_PORT_' || family.prefix === 'NOMAD_ALLOC_PORT_' ? port.to ?? port.static : family.prefix === 'NOMAD_HOST_PORT_' ? port.static : undefined;
-        for (const name of variants(family.prefix + label)) {
-          this.add({ name, kind: 'port', doc: family.doc, value: value === undefined ? undefined : String(value), declaredAt: port.range });
-        }
-      }
-    }
-  }
-
-  private collectPorts(body: Body | undefined, task: string | undefined): void {
-    const open: string[] = [];
-    collectPorts(body, task, this.evaluator, this.ports, open);
+    // The group network's ports, then the older form: ports in a task's `resources { network { ... } }`,
+    // which other tasks see by task name. Both are the same for every task of the group (read once).
+    const { ports, open } = groupPorts(this.group, this.evaluator);
     for (const reason of open) this.markOpen('ports', reason);
+    for (const port of ports) {
+      this.ports.push(port);
+      for (const name of portNames(port, port.task === undefined || port.task === this.task.name)) this.add(name);
+    }
   }
 
   private addUpstreams(): void {
@@ -439,25 +421,29 @@ function collectPorts(body: Body | undefined, task: string | undefined, evaluato
   }
 }
 
-interface TaskNetworkPorts {
+interface GroupPorts {
   evaluator: Evaluator | undefined;
   ports: readonly PortLabel[];
   open: readonly string[];
 }
 
 /**
- * The ports of a group's task-level networks (the older `resources { network { ... } }`), read once per group
- * and evaluator: every task's scope lists every task's, and reading them for each task made a group of 2,000
- * tasks cost four million lookups (over half a second to check). Model objects are never mutated (an edit
- * makes a new Group), so the group is the key.
+ * The ports every task of a group sees: its network's, then its tasks' older `resources { network { ... } }`
+ * ones. Read once per group and evaluator: every task's scope lists all of them, and reading them for each
+ * task made a group of 2,000 tasks cost four million lookups (over half a second to check). Model objects are
+ * never mutated (an edit makes a new Group), so the group is the key.
  */
-const taskNetworks = new WeakMap<Group, TaskNetworkPorts>();
+const portsOfGroups = new WeakMap<Group, GroupPorts>();
 
-function taskNetworkPorts(group: Group, evaluator: Evaluator | undefined): TaskNetworkPorts {
-  const known = taskNetworks.get(group);
+function groupPorts(group: Group, evaluator: Evaluator | undefined): GroupPorts {
+  const known = portsOfGroups.get(group);
   if (known && known.evaluator === evaluator) return known;
   const ports: PortLabel[] = [];
   const open: string[] = [];
+  for (const network of group.implicit ? [] : findBlocks(groupBody(group), 'network')) {
+    if (network.dynamic) open.push('the group network is a dynamic block');
+    collectPorts(network.body, undefined, evaluator, ports, open);
+  }
   for (const task of group.tasks) {
     for (const resources of findBlocks(taskBody(task), 'resources')) {
       for (const network of findBlocks(resources.body, 'network')) {
@@ -467,8 +453,30 @@ function taskNetworkPorts(group: Group, evaluator: Evaluator | undefined): TaskN
     }
   }
   const found = { evaluator, ports, open };
-  taskNetworks.set(group, found);
+  portsOfGroups.set(group, found);
   return found;
+}
+
+/** Per port: its environment names for the task that declares it (or any, for the group's), and for the others. */
+const namesOfPorts = new WeakMap<PortLabel, { own?: readonly ScopeName[]; other?: readonly ScopeName[] }>();
+
+/** The environment names a port gives a task (`own`: the group's port or the task's own), made once per port. */
+function portNames(port: PortLabel, own: boolean): readonly ScopeName[] {
+  let known = namesOfPorts.get(port);
+  if (!known) namesOfPorts.set(port, (known = {}));
+  const cached = own ? known.own : known.other;
+  if (cached) return cached;
+  const names: ScopeName[] = [];
+  for (const family of own ? PORT_FAMILIES : OTHER_TASK_PORT_FAMILIES) {
+    const label = own ? port.label : `${port.task}_${port.label}`;
+    const value = family.prefix === 'NOMAD_PORT_' || family.prefix === 'NOMAD_ALLOC_PORT_' ? port.to ?? port.static : family.prefix === 'NOMAD_HOST_PORT_' ? port.static : undefined;
+    for (const name of variants(family.prefix + label)) {
+      names.push({ name, kind: 'port', doc: family.doc, value: value === undefined ? undefined : String(value), declaredAt: port.range });
+    }
+  }
+  if (own) known.own = names;
+  else known.other = names;
+  return names;
 }
 
 /** The names Nomad gives a meta key: as written and upper-cased, each also with invalid characters cleaned. */
