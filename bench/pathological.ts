@@ -65,6 +65,16 @@ export function manyLocals(count: number): string {
   return `locals {\n${locals.join('\n')}\n}\n\n${execJobOfLines(40)}`;
 }
 
+/** A job whose template `data` is a heredoc of `count` Go-template `if` actions (about 22 characters each). */
+export function manyTemplateActions(count: number): string {
+  return `job "actions" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n      template {\n        destination = "local/out"\n        data = <<EOF\n${'{{ if true }}x'.repeat(count)}${'{{ end }}'.repeat(count)}\nEOF\n      }\n    }\n  }\n}\n`;
+}
+
+/** The ~1 MB bench job with a heredoc opened in its first task and never closed: the rest of the file is its text. */
+export function openHeredoc(bytes: number): string {
+  return execJobOfBytes(bytes).replace('command', 'x = <<EOF\n        command');
+}
+
 export const PATHOLOGICAL: Pathological[] = [
   { name: '5 MB one-line string', text: () => hugeString(5 * 1024 * 1024) },
   { name: '10 MB job', text: () => execJobOfBytes(10 * 1024 * 1024) },
@@ -75,4 +85,6 @@ export const PATHOLOGICAL: Pathological[] = [
   { name: '50,000 interpolations in one string', text: () => manyInterpolations(50_000) },
   { name: '30,000 locals', text: () => manyLocals(30_000) },
   { name: 'one group of 2,000 tasks', text: () => execJobOfOneGroup(2000) },
+  { name: 'template of 20,000 ifs', text: () => manyTemplateActions(20_000) },
+  { name: '1 MB job, heredoc left open', text: () => openHeredoc(1024 * 1024) },
 ];
