@@ -48,6 +48,12 @@ test('at most 5,000 diagnostics are sent for a document, the most severe first, 
     },
   });
   t.after(() => pulling.stop());
+  /** What the pushing client is sent for `text`, opened as `name`. */
+  const pushed = async (name: string, text: string): Promise<Shown[]> => {
+    const uri = testUri(name);
+    pushing.open(uri, text);
+    return (await pushing.diagnostics(uri, 1)).diagnostics as Shown[];
+  };
 
   await t.test('6,000 locals reading an undeclared variable: 6,000 errors and 6,000 hints, the errors are sent', async () => {
     const text = manyLocals(6000);
@@ -55,9 +61,7 @@ test('at most 5,000 diagnostics are sent for a document, the most severe first, 
     const errors = all.filter((d) => d.severity === 1);
     assert.ok(errors.length >= 6000 && all.length >= 12_000, `the CLI lists ${all.length} (${errors.length} errors)`);
 
-    const uri = testUri('limit-many.nomad.hcl');
-    pushing.open(uri, text);
-    const shown = (await pushing.diagnostics(uri, 1)).diagnostics as Shown[];
+    const shown = await pushed('limit-many.nomad.hcl', text);
     assert.equal(shown.length, 5001, 'the 5,000 and the notice');
     const [notice, ...rest] = shown;
     assert.equal(notice.code, 'analysis-limit');
@@ -80,9 +84,7 @@ test('at most 5,000 diagnostics are sent for a document, the most severe first, 
     // fill the rest from the top of the file.
     const text = manyLocals(3000);
     const all = checked(text);
-    const uri = testUri('limit-mixed.nomad.hcl');
-    pushing.open(uri, text);
-    const shown = (await pushing.diagnostics(uri, 1)).diagnostics as Shown[];
+    const shown = await pushed('limit-mixed.nomad.hcl', text);
     assert.equal(shown.length, 5001);
     const bySeverity = (list: Shown[], severity: number) => list.filter((d) => d.severity === severity).length;
     assert.equal(bySeverity(shown, 1), bySeverity(all, 1), 'every error');
@@ -100,9 +102,7 @@ test('at most 5,000 diagnostics are sent for a document, the most severe first, 
   await t.test('the twin: 200 locals, every finding is sent and no notice', async () => {
     const text = manyLocals(200);
     const all = checked(text);
-    const uri = testUri('limit-few.nomad.hcl');
-    pushing.open(uri, text);
-    const shown = (await pushing.diagnostics(uri, 1)).diagnostics as Shown[];
+    const shown = await pushed('limit-few.nomad.hcl', text);
     assert.equal(shown.length, all.length);
     assert.ok(shown.length >= 400);
     assert.ok(!shown.some((d) => d.code === 'analysis-limit'));

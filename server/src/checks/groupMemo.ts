@@ -311,11 +311,15 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
       // One failing check must not hide the others' findings.
     }
     if (!pausable || check === parts.length - 1) continue;
-    pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check + 1 });
     progress();
-    checkpoint();
+    try {
+      checkpoint();
+    } catch (error) {
+      // Kept only when the run stops here: a group checked at once (every keystroke) leaves nothing behind.
+      pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check + 1 });
+      throw error;
+    }
   }
-  pausedGroups.delete(group.block);
   return steps;
 }
 

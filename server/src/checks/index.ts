@@ -78,45 +78,52 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
   const resumed = paused && paused.settings === settings && paused.evaluator === evaluator && incremental ? paused : undefined;
   const fileLevel: Published[] = resumed?.fileLevel ?? [];
   const ctx: CheckContext = { file, settings, evaluator, incremental, documentDir: options.documentDir, report: (finding) => fileLevel.push(publishedOf(finding, current)), live: undefined };
-  for (current = resumed?.done ?? 0; current < CHECKS.length; current++) {
-    const reported = fileLevel.length;
-    try {
-      CHECKS[current].run(ctx);
-    } catch (error) {
-      // A pause is not a failure: the run starts over from the caches (the reference index, memos), and
-      // from the checks done so far; this one's findings until the pause are dropped with it.
-      if (isPaused(error)) {
-        fileLevel.length = reported;
-        if (incremental) pausedRuns.set(file, { settings, evaluator, fileLevel, done: current });
-        throw error;
-      }
-      // One failing check must not hide the others' findings.
-    }
-    if (!incremental) continue;
-    pausedRuns.set(file, { settings, evaluator, fileLevel, done: current + 1 });
-    progress();
-    checkpoint();
-  }
-  if (!resumed) progress();
-  checkpoint();
-  // Then each group, all checks at once: a from-scratch run reports in that order too, so ties between
-  // findings at the same position are broken the same way (by check, then file level before groups, then
-  // group order).
+  // Checks whose file-level part is done; recorded for the next attempt only when this one stops (pause.ts),
+  // so an uninterrupted run (every keystroke) leaves nothing behind.
+  let done = resumed?.done ?? 0;
   const groups = groupScratch;
   groups.length = 0;
-  const scope = scopeViewOf(file);
-  for (const job of file.jobs) {
-    const parts = CHECKS.map((check) => {
+  try {
+    for (current = done; current < CHECKS.length; current++) {
+      const reported = fileLevel.length;
       try {
-        return check.groups?.(ctx, job);
-      } catch {
-        return undefined;
+        CHECKS[current].run(ctx);
+      } catch (error) {
+        // A pause is not a failure: the run starts over from the caches (the reference index, memos), and
+        // from the checks done so far; this one's findings until the pause are dropped with it.
+        if (isPaused(error)) {
+          fileLevel.length = reported;
+          throw error;
+        }
+        // One failing check must not hide the others' findings.
       }
-    });
-    const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, withoutScope), scope, job, moved: jobTokenMove(ctx, job, options.evaluateOptions) } : undefined;
-    groupOutputs(ctx, job, parts, context, groups);
+      done = current + 1;
+      if (!incremental) continue;
+      progress();
+      checkpoint();
+    }
+    if (!resumed) progress();
+    checkpoint();
+    // Then each group, all checks at once: a from-scratch run reports in that order too, so ties between
+    // findings at the same position are broken the same way (by check, then file level before groups, then
+    // group order).
+    const scope = scopeViewOf(file);
+    for (const job of file.jobs) {
+      const parts = CHECKS.map((check) => {
+        try {
+          return check.groups?.(ctx, job);
+        } catch {
+          return undefined;
+        }
+      });
+      const context = incremental ? { token: jobToken(ctx, job), withoutScope: jobToken(ctx, job, withoutScope), scope, job, moved: jobTokenMove(ctx, job, options.evaluateOptions) } : undefined;
+      groupOutputs(ctx, job, parts, context, groups);
+    }
+  } catch (error) {
+    if (incremental && isPaused(error)) pausedRuns.set(file, { settings, evaluator, fileLevel, done });
+    groups.length = 0;
+    throw error;
   }
-  pausedRuns.delete(file);
   const diagnostics = publish(fileLevel, groups);
   groups.length = 0;
   return diagnostics;

@@ -5,7 +5,7 @@
 // output read as the client reads an env file.
 import * as path from 'node:path';
 import { host } from '../host';
-import type { Attribute, Block, Body, Group } from '../model/types';
+import type { Attribute, Block, Body, Group, Range } from '../model/types';
 import { templateText, type TemplateText } from '../model/templateText';
 import { ALWAYS_IN_ENV, runtimeScopeFor, type RuntimeScope } from '../schema/runtime';
 import { findAttribute, knownString, taskBody } from '../schema/runtimeQuery';
@@ -67,8 +67,8 @@ export interface ReadTemplate {
   right: string;
   parsed?: ParsedTemplate;
   error?: TemplateSyntaxError;
-  /** Longer than MAX_READ_TEMPLATE_TEXT: neither parsed nor checked while editing. */
-  tooLarge?: true;
+  /** Longer than MAX_READ_TEMPLATE_TEXT: neither parsed nor checked while editing; the `data` name, where its notice goes. */
+  tooLarge?: Range;
 }
 
 /**
@@ -85,7 +85,7 @@ export function readTemplate(ctx: Pick<CheckContext, 'evaluator'>, block: Block)
   const text = templateText(data.value, ctx.evaluator);
   if (!text) return undefined;
   const { left, right } = delimitersOf(ctx, block);
-  if (text.text.length > MAX_READ_TEMPLATE_TEXT) return { text, left, right, tooLarge: true };
+  if (text.text.length > MAX_READ_TEMPLATE_TEXT) return { text, left, right, tooLarge: data.nameRange };
   const parse = parseOf(text.text, left, right);
   return parse && { text, left, right, ...parse };
 }
@@ -146,7 +146,7 @@ function checkData(ctx: CheckContext, block: Block, scopeOf: () => RuntimeScope)
     const kb = (size: number) => `${Math.round(size / 1024).toLocaleString('en-US')} KB`;
     // At `data`: where its text starts is known only from a map of every character, which is what this saves.
     ctx.report({
-      range: findAttribute(block.body, 'data')!.nameRange,
+      range: read.tooLarge,
       code: 'analysis-limit',
       message: `This template's text is ${kb(text.text.length)}, more than the ${kb(MAX_READ_TEMPLATE_TEXT)} nomad-exec reads while editing: it is not checked here, and a local run still renders it.`,
     });

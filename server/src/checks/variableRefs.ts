@@ -29,11 +29,11 @@ interface Declarations {
  * By model: asked by every attempt of a run (each check's per-group part is made again after a pause,
  * pause.ts), and a file of 30,000 locals made a set of all of them each time.
  */
-const declared = new WeakMap<JobFile, Declarations>();
+const declarationsByFile = new WeakMap<JobFile, Declarations>();
 
 function declarations(file: JobFile): Declarations {
-  let known = declared.get(file);
-  if (!known) declared.set(file, (known = declarationsOf(file)));
+  let known = declarationsByFile.get(file);
+  if (!known) declarationsByFile.set(file, (known = declarationsOf(file)));
   return known;
 }
 

@@ -84,9 +84,10 @@ class Generation {
   readonly bodies = new Map<number, BodyRecord>();
   /**
    * Large bodies this build was stopped inside (pause.ts), by start offset: the record of their direct items
-   * finished so far, for the next attempt to take over at once (see BodyBuilder.resumeBody).
+   * finished so far, for the next attempt to take over at once (see BodyBuilder.resumeBody). Made at the
+   * first such stop: a build makes several generations per keystroke.
    */
-  readonly pausedBodies = new Map<number, BodyRecord>();
+  pausedBodies: Map<number, BodyRecord> | undefined;
   /** The whole build, when it was of a clean tree (see BodyBuilder.undo). */
   whole: WholeBuild | undefined;
 
@@ -464,7 +465,7 @@ export class BodyBuilder {
         }
       }
     } catch (error) {
-      if (recordable && isPaused(error)) this.next.pausedBodies.set(node.startIndex, finishedPart(record));
+      if (recordable && isPaused(error)) (this.next.pausedBodies ??= new Map()).set(node.startIndex, finishedPart(record));
       throw error;
     }
     if (recordable) this.next.bodies.set(node.startIndex, record);
@@ -486,7 +487,7 @@ export class BodyBuilder {
   private resumeBody(node: SyntaxNode, record: BodyRecord, ctx: BuildContext, out: BodyItem[]): number {
     const partial = this.partial;
     if (!partial || this.partialEdits.length > 0) return 0;
-    const paused = partial.pausedBodies.get(node.startIndex);
+    const paused = partial.pausedBodies?.get(node.startIndex);
     const count = paused?.items.length ?? 0;
     if (!paused || count === 0 || paused.length !== record.length || paused.childCount !== record.childCount) return 0;
     const next = this.next;

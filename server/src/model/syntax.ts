@@ -555,49 +555,45 @@ export class SyntaxReader {
    */
   childrenUpTo(node: SyntaxNode, type: string, max: number): { nodes: SyntaxNode[]; more: boolean } {
     const nodes: SyntaxNode[] = [];
-    const cursor = this.cursor;
     let more = false;
+    this.eachChild(node, (childType, index) => {
+      if (childType !== type) return true;
+      if (nodes.length === max) {
+        more = true;
+        return false;
+      }
+      nodes.push(this.make(node, index));
+      return true;
+    });
+    return { nodes, more };
+  }
+
+  countChildrenUpTo(node: SyntaxNode, types: ReadonlySet<string>, max: number): number {
+    let count = 0;
+    this.eachChild(node, (childType) => !types.has(childType) || ++count <= max);
+    return count;
+  }
+
+  /**
+   * Steps the cursor over the children of `node`, giving each one's type and index to `visit` until it
+   * returns false; the cursor is left on `node`. Only `make` may be called from `visit` (it reads the cursor).
+   */
+  private eachChild(node: SyntaxNode, visit: (type: string, index: number) => boolean): void {
+    const cursor = this.cursor;
     cursor.hold?.();
     try {
       this.goto(node);
-      if (!cursor.gotoFirstChild()) return { nodes, more: false };
+      if (!cursor.gotoFirstChild()) return;
       let index = 0;
       do {
-        if ((this.types[cursor.nodeTypeId] || 'ERROR') === type) {
-          if (nodes.length === max) {
-            more = true;
-            break;
-          }
-          nodes.push(this.make(node, index));
-        }
-        index++;
+        if (!visit(this.types[cursor.nodeTypeId] || 'ERROR', index++)) break;
       } while (cursor.gotoNextSibling());
       // Back to `node`: the cursor stands on a child that may not have been made.
       cursor.gotoParent();
     } finally {
       cursor.release?.();
+      this.at = node;
     }
-    this.at = node;
-    return { nodes, more };
-  }
-
-  countChildrenUpTo(node: SyntaxNode, types: ReadonlySet<string>, max: number): number {
-    const cursor = this.cursor;
-    let count = 0;
-    cursor.hold?.();
-    try {
-      this.goto(node);
-      if (!cursor.gotoFirstChild()) return 0;
-      do {
-        if (types.has(this.types[cursor.nodeTypeId] || 'ERROR') && ++count > max) break;
-      } while (cursor.gotoNextSibling());
-      // Back to `node`: the cursor stands on a child that was not made.
-      cursor.gotoParent();
-    } finally {
-      cursor.release?.();
-    }
-    this.at = node;
-    return count;
   }
 
   childCount(node: SyntaxNode): number {
