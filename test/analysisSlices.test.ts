@@ -14,7 +14,7 @@ import { execJobOfLines, execJobOfOneGroup } from '../bench/generate';
 import { hugeList, manyInterpolations, manyLocals } from '../bench/pathological';
 import { buildModel } from '../server/src/model/build';
 import { referenceIndex } from '../server/src/references/index';
-import { isPaused, withDeadline } from '../server/src/pause';
+import { checkpoint, isPaused, progress, withDeadline } from '../server/src/pause';
 
 /** Advances with a deadline already past until done; returns the analysis and how many steps it took. */
 function inSlices(doc: DocumentAnalysis, settings: EffectiveSettings): { analysis: Analysis; steps: number } {
@@ -92,7 +92,7 @@ test('analyses in slices', async (t) => {
       for (;;) {
         attempts++;
         try {
-          withDeadline(0, () => referenceIndex(file));
+          withDeadline(0, () => referenceIndex(file), 0);
           break;
         } catch (error) {
           if (!isPaused(error)) throw error;
@@ -133,15 +133,63 @@ test('analyses in slices', async (t) => {
     }
   });
 
+  await t.test('an attempt works on past its deadline for as long as it took to reach its first new unit, up to 10 ms', () => {
+    // The time is what is tested: units are made of time here (spinning on the clock, no sleep).
+    const spin = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    /**
+     * Units of 0.5 ms after `before` ms of finding what earlier attempts finished: how many ran before the
+     * stop, and how long the attempt worked on after the first.
+     */
+    const attempt = (before: number, catchUpMs?: number): { units: number; after: number } => {
+      let units = 0;
+      let first = 0;
+      assert.throws(
+        () =>
+          withDeadline(
+            0,
+            () => {
+              spin(before);
+              for (;;) {
+                units++;
+                spin(0.5);
+                progress();
+                if (units === 1) first = performance.now();
+                checkpoint();
+              }
+            },
+            catchUpMs,
+          ),
+        (error) => isPaused(error),
+      );
+      return { units, after: performance.now() - first };
+    };
+    // 6 ms to get there: at least 6 ms more of new units, not one unit.
+    const caughtUp = attempt(6);
+    assert.ok(caughtUp.after >= 6 && caughtUp.units > 1, JSON.stringify(caughtUp));
+    // 100 ms to get there: 10 ms more, not 100.
+    const capped = attempt(100);
+    assert.ok(capped.after >= 10 && capped.after < 70, JSON.stringify(capped));
+    // Without catching up (the resumption tests): one unit, then the stop.
+    assert.equal(attempt(6, 0).units, 1);
+  });
+
   await t.test('one large body and one large group analysed in the smallest slices give what one analysis gives', () => {
     // Both used to be units that could not stop half-way once begun, or could only by starting over: 1,500
     // locals (a body: the build takes over the finished attributes in one copy, model/body.ts resumeBody;
-    // the file-level checks stop between two checks) and a group of 120 tasks (its checks stop between two
-    // checks, groupMemo.ts record).
-    const text = `${manyLocals(1500)}\n${execJobOfOneGroup(120).replace('job "one"', 'job "two"')}`;
+    // the checks remember each attribute, memo.ts eachItem; the reference index walks each local as a unit)
+    // and a group of 300 tasks (its checks remember each task, groupMemo.ts remembersBlocks, and stop
+    // between two tasks).
+    const text = `${manyLocals(1500)}\n${execJobOfOneGroup(300).replace('job "one"', 'job "two"')}`;
     const doc = new DocumentAnalysis(parser, 'file:///slices/large.nomad.hcl', text, 1);
     try {
-      const { analysis } = inSlices(doc, settings);
+      const { analysis, steps } = inSlices(doc, settings);
+      // Each attempt finds again what the earlier ones finished before it goes on. Stopped right after its
+      // first new unit, that made 14 attempts per local; one that works on for as long as it took to get
+      // there (pause.ts) makes under 2.
+      assert.ok(steps < 4 * 1500, `${steps} attempts for 1,500 locals`);
       const whole = analyse(parser, text, settings);
       sameDiagnostics(analysis, whole, 'sliced and one-shot');
       // Findings from the file level (the locals), the large group, and the job rules (two jobs).

@@ -320,16 +320,17 @@ export class DocumentAnalysis {
 
   /**
    * Works on the analysis of the current text until `deadline` (performance.now()); returns it once
-   * complete, undefined when there is more to do (call again: finished work is kept).
+   * complete, undefined when there is more to do (call again: finished work is kept). `catchUpMs`: see
+   * withDeadline (pause.ts).
    */
-  advance(settings: EffectiveSettings, deadline: number): Analysis | undefined {
+  advance(settings: EffectiveSettings, deadline: number, catchUpMs?: number): Analysis | undefined {
     if (this.stage === 'done') {
       if (this.lastSettings === settings) return this.last;
       // Settings changed: checks and limits depend on them; the parse and model are kept when still current.
       this.stage = 'parse';
     }
     try {
-      return withDeadline(deadline, () => this.step(settings));
+      return withDeadline(deadline, () => this.step(settings), catchUpMs);
     } catch (error) {
       if (isPaused(error)) return undefined;
       throw error;

@@ -6,24 +6,54 @@
 // units in those caches and goes on from there. Without a deadline (the CLI, tests, one-shot analyses)
 // checkpoint() does nothing.
 
+/**
+ * Bodies with more items than this are worked through item by item, each item a unit (a check's findings per
+ * attribute, memo.ts eachItem; the reference index's walk, references/index.ts), where one walk over the body
+ * would be a single unit: a generated file of 30,000 locals held the thread for hundreds of ms per check.
+ */
+export const LARGE_BODY = 256;
+
 /** Thrown by checkpoint() once the deadline has passed; never an error. */
 export const PAUSED: unique symbol = Symbol('analysis paused');
 
 let deadline = Infinity;
 /** Whether a unit of work was finished under the current deadline: until one is, nothing pauses. */
 let progressed = false;
+/** When the current deadline was set, and when its first unit of work was finished. */
+let started = 0;
+let firstProgress = 0;
 
-/** Runs `work` with checkpoints pausing it after `until` (a performance.now() time). */
-export function withDeadline<T>(until: number, work: () => T): T {
+/**
+ * An attempt goes on past its deadline until it has worked on new units for as long as it took to reach the
+ * first (up to this): the time an attempt spends finding what earlier ones finished grows with what they
+ * finished, and an attempt stopped right after its first new unit made a long run quadratic.
+ */
+const MAX_CATCH_UP_MS = 10;
+let catchUp = MAX_CATCH_UP_MS;
+
+/**
+ * Runs `work` with checkpoints pausing it after `until` (a performance.now() time). `catchUpMs` caps how
+ * long an attempt works on past the deadline to match its time to the first unit (MAX_CATCH_UP_MS); 0: it
+ * stops at the first checkpoint past the deadline after one unit (tests of the resumption itself).
+ */
+export function withDeadline<T>(until: number, work: () => T, catchUpMs = MAX_CATCH_UP_MS): T {
   const outer = deadline;
   const outerProgressed = progressed;
+  const outerStarted = started;
+  const outerFirst = firstProgress;
+  const outerCatchUp = catchUp;
   deadline = Math.min(until, outer);
+  catchUp = catchUpMs;
   progressed = false;
+  started = performance.now();
   try {
     return work();
   } finally {
     deadline = outer;
     progressed = outerProgressed;
+    started = outerStarted;
+    firstProgress = outerFirst;
+    catchUp = outerCatchUp;
   }
 }
 
@@ -46,12 +76,16 @@ export function unpaused<T>(work: () => T): T {
  * `progress`) under it: each attempt gets somewhere, however late it started (or it could never finish).
  */
 export function checkpoint(): void {
-  if (progressed && deadline !== Infinity && performance.now() > deadline) throw PAUSED;
+  if (!progressed || deadline === Infinity) return;
+  const now = performance.now();
+  if (now > deadline && now - firstProgress >= Math.min(firstProgress - started, catchUp)) throw PAUSED;
 }
 
 /** Marks a unit of work as finished and remembered (a body item built, a group checked). */
 export function progress(): void {
+  if (progressed) return;
   progressed = true;
+  firstProgress = performance.now();
 }
 
 /** A stop test for a parse under the current deadline (or `until`, if sooner), with the same guarantee. */

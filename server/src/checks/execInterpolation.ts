@@ -13,7 +13,7 @@ import { ALWAYS_IN_ENV, CONFIG_FUNCTION_NAMES, META_PREFIX, NODE_NAMES, PORT_FAM
 import { nearestName } from '../schema/capabilities';
 import { SUBMISSION_ROOTS, directReferences, dottedName, walkExpr, withNames, type ReferenceExpr } from '../model/exprWalk';
 import { walkBody } from './jobWalk';
-import { jobSettings } from './memo';
+import { FindingMemo, fileTokenOf, jobSettings } from './memo';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -23,9 +23,9 @@ export const execInterpolationCheck: Check = {
     for (const job of ctx.file.jobs) checkJob(ctx, job);
   },
   // A task's runtime scope depends on its group and on what the job token covers (memo.ts).
-  groups(ctx) {
+  groups(ctx, job) {
     const scopeOf = scopesOf(ctx);
-    return (ctx, group) => checkGroup(ctx, group, scopeOf);
+    return (ctx, group) => checkGroup(ctx, job, group, scopeOf);
   },
 };
 
@@ -51,7 +51,7 @@ function checkJob(ctx: CheckContext, job: Job): void {
   });
 }
 
-function checkGroup(ctx: CheckContext, group: Group, scopeOf: (task: Task) => RuntimeScope): void {
+function checkGroup(ctx: CheckContext, job: Job, group: Group, scopeOf: (task: Task) => RuntimeScope): void {
   const groupNames = group.dynamic ? withNames(NO_NAMES, [iteratorName(group.block)]) : NO_NAMES;
   if (!group.implicit) {
     walkBody(groupBody(group), groupNames, {
@@ -59,11 +59,18 @@ function checkGroup(ctx: CheckContext, group: Group, scopeOf: (task: Task) => Ru
       attribute: (attribute, bound) => lenient(ctx, attribute.value, bound, () => group.tasks.map(scopeOf)),
     });
   }
+  // Per task when the group remembers its blocks (groupMemo.ts): a task's scope reads its group and job, so
+  // the result holds for the same group and job blocks only. That still lets a check of two thousand tasks
+  // stop between two of them (pause.ts) and go on.
+  const context = ctx.incremental && [fileTokenOf(ctx), job.block, group.block];
   for (const task of group.tasks) {
     const names = task.dynamic ? withNames(groupNames, [iteratorName(task.block)]) : groupNames;
-    checkTask(ctx, task, names, () => scopeOf(task));
+    if (context) memo.run(ctx, task.block, context, (inner) => checkTask(inner, task, names, () => scopeOf(task)));
+    else checkTask(ctx, task, names, () => scopeOf(task));
   }
 }
+
+const memo = new FindingMemo();
 
 /** A block of that type, or a `dynamic` block generating it. */
 function isBlockOf(block: Block, type: string): boolean {

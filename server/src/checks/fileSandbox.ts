@@ -18,7 +18,7 @@ import {
 import { findAttribute, groupBody, knownString, taskBody } from '../schema/runtimeQuery';
 import type { Check, CheckContext } from './check';
 import { walkExpr } from '../model/exprWalk';
-import { live, ownBody } from './memo';
+import { FindingMemo, fileTokenOf, live, ownBody } from './memo';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -30,7 +30,7 @@ export const fileSandboxCheck: Check = {
       if (item.kind === 'attribute') checkCalls(ctx, item.value);
       // The body without the job's groups (a thousand in a 1 MB job), and without blocks that would be groups.
       else if (item.type === 'job') walkBody(ctx, ownBody(ctx, item), (block) => block.type !== 'group' && block.type !== 'task' && !(block.type === 'dynamic' && (block.dynamic?.blockType === 'group' || block.dynamic?.blockType === 'task')));
-      else walkBody(ctx, item.body, () => true);
+      else walkBody(ctx, item.body, ALL_BLOCKS);
     }
   },
   groups: () => checkGroup,
@@ -43,7 +43,7 @@ function checkGroup(ctx: CheckContext, group: Group): void {
   for (const task of group.tasks) {
     const body = taskBody(task);
     if (!body) continue;
-    walkBody(ctx, body, () => true);
+    walkBody(ctx, body, ALL_BLOCKS);
     for (const block of blocksOf(body, 'template')) checkTemplateSource(ctx, block);
     for (const block of blocksOf(body, 'artifact')) checkArtifactSource(ctx, block);
   }
@@ -61,11 +61,16 @@ function blocksOf(body: Body, type: string): Block[] {
 
 /** Every expression of `body` and of the nested blocks `enter` accepts. */
 function walkBody(ctx: CheckContext, body: Body, enter: (block: Block) => boolean): void {
-  for (const item of body.items) {
+  // Per attribute in a large body (30,000 locals), so that the walk can stop between them (memo.ts): what
+  // depends on the disk is recorded as a live step and looked at again on each replay.
+  memo.eachItem(ctx, body, fileTokenOf(ctx), (ctx, item) => {
     if (item.kind === 'attribute') checkCalls(ctx, item.value);
-    else if (enter(item)) walkBody(ctx, item.body, () => true);
-  }
+    else if (enter(item)) walkBody(ctx, item.body, ALL_BLOCKS);
+  });
 }
+
+const ALL_BLOCKS = (): boolean => true;
+const memo = new FindingMemo();
 
 function checkCalls(ctx: CheckContext, expr: Expr): void {
   walkExpr(expr, NO_NAMES, {

@@ -1,12 +1,13 @@
 // Calls of HCL functions: the name must be one a job file may call (the function table, schema/functions.ts,
 // or one a client accepts in a driver config interpolation), with as many arguments as it takes. Nomad
 // refuses the job at submission otherwise.
+import type { Block } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { HCL_FUNCTION_BY_NAME, argumentCount, functionSignature } from '../schema/functions';
 import { CONFIG_FUNCTION_NAMES } from '../schema/runtimeNames';
 import { walkExpr } from '../model/exprWalk';
-import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
+import { walkBlock, walkItem, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 const KNOWN_NAMES = [...HCL_FUNCTION_BY_NAME.keys(), ...CONFIG_FUNCTION_NAMES];
@@ -15,7 +16,9 @@ export const functionCallsCheck: Check = {
   name: 'function-calls',
   run(ctx) {
     // A job's groups are walked by `groups` below.
-    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx));
+    const visitor = visitorFor(ctx);
+    const parents: Block[] = [];
+    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (inner, item) => walkItem(item, NO_NAMES, inner === ctx ? visitor : visitorFor(inner), parents));
   },
   groups(_ctx, job) {
     return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx), [job.block]);
@@ -28,7 +31,13 @@ function visitorFor(ctx: CheckContext): BodyVisitor {
     // Findings depend on the block alone: remembered per block (memo.ts).
     enterBlock(block, parents) {
       if (!ctx.incremental) return true;
-      memo.run(ctx, blockKey(ctx, block), fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner), [...parents, block]));
+      const token = fileTokenOf(ctx);
+      memo.run(ctx, blockKey(ctx, block), token, (inner) => {
+        const nested = [...parents, block];
+        const visitor = visitorFor(inner);
+        // Per attribute in a large body (30,000 locals), so that the walk can stop between them.
+        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, ctx === inner ? visitor : visitorFor(ctx), nested));
+      });
       return false;
     },
     attribute(attribute, bound, parents) {

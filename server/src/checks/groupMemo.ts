@@ -16,7 +16,7 @@ import { byPosition, movedFinding, movedPublished, placeOf, publishedOf, without
 import { machineGeneration } from './machine';
 import { RecentState, jobSettings, type TokenMove } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
-import { checkpoint, progress } from '../pause';
+import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
 import { movesOf } from '../model/shift';
 
 /** What a group's checks did, in the order they did it (check by check). */
@@ -128,9 +128,12 @@ export function forgetRecentRun(): void {
  * it: the blocks the edit left alone are replayed. On a cold open it only costs (a WeakMap entry and a
  * recording per block and check, about a third of the checks' time on a 1 MB job), so a group remembers
  * per block only when it shares a block or attribute with the group at its place in the previous run:
- * a group being edited, or re-checked as a whole after a change to the job's settings.
+ * a group being edited, or re-checked as a whole after a change to the job's settings; and a large group.
  */
 function remembersBlocks(group: Group, before: Group | undefined): boolean {
+  // A large group (two thousand tasks) always: a block remembered is a place where its checks can stop
+  // (memo.ts), and each check over all of it at once held the thread for up to a hundred ms.
+  if (group.block.body.items.length > LARGE_BODY) return true;
   if (!before) return false;
   if (before === group) return true;
   const items = group.block.body.items;
@@ -305,9 +308,17 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
   for (check = resumed?.next ?? 0; check < parts.length; check++) {
     const part = parts[check];
     if (!part) continue;
+    const before = steps.length;
     try {
       part(ctx, group);
-    } catch {
+    } catch (error) {
+      // A check may stop inside a group of thousands of tasks, once it remembered a task's findings (memo.ts):
+      // it runs again from the start at the next attempt, replaying those. Its steps so far go.
+      if (isPaused(error)) {
+        steps.length = before;
+        if (pausable) pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check });
+        throw error;
+      }
       // One failing check must not hide the others' findings.
     }
     if (!pausable || check === parts.length - 1) continue;

@@ -1,6 +1,6 @@
 // Visits every attribute of a body with the names bound at that point by `dynamic` blocks (their iterator),
 // so interpolation checks never mistake `volume.value` inside `dynamic "volume"` for a runtime name.
-import type { Attribute, Block, Body } from '../model/types';
+import type { Attribute, Block, Body, BodyItem } from '../model/types';
 import { withNames } from '../model/exprWalk';
 import { iteratorName } from '../schema/runtimeQuery';
 
@@ -19,10 +19,13 @@ export interface BodyVisitor {
  */
 export function walkBody(body: Body | undefined, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: Block[] = []): void {
   if (!body) return;
-  for (const item of body.items) {
-    if (item.kind === 'attribute') visitor.attribute(item, bound, parents);
-    else walkBlock(item, bound, visitor, parents);
-  }
+  for (const item of body.items) walkItem(item, bound, visitor, parents);
+}
+
+/** One item of a body as walkBody visits it. */
+export function walkItem(item: BodyItem, bound: ReadonlySet<string>, visitor: BodyVisitor, parents: Block[]): void {
+  if (item.kind === 'attribute') visitor.attribute(item, bound, parents);
+  else walkBlock(item, bound, visitor, parents);
 }
 
 /** One block as walkBody visits it (`parents` are the blocks around it, see walkBody). */

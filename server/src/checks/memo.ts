@@ -21,6 +21,7 @@ import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
 import { placeOf, type MovedPlace } from './published';
 import { movesOf } from '../model/shift';
+import { LARGE_BODY, checkpoint, progress } from '../pause';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
 type Recorded = Finding | ((ctx: CheckContext) => void);
@@ -70,6 +71,29 @@ export class FindingMemo {
     slots ??= entriesByKey.get(key);
     if (!slots) entriesByKey.set(key, (slots = []));
     slots[this.slot] = { context, recorded: recording.recorded };
+    // A remembered result is a place to stop at (pause.ts): the next attempt replays it. The walk that
+    // asked for it stops with it, and its own result (not remembered yet) is made again from the parts.
+    progress();
+    checkpoint();
+  }
+
+  /**
+   * Runs `visit` on each item of `body`. In a body of more than LARGE_BODY items (a generated file of 30,000
+   * locals) each attribute's findings are remembered on their own in `context`, which must cover what they
+   * depend on: a walk can then stop between two of them (pause.ts) rather than hold the thread for the whole
+   * body, and an edit re-walks the attribute it touched. Blocks are visited as they come: walks remember
+   * them on their own already.
+   */
+  eachItem(ctx: CheckContext, body: Body, context: unknown, visit: (ctx: CheckContext, item: BodyItem) => void): void {
+    const items = body.items;
+    if (!ctx.incremental || items.length <= LARGE_BODY) {
+      for (const item of items) visit(ctx, item);
+      return;
+    }
+    for (const item of items) {
+      if (item.kind === 'block') visit(ctx, item);
+      else this.run(ctx, item, context, (inner) => visit(inner, item));
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { nearestName } from '../schema/capabilities';
 import { referenceIndex, type Declaration, type LinkedUnit, type Use } from '../references/index';
 import { KIND_NAMES } from '../schema/references';
 import { LastList, align, alignedValues } from '../references/alignment';
+import { checkpoint, progress } from '../pause';
 
 export const referencesCheck: Check = {
   name: 'references',
@@ -70,7 +71,13 @@ function unitResults(units: readonly LinkedUnit[], remember: boolean): Run {
   const aligned = align(units, last?.units);
   const results = alignedValues(count, last?.results, aligned, (i) => {
     let result = byUnit.get(units[i]);
-    if (!result) byUnit.set(units[i], (result = computeUnitResult(units[i])));
+    if (!result) {
+      byUnit.set(units[i], (result = computeUnitResult(units[i])));
+      // Remembered with its unit: the run can stop here (pause.ts) and find it again (30,000 locals are as
+      // many units).
+      progress();
+      checkpoint();
+    }
     return result;
   });
   const has = alignedValues(count, last?.has, aligned, (i) => hasOf(results[i]));
@@ -191,13 +198,27 @@ function unusedDeclarations(ctx: CheckContext, run: Run): void {
       const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      ctx.report({
-        range: declaration.range,
-        code: 'unused-declaration',
-        message: unusedMessage(declaration),
-      });
+      ctx.report(unusedFinding(declaration));
     }
   }
+}
+
+/**
+ * By declaration: the index keeps a declaration's object while its text is unchanged, so the finding (and its
+ * published diagnostic and JSON, published.ts and the transport) is made once, not at every edit (a file of
+ * 30,000 unused locals made as many new findings per keystroke).
+ */
+const unusedFindings = new WeakMap<Declaration, Finding>();
+
+function unusedFinding(declaration: Declaration): Finding {
+  let finding = unusedFindings.get(declaration);
+  if (!finding) {
+    unusedFindings.set(declaration, (finding = { range: declaration.range, code: 'unused-declaration', message: unusedMessage(declaration) }));
+    // Remembered: the run can stop after it, and the next attempt reports it again at once.
+    progress();
+    checkpoint();
+  }
+  return finding;
 }
 
 const groupIds = new WeakMap<Block, number>();

@@ -9,6 +9,7 @@ import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue, syntacticKind } from './values';
 import { blockKey, fileTokenOf, type FindingMemo } from './memo';
+import { LARGE_BODY } from '../pause';
 
 export interface WalkOptions {
   /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
@@ -61,7 +62,9 @@ export class SchemaWalker {
           continue;
         }
         seenAttributes.set(item.name, item);
-        this.attribute(item, schema, path, where);
+        // Per attribute in a large body (30,000 locals), so that the walk can stop between them (memo.ts).
+        if (context && body.items.length > LARGE_BODY) this.options.memo!.run(this.ctx, item, context, (ctx) => new SchemaWalker(ctx, this.options).attribute(item, schema, path, where));
+        else this.attribute(item, schema, path, where);
       } else {
         this.block(item, schema, path, where, driverName, blockCounts, context);
       }

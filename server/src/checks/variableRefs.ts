@@ -1,17 +1,20 @@
 // `var.<name>` and `local.<name>` must be declared: HCL evaluates them when the job is submitted and refuses
 // the file otherwise. Unlike runtime names they are never left as text for the client.
-import type { JobFile } from '../model/types';
+import type { Block, JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from '../model/exprWalk';
-import { walkBlock, walkBody, type BodyVisitor } from './jobWalk';
+import { walkBlock, walkItem, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 export const variableRefsCheck: Check = {
   name: 'variable-references',
   run(ctx) {
     // The jobs' groups are walked by `groups` below.
-    walkBody(ctx.file.body, NO_NAMES, visitorFor(ctx, declarations(ctx.file)));
+    const declared = declarations(ctx.file);
+    const visitor = visitorFor(ctx, declared);
+    const parents: Block[] = [];
+    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (inner, item) => walkItem(item, NO_NAMES, inner === ctx ? visitor : visitorFor(inner, declared), parents));
   },
   // Walked as the job body's walk would (a block of the job), so memo entries are shared.
   groups(ctx, job) {
@@ -23,6 +26,11 @@ export const variableRefsCheck: Check = {
 interface Declarations {
   variables: ReadonlySet<string>;
   locals: ReadonlySet<string>;
+  /**
+   * The suggestion for each undeclared `var.x` or `local.x` asked about (by `var.x`): a generated file names
+   * the same missing variable thousands of times, and each suggestion compares it with every declared name.
+   */
+  nearest: Map<string, string | undefined>;
 }
 
 /**
@@ -45,18 +53,24 @@ function declarationsOf(file: JobFile): Declarations {
       for (const entry of item.body.items) if (entry.kind === 'attribute') variables.add(entry.name);
     }
   }
-  return { variables, locals: new Set(file.locals.keys()) };
+  return { variables, locals: new Set(file.locals.keys()), nearest: new Map() };
 }
 
 function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
-  const { variables, locals } = declared;
+  const { variables, locals, nearest } = declared;
   return {
     bodyOf: (block) => ownBody(ctx, block),
     // A block outside any `dynamic` block (no names bound there) depends only on the declarations, which are
     // part of the file token: its findings are remembered per block (memo.ts).
     enterBlock(block, parents) {
       if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
-      memo.run(ctx, blockKey(ctx, block), fileTokenOf(ctx), (inner) => walkBody(ownBody(inner, block), NO_NAMES, visitorFor(inner, declared), [...parents, block]));
+      const token = fileTokenOf(ctx);
+      memo.run(ctx, blockKey(ctx, block), token, (inner) => {
+        const nested = [...parents, block];
+        const visitor = visitorFor(inner, declared);
+        // Per attribute in a large body (30,000 locals), so that the walk can stop between them.
+        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, ctx === inner ? visitor : visitorFor(ctx, declared), nested));
+      });
       return false;
     },
     attribute(attribute, bound) {
@@ -66,9 +80,11 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
           if (ref.root !== 'var' && ref.root !== 'local') return;
           const first = ref.path[0];
           if (!first || first.kind !== 'attr') return; // `var` alone or `var[...]`: not a plain name
-          const declared = ref.root === 'var' ? variables : locals;
-          if (declared.has(first.name)) return;
-          const suggestion = nearestName(first.name, declared);
+          const known = ref.root === 'var' ? variables : locals;
+          if (known.has(first.name)) return;
+          const written = `${ref.root}.${first.name}`;
+          let suggestion = nearest.get(written);
+          if (suggestion === undefined && !nearest.has(written)) nearest.set(written, (suggestion = nearestName(first.name, known)));
           const what = ref.root === 'var' ? 'variable' : 'local value';
           const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
           ctx.report({

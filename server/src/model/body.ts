@@ -435,17 +435,22 @@ export class BodyBuilder {
 
   /** The items of a body node, child by child; a large body is recorded for `reuseBody` next time. */
   private collectBody(node: SyntaxNode, ctx: BuildContext, out: BodyItem[]): void {
-    const children = node.children;
-    if (children.length < RECORDED_BODY_CHILDREN) {
-      for (const child of children) if (child) this.collectItems(child, ctx, out);
+    // Taken up inside this body (resumeBody): the children it finished are not listed again.
+    const paused = this.pausedBody(node);
+    let children = paused ? undefined : node.children;
+    const count = children ? children.length : node.childCount;
+    if (count < RECORDED_BODY_CHILDREN) {
+      for (const child of children ?? node.children) if (child) this.collectItems(child, ctx, out);
       return;
     }
     const start = node.start;
-    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: start.line, column: start.character, childCount: children.length, childIndex: [], entryStart: [], entryEnd: [], errored: [], items: [], noisy: [] };
+    const record: BodyRecord = { length: node.endIndex - node.startIndex, row: start.line, column: start.character, childCount: count, childIndex: [], entryStart: [], entryEnd: [], errored: [], items: [], noisy: [] };
     let recordable = true;
     try {
-      for (let i = this.resumeBody(node, record, ctx, out); i < children.length; i++) {
-        const child = children[i];
+      const from = paused ? this.resumeBody(paused, record, ctx, out) : 0;
+      children ??= node.childrenFrom(from);
+      for (let i = from; i < count; i++) {
+        const child = children[i - from];
         if (!child) continue;
         const type = child.type;
         if (type === 'attribute' || type === 'block') {
@@ -471,6 +476,13 @@ export class BodyBuilder {
     if (recordable) this.next.bodies.set(node.startIndex, record);
   }
 
+  /** The record of what the last attempt finished inside this body, when it stopped there on the same text. */
+  private pausedBody(node: SyntaxNode): BodyRecord | undefined {
+    const partial = this.partial;
+    if (!partial || this.partialEdits.length > 0) return undefined;
+    return partial.pausedBodies?.get(node.startIndex);
+  }
+
   /**
    * Where the last attempt stopped inside this body (a build stopped at a checkpoint, pause.ts, on the same
    * text): its finished direct items are taken over without asking the tree about each child, and appended
@@ -484,12 +496,10 @@ export class BodyBuilder {
    * 1 MB job's groups cost each keystroke a millisecond and a half, against a few hundred µs to build again
    * what an edit inside one group would have found.
    */
-  private resumeBody(node: SyntaxNode, record: BodyRecord, ctx: BuildContext, out: BodyItem[]): number {
-    const partial = this.partial;
-    if (!partial || this.partialEdits.length > 0) return 0;
-    const paused = partial.pausedBodies?.get(node.startIndex);
-    const count = paused?.items.length ?? 0;
-    if (!paused || count === 0 || paused.length !== record.length || paused.childCount !== record.childCount) return 0;
+  private resumeBody(paused: BodyRecord, record: BodyRecord, ctx: BuildContext, out: BodyItem[]): number {
+    const partial = this.partial!;
+    const count = paused.items.length;
+    if (count === 0 || paused.length !== record.length || paused.childCount !== record.childCount) return 0;
     const next = this.next;
     for (let k = 0; k < count; k++) {
       const entry = paused.entryStart[k];

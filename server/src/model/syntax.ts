@@ -318,6 +318,11 @@ export class SyntaxNode {
     return this.reader.childCount(this);
   }
 
+  /** The children from index `from` on (the first is child `from`). */
+  childrenFrom(from: number): SyntaxNode[] {
+    return this.reader.childrenFrom(this, from);
+  }
+
   /**
    * Child `index`, without listing the others when they are not listed yet (a body of thousands of items
    * whose one item an edit changed). That child then has no parent: it is read by a reader of its own.
@@ -525,12 +530,22 @@ export class SyntaxReader {
     return out;
   }
 
+  /**
+   * The children of `node` from index `from` on: a build taken up again inside a body of thousands of items
+   * (pause.ts) does not make the nodes of those it finished.
+   */
+  childrenFrom(node: SyntaxNode, from: number): SyntaxNode[] {
+    const known = from > 0 ? this.lists?.get(node) : undefined;
+    if (known) return this.unpack(node, known, from);
+    const all = this.children(node);
+    return from > 0 ? all.slice(from) : all;
+  }
+
   /** The children of `node` from a list kept by an earlier reader of the same tree (the cursor stays put). */
-  private unpack(node: SyntaxNode, data: Int32Array): SyntaxNode[] {
+  private unpack(node: SyntaxNode, data: Int32Array, from = 0): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    for (let i = 0; i < data.length; i += 4) {
-      const typeId = data[i];
-      out.push(new SyntaxNode(this, node, out.length, node.depth + 1, typeId, data[i + 1], data[i + 2], data[i + 3]));
+    for (let i = from * 4, index = from; i < data.length; i += 4, index++) {
+      out.push(new SyntaxNode(this, node, index, node.depth + 1, data[i], data[i + 1], data[i + 2], data[i + 3]));
     }
     return out;
   }

@@ -10,6 +10,7 @@ import type { AttributeSchema, BlockSchema, BodySchema, ReferenceKind } from '..
 import { envFamilyOf, TRAVERSAL_ROOTS } from '../schema/references';
 import { iteratorName } from '../schema/runtimeQuery';
 import type { Collected, Declaration, UseForm } from './types';
+import { LARGE_BODY } from '../pause';
 
 interface Scope {
   group?: Block;
@@ -370,6 +371,23 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 export function collectTop(block: Block): Collected {
   const collector = new Collector(block.range);
   collector.block(block, ROOT, { bound: NO_NAMES, freeForm: false });
+  return collector.out;
+}
+
+/**
+ * Whether a top-level block is walked item by item, each item a unit of its own: a `locals` or `variables`
+ * block of more than LARGE_BODY items (a generated file of 30,000 locals). Its walk, one unit, held the
+ * thread for hundreds of ms; units are walked one at a time (references/index.ts).
+ */
+export function walkedByItem(block: Block): boolean {
+  return block.body.items.length > LARGE_BODY && block.type !== 'dynamic' && childBlock(ROOT, block.type)?.keysDeclare !== undefined;
+}
+
+/** One item of a block walked item by item (walkedByItem), as collectTop would walk it in its block. */
+export function collectTopItem(item: BodyItem, block: Block): Collected {
+  const collector = new Collector(item.range);
+  const schema = childBlock(ROOT, block.type);
+  collector.body({ items: [item], range: item.range }, bodyOf(schema), { bound: NO_NAMES, freeForm: false }, schema?.keysDeclare, block);
   return collector.out;
 }
 

@@ -14,10 +14,10 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Block, BodyItem, JobFile } from '../model/types';
 import { before, startingUpTo, touches } from '../model/positions';
-import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
+import { collectGroup, collectJobItem, collectTop, collectTopItem, isGroupItem, walkedByItem } from './collect';
 import { Linker, type FileWide } from './link';
 import { LastList, align, alignedValues } from './alignment';
-import { checkpoint, progress } from '../pause';
+import { checkpoint, isPaused, progress } from '../pause';
 import { copiedBlocks, movesOf, shiftedBy, type Move } from '../model/shift';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
@@ -87,37 +87,55 @@ export function referenceIndex(file: JobFile): ReferenceIndex {
   return index;
 }
 
-/** How a unit is walked: a job's group, another item of a job, or a top-level block. */
-type UnitKind = 'group' | 'jobItem' | 'top';
+/**
+ * How a unit is walked: a job's group, another item of a job, a top-level block, or an item of a large
+ * top-level `locals` or `variables` block (collect.ts walkedByItem).
+ */
+type UnitKind = 'group' | 'jobItem' | 'top' | 'topItem';
 
-function walkOf(item: BodyItem, kind: UnitKind): Collected {
+function walkOf(item: BodyItem, kind: UnitKind, within: Block | undefined): Collected {
   if (kind === 'group') return collectGroup(item as Block);
   if (kind === 'jobItem') return collectJobItem(item);
+  if (kind === 'topItem') return collectTopItem(item, within!);
   return collectTop(item as Block);
 }
 
-/** The items of a file walked as units (a job's groups and own settings, other top-level blocks), in order. */
-function unitSources(file: JobFile): { items: BodyItem[]; inJob: boolean[] } {
+/** Where a unit's item is: in a job, in a top-level block walked item by item, or at the top (undefined). */
+type Within = 'job' | Block | undefined;
+
+/**
+ * The items of a file walked as units (a job's groups and own settings, other top-level blocks, the items of
+ * a large locals block), in order.
+ */
+function unitSources(file: JobFile): { items: BodyItem[]; within: Within[] } {
   const items: BodyItem[] = [];
-  /** Per item: whether it is an item of a job (else a top-level block). */
-  const inJob: boolean[] = [];
+  const within: Within[] = [];
   for (const item of file.body.items) {
     if (item.kind !== 'block') continue;
-    if (item.type !== 'job') {
+    const parent: Within = item.type === 'job' ? 'job' : walkedByItem(item) ? item : undefined;
+    if (parent === undefined) {
       items.push(item);
-      inJob.push(false);
+      within.push(undefined);
       continue;
     }
     for (const child of item.body.items) {
       items.push(child);
-      inJob.push(true);
+      within.push(parent);
     }
   }
-  return { items, inJob };
+  return { items, within };
 }
 
-function unitKind(item: BodyItem, inJob: boolean): UnitKind {
-  return inJob ? (isGroupItem(item) ? 'group' : 'jobItem') : 'top';
+function unitKind(item: BodyItem, within: Within): UnitKind {
+  return within === 'job' ? (isGroupItem(item) ? 'group' : 'jobItem') : within ? 'topItem' : 'top';
+}
+
+function placeOf(within: Within): 'job' | 'block' | 'top' {
+  return within === 'job' ? 'job' : within ? 'block' : 'top';
+}
+
+function blockOf(within: Within): Block | undefined {
+  return within === 'job' ? undefined : within;
 }
 
 /**
@@ -125,11 +143,11 @@ function unitKind(item: BodyItem, inJob: boolean): UnitKind {
  * walked. For background work that must give the thread back; referenceIndex then only links.
  */
 export function walkUnits(file: JobFile, stop: () => boolean): boolean {
-  const { items, inJob } = unitSources(file);
+  const { items, within } = unitSources(file);
   for (let i = 0; i < items.length; i++) {
-    const kind = unitKind(items[i], inJob[i]);
+    const kind = unitKind(items[i], within[i]);
     if (states.get(items[i])?.kind === kind) continue;
-    states.set(items[i], stateOf(movedWalk(items[i], kind, movesOf(file)) ?? walkOf(items[i], kind), kind));
+    states.set(items[i], stateOf(movedWalk(items[i], kind, movesOf(file)) ?? walkOf(items[i], kind, blockOf(within[i])), kind));
     if (stop()) return i === items.length - 1;
   }
   return true;
@@ -138,8 +156,8 @@ export function walkUnits(file: JobFile, stop: () => boolean): boolean {
 /** An index as built, for the next model's: most of its units line up with this one's (alignment.ts). */
 interface Build {
   items: readonly BodyItem[];
-  /** Per item: whether it is an item of a job (else a top-level block). */
-  inJob: readonly boolean[];
+  /** Per item: where it is (see unitSources). */
+  within: readonly Within[];
   states: readonly UnitState[];
   units: readonly LinkedUnit[];
   global: Map<string, Declaration>;
@@ -147,31 +165,83 @@ interface Build {
 
 const lastBuilds = new LastList<BodyItem, Build>();
 
+/**
+ * A build whose units are walked, being linked: kept when a pause (pause.ts) stops the linking, so the next
+ * attempt on the same model goes on from the next unit rather than line up and gather thousands of
+ * file-wide names again (30,000 locals are as many units).
+ */
+interface Linking {
+  items: readonly BodyItem[];
+  within: readonly Within[];
+  states: readonly UnitState[];
+  last: Build | undefined;
+  aligned: ReturnType<typeof align>;
+  /** The file-wide declarations are the last build's (and so are its links where the units line up). */
+  sameGlobal: boolean;
+  global: Map<string, Declaration>;
+  fileWide?: FileWide;
+  /** The units linked so far, in order. */
+  units: LinkedUnit[];
+}
+
+const pausedLinks = new WeakMap<JobFile, Linking>();
+
 function buildIndex(file: JobFile): ReferenceIndex {
-  const { items, inJob } = unitSources(file);
+  const paused = pausedLinks.get(file);
+  pausedLinks.delete(file);
+  const build = paused ?? walked(file);
+  try {
+    linkUnits(build);
+  } catch (error) {
+    if (isPaused(error)) pausedLinks.set(file, build);
+    throw error;
+  }
+  const { items, within, states, units, global } = build;
+  lastBuilds.remember(items, { items, within, states, units, global });
+  return new Index(units);
+}
+
+/** The units of `file` walked (remembered walks taken over), ready to link. */
+function walked(file: JobFile): Linking {
+  const { items, within } = unitSources(file);
   const count = items.length;
   const last = lastBuilds.find(items);
-  const aligned = align(items, last?.items, (i, j) => inJob[i] === last!.inJob[j]);
-  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i]), movesOf(file)));
+  // An item of a locals block lines up with itself in the block of before (a new object after an edit in it).
+  const aligned = align(items, last?.items, (i, j) => placeOf(within[i]) === placeOf(last!.within[j]));
+  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], within[i]), blockOf(within[i]), movesOf(file)));
   // The file-wide declarations are those of last time when no unit that changed declares any.
   const sameGlobal = !!last && !declaresFileWide(states, aligned.head, count - aligned.tail) && !declaresFileWide(last.states, aligned.head, last.states.length - aligned.tail);
   const global = sameGlobal ? last.global : fileWideByKey(states);
-  let fileWide: FileWide | undefined;
-  const link = (state: UnitState): LinkedUnit => {
-    // A unit's links depend on its own declarations and on the file-wide ones its names resolve to:
-    // reused while both are the same objects.
-    const previous = state.link;
-    if (previous && sameTargets(previous.deps, state.needs, global)) return previous.linked;
-    const { unit } = state;
-    // What this unit's uses may name: its own declarations and the file-wide ones.
-    fileWide ??= { byName: global, meta: [...global.values()].filter((d) => d.kind === 'meta') };
-    const linked: LinkedUnit = { declarations: unit.declarations, uses: linkUses(unit, new Linker(unit.declarations, fileWide)), open: unit.open, range: unit.range };
-    state.link = { deps: state.needs.map((key) => global.get(key)), linked };
-    return linked;
-  };
-  const units = sameGlobal ? alignedValues(count, last.units, aligned, (i) => link(states[i])) : states.map(link);
-  lastBuilds.remember(items, { items, inJob, states, units, global });
-  return new Index(units);
+  return { items, within, states, last, aligned, sameGlobal, global, units: [] };
+}
+
+function linkUnits(build: Linking): void {
+  const { states, last, sameGlobal, units } = build;
+  const { head, tail } = build.aligned;
+  const count = states.length;
+  for (let i = units.length; i < count; i++) {
+    // Where the units line up with the last build's and the file-wide names are the same, so are the links.
+    if (sameGlobal && i < head) units.push(last!.units[i]);
+    else if (sameGlobal && i >= count - tail) units.push(last!.units[last!.units.length - (count - i)]);
+    else units.push(link(build, states[i]));
+  }
+}
+
+function link(build: Linking, state: UnitState): LinkedUnit {
+  const { global } = build;
+  // A unit's links depend on its own declarations and on the file-wide ones its names resolve to:
+  // reused while both are the same objects.
+  const previous = state.link;
+  if (previous && sameTargets(previous.deps, state.needs, global)) return previous.linked;
+  const { unit } = state;
+  // What this unit's uses may name: its own declarations and the file-wide ones.
+  build.fileWide ??= { byName: global, meta: [...global.values()].filter((d) => d.kind === 'meta') };
+  const linked: LinkedUnit = { declarations: unit.declarations, uses: linkUses(unit, new Linker(unit.declarations, build.fileWide)), open: unit.open, range: unit.range };
+  state.link = { deps: state.needs.map((key) => global.get(key)), linked };
+  // Kept with its unit and in the build: the linking can stop here.
+  progress();
+  checkpoint();
+  return linked;
 }
 
 function declaresFileWide(states: readonly UnitState[], from: number, to: number): boolean {
@@ -317,11 +387,11 @@ function sameTargets(deps: readonly (Declaration | undefined)[], keys: readonly 
  * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
  * thousand groups).
  */
-function remembered(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem, Move> | undefined): UnitState {
+function remembered(item: BodyItem, kind: UnitKind, within: Block | undefined, moves: ReadonlyMap<BodyItem, Move> | undefined): UnitState {
   let found = states.get(item);
   if (!found || found.kind !== kind) {
     checkpoint();
-    states.set(item, (found = stateOf(movedWalk(item, kind, moves) ?? walkOf(item, kind), kind)));
+    states.set(item, (found = stateOf(movedWalk(item, kind, moves) ?? walkOf(item, kind, within), kind)));
     progress();
   }
   return found;
