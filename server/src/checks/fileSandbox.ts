@@ -61,8 +61,8 @@ function blocksOf(body: Body, type: string): Block[] {
 
 /** Every expression of `body` and of the nested blocks `enter` accepts. */
 function walkBody(ctx: CheckContext, body: Body, enter: (block: Block) => boolean): void {
-  // Per attribute in a large body (30,000 locals), so that the walk can stop between them (memo.ts): what
-  // depends on the disk is recorded as a live step and looked at again on each replay.
+  // A large body (30,000 locals) can stop between two items (memo.ts): what depends on the disk is recorded
+  // as a live step and looked at again when the walk goes on.
   memo.eachItem(ctx, body, fileTokenOf(ctx), (ctx, item) => {
     if (item.kind === 'attribute') checkCalls(ctx, item.value);
     else if (enter(item)) walkBody(ctx, item.body, ALL_BLOCKS);

@@ -7,7 +7,7 @@ import { nearestName } from '../schema/capabilities';
 import { HCL_FUNCTION_BY_NAME, argumentCount, functionSignature } from '../schema/functions';
 import { CONFIG_FUNCTION_NAMES } from '../schema/runtimeNames';
 import { walkExpr } from '../model/exprWalk';
-import { walkBlock, walkItem, type BodyVisitor } from './jobWalk';
+import { perContext, walkBlock, walkItem, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 const KNOWN_NAMES = [...HCL_FUNCTION_BY_NAME.keys(), ...CONFIG_FUNCTION_NAMES];
@@ -16,9 +16,9 @@ export const functionCallsCheck: Check = {
   name: 'function-calls',
   run(ctx) {
     // A job's groups are walked by `groups` below.
-    const visitor = visitorFor(ctx);
+    const visitor = perContext(visitorFor);
     const parents: Block[] = [];
-    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (inner, item) => walkItem(item, NO_NAMES, inner === ctx ? visitor : visitorFor(inner), parents));
+    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), parents));
   },
   groups(_ctx, job) {
     return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx), [job.block]);
@@ -34,9 +34,9 @@ function visitorFor(ctx: CheckContext): BodyVisitor {
       const token = fileTokenOf(ctx);
       memo.run(ctx, blockKey(ctx, block), token, (inner) => {
         const nested = [...parents, block];
-        const visitor = visitorFor(inner);
-        // Per attribute in a large body (30,000 locals), so that the walk can stop between them.
-        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, ctx === inner ? visitor : visitorFor(ctx), nested));
+        const visitor = perContext(visitorFor);
+        // A large body (30,000 locals) can stop between two items.
+        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), nested));
       });
       return false;
     },

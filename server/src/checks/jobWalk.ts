@@ -43,3 +43,16 @@ export function walkBlock(item: Block, bound: ReadonlySet<string>, visitor: Body
   parents.pop();
 }
 
+
+/** `make(ctx)` for the context asked about last: a walk of a large body asks for the same one item after item. */
+export function perContext<C, V>(make: (ctx: C) => V): (ctx: C) => V {
+  let last: C | undefined;
+  let made: V | undefined;
+  return (ctx) => {
+    if (ctx !== last || made === undefined) {
+      last = ctx;
+      made = make(ctx);
+    }
+    return made;
+  };
+}

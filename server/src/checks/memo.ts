@@ -21,7 +21,7 @@ import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
 import { placeOf, type MovedPlace } from './published';
 import { movesOf } from '../model/shift';
-import { LARGE_BODY, checkpoint, progress } from '../pause';
+import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
 type Recorded = Finding | ((ctx: CheckContext) => void);
@@ -78,24 +78,64 @@ export class FindingMemo {
   }
 
   /**
-   * Runs `visit` on each item of `body`. In a body of more than LARGE_BODY items (a generated file of 30,000
-   * locals) each attribute's findings are remembered on their own in `context`, which must cover what they
-   * depend on: a walk can then stop between two of them (pause.ts) rather than hold the thread for the whole
-   * body, and an edit re-walks the attribute it touched. Blocks are visited as they come: walks remember
-   * them on their own already.
+   * Runs `visit` on each item of `body`. A body of more than LARGE_BODY items (a generated file of 30,000
+   * locals, a group of 2,000 tasks) is walked with a place to stop after each item (pause.ts): on a stop,
+   * what its items reported so far is kept with the place, and the next walk of the same body in the same
+   * context reports that again at once and goes on from there. `context` must cover what the findings
+   * depend on besides the items, as for `run`. A walk that keeps state from item to item is given the items
+   * it does not walk again, in order, through `passed`.
    */
-  eachItem(ctx: CheckContext, body: Body, context: unknown, visit: (ctx: CheckContext, item: BodyItem) => void): void {
+  eachItem(ctx: CheckContext, body: Body, context: unknown, visit: (ctx: CheckContext, item: BodyItem) => void, passed?: (item: BodyItem) => void): void {
     const items = body.items;
     if (!ctx.incremental || items.length <= LARGE_BODY) {
       for (const item of items) visit(ctx, item);
       return;
     }
-    for (const item of items) {
-      if (item.kind === 'block') visit(ctx, item);
-      else this.run(ctx, item, context, (inner) => visit(inner, item));
+    let walks = pausedWalks.get(body);
+    const paused = walks?.[this.slot];
+    if (walks) walks[this.slot] = undefined;
+    const resumed = paused && sameContext(paused.context, context) ? paused : undefined;
+    const recording = new Recording(ctx);
+    for (const item of resumed?.recorded ?? []) {
+      recording.recorded.push(item);
+      if (typeof item === 'function') live(ctx, item);
+      else ctx.report(item);
+    }
+    if (resumed && passed) for (let i = 0; i < resumed.next; i++) passed(items[i]);
+    const stop = (next: number, recorded: number): void => {
+      recording.recorded.length = recorded;
+      walks ??= pausedWalks.get(body);
+      if (!walks) pausedWalks.set(body, (walks = []));
+      walks[this.slot] = { context, next, recorded: recording.recorded };
+    };
+    for (let i = resumed?.next ?? 0; i < items.length; i++) {
+      const before = recording.recorded.length;
+      try {
+        visit(recording, items[i]);
+      } catch (error) {
+        // Stopped inside the item (a large body within it): the item is walked again, from its own place.
+        if (isPaused(error)) stop(i, before);
+        throw error;
+      }
+      progress();
+      try {
+        checkpoint();
+      } catch (error) {
+        stop(i + 1, recording.recorded.length);
+        throw error;
+      }
     }
   }
 }
+
+/** A walk of a large body stopped after item `next - 1` (FindingMemo.eachItem), per memo: what it recorded. */
+interface PausedWalk {
+  context: unknown;
+  next: number;
+  recorded: Recorded[];
+}
+
+const pausedWalks = new WeakMap<Body, (PausedWalk | undefined)[]>();
 
 /**
  * The context a memoised computation runs in: passes everything through and keeps a copy. A class rather

@@ -1,13 +1,13 @@
 // Checks from the reference index (references/index.ts): a service, check or expose path that names a port
 // label the group does not declare (`unknown-port-label`, Nomad refuses the job), and variables, locals and
 // dynamic port labels nothing in the file uses (`unused-declaration`, a hint).
-import type { Block, Body } from '../model/types';
+import type { Block, Body, JobFile } from '../model/types';
 import type { Check, CheckContext, Finding } from './check';
 import { nearestName } from '../schema/capabilities';
 import { referenceIndex, type Declaration, type LinkedUnit, type Use } from '../references/index';
 import { KIND_NAMES } from '../schema/references';
 import { LastList, align, alignedValues } from '../references/alignment';
-import { checkpoint, progress } from '../pause';
+import { checkpoint, isPaused, progress } from '../pause';
 
 export const referencesCheck: Check = {
   name: 'references',
@@ -189,19 +189,54 @@ function unusedDeclarations(ctx: CheckContext, run: Run): void {
   // Nor in a file the model left part of out (an analysis limit): that part may read anything.
   if (ctx.file.jobs.length === 0 || ctx.file.unread) return;
   const { results, has, uses } = run;
-  const seen = new Set<string>();
-  for (let i = 0; i < results.length; i++) {
-    if (!(has[i] & CANDIDATES)) continue;
-    for (const declaration of results[i].unusedCandidates) {
-      if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
-      // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
-      const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      ctx.report(unusedFinding(declaration));
+  const paused = pausedUnused.get(ctx.file);
+  pausedUnused.delete(ctx.file);
+  const at: UnusedSoFar = paused?.units === run.units ? paused : { units: run.units, unit: 0, candidate: 0, seen: new Set<string>(), reported: [] };
+  for (const finding of at.reported) ctx.report(finding);
+  try {
+    for (; at.unit < results.length; at.unit++, at.candidate = 0) {
+      if (!(has[at.unit] & CANDIDATES)) continue;
+      const candidates = results[at.unit].unusedCandidates;
+      for (; at.candidate < candidates.length; at.candidate++) {
+        const declaration = candidates[at.candidate];
+        if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
+        // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
+        const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
+        if (at.seen.has(key)) continue;
+        at.seen.add(key);
+        const finding = unusedFinding(declaration);
+        ctx.report(finding);
+        at.reported.push(finding);
+        if (at.reported.length % REPORTED_AT_ONCE === 0) {
+          progress();
+          checkpoint();
+        }
+      }
     }
+  } catch (error) {
+    // Stopped (pause.ts) right after reporting `at.candidate`: the next attempt on the same units reports
+    // what this one did and goes on after it.
+    if (isPaused(error)) {
+      at.candidate++;
+      pausedUnused.set(ctx.file, at);
+    }
+    throw error;
   }
 }
+
+/** Unused declarations reported between two places where the references check can stop (30,000 locals). */
+const REPORTED_AT_ONCE = 256;
+
+/** How far the unused declarations of a model were reported when the check stopped (pause.ts). */
+interface UnusedSoFar {
+  units: readonly LinkedUnit[];
+  unit: number;
+  candidate: number;
+  seen: Set<string>;
+  reported: Finding[];
+}
+
+const pausedUnused = new WeakMap<JobFile, UnusedSoFar>();
 
 /**
  * By declaration: the index keeps a declaration's object while its text is unchanged, so the finding (and its
@@ -212,12 +247,7 @@ const unusedFindings = new WeakMap<Declaration, Finding>();
 
 function unusedFinding(declaration: Declaration): Finding {
   let finding = unusedFindings.get(declaration);
-  if (!finding) {
-    unusedFindings.set(declaration, (finding = { range: declaration.range, code: 'unused-declaration', message: unusedMessage(declaration) }));
-    // Remembered: the run can stop after it, and the next attempt reports it again at once.
-    progress();
-    checkpoint();
-  }
+  if (!finding) unusedFindings.set(declaration, (finding = { range: declaration.range, code: 'unused-declaration', message: unusedMessage(declaration) }));
   return finding;
 }
 

@@ -1,7 +1,7 @@
 // Walks a model body against a BodySchema and reports what does not conform: unknown names (with the
 // nearest valid one), blocks written as attributes and the reverse, duplicates, missing required
 // attributes, deprecated or removed fields, and attribute values (via values.ts).
-import type { Attribute, Block, Body } from '../model/types';
+import type { Attribute, Block, Body, BodyItem } from '../model/types';
 import type { AttributeSchema, BlockSchema, BodySchema } from '../schema/types';
 import { DYNAMIC_BLOCK, bodyOfBlock, childAttribute, childBlock } from '../schema/lookup';
 import { nearestName } from '../schema/capabilities';
@@ -9,6 +9,7 @@ import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import type { CheckContext } from './check';
 import { checkAttributeValue, syntacticKind } from './values';
 import { blockKey, fileTokenOf, type FindingMemo } from './memo';
+import { perContext } from './jobWalk';
 import { LARGE_BODY } from '../pause';
 
 export interface WalkOptions {
@@ -50,25 +51,35 @@ export class SchemaWalker {
     const blockCounts = new Map<string, number>();
     const context = this.options.memo && this.ctx.incremental ? blockContext(this.ctx, schema, path, where, driverName) : undefined;
 
-    for (const item of body.items) {
+    const visit = (walker: SchemaWalker, item: BodyItem): void => {
       if (item.kind === 'attribute') {
         const first = seenAttributes.get(item.name);
         if (first) {
-          this.ctx.report({
+          walker.ctx.report({
             range: item.nameRange,
             code: 'duplicate',
             message: `${item.name} is set twice in ${where}; HCL refuses a second definition (first on line ${first.nameRange.start.line + 1}).`,
           });
-          continue;
+          return;
         }
         seenAttributes.set(item.name, item);
-        // Per attribute in a large body (30,000 locals), so that the walk can stop between them (memo.ts).
-        if (context && body.items.length > LARGE_BODY) this.options.memo!.run(this.ctx, item, context, (ctx) => new SchemaWalker(ctx, this.options).attribute(item, schema, path, where));
-        else this.attribute(item, schema, path, where);
+        walker.attribute(item, schema, path, where);
       } else {
-        this.block(item, schema, path, where, driverName, blockCounts, context);
+        walker.block(item, schema, path, where, driverName, blockCounts, context);
       }
-    }
+    };
+    if (context && body.items.length > LARGE_BODY) {
+      // A large body (30,000 locals) can stop between two items (memo.ts); the names and counts of the items
+      // walked before the stop are taken again when it goes on.
+      const walker = perContext((ctx: CheckContext) => (ctx === this.ctx ? this : new SchemaWalker(ctx, this.options)));
+      this.options.memo!.eachItem(this.ctx, body, context, (ctx, item) => visit(walker(ctx), item), (item) => {
+        if (item.kind === 'attribute') {
+          if (!seenAttributes.has(item.name)) seenAttributes.set(item.name, item);
+        } else if (item.type !== 'dynamic' && childBlock(schema, item.type)?.maxItems !== undefined) {
+          blockCounts.set(item.type, (blockCounts.get(item.type) ?? 0) + 1);
+        }
+      });
+    } else for (const item of body.items) visit(this, item);
 
     const shape = shapeOf(schema);
     if (!schema.open) {

@@ -4,7 +4,7 @@ import type { Block, JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from '../model/exprWalk';
-import { walkBlock, walkItem, type BodyVisitor } from './jobWalk';
+import { perContext, walkBlock, walkItem, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 export const variableRefsCheck: Check = {
@@ -12,9 +12,9 @@ export const variableRefsCheck: Check = {
   run(ctx) {
     // The jobs' groups are walked by `groups` below.
     const declared = declarations(ctx.file);
-    const visitor = visitorFor(ctx, declared);
+    const visitor = perContext((ctx: CheckContext) => visitorFor(ctx, declared));
     const parents: Block[] = [];
-    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (inner, item) => walkItem(item, NO_NAMES, inner === ctx ? visitor : visitorFor(inner, declared), parents));
+    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), parents));
   },
   // Walked as the job body's walk would (a block of the job), so memo entries are shared.
   groups(ctx, job) {
@@ -67,9 +67,9 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
       const token = fileTokenOf(ctx);
       memo.run(ctx, blockKey(ctx, block), token, (inner) => {
         const nested = [...parents, block];
-        const visitor = visitorFor(inner, declared);
-        // Per attribute in a large body (30,000 locals), so that the walk can stop between them.
-        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, ctx === inner ? visitor : visitorFor(ctx, declared), nested));
+        const visitor = perContext((ctx: CheckContext) => visitorFor(ctx, declared));
+        // A large body (30,000 locals) can stop between two items.
+        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), nested));
       });
       return false;
     },

@@ -10,7 +10,7 @@ import type { AttributeSchema, BlockSchema, BodySchema, ReferenceKind } from '..
 import { envFamilyOf, TRAVERSAL_ROOTS } from '../schema/references';
 import { iteratorName } from '../schema/runtimeQuery';
 import type { Collected, Declaration, UseForm } from './types';
-import { LARGE_BODY } from '../pause';
+import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
 
 interface Scope {
   group?: Block;
@@ -20,6 +20,13 @@ interface Scope {
   /** Inside a driver `config` (or another free-form body): strings there are the driver's, not the schema's. */
   freeForm: boolean;
   metaLevel?: 'job' | 'group' | 'task';
+}
+
+/** How a block's body is walked: its schema, the scope inside it, and the kind its keys declare if any. */
+interface BodyWalk {
+  schema: BodySchema;
+  scope: Scope;
+  keysDeclare: ReferenceKind | undefined;
 }
 
 class Collector {
@@ -56,13 +63,18 @@ class Collector {
       if (content && !block.body.items.some((i) => i.kind === 'block' && i.body === content)) this.body(content, bodyOf(schema), inner, schema?.keysDeclare);
       return;
     }
+    const head = this.blockHead(block, parent, scope);
+    this.body(block.body, head.schema, head.scope, head.keysDeclare, block);
+  }
+
+  /** Records the labels of a block (not a dynamic one), and tells how its body is walked. */
+  blockHead(block: Block, parent: BodySchema, scope: Scope): BodyWalk {
     const schema = scope.freeForm ? undefined : childBlock(parent, block.type);
     let inner = scope;
     if (block.type === 'task') inner = { ...scope, task: block, metaLevel: 'task' };
     else if (block.type === 'config' || !schema || schema.body === FREE_FORM) inner = { ...scope, freeForm: schema?.keysDeclare === undefined };
     this.labels(block, schema, inner);
-    const body = schema ? bodyOf(schema) : FREE_FORM;
-    this.body(block.body, body, inner, schema?.keysDeclare && !scope.freeForm ? schema.keysDeclare : undefined, block);
+    return { schema: schema ? bodyOf(schema) : FREE_FORM, scope: inner, keysDeclare: schema?.keysDeclare && !scope.freeForm ? schema.keysDeclare : undefined };
   }
 
   private labels(block: Block, schema: BlockSchema | undefined, scope: Scope): void {
@@ -369,27 +381,56 @@ function normalisePathText(text: string): string | undefined {
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 export function collectTop(block: Block): Collected {
+  const scope: Scope = { bound: NO_NAMES, freeForm: false };
+  if (isLarge(block)) return walkLarge(block, ROOT, scope).out;
   const collector = new Collector(block.range);
-  collector.block(block, ROOT, { bound: NO_NAMES, freeForm: false });
+  collector.block(block, ROOT, scope);
   return collector.out;
 }
+
+/** A block whose walk can stop between two items of its body (walkLarge). */
+function isLarge(block: Block): boolean {
+  return block.body.items.length > LARGE_BODY && block.type !== 'dynamic';
+}
+
+/** A walk of a large block stopped at a checkpoint (pause.ts): the next attempt goes on from `next`. */
+const pausedWalks = new WeakMap<Block, { collector: Collector; head: BodyWalk; next: number }>();
 
 /**
- * Whether a top-level block is walked item by item, each item a unit of its own: a `locals` or `variables`
- * block of more than LARGE_BODY items (a generated file of 30,000 locals). Its walk, one unit, held the
- * thread for hundreds of ms; units are walked one at a time (references/index.ts).
+ * A block of more than LARGE_BODY items (a generated file of 30,000 locals, a group of 2,000 tasks) walked
+ * as Collector.block walks it, stopping between items once the deadline has passed: one walk of it held
+ * the thread for up to a hundred ms.
  */
-export function walkedByItem(block: Block): boolean {
-  return block.body.items.length > LARGE_BODY && block.type !== 'dynamic' && childBlock(ROOT, block.type)?.keysDeclare !== undefined;
+function walkLarge(block: Block, parent: BodySchema, scope: Scope): Collector {
+  let walk = pausedWalks.get(block);
+  pausedWalks.delete(block);
+  if (!walk) {
+    const collector = new Collector(block.range);
+    walk = { collector, head: collector.blockHead(block, parent, scope), next: 0 };
+  }
+  const { collector, head } = walk;
+  const { items } = block.body;
+  try {
+    for (; walk.next < items.length; walk.next++) {
+      const item = items[walk.next];
+      collector.body({ items: [item], range: item.range }, head.schema, head.scope, head.keysDeclare, block);
+      if ((walk.next + 1) % WALKED_AT_ONCE === 0) {
+        progress();
+        checkpoint();
+      }
+    }
+  } catch (error) {
+    if (isPaused(error)) {
+      walk.next++;
+      pausedWalks.set(block, walk);
+    }
+    throw error;
+  }
+  return collector;
 }
 
-/** One item of a block walked item by item (walkedByItem), as collectTop would walk it in its block. */
-export function collectTopItem(item: BodyItem, block: Block): Collected {
-  const collector = new Collector(item.range);
-  const schema = childBlock(ROOT, block.type);
-  collector.body({ items: [item], range: item.range }, bodyOf(schema), { bound: NO_NAMES, freeForm: false }, schema?.keysDeclare, block);
-  return collector.out;
-}
+/** Items walked between two places where the walk of a large block can stop. */
+const WALKED_AT_ONCE = 32;
 
 /** Whether an item of a job body is a group (a unit of its own), as the model's groups are found. */
 export function isGroupItem(item: BodyItem): item is Block {
@@ -411,19 +452,24 @@ export function collectJobItem(item: BodyItem): Collected {
 }
 
 export function collectGroup(block: Block): Collected {
-  const collector = new Collector(block.range);
   const jobBody = bodyOf(childBlock(ROOT, 'job'));
   const scope: Scope = { group: block, bound: NO_NAMES, freeForm: false, metaLevel: block.type === 'task' ? 'task' : 'group' };
   if (block.type === 'task') {
     // A task written directly under the job is a group of its own, named after it.
+    const collector = new Collector(block.range);
     collector.block(block, jobBody, scope);
     collector.out.declarations.unshift({ kind: 'group', name: block.labels[0]?.value ?? '', range: block.typeRange, fullRange: block.range, editable: false, group: block });
     collector.out.declarations = collector.out.declarations.filter((d, i) => i === 0 || d.kind !== 'group');
-  } else {
+    return collector.out;
+  }
+  let collector: Collector;
+  if (isLarge(block)) collector = walkLarge(block, jobBody, scope);
+  else {
+    collector = new Collector(block.range);
     collector.block(block, jobBody, scope);
-    if (!collector.out.declarations.some((d) => d.kind === 'group')) {
-      collector.out.declarations.unshift({ kind: 'group', name: '', range: block.typeRange, fullRange: block.range, editable: false, group: block });
-    }
+  }
+  if (!collector.out.declarations.some((d) => d.kind === 'group')) {
+    collector.out.declarations.unshift({ kind: 'group', name: '', range: block.typeRange, fullRange: block.range, editable: false, group: block });
   }
   return collector.out;
 }

@@ -14,7 +14,7 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Block, BodyItem, JobFile } from '../model/types';
 import { before, startingUpTo, touches } from '../model/positions';
-import { collectGroup, collectJobItem, collectTop, collectTopItem, isGroupItem, walkedByItem } from './collect';
+import { collectGroup, collectJobItem, collectTop, isGroupItem } from './collect';
 import { Linker, type FileWide } from './link';
 import { LastList, align, alignedValues } from './alignment';
 import { checkpoint, isPaused, progress } from '../pause';
@@ -87,55 +87,37 @@ export function referenceIndex(file: JobFile): ReferenceIndex {
   return index;
 }
 
-/**
- * How a unit is walked: a job's group, another item of a job, a top-level block, or an item of a large
- * top-level `locals` or `variables` block (collect.ts walkedByItem).
- */
-type UnitKind = 'group' | 'jobItem' | 'top' | 'topItem';
+/** How a unit is walked: a job's group, another item of a job, or a top-level block. */
+type UnitKind = 'group' | 'jobItem' | 'top';
 
-function walkOf(item: BodyItem, kind: UnitKind, within: Block | undefined): Collected {
+function walkOf(item: BodyItem, kind: UnitKind): Collected {
   if (kind === 'group') return collectGroup(item as Block);
   if (kind === 'jobItem') return collectJobItem(item);
-  if (kind === 'topItem') return collectTopItem(item, within!);
   return collectTop(item as Block);
 }
 
-/** Where a unit's item is: in a job, in a top-level block walked item by item, or at the top (undefined). */
-type Within = 'job' | Block | undefined;
-
-/**
- * The items of a file walked as units (a job's groups and own settings, other top-level blocks, the items of
- * a large locals block), in order.
- */
-function unitSources(file: JobFile): { items: BodyItem[]; within: Within[] } {
+/** The items of a file walked as units (a job's groups and own settings, other top-level blocks), in order. */
+function unitSources(file: JobFile): { items: BodyItem[]; inJob: boolean[] } {
   const items: BodyItem[] = [];
-  const within: Within[] = [];
+  /** Per item: whether it is an item of a job (else a top-level block). */
+  const inJob: boolean[] = [];
   for (const item of file.body.items) {
     if (item.kind !== 'block') continue;
-    const parent: Within = item.type === 'job' ? 'job' : walkedByItem(item) ? item : undefined;
-    if (parent === undefined) {
+    if (item.type !== 'job') {
       items.push(item);
-      within.push(undefined);
+      inJob.push(false);
       continue;
     }
     for (const child of item.body.items) {
       items.push(child);
-      within.push(parent);
+      inJob.push(true);
     }
   }
-  return { items, within };
+  return { items, inJob };
 }
 
-function unitKind(item: BodyItem, within: Within): UnitKind {
-  return within === 'job' ? (isGroupItem(item) ? 'group' : 'jobItem') : within ? 'topItem' : 'top';
-}
-
-function placeOf(within: Within): 'job' | 'block' | 'top' {
-  return within === 'job' ? 'job' : within ? 'block' : 'top';
-}
-
-function blockOf(within: Within): Block | undefined {
-  return within === 'job' ? undefined : within;
+function unitKind(item: BodyItem, inJob: boolean): UnitKind {
+  return inJob ? (isGroupItem(item) ? 'group' : 'jobItem') : 'top';
 }
 
 /**
@@ -143,11 +125,11 @@ function blockOf(within: Within): Block | undefined {
  * walked. For background work that must give the thread back; referenceIndex then only links.
  */
 export function walkUnits(file: JobFile, stop: () => boolean): boolean {
-  const { items, within } = unitSources(file);
+  const { items, inJob } = unitSources(file);
   for (let i = 0; i < items.length; i++) {
-    const kind = unitKind(items[i], within[i]);
+    const kind = unitKind(items[i], inJob[i]);
     if (states.get(items[i])?.kind === kind) continue;
-    states.set(items[i], stateOf(movedWalk(items[i], kind, movesOf(file)) ?? walkOf(items[i], kind, blockOf(within[i])), kind));
+    states.set(items[i], stateOf(movedWalk(items[i], kind, movesOf(file)) ?? walkOf(items[i], kind), kind));
     if (stop()) return i === items.length - 1;
   }
   return true;
@@ -156,8 +138,8 @@ export function walkUnits(file: JobFile, stop: () => boolean): boolean {
 /** An index as built, for the next model's: most of its units line up with this one's (alignment.ts). */
 interface Build {
   items: readonly BodyItem[];
-  /** Per item: where it is (see unitSources). */
-  within: readonly Within[];
+  /** Per item: whether it is an item of a job (else a top-level block). */
+  inJob: readonly boolean[];
   states: readonly UnitState[];
   units: readonly LinkedUnit[];
   global: Map<string, Declaration>;
@@ -167,12 +149,12 @@ const lastBuilds = new LastList<BodyItem, Build>();
 
 /**
  * A build whose units are walked, being linked: kept when a pause (pause.ts) stops the linking, so the next
- * attempt on the same model goes on from the next unit rather than line up and gather thousands of
- * file-wide names again (30,000 locals are as many units).
+ * attempt on the same model goes on where it stopped, inside a unit if need be (a locals block of 30,000
+ * is one unit), rather than line up the units and gather the file-wide names again.
  */
 interface Linking {
   items: readonly BodyItem[];
-  within: readonly Within[];
+  inJob: readonly boolean[];
   states: readonly UnitState[];
   last: Build | undefined;
   aligned: ReturnType<typeof align>;
@@ -182,6 +164,16 @@ interface Linking {
   fileWide?: FileWide;
   /** The units linked so far, in order. */
   units: LinkedUnit[];
+  /** The unit being linked when the linking stopped, and its uses linked so far. */
+  current?: UnitLinking;
+}
+
+interface UnitLinking {
+  state: UnitState;
+  linker: Linker;
+  uses: Use[];
+  /** The next of the unit's uses, then of its path strings, to link. */
+  next: number;
 }
 
 const pausedLinks = new WeakMap<JobFile, Linking>();
@@ -196,23 +188,22 @@ function buildIndex(file: JobFile): ReferenceIndex {
     if (isPaused(error)) pausedLinks.set(file, build);
     throw error;
   }
-  const { items, within, states, units, global } = build;
-  lastBuilds.remember(items, { items, within, states, units, global });
+  const { items, inJob, states, units, global } = build;
+  lastBuilds.remember(items, { items, inJob, states, units, global });
   return new Index(units);
 }
 
 /** The units of `file` walked (remembered walks taken over), ready to link. */
 function walked(file: JobFile): Linking {
-  const { items, within } = unitSources(file);
+  const { items, inJob } = unitSources(file);
   const count = items.length;
   const last = lastBuilds.find(items);
-  // An item of a locals block lines up with itself in the block of before (a new object after an edit in it).
-  const aligned = align(items, last?.items, (i, j) => placeOf(within[i]) === placeOf(last!.within[j]));
-  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], within[i]), blockOf(within[i]), movesOf(file)));
+  const aligned = align(items, last?.items, (i, j) => inJob[i] === last!.inJob[j]);
+  const states = alignedValues(count, last?.states, aligned, (i) => remembered(items[i], unitKind(items[i], inJob[i]), movesOf(file)));
   // The file-wide declarations are those of last time when no unit that changed declares any.
   const sameGlobal = !!last && !declaresFileWide(states, aligned.head, count - aligned.tail) && !declaresFileWide(last.states, aligned.head, last.states.length - aligned.tail);
   const global = sameGlobal ? last.global : fileWideByKey(states);
-  return { items, within, states, last, aligned, sameGlobal, global, units: [] };
+  return { items, inJob, states, last, aligned, sameGlobal, global, units: [] };
 }
 
 function linkUnits(build: Linking): void {
@@ -236,11 +227,10 @@ function link(build: Linking, state: UnitState): LinkedUnit {
   const { unit } = state;
   // What this unit's uses may name: its own declarations and the file-wide ones.
   build.fileWide ??= { byName: global, meta: [...global.values()].filter((d) => d.kind === 'meta') };
-  const linked: LinkedUnit = { declarations: unit.declarations, uses: linkUses(unit, new Linker(unit.declarations, build.fileWide)), open: unit.open, range: unit.range };
+  if (build.current?.state !== state) build.current = { state, linker: new Linker(unit.declarations, build.fileWide), uses: [], next: 0 };
+  const linked: LinkedUnit = { declarations: unit.declarations, uses: linkUses(unit, build.current), open: unit.open, range: unit.range };
+  build.current = undefined;
   state.link = { deps: state.needs.map((key) => global.get(key)), linked };
-  // Kept with its unit and in the build: the linking can stop here.
-  progress();
-  checkpoint();
   return linked;
 }
 
@@ -249,15 +239,27 @@ function declaresFileWide(states: readonly UnitState[], from: number, to: number
   return false;
 }
 
-function linkUses(unit: Collected, linker: Linker): Use[] {
-  const linked: Use[] = [];
-  for (const raw of unit.uses) {
-    const use = linker.link(raw);
-    // A plain string of a driver's config is a use only when it names a port label.
-    if (use.form === 'text' && !use.family && !use.target) continue;
-    linked.push(use);
-  }
-  for (const s of unit.strings) {
+/** Uses linked between two places where the linking of a unit can stop (a unit may hold 30,000). */
+const LINKED_AT_ONCE = 512;
+
+/** The unit's uses linked, going on from where `linking` stopped (kept there when it stops again). */
+function linkUses(unit: Collected, linking: UnitLinking): Use[] {
+  const { linker, uses: linked } = linking;
+  const { uses, strings } = unit;
+  for (let i = linking.next; i < uses.length + strings.length; i++) {
+    if (i > linking.next && i % LINKED_AT_ONCE === 0) {
+      linking.next = i;
+      progress();
+      checkpoint();
+    }
+    if (i < uses.length) {
+      const use = linker.link(uses[i]);
+      // A plain string of a driver's config is a use only when it names a port label.
+      if (use.form === 'text' && !use.family && !use.target) continue;
+      linked.push(use);
+      continue;
+    }
+    const s = strings[i - uses.length];
     const target = linker.fileAt(s.value);
     if (!target || touches(target.fullRange, s.range.start)) continue;
     linked.push({ kind: 'file', written: target.name, range: s.range, form: 'text', task: s.task, target });
@@ -387,11 +389,11 @@ function sameTargets(deps: readonly (Declaration | undefined)[], keys: readonly 
  * the walks done are kept here, so the next attempt only links (a cold index of a 1 MB job walks a
  * thousand groups).
  */
-function remembered(item: BodyItem, kind: UnitKind, within: Block | undefined, moves: ReadonlyMap<BodyItem, Move> | undefined): UnitState {
+function remembered(item: BodyItem, kind: UnitKind, moves: ReadonlyMap<BodyItem, Move> | undefined): UnitState {
   let found = states.get(item);
   if (!found || found.kind !== kind) {
     checkpoint();
-    states.set(item, (found = stateOf(movedWalk(item, kind, moves) ?? walkOf(item, kind, within), kind)));
+    states.set(item, (found = stateOf(movedWalk(item, kind, moves) ?? walkOf(item, kind), kind)));
     progress();
   }
   return found;
