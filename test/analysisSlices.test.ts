@@ -82,12 +82,11 @@ test('analyses in slices', async (t) => {
     }
   });
 
-  await t.test('the reference index of a job with many groups is built in slices, and is the same index', () => {
-    const text = execJobOfLines(1000);
+  /** The index of `text` built with a deadline already past at every step: the attempts it took, and the index. */
+  const indexInSlices = (text: string) => {
     const tree = parser.parse(text);
     try {
       const { file } = buildModel(tree, text);
-      const groups = file.jobs[0].groups.length;
       let attempts = 0;
       for (;;) {
         attempts++;
@@ -98,19 +97,34 @@ test('analyses in slices', async (t) => {
           if (!isPaused(error)) throw error;
         }
       }
-      // A cold index of a large job was one long step that kept every other request waiting.
-      assert.ok(attempts >= groups, `${attempts} attempts for ${groups} groups`);
-      const sliced = referenceIndex(file);
-      const whole = referenceIndex(buildModel(tree, text).file);
-      const names = (index: typeof whole) => ({
+      const names = (index: ReturnType<typeof referenceIndex>) => ({
         declarations: index.declarations.map((d) => `${d.kind}:${d.name}@${d.range.start.line}`),
         uses: index.uses.map((u) => `${u.kind}:${u.written}@${u.range.start.line}->${u.target ? `${u.target.name}@${u.target.range.start.line}` : '-'}`),
       });
-      assert.deepEqual(names(sliced), names(whole));
+      const whole = referenceIndex(buildModel(tree, text).file);
+      assert.deepEqual(names(referenceIndex(file)), names(whole));
       assert.ok(whole.uses.some((u) => u.target), 'uses are linked');
+      return { attempts, file, whole };
     } finally {
       tree.delete();
     }
+  };
+
+  await t.test('the reference index of a job with many groups is built in slices, and is the same index', () => {
+    const { attempts, file } = indexInSlices(execJobOfLines(1000));
+    // A cold index of a large job was one long step that kept every other request waiting.
+    const groups = file.jobs[0].groups.length;
+    assert.ok(attempts >= groups, `${attempts} attempts for ${groups} groups`);
+  });
+
+  await t.test('a large locals block and a large group are indexed in slices inside them, and give the same index', () => {
+    // Each is one unit of the index (a locals block, a group), walked and linked item by item with a place
+    // kept (references/collect.ts walkLarge, index.ts linkUses): one step each held the thread 50-100 ms.
+    const { attempts, whole } = indexInSlices(`${manyLocals(1500)}\n${execJobOfOneGroup(600).replace('job "one"', 'job "two"')}`);
+    assert.ok(attempts > 20, `${attempts} attempts for two units and a few more`);
+    assert.equal(whole.declarations.filter((d) => d.kind === 'local').length, 1500);
+    // The large group's 600 tasks and the one of the small job beside the locals.
+    assert.equal(whole.declarations.filter((d) => d.kind === 'task').length, 601);
   });
 
   await t.test('a list of 100,000 elements: the first 1,000 are read, and a notice says so', () => {
