@@ -7,9 +7,10 @@
 // checkpoint() does nothing.
 
 /**
- * Bodies with more items than this are worked through item by item, each item a unit (a check's findings per
- * attribute, memo.ts eachItem; the reference index's walk, references/index.ts), where one walk over the body
- * would be a single unit: a generated file of 30,000 locals held the thread for hundreds of ms per check.
+ * Bodies with more items than this are walked with a place kept after each item, so that the walk can stop
+ * between two and go on from there (a check's walk, memo.ts eachItem; the reference index's, references/
+ * collect.ts walkLarge), where one walk over the body would be a single unit: a generated file of 30,000
+ * locals held the thread for hundreds of ms per check.
  */
 export const LARGE_BODY = 256;
 

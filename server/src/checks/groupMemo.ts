@@ -312,8 +312,8 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
     try {
       part(ctx, group);
     } catch (error) {
-      // A check may stop inside a group of thousands of tasks, once it remembered a task's findings (memo.ts):
-      // it runs again from the start at the next attempt, replaying those. Its steps so far go.
+      // A check may stop inside a group of thousands of tasks (memo.ts: after a remembered task, or where its
+      // walk keeps its place): it runs again at the next attempt, and goes on from there. Its steps so far go.
       if (isPaused(error)) {
         steps.length = before;
         if (pausable) pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check });

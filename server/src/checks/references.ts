@@ -73,8 +73,8 @@ function unitResults(units: readonly LinkedUnit[], remember: boolean): Run {
     let result = byUnit.get(units[i]);
     if (!result) {
       byUnit.set(units[i], (result = computeUnitResult(units[i])));
-      // Remembered with its unit: the run can stop here (pause.ts) and find it again (30,000 locals are as
-      // many units).
+      // Remembered with its unit: the run can stop here (pause.ts) and find it again (a job of a thousand
+      // groups is as many units).
       progress();
       checkpoint();
     }

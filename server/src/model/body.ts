@@ -497,9 +497,9 @@ export class BodyBuilder {
    * what an edit inside one group would have found.
    */
   private resumeBody(paused: BodyRecord, record: BodyRecord, ctx: BuildContext, out: BodyItem[]): number {
-    const partial = this.partial!;
+    const partial = this.partial;
     const count = paused.items.length;
-    if (count === 0 || paused.length !== record.length || paused.childCount !== record.childCount) return 0;
+    if (!partial || count === 0 || paused.length !== record.length || paused.childCount !== record.childCount) return 0;
     const next = this.next;
     for (let k = 0; k < count; k++) {
       const entry = paused.entryStart[k];
