@@ -27,10 +27,10 @@ interface Declarations {
   variables: ReadonlySet<string>;
   locals: ReadonlySet<string>;
   /**
-   * The suggestion for each undeclared `var.x` or `local.x` asked about (by `var.x`): a generated file names
-   * the same missing variable thousands of times, and each suggestion compares it with every declared name.
+   * What is said of each undeclared `var.x` or `local.x` (by `var.x`): a generated file names the same missing
+   * variable thousands of times, and each suggestion compares it with every declared name.
    */
-  nearest: Map<string, string | undefined>;
+  unknown: Map<string, { message: string; data: unknown }>;
 }
 
 /**
@@ -53,11 +53,11 @@ function declarationsOf(file: JobFile): Declarations {
       for (const entry of item.body.items) if (entry.kind === 'attribute') variables.add(entry.name);
     }
   }
-  return { variables, locals: new Set(file.locals.keys()), nearest: new Map() };
+  return { variables, locals: new Set(file.locals.keys()), unknown: new Map() };
 }
 
 function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
-  const { variables, locals, nearest } = declared;
+  const { variables, locals, unknown } = declared;
   return {
     bodyOf: (block) => ownBody(ctx, block),
     // A block outside any `dynamic` block (no names bound there) depends only on the declarations, which are
@@ -83,16 +83,18 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
           const known = ref.root === 'var' ? variables : locals;
           if (known.has(first.name)) return;
           const written = `${ref.root}.${first.name}`;
-          let suggestion = nearest.get(written);
-          if (suggestion === undefined && !nearest.has(written)) nearest.set(written, (suggestion = nearestName(first.name, known)));
-          const what = ref.root === 'var' ? 'variable' : 'local value';
-          const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
-          ctx.report({
-            range: { start: ref.rootRange.start, end: first.range.end },
-            code: 'unknown-variable',
-            message: `\`${ref.root}.${first.name}\` is not a declared ${what} (${where}); Nomad refuses the job when it is submitted.${suggestion ? ` Did you mean \`${ref.root}.${suggestion}\`?` : ''}`,
-            data: suggestion ? { replacement: `${ref.root}.${suggestion}` } : undefined,
-          });
+          let said = unknown.get(written);
+          if (!said) {
+            const suggestion = nearestName(first.name, known);
+            const what = ref.root === 'var' ? 'variable' : 'local value';
+            const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
+            said = {
+              message: `\`${written}\` is not a declared ${what} (${where}); Nomad refuses the job when it is submitted.${suggestion ? ` Did you mean \`${ref.root}.${suggestion}\`?` : ''}`,
+              data: suggestion ? { replacement: `${ref.root}.${suggestion}` } : undefined,
+            };
+            unknown.set(written, said);
+          }
+          ctx.report({ range: { start: ref.rootRange.start, end: first.range.end }, code: 'unknown-variable', message: said.message, data: said.data });
         },
       });
     },
