@@ -75,11 +75,15 @@ export function unpaused<T>(work: () => T): T {
 /**
  * Throws PAUSED when the current deadline has passed, but only once a unit of work was finished (see
  * `progress`) under it: each attempt gets somewhere, however late it started (or it could never finish).
+ * `beforeStop` runs first when it does: a loop keeps its place there for the next attempt.
  */
-export function checkpoint(): void {
+export function checkpoint(beforeStop?: () => void): void {
   if (!progressed || deadline === Infinity) return;
   const now = performance.now();
-  if (now > deadline && now - firstProgress >= Math.min(firstProgress - started, catchUp)) throw PAUSED;
+  if (now > deadline && now - firstProgress >= Math.min(firstProgress - started, catchUp)) {
+    beforeStop?.();
+    throw PAUSED;
+  }
 }
 
 /** Marks a unit of work as finished and remembered (a body item built, a group checked). */

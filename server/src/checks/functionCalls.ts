@@ -1,13 +1,12 @@
 // Calls of HCL functions: the name must be one a job file may call (the function table, schema/functions.ts,
 // or one a client accepts in a driver config interpolation), with as many arguments as it takes. Nomad
 // refuses the job at submission otherwise.
-import type { Block } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { HCL_FUNCTION_BY_NAME, argumentCount, functionSignature } from '../schema/functions';
 import { CONFIG_FUNCTION_NAMES } from '../schema/runtimeNames';
 import { walkExpr } from '../model/exprWalk';
-import { perContext, walkBlock, walkItem, type BodyVisitor } from './jobWalk';
+import { walkBlock, walkRemembered, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 const KNOWN_NAMES = [...HCL_FUNCTION_BY_NAME.keys(), ...CONFIG_FUNCTION_NAMES];
@@ -16,9 +15,7 @@ export const functionCallsCheck: Check = {
   name: 'function-calls',
   run(ctx) {
     // A job's groups are walked by `groups` below.
-    const visitor = perContext(visitorFor);
-    const parents: Block[] = [];
-    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), parents));
+    walkRemembered(memo, ctx, ctx.file.body, fileTokenOf(ctx), visitorFor, []);
   },
   groups(_ctx, job) {
     return (ctx, group) => walkBlock(group.block, NO_NAMES, visitorFor(ctx), [job.block]);
@@ -32,12 +29,7 @@ function visitorFor(ctx: CheckContext): BodyVisitor {
     enterBlock(block, parents) {
       if (!ctx.incremental) return true;
       const token = fileTokenOf(ctx);
-      memo.run(ctx, blockKey(ctx, block), token, (inner) => {
-        const nested = [...parents, block];
-        const visitor = perContext(visitorFor);
-        // A large body (30,000 locals) can stop between two items.
-        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), nested));
-      });
+      memo.run(ctx, blockKey(ctx, block), token, (inner) => walkRemembered(memo, inner, ownBody(inner, block), token, visitorFor, [...parents, block]));
       return false;
     },
     attribute(attribute, bound, parents) {

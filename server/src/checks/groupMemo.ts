@@ -305,6 +305,10 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
     // Run right after recording (runLive), and again whenever the machine's answers may have changed.
     (run) => steps.push({ check, live: run }),
   );
+  // Kept only when the run stops: a group checked at once (every keystroke) leaves nothing behind.
+  const stopAt = (next: number): void => {
+    if (pausable) pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next });
+  };
   for (check = resumed?.next ?? 0; check < parts.length; check++) {
     const part = parts[check];
     if (!part) continue;
@@ -316,20 +320,14 @@ function record(base: CheckContext, group: Group, parts: readonly (GroupCheck | 
       // walk keeps its place): it runs again at the next attempt, and goes on from there. Its steps so far go.
       if (isPaused(error)) {
         steps.length = before;
-        if (pausable) pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check });
+        stopAt(check);
         throw error;
       }
       // One failing check must not hide the others' findings.
     }
     if (!pausable || check === parts.length - 1) continue;
     progress();
-    try {
-      checkpoint();
-    } catch (error) {
-      // Kept only when the run stops here: a group checked at once (every keystroke) leaves nothing behind.
-      pausedGroups.set(group.block, { file: base.file, settings: base.settings, evaluator: base.evaluator, steps, next: check + 1 });
-      throw error;
-    }
+    checkpoint(() => stopAt(check + 1));
   }
   return steps;
 }

@@ -3,6 +3,8 @@
 import type { Attribute, Block, Body, BodyItem } from '../model/types';
 import { withNames } from '../model/exprWalk';
 import { iteratorName } from '../schema/runtimeQuery';
+import type { CheckContext } from './check';
+import type { FindingMemo } from './memo';
 
 export interface BodyVisitor {
   attribute(attribute: Attribute, bound: ReadonlySet<string>, parents: readonly Block[]): void;
@@ -43,6 +45,16 @@ export function walkBlock(item: Block, bound: ReadonlySet<string>, visitor: Body
   parents.pop();
 }
 
+/**
+ * Walks the items of `body` as walkBody does, through `memo.eachItem` in `context` (memo.ts): a large body can
+ * stop between two items and go on. The visitor for each context an item is walked in is `visitorFor`'s.
+ */
+export function walkRemembered(memo: FindingMemo, ctx: CheckContext, body: Body, context: unknown, visitorFor: (ctx: CheckContext) => BodyVisitor, parents: Block[]): void {
+  const visitor = perContext(visitorFor);
+  memo.eachItem(ctx, body, context, (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), parents));
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** `make(ctx)` for the context asked about last: a walk of a large body asks for the same one item after item. */
 export function perContext<C, V>(make: (ctx: C) => V): (ctx: C) => V {

@@ -59,10 +59,7 @@ export class FindingMemo {
     let slots = entriesByKey.get(key);
     const entry = slots?.[this.slot];
     if (entry && sameContext(entry.context, context)) {
-      for (const item of entry.recorded) {
-        if (typeof item === 'function') live(ctx, item);
-        else ctx.report(item);
-      }
+      replay(ctx, entry.recorded);
       return;
     }
     const recording = new Recording(ctx);
@@ -96,10 +93,10 @@ export class FindingMemo {
     if (walks) walks[this.slot] = undefined;
     const resumed = paused && sameContext(paused.context, context) ? paused : undefined;
     const recording = new Recording(ctx);
-    for (const item of resumed?.recorded ?? []) {
-      recording.recorded.push(item);
-      if (typeof item === 'function') live(ctx, item);
-      else ctx.report(item);
+    if (resumed) {
+      // Item by item: a spread of a list this long into push's arguments could overflow the stack.
+      for (const item of resumed.recorded) recording.recorded.push(item);
+      replay(ctx, resumed.recorded);
     }
     if (resumed && passed) for (let i = 0; i < resumed.next; i++) passed(items[i]);
     const stop = (next: number, recorded: number): void => {
@@ -118,13 +115,16 @@ export class FindingMemo {
         throw error;
       }
       progress();
-      try {
-        checkpoint();
-      } catch (error) {
-        stop(i + 1, recording.recorded.length);
-        throw error;
-      }
+      checkpoint(() => stop(i + 1, recording.recorded.length));
     }
+  }
+}
+
+/** Reports what a memoised computation recorded again, and runs its live steps again. */
+function replay(ctx: CheckContext, recorded: readonly Recorded[]): void {
+  for (const item of recorded) {
+    if (typeof item === 'function') live(ctx, item);
+    else ctx.report(item);
   }
 }
 

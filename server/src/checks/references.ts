@@ -7,7 +7,7 @@ import { nearestName } from '../schema/capabilities';
 import { referenceIndex, type Declaration, type LinkedUnit, type Use } from '../references/index';
 import { KIND_NAMES } from '../schema/references';
 import { LastList, align, alignedValues } from '../references/alignment';
-import { checkpoint, isPaused, progress } from '../pause';
+import { checkpoint, progress } from '../pause';
 
 export const referencesCheck: Check = {
   name: 'references',
@@ -193,34 +193,26 @@ function unusedDeclarations(ctx: CheckContext, run: Run): void {
   pausedUnused.delete(ctx.file);
   const at: UnusedSoFar = paused?.units === run.units ? paused : { units: run.units, unit: 0, candidate: 0, seen: new Set<string>(), reported: [] };
   for (const finding of at.reported) ctx.report(finding);
-  try {
-    for (; at.unit < results.length; at.unit++, at.candidate = 0) {
-      if (!(has[at.unit] & CANDIDATES)) continue;
-      const candidates = results[at.unit].unusedCandidates;
-      for (; at.candidate < candidates.length; at.candidate++) {
-        const declaration = candidates[at.candidate];
-        if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
-        // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
-        const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
-        if (at.seen.has(key)) continue;
-        at.seen.add(key);
-        const finding = unusedFinding(declaration);
-        ctx.report(finding);
-        at.reported.push(finding);
-        if (at.reported.length % REPORTED_AT_ONCE === 0) {
-          progress();
-          checkpoint();
-        }
+  for (; at.unit < results.length; at.unit++, at.candidate = 0) {
+    if (!(has[at.unit] & CANDIDATES)) continue;
+    const candidates = results[at.unit].unusedCandidates;
+    for (; at.candidate < candidates.length; at.candidate++) {
+      const declaration = candidates[at.candidate];
+      if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
+      // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
+      const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
+      if (at.seen.has(key)) continue;
+      at.seen.add(key);
+      const finding = unusedFinding(declaration);
+      ctx.report(finding);
+      at.reported.push(finding);
+      if (at.reported.length % REPORTED_AT_ONCE === 0) {
+        progress();
+        // A stop (pause.ts) keeps the place after this one: the next attempt on the same units reports what
+        // this one did and goes on from there.
+        checkpoint(() => pausedUnused.set(ctx.file, { ...at, candidate: at.candidate + 1 }));
       }
     }
-  } catch (error) {
-    // Stopped (pause.ts) right after reporting `at.candidate`: the next attempt on the same units reports
-    // what this one did and goes on after it.
-    if (isPaused(error)) {
-      at.candidate++;
-      pausedUnused.set(ctx.file, at);
-    }
-    throw error;
   }
 }
 

@@ -73,11 +73,8 @@ export class SchemaWalker {
       // walked before the stop are taken again when it goes on.
       const walker = perContext((ctx: CheckContext) => (ctx === this.ctx ? this : new SchemaWalker(ctx, this.options)));
       this.options.memo!.eachItem(this.ctx, body, context, (ctx, item) => visit(walker(ctx), item), (item) => {
-        if (item.kind === 'attribute') {
-          if (!seenAttributes.has(item.name)) seenAttributes.set(item.name, item);
-        } else if (item.type !== 'dynamic' && childBlock(schema, item.type)?.maxItems !== undefined) {
-          blockCounts.set(item.type, (blockCounts.get(item.type) ?? 0) + 1);
-        }
+        if (item.kind === 'block') countBlock(item, schema, blockCounts);
+        else if (!seenAttributes.has(item.name)) seenAttributes.set(item.name, item);
       });
     } else for (const item of body.items) visit(this, item);
 
@@ -202,20 +199,13 @@ export class SchemaWalker {
     context?: unknown[],
   ): void {
     // How many blocks of a type came before depends on the siblings: counted here, outside the memo.
-    if (item.type !== 'dynamic') {
-      const target = childBlock(schema, item.type);
-      // Most types have no limit (a job's hundreds of groups): nothing to count.
-      if (target?.maxItems !== undefined) {
-        const count = (counts.get(item.type) ?? 0) + 1;
-        counts.set(item.type, count);
-        if (count > target.maxItems) {
-          this.ctx.report({
-            range: item.typeRange,
-            code: 'duplicate',
-            message: `Only ${target.maxItems === 1 ? 'one' : target.maxItems} ${item.type} block${target.maxItems === 1 ? ' is' : 's are'} allowed in ${where}.`,
-          });
-        }
-      }
+    const counted = countBlock(item, schema, counts);
+    if (counted && counted.count > counted.max) {
+      this.ctx.report({
+        range: item.typeRange,
+        code: 'duplicate',
+        message: `Only ${counted.max === 1 ? 'one' : counted.max} ${item.type} block${counted.max === 1 ? ' is' : 's are'} allowed in ${where}.`,
+      });
     }
     this.blockOnly(item, schema, path, where, driverName, context);
   }
@@ -372,6 +362,19 @@ interface BodyShape {
   required: readonly string[];
   /** The block types that may also be written as an attribute. */
   eitherWay: ReadonlySet<string>;
+}
+
+/**
+ * Counts `item` among the blocks of its type in `counts` when the schema limits how many there may be: the
+ * count so far and the limit. Most types have no limit (a job's hundreds of groups): nothing to count.
+ */
+function countBlock(item: Block, schema: BodySchema, counts: Map<string, number>): { count: number; max: number } | undefined {
+  if (item.type === 'dynamic') return undefined;
+  const max = childBlock(schema, item.type)?.maxItems;
+  if (max === undefined) return undefined;
+  const count = (counts.get(item.type) ?? 0) + 1;
+  counts.set(item.type, count);
+  return { count, max };
 }
 
 // Schemas are data, never changed once made (memo.ts compares them by identity too).

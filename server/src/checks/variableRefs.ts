@@ -1,10 +1,10 @@
 // `var.<name>` and `local.<name>` must be declared: HCL evaluates them when the job is submitted and refuses
 // the file otherwise. Unlike runtime names they are never left as text for the client.
-import type { Block, JobFile } from '../model/types';
+import type { JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
 import { walkExpr } from '../model/exprWalk';
-import { perContext, walkBlock, walkItem, type BodyVisitor } from './jobWalk';
+import { walkBlock, walkRemembered, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
 
 export const variableRefsCheck: Check = {
@@ -12,9 +12,7 @@ export const variableRefsCheck: Check = {
   run(ctx) {
     // The jobs' groups are walked by `groups` below.
     const declared = declarations(ctx.file);
-    const visitor = perContext((ctx: CheckContext) => visitorFor(ctx, declared));
-    const parents: Block[] = [];
-    memo.eachItem(ctx, ctx.file.body, fileTokenOf(ctx), (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), parents));
+    walkRemembered(memo, ctx, ctx.file.body, fileTokenOf(ctx), (ctx) => visitorFor(ctx, declared), []);
   },
   // Walked as the job body's walk would (a block of the job), so memo entries are shared.
   groups(ctx, job) {
@@ -65,12 +63,7 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
     enterBlock(block, parents) {
       if (!ctx.incremental || block.type === 'dynamic' || parents.some((p) => p.type === 'dynamic')) return true;
       const token = fileTokenOf(ctx);
-      memo.run(ctx, blockKey(ctx, block), token, (inner) => {
-        const nested = [...parents, block];
-        const visitor = perContext((ctx: CheckContext) => visitorFor(ctx, declared));
-        // A large body (30,000 locals) can stop between two items.
-        memo.eachItem(inner, ownBody(inner, block), token, (ctx, item) => walkItem(item, NO_NAMES, visitor(ctx), nested));
-      });
+      memo.run(ctx, blockKey(ctx, block), token, (inner) => walkRemembered(memo, inner, ownBody(inner, block), token, (ctx) => visitorFor(ctx, declared), [...parents, block]));
       return false;
     },
     attribute(attribute, bound) {

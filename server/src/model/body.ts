@@ -512,7 +512,7 @@ export class BodyBuilder {
       record.entryEnd.push(slot + 1);
     }
     for (const k of paused.noisy) record.noisy.push(k);
-    record.errored.push(...paused.errored);
+    for (const k of paused.errored) record.errored.push(k);
     return paused.childIndex[count - 1] + 1;
   }
 

@@ -10,7 +10,7 @@ import type { AttributeSchema, BlockSchema, BodySchema, ReferenceKind } from '..
 import { envFamilyOf, TRAVERSAL_ROOTS } from '../schema/references';
 import { iteratorName } from '../schema/runtimeQuery';
 import type { Collected, Declaration, UseForm } from './types';
-import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
+import { LARGE_BODY, checkpoint, progress } from '../pause';
 
 interface Scope {
   group?: Block;
@@ -394,7 +394,14 @@ function isLarge(block: Block): boolean {
 }
 
 /** A walk of a large block stopped at a checkpoint (pause.ts): the next attempt goes on from `next`. */
-const pausedWalks = new WeakMap<Block, { collector: Collector; head: BodyWalk; next: number }>();
+interface LargeWalk {
+  collector: Collector;
+  head: BodyWalk;
+  /** The next item of the block's body to walk. */
+  next: number;
+}
+
+const pausedWalks = new WeakMap<Block, LargeWalk>();
 
 /**
  * A block of more than LARGE_BODY items (a generated file of 30,000 locals, a group of 2,000 tasks) walked
@@ -402,31 +409,24 @@ const pausedWalks = new WeakMap<Block, { collector: Collector; head: BodyWalk; n
  * the thread for up to a hundred ms.
  */
 function walkLarge(block: Block, parent: BodySchema, scope: Scope): Collector {
-  let walk = pausedWalks.get(block);
+  const walk = pausedWalks.get(block) ?? startWalk(block, parent, scope);
   pausedWalks.delete(block);
-  if (!walk) {
-    const collector = new Collector(block.range);
-    walk = { collector, head: collector.blockHead(block, parent, scope), next: 0 };
-  }
   const { collector, head } = walk;
   const { items } = block.body;
-  try {
-    for (; walk.next < items.length; walk.next++) {
-      const item = items[walk.next];
-      collector.body({ items: [item], range: item.range }, head.schema, head.scope, head.keysDeclare, block);
-      if ((walk.next + 1) % WALKED_AT_ONCE === 0) {
-        progress();
-        checkpoint();
-      }
+  while (walk.next < items.length) {
+    const item = items[walk.next++];
+    collector.body({ items: [item], range: item.range }, head.schema, head.scope, head.keysDeclare, block);
+    if (walk.next % WALKED_AT_ONCE === 0) {
+      progress();
+      checkpoint(() => pausedWalks.set(block, walk));
     }
-  } catch (error) {
-    if (isPaused(error)) {
-      walk.next++;
-      pausedWalks.set(block, walk);
-    }
-    throw error;
   }
   return collector;
+}
+
+function startWalk(block: Block, parent: BodySchema, scope: Scope): LargeWalk {
+  const collector = new Collector(block.range);
+  return { collector, head: collector.blockHead(block, parent, scope), next: 0 };
 }
 
 /** Items walked between two places where the walk of a large block can stop. */
