@@ -14,7 +14,7 @@ import {
   type InitializeResult,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
-import { DocumentStore, type DocumentSnapshot } from './documents';
+import { afterMessagesRead, DocumentStore, type DocumentSnapshot } from './documents';
 import type { Feature, FeatureContext } from './feature';
 import { tasksFeature } from './features/tasks';
 import { hoverFeature } from './features/hover';
@@ -59,6 +59,9 @@ export const FEATURES: Feature[] = [
 ];
 
 export const CONFIGURATION_SECTION = 'nomadExec';
+
+/** Analyses with at least this many diagnostics are published in a turn of their own (see `publish`). */
+const LARGE_PUBLISH = 1000;
 
 export interface ServerOptions {
   /** Extra features (tests, embedders), registered after FEATURES. */
@@ -113,9 +116,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // Analyses run in slices after the edits that call for them (documents.ts); each completed one is
   // published here, with the version it was made from (a pulling client asks for it instead).
+  const send = (snapshot: DocumentSnapshot): void => {
+    void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: shownDiagnostics(snapshot.analysis.diagnostics) as Diagnostic[] });
+  };
   const publish = (snapshot: DocumentSnapshot): void => {
-    if (!pull) void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: shownDiagnostics(snapshot.analysis.diagnostics) as Diagnostic[] });
     memory.afterWork();
+    if (pull) return;
+    if (snapshot.analysis.diagnostics.length < LARGE_PUBLISH) return send(snapshot);
+    // Choosing and encoding thousands of diagnostics takes tens of ms, and the client reads them before any
+    // reply written after: a request that came during the analysis' last slice is answered first. Not sent
+    // when the document has changed or closed meanwhile: a newer analysis is on its way, or the client was
+    // told there is nothing.
+    afterMessagesRead(() => {
+      if (documents?.get(snapshot.uri)?.version === snapshot.version) send(snapshot);
+    });
   };
 
   // Settings sent with initialize stand until the client sends settings of its own: editors other than VS Code

@@ -10,7 +10,7 @@ import { forgetRecentRun, groupOutputs } from './groupMemo';
 import { scopeViewOf } from '../model/scopeReads';
 import { checkpoint, isPaused, progress } from '../pause';
 import { refreshMachine } from './machine';
-import { byPosition, byPositionThenCheck, inOrder, publishedOf, withoutDuplicates, type Published } from './published';
+import { byPositionThenCheck, publishedOf, sortedByPosition, withoutDuplicates, type Published } from './published';
 import { schemaConformance } from './schemaConformance';
 import { driverConfig } from './driverConfig';
 import { execConfig } from './execConfig';
@@ -135,9 +135,9 @@ export function runChecks(file: JobFile, settings: EffectiveSettings, evaluator:
  * Groups' findings are usually in source order already, one group after the other: then this is one merge
  * of two sorted lists, without sorting the many.
  */
-function publish(fileLevel: Published[], groups: readonly (readonly Published[])[]): Diagnostic[] {
+function publish(reported: Published[], groups: readonly (readonly Published[])[]): Diagnostic[] {
   // Reported check by check: a stable sort by position gives position, check, report order.
-  if (!inOrder(fileLevel, byPosition)) fileLevel.sort(byPosition);
+  const fileLevel = sortedByPosition(reported);
   let merged: Published[];
   if (groupsInOrder(groups)) {
     merged = [];

@@ -104,10 +104,52 @@ export function byPositionThenCheck(a: Published, b: Published): number {
   return byPosition(a, b) || a.check - b.check;
 }
 
-/** Whether `items` are in the order `compare` gives. */
-export function inOrder(items: readonly Published[], compare: (a: Published, b: Published) => number): boolean {
-  for (let i = 1; i < items.length; i++) if (compare(items[i - 1], items[i]) > 0) return false;
-  return true;
+/**
+ * `items` in source order, findings at the same position in the order given (a stable sort by position).
+ * The file-level findings come check by check, each check's mostly in source order already: they are merged
+ * run by run (a natural merge sort), comparing positions in place. Array.prototype.sort found the same runs
+ * but called its comparator once per step: 15 ms for the 60,000 findings of a file of 30,000 locals, in the
+ * one step at the end of the analysis that cannot stop half-way.
+ */
+export function sortedByPosition(items: Published[]): Published[] {
+  const runs: number[] = [0];
+  for (let i = 1; i < items.length; i++) if (byPosition(items[i - 1], items[i]) > 0) runs.push(i);
+  if (runs.length === 1) return items;
+  runs.push(items.length);
+  let from = items;
+  let to = new Array<Published>(items.length);
+  while (runs.length > 2) {
+    const merged: number[] = [0];
+    for (let r = 0; r + 1 < runs.length; r += 2) {
+      const end = r + 2 < runs.length ? runs[r + 2] : runs[r + 1];
+      mergeRuns(from, to, runs[r], runs[r + 1], end);
+      merged.push(end);
+    }
+    runs.length = 0;
+    runs.push(...merged);
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/** Merges from[start, middle) and from[middle, end) into `to` at `start`; on equal positions, the first run's first. */
+function mergeRuns(from: readonly Published[], to: Published[], start: number, middle: number, end: number): void {
+  let i = start;
+  let j = middle;
+  let k = start;
+  while (i < middle && j < end) {
+    const a = from[i];
+    const b = from[j];
+    if (b.line < a.line || (b.line === a.line && b.character < a.character)) {
+      to[k++] = b;
+      j++;
+    } else {
+      to[k++] = a;
+      i++;
+    }
+  }
+  while (i < middle) to[k++] = from[i++];
+  while (j < end) to[k++] = from[j++];
 }
 
 /**

@@ -6,7 +6,7 @@
 // labels), reported as syntax problems.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Label } from './types';
-import { own } from './nodes';
+import { fitted, own } from './nodes';
 import type { Rows, SyntaxNode } from './syntax';
 import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
@@ -788,7 +788,7 @@ export class BodyBuilder {
     } finally {
       this.depth--;
     }
-    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, items, node, node.end, ctx, start);
+    const block = this.makeBlock(typeNode ?? node, labelNodes, open, closeNode, fitted(items), node, node.end, ctx, start);
     if (!node.hasError) checkLayout(items, block, ctx);
     return block;
   }

@@ -2,7 +2,7 @@
 // becomes an `invalid` expression holding the source text (a syntax error is reported for it elsewhere).
 import type { Range } from 'vscode-languageserver-types';
 import type { Expr, ObjectItem, Traverser } from './types';
-import { own } from './nodes';
+import { fitted, own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
@@ -64,6 +64,12 @@ export function buildExpr(node: SyntaxNode | undefined, ctx: BuildContext, fallb
   }
 }
 
+/**
+ * The steps of a bare name (`k`, `each`): one list for all of them, a model has one such name in every few
+ * expressions. Frozen: nothing adds steps to a built expression.
+ */
+const NO_STEPS = Object.freeze([]) as unknown as Traverser[];
+
 /** A term followed by postfix traversals (`a.b[0].*`), as tree-sitter-hcl lays them out side by side. */
 function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: SyntaxNode): Expr {
   if (nodes.length === 0) return invalid(owner, ctx);
@@ -90,9 +96,9 @@ function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: S
   }
   const range = { start: target.range.start, end: nodes[nodes.length - 1].end };
   if (target.kind === 'reference' && target.path.length === 0) {
-    return { kind: 'reference', root: target.root, rootRange: target.rootRange, path, range };
+    return { kind: 'reference', root: target.root, rootRange: target.rootRange, path: fitted(path), range };
   }
-  return { kind: 'traversal', target, path, range };
+  return { kind: 'traversal', target, path: fitted(path), range };
 }
 
 function buildTraversers(node: SyntaxNode, ctx: BuildContext, out: Traverser[]): void {
@@ -167,7 +173,7 @@ function buildTerm(node: SyntaxNode, ctx: BuildContext): Expr {
       return buildObject(node, ctx);
     case 'variable_expr': {
       const range = node.range();
-      return { kind: 'reference', root: textOf(node, ctx), rootRange: range, path: [], range };
+      return { kind: 'reference', root: textOf(node, ctx), rootRange: range, path: NO_STEPS, range };
     }
     case 'function_call':
       return buildCall(node, ctx);
@@ -279,7 +285,7 @@ function buildObject(node: SyntaxNode, ctx: BuildContext): Expr {
     }
     items.push(item);
   }
-  return { kind: 'object', items, range: node.range() };
+  return { kind: 'object', items: fitted(items), range: node.range() };
 }
 
 function buildCall(node: SyntaxNode, ctx: BuildContext): Expr {

@@ -29,6 +29,15 @@ export function advance(start: Position, text: string): Position {
 }
 
 /**
+ * `list` at its own length. An array grown by push from `[]` keeps room for 17 items, and a model holds
+ * hundreds of thousands of short lists (a traversal's steps, a template's parts, a block's items): 130 bytes
+ * each unused, 7 MB on a file of 30,000 locals.
+ */
+export function fitted<T>(list: T[]): T[] {
+  return list.length < 17 ? list.slice() : list;
+}
+
+/**
  * A copy of `s` that does not keep the whole source text alive. Slices of a string share its memory in V8,
  * and the model outlives the text it was built from (the cache reuses items across edits): without copies
  * every version of a large document would stay in memory.

@@ -3,7 +3,7 @@
 // resolved, `<<-` indentation removed and `~` strip markers applied.
 import type { Position } from 'vscode-languageserver-types';
 import type { Expr, TemplatePart } from './types';
-import { advance, own } from './nodes';
+import { advance, fitted, own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 
@@ -122,7 +122,7 @@ class PartsBuilder {
     }
     pushLiteral(toOffset);
     applyStripMarkers(out);
-    return out;
+    return fitted(out);
   }
 
   private interpolation(node: SyntaxNode): TemplatePart {
