@@ -49,3 +49,10 @@ test('sortedByPosition: two checks of 30,000 findings each, one per line, interl
     assert.equal(sorted[2 * i + 1], second[i]);
   }
 });
+
+test('sortedByPosition: 300,000 findings in reverse order (one run each) come back in source order', () => {
+  const items = Array.from({ length: 300_000 }, (_, i) => finding(300_000 - i, 0, 0, i));
+  const sorted = sortedByPosition(items);
+  assert.equal(sorted.length, 300_000);
+  for (let i = 0; i < sorted.length; i++) assert.equal(sorted[i].line, i + 1);
+});

@@ -242,7 +242,7 @@ function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, know
   const places: MovedPlace[] = move ? [placeOf(move)] : [];
   if (origin.context !== context.token && !(move && stillHolds(origin, group, context))) {
     if (!context.moved || origin.context !== context.moved.before) return undefined;
-    places.push(...context.moved.places);
+    for (const place of context.moved.places) places.push(place);
   }
   if (places.length === 0) return undefined;
   const steps: Step[] = [];

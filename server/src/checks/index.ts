@@ -152,7 +152,9 @@ function publish(reported: Published[], groups: readonly (readonly Published[])[
     while (next < fileLevel.length) merged.push(fileLevel[next++]);
   } else {
     // Rare (a group reporting outside itself): one stable sort of everything, in the order reported.
-    merged = fileLevel.concat(...groups).sort(byPositionThenCheck);
+    merged = fileLevel.slice();
+    for (const items of groups) for (const item of items) merged.push(item);
+    merged.sort(byPositionThenCheck);
   }
   return withoutDuplicates(merged).map((p) => p.diagnostic);
 }

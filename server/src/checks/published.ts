@@ -118,15 +118,15 @@ export function sortedByPosition(items: Published[]): Published[] {
   runs.push(items.length);
   let from = items;
   let to = new Array<Published>(items.length);
-  while (runs.length > 2) {
+  let bounds = runs;
+  while (bounds.length > 2) {
     const merged: number[] = [0];
-    for (let r = 0; r + 1 < runs.length; r += 2) {
-      const end = r + 2 < runs.length ? runs[r + 2] : runs[r + 1];
-      mergeRuns(from, to, runs[r], runs[r + 1], end);
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const end = r + 2 < bounds.length ? bounds[r + 2] : bounds[r + 1];
+      mergeRuns(from, to, bounds[r], bounds[r + 1], end);
       merged.push(end);
     }
-    runs.length = 0;
-    runs.push(...merged);
+    bounds = merged;
     [from, to] = [to, from];
   }
   return from;

@@ -89,7 +89,7 @@ function afterEdit(before: Verdict & { issues: SyntaxIssue[] }, text: string): V
     if (i.start >= around.start && linesMoved && i.kind === 'duplicate') return undefined;
     issues.push(i.start < around.start && (i.skippedTo ?? 0) <= start ? i : shifted(i, oldEnd, delta));
   }
-  issues.push(...walk.issues);
+  for (const issue of walk.issues) issues.push(issue);
   issues.sort((a, b) => a.start - b.start);
   // A block after this one may be walked alone later only while nothing is found before it.
   const laterStayTrusted = walk.issues.length === 0;
@@ -98,7 +98,7 @@ function afterEdit(before: Verdict & { issues: SyntaxIssue[] }, text: string): V
   for (const b of before.blocks) {
     if (b.start >= around.start && b.end <= around.end) {
       // The old block and those inside it (they close just before it): the new walk's, in its order.
-      if (!inserted) blocks.push(...walk.blocks);
+      if (!inserted) for (const block of walk.blocks) blocks.push(block);
       inserted = true;
     } else if (b.end <= start) blocks.push(b);
     else if (b.start >= oldEnd) {
