@@ -29,6 +29,15 @@ test('the minimal spec maps onto options in a fixed order, the command last afte
   ]);
 });
 
+test('a task of 200,000 arguments keeps them all, in order, after the command', () => {
+  // A computed args list may be that long; the argv is built without spreading it into one call.
+  const args = Array.from({ length: 200_000 }, (_, i) => `a${i}`);
+  const argv = launcherArgv({ ...base, args });
+  const command = argv.indexOf('/bin/echo');
+  assert.equal(argv[command - 1], '--');
+  assert.deepEqual(argv.slice(command + 1), args);
+});
+
 test('every optional field has its option', () => {
   const argv = launcherArgv({
     ...base,

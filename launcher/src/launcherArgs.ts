@@ -122,8 +122,17 @@ export function launcherArgv(spec: LauncherSpec): string[] {
   if (spec.noPivotRoot) argv.push('--no-pivot-root');
   if (spec.stopFd !== undefined) argv.push('--stop-fd', String(spec.stopFd));
   if (spec.infoFd !== undefined) argv.push('--info-fd', String(spec.infoFd));
-  argv.push('--', spec.command, ...spec.args);
+  argv.push('--', spec.command);
+  appendArgs(argv, spec.args);
   return argv;
+}
+
+/**
+ * The task's arguments after the command. A loop, not a spread: the job file decides how many there are (a
+ * computed list may hold hundreds of thousands), and V8 refuses that many arguments to one call.
+ */
+function appendArgs(argv: string[], args: readonly string[]): void {
+  for (const arg of args) argv.push(arg);
 }
 
 /** A raw_exec task under the launcher's --raw mode: no isolation, only supervision (see launcher/README.md). */
@@ -147,7 +156,8 @@ export function rawLauncherArgv(spec: RawLauncherSpec): string[] {
   const argv = ['--raw', '--chdir', spec.workDir, '--env-fd', String(wholeAtLeast('envFd', spec.envFd, 0))];
   if (spec.killSignal) argv.push('--kill-signal', spec.killSignal);
   if (spec.killTimeoutMs !== undefined) argv.push('--kill-timeout', String(wholeAtLeast('killTimeoutMs', spec.killTimeoutMs, 0)));
-  argv.push('--stop-fd', String(spec.stopFd), '--info-fd', String(spec.infoFd), '--', spec.command, ...spec.args);
+  argv.push('--stop-fd', String(spec.stopFd), '--info-fd', String(spec.infoFd), '--', spec.command);
+  appendArgs(argv, spec.args);
   return argv;
 }
 
