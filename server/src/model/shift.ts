@@ -119,7 +119,28 @@ function shiftedPosition(p: Position, { line, column, delta }: ColumnShift, isSt
 }
 
 function range(r: Range, rows: number): Range {
-  return { start: { line: r.start.line + rows, character: r.start.character }, end: { line: r.end.line + rows, character: r.end.character } };
+  return { start: movedPosition(r.start, rows), end: movedPosition(r.end, rows) };
+}
+
+/** Slots of the positions moved lately (a power of two; see Rows in syntax.ts, which shares them the same way). */
+const MOVED_SLOTS = 64;
+const movedFrom = new Array<Position | undefined>(MOVED_SLOTS);
+const movedRows = new Int32Array(MOVED_SLOTS);
+const movedTo = new Array<Position>(MOVED_SLOTS);
+
+/**
+ * `p` moved `rows` rows. A position the build shared between ranges (a node's start and its first child's) is
+ * met again soon after: the copy shares its moved position too, rather than making a third of the copy's
+ * positions twice.
+ */
+function movedPosition(p: Position, rows: number): Position {
+  const slot = (p.line * 7 + p.character) & (MOVED_SLOTS - 1);
+  if (movedFrom[slot] === p && movedRows[slot] === rows) return movedTo[slot];
+  const to = { line: p.line + rows, character: p.character };
+  movedFrom[slot] = p;
+  movedRows[slot] = rows;
+  movedTo[slot] = to;
+  return to;
 }
 
 function attribute(a: Attribute, rows: number): Attribute {
@@ -164,7 +185,8 @@ function traverser(t: Traverser, rows: number): Traverser {
 }
 
 function traversers(path: readonly Traverser[], rows: number): Traverser[] {
-  return path.length === 0 ? [] : path.map((t) => traverser(t, rows));
+  // No steps: the same empty list (model/expr.ts NO_STEPS), never changed.
+  return path.length === 0 ? (path as Traverser[]) : path.map((t) => traverser(t, rows));
 }
 
 function objectItem(item: ObjectItem, rows: number): ObjectItem {
