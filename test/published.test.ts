@@ -11,13 +11,16 @@ function finding(line: number, character: number, check: number, n: number): Pub
   return { diagnostic: { range: { start: at, end: at }, message: `finding ${n}` }, check, line, character };
 }
 
-/** Findings as checks report them: check by check, each check's in source order or (`shuffled`) not. */
+/**
+ * Findings as checks report them: check by check, each check's in source order or (`shuffled`) not; each
+ * message numbered in the order reported.
+ */
 function reported(random: Random, checks: number, perCheck: number, lines: number, shuffled: boolean): Published[] {
   const out: Published[] = [];
   for (let check = 0; check < checks; check++) {
-    const own = Array.from({ length: int(random, perCheck + 1) }, () => finding(int(random, lines), int(random, 3), check, out.length));
-    if (!shuffled) own.sort(byPosition);
-    for (const item of own) out.push({ ...item, diagnostic: { ...item.diagnostic, message: `finding ${out.length}` } });
+    const places = Array.from({ length: int(random, perCheck + 1) }, () => ({ line: int(random, lines), character: int(random, 3) }));
+    if (!shuffled) places.sort((a, b) => a.line - b.line || a.character - b.character);
+    for (const { line, character } of places) out.push(finding(line, character, check, out.length));
   }
   return out;
 }

@@ -112,13 +112,13 @@ export function byPositionThenCheck(a: Published, b: Published): number {
  * one step at the end of the analysis that cannot stop half-way.
  */
 export function sortedByPosition(items: Published[]): Published[] {
-  const runs: number[] = [0];
-  for (let i = 1; i < items.length; i++) if (byPosition(items[i - 1], items[i]) > 0) runs.push(i);
-  if (runs.length === 1) return items;
-  runs.push(items.length);
+  // Where each run starts, and the end of the last.
+  let bounds: number[] = [0];
+  for (let i = 1; i < items.length; i++) if (byPosition(items[i - 1], items[i]) > 0) bounds.push(i);
+  if (bounds.length === 1) return items;
+  bounds.push(items.length);
   let from = items;
   let to = new Array<Published>(items.length);
-  let bounds = runs;
   while (bounds.length > 2) {
     const merged: number[] = [0];
     for (let r = 0; r + 1 < bounds.length; r += 2) {
@@ -138,15 +138,8 @@ function mergeRuns(from: readonly Published[], to: Published[], start: number, m
   let j = middle;
   let k = start;
   while (i < middle && j < end) {
-    const a = from[i];
-    const b = from[j];
-    if (b.line < a.line || (b.line === a.line && b.character < a.character)) {
-      to[k++] = b;
-      j++;
-    } else {
-      to[k++] = a;
-      i++;
-    }
+    if (byPosition(from[j], from[i]) < 0) to[k++] = from[j++];
+    else to[k++] = from[i++];
   }
   while (i < middle) to[k++] = from[i++];
   while (j < end) to[k++] = from[j++];
