@@ -9,6 +9,7 @@ import { ModelBuilder, buildModel, type BuildResult, type EditSpan } from '../se
 import { isPaused, withDeadline } from '../server/src/pause';
 import type { Group } from '../server/src/model/types';
 import { execJobOfLines } from '../bench/generate';
+import { manyLocals } from '../bench/pathological';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
 import { plainModel } from './helpers/plainModel';
@@ -373,6 +374,41 @@ test('a build resumed slice after slice equals one uninterrupted build, also whe
       const once = buildModel(tree, text);
       assert.deepEqual(plainModel(result.file), plainModel(once.file));
       assert.deepEqual(result.problems, once.problems);
+    } finally {
+      tree.delete();
+    }
+  }
+});
+
+test('a body of thousands of items resumed slice after slice lists its rest a window at a time and equals one build', async () => {
+  // 3,000 locals: a resumed build takes over the finished locals and lists the others 512 at a time
+  // (model/body.ts collectBody). Four short slices stop inside the first window, then one goes through all
+  // the others. Then a line added after the first local, built the same way from the first build: the
+  // locals after it move.
+  const parser = await sharedParser();
+  const text = manyLocals(3000);
+  const at = text.indexOf('\n', text.indexOf('  l0 =')) + 1;
+  const edited = `${text.slice(0, at)}\n${text.slice(at)}`;
+  // And a character typed in a late local, within its line: the body's record (which entries hold which
+  // local) from the build resumed in slices tells the next build what to copy.
+  const late = edited.indexOf('  l2900 =') + 5;
+  const typed = `${edited.slice(0, late)}0${edited.slice(late)}`;
+  const builder = new ModelBuilder();
+  const steps = [
+    [text, undefined],
+    [edited, [{ start: at, oldEnd: at, newEnd: at + 1 }]],
+    [typed, [{ start: late, oldEnd: late, newEnd: late + 1, sameLine: true }]],
+  ] as const;
+  for (const [after, edits] of steps) {
+    const tree = parser.parse(after);
+    try {
+      let attempts = 0;
+      const { result, stops } = buildInSlices((e) => builder.build(tree, after, e), edits, () => performance.now() + (attempts++ < 4 ? 1 : 60_000));
+      if (after !== typed) assert.ok(stops >= 2, `only ${stops + 1} slices`);
+      const once = buildModel(tree, after);
+      assert.deepEqual(plainModel(result.file), plainModel(once.file));
+      assert.deepEqual(result.problems, once.problems);
+      assert.equal(result.file.locals.size, 3000);
     } finally {
       tree.delete();
     }

@@ -318,9 +318,12 @@ export class SyntaxNode {
     return this.reader.childCount(this);
   }
 
-  /** The children from index `from` on (the first is child `from`). */
-  childrenFrom(from: number): SyntaxNode[] {
-    return this.reader.childrenFrom(this, from);
+  /**
+   * The children from index `from` on (the first is child `from`): at most `max` of them when the list is
+   * kept (ChildLists), else all the rest.
+   */
+  childrenFrom(from: number, max = Infinity): SyntaxNode[] {
+    return this.reader.childrenFrom(this, from, max);
   }
 
   /**
@@ -531,20 +534,22 @@ export class SyntaxReader {
   }
 
   /**
-   * The children of `node` from index `from` on: a build taken up again inside a body of thousands of items
-   * (pause.ts) does not make the nodes of those it finished.
+   * The children of `node` from index `from` on, at most `max` of them from a kept list: a build taken up
+   * again inside a body of thousands of items (pause.ts) makes neither the nodes of those it finished nor
+   * those of the ones it will not reach before its next pause.
    */
-  childrenFrom(node: SyntaxNode, from: number): SyntaxNode[] {
+  childrenFrom(node: SyntaxNode, from: number, max = Infinity): SyntaxNode[] {
     const known = from > 0 ? this.lists?.get(node) : undefined;
-    if (known) return this.unpack(node, known, from);
+    if (known) return this.unpack(node, known, from, max);
     const all = this.children(node);
     return from > 0 ? all.slice(from) : all;
   }
 
   /** The children of `node` from a list kept by an earlier reader of the same tree (the cursor stays put). */
-  private unpack(node: SyntaxNode, data: Int32Array, from = 0): SyntaxNode[] {
+  private unpack(node: SyntaxNode, data: Int32Array, from = 0, max = Infinity): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    for (let i = from * 4, index = from; i < data.length; i += 4, index++) {
+    const end = Math.min(data.length, (from + Math.min(max, data.length)) * 4);
+    for (let i = from * 4, index = from; i < end; i += 4, index++) {
       out.push(new SyntaxNode(this, node, index, node.depth + 1, data[i], data[i + 1], data[i + 2], data[i + 3]));
     }
     return out;

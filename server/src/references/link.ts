@@ -18,6 +18,19 @@ export interface FileWide {
  * name wins), then the file-wide ones. The file-wide tables are shared by every unit's linker, so a linker
  * costs what its own unit declares, not what the whole file does.
  */
+/**
+ * A copy of `use` to link. Made property by property in one order: a spread copy got a hidden class of its
+ * own per use in V8 (30,000 locals: 30,000 maps, 8 MB, and every feature reading uses went megamorphic).
+ */
+export function copyOfUse(use: Use): Use {
+  const copy: Use = { kind: use.kind, written: use.written, range: use.range, form: use.form, group: use.group, task: use.task };
+  if (use.family !== undefined) copy.family = use.family;
+  if (use.target !== undefined) copy.target = use.target;
+  if (use.viaTask !== undefined) copy.viaTask = use.viaTask;
+  if (use.owner !== undefined) copy.owner = use.owner;
+  return copy;
+}
+
 export class Linker {
   private readonly byName = new Map<string, Declaration>();
   private readonly meta: Declaration[] = [];
@@ -46,7 +59,7 @@ export class Linker {
   }
 
   link(use: Use): Use {
-    const linked: Use = { ...use };
+    const linked: Use = copyOfUse(use);
     switch (use.kind) {
       case 'variable':
       case 'local':
