@@ -67,6 +67,11 @@ test('a reply a feature marked is encoded from its kept text, the same JSON as J
   assert.equal(encodeBytes(message).toString('utf-8'), JSON.stringify(message));
   assert.equal(encodeMessage(message), JSON.stringify(message));
   assert.equal(made, 1, 'the text is made once');
+  // Marked with its bytes (a rename's edits put together from pieces): written as they are.
+  const bytesEdit = { changes: { 'file:///jobs/é.nomad.hcl': [{ range: { start: { line: 2, character: 3 }, end: { line: 2, character: 4 } }, newText: 'x' }] } };
+  const byBytes = { jsonrpc: '2.0', id: 10, result: encodedBy(bytesEdit, () => Buffer.from(JSON.stringify(bytesEdit), 'utf-8')) };
+  assert.equal(encodeBytes(byBytes).toString('utf-8'), JSON.stringify(byBytes));
+  assert.equal(encodeMessage(byBytes), JSON.stringify(byBytes));
   // An error reply or an unmarked result is left to JSON.stringify.
   const error = { jsonrpc: '2.0', id: 3, error: { code: -32600, message: 'no' } };
   assert.equal(encodeBytes(error).toString('utf-8'), JSON.stringify(error));
@@ -94,7 +99,10 @@ test('the writer hands each message to the stream as one chunk, header and body,
     },
   });
   const writer = new OneChunkMessageWriter(out);
-  const messages = [publish(Array.from({ length: 40 }, (_, i) => diagnostic(i)), 3), { jsonrpc: '2.0', id: 1, result: { contents: 'ünïcödé —' } }, { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x' } }];
+  // A reply marked with its bytes goes out as head, bytes and tail: one header counting all three.
+  const edit = { changes: { 'file:///jobs/ü.nomad.hcl': [] } };
+  const marked = { jsonrpc: '2.0', id: 2, result: encodedBy(edit, () => Buffer.from(JSON.stringify(edit), 'utf-8')) };
+  const messages = [publish(Array.from({ length: 40 }, (_, i) => diagnostic(i)), 3), { jsonrpc: '2.0', id: 1, result: { contents: 'ünïcödé —' } }, marked, { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x' } }];
   for (const message of messages) await writer.write(message as never);
   assert.equal(chunks.length, messages.length);
   chunks.forEach((chunk, i) => {

@@ -4,7 +4,7 @@
 //   hand out the same Diagnostic object for a finding on every edit that leaves it alone (checks/published.ts;
 //   never mutated once made), so each diagnostic's JSON is made once and reused. On a job with a thousand
 //   tasks that is most of the 450 KB sent after every keystroke. Replies a feature marked (replyJson.ts: the
-//   references of a name used a thousand times) are encoded from the text it keeps.
+//   references of a name used a thousand times, a rename's edits) are written from the bytes it keeps or makes.
 // - each message is written in one chunk (OneChunkMessageWriter);
 // - the console prints to stderr, and the server ends when its input ends (createStdioConnection).
 import {
@@ -17,7 +17,7 @@ import {
   type MessageWriter,
 } from 'vscode-languageserver/node';
 import { format, inspect, type InspectOptions } from 'node:util';
-import { knownJson } from './replyJson';
+import { knownBytes } from './replyJson';
 import { startServer } from './server';
 
 /** Diagnostics lists shorter than this are encoded the ordinary way: remembering them gains nothing. */
@@ -90,21 +90,20 @@ function plainJson(message: unknown): string {
   return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)},${versionPart}"diagnostics":[${joined(diagnostics)}]}}`;
 }
 
-/** The UTF-8 bytes of marked replies, kept with them: a reply handed out again is copied, not encoded. */
-const resultBytes = new WeakMap<object, Buffer>();
+/** The UTF-8 bytes of a message's JSON text, in pieces to put one after the other; equal (as JSON) to JSON.stringify(message). */
+function encodeChunks(message: unknown): Uint8Array[] {
+  if (isResult(message)) {
+    // A marked reply's bytes are kept with it: handed out again, it is copied, not encoded.
+    const bytes = knownBytes(message.result);
+    if (bytes) return [Buffer.from(resultHead(message), 'utf-8'), bytes, CLOSE];
+  }
+  return [Buffer.from(plainJson(message), 'utf-8')];
+}
 
 /** The UTF-8 bytes of a message's JSON text; equal (as JSON) to JSON.stringify(message). */
 export function encodeBytes(message: unknown): Buffer {
-  if (isResult(message)) {
-    const result = message.result as object;
-    let bytes = resultBytes.get(result);
-    if (!bytes) {
-      const json = knownJson(result);
-      if (json !== undefined) resultBytes.set(result, (bytes = Buffer.from(json, 'utf-8')));
-    }
-    if (bytes) return Buffer.concat([Buffer.from(resultHead(message), 'utf-8'), bytes, CLOSE]);
-  }
-  return Buffer.from(plainJson(message), 'utf-8');
+  const chunks = encodeChunks(message);
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
 
 const CLOSE = Buffer.from('}');
@@ -113,7 +112,7 @@ const CLOSE = Buffer.from('}');
  * Writes each message as one chunk: its header and body together. The library's writer writes the header,
  * waits for it, then writes the body: two system calls per message, and on a pipe each one wakes the reader,
  * which then reads a header alone. Measured on a 1,000-line job, the two writes were about a tenth of the
- * server's time per keystroke. Messages are encoded synchronously (encodeBytes), so they are written in the
+ * server's time per keystroke. Messages are encoded synchronously (encodeChunks), so they are written in the
  * order they are handed over without the library's queue.
  */
 export class OneChunkMessageWriter extends AbstractMessageWriter implements MessageWriter {
@@ -128,8 +127,11 @@ export class OneChunkMessageWriter extends AbstractMessageWriter implements Mess
   write(message: Message): Promise<void> {
     let bytes: Buffer;
     try {
-      const body = encodeBytes(message);
-      bytes = Buffer.concat([Buffer.from(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii'), body]);
+      const body = encodeChunks(message);
+      let length = 0;
+      for (const chunk of body) length += chunk.byteLength;
+      // One copy of the body, behind its header.
+      bytes = Buffer.concat([Buffer.from(`Content-Length: ${length}\r\n\r\n`, 'ascii'), ...body]);
     } catch (error) {
       this.fireError(error);
       return Promise.reject(error);

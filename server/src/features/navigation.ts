@@ -68,11 +68,15 @@ interface Answers {
   renames?: RenameParts;
 }
 
-/** A rename's edits as JSON pieces: each edit's text up to its new name, and which form of the name it takes. */
+/**
+ * A rename's edits, and their JSON in pieces: each edit's text up to its new name (`{"range":...,"newText":`),
+ * all of them as one run of UTF-8 bytes with where each ends, and which form of the name each takes.
+ */
 interface RenameParts {
   ranges: Range[];
   forms: NameForm[];
-  heads: string[];
+  heads: Buffer;
+  headEnds: number[];
 }
 
 /** How a renamed use is written: the name itself, its environment form, or that upper-cased. */
@@ -193,12 +197,37 @@ export async function rename(input: FeatureInput, position: Position, newName: s
   }
   // The edits' JSON from the remembered pieces: only the new names are encoded per request.
   return encodedBy({ changes: { [uri]: edits, ...others } }, () => {
-    const quoted = texts.map((text) => JSON.stringify(text) + '}');
-    const items = parts.heads.map((head, i) => head + quoted[parts.forms[i]]);
     const rest = Object.entries(others).map(([other, list]) => `,${JSON.stringify(other)}:${JSON.stringify(list)}`).join('');
-    return `{"changes":{${JSON.stringify(uri)}:[${items.join(',')}]${rest}}}`;
+    return renameBytes(`{"changes":{${JSON.stringify(uri)}:[`, parts, texts, `]${rest}}}`);
   });
 }
+
+/**
+ * The UTF-8 bytes of `open`, the edits of `parts` with the new name in its forms `texts`, and `close`: put
+ * together in one buffer from the remembered bytes (as text, the ~1,700 edits of a name every task uses took
+ * 1.5 ms to join and encode, against 0.25 ms).
+ */
+function renameBytes(open: string, parts: RenameParts, texts: readonly string[], close: string): Uint8Array {
+  const names = texts.map((text) => Buffer.from(JSON.stringify(text) + '}', 'utf-8'));
+  const start = Buffer.from(open, 'utf-8');
+  const end = Buffer.from(close, 'utf-8');
+  const { heads, headEnds, forms } = parts;
+  let length = start.length + heads.length + Math.max(0, headEnds.length - 1) + end.length;
+  for (const form of forms) length += names[form].length;
+  const out = Buffer.allocUnsafe(length);
+  let at = start.copy(out, 0);
+  let from = 0;
+  for (let i = 0; i < headEnds.length; i++) {
+    if (i > 0) out[at++] = COMMA;
+    at += heads.copy(out, at, from, headEnds[i]);
+    from = headEnds[i];
+    at += names[forms[i]].copy(out, at);
+  }
+  end.copy(out, at);
+  return out;
+}
+
+const COMMA = 0x2c;
 
 /** The edits a rename of `declaration` makes, without the new name (see RenameParts). */
 function renameParts(input: FeatureInput, index: ReferenceIndex, declaration: Declaration): RenameParts {
@@ -218,16 +247,21 @@ function renameParts(input: FeatureInput, index: ReferenceIndex, declaration: De
   }
   // One edit per place: a use seen twice (the same text reached two ways) is replaced once.
   const seen = new Set<number>();
-  const kept: RenameParts = { ranges: [], forms: [], heads: [] };
+  const kept: Omit<RenameParts, 'heads'> = { ranges: [], forms: [], headEnds: [] };
+  const heads: string[] = [];
+  let length = 0;
   ranges.forEach((range, i) => {
     const key = range.start.line * 0x100000 + range.start.character;
     if (seen.has(key)) return;
     seen.add(key);
     kept.ranges.push(range);
     kept.forms.push(forms[i]);
-    kept.heads.push(`{"range":${JSON.stringify(range)},"newText":`);
+    // Numbers and ASCII punctuation only: as many bytes as characters.
+    const head = `{"range":${JSON.stringify(range)},"newText":`;
+    heads.push(head);
+    kept.headEnds.push((length += head.length));
   });
-  return (known.renames = kept);
+  return (known.renames = { ...kept, heads: Buffer.from(heads.join(''), 'latin1') });
 }
 
 /** How the new name is written at one use: env forms follow how the old name was (as is, cleaned, upper-cased). */
