@@ -90,11 +90,17 @@ test('a full answer to a diagnostic pull encodes to the same JSON as JSON.string
   for (const message of [unchanged, small]) assert.equal(encodeMessage(message), JSON.stringify(message));
 });
 
-test('the writer hands each message to the stream as one chunk, header and body, its length counted in bytes', async () => {
-  const chunks: Buffer[] = [];
+test('the writer hands each message to the stream in one call, header and body, its length counted in bytes', async () => {
+  // Each call the stream gets, as its bytes: a small message comes as one chunk, a large one as its pieces
+  // in one writev (what a pipe sends with one system call).
+  const calls: Buffer[] = [];
   const out = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
+      calls.push(chunk);
+      done();
+    },
+    writev(chunks, done) {
+      calls.push(Buffer.concat(chunks.map(({ chunk }) => chunk as Buffer)));
       done();
     },
   });
@@ -102,11 +108,21 @@ test('the writer hands each message to the stream as one chunk, header and body,
   // A reply marked with its bytes goes out as head, bytes and tail: one header counting all three.
   const edit = { changes: { 'file:///jobs/ü.nomad.hcl': [] } };
   const marked = { jsonrpc: '2.0', id: 2, result: encodedBy(edit, () => Buffer.from(JSON.stringify(edit), 'utf-8')) };
-  const messages = [publish(Array.from({ length: 40 }, (_, i) => diagnostic(i)), 3), { jsonrpc: '2.0', id: 1, result: { contents: 'ünïcödé —' } }, marked, { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x' } }];
+  const bigEdit = { changes: { 'file:///jobs/ü.nomad.hcl': Array.from({ length: 1000 }, (_, i) => ({ range: { start: { line: i, character: 2 }, end: { line: i, character: 6 } }, newText: 'nëw' })) } };
+  const big = { jsonrpc: '2.0', id: 3, result: encodedBy(bigEdit, () => Buffer.from(JSON.stringify(bigEdit), 'utf-8')) };
+  const messages = [
+    publish(Array.from({ length: 40 }, (_, i) => diagnostic(i)), 3),
+    { jsonrpc: '2.0', id: 1, result: { contents: 'ünïcödé —' } },
+    marked,
+    big,
+    publish(Array.from({ length: 400 }, (_, i) => diagnostic(i)), 4),
+    { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x' } },
+  ];
   for (const message of messages) await writer.write(message as never);
-  assert.equal(chunks.length, messages.length);
-  chunks.forEach((chunk, i) => {
-    const text = chunk.toString('utf-8');
+  assert.equal(calls.length, messages.length);
+  assert.ok(calls[3].length > 16 * 1024 && calls[4].length > 16 * 1024, 'two of them large');
+  calls.forEach((call, i) => {
+    const text = call.toString('utf-8');
     const [header, body] = text.split('\r\n\r\n');
     assert.equal(header, `Content-Length: ${Buffer.byteLength(body, 'utf-8')}`);
     assert.deepEqual(JSON.parse(body), JSON.parse(JSON.stringify(messages[i])));
