@@ -189,8 +189,9 @@ export function formatRows(rows: LatencyRow[]): string {
   const header = `${'measure'.padEnd(64)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`;
   const lines = rows.map((r) => `${r.name.padEnd(64)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.max.toFixed(2).padStart(8)}`);
   const ours = rows.filter((r) => !r.name.includes('floor') && !r.name.startsWith('  of which'));
-  const worst = Math.max(...ours.map((r) => r.p99));
-  const verdict = `Request round trip over stdio after a warm-up. Target p99 < 10 ms: ${worst < 10 ? 'met' : 'NOT met'} (worst p99 ${worst.toFixed(2)} ms). Replies listing every use of a name used ~1,700 times are ~200 KB of JSON.`;
+  const slowest = ours.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+  const worst = slowest.p99;
+  const verdict = `Request round trip over stdio after a warm-up. Target p99 < 10 ms: ${worst < 10 ? 'met' : 'NOT met'} (worst p99 ${worst.toFixed(2)} ms: ${slowest.name.trim()}). Replies listing every use of a name used ~1,700 times are ~200 KB of JSON.`;
   const ratios = ['references', 'rename'].flatMap((what) => {
     const mine = rows.find((r) => r.name.startsWith(`${what} on var. uses, ours`));
     const floor = rows.find((r) => r.name.startsWith(`${what} on var. uses, floor`));
