@@ -17,9 +17,6 @@ import { runChecks } from '../server/src/checks/index';
 import { referenceIndex } from '../server/src/references/index';
 import { resolveSettings } from '../server/src/settings';
 import { execJobOfBytes, execJobOfLines, lineStarts, percentile, positionAt } from './generate';
-import { formatRows as formatFeatureRows, measureFeatureLatency } from './lspFeatures';
-import { startClient } from '../test/helpers/featureClient';
-import { platformHost } from '../server/src/host/nodeHost';
 
 export { execJobOfBytes, execJobOfLines, percentile };
 
@@ -319,21 +316,6 @@ async function main(): Promise<void> {
     for (const { name, stages: timings, harsh } of stages) {
       printStages(name, timings);
       console.log(`raw incremental reparse with any letter anywhere (${count} edits; letters in indentation break blocks): p50 ${ms(percentile(harsh, 50))}, p99 ${ms(percentile(harsh, 99))} ms`);
-    }
-    // Feature latency on the 1 MB job (bench/lspFeatures.ts), on a server of its own as that bench runs alone,
-    // after this process let go of the garbage of the runs above: measured next to the server of those runs,
-    // its collections and this process's of their leftovers (thousands of 450 KB messages) were most of the p99.
-    if (files.some(([name]) => name === 'exec-1MB')) {
-      // The server of the runs above stops first: left idle with their garbage, it collects it on the other
-      // core (V8's memory reducer) while these requests are timed.
-      await client.stop();
-      await platformHost.heap?.collector()?.();
-      const fresh = await startClient();
-      try {
-        console.log('\n' + formatFeatureRows(await measureFeatureLatency(fresh, 'file:///bench/features-1MB.nomad.hcl', execJobOfBytes(1024 * 1024), { label: '1 MB' })));
-      } finally {
-        await fresh.stop();
-      }
     }
   } finally {
     await client.stop();

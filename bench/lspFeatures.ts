@@ -1,6 +1,7 @@
-// Editor-feature latency over the stdio server: hover and completion at random positions of an open
-// document, p50/p99 of the request round trip. bench/lsp.ts calls measureFeatureLatency with its 1 MB
-// job; run alone (`node out/bench/lspFeatures.js`) it uses the same generated 1 MB job (bench/generate.ts).
+// Editor-feature latency over the stdio server: hover, completion, navigation and signature help on the
+// generated 1 MB job (bench/generate.ts), p50/p99 of the request round trip. `npm run bench:lsp` runs it in
+// a process of its own after bench/lsp.ts: run in that one, after its edit runs, the collections of what
+// those left behind (in the server and in the bench itself) were most of these p99s.
 import { performance } from 'node:perf_hooks';
 import type { Position } from 'vscode-languageserver-types';
 import type { LspClient } from '../test/helpers/lspClient';
