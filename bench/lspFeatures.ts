@@ -48,16 +48,40 @@ function namePositions(text: string, count: number, seed: number, pattern: RegEx
   return Array.from({ length: count }, () => positionAt(starts, offsets[int(next, offsets.length)]));
 }
 
-async function time(client: LspClient, method: string, uri: string, positions: Position[], extra: Record<string, unknown> = {}): Promise<LatencyRow> {
-  const samples: number[] = [];
-  for (const position of positions) {
-    const start = performance.now();
-    // A refused rename is an error reply: still a round trip to time.
-    await client.request(method, { textDocument: { uri }, position, ...extra }).catch(() => undefined);
-    samples.push(performance.now() - start);
+/** One request's round trip, and its parts: until the reply's first bytes arrive, reading it, decoding it. */
+interface RoundTrip {
+  total: number;
+  parts: [number, number, number];
+}
+
+/** The round trip of `method` at each of `positions`, one request after the other. */
+async function roundTrips(client: LspClient, method: string, uri: string, positions: Position[], extra: Record<string, unknown> = {}): Promise<RoundTrip[]> {
+  const out = client.process.stdout!;
+  let first = 0;
+  let last = 0;
+  const onData = (): void => {
+    last = performance.now();
+    if (first === 0) first = last;
+  };
+  out.on('data', onData);
+  const samples: RoundTrip[] = [];
+  try {
+    for (const position of positions) {
+      first = 0;
+      const start = performance.now();
+      // A refused rename is an error reply: still a round trip to time.
+      await client.request(method, { textDocument: { uri }, position, ...extra }).catch(() => undefined);
+      const end = performance.now();
+      samples.push({ total: end - start, parts: [first - start, last - first, end - last] });
+    }
+  } finally {
+    out.off('data', onData);
   }
-  samples.sort((a, b) => a - b);
-  return { name: method, samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples[samples.length - 1] };
+  return samples;
+}
+
+async function time(client: LspClient, method: string, uri: string, positions: Position[], extra: Record<string, unknown> = {}): Promise<LatencyRow> {
+  return row(method, (await roundTrips(client, method, uri, positions, extra)).map((s) => s.total));
 }
 
 /**
@@ -115,26 +139,7 @@ export async function measureFeatureLatency(client: LspClient, uri: string, text
  * its last bytes (the client decoding ~200 KB of JSON); the last row splits the slowest 1% alone.
  */
 async function phases(client: LspClient, method: string, uri: string, positions: Position[], extra: Record<string, unknown>, name: string): Promise<LatencyRow[]> {
-  const out = client.process.stdout!;
-  let first = 0;
-  let last = 0;
-  const onData = (): void => {
-    last = performance.now();
-    if (first === 0) first = last;
-  };
-  out.on('data', onData);
-  const samples: { total: number; parts: [number, number, number] }[] = [];
-  try {
-    for (const position of positions) {
-      first = 0;
-      const start = performance.now();
-      await client.request(method, { textDocument: { uri }, position, ...extra }).catch(() => undefined);
-      const end = performance.now();
-      samples.push({ total: end - start, parts: [first - start, last - first, end - last] });
-    }
-  } finally {
-    out.off('data', onData);
-  }
+  const samples = await roundTrips(client, method, uri, positions, extra);
   const what = name.replace(/ on var\. uses.*/, '');
   const part = (i: number, label: string): LatencyRow => row(`  of which ${label} (${what})`, samples.map((s) => s.parts[i]));
   const slowest = [...samples].sort((a, b) => b.total - a.total).slice(0, Math.max(1, Math.ceil(samples.length / 100)));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { encodeBytes, OneChunkMessageWriter } from '../server/src/stdioTransport';
+import { encodeBytes, SingleWriteMessageWriter } from '../server/src/stdioTransport';
 import { encodedBy, encodedOnce } from '../server/src/replyJson';
 
 /** The JSON text the transport sends for a message. */
@@ -104,7 +104,7 @@ test('the writer hands each message to the stream in one call, header and body, 
       done();
     },
   });
-  const writer = new OneChunkMessageWriter(out);
+  const writer = new SingleWriteMessageWriter(out);
   // A reply marked with its bytes goes out as head, bytes and tail: one header counting all three.
   const edit = { changes: { 'file:///jobs/ü.nomad.hcl': [] } };
   const marked = { jsonrpc: '2.0', id: 2, result: encodedBy(edit, () => Buffer.from(JSON.stringify(edit), 'utf-8')) };
@@ -136,7 +136,7 @@ test('a stream that fails is reported through the writer, and the write is refus
     },
   });
   out.on('error', () => undefined);
-  const writer = new OneChunkMessageWriter(out);
+  const writer = new SingleWriteMessageWriter(out);
   const errors: Error[] = [];
   writer.onError(([error]) => void errors.push(error));
   await assert.rejects(writer.write({ jsonrpc: '2.0', method: 'x', params: {} } as never), /broken pipe/);

@@ -5,7 +5,7 @@
 //   never mutated once made), so each diagnostic's JSON is made once and reused. On a job with a thousand
 //   tasks that is most of the 450 KB sent after every keystroke. Replies a feature marked (replyJson.ts: the
 //   references of a name used a thousand times, a rename's edits) are written from the bytes it keeps or makes.
-// - each message is written in one system call (OneChunkMessageWriter);
+// - each message is written in one system call (SingleWriteMessageWriter);
 // - the console prints to stderr, and the server ends when its input ends (createStdioConnection).
 import {
   AbstractMessageWriter,
@@ -122,7 +122,7 @@ const LARGE_BODY = 16 * 1024;
  * reply, into a new buffer each time, cost more than that. Messages are encoded synchronously
  * (encodeChunks), so they are written in the order they are handed over without the library's queue.
  */
-export class OneChunkMessageWriter extends AbstractMessageWriter implements MessageWriter {
+export class SingleWriteMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errorCount = 0;
 
   constructor(private readonly out: NodeJS.WritableStream & Partial<Pick<Writable, 'cork' | 'uncork'>>) {
@@ -194,7 +194,7 @@ export function createStdioConnection(): Connection {
   // The client closing its end ends the session: an editor that went away sends no `exit`.
   process.stdin.on('end', () => process.exit(0));
   const reader = new StreamMessageReader(process.stdin);
-  const writer = new OneChunkMessageWriter(process.stdout);
+  const writer = new SingleWriteMessageWriter(process.stdout);
   return createConnection(ProposedFeatures.all, reader, writer);
 }
 

@@ -247,21 +247,19 @@ function renameParts(input: FeatureInput, index: ReferenceIndex, declaration: De
   }
   // One edit per place: a use seen twice (the same text reached two ways) is replaced once.
   const seen = new Set<number>();
-  const kept: Omit<RenameParts, 'heads'> = { ranges: [], forms: [], headEnds: [] };
-  const heads: string[] = [];
-  let length = 0;
+  const kept = { ranges: [] as Range[], forms: [] as NameForm[], headEnds: [] as number[] };
+  let heads = '';
   ranges.forEach((range, i) => {
     const key = range.start.line * 0x100000 + range.start.character;
     if (seen.has(key)) return;
     seen.add(key);
     kept.ranges.push(range);
     kept.forms.push(forms[i]);
-    // Numbers and ASCII punctuation only: as many bytes as characters.
-    const head = `{"range":${JSON.stringify(range)},"newText":`;
-    heads.push(head);
-    kept.headEnds.push((length += head.length));
+    heads += `{"range":${JSON.stringify(range)},"newText":`;
+    kept.headEnds.push(heads.length);
   });
-  return (known.renames = { ...kept, heads: Buffer.from(heads.join(''), 'latin1') });
+  // Numbers and ASCII punctuation only: as many bytes as characters.
+  return (known.renames = { ...kept, heads: Buffer.from(heads, 'latin1') });
 }
 
 /** How the new name is written at one use: env forms follow how the old name was (as is, cleaned, upper-cased). */

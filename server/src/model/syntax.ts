@@ -548,7 +548,7 @@ export class SyntaxReader {
   /** The children of `node` from a list kept by an earlier reader of the same tree (the cursor stays put). */
   private unpack(node: SyntaxNode, data: Int32Array, from = 0, max = Infinity): SyntaxNode[] {
     const out: SyntaxNode[] = [];
-    const end = Math.min(data.length, (from + Math.min(max, data.length)) * 4);
+    const end = Math.min(data.length, (from + max) * 4);
     for (let i = from * 4, index = from; i < end; i += 4, index++) {
       out.push(new SyntaxNode(this, node, index, node.depth + 1, data[i], data[i + 1], data[i + 2], data[i + 3]));
     }
