@@ -14,7 +14,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { DocumentAnalysis, PER_EDIT_HCL_VERDICT_LIMIT, analyseTree } from '../server/src/analysis';
 import { RepairedModels } from '../server/src/syntaxRepair';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
-import { refreshMachine } from '../server/src/checks/machine';
+import { refreshMachine, watchMachine } from '../server/src/checks/machine';
+import nodeFs = require('node:fs');
 import * as os from 'node:os';
 import { execJobOfLines } from '../bench/generate';
 import { referenceIndex, type Declaration } from '../server/src/references/index';
@@ -679,6 +680,41 @@ test('incremental checks: after many missing paths typed in one group, a command
     assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
     assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
   } finally {
+    job.dispose();
+  }
+});
+
+test('incremental checks: with the machine watched, a missing command is looked for between edits, not during them, and its notice goes once it is there', async (t) => {
+  // The language server watches the missing paths (machine.ts): no keystroke pays a look-up for them.
+  const parser = await sharedParser();
+  const job = commandJob(parser, 'watched', '/bin/x');
+  let heard = (): void => undefined;
+  const appeared = new Promise<void>((resolve) => (heard = resolve));
+  const stopWatching = watchMachine(() => heard(), 10);
+  // The watch never keeps the process alive (a server's connection does): this wait's own timer does.
+  let alive: NodeJS.Timeout | undefined;
+  const unheard = new Promise<never>((_, reject) => (alive = setTimeout(() => reject(new Error('the created command was not noticed')), 10_000)));
+  try {
+    assert.ok(toolNotice(job.doc.analyse(job.settings).diagnostics));
+    const looks = t.mock.method(nodeFs, 'statSync');
+    // Edits of the other group's command: each new path is looked for once, the tool never.
+    for (let i = 0; i < 5; i++) assert.ok(toolNotice(job.type(job.text().indexOf('/bin/x') + '/bin/x'.length, 'y')));
+    const looked = looks.mock.calls.map((call) => String(call.arguments[0]));
+    assert.equal(looked.filter((p) => p === job.tool).length, 0, looked.join(', '));
+    assert.ok(looked.includes('/bin/xyyyyy'), looked.join(', '));
+    looks.mock.restore();
+    fs.writeFileSync(job.tool, '#!/bin/sh\n');
+    // Noticed without an edit; the server then checks its documents again.
+    await Promise.race([appeared, unheard]);
+    job.doc.recheck();
+    const diagnostics = job.doc.analyse(job.settings).diagnostics;
+    assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
+    // The twin: the other group's command is still missing, and still said.
+    assert.ok(diagnostics.some((d) => d.code === 'command-location' && d.message.includes('/bin/xyyyyy')), JSON.stringify(diagnostics));
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
+  } finally {
+    clearTimeout(alive);
+    stopWatching();
     job.dispose();
   }
 });

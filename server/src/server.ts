@@ -36,7 +36,7 @@ import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from 
 import { MemoryKeeper } from './memory';
 import { DiagnosticReports } from './diagnosticReports';
 import { shownDiagnostics } from './diagnosticLimit';
-import { forgetMachine } from './checks/machine';
+import { forgetMachine, watchMachine } from './checks/machine';
 import { host } from './host';
 
 /** Features plug in here, one line each. */
@@ -79,6 +79,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const features = [...FEATURES, ...(options.features ?? [])];
   let parser: HclParser | undefined;
   let documents: DocumentStore | undefined;
+  let stopWatchingMachine: () => void = () => undefined;
   let settings: EffectiveSettings = resolveSettings({});
   let userSettings: NomadExecSettings = {};
   let clientCapabilities: ClientCapabilities = {};
@@ -197,6 +198,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (clientCapabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: CONFIGURATION_SECTION }).catch((e) => logError('register configuration', e));
     }
+    // A command or file a finding says is missing may be installed anywhere on the machine, outside every
+    // watched folder: the missing paths are looked at between requests, and their findings go once there.
+    stopWatchingMachine = watchMachine(() => documents?.recheckAll());
     // Checks read the disk (a template's source, a command on the host): created and deleted files are
     // reported back so that findings about them follow at once.
     if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
@@ -272,6 +276,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onShutdown(() => {
+    stopWatchingMachine();
     documents?.disposeAll();
     memory.dispose();
   });
