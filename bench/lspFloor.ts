@@ -199,6 +199,43 @@ async function stall(serverArgs: string[] | undefined, name: string, text: strin
   }
 }
 
+/** Resident memory of a process now, in MB. */
+function rss(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/**
+ * The 1 MB job opened and closed again and again on a fresh server: what it holds after each close (nothing
+ * is open) and at its peak, and how long the opens take. The server collects after a close only when it is
+ * above its memory budget (memory.ts), and that collection costs the next open.
+ */
+async function reopenRows(): Promise<void> {
+  const cycles = 10;
+  console.log(`\nthe 1 MB job opened and closed ${cycles} times (fresh server each; RSS in MB after each close; open ms)`);
+  console.log('| server | RSS after each close | peak RSS | open p50 | open max |');
+  console.log('|---|---|---|---|---|');
+  const text = execJobOfBytes(1024 * 1024);
+  for (const [server, args] of [['ours', undefined], ['floor', FLOOR]] as const) {
+    const client = await LspClient.start(args ? { serverArgs: args } : {});
+    try {
+      const after: number[] = [];
+      const opens: number[] = [];
+      for (let i = 0; i < cycles; i++) {
+        const uri = `file:///bench/reopen-${i}.nomad.hcl`;
+        opens.push(await openTimed(client, uri, text));
+        client.close(uri);
+        // A request answered after the close: the server has handled it (and started any collection).
+        await client.request('nomadExec/benchPing', {}).catch(() => undefined);
+        after.push(rss(client.process.pid!));
+      }
+      console.log(`| ${server} | ${after.map((v) => v.toFixed(0)).join(' ')} | ${peakRss(client.process.pid!).toFixed(0)} | ${ms(p(opens.slice(1), 50))} | ${ms(Math.max(...opens.slice(1)))} |`);
+    } finally {
+      await client.stop();
+    }
+  }
+}
+
 async function stallRows(): Promise<void> {
   console.log('\nstalls: a hover on a small document while another is analysed (fresh server each; ms; peak RSS MB)');
   console.log('idle hover: p50 of 20 hovers before the big document is opened (the machine\'s noise); didOpen transfer: round trip of a');
@@ -220,6 +257,7 @@ async function stallRows(): Promise<void> {
 
 export async function floorBench(): Promise<void> {
   if (process.env.BENCH_STALLS_ONLY) return stallRows();
+  if (process.env.BENCH_REOPEN_ONLY === '1') return reopenRows();
   const ours = await LspClient.start();
   const floor = await LspClient.start({ serverArgs: FLOOR });
   try {
@@ -233,6 +271,7 @@ export async function floorBench(): Promise<void> {
     await ours.stop();
     await floor.stop();
   }
+  if (process.env.BENCH_NO_REOPEN !== '1') await reopenRows();
   if (process.env.BENCH_NO_STALLS !== '1') await stallRows();
 }
 

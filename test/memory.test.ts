@@ -120,6 +120,34 @@ test('a keeper leaves a heap above its largest size to V8 (a forced collection w
   assert.ok(kept.length > 0);
 });
 
+test('after a close over its memory budget, a keeper collects above its largest size when the documents left open are small', async (t) => {
+  // The old space is above largestHeap: edits leave it to V8. A close with little left open, in a process
+  // holding more than its budget, collects (the closed document's garbage is most of it); the twins do not.
+  const overBudget = await countingKeeper(t, { largestHeap: 1024 * 1024, memoryBudget: () => 0, smallOpenText: 1000 });
+  const kept = growOldSpace(300_000);
+  assert.ok(!overBudget.keeper.due(), 'the old space is above largestHeap');
+  overBudget.keeper.afterWork();
+  t.mock.timers.tick(5000);
+  assert.equal(overBudget.collected(), 0, 'edits leave a heap this large to V8');
+  // A large document is still open: its model is live, and a collection would be long.
+  overBudget.keeper.afterRelease(1001);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(overBudget.collected(), 0, 'not while a large document stays open');
+  overBudget.keeper.afterRelease(1000);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(overBudget.collected(), 1, 'collected once little is left open');
+  assert.ok(kept.length > 0);
+});
+
+test('after a close within its memory budget, a keeper leaves a heap above its largest size to V8', async (t) => {
+  const { keeper, collected } = await countingKeeper(t, { largestHeap: 1024 * 1024, memoryBudget: () => Number.MAX_SAFE_INTEGER });
+  const kept = growOldSpace(300_000);
+  keeper.afterRelease(0);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected(), 0);
+  assert.ok(kept.length > 0);
+});
+
 test("V8's own full collection is reachable without --expose-gc and frees the garbage of dropped objects", async () => {
   const keeper = new MemoryKeeper();
   let kept: unknown[] | undefined = growOldSpace(400_000);

@@ -117,6 +117,13 @@ export class DocumentStore {
     return this.open.get(uri);
   }
 
+  /** The length of the texts open, together: what their models, kept live, grow with. */
+  openTextLength(): number {
+    let length = 0;
+    for (const doc of this.open.values()) length += doc.text.length;
+    return length;
+  }
+
   /**
    * The completed analysis of the document's current version, with its tree and text: at once when it is
    * done, else once this document's own analysis completes (never waiting for another document's).

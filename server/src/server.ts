@@ -267,7 +267,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidCloseTextDocument((params) => {
     try {
       documents?.close(params.textDocument.uri);
-      memory.afterRelease();
+      memory.afterRelease(documents?.openTextLength());
       reports.forget(params.textDocument.uri);
       if (!pull) void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });
     } catch (error) {

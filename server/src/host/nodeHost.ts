@@ -61,6 +61,9 @@ const heap: HeapAccess = {
     for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'old_space') return space.space_used_size;
     return v8.getHeapStatistics().used_heap_size;
   },
+  residentBytes() {
+    return process.memoryUsage.rss();
+  },
   /**
    * Made callable without starting node with --expose-gc; undefined if V8 refuses. Asked for as a task of its
    * own (`execution: 'async'`), not called in place: called with JavaScript on the stack, a full collection

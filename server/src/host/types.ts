@@ -34,6 +34,8 @@ export interface ParserWasm {
 export interface HeapAccess {
   /** Bytes used in V8's old space (or the whole heap). */
   oldSpaceUsed(): number;
+  /** The process's resident memory in bytes. */
+  residentBytes(): number;
   /**
    * V8's full collection, or undefined when it cannot be had. It may complete later (the promise says when):
    * Node's runs as a task of its own, outside any JavaScript (see nodeHost).
