@@ -65,6 +65,7 @@ const SMALL_OPEN_TEXT = 256 * 1024;
 function memoryBudget(openText: number): number {
   return 300 * 1024 * 1024 + 30 * openText;
 }
+
 /** Typing pauses this long often; a burst of keystrokes does not. */
 const PAUSE_MS = 1000;
 /** See MemoryKeeperOptions.busyFactor: on a 1,000-line file, about one collection per 1,600 edits without a pause. */
@@ -159,8 +160,9 @@ export class MemoryKeeper {
    * collection that is due runs at once, after the current turn, rather than at the next pause. Unlike the
    * garbage of edits, which comes a little at a time, this comes at once, and the next document opened
    * would otherwise be analysed on top of it (a server that opened 1 MB jobs one after another without a
-   * pause reached half as much memory again). `openText`: the length of the texts still open; when small,
-   * the old space's size does not hold the collection back (see the top of this file).
+   * pause reached half as much memory again). `openText`: the length of the texts still open; when they
+   * are small and the process is above its budget, the old space's size does not hold the collection back
+   * (see the top of this file).
    */
   afterRelease(openText = Infinity): void {
     if (!this.collect || this.collecting) return;

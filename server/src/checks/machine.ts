@@ -27,10 +27,10 @@ const WATCH_EVERY_MS = 1000;
 const WATCH_ASKED_WITHIN_MS = 10 * 60_000;
 const MAX_ENTRIES = 1000;
 /**
- * Missing paths are asked again on every run. Typing a path leaves one missing answer per keystroke
- * (`/usr/bin/j`, `/usr/bin/jq`...), and asking all of them on every edit grew with the typing: past this
- * many, they are all forgotten at once (the findings built on them are looked at again, and ask for the
- * paths still named).
+ * Missing paths are asked again on every run (with the watch, every second). Typing a path leaves one
+ * missing answer per keystroke (`/usr/bin/j`, `/usr/bin/jq`...), and asking all of them on every edit grew
+ * with the typing: past this many, they are all forgotten at once (the findings built on them are looked at
+ * again, and ask for the paths still named).
  */
 const MAX_MISSING = 32;
 /** What a path is on this machine: a regular file, something else (a folder...), or nothing. */
@@ -59,7 +59,10 @@ export function machineGeneration(): number {
   return generation;
 }
 
-/** Runs of the checks so far: a missing path is asked again in every run, even two within a millisecond. */
+/**
+ * Runs of the checks so far: without the watch, a missing path is asked again in every run, even two within
+ * a millisecond.
+ */
 let run = 0;
 
 /**
