@@ -6,10 +6,11 @@
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
 //
 // A missing path is the one the user is about to create or install. In the language server `watchMachine`
-// looks at the missing paths checks asked for lately once a second, between requests, and says when one
-// appeared: its finding goes without an edit, and no keystroke pays a look-up for it (one per missing path
-// per edit, ~30 µs each here, a tenth of a warm edit of a 1,000-line job). Without the watch (the CLI, tests),
-// a missing path a check asked for lately is asked again on every run instead.
+// looks at the missing paths checks asked for lately once a second, off the thread (a look-up that hangs on
+// a dead mount holds no request), and says when one appeared: its finding goes without an edit, and no
+// keystroke pays a look-up for it (one per missing path per edit, ~30 µs each here, a tenth of a warm edit
+// of a 1,000-line job). Without the watch (the CLI, tests), a missing path a check asked for lately is asked
+// again on every run instead.
 //
 // Findings built from these answers are `live` (memo.ts): they must follow the machine. Rather than asking
 // again for every remembered finding on every run, a run first refreshes the answers that are older than the
@@ -95,8 +96,13 @@ export function watchMachine(appeared: () => void, everyMs = WATCH_EVERY_MS): ()
   watchers.add(listener);
   if (!watch) {
     watch = setInterval(() => {
-      if (!lookAtMissing()) return;
-      for (const heard of [...watchers]) heard();
+      if (looking) return;
+      looking = true;
+      void lookAtMissing()
+        .then((changed) => {
+          if (changed) for (const heard of [...watchers]) heard();
+        })
+        .finally(() => (looking = false));
     }, everyMs);
     // The watch never keeps the process alive on its own.
     watch.unref?.();
@@ -109,18 +115,44 @@ export function watchMachine(appeared: () => void, everyMs = WATCH_EVERY_MS): ()
   };
 }
 
-/** Asks again for the missing paths a check asked for lately; true when an answer changed. */
-function lookAtMissing(): boolean {
+/**
+ * A look of the watch is under way: the next waits for it (a path on a hung mount stops the watch, not the
+ * server).
+ */
+let looking = false;
+
+/**
+ * Asks again for the missing paths a check asked for lately, off the thread (a look-up that hangs never
+ * holds a request); true when an answer changed. An answer a run got meanwhile is as new: it stands.
+ */
+async function lookAtMissing(): Promise<boolean> {
   const now = Date.now();
-  let changed = false;
+  const paths: string[] = [];
   for (const [hostPath, cached] of statCache) {
-    if (cached.kind !== 'missing' || now - cached.asked >= WATCH_ASKED_WITHIN_MS) continue;
-    const kind = statKind(hostPath);
-    statCache.set(hostPath, { at: now, run: cached.run, kind, asked: cached.asked });
-    if (kind !== 'missing') changed = true;
+    if (cached.kind === 'missing' && now - cached.asked < WATCH_ASKED_WITHIN_MS) paths.push(hostPath);
+  }
+  if (paths.length === 0) return false;
+  const kinds = await Promise.all(paths.map(statKindLater));
+  let changed = false;
+  for (const [i, hostPath] of paths.entries()) {
+    const cached = statCache.get(hostPath);
+    if (!cached || cached.at > now) continue;
+    statCache.set(hostPath, { at: now, run: cached.run, kind: kinds[i], asked: cached.asked });
+    if (kinds[i] !== cached.kind) changed = true;
   }
   if (changed) generation++;
   return changed;
+}
+
+/** As statKind, without waiting on the thread. */
+async function statKindLater(hostPath: string): Promise<PathKind> {
+  const fs = host.fs;
+  if (!fs) return 'missing';
+  try {
+    return (await fs.promises.stat(hostPath)).isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
 }
 
 /** Asks again for every answer older than the cache allows (once per run of the checks). */
