@@ -61,8 +61,8 @@ export interface MemoryKeeperOptions {
  */
 const SMALL_OPEN_TEXT = 256 * 1024;
 
-/** The memory bound of the server's own benchmarks: 300 MB, and 30 bytes per character of the texts open. */
-function memoryBudget(openText: number): number {
+/** What the server allows itself: 300 MB, and 30 bytes per character open (the bound of its benchmarks). */
+function defaultMemoryBudget(openText: number): number {
   return 300 * 1024 * 1024 + 30 * openText;
 }
 
@@ -109,7 +109,7 @@ export class MemoryKeeper {
     this.minimumGrowth = options.minimumGrowth ?? 8 * 1024 * 1024;
     this.largestHeap = options.largestHeap ?? 64 * 1024 * 1024;
     this.smallOpenText = options.smallOpenText ?? SMALL_OPEN_TEXT;
-    this.memoryBudget = options.memoryBudget ?? memoryBudget;
+    this.memoryBudget = options.memoryBudget ?? defaultMemoryBudget;
     this.pauseMs = options.pauseMs ?? PAUSE_MS;
     this.busyFactor = options.busyFactor ?? BUSY_FACTOR;
     this.liveAfterCollection = oldSpaceUsed();

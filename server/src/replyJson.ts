@@ -22,7 +22,10 @@ export function encodedBy<T extends object>(value: T, json: () => string | Uint8
   return value;
 }
 
-/** The UTF-8 bytes of a marked reply's JSON (made now when not yet made, then kept), or undefined for a reply not marked. */
+/**
+ * The UTF-8 bytes of a marked reply's JSON (made now when not yet made, then kept), or undefined for a reply
+ * not marked.
+ */
 export function knownBytes(value: unknown): Uint8Array | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   let entry = known.get(value);

@@ -91,7 +91,10 @@ function plainJson(message: unknown): string {
   return `{"jsonrpc":${JSON.stringify(message.jsonrpc)},"method":"textDocument/publishDiagnostics","params":{"uri":${JSON.stringify(uri)},${versionPart}"diagnostics":[${joined(diagnostics)}]}}`;
 }
 
-/** The UTF-8 bytes of a message's JSON text, in pieces to put one after the other; equal (as JSON) to JSON.stringify(message). */
+/**
+ * The UTF-8 bytes of a message's JSON text, in pieces to put one after the other; equal (as JSON) to
+ * JSON.stringify(message).
+ */
 function encodeChunks(message: unknown): Uint8Array[] {
   if (isResult(message)) {
     // A marked reply's bytes are kept with it: handed out again, it is copied, not encoded.

@@ -146,10 +146,8 @@ async function lookAtMissing(): Promise<boolean> {
 
 /** As statKind, without waiting on the thread. */
 async function statKindLater(hostPath: string): Promise<PathKind> {
-  const fs = host.fs;
-  if (!fs) return 'missing';
   try {
-    return (await fs.promises.stat(hostPath)).isFile() ? 'file' : 'other';
+    return kindOf(await host.fs?.promises.stat(hostPath));
   } catch {
     return 'missing';
   }
@@ -229,10 +227,14 @@ function statKind(hostPath: string): PathKind {
     if (!host.fs) return 'missing';
     // Without an exception for a missing path: asked again on every run, and a thrown error costs more than
     // the look-up itself.
-    const stat = host.fs.statSync(hostPath, { throwIfNoEntry: false });
-    if (!stat) return 'missing';
-    return stat.isFile() ? 'file' : 'other';
+    return kindOf(host.fs.statSync(hostPath, { throwIfNoEntry: false }));
   } catch {
     return 'missing';
   }
+}
+
+/** What a look-up found: nothing, a regular file, or something else. */
+function kindOf(stat: { isFile(): boolean } | undefined): PathKind {
+  if (!stat) return 'missing';
+  return stat.isFile() ? 'file' : 'other';
 }
