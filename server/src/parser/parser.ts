@@ -1,10 +1,10 @@
 // One tree-sitter parser for HCL. Parsing is synchronous once the wasm is loaded, so a single parser
 // instance serves every document in the process (JavaScript runs one parse at a time).
-import { Parser, type Language, type Tree } from 'web-tree-sitter';
+import { Parser, type Language, type ParseState, type Tree } from 'web-tree-sitter';
 import { loadHclLanguage, type LoadOptions } from './load';
 import { treeText } from './lineEnds';
 
-export type { Tree };
+export type { ParseState, Tree };
 
 export class HclParser {
   private constructor(
@@ -30,11 +30,11 @@ export class HclParser {
   }
 
   /**
-   * Like `parse`, but gives up when `stop()` returns true (asked every few hundred parser steps) and then
-   * returns undefined: the next call with the same text and old tree goes on from where this one stopped,
-   * unless `reset()` was called.
+   * Like `parse`, but gives up when `stop()` returns true (asked every few hundred parser steps, with where
+   * the parse is) and then returns undefined: the next call with the same text and old tree goes on from
+   * where this one stopped, unless `reset()` was called.
    */
-  parseUntil(text: string, oldTree: Tree | null | undefined, stop: () => boolean): Tree | undefined {
+  parseUntil(text: string, oldTree: Tree | null | undefined, stop: (state: ParseState) => boolean): Tree | undefined {
     return this.parser.parse(text, oldTree ?? null, { progressCallback: stop }) ?? undefined;
   }
 

@@ -6,7 +6,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Point, Tree } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
-import type { HclParser } from './parser';
+import type { HclParser, ParseState } from './parser';
 import type { EditSpan } from '../model/body';
 import { changedSpan, countLoneCarriageReturns, pointAt, rowsAround, spanUnion, treeText, treeTextOfRows } from './lineEnds';
 
@@ -25,6 +25,23 @@ function splitsLineEnd(text: string, offset: number): boolean {
   return text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset) === 10;
 }
 
+/** An old tree of a text this long is given up when a parse reuses nothing of it (SyntaxDocument.advance). */
+const REUSE_WATCHED_SIZE = 256 * 1024;
+
+/**
+ * Progress reports past the changed text after which a parse is taken to reuse nothing: tree-sitter reports
+ * every few hundred steps, about 18 times per KB it reads afresh; a parse that reuses the rest of a 1 MB job
+ * reports about 120 times in all.
+ */
+const REUSE_LOST_REPORTS = 1000;
+
+/** Where `offset` of the text before the edit `span` is after it (inside the replaced text: its end). */
+function movedBy(offset: number, span: EditSpan): number {
+  if (offset < 0 || offset <= span.start) return offset;
+  if (offset >= span.oldEnd) return offset + span.newEnd - span.oldEnd;
+  return span.newEnd;
+}
+
 export class SyntaxDocument {
   private document: TextDocument;
   /** The text tree-sitter reads: `text` with its lone `\r` made `\n` (lineEnds.treeText). */
@@ -40,6 +57,13 @@ export class SyntaxDocument {
   private pendingEdits: EditSpan[] | undefined = [];
   /** A parse of the current text was stopped by `advance` before it finished; the parser holds its state. */
   private stopped = false;
+  /**
+   * Where the text changed since the last parse ends (an offset of the current text; -1: no change yet). Past
+   * it, an incremental parse reuses the old tree's subtrees, unless the change altered how the rest reads.
+   */
+  private changedTo = -1;
+  /** Progress reports of the parse under way that came from past `changedTo` (see `advance`). */
+  private reportsPastChange = 0;
 
   constructor(
     private readonly parser: HclParser,
@@ -122,6 +146,7 @@ export class SyntaxDocument {
       const newEndPosition = toPoint(next.positionAt(span.newEnd));
       if (this.current) {
         this.current.edit({ startIndex: span.start, oldEndIndex: span.oldEnd, newEndIndex: span.newEnd, startPosition, oldEndPosition, newEndPosition });
+        this.changedTo = Math.max(span.newEnd, movedBy(this.changedTo, span));
       }
       const sameLine = oldEndPosition.row === startPosition.row && newEndPosition.row === startPosition.row;
       this.pendingEdits?.push(sameLine ? { ...span, sameLine } : span);
@@ -141,6 +166,7 @@ export class SyntaxDocument {
       this.current = this.parser.parse(this.source, old);
       old?.delete();
       this.stale = false;
+      this.changedTo = -1;
       this.generation++;
     }
     return this.current;
@@ -153,18 +179,49 @@ export class SyntaxDocument {
    */
   advance(stop: () => boolean): Tree | undefined {
     if (this.current && !this.stale) return this.current;
+    if (!this.stopped) this.reportsPastChange = 0;
+    let lostReuse = false;
     const old = this.current;
-    const tree = this.parser.parseUntil(this.source, old, stop);
+    const watchReuse = old !== undefined && this.source.length >= REUSE_WATCHED_SIZE;
+    const progress = (state: ParseState): boolean => {
+      if (watchReuse && this.reusesNothing(state)) {
+        lostReuse = true;
+        return true;
+      }
+      return stop();
+    };
+    let tree = this.parser.parseUntil(this.source, old, progress);
+    if (lostReuse) {
+      // The new tree would share almost nothing with the old one, and both would be held until the parse
+      // ends: twice a large tree's memory, which wasm never gives back. The text is parsed afresh instead.
+      this.parser.reset();
+      this.dropTree();
+      tree = this.parser.parseUntil(this.source, undefined, stop);
+    }
     if (!tree) {
       this.stopped = true;
       return undefined;
     }
     this.stopped = false;
     this.current = tree;
-    old?.delete();
+    if (!lostReuse) old?.delete();
     this.stale = false;
+    this.changedTo = -1;
     this.generation++;
     return tree;
+  }
+
+  /**
+   * Whether the incremental parse under way has read so far past the changed text, a little at a time, that
+   * the change has altered how the rest of the text reads (a heredoc's opener, `/*`): tree-sitter then
+   * reuses none of the old tree after it. Reusing a subtree is one step, however large.
+   */
+  private reusesNothing(state: ParseState): boolean {
+    // Offsets are bytes of UTF-16.
+    const at = state.currentOffset / 2;
+    if (this.changedTo < 0 || at <= this.changedTo) return false;
+    this.reportsPastChange++;
+    return this.reportsPastChange > REUSE_LOST_REPORTS && this.source.length - at > this.source.length / 4;
   }
 
   /** The current tree if it is parsed from the current text (no parse is started). */
