@@ -17,11 +17,15 @@ async function settle(): Promise<void> {
 function growOldSpace(count: number): unknown[] {
   const kept: unknown[] = [];
   for (let i = 0; i < count; i++) kept.push({ index: i, text: `item ${i}` });
+  churn();
+  return kept;
+}
+
+/** Well over two semi-spaces of short-lived allocation: what is kept meanwhile survives two scavenges. */
+function churn(): void {
   let sink = 0;
-  // Well over two semi-spaces of short-lived allocation: the kept objects survive two scavenges.
   for (let i = 0; i < 3_000_000; i++) sink += [i, i + 1].length;
   assert.ok(sink > 0);
-  return kept;
 }
 
 /**
@@ -87,6 +91,21 @@ test('a document let go is collected at once when a collection is due, without w
   t.mock.timers.tick(5000);
   assert.equal(collected(), 1, 'the pending collection at the pause was replaced by this one');
   assert.ok(kept.length > 0);
+});
+
+test('large objects kept past a young collection make a collection due, though the old space hardly grew', async (t) => {
+  // What typing in a 1 MB job leaves: texts of a megabyte and arrays of hundreds of KB, each too large for a
+  // page, dead by the next edit but promoted by a scavenge that fell within theirs.
+  const { keeper, collected } = await countingKeeper(t, { minimumGrowth: 4 * 1024 * 1024 });
+  const oldBefore = oldSpaceUsed();
+  const kept = Array.from({ length: 8 }, (_, i) => new Array<number>(200_000).fill(i + 0.5));
+  churn();
+  assert.ok(oldSpaceUsed() - oldBefore < 4 * 1024 * 1024, 'the old space alone would not make one due');
+  assert.ok(keeper.due(), 'about 13 MB of large objects');
+  keeper.afterWork();
+  t.mock.timers.tick(1000);
+  assert.equal(collected(), 1);
+  assert.equal(kept.length, 8);
 });
 
 test('a keeper that is disposed collects no more', async (t) => {

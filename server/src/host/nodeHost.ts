@@ -61,6 +61,10 @@ const heap: HeapAccess = {
     for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'old_space') return space.space_used_size;
     return v8.getHeapStatistics().used_heap_size;
   },
+  largeObjectsUsed() {
+    for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'large_object_space') return space.space_used_size;
+    return 0;
+  },
   residentBytes() {
     return process.memoryUsage.rss();
   },

@@ -34,6 +34,8 @@ export interface ParserWasm {
 export interface HeapAccess {
   /** Bytes used in V8's old space (or the whole heap). */
   oldSpaceUsed(): number;
+  /** Bytes used by objects too large for a page (long texts, arrays of many thousand items) once they outlived a young collection. */
+  largeObjectsUsed(): number;
   /** The process's resident memory in bytes. */
   residentBytes(): number;
   /**
