@@ -9,6 +9,7 @@ import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
 import { execJobOfBytes } from '../bench/generate';
 import { positionAt } from './helpers/featureClient';
+import { int, pick, seededRandom } from './helpers/random';
 
 const MB = 1024 * 1024;
 
@@ -96,4 +97,38 @@ test('an ordinary edit of a 1 MB job still reuses the old tree', async () => {
     doc.dispose();
     parser.delete();
   }
+});
+
+test('random edits of a large job, some of which change how the rest reads, give the trees of a parse from nothing', async () => {
+  const shared = await sharedParser();
+  const parser = shared.another();
+  const rnd = seededRandom(17);
+  // Just over the size from which a parse that reuses nothing gives the old tree up.
+  let text = execJobOfBytes(300 * 1024);
+  const doc = new SyntaxDocument(parser, 'file:///reuse.nomad.hcl', text, 0);
+  // Openers that make the rest of the file read otherwise, and their closers typed later.
+  const snippets = ['<<EOT\n', '/*', '*/', '"', '${', '}', '{', '\nEOT\n', 'x', ''];
+  let lost = 0;
+  try {
+    parseInSlices(doc);
+    for (let step = 1; step <= 16; step++) {
+      // One to three changes per notification, each range of the text after the one before.
+      const changes = 1 + int(rnd, 3);
+      for (let c = 0; c < changes; c++) {
+        const start = int(rnd, text.length + 1);
+        const end = Math.min(text.length, start + int(rnd, 3));
+        const insert = pick(rnd, snippets);
+        doc.applyChanges([{ range: { start: positionAt(text, start), end: positionAt(text, end) }, text: insert }], step);
+        text = text.slice(0, start) + insert + text.slice(end);
+      }
+      // A whole parse from nothing reports ~4,500 times here; one that reuses the rest, a few dozen.
+      if (parseInSlices(doc) > 2000) lost++;
+      assertTreeOf(doc, shared, text);
+    }
+  } finally {
+    doc.dispose();
+    parser.delete();
+  }
+  // The seed is fixed: some of its edits made the old tree useless, so that path was taken and checked.
+  assert.ok(lost > 0, 'no edit made the parser read the rest afresh');
 });
