@@ -3,9 +3,9 @@
 // sit in V8's old space when they die, and V8 leaves them there until its old-space limit is reached: on a
 // 1,000-line file the server's RSS then grows by a quarter over 1,000 keystrokes and by a tenth over each
 // thousand after, without holding any more live data (a full collection brings the heap back to where it
-// started). So when the old space (with the large objects: in a 1 MB job, each edit's text and arrays of
-// its groups) has grown well past what was live after the last full collection, the server collects once,
-// at the first pause in the work.
+// started). So when the old space (with the large objects: in a 1 MB job, each edit's text) has grown well
+// past what was live after the last full collection, the server collects once, at the first pause in the
+// work.
 //
 // At a pause, not after each edit's diagnostics as it first did: a full collection stops the thread (a few ms
 // on a small file, tens on a 1 MB one), and a keystroke arriving meanwhile waited for it. It also costs the
@@ -32,9 +32,9 @@ export interface MemoryKeeperOptions {
   minimumGrowth?: number;
   /**
    * No forced collection while the old space holds more than this: a full collection stops the thread for
-   * time proportional to what is live (27-47 ms with a 1 MB job open on this project's 2-core test machine,
-   * growing with every large document open), and requests about other documents would wait for it. V8's own collector, which marks concurrently, looks
-   * after heaps that large.
+   * time proportional to what is live (27-47 ms with a 1 MB job open, on a 2-core VM), and requests about
+   * other documents would wait for it. V8's own collector, which marks concurrently, looks after heaps that
+   * large.
    */
   largestHeap?: number;
   /** How long no work may be reported (afterWork) before a collection that is due runs (ms). */
@@ -84,10 +84,9 @@ function oldSpaceUsed(): number {
 }
 
 /**
- * What a full collection frees: the old space and the large objects. An edit of a 1 MB job leaves a text of
- * a megabyte and arrays of hundreds of KB behind, each too large for a page; they outlive a young collection
- * when one falls within their edit, and then wait for a full one. Typing there left ~80 MB of them while the
- * old space grew by 6.
+ * What a full collection frees: the old space and the large objects. Each edit of a 1 MB job leaves its text
+ * behind, a megabyte, too large for a page; the young collections promote such texts, which then wait for a
+ * full collection. 75 keystrokes there left ~75 MB of them while the old space grew by 6.
  */
 function oldGenerationUsed(): number {
   return oldSpaceUsed() + (host.heap?.largeObjectsUsed() ?? 0);

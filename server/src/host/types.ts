@@ -34,7 +34,7 @@ export interface ParserWasm {
 export interface HeapAccess {
   /** Bytes used in V8's old space (or the whole heap). */
   oldSpaceUsed(): number;
-  /** Bytes used by objects too large for a page (long texts, arrays of many thousand items) once they outlived a young collection. */
+  /** Bytes used by objects too large for a page (long texts, arrays of many thousand items) once promoted. */
   largeObjectsUsed(): number;
   /** The process's resident memory in bytes. */
   residentBytes(): number;
