@@ -719,6 +719,40 @@ test('incremental checks: with the machine watched, a missing command is looked 
   }
 });
 
+test('incremental checks: with the machine watched, a command that was there is looked at again between runs, and its notice comes once it is removed', async (t) => {
+  // A path found is looked at again by the watch once its answer is old (here at once), off the thread: a
+  // run never stats it again, so a mount that hangs later holds no edit.
+  const parser = await sharedParser();
+  const job = commandJob(parser, 'found', '/bin/w');
+  fs.writeFileSync(job.tool, '#!/bin/sh\n');
+  let heard = (): void => undefined;
+  const changed = new Promise<void>((resolve) => (heard = resolve));
+  const stopWatching = watchMachine(() => heard(), 10, 0);
+  let alive: NodeJS.Timeout | undefined;
+  const unheard = new Promise<never>((_, reject) => (alive = setTimeout(() => reject(new Error('the removed command was not noticed')), 10_000)));
+  try {
+    assert.equal(toolNotice(job.doc.analyse(job.settings).diagnostics), undefined, 'the command is there');
+    const looks = t.mock.method(nodeFs, 'statSync');
+    // Answers a minute old, and edits of the other group's command: only the new paths are looked up.
+    refreshMachine(Date.now() + 60_000);
+    for (let i = 0; i < 3; i++) assert.equal(toolNotice(job.type(job.text().indexOf('/bin/w') + '/bin/w'.length, 'y')), undefined);
+    const looked = looks.mock.calls.map((call) => String(call.arguments[0]));
+    assert.equal(looked.filter((p) => p === job.tool).length, 0, looked.join(', '));
+    assert.ok(looked.includes('/bin/wyyy'), looked.join(', '));
+    looks.mock.restore();
+    fs.rmSync(job.tool);
+    await Promise.race([changed, unheard]);
+    job.doc.recheck();
+    const diagnostics = job.doc.analyse(job.settings).diagnostics;
+    assert.deepEqual(toolNotice(diagnostics)?.data, { hostPaths: [job.tool], exists: false });
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
+  } finally {
+    clearTimeout(alive);
+    stopWatching();
+    job.dispose();
+  }
+});
+
 /**
  * A template whose text depends on a variable and on its block's delimiters, open as a document. The parsed
  * text is remembered per `data` attribute and file token (checks/templateData.ts): an edit that changes only

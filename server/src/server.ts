@@ -199,7 +199,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void connection.client.register(DidChangeConfigurationNotification.type, { section: CONFIGURATION_SECTION }).catch((e) => logError('register configuration', e));
     }
     // A command or file a finding says is missing may be installed anywhere on the machine, outside every
-    // watched folder: the missing paths are looked at off the thread, and their findings go once there.
+    // watched folder (and one found may be removed): the paths are looked at again off the thread, and the
+    // documents checked again when an answer changed.
     stopWatchingMachine = watchMachine(() => documents?.recheckAll());
     // Checks read the disk (a template's source, a command on the host): created and deleted files are
     // reported back so that findings about them follow at once.

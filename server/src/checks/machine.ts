@@ -6,11 +6,14 @@
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
 //
 // A missing path is the one the user is about to create or install. In the language server `watchMachine`
-// looks at the missing paths checks asked for lately once a second, off the thread (a look-up that hangs on
-// a dead mount holds no request), and says when one appeared: its finding goes without an edit, and no
-// keystroke pays a look-up for it (one per missing path per edit, ~30 µs each here, a tenth of a warm edit
-// of a 1,000-line job). Without the watch (the CLI, tests), a missing path a check asked for lately is asked
-// again on every run instead.
+// looks at the missing paths once a second, off the thread (a look-up that hangs on a dead mount holds no
+// request), and says when one appeared: its finding goes without an edit, and no keystroke pays a look-up
+// for it (one per missing path per edit, ~30 µs each here, a tenth of a warm edit of a 1,000-line job). It
+// looks again at the paths found, once their answer is a few seconds old, the same way: an answer stands
+// until the watch has a newer one, so only a path's first look-up is made during a run (before, every
+// answer older than that was asked again at the start of the next run, on the thread). Without the watch
+// (the CLI, tests), a missing path a check asked for lately is asked again on every run instead, and any
+// other answer once it is a few seconds old.
 //
 // Findings built from these answers are `live` (memo.ts): they must follow the machine. Rather than asking
 // again for every remembered finding on every run, a run first refreshes the answers that are older than the
@@ -21,11 +24,6 @@ import { host } from '../host';
 const STAT_CACHE_MS = 5000;
 /** How often the watch looks at the missing paths (watchMachine). */
 const WATCH_EVERY_MS = 1000;
-/**
- * A missing path no check asked for in this long is no longer watched (the cache's expiry takes over, at the
- * next run). Long enough to go and install a program; a remembered finding does not ask again.
- */
-const WATCH_ASKED_WITHIN_MS = 10 * 60_000;
 const MAX_ENTRIES = 1000;
 /**
  * Missing paths are asked again on every run (with the watch, every second). Typing a path leaves one
@@ -67,40 +65,43 @@ export function machineGeneration(): number {
 let run = 0;
 
 /**
- * Whether a cached answer still stands: without the watch, a missing path a check asked for lately is asked
- * again on every run; anything else after a few seconds.
+ * Whether a cached answer still stands: with the watch, always; without it, a missing path a check asked for
+ * lately is asked again on every run, anything else after a few seconds.
  */
 function fresh(cached: Answer, now: number): boolean {
+  // The watch keeps every answer current, off the thread.
+  if (watch) return true;
   // The file a finding says is missing is the one the user is about to create: without the watch, the next
   // run notices it. Only while a check still asks for it: each character typed into a path leaves a missing
   // answer that no finding names once the next one is typed, and asking all of them again on every edit cost
   // a look-up per stale path per keystroke. One no check asked for lately is asked every few seconds, as a
   // file is.
-  if (!watch && cached.kind === 'missing' && now - cached.asked < STAT_CACHE_MS) return cached.run === run;
+  if (cached.kind === 'missing' && now - cached.asked < STAT_CACHE_MS) return cached.run === run;
   return now - cached.at < STAT_CACHE_MS;
 }
 
-/** Who hears of a missing path that appeared (watchMachine), and the timer that looks while anyone does. */
+/** Who hears of an answer that changed (watchMachine), and the timer that looks while anyone does. */
 const watchers = new Set<() => void>();
 let watch: ReturnType<typeof setInterval> | undefined;
 
 /**
- * Looks at the missing paths checks asked for lately every second, and calls `appeared` when one of them
- * is there now: the language server then checks its documents again. Until stopped (the returned function),
- * runs see missing paths as they see files, cached for a few seconds, the watch keeping them current. Does
- * nothing where the machine cannot be looked at.
+ * Looks at the missing paths every second, and at the others once their answer is `foundAgeMs` old, and
+ * calls `changed` when an answer changed (a missing path is there now, a file was removed): the language
+ * server then checks its documents again. Until stopped (the returned function), runs take every answer
+ * as it stands, the watch keeping them current. Does nothing where the machine cannot be looked at.
  */
-export function watchMachine(appeared: () => void, everyMs = WATCH_EVERY_MS): () => void {
+export function watchMachine(changed: () => void, everyMs = WATCH_EVERY_MS, foundAgeMs = STAT_CACHE_MS): () => void {
   if (!canLookAtMachine()) return () => undefined;
-  const listener = (): void => appeared();
+  const listener = (): void => changed();
   watchers.add(listener);
+  watchFoundAgeMs = foundAgeMs;
   if (!watch) {
     watch = setInterval(() => {
       if (looking) return;
       looking = true;
-      void lookAtMissing()
-        .then((changed) => {
-          if (changed) for (const heard of [...watchers]) heard();
+      void lookAgain()
+        .then((anyChanged) => {
+          if (anyChanged) for (const heard of [...watchers]) heard();
         })
         .finally(() => (looking = false));
     }, everyMs);
@@ -121,15 +122,19 @@ export function watchMachine(appeared: () => void, everyMs = WATCH_EVERY_MS): ()
  */
 let looking = false;
 
+/** How old the answer about a path that was there may grow before the watch looks again (watchMachine). */
+let watchFoundAgeMs = STAT_CACHE_MS;
+
 /**
- * Asks again for the missing paths a check asked for lately, off the thread (a look-up that hangs never
- * holds a request); true when an answer changed. An answer a run got meanwhile is as new: it stands.
+ * Asks again, off the thread (a look-up that hangs never holds a request), for the missing paths and for the
+ * others whose answer is old; true when an answer changed. An answer a run got meanwhile is as new: it
+ * stands. The cache holds at most MAX_MISSING missing paths and MAX_ENTRIES in all.
  */
-async function lookAtMissing(): Promise<boolean> {
+async function lookAgain(): Promise<boolean> {
   const now = Date.now();
   const paths: string[] = [];
   for (const [hostPath, cached] of statCache) {
-    if (cached.kind === 'missing' && now - cached.asked < WATCH_ASKED_WITHIN_MS) paths.push(hostPath);
+    if (cached.kind === 'missing' || now - cached.at >= watchFoundAgeMs) paths.push(hostPath);
   }
   if (paths.length === 0) return false;
   const kinds = await Promise.all(paths.map(statKindLater));
