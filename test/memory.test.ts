@@ -94,8 +94,8 @@ test('a document let go is collected at once when a collection is due, without w
 });
 
 test('large objects kept past a young collection make a collection due, though the old space hardly grew', async (t) => {
-  // What typing in a 1 MB job leaves: texts of a megabyte and arrays of hundreds of KB, each too large for a
-  // page, dead by the next edit but promoted by a scavenge that fell within theirs.
+  // What typing in a 1 MB job leaves: a text of a megabyte per edit, too large for a page, promoted by the
+  // young collections and dead soon after.
   const { keeper, collected } = await countingKeeper(t, { minimumGrowth: 4 * 1024 * 1024 });
   const oldBefore = oldSpaceUsed();
   const kept = Array.from({ length: 8 }, (_, i) => new Array<number>(200_000).fill(i + 0.5));

@@ -26,7 +26,10 @@
 import { host } from './host';
 
 export interface MemoryKeeperOptions {
-  /** Collect when the old space and large objects exceed what was live after the last collection by this fraction of it... */
+  /**
+   * Collect when the old space and the large objects exceed what was live after the last collection by this
+   * fraction of it...
+   */
   growthFraction?: number;
   /** ...and by at least this many bytes (small heaps would otherwise collect too often). */
   minimumGrowth?: number;
@@ -134,8 +137,8 @@ export class MemoryKeeper {
   }
 
   /**
-   * The old space's growth since the last collection, in thresholds; 0 when too large to collect, unless
-   * `anySize` (what is live is known to be small).
+   * The growth of the old space and the large objects since the last collection, in thresholds; 0 when the
+   * old space is too large to collect, unless `anySize` (what is live is known to be small).
    */
   private growth(anySize = false): number {
     // The pause marks what is live, which is in the old space; dead large objects are only let go.

@@ -94,8 +94,9 @@ export function watchMachine(changed: () => void, everyMs = WATCH_EVERY_MS, foun
   if (!canLookAtMachine()) return () => undefined;
   const listener = (): void => changed();
   watchers.add(listener);
-  watchFoundAgeMs = foundAgeMs;
   if (!watch) {
+    // The first watcher's timings hold until the last one stops.
+    watchFoundAgeMs = foundAgeMs;
     watch = setInterval(() => {
       if (looking) return;
       looking = true;

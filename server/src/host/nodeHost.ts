@@ -56,14 +56,18 @@ function grammarWasmPath(options: ParserWasmOptions = {}): string | undefined {
   ]);
 }
 
+/** Bytes used in one of V8's heap spaces; undefined when V8 has no space of that name. */
+function spaceUsed(name: string): number | undefined {
+  for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === name) return space.space_used_size;
+  return undefined;
+}
+
 const heap: HeapAccess = {
   oldSpaceUsed() {
-    for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'old_space') return space.space_used_size;
-    return v8.getHeapStatistics().used_heap_size;
+    return spaceUsed('old_space') ?? v8.getHeapStatistics().used_heap_size;
   },
   largeObjectsUsed() {
-    for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === 'large_object_space') return space.space_used_size;
-    return 0;
+    return spaceUsed('large_object_space') ?? 0;
   },
   residentBytes() {
     return process.memoryUsage.rss();
