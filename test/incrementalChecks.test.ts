@@ -684,16 +684,31 @@ test('incremental checks: after many missing paths typed in one group, a command
   }
 });
 
+/**
+ * The machine watched every 10 ms (watchMachine, found paths looked at again once `foundAgeMs` old) until
+ * `stop()`: `changed` settles when the watch says an answer changed, and fails after 10 s.
+ */
+function watchForChange(what: string, foundAgeMs?: number): { changed: Promise<void>; stop(): void } {
+  let heard = (): void => undefined;
+  const heardOnce = new Promise<void>((resolve) => (heard = resolve));
+  const stopWatching = watchMachine(() => heard(), 10, foundAgeMs);
+  // The watch never keeps the process alive (a server's connection does): this wait's own timer does.
+  let alive: NodeJS.Timeout | undefined;
+  const unheard = new Promise<never>((_, reject) => (alive = setTimeout(() => reject(new Error(`${what} was not noticed`)), 10_000)));
+  return {
+    changed: Promise.race([heardOnce, unheard]),
+    stop: () => {
+      clearTimeout(alive);
+      stopWatching();
+    },
+  };
+}
+
 test('incremental checks: with the machine watched, a missing command is looked for between edits, not during them, and its notice goes once it is there', async (t) => {
   // The language server watches the missing paths (machine.ts): no keystroke pays a look-up for them.
   const parser = await sharedParser();
   const job = commandJob(parser, 'watched', '/bin/x');
-  let heard = (): void => undefined;
-  const appeared = new Promise<void>((resolve) => (heard = resolve));
-  const stopWatching = watchMachine(() => heard(), 10);
-  // The watch never keeps the process alive (a server's connection does): this wait's own timer does.
-  let alive: NodeJS.Timeout | undefined;
-  const unheard = new Promise<never>((_, reject) => (alive = setTimeout(() => reject(new Error('the created command was not noticed')), 10_000)));
+  const watched = watchForChange('the created command');
   try {
     assert.ok(toolNotice(job.doc.analyse(job.settings).diagnostics));
     const looks = t.mock.method(nodeFs, 'statSync');
@@ -705,7 +720,7 @@ test('incremental checks: with the machine watched, a missing command is looked 
     looks.mock.restore();
     fs.writeFileSync(job.tool, '#!/bin/sh\n');
     // Noticed without an edit; the server then checks its documents again.
-    await Promise.race([appeared, unheard]);
+    await watched.changed;
     job.doc.recheck();
     const diagnostics = job.doc.analyse(job.settings).diagnostics;
     assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
@@ -713,8 +728,7 @@ test('incremental checks: with the machine watched, a missing command is looked 
     assert.ok(diagnostics.some((d) => d.code === 'command-location' && d.message.includes('/bin/xyyyyy')), JSON.stringify(diagnostics));
     assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
   } finally {
-    clearTimeout(alive);
-    stopWatching();
+    watched.stop();
     job.dispose();
   }
 });
@@ -725,11 +739,7 @@ test('incremental checks: with the machine watched, a command that was there is 
   const parser = await sharedParser();
   const job = commandJob(parser, 'found', '/bin/w');
   fs.writeFileSync(job.tool, '#!/bin/sh\n');
-  let heard = (): void => undefined;
-  const changed = new Promise<void>((resolve) => (heard = resolve));
-  const stopWatching = watchMachine(() => heard(), 10, 0);
-  let alive: NodeJS.Timeout | undefined;
-  const unheard = new Promise<never>((_, reject) => (alive = setTimeout(() => reject(new Error('the removed command was not noticed')), 10_000)));
+  const watched = watchForChange('the removed command', 0);
   try {
     assert.equal(toolNotice(job.doc.analyse(job.settings).diagnostics), undefined, 'the command is there');
     const looks = t.mock.method(nodeFs, 'statSync');
@@ -741,14 +751,13 @@ test('incremental checks: with the machine watched, a command that was there is 
     assert.ok(looked.includes('/bin/wyyy'), looked.join(', '));
     looks.mock.restore();
     fs.rmSync(job.tool);
-    await Promise.race([changed, unheard]);
+    await watched.changed;
     job.doc.recheck();
     const diagnostics = job.doc.analyse(job.settings).diagnostics;
     assert.deepEqual(toolNotice(diagnostics)?.data, { hostPaths: [job.tool], exists: false });
     assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
   } finally {
-    clearTimeout(alive);
-    stopWatching();
+    watched.stop();
     job.dispose();
   }
 });
