@@ -4,11 +4,16 @@
 // that need one, each slice followed by a return to the event loop. So a request never waits for another
 // document's analysis (only, through `ready`, for its own document's), and a newer edit makes the
 // unfinished analysis of the older text stop at its next slice: it is never completed or published.
+//
+// An analysis that took a path as there while its first look-up was under way (checks/machine.ts) is held:
+// neither published nor given to requests until the answers come (microseconds on a local disk), when its
+// checks run again; past FIRST_LOOK_HOLD_MS (a hung mount) it goes out as it is, and again once they come.
 import type { Analysis, DocumentSnapshot } from './analysis';
 import { DocumentAnalysis } from './analysis';
 import type { TextChange } from './parser/syntaxDocument';
 import type { HclParser } from './parser/parser';
 import type { EffectiveSettings } from './settings';
+import { FIRST_LOOK_HOLD_MS, firstLooksUnderWay, onFirstLooksSettled, provisionalAnswers } from './checks/machine';
 
 export type { DocumentSnapshot };
 
@@ -72,6 +77,11 @@ export class DocumentStore {
   /** Turns still to wait for input read before the next slice (INPUT_TURNS). */
   private inputTurns = 0;
   private readonly closeListeners: ((uri: string) => void)[] = [];
+  /** Documents whose analysis so far got an answer still to come (machine.ts provisionalAnswers). */
+  private readonly provisional = new Set<string>();
+  /** Held documents (see the top of this file), and since when (performance.now()). */
+  private readonly held = new Map<string, number>();
+  private readonly stopHearingLooks: () => void;
 
   constructor(
     private readonly parser: HclParser,
@@ -79,12 +89,15 @@ export class DocumentStore {
     private readonly options: DocumentStoreOptions = {},
   ) {
     this.sliceMs = options.sliceMs ?? SLICE_MS;
+    this.stopHearingLooks = onFirstLooksSettled(() => this.release());
   }
 
   openDocument(uri: string, text: string, version: number): DocumentAnalysis {
     this.open.get(uri)?.dispose();
     const doc = new DocumentAnalysis(this.parser, uri, text, version);
     this.open.set(uri, doc);
+    this.provisional.delete(uri);
+    this.held.delete(uri);
     this.schedule(uri);
     return doc;
   }
@@ -93,6 +106,8 @@ export class DocumentStore {
     const doc = this.open.get(uri);
     if (!doc) return undefined;
     doc.applyChanges(changes, version);
+    // A hold goes on from when it began: a user typing into a path on a hung mount still sees diagnostics.
+    this.provisional.delete(uri);
     this.schedule(uri);
     return doc;
   }
@@ -101,6 +116,8 @@ export class DocumentStore {
     this.open.get(uri)?.dispose();
     this.open.delete(uri);
     this.pending.delete(uri);
+    this.provisional.delete(uri);
+    this.held.delete(uri);
     this.settle(uri, undefined);
     for (const listener of this.closeListeners) listener(uri);
   }
@@ -132,7 +149,7 @@ export class DocumentStore {
   ready(uri: string): Promise<DocumentSnapshot | undefined> {
     const doc = this.open.get(uri);
     if (!doc) return Promise.resolve(undefined);
-    if (doc.isDone(this.currentSettings())) return Promise.resolve(doc.snapshot());
+    if (doc.isDone(this.currentSettings()) && !this.held.has(uri)) return Promise.resolve(doc.snapshot());
     this.schedule(uri);
     return new Promise((resolve) => {
       const list = this.waiters.get(uri);
@@ -172,6 +189,7 @@ export class DocumentStore {
     if (this.scheduled && 'immediate' in this.scheduled) clearImmediate(this.scheduled.immediate);
     else if (this.scheduled) clearTimeout(this.scheduled.timeout);
     this.scheduled = undefined;
+    this.stopHearingLooks();
     for (const uri of [...this.open.keys()]) this.close(uri);
   }
 
@@ -225,11 +243,17 @@ export class DocumentStore {
       const doc = this.open.get(uri);
       if (!doc) continue;
       let done: Analysis | undefined;
+      const given = provisionalAnswers();
       try {
         done = doc.advance(settings, end);
       } catch (error) {
         this.options.failed?.(uri, error);
         done = doc.fail(settings);
+      }
+      if (provisionalAnswers() !== given) this.provisional.add(uri);
+      if (done && this.hold(uri)) {
+        if (performance.now() >= end) break;
+        continue;
       }
       if (done) {
         const snapshot = doc.snapshot()!;
@@ -241,6 +265,43 @@ export class DocumentStore {
       if (performance.now() >= end) break;
     }
     if (this.pending.size > 0 && !this.scheduled) this.later();
+  }
+
+  /**
+   * Whether the completed analysis of `uri` waits for first look-ups (see the top of this file): while it
+   * got an answer still to come and its hold began less than FIRST_LOOK_HOLD_MS ago.
+   */
+  private hold(uri: string): boolean {
+    if (!this.provisional.has(uri)) {
+      this.held.delete(uri);
+      return false;
+    }
+    const now = performance.now();
+    const since = this.held.get(uri);
+    if (since !== undefined && now - since >= FIRST_LOOK_HOLD_MS) {
+      this.held.delete(uri);
+      this.provisional.delete(uri);
+      return false;
+    }
+    if (since === undefined) {
+      this.held.set(uri, now);
+      // Its end: the analysis is checked again and goes out, answers or not.
+      setTimeout(() => this.release(), FIRST_LOOK_HOLD_MS).unref();
+    }
+    // Answered during the slice already: checked again in this one.
+    if (!firstLooksUnderWay()) this.release();
+    return true;
+  }
+
+  /** Checks the held documents again, with the answers that came (or, past their hold, without). */
+  private release(): void {
+    for (const uri of this.held.keys()) {
+      const doc = this.open.get(uri);
+      if (!doc) continue;
+      this.provisional.delete(uri);
+      doc.recheck();
+      this.schedule(uri);
+    }
   }
 
   /** Requests waiting in `ready` for an analysis. */

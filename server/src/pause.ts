@@ -106,6 +106,14 @@ export function stopAfter(until: number): () => boolean {
   };
 }
 
+/**
+ * Whether work now runs under a deadline (an analysis of the language server, in slices), rather than to the
+ * end (the CLI, tests, one-off requests).
+ */
+export function underDeadline(): boolean {
+  return deadline !== Infinity;
+}
+
 export function isPaused(error: unknown): boolean {
   return error === PAUSED;
 }

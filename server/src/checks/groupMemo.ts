@@ -13,7 +13,7 @@
 import type { Block, Group, Job } from '../model/types';
 import { contextFrom, type CheckContext, type Finding, type GroupCheck } from './check';
 import { byPosition, movedFinding, movedPublished, placeOf, publishedOf, withoutDuplicates, type MovedPlace, type Published } from './published';
-import { machineGeneration } from './machine';
+import { machineGeneration, provisionalAnswers } from './machine';
 import { RecentState, jobSettings, type TokenMove } from './memo';
 import { sameDeclarations, scopeReadsOf, type ScopeReads, type ScopeView } from '../model/scopeReads';
 import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
@@ -45,6 +45,11 @@ interface Entry {
   hasLive: boolean;
   /** machineGeneration() when the live steps last ran. */
   generation: number;
+  /**
+   * Their last run got an answer before the path's first look-up came back (machine.ts): they run again
+   * at the next run, whatever the generation.
+   */
+  provisional?: boolean;
   /** What the live steps reported when `items` were made, in step order, and how many each reported. */
   live: LiveResult;
   /** Sorted by position then check, duplicates dropped. */
@@ -73,7 +78,7 @@ const earlier = new WeakMap<Block, Entry>();
  * rather than looked up by block (a thousand hash lookups over objects scattered in memory). Results are
  * never mutated, and `generation` says their live findings are current.
  */
-const lastRuns = new RecentState<{ groups: readonly Group[]; results: (readonly Published[])[]; generation: number }>();
+const lastRuns = new RecentState<{ groups: readonly Group[]; results: (readonly Published[])[]; generation: number; provisional: boolean }>();
 
 /**
  * The groups of the most recent run, whatever its job token: where a group that is checked again most
@@ -88,8 +93,9 @@ let previousGroups: readonly Group[] = [];
 export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (GroupCheck | undefined)[], context: GroupContext | undefined, into: (readonly Published[])[]): void {
   // Read first: should an answer about the machine change during the run, the next run looks again.
   const generation = machineGeneration();
+  const given = provisionalAnswers();
   const last = context ? lastRuns.get(context.token) : undefined;
-  const same = last && last.generation === generation ? last : undefined;
+  const same = last && last.generation === generation && !last.provisional ? last : undefined;
   const previous = last?.groups ?? previousGroups;
   const results: (readonly Published[])[] = [];
   for (let i = 0; i < job.groups.length; i++) {
@@ -102,7 +108,7 @@ export function groupOutputs(ctx: CheckContext, job: Job, parts: readonly (Group
     into.push(result);
   }
   if (context) {
-    lastRuns.set(context.token, { groups: job.groups, results, generation });
+    lastRuns.set(context.token, { groups: job.groups, results, generation, provisional: provisionalAnswers() !== given });
     previousGroups = job.groups;
   }
   // Its base holds this run's model: kept past the run, it kept a whole model of before alive once later
@@ -194,7 +200,7 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   if (known && context && fits && !stale(known)) {
     known.context = context.token;
     known.scope = context.scope;
-    if (known.hasLive && known.generation !== machineGeneration()) refreshLive(ctx, known);
+    if (known.hasLive && (known.generation !== machineGeneration() || known.provisional)) refreshLive(ctx, known);
     return known.items;
   }
   // Checked again because the variables or locals it reads changed, and nothing else: every per-block result
@@ -205,7 +211,9 @@ function groupOutput(ctx: CheckContext, group: Group, parts: readonly (GroupChec
   if (context) progress();
   const hasLive = steps.some((s) => 'live' in s);
   const generation = machineGeneration();
+  const given = provisionalAnswers();
   const entry: Entry = { context: context?.token, withoutScope: context?.withoutScope, scope: context?.scope, steps, hasLive, generation, live: hasLive ? copy(runLive(ctx, steps)) : NO_LIVE, items: [] };
+  if (provisionalAnswers() !== given) entry.provisional = true;
   entry.items = itemsOf(entry);
   if (context) {
     if (known) earlier.set(group.block, known);
@@ -238,7 +246,7 @@ function stale(entry: Entry): boolean {
 function movedEntry(ctx: CheckContext, group: Group, context: GroupContext, known: Entry | undefined): Entry | undefined {
   const move = movesOf(ctx.file)?.get(group.block);
   const origin = move ? entries.get(move.from as Block) : known;
-  if (!origin || (origin.hasLive && origin.generation !== machineGeneration())) return undefined;
+  if (!origin || (origin.hasLive && (origin.generation !== machineGeneration() || origin.provisional))) return undefined;
   const places: MovedPlace[] = move ? [placeOf(move)] : [];
   if (origin.context !== context.token && !(move && stillHolds(origin, group, context))) {
     if (!context.moved || origin.context !== context.moved.before) return undefined;
@@ -371,7 +379,9 @@ function copy(result: LiveResult): LiveResult {
 function refreshLive(ctx: CheckContext, entry: Entry): void {
   // Read first: should an answer change while the steps run, they run again next time.
   entry.generation = machineGeneration();
+  const given = provisionalAnswers();
   const fresh = runLive(ctx, entry.steps);
+  entry.provisional = provisionalAnswers() !== given || undefined;
   if (sameList(fresh.findings, entry.live.findings) && sameList(fresh.counts, entry.live.counts)) return;
   entry.live = copy(fresh);
   entry.items = itemsOf(entry);

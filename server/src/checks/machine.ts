@@ -10,16 +10,21 @@
 // request), and says when one appeared: its finding goes without an edit, and no keystroke pays a look-up
 // for it (one per missing path per edit, ~30 µs each here, a tenth of a warm edit of a 1,000-line job). It
 // looks again at the paths found, once their answer is a few seconds old, the same way: an answer stands
-// until the watch has a newer one, so only a path's first look-up is made during a run (before, every
-// answer older than that was asked again at the start of the next run, on the thread). Without the watch
-// (the CLI, tests), a missing path a check asked for lately is asked again on every run instead, and any
-// other answer once it is a few seconds old.
+// until the watch has a newer one (before, every answer older than that was asked again at the start of the
+// next run, on the thread). A path's first look-up during an analysis is made off the thread too: a path on a
+// hung network mount, or an automount that takes seconds, held the whole server inside one stat call. Until
+// its answer comes, the run takes the path as there (no finding says it is missing) and counts that
+// (provisionalAnswers): the server holds such an analysis' diagnostics until the answers come, for at most
+// FIRST_LOOK_HOLD_MS, and checks again (documents.ts); an answer later than that tells the watchers, as a
+// change would. Without the watch (the CLI, tests), a missing path a check asked for lately is asked again on
+// every run instead, and any other answer once it is a few seconds old.
 //
 // Findings built from these answers are `live` (memo.ts): they must follow the machine. Rather than asking
 // again for every remembered finding on every run, a run first refreshes the answers that are older than the
 // cache allows (refreshMachine), and `machineGeneration()` changes whenever an answer did: remembered live
 // findings made in the current generation are still right.
 import { host } from '../host';
+import { underDeadline } from '../pause';
 
 const STAT_CACHE_MS = 5000;
 /** How often the watch looks at the missing paths (watchMachine). */
@@ -32,6 +37,12 @@ const MAX_ENTRIES = 1000;
  * again, and ask for the paths still named).
  */
 const MAX_MISSING = 32;
+/**
+ * How long the server holds diagnostics built on answers still to come (see the top of this file): a local
+ * disk answers in microseconds, a network mount in milliseconds; one slower than this is published without
+ * them, and again once they come.
+ */
+export const FIRST_LOOK_HOLD_MS = 200;
 /** What a path is on this machine: a regular file, something else (a folder...), or nothing. */
 type PathKind = 'file' | 'other' | 'missing';
 const statCache = new Map<string, Answer>();
@@ -165,8 +176,15 @@ export function refreshMachine(now = Date.now()): void {
   let missing = 0;
   for (const cached of statCache.values()) if (cached.kind === 'missing') missing++;
   if (missing > MAX_MISSING) {
-    for (const [hostPath, cached] of statCache) if (cached.kind === 'missing') statCache.delete(hostPath);
-    generation++;
+    // With the watch, only those no check asked for lately: a job that names more missing paths than this
+    // keeps their answers (asked again, each would be a first look-up, taken as there until answered).
+    let forgot = false;
+    for (const [hostPath, cached] of statCache) {
+      if (cached.kind !== 'missing' || (watch && now - cached.asked < STAT_CACHE_MS)) continue;
+      statCache.delete(hostPath);
+      forgot = true;
+    }
+    if (forgot) generation++;
   }
   for (const [hostPath, cached] of statCache) {
     if (fresh(cached, now)) continue;
@@ -182,6 +200,9 @@ export function refreshMachine(now = Date.now()): void {
  * answer was forgotten (only then may a finding change).
  */
 export function forgetMachine(hostPaths?: readonly string[]): boolean {
+  // A look-up under way may have been answered before the change: its answer is dropped, and the next run
+  // asks again.
+  dropFirstLooks(hostPaths);
   if (!hostPaths) {
     const had = statCache.size > 0;
     if (had) generation++;
@@ -217,6 +238,9 @@ function pathKind(hostPath: string): PathKind {
   const cached = statCache.get(hostPath);
   if (cached) cached.asked = now;
   if (cached && fresh(cached, now)) return cached.kind;
+  // In the server's analyses (in slices, under a deadline). A one-off request (a hover) asks on the thread,
+  // after the analysis of its document asked the same paths: unless that look-up is still under way.
+  if (!cached && watch && (underDeadline() || firstLooks.has(hostPath))) return lookFirst(hostPath, now);
   const kind = statKind(hostPath);
   if (cached && cached.kind !== kind) generation++;
   if (statCache.size >= MAX_ENTRIES) {
@@ -226,6 +250,128 @@ function pathKind(hostPath: string): PathKind {
   }
   statCache.set(hostPath, { at: now, run, kind, asked: now });
   return kind;
+}
+
+/** First look-ups under way, by path: when each was started (Date.now()). */
+const firstLooks = new Map<string, number>();
+/** Answers given while a path's first look-up was under way (see the top of this file). */
+let provisional = 0;
+const settledListeners = new Set<() => void>();
+
+/**
+ * How many answers so far were given before the path's first look-up came back, that look-up begun less than
+ * FIRST_LOOK_HOLD_MS before: a run that got one is provisional (its diagnostics are held, its live steps run
+ * again). One asked for longer (a hung mount) is no longer counted: its answer, when it comes, changes the
+ * generation instead.
+ */
+export function provisionalAnswers(): number {
+  return provisional;
+}
+
+/** Whether a first look-up begun less than FIRST_LOOK_HOLD_MS ago is under way. */
+export function firstLooksUnderWay(now = Date.now()): boolean {
+  for (const since of firstLooks.values()) if (now - since < FIRST_LOOK_HOLD_MS) return true;
+  return false;
+}
+
+/** Calls `listener` each time no first look-up begun less than FIRST_LOOK_HOLD_MS ago is left under way; returns its removal. */
+export function onFirstLooksSettled(listener: () => void): () => void {
+  settledListeners.add(listener);
+  return () => settledListeners.delete(listener);
+}
+
+/** Starts the first look-up of `hostPath` (once) and answers for now that it is there. */
+function lookFirst(hostPath: string, now: number): PathKind {
+  const since = firstLooks.get(hostPath);
+  if (since === undefined) {
+    firstLooks.set(hostPath, now);
+    void statKindLater(hostPath).then((kind) => firstAnswer(hostPath, kind));
+  }
+  if (since === undefined || now - since < FIRST_LOOK_HOLD_MS) provisional++;
+  return 'file';
+}
+
+/** Requests waiting for a path's look-up (pathKindSoon). */
+const answerWaiters = new Map<string, ((kind: PathKind | undefined) => void)[]>();
+
+/**
+ * What is at `hostPath`, for a request, without waiting on the thread: the answer known, or one looked up
+ * off the thread (as a first look-up during an analysis); undefined when none comes within `waitMs` (a hung
+ * mount) or the machine cannot be looked at.
+ */
+export function pathKindSoon(hostPath: string, waitMs = FIRST_LOOK_HOLD_MS): Promise<PathKind | undefined> {
+  const now = Date.now();
+  const cached = statCache.get(hostPath);
+  if (cached && fresh(cached, now)) {
+    cached.asked = now;
+    return Promise.resolve(cached.kind);
+  }
+  if (!canLookAtMachine()) return Promise.resolve(undefined);
+  if (!firstLooks.has(hostPath)) {
+    firstLooks.set(hostPath, now);
+    void statKindLater(hostPath).then((kind) => firstAnswer(hostPath, kind));
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      const waiting = answerWaiters.get(hostPath);
+      const left = waiting?.filter((w) => w !== answered) ?? [];
+      if (left.length) answerWaiters.set(hostPath, left);
+      else answerWaiters.delete(hostPath);
+      resolve(undefined);
+    }, waitMs);
+    timer.unref?.();
+    const answered = (kind: PathKind | undefined): void => {
+      clearTimeout(timer);
+      resolve(kind);
+    };
+    const waiting = answerWaiters.get(hostPath);
+    if (waiting) waiting.push(answered);
+    else answerWaiters.set(hostPath, [answered]);
+  });
+}
+
+function tellWaiters(hostPath: string, kind: PathKind | undefined): void {
+  const waiting = answerWaiters.get(hostPath);
+  if (!waiting) return;
+  answerWaiters.delete(hostPath);
+  for (const answered of waiting) answered(kind);
+}
+
+function firstAnswer(hostPath: string, kind: PathKind): void {
+  const since = firstLooks.get(hostPath);
+  // Forgotten meanwhile (forgetMachine): the next run asks again.
+  if (since === undefined) return;
+  firstLooks.delete(hostPath);
+  const now = Date.now();
+  const cached = statCache.get(hostPath);
+  // An answer got on the thread meanwhile is as new; one from before this look-up (old, without the watch) is not.
+  if (!cached || cached.at < since) {
+    if (cached && cached.kind !== kind) generation++;
+    if (!cached && statCache.size >= MAX_ENTRIES) {
+      statCache.clear();
+      generation++;
+    }
+    statCache.set(hostPath, { at: now, run, kind, asked: cached?.asked ?? now });
+  }
+  tellWaiters(hostPath, kind);
+  // Runs took the path as there past their hold, uncounted (provisionalAnswers): what they built on it is
+  // looked at again.
+  if (now - since >= FIRST_LOOK_HOLD_MS) {
+    generation++;
+    for (const heard of [...watchers]) heard();
+  }
+  if (!firstLooksUnderWay(now)) for (const listener of [...settledListeners]) listener();
+}
+
+function dropFirstLooks(hostPaths: readonly string[] | undefined): void {
+  if (firstLooks.size === 0) return;
+  for (const known of [...firstLooks.keys()]) {
+    if (!hostPaths || hostPaths.some((changed) => known === changed || known.startsWith(changed.endsWith('/') ? changed : changed + '/'))) {
+      firstLooks.delete(known);
+      tellWaiters(known, undefined);
+    }
+  }
+  if (!firstLooksUnderWay()) for (const listener of [...settledListeners]) listener();
 }
 
 function statKind(hostPath: string): PathKind {

@@ -36,7 +36,7 @@ export function documentHandler<P extends { textDocument: { uri: string } }, R>(
   ctx: FeatureContext,
   name: string,
   fallback: R,
-  answer: (input: FeatureInput, params: P) => R,
+  answer: (input: FeatureInput, params: P) => R | Promise<R>,
 ): (params: P) => Promise<R> {
   return ctx.guard(name, fallback, async (params: P) => {
     const input = await featureInput(ctx, params.textDocument.uri);

@@ -10,15 +10,32 @@ import { childAttribute, childBlock, ROOT } from '../schema/lookup';
 import { FREE_FORM } from '../schema/build';
 import type { BlockSchema, BodySchema } from '../schema/types';
 import { documentHandler, type FeatureInput } from './featureInput';
+import { pathKindSoon } from '../checks/machine';
 
 const DOCS = 'https://developer.hashicorp.com/nomad/docs/';
 
 /** Links are answered for at most this many blocks: a huge generated job gets its first ones. */
 const MAX_LINKS = 5000;
 
-function documentLinks(input: FeatureInput): DocumentLink[] {
+/** A link to a file next to the job, made only if it is a regular file there. */
+interface FileLink {
+  link: DocumentLink;
+  file: string;
+}
+
+/**
+ * The links of a document. Files are looked at off the thread (checks/machine.ts): a job beside a hung
+ * mount gets its other links, and the server goes on answering meanwhile.
+ */
+async function documentLinks(input: FeatureInput): Promise<DocumentLink[]> {
   const dir = jobFolder(input.document.uri);
   const links: DocumentLink[] = [];
+  const files: FileLink[] = [];
+  const fileLink = (range: Range, file: string): void => {
+    const link: DocumentLink = { range, target: host.pathToFileUrl(file), tooltip: 'Open the file next to the job' };
+    links.push(link);
+    files.push({ link, file });
+  };
   const walk = (body: Body, schema: BodySchema): void => {
     for (const item of body.items) {
       if (links.length >= MAX_LINKS) return;
@@ -27,9 +44,10 @@ function documentLinks(input: FeatureInput): DocumentLink[] {
         if (attribute?.link === 'address') {
           const found = stringValue(item.value);
           const target = found && addressTarget(found.value, dir);
-          if (found && target) links.push({ range: found.range, target, tooltip: target.startsWith('file:') ? 'Open the file next to the job' : 'Open the address' });
+          if (found && target?.url) links.push({ range: found.range, target: target.url, tooltip: 'Open the address' });
+          else if (found && target?.file) fileLink(found.range, target.file);
         }
-        fileCalls(item.value, dir, links);
+        fileCalls(item.value, dir, fileLink);
         continue;
       }
       const blockSchema = item.type === 'dynamic' ? childBlock(schema, item.dynamic?.blockType ?? '') : childBlock(schema, item.type);
@@ -40,7 +58,10 @@ function documentLinks(input: FeatureInput): DocumentLink[] {
     }
   };
   walk(input.file.body, ROOT);
-  return links;
+  if (files.length === 0) return links;
+  const kinds = await Promise.all(files.map((f) => pathKindSoon(f.file)));
+  const absent = new Set(files.filter((_, i) => kinds[i] !== 'file').map((f) => f.link));
+  return absent.size ? links.filter((link) => !absent.has(link)) : links;
 }
 
 function bodyOf(schema: BlockSchema | undefined): BodySchema {
@@ -69,7 +90,7 @@ function stringValue(expr: Expr): { value: string; range: Range } | undefined {
  * and `//subdir` kept out), `github.com/...` as https, and a relative path as the file next to the job when
  * it exists there.
  */
-function addressTarget(address: string, dir: string | undefined): string | undefined {
+function addressTarget(address: string, dir: string | undefined): { url: string; file?: undefined } | { file: string; url?: undefined } | undefined {
   let value = address.trim().replace(/^[a-z0-9]+::/i, '');
   if (/^(https?|ftp):\/\//i.test(value)) {
     // go-getter options (`?archive=zip`, `?checksum=...`) and `//subdir` are not part of the address.
@@ -78,22 +99,15 @@ function addressTarget(address: string, dir: string | undefined): string | undef
     const subdir = address.indexOf('//', scheme);
     const base = subdir >= 0 ? address.slice(0, subdir) : address;
     const kept = query.split('&').filter((p) => p && !/^(archive|checksum|ref|sshkey|depth|filename)=/.test(p));
-    return kept.length ? `${base}?${kept.join('&')}` : base;
+    return { url: kept.length ? `${base}?${kept.join('&')}` : base };
   }
-  if (/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(value)) return 'https://' + value.replace(/\?.*$/, '');
+  if (/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(value)) return { url: 'https://' + value.replace(/\?.*$/, '') };
   if (!dir || /^[a-z]+:/i.test(value) || value.includes('${')) return undefined;
-  value = value.replace(/\?.*$/, '');
-  const file = path.resolve(dir, value);
-  try {
-    if (!host.fs?.statSync(file).isFile()) return undefined;
-  } catch {
-    return undefined;
-  }
-  return host.pathToFileUrl(file);
+  return { file: path.resolve(dir, value.replace(/\?.*$/, '')) };
 }
 
 /** `file("x.tpl")` and friends with a literal path: the file next to the job. */
-function fileCalls(expr: Expr, dir: string | undefined, links: DocumentLink[]): void {
+function fileCalls(expr: Expr, dir: string | undefined, fileLink: (range: Range, file: string) => void): void {
   if (!dir) return;
   const visit = (e: Expr): void => {
     switch (e.kind) {
@@ -101,7 +115,7 @@ function fileCalls(expr: Expr, dir: string | undefined, links: DocumentLink[]): 
         if ((e.name === 'file' || e.name === 'fileexists') && e.args[0]) {
           const found = stringValue(e.args[0]);
           const target = found && addressTarget(found.value, dir);
-          if (found && target?.startsWith('file:')) links.push({ range: found.range, target, tooltip: 'Open the file next to the job' });
+          if (found && target?.file) fileLink(found.range, target.file);
         }
         e.args.forEach(visit);
         return;

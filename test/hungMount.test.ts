@@ -1,0 +1,138 @@
+// Issue 15 over real JSON-RPC (stdio), against a real hung mount: a FUSE file system that never answers a
+// lookup (helpers/hangfs.c), mounted beside a job whose template reads its `source` from there. A stat of
+// that path waits until the file system's process ends, as on a dead NFS server or an automount that hangs.
+// The server looks a path up off the thread the first time too (checks/machine.ts): it keeps answering
+// requests, publishes the job's diagnostics once their hold runs out, and again once the answer comes.
+// Ordering of events only: no timings are asserted. Needs root and /dev/fuse (CI runs as root).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LspClient, type PublishedDiagnostics } from './helpers/lspClient';
+import { REPO_ROOT } from './helpers/lspClient';
+
+/** Why a hung mount cannot be made here, or undefined when it can. */
+function cannotMount(): string | undefined {
+  if (process.platform !== 'linux') return 'FUSE mounts are made on Linux only';
+  if (process.getuid?.() !== 0) return 'mounting needs root';
+  if (!fs.existsSync('/dev/fuse')) return 'no /dev/fuse';
+  return undefined;
+}
+
+/** hangfs compiled into `dir`, mounted on `mountpoint`: ended by `stop()`, which detaches the mount. */
+async function hungMount(dir: string, mountpoint: string): Promise<{ stop(): Promise<void> }> {
+  const binary = path.join(dir, 'hangfs');
+  const built = spawnSync(process.env.CC ?? 'cc', ['-O1', '-Wall', '-Werror', '-o', binary, path.join(REPO_ROOT, 'test', 'helpers', 'hangfs.c')], { encoding: 'utf8' });
+  assert.equal(built.status, 0, `building hangfs: ${built.stderr}`);
+  const child: ChildProcess = spawn(binary, [mountpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ended = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    void ended.then((code) => reject(new Error(`hangfs ended (${code}) before mounting: ${stderr}`)));
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      assert.equal(await ended, 0, `hangfs: ${stderr}`);
+    },
+  };
+}
+
+const job = (sources: string[]) => `job "hung" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+
+      config {
+        command = "/bin/sh"
+      }
+${sources.map((source, i) => `
+      template {
+        source      = "${source}"
+        destination = "local/out${i}"
+      }
+`).join('')}    }
+  }
+}
+`;
+
+const SMALL = `job "small" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+
+      config {
+        command = "/bin/echo"
+      }
+    }
+  }
+}
+`;
+
+/**
+ * `promise`, or a failure after 20 s: a server that waits for the mount on its thread would otherwise hold the
+ * test (and the mount, and the server stuck in its stat) until killed; failing lets `finally` end the mount.
+ */
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer while the mount hangs`)), 20_000)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const missingSources = (published: PublishedDiagnostics) =>
+  published.diagnostics
+    .filter((d) => d.code === 'template-source-missing')
+    .map((d) => /source "([^"]+)"/.exec(d.message)?.[1])
+    .sort();
+
+test('hung mount: a template source on a mount that never answers holds no request, and the diagnostics come before and after its answer', { skip: cannotMount() }, async () => {
+  // The attack, as it happens by accident: a job file beside a dead network mount (or one a repository's
+  // owner points at an automount). Before, the first stat of the path ran on the server's thread, and every
+  // request of every document waited as long as the mount did.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-hung-'));
+  const mountpoint = path.join(dir, 'hung');
+  fs.mkdirSync(mountpoint);
+  const mount = await hungMount(dir, mountpoint);
+  let client: LspClient | undefined;
+  let mounted = true;
+  try {
+    client = await LspClient.start();
+    const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+    // The twins: a source beside the job that is simply not there, on an ordinary disk, is still reported,
+    // and one that is there is not (and gets its link).
+    fs.writeFileSync(path.join(dir, 'present.tpl'), 'x\n');
+    const version = client.open(uri, job(['hung/app.tpl', 'missing.tpl', 'present.tpl']));
+    const first = await within(client.diagnostics(uri, version), 'the diagnostics of the job');
+    // Published while the mount still hangs: the path on it is taken as there for now.
+    assert.deepEqual(missingSources(first), ['missing.tpl'], JSON.stringify(first.diagnostics));
+    // Another document is analysed and answered meanwhile.
+    const small = pathToFileURL(path.join(os.tmpdir(), 'nomad-exec-hung-small.nomad.hcl')).href;
+    await within(client.diagnostics(small, client.open(small, SMALL)), 'the diagnostics of another document');
+    const hover = await within(client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } }), 'a hover on another document');
+    assert.ok(hover?.contents.value, 'a hover on another document while the mount hangs');
+    // The job's links: the file that is there, not the one on the mount (whose look-up is still under way).
+    const links = await within(client.request<{ target?: string }[]>('textDocument/documentLink', { textDocument: { uri } }), 'the links of the job');
+    const files = links.map((l) => l.target ?? '').filter((t) => t.startsWith('file:')).map((t) => path.relative(dir, fileURLToPath(t)));
+    assert.deepEqual(files, ['present.tpl']);
+    // And so is this one: an edit is analysed and published again, the look-up still under way.
+    const edited = client.change(uri, [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 9 } }, text: 'held' }]);
+    assert.deepEqual(missingSources(await within(client.diagnostics(uri, edited), 'the diagnostics of an edit')), ['missing.tpl']);
+    // The mount goes away; its stat ends (the file system's device closed), and the path is not there:
+    // published without an edit.
+    const after = client.waitFor(uri, (p) => missingSources(p).length === 2);
+    await mount.stop();
+    mounted = false;
+    assert.deepEqual(missingSources(await within(after, 'the diagnostics once the mount is gone')), ['hung/app.tpl', 'missing.tpl']);
+  } finally {
+    if (mounted) await mount.stop();
+    await client?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
