@@ -3,6 +3,10 @@
 // that does not declare it keeps getting pushes (the other LSP tests).
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LspClient, testUri } from './helpers/lspClient';
 
 const JOB = `job "web" {
@@ -12,6 +16,25 @@ const JOB = `job "web" {
 
       config {
         command = "local/missing"
+      }
+    }
+  }
+}
+`;
+
+/** A template whose source is read beside the job file, where it is not (yet). */
+const TEMPLATE_JOB = `job "tpl" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+
+      config {
+        command = "/bin/sh"
+      }
+
+      template {
+        source      = "app.tpl"
+        destination = "local/app.conf"
       }
     }
   }
@@ -40,6 +63,7 @@ test('pull diagnostics', async (t) => {
     return null;
   });
   const uri = testUri('pull.nomad.hcl');
+  const pullJob = (job: string) => client.request<Report>('textDocument/diagnostic', { textDocument: { uri: job } });
   const pullDiagnostics = (previousResultId?: string) => client.request<Report>('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
 
   // The same text pushed to a client that does not pull: what the pulls must equal.
@@ -71,6 +95,30 @@ test('pull diagnostics', async (t) => {
   await t.test('nothing is pushed to a pulling client', async () => {
     await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
     assert.deepEqual(client.published.filter((p) => p.uri === uri), []);
+  });
+
+  await t.test('a file the findings read appearing on disk asks the client to pull again, and the pull no longer has the finding', async () => {
+    // The watch and the editor's file watcher both have the documents checked again; a pulling client is
+    // only told through workspace/diagnostic/refresh (before, the finding stayed until the next edit).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-pull-'));
+    try {
+      const job = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+      client.open(job, TEMPLATE_JOB);
+      const missing = (report: Report) => report.items!.filter((d) => d.code === 'template-source-missing');
+      assert.equal(missing(await pullJob(job)).length, 1);
+      const asked = new Promise<void>((resolve) => (refreshed = resolve));
+      const before = refreshes.length;
+      fs.writeFileSync(path.join(dir, 'app.tpl'), 'x\n');
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'app.tpl')).href, type: 1 }] });
+      let timer: NodeJS.Timeout | undefined;
+      const unasked = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no workspace/diagnostic/refresh after the file appeared')), 10_000)));
+      await Promise.race([asked, unasked]).finally(() => clearTimeout(timer));
+      assert.equal(refreshes.length, before + 1);
+      assert.deepEqual(missing(await pullJob(job)), []);
+      client.close(job);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   await t.test('a settings change asks the client to pull again, and the pull has the new analysis', async () => {

@@ -143,11 +143,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
     shownProblems = problems;
     documents?.reanalyseAll();
-    // A pulling client asks again; its pulls wait for the new analyses.
-    // (Typed void, but a request: its promise is caught so a client's error cannot become an unhandled rejection.)
-    if (pull && clientCapabilities.workspace?.diagnostics?.refreshSupport) {
-      void Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch((error: unknown) => logError('workspace/diagnostic/refresh', error));
-    }
+    pullAgain();
+  };
+
+  // A pulling client (VS Code's) asks again for what it was told before; its pulls wait for the new analyses.
+  // Without this, a finding that went because a file appeared on the machine stayed in the editor until an edit.
+  // (Typed void, but a request: its promise is caught so a client's error cannot become an unhandled rejection.)
+  const pullAgain = (): void => {
+    if (!pull || !clientCapabilities.workspace?.diagnostics?.refreshSupport) return;
+    void Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch((error: unknown) => logError('workspace/diagnostic/refresh', error));
+  };
+  /** Every open document checked again on its model: what the machine answered changed. */
+  const recheckAll = (): void => {
+    documents?.recheckAll();
+    pullAgain();
   };
 
   const pullSettings = async (): Promise<void> => {
@@ -201,7 +210,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // A command or file a finding says is missing may be installed anywhere on the machine, outside every
     // watched folder (and one found may be removed): the paths are looked at again off the thread, and the
     // documents checked again when an answer changed.
-    stopWatchingMachine = watchMachine(() => documents?.recheckAll());
+    stopWatchingMachine = watchMachine(recheckAll);
     // Checks read the disk (a template's source, a command on the host): created and deleted files are
     // reported back so that findings about them follow at once.
     if (clientCapabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
@@ -228,7 +237,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       const paths = params.changes.map((c) => host.fileUrlToPath(c.uri)).filter((p): p is string => p !== undefined);
       // Only answers some finding was built on matter: other files change all the time and cost nothing.
-      if (forgetMachine(paths)) documents?.recheckAll();
+      if (forgetMachine(paths)) recheckAll();
     } catch (error) {
       logError('didChangeWatchedFiles', error);
     }
