@@ -363,9 +363,16 @@ function firstAnswer(hostPath: string, kind: PathKind): void {
   if (!firstLooksUnderWay(now)) for (const listener of [...settledListeners]) listener();
 }
 
+/**
+ * Drops the first look-ups under way for these paths (all when undefined), except those under way for longer
+ * than FIRST_LOOK_HOLD_MS: stuck on a hung mount, each holds one of libuv's four pool threads, and asking again
+ * would hold another (their answer, when the mount comes back, is a new one anyway).
+ */
 function dropFirstLooks(hostPaths: readonly string[] | undefined): void {
   if (firstLooks.size === 0) return;
-  for (const known of [...firstLooks.keys()]) {
+  const now = Date.now();
+  for (const [known, since] of [...firstLooks]) {
+    if (now - since >= FIRST_LOOK_HOLD_MS) continue;
     if (!hostPaths || hostPaths.some((changed) => known === changed || known.startsWith(changed.endsWith('/') ? changed : changed + '/'))) {
       firstLooks.delete(known);
       tellWaiters(known, undefined);
