@@ -9,6 +9,26 @@ import type { NomadExecApi } from '../../../client/src/testApi';
 
 const mode = process.env.NOMAD_EXEC_E2E_MODE ?? 'trusted';
 const fromUs = (d: vscode.Diagnostic): boolean => d.source === 'nomad-exec';
+const codeOf = (d: vscode.Diagnostic): unknown => (typeof d.code === 'object' ? d.code.value : d.code);
+
+/** A task whose template reads `source-app.tpl` beside the job file. */
+const SOURCE_JOB = `job "source" {
+  group "g" {
+    task "t" {
+      driver = "exec"
+
+      config {
+        command = "/bin/sh"
+      }
+
+      template {
+        source      = "source-app.tpl"
+        destination = "local/app.conf"
+      }
+    }
+  }
+}
+`;
 
 suite(`editor (${mode})`, () => {
   let api: NomadExecApi;
@@ -176,6 +196,25 @@ suite(`editor (${mode})`, () => {
     await api.waitForLensesShown(uri.toString(), () => true);
     await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.deepEqual(vscode.languages.getDiagnostics(uri).map((d) => `${d.code}: ${d.message}`), []);
+  });
+
+  test('a template source created beside the job clears its warning without an edit', async () => {
+    // VS Code pulls diagnostics, and nothing is pushed to a pulling client: the server asks it to pull again
+    // when a file the findings read appears (before, the warning stayed until the next keystroke).
+    const editor = await openScratchJob('source.nomad.hcl', SOURCE_JOB);
+    const uri = editor.document.uri;
+    const source = path.join(path.dirname(uri.fsPath), 'source-app.tpl');
+    fs.rmSync(source, { force: true });
+    const missing = (ds: vscode.Diagnostic[]): boolean => ds.some((d) => fromUs(d) && codeOf(d) === 'template-source-missing');
+    try {
+      await waitForDiagnostics(uri, missing, 'the warning about the missing template source');
+      const version = editor.document.version;
+      fs.writeFileSync(source, 'x\n');
+      await waitForDiagnostics(uri, (ds) => !missing(ds), 'the warning to go once the file is there');
+      assert.equal(editor.document.version, version, 'no edit was made');
+    } finally {
+      fs.rmSync(source, { force: true });
+    }
   });
 
   test('the grammar colours block types, labels, strings, interpolations, heredocs and comments', async () => {
