@@ -14,7 +14,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { DocumentAnalysis, PER_EDIT_HCL_VERDICT_LIMIT, analyseTree } from '../server/src/analysis';
 import { RepairedModels } from '../server/src/syntaxRepair';
 import { resolveSettings, type EffectiveSettings } from '../server/src/settings';
-import { refreshMachine, watchMachine } from '../server/src/checks/machine';
+import { onFirstLooksSettled, refreshMachine, watchMachine } from '../server/src/checks/machine';
 import nodeFs = require('node:fs');
 import * as os from 'node:os';
 import { execJobOfLines } from '../bench/generate';
@@ -758,6 +758,43 @@ test('incremental checks: with the machine watched, a command that was there is 
     assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
   } finally {
     watched.stop();
+    job.dispose();
+  }
+});
+
+test('incremental checks: with the machine watched, an analysis in slices looks up a bare command\'s candidates off the thread, all in one run', async (t) => {
+  // The server's first look-ups (machine.ts): a run takes the first candidate as there until it answers, so
+  // without looking ahead each next candidate would be asked only in the run after the one before answered.
+  const parser = await sharedParser();
+  const job = commandJob(parser, 'ahead', 'nomad-exec-no-such-tool');
+  const settings = resolveSettings({});
+  // The watch on, as in the server (its own looks, once a minute here, stay out of the way).
+  const stopWatching = watchMachine(() => undefined, 60_000);
+  try {
+    const onThread = t.mock.method(nodeFs, 'statSync');
+    const offThread = t.mock.method(nodeFs.promises, 'stat');
+    // One run under a deadline, as the server's slices: complete, with the answers still to come.
+    const first = job.doc.advance(settings, performance.now() + 10_000);
+    assert.ok(first, 'one slice is enough');
+    const asked = offThread.mock.calls.map((call) => String(call.arguments[0]));
+    const settled = new Promise<void>((resolve) => {
+      const stop = onFirstLooksSettled(() => {
+        stop();
+        resolve();
+      });
+    });
+    await settled;
+    job.doc.recheck();
+    const diagnostics = job.doc.advance(settings, performance.now() + 10_000)!.diagnostics;
+    const notice = diagnostics.find((d) => d.code === 'command-location' && d.message.includes('nomad-exec-no-such-tool'));
+    const hostPaths = (notice?.data as { hostPaths: string[] } | undefined)?.hostPaths ?? [];
+    assert.ok(hostPaths.length >= 3, JSON.stringify(notice));
+    // Every candidate was asked in the first run, none of them on the thread.
+    for (const hostPath of hostPaths) assert.ok(asked.includes(hostPath), `${hostPath} not asked at first: ${asked.join(', ')}`);
+    assert.deepEqual(onThread.mock.calls.map((call) => String(call.arguments[0])).filter((p) => hostPaths.includes(p)), []);
+    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, settings).diagnostics);
+  } finally {
+    stopWatching();
     job.dispose();
   }
 });

@@ -19,7 +19,7 @@ import {
   type TaskPlaces,
 } from './execPlaces';
 import { live } from './memo';
-import { canLookAtMachine, isRegularFile } from './machine';
+import { canLookAtMachine, isRegularFile, lookAhead } from './machine';
 
 const BARE_NAME_DIRS = ['usr/local/bin', 'usr/bin', 'bin'];
 
@@ -109,6 +109,8 @@ function locationCheck(command: string, fromChroot: Candidate[], places: TaskPla
   const hostPaths = fromChroot.map((candidate) => chrootFor(places, candidate.path)?.hostPath);
   const byOutcome = new Map<number, Finding[]>();
   return (ctx) => {
+    // All at once, off the thread, when none is known yet (machine.ts).
+    lookAhead(hostPaths);
     // The same stat calls, in the same order, as reportLocation makes.
     const found = hostPaths.findIndex((hostPath) => hostPath !== undefined && isRegularFile(hostPath));
     let findings = byOutcome.get(found);
