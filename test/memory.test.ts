@@ -82,6 +82,19 @@ test('without a pause, a keeper collects after the work once the old space has g
   assert.ok(kept.length > 0);
 });
 
+test('a document opened is not collected right after its first diagnostics, however much it grew the heap, but at the pause', async (t) => {
+  // Its growth is its model, live: collecting at once stopped the thread just when requests about it begin.
+  const { keeper, collected } = await countingKeeper(t, { busyFactor: 4 });
+  const kept = growOldSpace(600_000);
+  assert.ok(keeper.due(4), 'old space grew past four times the threshold');
+  keeper.afterWork(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collected(), 0, 'not right after the document opened');
+  t.mock.timers.tick(1000);
+  assert.equal(collected(), 1, 'at the pause');
+  assert.ok(kept.length > 0);
+});
+
 test('a document let go is collected at once when a collection is due, without waiting for a pause', async (t) => {
   const { keeper, collected, kept } = await dueKeeper(t);
   keeper.afterWork();
