@@ -283,11 +283,11 @@ export class DocumentStore {
       this.provisional.delete(uri);
       return false;
     }
-    if (since === undefined) {
-      this.held.set(uri, now);
-      // Its end: the analysis is checked again and goes out, answers or not.
-      setTimeout(() => this.release(), FIRST_LOOK_HOLD_MS).unref();
-    }
+    if (since === undefined) this.held.set(uri, now);
+    // Its end: the analysis is checked again and goes out, answers or not. Set again at each hold: a timer
+    // may fire a fraction of a millisecond early by this clock, and the hold would then wait for answers that
+    // a hung mount never gives.
+    setTimeout(() => this.release(), FIRST_LOOK_HOLD_MS - (now - (since ?? now)) + 1).unref();
     // Answered during the slice already: checked again in this one.
     if (!firstLooksUnderWay()) this.release();
     return true;
