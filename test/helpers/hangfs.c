@@ -4,8 +4,9 @@
 // /dev/fuse itself (no libfuse): INIT is answered, the root's attributes too, LOOKUP never, anything else
 // with ENOSYS. Needs root (mount(2)).
 //
-//   hangfs MOUNTPOINT     mounts, prints "ready" once mounted, serves until SIGTERM or SIGINT, then
-//                         detaches the mount (the lookups waiting fail with ENOTCONN as the device closes).
+//   hangfs MOUNTPOINT     mounts, prints "ready" once mounted, serves until SIGTERM or SIGINT (or its
+//                         parent's death), then detaches the mount (the lookups waiting fail with ENOTCONN
+//                         as the device closes).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +87,11 @@ int main(int argc, char **argv) {
   // No SA_RESTART: the read below returns EINTR, and the loop ends.
   if (sigaction(SIGTERM, &action, NULL) < 0 || sigaction(SIGINT, &action, NULL) < 0) {
     fprintf(stderr, "hangfs: sigaction: %s\n", strerror(errno));
+    return 1;
+  }
+  // A test that dies leaves no mount behind whose lookups wait forever.
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
+    fprintf(stderr, "hangfs: prctl PR_SET_PDEATHSIG: %s\n", strerror(errno));
     return 1;
   }
   int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
