@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LspClient, type PublishedDiagnostics } from './helpers/lspClient';
 import { REPO_ROOT } from './helpers/lspClient';
+import { execJob } from './helpers/jobText';
+import { within } from './helpers/within';
 
 /** Why a hung mount cannot be made here, or undefined when it can. */
 function cannotMount(): string | undefined {
@@ -45,46 +47,21 @@ async function hungMount(dir: string, mountpoint: string): Promise<{ stop(): Pro
   };
 }
 
-const job = (sources: string[]) => `job "hung" {
-  group "g" {
-    task "t" {
-      driver = "exec"
+/** A job named `hung` whose task has a template for each of `sources`. */
+const job = (sources: string[]) =>
+  execJob({
+    names: { job: 'hung', group: 'g', task: 't' },
+    config: '        command = "/bin/sh"',
+    task: sources.map((source, i) => `      template {\n        source      = "${source}"\n        destination = "local/out${i}"\n      }\n`).join(''),
+  });
 
-      config {
-        command = "/bin/sh"
-      }
-${sources.map((source, i) => `
-      template {
-        source      = "${source}"
-        destination = "local/out${i}"
-      }
-`).join('')}    }
-  }
-}
-`;
-
-const SMALL = `job "small" {
-  group "g" {
-    task "t" {
-      driver = "exec"
-
-      config {
-        command = "/bin/echo"
-      }
-    }
-  }
-}
-`;
+const SMALL = execJob({ config: '        command = "/bin/echo"' });
 
 /**
  * `promise`, or a failure after 20 s: a server that waits for the mount on its thread would otherwise hold the
  * test (and the mount, and the server stuck in its stat) until killed; failing lets `finally` end the mount.
  */
-function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer while the mount hangs`)), 20_000)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
+const answered = <T>(promise: Promise<T>, what: string): Promise<T> => within(promise, 20_000, `${what}: no answer while the mount hangs`);
 
 const missingSources = (published: PublishedDiagnostics) =>
   published.diagnostics
@@ -109,27 +86,27 @@ test('hung mount: a template source on a mount that never answers holds no reque
     // and one that is there is not (and gets its link).
     fs.writeFileSync(path.join(dir, 'present.tpl'), 'x\n');
     const version = client.open(uri, job(['hung/app.tpl', 'missing.tpl', 'present.tpl']));
-    const first = await within(client.diagnostics(uri, version), 'the diagnostics of the job');
+    const first = await answered(client.diagnostics(uri, version), 'the diagnostics of the job');
     // Published while the mount still hangs: the path on it is taken as there for now.
     assert.deepEqual(missingSources(first), ['missing.tpl'], JSON.stringify(first.diagnostics));
     // Another document is analysed and answered meanwhile.
     const small = pathToFileURL(path.join(os.tmpdir(), 'nomad-exec-hung-small.nomad.hcl')).href;
-    await within(client.diagnostics(small, client.open(small, SMALL)), 'the diagnostics of another document');
-    const hover = await within(client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } }), 'a hover on another document');
+    await answered(client.diagnostics(small, client.open(small, SMALL)), 'the diagnostics of another document');
+    const hover = await answered(client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } }), 'a hover on another document');
     assert.ok(hover?.contents.value, 'a hover on another document while the mount hangs');
     // The job's links: the file that is there, not the one on the mount (whose look-up is still under way).
-    const links = await within(client.request<{ target?: string }[]>('textDocument/documentLink', { textDocument: { uri } }), 'the links of the job');
+    const links = await answered(client.request<{ target?: string }[]>('textDocument/documentLink', { textDocument: { uri } }), 'the links of the job');
     const files = links.map((l) => l.target ?? '').filter((t) => t.startsWith('file:')).map((t) => path.relative(dir, fileURLToPath(t)));
     assert.deepEqual(files, ['present.tpl']);
     // And so is this one: an edit is analysed and published again, the look-up still under way.
     const edited = client.change(uri, [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 9 } }, text: 'held' }]);
-    assert.deepEqual(missingSources(await within(client.diagnostics(uri, edited), 'the diagnostics of an edit')), ['missing.tpl']);
+    assert.deepEqual(missingSources(await answered(client.diagnostics(uri, edited), 'the diagnostics of an edit')), ['missing.tpl']);
     // The mount goes away; its stat ends (the file system's device closed), and the path is not there:
     // published without an edit.
     const after = client.waitFor(uri, (p) => missingSources(p).length === 2);
     await mount.stop();
     mounted = false;
-    assert.deepEqual(missingSources(await within(after, 'the diagnostics once the mount is gone')), ['hung/app.tpl', 'missing.tpl']);
+    assert.deepEqual(missingSources(await answered(after, 'the diagnostics once the mount is gone')), ['hung/app.tpl', 'missing.tpl']);
   } finally {
     if (mounted) await mount.stop();
     await client?.stop();

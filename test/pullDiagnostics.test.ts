@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient, testUri } from './helpers/lspClient';
+import { execJob } from './helpers/jobText';
+import { within } from './helpers/within';
 
 const JOB = `job "web" {
   group "g" {
@@ -23,23 +25,7 @@ const JOB = `job "web" {
 `;
 
 /** A template whose source is read beside the job file, where it is not (yet). */
-const TEMPLATE_JOB = `job "tpl" {
-  group "g" {
-    task "t" {
-      driver = "exec"
-
-      config {
-        command = "/bin/sh"
-      }
-
-      template {
-        source      = "app.tpl"
-        destination = "local/app.conf"
-      }
-    }
-  }
-}
-`;
+const TEMPLATE_JOB = execJob({ task: '      template {\n        source      = "app.tpl"\n        destination = "local/app.conf"\n      }\n' });
 
 interface Report {
   kind: 'full' | 'unchanged';
@@ -110,9 +96,7 @@ test('pull diagnostics', async (t) => {
       const before = refreshes.length;
       fs.writeFileSync(path.join(dir, 'app.tpl'), 'x\n');
       client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'app.tpl')).href, type: 1 }] });
-      let timer: NodeJS.Timeout | undefined;
-      const unasked = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no workspace/diagnostic/refresh after the file appeared')), 10_000)));
-      await Promise.race([asked, unasked]).finally(() => clearTimeout(timer));
+      await within(asked, 10_000, 'no workspace/diagnostic/refresh after the file appeared');
       assert.equal(refreshes.length, before + 1);
       assert.deepEqual(missing(await pullJob(job)), []);
       client.close(job);

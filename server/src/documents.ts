@@ -21,8 +21,11 @@ export type { DocumentSnapshot };
 export const SLICE_MS = 20;
 
 export interface DocumentStoreOptions {
-  /** Called once per completed analysis of a document's current version (the server publishes it). */
-  analysed?: (snapshot: DocumentSnapshot) => void;
+  /**
+   * Called once per completed analysis of a document's current version (the server publishes it); `first`:
+   * the first since the document was opened.
+   */
+  analysed?: (snapshot: DocumentSnapshot, first: boolean) => void;
   /** Called when an analysis fails unexpectedly (the document then gets an empty analysis). */
   failed?: (uri: string, error: unknown) => void;
   sliceMs?: number;
@@ -77,6 +80,8 @@ export class DocumentStore {
   /** Turns still to wait for input read before the next slice (INPUT_TURNS). */
   private inputTurns = 0;
   private readonly closeListeners: ((uri: string) => void)[] = [];
+  /** Documents opened whose first analysis is not published yet. */
+  private readonly opening = new Set<string>();
   /** Documents whose analysis so far got an answer still to come (machine.ts provisionalAnswers). */
   private readonly provisional = new Set<string>();
   /** Held documents (see the top of this file), and since when (performance.now()). */
@@ -96,6 +101,7 @@ export class DocumentStore {
     this.open.get(uri)?.dispose();
     const doc = new DocumentAnalysis(this.parser, uri, text, version);
     this.open.set(uri, doc);
+    this.opening.add(uri);
     this.provisional.delete(uri);
     this.held.delete(uri);
     this.schedule(uri);
@@ -116,6 +122,7 @@ export class DocumentStore {
     this.open.get(uri)?.dispose();
     this.open.delete(uri);
     this.pending.delete(uri);
+    this.opening.delete(uri);
     this.provisional.delete(uri);
     this.held.delete(uri);
     this.settle(uri, undefined);
@@ -257,7 +264,7 @@ export class DocumentStore {
       }
       if (done) {
         const snapshot = doc.snapshot()!;
-        this.options.analysed?.(snapshot);
+        this.options.analysed?.(snapshot, this.opening.delete(uri));
         this.settle(uri, snapshot);
       } else {
         this.pending.add(uri);

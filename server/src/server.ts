@@ -120,10 +120,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const send = (snapshot: DocumentSnapshot): void => {
     void connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics: shownDiagnostics(snapshot.analysis.diagnostics) as Diagnostic[] });
   };
-  // Documents opened whose first analysis is not published yet (the memory keeper treats it apart).
-  const opening = new Set<string>();
-  const publish = (snapshot: DocumentSnapshot): void => {
-    memory.afterWork(opening.delete(snapshot.uri));
+  const publish = (snapshot: DocumentSnapshot, first: boolean): void => {
+    memory.afterWork(first);
     if (pull) return;
     if (snapshot.analysis.diagnostics.length < LARGE_PUBLISH) return send(snapshot);
     // Choosing and encoding thousands of diagnostics takes tens of ms, and the client reads them before any
@@ -261,7 +259,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidOpenTextDocument((params) => {
     try {
       const { uri, text, version } = params.textDocument;
-      opening.add(uri);
       documents?.openDocument(uri, text, version);
     } catch (error) {
       logError('didOpen', error);
@@ -280,7 +277,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidCloseTextDocument((params) => {
     try {
       documents?.close(params.textDocument.uri);
-      opening.delete(params.textDocument.uri);
       memory.afterRelease(documents?.openTextLength());
       reports.forget(params.textDocument.uri);
       if (!pull) void connection.sendDiagnostics({ uri: params.textDocument.uri, diagnostics: [] });

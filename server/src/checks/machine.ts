@@ -210,17 +210,27 @@ export function forgetMachine(hostPaths?: readonly string[]): boolean {
     return had;
   }
   let forgot = false;
-  for (const changed of hostPaths) {
-    const below = changed.endsWith('/') ? changed : changed + '/';
-    for (const known of statCache.keys()) {
-      if (known === changed || known.startsWith(below)) {
-        statCache.delete(known);
-        forgot = true;
-      }
-    }
+  for (const known of statCache.keys()) {
+    if (!hostPaths.some((changed) => atOrBelow(known, changed))) continue;
+    statCache.delete(known);
+    forgot = true;
   }
   if (forgot) generation++;
   return forgot;
+}
+
+/** `known` is the path `changed` or lies below it. */
+function atOrBelow(known: string, changed: string): boolean {
+  return known === changed || known.startsWith(changed.endsWith('/') ? changed : changed + '/');
+}
+
+/** Keeps an answer; a full cache is forgotten first (answers that come back different change the generation). */
+function remember(hostPath: string, answer: Answer): void {
+  if (!statCache.has(hostPath) && statCache.size >= MAX_ENTRIES) {
+    statCache.clear();
+    generation++;
+  }
+  statCache.set(hostPath, answer);
 }
 
 /** Whether `hostPath` is a regular file on this machine (cached for a few seconds). */
@@ -243,12 +253,7 @@ function pathKind(hostPath: string): PathKind {
   if (!cached && watch && (underDeadline() || firstLooks.has(hostPath))) return lookFirst(hostPath, now);
   const kind = statKind(hostPath);
   if (cached && cached.kind !== kind) generation++;
-  if (statCache.size >= MAX_ENTRIES) {
-    // Forgotten answers may come back different: anything built on them is looked at again.
-    statCache.clear();
-    generation++;
-  }
-  statCache.set(hostPath, { at: now, run, kind, asked: now });
+  remember(hostPath, { at: now, run, kind, asked: now });
   return kind;
 }
 
@@ -297,7 +302,7 @@ function startLook(hostPath: string, now: number): void {
  * Starts the first look-ups of all of `hostPaths` at once, in the server's analyses. A check that stops at
  * the first path there (a command's candidates) takes the first one asked as there until it answers, and
  * would otherwise learn of each next candidate only after the one before it came back: one more run of the
- * checks each (typing a bare command name on a 1,000-line job: 6.2 ms per keystroke against 4.1).
+ * checks each (typing a bare command name on a 1,000-line job: a p90 of 14.4 ms per keystroke against 7.4-9.0).
  */
 export function lookAhead(hostPaths: readonly (string | undefined)[]): void {
   if (!watch || !underDeadline()) return;
@@ -358,11 +363,7 @@ function firstAnswer(hostPath: string, kind: PathKind): void {
   // An answer got on the thread meanwhile is as new; one from before this look-up (old, without the watch) is not.
   if (!cached || cached.at < since) {
     if (cached && cached.kind !== kind) generation++;
-    if (!cached && statCache.size >= MAX_ENTRIES) {
-      statCache.clear();
-      generation++;
-    }
-    statCache.set(hostPath, { at: now, run, kind, asked: cached?.asked ?? now });
+    remember(hostPath, { at: now, run, kind, asked: cached?.asked ?? now });
   }
   tellWaiters(hostPath, kind);
   // Runs took the path as there past their hold, uncounted (provisionalAnswers): what they built on it is
@@ -371,7 +372,12 @@ function firstAnswer(hostPath: string, kind: PathKind): void {
     generation++;
     for (const heard of [...watchers]) heard();
   }
-  if (!firstLooksUnderWay(now)) for (const listener of [...settledListeners]) listener();
+  tellIfSettled();
+}
+
+/** Tells the listeners (onFirstLooksSettled) when no young first look-up is left under way. */
+function tellIfSettled(): void {
+  if (!firstLooksUnderWay()) for (const listener of [...settledListeners]) listener();
 }
 
 /**
@@ -384,12 +390,11 @@ function dropFirstLooks(hostPaths: readonly string[] | undefined): void {
   const now = Date.now();
   for (const [known, since] of [...firstLooks]) {
     if (now - since >= FIRST_LOOK_HOLD_MS) continue;
-    if (!hostPaths || hostPaths.some((changed) => known === changed || known.startsWith(changed.endsWith('/') ? changed : changed + '/'))) {
-      firstLooks.delete(known);
-      tellWaiters(known, undefined);
-    }
+    if (hostPaths && !hostPaths.some((changed) => atOrBelow(known, changed))) continue;
+    firstLooks.delete(known);
+    tellWaiters(known, undefined);
   }
-  if (!firstLooksUnderWay()) for (const listener of [...settledListeners]) listener();
+  tellIfSettled();
 }
 
 function statKind(hostPath: string): PathKind {

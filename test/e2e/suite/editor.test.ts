@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, tidyWorkbench, fixture, hoverText, openJob, openScratchJob, screenshot, until, waitForDiagnostics } from './helpers';
 import { tokenize } from './textmate';
+import { execJob } from '../../helpers/jobText';
 import type { NomadExecApi } from '../../../client/src/testApi';
 
 const mode = process.env.NOMAD_EXEC_E2E_MODE ?? 'trusted';
@@ -12,23 +13,7 @@ const fromUs = (d: vscode.Diagnostic): boolean => d.source === 'nomad-exec';
 const codeOf = (d: vscode.Diagnostic): unknown => (typeof d.code === 'object' ? d.code.value : d.code);
 
 /** A task whose template reads `source-app.tpl` beside the job file. */
-const SOURCE_JOB = `job "source" {
-  group "g" {
-    task "t" {
-      driver = "exec"
-
-      config {
-        command = "/bin/sh"
-      }
-
-      template {
-        source      = "source-app.tpl"
-        destination = "local/app.conf"
-      }
-    }
-  }
-}
-`;
+const SOURCE_JOB = execJob({ task: '      template {\n        source      = "source-app.tpl"\n        destination = "local/app.conf"\n      }\n' });
 
 suite(`editor (${mode})`, () => {
   let api: NomadExecApi;
