@@ -16,6 +16,8 @@ export interface Finding {
   tags?: DiagnosticTag[];
   /** Anything a quick fix needs (e.g. `{ replacement: "cap_add" }`); passed through as Diagnostic.data. */
   data?: unknown;
+  /** Set (to DIAGNOSTIC_SOURCE) only on a finding made as its own diagnostic: published.ts `diagnosticOf`. */
+  source?: string;
 }
 
 export interface CheckContext {

@@ -19,7 +19,7 @@ import type { CheckContext, Finding } from './check';
 import { ROOT } from '../schema/lookup';
 import { JOB_VALUE_ATTRIBUTES } from '../schema/runtime';
 import type { BodySchema } from '../schema/types';
-import { placeOf, type MovedPlace } from './published';
+import { diagnosticOf, placeOf, type MovedPlace } from './published';
 import { movesOf } from '../model/shift';
 import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
 
@@ -159,8 +159,10 @@ class Recording implements CheckContext {
   }
 
   report(finding: Finding): void {
-    this.recorded.push(finding);
-    this.outer.report(finding);
+    // Kept as its diagnostic: what is recorded is kept for as long as the block, and published as it is.
+    const kept = diagnosticOf(finding);
+    this.recorded.push(kept);
+    this.outer.report(kept);
   }
 
   live(run: (ctx: CheckContext) => void): void {

@@ -22,7 +22,19 @@ const published = new WeakMap<Finding, Published>();
 export function publishedOf(finding: Finding, check: number): Published {
   const known = published.get(finding);
   if (known && known.check === check) return known;
-  const diagnostic: Diagnostic = {
+  const made = withDiagnostic(finding.source === DIAGNOSTIC_SOURCE ? (finding as Diagnostic) : diagnosticOf(finding), check);
+  published.set(finding, made);
+  return made;
+}
+
+/**
+ * `finding` as the diagnostic it is published as. A finding kept to be reported again (a memo's record, the
+ * unused-declaration findings) is kept in this form: it is then its own diagnostic, where keeping the finding
+ * and its diagnostic made two objects of each (60,000 findings of a file of 30,000 locals: 3.6 MB).
+ */
+export function diagnosticOf(finding: Finding): Diagnostic & Finding {
+  if (finding.source === DIAGNOSTIC_SOURCE) return finding as Diagnostic & Finding;
+  const diagnostic: Diagnostic & Finding = {
     range: finding.range,
     severity: finding.severity ?? DIAGNOSTIC_CODES[finding.code].severity,
     code: finding.code,
@@ -32,9 +44,7 @@ export function publishedOf(finding: Finding, check: number): Published {
   if (finding.data !== undefined) diagnostic.data = finding.data;
   const tags = finding.tags ?? (DIAGNOSTIC_CODES[finding.code] as CodeInfo).tags;
   if (tags) diagnostic.tags = tags;
-  const made = withDiagnostic(diagnostic, check);
-  published.set(finding, made);
-  return made;
+  return diagnostic;
 }
 
 function withDiagnostic(diagnostic: Diagnostic, check: number): Published {

@@ -7,6 +7,7 @@ import { nearestName } from '../schema/capabilities';
 import { referenceIndex, type Declaration, type LinkedUnit, type Use } from '../references/index';
 import { KIND_NAMES } from '../schema/references';
 import { LastList, align, alignedValues } from '../references/alignment';
+import { diagnosticOf } from './published';
 import { checkpoint, progress } from '../pause';
 
 export const referencesCheck: Check = {
@@ -239,7 +240,7 @@ const unusedFindings = new WeakMap<Declaration, Finding>();
 
 function unusedFinding(declaration: Declaration): Finding {
   let finding = unusedFindings.get(declaration);
-  if (!finding) unusedFindings.set(declaration, (finding = { range: declaration.range, code: 'unused-declaration', message: unusedMessage(declaration) }));
+  if (!finding) unusedFindings.set(declaration, (finding = diagnosticOf({ range: declaration.range, code: 'unused-declaration', message: unusedMessage(declaration) })));
   return finding;
 }
 

@@ -87,7 +87,9 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
             };
             unknown.set(written, said);
           }
-          ctx.report({ range: { start: ref.rootRange.start, end: first.range.end }, code: 'unknown-variable', message: said.message, data: said.data });
+          // `var.x` alone: the reference's own range is that place (a generated file names one thousands of times).
+          const range = ref.path.length === 1 ? ref.range : { start: ref.rootRange.start, end: first.range.end };
+          ctx.report({ range, code: 'unknown-variable', message: said.message, data: said.data });
         },
       });
     },
