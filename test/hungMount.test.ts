@@ -1,6 +1,7 @@
 // Issue 15 over real JSON-RPC (stdio), against a real hung mount: a FUSE file system that never answers a
-// lookup (helpers/hangfs.c), mounted beside a job whose template reads its `source` from there. A stat of
-// that path waits until the file system's process ends, as on a dead NFS server or an automount that hangs.
+// lookup (helpers/hangfs.c), mounted beside a job whose template reads its `source` from there, or in the
+// folder of a job whose `file()` reads below it. A stat of such a path, or the resolution of its links, waits
+// until the file system's process ends, as on a dead NFS server or an automount that hangs.
 // The server looks a path up off the thread the first time too (checks/machine.ts): it keeps answering
 // requests, publishes the job's diagnostics once their hold runs out, and again once the answer comes.
 // Ordering of events only: no timings are asserted. Needs root and /dev/fuse (CI runs as root).
@@ -63,6 +64,40 @@ const SMALL = execJob({ config: '        command = "/bin/echo"' });
  */
 const answered = <T>(promise: Promise<T>, what: string): Promise<T> => within(promise, 20_000, `${what}: no answer while the mount hangs`);
 
+/**
+ * Runs `body` with a hung mount on `<dir>/<name>` and a server, in a temporary folder `dir`; `unmount` ends the
+ * mount (its stat calls then return). The mount, the server and the folder are gone afterwards, whatever
+ * happened.
+ */
+async function withHungMount(name: string, body: (run: { dir: string; client: LspClient; unmount(): Promise<void> }) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-hung-'));
+  const mountpoint = path.join(dir, name);
+  fs.mkdirSync(mountpoint);
+  const mount = await hungMount(dir, mountpoint);
+  let client: LspClient | undefined;
+  let mounted = true;
+  const unmount = async (): Promise<void> => {
+    mounted = false;
+    await mount.stop();
+  };
+  try {
+    client = await LspClient.start();
+    await body({ dir, client, unmount });
+  } finally {
+    if (mounted) await mount.stop();
+    await client?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A small job elsewhere, opened and hovered while the mount hangs: both answered. */
+async function anotherDocumentAnswers(client: LspClient): Promise<void> {
+  const small = pathToFileURL(path.join(os.tmpdir(), 'nomad-exec-hung-small.nomad.hcl')).href;
+  await answered(client.diagnostics(small, client.open(small, SMALL)), 'the diagnostics of another document');
+  const hover = await answered(client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } }), 'a hover on another document');
+  assert.ok(hover?.contents.value, 'a hover on another document while the mount hangs');
+}
+
 const missingSources = (published: PublishedDiagnostics) =>
   published.diagnostics
     .filter((d) => d.code === 'template-source-missing')
@@ -73,14 +108,7 @@ test('hung mount: a template source on a mount that never answers holds no reque
   // The attack, as it happens by accident: a job file beside a dead network mount (or one a repository's
   // owner points at an automount). Before, the first stat of the path ran on the server's thread, and every
   // request of every document waited as long as the mount did.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-hung-'));
-  const mountpoint = path.join(dir, 'hung');
-  fs.mkdirSync(mountpoint);
-  const mount = await hungMount(dir, mountpoint);
-  let client: LspClient | undefined;
-  let mounted = true;
-  try {
-    client = await LspClient.start();
+  await withHungMount('hung', async ({ dir, client, unmount }) => {
     const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
     // The twins: a source beside the job that is simply not there, on an ordinary disk, is still reported,
     // and one that is there is not (and gets its link).
@@ -90,10 +118,7 @@ test('hung mount: a template source on a mount that never answers holds no reque
     // Published while the mount still hangs: the path on it is taken as there for now.
     assert.deepEqual(missingSources(first), ['missing.tpl'], JSON.stringify(first.diagnostics));
     // Another document is analysed and answered meanwhile.
-    const small = pathToFileURL(path.join(os.tmpdir(), 'nomad-exec-hung-small.nomad.hcl')).href;
-    await answered(client.diagnostics(small, client.open(small, SMALL)), 'the diagnostics of another document');
-    const hover = await answered(client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: small }, position: { line: 0, character: 1 } }), 'a hover on another document');
-    assert.ok(hover?.contents.value, 'a hover on another document while the mount hangs');
+    await anotherDocumentAnswers(client);
     // The job's links: the file that is there, not the one on the mount (whose look-up is still under way).
     const links = await answered(client.request<{ target?: string }[]>('textDocument/documentLink', { textDocument: { uri } }), 'the links of the job');
     const files = links.map((l) => l.target ?? '').filter((t) => t.startsWith('file:')).map((t) => path.relative(dir, fileURLToPath(t)));
@@ -104,12 +129,39 @@ test('hung mount: a template source on a mount that never answers holds no reque
     // The mount goes away; its stat ends (the file system's device closed), and the path is not there:
     // published without an edit.
     const after = client.waitFor(uri, (p) => missingSources(p).length === 2);
-    await mount.stop();
-    mounted = false;
+    await unmount();
     assert.deepEqual(missingSources(await answered(after, 'the diagnostics once the mount is gone')), ['hung/app.tpl', 'missing.tpl']);
-  } finally {
-    if (mounted) await mount.stop();
-    await client?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
+});
+
+const outsideReads = (published: PublishedDiagnostics) =>
+  published.diagnostics
+    .filter((d) => d.code === 'file-outside-job-folder')
+    .map((d) => /(file(?:exists)?\("[^"]+"\))/.exec(d.message)?.[1])
+    .sort();
+
+test('hung mount: a file() read through a folder on a mount that never answers holds no request; a link out of the job folder is still reported', { skip: cannotMount() }, async () => {
+  // The attack: a repository whose job reads `file("data/...")`, `data` being a folder on a dead network mount
+  // (or a link a repository's owner points at an automount). Whether the read leaves the job's folder through
+  // a link is told by resolving the path's links, and that resolution ran on the server's thread on every
+  // check: the first one waited as long as the mount did, and every request of every document with it.
+  await withHungMount('data', async ({ dir, client, unmount }) => {
+    const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+    // The twins on an ordinary disk: a read through a link that leaves the folder is reported, one that stays
+    // inside is not.
+    fs.writeFileSync(path.join(dir, 'inside.txt'), 'x\n');
+    fs.symlinkSync('/etc', path.join(dir, 'etc-link'));
+    const top = 'locals {\n  hung    = file("data/app.conf")\n  outside = file("etc-link/hostname")\n  inside  = fileexists("inside.txt")\n}\n';
+    // Published while the mount still hangs (the folder on it taken as inside for now), with the link's finding
+    // once its own look-up came back: at once on this disk, before the hold of the analysis ends.
+    const reported = client.waitFor(uri, (p) => outsideReads(p).length > 0);
+    client.open(uri, execJob({ names: { job: 'hung', group: 'g', task: 't' }, top }));
+    const first = await answered(reported, 'the diagnostics of the job');
+    assert.deepEqual(outsideReads(first), ['file("etc-link/hostname")'], JSON.stringify(first.diagnostics));
+    await anotherDocumentAnswers(client);
+    // An edit is analysed and published again, the look-up still under way; the link is still reported.
+    const edited = client.change(uri, [{ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } }, text: 'held' }]);
+    assert.deepEqual(outsideReads(await answered(client.diagnostics(uri, edited), 'the diagnostics of an edit')), ['file("etc-link/hostname")']);
+    await unmount();
+  });
 });

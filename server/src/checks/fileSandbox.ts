@@ -19,6 +19,7 @@ import { findAttribute, groupBody, knownString, taskBody } from '../schema/runti
 import type { Check, CheckContext } from './check';
 import { walkExpr } from '../model/exprWalk';
 import { FindingMemo, fileTokenOf, live, ownBody } from './memo';
+import { realPathOnMachine } from './machine';
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -107,7 +108,7 @@ function checkJobFolderPath(ctx: CheckContext, shown: string, written: string, r
   }
   live(ctx, (ctx) => {
     try {
-      realPathInside(shown, full, sandbox);
+      realPathInside(shown, full, sandbox, realPathOnMachine);
     } catch (error) {
       if (error instanceof FileSandboxError) ctx.report({ range, code: 'file-outside-job-folder', message: `${error.message}; a local run refuses to read it.` });
     }

@@ -1,4 +1,4 @@
-// What the checks look up on this machine (whether a file exists), through a short-lived cache: the
+// What the checks look up on this machine (whether a file exists, where a path's links lead), through a short-lived cache: the
 // language server re-checks on every edit, and this keeps that from touching the disk each time while still
 // noticing a program installed a moment ago. Every check that reads the disk asks here, never `fs` itself:
 // an answer it got elsewhere would never change the generation, and a remembered finding built on it would
@@ -45,7 +45,21 @@ const MAX_MISSING = 32;
 export const FIRST_LOOK_HOLD_MS = 200;
 /** What a path is on this machine: a regular file, something else (a folder...), or nothing. */
 type PathKind = 'file' | 'other' | 'missing';
+/**
+ * Where a path leads with its links resolved (`real:` and the real path), or `missing`: asked by the file
+ * sandbox check, whether a read leaves the job's folder through a link. Kept in the same cache under its own
+ * key (REAL and the path), looked up and watched as a path's kind is.
+ */
+type RealPath = `real:${string}`;
+type Found = PathKind | RealPath;
+const REAL = '\u0000real\u0000';
+/** Answers by key: a host path (its kind), or REAL and a host path (where it leads). */
 const statCache = new Map<string, Answer>();
+
+/** The host path a key asks about. */
+function pathOf(key: string): string {
+  return key.startsWith(REAL) ? key.slice(REAL.length) : key;
+}
 
 /**
  * An answer, when it was got and in which run of the checks (refreshMachine counts them), and when a check
@@ -54,7 +68,7 @@ const statCache = new Map<string, Answer>();
 interface Answer {
   at: number;
   run: number;
-  kind: PathKind;
+  kind: Found;
   asked: number;
 }
 let generation = 0;
@@ -149,7 +163,7 @@ async function lookAgain(): Promise<boolean> {
     if (cached.kind === 'missing' || now - cached.at >= watchFoundAgeMs) paths.push(hostPath);
   }
   if (paths.length === 0) return false;
-  const kinds = await Promise.all(paths.map(statKindLater));
+  const kinds = await Promise.all(paths.map(askLater));
   let changed = false;
   for (const [i, hostPath] of paths.entries()) {
     const cached = statCache.get(hostPath);
@@ -161,10 +175,12 @@ async function lookAgain(): Promise<boolean> {
   return changed;
 }
 
-/** As statKind, without waiting on the thread. */
-async function statKindLater(hostPath: string): Promise<PathKind> {
+/** As askNow, without waiting on the thread. */
+async function askLater(key: string): Promise<Found> {
   try {
-    return kindOf(await host.fs?.promises.stat(hostPath));
+    if (!host.fs) return 'missing';
+    if (key.startsWith(REAL)) return `real:${await host.fs.promises.realpath(pathOf(key))}`;
+    return kindOf(await host.fs.promises.stat(key));
   } catch {
     return 'missing';
   }
@@ -188,7 +204,7 @@ export function refreshMachine(now = Date.now()): void {
   }
   for (const [hostPath, cached] of statCache) {
     if (fresh(cached, now)) continue;
-    const kind = statKind(hostPath);
+    const kind = askNow(hostPath);
     if (kind !== cached.kind) generation++;
     statCache.set(hostPath, { at: now, run, kind, asked: cached.asked });
   }
@@ -211,7 +227,7 @@ export function forgetMachine(hostPaths?: readonly string[]): boolean {
   }
   let forgot = false;
   for (const known of statCache.keys()) {
-    if (!hostPaths.some((changed) => atOrBelow(known, changed))) continue;
+    if (!hostPaths.some((changed) => atOrBelow(pathOf(known), changed))) continue;
     statCache.delete(known);
     forgot = true;
   }
@@ -244,16 +260,31 @@ export function pathExists(hostPath: string): boolean {
 }
 
 function pathKind(hostPath: string): PathKind {
+  return answer(hostPath, 'file') as PathKind;
+}
+
+/**
+ * Where `hostPath` (absolute, normalised) leads with its links resolved, undefined when nothing is there
+ * (cached and watched as pathKind). While its first look-up is under way in an analysis, the path is taken
+ * as leading to itself.
+ */
+export function realPathOnMachine(hostPath: string): string | undefined {
+  const found = answer(REAL + hostPath, `real:${hostPath}`);
+  return found === 'missing' ? undefined : found.slice('real:'.length);
+}
+
+/** The answer for `key`: cached, looked up, or (a first look-up in an analysis, see lookFirst) `asThere` for now. */
+function answer(key: string, asThere: Found): Found {
   const now = Date.now();
-  const cached = statCache.get(hostPath);
+  const cached = statCache.get(key);
   if (cached) cached.asked = now;
   if (cached && fresh(cached, now)) return cached.kind;
   // In the server's analyses (in slices, under a deadline). A one-off request (a hover) asks on the thread,
   // after the analysis of its document asked the same paths: unless that look-up is still under way.
-  if (!cached && watch && (underDeadline() || firstLooks.has(hostPath))) return lookFirst(hostPath, now);
-  const kind = statKind(hostPath);
+  if (!cached && watch && (underDeadline() || firstLooks.has(key))) return lookFirst(key, now, asThere);
+  const kind = askNow(key);
   if (cached && cached.kind !== kind) generation++;
-  remember(hostPath, { at: now, run, kind, asked: now });
+  remember(key, { at: now, run, kind, asked: now });
   return kind;
 }
 
@@ -285,17 +316,17 @@ export function onFirstLooksSettled(listener: () => void): () => void {
   return () => settledListeners.delete(listener);
 }
 
-/** Starts the first look-up of `hostPath` (once) and answers for now that it is there. */
-function lookFirst(hostPath: string, now: number): PathKind {
-  const since = firstLooks.get(hostPath);
-  if (since === undefined) startLook(hostPath, now);
+/** Starts the first look-up of `key` (once) and answers for now that the path is there (`asThere`). */
+function lookFirst(key: string, now: number, asThere: Found): Found {
+  const since = firstLooks.get(key);
+  if (since === undefined) startLook(key, now);
   if (since === undefined || now - since < FIRST_LOOK_HOLD_MS) provisional++;
-  return 'file';
+  return asThere;
 }
 
-function startLook(hostPath: string, now: number): void {
-  firstLooks.set(hostPath, now);
-  void statKindLater(hostPath).then((kind) => firstAnswer(hostPath, kind));
+function startLook(key: string, now: number): void {
+  firstLooks.set(key, now);
+  void askLater(key).then((found) => firstAnswer(key, found));
 }
 
 /**
@@ -311,7 +342,7 @@ export function lookAhead(hostPaths: readonly (string | undefined)[]): void {
 }
 
 /** Requests waiting for a path's look-up (pathKindSoon). */
-const answerWaiters = new Map<string, ((kind: PathKind | undefined) => void)[]>();
+const answerWaiters = new Map<string, ((kind: Found | undefined) => void)[]>();
 
 /**
  * What is at `hostPath`, for a request, without waiting on the thread: the answer known, or one looked up
@@ -323,11 +354,11 @@ export function pathKindSoon(hostPath: string, waitMs = FIRST_LOOK_HOLD_MS): Pro
   const cached = statCache.get(hostPath);
   if (cached && fresh(cached, now)) {
     cached.asked = now;
-    return Promise.resolve(cached.kind);
+    return Promise.resolve(cached.kind as PathKind);
   }
   if (!canLookAtMachine()) return Promise.resolve(undefined);
   if (!firstLooks.has(hostPath)) startLook(hostPath, now);
-  return new Promise((resolve) => {
+  return new Promise<PathKind | undefined>((resolve) => {
     const timer = setTimeout(() => {
       const waiting = answerWaiters.get(hostPath);
       const left = waiting?.filter((w) => w !== answered) ?? [];
@@ -336,9 +367,10 @@ export function pathKindSoon(hostPath: string, waitMs = FIRST_LOOK_HOLD_MS): Pro
       resolve(undefined);
     }, waitMs);
     timer.unref?.();
-    const answered = (kind: PathKind | undefined): void => {
+    // A key without REAL: its answer is a kind.
+    const answered = (kind: Found | undefined): void => {
       clearTimeout(timer);
-      resolve(kind);
+      resolve(kind as PathKind | undefined);
     };
     const waiting = answerWaiters.get(hostPath);
     if (waiting) waiting.push(answered);
@@ -346,14 +378,14 @@ export function pathKindSoon(hostPath: string, waitMs = FIRST_LOOK_HOLD_MS): Pro
   });
 }
 
-function tellWaiters(hostPath: string, kind: PathKind | undefined): void {
+function tellWaiters(hostPath: string, kind: Found | undefined): void {
   const waiting = answerWaiters.get(hostPath);
   if (!waiting) return;
   answerWaiters.delete(hostPath);
   for (const answered of waiting) answered(kind);
 }
 
-function firstAnswer(hostPath: string, kind: PathKind): void {
+function firstAnswer(hostPath: string, kind: Found): void {
   const since = firstLooks.get(hostPath);
   // Forgotten meanwhile (forgetMachine): the next run asks again.
   if (since === undefined) return;
@@ -390,19 +422,20 @@ function dropFirstLooks(hostPaths: readonly string[] | undefined): void {
   const now = Date.now();
   for (const [known, since] of [...firstLooks]) {
     if (now - since >= FIRST_LOOK_HOLD_MS) continue;
-    if (hostPaths && !hostPaths.some((changed) => atOrBelow(known, changed))) continue;
+    if (hostPaths && !hostPaths.some((changed) => atOrBelow(pathOf(known), changed))) continue;
     firstLooks.delete(known);
     tellWaiters(known, undefined);
   }
   tellIfSettled();
 }
 
-function statKind(hostPath: string): PathKind {
+function askNow(key: string): Found {
   try {
     if (!host.fs) return 'missing';
+    if (key.startsWith(REAL)) return `real:${host.fs.realpathSync(pathOf(key))}`;
     // Without an exception for a missing path: asked again on every run, and a thrown error costs more than
     // the look-up itself.
-    return kindOf(host.fs.statSync(hostPath, { throwIfNoEntry: false }));
+    return kindOf(host.fs.statSync(key, { throwIfNoEntry: false }));
   } catch {
     return 'missing';
   }

@@ -48,15 +48,21 @@ export function assertLexicallyInside(shown: string, file: string, sandbox: Sand
   }
 }
 
+/** Where a path leads with its links resolved; undefined when nothing is there. */
+export type ResolveLinks = (file: string) => string | undefined;
+
 /**
  * The real path of `file` when it exists and, with links resolved, lies inside the sandbox; undefined when it
- * does not exist (a dangling link included). Throws FileSandboxError when it leads outside.
+ * does not exist (a dangling link included). Throws FileSandboxError when it leads outside. `resolve`: how
+ * links are resolved, by default on this thread (the runner); the server's checks resolve them through their
+ * cache, which looks a path up off the thread the first time (checks/machine.ts): a folder on a hung mount
+ * must not hold the server.
  */
-export function realPathInside(shown: string, file: string, sandbox: Sandbox): string | undefined {
+export function realPathInside(shown: string, file: string, sandbox: Sandbox, resolve: ResolveLinks = realpathOrUndefined): string | undefined {
   assertLexicallyInside(shown, file, sandbox);
-  const real = realpathOrUndefined(file);
+  const real = resolve(path.resolve(file));
   if (real === undefined) return undefined;
-  const roots = sandbox.roots.map(realpathOrUndefined).filter((r): r is string => r !== undefined);
+  const roots = sandbox.roots.map((root) => resolve(path.resolve(root))).filter((r): r is string => r !== undefined);
   if (!roots.some((root) => isWithin(real, root))) {
     throw new FileSandboxError(`${sandbox.rule}: ${shown} leads through a link to ${real}, outside ${sandbox.describe}`);
   }
