@@ -25,12 +25,22 @@ function cannotMount(): string | undefined {
   return undefined;
 }
 
-/** hangfs compiled into `dir`, mounted on `mountpoint`: ended by `stop()`, which detaches the mount. */
-async function hungMount(dir: string, mountpoint: string): Promise<{ stop(): Promise<void> }> {
+interface HungMount {
+  /** Ends the file system and detaches the mount (the lookups waiting then fail). */
+  stop(): Promise<void>;
+  /** With `answerFirst`: from now on, lookups go unanswered. */
+  hang(): Promise<void>;
+}
+
+/**
+ * hangfs compiled into `dir`, mounted on `mountpoint`; `answerFirst`: it answers that nothing is there until
+ * `hang()` (a mount that dies while in use).
+ */
+async function hungMount(dir: string, mountpoint: string, answerFirst = false): Promise<HungMount> {
   const binary = path.join(dir, 'hangfs');
   const built = spawnSync(process.env.CC ?? 'cc', ['-O1', '-Wall', '-o', binary, path.join(REPO_ROOT, 'test', 'helpers', 'hangfs.c')], { encoding: 'utf8' });
   assert.equal(built.status, 0, `building hangfs: ${built.stderr}`);
-  const child: ChildProcess = spawn(binary, [mountpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(binary, [...(answerFirst ? ['--answer-until-usr1'] : []), mountpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const ended = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -44,6 +54,11 @@ async function hungMount(dir: string, mountpoint: string): Promise<{ stop(): Pro
     async stop() {
       child.kill('SIGTERM');
       assert.equal(await ended, 0, `hangfs: ${stderr}`);
+    },
+    async hang() {
+      const said = new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('hanging') && resolve()));
+      child.kill('SIGUSR1');
+      await said;
     },
   };
 }
@@ -69,11 +84,11 @@ const answered = <T>(promise: Promise<T>, what: string): Promise<T> => within(pr
  * mount (its stat calls then return). The mount, the server and the folder are gone afterwards, whatever
  * happened.
  */
-async function withHungMount(name: string, body: (run: { dir: string; client: LspClient; unmount(): Promise<void> }) => Promise<void>): Promise<void> {
+async function withHungMount(name: string, body: (run: { dir: string; client: LspClient; unmount(): Promise<void>; mount: HungMount }) => Promise<void>, answerFirst = false): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-hung-'));
   const mountpoint = path.join(dir, name);
   fs.mkdirSync(mountpoint);
-  const mount = await hungMount(dir, mountpoint);
+  const mount = await hungMount(dir, mountpoint, answerFirst);
   let client: LspClient | undefined;
   let mounted = true;
   const unmount = async (): Promise<void> => {
@@ -82,7 +97,7 @@ async function withHungMount(name: string, body: (run: { dir: string; client: Ls
   };
   try {
     client = await LspClient.start();
-    await body({ dir, client, unmount });
+    await body({ dir, client, unmount, mount });
   } finally {
     if (mounted) await mount.stop();
     await client?.stop();
@@ -163,5 +178,63 @@ test('hung mount: a file() read through a folder on a mount that never answers h
     const edited = client.change(uri, [{ range: { start: { line: 1, character: 2 }, end: { line: 1, character: 6 } }, text: 'held' }]);
     assert.deepEqual(outsideReads(await answered(client.diagnostics(uri, edited), 'the diagnostics of an edit')), ['file("etc-link/hostname")']);
     await unmount();
+  });
+});
+
+test('hung mount: a watched path whose mount dies does not stop the watch looking at the others', { skip: cannotMount() }, async () => {
+  // A network mount that answered and then died: the watch looks at the missing paths every second, and a
+  // look-up of one of them now never ends. Before, the watch waited for all its look-ups together: it never
+  // looked again at anything, and a template source created afterwards stayed reported missing until an edit.
+  await withHungMount(
+    'dead',
+    async ({ dir, client, mount }) => {
+      const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+      const version = client.open(uri, job(['dead/app.tpl', 'later.tpl']));
+      // Both missing while the mount still answers.
+      assert.deepEqual(missingSources(await answered(client.diagnostics(uri, version), 'the diagnostics of the job')), ['dead/app.tpl', 'later.tpl']);
+      await mount.hang();
+      // The file the finding asks for is created: reported without an edit, the look-up on the mount still stuck.
+      const after = client.waitFor(uri, (p) => missingSources(p).length === 1);
+      fs.writeFileSync(path.join(dir, 'later.tpl'), 'x\n');
+      assert.deepEqual(missingSources(await answered(after, 'the diagnostics once later.tpl exists')), ['dead/app.tpl']);
+    },
+    true,
+  );
+});
+
+test('hung mount: look-ups stuck on a mount that never answers leave the others going', { skip: cannotMount() }, async () => {
+  // Each look-up stuck on a hung mount holds one of the threads that do the server's file work (libuv's pool,
+  // four by default): a job naming a few files there left none, and every other look-up (a missing template
+  // beside the job, its links, the workspace's symbols) waited behind them for as long as the mount hung.
+  await withHungMount('hung', async ({ dir, client }) => {
+    const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+    fs.writeFileSync(path.join(dir, 'present.tpl'), 'x\n');
+    const stuck = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `hung/${name}.tpl`);
+    const reported = client.waitFor(uri, (p) => missingSources(p).length > 0);
+    client.open(uri, job([...stuck, 'missing.tpl', 'present.tpl']));
+    assert.deepEqual(missingSources(await answered(reported, 'the finding of the missing template')), ['missing.tpl']);
+    const links = await answered(client.request<{ target?: string }[]>('textDocument/documentLink', { textDocument: { uri } }), 'the links of the job');
+    const files = links.map((l) => l.target ?? '').filter((t) => t.startsWith('file:')).map((t) => path.relative(dir, fileURLToPath(t)));
+    assert.deepEqual(files, ['present.tpl']);
+  });
+});
+
+test('hung mount: typing a path in a folder on a mount that never answers does not use up the threads for file work', { skip: cannotMount() }, async () => {
+  // Each character typed makes a new path (`hung/t1.tpl`, `hung/t12.tpl`...), whose first look-up would be
+  // stuck like the one before it, each holding a thread of the pool until none was left. A path in a folder
+  // where a look-up is stuck is taken as there without one; a missing template elsewhere is still found.
+  await withHungMount('hung', async ({ dir, client }) => {
+    const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+    const text = (typed: string, more: string[] = []) => job([`hung/${typed}.tpl`, 'hung/other.tpl', ...more]);
+    await answered(client.diagnostics(uri, client.open(uri, text('t'))), 'the diagnostics of the job');
+    let typed = 't';
+    for (let i = 1; i <= 18; i++) {
+      typed += String(i % 10);
+      const version = client.change(uri, [{ text: text(typed) }]);
+      await answered(client.diagnostics(uri, version), `the diagnostics after typing ${typed}`);
+    }
+    const reported = client.waitFor(uri, (p) => missingSources(p).length > 0);
+    client.change(uri, [{ text: text(typed, ['missing.tpl']) }]);
+    assert.deepEqual(missingSources(await answered(reported, 'the finding of a missing template beside the job')), ['missing.tpl']);
   });
 });

@@ -36,7 +36,7 @@ import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from 
 import { MemoryKeeper } from './memory';
 import { DiagnosticReports } from './diagnosticReports';
 import { shownDiagnostics } from './diagnosticLimit';
-import { forgetMachine, watchMachine } from './checks/machine';
+import { FILE_THREADS, forgetMachine, watchMachine } from './checks/machine';
 import { host } from './host';
 
 /** Features plug in here, one line each. */
@@ -76,6 +76,8 @@ function mergeCapabilities(base: ServerCapabilities, extra: Partial<ServerCapabi
 
 /** Starts the language server on `connection` (created from process argv when omitted). */
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all), options: ServerOptions = {}): Connection {
+  // Before any file work: a look-up stuck on a hung mount holds a thread of the pool (checks/machine.ts).
+  host.reserveFileThreads?.(FILE_THREADS);
   const features = [...FEATURES, ...(options.features ?? [])];
   let parser: HclParser | undefined;
   let documents: DocumentStore | undefined;

@@ -1,12 +1,14 @@
 // A FUSE file system that never answers a lookup: a stat of any path below its mount point waits until this
 // process ends, as one on a hung network mount does. For the tests of the language server's look-ups
 // (checks/machine.ts), which must never wait for one on the thread. Speaks the kernel's FUSE protocol on
-// /dev/fuse itself (no libfuse): INIT is answered, the root's attributes too, LOOKUP never, anything else
-// with ENOSYS. Needs root (mount(2)).
+// /dev/fuse itself (no libfuse): INIT is answered, the root's attributes too, LOOKUP never (or, with
+// --answer-until-usr1, with ENOENT until SIGUSR1: a mount that dies while in use), anything else with ENOSYS.
+// Needs root (mount(2)).
 //
-//   hangfs MOUNTPOINT     mounts, prints "ready" once mounted, serves until SIGTERM or SIGINT (or its
-//                         parent's death), then detaches the mount (the lookups waiting fail with ENOTCONN
-//                         as the device closes).
+//   hangfs [--answer-until-usr1] MOUNTPOINT
+//                         mounts, prints "ready" once mounted ("hanging" once lookups go unanswered after
+//                         SIGUSR1), serves until SIGTERM or SIGINT (or its parent's death), then detaches
+//                         the mount (the lookups waiting fail with ENOTCONN as the device closes).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -59,10 +61,17 @@ struct attr_out {
 };
 
 static volatile sig_atomic_t stopping;
+/** Lookups go unanswered: from the start, or from SIGUSR1 with --answer-until-usr1. */
+static volatile sig_atomic_t hanging = 1;
 
 static void stop(int signo) {
   (void)signo;
   stopping = 1;
+}
+
+static void hang(int signo) {
+  (void)signo;
+  hanging = 1;
 }
 
 static int reply(int fd, uint64_t unique, int error, const void *body, size_t size) {
@@ -78,14 +87,17 @@ static int reply(int fd, uint64_t unique, int error, const void *body, size_t si
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: hangfs MOUNTPOINT\n");
+  int answering = argc == 3 && strcmp(argv[1], "--answer-until-usr1") == 0;
+  if (argc != 2 && !answering) {
+    fprintf(stderr, "usage: hangfs [--answer-until-usr1] MOUNTPOINT\n");
     return 2;
   }
-  const char *mountpoint = argv[1];
+  const char *mountpoint = argv[argc - 1];
+  hanging = !answering;
   struct sigaction action = {.sa_handler = stop};
-  // No SA_RESTART: the read below returns EINTR, and the loop ends.
-  if (sigaction(SIGTERM, &action, NULL) < 0 || sigaction(SIGINT, &action, NULL) < 0) {
+  struct sigaction usr1 = {.sa_handler = hang};
+  // No SA_RESTART: the read below returns EINTR, and the loop ends (or says it hangs now).
+  if (sigaction(SIGTERM, &action, NULL) < 0 || sigaction(SIGINT, &action, NULL) < 0 || sigaction(SIGUSR1, &usr1, NULL) < 0) {
     fprintf(stderr, "hangfs: sigaction: %s\n", strerror(errno));
     return 1;
   }
@@ -110,7 +122,13 @@ int main(int argc, char **argv) {
   // At least FUSE_MIN_READ_BUFFER (8 KiB) and room for a write request's header and data.
   static char request[1 << 17];
   int status = 0;
+  int said = !answering;
   while (!stopping) {
+    if (hanging && !said) {
+      said = 1;
+      printf("hanging\n");
+      fflush(stdout);
+    }
     ssize_t got = read(fd, request, sizeof request);
     if (got < 0) {
       if (errno == EINTR || errno == ENOENT) continue;
@@ -131,6 +149,9 @@ int main(int argc, char **argv) {
     } else if (head.opcode == FUSE_GETATTR && head.nodeid == 1) {
       struct attr_out out = {.attr = {.ino = 1, .mode = S_IFDIR | 0755, .nlink = 2, .blksize = 4096}};
       if (reply(fd, head.unique, 0, &out, sizeof out) < 0) status = 1;
+    } else if (head.opcode == FUSE_LOOKUP && !hanging) {
+      // Nothing here (not remembered by the kernel: each stat asks again).
+      if (reply(fd, head.unique, -ENOENT, NULL, 0) < 0) status = 1;
     } else if (head.opcode == FUSE_LOOKUP || head.opcode == FUSE_INTERRUPT) {
       // Never answered: whoever looks something up here waits.
     } else if (head.opcode == FUSE_DESTROY) {

@@ -19,6 +19,11 @@
 // change would. Without the watch (the CLI, tests), a missing path a check asked for lately is asked again on
 // every run instead, and any other answer once it is a few seconds old.
 //
+// A look-up stuck on a hung mount holds one of the threads of libuv's pool until the mount answers. The server
+// asks for FILE_THREADS of them (four by default), the watch takes each answer as it comes (one stuck look-up
+// stops neither it nor the others), and no look-up is started in a folder where one is stuck, nor at all once
+// MAX_STUCK_LOOKS are: such a path is taken as there until a stuck one comes back.
+//
 // Findings built from these answers are `live` (memo.ts): they must follow the machine. Rather than asking
 // again for every remembered finding on every run, a run first refreshes the answers that are older than the
 // cache allows (refreshMachine), and `machineGeneration()` changes whenever an answer did: remembered live
@@ -43,6 +48,16 @@ const MAX_MISSING = 32;
  * them, and again once they come.
  */
 export const FIRST_LOOK_HOLD_MS = 200;
+/** Threads the server asks for its file work (libuv's pool, four by default): see MAX_STUCK_LOOKS. */
+export const FILE_THREADS = 16;
+/**
+ * Look-ups under way for longer than FIRST_LOOK_HOLD_MS (stuck, as on a hung mount) at which no new one is
+ * started: each holds one of the FILE_THREADS until its mount answers, and the server's other file work
+ * (links, workspace symbols, the look-ups of paths on healthy disks) needs some. A path not looked up then is
+ * taken as there, as one whose look-up is under way is; when a stuck look-up comes back, the documents are
+ * checked again, and it is asked for then.
+ */
+const MAX_STUCK_LOOKS = 8;
 /** What a path is on this machine: a regular file, something else (a folder...), or nothing. */
 type PathKind = 'file' | 'other' | 'missing';
 /**
@@ -122,15 +137,7 @@ export function watchMachine(changed: () => void, everyMs = WATCH_EVERY_MS, foun
   if (!watch) {
     // The first watcher's timings hold until the last one stops.
     watchFoundAgeMs = foundAgeMs;
-    watch = setInterval(() => {
-      if (looking) return;
-      looking = true;
-      void lookAgain()
-        .then((anyChanged) => {
-          if (anyChanged) for (const heard of [...watchers]) heard();
-        })
-        .finally(() => (looking = false));
-    }, everyMs);
+    watch = setInterval(lookAgain, everyMs);
     // The watch never keeps the process alive on its own.
     watch.unref?.();
   }
@@ -142,37 +149,87 @@ export function watchMachine(changed: () => void, everyMs = WATCH_EVERY_MS, foun
   };
 }
 
-/**
- * A look of the watch is under way: the next waits for it (a path on a hung mount stops the watch, not the
- * server).
- */
-let looking = false;
-
 /** How old the answer about a path that was there may grow before the watch looks again (watchMachine). */
 let watchFoundAgeMs = STAT_CACHE_MS;
 
 /**
- * Asks again, off the thread (a look-up that hangs never holds a request), for the missing paths and for the
- * others whose answer is old; true when an answer changed. An answer a run got meanwhile is as new: it
- * stands. The cache holds at most MAX_MISSING missing paths and MAX_ENTRIES in all.
+ * The watch's look-ups under way, by key. Each answer is taken as it comes, and a key is not asked again
+ * while its look-up is under way: one stuck on a mount that died stops neither the others nor the next looks
+ * (the watch once waited for all of its look-ups together, and one stuck look-up stopped it for good).
  */
-async function lookAgain(): Promise<boolean> {
+const watchLooks = new Map<string, number>();
+/** Watchers are told once for the answers that came in one turn (each tells every document to be checked again). */
+let tellSoon: ReturnType<typeof setImmediate> | undefined;
+
+/**
+ * Asks again, off the thread (a look-up that hangs never holds a request), for the missing paths and for the
+ * others whose answer is old; the watchers hear when an answer changed. An answer a run got meanwhile is as
+ * new: it stands. The cache holds at most MAX_MISSING missing paths and MAX_ENTRIES in all.
+ */
+function lookAgain(): void {
   const now = Date.now();
-  const paths: string[] = [];
-  for (const [hostPath, cached] of statCache) {
-    if (cached.kind === 'missing' || now - cached.at >= watchFoundAgeMs) paths.push(hostPath);
+  for (const [key, cached] of statCache) {
+    if (watchLooks.has(key) || (cached.kind !== 'missing' && now - cached.at < watchFoundAgeMs)) continue;
+    if (!mayStartLooks(now, key)) continue;
+    watchLooks.set(key, now);
+    void askLater(key).then((found) => {
+      watchLooks.delete(key);
+      watchAnswer(key, found, now);
+    });
   }
-  if (paths.length === 0) return false;
-  const kinds = await Promise.all(paths.map(askLater));
-  let changed = false;
-  for (const [i, hostPath] of paths.entries()) {
-    const cached = statCache.get(hostPath);
-    if (!cached || cached.at > now) continue;
-    statCache.set(hostPath, { at: now, run: cached.run, kind: kinds[i], asked: cached.asked });
-    if (kinds[i] !== cached.kind) changed = true;
+}
+
+function watchAnswer(key: string, found: Found, asked: number): void {
+  const cached = statCache.get(key);
+  if (Date.now() - asked >= FIRST_LOOK_HOLD_MS) lookedBack();
+  if (!cached || cached.at > asked) return;
+  statCache.set(key, { at: asked, run: cached.run, kind: found, asked: cached.asked });
+  if (found === cached.kind) return;
+  generation++;
+  tellWatchersSoon();
+}
+
+function tellWatchersSoon(): void {
+  tellSoon ??= setImmediate(() => {
+    tellSoon = undefined;
+    for (const heard of [...watchers]) heard();
+  });
+}
+
+/** Paths were taken as there without a look-up, too many being stuck (MAX_STUCK_LOOKS). */
+let lookUpsDeferred = false;
+
+/**
+ * Whether a new look-up may start (of `key`, or of any path when undefined): fewer than MAX_STUCK_LOOKS are
+ * stuck, and none of them in the folder of `key`'s path (a folder on a hung mount: typing a path there asks
+ * for a new one at each keystroke). Notes when one may not.
+ */
+function mayStartLooks(now: number, key?: string): boolean {
+  const folder = key === undefined ? undefined : parentOf(pathOf(key));
+  let stuck = 0;
+  for (const looks of [firstLooks, watchLooks]) {
+    for (const [known, since] of looks) {
+      if (now - since < FIRST_LOOK_HOLD_MS) continue;
+      stuck++;
+      if (folder !== undefined && parentOf(pathOf(known)) === folder) stuck = MAX_STUCK_LOOKS;
+    }
   }
-  if (changed) generation++;
-  return changed;
+  if (stuck < MAX_STUCK_LOOKS) return true;
+  lookUpsDeferred = true;
+  return false;
+}
+
+/** The folder of a host path (either separator: the server runs on Windows too). */
+function parentOf(hostPath: string): string {
+  return hostPath.slice(0, Math.max(hostPath.lastIndexOf('/'), hostPath.lastIndexOf('\\'), 0));
+}
+
+/** A stuck look-up came back: paths not looked up meanwhile are asked for in the checks it has run again. */
+function lookedBack(): void {
+  if (!lookUpsDeferred) return;
+  lookUpsDeferred = false;
+  generation++;
+  tellWatchersSoon();
 }
 
 /** As askNow, without waiting on the thread. */
@@ -319,7 +376,11 @@ export function onFirstLooksSettled(listener: () => void): () => void {
 /** Starts the first look-up of `key` (once) and answers for now that the path is there (`asThere`). */
 function lookFirst(key: string, now: number, asThere: Found): Found {
   const since = firstLooks.get(key);
-  if (since === undefined) startLook(key, now);
+  if (since === undefined) {
+    // Too many stuck: taken as there, uncounted (no answer is coming to release a hold).
+    if (!mayStartLooks(now, key)) return asThere;
+    startLook(key, now);
+  }
   if (since === undefined || now - since < FIRST_LOOK_HOLD_MS) provisional++;
   return asThere;
 }
@@ -338,7 +399,7 @@ function startLook(key: string, now: number): void {
 export function lookAhead(hostPaths: readonly (string | undefined)[]): void {
   if (!watch || !underDeadline()) return;
   const now = Date.now();
-  for (const hostPath of hostPaths) if (hostPath !== undefined && !statCache.has(hostPath) && !firstLooks.has(hostPath)) startLook(hostPath, now);
+  for (const hostPath of hostPaths) if (hostPath !== undefined && !statCache.has(hostPath) && !firstLooks.has(hostPath) && mayStartLooks(now, hostPath)) startLook(hostPath, now);
 }
 
 /** Requests waiting for a path's look-up (pathKindSoon). */
@@ -357,7 +418,10 @@ export function pathKindSoon(hostPath: string, waitMs = FIRST_LOOK_HOLD_MS): Pro
     return Promise.resolve(cached.kind as PathKind);
   }
   if (!canLookAtMachine()) return Promise.resolve(undefined);
-  if (!firstLooks.has(hostPath)) startLook(hostPath, now);
+  if (!firstLooks.has(hostPath)) {
+    if (!mayStartLooks(now, hostPath)) return Promise.resolve(undefined);
+    startLook(hostPath, now);
+  }
   return new Promise<PathKind | undefined>((resolve) => {
     const timer = setTimeout(() => {
       const waiting = answerWaiters.get(hostPath);
@@ -391,6 +455,7 @@ function firstAnswer(hostPath: string, kind: Found): void {
   if (since === undefined) return;
   firstLooks.delete(hostPath);
   const now = Date.now();
+  if (now - since >= FIRST_LOOK_HOLD_MS) lookedBack();
   const cached = statCache.get(hostPath);
   // An answer got on the thread meanwhile is as new; one from before this look-up (old, without the watch) is not.
   if (!cached || cached.at < since) {

@@ -108,6 +108,10 @@ export const platformHost: ServerHost = {
   env: (name) => process.env[name],
   hash: (algorithm, text) => crypto.createHash(algorithm).update(text, 'utf8').digest('hex'),
   heap,
+  reserveFileThreads(count) {
+    // libuv reads it when the pool first starts: later, it changes nothing.
+    process.env.UV_THREADPOOL_SIZE ??= String(count);
+  },
   async parserWasm(options) {
     const runtimePath = runtimeWasmPath(options);
     const grammar = grammarWasmPath(options);

@@ -61,4 +61,9 @@ export interface ServerHost {
   readonly heap: HeapAccess | undefined;
   /** Loads the parser's wasm files. */
   parserWasm(options: ParserWasmOptions): Promise<ParserWasm>;
+  /**
+   * Asks for at least `count` threads for file work (libuv's pool), unless the process was told its own
+   * number; only before any file work was done. Absent where there is no such pool (the browser).
+   */
+  reserveFileThreads?(count: number): void;
 }
