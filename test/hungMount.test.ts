@@ -84,11 +84,16 @@ const answered = <T>(promise: Promise<T>, what: string): Promise<T> => within(pr
  * mount (its stat calls then return). The mount, the server and the folder are gone afterwards, whatever
  * happened.
  */
-async function withHungMount(name: string, body: (run: { dir: string; client: LspClient; unmount(): Promise<void>; mount: HungMount }) => Promise<void>, answerFirst = false): Promise<void> {
+async function withHungMount(
+  name: string,
+  body: (run: { dir: string; client: LspClient; unmount(): Promise<void>; mount: HungMount }) => Promise<void>,
+  options: { answerFirst?: boolean; beforeStart?: (dir: string) => void; workspace?: boolean } = {},
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-hung-'));
   const mountpoint = path.join(dir, name);
   fs.mkdirSync(mountpoint);
-  const mount = await hungMount(dir, mountpoint, answerFirst);
+  options.beforeStart?.(dir);
+  const mount = await hungMount(dir, mountpoint, options.answerFirst);
   let client: LspClient | undefined;
   let mounted = true;
   const unmount = async (): Promise<void> => {
@@ -96,7 +101,7 @@ async function withHungMount(name: string, body: (run: { dir: string; client: Ls
     await mount.stop();
   };
   try {
-    client = await LspClient.start();
+    client = await LspClient.start(options.workspace ? { workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'hung' }] } : {});
     await body({ dir, client, unmount, mount });
   } finally {
     if (mounted) await mount.stop();
@@ -198,7 +203,7 @@ test('hung mount: a watched path whose mount dies does not stop the watch lookin
       fs.writeFileSync(path.join(dir, 'later.tpl'), 'x\n');
       assert.deepEqual(missingSources(await answered(after, 'the diagnostics once later.tpl exists')), ['dead/app.tpl']);
     },
-    true,
+    { answerFirst: true },
   );
 });
 
@@ -237,4 +242,29 @@ test('hung mount: typing a path in a folder on a mount that never answers does n
     client.change(uri, [{ text: text(typed, ['missing.tpl']) }]);
     assert.deepEqual(missingSources(await answered(reported, 'the finding of a missing template beside the job')), ['missing.tpl']);
   });
+});
+
+test('hung mount: a workspace folder holding a mount that never answers still has its other job files indexed', { skip: cannotMount() }, async () => {
+  // A workspace with a dead network mount inside it (a checkout's `mnt/`, a home folder): listing that folder
+  // never ends. The index walked the workspace one folder listing after another and waited for it, for good:
+  // no job file after it was indexed, and the index never said it was complete.
+  await withHungMount(
+    'mnt',
+    async ({ client }) => {
+      const indexed = await answered(client.waitForLog((m) => /workspace symbols: \d+ files indexed/.test(m)), 'the workspace index');
+      assert.match(indexed, /workspace symbols: 1 files indexed/);
+      const skipped = client.logs.find((m) => m.includes('did not answer'));
+      assert.match(skipped ?? '', /mnt did not answer/, 'the folder skipped is named in the log');
+      const found = await answered(client.request<{ name: string }[]>('workspace/symbol', { query: 'indexed' }), 'workspace symbols');
+      assert.deepEqual(found.map((s) => s.name), ['indexed']);
+    },
+    {
+      workspace: true,
+      // Created before the server starts, so that the walk finds it whichever folder it lists first.
+      beforeStart: (dir) => {
+        fs.mkdirSync(path.join(dir, 'jobs'));
+        fs.writeFileSync(path.join(dir, 'jobs', 'indexed.nomad.hcl'), execJob({ names: { job: 'indexed', group: 'g', task: 't' } }));
+      },
+    },
+  );
 });

@@ -1,7 +1,7 @@
 // A FUSE file system that never answers a lookup: a stat of any path below its mount point waits until this
 // process ends, as one on a hung network mount does. For the tests of the language server's look-ups
 // (checks/machine.ts), which must never wait for one on the thread. Speaks the kernel's FUSE protocol on
-// /dev/fuse itself (no libfuse): INIT is answered, the root's attributes too, LOOKUP never (or, with
+// /dev/fuse itself (no libfuse): INIT is answered, the root's attributes too, OPENDIR never, LOOKUP never (or, with
 // --answer-until-usr1, with ENOENT until SIGUSR1: a mount that dies while in use), anything else with ENOSYS.
 // Needs root (mount(2)).
 //
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { FUSE_LOOKUP = 1, FUSE_GETATTR = 3, FUSE_INIT = 26, FUSE_INTERRUPT = 36, FUSE_DESTROY = 38 };
+enum { FUSE_LOOKUP = 1, FUSE_GETATTR = 3, FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_INTERRUPT = 36, FUSE_DESTROY = 38 };
 
 struct in_header {
   uint32_t len, opcode;
@@ -152,8 +152,8 @@ int main(int argc, char **argv) {
     } else if (head.opcode == FUSE_LOOKUP && !hanging) {
       // Nothing here (not remembered by the kernel: each stat asks again).
       if (reply(fd, head.unique, -ENOENT, NULL, 0) < 0) status = 1;
-    } else if (head.opcode == FUSE_LOOKUP || head.opcode == FUSE_INTERRUPT) {
-      // Never answered: whoever looks something up here waits.
+    } else if (head.opcode == FUSE_LOOKUP || head.opcode == FUSE_OPENDIR || head.opcode == FUSE_INTERRUPT) {
+      // Never answered: whoever looks something up here, or lists the mount's root, waits.
     } else if (head.opcode == FUSE_DESTROY) {
       break;
     } else {

@@ -81,6 +81,30 @@ interface Item {
   generation: number;
 }
 
+/**
+ * How long a folder listing or a file read may take before the index goes on without it: one on a hung mount
+ * never answers, and waiting for it stopped the walk of the workspace for good. What is skipped is read again
+ * when its folder is walked again (a workspace folder added) or a file event names it.
+ */
+const DISK_WAIT_MS = 2000;
+
+/** `work`'s result, or undefined when it takes longer than DISK_WAIT_MS (it goes on; its result is dropped). */
+function withinDiskWait<T>(work: Promise<T>): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), DISK_WAIT_MS);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Gives the thread back to the event loop (pending requests run first). */
 function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -104,6 +128,8 @@ export class WorkspaceSymbolIndex {
   private parser: HclParser | undefined;
   /** Called each time the queue runs empty, with the number of files indexed. */
   onIdle: ((files: number) => void) | undefined;
+  /** Called with a folder or file left out because the disk did not answer in time (DISK_WAIT_MS). */
+  onSkipped: ((path: string) => void) | undefined;
   /** Files above this size (bytes) are not indexed (nomadExec.maxFileSize), and parses over maxParseMs give up. */
   limits: () => { maxFileSize: number; maxParseMs: number } = () => ({ maxFileSize: MAX_FILE_BYTES, maxParseMs: 5000 });
   /** Whether the editor has `uri` open: its text, not the disk's, is indexed then. */
@@ -131,10 +157,14 @@ export class WorkspaceSymbolIndex {
       const [dir, depth] = next;
       // A folder removed from the workspace meanwhile, or the index full: stop.
       if (!this.folders.includes(folder) || this.files.size + this.queue.length >= MAX_FILES) return;
-      let entries: fs.Dirent[];
+      let entries: fs.Dirent[] | undefined;
       try {
-        entries = await disk.promises.readdir(dir, { withFileTypes: true });
+        entries = await withinDiskWait(disk.promises.readdir(dir, { withFileTypes: true }));
       } catch {
+        continue;
+      }
+      if (!entries) {
+        this.onSkipped?.(dir);
         continue;
       }
       for (const entry of entries) {
@@ -304,14 +334,19 @@ export class WorkspaceSymbolIndex {
       const file = host.fileUrlToPath(item.uri);
       const files = host.fs;
       if (file === undefined || !files) return;
-      const stat = await files.promises.lstat(file).catch(() => undefined);
+      const stat = await withinDiskWait(files.promises.lstat(file).catch(() => undefined));
       if (this.stale(item)) return;
       // Gone, not a plain file (a link the walk would not follow either), or too large: no symbols.
       if (!stat?.isFile() || stat.size > maxFileSize) {
         this.files.delete(item.uri);
         return;
       }
-      text = await files.promises.readFile(file, 'utf8');
+      text = await withinDiskWait(files.promises.readFile(file, 'utf8'));
+      if (text === undefined) {
+        if (!this.stale(item)) this.files.delete(item.uri);
+        this.onSkipped?.(file);
+        return;
+      }
     }
     if (text.length > maxFileSize || this.stale(item)) {
       if (!this.stale(item)) this.files.delete(item.uri);
@@ -401,6 +436,7 @@ export const workspaceSymbolsFeature: Feature = {
   register(ctx) {
     const index = workspaceSymbolIndex;
     index.onIdle = (files) => ctx.log(`workspace symbols: ${files} files indexed`);
+    index.onSkipped = (skipped) => ctx.log(`workspace symbols: ${skipped} did not answer within ${DISK_WAIT_MS / 1000} s (a hung mount?); left out`);
     index.limits = () => ctx.settings().limits;
     index.isOpen = (uri) => ctx.documents.get(uri) !== undefined;
     // Loaded by initialize already: this only keeps a handle for indexing small open documents inline.
