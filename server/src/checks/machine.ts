@@ -1,6 +1,6 @@
-// What the checks look up on this machine (whether a file exists, where a path's links lead), through a short-lived cache: the
-// language server re-checks on every edit, and this keeps that from touching the disk each time while still
-// noticing a program installed a moment ago. Every check that reads the disk asks here, never `fs` itself:
+// What the checks look up on this machine (whether a file exists, where a path's links lead), through a
+// short-lived cache: the language server re-checks on every edit, and this keeps that from touching the disk
+// each time while still noticing a program installed a moment ago. Every check that reads the disk asks here, never `fs` itself:
 // an answer it got elsewhere would never change the generation, and a remembered finding built on it would
 // stay until its group is edited. When the editor reports changed files (workspace/didChangeWatchedFiles),
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
@@ -449,20 +449,20 @@ function tellWaiters(hostPath: string, kind: Found | undefined): void {
   for (const answered of waiting) answered(kind);
 }
 
-function firstAnswer(hostPath: string, kind: Found): void {
-  const since = firstLooks.get(hostPath);
+function firstAnswer(key: string, kind: Found): void {
+  const since = firstLooks.get(key);
   // Forgotten meanwhile (forgetMachine): the next run asks again.
   if (since === undefined) return;
-  firstLooks.delete(hostPath);
+  firstLooks.delete(key);
   const now = Date.now();
   if (now - since >= FIRST_LOOK_HOLD_MS) lookedBack();
-  const cached = statCache.get(hostPath);
+  const cached = statCache.get(key);
   // An answer got on the thread meanwhile is as new; one from before this look-up (old, without the watch) is not.
   if (!cached || cached.at < since) {
     if (cached && cached.kind !== kind) generation++;
-    remember(hostPath, { at: now, run, kind, asked: cached?.asked ?? now });
+    remember(key, { at: now, run, kind, asked: cached?.asked ?? now });
   }
-  tellWaiters(hostPath, kind);
+  tellWaiters(key, kind);
   // Runs took the path as there past their hold, uncounted (provisionalAnswers): what they built on it is
   // looked at again.
   if (now - since >= FIRST_LOOK_HOLD_MS) {
