@@ -9,6 +9,7 @@
 // tolerant reader of the HCL1 subset agent files use (blocks with labels, `key = value`, strings, heredocs,
 // numbers, bools, lists, objects, comments), plus JSON config files. It never throws: problems are returned.
 import { host } from './host';
+import { readPlainFile } from './host/plainFile';
 
 export interface AgentConfig {
   allowCaps?: string[];
@@ -38,14 +39,10 @@ interface HclBody {
 }
 
 export function readAgentConfigFile(path: string): AgentConfig {
-  let text: string;
   if (!host.fs) return { problems: [`cannot read agent config file ${path}: no local files here (the editor runs in a browser)`] };
-  try {
-    text = host.fs.readFileSync(path, 'utf8');
-  } catch (error) {
-    return { problems: [`cannot read agent config file ${path}: ${(error as Error).message}`] };
-  }
-  return parseAgentConfig(text, path);
+  const read = readPlainFile(path);
+  if ('problem' in read) return { problems: [`cannot read agent config file ${path}: ${read.problem}`] };
+  return parseAgentConfig(read.text, path);
 }
 
 export function parseAgentConfig(text: string, name = 'agent config'): AgentConfig {

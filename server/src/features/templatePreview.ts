@@ -2,7 +2,7 @@
 // block's data with the runner's engine and the task's environment as known while editing, and a code lens
 // "Preview" above each template block invokes it. The client shows `text` in a read-only editor beside the
 // job and asks again when the document changes. The lenses themselves are served by codeLens.ts.
-import { host } from '../host';
+import { readPlainFile } from '../host/plainFile';
 import type { CodeLens, Position } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 import type { Task } from '../model/types';
@@ -36,9 +36,10 @@ export interface PreviewReply extends PreviewResult {
 /** A values file (nomadExec.templateValues, `--template-values`): a JSON object keyed by the call as written. */
 export function readTemplateValues(file: string): { values: Record<string, unknown> } | { problem: string } {
   let parsed: unknown;
-  if (!host.fs) return { problem: `${file}: there are no local files here` };
+  const read = readPlainFile(file);
+  if ('problem' in read) return { problem: `${file}: ${read.problem}` };
   try {
-    parsed = JSON.parse(host.fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(read.text);
   } catch (error) {
     return { problem: `${file}: ${(error as Error).message}` };
   }

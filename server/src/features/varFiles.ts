@@ -8,6 +8,7 @@
 import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { host } from '../host';
+import { readPlainFile } from '../host/plainFile';
 import type { Location, TextEdit } from 'vscode-languageserver-types';
 import type { Attribute } from '../model/types';
 import { buildModel } from '../model/build';
@@ -111,23 +112,8 @@ export async function varFileEdits(jobUri: string, name: string, newName: string
  * the folder was listed is refused, never read through or waited on.
  */
 function readBounded(file: string, maxFileSize: number): string | undefined {
-  const files = host.fs;
-  if (!files) return undefined;
-  let fd: number;
-  try {
-    fd = files.openSync(file, files.constants.O_RDONLY | files.constants.O_NOFOLLOW | files.constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stat = files.fstatSync(fd);
-    if (!stat.isFile() || stat.size > maxFileSize) return undefined;
-    return files.readFileSync(fd, 'utf8');
-  } catch {
-    return undefined;
-  } finally {
-    files.closeSync(fd);
-  }
+  const read = readPlainFile(file, { maxBytes: maxFileSize, followLinks: false });
+  return 'text' in read ? read.text : undefined;
 }
 
 function setsInJson(text: string, name: string): boolean {
