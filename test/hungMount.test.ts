@@ -87,7 +87,7 @@ const answered = <T>(promise: Promise<T>, what: string): Promise<T> => within(pr
 async function withHungMount(
   name: string,
   body: (run: { dir: string; client: LspClient; unmount(): Promise<void>; mount: HungMount }) => Promise<void>,
-  options: { answerFirst?: boolean; beforeStart?: (dir: string) => void; workspace?: boolean } = {},
+  options: { answerFirst?: boolean; beforeStart?: (dir: string) => void; workspace?: boolean; settings?: (dir: string) => Record<string, unknown> } = {},
 ): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-hung-'));
   const mountpoint = path.join(dir, name);
@@ -101,7 +101,10 @@ async function withHungMount(
     await mount.stop();
   };
   try {
-    client = await LspClient.start(options.workspace ? { workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'hung' }] } : {});
+    client = await LspClient.start({
+      ...(options.workspace ? { workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'hung' }] } : {}),
+      ...(options.settings ? { configuration: { nomadExec: options.settings(dir) } } : {}),
+    });
     await body({ dir, client, unmount, mount });
   } finally {
     if (mounted) await mount.stop();
@@ -266,5 +269,25 @@ test('hung mount: a workspace folder holding a mount that never answers still ha
         fs.writeFileSync(path.join(dir, 'jobs', 'indexed.nomad.hcl'), execJob({ names: { job: 'indexed', group: 'g', task: 't' } }));
       },
     },
+  );
+});
+
+test('hung mount: a hover on a command in a folder of a mount that never answers is answered', { skip: cannotMount() }, async () => {
+  // chroot_env maps the mount into the task: the command's file is looked up there. Typed a character at a
+  // time, each new path is in a folder where a look-up is stuck, and is not looked up (see above); a hover on
+  // the command then looked it up itself, on the server's thread, and waited as long as the mount did.
+  await withHungMount(
+    'hung',
+    async ({ dir, client }) => {
+      const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+      const text = (command: string) => execJob({ names: { job: 'hung', group: 'g', task: 't' }, config: `        command = "${command}"` });
+      await answered(client.diagnostics(uri, client.open(uri, text('/opt/t'))), 'the diagnostics of the job');
+      const version = client.change(uri, [{ text: text('/opt/ty') }]);
+      await answered(client.diagnostics(uri, version), 'the diagnostics after typing');
+      const line = text('/opt/ty').split('\n').findIndex((l) => l.includes('command ='));
+      const hover = await answered(client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 20 } }), 'a hover on the command');
+      assert.match(hover?.contents.value ?? '', /\/opt\/ty/);
+    },
+    { settings: (dir) => ({ chrootEnv: { [path.join(dir, 'hung')]: '/opt' } }) },
   );
 });

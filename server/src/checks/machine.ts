@@ -337,8 +337,9 @@ function answer(key: string, asThere: Found): Found {
   if (cached) cached.asked = now;
   if (cached && fresh(cached, now)) return cached.kind;
   // In the server's analyses (in slices, under a deadline). A one-off request (a hover) asks on the thread,
-  // after the analysis of its document asked the same paths: unless that look-up is still under way.
-  if (!cached && watch && (underDeadline() || firstLooks.has(key))) return lookFirst(key, now, asThere);
+  // after the analysis of its document asked the same paths: unless that look-up is still under way, or was
+  // never started, a look-up in its folder being stuck (mayStartLooks).
+  if (!cached && watch && (underDeadline() || firstLooks.has(key) || !mayStartLooks(now, key))) return lookFirst(key, now, asThere);
   const kind = askNow(key);
   if (cached && cached.kind !== kind) generation++;
   remember(key, { at: now, run, kind, asked: now });
