@@ -1,7 +1,8 @@
 // Issue 15 over real JSON-RPC (stdio), against a real hung mount: a FUSE file system that never answers a
-// lookup (helpers/hangfs.c), mounted beside a job whose template reads its `source` from there, or in the
-// folder of a job whose `file()` reads below it. A stat of such a path, or the resolution of its links, waits
-// until the file system's process ends, as on a dead NFS server or an automount that hangs.
+// lookup or a folder listing (helpers/hangfs.c), mounted beside a job whose template reads its `source` from
+// there, in the folder of a job whose `file()` reads below it, in a workspace, or holding the job file itself.
+// A stat of such a path, the resolution of its links or a listing waits until the file system's process
+// ends, as on a dead NFS server or an automount that hangs.
 // The server looks a path up off the thread the first time too (checks/machine.ts): it keeps answering
 // requests, publishes the job's diagnostics once their hold runs out, and again once the answer comes.
 // Ordering of events only: no timings are asserted. Needs root and /dev/fuse (CI runs as root).
@@ -290,4 +291,30 @@ test('hung mount: a hover on a command in a folder of a mount that never answers
     },
     { settings: (dir) => ({ chrootEnv: { [path.join(dir, 'hung')]: '/opt' } }) },
   );
+});
+
+test('hung mount: a job file on a mount that never answers is checked, and references and rename of its variable are answered', { skip: cannotMount() }, async () => {
+  // The job's own folder is on the dead mount (a home folder on NFS that hangs mid-session): the editor has
+  // its text, the server has to look at the folder for what the job reads beside it and for the var files
+  // a rename must edit too. Before, a rename listed that folder on the server's thread and waited for good.
+  await withHungMount('hung', async ({ dir, client }) => {
+    const uri = pathToFileURL(path.join(dir, 'hung', 'job.nomad.hcl')).href;
+    const top = 'variable "image" {\n  default = "nginx"\n}\nlocals {\n  conf = file("conf/app.conf")\n}\n';
+    const text = execJob({ names: { job: 'hung', group: 'g', task: 't' }, top, task: '      env {\n        IMAGE = var.image\n      }\n      template {\n        source      = "app.tpl"\n        destination = "local/app"\n      }\n' });
+    await answered(client.diagnostics(uri, client.open(uri, text)), 'the diagnostics of the job');
+    await anotherDocumentAnswers(client);
+    const use = text.split('\n').findIndex((l) => l.includes('IMAGE = var.image'));
+    const position = { line: use, character: text.split('\n')[use].indexOf('var.image') + 5 };
+    const references = await answered(client.request<{ uri: string }[]>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } }), 'references of the variable');
+    assert.equal(references.length, 2, JSON.stringify(references));
+    // The var files beside it cannot be looked at: the rename says so rather than leave one behind.
+    const refused = await answered(
+      client.request('textDocument/rename', { textDocument: { uri }, position, newName: 'img' }).then(
+        () => 'renamed',
+        (error: Error) => error.message,
+      ),
+      'the rename of the variable',
+    );
+    assert.match(refused, /folder .* did not answer/);
+  });
 });

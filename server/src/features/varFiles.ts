@@ -8,7 +8,7 @@
 import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { host } from '../host';
-import { readPlainFile } from '../host/plainFile';
+import { DISK_WAIT_MS, readPlainFileLater, withinDiskWait } from '../host/plainFile';
 import type { Location, TextEdit } from 'vscode-languageserver-types';
 import type { Attribute } from '../model/types';
 import { buildModel } from '../model/build';
@@ -33,27 +33,42 @@ interface VarFile {
   text: string | undefined;
 }
 
-/** The var files in the folder of the job at `jobUri`, by name, and the folder's entries; undefined when none can be read. */
-function varFilesOf(jobUri: string, options: VarFileOptions): { dir: string; jobPath: string; entries: fs.Dirent[]; files: VarFile[] } | undefined {
+/** What the folder of a job holds: its var files, by name, and its entries. */
+interface JobFolder {
+  dir: string;
+  jobPath: string;
+  entries: fs.Dirent[];
+  files: VarFile[];
+}
+
+/**
+ * The var files in the folder of the job at `jobUri`; undefined when the folder cannot be listed (not a file,
+ * no such folder); a sentence when it did not answer in time (a hung mount: its var files cannot be known).
+ * Read off the thread: a request waits for the disk, not the server.
+ */
+async function varFilesOf(jobUri: string, options: VarFileOptions): Promise<JobFolder | string | undefined> {
   if (!jobUri.startsWith('file:')) return undefined;
   const jobPath = host.fileUrlToPath(jobUri);
   const disk = host.fs;
   if (jobPath === undefined || !disk) return undefined;
   const dir = path.dirname(jobPath);
-  let entries: fs.Dirent[];
+  let entries: fs.Dirent[] | undefined;
   try {
-    entries = disk.readdirSync(dir, { withFileTypes: true });
+    entries = await withinDiskWait(disk.promises.readdir(dir, { withFileTypes: true }));
   } catch {
     return undefined;
   }
-  const files = entries
-    .filter((e) => (e.isFile() || e.isSymbolicLink()) && isVarFile(e.name))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((entry): VarFile => {
-      const file = path.join(dir, entry.name);
-      const uri = host.pathToFileUrl(file);
-      return { name: entry.name, uri, text: options.openText?.(uri) ?? readBounded(file, options.maxFileSize) };
-    });
+  if (!entries) return `The job's folder ${dir} did not answer within ${DISK_WAIT_MS / 1000} s (a hung mount?), so the var files beside the job cannot be looked at.`;
+  const files = await Promise.all(
+    entries
+      .filter((e) => (e.isFile() || e.isSymbolicLink()) && isVarFile(e.name))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(async (entry): Promise<VarFile> => {
+        const file = path.join(dir, entry.name);
+        const uri = host.pathToFileUrl(file);
+        return { name: entry.name, uri, text: options.openText?.(uri) ?? (await readBounded(file, options.maxFileSize)) };
+      }),
+  );
   return { dir, jobPath, entries, files };
 }
 
@@ -63,7 +78,8 @@ function varFilesOf(jobUri: string, options: VarFileOptions): { dir: string; job
  */
 export async function varFileSetters(jobUri: string, name: string, options: VarFileOptions): Promise<Location[]> {
   const found: Location[] = [];
-  for (const file of varFilesOf(jobUri, options)?.files ?? []) {
+  const folder = await varFilesOf(jobUri, options);
+  for (const file of typeof folder === 'object' ? folder.files : []) {
     if (file.text === undefined || !file.text.includes(name) || file.name.endsWith('.json')) continue;
     const attributes = await settingAttributes(file.text);
     for (const a of attributes ?? []) if (a.name === name) found.push({ uri: file.uri, range: a.nameRange });
@@ -76,8 +92,9 @@ export async function varFileSetters(jobUri: string, name: string, options: VarF
  * file URI; or why the rename must not go ahead (a sentence naming the file).
  */
 export async function varFileEdits(jobUri: string, name: string, newName: string, options: VarFileOptions): Promise<Record<string, TextEdit[]> | string> {
-  const folder = varFilesOf(jobUri, options);
+  const folder = await varFilesOf(jobUri, options);
   if (!folder) return {};
+  if (typeof folder === 'string') return `${folder} Rename by hand, or try again once it answers.`;
   const changes: Record<string, TextEdit[]> = {};
   const setters: string[] = [];
   for (const { name: fileName, uri, text } of folder.files) {
@@ -98,7 +115,7 @@ export async function varFileEdits(jobUri: string, name: string, newName: string
   const declares = new RegExp(`^\\s*variable\\s+"?${escapeRegExp(name)}"?\\s*\\{`, 'm');
   for (const entry of folder.entries) {
     if (!entry.isFile() || !isJobFile(entry.name) || path.join(folder.dir, entry.name) === folder.jobPath) continue;
-    const text = readBounded(path.join(folder.dir, entry.name), options.maxFileSize);
+    const text = await readBounded(path.join(folder.dir, entry.name), options.maxFileSize);
     if (text !== undefined && declares.test(text)) {
       return `The var file ${setters[0]} sets "${name}", and ${entry.name} in the same folder declares a variable "${name}" too: renaming would change what that job gets. Rename by hand in all of them.`;
     }
@@ -111,8 +128,8 @@ export async function varFileEdits(jobUri: string, name: string, newName: string
  * anywhere) and without blocking, then checked on the descriptor: a name swapped for a link or a FIFO after
  * the folder was listed is refused, never read through or waited on.
  */
-function readBounded(file: string, maxFileSize: number): string | undefined {
-  const read = readPlainFile(file, { maxBytes: maxFileSize, followLinks: false });
+async function readBounded(file: string, maxFileSize: number): Promise<string | undefined> {
+  const read = await readPlainFileLater(file, { maxBytes: maxFileSize, followLinks: false });
   return 'text' in read ? read.text : undefined;
 }
 

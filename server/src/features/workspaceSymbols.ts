@@ -5,6 +5,7 @@
 import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { host } from '../host';
+import { DISK_WAIT_MS, withinDiskWait } from '../host/plainFile';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver';
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-types';
 import type { Feature, FeatureContext } from '../feature';
@@ -79,30 +80,6 @@ interface Item {
   version?: number;
   /** The file's event count when queued: a later event (changed again, deleted) makes this item stale. */
   generation: number;
-}
-
-/**
- * How long a folder listing or a file read may take before the index goes on without it: one on a hung mount
- * never answers, and waiting for it stopped the walk of the workspace for good. What is skipped is read again
- * when its folder is walked again (a workspace folder added) or a file event names it.
- */
-const DISK_WAIT_MS = 2000;
-
-/** `work`'s result, or undefined when it takes longer than DISK_WAIT_MS (it goes on; its result is dropped). */
-function withinDiskWait<T>(work: Promise<T>): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), DISK_WAIT_MS);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Gives the thread back to the event loop (pending requests run first). */
