@@ -1,8 +1,8 @@
 // What the checks look up on this machine (whether a file exists, where a path's links lead), through a
 // short-lived cache: the language server re-checks on every edit, and this keeps that from touching the disk
-// each time while still noticing a program installed a moment ago. Every check that reads the disk asks here, never `fs` itself:
-// an answer it got elsewhere would never change the generation, and a remembered finding built on it would
-// stay until its group is edited. When the editor reports changed files (workspace/didChangeWatchedFiles),
+// each time while still noticing a program installed a moment ago. Every check that reads the disk asks here,
+// never `fs` itself: an answer it got elsewhere would never change the generation, and a remembered finding
+// built on it would stay until its group is edited. When the editor reports changed files (workspace/didChangeWatchedFiles),
 // `forgetMachine` drops the answers about them at once instead of waiting for the cache to expire.
 //
 // A missing path is the one the user is about to create or install. In the language server `watchMachine`
@@ -200,18 +200,18 @@ function tellWatchersSoon(): void {
 let lookUpsDeferred = false;
 
 /**
- * Whether a new look-up may start (of `key`, or of any path when undefined): fewer than MAX_STUCK_LOOKS are
- * stuck, and none of them in the folder of `key`'s path (a folder on a hung mount: typing a path there asks
- * for a new one at each keystroke). Notes when one may not.
+ * Whether the look-up of `key` may start: fewer than MAX_STUCK_LOOKS are stuck, and none of them in the
+ * folder of its path (a folder on a hung mount: typing a path there asks for a new one at each keystroke).
+ * Notes when it may not (lookedBack).
  */
-function mayStartLooks(now: number, key?: string): boolean {
-  const folder = key === undefined ? undefined : parentOf(pathOf(key));
+function mayStartLooks(now: number, key: string): boolean {
+  const folder = parentOf(pathOf(key));
   let stuck = 0;
   for (const looks of [firstLooks, watchLooks]) {
     for (const [known, since] of looks) {
       if (now - since < FIRST_LOOK_HOLD_MS) continue;
       stuck++;
-      if (folder !== undefined && parentOf(pathOf(known)) === folder) stuck = MAX_STUCK_LOOKS;
+      if (parentOf(pathOf(known)) === folder) stuck = MAX_STUCK_LOOKS;
     }
   }
   if (stuck < MAX_STUCK_LOOKS) return true;
@@ -456,7 +456,6 @@ function firstAnswer(key: string, kind: Found): void {
   if (since === undefined) return;
   firstLooks.delete(key);
   const now = Date.now();
-  if (now - since >= FIRST_LOOK_HOLD_MS) lookedBack();
   const cached = statCache.get(key);
   // An answer got on the thread meanwhile is as new; one from before this look-up (old, without the watch) is not.
   if (!cached || cached.at < since) {
@@ -465,8 +464,9 @@ function firstAnswer(key: string, kind: Found): void {
   }
   tellWaiters(key, kind);
   // Runs took the path as there past their hold, uncounted (provisionalAnswers): what they built on it is
-  // looked at again.
+  // looked at again, and so are the paths not looked up while it was stuck (lookedBack).
   if (now - since >= FIRST_LOOK_HOLD_MS) {
+    lookUpsDeferred = false;
     generation++;
     for (const heard of [...watchers]) heard();
   }

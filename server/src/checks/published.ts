@@ -22,7 +22,7 @@ const published = new WeakMap<Finding, Published>();
 export function publishedOf(finding: Finding, check: number): Published {
   const known = published.get(finding);
   if (known && known.check === check) return known;
-  const made = withDiagnostic(finding.source === DIAGNOSTIC_SOURCE ? (finding as Diagnostic) : diagnosticOf(finding), check);
+  const made = withDiagnostic(diagnosticOf(finding), check);
   published.set(finding, made);
   return made;
 }

@@ -5,7 +5,7 @@
 import type * as fs from 'node:fs';
 import * as path from 'node:path';
 import { host } from '../host';
-import { DISK_WAIT_MS, withinDiskWait } from '../host/plainFile';
+import { DISK_WAIT_MS, readPlainFileLater, withinDiskWait } from '../host/plainFile';
 import { DidChangeWatchedFilesNotification, FileChangeType, WatchKind } from 'vscode-languageserver';
 import { SymbolKind, type SymbolInformation } from 'vscode-languageserver-types';
 import type { Feature, FeatureContext } from '../feature';
@@ -309,21 +309,18 @@ export class WorkspaceSymbolIndex {
     let text = item.text;
     if (text === undefined) {
       const file = host.fileUrlToPath(item.uri);
-      const files = host.fs;
-      if (file === undefined || !files) return;
-      const stat = await withinDiskWait(files.promises.lstat(file).catch(() => undefined));
+      if (file === undefined || !host.fs) return;
+      // Opened as the var files are: a link (the walk would not follow it either) or a FIFO swapped in since
+      // the folder was listed is refused, never read through or waited on.
+      const read = await readPlainFileLater(file, { maxBytes: maxFileSize, followLinks: false });
       if (this.stale(item)) return;
-      // Gone, not a plain file (a link the walk would not follow either), or too large: no symbols.
-      if (!stat?.isFile() || stat.size > maxFileSize) {
+      // Gone, not a plain file, too large, or on a disk that did not answer: no symbols.
+      if ('problem' in read) {
         this.files.delete(item.uri);
+        if (read.unanswered) this.onSkipped?.(file);
         return;
       }
-      text = await withinDiskWait(files.promises.readFile(file, 'utf8'));
-      if (text === undefined) {
-        if (!this.stale(item)) this.files.delete(item.uri);
-        this.onSkipped?.(file);
-        return;
-      }
+      text = read.text;
     }
     if (text.length > maxFileSize || this.stale(item)) {
       if (!this.stale(item)) this.files.delete(item.uri);

@@ -4,27 +4,40 @@
 // a plain file. Off the thread, a read is given up after DISK_WAIT_MS: one on a hung mount never ends.
 import { host } from './index';
 
-export type PlainFileRead = { text: string } | { problem: string };
+/** A file's text, or why there is none; `unanswered`: the disk did not answer in time (readPlainFileLater). */
+export type PlainFileRead = { text: string } | { problem: string; unanswered?: true };
 
-/**
- * The text of `file` when it is a plain file of at most `maxBytes`; otherwise why not. `followLinks: false`
- * refuses a link (a file beside a job may lead anywhere); a path a user set may be a link to their config.
- */
-export function readPlainFile(file: string, options: { maxBytes?: number; followLinks?: boolean } = {}): PlainFileRead {
+export interface PlainFileOptions {
+  maxBytes?: number;
+  /** false: a link is refused (a file beside a job may lead anywhere); a path a user set may be a link to their config. */
+  followLinks?: boolean;
+}
+
+/** How the file is opened: never waiting (O_NONBLOCK), and not through a final link unless allowed. */
+function openFlags(constants: typeof import('node:fs').constants, options: PlainFileOptions): number {
+  return constants.O_RDONLY | constants.O_NONBLOCK | (options.followLinks === false ? constants.O_NOFOLLOW : 0);
+}
+
+/** Why the opened file is not read (its descriptor's own stat), or undefined when it is. */
+function refusal(stat: { isFile(): boolean; size: number }, options: PlainFileOptions): string | undefined {
+  if (!stat.isFile()) return 'not a plain file (a folder, a FIFO or a device)';
+  if (options.maxBytes !== undefined && stat.size > options.maxBytes) return `larger than ${options.maxBytes} bytes`;
+  return undefined;
+}
+
+/** The text of `file` when it is a plain file of at most `maxBytes`; otherwise why not. */
+export function readPlainFile(file: string, options: PlainFileOptions = {}): PlainFileRead {
   const files = host.fs;
   if (!files) return { problem: 'there are no local files here' };
-  const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW } = files.constants;
   let fd: number;
   try {
-    fd = files.openSync(file, O_RDONLY | O_NONBLOCK | (options.followLinks === false ? O_NOFOLLOW : 0));
+    fd = files.openSync(file, openFlags(files.constants, options));
   } catch (error) {
     return { problem: (error as Error).message };
   }
   try {
-    const stat = files.fstatSync(fd);
-    if (!stat.isFile()) return { problem: 'not a plain file (a folder, a FIFO or a device)' };
-    if (options.maxBytes !== undefined && stat.size > options.maxBytes) return { problem: `larger than ${options.maxBytes} bytes` };
-    return { text: files.readFileSync(fd, 'utf8') };
+    const problem = refusal(files.fstatSync(fd), options);
+    return problem ? { problem } : { text: files.readFileSync(fd, 'utf8') };
   } catch (error) {
     return { problem: (error as Error).message };
   } finally {
@@ -55,24 +68,21 @@ export function withinDiskWait<T>(work: Promise<T>): Promise<T | undefined> {
   });
 }
 
-/** As readPlainFile, off the thread; `{ problem }` too when the disk does not answer within DISK_WAIT_MS. */
-export async function readPlainFileLater(file: string, options: { maxBytes?: number; followLinks?: boolean } = {}): Promise<PlainFileRead> {
+/** As readPlainFile, off the thread; unanswered when the disk does not answer within DISK_WAIT_MS. */
+export async function readPlainFileLater(file: string, options: PlainFileOptions = {}): Promise<PlainFileRead> {
   const files = host.fs;
   if (!files) return { problem: 'there are no local files here' };
-  const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW } = files.constants;
   const read = async (): Promise<PlainFileRead> => {
-    const handle = await files.promises.open(file, O_RDONLY | O_NONBLOCK | (options.followLinks === false ? O_NOFOLLOW : 0));
+    const handle = await files.promises.open(file, openFlags(files.constants, options));
     try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) return { problem: 'not a plain file (a folder, a FIFO or a device)' };
-      if (options.maxBytes !== undefined && stat.size > options.maxBytes) return { problem: `larger than ${options.maxBytes} bytes` };
-      return { text: await handle.readFile('utf8') };
+      const problem = refusal(await handle.stat(), options);
+      return problem ? { problem } : { text: await handle.readFile('utf8') };
     } finally {
       await handle.close();
     }
   };
   try {
-    return (await withinDiskWait(read())) ?? { problem: `no answer within ${DISK_WAIT_MS / 1000} s (a hung mount?)` };
+    return (await withinDiskWait(read())) ?? { problem: `no answer within ${DISK_WAIT_MS / 1000} s (a hung mount?)`, unanswered: true };
   } catch (error) {
     return { problem: (error as Error).message };
   }
