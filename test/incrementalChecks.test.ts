@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { corpusFiles } from './helpers/corpus';
 import { positionAt } from './helpers/featureClient';
+import { asSent } from './helpers/diagnose';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -223,7 +224,7 @@ function indexSummary(file: JobFile): unknown {
 function assertAsFresh(parser: HclParser, doc: DocumentAnalysis, settings: EffectiveSettings, where: string): void {
   const analysis = doc.analyse(settings);
   const fresh = fromScratch(parser, doc, settings);
-  assert.deepEqual(analysis.diagnostics, fresh.diagnostics, `${where}: incremental diagnostics differ from a fresh analysis`);
+  assert.deepEqual(asSent(analysis.diagnostics), asSent(fresh.diagnostics), `${where}: incremental diagnostics differ from a fresh analysis`);
   assert.deepEqual(indexSummary(analysis.file), indexSummary(fresh.file), `${where}: the reference index differs from a fresh one`);
 }
 
@@ -528,7 +529,7 @@ function openDocument(parser: HclParser, name: string, initial: string) {
       doc.applyChanges([{ range: { start: positionAt(text, at), end: positionAt(text, at + from.length) }, text: to }], ++version);
       text = text.slice(0, at) + to + text.slice(at + from.length);
       const diagnostics = doc.analyse(settings).diagnostics;
-      assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics, what === undefined ? undefined : `${what}: incremental diagnostics differ from a fresh analysis`);
+      assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, doc, settings).diagnostics), what === undefined ? undefined : `${what}: incremental diagnostics differ from a fresh analysis`);
       return diagnostics;
     },
     dispose: () => doc.dispose(),
@@ -612,7 +613,7 @@ test('incremental checks: the same job-level finding from every group is publish
     const diagnostics = doc.analyse(settings).diagnostics;
     const stagger = diagnostics.filter((d) => d.message.startsWith('stagger must be greater than zero'));
     assert.equal(stagger.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
-    assert.deepEqual(diagnostics, fromScratch(parser, doc, settings).diagnostics);
+    assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, doc, settings).diagnostics));
   } finally {
     doc.dispose();
   }
@@ -660,7 +661,7 @@ test('incremental checks: a remembered command-location notice follows the machi
     const diagnostics = job.type(job.text().indexOf('"/bin/sh"'), ' ');
     // Now there: nothing more to say.
     assert.equal(toolNotice(diagnostics), undefined);
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
+    assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, job.doc, job.settings).diagnostics));
   } finally {
     job.dispose();
   }
@@ -678,7 +679,7 @@ test('incremental checks: after many missing paths typed in one group, a command
     fs.writeFileSync(job.tool, '#!/bin/sh\n');
     const diagnostics = job.type(job.text().indexOf('/bin/x'), ' ');
     assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
+    assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, job.doc, job.settings).diagnostics));
   } finally {
     job.dispose();
   }
@@ -726,7 +727,7 @@ test('incremental checks: with the machine watched, a missing command is looked 
     assert.equal(toolNotice(diagnostics), undefined, 'the command now exists');
     // The twin: the other group's command is still missing, and still said.
     assert.ok(diagnostics.some((d) => d.code === 'command-location' && d.message.includes('/bin/xyyyyy')), JSON.stringify(diagnostics));
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
+    assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, job.doc, job.settings).diagnostics));
   } finally {
     watched.stop();
     job.dispose();
@@ -755,7 +756,7 @@ test('incremental checks: with the machine watched, a command that was there is 
     job.doc.recheck();
     const diagnostics = job.doc.analyse(job.settings).diagnostics;
     assert.deepEqual(toolNotice(diagnostics)?.data, { hostPaths: [job.tool], exists: false });
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, job.settings).diagnostics);
+    assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, job.doc, job.settings).diagnostics));
   } finally {
     watched.stop();
     job.dispose();
@@ -792,7 +793,7 @@ test('incremental checks: with the machine watched, an analysis in slices looks 
     // Every candidate was asked in the first run, none of them on the thread.
     for (const hostPath of hostPaths) assert.ok(asked.includes(hostPath), `${hostPath} not asked at first: ${asked.join(', ')}`);
     assert.deepEqual(onThread.mock.calls.map((call) => String(call.arguments[0])).filter((p) => hostPaths.includes(p)), []);
-    assert.deepEqual(diagnostics, fromScratch(parser, job.doc, settings).diagnostics);
+    assert.deepEqual(asSent(diagnostics), asSent(fromScratch(parser, job.doc, settings).diagnostics));
   } finally {
     stopWatching();
     job.dispose();

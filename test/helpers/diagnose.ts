@@ -3,8 +3,14 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { NomadExecSettings } from '../../server/src/settings';
 import { analyseText } from './analyse';
 
+/** The diagnostics as a client receives them (the model's ranges are four numbers in one object; JSON gives the LSP shape). */
 export async function diagnose(text: string, settings: NomadExecSettings = {}, documentDir?: string): Promise<Diagnostic[]> {
-  return (await analyseText(text, settings, documentDir)).diagnostics;
+  return asSent((await analyseText(text, settings, documentDir)).diagnostics);
+}
+
+/** `value` as it goes over the wire: ranges and positions in their LSP shape, whatever the model holds. */
+export function asSent<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Diagnostics with this code. */

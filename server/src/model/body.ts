@@ -12,6 +12,7 @@ import type { BuildContext, SyntaxProblem } from './buildContext';
 import { buildExpr, stringLitValue } from './expr';
 import { checkpoint, isPaused, progress } from '../pause';
 import { movedItem, type Move } from './shift';
+import { rangeBetween } from './positions';
 
 /** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
 export interface EditSpan {
@@ -665,7 +666,7 @@ export class BodyBuilder {
           name: own(ctx.text.slice(child.startIndex, child.endIndex)),
           nameRange: child.range(),
           value,
-          range: { start: child.start, end: value.range.end },
+          range: rangeBetween(child.start, value.range.end),
         });
         i += 2;
       } else if (child.type === 'identifier') {
@@ -793,7 +794,7 @@ export class BodyBuilder {
       name: name ? own(ctx.text.slice(name.startIndex, name.endIndex)) : '',
       nameRange: name ? name.range() : node.range(),
       value: buildExpr(valueNode, ctx, eq),
-      range: { start, end: node.end },
+      range: rangeBetween(start, node.end),
     };
   }
 
@@ -829,8 +830,8 @@ export class BodyBuilder {
     const present = (n: SyntaxNode | undefined): n is SyntaxNode => !!n && !n.isMissing && !(n.hasError && n.firstChild?.isMissing) && n.endIndex > n.startIndex;
     const openBrace = present(open) ? open.range() : undefined;
     const closeBrace = present(closeNode) ? closeNode.range() : undefined;
-    const range: Range = { start: start ?? (node ?? typeNode).start, end };
-    const body: Body = { items, range: { start: openBrace?.end ?? range.start, end: closeBrace?.start ?? range.end } };
+    const range: Range = rangeBetween(start ?? (node ?? typeNode).start, end);
+    const body: Body = { items, range: rangeBetween(openBrace?.end ?? range.start, closeBrace?.start ?? range.end) };
     const type = typeNode.type === 'identifier' ? own(ctx.text.slice(typeNode.startIndex, typeNode.endIndex)) : '';
     const labels = labelNodes.map((l) => this.label(l, ctx));
     const block: Block = { kind: 'block', type, typeRange: typeNode.range(), labels, body, range };

@@ -6,6 +6,7 @@ import { fitted, own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 import { buildHeredoc, buildQuotedTemplate, unescapeQuoted } from './template';
+import { rangeBetween, rangeFrom } from './positions';
 
 const POSTFIX = new Set(['index', 'get_attr', 'splat']);
 const BINARY_OPS = new Set(['*', '/', '%', '+', '-', '>', '>=', '<', '<=', '==', '!=', '&&', '||']);
@@ -37,7 +38,7 @@ const MAX_ITEMS_TEXT = MAX_COLLECTION_ITEMS.toLocaleString('en-US');
 function collectionCut(node: SyntaxNode, what: string, ctx: BuildContext): void {
   const start = node.start;
   ctx.problems.push({
-    range: { start, end: { line: start.line, character: start.character + 1 } },
+    range: rangeFrom(start, 1),
     message: `This ${what} has more than ${MAX_ITEMS_TEXT} elements: nomad-exec reads the first ${MAX_ITEMS_TEXT} only, and does not check the rest.`,
     notice: true,
   });
@@ -50,7 +51,7 @@ let depth = 0;
 export function buildExpr(node: SyntaxNode | undefined, ctx: BuildContext, fallback: SyntaxNode): Expr {
   if (!node) {
     const at = fallback.end;
-    return { kind: 'invalid', text: '', range: { start: at, end: at } };
+    return { kind: 'invalid', text: '', range: rangeBetween(at, at) };
   }
   if (depth >= MAX_EXPR_DEPTH) return invalid(node, ctx);
   depth++;
@@ -81,7 +82,7 @@ function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: S
     const inner = nodes.find((n) => n.type === 'expression');
     const close = nodes.findIndex((n) => n.type === ')');
     if (!inner || close < 0) return invalid(owner, ctx);
-    target = { kind: 'parens', inner: buildExpr(inner, ctx, owner), range: { start: first.start, end: nodes[close].end } };
+    target = { kind: 'parens', inner: buildExpr(inner, ctx, owner), range: rangeBetween(first.start, nodes[close].end) };
     index = close + 1;
   } else {
     target = buildTerm(first, ctx);
@@ -94,7 +95,7 @@ function buildSequence(nodes: readonly SyntaxNode[], ctx: BuildContext, owner: S
     if (!POSTFIX.has(node.type)) return invalid(owner, ctx);
     buildTraversers(node, ctx, path);
   }
-  const range = { start: target.range.start, end: nodes[nodes.length - 1].end };
+  const range = rangeBetween(target.range.start, nodes[nodes.length - 1].end);
   if (target.kind === 'reference' && target.path.length === 0) {
     return { kind: 'reference', root: target.root, rootRange: target.rootRange, path: fitted(path), range };
   }

@@ -27,3 +27,38 @@ export function startingUpTo(items: readonly { range: Range }[], pos: Position):
   }
   return low;
 }
+
+/**
+ * A range held as four numbers in one object, where `{ start, end }` is three (the range and two
+ * positions): the model's ranges are most of what a large job's analysis keeps. `start` and `end` are made
+ * when read; JSON gives the LSP shape.
+ */
+export class TextRange implements Range {
+  constructor(
+    readonly startLine: number,
+    readonly startCharacter: number,
+    readonly endLine: number,
+    readonly endCharacter: number,
+  ) {}
+
+  get start(): Position {
+    return { line: this.startLine, character: this.startCharacter };
+  }
+
+  get end(): Position {
+    return { line: this.endLine, character: this.endCharacter };
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
+export function rangeBetween(start: Position, end: Position): TextRange {
+  return new TextRange(start.line, start.character, end.line, end.character);
+}
+
+/** `width` characters on one line from `start`. */
+export function rangeFrom(start: Position, width: number): TextRange {
+  return new TextRange(start.line, start.character, start.line, start.character + width);
+}

@@ -12,7 +12,7 @@
 // builds from scratch after random edits, which catches a field this file does not copy or move.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
-import { before } from './positions';
+import { before, rangeBetween } from './positions';
 
 /**
  * Whitespace typed or deleted between two tokens of one line (an indent, a space before `=`): the positions
@@ -102,7 +102,7 @@ export function shiftedBy(r: Range, shift: Shift): Range | undefined {
   const movedEnd = shiftedPosition(end, columns, false);
   // An empty range where the whitespace was typed would come out reversed.
   if (!movedStart || !movedEnd || before(movedEnd, movedStart)) return undefined;
-  return movedStart === start && movedEnd === end ? r : { start: movedStart, end: movedEnd };
+  return movedStart === start && movedEnd === end ? r : rangeBetween(movedStart, movedEnd);
 }
 
 function shiftedPosition(p: Position, { line, column, delta }: ColumnShift, isStart: boolean): Position | undefined {
@@ -119,7 +119,7 @@ function shiftedPosition(p: Position, { line, column, delta }: ColumnShift, isSt
 }
 
 function range(r: Range, rows: number): Range {
-  return { start: movedPosition(r.start, rows), end: movedPosition(r.end, rows) };
+  return rangeBetween(movedPosition(r.start, rows), movedPosition(r.end, rows));
 }
 
 /** Slots of the positions moved lately (a power of two; see Rows in syntax.ts, which shares them the same way). */

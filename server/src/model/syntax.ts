@@ -9,6 +9,7 @@
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { cursorFunctions, type CursorRuntime } from '../parser/load';
+import { TextRange } from './positions';
 
 /**
  * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
@@ -303,7 +304,9 @@ export class SyntaxNode {
   }
 
   range(): Range {
-    return { start: this.reader.position(this, true), end: this.reader.position(this, false) };
+    const start = this.reader.position(this, true);
+    const end = this.reader.position(this, false);
+    return new TextRange(start.line, start.character, end.line, end.character);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Expr, TemplatePart } from './types';
 import { advance, fitted, own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
+import { rangeBetween } from './positions';
 
 type ExprBuilder = (node: SyntaxNode | undefined, ctx: BuildContext, fallback: SyntaxNode) => Expr;
 
@@ -89,7 +90,7 @@ class PartsBuilder {
     const atLineStart = from.position.character === 0 || this.ctx.text[from.offset - 1] === '\n';
     let text = stripIndent(raw, atLineStart, this.options.indent);
     text = this.options.backslashEscapes ? unescapeQuoted(text) : unescapeHeredoc(text);
-    const range = { start: from.position, end: advance(from.position, raw) };
+    const range = rangeBetween(from.position, advance(from.position, raw));
     if (text === raw) return { kind: 'literal', text: own(text), range };
     const source = { raw: own(raw), quoted: this.options.backslashEscapes, indent: this.options.indent, atLineStart };
     return { kind: 'literal', text: own(text), range, source };

@@ -11,6 +11,7 @@ import { envFamilyOf, TRAVERSAL_ROOTS } from '../schema/references';
 import { iteratorName } from '../schema/runtimeQuery';
 import type { Collected, Declaration, UseForm } from './types';
 import { LARGE_BODY, checkpoint, progress } from '../pause';
+import { rangeFrom, TextRange } from '../model/positions';
 
 interface Scope {
   group?: Block;
@@ -233,7 +234,8 @@ class Collector {
       const first = ref.path[0];
       if (first?.kind !== 'attr' || !first.name) return;
       // The traverser's range starts at its `.`.
-      const range = { start: { line: first.range.end.line, character: first.range.end.character - first.name.length }, end: first.range.end };
+      const end = first.range.end;
+      const range = new TextRange(end.line, end.character - first.name.length, end.line, end.character);
       this.out.uses.push({ kind, written: first.name, range, form: 'traversal', group: scope.group, task: scope.task });
       return;
     }
@@ -248,7 +250,7 @@ class Collector {
     this.out.uses.push({
       kind: found.family.kind,
       written: found.rest,
-      range: { start, end: { line: start.line, character: start.character + found.rest.length } },
+      range: rangeFrom(start, found.rest.length),
       form,
       group: scope.group,
       task: scope.task,

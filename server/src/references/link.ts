@@ -4,6 +4,7 @@
 import type { Block } from '../model/types';
 import { envForm } from '../schema/references';
 import type { Declaration, Use } from './types';
+import { rangeFrom, TextRange } from '../model/positions';
 
 const NO_DECLARATIONS: readonly Declaration[] = [];
 
@@ -107,8 +108,9 @@ export class Linker {
         const copy = copyOfUse(use);
         copy.target = d;
         const start = use.range.start;
-        copy.viaTask = { name: taskName, range: { start, end: { line: start.line, character: start.character + taskName.length } } };
-        copy.range = { start: { line: start.line, character: start.character + prefix.length }, end: use.range.end };
+        copy.viaTask = { name: taskName, range: rangeFrom(start, taskName.length) };
+        const end = use.range.end;
+        copy.range = new TextRange(start.line, start.character + prefix.length, end.line, end.character);
         copy.written = use.written.slice(prefix.length);
         return copy;
       }
