@@ -39,6 +39,10 @@ suite('universal .vsix in the browser extension host', () => {
     const editor = await openScratchJob('web-diagnostics.nomad.hcl', JOB);
     const found = await waitForDiagnostics(editor.document.uri, (ds) => ds.some((d) => fromUs(d) && /comand/.test(d.message)), 'the misspelt-key diagnostic', 60_000);
     assert.ok(found.filter(fromUs).every((d) => d.code !== undefined), 'every diagnostic carries a code');
+    // The worker posts its messages: a range must arrive with its start and end, on the misspelt key.
+    const typo = found.find((d) => fromUs(d) && /comand/.test(d.message))!;
+    const [line, character] = [5, JOB.split('\n')[5].indexOf('comand')];
+    assert.deepEqual([typo.range.start.line, typo.range.start.character, typo.range.end.line, typo.range.end.character], [line, character, line, character + 'comand'.length]);
     // In Node this file gets a `command-location` notice (the command is not on this machine): not in a browser.
     assert.deepEqual(found.filter((d) => fromUs(d) && codeOf(d) === 'command-location').map((d) => d.message), []);
   });
