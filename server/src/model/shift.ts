@@ -12,7 +12,7 @@
 // builds from scratch after random edits, which catches a field this file does not copy or move.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
-import { before, rangeBetween } from './positions';
+import { before, rangeBetween, TextRange } from './positions';
 
 /**
  * Whitespace typed or deleted between two tokens of one line (an indent, a space before `=`): the positions
@@ -118,29 +118,11 @@ function shiftedPosition(p: Position, { line, column, delta }: ColumnShift, isSt
   return undefined;
 }
 
+/** `r` moved `rows` rows: one object, made from the four numbers (model/positions.ts TextRange). */
 function range(r: Range, rows: number): Range {
-  return rangeBetween(movedPosition(r.start, rows), movedPosition(r.end, rows));
-}
-
-/** Slots of the positions moved lately (a power of two; see Rows in syntax.ts, which shares them the same way). */
-const MOVED_SLOTS = 64;
-const movedFrom = new Array<Position | undefined>(MOVED_SLOTS);
-const movedRows = new Int32Array(MOVED_SLOTS);
-const movedTo = new Array<Position>(MOVED_SLOTS);
-
-/**
- * `p` moved `rows` rows. A position the build shared between ranges (a node's start and its first child's) is
- * met again soon after: the copy shares its moved position too, rather than making a third of the copy's
- * positions twice.
- */
-function movedPosition(p: Position, rows: number): Position {
-  const slot = (p.line * 7 + p.character) & (MOVED_SLOTS - 1);
-  if (movedFrom[slot] === p && movedRows[slot] === rows) return movedTo[slot];
-  const to = { line: p.line + rows, character: p.character };
-  movedFrom[slot] = p;
-  movedRows[slot] = rows;
-  movedTo[slot] = to;
-  return to;
+  if (r instanceof TextRange) return new TextRange(r.startLine + rows, r.startCharacter, r.endLine + rows, r.endCharacter);
+  const { start, end } = r;
+  return new TextRange(start.line + rows, start.character, end.line + rows, end.character);
 }
 
 function attribute(a: Attribute, rows: number): Attribute {
