@@ -304,6 +304,8 @@ export class SyntaxNode {
   }
 
   range(): Range {
+    const counted = this.reader.rows.range(this.startIndex, this.endIndex);
+    if (counted) return counted;
     const start = this.reader.position(this, true);
     const end = this.reader.position(this, false);
     return new TextRange(start.line, start.character, end.line, end.character);
@@ -737,7 +739,29 @@ export class Rows {
   at(offset: number): Position | undefined {
     const slot = offset & (RECENT - 1);
     if (this.recentOffsets[slot] === offset) return this.recentPositions[slot];
-    if (this.lines === 0 || offset < this.starts[0] || offset > this.counted + COUNT_AHEAD) return undefined;
+    const index = this.lineIndex(offset);
+    if (index < 0) return undefined;
+    const position = { line: this.firstLine + index, character: offset - this.starts[index] };
+    this.recentOffsets[slot] = offset;
+    this.recentPositions[slot] = position;
+    return position;
+  }
+
+  /**
+   * The range from `start` to `end` (offsets), made without positions; undefined where `at` would give none.
+   * The model's ranges are made here: a position object for each end would be garbage at once.
+   */
+  range(start: number, end: number): TextRange | undefined {
+    const first = this.lineIndex(start);
+    if (first < 0) return undefined;
+    const last = this.lineIndex(end);
+    if (last < 0) return undefined;
+    return new TextRange(this.firstLine + first, start - this.starts[first], this.firstLine + last, end - this.starts[last]);
+  }
+
+  /** The index in `starts` of the line holding `offset`, counting on to it; -1 before the counted lines or far past them. */
+  private lineIndex(offset: number): number {
+    if (this.lines === 0 || offset < this.starts[0] || offset > this.counted + COUNT_AHEAD) return -1;
     if (offset > this.counted) this.count(offset);
     const starts = this.starts;
     let lo = 0;
@@ -750,10 +774,7 @@ export class Rows {
         else hi = mid - 1;
       }
     } else lo = hi;
-    const position = { line: this.firstLine + lo, character: offset - starts[lo] };
-    this.recentOffsets[slot] = offset;
-    this.recentPositions[slot] = position;
-    return position;
+    return lo;
   }
 
   /** Starts counting afresh at a position the tree gave. */
