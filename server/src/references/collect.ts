@@ -338,7 +338,8 @@ function labelEditable(label: Block['labels'][number]): boolean {
 
 /** A quoted string's range without its quotes. */
 function innerRange(range: Range): Range {
-  return { start: { line: range.start.line, character: range.start.character + 1 }, end: { line: range.end.line, character: Math.max(range.start.character + 1, range.end.character - 1) } };
+  const { start, end } = range;
+  return new TextRange(start.line, start.character + 1, end.line, Math.max(start.character + 1, end.character - 1));
 }
 
 /** Plain strings of a value (the value itself, or each element of a list), with the ranges of their text. */
