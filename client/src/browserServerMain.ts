@@ -18,7 +18,7 @@ interface WorkerScope {
 
 /**
  * Messages go to the client by postMessage, whose structured clone copies an object's own fields and drops its
- * class: the model's ranges (model/positions.ts TextRange: four numbers, `start` and `end` made when read)
+ * class: the model's ranges (model/positions.ts TextRange: packed numbers, `start` and `end` made when read)
  * would arrive without `start` and `end`. JSON gives every range its LSP shape, as on stdio.
  */
 class PlainMessageWriter extends BrowserMessageWriter {

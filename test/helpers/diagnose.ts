@@ -3,7 +3,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import type { NomadExecSettings } from '../../server/src/settings';
 import { analyseText } from './analyse';
 
-/** The diagnostics as a client receives them (the model's ranges are four numbers in one object; JSON gives the LSP shape). */
+/** The diagnostics as a client receives them (the model's ranges are TextRanges, whose fields are packed numbers; JSON gives the LSP shape). */
 export async function diagnose(text: string, settings: NomadExecSettings = {}, documentDir?: string): Promise<Diagnostic[]> {
   return asSent((await analyseText(text, settings, documentDir)).diagnostics);
 }

@@ -29,17 +29,35 @@ export function startingUpTo(items: readonly { range: Range }[], pos: Position):
 }
 
 /**
- * A range held as four numbers in one object, where `{ start, end }` is three (the range and two
- * positions): the model's ranges are most of what a large job's analysis keeps. `start` and `end` are made
- * when read; JSON gives the LSP shape.
+ * A range held in one object, where `{ start, end }` is three (the range and two positions): the model's
+ * ranges are most of what a large job's analysis keeps. `start` and `end` are made when read; JSON gives the
+ * LSP shape. Made by `textRange`: each end packed in one small integer (line and character) when both fit,
+ * so the object is two fields (40 bytes, against 56 for four and 120 for a range and its positions); a range
+ * past line 262,143 or character 4,095 keeps its four numbers (`WideTextRange`).
  */
 export class TextRange implements Range {
+  /** Use `textRange`. */
   constructor(
-    readonly startLine: number,
-    readonly startCharacter: number,
-    readonly endLine: number,
-    readonly endCharacter: number,
+    /** The start, packed: line << CHARACTER_BITS | character. */
+    private readonly from: number,
+    private readonly to: number,
   ) {}
+
+  get startLine(): number {
+    return this.from >> CHARACTER_BITS;
+  }
+
+  get startCharacter(): number {
+    return this.from & CHARACTER_MASK;
+  }
+
+  get endLine(): number {
+    return this.to >> CHARACTER_BITS;
+  }
+
+  get endCharacter(): number {
+    return this.to & CHARACTER_MASK;
+  }
 
   get start(): Position {
     return { line: this.startLine, character: this.startCharacter };
@@ -54,11 +72,51 @@ export class TextRange implements Range {
   }
 }
 
+/** A TextRange whose numbers do not fit packed (a line of more than 4,095 characters, a file of 262,144 lines). */
+class WideTextRange extends TextRange {
+  constructor(
+    private readonly wideStartLine: number,
+    private readonly wideStartCharacter: number,
+    private readonly wideEndLine: number,
+    private readonly wideEndCharacter: number,
+  ) {
+    super(-1, -1);
+  }
+
+  override get startLine(): number {
+    return this.wideStartLine;
+  }
+
+  override get startCharacter(): number {
+    return this.wideStartCharacter;
+  }
+
+  override get endLine(): number {
+    return this.wideEndLine;
+  }
+
+  override get endCharacter(): number {
+    return this.wideEndCharacter;
+  }
+}
+
+/** Bits of a packed end that hold the character; the line takes the rest of a small integer's 30. */
+const CHARACTER_BITS = 12;
+const CHARACTER_MASK = (1 << CHARACTER_BITS) - 1;
+const LINE_LIMIT = 1 << (30 - CHARACTER_BITS);
+
+export function textRange(startLine: number, startCharacter: number, endLine: number, endCharacter: number): TextRange {
+  if (startCharacter <= CHARACTER_MASK && endCharacter <= CHARACTER_MASK && startLine < LINE_LIMIT && endLine < LINE_LIMIT && startLine >= 0 && startCharacter >= 0 && endLine >= 0 && endCharacter >= 0) {
+    return new TextRange((startLine << CHARACTER_BITS) | startCharacter, (endLine << CHARACTER_BITS) | endCharacter);
+  }
+  return new WideTextRange(startLine, startCharacter, endLine, endCharacter);
+}
+
 export function rangeBetween(start: Position, end: Position): TextRange {
-  return new TextRange(start.line, start.character, end.line, end.character);
+  return textRange(start.line, start.character, end.line, end.character);
 }
 
 /** `width` characters on one line from `start`. */
 export function rangeFrom(start: Position, width: number): TextRange {
-  return new TextRange(start.line, start.character, start.line, start.character + width);
+  return textRange(start.line, start.character, start.line, start.character + width);
 }

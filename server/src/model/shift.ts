@@ -12,7 +12,7 @@
 // builds from scratch after random edits, which catches a field this file does not copy or move.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Attribute, Block, Body, BodyItem, Expr, JobFile, Label, ObjectItem, TemplatePart, Traverser } from './types';
-import { before, rangeBetween, TextRange } from './positions';
+import { before, rangeBetween, textRange, TextRange } from './positions';
 
 /**
  * Whitespace typed or deleted between two tokens of one line (an indent, a space before `=`): the positions
@@ -118,11 +118,11 @@ function shiftedPosition(p: Position, { line, column, delta }: ColumnShift, isSt
   return undefined;
 }
 
-/** `r` moved `rows` rows: one object, made from the four numbers (model/positions.ts TextRange). */
+/** `r` moved `rows` rows: one object, made from its line and character numbers (model/positions.ts TextRange). */
 function range(r: Range, rows: number): Range {
-  if (r instanceof TextRange) return new TextRange(r.startLine + rows, r.startCharacter, r.endLine + rows, r.endCharacter);
+  if (r instanceof TextRange) return textRange(r.startLine + rows, r.startCharacter, r.endLine + rows, r.endCharacter);
   const { start, end } = r;
-  return new TextRange(start.line + rows, start.character, end.line + rows, end.character);
+  return textRange(start.line + rows, start.character, end.line + rows, end.character);
 }
 
 function attribute(a: Attribute, rows: number): Attribute {

@@ -9,7 +9,7 @@
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { cursorFunctions, type CursorRuntime } from '../parser/load';
-import { TextRange } from './positions';
+import { textRange, type TextRange } from './positions';
 
 /**
  * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
@@ -308,7 +308,7 @@ export class SyntaxNode {
     if (counted) return counted;
     const start = this.reader.position(this, true);
     const end = this.reader.position(this, false);
-    return new TextRange(start.line, start.character, end.line, end.character);
+    return textRange(start.line, start.character, end.line, end.character);
   }
 
   /**
@@ -756,7 +756,7 @@ export class Rows {
     if (first < 0) return undefined;
     const last = this.lineIndex(end);
     if (last < 0) return undefined;
-    return new TextRange(this.firstLine + first, start - this.starts[first], this.firstLine + last, end - this.starts[last]);
+    return textRange(this.firstLine + first, start - this.starts[first], this.firstLine + last, end - this.starts[last]);
   }
 
   /** The index in `starts` of the line holding `offset`, counting on to it; -1 before the counted lines or far past them. */

@@ -11,7 +11,7 @@ import { envFamilyOf, TRAVERSAL_ROOTS } from '../schema/references';
 import { iteratorName } from '../schema/runtimeQuery';
 import type { Collected, Declaration, UseForm } from './types';
 import { LARGE_BODY, checkpoint, progress } from '../pause';
-import { rangeFrom, TextRange } from '../model/positions';
+import { rangeFrom, textRange } from '../model/positions';
 
 interface Scope {
   group?: Block;
@@ -235,7 +235,7 @@ class Collector {
       if (first?.kind !== 'attr' || !first.name) return;
       // The traverser's range starts at its `.`.
       const end = first.range.end;
-      const range = new TextRange(end.line, end.character - first.name.length, end.line, end.character);
+      const range = textRange(end.line, end.character - first.name.length, end.line, end.character);
       this.out.uses.push({ kind, written: first.name, range, form: 'traversal', group: scope.group, task: scope.task });
       return;
     }
@@ -339,7 +339,7 @@ function labelEditable(label: Block['labels'][number]): boolean {
 /** A quoted string's range without its quotes. */
 function innerRange(range: Range): Range {
   const { start, end } = range;
-  return new TextRange(start.line, start.character + 1, end.line, Math.max(start.character + 1, end.character - 1));
+  return textRange(start.line, start.character + 1, end.line, Math.max(start.character + 1, end.character - 1));
 }
 
 /** Plain strings of a value (the value itself, or each element of a list), with the ranges of their text. */

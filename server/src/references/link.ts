@@ -4,7 +4,7 @@
 import type { Block } from '../model/types';
 import { envForm } from '../schema/references';
 import type { Declaration, Use } from './types';
-import { rangeFrom, TextRange } from '../model/positions';
+import { rangeFrom, textRange } from '../model/positions';
 
 const NO_DECLARATIONS: readonly Declaration[] = [];
 
@@ -110,7 +110,7 @@ export class Linker {
         const start = use.range.start;
         copy.viaTask = { name: taskName, range: rangeFrom(start, taskName.length) };
         const end = use.range.end;
-        copy.range = new TextRange(start.line, start.character + prefix.length, end.line, end.character);
+        copy.range = textRange(start.line, start.character + prefix.length, end.line, end.character);
         copy.written = use.written.slice(prefix.length);
         return copy;
       }
