@@ -316,16 +316,12 @@ function buildFor(node: SyntaxNode, ctx: BuildContext): Expr {
   const condition = cond ? buildExpr(cond.children.find((c) => c.type === 'expression'), ctx, cond) : undefined;
   const valueName = names.length > 1 ? names[1] : names[0] ?? '';
   const keyName = names.length > 1 ? names[0] : undefined;
-  const base = { valueName, collection, ...(keyName !== undefined ? { keyName } : {}), ...(condition ? { condition } : {}) };
+  // One literal with every field (those that do not apply undefined): fields spread in or set afterwards go
+  // to a separate store, 40 bytes more per expression.
   if (node.type === 'for_object_expr') {
-    return {
-      kind: 'for',
-      ...base,
-      keyExpr: buildExpr(bodyExprs[0], ctx, node),
-      valueExpr: buildExpr(bodyExprs[1], ctx, node),
-      grouping: children.some((c) => c.type === 'ellipsis'),
-      range: node.range(),
-    };
+    const keyExpr = buildExpr(bodyExprs[0], ctx, node);
+    const valueExpr = buildExpr(bodyExprs[1], ctx, node);
+    return { kind: 'for', keyName, valueName, collection, keyExpr, valueExpr, condition, grouping: children.some((c) => c.type === 'ellipsis'), range: node.range() };
   }
-  return { kind: 'for', ...base, valueExpr: buildExpr(bodyExprs[0], ctx, node), grouping: false, range: node.range() };
+  return { kind: 'for', keyName, valueName, collection, keyExpr: undefined, valueExpr: buildExpr(bodyExprs[0], ctx, node), condition, grouping: false, range: node.range() };
 }

@@ -221,13 +221,19 @@ function expr(e: Expr, rows: number): Expr {
       return { kind: 'object', items: e.items.map((item) => objectItem(item, rows)), range: range(e.range, rows) };
     case 'conditional':
       return { kind: 'conditional', condition: expr(e.condition, rows), then: expr(e.then, rows), else: expr(e.else, rows), range: range(e.range, rows) };
-    case 'for': {
-      // Rare, and its optional fields vary: a spread, the moved fields set over it.
-      const moved = { ...e, collection: expr(e.collection, rows), valueExpr: expr(e.valueExpr, rows), range: range(e.range, rows) };
-      if (e.keyExpr) moved.keyExpr = expr(e.keyExpr, rows);
-      if (e.condition) moved.condition = expr(e.condition, rows);
-      return moved;
-    }
+    case 'for':
+      // Every field, as built (model/expr.ts buildFor).
+      return {
+        kind: 'for',
+        keyName: e.keyName,
+        valueName: e.valueName,
+        collection: expr(e.collection, rows),
+        keyExpr: e.keyExpr && expr(e.keyExpr, rows),
+        valueExpr: expr(e.valueExpr, rows),
+        condition: e.condition && expr(e.condition, rows),
+        grouping: e.grouping,
+        range: range(e.range, rows),
+      };
     case 'unary':
       return { kind: 'unary', op: e.op, operand: expr(e.operand, rows), range: range(e.range, rows) };
     case 'binary':
