@@ -20,7 +20,7 @@
 // every run instead, and any other answer once it is a few seconds old.
 //
 // A look-up stuck on a hung mount holds one of the threads of libuv's pool until the mount answers. The server
-// asks for FILE_THREADS of them (four by default), the watch takes each answer as it comes (one stuck look-up
+// asks for FILE_THREADS of them (libuv has four by default), the watch takes each answer as it comes (one stuck look-up
 // stops neither it nor the others), and no look-up is started in a folder where one is stuck, nor at all once
 // MAX_STUCK_LOOKS are: such a path is taken as there until a stuck one comes back.
 //

@@ -72,7 +72,7 @@ export class TextRange implements Range {
   }
 }
 
-/** A TextRange whose numbers do not fit packed (a line of more than 4,095 characters, a file of 262,144 lines). */
+/** A TextRange whose numbers do not fit packed (an end past character 4,095 of its line, or past line 262,143). */
 class WideTextRange extends TextRange {
   constructor(
     private readonly wideStartLine: number,

@@ -9,7 +9,7 @@
 import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { cursorFunctions, type CursorRuntime } from '../parser/load';
-import { textRange, type TextRange } from './positions';
+import { rangeBetween, textRange, type TextRange } from './positions';
 
 /**
  * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
@@ -306,9 +306,7 @@ export class SyntaxNode {
   range(): Range {
     const counted = this.reader.rows.range(this.startIndex, this.endIndex);
     if (counted) return counted;
-    const start = this.reader.position(this, true);
-    const end = this.reader.position(this, false);
-    return textRange(start.line, start.character, end.line, end.character);
+    return rangeBetween(this.reader.position(this, true), this.reader.position(this, false));
   }
 
   /**
