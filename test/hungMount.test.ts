@@ -318,3 +318,25 @@ test('hung mount: a job file on a mount that never answers is checked, and refer
     assert.match(refused, /folder .* did not answer/);
   });
 });
+
+test('hung mount: references asked again and again on a job in a folder of a mount that never answers do not use up the threads for file work', { skip: cannotMount() }, async () => {
+  // Each request for references lists the job's folder for its var files. A listing there never comes back,
+  // and each held a thread of the pool: twenty requests left none, and a missing template beside another job
+  // was never found. Nothing new is listed or read in a folder where a listing is still stuck.
+  await withHungMount('hung', async ({ dir, client }) => {
+    const uri = pathToFileURL(path.join(dir, 'hung', 'job.nomad.hcl')).href;
+    const text = execJob({ names: { job: 'hung', group: 'g', task: 't' }, top: 'variable "image" {\n  default = "nginx"\n}\n', task: '      env {\n        IMAGE = var.image\n      }\n' });
+    await answered(client.diagnostics(uri, client.open(uri, text)), 'the diagnostics of the job');
+    const use = text.split('\n').findIndex((l) => l.includes('IMAGE = var.image'));
+    const position = { line: use, character: text.split('\n')[use].indexOf('var.image') + 5 };
+    for (let i = 0; i < 20; i++) {
+      const references = await answered(client.request<{ uri: string }[]>('textDocument/references', { textDocument: { uri }, position, context: { includeDeclaration: true } }), `references, request ${i + 1}`);
+      assert.equal(references.length, 2, JSON.stringify(references));
+    }
+    // The twin on a healthy disk: a template missing beside another job is still looked up and reported.
+    const other = pathToFileURL(path.join(dir, 'other.nomad.hcl')).href;
+    const reported = client.waitFor(other, (p) => missingSources(p).length > 0);
+    client.open(other, job(['missing.tpl']));
+    assert.deepEqual(missingSources(await answered(reported, 'the finding of a missing template beside another job')), ['missing.tpl']);
+  });
+});

@@ -54,7 +54,7 @@ async function varFilesOf(jobUri: string, options: VarFileOptions): Promise<JobF
   const dir = path.dirname(jobPath);
   let entries: fs.Dirent[] | undefined;
   try {
-    entries = await withinDiskWait(disk.promises.readdir(dir, { withFileTypes: true }));
+    entries = await withinDiskWait(dir, () => disk.promises.readdir(dir, { withFileTypes: true }));
   } catch {
     return undefined;
   }

@@ -136,7 +136,7 @@ export class WorkspaceSymbolIndex {
       if (!this.folders.includes(folder) || this.files.size + this.queue.length >= MAX_FILES) return;
       let entries: fs.Dirent[] | undefined;
       try {
-        entries = await withinDiskWait(disk.promises.readdir(dir, { withFileTypes: true }));
+        entries = await withinDiskWait(dir, () => disk.promises.readdir(dir, { withFileTypes: true }));
       } catch {
         continue;
       }

@@ -2,6 +2,7 @@
 // blocking (a FIFO named there, or `/dev/stdin`, would otherwise hold the server until something wrote to it;
 // the server's own stdin would be read away from under its connection) and read only when the descriptor is
 // a plain file. Off the thread, a read is given up after DISK_WAIT_MS: one on a hung mount never ends.
+import * as path from 'node:path';
 import { host } from './index';
 
 /** A file's text, or why there is none; `unanswered`: the disk did not answer in time (readPlainFileLater). */
@@ -51,17 +52,42 @@ export function readPlainFile(file: string, options: PlainFileOptions = {}): Pla
  */
 export const DISK_WAIT_MS = 2000;
 
-/** `work`'s result, or undefined when it takes longer than DISK_WAIT_MS (it goes on; its result is dropped). */
-export function withinDiskWait<T>(work: Promise<T>): Promise<T | undefined> {
+/**
+ * Folders where a listing or read given up on (DISK_WAIT_MS) has not come back yet, with how many: each holds
+ * a thread of libuv's pool until its mount answers. Nothing new is started there meanwhile: a request made
+ * again and again (references on a job in a folder of a hung mount) would otherwise take a thread each time,
+ * until none was left for the server's other file work.
+ */
+const stuckFolders = new Map<string, number>();
+
+/**
+ * `work()`'s result, or undefined when it takes longer than DISK_WAIT_MS (it goes on; its result is dropped).
+ * `folder`: what it reads (a folder listed, the folder of a file read); while earlier work there is still
+ * stuck, `work` is not started and the answer is undefined at once.
+ */
+export function withinDiskWait<T>(folder: string, work: () => Promise<T>): Promise<T | undefined> {
+  if (stuckFolders.has(folder)) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), DISK_WAIT_MS);
-    work.then(
+    let stuck = false;
+    const timer = setTimeout(() => {
+      stuck = true;
+      stuckFolders.set(folder, (stuckFolders.get(folder) ?? 0) + 1);
+      resolve(undefined);
+    }, DISK_WAIT_MS);
+    const settled = (): void => {
+      clearTimeout(timer);
+      if (!stuck) return;
+      const left = (stuckFolders.get(folder) ?? 1) - 1;
+      if (left > 0) stuckFolders.set(folder, left);
+      else stuckFolders.delete(folder);
+    };
+    work().then(
       (value) => {
-        clearTimeout(timer);
+        settled();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        settled();
         reject(error);
       },
     );
@@ -82,7 +108,7 @@ export async function readPlainFileLater(file: string, options: PlainFileOptions
     }
   };
   try {
-    return (await withinDiskWait(read())) ?? { problem: `no answer within ${DISK_WAIT_MS / 1000} s (a hung mount?)`, unanswered: true };
+    return (await withinDiskWait(path.dirname(file), read)) ?? { problem: `no answer within ${DISK_WAIT_MS / 1000} s (a hung mount?)`, unanswered: true };
   } catch (error) {
     return { problem: (error as Error).message };
   }
