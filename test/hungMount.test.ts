@@ -340,3 +340,44 @@ test('hung mount: references asked again and again on a job in a folder of a mou
     assert.deepEqual(missingSources(await answered(reported, 'the finding of a missing template beside another job')), ['missing.tpl']);
   });
 });
+
+test('hung mount: an agent config file and a template values file on a mount that never answers hold no request, and say why they were not read', { skip: cannotMount() }, async () => {
+  // The settings name files on a dead mount (a client config shared over NFS). Both were read on the server's
+  // thread: applying the settings, and every template preview, waited as long as the mount did, and with
+  // them every request of every document.
+  await withHungMount(
+    'hung',
+    async ({ dir, client }) => {
+      const uri = pathToFileURL(path.join(dir, 'job.nomad.hcl')).href;
+      const text = execJob({
+        names: { job: 'hung', group: 'g', task: 't' },
+        config: '        command = "/bin/ping"\n        cap_add = ["net_raw"]',
+        task: '      template {\n        destination = "local/app.conf"\n        data        = "db = {{ key \\"app/db\\" }}"\n      }\n',
+      });
+      const codes = (p: PublishedDiagnostics) => p.diagnostics.map((d) => String(d.code)).filter((c) => c === 'settings-problem' || c === 'capability-not-allowed').sort();
+      const problem = (p: PublishedDiagnostics) => p.diagnostics.find((d) => d.code === 'settings-problem')?.message ?? '';
+      // The agent config is given up on: published with the problem, and Nomad's default capabilities.
+      const givenUp = client.waitFor(uri, (p) => codes(p).includes('settings-problem'));
+      client.open(uri, text);
+      await anotherDocumentAnswers(client);
+      const first = await answered(givenUp, 'the diagnostics with the settings problem');
+      assert.deepEqual(codes(first), ['capability-not-allowed', 'settings-problem']);
+      assert.match(problem(first), new RegExp(`^cannot read agent config file ${path.join(dir, 'hung', 'client.hcl')}: no answer within`));
+      const preview = () => client.request<{ text: string; valuesProblem?: string }>('workspace/executeCommand', { command: 'nomadExec.previewTemplate', arguments: [{ uri, template: 1 }] });
+      const unread = await answered(preview(), 'a template preview');
+      assert.match(unread.valuesProblem ?? '', /no answer within/);
+      assert.match(unread.text, /db = «key "app\/db": needs Consul»/);
+      // The twins, on a healthy disk: both files read and used.
+      fs.writeFileSync(path.join(dir, 'client.hcl'), 'plugin "exec" {\n  config {\n    allow_caps = ["chown", "net_raw"]\n  }\n}\n');
+      fs.writeFileSync(path.join(dir, 'values.json'), JSON.stringify({ 'key "app/db"': 'postgres://db' }));
+      const applied = client.waitFor(uri, (p) => codes(p).length === 0);
+      client.configuration = { nomadExec: { agentConfigFile: path.join(dir, 'client.hcl'), templateValues: path.join(dir, 'values.json') } };
+      client.changeConfiguration();
+      await answered(applied, 'the diagnostics with the agent config applied');
+      const read = await answered(preview(), 'a template preview with values');
+      assert.equal(read.valuesProblem, undefined);
+      assert.match(read.text, /db = postgres:\/\/db/);
+    },
+    { settings: (dir) => ({ agentConfigFile: path.join(dir, 'hung', 'client.hcl'), templateValues: path.join(dir, 'hung', 'values.json') }) },
+  );
+});

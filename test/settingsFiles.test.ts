@@ -1,4 +1,4 @@
-// Files a setting names (the agent config file, the template values file) are read on the server's thread,
+// Files a setting names (the agent config file, the template values file) are read off the server's thread,
 // over real JSON-RPC (stdio). A FIFO named there, or the server's own stdin, must give a clear problem: a
 // read of either waited for a writer that never came, or read the server's messages away from under it.
 // The twins (plain files that are read) are in checks.test.ts and templatePreview.test.ts.

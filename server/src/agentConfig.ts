@@ -9,7 +9,7 @@
 // tolerant reader of the HCL1 subset agent files use (blocks with labels, `key = value`, strings, heredocs,
 // numbers, bools, lists, objects, comments), plus JSON config files. It never throws: problems are returned.
 import { host } from './host';
-import { readPlainFile } from './host/plainFile';
+import { readPlainFile, readPlainFileLater, type PlainFileRead } from './host/plainFile';
 
 export interface AgentConfig {
   allowCaps?: string[];
@@ -39,8 +39,24 @@ interface HclBody {
 }
 
 export function readAgentConfigFile(path: string): AgentConfig {
-  if (!host.fs) return { problems: [`cannot read agent config file ${path}: no local files here (the editor runs in a browser)`] };
-  const read = readPlainFile(path);
+  if (!host.fs) return noLocalFiles(path);
+  return agentConfigOf(path, readPlainFile(path));
+}
+
+/**
+ * As readAgentConfigFile, off the thread: the language server's, where a file on a hung mount would hold
+ * every request (given up after DISK_WAIT_MS, with a problem saying so).
+ */
+export async function readAgentConfigFileLater(path: string): Promise<AgentConfig> {
+  if (!host.fs) return noLocalFiles(path);
+  return agentConfigOf(path, await readPlainFileLater(path));
+}
+
+function noLocalFiles(path: string): AgentConfig {
+  return { problems: [`cannot read agent config file ${path}: no local files here (the editor runs in a browser)`] };
+}
+
+function agentConfigOf(path: string, read: PlainFileRead): AgentConfig {
   if ('problem' in read) return { problems: [`cannot read agent config file ${path}: ${read.problem}`] };
   return parseAgentConfig(read.text, path);
 }

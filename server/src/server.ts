@@ -32,7 +32,7 @@ import { inlayHintsFeature } from './features/inlayHints';
 import { templatePreviewFeature } from './features/templatePreview';
 import { codeLensFeature } from './features/codeLens';
 import { sharedParser, type HclParser } from './parser/parser';
-import { resolveSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
+import { resolveSettings, resolveSettingsLater, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
 import { DiagnosticReports } from './diagnosticReports';
 import { shownDiagnostics } from './diagnosticLimit';
@@ -83,7 +83,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let documents: DocumentStore | undefined;
   let stopWatchingMachine: () => void = () => undefined;
   let settings: EffectiveSettings = resolveSettings({});
-  let userSettings: NomadExecSettings = {};
+  /** Settings being resolved (settingsOf): publishing waits for them. */
+  let settingsPending = 0;
   let clientCapabilities: ClientCapabilities = {};
   let canPullConfiguration = false;
   let shownProblems = '';
@@ -124,7 +125,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
   const publish = (snapshot: DocumentSnapshot, first: boolean): void => {
     memory.afterWork(first);
-    if (pull) return;
+    // Settings on their way (the agent config file being read) are followed by every document checked
+    // again: published then, not now with findings the settings are about to change.
+    if (pull || settingsPending > 0) return;
     if (snapshot.analysis.diagnostics.length < LARGE_PUBLISH) return send(snapshot);
     // Choosing and encoding thousands of diagnostics takes tens of ms, and the client reads them before any
     // reply written after: a request that came during the analysis' last slice is answered first. Not sent
@@ -138,9 +141,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Settings sent with initialize stand until the client sends settings of its own: editors other than VS Code
   // answer a configuration pull with null when nothing is configured there.
   let initSettings: NomadExecSettings = {};
-  const applySettings = (raw: unknown): void => {
-    userSettings = raw && typeof raw === 'object' ? (raw as NomadExecSettings) : initSettings;
-    settings = resolveSettings(userSettings);
+  // The agent config file a setting names is read off the thread (on a hung mount, given up on after a
+  // while with a problem saying so); settings asked for later win over an earlier read still under way.
+  let settingsAsked = 0;
+  const settingsOf = async (user: NomadExecSettings): Promise<EffectiveSettings | undefined> => {
+    const asked = ++settingsAsked;
+    settingsPending++;
+    try {
+      const resolved = await resolveSettingsLater(user);
+      return asked === settingsAsked ? resolved : undefined;
+    } finally {
+      settingsPending--;
+    }
+  };
+  const applySettings = async (raw: unknown): Promise<void> => {
+    const resolved = await settingsOf(raw && typeof raw === 'object' ? (raw as NomadExecSettings) : initSettings);
+    if (!resolved) return;
+    settings = resolved;
     const problems = settings.problems.join('\n');
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
     shownProblems = problems;
@@ -165,7 +182,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!canPullConfiguration) return;
     try {
       const raw: unknown = await connection.workspace.getConfiguration({ section: CONFIGURATION_SECTION });
-      applySettings(raw);
+      await applySettings(raw);
     } catch (error) {
       logError('workspace/configuration', error);
     }
@@ -179,8 +196,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const init = params.initializationOptions as { settings?: NomadExecSettings } | undefined;
     if (init?.settings) {
       initSettings = init.settings;
-      userSettings = init.settings;
-      settings = resolveSettings(userSettings);
+      settings = (await settingsOf(init.settings)) ?? settings;
     }
     pull = !!params.capabilities.textDocument?.diagnostic;
     let capabilities: ServerCapabilities = {
@@ -255,7 +271,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidChangeConfiguration((params) => {
     const pushed = (params.settings as Record<string, unknown> | null | undefined)?.[CONFIGURATION_SECTION];
     if (canPullConfiguration) void pullSettings();
-    else applySettings(pushed);
+    else void applySettings(pushed).catch((error: unknown) => logError('didChangeConfiguration', error));
   });
 
   connection.onDidOpenTextDocument((params) => {

@@ -1,7 +1,7 @@
 // Settings that mirror a Nomad client agent, because the same job is valid on one client and refused on
 // another: `allow_caps`, the default namespace modes, `chroot_env`, `no_pivot_root`, the `user.denylist`.
 // Also the local runner's own permission to share host namespaces, which no job file can grant itself.
-import { readAgentConfigFile, type AgentConfig, type HostVolume } from './agentConfig';
+import { readAgentConfigFile, readAgentConfigFileLater, type AgentConfig, type HostVolume } from './agentConfig';
 import { DEFAULT_ALLOW_CAPS, isValidCapability, normalizeCapability } from './schema/capabilities';
 
 /** As written by the user: LSP configuration section `nomadExec`, or CLI flags. All optional. */
@@ -166,7 +166,7 @@ export function resolveSettings(
     maxParseMs: positiveSetting(user.maxParseTime, 'maxParseTime', DEFAULT_MAX_PARSE_SECONDS, problems) * 1000,
   };
 
-  const file = typeof user.agentConfigFile === 'string' ? user.agentConfigFile.trim() : '';
+  const file = agentConfigFileOf(user);
   if (file) {
     let agent: AgentConfig;
     try {
@@ -211,6 +211,21 @@ export function resolveSettings(
     inlayValues: user.inlayHints?.values === true,
     ...(typeof user.templateValues === 'string' && user.templateValues.trim() !== '' ? { templateValues: user.templateValues } : {}),
   };
+}
+
+/** The agent config file the settings name, or '' for none. */
+function agentConfigFileOf(user: NomadExecSettings): string {
+  return typeof user.agentConfigFile === 'string' ? user.agentConfigFile.trim() : '';
+}
+
+/**
+ * As resolveSettings, with the agent config file read off the thread (the language server's: one on a hung
+ * mount holds no request, and is given up on with a problem after DISK_WAIT_MS).
+ */
+export async function resolveSettingsLater(user: NomadExecSettings = {}): Promise<EffectiveSettings> {
+  const file = agentConfigFileOf(user);
+  const agent = file ? await readAgentConfigFileLater(file) : { problems: [] };
+  return resolveSettings(user, () => agent);
 }
 
 function normalizeAllowCaps(raw: readonly unknown[], origin: string, problems: string[]): string[] {

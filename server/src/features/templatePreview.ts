@@ -2,7 +2,7 @@
 // block's data with the runner's engine and the task's environment as known while editing, and a code lens
 // "Preview" above each template block invokes it. The client shows `text` in a read-only editor beside the
 // job and asks again when the document changes. The lenses themselves are served by codeLens.ts.
-import { readPlainFile } from '../host/plainFile';
+import { readPlainFile, readPlainFileLater, type PlainFileRead } from '../host/plainFile';
 import type { CodeLens, Position } from 'vscode-languageserver-types';
 import type { Feature } from '../feature';
 import type { Task } from '../model/types';
@@ -34,9 +34,19 @@ export interface PreviewReply extends PreviewResult {
 }
 
 /** A values file (nomadExec.templateValues, `--template-values`): a JSON object keyed by the call as written. */
-export function readTemplateValues(file: string): { values: Record<string, unknown> } | { problem: string } {
+export function readTemplateValues(file: string): TemplateValues {
+  return templateValuesOf(file, readPlainFile(file));
+}
+
+/** As readTemplateValues, off the thread (the language server's: a file on a hung mount holds no request). */
+export async function readTemplateValuesLater(file: string): Promise<TemplateValues> {
+  return templateValuesOf(file, await readPlainFileLater(file));
+}
+
+type TemplateValues = { values: Record<string, unknown> } | { problem: string };
+
+function templateValuesOf(file: string, read: PlainFileRead): TemplateValues {
   let parsed: unknown;
-  const read = readPlainFile(file);
   if ('problem' in read) return { problem: `${file}: ${read.problem}` };
   try {
     parsed = JSON.parse(read.text);
@@ -97,7 +107,7 @@ export const templatePreviewFeature: Feature = {
         // The values file is read on every preview: edits to it show at the next one.
         const file = ctx.settings().templateValues;
         if (args.values || !file) return previewTemplate(input, args);
-        const read = readTemplateValues(file);
+        const read = await readTemplateValuesLater(file);
         if ('problem' in read) {
           const reply = previewTemplate(input, args);
           return reply && { ...reply, valuesProblem: read.problem };
