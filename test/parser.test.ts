@@ -16,7 +16,8 @@ import { resolveSettings } from '../server/src/settings';
 import { positionAt } from './helpers/featureClient';
 import { int, pick, seededRandom } from './helpers/random';
 import { plainModel } from './helpers/plainModel';
-import type { Tree } from 'web-tree-sitter';
+import { Parser, type Tree } from 'web-tree-sitter';
+import { loadHclLanguage } from '../server/src/parser/load';
 
 /** The HCL syntax mistakes of the invalid corpus: expected syntax errors as [line, message pattern]. */
 const CORPUS_SYNTAX: [string, [number, RegExp][]][] = [
@@ -121,6 +122,31 @@ function nodePoints(tree: Tree): string[] {
   cursor.delete();
   return points;
 }
+
+test('characters of two UTF-16 units anywhere in a long file: the tree is the one web-tree-sitter makes of the whole text, and a mistake after them is placed exactly', async () => {
+  // The parser reads the text a chunk at a time (parser.ts); a chunk may end between the two halves of an
+  // emoji. Placed at every offset parity across 40 KB, some straddle each chunk's end, whatever its size.
+  const parser = await sharedParser();
+  const library = new Parser();
+  library.setLanguage(await loadHclLanguage());
+  const lines = Array.from({ length: 600 }, (_, i) => `  a${i} = "${'é'.repeat(i % 3)}${'😀'.repeat(1 + (i % 5))}" # 😀${'x'.repeat(i % 2)}😀`);
+  const text = `locals {\n${lines.join('\n')}\n  broken = "😀😀" 😀\n}\n`;
+  const ours = parser.parse(text);
+  const theirs = library.parse(text)!;
+  try {
+    assert.deepEqual(nodePoints(ours), nodePoints(theirs));
+    assert.equal(ours.rootNode.endIndex, text.length);
+    const errors = await syntaxErrors(text);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    // The stray emoji after the string: its line and its UTF-16 column (both counted from 1 here).
+    const line = text.split('\n').findIndex((l) => l.startsWith('  broken'));
+    assert.deepEqual([errors[0].line, errors[0].character], [line + 1, '  broken = "😀😀" '.length + 1]);
+  } finally {
+    ours.delete();
+    theirs.delete();
+    library.delete();
+  }
+});
 
 test('incremental edits give the same model and diagnostics as a full parse', async () => {
   const parser = await sharedParser();
