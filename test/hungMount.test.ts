@@ -377,6 +377,16 @@ test('hung mount: an agent config file and a template values file on a mount tha
       const read = await answered(preview(), 'a template preview with values');
       assert.equal(read.valuesProblem, undefined);
       assert.match(read.text, /db = postgres:\/\/db/);
+      // Changed twice in a row: to another file on the dead mount (its read hangs), then to a healthy one
+      // that allows fewer capabilities. The later settings apply and are published without waiting for the
+      // earlier read, which gives up later and changes nothing.
+      fs.writeFileSync(path.join(dir, 'strict.hcl'), 'plugin "exec" {\n  config {\n    allow_caps = ["chown"]\n  }\n}\n');
+      const pulled = [path.join(dir, 'hung', 'again', 'client.hcl'), path.join(dir, 'strict.hcl')];
+      client.onRequest('workspace/configuration', () => [{ agentConfigFile: pulled.shift() ?? path.join(dir, 'strict.hcl') }]);
+      const strict = client.waitFor(uri, (p) => codes(p).join() === 'capability-not-allowed');
+      client.changeConfiguration();
+      client.changeConfiguration();
+      assert.match((await answered(strict, 'the diagnostics with the later settings')).diagnostics.find((d) => d.code === 'capability-not-allowed')!.message, /strict\.hcl/);
     },
     { settings: (dir) => ({ agentConfigFile: path.join(dir, 'hung', 'client.hcl'), templateValues: path.join(dir, 'hung', 'values.json') }) },
   );

@@ -83,8 +83,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let documents: DocumentStore | undefined;
   let stopWatchingMachine: () => void = () => undefined;
   let settings: EffectiveSettings = resolveSettings({});
-  /** Settings being resolved (settingsOf): publishing waits for them. */
-  let settingsPending = 0;
   let clientCapabilities: ClientCapabilities = {};
   let canPullConfiguration = false;
   let shownProblems = '';
@@ -127,7 +125,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     memory.afterWork(first);
     // Settings on their way (the agent config file being read) are followed by every document checked
     // again: published then, not now with findings the settings are about to change.
-    if (pull || settingsPending > 0) return;
+    if (pull || settingsAnswered !== settingsAsked) return;
     if (snapshot.analysis.diagnostics.length < LARGE_PUBLISH) return send(snapshot);
     // Choosing and encoding thousands of diagnostics takes tens of ms, and the client reads them before any
     // reply written after: a request that came during the analysis' last slice is answered first. Not sent
@@ -143,15 +141,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let initSettings: NomadExecSettings = {};
   // The agent config file a setting names is read off the thread (on a hung mount, given up on after a
   // while with a problem saying so); settings asked for later win over an earlier read still under way.
+  // Publishing waits while the settings asked for last are being resolved; an earlier read still under way
+  // (stuck on a hung mount) holds nothing once later settings have applied.
   let settingsAsked = 0;
+  let settingsAnswered = 0;
   const settingsOf = async (user: NomadExecSettings): Promise<EffectiveSettings | undefined> => {
     const asked = ++settingsAsked;
-    settingsPending++;
     try {
       const resolved = await resolveSettingsLater(user);
       return asked === settingsAsked ? resolved : undefined;
     } finally {
-      settingsPending--;
+      if (asked === settingsAsked) settingsAnswered = asked;
     }
   };
   const applySettings = async (raw: unknown): Promise<void> => {
