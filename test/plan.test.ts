@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawn, spawnSync } from 'node:child_process';
+import { REPO_ROOT } from './helpers/lspClient';
+import { within } from './helpers/within';
 import { isPlanError, planRun, type LaunchPlan, type PlanError, type RunRequest } from '../launcher/src/api';
 import { lookupCommand, makeExecutable } from '../launcher/src/lookup';
 import { ALLOC_MARKER, createAllocDir, pruneAllocDirs } from '../launcher/src/allocDir';
@@ -230,6 +233,64 @@ variable "n" {
   assert.match(missing.message, /without a value: token, other/);
   const unknownVar = await planError(task('command = "/bin/true"'), { vars: [{ name: 'nope', value: '1' }] });
   assert.match(unknownVar.message, /no variable "nope"/);
+});
+
+const tokenJob = 'variable "token" {}\n' + task('command = "/bin/echo"\n args = [var.token]');
+
+test('attack: a var file the workspace names that is a link to a file outside it is never read; the user\'s own var file may be a link', async () => {
+  // A repository's task definition (or workspace settings) names `vars.hcl`, committed as a link to a file
+  // elsewhere on the host: followed, its values would reach the task's arguments and environment, out of
+  // the sandbox the task runs in. The twins: a plain var file inside the workspace sets the variable, and a
+  // link the user names on their own (`--var-file`, a user setting) is read as Nomad reads it.
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-ws-'));
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-secret-'));
+  try {
+    const secret = path.join(elsewhere, 'credentials.hcl');
+    fs.writeFileSync(secret, 'token = "s3cret"\n');
+    fs.symlinkSync(secret, path.join(workspace, 'vars.hcl'));
+    fs.mkdirSync(path.join(workspace, 'conf'));
+    fs.symlinkSync(elsewhere, path.join(workspace, 'conf', 'shared'));
+    for (const named of ['vars.hcl', 'conf/shared/credentials.hcl']) {
+      const refused = await planError(tokenJob, { varFiles: [{ path: path.join(workspace, named), within: workspace }] });
+      assert.match(refused.message, new RegExp(`cannot read var file .*${named.replace(/[./]/g, '\\$&')}: workspace sandbox .*leads through a link to ${secret.replace(/[./]/g, '\\$&')}, outside the workspace folder`));
+      assert.doesNotMatch(refused.message, /s3cret/);
+    }
+    fs.writeFileSync(path.join(workspace, 'plain.hcl'), 'token = "fine"\n');
+    assert.deepEqual((await plan(tokenJob, { varFiles: [{ path: path.join(workspace, 'plain.hcl'), within: workspace }] })).tasks[0].args, ['fine']);
+    assert.deepEqual((await plan(tokenJob, { varFiles: [path.join(workspace, 'vars.hcl')] })).tasks[0].args, ['s3cret']);
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(elsewhere, { recursive: true, force: true });
+  }
+});
+
+test('a var file that is a FIFO, a device or larger than 4 MB is refused with the reason, not read', async () => {
+  // A FIFO would hold the run until something wrote to it, /dev/zero would fill the memory: both are refused
+  // without a read, however named. Through the CLI in a child process: a run stuck on the FIFO fails the test
+  // (after 20 s) instead of holding it.
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-ws-'));
+  try {
+    const fifo = path.join(workspace, 'vars.hcl');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+    const job = jobFile(tokenJob);
+    const cli = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'nomad-exec'), 'run', job, '--plan', '--var-file', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    cli.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    cli.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await within(new Promise<number | null>((resolve) => cli.on('exit', resolve)), 20_000, 'the run with a FIFO as its var file').finally(() => cli.kill('SIGKILL'));
+    assert.notEqual(code, 0, output);
+    assert.match(output, /cannot read var file .*vars\.hcl: not a plain file/);
+    fs.symlinkSync('/dev/zero', path.join(workspace, 'zero.hcl'));
+    assert.match((await planError(tokenJob, { varFiles: ['/dev/zero'] })).message, /cannot read var file \/dev\/zero: not a plain file/);
+    assert.match((await planError(tokenJob, { varFiles: [{ path: path.join(workspace, 'zero.hcl'), within: workspace }] })).message, /cannot read var file .*zero\.hcl: .*outside the workspace folder/);
+    const large = path.join(workspace, 'large.hcl');
+    fs.writeFileSync(large, 'token = "big"\n');
+    fs.truncateSync(large, 5 * 1024 * 1024);
+    assert.match((await planError(tokenJob, { varFiles: [large] })).message, /cannot read var file .*large\.hcl: larger than 4194304 bytes/);
+    assert.match((await planError(tokenJob, { varFiles: [{ path: large, within: workspace }] })).message, /cannot read var file .*large\.hcl: var file .*large\.hcl is larger than 4194304 bytes/);
+  } finally {
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
 });
 
 test('choosing the task: one exec task needs no flag, several list the choices', async () => {

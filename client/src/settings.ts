@@ -20,6 +20,8 @@ export interface RunSettings {
   launcherPath?: string;
   variables: Record<string, string>;
   varFiles: string[];
+  /** `varFiles` comes from the workspace's or a folder's settings (a repository's), not the user's own. */
+  varFilesFromWorkspace: boolean;
   allocDir?: string;
   /** Where alloc dirs go when `allocDir` is empty: the extension's storage, or `.nomad-exec/` in the workspace. */
   allocDirLocation: 'storage' | 'workspace';
@@ -47,6 +49,12 @@ export function withMachineSettings(section: unknown, scope?: vscode.Uri): unkno
   return out;
 }
 
+/** Whether a setting's value in effect is set by the workspace or one of its folders (any language's too). */
+function fromWorkspace(inspected: { workspaceValue?: unknown; workspaceFolderValue?: unknown; workspaceLanguageValue?: unknown; workspaceFolderLanguageValue?: unknown } | undefined): boolean {
+  if (!inspected) return false;
+  return [inspected.workspaceFolderLanguageValue, inspected.workspaceFolderValue, inspected.workspaceLanguageValue, inspected.workspaceValue].some((value) => value !== undefined);
+}
+
 export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
   const config = vscode.workspace.getConfiguration(settingsSection, scope);
   const allowCaps = machineSetting<string[] | null>(config, 'allowCaps');
@@ -72,6 +80,7 @@ export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
     launcherPath: nonEmpty(machineSetting<string>(config, 'launcherPath')),
     variables,
     varFiles: config.get<string[]>('varFiles') ?? [],
+    varFilesFromWorkspace: fromWorkspace(config.inspect<string[]>('varFiles')),
     allocDir: nonEmpty(config.get<string>('allocDir')),
     allocDirLocation: config.get<string>('allocDirLocation') === 'workspace' ? 'workspace' : 'storage',
   };

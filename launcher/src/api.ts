@@ -21,6 +21,8 @@ import { runPlan } from './runGroup';
 
 export type { LaunchPlan, TaskPlan, PortPlan, ArtifactPlan, TemplatePlan, CommandLookup } from './types';
 import type { SourceRange } from './types';
+import type { VarFileRef } from './variables';
+export type { VarFileRef } from './variables';
 
 /** What to run. Only `file` is required. */
 export interface RunRequest {
@@ -34,8 +36,11 @@ export interface RunRequest {
   task?: string;
   /** `--var name=value` pairs in the order given (later wins). Values are parsed as the variable's type. */
   vars?: { name: string; value: string }[];
-  /** `--var-file` paths (HCL `name = value` files), in order; applied before `vars`. */
-  varFiles?: string[];
+  /**
+   * Var files (HCL `name = value`, or JSON), in order; applied before `vars`. A path is the user's own
+   * (`--var-file`); `{ path, within }` one a workspace names, read only inside that folder (VarFileRef).
+   */
+  varFiles?: VarFileRef[];
   /** Use exactly this alloc dir (created if missing). Default: `<state dir>/allocs/<alloc id>`. */
   allocDir?: string;
   /** Folder holding `.nomad-exec/`. Default: the job file's folder. */

@@ -2,9 +2,10 @@
 // each --var-file in order (HCL `name = value`, or JSON for .json), each --var name=value in order. Values
 // from the environment and --var are strings; for a variable whose type is not string they are parsed as
 // HCL expressions, as `nomad job run` does.
-import * as fs from 'fs';
 import * as path from 'path';
 import { createEvaluator } from '../../server/src/model/evaluate';
+import { readFileInside } from '../../server/src/model/fileSandbox';
+import { readPlainFile } from '../../server/src/host/plainFile';
 import { Unknown, type Value } from '../../server/src/model/value';
 import type { JobFile } from './model';
 import { parseJobText } from './model';
@@ -17,10 +18,46 @@ export interface VariableResult {
   problems: string[];
 }
 
+/**
+ * A var file as a run names it. A path: the user's own (`--var-file`, a user setting), read as Nomad reads it,
+ * links followed. `{ path, within }`: one a workspace names (its settings, a task definition), whose content
+ * the user never chose: read only when it lies inside the folder `within` with its links resolved, so a link
+ * in a repository cannot hand a file from elsewhere on the host (a credentials file) to the task. Either way
+ * only a plain file is read (opened without blocking: a FIFO or a device such as /dev/zero is refused) of at
+ * most VAR_FILE_MAX_BYTES.
+ */
+export type VarFileRef = string | { path: string; within: string };
+
+/** Larger var files are refused: no real one comes near, and the file is read whole into memory. */
+export const VAR_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+export function varFilePath(ref: VarFileRef): string {
+  return typeof ref === 'string' ? ref : ref.path;
+}
+
+/** The text of a var file, or why it is not read. */
+export function readVarFile(ref: VarFileRef): { text: string } | { problem: string } {
+  const file = varFilePath(ref);
+  if (typeof ref === 'string') {
+    const read = readPlainFile(file, { maxBytes: VAR_FILE_MAX_BYTES });
+    return 'problem' in read ? { problem: `cannot read var file ${file}: ${read.problem}` } : read;
+  }
+  const sandbox = {
+    roots: [ref.within],
+    rule: 'workspace sandbox (a var file the workspace names is read only inside it)',
+    describe: `the workspace folder ${ref.within}`,
+  };
+  try {
+    return { text: readFileInside(`var file ${file}`, file, sandbox, VAR_FILE_MAX_BYTES) };
+  } catch (error) {
+    return { problem: `cannot read var file ${file}: ${(error as Error).message}` };
+  }
+}
+
 export async function resolveVariables(
   file: JobFile,
   hostEnv: Record<string, string | undefined>,
-  varFiles: string[],
+  varFiles: VarFileRef[],
   vars: { name: string; value: string }[],
 ): Promise<VariableResult> {
   const values: Record<string, Value> = {};
@@ -44,14 +81,14 @@ export async function resolveVariables(
     const value = await fromString(name, text, key);
     if (value !== undefined) values[name] = value;
   }
-  for (const varFile of varFiles) {
-    let text: string;
-    try {
-      text = fs.readFileSync(varFile, 'utf8');
-    } catch (error) {
-      problems.push(`cannot read var file ${varFile}: ${(error as Error).message}`);
+  for (const ref of varFiles) {
+    const varFile = varFilePath(ref);
+    const read = readVarFile(ref);
+    if ('problem' in read) {
+      problems.push(read.problem);
       continue;
     }
+    const text = read.text;
     if (path.extname(varFile) === '.json') {
       try {
         Object.assign(values, JSON.parse(text) as Record<string, Value>);

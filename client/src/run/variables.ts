@@ -1,28 +1,29 @@
 // Decides the values of the job's input variables for a run, in increasing precedence: defaults,
 // NOMAD_VAR_<name> in the environment, var files (settings, then the task definition), `nomadExec.variables`,
 // the task definition's `vars`. A variable left without any value is asked for with an input box.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { readVarFile, type VarFileRef } from '../../../launcher/src/variables';
 import type { TasksResult } from '../outline';
 import type { RunSettings } from '../settings';
 import type { RunTarget } from './target';
 
 export interface VariableValues {
   vars: { name: string; value: string }[];
-  varFiles: string[];
+  varFiles: VarFileRef[];
 }
 
-/** Names a var file assigns: top-level `name =` lines of HCL, or the keys of a JSON object. */
-export function namesInVarFile(file: string): Set<string> {
+/**
+ * Names a var file assigns: top-level `name =` lines of HCL, or the keys of a JSON object. Read as the runner
+ * reads it (readVarFile: a plain file only, one the workspace names only inside it).
+ */
+export function namesInVarFile(ref: VarFileRef): Set<string> {
   const names = new Set<string>();
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return names; // the planner reports unreadable files with a proper message
-  }
-  if (file.endsWith('.json')) {
+  const read = readVarFile(ref);
+  // The planner reports a file it does not read, with the reason.
+  if ('problem' in read) return names;
+  const text = read.text;
+  if ((typeof ref === 'string' ? ref : ref.path).endsWith('.json')) {
     try {
       for (const key of Object.keys(JSON.parse(text) as object)) names.add(key);
     } catch {
@@ -46,7 +47,13 @@ export async function decideVariables(
   baseDir: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<VariableValues | undefined> {
-  const varFiles = [...settings.varFiles, ...(target.varFiles ?? [])].map((file) => resolvePath(file, baseDir));
+  // Named by the workspace (its settings, a task definition): read only inside it. The user's own settings
+  // may name any file, as `--var-file` may.
+  const inWorkspace = (file: string): VarFileRef => ({ path: resolvePath(file, baseDir), within: baseDir });
+  const varFiles: VarFileRef[] = [
+    ...settings.varFiles.map((file) => (settings.varFilesFromWorkspace ? inWorkspace(file) : resolvePath(file, baseDir))),
+    ...(target.varFiles ?? []).map(inWorkspace),
+  ];
   // The setting serves every job file: only the variables this job declares are passed on.
   const declared = new Set(outline.variables.map((v) => v.name));
   const vars = [

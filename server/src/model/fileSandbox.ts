@@ -69,8 +69,11 @@ export function realPathInside(shown: string, file: string, sandbox: Sandbox, re
   return real;
 }
 
-/** Reads `file` as UTF-8 when it lies inside the sandbox after resolving links. Throws FileSandboxError or Error. */
-export function readFileInside(shown: string, file: string, sandbox: Sandbox): string {
+/**
+ * Reads `file` as UTF-8 when it lies inside the sandbox after resolving links (and, with `maxBytes`, is no
+ * larger). Throws FileSandboxError or Error.
+ */
+export function readFileInside(shown: string, file: string, sandbox: Sandbox, maxBytes?: number): string {
   const real = realPathInside(shown, file, sandbox);
   if (real === undefined) throw new Error(`${shown} does not exist (${path.resolve(file)})`);
   // O_NONBLOCK: a FIFO planted where a file was expected must not hang the run.
@@ -90,7 +93,9 @@ export function readFileInside(shown: string, file: string, sandbox: Sandbox): s
       throw new FileSandboxError(`${sandbox.rule}: cannot confirm which file was opened for ${shown} (/proc/self/fd: ${(error as Error).message})`);
     }
     if (opened !== real) throw new FileSandboxError(`${sandbox.rule}: ${shown} changed while it was opened (now ${opened}), refused`);
-    if (!fs.fstatSync(fd).isFile()) throw new Error(`${shown} is not a regular file`);
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${shown} is not a regular file`);
+    if (maxBytes !== undefined && stat.size > maxBytes) throw new Error(`${shown} is larger than ${maxBytes} bytes`);
     return fs.readFileSync(fd, 'utf8');
   } finally {
     fs.closeSync(fd);
