@@ -44,7 +44,7 @@ export function readVarFile(ref: VarFileRef): { text: string } | { problem: stri
   }
   const sandbox = {
     roots: [ref.within],
-    rule: 'workspace sandbox (a var file the workspace names is read only inside it)',
+    rule: 'workspace sandbox (a var file named by the workspace\'s settings or a task definition is read only inside the workspace; your user settings or --var-file may name one elsewhere)',
     describe: `the workspace folder ${ref.within}`,
   };
   try {
