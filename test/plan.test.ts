@@ -293,6 +293,34 @@ test('a var file that is a FIFO, a device or larger than 4 MB is refused with th
   }
 });
 
+test('attack: an alloc dir a task definition names outside the workspace, as written or through a link, is refused before anything is made', async () => {
+  // A repository's tasks.json names `allocDir: "../bin"`: the runner would make that folder, make it private
+  // and put the task dirs in it, and the task's templates would write into a folder on the user's PATH. The
+  // twins: an alloc dir inside the workspace is used, and the user's own --alloc-dir may be anywhere.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-home-'));
+  const workspace = path.join(home, 'repo');
+  fs.mkdirSync(workspace);
+  fs.symlinkSync(home, path.join(workspace, 'out'));
+  try {
+    const job = task('command = "/bin/true"');
+    for (const [named, reason] of [
+      ['../bin', /named by the workspace \(a task definition\), is outside the workspace folder/],
+      ['out/bin', /named by the workspace \(a task definition\), leads through a link to .*\/bin, outside the workspace folder/],
+    ] as const) {
+      const refused = await planError(job, { allocDir: path.resolve(workspace, named), allocDirWithin: workspace });
+      assert.match(refused.message, reason);
+      assert.match(refused.message, /leave allocDir out/);
+    }
+    assert.deepEqual(fs.readdirSync(home).sort(), ['repo']);
+    const inside = path.join(workspace, 'allocs', 'run1');
+    assert.equal((await plan(job, { allocDir: inside, allocDirWithin: workspace })).allocDir, inside);
+    const own = path.join(home, 'bin');
+    assert.equal((await plan(job, { allocDir: own })).allocDir, own);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('choosing the task: one exec task needs no flag, several list the choices', async () => {
   const two = `
 job "j" {

@@ -24,6 +24,32 @@ export function defaultAllocRoot(workspace: string): string {
 }
 
 /** The folder of alloc dirs in a state folder (`<workspace>/.nomad-exec`, or the extension's storage). */
+/**
+ * Why an alloc dir a workspace names (a task definition's `allocDir`) is refused, or undefined: it must lie in
+ * the workspace folder `within`, as written and with the links of the part that exists resolved. The runner
+ * creates the folder, makes it private and writes the task dirs in it, and a task writes where its templates
+ * say inside its task dir: named by a repository, `../../bin` with a task `t` would have a task's template
+ * write into a folder on the user's PATH.
+ */
+export function allocDirOutside(allocDir: string, within: string): string | undefined {
+  const folder = path.resolve(within);
+  const dir = path.resolve(allocDir);
+  const named = `the alloc dir ${dir}, named by the workspace (a task definition),`;
+  const hint = 'a workspace may keep an alloc dir only inside itself (leave allocDir out: runs then go to the extension\'s storage)';
+  if (!isInside(folder, dir)) return `${named} is outside the workspace folder ${folder}: ${hint}`;
+  let real: string;
+  let existing = dir;
+  try {
+    const root = fs.realpathSync(folder);
+    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    real = path.join(fs.realpathSync(existing), path.relative(existing, dir));
+    if (!isInside(root, real)) return `${named} leads through a link to ${real}, outside the workspace folder ${root}: ${hint}`;
+  } catch (error) {
+    return `${named} cannot be checked: ${(error as Error).message}`;
+  }
+  return undefined;
+}
+
 export function allocRootIn(stateDir: string): string {
   return path.join(path.resolve(stateDir), 'allocs');
 }

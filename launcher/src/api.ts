@@ -43,6 +43,11 @@ export interface RunRequest {
   varFiles?: VarFileRef[];
   /** Use exactly this alloc dir (created if missing). Default: `<state dir>/allocs/<alloc id>`. */
   allocDir?: string;
+  /**
+   * Set when a workspace named `allocDir` (a task definition): the folder it must lie in, links resolved
+   * (allocDirOutside). Unset for the user's own `--alloc-dir`.
+   */
+  allocDirWithin?: string;
   /** Folder holding `.nomad-exec/`. Default: the job file's folder. */
   workspace?: string;
   /**

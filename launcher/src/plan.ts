@@ -9,7 +9,7 @@ import { FileSandboxError } from '../../server/src/model/fileSandbox';
 import { resolveSettings } from '../../server/src/settings';
 import type { Group, Job, JobFile } from '../../server/src/model/types';
 import type { PlanError, RunRequest } from './api';
-import { allocRootIn, defaultAllocRoot } from './allocDir';
+import { allocDirOutside, allocRootIn, defaultAllocRoot } from './allocDir';
 import { blocksOf, evalAttr, parseJobFile, readStringMap, type Evaluator } from './model';
 import { nameProblems } from './names';
 import { localNode, nodeNames } from './node';
@@ -92,6 +92,8 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const workspace = request.workspace ?? baseDir;
   const allocRoot = request.allocDir ? undefined : request.stateDir ? allocRootIn(request.stateDir) : defaultAllocRoot(workspace);
   const allocDir = request.allocDir ? path.resolve(request.allocDir) : path.join(allocRoot!, allocId);
+  const outside = request.allocDir && request.allocDirWithin !== undefined ? allocDirOutside(allocDir, request.allocDirWithin) : undefined;
+  if (outside) return planError(outside);
   const sharedDir = path.join(allocDir, 'alloc');
 
   const ports = await assignPorts(readPortRequests([group.block.body, ...selection.tasks.flatMap((t) => blocksOf(t.block.body, 'resources').map((r) => r.body))], jobspec));

@@ -58,6 +58,8 @@ export async function planTarget(client: LanguageClient, initial: RunTarget, sta
       settings: settings.agent,
       // A configured folder holds the runs' alloc dirs; a task definition's `allocDir` is used as is.
       allocDir: target.allocDir ? path.resolve(workspace, target.allocDir) : undefined,
+      // A task definition is the workspace's: its alloc dir only inside it.
+      ...(target.allocDir ? { allocDirWithin: workspace } : {}),
     };
     if (!target.allocDir && allocDir) request.workspace = path.resolve(workspace, allocDir);
     else if (!target.allocDir && settings.allocDirLocation === 'storage' && stateDir) request.stateDir = stateDir;
