@@ -1,10 +1,11 @@
 // Run Task Locally in a trusted workspace: output and exit code in the terminal, log files, stopping.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NomadExecApi } from '../../../client/src/testApi';
-import { activateExtension, fixture, processesWith, screenshot, waitUntil } from './helpers';
+import { activateExtension, fixture, processesWith, screenshot, waitUntil, workspaceDir } from './helpers';
 
 type Outcome = { runId?: number; refused?: string; error?: string; cancelled?: boolean };
 
@@ -46,6 +47,43 @@ suite('run task locally', () => {
     assert.ok(root?.error, `expected a refusal, got ${JSON.stringify(root)}`);
     assert.match(root.error, /user\.denylist/);
     assert.equal(api.listRuns().filter((r) => r.file.endsWith('hostpid.nomad.hcl') && r.state !== 'exited').length, 0);
+  });
+
+  test('attack: var files and an alloc dir the workspace names are held to its folder; the user\'s own settings may name a file elsewhere', async () => {
+    // A repository's .vscode/settings.json (or a task definition) names a var file committed as a link to a
+    // file elsewhere on the host: followed, its values would reach the task. It is refused, and so is an
+    // alloc dir a task definition puts outside the workspace. The twin: the same link named in the user's own
+    // settings is read, as `--var-file` is.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-e2e-outside-'));
+    fs.writeFileSync(path.join(outside, 'who.hcl'), 'who = "outside"\n');
+    const link = path.join(workspaceDir(), 'linked.vars.hcl');
+    fs.symlinkSync(path.join(outside, 'who.hcl'), link);
+    const ask = fixture('ask.nomad.hcl');
+    const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nomadExec', ask);
+    const target = { file: ask.fsPath, group: 'g', task: 'greet', vars: { who: 'flag' } };
+    try {
+      await config().update('varFiles', ['linked.vars.hcl'], vscode.ConfigurationTarget.Workspace);
+      const fromSettings = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', target);
+      assert.match(fromSettings?.error ?? '', /cannot read var file .*linked\.vars\.hcl: workspace sandbox .*leads through a link to .*who\.hcl, outside the workspace folder/, JSON.stringify(fromSettings));
+      await config().update('varFiles', undefined, vscode.ConfigurationTarget.Workspace);
+      const fromTask = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { ...target, varFiles: ['linked.vars.hcl'] });
+      assert.match(fromTask?.error ?? '', /cannot read var file .*linked\.vars\.hcl: workspace sandbox/, JSON.stringify(fromTask));
+      const allocDir = path.join(outside, 'alloc');
+      const elsewhere = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { ...target, allocDir });
+      assert.match(elsewhere?.error ?? '', /the alloc dir .*, named by the workspace \(a task definition\), is outside the workspace folder/, JSON.stringify(elsewhere));
+      assert.ok(!fs.existsSync(allocDir), 'nothing made outside the workspace');
+      // Each is listed as a run that never started its task, with the refusal as its reason.
+      assert.deepEqual(api.listRuns().filter((r) => r.file === ask.fsPath).map((r) => [r.state, r.exitCode, !!r.error]), [['exited', undefined, true], ['exited', undefined, true], ['exited', undefined, true]]);
+      await config().update('varFiles', [link], vscode.ConfigurationTarget.Global);
+      const id = started(await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file: ask.fsPath, group: 'g', task: 'greet' }));
+      await api.waitForRun(id);
+      assert.match(api.terminalText(id), /hello \[outside\]/);
+    } finally {
+      await config().update('varFiles', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('varFiles', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(link, { force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   test('a run shows the header, stdout, stderr and exit code, and leaves log files', async () => {
