@@ -23,7 +23,6 @@ export function defaultAllocRoot(workspace: string): string {
   return allocRootIn(path.join(workspace, RUNNER_DIR));
 }
 
-/** The folder of alloc dirs in a state folder (`<workspace>/.nomad-exec`, or the extension's storage). */
 /**
  * Why an alloc dir a workspace names (a task definition's `allocDir`) is refused, or undefined: it must lie in
  * the workspace folder `within`, as written and with the links of the part that exists resolved. The runner
@@ -37,12 +36,12 @@ export function allocDirOutside(allocDir: string, within: string): string | unde
   const named = `the alloc dir ${dir}, named by the workspace (a task definition),`;
   const hint = 'a workspace may keep an alloc dir only inside itself (leave allocDir out: runs then go to the extension\'s storage)';
   if (!isInside(folder, dir)) return `${named} is outside the workspace folder ${folder}: ${hint}`;
-  let real: string;
-  let existing = dir;
   try {
     const root = fs.realpathSync(folder);
+    // The part that exists, links resolved; the rest is made by the runner, without following links.
+    let existing = dir;
     while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-    real = path.join(fs.realpathSync(existing), path.relative(existing, dir));
+    const real = path.join(fs.realpathSync(existing), path.relative(existing, dir));
     if (!isInside(root, real)) return `${named} leads through a link to ${real}, outside the workspace folder ${root}: ${hint}`;
   } catch (error) {
     return `${named} cannot be checked: ${(error as Error).message}`;
@@ -50,6 +49,7 @@ export function allocDirOutside(allocDir: string, within: string): string | unde
   return undefined;
 }
 
+/** The folder of alloc dirs in a state folder (`<workspace>/.nomad-exec`, or the extension's storage). */
 export function allocRootIn(stateDir: string): string {
   return path.join(path.resolve(stateDir), 'allocs');
 }

@@ -56,9 +56,9 @@ export async function planTarget(client: LanguageClient, initial: RunTarget, sta
       varFiles: values.varFiles,
       workspace,
       settings: settings.agent,
-      // A configured folder holds the runs' alloc dirs; a task definition's `allocDir` is used as is.
+      // A configured folder holds the runs' alloc dirs; a task definition's `allocDir` is the alloc dir
+      // itself, and (the workspace's) only inside the workspace folder.
       allocDir: target.allocDir ? path.resolve(workspace, target.allocDir) : undefined,
-      // A task definition is the workspace's: its alloc dir only inside it.
       ...(target.allocDir ? { allocDirWithin: workspace } : {}),
     };
     if (!target.allocDir && allocDir) request.workspace = path.resolve(workspace, allocDir);

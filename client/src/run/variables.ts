@@ -3,7 +3,7 @@
 // the task definition's `vars`. A variable left without any value is asked for with an input box.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readVarFile, type VarFileRef } from '../../../launcher/src/variables';
+import { readVarFile, varFilePath, type VarFileRef } from '../../../launcher/src/variables';
 import type { TasksResult } from '../outline';
 import type { RunSettings } from '../settings';
 import type { RunTarget } from './target';
@@ -23,7 +23,7 @@ export function namesInVarFile(ref: VarFileRef): Set<string> {
   // The planner reports a file it does not read, with the reason.
   if ('problem' in read) return names;
   const text = read.text;
-  if ((typeof ref === 'string' ? ref : ref.path).endsWith('.json')) {
+  if (varFilePath(ref).endsWith('.json')) {
     try {
       for (const key of Object.keys(JSON.parse(text) as object)) names.add(key);
     } catch {
