@@ -301,11 +301,14 @@ test('attack: an alloc dir a task definition names outside the workspace, as wri
   const workspace = path.join(home, 'repo');
   fs.mkdirSync(workspace);
   fs.symlinkSync(home, path.join(workspace, 'out'));
+  // A link that leads nowhere yet: made through, the folder would land wherever it is pointed later.
+  fs.symlinkSync(path.join(home, 'later'), path.join(workspace, 'gone'));
   try {
     const job = task('command = "/bin/true"');
     for (const [named, reason] of [
       ['../bin', /named by the workspace \(a task definition\), is outside the workspace folder/],
       ['out/bin', /named by the workspace \(a task definition\), leads through a link to .*\/bin, outside the workspace folder/],
+      ['gone/bin', /named by the workspace \(a task definition\), cannot be checked: ENOENT/],
     ] as const) {
       const refused = await planError(job, { allocDir: path.resolve(workspace, named), allocDirWithin: workspace });
       assert.match(refused.message, reason);

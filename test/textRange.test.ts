@@ -34,10 +34,11 @@ test('a block ending far along a long line, and a finding far down a long file, 
   // A block whose range ends past character 4,095 of its line, and an unknown key past line 262,143.
   const padding = 'x'.repeat(5000);
   const longLine = `job "j" {\n  meta { a = "${padding}" }\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/true"\n      }\n    }\n  }\n  bogus_key = 1\n}\n`;
-  const onLong = (await analyseText(longLine)).diagnostics.find((d) => /bogus_key/.test(d.message));
+  const analysis = await analyseText(longLine);
+  const onLong = analysis.diagnostics.find((d) => /bogus_key/.test(d.message));
   assert.ok(onLong, 'the unknown key is reported');
   assert.deepEqual(asSent(onLong.range), sent(10, 2, 10, 11));
-  const metaLine = (await analyseText(longLine)).file.jobs[0].block.body.items.find((i) => i.kind === 'block' && i.type === 'meta');
+  const metaLine = analysis.file.jobs[0].block.body.items.find((i) => i.kind === 'block' && i.type === 'meta');
   assert.ok(metaLine && metaLine.kind === 'block');
   assert.deepEqual(asSent(metaLine.range), sent(1, 2, 1, 5000 + 17));
 

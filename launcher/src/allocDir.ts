@@ -38,13 +38,14 @@ export function allocDirOutside(allocDir: string, within: string): string | unde
   if (!isInside(folder, dir)) return `${named} is outside the workspace folder ${folder}: ${hint}`;
   try {
     const root = fs.realpathSync(folder);
-    // The part that exists, links resolved; the rest is made by the runner, without following links.
+    // The part that exists, links resolved; the rest is made by the runner, without following links. A link
+    // counts as there even when it leads nowhere: resolving it then fails, and the alloc dir is refused.
     let existing = dir;
-    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    while (!fs.lstatSync(existing, { throwIfNoEntry: false }) && path.dirname(existing) !== existing) existing = path.dirname(existing);
     const real = path.join(fs.realpathSync(existing), path.relative(existing, dir));
     if (!isInside(root, real)) return `${named} leads through a link to ${real}, outside the workspace folder ${root}: ${hint}`;
   } catch (error) {
-    return `${named} cannot be checked: ${(error as Error).message}`;
+    return `${named} cannot be checked: ${(error as Error).message}: ${hint}`;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 // HCL expressions, as `nomad job run` does.
 import * as path from 'path';
 import { createEvaluator } from '../../server/src/model/evaluate';
-import { readFileInside } from '../../server/src/model/fileSandbox';
+import { readFileInside, workspaceSandbox } from '../../server/src/model/fileSandbox';
 import { readPlainFile } from '../../server/src/host/plainFile';
 import { Unknown, type Value } from '../../server/src/model/value';
 import type { JobFile } from './model';
@@ -42,13 +42,8 @@ export function readVarFile(ref: VarFileRef): { text: string } | { problem: stri
     const read = readPlainFile(file, { maxBytes: VAR_FILE_MAX_BYTES });
     return 'problem' in read ? { problem: `cannot read var file ${file}: ${read.problem}` } : read;
   }
-  const sandbox = {
-    roots: [ref.within],
-    rule: 'workspace sandbox (a var file named by the workspace\'s settings or a task definition is read only inside the workspace; your user settings or --var-file may name one elsewhere)',
-    describe: `the workspace folder ${ref.within}`,
-  };
   try {
-    return { text: readFileInside(`var file ${file}`, file, sandbox, VAR_FILE_MAX_BYTES) };
+    return { text: readFileInside(`var file ${file}`, file, workspaceSandbox(ref.within), VAR_FILE_MAX_BYTES) };
   } catch (error) {
     return { problem: `cannot read var file ${file}: ${(error as Error).message}` };
   }

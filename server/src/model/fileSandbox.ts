@@ -107,6 +107,18 @@ export function jobFolderSandbox(baseDir: string, what: string): Sandbox {
   return { roots: [baseDir], rule: `job folder sandbox (${what} only inside the job file's folder)`, describe: `the job file's folder ${baseDir}` };
 }
 
+/**
+ * Var files a workspace names (its settings, a task definition): only inside the workspace folder. The user's
+ * own (`--var-file`, user settings) are not held to it (launcher/src/variables.ts).
+ */
+export function workspaceSandbox(workspace: string): Sandbox {
+  return {
+    roots: [workspace],
+    rule: "workspace sandbox (a var file named by the workspace's settings or a task definition is read only inside the workspace; your user settings or --var-file may name one elsewhere)",
+    describe: `the workspace folder ${workspace}`,
+  };
+}
+
 export const HCL_FILE_READS = 'file() and fileexists() read';
 export const ARTIFACT_READS = 'a local artifact source is read';
 
