@@ -324,6 +324,35 @@ test('attack: an alloc dir a task definition names outside the workspace, as wri
   }
 });
 
+test('a run whose agent config file cannot be used is refused: it would hold the task only to Nomad\'s defaults', async () => {
+  // The client's file narrows what a task may do (here: no net_raw, and a user denylist). Unread, the run
+  // went on under Nomad's defaults, looser than that client, with the problem as a mere notice.
+  const agentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-agent-'));
+  try {
+    const job = task('command = "/bin/true"');
+    const missing = path.join(agentDir, 'missing.hcl');
+    const fifo = path.join(agentDir, 'client.fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+    const garbled = path.join(agentDir, 'garbled.hcl');
+    fs.writeFileSync(garbled, 'client {\n  options = {\n');
+    for (const [file, reason] of [
+      [missing, /cannot read agent config file .*missing\.hcl: .*ENOENT/],
+      [fifo, /cannot read agent config file .*client\.fifo: not a plain file/],
+      [garbled, /cannot parse .*garbled\.hcl/],
+    ] as const) {
+      const refused = await planError(job, { settings: { agentConfigFile: file } });
+      assert.match(refused.message, reason);
+      assert.match(refused.message, /the run is refused, as it would hold the task only to Nomad's defaults/);
+    }
+    // The twin: a file that reads is applied.
+    const strict = path.join(agentDir, 'client.hcl');
+    fs.writeFileSync(strict, 'plugin "exec" {\n  config {\n    allow_caps = ["chown"]\n  }\n}\n');
+    assert.deepEqual((await plan(job, { settings: { agentConfigFile: strict } })).tasks[0].capabilities, ['chown']);
+  } finally {
+    fs.rmSync(agentDir, { recursive: true, force: true });
+  }
+});
+
 test('choosing the task: one exec task needs no flag, several list the choices', async () => {
   const two = `
 job "j" {

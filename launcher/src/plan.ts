@@ -6,7 +6,7 @@ import * as path from 'path';
 import { mark } from './timing';
 import { createEvaluator } from '../../server/src/model/evaluate';
 import { FileSandboxError } from '../../server/src/model/fileSandbox';
-import { resolveSettings } from '../../server/src/settings';
+import { resolveSettingsLater } from '../../server/src/settings';
 import type { Group, Job, JobFile } from '../../server/src/model/types';
 import type { PlanError, RunRequest } from './api';
 import { allocDirOutside, allocRootIn, defaultAllocRoot } from './allocDir';
@@ -82,7 +82,12 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const { job, group } = selection;
 
   mark('plan: selected');
-  const settings = resolveSettings(request.settings ?? {});
+  // Off the thread: an agent config file on a hung mount is given up after a while, not waited for (the
+  // extension plans in its host process, which runs every other extension too).
+  const settings = await resolveSettingsLater(request.settings ?? {});
+  if (settings.agentConfigUnread !== undefined) {
+    return planError(`${settings.agentConfigUnread}: the run is refused, as it would hold the task only to Nomad's defaults, not to that client's policies (mend the file, or clear nomadExec.agentConfigFile / --agent-config)`);
+  }
   const notices = [...settings.problems];
   const node = localNode();
   const names = nodeNames(node);

@@ -25,6 +25,8 @@ export interface AgentConfig {
   hostVolumes?: Record<string, HostVolume>;
   /** Problems found; the values above are whatever could still be read. */
   problems: string[];
+  /** Set when nothing of the file could be used: it could not be read, or not parsed. */
+  unread?: true;
 }
 
 export interface HostVolume {
@@ -53,11 +55,11 @@ export async function readAgentConfigFileLater(path: string): Promise<AgentConfi
 }
 
 function noLocalFiles(path: string): AgentConfig {
-  return { problems: [`cannot read agent config file ${path}: no local files here (the editor runs in a browser)`] };
+  return { problems: [`cannot read agent config file ${path}: no local files here (the editor runs in a browser)`], unread: true };
 }
 
 function agentConfigOf(path: string, read: PlainFileRead): AgentConfig {
-  if ('problem' in read) return { problems: [`cannot read agent config file ${path}: ${read.problem}`] };
+  if ('problem' in read) return { problems: [`cannot read agent config file ${path}: ${read.problem}`], unread: true };
   return parseAgentConfig(read.text, path);
 }
 
@@ -67,7 +69,7 @@ export function parseAgentConfig(text: string, name = 'agent config'): AgentConf
   try {
     root = text.trimStart().startsWith('{') ? fromJson(JSON.parse(text)) : new Reader(text).file();
   } catch (error) {
-    return { problems: [`cannot parse ${name}: ${(error as Error).message}`] };
+    return { problems: [`cannot parse ${name}: ${(error as Error).message}`], unread: true };
   }
   const result: AgentConfig = { problems };
 

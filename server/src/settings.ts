@@ -71,8 +71,13 @@ export interface EffectiveSettings {
   origin: { allowCaps: string; chrootEnv: string; userDenylist: string };
   /** What the language server analyses in full (larger or slower files get a notice instead). */
   limits: AnalysisLimits;
-  /** Problems reading the agent config file; reported once, never fatal. */
+  /** Problems of the settings and the agent config file; the editor reports them once. */
   problems: string[];
+  /**
+   * Why the agent config file named could not be used at all (unread or unparsed). The editor reports it
+   * with the rest; a local run is refused, as it could enforce only Nomad's defaults, not that client's.
+   */
+  agentConfigUnread?: string;
   /** Editor only: show the evaluated value of `var.*` and `local.*` uses as inlay hints. */
   inlayValues: boolean;
   /** Editor only: the values file of the template preview (nomadExec.templateValues), when set. */
@@ -167,14 +172,16 @@ export function resolveSettings(
   };
 
   const file = agentConfigFileOf(user);
+  let agentConfigUnread: string | undefined;
   if (file) {
     let agent: AgentConfig;
     try {
       agent = readAgentConfig(file);
     } catch (error) {
-      agent = { problems: [`cannot read agent config file ${file}: ${(error as Error).message}`] };
+      agent = { problems: [`cannot read agent config file ${file}: ${(error as Error).message}`], unread: true };
     }
     problems.push(...agent.problems);
+    if (agent.unread) agentConfigUnread = agent.problems.join('; ');
     if (agent.allowCaps) {
       allowCaps = normalizeAllowCaps(agent.allowCaps, file, problems);
       allowOrigin = file;
@@ -208,6 +215,7 @@ export function resolveSettings(
     origin: { allowCaps: allowOrigin, chrootEnv: chrootOrigin, userDenylist: denylistOrigin },
     limits,
     problems,
+    ...(agentConfigUnread !== undefined ? { agentConfigUnread } : {}),
     inlayValues: user.inlayHints?.values === true,
     ...(typeof user.templateValues === 'string' && user.templateValues.trim() !== '' ? { templateValues: user.templateValues } : {}),
   };
