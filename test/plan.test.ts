@@ -324,6 +324,34 @@ test('attack: an alloc dir a task definition names outside the workspace, as wri
   }
 });
 
+test('attack: a folder of alloc dirs a workspace\'s settings name outside it, as written or through a link, is refused before anything is made', async () => {
+  // A repository's .vscode/settings.json sets `nomadExec.allocDir: "../.."`: the runner would make
+  // `.nomad-exec/allocs` there, make it private, prune old alloc dirs in it and put the task dirs in it. The
+  // twins: such a folder inside the workspace is used, and the user's own setting may be anywhere.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-home-'));
+  const workspace = path.join(home, 'repo');
+  fs.mkdirSync(workspace);
+  fs.symlinkSync(home, path.join(workspace, 'out'));
+  try {
+    const job = task('command = "/bin/true"');
+    for (const [named, reason] of [
+      ['..', /the folder of alloc dirs .*\/\.nomad-exec\/allocs, named by the workspace \(its nomadExec\.allocDir setting\), is outside the workspace folder/],
+      ['out', /named by the workspace \(its nomadExec\.allocDir setting\), leads through a link to .*\/\.nomad-exec\/allocs, outside the workspace folder/],
+    ] as const) {
+      const refused = await planError(job, { workspace: path.resolve(workspace, named), allocDirWithin: workspace });
+      assert.match(refused.message, reason);
+      assert.match(refused.message, /set nomadExec\.allocDir in your user settings instead/);
+    }
+    assert.deepEqual(fs.readdirSync(home).sort(), ['repo']);
+    const inside = await plan(job, { workspace: path.join(workspace, 'runs'), allocDirWithin: workspace });
+    assert.equal(path.dirname(inside.allocDir), path.join(workspace, 'runs', '.nomad-exec', 'allocs'));
+    const own = await plan(job, { workspace: home });
+    assert.equal(path.dirname(own.allocDir), path.join(home, '.nomad-exec', 'allocs'));
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('a run whose agent config file cannot be used is refused: it would hold the task only to Nomad\'s defaults', async () => {
   // The client's file narrows what a task may do (here: no net_raw, and a user denylist). Unread, the run
   // went on under Nomad's defaults, looser than that client, with the problem as a mere notice.

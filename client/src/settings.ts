@@ -23,6 +23,8 @@ export interface RunSettings {
   /** `varFiles` comes from the workspace's or a folder's settings (a repository's), not the user's own. */
   varFilesFromWorkspace: boolean;
   allocDir?: string;
+  /** `allocDir` comes from the workspace's or a folder's settings: the runner holds it to the workspace folder. */
+  allocDirFromWorkspace: boolean;
   /** Where alloc dirs go when `allocDir` is empty: the extension's storage, or `.nomad-exec/` in the workspace. */
   allocDirLocation: 'storage' | 'workspace';
 }
@@ -82,6 +84,7 @@ export function readRunSettings(scope: vscode.Uri | undefined): RunSettings {
     varFiles: config.get<string[]>('varFiles') ?? [],
     varFilesFromWorkspace: fromWorkspace(config.inspect<string[]>('varFiles')),
     allocDir: nonEmpty(config.get<string>('allocDir')),
+    allocDirFromWorkspace: fromWorkspace(config.inspect<string>('allocDir')),
     allocDirLocation: config.get<string>('allocDirLocation') === 'workspace' ? 'workspace' : 'storage',
   };
 }

@@ -23,18 +23,26 @@ export function defaultAllocRoot(workspace: string): string {
   return allocRootIn(path.join(workspace, RUNNER_DIR));
 }
 
+/** Who named where a run's alloc dir goes, when a workspace did (see allocDirOutside). */
+export type AllocDirNamer = 'task definition' | 'settings';
+
 /**
- * Why an alloc dir a workspace names (a task definition's `allocDir`) is refused, or undefined: it must lie in
+ * Why an alloc dir a workspace names (a task definition's `allocDir`), or the folder of alloc dirs its
+ * settings name (`nomadExec.allocDir` in `.vscode/settings.json`), is refused, or undefined: it must lie in
  * the workspace folder `within`, as written and with the links of the part that exists resolved. The runner
  * creates the folder, makes it private and writes the task dirs in it, and a task writes where its templates
  * say inside its task dir: named by a repository, `../../bin` with a task `t` would have a task's template
  * write into a folder on the user's PATH.
  */
-export function allocDirOutside(allocDir: string, within: string): string | undefined {
+export function allocDirOutside(allocDir: string, within: string, namer: AllocDirNamer = 'task definition'): string | undefined {
   const folder = path.resolve(within);
   const dir = path.resolve(allocDir);
-  const named = `the alloc dir ${dir}, named by the workspace (a task definition),`;
-  const hint = 'a workspace may keep an alloc dir only inside itself (leave allocDir out: runs then go to the extension\'s storage)';
+  const named =
+    namer === 'settings' ? `the folder of alloc dirs ${dir}, named by the workspace (its nomadExec.allocDir setting),` : `the alloc dir ${dir}, named by the workspace (a task definition),`;
+  const hint =
+    namer === 'settings'
+      ? "a workspace may keep alloc dirs only inside itself (set nomadExec.allocDir in your user settings instead, or leave it out: runs then go to the extension's storage)"
+      : "a workspace may keep an alloc dir only inside itself (leave allocDir out: runs then go to the extension's storage)";
   if (!isInside(folder, dir)) return `${named} is outside the workspace folder ${folder}: ${hint}`;
   try {
     const root = fs.realpathSync(folder);

@@ -44,8 +44,9 @@ export interface RunRequest {
   /** Use exactly this alloc dir (created if missing). Default: `<state dir>/allocs/<alloc id>`. */
   allocDir?: string;
   /**
-   * Set when a workspace named `allocDir` (a task definition): the folder it must lie in, links resolved
-   * (allocDirOutside). Unset for the user's own `--alloc-dir`.
+   * Set when a workspace named where the alloc dir goes: a task definition's `allocDir`, or, without
+   * `allocDir`, a `workspace` its settings name (`nomadExec.allocDir`). The folder that must hold it, links
+   * resolved (allocDirOutside). Unset for the user's own `--alloc-dir` and settings.
    */
   allocDirWithin?: string;
   /** Folder holding `.nomad-exec/`. Default: the job file's folder. */

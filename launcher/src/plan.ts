@@ -97,7 +97,9 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const workspace = request.workspace ?? baseDir;
   const allocRoot = request.allocDir ? undefined : request.stateDir ? allocRootIn(request.stateDir) : defaultAllocRoot(workspace);
   const allocDir = request.allocDir ? path.resolve(request.allocDir) : path.join(allocRoot!, allocId);
-  const outside = request.allocDir && request.allocDirWithin !== undefined ? allocDirOutside(allocDir, request.allocDirWithin) : undefined;
+  // Before anything is made (the folder of alloc dirs, `.nomad-exec` in `workspace`, is made too).
+  const outside =
+    request.allocDirWithin === undefined ? undefined : request.allocDir ? allocDirOutside(allocDir, request.allocDirWithin) : allocDirOutside(allocRoot!, request.allocDirWithin, 'settings');
   if (outside) return planError(outside);
   const sharedDir = path.join(allocDir, 'alloc');
 

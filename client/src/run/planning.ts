@@ -57,12 +57,14 @@ export async function planTarget(client: LanguageClient, initial: RunTarget, sta
       workspace,
       settings: settings.agent,
       // A configured folder holds the runs' alloc dirs; a task definition's `allocDir` is the alloc dir
-      // itself, and (the workspace's) only inside the workspace folder.
+      // itself. Either, named by the workspace, only inside the workspace folder.
       allocDir: target.allocDir ? path.resolve(workspace, target.allocDir) : undefined,
       ...(target.allocDir ? { allocDirWithin: workspace } : {}),
     };
-    if (!target.allocDir && allocDir) request.workspace = path.resolve(workspace, allocDir);
-    else if (!target.allocDir && settings.allocDirLocation === 'storage' && stateDir) request.stateDir = stateDir;
+    if (!target.allocDir && allocDir) {
+      request.workspace = path.resolve(workspace, allocDir);
+      if (settings.allocDirFromWorkspace) request.allocDirWithin = workspace;
+    } else if (!target.allocDir && settings.allocDirLocation === 'storage' && stateDir) request.stateDir = stateDir;
     const plan = await planRun(request);
     if (!isPlanError(plan)) return { kind: 'plan', plan, target };
     if (!plan.choices || plan.choices.length === 0 || (target.task && target.group)) {

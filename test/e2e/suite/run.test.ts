@@ -49,11 +49,12 @@ suite('run task locally', () => {
     assert.equal(api.listRuns().filter((r) => r.file.endsWith('hostpid.nomad.hcl') && r.state !== 'exited').length, 0);
   });
 
-  test('attack: var files and an alloc dir the workspace names are held to its folder; the user\'s own settings may name a file elsewhere', async () => {
+  test('attack: var files and alloc dirs the workspace names are held to its folder; the user\'s own settings may name them elsewhere', async () => {
     // A repository's .vscode/settings.json (or a task definition) names a var file committed as a link to a
-    // file elsewhere on the host: followed, its values would reach the task. It is refused, and so is an
-    // alloc dir a task definition puts outside the workspace. The twin: the same link named in the user's own
-    // settings is read, as `--var-file` is.
+    // file elsewhere on the host: followed, its values would reach the task. It is refused, and so are an
+    // alloc dir a task definition puts outside the workspace and a folder of alloc dirs its settings put
+    // there. The twins: the same link and folder named in the user's own settings are used, as `--var-file`
+    // and `--alloc-dir` are.
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-e2e-outside-'));
     fs.writeFileSync(path.join(outside, 'who.hcl'), 'who = "outside"\n');
     const link = path.join(workspaceDir(), 'linked.vars.hcl');
@@ -72,15 +73,26 @@ suite('run task locally', () => {
       const elsewhere = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { ...target, allocDir });
       assert.match(elsewhere?.error ?? '', /the alloc dir .*, named by the workspace \(a task definition\), is outside the workspace folder/, JSON.stringify(elsewhere));
       assert.ok(!fs.existsSync(allocDir), 'nothing made outside the workspace');
+      await config().update('allocDir', outside, vscode.ConfigurationTarget.Workspace);
+      const runsElsewhere = await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', target);
+      assert.match(runsElsewhere?.error ?? '', /the folder of alloc dirs .*, named by the workspace \(its nomadExec\.allocDir setting\), is outside the workspace folder/, JSON.stringify(runsElsewhere));
+      assert.ok(!fs.existsSync(path.join(outside, '.nomad-exec')), 'nothing made outside the workspace');
+      await config().update('allocDir', undefined, vscode.ConfigurationTarget.Workspace);
       // Each is listed as a run that never started its task, with the refusal as its reason.
-      assert.deepEqual(api.listRuns().filter((r) => r.file === ask.fsPath).map((r) => [r.state, r.exitCode, !!r.error]), [['exited', undefined, true], ['exited', undefined, true], ['exited', undefined, true]]);
+      assert.deepEqual(api.listRuns().filter((r) => r.file === ask.fsPath).map((r) => [r.state, r.exitCode, !!r.error]), [['exited', undefined, true], ['exited', undefined, true], ['exited', undefined, true], ['exited', undefined, true]]);
+      // The twins, from the user's own settings: the linked var file is read, and the folder of alloc dirs
+      // outside the workspace is used.
       await config().update('varFiles', [link], vscode.ConfigurationTarget.Global);
+      await config().update('allocDir', outside, vscode.ConfigurationTarget.Global);
       const id = started(await vscode.commands.executeCommand<Outcome>('nomadExec.runTask', { file: ask.fsPath, group: 'g', task: 'greet' }));
-      await api.waitForRun(id);
+      const info = await api.waitForRun(id);
       assert.match(api.terminalText(id), /hello \[outside\]/);
+      assert.equal(path.dirname(info.allocDir ?? ''), path.join(outside, '.nomad-exec', 'allocs'));
     } finally {
       await config().update('varFiles', undefined, vscode.ConfigurationTarget.Workspace);
       await config().update('varFiles', undefined, vscode.ConfigurationTarget.Global);
+      await config().update('allocDir', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('allocDir', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(link, { force: true });
       fs.rmSync(outside, { recursive: true, force: true });
     }
