@@ -109,6 +109,8 @@ test('the language server keeps nothing of a closed document: its model goes onc
   const uri = 'file:///release/lsp.nomad.hcl';
   const other = 'file:///release/other.nomad.hcl';
   const text = execJobOfLines(200);
+  // Before any document: the small job the server keeps for the shapes of its objects (specimens.ts).
+  const kept = modelBlocksIn(await serverSnapshot(client, dir, other));
   client.open(uri, text);
   await client.diagnostics(uri, 1);
   client.open(other, twoGroups('y'));
@@ -133,7 +135,7 @@ test('the language server keeps nothing of a closed document: its model goes onc
   await cleared;
   const closed = modelBlocksIn(await serverSnapshot(client, dir, other));
   // What is left is the other, still open, job's (two groups, two tasks, two configs, the job).
-  assert.ok(closed <= 12, `after closing it, ${closed} model blocks are left`);
+  assert.ok(closed - kept <= 12, `after closing it, ${closed - kept} model blocks are left (besides the ${kept} kept from the start)`);
   // Its twin: the open document still answers, and a reopened one is analysed afresh.
   const v = client.insert(other, { line: 13, character: 18 }, 'z');
   assert.equal((await client.diagnostics(other, v)).diagnostics.filter((d) => d.severity === 1).length, 2);

@@ -4,6 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { LspClient, testUri } from './helpers/lspClient';
 import { openDoc } from './helpers/featureClient';
+import { within } from './helpers/within';
 
 const JOB = `job "web" {
   group "g" {
@@ -131,6 +132,41 @@ test('language server over stdio', async (t) => {
 
 // Neovim, Helix and Zed answer `workspace/configuration` with null when the user configured nothing there;
 // the settings an editor sent with `initialize` must then stay in force instead of being reset to defaults.
+test('a document analysed while the client answers the settings pull is first published under those settings; a client that never answers holds nothing for long', async () => {
+  // The user's settings allow net_raw; Nomad's defaults do not. Published before the answer came, the
+  // document showed the defaults' error, then took it back.
+  const text = 'job "j" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/ping"\n        cap_add = ["net_raw"]\n      }\n    }\n  }\n}\n';
+  const uri = testUri('pull-held.nomad.hcl');
+  const configuration = { nomadExec: { allowCaps: ['net_raw'] } };
+  const allowed = (published: { diagnostics: { code?: string | number }[] }): boolean => !codes(published.diagnostics).includes('capability-not-allowed');
+  let answer: () => void = () => undefined;
+  const slow = await LspClient.start({ configuration, configurationAnswer: new Promise<void>((resolve) => (answer = resolve)) });
+  try {
+    slow.open(uri, text, 1);
+    // Answered once the document's analysis is done: a request waits for its own document's.
+    await slow.request('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 10 } });
+    answer();
+    const first = await slow.diagnostics(uri, 1);
+    assert.ok(allowed(first), `first published under the user's settings: ${JSON.stringify(first.diagnostics)}`);
+  } finally {
+    await slow.stop();
+  }
+  // A client that never answers: the document is published under the settings the server has (the
+  // defaults), not held for good; an answer that comes later still applies.
+  let late: () => void = () => undefined;
+  const silent = await LspClient.start({ configuration, configurationAnswer: new Promise<void>((resolve) => (late = resolve)) });
+  try {
+    silent.open(uri, text, 1);
+    const published = await within(silent.diagnostics(uri, 1), 10_000, 'no diagnostics while the settings pull is unanswered');
+    assert.ok(!allowed(published), JSON.stringify(published.diagnostics));
+    const next = silent.nextPublication(uri);
+    late();
+    assert.ok(allowed(await next));
+  } finally {
+    await silent.stop();
+  }
+});
+
 test('settings from initializationOptions survive a configuration pull answered with null', async () => {
   const client = await LspClient.start({ initializationOptions: { settings: { allowCaps: ['net_raw'] } } });
   try {

@@ -14,6 +14,7 @@ import type { TextChange } from './parser/syntaxDocument';
 import type { HclParser } from './parser/parser';
 import type { EffectiveSettings } from './settings';
 import { FIRST_LOOK_HOLD_MS, firstLooksUnderWay, onFirstLooksSettled, provisionalAnswers } from './checks/machine';
+import { SPECIMEN_JOB, keepSpecimens } from './specimens';
 
 export type { DocumentSnapshot };
 
@@ -95,6 +96,11 @@ export class DocumentStore {
   ) {
     this.sliceMs = options.sliceMs ?? SLICE_MS;
     this.stopHearingLooks = onFirstLooksSettled(() => this.release());
+    try {
+      keepSpecimens(() => specimenAnalysis(parser, currentSettings()));
+    } catch (error) {
+      options.failed?.(SPECIMEN_URI, error);
+    }
   }
 
   openDocument(uri: string, text: string, version: number): DocumentAnalysis {
@@ -329,4 +335,21 @@ export class DocumentStore {
     this.waiters.delete(uri);
     for (const resolve of list) resolve(snapshot);
   }
+}
+
+const SPECIMEN_URI = 'nomad-exec-specimen:/specimen.nomad.hcl';
+
+/**
+ * The analysis whose objects are kept for their shapes (specimens.ts): the specimen job analysed, then edited
+ * and analysed again, so that what an edit makes (a reparse, reused and moved items) is among them.
+ */
+function specimenAnalysis(parser: HclParser, settings: EffectiveSettings): DocumentAnalysis {
+  const doc = new DocumentAnalysis(parser, SPECIMEN_URI, SPECIMEN_JOB, 1);
+  doc.analyse(settings);
+  const before = SPECIMEN_JOB.slice(0, SPECIMEN_JOB.indexOf('count = 1') + 'count = '.length);
+  const line = before.split('\n').length - 1;
+  const character = before.length - before.lastIndexOf('\n') - 1;
+  doc.applyChanges([{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: '2' }], 2);
+  doc.analyse(settings);
+  return doc;
 }

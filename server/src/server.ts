@@ -60,6 +60,12 @@ export const FEATURES: Feature[] = [
 
 export const CONFIGURATION_SECTION = 'nomadExec';
 
+/**
+ * How long publishing waits for the client to answer a settings pull (workspace/configuration) before the
+ * documents analysed meanwhile go out under the settings the server has.
+ */
+const SETTINGS_ANSWER_MS = 2000;
+
 /** Analyses with at least this many diagnostics are published in a turn of their own (see `publish`). */
 const LARGE_PUBLISH = 1000;
 
@@ -145,8 +151,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // (stuck on a hung mount) holds nothing once later settings have applied.
   let settingsAsked = 0;
   let settingsAnswered = 0;
-  const settingsOf = async (user: NomadExecSettings): Promise<EffectiveSettings | undefined> => {
-    const asked = ++settingsAsked;
+  const settingsOf = async (user: NomadExecSettings, asked = ++settingsAsked): Promise<EffectiveSettings | undefined> => {
     try {
       const resolved = await resolveSettingsLater(user);
       return asked === settingsAsked ? resolved : undefined;
@@ -154,8 +159,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (asked === settingsAsked) settingsAnswered = asked;
     }
   };
-  const applySettings = async (raw: unknown): Promise<void> => {
-    const resolved = await settingsOf(raw && typeof raw === 'object' ? (raw as NomadExecSettings) : initSettings);
+  const applySettings = async (raw: unknown, asked?: number): Promise<void> => {
+    const resolved = await settingsOf(raw && typeof raw === 'object' ? (raw as NomadExecSettings) : initSettings, asked);
     if (!resolved) return;
     settings = resolved;
     const problems = settings.problems.join('\n');
@@ -180,11 +185,25 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   const pullSettings = async (): Promise<void> => {
     if (!canPullConfiguration) return;
+    // Asked from the question on, not from the answer: a document analysed while the client answers would
+    // otherwise be published under the settings of before, then again under its own. A client that does
+    // not answer holds nothing for long: what was held then goes out under the settings the server has.
+    const asked = ++settingsAsked;
+    const release = (): void => {
+      if (asked !== settingsAsked || settingsAnswered === asked) return;
+      settingsAnswered = asked;
+      documents?.reanalyseAll();
+    };
+    const giveUp = setTimeout(release, SETTINGS_ANSWER_MS);
     try {
       const raw: unknown = await connection.workspace.getConfiguration({ section: CONFIGURATION_SECTION });
-      await applySettings(raw);
+      clearTimeout(giveUp);
+      await applySettings(raw, asked);
     } catch (error) {
       logError('workspace/configuration', error);
+      release();
+    } finally {
+      clearTimeout(giveUp);
     }
   };
 

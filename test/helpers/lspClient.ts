@@ -49,6 +49,8 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Initial answers to `workspace/configuration`, by section. */
   configuration?: Record<string, unknown>;
+  /** `workspace/configuration` is answered once this settles (a client slow to answer, or one that never does). */
+  configurationAnswer?: Promise<unknown>;
   /** Environment for the server process. */
   env?: NodeJS.ProcessEnv;
   /** Extra node arguments (e.g. --cpu-prof). */
@@ -104,9 +106,10 @@ export class LspClient {
       client.exitWaiters = [];
     });
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => client.received(params));
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section !== undefined ? client.configuration[item.section] ?? null : client.configuration)),
-    );
+    connection.onRequest('workspace/configuration', async (params: { items: { section?: string }[] }) => {
+      await options.configurationAnswer;
+      return params.items.map((item) => (item.section !== undefined ? client.configuration[item.section] ?? null : client.configuration));
+    });
     connection.onRequest('client/registerCapability', (params: { registrations: Registration[] }) => client.registered(params.registrations));
     connection.onRequest('workspace/workspaceFolders', () => options.workspaceFolders ?? null);
     connection.onRequest('window/workDoneProgress/create', () => null);

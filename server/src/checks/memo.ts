@@ -22,6 +22,7 @@ import type { BodySchema } from '../schema/types';
 import { diagnosticOf, placeOf, type MovedPlace } from './published';
 import { movesOf } from '../model/shift';
 import { LARGE_BODY, checkpoint, isPaused, progress } from '../pause';
+import { specimen } from '../specimens';
 
 /** What a memoised computation produced: findings, and work that must run on every replay (see `live`). */
 type Recorded = Finding | ((ctx: CheckContext) => void);
@@ -151,6 +152,7 @@ class Recording implements CheckContext {
   readonly recorded: Recorded[] = [];
 
   constructor(private readonly outer: CheckContext) {
+    specimen(this);
     this.file = outer.file;
     this.settings = outer.settings;
     this.evaluator = outer.evaluator;

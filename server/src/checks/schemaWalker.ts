@@ -11,6 +11,7 @@ import { checkAttributeValue, syntacticKind } from './values';
 import { blockKey, fileTokenOf, type FindingMemo } from './memo';
 import { perContext } from './jobWalk';
 import { LARGE_BODY } from '../pause';
+import { specimen } from '../specimens';
 
 export interface WalkOptions {
   /** Extra explanation for an unknown attribute name (e.g. "belongs to the docker driver"). */
@@ -39,7 +40,9 @@ export class SchemaWalker {
   constructor(
     private readonly ctx: CheckContext,
     private readonly options: WalkOptions = {},
-  ) {}
+  ) {
+    specimen(this);
+  }
 
   /**
    * `path` is the chain of block types from the file root to `body` (dynamic blocks by their generated

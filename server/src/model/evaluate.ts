@@ -6,6 +6,7 @@ import { UNKNOWN, Unknown, isWhollyKnown, type Value } from './value';
 import type { Evaluator } from './eval';
 import { FileSandboxError } from './fileSandbox';
 import { FUNCTIONS, EvalError, toStringValue, toNumberValue, toBoolValue, valuesEqual, type FunctionContext } from './functions';
+import { specimen } from '../specimens';
 
 export type { Evaluator };
 
@@ -42,6 +43,7 @@ class HclEvaluator implements Evaluator {
     private readonly file: JobFile,
     private readonly options: EvaluateOptions,
   ) {
+    specimen(this);
     this.functionContext = { baseDir: options.baseDir };
   }
 

@@ -1,5 +1,6 @@
 // Comparing LSP positions and ranges (0-based line and UTF-16 character), for the model's ranges.
 import type { Position, Range } from 'vscode-languageserver-types';
+import { specimen } from '../specimens';
 
 /** `a` comes strictly before `b`. */
 export function before(a: Position, b: Position): boolean {
@@ -41,7 +42,9 @@ export class TextRange implements Range {
     /** The start, packed: line << CHARACTER_BITS | character. */
     private readonly from: number,
     private readonly to: number,
-  ) {}
+  ) {
+    specimen(this);
+  }
 
   get startLine(): number {
     return this.from >> CHARACTER_BITS;
@@ -81,6 +84,7 @@ class WideTextRange extends TextRange {
     private readonly wideEndCharacter: number,
   ) {
     super(-1, -1);
+    specimen(this);
   }
 
   override get startLine(): number {

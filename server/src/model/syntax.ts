@@ -10,6 +10,7 @@ import type { Node, Point, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import { cursorFunctions, type CursorRuntime } from '../parser/load';
 import { rangeBetween, textRange, type TextRange } from './positions';
+import { specimen } from '../specimens';
 
 /**
  * Siblings stepped over one by one to reach a node; farther, the cursor goes by the common ancestor, and
@@ -33,7 +34,9 @@ export class ChildLists {
    */
   private readonly lists = new Map<number, KeptList[]>();
 
-  constructor(readonly tree: Tree) {}
+  constructor(readonly tree: Tree) {
+    specimen(this);
+  }
 
   get(node: SyntaxNode): Int32Array | undefined {
     const kept = this.lists.get(node.startIndex);
@@ -110,6 +113,7 @@ class FastCursor implements Cursor {
     tree: Tree,
     private readonly rt: CursorRuntime,
   ) {
+    specimen(this);
     this.words = cursor as unknown as Record<number, number>;
     this.at = rt.transfer >> 2;
     this.tree = (tree as unknown as Record<number, number>)[0];
@@ -278,7 +282,9 @@ export class SyntaxNode {
     readonly endIndex: number,
     /** TreeCursor.currentDescendantIndex, read only past the first few children of a node (-1: not read). */
     readonly descendant: number,
-  ) {}
+  ) {
+    specimen(this);
+  }
 
   get startPosition(): Point {
     const { line, character } = this.reader.position(this, true);
@@ -388,6 +394,7 @@ export class SyntaxReader {
   readonly root: SyntaxNode;
 
   private constructor(node: Node, readonly rows: Rows, named: NamedTable, private readonly lists?: ChildLists) {
+    specimen(this);
     this.cursor = cursorOf(node);
     this.types = node.tree.language.types;
     this.fields = node.tree.language.fields;
@@ -731,7 +738,9 @@ export class Rows {
   constructor(
     readonly text: string,
     readonly crFree = false,
-  ) {}
+  ) {
+    specimen(this);
+  }
 
   /** The position of `offset`, or undefined when it lies before the counted lines or far past them. */
   at(offset: number): Position | undefined {

@@ -7,6 +7,7 @@ import { advance, fitted, own } from './nodes';
 import type { SyntaxNode } from './syntax';
 import type { BuildContext } from './buildContext';
 import { rangeBetween } from './positions';
+import { specimen } from '../specimens';
 
 type ExprBuilder = (node: SyntaxNode | undefined, ctx: BuildContext, fallback: SyntaxNode) => Expr;
 
@@ -81,7 +82,9 @@ class PartsBuilder {
     private readonly ctx: BuildContext,
     private readonly buildExpr: ExprBuilder,
     private readonly options: Options,
-  ) {}
+  ) {
+    specimen(this);
+  }
 
   /** Literal text between two offsets, as a part (undefined when empty). */
   literal(from: Cursor, toOffset: number): TemplatePart | undefined {

@@ -8,6 +8,7 @@
 // to the end of that item (as HCL's parser does) so that one mistake does not hide those of other blocks.
 import { lexHcl, type HclToken, type TokenType } from './hclLexer';
 import { countLineEnds } from './lineEnds';
+import { specimen } from '../specimens';
 
 /** Where a block stands in the text: from its type name to the end of its closing `}`. */
 export interface BlockSpan {
@@ -63,7 +64,9 @@ class Recogniser {
   constructor(
     private readonly text: string,
     private readonly tokens: HclToken[],
-  ) {}
+  ) {
+    specimen(this);
+  }
 
   // ---- the token stream as HCL's parser sees it: comments skipped, line breaks only where they count
 

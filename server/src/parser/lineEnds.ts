@@ -5,6 +5,7 @@
 // those of the real text. The model reads values from the real text; only the tree comes from this one.
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { Point } from 'web-tree-sitter';
+import { specimen } from '../specimens';
 
 const CR = 13;
 const LF = 10;
@@ -149,6 +150,7 @@ export function spanUnion<T extends { start: number; oldEnd: number; newEnd: num
 export class OffsetPositions {
   private readonly starts: number[] = [0];
   constructor(text: string) {
+    specimen(this);
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === LF) this.starts.push(i + 1);

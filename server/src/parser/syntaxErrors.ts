@@ -8,6 +8,7 @@ import type { SyntaxIssue } from './hclVerdict';
 import { OffsetPositions } from './lineEnds';
 import { kids, nodeRange, pos } from '../model/nodes';
 import { before as positionBefore } from '../model/positions';
+import { specimen } from '../specimens';
 
 export interface SyntaxFinding {
   range: Range;
@@ -54,7 +55,9 @@ function leadingIndent(source: string, line: number, lineStarts: LineIndex): num
 /** Line start offsets (LSP lines, the tree's rows), computed lazily (only needed for brace diagnostics). */
 class LineIndex {
   private positions: OffsetPositions | undefined;
-  constructor(private readonly source: string) {}
+  constructor(private readonly source: string) {
+    specimen(this);
+  }
   offset(line: number): number {
     this.positions ??= new OffsetPositions(this.source);
     return this.positions.lineStart(line);

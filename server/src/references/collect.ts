@@ -12,6 +12,7 @@ import { iteratorName } from '../schema/runtimeQuery';
 import type { Collected, Declaration, UseForm } from './types';
 import { LARGE_BODY, checkpoint, progress } from '../pause';
 import { rangeFrom, textRange } from '../model/positions';
+import { specimen } from '../specimens';
 
 interface Scope {
   group?: Block;
@@ -34,6 +35,7 @@ class Collector {
   readonly out: Collected;
 
   constructor(range: Range) {
+    specimen(this);
     this.out = { declarations: [], uses: [], strings: [], open: { ports: false, volumes: false }, range };
   }
 

@@ -21,6 +21,7 @@ import { checkpoint, isPaused, progress } from '../pause';
 import { copiedBlocks, movesOf, shiftedBy, type Move } from '../model/shift';
 import { envForm } from '../schema/references';
 import type { Collected, Declaration, LinkedUnit, OpenKinds, ReferenceIndex, Use } from './types';
+import { specimen } from '../specimens';
 
 export type { Declaration, LinkedUnit, OpenKinds, ReferenceIndex, ReferenceKind, Use, UseForm } from './types';
 
@@ -287,7 +288,9 @@ class Index implements ReferenceIndex {
   private groupsOpen: Map<Block, OpenKinds> | undefined;
   private ordered: LinkedUnit[] | undefined;
 
-  constructor(readonly units: readonly LinkedUnit[]) {}
+  constructor(readonly units: readonly LinkedUnit[]) {
+    specimen(this);
+  }
 
   get declarations(): readonly Declaration[] {
     if (!this.allDeclarations) {

@@ -5,6 +5,7 @@ import type { Block } from '../model/types';
 import { envForm } from '../schema/references';
 import type { Declaration, Use } from './types';
 import { rangeFrom, textRange } from '../model/positions';
+import { specimen } from '../specimens';
 
 const NO_DECLARATIONS: readonly Declaration[] = [];
 
@@ -45,6 +46,7 @@ export class Linker {
     own: readonly Declaration[],
     private readonly fileWide: FileWide,
   ) {
+    specimen(this);
     for (const d of own) {
       const key = `${d.kind}\u0000${d.name}`;
       if (!this.byName.has(key)) this.byName.set(key, d);

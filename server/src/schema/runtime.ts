@@ -22,6 +22,7 @@ import {
   type RuntimeCondition,
 } from './runtimeNames';
 import { findAttribute, findBlocks, groupBody, knownString, knownStringList, mapEntries, taskBody } from './runtimeQuery';
+import { specimen } from '../specimens';
 
 export * from './runtimeNames';
 
@@ -191,6 +192,7 @@ class ScopeBuilder {
     private readonly task: Task,
     private readonly evaluator?: Evaluator,
   ) {
+    specimen(this);
     this.group = task.group;
   }
 
