@@ -132,7 +132,7 @@ test('language server over stdio', async (t) => {
 
 // Neovim, Helix and Zed answer `workspace/configuration` with null when the user configured nothing there;
 // the settings an editor sent with `initialize` must then stay in force instead of being reset to defaults.
-test('a document analysed while the client answers the settings pull is first published under those settings; a client that never answers holds nothing for long', async () => {
+test('a document analysed while the client answers the settings pull is first published (or pulled) under those settings; a client that never answers holds nothing for long', async () => {
   // The user's settings allow net_raw; Nomad's defaults do not. Published before the answer came, the
   // document showed the defaults' error, then took it back.
   const text = 'job "j" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/ping"\n        cap_add = ["net_raw"]\n      }\n    }\n  }\n}\n';
@@ -164,6 +164,23 @@ test('a document analysed while the client answers the settings pull is first pu
     assert.ok(allowed(await next));
   } finally {
     await silent.stop();
+  }
+  // A client that pulls diagnostics (VS Code) is answered under them too.
+  let pulledAnswer: () => void = () => undefined;
+  const pulling = await LspClient.start({
+    configuration,
+    configurationAnswer: new Promise<void>((resolve) => (pulledAnswer = resolve)),
+    capabilities: { textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } },
+  });
+  try {
+    pulling.open(uri, text, 1);
+    const report = pulling.request<{ items: { code?: string | number }[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    await pulling.request('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 10 } });
+    pulledAnswer();
+    const { items } = await report;
+    assert.ok(allowed({ diagnostics: items }), `pulled under the user's settings: ${JSON.stringify(items)}`);
+  } finally {
+    await pulling.stop();
   }
 });
 

@@ -149,8 +149,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // while with a problem saying so); settings asked for later win over an earlier read still under way.
   // Publishing waits while the settings asked for last are being resolved; an earlier read still under way
   // (stuck on a hung mount) holds nothing once later settings have applied.
+  // Pulled diagnostics wait the same way (settingsSettled).
   let settingsAsked = 0;
   let settingsAnswered = 0;
+  let settingsWaiters: (() => void)[] = [];
+  /** Resolves once the settings asked for last apply (or are given up on); at once when none are on their way. */
+  const settingsSettled = (): Promise<void> => (settingsAnswered === settingsAsked ? Promise.resolve() : new Promise((resolve) => settingsWaiters.push(resolve)));
+  /** After the documents were set to be analysed again under the settings that now apply. */
+  const settingsApplied = (): void => {
+    if (settingsAnswered !== settingsAsked) return;
+    const waiters = settingsWaiters;
+    settingsWaiters = [];
+    for (const wake of waiters) wake();
+  };
   const settingsOf = async (user: NomadExecSettings, asked = ++settingsAsked): Promise<EffectiveSettings | undefined> => {
     try {
       const resolved = await resolveSettingsLater(user);
@@ -167,6 +178,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
     shownProblems = problems;
     documents?.reanalyseAll();
+    settingsApplied();
     pullAgain();
   };
 
@@ -193,6 +205,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (asked !== settingsAsked || settingsAnswered === asked) return;
       settingsAnswered = asked;
       documents?.reanalyseAll();
+      settingsApplied();
     };
     const giveUp = setTimeout(release, SETTINGS_ANSWER_MS);
     try {
@@ -261,6 +274,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Pull diagnostics: the completed analysis of the document's current version (waiting only for it).
   connection.languages.diagnostics.on(
     guard('textDocument/diagnostic', { kind: 'full', items: [] }, async (params: { textDocument: { uri: string }; previousResultId?: string }) => {
+      // Under the settings on their way, not those they replace (see settingsAsked).
+      await settingsSettled();
       const snapshot = await documents?.ready(params.textDocument.uri);
       if (!snapshot) return { kind: 'full', items: [] };
       return reports.report(snapshot, params.previousResultId);
