@@ -101,6 +101,8 @@ test('code lenses: run and preview lenses come with the first analysis', async (
     const text = job();
     let diagnosed = false;
     const published = client.diagnostics(uri, 1).then(() => (diagnosed = true));
+    // Settings on their way hold what the server publishes (not what it answers): the lens would then come first.
+    await client.configured;
     client.open(uri, text);
     // Asked at once, as VS Code does when the editor opens: answered from the first analysis (the one whose
     // diagnostics are published just before the answer), never empty.

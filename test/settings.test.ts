@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_CHROOT_ENV, resolveSettings, userDeniedMessage } from '../server/src/settings';
+import { DEFAULT_CHROOT_ENV, resolveSettings, sameSettings, userDeniedMessage } from '../server/src/settings';
 import { parseAgentConfig } from '../server/src/agentConfig';
 
 test('defaults mirror a stock Nomad client', () => {
@@ -15,6 +15,24 @@ test('defaults mirror a stock Nomad client', () => {
   assert.equal(s.noPivotRoot, false);
   assert.deepEqual(s.chrootEnv, DEFAULT_CHROOT_ENV);
   assert.deepEqual(s.problems, []);
+});
+
+test('settings that say the same are the same whatever the order of their records; any difference tells them apart', () => {
+  // A settings pull answered with what the server had keeps the analyses made under it (server.ts).
+  const volumes = (order: string[]) => Object.fromEntries(order.map((name) => [name, { path: `/srv/${name}` }]));
+  const a = resolveSettings({ allowCaps: ['chown'], hostVolumes: volumes(['data', 'logs']) });
+  const b = resolveSettings({ allowCaps: ['CAP_CHOWN'], hostVolumes: volumes(['logs', 'data']) });
+  assert.ok(sameSettings(a, b));
+  assert.ok(sameSettings(resolveSettings({}), resolveSettings({})));
+  for (const other of [
+    { allowCaps: ['chown', 'net_raw'], hostVolumes: volumes(['data', 'logs']) },
+    { allowCaps: ['chown'], hostVolumes: volumes(['data']) },
+    { allowCaps: ['chown'], hostVolumes: { ...volumes(['data']), logs: { path: '/srv/other' } } },
+    { allowCaps: ['chown'], hostVolumes: volumes(['data', 'logs']), noPivotRoot: true },
+    { allowCaps: ['chown'], hostVolumes: volumes(['data', 'logs']), maxFileSize: 5 },
+  ]) {
+    assert.ok(!sameSettings(a, resolveSettings(other)), JSON.stringify(other));
+  }
 });
 
 test('a non-empty chrootEnv replaces the default map; allowCaps are normalised', () => {

@@ -32,7 +32,7 @@ import { inlayHintsFeature } from './features/inlayHints';
 import { templatePreviewFeature } from './features/templatePreview';
 import { codeLensFeature } from './features/codeLens';
 import { sharedParser, type HclParser } from './parser/parser';
-import { resolveSettings, resolveSettingsLater, type EffectiveSettings, type NomadExecSettings } from './settings';
+import { resolveSettings, resolveSettingsLater, sameSettings, type EffectiveSettings, type NomadExecSettings } from './settings';
 import { MemoryKeeper } from './memory';
 import { DiagnosticReports } from './diagnosticReports';
 import { shownDiagnostics } from './diagnosticLimit';
@@ -173,13 +173,15 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const applySettings = async (raw: unknown, asked?: number): Promise<void> => {
     const resolved = await settingsOf(raw && typeof raw === 'object' ? (raw as NomadExecSettings) : initSettings, asked);
     if (!resolved) return;
-    settings = resolved;
+    const changed = !sameSettings(resolved, settings);
+    if (changed) settings = resolved;
     const problems = settings.problems.join('\n');
     if (problems && problems !== shownProblems) void connection.window.showWarningMessage(`nomad-exec settings: ${problems}`);
     shownProblems = problems;
+    // Unchanged, the analyses made meanwhile stand: this publishes those held (advance gives them back).
     documents?.reanalyseAll();
     settingsApplied();
-    pullAgain();
+    if (changed) pullAgain();
   };
 
   // A pulling client (VS Code's) asks again for what it was told before; its pulls wait for the new analyses.

@@ -118,6 +118,25 @@ export const HOST_NAMESPACES_SETTING = 'nomadExec.allowHostNamespaces';
 export const RAW_EXEC_SETTING = 'nomadExec.allowRawExec';
 
 /**
+ * Whether two resolved settings say the same (plain data: records compared by their keys, whatever their
+ * order). A settings pull answered with what the server already had then keeps the object, and with it every
+ * analysis made under it: the documents analysed while the answer was on its way are published as they are,
+ * not analysed again (a 1 MB job opened at start would have waited for a second analysis).
+ */
+export function sameSettings(a: EffectiveSettings, b: EffectiveSettings): boolean {
+  return samePlain(a, b);
+}
+
+function samePlain(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((k) => Object.prototype.hasOwnProperty.call(b, k) && samePlain((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
  * Decide every setting. Order, lowest first: Nomad's defaults, the user's settings, the agent config file
  * (it describes the real client, so what it sets wins). A non-empty chroot_env replaces the default map
  * entirely, as on a Nomad client. `readAgentConfig` is only called when `agentConfigFile` is set; problems

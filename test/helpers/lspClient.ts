@@ -66,6 +66,12 @@ type Waiter = { uri: string; accept: (p: PublishedDiagnostics) => boolean; resol
 export class LspClient {
   /** Answers to `workspace/configuration`, by section; change it before `changeConfiguration()`. */
   configuration: Record<string, unknown>;
+  /**
+   * Settles once the server's first settings pull is answered: documents opened after it are published
+   * under those settings at once (until then the server holds what it analyses).
+   */
+  readonly configured: Promise<void>;
+  private answeredConfiguration: () => void = () => undefined;
   /** Every publishDiagnostics received, in order. */
   readonly published: PublishedDiagnostics[] = [];
   /** The latest publishDiagnostics per URI. */
@@ -84,6 +90,7 @@ export class LspClient {
     options: StartOptions,
   ) {
     this.configuration = { ...(options.configuration ?? {}) };
+    this.configured = new Promise((resolve) => (this.answeredConfiguration = resolve));
   }
 
   /** Spawns the server and completes the initialize handshake. */
@@ -108,6 +115,8 @@ export class LspClient {
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishedDiagnostics) => client.received(params));
     connection.onRequest('workspace/configuration', async (params: { items: { section?: string }[] }) => {
       await options.configurationAnswer;
+      // Written after this handler returns: the server reads the answer before anything sent after `configured`.
+      setImmediate(() => client.answeredConfiguration());
       return params.items.map((item) => (item.section !== undefined ? client.configuration[item.section] ?? null : client.configuration));
     });
     connection.onRequest('client/registerCapability', (params: { registrations: Registration[] }) => client.registered(params.registrations));
