@@ -341,7 +341,7 @@ const SPECIMEN_URI = 'nomad-exec-specimen:/specimen.nomad.hcl';
 
 /**
  * The analysis whose objects are kept for their shapes (specimens.ts): the specimen job analysed, then edited
- * and analysed again, so that what an edit makes (a reparse, reused and moved items) is among them.
+ * and analysed again, so that what an edit makes (a reparse, the blocks it did not touch reused) is among them.
  */
 function specimenAnalysis(parser: HclParser, settings: EffectiveSettings): DocumentAnalysis {
   const doc = new DocumentAnalysis(parser, SPECIMEN_URI, SPECIMEN_JOB, 1);
