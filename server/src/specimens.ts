@@ -5,7 +5,7 @@
 // forces one after a document is closed and at a pause; V8's memory reducer runs them when the server is
 // idle) frees their maps, and every optimised function that checked for one of those maps is thrown away:
 // the next analysis runs unoptimised code while V8 compiles it again. Measured on the 1 MB job, opened again
-// after a close and a collection: ~500 functions thrown away per collection, and the open took 760 ms
+// after a close and a collection: ~100 functions thrown away per collection, and the open took 760 ms
 // against 640 ms without the collection (in process, median of 5 runs each).
 //
 // So the server analyses one small job once, at start, and keeps every such object that analysis made (and
