@@ -130,60 +130,64 @@ test('language server over stdio', async (t) => {
   });
 });
 
-// Neovim, Helix and Zed answer `workspace/configuration` with null when the user configured nothing there;
-// the settings an editor sent with `initialize` must then stay in force instead of being reset to defaults.
+/** A server whose first settings pull is answered only when `answer()` is called. */
+async function startAnsweringLater(configuration: Record<string, unknown>, capabilities?: Record<string, unknown>): Promise<{ client: LspClient; answer: () => void }> {
+  let answer: () => void = () => undefined;
+  const client = await LspClient.start({ configuration, configurationAnswer: new Promise<void>((resolve) => (answer = resolve)), ...(capabilities ? { capabilities } : {}) });
+  return { client, answer: () => answer() };
+}
+
 test('a document analysed while the client answers the settings pull is first published (or pulled) under those settings; a client that never answers holds nothing for long', async () => {
   // The user's settings allow net_raw; Nomad's defaults do not. Published before the answer came, the
   // document showed the defaults' error, then took it back.
   const text = 'job "j" {\n  group "g" {\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/ping"\n        cap_add = ["net_raw"]\n      }\n    }\n  }\n}\n';
   const uri = testUri('pull-held.nomad.hcl');
   const configuration = { nomadExec: { allowCaps: ['net_raw'] } };
-  const allowed = (published: { diagnostics: { code?: string | number }[] }): boolean => !codes(published.diagnostics).includes('capability-not-allowed');
-  let answer: () => void = () => undefined;
-  const slow = await LspClient.start({ configuration, configurationAnswer: new Promise<void>((resolve) => (answer = resolve)) });
+  const allowed = (diagnostics: { code?: string | number }[]): boolean => !codes(diagnostics).includes('capability-not-allowed');
+  // Answered once the document's analysis is done: a request waits for its own document's.
+  const analysed = (client: LspClient) => client.request('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 10 } });
+
+  const slow = await startAnsweringLater(configuration);
   try {
-    slow.open(uri, text, 1);
-    // Answered once the document's analysis is done: a request waits for its own document's.
-    await slow.request('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 10 } });
-    answer();
-    const first = await slow.diagnostics(uri, 1);
-    assert.ok(allowed(first), `first published under the user's settings: ${JSON.stringify(first.diagnostics)}`);
+    slow.client.open(uri, text, 1);
+    await analysed(slow.client);
+    slow.answer();
+    const first = await slow.client.diagnostics(uri, 1);
+    assert.ok(allowed(first.diagnostics), `first published under the user's settings: ${JSON.stringify(first.diagnostics)}`);
   } finally {
-    await slow.stop();
+    await slow.client.stop();
   }
+
   // A client that never answers: the document is published under the settings the server has (the
   // defaults), not held for good; an answer that comes later still applies.
-  let late: () => void = () => undefined;
-  const silent = await LspClient.start({ configuration, configurationAnswer: new Promise<void>((resolve) => (late = resolve)) });
+  const silent = await startAnsweringLater(configuration);
   try {
-    silent.open(uri, text, 1);
-    const published = await within(silent.diagnostics(uri, 1), 10_000, 'no diagnostics while the settings pull is unanswered');
-    assert.ok(!allowed(published), JSON.stringify(published.diagnostics));
-    const next = silent.nextPublication(uri);
-    late();
-    assert.ok(allowed(await next));
+    silent.client.open(uri, text, 1);
+    const published = await within(silent.client.diagnostics(uri, 1), 10_000, 'no diagnostics while the settings pull is unanswered');
+    assert.ok(!allowed(published.diagnostics), JSON.stringify(published.diagnostics));
+    const next = silent.client.nextPublication(uri);
+    silent.answer();
+    assert.ok(allowed((await next).diagnostics));
   } finally {
-    await silent.stop();
+    await silent.client.stop();
   }
+
   // A client that pulls diagnostics (VS Code) is answered under them too.
-  let pulledAnswer: () => void = () => undefined;
-  const pulling = await LspClient.start({
-    configuration,
-    configurationAnswer: new Promise<void>((resolve) => (pulledAnswer = resolve)),
-    capabilities: { textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } },
-  });
+  const pulling = await startAnsweringLater(configuration, { textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } });
   try {
-    pulling.open(uri, text, 1);
-    const report = pulling.request<{ items: { code?: string | number }[] }>('textDocument/diagnostic', { textDocument: { uri } });
-    await pulling.request('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 10 } });
-    pulledAnswer();
+    pulling.client.open(uri, text, 1);
+    const report = pulling.client.request<{ items: { code?: string | number }[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    await analysed(pulling.client);
+    pulling.answer();
     const { items } = await report;
-    assert.ok(allowed({ diagnostics: items }), `pulled under the user's settings: ${JSON.stringify(items)}`);
+    assert.ok(allowed(items), `pulled under the user's settings: ${JSON.stringify(items)}`);
   } finally {
-    await pulling.stop();
+    await pulling.client.stop();
   }
 });
 
+// Neovim, Helix and Zed answer `workspace/configuration` with null when the user configured nothing there;
+// the settings an editor sent with `initialize` must then stay in force instead of being reset to defaults.
 test('settings from initializationOptions survive a configuration pull answered with null', async () => {
   const client = await LspClient.start({ initializationOptions: { settings: { allowCaps: ['net_raw'] } } });
   try {

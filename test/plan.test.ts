@@ -293,17 +293,26 @@ test('a var file that is a FIFO, a device or larger than 4 MB is refused with th
   }
 });
 
-test('attack: an alloc dir a task definition names outside the workspace, as written or through a link, is refused before anything is made', async () => {
-  // A repository's tasks.json names `allocDir: "../bin"`: the runner would make that folder, make it private
-  // and put the task dirs in it, and the task's templates would write into a folder on the user's PATH. The
-  // twins: an alloc dir inside the workspace is used, and the user's own --alloc-dir may be anywhere.
+/** Runs `body` with a fresh home folder holding a workspace (`repo`) whose `out` is a link back to the home. */
+async function inHomeWithRepo(body: (home: string, workspace: string) => Promise<void>): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-home-'));
   const workspace = path.join(home, 'repo');
   fs.mkdirSync(workspace);
   fs.symlinkSync(home, path.join(workspace, 'out'));
-  // A link that leads nowhere yet: made through, the folder would land wherever it is pointed later.
-  fs.symlinkSync(path.join(home, 'later'), path.join(workspace, 'gone'));
   try {
+    await body(home, workspace);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+test('attack: an alloc dir a task definition names outside the workspace, as written or through a link, is refused before anything is made', async () => {
+  // A repository's tasks.json names `allocDir: "../bin"`: the runner would make that folder, make it private
+  // and put the task dirs in it, and the task's templates would write into a folder on the user's PATH. The
+  // twins: an alloc dir inside the workspace is used, and the user's own --alloc-dir may be anywhere.
+  await inHomeWithRepo(async (home, workspace) => {
+    // A link that leads nowhere yet: made through, the folder would land wherever it is pointed later.
+    fs.symlinkSync(path.join(home, 'later'), path.join(workspace, 'gone'));
     const job = task('command = "/bin/true"');
     for (const [named, reason] of [
       ['../bin', /named by the workspace \(a task definition\), is outside the workspace folder/],
@@ -319,20 +328,14 @@ test('attack: an alloc dir a task definition names outside the workspace, as wri
     assert.equal((await plan(job, { allocDir: inside, allocDirWithin: workspace })).allocDir, inside);
     const own = path.join(home, 'bin');
     assert.equal((await plan(job, { allocDir: own })).allocDir, own);
-  } finally {
-    fs.rmSync(home, { recursive: true, force: true });
-  }
+  });
 });
 
 test('attack: a folder of alloc dirs a workspace\'s settings name outside it, as written or through a link, is refused before anything is made', async () => {
   // A repository's .vscode/settings.json sets `nomadExec.allocDir: "../.."`: the runner would make
   // `.nomad-exec/allocs` there, make it private, prune old alloc dirs in it and put the task dirs in it. The
   // twins: such a folder inside the workspace is used, and the user's own setting may be anywhere.
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-home-'));
-  const workspace = path.join(home, 'repo');
-  fs.mkdirSync(workspace);
-  fs.symlinkSync(home, path.join(workspace, 'out'));
-  try {
+  await inHomeWithRepo(async (home, workspace) => {
     const job = task('command = "/bin/true"');
     for (const [named, reason] of [
       ['..', /the folder of alloc dirs .*\/\.nomad-exec\/allocs, named by the workspace \(its nomadExec\.allocDir setting\), is outside the workspace folder/],
@@ -347,9 +350,7 @@ test('attack: a folder of alloc dirs a workspace\'s settings name outside it, as
     assert.equal(path.dirname(inside.allocDir), path.join(workspace, 'runs', '.nomad-exec', 'allocs'));
     const own = await plan(job, { workspace: home });
     assert.equal(path.dirname(own.allocDir), path.join(home, '.nomad-exec', 'allocs'));
-  } finally {
-    fs.rmSync(home, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a run whose agent config file cannot be used is refused: it would hold the task only to Nomad\'s defaults', async () => {

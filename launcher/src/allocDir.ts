@@ -26,6 +26,18 @@ export function defaultAllocRoot(workspace: string): string {
 /** Who named where a run's alloc dir goes, when a workspace did (see allocDirOutside). */
 export type AllocDirNamer = 'task definition' | 'settings';
 
+/** How a refusal names the folder, and what it suggests instead, by who named it. */
+const NAMERS: Record<AllocDirNamer, { named: (dir: string) => string; hint: string }> = {
+  'task definition': {
+    named: (dir) => `the alloc dir ${dir}, named by the workspace (a task definition),`,
+    hint: "a workspace may keep an alloc dir only inside itself (leave allocDir out: runs then go to the extension's storage)",
+  },
+  settings: {
+    named: (dir) => `the folder of alloc dirs ${dir}, named by the workspace (its nomadExec.allocDir setting),`,
+    hint: "a workspace may keep alloc dirs only inside itself (set nomadExec.allocDir in your user settings instead, or leave it out: runs then go to the extension's storage)",
+  },
+};
+
 /**
  * Why an alloc dir a workspace names (a task definition's `allocDir`), or the folder of alloc dirs its
  * settings name (`nomadExec.allocDir` in `.vscode/settings.json`), is refused, or undefined: it must lie in
@@ -34,15 +46,11 @@ export type AllocDirNamer = 'task definition' | 'settings';
  * say inside its task dir: named by a repository, `../../bin` with a task `t` would have a task's template
  * write into a folder on the user's PATH.
  */
-export function allocDirOutside(allocDir: string, within: string, namer: AllocDirNamer = 'task definition'): string | undefined {
+export function allocDirOutside(allocDir: string, within: string, namer: AllocDirNamer): string | undefined {
   const folder = path.resolve(within);
   const dir = path.resolve(allocDir);
-  const named =
-    namer === 'settings' ? `the folder of alloc dirs ${dir}, named by the workspace (its nomadExec.allocDir setting),` : `the alloc dir ${dir}, named by the workspace (a task definition),`;
-  const hint =
-    namer === 'settings'
-      ? "a workspace may keep alloc dirs only inside itself (set nomadExec.allocDir in your user settings instead, or leave it out: runs then go to the extension's storage)"
-      : "a workspace may keep an alloc dir only inside itself (leave allocDir out: runs then go to the extension's storage)";
+  const named = NAMERS[namer].named(dir);
+  const hint = NAMERS[namer].hint;
   if (!isInside(folder, dir)) return `${named} is outside the workspace folder ${folder}: ${hint}`;
   try {
     const root = fs.realpathSync(folder);

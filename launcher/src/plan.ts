@@ -98,8 +98,8 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
   const allocRoot = request.allocDir ? undefined : request.stateDir ? allocRootIn(request.stateDir) : defaultAllocRoot(workspace);
   const allocDir = request.allocDir ? path.resolve(request.allocDir) : path.join(allocRoot!, allocId);
   // Before anything is made (the folder of alloc dirs, `.nomad-exec` in `workspace`, is made too).
-  const outside =
-    request.allocDirWithin === undefined ? undefined : request.allocDir ? allocDirOutside(allocDir, request.allocDirWithin) : allocDirOutside(allocRoot!, request.allocDirWithin, 'settings');
+  const within = request.allocDirWithin;
+  const outside = within === undefined ? undefined : request.allocDir ? allocDirOutside(allocDir, within, 'task definition') : allocDirOutside(allocRoot!, within, 'settings');
   if (outside) return planError(outside);
   const sharedDir = path.join(allocDir, 'alloc');
 

@@ -96,10 +96,17 @@ export class DocumentStore {
   ) {
     this.sliceMs = options.sliceMs ?? SLICE_MS;
     this.stopHearingLooks = onFirstLooksSettled(() => this.release());
+  }
+
+  /**
+   * Analyses the specimen job once per process and keeps what it made (specimens.ts). The server calls it
+   * once initialised, before the documents it is sent are analysed.
+   */
+  keepSpecimens(): void {
     try {
-      keepSpecimens(() => specimenAnalysis(parser, currentSettings()));
+      keepSpecimens(() => specimenAnalysis(this.parser, this.currentSettings()));
     } catch (error) {
-      options.failed?.(SPECIMEN_URI, error);
+      this.options.failed?.(SPECIMEN_URI, error);
     }
   }
 

@@ -210,16 +210,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       settingsApplied();
     };
     const giveUp = setTimeout(release, SETTINGS_ANSWER_MS);
+    let raw: unknown;
     try {
-      const raw: unknown = await connection.workspace.getConfiguration({ section: CONFIGURATION_SECTION });
-      clearTimeout(giveUp);
-      await applySettings(raw, asked);
+      raw = await connection.workspace.getConfiguration({ section: CONFIGURATION_SECTION });
     } catch (error) {
       logError('workspace/configuration', error);
       release();
+      return;
     } finally {
+      // Answered: applySettings holds what it must while it reads the files the settings name.
       clearTimeout(giveUp);
     }
+    await applySettings(raw, asked).catch((error: unknown) => logError('workspace/configuration', error));
   };
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -248,6 +250,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(() => {
+    // After the answer to initialize, so that the editor's start does not wait for it; before any document.
+    documents?.keepSpecimens();
     const ctx: FeatureContext = { connection, documents: documents!, settings: () => settings, client: clientCapabilities, guard, log, onDidChangeFiles: (listener) => fileListeners.push(listener) };
     for (const feature of features) {
       try {
