@@ -7,7 +7,7 @@ import { sharedParser, type HclParser } from '../server/src/parser/parser';
 import { SyntaxDocument } from '../server/src/parser/syntaxDocument';
 import { ModelBuilder, buildModel, type BuildResult, type EditSpan } from '../server/src/model/build';
 import { isPaused, withDeadline } from '../server/src/pause';
-import type { Group } from '../server/src/model/types';
+import type { Block, BodyItem, Group } from '../server/src/model/types';
 import { execJobOfLines } from '../bench/generate';
 import { manyLocals } from '../bench/pathological';
 import { positionAt } from './helpers/featureClient';
@@ -320,12 +320,14 @@ test('a line break deleted inside a group of a large job moves the groups after 
   }
 });
 
-async function randomEditsMatchScratch(lines: number, seed: number, steps: number, snippets: string[]): Promise<void> {
+/** `sliced`: the first build and about a quarter of the others stopped at every checkpoint, as the server's slices stop them. */
+async function randomEditsMatchScratch(lines: number, seed: number, steps: number, snippets: string[], sliced = false): Promise<void> {
   const parser = await sharedParser();
   const rnd = seededRandom(seed);
   const editor = new Editor(parser, execJobOfLines(lines) + 'variable "v" {\n  default = 1\n}\n');
   try {
-    editor.build();
+    if (sliced) editor.buildInSlices();
+    else editor.build();
     let last: { start: number; end: number; removed: string; insert: string } | undefined;
     for (let step = 1; step <= steps; step++) {
       if (last && rnd() < 0.4) {
@@ -341,7 +343,7 @@ async function randomEditsMatchScratch(lines: number, seed: number, steps: numbe
         editor.edit(start, end, insert);
       }
       if (rnd() < 0.1) continue; // two edits before the next build
-      const incremental = editor.build();
+      const incremental = sliced && rnd() < 0.25 ? editor.buildInSlices().result : editor.build();
       const fresh = editor.fresh();
       assert.deepEqual(plainModel(incremental.file), plainModel(fresh.file), `step ${step}: models differ`);
       assert.deepEqual(incremental.problems, fresh.problems, `step ${step}: problems differ`);
@@ -351,6 +353,59 @@ async function randomEditsMatchScratch(lines: number, seed: number, steps: numbe
   }
 }
 
+/** Every block and attribute inside `block` (not itself), depth first. */
+function itemsInside(block: Block): BodyItem[] {
+  const out: BodyItem[] = [];
+  const walk = (items: readonly BodyItem[]): void => {
+    for (const item of items) {
+      out.push(item);
+      if (item.kind === 'block') walk(item.body.items);
+    }
+  };
+  walk(block.body.items);
+  return out;
+}
+
+for (const [lines, what] of [
+  [120, 'a job of three groups (its body read child by child)'],
+  [3000, 'a job of seventy groups (its body taken over item by item)'],
+] as const) {
+  test(`the first keystroke in a group of a job first built in slices builds only the path to it again: ${what}`, async () => {
+    // A document's first analysis runs in slices; each slice's build takes over the items the one before
+    // finished, their own entries only. Every undo went back to that build, so the first keystroke in any of
+    // those groups built the whole group again from the tree (every block and attribute a new object, every
+    // memo of the checks and the reference index missed), at every keystroke after an undo.
+    const editor = new Editor(await sharedParser(), execJobOfLines(lines));
+    try {
+      const { result: first, stops } = editor.buildInSlices();
+      assert.ok(stops > 0, 'the first build stopped at a checkpoint');
+      const before = groupsOf(first);
+      const typeInto = (n: number): BuildResult => {
+        const at = editor.text.indexOf(`INDEX = "${n}"`) + 'INDEX = "'.length;
+        editor.edit(at, at, '7');
+        return editor.build();
+      };
+      for (const n of [1, 2]) {
+        const typed = typeInto(n);
+        const group = groupsOf(typed)[n].block;
+        const old = itemsInside(before[n].block);
+        const now = itemsInside(group);
+        assert.equal(now.length, old.length);
+        // New: the task, its env block and the attribute typed in; everything else in the group is kept.
+        const rebuilt = now.filter((item, i) => item !== old[i]).map((item) => (item.kind === 'block' ? item.type : item.name));
+        assert.deepEqual(rebuilt, ['task', 'env', 'INDEX'], `group ${n}: built again`);
+        assert.deepEqual(plainModel(typed.file), plainModel(editor.fresh().file));
+        // Undone: the build before, whole.
+        const at = editor.text.indexOf(`INDEX = "7${n}"`) + 'INDEX = "'.length;
+        editor.edit(at, at + 1, '');
+        assertSameObjects(before, groupsOf(editor.build()), 0, `undo in group ${n}`);
+      }
+    } finally {
+      editor.dispose();
+    }
+  });
+}
+
 test('incremental builds over random edits and undos equal builds from scratch', async () => {
   await randomEditsMatchScratch(300, 2024, 150, ['a', ' ', '\n', '{', '}', '"', '=', '<<-', 'EOT', '${', '#', 'group "z" {\n}\n', '']);
 });
@@ -358,6 +413,12 @@ test('incremental builds over random edits and undos equal builds from scratch',
 test('the same in a job large enough that its body is taken over item by item (mostly edits within a line)', async () => {
   // 3,000 lines: about 70 groups, past the size from which a body's items are copied rather than walked.
   await randomEditsMatchScratch(3000, 77, 250, ['a', 'b', ' ', '  ', '{', '}', '"', '=', '<<-', 'EOT', '${', '#', '\n', '']);
+});
+
+test('the same with builds stopped at every checkpoint and taken up again, the first one included', async () => {
+  // Blocks the sliced builds took over keep only their own entries: edits inside them find the rest in what
+  // each block held (BodyBuilder.heldBefore).
+  await randomEditsMatchScratch(300, 31, 150, ['a', ' ', '\n', '{', '}', '"', '=', '<<-', 'EOT', '${', '#', 'group "z" {\n}\n', ''], true);
 });
 
 test('a build resumed slice after slice equals one uninterrupted build, also where a long child list is kept between slices', async () => {

@@ -13,6 +13,7 @@ import { buildExpr, stringLitValue } from './expr';
 import { checkpoint, isPaused, progress } from '../pause';
 import { movedItem, type Move } from './shift';
 import { rangeBetween } from './positions';
+import { specimen } from '../specimens';
 
 /** One text change, in UTF-16 offsets: [start, oldEnd) of the old text became [start, newEnd). */
 export interface EditSpan {
@@ -68,6 +69,43 @@ interface Entry {
   /** undefined when there are none, the common case. */
   problems: SyntaxProblem[] | undefined;
 }
+
+/**
+ * The entries a build of a block made for what the block holds (its nested items, in visit order), with their
+ * starts counted from the block's start: they stay valid as long as the block object does, since a block is
+ * reused only where its text is unchanged. See BodyBuilder.heldBefore.
+ */
+class HeldEntries {
+  constructor(
+    readonly starts: Int32Array,
+    readonly entries: readonly Entry[],
+  ) {
+    specimen(this);
+  }
+
+  /** The index of the entry with these properties (-1: none); `start` counted from the block's start. */
+  find(start: number, length: number, row: number, column: number, type: string): number {
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < starts.length && starts[i] === start; i++) {
+      const entry = this.entries[i];
+      if (entry.type === type && entry.length === length && entry.row === row && entry.column === column) return i;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Blocks holding more entries than this keep no HeldEntries: the blocks on the path from the root to an edit
+ * (a large job) are built again at every keystroke, and their large bodies are taken care of by `reuseBody`.
+ */
+const HELD_MAX = 4096;
 
 /**
  * The items of one build, in the order they were visited: by start offset in that build's text (an ERROR
@@ -211,6 +249,21 @@ class Generation {
     if (entry.problems) for (const problem of entry.problems) problems.push(problem);
   }
 
+  /** Appends `entry` (from HeldEntries) at `start`, and its items and problems to `out` and `problems`. */
+  take(start: number, entry: Entry, out: BodyItem[], problems: SyntaxProblem[]): void {
+    this.append(start, entry);
+    if (entry.first) out.push(entry.first);
+    else for (const item of entry.items) out.push(item);
+    if (entry.problems) for (const problem of entry.problems) problems.push(problem);
+  }
+
+  /** Entries `from` to `to` (exclusive), their starts counted from `base`. */
+  held(from: number, to: number, base: number): HeldEntries {
+    const starts = new Int32Array(to - from);
+    for (let i = from; i < to; i++) starts[i - from] = this.starts[i] - base;
+    return new HeldEntries(starts, this.entries.slice(from, to));
+  }
+
   /**
    * Copies the entries `indices[from..to)` into `target`, their starts moved by `shift`: items' own entries,
    * not those of what they hold (see BodyBuilder.reuseBody).
@@ -342,6 +395,13 @@ export class BodyBuilder {
   private partialEdits: readonly EditSpan[] = [];
   /** The items the current build moved (see `moved`), with what each was copied from or built again like. */
   moves = new Map<BodyItem, Move>();
+  /** What each block built here held (HeldEntries), for a later build of it after an edit inside it. */
+  private readonly held = new WeakMap<BodyItem, HeldEntries>();
+  /**
+   * While a block is built again after an edit inside it: what it held as built before, and where it starts (in
+   * the previous build's text, which agrees with this one before the edit). See `heldBefore`.
+   */
+  private within: { held: HeldEntries; start: number } | undefined;
 
   /**
    * Starts a build. `edits` are the changes since the text of the last build begun (empty: same text);
@@ -705,22 +765,33 @@ export class BodyBuilder {
     // The item's problems are those added to `ctx` while it is built (its nested items' included), kept
     // with its entry; no list of its own per item.
     const from = ctx.problems.length;
+    const around = this.within;
     try {
       if (type === 'ERROR') {
         const items: BodyItem[] = [];
         this.salvage(node, ctx, items);
         this.next.fill(slot, items, problemsFrom(ctx, from));
         for (const item of items) out.push(item);
-      } else {
-        const item = type === 'attribute' ? this.attribute(node, start, ctx) : this.block(node, start, ctx);
+      } else if (type === 'attribute') {
+        const item = this.attribute(node, start, ctx);
         this.next.fillOne(slot, item, problemsFrom(ctx, from));
         if (move) this.moves.set(item, move);
         out.push(item);
+      } else {
+        this.within = this.heldBefore(startIndex, length, row, column, key) ?? around;
+        const item = this.block(node, start, ctx);
+        this.next.fillOne(slot, item, problemsFrom(ctx, from));
+        if (move) this.moves.set(item, move);
+        out.push(item);
+        const held = this.next.size - slot - 1;
+        if (held > 0 && held <= HELD_MAX) this.held.set(item, this.next.held(slot + 1, this.next.size, startIndex));
       }
     } catch (error) {
       // An item given up (a pause) leaves no problems behind, as a finished one's are its entry's.
       ctx.problems.length = from;
       throw error;
+    } finally {
+      this.within = around;
     }
     // Progress only if the next attempt can take it over: an item holding an error is rebuilt every time.
     if (!key.endsWith('!')) progress();
@@ -756,11 +827,55 @@ export class BodyBuilder {
         return true;
       }
     }
+    // Inside a block built again after an edit inside it: its items the edit left alone, as it held them.
+    const within = this.within;
+    if (within) {
+      const k = within.held.find(old - within.start, length, row, column, type);
+      if (k >= 0) {
+        this.next.take(startIndex, within.held.entries[k], out, ctx.problems);
+        return true;
+      }
+    }
     // Not at this row in either: on another one, first in the previous build, else in the one before (an
     // item the previous build took over whole keeps only its own entry, not those of its items).
     const moved = this.moved(this.previous, old, startIndex, length, row, column, type, out);
     if (moved !== false || older === undefined) return moved;
     return this.moved(this.older, older, startIndex, length, row, column, type, out);
+  }
+
+  /**
+   * What the block at `start` held as the previous build had it, when one edit inside it is all that changed
+   * it. A block the previous build took over whole keeps only its own entry there, not those of what it holds
+   * (see `reuseBody`, and `resumeBody` and `reuse` for a build taken up after a pause: a document's first
+   * build, sliced, leaves only that of every block finished before a slice ended, and every undo goes back to
+   * it). Without this, the first keystroke in such a block built it again from the tree, every block and
+   * attribute in it new, here and in every memo of the checks and the reference index. With it, the items the
+   * edit left alone are found in what the block held (see `reuse`), the same objects.
+   */
+  private heldBefore(start: number, length: number, row: number, column: number, key: string): { held: HeldEntries; start: number } | undefined {
+    const edits = this.edits;
+    if (!edits || edits.length !== 1 || this.partial) return undefined;
+    const edit = edits[0];
+    // Strictly inside: the texts before and after agree up to the edit, so the block starts where it did.
+    if (!(start < edit.start && edit.newEnd < start + length)) return undefined;
+    const oldLength = length - (edit.newEnd - edit.oldEnd);
+    // The block as it was may or may not have held a syntax error (cacheType).
+    const bare = key.endsWith('!') ? key.slice(0, -1) : key;
+    const around = this.within;
+    for (const type of [bare, `${bare}!`]) {
+      const i = this.previous.find(start, oldLength, row, column, type);
+      const held = i >= 0 ? this.heldOf(this.previous.entry(i).first) : undefined;
+      if (held) return { held, start };
+      // A block inside one being built again: as that one held it.
+      const k = around ? around.held.find(start - around.start, oldLength, row, column, type) : -1;
+      const inner = k >= 0 ? this.heldOf(around!.held.entries[k].first) : undefined;
+      if (inner) return { held: inner, start };
+    }
+    return undefined;
+  }
+
+  private heldOf(item: BodyItem | undefined): HeldEntries | undefined {
+    return item ? this.held.get(item) : undefined;
   }
 
   /**
