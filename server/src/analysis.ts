@@ -285,6 +285,7 @@ export class DocumentAnalysis {
     // Repairs parse other texts from start to end at once: the shared parser, never this document's, whose
     // own parse may be paused half-way.
     this.repair = new RepairedModels(parser);
+    this.syntax.onTreeEdit = (edit) => this.repair.follow(edit);
     this.options = { documentDir: documentDirOf(uri), repair: this.repair, hclVerdictLimit: PER_EDIT_HCL_VERDICT_LIMIT, verdict: new VerdictCache() };
   }
 

@@ -4,7 +4,7 @@
 // tree-sitter reads the text with each lone `\r` made a line end it counts (lineEnds.treeText), so the tree's
 // rows are the document's LSP lines and no feature maps positions; the text itself is left as written.
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Point, Tree } from 'web-tree-sitter';
+import type { Edit, Point, Tree } from 'web-tree-sitter';
 import type { Position, Range } from 'vscode-languageserver-types';
 import type { HclParser, ParseState } from './parser';
 import type { EditSpan } from '../model/body';
@@ -64,6 +64,12 @@ export class SyntaxDocument {
   private changedTo = -1;
   /** Progress reports of the parse under way that came from past `changedTo` (see `advance`). */
   private reportsPastChange = 0;
+  /**
+   * Told each edit as given to the tree (of the text tree-sitter reads), whether a tree is kept or not;
+   * undefined: the whole text was replaced. Another tree of a text with the same line ends follows with it
+   * (syntaxRepair.ts).
+   */
+  onTreeEdit: ((edit: Edit | undefined) => void) | undefined;
 
   constructor(
     private readonly parser: HclParser,
@@ -99,6 +105,7 @@ export class SyntaxDocument {
         this.source = treeText(change.text);
         this.dropTree();
         this.pendingEdits = undefined;
+        this.onTreeEdit?.(undefined);
         continue;
       }
       const doc = this.document;
@@ -144,10 +151,12 @@ export class SyntaxDocument {
       const startPosition = toPoint(next.positionAt(span.start));
       const oldEndPosition = span.oldEnd === oldEndIndex ? changeOldEnd : pointAt(oldSource, span.oldEnd, oldEndIndex, changeOldEnd);
       const newEndPosition = toPoint(next.positionAt(span.newEnd));
+      const edit: Edit = { startIndex: span.start, oldEndIndex: span.oldEnd, newEndIndex: span.newEnd, startPosition, oldEndPosition, newEndPosition };
       if (this.current) {
-        this.current.edit({ startIndex: span.start, oldEndIndex: span.oldEnd, newEndIndex: span.newEnd, startPosition, oldEndPosition, newEndPosition });
+        this.current.edit(edit);
         this.changedTo = Math.max(span.newEnd, movedBy(this.changedTo, span));
       }
+      this.onTreeEdit?.(edit);
       const sameLine = oldEndPosition.row === startPosition.row && newEndPosition.row === startPosition.row;
       this.pendingEdits?.push(sameLine ? { ...span, sameLine } : span);
       this.stale = true;
