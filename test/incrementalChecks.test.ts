@@ -229,16 +229,20 @@ function assertAsFresh(parser: HclParser, doc: DocumentAnalysis, settings: Effec
 }
 
 /** Applies `steps` edits to an open document, comparing its diagnostics with a from-scratch analysis. */
-function exercise(parser: HclParser, name: string, initial: string, steps: number, seed: number, contextShare: number, edits = CONTEXT_EDITS): void {
+function exercise(parser: HclParser, name: string, initial: string, steps: number, seed: number, contextShare: number, edits = CONTEXT_EDITS, undoShare = 0): void {
   const rnd = seededRandom(seed);
   let text = initial;
   let settings = SETTINGS[0];
   const doc = new DocumentAnalysis(parser, `file:///incremental/${name}`, text, 0);
+  let last: { start: number; end: number; insert: string; removed: string } | undefined;
   try {
     doc.analyse(settings);
     for (let step = 1; step <= steps; step++) {
       if (rnd() < 0.08) settings = pick(rnd, SETTINGS);
-      const change = (rnd() < contextShare ? contextEdit(rnd, text, edits) : undefined) ?? characterEdit(rnd, text);
+      // An undo brings back the text of two versions before: the model builder gives back that build's file.
+      const undo = last && rnd() < undoShare ? { start: last.start, end: last.start + last.insert.length, insert: last.removed } : undefined;
+      const change = undo ?? (rnd() < contextShare ? contextEdit(rnd, text, edits) : undefined) ?? characterEdit(rnd, text);
+      last = undo ? undefined : { ...change, removed: text.slice(change.start, change.end) };
       doc.applyChanges([{ range: { start: positionAt(text, change.start), end: positionAt(text, change.end) }, text: change.insert }], step);
       text = text.slice(0, change.start) + change.insert + text.slice(change.end);
       // Now and then an edit is not looked at before the next one (typing faster than the server publishes).
@@ -280,6 +284,12 @@ test('incremental checks equal a fresh analysis: corpus files, job-level edits a
 test('incremental checks equal a fresh analysis: the generated benchmark job', async () => {
   const parser = await sharedParser();
   exercise(parser, 'bench-1000', execJobOfLines(1000), 120, 7, 0.3);
+});
+
+test('incremental checks equal a fresh analysis: edits undone (the file of two versions before comes back, its reference index and memos with it)', async () => {
+  const parser = await sharedParser();
+  exercise(parser, 'undo-context', contextJob(6), 200, 41, 0.5, CONTEXT_EDITS, 0.45);
+  exercise(parser, 'undo-bench', execJobOfLines(600), 120, 43, 0.3, CONTEXT_EDITS, 0.45);
 });
 
 test('incremental checks equal a fresh analysis: context-heavy job, a job-level finding from every group', async () => {

@@ -185,6 +185,9 @@ test('a character typed in a group and deleted: the undo gives back the whole bu
     const undone = editor.build();
     assertSameObjects(before, groupsOf(undone), 0, 'undo');
     assert.equal(undone.file.body, first.file.body, 'the root body of the build before');
+    // The file itself: what the checks and the reference index keep per file holds at once.
+    assert.equal(undone.file, first.file, 'the file of the build before');
+    for (const job of undone.file.jobs) for (const group of job.groups) assert.equal(group.job, job, 'its groups point to its own jobs again');
     assert.deepEqual(plainModel(undone.file), plainModel(editor.fresh().file));
     // Typed again: the build the undo stepped back from comes back the same way.
     editor.edit(at, at, '7');

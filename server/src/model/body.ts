@@ -315,6 +315,8 @@ export interface WholeBuild {
   readonly problems: readonly SyntaxProblem[];
   /** The text's line starts, as counted for the build, with the text itself. */
   readonly rows: Rows;
+  /** The file assembled from `body` (model/build.ts), which an undo gives back as it is. */
+  assembled?: unknown;
 }
 
 /**

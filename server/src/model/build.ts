@@ -7,7 +7,7 @@ import type { BuildContext, SyntaxProblem } from './buildContext';
 import { BodyBuilder, type EditSpan, type WholeBuild } from './body';
 import { ChildLists, Rows, SyntaxReader } from './syntax';
 import { isPaused } from '../pause';
-import { recordMoves } from './shift';
+import { forgetMoves, recordMoves } from './shift';
 import { shiftedGroup, whitespaceShift } from './columnShift';
 
 export type { EditSpan };
@@ -50,6 +50,8 @@ export class ModelBuilder {
     if (undone) {
       // Nothing moved: the items are those of that build, where they were.
       this.rows = undone.rows;
+      const kept = undone.assembled as Assembled | undefined;
+      if (kept) return { file: takeBack(kept, this.groups), problems: [...undone.problems] };
       return { file: withUnread(assembleFile(undone.body, this.groups), undone.problems), problems: [...undone.problems] };
     }
     const ctx: BuildContext = { text, problems: [] };
@@ -61,9 +63,11 @@ export class ModelBuilder {
     if (!sameText || !this.rows) this.rows = new Rows(text, this.crFree(text, edits));
     if (!sameText || this.lists?.tree !== tree) this.lists = new ChildLists(tree);
     const reader = SyntaxReader.of(tree, text, this.rows, this.lists);
+    let whole: WholeBuild | undefined;
     try {
       body = this.bodies.root(reader.root, ctx);
-      this.bodies.finish(clean ? { body, problems: ctx.problems, rows: this.rows } : undefined);
+      whole = clean ? { body, problems: ctx.problems, rows: this.rows } : undefined;
+      this.bodies.finish(whole);
     } catch (error) {
       if (isPaused(error)) {
         // Stopped at a deadline, not broken: keep the items finished so far for the next attempt.
@@ -78,6 +82,7 @@ export class ModelBuilder {
     }
     if (last && clean && edits?.length === 1) this.whitespaceMove(root, text, last, edits[0], body);
     const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
+    if (whole) whole.assembled = assembledOf(withUnread(file, ctx.problems), this.groups);
     recordMoves(file, this.bodies.moves);
     if (!edits) {
       // Built afresh: no block of before can come back.
@@ -119,6 +124,37 @@ export class ModelBuilder {
     this.lists = undefined;
     Object.assign(this.groups, emptyGroupCache());
   }
+}
+
+/** A file as assembled, with the group cache as it left it: what an undo to its text gives back. */
+interface Assembled {
+  file: JobFile;
+  scope: Block[];
+  view: ScopeView;
+  groups: Map<Block, Group>;
+}
+
+function assembledOf(file: JobFile, cache: GroupCache): Assembled {
+  return { file, scope: cache.scope, view: cache.view, groups: cache.groups };
+}
+
+/**
+ * The file of a build an undo went back to, the very object: what the checks, the reference index and the
+ * features keep per file then holds at once (a file assembled again around the same body missed every one of
+ * them, the checks' file-level parts and the whole reference index run again). The group cache steps as
+ * assembleFile steps it, and the groups, shared between files, point to this file's jobs again.
+ */
+function takeBack(kept: Assembled, cache: GroupCache): JobFile {
+  cache.olderScope = cache.scope;
+  cache.olderView = cache.view;
+  cache.olderGroups = cache.groups;
+  cache.scope = kept.scope;
+  cache.view = kept.view;
+  cache.groups = kept.groups;
+  for (const job of kept.file.jobs) for (const group of job.groups) group.job = job;
+  // Moves recorded for its analysis then (one never completed keeps them) were from the build before that.
+  forgetMoves(kept.file);
+  return kept.file;
 }
 
 /** Builds the model of a tree once, without keeping a cache. */
