@@ -214,12 +214,11 @@ export class ComposedEdits {
       to = Math.max(to, region.start + region.now);
       grown += region.now - region.was;
     }
-    if (delta !== 0) for (let i = last; i < changed.length; i++) changed[i] = { ...changed[i], start: changed[i].start + delta };
+    if (delta !== 0) for (let i = last; i < changed.length; i++) changed[i].start += delta;
     const region = { start: from, now: to - from + delta, was: to - from - grown };
     if (region.now !== 0 || region.was !== 0) changed.splice(lo, last - lo, region);
     else changed.splice(lo, last - lo);
   }
-
 
   /**
    * The edits, applied in order, that take the text of before to the current one: the regions from the last,
@@ -244,5 +243,4 @@ export class ComposedEdits {
   edits(): EditSpan[] {
     return this.regions().map(({ start, oldEnd, newEnd }) => ({ start, oldEnd, newEnd }));
   }
-
 }
