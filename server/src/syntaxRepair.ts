@@ -152,15 +152,11 @@ export class RepairedModels {
     for (let i = 0; i < regions.length; i++) {
       const { start, oldEnd, newEnd, at: now } = regions[i];
       const startPosition = starts[i];
-      const inserted = source.slice(now, now + newEnd - start);
-      const lastBreak = inserted.lastIndexOf('\n');
-      let rows = 0;
-      for (let k = inserted.indexOf('\n'); k !== -1; k = inserted.indexOf('\n', k + 1)) rows++;
-      const newEndPosition: Point = lastBreak === -1 ? { row: startPosition.row, column: startPosition.column + inserted.length } : { row: startPosition.row + rows, column: inserted.length - lastBreak - 1 };
+      // Counted on from the start over what the region holds now (in `source`, from `now`).
+      const newEndPosition = pointAt(source, now + newEnd - start, now, startPosition);
       tree.edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition: oldEnds[i], newEndPosition });
     }
   }
-
 
   dispose(): void {
     this.tree?.delete();

@@ -70,6 +70,24 @@ interface Entry {
   problems: SyntaxProblem[] | undefined;
 }
 
+/** The first index in `[lo, hi)` whose start is `start` or later (`starts` ascending). */
+function firstAtOrAfter(starts: Int32Array, start: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether `entry` is the item with these properties. `row` undefined: at any row, when a line move may copy it
+ * (an attribute or block without problems: see Generation.move).
+ */
+function isEntryOf(entry: Entry, length: number, row: number | undefined, column: number, type: string): boolean {
+  return entry.type === type && entry.length === length && entry.column === column && (row === undefined ? entry.first !== undefined && !entry.problems : entry.row === row);
+}
+
 /**
  * The entries a build of a block made for what the block holds (its nested items, in visit order), with their
  * starts counted from the block's start: they stay valid as long as the block object does, since a block is
@@ -86,16 +104,8 @@ class HeldEntries {
   /** The index of the entry with these properties (-1: none); `start` counted from the block's start. */
   find(start: number, length: number, row: number, column: number, type: string): number {
     const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] < start) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < starts.length && starts[i] === start; i++) {
-      const entry = this.entries[i];
-      if (entry.type === type && entry.length === length && entry.row === row && entry.column === column) return i;
+    for (let i = firstAtOrAfter(starts, start, 0, starts.length); i < starts.length && starts[i] === start; i++) {
+      if (isEntryOf(this.entries[i], length, row, column, type)) return i;
     }
     return -1;
   }
@@ -190,21 +200,13 @@ class Generation {
     // Usually the next entry or close to it; far away (a skipped region), halve.
     for (let steps = 0; i < count && starts[i] < start; i++) {
       if (++steps === 8) {
-        let lo = i;
-        let hi = count;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (starts[mid] < start) lo = mid + 1;
-          else hi = mid;
-        }
-        i = lo;
+        i = firstAtOrAfter(starts, start, i, count);
         break;
       }
     }
     this.at = i;
     for (; i < count && starts[i] === start; i++) {
-      const entry = this.entries[i];
-      if (entry.type === type && entry.length === length && entry.column === column && (row === undefined ? entry.first !== undefined && !entry.problems : entry.row === row)) return i;
+      if (isEntryOf(this.entries[i], length, row, column, type)) return i;
     }
     return -1;
   }
@@ -242,14 +244,10 @@ class Generation {
 
   /** Copies entry `i` into `to` at `start`, and its items and problems to `out` and `problems`. */
   copy(i: number, start: number, to: Generation, out: BodyItem[], problems: SyntaxProblem[]): void {
-    const entry = this.entries[i];
-    to.append(start, entry);
-    if (entry.first) out.push(entry.first);
-    else for (const item of entry.items) out.push(item);
-    if (entry.problems) for (const problem of entry.problems) problems.push(problem);
+    to.take(start, this.entries[i], out, problems);
   }
 
-  /** Appends `entry` (from HeldEntries) at `start`, and its items and problems to `out` and `problems`. */
+  /** Appends `entry` (of this build or another) at `start`, and its items and problems to `out` and `problems`. */
   take(start: number, entry: Entry, out: BodyItem[], problems: SyntaxProblem[]): void {
     this.append(start, entry);
     if (entry.first) out.push(entry.first);
@@ -315,8 +313,6 @@ export interface WholeBuild {
   readonly problems: readonly SyntaxProblem[];
   /** The text's line starts, as counted for the build, with the text itself. */
   readonly rows: Rows;
-  /** The file assembled from `body` (model/build.ts), which an undo gives back as it is. */
-  assembled?: unknown;
 }
 
 /**

@@ -32,6 +32,8 @@ function withUnread(file: JobFile, problems: readonly SyntaxProblem[]): JobFile 
 export class ModelBuilder {
   private readonly bodies = new BodyBuilder();
   private readonly groups: GroupCache = emptyGroupCache();
+  /** The file each clean build assembled (see takeBack): kept as long as the body cache keeps that build. */
+  private readonly assembled = new WeakMap<WholeBuild, Assembled>();
   /** Line starts counted in the text of the last build, and its tree's long child lists. */
   private rows: Rows | undefined;
   private lists: ChildLists | undefined;
@@ -50,7 +52,7 @@ export class ModelBuilder {
     if (undone) {
       // Nothing moved: the items are those of that build, where they were.
       this.rows = undone.rows;
-      const kept = undone.assembled as Assembled | undefined;
+      const kept = this.assembled.get(undone);
       if (kept) return { file: takeBack(kept, this.groups), problems: [...undone.problems] };
       return { file: withUnread(assembleFile(undone.body, this.groups), undone.problems), problems: [...undone.problems] };
     }
@@ -81,15 +83,15 @@ export class ModelBuilder {
       reader.delete();
     }
     if (last && clean && edits?.length === 1) this.whitespaceMove(root, text, last, edits[0], body);
-    const file = assembleFile(body, this.groups, edits === undefined || edits.length > 0);
-    if (whole) whole.assembled = assembledOf(withUnread(file, ctx.problems), this.groups);
+    const file = withUnread(assembleFile(body, this.groups, edits === undefined || edits.length > 0), ctx.problems);
+    if (whole) this.assembled.set(whole, { file, scope: this.groups.scope, view: this.groups.view, groups: this.groups.groups });
     recordMoves(file, this.bodies.moves);
     if (!edits) {
       // Built afresh: no block of before can come back.
       this.groups.olderScope = [];
       this.groups.olderGroups = new Map();
     }
-    return { file: withUnread(file, ctx.problems), problems: ctx.problems };
+    return { file, problems: ctx.problems };
   }
 
   /**
@@ -132,10 +134,6 @@ interface Assembled {
   scope: Block[];
   view: ScopeView;
   groups: Map<Block, Group>;
-}
-
-function assembledOf(file: JobFile, cache: GroupCache): Assembled {
-  return { file, scope: cache.scope, view: cache.view, groups: cache.groups };
 }
 
 /**
