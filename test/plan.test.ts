@@ -353,6 +353,63 @@ test('attack: a folder of alloc dirs a workspace\'s settings name outside it, as
   });
 });
 
+test('attack: a folder on the way to a workspace-named alloc dir, swapped for a link after the plan, is refused at prepare and not followed', async () => {
+  // The plan checks the folder a workspace names with its links resolved. A program racing the run swaps
+  // `runs` for a link to a host folder before the alloc dir is made: followed, the runner would make the
+  // alloc dir (or the folder of alloc dirs) there, make it private, put task dirs in it and prune in it. The
+  // twins: the same plans without the swap are made, and pruning goes on as usual.
+  await inHomeWithRepo(async (home, workspace) => {
+    const job = task('command = "/bin/true"');
+    const runs = path.join(workspace, 'runs');
+    fs.mkdirSync(runs);
+    const named = { allocDir: path.join(runs, 'run1'), allocDirWithin: workspace };
+    const settings = { workspace: runs, allocDirWithin: workspace };
+    const made = [createAllocDir(await plan(job, named)), createAllocDir(await plan(job, settings)), createAllocDir(await plan(job, settings))];
+    for (const { alloc, logs } of made) {
+      logs.close();
+      alloc.close();
+    }
+    const allocRoot = path.join(runs, '.nomad-exec', 'allocs');
+    assert.ok(fs.statSync(path.join(runs, 'run1', 'alloc')).isDirectory());
+    assert.equal(fs.readdirSync(allocRoot).length, 2);
+    // Planned while `runs` is a real folder in the workspace, as the plan-time check wants it.
+    const again = [await plan(job, { ...named, allocDir: path.join(runs, 'run2') }), await plan(job, settings)];
+    // The swap: `runs` moves out of the workspace and a link to it takes its place.
+    const host = path.join(home, 'host');
+    fs.renameSync(runs, host);
+    fs.symlinkSync(host, runs);
+    const before = listTree(host);
+    for (const planned of again) assert.throws(() => createAllocDir(planned), /symbolic link.*refusing to follow it/);
+    assert.deepEqual(await pruneAllocDirs(again[1].allocRoot!, 0, undefined, workspace), []);
+    assert.deepEqual(listTree(host), before, 'nothing was made, changed or removed through the link');
+    // The twin: the folder back in place, the same plans are made and old alloc dirs pruned.
+    fs.unlinkSync(runs);
+    fs.renameSync(host, runs);
+    for (const planned of again) {
+      const { alloc, logs } = createAllocDir(planned);
+      logs.close();
+      alloc.close();
+    }
+    assert.equal((await pruneAllocDirs(allocRoot, 1, again[1].allocDir, workspace)).length, 2);
+    assert.deepEqual(fs.readdirSync(allocRoot), [path.basename(again[1].allocDir)]);
+  });
+});
+
+/** Every path below `dir`, sorted, with its kind and mode. */
+function listTree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (at: string): void => {
+    for (const name of fs.readdirSync(at)) {
+      const full = path.join(at, name);
+      const stat = fs.lstatSync(full);
+      out.push(`${path.relative(dir, full)} ${stat.isDirectory() ? 'dir' : stat.isSymbolicLink() ? 'link' : 'file'} ${(stat.mode & 0o7777).toString(8)}`);
+      if (stat.isDirectory()) walk(full);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
 test('a run whose agent config file cannot be used is refused: it would hold the task only to Nomad\'s defaults', async () => {
   // The client's file narrows what a task may do (here: no net_raw, and a user denylist). Unread, the run
   // went on under Nomad's defaults, looser than that client, with the problem as a mere notice.

@@ -149,13 +149,29 @@ function openChosenDir(dir: string): Dir {
 }
 
 /**
- * Opens the folder of alloc dirs (`<state dir>/allocs`, the state dir usually `<workspace>/.nomad-exec`),
- * creating it private to this user.
+ * The folder `dir` a workspace named, below its workspace folder `within`: reached from `within` one name at
+ * a time without following a link (made with `create` when missing). The plan checked it with its links
+ * resolved; a name swapped for a link since then is refused, not followed.
  */
-function openAllocRoot(allocRoot: string): Dir {
+function openWithin(within: string, dir: string, create: boolean): Dir {
+  if (!isInside(within, dir)) throw new UnsafePathError(`${dir} is outside the workspace folder ${within}; refusing to use it`);
+  // The workspace folder is the user's own choice (links on its way included); only what is below it is checked.
+  const workspace = Dir.open(within, true);
+  try {
+    return workspace.dir(path.relative(path.resolve(within), path.resolve(dir)), create ? { mode: 0o755 } : undefined);
+  } finally {
+    workspace.close();
+  }
+}
+
+/**
+ * Opens the folder of alloc dirs (`<state dir>/allocs`, the state dir usually `<workspace>/.nomad-exec`),
+ * creating it private to this user. `within`: the workspace folder that named it (LaunchPlan.allocWithin).
+ */
+function openAllocRoot(allocRoot: string, within: string | undefined): Dir {
   const stateDir = path.dirname(allocRoot);
-  // The workspace is the user's own choice (links on its way included); only what is below it is checked.
-  const workspace = openChosenDir(path.dirname(stateDir));
+  // A folder the user chose may be reached through links; one a workspace named only through real folders.
+  const workspace = within === undefined ? openChosenDir(path.dirname(stateDir)) : openWithin(within, path.dirname(stateDir), true);
   try {
     const state = ownedDir(workspace, path.basename(stateDir), 0o700, 'runs');
     try {
@@ -179,7 +195,7 @@ function openAllocRoot(allocRoot: string): Dir {
 export function createAllocDir(plan: LaunchPlan): { alloc: Dir; logs: Dir } {
   let alloc: Dir;
   if (plan.allocRoot) {
-    const root = openAllocRoot(plan.allocRoot);
+    const root = openAllocRoot(plan.allocRoot, plan.allocWithin);
     try {
       if (!isInside(plan.allocRoot, plan.allocDir) || path.dirname(plan.allocDir) !== path.resolve(plan.allocRoot)) throw new UnsafePathError(`the alloc dir ${plan.allocDir} is not directly in ${plan.allocRoot}`);
       alloc = root.mkdir(path.basename(plan.allocDir), 0o700);
@@ -187,7 +203,8 @@ export function createAllocDir(plan: LaunchPlan): { alloc: Dir; logs: Dir } {
       root.close();
     }
   } else {
-    const parent = Dir.open(path.dirname(path.resolve(plan.allocDir)), true);
+    const above = path.dirname(path.resolve(plan.allocDir));
+    const parent = plan.allocWithin === undefined ? Dir.open(above, true) : openWithin(plan.allocWithin, above, false);
     try {
       alloc = ownedDir(parent, path.basename(plan.allocDir), 0o700, 'the alloc dir', true);
     } finally {
@@ -289,12 +306,14 @@ function ensureGitIgnore(state: Dir): void {
  * Removes the oldest alloc dirs under `root` (by modification time) so that at most `keep` remain. Only
  * alloc dirs this runner created (they hold its marker) are counted and removed; nothing is followed, so a
  * link in the folder (or anywhere in an alloc dir) is removed as a link, never its target. A root that is
- * itself a link or someone else's folder is left alone. The removal runs off the event loop.
+ * itself a link or someone else's folder is left alone. The removal runs off the event loop. `within`: the
+ * workspace folder that named the root (LaunchPlan.allocWithin), from which it is reached without links.
  */
-export async function pruneAllocDirs(root: string, keep: number, protect?: string): Promise<string[]> {
+export async function pruneAllocDirs(root: string, keep: number, protect?: string, within?: string): Promise<string[]> {
   let allocs: Dir;
   try {
-    const workspace = Dir.open(path.dirname(path.dirname(root)), true);
+    const above = path.dirname(path.dirname(root));
+    const workspace = within === undefined ? Dir.open(above, true) : openWithin(within, above, false);
     try {
       const found = workspace.existingDir(`${path.basename(path.dirname(root))}/${path.basename(root)}`);
       if (!found) return [];

@@ -144,6 +144,7 @@ async function compute(request: RunRequest): Promise<LaunchPlan | PlanError> {
     allocId,
     allocDir,
     allocRoot,
+    allocWithin: within === undefined ? undefined : path.resolve(within),
     keepAllocs: request.keepAllocs ?? 5,
     sharedDir,
     ports,

@@ -42,7 +42,7 @@ class GroupRun {
         this.alloc?.close();
         // Old alloc dirs go after the run, not before it: deleting trees would delay the task's start. The
         // removal goes in short slices, so that a run started meanwhile is not held up by a large tree.
-        if (plan.allocRoot) await pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir).catch(() => []);
+        if (plan.allocRoot) await pruneAllocDirs(plan.allocRoot, plan.keepAllocs, plan.allocDir, plan.allocWithin).catch(() => []);
         return result;
       });
   }

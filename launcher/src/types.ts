@@ -20,6 +20,12 @@ export interface LaunchPlan {
   allocDir: string;
   /** The folder that holds many alloc dirs and is pruned to `keepAllocs` entries; absent for a given dir. */
   allocRoot?: string;
+  /**
+   * Set when a workspace named where the alloc dir goes (api.ts allocDirWithin): the workspace folder that
+   * must hold it. Checked at plan time with links resolved; createAllocDir reaches the folder from here one
+   * name at a time without following a link, so a name swapped for a link after the plan is refused.
+   */
+  allocWithin?: string;
   keepAllocs: number;
   /** `<allocDir>/alloc`, the group's shared dir, mounted at /alloc in every task. */
   sharedDir: string;
