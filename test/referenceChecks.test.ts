@@ -85,6 +85,25 @@ test('blanks typed before `=` move the findings and uses after them on that line
   assert.deepEqual(inLabel[0].range, { start: label, end: { line: label.line, character: label.character + 5 } });
 });
 
+test('a port label broken over two lines (its closing quote missing) is underlined up to where it ends, before and after a blank typed ahead of it', async () => {
+  // The label's range ran to the second line at the first line's column, past that line's end; a blank typed
+  // before the label then moved the hint's start but not its end, and the editor showed another range than a
+  // fresh analysis gives (found by npm run fuzz, seed 6053). The twin: the same label on one line.
+  const broken = JOB('').replace('      port "http" {}', '      port "http" {}\n      port "admin\n" {}');
+  const doc = await openDoc(client, broken, 'brokenlabel');
+  const label = positionOf(broken, '"admin', 1);
+  const unused = (diagnostics: Diagnostic[]) => only(diagnostics, 'unused-declaration').map((d) => d.range);
+  assert.deepEqual(unused(doc.diagnostics), [{ start: label, end: { line: label.line + 1, character: 0 } }]);
+  const version = client.insert(doc.uri, { line: label.line, character: label.character - 2 }, ' ');
+  const moved = unused((await client.diagnostics(doc.uri, version)).diagnostics);
+  assert.deepEqual(moved, [{ start: { line: label.line, character: label.character + 1 }, end: { line: label.line + 1, character: 0 } }]);
+  const fresh = await openDoc(client, broken.replace('port "admin', 'port  "admin'), 'brokenlabelfresh');
+  assert.deepEqual(moved, unused(fresh.diagnostics));
+  const whole = JOB('').replace('      port "http" {}', '      port "http" {}\n      port "admin" {}');
+  const start = positionOf(whole, '"admin', 1);
+  assert.deepEqual(unused((await openDoc(client, whole, 'wholelabel')).diagnostics), [{ start, end: { line: start.line, character: start.character + 5 } }]);
+});
+
 test('a sidecar_task volume_mount naming no volume of the group: unknown-volume; the right name is clean', async () => {
   const service = (volume: string) => `    volume "certs" {\n      type   = "host"\n      source = "certs"\n    }\n    service {\n      name = "web"\n      port = "http"\n      connect {\n        sidecar_service {}\n        sidecar_task {\n          volume_mount {\n            volume      = "${volume}"\n            destination = "/certs"\n          }\n        }\n      }\n    }`;
   const bad = await openDoc(client, JOB(service('cert')), 'sidecarvolume');

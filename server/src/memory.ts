@@ -84,17 +84,17 @@ function exposeCollector(): Collect | undefined {
   return host.heap?.collector();
 }
 
-function oldSpaceUsed(): number {
-  return host.heap?.oldSpaceUsed() ?? 0;
-}
+const NOTHING_USED = { oldSpace: 0, largeObjects: 0 };
 
 /**
- * What a full collection frees: the old space and the large objects. Each edit of a 1 MB job leaves its text
- * behind, a megabyte, too large for a page; the young collections promote such texts, which then wait for a
- * full collection. 75 keystrokes there left ~75 MB of them while the old space grew by 6.
+ * The old space, and with it what a full collection frees: the old space and the large objects. Each edit of
+ * a 1 MB job leaves its text behind, a megabyte, too large for a page; the young collections promote such
+ * texts, which then wait for a full collection. 75 keystrokes there left ~75 MB of them while the old space
+ * grew by 6.
  */
-function oldGenerationUsed(): number {
-  return oldSpaceUsed() + (host.heap?.largeObjectsUsed() ?? 0);
+function oldGeneration(): { oldSpace: number; used: number } {
+  const { oldSpace, largeObjects } = host.heap?.oldGenerationUsed() ?? NOTHING_USED;
+  return { oldSpace, used: oldSpace + largeObjects };
 }
 
 function residentBytes(): number {
@@ -127,7 +127,7 @@ export class MemoryKeeper {
     this.memoryBudget = options.memoryBudget ?? defaultMemoryBudget;
     this.pauseMs = options.pauseMs ?? PAUSE_MS;
     this.busyFactor = options.busyFactor ?? BUSY_FACTOR;
-    this.liveAfterCollection = oldGenerationUsed();
+    this.liveAfterCollection = oldGeneration().used;
   }
 
   /**
@@ -143,9 +143,9 @@ export class MemoryKeeper {
    * old space is too large to collect, unless `anySize` (what is live is known to be small).
    */
   private growth(anySize = false): number {
+    const { oldSpace, used } = oldGeneration();
     // The pause marks what is live, which is in the old space; dead large objects are only let go.
-    if (oldSpaceUsed() > this.largestHeap && !anySize) return 0;
-    const used = oldGenerationUsed();
+    if (oldSpace > this.largestHeap && !anySize) return 0;
     return (used - this.liveAfterCollection) / Math.max(this.minimumGrowth, this.liveAfterCollection * this.growthFraction);
   }
 
@@ -224,6 +224,6 @@ export class MemoryKeeper {
     }
     this.collectMs += performance.now() - started;
     this.collections++;
-    this.liveAfterCollection = oldGenerationUsed();
+    this.liveAfterCollection = oldGeneration().used;
   }
 }

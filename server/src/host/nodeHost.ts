@@ -56,18 +56,16 @@ function grammarWasmPath(options: ParserWasmOptions = {}): string | undefined {
   ]);
 }
 
-/** Bytes used in one of V8's heap spaces; undefined when V8 has no space of that name. */
-function spaceUsed(name: string): number | undefined {
-  for (const space of v8.getHeapSpaceStatistics()) if (space.space_name === name) return space.space_used_size;
-  return undefined;
-}
-
 const heap: HeapAccess = {
-  oldSpaceUsed() {
-    return spaceUsed('old_space') ?? v8.getHeapStatistics().used_heap_size;
-  },
-  largeObjectsUsed() {
-    return spaceUsed('large_object_space') ?? 0;
+  oldGenerationUsed() {
+    // One reading of the spaces (it makes an object per space): the server asks after every edit.
+    let oldSpace: number | undefined;
+    let largeObjects = 0;
+    for (const space of v8.getHeapSpaceStatistics()) {
+      if (space.space_name === 'old_space') oldSpace = space.space_used_size;
+      else if (space.space_name === 'large_object_space') largeObjects = space.space_used_size;
+    }
+    return { oldSpace: oldSpace ?? v8.getHeapStatistics().used_heap_size, largeObjects };
   },
   residentBytes() {
     return process.memoryUsage.rss();

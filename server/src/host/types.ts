@@ -32,10 +32,11 @@ export interface ParserWasm {
 }
 
 export interface HeapAccess {
-  /** Bytes used in V8's old space (or the whole heap). */
-  oldSpaceUsed(): number;
-  /** Bytes used by objects too large for a page (long texts, arrays of many thousand items) once promoted. */
-  largeObjectsUsed(): number;
+  /**
+   * Bytes used in V8's old space (or the whole heap), and by objects too large for a page (long texts, arrays
+   * of many thousand items) once promoted: read together, as the server asks after every edit.
+   */
+  oldGenerationUsed(): { oldSpace: number; largeObjects: number };
   /** The process's resident memory in bytes. */
   residentBytes(): number;
   /**

@@ -341,7 +341,10 @@ function labelEditable(label: Block['labels'][number]): boolean {
 /** A quoted string's range without its quotes. */
 function innerRange(range: Range): Range {
   const { start, end } = range;
-  return textRange(start.line, start.character + 1, end.line, Math.max(start.character + 1, end.character - 1));
+  // The end's column counts on its own line: a label broken over two lines (its closing quote missing) ends
+  // at the second line's column, whatever the first line's was.
+  const endCharacter = start.line === end.line ? Math.max(start.character + 1, end.character - 1) : Math.max(0, end.character - 1);
+  return textRange(start.line, start.character + 1, end.line, endCharacter);
 }
 
 /** Plain strings of a value (the value itself, or each element of a list), with the ranges of their text. */
