@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { corpusFiles } from './helpers/corpus';
 import { analyseText } from './helpers/analyse';
+import { referenceIndex } from '../server/src/references/index';
 import { LspClient, REPO_ROOT, testUri } from './helpers/lspClient';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 
@@ -129,6 +130,35 @@ function lineLengths(text: string): number[] {
 /** `past`: how far past the line's end the position may be (1: a range's end that takes in the line break). */
 function inText(lines: readonly number[], position: { line: number; character: number }, past = 0): boolean {
   return Number.isInteger(position.line) && Number.isInteger(position.character) && position.line >= 0 && position.line < lines.length && position.character >= 0 && position.character <= lines[position.line] + past;
+}
+
+test('the reference index names what is written where it says, in corpus files and mutated ones', async () => {
+  // Rename edits these ranges, references and highlights show them: a name that is not at its range is a
+  // rename that corrupts the file (uses in a <<- heredoc once sat where the closing marker's indentation put
+  // them). Paths (template destinations) are compared normalised, so they are left out.
+  const inputs = [...corpus().map((bytes, i) => ({ name: `corpus #${i}`, bytes })), ...mutants(ITERATIONS)];
+  for (const { name, bytes } of inputs) {
+    const text = decode(bytes);
+    const index = referenceIndex((await analyseText(text)).file);
+    const at = textAt(text);
+    for (const d of index.declarations) {
+      if (d.editable && d.kind !== 'file') assert.equal(at(d.range), d.name, `${name}: the ${d.kind} declaration at ${JSON.stringify(d.range)}`);
+    }
+    for (const use of index.uses) {
+      if (use.kind !== 'file') assert.equal(at(use.range), use.written, `${name}: the ${use.kind} use (${use.form}) at ${JSON.stringify(use.range)}`);
+    }
+  }
+});
+
+/** The text of a range of `text`, lines counted as LSP counts them. */
+function textAt(text: string): (range: { start: { line: number; character: number }; end: { line: number; character: number } }) => string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\r' && text[i + 1] === '\n') i++;
+    if (text[i] === '\n' || text[i] === '\r') starts.push(i + 1);
+  }
+  const offset = (p: { line: number; character: number }): number => (p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length));
+  return (range) => text.slice(offset(range.start), offset(range.end));
 }
 
 test('the pipeline never throws on extreme inputs', async () => {

@@ -313,3 +313,14 @@ test('a use in the text of an indented <<- heredoc has its exact range, and the 
   assert.deepEqual(refs.map((l) => l.range), [use]);
   assert.deepEqual(await request<Location[]>('textDocument/definition', { line: use.start.line, character: use.start.character + 1 }, {}, doc), [{ uri: doc, range: rangeOf(text, 'port "http"', 0, 6, 4) }]);
 });
+
+test('in a <<- heredoc whose closing marker is indented further than its text, a use still has its exact range', async () => {
+  // `<<-` removes the indentation of the least indented line (here 4 spaces), whatever the closing marker's: the
+  // ranges were once put where they would be had the marker's 10 spaces been removed, 6 columns to the right.
+  const text = 'job "j" {\n  group "g" {\n    network {\n      port "http" {}\n    }\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/t"\n      }\n      template {\n        data        = <<-EOF\n    URL=http://{{ env "NOMAD_ADDR_http" }}/\n        PORT={{ env "NOMAD_PORT_http" }}\n          EOF\n        destination = "local/url"\n      }\n    }\n  }\n}\n';
+  const { uri: doc } = await openDoc(client, text, 'indentedfurther');
+  const uses = [rangeOf(text, 'NOMAD_ADDR_http', 0, 11, 4), rangeOf(text, 'NOMAD_PORT_http', 0, 11, 4)];
+  const refs = await request<Location[]>('textDocument/references', positionOf(text, 'port "http"', 7), { context: { includeDeclaration: false } }, doc);
+  assert.deepEqual(refs.map((l) => l.range), uses);
+  for (const use of uses) assert.deepEqual(await request<Location[]>('textDocument/definition', { line: use.start.line, character: use.start.character + 1 }, {}, doc), [{ uri: doc, range: rangeOf(text, 'port "http"', 0, 6, 4) }]);
+});

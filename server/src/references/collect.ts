@@ -166,7 +166,8 @@ class Collector {
         if (driverStrings && !expr.heredoc && expr.parts.length === 1 && expr.parts[0].kind === 'literal') {
           this.driverString(expr.parts[0].text, expr.parts[0].range, scope);
         }
-        this.parts(expr.parts, scope, strippedIndent(expr));
+        // A `<<-` heredoc's literal text lost its lines' common indentation: put back to find its columns.
+        this.parts(expr.parts, scope, expr.heredoc?.indent ?? 0);
         return;
       }
       case 'reference': {
@@ -290,15 +291,6 @@ class Collector {
 }
 
 const ENV_IN_TEXT = /NOMAD_[A-Za-z0-9_]+/g;
-
-/**
- * The indentation a `<<-` heredoc removed from its lines, estimated by that of its closing marker (written
- * at the text's indentation by convention; features correct a use's range against the document anyway).
- */
-function strippedIndent(expr: Extract<Expr, { kind: 'template' }>): number {
-  if (!expr.heredoc?.indented) return 0;
-  return Math.max(0, expr.range.end.character - expr.heredoc.marker.length);
-}
 
 function withName(bound: ReadonlySet<string>, name: string | undefined): ReadonlySet<string> {
   if (!name || bound.has(name)) return bound;
