@@ -167,3 +167,22 @@ test('an unknown attribute with no near name can be removed', async () => {
   const fixed = found.apply(/Remove image/);
   assert.equal(fixed, job('        command = "/bin/sh"\n'));
 });
+
+test('an unknown block is removed with its lines; not once its `}` is gone or it holds a syntax error, when it may run on over what follows', async () => {
+  // The editor asks for fixes with the diagnostics it shows, which may be those of a moment before. The
+  // twin: the closed block goes, and only its lines.
+  const closed = job('        command = "/bin/sh"\n', '', '    widget {\n      min = 1\n    }\n');
+  const found = await fixes(closed, 'unknown-block');
+  assert.equal(found.apply(/Remove widget/), job('        command = "/bin/sh"\n'));
+  for (const [what, text] of [
+    // Its `}` deleted: the block runs on to the end of the text, over the task.
+    ['no closing brace', closed.replace('      min = 1\n    }\n', '      min = 1\n')],
+    // A string left open inside it: the parser's recovery decides where it ends.
+    ['a syntax error inside', closed.replace('min = 1', 'min = "1')],
+  ] as const) {
+    const { uri } = await openDoc(client, text, 'actions-stale');
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: found.diagnostic.range, context: { diagnostics: [found.diagnostic], only: ['quickfix'] } });
+    client.close(uri);
+    assert.deepEqual(actions, [], what);
+  }
+});

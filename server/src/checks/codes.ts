@@ -24,7 +24,7 @@ export const DIAGNOSTIC_CODES = {
   'relative-work-dir': { severity: DiagnosticSeverity.Error, summary: 'work_dir must be an absolute path inside the task.' },
   'host-namespace': { severity: DiagnosticSeverity.Warning, summary: 'The task shares the host PID or IPC namespace.' },
   'invalid-checksum': { severity: DiagnosticSeverity.Error, summary: 'An artifact checksum not of the form type:hex.' },
-  'invalid-name': { severity: DiagnosticSeverity.Error, summary: 'A job, group or task name Nomad refuses.' },
+  'invalid-name': { severity: DiagnosticSeverity.Error, summary: 'A job, group, task or variable name Nomad refuses.' },
   'log-storage': { severity: DiagnosticSeverity.Error, summary: 'Log files would not fit on the ephemeral disk.' },
   // Still accepted: a hint with the Deprecated tag (struck through, out of the Problems list), as editors show
   // deprecated APIs. Removed from Nomad (schema `removed`): an error, still tagged.

@@ -21,6 +21,7 @@ import { execCommandCheck } from './execCommand';
 import { execInterpolationCheck } from './execInterpolation';
 import { execTaskCheck } from './execTask';
 import { variableRefsCheck } from './variableRefs';
+import { variableDeclsCheck } from './variableDecls';
 import { fileSandboxCheck } from './fileSandbox';
 import { referencesCheck } from './references';
 import { functionCallsCheck } from './functionCalls';
@@ -37,6 +38,7 @@ export const CHECKS: Check[] = [
   execInterpolationCheck, // issue 7: runtime names in exec config and elsewhere
   execTaskCheck, // issue 7: work_dir, user, kill_signal, kill_timeout, volume_mount
   variableRefsCheck, // issue 7: var.* and local.* must be declared
+  variableDeclsCheck, // variable and locals declarations as Nomad decodes them (names, types, defaults, validation)
   fileSandboxCheck, // issue 11: file(), template sources and local artifacts stay in their sandbox
   referencesCheck, // issue 12: port labels named by services exist; unused variables, locals, ports
   functionCallsCheck, // issue 12: known functions with the right number of arguments

@@ -3,6 +3,7 @@
 import type { JobFile } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { nearestName } from '../schema/capabilities';
+import { isIdentifier } from '../parser/hclLexer';
 import { walkExpr } from '../model/exprWalk';
 import { walkBlock, walkRemembered, type BodyVisitor } from './jobWalk';
 import { FindingMemo, blockKey, fileTokenOf, ownBody } from './memo';
@@ -78,7 +79,9 @@ function visitorFor(ctx: CheckContext, declared: Declarations): BodyVisitor {
           const written = `${ref.root}.${first.name}`;
           let said = unknown.get(written);
           if (!said) {
-            const suggestion = nearestName(first.name, known);
+            // Only a name that can follow `var.`: a `variable` label may be any string, and such a name put in
+            // place would be a syntax error.
+            const suggestion = nearestName(first.name, [...known].filter(isIdentifier));
             const what = ref.root === 'var' ? 'variable' : 'local value';
             const where = ref.root === 'var' ? 'no `variable "' + first.name + '"` block' : 'no `locals` block sets it';
             said = {

@@ -9,6 +9,7 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
+import type { Node as SyntaxNode } from 'web-tree-sitter';
 import type { Feature } from '../feature';
 import type { Attribute, Block, Expr } from '../model/types';
 import { DIAGNOSTIC_SOURCE } from '../checks/codes';
@@ -228,6 +229,10 @@ function removeItem(input: FeatureInput, diagnostic: Diagnostic): CodeAction[] {
   const hit = hitAt(input.file, diagnostic.range.start);
   const item = hit.part === 'attributeName' ? hit.attribute : hit.part === 'blockType' ? hit.block : undefined;
   if (!item) return [];
+  // Where the text holds a syntax error from the item on, the parser's recovery decides where the item ends: a
+  // string left open in it takes in the lines after it, and a block whose `}` was deleted ends at the next
+  // block's `}`, holding that block. Removing it would take out what follows it too.
+  if (errorWithin(input.tree.rootNode, input.document.offsetAt(item.range.start), Infinity)) return [];
   const { start, end } = item.range;
   const before = input.document.getText({ start: { line: start.line, character: 0 }, end: start });
   const after = input.document.getText({ start: end, end: { line: end.line + 1, character: 0 } });
@@ -235,6 +240,20 @@ function removeItem(input: FeatureInput, diagnostic: Diagnostic): CodeAction[] {
   const range: Range = wholeLines ? { start: { line: start.line, character: 0 }, end: { line: end.line + 1, character: 0 } } : item.range;
   const name = item.kind === 'attribute' ? item.name : item.type;
   return [fix(`Remove ${name}`, input, diagnostic, [{ range, newText: '' }])];
+}
+
+/**
+ * Whether an ERROR or MISSING node of the tree (`node` itself or below it) meets the offsets `from` to `to`: an
+ * ERROR overlapping them (an item built from inside one is made of recovered pieces), a MISSING one at them.
+ */
+function errorWithin(node: SyntaxNode, from: number, to: number): boolean {
+  if (node.isMissing) return node.startIndex >= from && node.startIndex <= to;
+  if (node.isError) return node.startIndex < to && node.endIndex > from;
+  if (!node.hasError) return false;
+  for (const child of node.children) {
+    if (child && child.endIndex >= from && child.startIndex <= to && errorWithin(child, from, to)) return true;
+  }
+  return false;
 }
 
 // ---- runtime names without a suggestion from the check ----------------------------------------------

@@ -37,6 +37,12 @@ const SELF = new Set(['[', ']', '(', ')', '.', ',', '*', '/', '%', '+', '-', '='
 const PAIRS = new Set(['==', '!=', '>=', '<=', '&&', '||', '::', '=>']);
 
 const IDENT = /[\p{ID_Start}_][\p{ID_Continue}-]*/uy;
+
+/** Whether `name` is one HCL identifier (what may follow `var.` or `local.`: a name a quoted label may not be). */
+export function isIdentifier(name: string): boolean {
+  IDENT.lastIndex = 0;
+  return IDENT.test(name) && IDENT.lastIndex === name.length;
+}
 const HEREDOC_OPEN = /<<(-?)([\p{ID_Start}_][\p{ID_Continue}-]*)(\r?\n)/uy;
 
 const PAIR_STARTS = '=!><&|:';
