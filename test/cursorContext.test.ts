@@ -60,6 +60,23 @@ for (const withTree of [true, false]) {
     assert.equal(escaped.kind, 'string', '$${ is a literal ${');
   });
 
+  test(`between \$ and { of \${ the cursor is in the text, not yet in an interpolation (${how})`, async () => {
+    // Completion once took it for an interpolation begun after the `{`, and offered names with a range that
+    // ended before it started (found by a fuzz property: a completion's range holds the cursor).
+    for (const [marked, kind] of [
+      [`${TASK}      config {\n        args = ["$|{NOMAD_ADDR_http}"]\n      }\n    }\n  }\n}\n`, 'string'],
+      [`${TASK}      template {\n        data = <<EOF\n  $|{attr.kernel.name}\nEOF\n      }\n    }\n  }\n}\n`, 'heredoc'],
+      [`${TASK}      env {\n        A = "$$|{NOMAD_X}"\n      }\n    }\n  }\n}\n`, 'string'],
+    ] as const) {
+      const ctx = await contextAt(marked, withTree);
+      assert.equal(ctx.kind, kind, marked);
+      assert.equal(ctx.interpolation, undefined, marked);
+    }
+    const after = await contextAt(`${TASK}      config {\n        args = ["\${|NOMAD_ADDR_http}"]\n      }\n    }\n  }\n}\n`, withTree);
+    assert.equal(after.kind, 'interpolation');
+    assert.equal(after.prefix, '');
+  });
+
   test(`values, comments and labels (${how})`, async () => {
     const value = await contextAt('job "x" {\n  type = |\n}\n', withTree);
     assert.equal(value.kind, 'value');

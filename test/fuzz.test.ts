@@ -10,6 +10,10 @@ import * as path from 'node:path';
 import { corpusFiles } from './helpers/corpus';
 import { analyseText } from './helpers/analyse';
 import { referenceIndex } from '../server/src/references/index';
+import { DocumentAnalysis } from '../server/src/analysis';
+import { sharedParser } from '../server/src/parser/parser';
+import { resolveSettings } from '../server/src/settings';
+import { completion } from '../server/src/features/completion';
 import { LspClient, REPO_ROOT, testUri } from './helpers/lspClient';
 import { int, pick, seededRandom, type Random } from './helpers/random';
 
@@ -146,6 +150,40 @@ test('the reference index names what is written where it says, in corpus files a
     }
     for (const use of index.uses) {
       if (use.kind !== 'file') assert.equal(at(use.range), use.written, `${name}: the ${use.kind} use (${use.form}) at ${JSON.stringify(use.range)}`);
+    }
+  }
+});
+
+test('completion at random places of corpus files and mutated ones replaces a range on the cursor\'s line that holds the cursor', async () => {
+  // An editor drops an item whose range does not hold the cursor (one offered between the `$` and `{` of a
+  // `${` ended before it started). Five places per file, from a seed of their own.
+  const parser = await sharedParser();
+  const settings = resolveSettings({});
+  const rnd = seededRandom(SEED + 2);
+  const inputs = [...corpus().map((bytes, i) => ({ name: `corpus #${i}`, bytes })), ...mutants(ITERATIONS)];
+  for (const { name, bytes } of inputs) {
+    const text = decode(bytes);
+    const doc = new DocumentAnalysis(parser, 'file:///fuzz/completion.nomad.hcl', text, 1);
+    try {
+      const analysis = doc.analyse(settings);
+      const snapshot = doc.snapshot();
+      if (!snapshot?.tree) continue;
+      const input = { document: snapshot.document, tree: snapshot.tree, file: analysis.file, evaluator: analysis.evaluator, settings };
+      const lines = lineLengths(text);
+      for (let k = 0; k < 5; k++) {
+        const line = int(rnd, lines.length);
+        const position = { line, character: int(rnd, lines[line] + 1) };
+        for (const item of completion(input, position, { snippets: true }).items) {
+          const edit = item.textEdit;
+          if (!edit) continue;
+          for (const range of 'range' in edit ? [edit.range] : [edit.insert, edit.replace]) {
+            const holds = range.start.line === line && range.end.line === line && range.start.character <= position.character && position.character <= range.end.character;
+            assert.ok(holds && range.end.character <= lines[line], `${name}: "${item.label}" at ${JSON.stringify(position)} replaces ${JSON.stringify(range)}`);
+          }
+        }
+      }
+    } finally {
+      doc.dispose();
     }
   }
 });

@@ -136,17 +136,17 @@ class Scanner {
     const frame = this.top;
     switch (frame.kind) {
       case 'string':
-        this.stepString(frame);
+        this.stepString(frame, end);
         return false;
       case 'heredoc':
-        this.stepHeredoc(frame);
+        this.stepHeredoc(frame, end);
         return false;
       default:
         return this.stepCode(frame, end);
     }
   }
 
-  private stepString(frame: Extract<ScanFrame, { kind: 'string' }>): void {
+  private stepString(frame: Extract<ScanFrame, { kind: 'string' }>, end: number): void {
     const text = this.text;
     const c = text[this.pos];
     if (c === '\n') {
@@ -164,21 +164,23 @@ class Scanner {
       this.pos++;
       return;
     }
-    if (this.templateSequence(c)) return;
+    if (this.templateSequence(c, end)) return;
     this.pos++;
   }
 
   /**
    * In template text (quoted string or heredoc): skips an escaped `$${` or `%%{`, or opens an
-   * interpolation or directive at `${` or `%{`. Returns false when `c` starts neither.
+   * interpolation or directive at `${` or `%{`. Returns false when `c` starts neither, or when the sequence
+   * runs past `end` (the cursor between `$` and `{` is in the text, not yet in an interpolation).
    */
-  private templateSequence(c: string): boolean {
+  private templateSequence(c: string, end: number): boolean {
     const text = this.text;
-    if ((c === '$' || c === '%') && text[this.pos + 1] === c && text[this.pos + 2] === '{') {
+    if (c !== '$' && c !== '%') return false;
+    if (text[this.pos + 1] === c && text[this.pos + 2] === '{' && this.pos + 3 <= end) {
       this.pos += 3;
       return true;
     }
-    if ((c === '$' || c === '%') && text[this.pos + 1] === '{') {
+    if (text[this.pos + 1] === '{' && this.pos + 2 <= end) {
       this.frames.push({ kind: 'interp', start: this.pos + 2, depth: 0, directive: c === '%' });
       this.pos += 2;
       return true;
@@ -193,7 +195,7 @@ class Scanner {
     else if (parent.kind === 'body' && parent.stmt.attribute === undefined) parent.stmt.words.push(content);
   }
 
-  private stepHeredoc(frame: Extract<ScanFrame, { kind: 'heredoc' }>): void {
+  private stepHeredoc(frame: Extract<ScanFrame, { kind: 'heredoc' }>, end: number): void {
     const text = this.text;
     if (this.pos === frame.lineStart) {
       const lineEnd = lineEndFrom(text, this.pos);
@@ -209,7 +211,7 @@ class Scanner {
       frame.lineStart = this.pos;
       return;
     }
-    if (this.templateSequence(c)) return;
+    if (this.templateSequence(c, end)) return;
     this.pos++;
   }
 
