@@ -41,6 +41,8 @@ test('a variable declared twice, by two blocks or a block and a variables attrib
   assert.equal(at(twice, d), 'a');
   assert.equal(d.range.start.line, 4);
   assert.match(d.message, /Variable "a" is declared twice \(first on line 1\)/);
+  // The uses are linked to the first: the second is not called unused on top of being a duplicate.
+  assert.deepEqual((await diagnose(withTop(twice))).filter((f) => f.code === 'unused-declaration' && /variable "a"/.test(f.message)), []);
   const locals = 'variable "a" {\n  default = local.b\n}\nlocals {\n  b = 1\n}\nlocals {\n  c = 2\n  b = 3\n}\n';
   const found = (await findings(locals)).filter((f) => f.code === 'duplicate');
   assert.equal(found.length, 1);

@@ -199,11 +199,12 @@ function unusedDeclarations(ctx: CheckContext, run: Run): void {
     const candidates = results[at.unit].unusedCandidates;
     for (; at.candidate < candidates.length; at.candidate++) {
       const declaration = candidates[at.candidate];
-      if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
-      // Only the first declaration of a name counts (a second one is a `duplicate` mistake).
+      // Only the first declaration of a name counts, used or not: a second one is a `duplicate` mistake, and
+      // the uses are linked to the first.
       const key = `${declaration.kind}:${declaration.name}:${groupKey(declaration.group)}`;
       if (at.seen.has(key)) continue;
       at.seen.add(key);
+      if (declaration.kind !== 'port' && uses!.has(declaration)) continue;
       const finding = unusedFinding(declaration);
       ctx.report(finding);
       at.reported.push(finding);
