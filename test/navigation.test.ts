@@ -314,6 +314,15 @@ test('a use in the text of an indented <<- heredoc has its exact range, and the 
   assert.deepEqual(await request<Location[]>('textDocument/definition', { line: use.start.line, character: use.start.character + 1 }, {}, doc), [{ uri: doc, range: rangeOf(text, 'port "http"', 0, 6, 4) }]);
 });
 
+test('a use in heredoc text after a lone carriage return (a line end to the editor) has its exact range', async () => {
+  // The text's lines were counted at \n only: after a lone \r every use of the heredoc was put on its first
+  // line (found by the fuzz property that every name of the reference index is at its range).
+  const text = 'job "j" {\n  group "g" {\n    network {\n      port "http" {}\n    }\n    task "t" {\n      driver = "exec"\n      config {\n        command = "/bin/t"\n      }\n      template {\n        data        = <<EOF\nfirst\rsecond\nPORT={{ env "NOMAD_PORT_http" }}\nEOF\n        destination = "local/url"\n      }\n    }\n  }\n}\n';
+  const { uri: doc } = await openDoc(client, text, 'lonecr');
+  const refs = await request<Location[]>('textDocument/references', positionOf(text, 'port "http"', 7), { context: { includeDeclaration: false } }, doc);
+  assert.deepEqual(refs.map((l) => l.range), [{ start: { line: 14, character: 24 }, end: { line: 14, character: 28 } }]);
+});
+
 test('in a <<- heredoc whose closing marker is indented further than its text, a use still has its exact range', async () => {
   // `<<-` removes the indentation of the least indented line (here 4 spaces), whatever the closing marker's: the
   // ranges were once put where they would be had the marker's 10 spaces been removed, 6 columns to the right.

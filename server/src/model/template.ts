@@ -266,5 +266,5 @@ export function buildHeredoc(node: SyntaxNode, ctx: BuildContext, buildExpr: Exp
   const indent = indented ? commonIndent(ctx.text.slice(contentStart, contentEnd)) : 0;
   const builder = new PartsBuilder(ctx, buildExpr, { backslashEscapes: false, indent });
   const parts = contentStart < contentEnd ? builder.parts(children, { offset: contentStart, position: startPos }, contentEnd) : [];
-  return { kind: 'template', parts, heredoc: { marker, indented, indent }, range: node.range() };
+  return { kind: 'template', parts, heredoc: { marker, indented }, range: node.range() };
 }

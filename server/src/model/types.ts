@@ -64,11 +64,8 @@ export type Expr =
   | {
       kind: 'template';
       parts: TemplatePart[];
-      /**
-       * Set for heredocs: the marker, whether it is the indented `<<-` form, and how many leading characters
-       * that form removed from each line (those of its least indented line that is not blank; 0 for `<<`).
-       */
-      heredoc?: { marker: string; indented: boolean; indent: number };
+      /** Set for heredocs: the marker and whether it is the indented `<<-` form. */
+      heredoc?: { marker: string; indented: boolean };
       range: Range;
     }
   /** `var.x`, `local.y.z`, `NOMAD_TASK_DIR`, `attr.kernel.name`, `env["X"]`, `meta.k`, `node.unique.id`. */

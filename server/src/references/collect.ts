@@ -157,7 +157,7 @@ class Collector {
         if (typeof expr.value === 'string') {
           if (driverStrings) this.driverString(expr.value, innerRange(expr.range), scope);
           this.noteString(expr.value, innerRange(expr.range), scope);
-          this.text(expr.value, innerRange(expr.range), scope);
+          this.text(expr.raw ?? expr.value, innerRange(expr.range), scope);
         }
         return;
       case 'template': {
@@ -166,8 +166,7 @@ class Collector {
         if (driverStrings && !expr.heredoc && expr.parts.length === 1 && expr.parts[0].kind === 'literal') {
           this.driverString(expr.parts[0].text, expr.parts[0].range, scope);
         }
-        // A `<<-` heredoc's literal text lost its lines' common indentation: put back to find its columns.
-        this.parts(expr.parts, scope, expr.heredoc?.indent ?? 0);
+        this.parts(expr.parts, scope);
         return;
       }
       case 'reference': {
@@ -215,18 +214,17 @@ class Collector {
     }
   }
 
-  /** `indent`: what a `<<-` heredoc strips from each line start (literal text is kept without it). */
-  private parts(parts: readonly TemplatePart[], scope: Scope, indent = 0): void {
+  private parts(parts: readonly TemplatePart[], scope: Scope): void {
     for (const part of parts) {
       if (part.kind === 'literal') {
-        this.text(part.text, part.range, scope, indent);
+        this.text(part.source?.raw ?? part.text, part.range, scope);
         continue;
       }
       this.expr(part.expr, scope);
       if (part.kind === 'directive') {
         const inner = part.directive === 'for' ? { ...scope, bound: (part.names ?? []).reduce(withName, scope.bound) } : scope;
-        this.parts(part.then, inner, indent);
-        if (part.else) this.parts(part.else, inner, indent);
+        this.parts(part.then, inner);
+        if (part.else) this.parts(part.else, inner);
       }
     }
   }
@@ -261,18 +259,20 @@ class Collector {
     });
   }
 
-  /** Literal text: environment names read at run time by consul-template, a shell or the program. */
-  text(text: string, range: Range, scope: Scope, indent = 0): void {
-    if (!text.includes('NOMAD_')) return;
-    const lines = text.split('\n');
-    const exact = lines.length === range.end.line - range.start.line + 1;
+  /**
+   * Literal text: environment names read at run time by consul-template, a shell or the program. Looked for in
+   * the text as written (`raw`: before escapes, a `<<-` heredoc's indentation or a `~` changed it), where each
+   * name's place in the file can be counted: lines end as LSP ends them, and the first starts at `range.start`.
+   */
+  text(raw: string, range: Range, scope: Scope): void {
+    if (!raw.includes('NOMAD_')) return;
+    const lines = raw.split(/\r\n|\r|\n/);
     for (let line = 0; line < lines.length; line++) {
       const row = lines[line];
       if (!row.includes('NOMAD_')) continue;
       for (const match of row.matchAll(ENV_IN_TEXT)) {
-        const lineStart = line === 0 ? range.start.character + (range.start.character === 0 ? indent : 0) : indent;
-        const column = lineStart + (match.index ?? 0);
-        const at = { line: range.start.line + (exact ? line : 0), character: column };
+        const column = (line === 0 ? range.start.character : 0) + (match.index ?? 0);
+        const at = { line: range.start.line + line, character: column };
         this.envName(match[0], { start: at, end: { line: at.line, character: column + match[0].length } }, 'text', scope);
       }
     }
