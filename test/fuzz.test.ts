@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Range } from 'vscode-languageserver-types';
 import { corpusFiles } from './helpers/corpus';
 import { analyseText } from './helpers/analyse';
 import { referenceIndex } from '../server/src/references/index';
@@ -144,7 +146,9 @@ test('the reference index names what is written where it says, in corpus files a
   for (const { name, bytes } of inputs) {
     const text = decode(bytes);
     const index = referenceIndex((await analyseText(text)).file);
-    const at = textAt(text);
+    // Read as an editor reads a range (the library VS Code's servers use).
+    const document = TextDocument.create('file:///fuzz/names.nomad.hcl', 'nomad', 1, text);
+    const at = (range: Range): string => document.getText(range);
     for (const d of index.declarations) {
       if (d.editable && d.kind !== 'file') assert.equal(at(d.range), d.name, `${name}: the ${d.kind} declaration at ${JSON.stringify(d.range)}`);
     }
@@ -187,17 +191,6 @@ test('completion at random places of corpus files and mutated ones replaces a ra
     }
   }
 });
-
-/** The text of a range of `text`, lines counted as LSP counts them. */
-function textAt(text: string): (range: { start: { line: number; character: number }; end: { line: number; character: number } }) => string {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\r' && text[i + 1] === '\n') i++;
-    if (text[i] === '\n' || text[i] === '\r') starts.push(i + 1);
-  }
-  const offset = (p: { line: number; character: number }): number => (p.line >= starts.length ? text.length : Math.min(starts[p.line] + p.character, text.length));
-  return (range) => text.slice(offset(range.start), offset(range.end));
-}
 
 test('the pipeline never throws on extreme inputs', async () => {
   for (const [name, text] of Object.entries(extremeInputs())) {

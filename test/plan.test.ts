@@ -13,6 +13,7 @@ import { lookupCommand, makeExecutable } from '../launcher/src/lookup';
 import { ALLOC_MARKER, createAllocDir, pruneAllocDirs } from '../launcher/src/allocDir';
 import { Dir } from '../launcher/src/safeFs';
 import { NOMAD_VARIABLES } from '../server/src/schema/runtimeNames';
+import { snapshot } from './helpers/treeSnapshot';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nomad-exec-plan-'));
 let counter = 0;
@@ -378,10 +379,10 @@ test('attack: a folder on the way to a workspace-named alloc dir, swapped for a 
     const host = path.join(home, 'host');
     fs.renameSync(runs, host);
     fs.symlinkSync(host, runs);
-    const before = listTree(host);
+    const before = snapshot(host);
     for (const planned of again) assert.throws(() => createAllocDir(planned), /symbolic link.*refusing to follow it/);
     assert.deepEqual(await pruneAllocDirs(again[1].allocRoot!, 0, undefined, workspace), []);
-    assert.deepEqual(listTree(host), before, 'nothing was made, changed or removed through the link');
+    assert.deepEqual(snapshot(host), before, 'nothing was made, changed or removed through the link');
     // The twin: the folder back in place, the same plans are made and old alloc dirs pruned.
     fs.unlinkSync(runs);
     fs.renameSync(host, runs);
@@ -394,21 +395,6 @@ test('attack: a folder on the way to a workspace-named alloc dir, swapped for a 
     assert.deepEqual(fs.readdirSync(allocRoot), [path.basename(again[1].allocDir)]);
   });
 });
-
-/** Every path below `dir`, sorted, with its kind and mode. */
-function listTree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (at: string): void => {
-    for (const name of fs.readdirSync(at)) {
-      const full = path.join(at, name);
-      const stat = fs.lstatSync(full);
-      out.push(`${path.relative(dir, full)} ${stat.isDirectory() ? 'dir' : stat.isSymbolicLink() ? 'link' : 'file'} ${(stat.mode & 0o7777).toString(8)}`);
-      if (stat.isDirectory()) walk(full);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 test('a run whose agent config file cannot be used is refused: it would hold the task only to Nomad\'s defaults', async () => {
   // The client's file narrows what a task may do (here: no net_raw, and a user denylist). Unread, the run

@@ -3,7 +3,6 @@
 // dir is untouched (contents, modes, owners); each has a harmless twin that must keep working. Runs as root
 // in CI and again as an unprivileged user (scripts/test-rootless.sh).
 import test from 'node:test';
-import { createHash } from 'crypto';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -11,6 +10,7 @@ import * as path from 'path';
 import { isPlanError, planRun, startRun, type LaunchPlan, type RunRequest, type RunResult } from '../launcher/src/api';
 import { ALLOC_MARKER } from '../launcher/src/allocDir';
 import { planOf, skipWithoutLauncher } from './helpers/jobRun';
+import { snapshot } from './helpers/treeSnapshot';
 
 const skip = skipWithoutLauncher();
 const asRoot = process.getuid?.() === 0;
@@ -47,25 +47,6 @@ function victim(): { dir: string; file: string; snapshot: () => string } {
   fs.chmodSync(file, 0o644);
   fs.chmodSync(dir, 0o755);
   return { dir, file, snapshot: () => snapshot(dir) };
-}
-
-/** Everything under `root` (itself included) with type, mode, owner and content, as comparable text. */
-function snapshot(root: string): string {
-  const lines: string[] = [];
-  const walk = (p: string): void => {
-    const st = fs.lstatSync(p);
-    const head = `${path.relative(root, p) || '.'} ${(st.mode & 0o177777).toString(8)} ${st.uid}:${st.gid}`;
-    if (st.isSymbolicLink()) lines.push(`${head} -> ${fs.readlinkSync(p)}`);
-    else if (st.isDirectory()) {
-      lines.push(head);
-      for (const name of fs.readdirSync(p).sort()) walk(path.join(p, name));
-    } else {
-      const content = fs.readFileSync(p);
-      lines.push(`${head} ${content.length} bytes sha256 ${createHash('sha256').update(content).digest('hex').slice(0, 16)}`);
-    }
-  };
-  walk(root);
-  return lines.join('\n');
 }
 
 interface Ran {

@@ -2,7 +2,7 @@
 // Only values that are known (or whose expression kind already decides the type) are ever reported.
 import type { AttributeSchema, ValueType } from '../schema/types';
 import type { Attribute, Expr } from '../model/types';
-import { isKnown, type Value } from '../model/value';
+import { describeValue, kindOfValue, type Value } from '../model/value';
 import type { CheckContext } from './check';
 import { byRecentText } from './memo';
 import { nearestName } from '../schema/capabilities';
@@ -109,20 +109,6 @@ function describeType(type: ValueType): string {
   }
 }
 
-function describeValue(kind: string): string {
-  return { string: 'a string', tuple: 'a list', object: 'an object', number: 'a number', bool: 'a boolean' }[kind] ?? kind;
-}
-
-function kindOfValue(value: Value): 'string' | 'tuple' | 'object' | 'number' | 'bool' | 'null' | undefined {
-  if (!isKnown(value)) return undefined;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'tuple';
-  if (typeof value === 'object') return 'object';
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'number') return 'number';
-  if (typeof value === 'boolean') return 'bool';
-  return undefined;
-}
 
 /** Whether HCL's automatic conversion turns a value of `kind` into `type`. */
 function convertible(kind: string, value: Value, type: ValueType): boolean {

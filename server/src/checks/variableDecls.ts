@@ -6,13 +6,15 @@
 import type { Attribute, Block, Expr } from '../model/types';
 import type { Check, CheckContext } from './check';
 import { walkExpr } from '../model/exprWalk';
+import { attributeOf, blocksOf } from '../model/build';
 import { isIdentifier } from '../parser/hclLexer';
 import { nearestName } from '../schema/capabilities';
-import { TYPE_WORDS, conversionProblem, readType, typeName } from '../model/typeExpr';
+import { TYPE_WORDS, conversionProblem, readType, typeName, type TypeSpec } from '../model/typeExpr';
 import { FindingMemo, fileTokenOf } from './memo';
 
-// A variable's findings depend on its block alone (a default that reads anything is not evaluated): remembered
-// per block under the file token, as the variable references check does, so an edit in the job replays them.
+// A variable's findings depend on its block alone (a default that reads anything is not evaluated), those of
+// the locals blocks on them alone: remembered under the file token, as the variable references check does, so
+// an edit in the job replays them.
 const memo = new FindingMemo();
 
 export const variableDeclsCheck: Check = {
@@ -25,7 +27,6 @@ export const variableDeclsCheck: Check = {
       if (first === undefined) variables.set(name, range.start.line);
       else ctx.report({ range, code: 'duplicate', message: `Variable "${name}" is declared twice (first on line ${first + 1}); Nomad refuses the job.` });
     };
-    let localsBlocks = 0;
     for (const item of items) {
       if (item.kind !== 'block') continue;
       if (item.type === 'variable' && item.labels.length > 0) {
@@ -38,12 +39,12 @@ export const variableDeclsCheck: Check = {
           declared(entry.name, entry.nameRange);
           checkDefault(ctx, entry.value, undefined);
         }
-      } else if (item.type === 'locals') {
-        localsBlocks++;
       }
     }
-    // One locals block: a name set twice there is HCL's own error (schema conformance says so).
-    if (localsBlocks > 1) checkLocals(ctx, items.filter((i): i is Block => i.kind === 'block' && i.type === 'locals'));
+    // One locals block: a name set twice there is HCL's own error (schema conformance says so). Several: what
+    // they set is compared only when one of them changed (the file token covers them), not at every keystroke.
+    const locals = blocksOf(ctx.file.body, 'locals');
+    if (locals.length > 1) memo.run(ctx, locals[0], fileTokenOf(ctx), (inner) => checkLocals(inner, locals));
   },
 };
 
@@ -61,10 +62,6 @@ function checkLocals(ctx: CheckContext, blocks: Block[]): void {
   }
 }
 
-function attributeOf(block: Block, name: string): Attribute | undefined {
-  return block.body.items.find((i): i is Attribute => i.kind === 'attribute' && i.name === name);
-}
-
 function checkVariable(ctx: CheckContext, block: Block): void {
   const label = block.labels[0];
   const name = label.value;
@@ -75,12 +72,12 @@ function checkVariable(ctx: CheckContext, block: Block): void {
       message: `"${name}" is not a valid variable name: a name starts with a letter or underscore and holds only letters, digits, underscores and dashes. Nomad refuses the job.`,
     });
   }
-  const typeAttribute = attributeOf(block, 'type');
+  const typeAttribute = attributeOf(block.body, 'type');
   const read = typeAttribute ? readType(typeAttribute.value, (word) => nearestName(word, TYPE_WORDS)) : undefined;
   for (const problem of read?.problems ?? []) {
     ctx.report({ range: problem.range, code: 'invalid-value', message: problem.message, data: problem.replacement ? { replacement: problem.replacement } : undefined });
   }
-  const def = attributeOf(block, 'default');
+  const def = attributeOf(block.body, 'default');
   if (def) checkDefault(ctx, def.value, read?.type);
   for (const item of block.body.items) if (item.kind === 'block' && item.type === 'validation') checkValidation(ctx, item, name);
 }
@@ -102,7 +99,7 @@ function readsOf(expr: Expr): { range: Expr['range']; what: string; call: boolea
 }
 
 /** A default is read with nothing else known: no variables, locals or functions; and it must fit the type. */
-function checkDefault(ctx: CheckContext, value: Expr, type: ReturnType<typeof readType>['type']): void {
+function checkDefault(ctx: CheckContext, value: Expr, type: TypeSpec | undefined): void {
   const reads = readsOf(value);
   for (const read of reads) {
     const what = read.call ? `call ${read.what}()` : `read \`${read.what}\``;
@@ -116,24 +113,17 @@ function checkDefault(ctx: CheckContext, value: Expr, type: ReturnType<typeof re
 }
 
 function checkValidation(ctx: CheckContext, block: Block, name: string): void {
-  const condition = attributeOf(block, 'condition');
+  const condition = attributeOf(block.body, 'condition');
   if (condition && condition.value.kind !== 'invalid') {
-    let own = 0;
-    walkExpr(condition.value, new Set(), {
-      reference(ref, bound) {
-        if (bound.has(ref.root)) return;
-        const first = ref.path[0];
-        if (ref.root === 'var' && first?.kind === 'attr' && first.name === name) {
-          own++;
-          return;
-        }
-        const written = first?.kind === 'attr' ? `${ref.root}.${first.name}` : ref.root;
-        ctx.report({ range: ref.range, code: 'invalid-value', message: `A validation condition may read only the variable it checks: var.${name}, not \`${written}\`. Nomad refuses the job.` });
-      },
-    });
-    if (own === 0) ctx.report({ range: condition.value.range, code: 'invalid-value', message: `A validation condition must read var.${name} to test the value it is given. Nomad refuses the job.` });
+    // Functions are there to be called; of what is read, only the variable itself.
+    const reads = readsOf(condition.value).filter((read) => !read.call);
+    const own = `var.${name}`;
+    for (const read of reads) {
+      if (read.what !== own) ctx.report({ range: read.range, code: 'invalid-value', message: `A validation condition may read only the variable it checks: ${own}, not \`${read.what}\`. Nomad refuses the job.` });
+    }
+    if (!reads.some((read) => read.what === own)) ctx.report({ range: condition.value.range, code: 'invalid-value', message: `A validation condition must read ${own} to test the value it is given. Nomad refuses the job.` });
   }
-  const message = attributeOf(block, 'error_message');
+  const message = attributeOf(block.body, 'error_message');
   if (!message || message.value.kind === 'invalid') return;
   if (readsOf(message.value).length > 0) {
     ctx.report({ range: message.value.range, code: 'invalid-value', message: 'An error_message is read before anything else in the file, so it cannot hold references or function calls: write the text itself. Nomad refuses the job.' });

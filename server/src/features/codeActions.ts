@@ -232,7 +232,7 @@ function removeItem(input: FeatureInput, diagnostic: Diagnostic): CodeAction[] {
   // Where the text holds a syntax error from the item on, the parser's recovery decides where the item ends: a
   // string left open in it takes in the lines after it, and a block whose `}` was deleted ends at the next
   // block's `}`, holding that block. Removing it would take out what follows it too.
-  if (errorWithin(input.tree.rootNode, input.document.offsetAt(item.range.start), Infinity)) return [];
+  if (errorFrom(input.tree.rootNode, input.document.offsetAt(item.range.start))) return [];
   const { start, end } = item.range;
   const before = input.document.getText({ start: { line: start.line, character: 0 }, end: start });
   const after = input.document.getText({ start: end, end: { line: end.line + 1, character: 0 } });
@@ -242,17 +242,12 @@ function removeItem(input: FeatureInput, diagnostic: Diagnostic): CodeAction[] {
   return [fix(`Remove ${name}`, input, diagnostic, [{ range, newText: '' }])];
 }
 
-/**
- * Whether an ERROR or MISSING node of the tree (`node` itself or below it) meets the offsets `from` to `to`: an
- * ERROR overlapping them (an item built from inside one is made of recovered pieces), a MISSING one at them.
- */
-function errorWithin(node: SyntaxNode, from: number, to: number): boolean {
-  if (node.isMissing) return node.startIndex >= from && node.startIndex <= to;
-  if (node.isError) return node.startIndex < to && node.endIndex > from;
+/** Whether an ERROR or MISSING node of the tree (`node` itself or below it) lies at or after `from`, or holds it. */
+function errorFrom(node: SyntaxNode, from: number): boolean {
+  if (node.isMissing) return node.startIndex >= from;
+  if (node.isError) return node.endIndex > from;
   if (!node.hasError) return false;
-  for (const child of node.children) {
-    if (child && child.endIndex >= from && child.startIndex <= to && errorWithin(child, from, to)) return true;
-  }
+  for (const child of node.children) if (child && child.endIndex >= from && errorFrom(child, from)) return true;
   return false;
 }
 

@@ -3,7 +3,7 @@
 // type as HCL's converter would, for a variable's default. Only what is certain is said: a value whose
 // conversion depends on rules this does not model (an object with extra attributes) is taken as converting.
 import type { Expr, Range } from './types';
-import { isKnown, type Value } from './value';
+import { describeValue, isKnown, kindOfValue, type Value } from './value';
 
 export type TypeSpec =
   | { kind: 'string' | 'number' | 'bool' }
@@ -138,7 +138,7 @@ export function conversionProblem(value: Value, type: TypeSpec): string | undefi
   if (!isKnown(value) || value === null) return undefined;
   switch (type.kind) {
     case 'string':
-      return typeof value === 'object' ? `a string is needed, not ${Array.isArray(value) ? 'a list' : 'an object'}` : undefined;
+      return typeof value === 'object' ? `a string is needed, not ${describe(value)}` : undefined;
     case 'number':
       if (typeof value === 'number') return undefined;
       if (typeof value === 'string') return NUMBER_TEXT.test(value) ? undefined : `a number is needed, and "${value}" is not one`;
@@ -186,15 +186,5 @@ export function conversionProblem(value: Value, type: TypeSpec): string | undefi
 }
 
 function describe(value: Exclude<Value, null>): string {
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return 'a string';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'a bool';
-    default:
-      return 'an object';
-  }
+  return describeValue(kindOfValue(value) ?? 'value');
 }

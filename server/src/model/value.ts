@@ -23,3 +23,22 @@ export function isWhollyKnown(value: Value): boolean {
   if (value !== null && typeof value === 'object') return Object.values(value).every(isWhollyKnown);
   return true;
 }
+
+export type ValueKind = 'string' | 'tuple' | 'object' | 'number' | 'bool' | 'null';
+
+/** The kind of a value; undefined when it is not known. */
+export function kindOfValue(value: Value): ValueKind | undefined {
+  if (!isKnown(value)) return undefined;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'tuple';
+  if (typeof value === 'object') return 'object';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  return undefined;
+}
+
+/** A kind of value in words, for messages: "a string", "a list". */
+export function describeValue(kind: string): string {
+  return { string: 'a string', tuple: 'a list', object: 'an object', number: 'a number', bool: 'a boolean' }[kind] ?? kind;
+}
